@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ConfigError } from '../domain/errors.ts';
+
+const url = (schemes: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+
+const optionalText = z.string().trim().min(1).optional();
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  HERALD_DATA_DIR: z.string().min(1).default('./.herald'),
+  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only').default('herald'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: url(['http', 'https']).optional(),
+  SMTP_URL: url(['smtp', 'smtps']).optional(),
+  EMAIL_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  INBOUND_SMTP_PORT: port.optional(),
+  IMAP_URL: url(['imap', 'imaps']).optional(),
+  PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
+  HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+/**
+ * Parses the environment once. Empty strings count as unset so that a `.env` copied from
+ * `.env.example` with blank values behaves like a missing variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') cleaned[key] = v;
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    const name = String(first.path[0] ?? 'environment');
+    throw new ConfigError(`${name}: ${first.message} (got ${JSON.stringify(cleaned[name] ?? '')}); see .env.example`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,132 @@
+/**
+ * The comms plan after parsing and validation: plain data, no I/O, no luxon objects.
+ * Keys keep the order they had in the YAML file.
+ */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** A wall-clock time "HH:mm" (24 h). */
+export type WallTime = string;
+
+export interface HolidaySpec {
+  /** date-holidays country code, e.g. "US"; optional region/state, e.g. "CA". */
+  country?: string;
+  region?: string;
+  /** Extra non-business dates, ISO `YYYY-MM-DD`. */
+  extra: string[];
+}
+
+export interface ProjectSpec {
+  key: string;
+  name: string;
+  /** IANA zone, e.g. America/Chicago. */
+  timezone: string;
+  businessDays: Weekday[];
+  holidays: HolidaySpec;
+  /** Recipient-local window in which nothing is delivered; may wrap midnight (19:00 → 08:00). */
+  quietHours?: { start: WallTime; end: WallTime };
+  catchUp: 'skip' | 'send';
+  sender: { email?: string; replyTo?: string };
+}
+
+export interface MilestoneSpec {
+  key: string;
+  /** Local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:mm[:ss]` in the project zone. */
+  at: string;
+  label?: string;
+}
+
+export interface WorkstreamSpec {
+  key: string;
+  name: string;
+  owner: string;
+  escalation?: string;
+}
+
+export interface AudienceSpec {
+  key: string;
+  description?: string;
+}
+
+export interface PersonSpec {
+  id: string;
+  name: string;
+  email?: string;
+  slack?: string;
+  timezone: string;
+  audiences: string[];
+  locale: string;
+}
+
+export type OffsetUnit = 'minutes' | 'hours' | 'days' | 'business days' | 'weeks';
+export interface Offset {
+  sign: 1 | -1;
+  amount: number;
+  unit: OffsetUnit;
+  /** As written in the plan, e.g. "-3 business days". */
+  raw: string;
+}
+
+export type EveryUnit = 'day' | 'business day' | 'week' | 'month';
+export interface Every {
+  unit: EveryUnit;
+  /** "2 weeks" → n = 2. */
+  n: number;
+  raw: string;
+}
+
+/** A schedule reference point: a milestone key, or (recurring from/until) an ISO local date/date-time. */
+export type AnchorRef = { milestone: string } | { date: string };
+
+export type Schedule =
+  | { type: 'anchored'; at: string; offset: Offset; time?: WallTime }
+  | { type: 'series'; at: string; offsets: Offset[]; time?: WallTime }
+  | { type: 'stepped'; at: string; offset: Offset; every: Every; count?: number; time?: WallTime }
+  | { type: 'recurring'; every: Every; on?: Weekday; time?: WallTime; from: AnchorRef; until: AnchorRef };
+
+export type Trigger =
+  | { type: 'milestone-moved'; milestone: string }
+  | { type: 'milestone-done'; milestone: string }
+  | { type: 'manual' };
+
+export type ChannelChoice = 'slack' | 'email' | 'preferred';
+export type Channel = 'slack' | 'email';
+
+export interface SurveyOption {
+  value: string;
+  label: string;
+  escalate?: true | 'urgent';
+}
+
+export interface SurveySpec {
+  question: string;
+  options: SurveyOption[];
+  comment: 'none' | 'optional' | 'required';
+  remind?: { after: Offset; times: number };
+  escalateTo: 'workstream-owner' | string;
+}
+
+export interface CommSpec {
+  key: string;
+  kind: string;
+  audiences: string[];
+  channels: ChannelChoice[];
+  template: string;
+  workstream?: string;
+  data: Record<string, unknown>;
+  survey?: SurveySpec;
+  optional: boolean;
+  /** Stepped series items (e.g. adoption tip keys), one occurrence each, in order. */
+  series?: string[];
+  schedule?: Schedule;
+  trigger?: Trigger;
+}
+
+export interface Plan {
+  project: ProjectSpec;
+  milestones: MilestoneSpec[];
+  workstreams: WorkstreamSpec[];
+  audiences: AudienceSpec[];
+  people: PersonSpec[];
+  comms: CommSpec[];
+}
