@@ -1,0 +1,208 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { HeraldError } from './errors.ts';
+
+/**
+ * Signed tokens for response links (`/r/:token`), unsubscribe links (`/u/:token`) and Reply-To
+ * addresses. A token is binary (ids packed as 16 bytes when they are UUIDs) and then base64url,
+ * so it stays short in a URL; the MAC is HMAC-SHA256 truncated to 128 bits.
+ */
+export type TokenKind = 'answer' | 'unsubscribe' | 'reply';
+
+export interface TokenPayload {
+  k: TokenKind;
+  /** Message id. */
+  m: string;
+  /** Person id. */
+  p: string;
+  /** Survey option value (answer links). */
+  o?: string;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
+/** The short Reply-To form: the message names its person, so only the message and expiry travel. */
+export interface ReplyTokenPayload {
+  m: string;
+  exp: number;
+}
+
+const KIND_BYTE: Record<TokenKind, number> = { answer: 1, unsubscribe: 2, reply: 3 };
+const BYTE_KIND = new Map<number, TokenKind>(Object.entries(KIND_BYTE).map(([k, v]) => [v, k as TokenKind]));
+const MAC_BYTES = 16;
+const REPLY_MAC_BYTES = 10;
+/** RFC 5321 caps an address's local part at 64 characters; the token must leave room for `name+`. */
+export const REPLY_TOKEN_MAX_LENGTH = 64;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TAG_UUID = 1;
+const TAG_TEXT = 2;
+
+function invalid(why: string): HeraldError {
+  return new HeraldError('TOKEN_INVALID', `the link or token is not valid (${why})`, {
+    hint: 'ask for a new message; links cannot be edited or reused across messages',
+  });
+}
+
+function mac(secret: string, body: Uint8Array, bytes: number): Buffer {
+  if (secret.length === 0) throw new HeraldError('TOKEN_SECRET_MISSING', 'no signing secret', { hint: 'set HERALD_SECRET' });
+  return createHmac('sha256', secret).update(body).digest().subarray(0, bytes);
+}
+
+function encodeField(value: string): Buffer {
+  if (UUID.test(value)) return Buffer.concat([Buffer.of(TAG_UUID), Buffer.from(value.replaceAll('-', ''), 'hex')]);
+  const text = Buffer.from(value, 'utf8');
+  if (text.length > 255) throw new HeraldError('TOKEN_FIELD_TOO_LONG', `a token field is longer than 255 bytes: ${value.slice(0, 40)}…`);
+  return Buffer.concat([Buffer.of(TAG_TEXT, text.length), text]);
+}
+
+/** Reads fields back in order; every read checks bounds so a forged body cannot over-read. */
+class Reader {
+  private pos = 0;
+  constructor(private readonly buf: Buffer) {}
+  byte(): number {
+    const b = this.buf[this.pos];
+    if (b === undefined) throw invalid('truncated');
+    this.pos += 1;
+    return b;
+  }
+  uint32(): number {
+    if (this.pos + 4 > this.buf.length) throw invalid('truncated');
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  take(n: number): Buffer {
+    if (this.pos + n > this.buf.length) throw invalid('truncated');
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  field(): string {
+    const tag = this.byte();
+    if (tag === TAG_UUID) {
+      const h = this.take(16).toString('hex');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    }
+    if (tag === TAG_TEXT) return this.take(this.byte()).toString('utf8');
+    throw invalid('bad field');
+  }
+  get done(): boolean {
+    return this.pos === this.buf.length;
+  }
+}
+
+function uint32(n: number): Buffer {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new HeraldError('TOKEN_EXPIRY_INVALID', `token expiry must be epoch seconds, got ${n}`);
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
+function checkMac(secret: string, body: Buffer, given: Buffer, bytes: number): void {
+  const want = mac(secret, body, bytes);
+  if (given.length !== want.length || !timingSafeEqual(given, want)) throw invalid('signature mismatch');
+}
+
+function checkExpiry(exp: number, nowSeconds: number): void {
+  if (exp < nowSeconds) {
+    throw new HeraldError('TOKEN_EXPIRED', 'this link has expired', { hint: 'answer from a newer message, or ask the project office' });
+  }
+}
+
+/** Signs a payload into a URL-safe token (base64url, no padding). */
+export function signToken(secret: string, payload: TokenPayload): string {
+  const body = Buffer.concat([
+    Buffer.of(KIND_BYTE[payload.k], payload.o === undefined ? 0 : 1),
+    uint32(payload.exp),
+    encodeField(payload.m),
+    encodeField(payload.p),
+    ...(payload.o === undefined ? [] : [encodeField(payload.o)]),
+  ]);
+  return Buffer.concat([body, mac(secret, body, MAC_BYTES)]).toString('base64url');
+}
+
+/** Checks signature then expiry; throws HeraldError TOKEN_INVALID or TOKEN_EXPIRED. */
+export function verifyToken(secret: string, token: string, nowSeconds: number): TokenPayload {
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(token)) throw invalid('malformed');
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length <= MAC_BYTES) throw invalid('too short');
+  const body = raw.subarray(0, raw.length - MAC_BYTES);
+  checkMac(secret, body, raw.subarray(raw.length - MAC_BYTES), MAC_BYTES);
+  const r = new Reader(body);
+  const k = BYTE_KIND.get(r.byte());
+  if (k === undefined) throw invalid('unknown kind');
+  const hasOption = r.byte() === 1;
+  const exp = r.uint32();
+  const m = r.field();
+  const p = r.field();
+  const o = hasOption ? r.field() : undefined;
+  if (!r.done) throw invalid('trailing bytes');
+  checkExpiry(exp, nowSeconds);
+  return o === undefined ? { k, m, p, exp } : { k, m, p, o, exp };
+}
+
+const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** Lower-case base32: mail systems may change the case of an address, so the reply form ignores case. */
+function base32(buf: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of buf) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+function unbase32(text: string): Buffer {
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of text.toLowerCase()) {
+    const v = B32.indexOf(ch);
+    if (v < 0) throw invalid('malformed');
+    value = ((value << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The Reply-To short form: `r` + lower-case base32, 49 characters for a UUID message id, so
+ * `it-pmo+<token>@…` fits the 64-character local part. Throws when the id makes it longer.
+ */
+export function signReplyToken(secret: string, payload: ReplyTokenPayload): string {
+  const body = Buffer.concat([Buffer.of(KIND_BYTE.reply), uint32(payload.exp), encodeField(payload.m)]);
+  const token = `r${base32(Buffer.concat([body, mac(secret, body, REPLY_MAC_BYTES)]))}`;
+  if (token.length > REPLY_TOKEN_MAX_LENGTH) {
+    throw new HeraldError('TOKEN_TOO_LONG', `reply token is ${token.length} characters; the limit is ${REPLY_TOKEN_MAX_LENGTH}`, {
+      hint: 'reply tokens need UUID message ids',
+    });
+  }
+  return token;
+}
+
+/** Verifies a token made by signReplyToken (case-insensitive). */
+export function verifyReplyToken(secret: string, token: string, nowSeconds: number): ReplyTokenPayload {
+  if (token.length > REPLY_TOKEN_MAX_LENGTH || !/^r[a-z2-7]+$/i.test(token)) throw invalid('malformed');
+  const raw = unbase32(token.slice(1));
+  if (raw.length <= REPLY_MAC_BYTES) throw invalid('too short');
+  const body = raw.subarray(0, raw.length - REPLY_MAC_BYTES);
+  checkMac(secret, body, raw.subarray(raw.length - REPLY_MAC_BYTES), REPLY_MAC_BYTES);
+  const r = new Reader(body);
+  if (r.byte() !== KIND_BYTE.reply) throw invalid('unknown kind');
+  const exp = r.uint32();
+  const m = r.field();
+  if (!r.done) throw invalid('trailing bytes');
+  checkExpiry(exp, nowSeconds);
+  return { m, exp };
+}
