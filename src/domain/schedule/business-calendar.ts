@@ -1,0 +1,98 @@
+import Holidays from 'date-holidays';
+import type { ProjectSpec, Weekday } from '../plan/model.ts';
+import { HeraldError } from '../errors.ts';
+import { fromEpochDay, MS_PER_DAY, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type LocalDate } from './local-date.ts';
+
+/**
+ * The project's calendar: its zone, working weekdays and holidays (date-holidays public holidays of
+ * the configured country/region, plus the plan's extra dates). Dates are ISO `YYYY-MM-DD` in the
+ * project zone; the `*Day` methods do the same on epoch days for the scheduler's inner loops.
+ */
+export class ProjectCalendar {
+  readonly zone: string;
+  private readonly workdays: ReadonlySet<Weekday>;
+  private readonly extra: ReadonlySet<number>;
+  private readonly holidaysByYear = new Map<number, ReadonlySet<number>>();
+  private readonly source: Holidays | undefined;
+
+  constructor(project: Pick<ProjectSpec, 'timezone' | 'businessDays' | 'holidays'>) {
+    this.zone = project.timezone;
+    this.workdays = new Set(project.businessDays);
+    if (this.workdays.size === 0) {
+      throw new HeraldError('CALENDAR_INVALID', 'the project has no business days', { hint: 'set project.businessDays, e.g. [mon, tue, wed, thu, fri]' });
+    }
+    this.extra = new Set(project.holidays.extra.map(toEpochDay));
+    const { country, region } = project.holidays;
+    if (country) {
+      this.source = region ? new Holidays(country, region) : new Holidays(country);
+      if (!this.source.getCountries()[country.toUpperCase()]) {
+        throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the country "${country}"`, { hint: 'use an ISO 3166 code such as US or GB' });
+      }
+      if (region && !this.source.getStates(country)?.[region.toUpperCase()]) {
+        throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the region "${region}" of ${country}`, { hint: 'use a region code such as CA for California' });
+      }
+    }
+  }
+
+  isBusinessDay(date: LocalDate): boolean {
+    return this.isBusinessEpochDay(toEpochDay(date));
+  }
+
+  /** Whether `date` is a holiday (public or extra), regardless of weekday. */
+  isHoliday(date: LocalDate): boolean {
+    return this.isHolidayEpochDay(toEpochDay(date));
+  }
+
+  addDays(date: LocalDate, days: number): LocalDate {
+    return fromEpochDay(toEpochDay(date) + days);
+  }
+
+  /** Moves by `n` business days (negative = back); from a non-business day, ±1 reaches the nearest one that way. */
+  addBusinessDays(date: LocalDate, n: number): LocalDate {
+    return fromEpochDay(this.addBusinessEpochDays(toEpochDay(date), n));
+  }
+
+  nextBusinessDayOnOrAfter(date: LocalDate): LocalDate {
+    return fromEpochDay(this.nextBusinessEpochDayOnOrAfter(toEpochDay(date)));
+  }
+
+  isBusinessEpochDay(day: number): boolean {
+    return this.workdays.has(weekdayOfEpochDay(day)) && !this.isHolidayEpochDay(day);
+  }
+
+  isHolidayEpochDay(day: number): boolean {
+    return this.extra.has(day) || this.publicHolidays(yearOfEpochDay(day)).has(day);
+  }
+
+  addBusinessEpochDays(day: number, n: number): number {
+    const step = n < 0 ? -1 : 1;
+    let d = day;
+    for (let left = Math.abs(n); left > 0; ) {
+      d += step;
+      if (this.isBusinessEpochDay(d)) left--;
+    }
+    return d;
+  }
+
+  nextBusinessEpochDayOnOrAfter(day: number): number {
+    let d = day;
+    while (!this.isBusinessEpochDay(d)) d++;
+    return d;
+  }
+
+  private publicHolidays(year: number): ReadonlySet<number> {
+    let days = this.holidaysByYear.get(year);
+    if (days) return days;
+    const set = new Set<number>();
+    for (const h of this.source?.getHolidays(year) ?? []) {
+      if (h.type !== 'public') continue;
+      const first = toEpochDay(h.date.slice(0, 10));
+      // Multi-day holidays (rare, e.g. some national new years) span start..end.
+      const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / MS_PER_DAY));
+      for (let i = 0; i < span; i++) set.add(first + i);
+    }
+    days = set;
+    this.holidaysByYear.set(year, days);
+    return days;
+  }
+}
