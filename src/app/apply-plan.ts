@@ -1,0 +1,82 @@
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Plan } from '../domain/plan/model.ts';
+import { diffCalendar } from '../domain/replan/diff.ts';
+import { buildCalendar } from '../domain/schedule/calendar.ts';
+import { milestoneInstant } from '../domain/schedule/milestones.ts';
+import { savePlan } from '../db/repo/plan-store.ts';
+import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
+import { fireTrigger } from './fire-trigger.ts';
+import type { Progress } from './ports.ts';
+import { silentProgress } from './ports.ts';
+import { summarise, type ReplanSummary } from './replan-summary.ts';
+
+export interface ApplyResult {
+  project: string;
+  dryRun: boolean;
+  calendar: ReplanSummary;
+  milestonesMoved: Array<{ key: string; from: Date; to: Date }>;
+  /** Messages created by milestone-moved triggers. */
+  triggered: number;
+  /** Ids of messages moved or cancelled: the queue drops their pending jobs. */
+  changedIds: string[];
+}
+
+class DryRunRollback extends Error {}
+
+/**
+ * Stores a validated plan and rebuilds its calendar in one transaction: applying the same
+ * plan twice changes nothing; a dry run computes the same result and rolls it back.
+ */
+export async function applyPlan(
+  prisma: PrismaClient,
+  input: { plan: Plan; hash: string; now: Date; dryRun?: boolean; progress?: Progress },
+): Promise<ApplyResult> {
+  const { plan, now } = input;
+  const progress = input.progress ?? silentProgress;
+  const instants = new Map(plan.milestones.map((m) => [m.key, milestoneInstant(plan, m.key).toJSDate()]));
+  progress.step('building calendar', 0, 1);
+  const desired = buildCalendar(plan, { now });
+  progress.step('building calendar', 1, 1);
+  const triggerComms = new Set(plan.comms.filter((c) => c.trigger).map((c) => c.key));
+
+  let result: ApplyResult | undefined;
+  try {
+    await prisma.$transaction(
+      async (tx) => {
+        progress.step('storing plan', 0, 3);
+        const saved = await savePlan(tx, plan, input.hash, instants);
+        progress.step('loading messages', 1, 3);
+        // Triggered messages are fired by events, not by the calendar: a re-plan leaves them alone.
+        const existing = (await loadExisting(tx, saved.projectId)).filter((m) => !triggerComms.has(commOfKey(m.key)));
+        const diff = diffCalendar(desired, existing, { now, catchUp: plan.project.catchUp });
+        progress.step('writing messages', 2, 3);
+        const ids = { projectId: saved.projectId, person: saved.personIds, comm: saved.commIds };
+        await writeDiff(tx, saved.projectId, diff, ids);
+        let triggered = 0;
+        for (const mv of saved.moved) {
+          const fired = await fireTrigger(tx, plan, ids, { type: 'milestone-moved', milestone: mv.key }, now);
+          triggered += fired?.added ?? 0;
+        }
+        progress.step('writing messages', 3, 3);
+        result = {
+          project: plan.project.key,
+          dryRun: input.dryRun ?? false,
+          calendar: summarise(diff),
+          milestonesMoved: saved.moved,
+          triggered,
+          changedIds: [...diff.move.map((m) => m.id), ...diff.cancel.map((c) => c.id)],
+        };
+        if (input.dryRun) throw new DryRunRollback();
+      },
+      { timeout: 600_000, maxWait: 30_000 },
+    );
+  } catch (e) {
+    if (!(e instanceof DryRunRollback)) throw e;
+  }
+  return result!;
+}
+
+/** A message key is `comm#occurrence:person:channel`. */
+export function commOfKey(key: string): string {
+  return key.slice(0, key.indexOf('#'));
+}

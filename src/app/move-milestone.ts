@@ -1,0 +1,119 @@
+import { DateTime } from 'luxon';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import type { Plan } from '../domain/plan/model.ts';
+import { diffCalendar } from '../domain/replan/diff.ts';
+import { buildCalendar, commMilestones } from '../domain/schedule/calendar.ts';
+import { milestoneInstant } from '../domain/schedule/milestones.ts';
+import { loadMilestones, recordMove } from '../db/repo/plan-store.ts';
+import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
+import { loadProject, savePlanJson } from '../db/repo/project-store.ts';
+import { fireTrigger } from './fire-trigger.ts';
+import { commOfKey } from './apply-plan.ts';
+import { summarise, type ReplanSummary } from './replan-summary.ts';
+
+export interface MoveResult {
+  project: string;
+  milestone: string;
+  from: Date;
+  to: Date;
+  calendar: ReplanSummary;
+  triggered: number;
+  changedIds: string[];
+}
+
+/**
+ * Moves one milestone and re-plans only the comms anchored to it. The stored plan is
+ * updated too; the YAML file in git is the PM's to change (a later `apply` of the old
+ * file moves the milestone back, and says so).
+ */
+export async function moveMilestone(
+  prisma: PrismaClient,
+  input: { project: string; milestone: string; when: string; now: Date; source?: string; dryRun?: boolean },
+): Promise<MoveResult> {
+  let result: MoveResult | undefined;
+  await prisma.$transaction(
+    async (tx) => {
+      const stored = await loadProject(tx, input.project);
+      const { plan } = stored;
+      const current = plan.milestones.find((m) => m.key === input.milestone);
+      if (!current) {
+        throw new NotFoundError(`milestone "${input.milestone}" in project ${input.project}`, `known milestones: ${plan.milestones.map((m) => m.key).join(', ')}`);
+      }
+      const at = parseWhen(input.when, current.at, plan.project.timezone);
+      const moved: Plan = { ...plan, milestones: plan.milestones.map((m) => (m.key === current.key ? { ...m, at } : m)) };
+      const from = milestoneInstant(plan, current.key).toJSDate();
+      const to = milestoneInstant(moved, current.key).toJSDate();
+
+      const affected = moved.comms.filter((c) => c.schedule && commMilestones(c).includes(current.key)).map((c) => c.key);
+      const desired = buildCalendar(moved, { now: input.now, comms: affected });
+      const affectedSet = new Set(affected);
+      const existing = (await loadExisting(tx, stored.projectId, affected.map((k) => stored.commIds.get(k)!))).filter((m) =>
+        affectedSet.has(commOfKey(m.key)),
+      );
+      const diff = diffCalendar(desired, existing, { now: input.now, catchUp: plan.project.catchUp });
+      const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
+      await writeDiff(tx, stored.projectId, diff, ids);
+      let triggered = 0;
+      if (from.getTime() !== to.getTime()) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "Milestone" SET "at"=$3::timestamptz, "localAt"=$4 WHERE "projectId"=$1::uuid AND "key"=$2`,
+          stored.projectId, current.key, to.toISOString(), at,
+        );
+        await recordMove(tx, stored.projectId, current.key, from, to, input.source ?? 'cli');
+        await savePlanJson(tx, stored.projectId, moved);
+        triggered = (await fireTrigger(tx, moved, ids, { type: 'milestone-moved', milestone: current.key }, input.now))?.added ?? 0;
+      }
+      result = {
+        project: input.project,
+        milestone: current.key,
+        from,
+        to,
+        calendar: summarise(diff),
+        triggered,
+        changedIds: [...diff.move.map((m) => m.id), ...diff.cancel.map((c) => c.id)],
+      };
+      if (input.dryRun) throw new RollbackSignal();
+    },
+    { timeout: 300_000, maxWait: 30_000 },
+  ).catch((e: unknown) => {
+    if (!(e instanceof RollbackSignal)) throw e;
+  });
+  return result!;
+}
+
+class RollbackSignal extends Error {}
+
+/**
+ * `WHEN` is a local date or date-time in the project zone. A bare date keeps the
+ * milestone's time of day, so "move cutover to 2027-01-22" keeps its 18:00 start.
+ */
+export function parseWhen(when: string, previousAt: string, zone: string): string {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(when);
+  const value = dateOnly && previousAt.includes('T') ? `${when}${previousAt.slice(previousAt.indexOf('T'))}` : when;
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(value) || !DateTime.fromISO(value, { zone }).isValid) {
+    throw new HeraldError('BAD_WHEN', `"${when}" is not a date or date-time`, {
+      hint: 'write YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, in the project time zone',
+    });
+  }
+  return value;
+}
+
+export async function markMilestoneDone(
+  prisma: PrismaClient,
+  input: { project: string; milestone: string; now: Date },
+): Promise<{ alreadyDone: boolean; triggered: number }> {
+  return prisma.$transaction(async (tx) => {
+    const stored = await loadProject(tx, input.project);
+    const ms = await loadMilestones(tx, stored.projectId);
+    const m = ms.get(input.milestone);
+    if (!m) {
+      throw new NotFoundError(`milestone "${input.milestone}" in project ${input.project}`, `known milestones: ${[...ms.keys()].join(', ')}`);
+    }
+    if (m.doneAt) return { alreadyDone: true, triggered: 0 };
+    await tx.$executeRawUnsafe(`UPDATE "Milestone" SET "doneAt"=$2::timestamptz WHERE "id"=$1::uuid`, m.id, input.now.toISOString());
+    const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
+    const fired = await fireTrigger(tx, stored.plan, ids, { type: 'milestone-done', milestone: input.milestone }, input.now);
+    return { alreadyDone: false, triggered: fired?.added ?? 0 };
+  });
+}

@@ -1,0 +1,13 @@
+/** Injected time source: use cases never read the system clock themselves. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Reports progress of long operations (a terminal bar on a TTY, nothing otherwise). */
+export interface Progress {
+  step(label: string, done: number, total: number): void;
+}
+
+export const silentProgress: Progress = { step: () => {} };

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
+import { HeraldError } from '../../domain/errors.ts';
+import type { CliContext } from '../context.ts';
+import { withDb } from '../with-db.ts';
+
+export function registerCalendarCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('calendar')
+    .description('show the comms calendar of an applied project')
+    .argument('<project>', 'project key')
+    .option('--from <date>', 'from this date (YYYY-MM-DD, project zone)')
+    .option('--to <date>', 'up to and including this date (YYYY-MM-DD, project zone)')
+    .option('--person <id>', 'only this person')
+    .option('--format <format>', 'table, json or ics', 'table')
+    .option('--all', 'include cancelled messages')
+    .action(async (project: string, opts: { from?: string; to?: string; person?: string; format: string; all?: boolean }) => {
+      if (!['table', 'json', 'ics'].includes(opts.format)) {
+        throw new HeraldError('BAD_OPTION', `--format ${opts.format} is not known`, { hint: 'use --format table, json or ics' });
+      }
+      await withDb(ctx, async (db) => {
+        const cal = await queryCalendar(db.prisma, {
+          project,
+          person: opts.person,
+          includeCancelled: opts.all ?? false,
+          fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
+          toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
+        });
+        if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
+        else if (opts.format === 'ics') ctx.output.out(formatCalendarIcs(cal.entries, { name: cal.name, project, timezone: cal.timezone }));
+        else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone));
+      });
+    });
+}
+
+function checkDay(v: string, flag: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v).isValid) {
+    throw new HeraldError('BAD_OPTION', `${flag} ${v} is not a date`, { hint: `write ${flag} YYYY-MM-DD` });
+  }
+  return v;
+}

@@ -1,0 +1,29 @@
+import { HeraldError, PlanInvalidError } from '../domain/errors.ts';
+
+/** Where CLI commands write: injectable so tests can capture output without spawning processes. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  isTTY: boolean;
+}
+
+export const processOutput: Output = {
+  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+/** Turns any failure into one clear message and an exit code; stack traces only for bugs. */
+export function reportError(e: unknown, o: Output): number {
+  if (e instanceof PlanInvalidError) {
+    o.err(e.issues.map((i) => `${i.file}:${i.line}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+    o.err(`${e.issues.length} error${e.issues.length === 1 ? '' : 's'}; nothing was changed`);
+    return 1;
+  }
+  if (e instanceof HeraldError) {
+    o.err(`error: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+    return 1;
+  }
+  o.err(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 2;
+}

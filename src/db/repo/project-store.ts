@@ -1,0 +1,44 @@
+import type { Plan } from '../../domain/plan/model.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { SqlClient } from './sql-client.ts';
+
+export interface StoredProject {
+  projectId: string;
+  plan: Plan;
+  personIds: Map<string, string>;
+  commIds: Map<string, string>;
+}
+
+/** Loads a project's last applied plan and the ids its rows were stored under. */
+export async function loadProject(db: SqlClient, projectKey: string): Promise<StoredProject> {
+  const [row] = await db.$queryRawUnsafe<Array<{ id: string; plan: Plan | string }>>(
+    `SELECT "id","plan" FROM "Project" WHERE "key"=$1`,
+    projectKey,
+  );
+  if (!row) {
+    const known = await db.$queryRawUnsafe<Array<{ key: string }>>(`SELECT "key" FROM "Project" ORDER BY "key" LIMIT 20`);
+    throw new NotFoundError(
+      `project "${projectKey}"`,
+      known.length ? `known projects: ${known.map((k) => k.key).join(', ')}` : 'apply a plan first: herald apply PLAN',
+    );
+  }
+  const plan = typeof row.plan === 'string' ? (JSON.parse(row.plan) as Plan) : row.plan;
+  const people = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(
+    `SELECT "id","key" FROM "Person" WHERE "projectId"=$1::uuid`,
+    row.id,
+  );
+  const comms = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(
+    `SELECT "id","key" FROM "Comm" WHERE "projectId"=$1::uuid`,
+    row.id,
+  );
+  return {
+    projectId: row.id,
+    plan,
+    personIds: new Map(people.map((p) => [p.key, p.id])),
+    commIds: new Map(comms.map((c) => [c.key, c.id])),
+  };
+}
+
+export async function savePlanJson(db: SqlClient, projectId: string, plan: Plan): Promise<void> {
+  await db.$executeRawUnsafe(`UPDATE "Project" SET "plan"=$2::jsonb, "updatedAt"=now() WHERE "id"=$1::uuid`, projectId, JSON.stringify(plan));
+}
