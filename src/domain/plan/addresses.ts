@@ -1,0 +1,13 @@
+// The WHATWG "valid e-mail address" grammar: strict enough to catch typos, loose enough for real mailboxes.
+const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+export function isEmail(s: string): boolean {
+  return EMAIL_RE.test(s);
+}
+
+/** `addr` or `Display Name <addr>` (name optionally quoted); returns the bare address or undefined. */
+export function mailboxAddress(s: string): string | undefined {
+  const m = /^\s*(?:"[^"]*"|[^"<>]*?)\s*<([^<>]+)>\s*$/.exec(s);
+  const addr = m !== null ? m[1] : s.trim();
+  return addr !== undefined && isEmail(addr) ? addr : undefined;
+}

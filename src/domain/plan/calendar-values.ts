@@ -1,0 +1,80 @@
+import { DateTime, IANAZone } from 'luxon';
+import type { Weekday } from './model.ts';
+import type { Parsed } from './offsets.ts';
+
+const zoneCache = new Map<string, boolean>();
+
+/** IANA zone check, cached: constructing Intl formatters per CSV row would dominate large imports. */
+export function isValidZone(zone: string): boolean {
+  let ok = zoneCache.get(zone);
+  if (ok === undefined) {
+    // Offsets like "UTC+2" or "EST" are not IANA names and their DST rules differ.
+    ok = zone.includes('/') || zone === 'UTC' ? IANAZone.isValidZone(zone) : false;
+    zoneCache.set(zone, ok);
+  }
+  return ok;
+}
+
+export function zoneError(zone: string): string {
+  return `"${zone}" is not an IANA time zone: use a name like America/Chicago, Europe/London or UTC`;
+}
+
+/** "09:00" → "09:00"; "9:00" is accepted and padded. */
+export function parseWallTime(raw: string): Parsed<string> {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(raw.trim());
+  if (m !== null) {
+    const h = Number(m[1]);
+    const min = Number(m[2]);
+    if (h <= 23 && min <= 59) return { ok: true, value: `${String(h).padStart(2, '0')}:${m[2]}` };
+  }
+  return { ok: false, error: `"${raw}" is not a time: use 24-hour HH:mm, e.g. "09:00" or "18:30" (quote it in YAML)` };
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+export function parseIsoDate(raw: string): Parsed<string> {
+  if (DATE_RE.test(raw) && DateTime.fromISO(raw, { zone: 'UTC' }).isValid) return { ok: true, value: raw };
+  return { ok: false, error: `"${raw}" is not a date: use YYYY-MM-DD, e.g. 2027-01-15` };
+}
+
+/**
+ * A local date or date-time that must exist in `zone`: a wall time skipped by a clock change
+ * (02:30 on a spring-forward night) is rejected so a milestone never silently shifts.
+ */
+export function parseLocalDateTime(raw: string, zone: string | undefined): Parsed<string> {
+  if (DATE_RE.test(raw)) return parseIsoDate(raw);
+  if (!DATE_TIME_RE.test(raw)) {
+    return { ok: false, error: `"${raw}" is not a date or date-time: use YYYY-MM-DD or YYYY-MM-DDTHH:mm, e.g. 2027-01-15T18:00` };
+  }
+  const utc = DateTime.fromISO(raw, { zone: 'UTC' });
+  if (!utc.isValid) return { ok: false, error: `"${raw}" is not a valid date-time (${utc.invalidExplanation ?? 'out of range'})` };
+  if (zone !== undefined && isValidZone(zone)) {
+    const local = DateTime.fromISO(raw, { zone });
+    const fmt = raw.length > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm";
+    if (local.toFormat(fmt) !== raw) {
+      return { ok: false, error: `"${raw}" does not exist in ${zone} (the clocks skip it); use ${local.toFormat(fmt)} or another time` };
+    }
+  }
+  return { ok: true, value: raw };
+}
+
+const WEEKDAY_NAMES: Record<string, Weekday> = {
+  mon: 'mon', monday: 'mon',
+  tue: 'tue', tues: 'tue', tuesday: 'tue',
+  wed: 'wed', wednesday: 'wed',
+  thu: 'thu', thur: 'thu', thurs: 'thu', thursday: 'thu',
+  fri: 'fri', friday: 'fri',
+  sat: 'sat', saturday: 'sat',
+  sun: 'sun', sunday: 'sun',
+};
+
+export function parseWeekday(raw: string): Parsed<Weekday> {
+  const d = WEEKDAY_NAMES[raw.trim().toLowerCase()];
+  return d !== undefined ? { ok: true, value: d } : { ok: false, error: `"${raw}" is not a weekday: use mon, tue, wed, thu, fri, sat, sun (or monday…sunday)` };
+}
+
+/** Milliseconds of a local date/date-time in a zone, for ordering anchors. */
+export function localMillis(at: string, zone: string): number {
+  return DateTime.fromISO(at, { zone }).toMillis();
+}

@@ -1,0 +1,72 @@
+import { PlanInvalidError, type PlanIssue } from '../errors.ts';
+import type { Plan } from './model.ts';
+import { IssueSink, sortIssues } from './issues.ts';
+import type { Known } from './known.ts';
+import { readMap, type Reader } from './read-values.ts';
+import { readAudiences } from './validate-audiences.ts';
+import { readComms, type CheckTemplate } from './validate-comms.ts';
+import { readMilestones } from './validate-milestones.ts';
+import { readPeople, type ReadFile } from './validate-people.ts';
+import { readProject } from './validate-project.ts';
+import { readWorkstreams } from './validate-workstreams.ts';
+import { YamlSource } from './yaml-locate.ts';
+
+export type { CheckTemplate } from './validate-comms.ts';
+export type { ReadFile } from './validate-people.ts';
+
+export interface PlanInput {
+  /** The plan's name as shown in issues (e.g. as the user typed it). */
+  file: string;
+  text: string;
+  /** Reads a file named relative to the plan (the people CSV); undefined when it cannot be read. */
+  readFile: ReadFile;
+}
+
+export interface ParsePlanOptions {
+  /** Reports template problems for a comm (missing template, unknown variable); each string is an error at its `template` line. */
+  checkTemplate?: CheckTemplate;
+}
+
+const SECTIONS = ['project', 'milestones', 'workstreams', 'audiences', 'people', 'comms'] as const;
+
+/**
+ * Parses and validates a comms plan. Pure: files other than the plan come through `readFile`.
+ * @throws PlanInvalidError listing every error found (sorted by file and line).
+ */
+export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan: Plan; warnings: PlanIssue[] } {
+  const src = new YamlSource(input.file, input.text);
+  const sink = new IssueSink();
+  sink.warnings.push(...src.warnings);
+  if (src.errors.length > 0) throw new PlanInvalidError(src.errors);
+
+  const r: Reader = { src, sink };
+  const root = src.root();
+  const f = readMap(r, root, SECTIONS, 'project: …, milestones: …, comms: …');
+  if (f === undefined) throw new PlanInvalidError(sink.errors);
+
+  const project = readProject(r, f.get('project'), root);
+  const zone = project.timezone;
+  const milestones = readMilestones(r, f.get('milestones'), zone);
+  const audiences = readAudiences(r, f.get('audiences'));
+  const audienceKeys = new Set(audiences.map((a) => a.key));
+  const people = readPeople(r, f.get('people'), { timezone: zone, locale: 'en-US', audiences: audienceKeys }, input.readFile);
+  const peopleById = new Map(people.map((p) => [p.id, p]));
+  const workstreams = readWorkstreams(r, f.get('workstreams'), peopleById);
+
+  const audienceSizes = new Map<string, number>();
+  for (const p of people) for (const a of p.audiences) audienceSizes.set(a, (audienceSizes.get(a) ?? 0) + 1);
+  const known: Known = {
+    zone,
+    milestones: new Map(milestones.map((m) => [m.key, m])),
+    audiences: audienceKeys,
+    audienceSizes,
+    people: peopleById,
+    workstreams: new Map(workstreams.map((w) => [w.key, w])),
+  };
+  const commsLoc = f.get('comms');
+  if (commsLoc === undefined) sink.warn(root, 'the plan has no "comms" section: nothing will be sent');
+  const comms = readComms(r, commsLoc, known, opts.checkTemplate);
+
+  if (sink.errors.length > 0) throw new PlanInvalidError(sortIssues(sink.errors, input.file));
+  return { plan: { project, milestones, workstreams, audiences, people, comms }, warnings: sortIssues(sink.warnings, input.file) };
+}

@@ -1,0 +1,48 @@
+/** Levenshtein distance, bounded: gives up (returns max + 1) once every path exceeds `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The closest known word when it is close enough to be a likely typo. */
+export function closest(word: string, known: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  const max = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
+  let best: string | undefined;
+  let bestD = max + 1;
+  for (const k of known) {
+    const d = editDistance(w, k.toLowerCase(), max);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/** `kickoff, pilot, cutover…` — a short list for messages; long lists are cut. */
+export function knownList(known: Iterable<string>, limit = 8): string {
+  const all = [...known];
+  if (all.length === 0) return 'none defined';
+  return all.length > limit ? `${all.slice(0, limit).join(', ')}…` : all.join(', ');
+}
+
+/** ` (did you mean "x"?)`, or the known list when nothing is close. */
+export function hint(word: string, known: Iterable<string>, noun = 'known'): string {
+  const list = [...known];
+  const near = closest(word, list);
+  return near !== undefined ? ` (did you mean "${near}"? ${noun}: ${knownList(list)})` : ` (${noun}: ${knownList(list)})`;
+}

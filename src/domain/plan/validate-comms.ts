@@ -1,0 +1,154 @@
+import { isMap } from 'yaml';
+import type { Channel, ChannelChoice, CommSpec } from './model.ts';
+import type { Known } from './known.ts';
+import { checkKeyName, readBool, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
+import { hint } from './suggest.ts';
+import { readSchedule } from './validate-schedule.ts';
+import { readSurvey } from './validate-survey.ts';
+import { readTrigger } from './validate-trigger.ts';
+import type { Loc } from './yaml-locate.ts';
+
+const COMM_KEYS = ['key', 'kind', 'audience', 'channels', 'template', 'workstream', 'data', 'survey', 'optional', 'series', 'schedule', 'trigger'] as const;
+const CHANNELS: readonly ChannelChoice[] = ['slack', 'email', 'preferred'];
+
+export type CheckTemplate = (comm: CommSpec) => string[];
+
+export function readComms(r: Reader, loc: Loc | undefined, known: Known, checkTemplate?: CheckTemplate): CommSpec[] {
+  if (loc === undefined) return [];
+  const items = r.src.items(loc);
+  if (items === undefined) {
+    r.sink.error(loc, 'expected a list of comms, each starting with "- key: …"');
+    return [];
+  }
+  const out: CommSpec[] = [];
+  const keys = new Map<string, number>();
+  for (const item of items) {
+    const comm = readComm(r, item, known, keys);
+    if (comm === undefined) continue;
+    out.push(comm.spec);
+    if (checkTemplate !== undefined) {
+      for (const message of checkTemplate(comm.spec)) r.sink.error(comm.templateLoc, message);
+    }
+  }
+  return out;
+}
+
+function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>): { spec: CommSpec; templateLoc: Loc } | undefined {
+  const f = readMap(r, loc, COMM_KEYS, '- { key: …, kind: …, audience: …, channels: [email], template: …, schedule: … }');
+  if (f === undefined) return undefined;
+  const mark = r.sink.errorCount();
+
+  const keyLoc = f.need('key', 'cutover-user-prep');
+  const key = keyLoc === undefined ? undefined : readString(r, keyLoc, 'a comm key');
+  if (keyLoc !== undefined && key !== undefined && checkKeyName(r, keyLoc, key)) {
+    const first = keys.get(key);
+    if (first !== undefined) r.sink.error(keyLoc, `duplicate comm key "${key}" (first at line ${first}); comm keys must be unique`);
+    else keys.set(key, keyLoc.line);
+  }
+  const kindLoc = f.need('kind', 'announcement');
+  const kind = kindLoc === undefined ? undefined : readString(r, kindLoc, 'a kind such as announcement, ops-impact or digest');
+
+  const audLoc = f.need('audience', 'end-users');
+  const audiences: string[] = [];
+  for (const a of (audLoc === undefined ? undefined : readStringOrList(r, audLoc, 'an audience key')) ?? []) {
+    if (!known.audiences.has(a.value)) r.sink.error(a.loc, `unknown audience "${a.value}"${hint(a.value, known.audiences)}`);
+    else if (audiences.includes(a.value)) r.sink.warn(a.loc, `audience "${a.value}" is listed twice`);
+    else {
+      audiences.push(a.value);
+      if ((known.audienceSizes.get(a.value) ?? 0) === 0) r.sink.warn(a.loc, `audience "${a.value}" has no people: this comm reaches nobody there`);
+    }
+  }
+
+  const chLoc = f.need('channels', '[preferred] (Slack where the person has it, else email)');
+  const channels = chLoc === undefined ? [] : readChannels(r, chLoc);
+
+  const tLoc = f.need('template', 'user-prep');
+  const template = tLoc === undefined ? undefined : readString(r, tLoc, 'a template name');
+
+  const wsLoc = f.get('workstream');
+  let workstream: string | undefined;
+  if (wsLoc !== undefined) {
+    const w = readString(r, wsLoc, 'a workstream key');
+    if (w !== undefined && !known.workstreams.has(w)) r.sink.error(wsLoc, `unknown workstream "${w}"${hint(w, known.workstreams.keys())}`);
+    else workstream = w;
+  }
+
+  const dataLoc = f.get('data');
+  let data: Record<string, unknown> = {};
+  if (dataLoc !== undefined) {
+    if (isMap(dataLoc.node)) data = r.src.toJS(dataLoc) as Record<string, unknown>;
+    else r.sink.error(dataLoc, 'expected a map of values for the template, e.g. data: { window: "Friday 18:00" }');
+  }
+
+  const optLoc = f.get('optional');
+  const optional = optLoc === undefined ? false : (readBool(r, optLoc) ?? false);
+
+  const surveyLoc = f.get('survey');
+  const survey = surveyLoc === undefined ? undefined : readSurvey(r, surveyLoc, known);
+
+  const schedLoc = f.get('schedule');
+  const trigLoc = f.get('trigger');
+  if (schedLoc !== undefined && trigLoc !== undefined) {
+    r.sink.error({ ...trigLoc, line: f.keyLine('trigger') }, 'a comm has either a schedule or a trigger, not both: split it into two comms');
+  } else if (schedLoc === undefined && trigLoc === undefined) {
+    r.sink.error(loc, 'missing "schedule" or "trigger": say when this comm is sent, e.g. schedule: { at: cutover, offset: "-3 business days" } or trigger: manual');
+  }
+  const schedule = schedLoc === undefined ? undefined : readSchedule(r, schedLoc, known);
+  const trigger = trigLoc === undefined || schedLoc !== undefined ? undefined : readTrigger(r, trigLoc, known);
+
+  const seriesLoc = f.get('series');
+  const series = seriesLoc === undefined ? undefined : readSeries(r, seriesLoc);
+  if (schedule?.type === 'stepped' && schedLoc !== undefined) {
+    if (seriesLoc !== undefined && schedule.count !== undefined) {
+      r.sink.error({ ...schedLoc, path: `${schedLoc.path}.count` }, 'give either "series" on the comm or "count" in the schedule, not both: the series length is the count');
+    } else if (seriesLoc === undefined && schedule.count === undefined) {
+      r.sink.error(schedLoc, 'a stepped schedule needs an end: add series: [item, …] to the comm (one message per item) or count: N to the schedule');
+    }
+  } else if (seriesLoc !== undefined && (schedule !== undefined || trigger !== undefined)) {
+    r.sink.error(seriesLoc, 'series needs a stepped schedule { at, offset, every }: one message per item');
+  }
+
+  if (r.sink.errorCount() !== mark || key === undefined || kind === undefined || template === undefined || tLoc === undefined) return undefined;
+  const spec: CommSpec = { key, kind, audiences, channels, template, data, optional };
+  if (workstream !== undefined) spec.workstream = workstream;
+  if (survey !== undefined) spec.survey = survey;
+  if (series !== undefined) spec.series = series;
+  if (schedule !== undefined) spec.schedule = schedule;
+  if (trigger !== undefined) spec.trigger = trigger;
+  return { spec, templateLoc: tLoc };
+}
+
+function readChannels(r: Reader, loc: Loc): ChannelChoice[] {
+  const out: ChannelChoice[] = [];
+  for (const c of readStringOrList(r, loc, 'a channel (slack, email or preferred)') ?? []) {
+    if (!(CHANNELS as readonly string[]).includes(c.value)) {
+      r.sink.error(c.loc, `unknown channel "${c.value}"${hint(c.value, CHANNELS, 'use')}`);
+    } else if (out.includes(c.value as ChannelChoice)) r.sink.warn(c.loc, `channel "${c.value}" is listed twice`);
+    else out.push(c.value as ChannelChoice);
+  }
+  if (out.includes('preferred') && out.some((c): c is Channel => c !== 'preferred')) {
+    r.sink.warn(loc, '"preferred" already picks Slack or email per person; together with slack/email some people get the message twice');
+  }
+  return out;
+}
+
+function readSeries(r: Reader, loc: Loc): string[] | undefined {
+  const items = r.src.items(loc);
+  if (items === undefined || items.length === 0) {
+    r.sink.error(loc, 'expected a non-empty list of item keys, e.g. series: [teams-chat, outlook-mobile]');
+    return undefined;
+  }
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const s = readString(r, item, 'an item key');
+    if (s === undefined) continue;
+    const first = seen.get(s);
+    if (first !== undefined) r.sink.error(item, `"${s}" is already in the series (line ${first}); each item is sent once`);
+    else {
+      seen.set(s, item.line);
+      out.push(s);
+    }
+  }
+  return out.length === items.length ? out : undefined;
+}

@@ -1,0 +1,137 @@
+import { isSeq } from 'yaml';
+import type { PersonSpec } from './model.ts';
+import { parseCsv } from './people-csv.ts';
+import { PERSON_FIELDS, checkPerson, type PersonDefaults, type PersonField, type RawPerson } from './person-fields.ts';
+import { readMap, readString, readStringOrList, type Reader } from './read-values.ts';
+import { hint } from './suggest.ts';
+import type { Loc } from './yaml-locate.ts';
+
+export type ReadFile = (relativePath: string) => { file: string; text: string } | undefined;
+
+interface Seen {
+  file: string;
+  line: number;
+}
+
+/**
+ * `people:` = { inline: [...], csv: file } (or a bare list, read as inline). Inline people come
+ * first; an id already defined is reported where it is defined again.
+ */
+export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefaults, readFile: ReadFile): PersonSpec[] {
+  if (loc === undefined) return [];
+  const out: PersonSpec[] = [];
+  const seen = new Map<string, Seen>();
+  const add = (p: PersonSpec, at: Seen, report: (msg: string) => void): void => {
+    const first = seen.get(p.id);
+    if (first !== undefined) {
+      report(`duplicate person id "${p.id}" (first defined at ${first.file}:${first.line}); ids must be unique across inline people and CSV files`);
+      return;
+    }
+    seen.set(p.id, at);
+    out.push(p);
+  };
+
+  let inlineLoc: Loc | undefined;
+  let csvLoc: Loc | undefined;
+  if (isSeq(loc.node)) inlineLoc = loc;
+  else {
+    const f = readMap(r, loc, ['inline', 'csv'], 'people: { csv: people.csv, inline: [ { id: dana, name: Dana, email: … } ] }');
+    inlineLoc = f?.get('inline');
+    csvLoc = f?.get('csv');
+  }
+  if (inlineLoc !== undefined) readInline(r, inlineLoc, defaults, add);
+  if (csvLoc !== undefined) readCsvPeople(r, csvLoc, defaults, readFile, add);
+  return out;
+}
+
+type Add = (p: PersonSpec, at: Seen, report: (msg: string) => void) => void;
+
+function readInline(r: Reader, loc: Loc, defaults: PersonDefaults, add: Add): void {
+  const items = r.src.items(loc);
+  if (items === undefined) {
+    r.sink.error(loc, 'expected a list of people, e.g. - { id: dana, name: Dana Ruiz, email: dana@example.com }');
+    return;
+  }
+  for (const item of items) {
+    const f = readMap(r, item, PERSON_FIELDS, '{ id: dana, name: Dana Ruiz, email: dana@example.com }');
+    if (f === undefined) continue;
+    const raw: RawPerson = { audiences: [] };
+    for (const field of PERSON_FIELDS) {
+      const v = f.get(field);
+      if (v === undefined) continue;
+      if (field === 'audiences') raw.audiences = (readStringOrList(r, v, 'an audience key') ?? []).map((a) => a.value);
+      else {
+        const s = readString(r, v, `a ${field}`);
+        if (s !== undefined) raw[field] = s;
+      }
+    }
+    const at = (field: PersonField | undefined): Loc => (field === undefined ? item : (f.get(field) ?? item));
+    const p = checkPerson(raw, defaults, (field, message, severity) =>
+      severity === 'warning' ? r.sink.warn(at(field), message) : r.sink.error(at(field), message),
+    );
+    if (p !== undefined) add(p, { file: item.file, line: item.line }, (msg) => r.sink.error(at('id'), msg));
+  }
+}
+
+function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: ReadFile, add: Add): void {
+  const rel = readString(r, loc, 'a CSV file path relative to the plan');
+  if (rel === undefined) return;
+  const source = readFile(rel);
+  if (source === undefined) {
+    r.sink.error(loc, `cannot read people file "${rel}" (paths are relative to the plan file)`);
+    return;
+  }
+  const file = source.file;
+  const { rows, errors } = parseCsv(source.text);
+  for (const e of errors) r.sink.error({ file, line: e.line, path: 'people.csv' }, e.message);
+  const header = rows[0];
+  if (header === undefined) {
+    r.sink.error(loc, `people file "${rel}" is empty: its first line must be the header id,name,email,slack,timezone,audiences,locale`);
+    return;
+  }
+  const columns: (PersonField | undefined)[] = [];
+  const seenCols = new Set<string>();
+  for (const cell of header.cells) {
+    const name = cell.trim();
+    const at = { file, line: header.line, path: `people.csv.${name}` };
+    if (!(PERSON_FIELDS as readonly string[]).includes(name)) {
+      r.sink.error(at, `unknown column "${name}"${hint(name, PERSON_FIELDS, 'columns')}`);
+      columns.push(undefined);
+    } else if (seenCols.has(name)) {
+      r.sink.error(at, `column "${name}" appears twice; keep one`);
+      columns.push(undefined);
+    } else {
+      seenCols.add(name);
+      columns.push(name as PersonField);
+    }
+  }
+  for (const required of ['id', 'name'] as const) {
+    if (!seenCols.has(required)) r.sink.error({ file, line: header.line, path: 'people.csv' }, `missing column "${required}" in the header (columns: ${PERSON_FIELDS.join(',')})`);
+  }
+  if (!seenCols.has('email') && !seenCols.has('slack')) {
+    r.sink.error({ file, line: header.line, path: 'people.csv' }, 'the header needs an "email" or a "slack" column so people can be reached');
+  }
+
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i];
+    if (row === undefined) continue;
+    const raw: RawPerson = { audiences: [] };
+    row.cells.forEach((cell, c) => {
+      const field = columns[c];
+      const v = cell.trim();
+      if (field === undefined || v === '') return;
+      if (field === 'audiences') raw.audiences = v.split(';').map((a) => a.trim()).filter((a) => a !== '');
+      else raw[field] = v;
+    });
+    const base = `people.csv[${raw.id ?? `row ${i}`}]`;
+    const at = (field: PersonField | undefined) => ({ file, line: row.line, path: field === undefined ? base : `${base}.${field}` });
+    if (row.cells.length !== header.cells.length) {
+      r.sink.error(at(undefined), `row has ${row.cells.length} values but the header has ${header.cells.length}; quote values that contain commas`);
+      continue;
+    }
+    const p = checkPerson(raw, defaults, (field, message, severity) =>
+      severity === 'warning' ? r.sink.warn(at(field), message) : r.sink.error(at(field), message),
+    );
+    if (p !== undefined) add(p, { file, line: row.line }, (msg) => r.sink.error(at('id'), msg));
+  }
+}

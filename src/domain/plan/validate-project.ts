@@ -1,0 +1,173 @@
+import Holidays from 'date-holidays';
+import { isSeq } from 'yaml';
+import { WEEKDAYS, type HolidaySpec, type ProjectSpec, type Weekday } from './model.ts';
+import { mailboxAddress } from './addresses.ts';
+import { isValidZone, parseIsoDate, parseWallTime, parseWeekday, zoneError } from './calendar-values.ts';
+import { checkKeyName, readEnum, readMap, readString, type Reader } from './read-values.ts';
+import { hint } from './suggest.ts';
+import type { Loc } from './yaml-locate.ts';
+
+const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender'] as const;
+const DEFAULT_BUSINESS_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+/** Reads `project:`. Always returns a value (with defaults) so later sections can still be checked. */
+export function readProject(r: Reader, loc: Loc | undefined, rootLoc: Loc): ProjectSpec {
+  const project: ProjectSpec = {
+    key: '',
+    name: '',
+    timezone: 'UTC',
+    businessDays: DEFAULT_BUSINESS_DAYS,
+    holidays: { extra: [] },
+    catchUp: 'skip',
+    sender: {},
+  };
+  if (loc === undefined) {
+    r.sink.error(rootLoc, 'missing required section "project" (key, name, timezone)');
+    return project;
+  }
+  const f = readMap(r, loc, PROJECT_KEYS, 'project: { key: my-project, name: …, timezone: America/Chicago }');
+  if (f === undefined) return project;
+
+  const key = f.need('key', 'northwind-m365');
+  if (key !== undefined) {
+    const s = readString(r, key, 'a project key');
+    if (s !== undefined && checkKeyName(r, key, s)) project.key = s;
+  }
+  const name = f.need('name', 'Northwind Microsoft 365 migration');
+  if (name !== undefined) project.name = readString(r, name, 'a project name') ?? '';
+
+  const tz = f.need('timezone', 'America/Chicago');
+  if (tz !== undefined) {
+    const s = readString(r, tz, 'an IANA time zone');
+    if (s !== undefined) {
+      if (isValidZone(s)) project.timezone = s;
+      else r.sink.error(tz, zoneError(s));
+    }
+  }
+
+  const bd = f.get('businessDays');
+  if (bd !== undefined) project.businessDays = readBusinessDays(r, bd);
+  const hol = f.get('holidays');
+  if (hol !== undefined) project.holidays = readHolidays(r, hol);
+  const qh = f.get('quietHours');
+  if (qh !== undefined) {
+    const q = readQuietHours(r, qh);
+    if (q !== undefined) project.quietHours = q;
+  }
+  const cu = f.get('catchUp');
+  if (cu !== undefined) project.catchUp = readEnum(r, cu, ['skip', 'send'] as const) ?? 'skip';
+  const sender = f.get('sender');
+  if (sender !== undefined) project.sender = readSender(r, sender);
+  return project;
+}
+
+function readBusinessDays(r: Reader, loc: Loc): Weekday[] {
+  const items = r.src.items(loc);
+  if (items === undefined || items.length === 0) {
+    r.sink.error(loc, 'expected a non-empty list of weekdays, e.g. [mon, tue, wed, thu, fri]');
+    return DEFAULT_BUSINESS_DAYS;
+  }
+  const days = new Set<Weekday>();
+  for (const item of items) {
+    const s = readString(r, item, 'a weekday (mon…sun)');
+    if (s === undefined) continue;
+    const d = parseWeekday(s);
+    if (!d.ok) r.sink.error(item, d.error);
+    else if (days.has(d.value)) r.sink.error(item, `"${s}" is listed twice; list each day once`);
+    else days.add(d.value);
+  }
+  return WEEKDAYS.filter((d) => days.has(d));
+}
+
+let countryCodes: Set<string> | undefined;
+function knownCountries(): Set<string> {
+  countryCodes ??= new Set(Object.keys(new Holidays().getCountries()));
+  return countryCodes;
+}
+
+function readHolidays(r: Reader, loc: Loc): HolidaySpec {
+  if (isSeq(loc.node)) return { extra: readDates(r, loc) };
+  const f = readMap(r, loc, ['country', 'region', 'state', 'extra'], 'holidays: { country: US, extra: [2026-12-24] } or a list of dates');
+  if (f === undefined) return { extra: [] };
+  const spec: HolidaySpec = { extra: [] };
+  const country = f.get('country');
+  if (country !== undefined) {
+    const c = readString(r, country, 'a country code such as US');
+    if (c !== undefined) {
+      const code = c.toUpperCase();
+      if (knownCountries().has(code)) spec.country = code;
+      else r.sink.error(country, `unknown holiday country "${c}": use an ISO 3166 code known to date-holidays${hint(code, knownCountries(), 'e.g.')}`);
+    }
+  }
+  const regionLoc = f.get('region') ?? f.get('state');
+  if (f.has('region') && f.has('state')) r.sink.error(regionLoc ?? loc, 'give either "region" or "state", not both');
+  if (regionLoc !== undefined) {
+    const reg = readString(r, regionLoc, 'a region code such as CA');
+    if (reg !== undefined) {
+      if (country === undefined) r.sink.error(regionLoc, 'a region needs a country: add country: US (for example)');
+      else if (spec.country !== undefined) {
+        const states = Object.keys(new Holidays().getStates(spec.country) ?? {});
+        const code = reg.toUpperCase();
+        if (states.includes(code)) spec.region = code;
+        else r.sink.error(regionLoc, `unknown region "${reg}" for ${spec.country}${states.length === 0 ? ' (date-holidays has no regions for it; remove the region)' : hint(code, states)}`);
+      }
+    }
+  }
+  const extra = f.get('extra');
+  if (extra !== undefined) spec.extra = readDates(r, extra);
+  return spec;
+}
+
+function readDates(r: Reader, loc: Loc): string[] {
+  const items = r.src.items(loc);
+  if (items === undefined) {
+    r.sink.error(loc, 'expected a list of dates, e.g. [2026-12-24, 2026-12-31]');
+    return [];
+  }
+  const out: string[] = [];
+  for (const item of items) {
+    const s = readString(r, item, 'a date YYYY-MM-DD');
+    if (s === undefined) continue;
+    const d = parseIsoDate(s);
+    if (d.ok) out.push(d.value);
+    else r.sink.error(item, d.error);
+  }
+  return out;
+}
+
+function readQuietHours(r: Reader, loc: Loc): { start: string; end: string } | undefined {
+  const f = readMap(r, loc, ['start', 'end'], 'quietHours: { start: "19:00", end: "08:00" }');
+  if (f === undefined) return undefined;
+  const times: string[] = [];
+  for (const k of ['start', 'end'] as const) {
+    const v = f.need(k, k === 'start' ? '"19:00"' : '"08:00"');
+    if (v === undefined) continue;
+    const s = readString(r, v, 'a time HH:mm');
+    if (s === undefined) continue;
+    const t = parseWallTime(s);
+    if (t.ok) times.push(t.value);
+    else r.sink.error(v, t.error);
+  }
+  const [start, end] = times;
+  if (start === undefined || end === undefined) return undefined;
+  if (start === end) {
+    r.sink.error(loc, 'quiet hours start and end are equal: give a window such as start "19:00", end "08:00", or remove quietHours');
+    return undefined;
+  }
+  return { start, end };
+}
+
+function readSender(r: Reader, loc: Loc): { email?: string; replyTo?: string } {
+  const f = readMap(r, loc, ['email', 'replyTo'], 'sender: { email: "IT PMO <pmo@example.com>" }');
+  const out: { email?: string; replyTo?: string } = {};
+  if (f === undefined) return out;
+  for (const k of ['email', 'replyTo'] as const) {
+    const v = f.get(k);
+    if (v === undefined) continue;
+    const s = readString(r, v, 'an email address');
+    if (s === undefined) continue;
+    if (mailboxAddress(s) !== undefined) out[k] = s;
+    else r.sink.error(v, `"${s}" is not an email address: use name@example.com or "Name <name@example.com>"`);
+  }
+  return out;
+}

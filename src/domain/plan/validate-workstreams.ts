@@ -1,0 +1,31 @@
+import type { PersonSpec, WorkstreamSpec } from './model.ts';
+import { readKeyedMap, readMap, readString, type Reader } from './read-values.ts';
+import { hint } from './suggest.ts';
+import type { Loc } from './yaml-locate.ts';
+
+/** `workstreams:` key → { name, owner, escalation? }; owner and escalation must be known people. */
+export function readWorkstreams(r: Reader, loc: Loc | undefined, people: ReadonlyMap<string, PersonSpec>): WorkstreamSpec[] {
+  if (loc === undefined) return [];
+  const out: WorkstreamSpec[] = [];
+  for (const e of readKeyedMap(r, loc, 'workstreams: { identity: { name: Identity, owner: dana } }')) {
+    const f = readMap(r, e.value, ['name', 'owner', 'escalation'], `${e.key}: { name: …, owner: PERSON-ID }`);
+    if (f === undefined) continue;
+    const nameLoc = f.need('name', 'Identity & MFA');
+    const name = nameLoc === undefined ? undefined : readString(r, nameLoc, 'a name');
+    const ownerLoc = f.need('owner', 'a person id');
+    const owner = ownerLoc === undefined ? undefined : readPersonRef(r, ownerLoc, people);
+    const escLoc = f.get('escalation');
+    const escalation = escLoc === undefined ? undefined : readPersonRef(r, escLoc, people);
+    if (name === undefined || owner === undefined || (escLoc !== undefined && escalation === undefined)) continue;
+    out.push(escalation === undefined ? { key: e.key, name, owner } : { key: e.key, name, owner, escalation });
+  }
+  return out;
+}
+
+export function readPersonRef(r: Reader, loc: Loc, people: ReadonlyMap<string, PersonSpec>): string | undefined {
+  const id = readString(r, loc, 'a person id');
+  if (id === undefined) return undefined;
+  if (people.has(id)) return id;
+  r.sink.error(loc, `unknown person "${id}"${hint(id, people.keys())}`);
+  return undefined;
+}

@@ -1,0 +1,96 @@
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import type { PlanIssue } from '../errors.ts';
+
+/** A value inside a source file: where it is, and the dotted path a user reads in an error. */
+export interface Loc {
+  file: string;
+  line: number;
+  path: string;
+  /** The yaml node (Scalar, YAMLMap, YAMLSeq) or null when the key has no value. */
+  node: unknown;
+}
+
+export interface MapEntry {
+  key: string;
+  keyLine: number;
+  value: Loc;
+}
+
+export function childPath(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+export function indexPath(path: string, i: number): string {
+  return `${path}[${i}]`;
+}
+
+/**
+ * Parses YAML keeping the node tree, so every value can be reported at its own line.
+ * Syntax errors come back as issues; a document with syntax errors has no usable root.
+ */
+export class YamlSource {
+  readonly errors: PlanIssue[] = [];
+  readonly warnings: PlanIssue[] = [];
+  private readonly doc: Document;
+  private readonly lc = new LineCounter();
+
+  constructor(readonly file: string, text: string) {
+    // uniqueKeys off: duplicate keys are reported by the validators, with both lines, alongside other issues.
+    this.doc = parseDocument(text, { lineCounter: this.lc, uniqueKeys: false, prettyErrors: true });
+    for (const e of this.doc.errors) this.errors.push(this.yamlIssue(e));
+    for (const w of this.doc.warnings) this.warnings.push(this.yamlIssue(w));
+  }
+
+  root(): Loc {
+    return { file: this.file, line: this.lineOf(this.doc.contents, 1), path: '', node: this.resolve(this.doc.contents) };
+  }
+
+  lineAt(offset: number): number {
+    return this.lc.linePos(offset).line;
+  }
+
+  lineOf(node: unknown, fallback: number): number {
+    const range = (node as { range?: unknown } | null)?.range;
+    return Array.isArray(range) && typeof range[0] === 'number' ? this.lineAt(range[0]) : fallback;
+  }
+
+  /** Map entries in file order, or undefined when the value is not a map. */
+  entries(loc: Loc): MapEntry[] | undefined {
+    if (!isMap(loc.node)) return undefined;
+    const out: MapEntry[] = [];
+    for (const pair of loc.node.items) {
+      const keyNode = this.resolve(pair.key);
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const keyLine = this.lineOf(pair.key, loc.line);
+      const value = this.resolve(pair.value);
+      out.push({ key, keyLine, value: { file: this.file, line: this.lineOf(pair.value, keyLine), path: childPath(loc.path, key), node: value } });
+    }
+    return out;
+  }
+
+  /** Sequence items, or undefined when the value is not a list. */
+  items(loc: Loc): Loc[] | undefined {
+    if (!isSeq(loc.node)) return undefined;
+    return loc.node.items.map((item, i) => ({
+      file: this.file,
+      line: this.lineOf(item, loc.line),
+      path: indexPath(loc.path, i),
+      node: this.resolve(item),
+    }));
+  }
+
+  /** Plain JS value of a node (for free-form `data`). */
+  toJS(loc: Loc): unknown {
+    const n = loc.node as { toJS?: (doc: Document) => unknown } | null;
+    return n !== null && typeof n === 'object' && typeof n.toJS === 'function' ? n.toJS(this.doc) : n;
+  }
+
+  private resolve(node: unknown): unknown {
+    return isAlias(node) ? node.resolve(this.doc) ?? null : node ?? null;
+  }
+
+  private yamlIssue(e: { message: string; linePos?: [{ line: number }] | [{ line: number }, { line: number }] }): PlanIssue {
+    const firstLine = e.message.split('\n')[0] ?? e.message;
+    return { file: this.file, line: e.linePos?.[0].line ?? 1, path: '', message: `YAML: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}` };
+  }
+}
