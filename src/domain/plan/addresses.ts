@@ -1,5 +1,6 @@
-// The WHATWG "valid e-mail address" grammar: strict enough to catch typos, loose enough for real mailboxes.
-const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+// The WHATWG "valid e-mail address" grammar, but with at least one dot in the domain: a single-label
+// domain ("ana@example") is almost always a typo in a people list.
+const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function isEmail(s: string): boolean {
   return EMAIL_RE.test(s);

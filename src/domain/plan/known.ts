@@ -1,4 +1,4 @@
-import type { MilestoneSpec, PersonSpec, WorkstreamSpec } from './model.ts';
+import type { MilestoneSpec } from './model.ts';
 import { parseWallTime } from './calendar-values.ts';
 import { parseOffset } from './offsets.ts';
 import { readString, type Reader } from './read-values.ts';
@@ -9,12 +9,14 @@ import type { Loc } from './yaml-locate.ts';
 /** What the comms section may refer to, gathered from the sections before it. */
 export interface Known {
   zone: string;
-  milestones: ReadonlyMap<string, MilestoneSpec>;
+  /** Every declared milestone; undefined when its own definition is invalid (already reported). */
+  milestones: ReadonlyMap<string, MilestoneSpec | undefined>;
   audiences: ReadonlySet<string>;
   /** People per audience, to warn about comms that reach nobody. */
   audienceSizes: ReadonlyMap<string, number>;
-  people: ReadonlyMap<string, PersonSpec>;
-  workstreams: ReadonlyMap<string, WorkstreamSpec>;
+  /** Declared ids and keys, valid or not, so one bad definition does not cascade into "unknown" errors. */
+  people: ReadonlySet<string>;
+  workstreams: ReadonlySet<string>;
 }
 
 export function readMilestoneRef(r: Reader, loc: Loc, known: Known): string | undefined {

@@ -46,22 +46,22 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
 
   const project = readProject(r, f.get('project'), root);
   const zone = project.timezone;
-  const milestones = readMilestones(r, f.get('milestones'), zone);
+  const { milestones, declared: milestoneKeys } = readMilestones(r, f.get('milestones'), zone);
   const audiences = readAudiences(r, f.get('audiences'));
   const audienceKeys = new Set(audiences.map((a) => a.key));
-  const people = readPeople(r, f.get('people'), { timezone: zone, locale: 'en-US', audiences: audienceKeys }, input.readFile);
-  const peopleById = new Map(people.map((p) => [p.id, p]));
-  const workstreams = readWorkstreams(r, f.get('workstreams'), peopleById);
+  const { people, declared: personIds } = readPeople(r, f.get('people'), { timezone: zone, locale: 'en-US', audiences: audienceKeys }, input.readFile);
+  const { workstreams, declared: workstreamKeys } = readWorkstreams(r, f.get('workstreams'), personIds);
+  const milestonesByKey = new Map(milestones.map((m) => [m.key, m]));
 
   const audienceSizes = new Map<string, number>();
   for (const p of people) for (const a of p.audiences) audienceSizes.set(a, (audienceSizes.get(a) ?? 0) + 1);
   const known: Known = {
     zone,
-    milestones: new Map(milestones.map((m) => [m.key, m])),
+    milestones: new Map([...milestoneKeys].map((k) => [k, milestonesByKey.get(k)])),
     audiences: audienceKeys,
     audienceSizes,
-    people: peopleById,
-    workstreams: new Map(workstreams.map((w) => [w.key, w])),
+    people: personIds,
+    workstreams: workstreamKeys,
   };
   const commsLoc = f.get('comms');
   if (commsLoc === undefined) sink.warn(root, 'the plan has no "comms" section: nothing will be sent');

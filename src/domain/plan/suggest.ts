@@ -20,7 +20,8 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 /** The closest known word when it is close enough to be a likely typo. */
 export function closest(word: string, known: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
-  const max = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
+  // One edit turns any two-letter code into many others, so short words only match ignoring case.
+  const max = w.length <= 2 ? 0 : Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   let best: string | undefined;
   let bestD = max + 1;
   for (const k of known) {

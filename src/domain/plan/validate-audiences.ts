@@ -12,7 +12,11 @@ export function readAudiences(r: Reader, loc: Loc | undefined): AudienceSpec[] {
       continue;
     }
     const f = readMap(r, e.value, ['description'], `${e.key}: { description: … }`);
-    if (f === undefined) continue;
+    if (f === undefined) {
+      // Still declared: references to it should not also fail (the map error already fails the plan).
+      out.push({ key: e.key });
+      continue;
+    }
     const d = f.get('description');
     const description = d === undefined ? undefined : readString(r, d, 'a description');
     out.push(description === undefined ? { key: e.key } : { key: e.key, description });

@@ -69,7 +69,7 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   let workstream: string | undefined;
   if (wsLoc !== undefined) {
     const w = readString(r, wsLoc, 'a workstream key');
-    if (w !== undefined && !known.workstreams.has(w)) r.sink.error(wsLoc, `unknown workstream "${w}"${hint(w, known.workstreams.keys())}`);
+    if (w !== undefined && !known.workstreams.has(w)) r.sink.error(wsLoc, `unknown workstream "${w}"${hint(w, known.workstreams)}`);
     else workstream = w;
   }
 

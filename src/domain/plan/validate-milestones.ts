@@ -5,10 +5,12 @@ import { readKeyedMap, readMap, readString, type Reader } from './read-values.ts
 import type { Loc } from './yaml-locate.ts';
 
 /** `milestones:` key → { at, label? }; `key: 2027-01-15` is accepted as shorthand for `{ at: … }`. */
-export function readMilestones(r: Reader, loc: Loc | undefined, zone: string | undefined): MilestoneSpec[] {
-  if (loc === undefined) return [];
+export function readMilestones(r: Reader, loc: Loc | undefined, zone: string | undefined): { milestones: MilestoneSpec[]; declared: Set<string> } {
   const out: MilestoneSpec[] = [];
+  const declared = new Set<string>();
+  if (loc === undefined) return { milestones: out, declared };
   for (const e of readKeyedMap(r, loc, 'milestones: { cutover: { at: 2027-01-15T18:00 } }')) {
+    declared.add(e.key);
     let atLoc: Loc | undefined = e.value;
     let label: string | undefined;
     if (!isScalar(e.value.node)) {
@@ -28,5 +30,5 @@ export function readMilestones(r: Reader, loc: Loc | undefined, zone: string | u
     }
     out.push(label === undefined ? { key: e.key, at: at.value } : { key: e.key, at: at.value, label });
   }
-  return out;
+  return { milestones: out, declared };
 }

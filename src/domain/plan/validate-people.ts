@@ -13,38 +13,43 @@ interface Seen {
   line: number;
 }
 
-/**
- * `people:` = { inline: [...], csv: file } (or a bare list, read as inline). Inline people come
- * first; an id already defined is reported where it is defined again.
- */
-export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefaults, readFile: ReadFile): PersonSpec[] {
-  if (loc === undefined) return [];
-  const out: PersonSpec[] = [];
+/** `people:` = { inline: [...], csv: file } (or a bare list, read as inline). */
+export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefaults, readFile: ReadFile): { people: PersonSpec[]; declared: Set<string> } {
+  const declared = new Set<string>();
+  if (loc === undefined) return { people: [], declared };
   const seen = new Map<string, Seen>();
-  const add = (p: PersonSpec, at: Seen, report: (msg: string) => void): void => {
+  const adder = (into: PersonSpec[]): Add => (raw, p, at, report) => {
+    if (raw.id !== undefined) declared.add(raw.id);
+    if (p === undefined) return;
     const first = seen.get(p.id);
     if (first !== undefined) {
       report(`duplicate person id "${p.id}" (first defined at ${first.file}:${first.line}); ids must be unique across inline people and CSV files`);
       return;
     }
     seen.set(p.id, at);
-    out.push(p);
+    into.push(p);
   };
 
   let inlineLoc: Loc | undefined;
   let csvLoc: Loc | undefined;
+  let csvFirst = false;
   if (isSeq(loc.node)) inlineLoc = loc;
   else {
     const f = readMap(r, loc, ['inline', 'csv'], 'people: { csv: people.csv, inline: [ { id: dana, name: Dana, email: … } ] }');
     inlineLoc = f?.get('inline');
     csvLoc = f?.get('csv');
+    csvFirst = f !== undefined && f.keyLine('csv') < f.keyLine('inline');
   }
-  if (inlineLoc !== undefined) readInline(r, inlineLoc, defaults, add);
-  if (csvLoc !== undefined) readCsvPeople(r, csvLoc, defaults, readFile, add);
-  return out;
+  // Inline people are registered first so an id clash is reported on the CSV row; the result keeps file order.
+  const inline: PersonSpec[] = [];
+  const fromCsv: PersonSpec[] = [];
+  if (inlineLoc !== undefined) readInline(r, inlineLoc, defaults, adder(inline));
+  if (csvLoc !== undefined) readCsvPeople(r, csvLoc, defaults, readFile, adder(fromCsv));
+  return { people: csvFirst ? [...fromCsv, ...inline] : [...inline, ...fromCsv], declared };
 }
 
-type Add = (p: PersonSpec, at: Seen, report: (msg: string) => void) => void;
+/** Registers a person as written; `p` is undefined when its row was invalid (the id still counts as declared). */
+type Add = (raw: RawPerson, p: PersonSpec | undefined, at: Seen, report: (msg: string) => void) => void;
 
 function readInline(r: Reader, loc: Loc, defaults: PersonDefaults, add: Add): void {
   const items = r.src.items(loc);
@@ -69,7 +74,7 @@ function readInline(r: Reader, loc: Loc, defaults: PersonDefaults, add: Add): vo
     const p = checkPerson(raw, defaults, (field, message, severity) =>
       severity === 'warning' ? r.sink.warn(at(field), message) : r.sink.error(at(field), message),
     );
-    if (p !== undefined) add(p, { file: item.file, line: item.line }, (msg) => r.sink.error(at('id'), msg));
+    add(raw, p, { file: item.file, line: item.line }, (msg) => r.sink.error(at('id'), msg));
   }
 }
 
@@ -132,6 +137,6 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
     const p = checkPerson(raw, defaults, (field, message, severity) =>
       severity === 'warning' ? r.sink.warn(at(field), message) : r.sink.error(at(field), message),
     );
-    if (p !== undefined) add(p, { file, line: row.line }, (msg) => r.sink.error(at('id'), msg));
+    add(raw, p, { file, line: row.line }, (msg) => r.sink.error(at('id'), msg));
   }
 }

@@ -96,7 +96,7 @@ function readHolidays(r: Reader, loc: Loc): HolidaySpec {
     if (c !== undefined) {
       const code = c.toUpperCase();
       if (knownCountries().has(code)) spec.country = code;
-      else r.sink.error(country, `unknown holiday country "${c}": use an ISO 3166 code known to date-holidays${hint(code, knownCountries(), 'e.g.')}`);
+      else r.sink.error(country, `unknown holiday country "${c}": use an ISO 3166 code known to date-holidays${hint(code, knownCountries())}`);
     }
   }
   const regionLoc = f.get('region') ?? f.get('state');

@@ -129,8 +129,8 @@ function readAnchorRef(r: Reader, loc: Loc, known: Known): AnchorRef | undefined
 }
 
 function anchorMillis(a: AnchorRef, known: Known): number {
-  const at = 'date' in a ? a.date : (known.milestones.get(a.milestone)?.at ?? '');
-  return localMillis(at, known.zone);
+  const at = 'date' in a ? a.date : known.milestones.get(a.milestone)?.at;
+  return at === undefined ? NaN : localMillis(at, known.zone);
 }
 
 /** A date-only milestone with day offsets and no `time` would send at local midnight: legal, rarely meant. */

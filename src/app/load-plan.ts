@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { NotFoundError, type PlanIssue } from '../domain/errors.ts';
+import type { Plan } from '../domain/plan/model.ts';
+import { parsePlan, type ParsePlanOptions } from '../domain/plan/parse-plan.ts';
+
+export interface LoadPlanOptions extends ParsePlanOptions {
+  /** Directory that relative paths and displayed file names are relative to; defaults to process.cwd(). */
+  cwd?: string;
+}
+
+export interface LoadedPlan {
+  plan: Plan;
+  warnings: PlanIssue[];
+  /** Absolute paths of the plan file and every file it read (people CSVs), in read order. */
+  files: string[];
+  /** sha256 (hex) over the plan text and the texts of the files it read, to detect changes. */
+  hash: string;
+}
+
+/**
+ * Reads a plan and its people CSV from disk and validates it.
+ * Issues name files as the user typed them (relative to cwd), e.g. `plans/q1.yaml:42`.
+ * @throws NotFoundError when the plan file cannot be read; PlanInvalidError when it is invalid.
+ */
+export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {}): Promise<LoadedPlan> {
+  const cwd = opts.cwd ?? process.cwd();
+  const absolute = path.resolve(cwd, planPath);
+  const shown = path.isAbsolute(planPath) ? displayName(cwd, absolute) : path.normalize(planPath);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch {
+    throw new NotFoundError(`plan file ${shown}`, 'check the path; it is relative to the current directory');
+  }
+  const files = [absolute];
+  const hash = createHash('sha256').update(text);
+  const readFile = (relative: string): { file: string; text: string } | undefined => {
+    const abs = path.resolve(path.dirname(absolute), relative);
+    try {
+      const t = readFileSync(abs, 'utf8');
+      files.push(abs);
+      // A separator so moving bytes between files changes the hash.
+      hash.update('\0').update(t);
+      return { file: path.isAbsolute(relative) ? displayName(cwd, abs) : path.normalize(path.join(path.dirname(shown), relative)), text: t };
+    } catch {
+      return undefined;
+    }
+  };
+  const { checkTemplate } = opts;
+  const { plan, warnings } = parsePlan({ file: shown, text, readFile }, checkTemplate === undefined ? {} : { checkTemplate });
+  return { plan, warnings, files, hash: hash.digest('hex') };
+}
+
+/** An absolute path inside cwd is shown relative to it; anything else stays absolute. */
+function displayName(cwd: string, absolute: string): string {
+  const rel = path.relative(cwd, absolute);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel;
+}
