@@ -1,0 +1,69 @@
+import Handlebars from 'handlebars';
+import { ESCAPE_HELPER, HELPER_NAMES, registerHelpers, type EscapeMode } from './helpers.ts';
+
+type Program = hbs.AST.Program;
+type Mustache = hbs.AST.MustacheStatement;
+type Block = hbs.AST.BlockStatement;
+
+export type RenderFn = (context: object) => string;
+
+/**
+ * One private Handlebars instance per escape mode. Handlebars' own escaping is global and only
+ * knows HTML, and `{{{x}}}` skips it; so before compiling, every output expression is rewritten to
+ * go through the mode's `__esc` helper and templates compile with `noEscape`. Triple-stash is then
+ * escaped like double-stash, and only helpers that return a SafeString can emit markup.
+ */
+export class TemplateCompiler {
+  private readonly instances: Record<EscapeMode, typeof Handlebars>;
+
+  constructor() {
+    const make = (mode: EscapeMode): typeof Handlebars => {
+      const hb = Handlebars.create();
+      registerHelpers(hb, mode);
+      return hb;
+    };
+    this.instances = { html: make('html'), slack: make('slack'), plain: make('plain') };
+  }
+
+  /** Parses without compiling, for static checks. Throws Handlebars' parse error with its line. */
+  parse(source: string): Program {
+    return Handlebars.parse(source);
+  }
+
+  compile(source: string, mode: EscapeMode): RenderFn {
+    const hb = this.instances[mode];
+    const ast = hb.parse(source);
+    routeOutput(ast);
+    const fn = hb.compile(ast, { noEscape: true, strict: false });
+    return (context: object) => fn(context);
+  }
+
+  /** A string marked as already safe for the instance (a rendered body inside the layout). */
+  safe(mode: EscapeMode, html: string): unknown {
+    return new this.instances[mode].SafeString(html);
+  }
+}
+
+function routeOutput(program: Program): void {
+  for (const st of program.body) {
+    if (st.type === 'MustacheStatement') wrap(st as Mustache);
+    else if (st.type === 'BlockStatement') {
+      const b = st as Block;
+      if (b.program) routeOutput(b.program);
+      if (b.inverse) routeOutput(b.inverse);
+    }
+  }
+}
+
+function wrap(m: Mustache): void {
+  const path = m.path;
+  const isHelperName = path.type === 'PathExpression' && HELPER_NAMES.has((path as hbs.AST.PathExpression).original);
+  const isCall = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0 || isHelperName;
+  const inner = isCall ? { type: 'SubExpression', path, params: m.params, hash: m.hash, loc: m.loc } : path;
+  Object.assign(m, {
+    path: { type: 'PathExpression', data: false, depth: 0, parts: [ESCAPE_HELPER], original: ESCAPE_HELPER, loc: path.loc },
+    params: [inner],
+    hash: undefined,
+    escaped: true,
+  });
+}

@@ -1,0 +1,248 @@
+import { DateTime } from 'luxon';
+import type { CommSpec, PersonSpec, Plan, SurveyOption } from '../domain/plan/model.ts';
+
+/** A milestone as templates see it. */
+export interface MilestoneContext {
+  key: string;
+  /** The plan's label, or the key when the plan gives none. */
+  label: string;
+  /** The instant, ISO 8601 in UTC. Format it with `{{formatDate milestone.at}}` and friends. */
+  at: string;
+  /** The instant already written out for the recipient, e.g. "Friday, January 15, 2027, 6:00 PM CST". */
+  localAt: string;
+}
+
+/** One answer a survey offers, with the link that records it. */
+export interface SurveyOptionContext {
+  value: string;
+  label: string;
+  /** Absolute answer URL (`PUBLIC_URL/r/<token>`); a path starting with `/` is prefixed with the engine's publicUrl. */
+  url: string;
+  escalate?: true | 'urgent';
+}
+
+/** One step of a stepped series (an adoption tip), loaded from `templates/<template>/items/<key>.yaml|.md`. */
+export interface SeriesItem {
+  key: string;
+  title: string;
+  /** Plain text; blank lines separate paragraphs (render with `{{paragraphs item.body}}`). */
+  body: string;
+  [field: string]: unknown;
+}
+
+/**
+ * Everything a message template can name. Values are plain data (JSON-safe) so a context can be
+ * stored, previewed and checked; the engine escapes them for each channel on output.
+ */
+export interface MessageContext {
+  /** The project the message belongs to; `timezone` is the project's default IANA zone. */
+  project: { key: string; name: string; timezone: string };
+  /** The recipient. Dates render in their `timezone` and `locale`; `firstName` is the first word of `name`. */
+  person: { id: string; name: string; firstName: string; email?: string; timezone: string; locale: string };
+  /** The audience whose variant was picked for this person (a person may belong to several). */
+  audience: string;
+  /** The comm being sent; `optional` comms can be unsubscribed from. */
+  comm: { key: string; kind: string; optional: boolean };
+  /** The schedule anchor (`schedule.at`) or the trigger's milestone; absent for recurring and manual comms. */
+  milestone?: MilestoneContext;
+  /** Every milestone of the plan, by key, e.g. `{{milestones.cutover.localAt}}`. */
+  milestones: Record<string, MilestoneContext>;
+  /** The comm's workstream with its owner and (optional) escalation contact resolved to names. */
+  workstream?: {
+    key: string;
+    name: string;
+    owner: { name: string; email?: string };
+    escalation?: { name: string; email?: string };
+  };
+  /** The comm's free `data` from the plan, as written. */
+  data: Record<string, unknown>;
+  /** The stepped-series item this occurrence renders (comms with `series` only). */
+  item?: SeriesItem;
+  /** Which occurrence this is: 0-based `index`, the due instant (ISO UTC), and the total when known. */
+  occurrence: { index: number; dueAt: string; count?: number };
+  /** The comm's survey with one answer link per option (survey comms only). */
+  survey?: { question: string; comment: 'none' | 'optional' | 'required'; options: SurveyOptionContext[] };
+  /** `unsubscribe` for optional comms; `answer` is the survey page without a preset option. */
+  links: { unsubscribe?: string; answer?: string };
+  /** The weekly digest model; filled by the digest use case, absent otherwise. Guard it with `{{#if digest}}`. */
+  digest?: unknown;
+  /** The render instant, ISO UTC; relative times ("in 3 days") count from it. */
+  now: string;
+}
+
+/** The names a template may use at the top level of the context. */
+export const CONTEXT_ROOTS = [
+  'project', 'person', 'audience', 'comm', 'milestone', 'milestones', 'workstream', 'data',
+  'item', 'occurrence', 'survey', 'links', 'digest', 'now',
+] as const;
+
+/** Fields of the fixed-shape context objects, so a typo such as `person.fristName` is caught. */
+export const CONTEXT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  project: ['key', 'name', 'timezone'],
+  person: ['id', 'name', 'firstName', 'email', 'timezone', 'locale'],
+  comm: ['key', 'kind', 'optional'],
+  milestone: ['key', 'label', 'at', 'localAt'],
+  workstream: ['key', 'name', 'owner', 'escalation'],
+  occurrence: ['index', 'dueAt', 'count'],
+  survey: ['question', 'comment', 'options'],
+  links: ['unsubscribe', 'answer'],
+};
+
+/** The milestone a comm hangs on: its schedule anchor or its trigger milestone. */
+export function anchorMilestone(comm: CommSpec): string | undefined {
+  if (comm.schedule && comm.schedule.type !== 'recurring') return comm.schedule.at;
+  if (comm.trigger && comm.trigger.type !== 'manual') return comm.trigger.milestone;
+  return undefined;
+}
+
+function toInstant(value: Date | string, zone: string): DateTime {
+  return value instanceof Date ? DateTime.fromJSDate(value, { zone: 'utc' }) : DateTime.fromISO(value, { zone });
+}
+
+const LOCAL_AT: Intl.DateTimeFormatOptions = {
+  weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
+};
+
+export interface ContextInput {
+  plan: Plan;
+  comm: CommSpec;
+  person: PersonSpec;
+  audience: string;
+  now: Date | string;
+  occurrence: { index: number; dueAt: Date | string; count?: number };
+  item?: SeriesItem;
+  links?: { unsubscribe?: string; answer?: string };
+  /** Builds the answer URL for one survey option (a signed `/r/<token>` link). */
+  answerUrl?: (option: SurveyOption) => string;
+  digest?: unknown;
+}
+
+/** Builds the render context from plan data; pure (the caller supplies `now` and the signed links). */
+export function buildContext(input: ContextInput): MessageContext {
+  const { plan, comm, person } = input;
+  const zone = plan.project.timezone;
+  const milestones: Record<string, MilestoneContext> = {};
+  for (const m of plan.milestones) {
+    const at = DateTime.fromISO(m.at, { zone });
+    milestones[m.key] = {
+      key: m.key,
+      label: m.label ?? m.key,
+      at: at.toUTC().toISO() ?? m.at,
+      localAt: at.setZone(person.timezone).setLocale(person.locale).toLocaleString(LOCAL_AT),
+    };
+  }
+  const byId = new Map(plan.people.map((p) => [p.id, p]));
+  const contact = (id: string): { name: string; email?: string } => {
+    const p = byId.get(id);
+    if (!p) return { name: id };
+    return p.email === undefined ? { name: p.name } : { name: p.name, email: p.email };
+  };
+  const ws = comm.workstream === undefined ? undefined : plan.workstreams.find((w) => w.key === comm.workstream);
+  const anchor = anchorMilestone(comm);
+  const answerUrl = input.answerUrl;
+  const ctx: MessageContext = {
+    project: { key: plan.project.key, name: plan.project.name, timezone: zone },
+    person: {
+      id: person.id,
+      name: person.name,
+      firstName: person.name.trim().split(/\s+/)[0] ?? person.name,
+      ...(person.email === undefined ? {} : { email: person.email }),
+      timezone: person.timezone,
+      locale: person.locale,
+    },
+    audience: input.audience,
+    comm: { key: comm.key, kind: comm.kind, optional: comm.optional },
+    milestones,
+    data: comm.data,
+    occurrence: {
+      index: input.occurrence.index,
+      dueAt: toInstant(input.occurrence.dueAt, 'utc').toUTC().toISO() ?? String(input.occurrence.dueAt),
+      ...(input.occurrence.count === undefined ? {} : { count: input.occurrence.count }),
+    },
+    links: { ...input.links },
+    now: toInstant(input.now, 'utc').toUTC().toISO() ?? String(input.now),
+  };
+  const anchored = anchor === undefined ? undefined : milestones[anchor];
+  if (anchored) ctx.milestone = anchored;
+  if (ws) {
+    ctx.workstream = {
+      key: ws.key,
+      name: ws.name,
+      owner: contact(ws.owner),
+      ...(ws.escalation === undefined ? {} : { escalation: contact(ws.escalation) }),
+    };
+  }
+  if (input.item) ctx.item = input.item;
+  if (comm.survey) {
+    ctx.survey = {
+      question: comm.survey.question,
+      comment: comm.survey.comment,
+      options: comm.survey.options.map((o) => ({
+        value: o.value,
+        label: o.label,
+        url: answerUrl ? answerUrl(o) : `/r/preview-${encodeURIComponent(o.value)}`,
+        ...(o.escalate === undefined ? {} : { escalate: o.escalate }),
+      })),
+    };
+  }
+  if (input.digest !== undefined) ctx.digest = input.digest;
+  return ctx;
+}
+
+/** How many messages a comm's schedule makes per person, when the plan alone says so. */
+function occurrenceCount(comm: CommSpec): number | undefined {
+  if (comm.series) return comm.series.length;
+  if (comm.schedule?.type === 'series') return comm.schedule.offsets.length;
+  if (comm.schedule?.type === 'stepped') return comm.schedule.count;
+  if (comm.schedule?.type === 'anchored') return 1;
+  return undefined;
+}
+
+export interface SampleOptions {
+  audience?: string;
+  /** A plan person id; defaults to the first person in the audience, else a made-up one. */
+  personId?: string;
+  /** Defaults to three days before the comm's milestone (or the first milestone). */
+  now?: Date | string;
+  occurrence?: number;
+  item?: SeriesItem;
+  digest?: unknown;
+}
+
+/**
+ * A realistic context for `herald validate` trial renders and `herald preview`: real plan data,
+ * a real (or stand-in) person, placeholder links instead of signed ones.
+ */
+export function sampleContext(plan: Plan, comm: CommSpec, opts: SampleOptions = {}): MessageContext {
+  const audience = opts.audience ?? comm.audiences[0] ?? 'everyone';
+  const person =
+    (opts.personId === undefined ? undefined : plan.people.find((p) => p.id === opts.personId)) ??
+    plan.people.find((p) => p.audiences.includes(audience)) ?? {
+      id: 'sample',
+      name: 'Alex Sample',
+      email: 'alex.sample@example.com',
+      timezone: plan.project.timezone,
+      audiences: [audience],
+      locale: 'en-US',
+    };
+  const anchorKey = anchorMilestone(comm) ?? plan.milestones[0]?.key;
+  const anchor = plan.milestones.find((m) => m.key === anchorKey);
+  const base = anchor ? DateTime.fromISO(anchor.at, { zone: plan.project.timezone }) : DateTime.fromISO('2026-01-01T09:00', { zone: 'utc' });
+  const now = opts.now ?? base.minus({ days: 3 }).toUTC().toISO() ?? '2026-01-01T00:00:00Z';
+  const index = opts.occurrence ?? 0;
+  const count = occurrenceCount(comm);
+  return buildContext({
+    plan,
+    comm,
+    person,
+    audience,
+    now,
+    occurrence: count === undefined ? { index, dueAt: now } : { index, dueAt: now, count },
+    ...(opts.item ? { item: opts.item } : {}),
+    ...(opts.digest === undefined ? {} : { digest: opts.digest }),
+    links: {
+      ...(comm.optional ? { unsubscribe: '/u/preview' } : {}),
+      ...(comm.survey ? { answer: '/r/preview' } : {}),
+    },
+  });
+}

@@ -1,0 +1,177 @@
+import { HeraldError } from '../domain/errors.ts';
+import type { Channel, CommSpec, Plan } from '../domain/plan/model.ts';
+import { hint } from '../domain/plan/suggest.ts';
+import { TemplateCompiler, type RenderFn } from './compile.ts';
+import { sampleContext, type MessageContext, type SeriesItem } from './context.ts';
+import { htmlToText, inlineCss, textFooter } from './email-html.ts';
+import type { EscapeMode } from './helpers.ts';
+import type { RenderedMessage } from './rendered.ts';
+import { slackBlocks, slackFallback } from './slack-blocks.ts';
+import { TemplateStore, type TemplatePart } from './store.ts';
+import { findVariableIssues } from './variables.ts';
+
+export interface RenderInput {
+  template: string;
+  channel: Channel;
+  audience: string;
+  context: MessageContext;
+  /** Carried in Slack survey buttons so a click names its message. */
+  messageId: string;
+}
+
+export interface TemplateEngine {
+  has(name: string): boolean;
+  /** Template names (folders of the templates directory, without `_layout`). */
+  list(): string[];
+  /** Throws HeraldError TEMPLATE_MISSING when the template or the channel's variant is absent. */
+  render(input: RenderInput): RenderedMessage;
+  /** Human-readable problems for `herald validate`; empty when the comm's templates are sound. */
+  check(comm: CommSpec, plan: Plan): string[];
+  /** A stepped-series item (adoption tip) for the context's `item`, or undefined if it has no file. */
+  item(template: string, key: string): SeriesItem | undefined;
+}
+
+export interface TemplateEngineOptions {
+  /** The templates folder, e.g. `<repo>/templates`. */
+  dir: string;
+  /** Prefixed to survey and unsubscribe links that are paths (`/r/<token>`). */
+  publicUrl?: string;
+}
+
+const LAYOUT = '_layout/email.hbs';
+
+function channelsOf(comm: CommSpec): Channel[] {
+  const set = new Set<Channel>();
+  for (const c of comm.channels) {
+    if (c === 'preferred') {
+      set.add('slack');
+      set.add('email');
+    } else set.add(c);
+  }
+  return [...set];
+}
+
+export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
+  const store = new TemplateStore(opts.dir);
+  const compiler = new TemplateCompiler();
+  const cache = new Map<string, RenderFn>();
+  const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
+
+  const compiled = (relative: string, mode: EscapeMode): RenderFn => {
+    const id = `${mode}:${relative}`;
+    let fn = cache.get(id);
+    if (!fn) {
+      try {
+        fn = compiler.compile(store.source(relative), mode);
+      } catch (e) {
+        throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${(e as Error).message}`, { cause: e });
+      }
+      cache.set(id, fn);
+    }
+    return fn;
+  };
+
+  const absolute = (url: string): string => (url.startsWith('/') && publicUrl !== undefined ? `${publicUrl}${url}` : url);
+
+  const withAbsoluteLinks = (ctx: MessageContext): MessageContext => ({
+    ...ctx,
+    links: {
+      ...(ctx.links.unsubscribe === undefined ? {} : { unsubscribe: absolute(ctx.links.unsubscribe) }),
+      ...(ctx.links.answer === undefined ? {} : { answer: absolute(ctx.links.answer) }),
+    },
+    ...(ctx.survey ? { survey: { ...ctx.survey, options: ctx.survey.options.map((o) => ({ ...o, url: absolute(o.url) })) } } : {}),
+  });
+
+  const need = (template: string, audience: string, part: TemplatePart): string => {
+    if (!store.has(template)) throw new HeraldError('TEMPLATE_MISSING', `template "${template}" not found${hint(template, store.list(), 'templates')}`);
+    const file = store.resolve(template, audience, part);
+    if (file === undefined) {
+      const tried = store.candidates(audience, part).map((f) => store.display(`${template}/${f}`));
+      throw new HeraldError('TEMPLATE_MISSING', `template "${template}" has no ${part} for audience "${audience}"; add one of: ${tried.join(', ')}`);
+    }
+    return `${template}/${file}`;
+  };
+
+  const render = (input: RenderInput): RenderedMessage => {
+    const { template, channel, audience } = input;
+    const ctx = withAbsoluteLinks(input.context);
+    const subjectFile = need(template, audience, 'subject');
+    const bodyFile = need(template, audience, channel);
+    // A subject is one line whatever the template's line breaks.
+    const subject = compiled(subjectFile, 'plain')(ctx).replace(/\s+/g, ' ').trim();
+    if (channel === 'slack') {
+      const mrkdwn = compiled(bodyFile, 'slack')(ctx).trim();
+      return { channel, subject, text: slackFallback(subject, mrkdwn), blocks: slackBlocks(subject, mrkdwn, ctx, input.messageId) };
+    }
+    const body = compiled(bodyFile, 'html')(ctx);
+    const html = inlineCss(compiled(LAYOUT, 'html')({ ...ctx, subject, body: compiler.safe('html', body) }));
+    // A hand-written text part is used only beside the HTML variant it belongs to.
+    const textFile = bodyFile.replace(/\.email\.hbs$/, '.text.hbs');
+    const hasText = store.resolve(template, audience, 'text') === textFile.slice(template.length + 1);
+    const text = hasText ? `${compiled(textFile, 'plain')(ctx).trim()}\n\n${textFooter(ctx)}`.trim() : htmlToText(html);
+    return { channel, subject, text, html };
+  };
+
+  const check = (comm: CommSpec, plan: Plan): string[] => {
+    const template = comm.template;
+    if (!store.has(template)) return [`template "${template}" not found in ${store.display('')}${hint(template, store.list(), 'templates')}`];
+    const problems: string[] = [];
+    const files = new Set<string>();
+    const parts = new Set<TemplatePart>(['subject', ...channelsOf(comm), ...(channelsOf(comm).includes('email') ? (['text'] as const) : [])]);
+    for (const audience of comm.audiences) {
+      for (const part of parts) {
+        const file = store.resolve(template, audience, part);
+        if (file !== undefined) files.add(file);
+        else if (part !== 'text') {
+          const tried = store.candidates(audience, part).map((f) => store.display(`${template}/${f}`));
+          problems.push(`template "${template}" has no ${part} for audience "${audience}"; add ${tried.join(' or ')}`);
+        }
+      }
+    }
+    const items = new Map<string, Set<string>>();
+    for (const key of comm.series ?? []) {
+      try {
+        const item = store.item(template, key);
+        if (item) items.set(key, new Set(Object.keys(item)));
+        else problems.push(`series item "${key}" has no content: add ${store.display(`${template}/items/${key}.yaml`)} (or .md)`);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    for (const file of [...files].sort()) {
+      const relative = `${template}/${file}`;
+      let ast;
+      try {
+        ast = compiler.parse(store.source(relative));
+      } catch (e) {
+        problems.push(`${store.display(relative)}: ${(e as Error).message.split('\n')[0] ?? 'parse error'}`);
+        continue;
+      }
+      for (const issue of findVariableIssues(ast, { comm, plan, items })) {
+        problems.push(`${store.display(relative)}:${issue.line}: ${issue.message}`);
+      }
+    }
+    if (problems.length > 0) return problems;
+    // A trial render catches what static checks cannot (a helper given a bad argument).
+    const firstItem = comm.series?.[0] === undefined ? undefined : store.item(template, comm.series[0]);
+    for (const audience of comm.audiences) {
+      for (const channel of channelsOf(comm)) {
+        try {
+          const context = sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
+          render({ template, channel, audience, context, messageId: 'check' });
+        } catch (e) {
+          problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${(e as Error).message}`);
+        }
+      }
+    }
+    return problems;
+  };
+
+  return {
+    has: (name) => store.has(name),
+    list: () => store.list(),
+    render,
+    check,
+    item: (template, key) => store.item(template, key),
+  };
+}

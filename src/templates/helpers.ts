@@ -1,0 +1,151 @@
+import type Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+
+/**
+ * How output is escaped: `html` for email bodies, `slack` for mrkdwn (only `&`, `<`, `>` matter
+ * there, and they are what a mention or link needs), `plain` for subjects and text parts.
+ */
+export type EscapeMode = 'html' | 'slack' | 'plain';
+
+type HB = typeof Handlebars;
+type Options = Handlebars.HelperOptions;
+
+/** The helper every output expression is routed through (see compile.ts). */
+export const ESCAPE_HELPER = '__esc';
+
+/** Helpers a template may call: ours plus Handlebars' own. */
+export const HELPER_NAMES: ReadonlySet<string> = new Set([
+  'formatDate', 'formatTime', 'formatDateTime', 'relative', 'list', 'plural', 'eq', 'ne', 'gt', 'lt',
+  'and', 'or', 'not', 'add', 'ifEquals', 'paragraphs', 'link',
+  'if', 'unless', 'each', 'with', 'lookup', 'log',
+]);
+
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+interface Safe {
+  toHTML(): string;
+}
+function isSafe(value: unknown): value is Safe {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<Safe>).toHTML === 'function';
+}
+
+function escapeFor(hb: HB, mode: EscapeMode, value: unknown): string {
+  if (isSafe(value)) return value.toHTML();
+  if (value === null || value === undefined) return '';
+  if (mode === 'html') return hb.Utils.escapeExpression(String(value));
+  if (mode === 'slack') return escapeSlack(String(value));
+  return String(value);
+}
+
+interface Root {
+  person?: { timezone?: string; locale?: string };
+  project?: { timezone?: string };
+  now?: string;
+}
+
+function root(options: Options): Root {
+  const data = options.data as { root?: Root } | undefined;
+  return data?.root ?? {};
+}
+
+/** The instant in the recipient's zone and locale; `zone="project"` (or an IANA name) overrides. */
+function when(value: unknown, options: Options): DateTime | undefined {
+  const r = root(options);
+  const hashZone = (options.hash as { zone?: unknown }).zone;
+  const zone =
+    hashZone === 'project' ? r.project?.timezone : typeof hashZone === 'string' ? hashZone : r.person?.timezone;
+  const locale = r.person?.locale ?? 'en-US';
+  let dt: DateTime;
+  if (value instanceof Date) dt = DateTime.fromJSDate(value);
+  else if (typeof value === 'string' && value !== '') dt = DateTime.fromISO(value, { setZone: true });
+  else return undefined;
+  if (!dt.isValid) return undefined;
+  return dt.setZone(zone ?? 'utc').setLocale(locale);
+}
+
+/** Handlebars passes its options object last; this drops it from a rest list. */
+function args(all: unknown[]): { values: unknown[]; options: Options } {
+  return { values: all.slice(0, -1), options: all[all.length - 1] as Options };
+}
+
+export function registerHelpers(hb: HB, mode: EscapeMode): void {
+  const safe = (s: string): Handlebars.SafeString => new hb.SafeString(s);
+  const esc = (v: unknown): string => escapeFor(hb, mode, v);
+
+  hb.registerHelper(ESCAPE_HELPER, (value: unknown) => safe(esc(value)));
+
+  hb.registerHelper('formatDate', (...all: unknown[]) => {
+    const { values, options } = args(all);
+    const dt = when(values[0], options);
+    const format = typeof values[1] === 'string' ? values[1] : 'DDD';
+    return dt ? dt.toFormat(format) : '';
+  });
+  hb.registerHelper('formatTime', (value: unknown, options: Options) => {
+    const dt = when(value, options);
+    return dt ? dt.toLocaleString({ hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) : '';
+  });
+  hb.registerHelper('formatDateTime', (value: unknown, options: Options) => {
+    const dt = when(value, options);
+    return dt
+      ? dt.toLocaleString({ weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
+      : '';
+  });
+  // Counted in calendar days in the recipient's zone, so "tomorrow" means their tomorrow.
+  hb.registerHelper('relative', (value: unknown, options: Options) => {
+    const dt = when(value, options);
+    const now = when(root(options).now, options);
+    if (!dt || !now) return '';
+    const hours = Math.abs(dt.diff(now, 'hours').hours);
+    if (hours < 20) return dt.toRelative({ base: now, unit: hours < 1 ? 'minutes' : 'hours' }) ?? '';
+    const days = Math.abs(dt.startOf('day').diff(now.startOf('day'), 'days').days);
+    if (days <= 13) return dt.toRelativeCalendar({ base: now, unit: 'days' }) ?? '';
+    return dt.toRelative({ base: now, unit: days < 60 ? 'weeks' : 'months' }) ?? '';
+  });
+  // Locale-aware ("a, b and c" in en-GB, "a, b, and c" in en-US); `list items "name"` picks a field.
+  hb.registerHelper('list', (...all: unknown[]) => {
+    const { values, options } = args(all);
+    const items = Array.isArray(values[0]) ? (values[0] as unknown[]) : [];
+    const field = typeof values[1] === 'string' ? values[1] : undefined;
+    const words = items
+      .map((i) => (field !== undefined && typeof i === 'object' && i !== null ? (i as Record<string, unknown>)[field] : i))
+      .filter((w) => w !== undefined && w !== null && w !== '')
+      .map(String);
+    const locale = root(options).person?.locale ?? 'en-US';
+    return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(words);
+  });
+  // The word only: `{{n}} {{plural n "tip" "tips"}}`; without a plural form, "s" is added.
+  hb.registerHelper('plural', (...all: unknown[]) => {
+    const { values, options } = args(all);
+    const n = Number(values[0]);
+    const one = String(values[1] ?? '');
+    const many = typeof values[2] === 'string' ? values[2] : `${one}s`;
+    const rule = new Intl.PluralRules(root(options).person?.locale ?? 'en-US').select(n);
+    return rule === 'one' ? one : many;
+  });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+  hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
+  hb.registerHelper('lt', (a: unknown, b: unknown) => Number(a) < Number(b));
+  hb.registerHelper('and', (...all: unknown[]) => args(all).values.every(Boolean));
+  hb.registerHelper('or', (...all: unknown[]) => args(all).values.some(Boolean));
+  hb.registerHelper('not', (a: unknown) => !a);
+  hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  hb.registerHelper('ifEquals', function (this: unknown, a: unknown, b: unknown, options: Options) {
+    return a === b ? options.fn(this) : options.inverse(this);
+  });
+  // Blank lines separate paragraphs; each paragraph is escaped before markup is added.
+  hb.registerHelper('paragraphs', (text: unknown) => {
+    const paras = String(text ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== '');
+    if (mode === 'html') return safe(paras.map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`).join('\n'));
+    return safe(paras.map(esc).join('\n\n'));
+  });
+  hb.registerHelper('link', (url: unknown, label: unknown) => {
+    const href = String(url ?? '');
+    const text = typeof label === 'string' ? label : href;
+    if (mode === 'html') return safe(`<a href="${esc(href)}">${esc(text)}</a>`);
+    if (mode === 'slack') return safe(`<${esc(href).replace(/\|/g, '%7C')}|${esc(text)}>`);
+    return text === href ? href : `${text} (${href})`;
+  });
+}
