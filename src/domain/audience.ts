@@ -1,7 +1,7 @@
-import type { Channel, CommSpec, PersonSpec, Plan } from './plan/model.ts';
+import type { Channel, ChannelChoice, CommSpec, PersonSpec } from './plan/model.ts';
 
 /** People in any of the comm's audiences, in plan order, each once. */
-export function recipientsOf(plan: Pick<Plan, 'people'>, comm: Pick<CommSpec, 'audiences'>): PersonSpec[] {
+export function recipientsOf(plan: { readonly people: readonly PersonSpec[] }, comm: Pick<CommSpec, 'audiences'>): PersonSpec[] {
   const wanted = new Set(comm.audiences);
   const seen = new Set<string>();
   const out: PersonSpec[] = [];
@@ -13,6 +13,12 @@ export function recipientsOf(plan: Pick<Plan, 'people'>, comm: Pick<CommSpec, 'a
   return out;
 }
 
+function resolveChoice(person: Pick<PersonSpec, 'email' | 'slack'>, choice: ChannelChoice): Channel | undefined {
+  if (choice === 'email') return person.email ? 'email' : undefined;
+  if (choice === 'slack') return person.slack || person.email ? 'slack' : undefined;
+  return person.slack ? 'slack' : person.email ? 'email' : undefined;
+}
+
 /**
  * The channels a comm reaches this person on, in the comm's order, each once.
  * Slack is planned for anyone with a Slack id or an email: a missing id is looked up by email at
@@ -20,19 +26,9 @@ export function recipientsOf(plan: Pick<Plan, 'people'>, comm: Pick<CommSpec, 'a
  */
 export function channelsFor(person: Pick<PersonSpec, 'email' | 'slack'>, comm: Pick<CommSpec, 'channels'>): Channel[] {
   const out: Channel[] = [];
-  const add = (c: Channel): void => {
-    if (!out.includes(c)) out.push(c);
-  };
   for (const choice of comm.channels) {
-    if (choice === 'email') {
-      if (person.email) add('email');
-    } else if (choice === 'slack') {
-      if (person.slack || person.email) add('slack');
-    } else if (person.slack) {
-      add('slack');
-    } else if (person.email) {
-      add('email');
-    }
+    const channel = resolveChoice(person, choice);
+    if (channel && !out.includes(channel)) out.push(channel);
   }
   return out;
 }
