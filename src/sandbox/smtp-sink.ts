@@ -1,0 +1,182 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A local SMTP server for tests and `herald demo`: accepts any mail without auth or TLS,
+ * parses and records it, and can reject RCPT or DATA with a chosen SMTP code.
+ */
+
+export interface SinkMessage {
+  envelope: { mailFrom: string; rcptTo: string[] };
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Raw header values by lower-case name, unfolded (a repeated header keeps its last value). */
+  headers: Record<string, string>;
+  raw: string;
+  messageId: string;
+  /** When DATA finished, ms since the epoch, by the sink's clock. */
+  receivedAt: number;
+  /** The SMTP session that carried it (compare to see connection reuse). */
+  sessionId: string;
+}
+
+export interface SmtpFailure {
+  code: number;
+  message?: string;
+  /** Reject at RCPT TO (default) or after DATA. */
+  stage?: 'rcpt' | 'data';
+  /** How many matching commands fail; default 1, `Infinity` for all. */
+  times?: number;
+  /** Only recipients that match fail (at DATA: any recipient of the message). */
+  match?: (rcpt: string) => boolean;
+}
+
+export interface SmtpSinkOptions {
+  port?: number;
+}
+
+export interface SmtpSink {
+  /** `smtp://127.0.0.1:PORT`. */
+  readonly url: string;
+  readonly port: number;
+  readonly messages: SinkMessage[];
+  /** Every SMTP connection opened, in order. */
+  readonly connections: Array<{ id: string; at: number }>;
+  inject(failure: SmtpFailure): void;
+  clearInjections(): void;
+  /** Resolves with the messages once at least `n` have arrived; rejects after `timeoutMs`. */
+  waitFor(n: number, timeoutMs?: number): Promise<SinkMessage[]>;
+  close(): Promise<void>;
+}
+
+const MAX_SIZE = 50 * 1024 * 1024;
+
+const DEFAULT_TEXT: Record<number, string> = {
+  421: 'Service not available, try again later',
+  450: 'Mailbox unavailable, try again later',
+  451: 'Local error in processing, try again later',
+  452: 'Insufficient system storage, try again later',
+  550: 'Mailbox unavailable',
+  551: 'User not local',
+  552: 'Exceeded storage allocation',
+  553: 'Mailbox name not allowed',
+  554: 'Transaction failed',
+};
+
+function smtpError(f: SmtpFailure): Error & { responseCode: number } {
+  return Object.assign(new Error(f.message ?? DEFAULT_TEXT[f.code] ?? 'Rejected by the Herald SMTP sink'), { responseCode: f.code });
+}
+
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const messages: SinkMessage[] = [];
+  const connections: Array<{ id: string; at: number }> = [];
+  const injections: Array<{ failure: SmtpFailure; left: number }> = [];
+  const waiters = new Set<() => void>();
+
+  function takeInjection(stage: 'rcpt' | 'data', rcpts: string[]): SmtpFailure | undefined {
+    const i = injections.findIndex((x) => (x.failure.stage ?? 'rcpt') === stage && (x.failure.match ? rcpts.some(x.failure.match) : true));
+    const hit = injections[i];
+    if (!hit) return undefined;
+    if (--hit.left <= 0) injections.splice(i, 1);
+    return hit.failure;
+  }
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: true,
+    size: MAX_SIZE,
+    logger: false,
+    // A reverse DNS lookup per connection costs ~100 ms here and tells a sink nothing.
+    disableReverseLookup: true,
+    banner: 'Herald SMTP sink',
+    // Pooled clients keep connections open; do not make close() wait 30 s for them.
+    closeTimeout: 200,
+    onConnect(session, callback) {
+      connections.push({ id: session.id, at: Date.now() });
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      const f = takeInjection('rcpt', [address.address]);
+      callback(f ? smtpError(f) : null);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+        const f = takeInjection('data', rcptTo);
+        if (f) return callback(smtpError(f));
+        const raw = Buffer.concat(chunks);
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        record(raw, { mailFrom, rcptTo }, session.id).then(
+          () => callback(null, 'Queued by the Herald SMTP sink'),
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
+    },
+  });
+
+  async function record(raw: Buffer, envelope: SinkMessage['envelope'], sessionId: string): Promise<void> {
+    const parsed = await simpleParser(raw, { skipImageLinks: true });
+    const headers: Record<string, string> = {};
+    for (const h of parsed.headerLines) headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const addresses = (v: typeof parsed.to): string[] =>
+      (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? '')).filter(Boolean);
+    messages.push({
+      envelope,
+      from: parsed.from?.text ?? '',
+      to: addresses(parsed.to),
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+      headers,
+      raw: raw.toString('utf8'),
+      messageId: parsed.messageId ?? '',
+      receivedAt: Date.now(),
+      sessionId,
+    });
+    for (const wake of [...waiters]) wake();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  // Client disconnects mid-session are normal here; never let them crash the test process.
+  server.on('error', () => {});
+  const port = (server.server.address() as AddressInfo).port;
+
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    messages,
+    connections,
+    inject: (failure) => {
+      injections.push({ failure, left: failure.times ?? 1 });
+    },
+    clearInjections: () => {
+      injections.length = 0;
+    },
+    waitFor: (n, timeoutMs = 5000) =>
+      new Promise<SinkMessage[]>((resolve, reject) => {
+        const check = (): void => {
+          if (messages.length < n) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(messages);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`SMTP sink: ${messages.length} of ${n} messages after ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
