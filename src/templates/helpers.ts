@@ -16,7 +16,7 @@ export const ESCAPE_HELPER = '__esc';
 /** Helpers a template may call: ours plus Handlebars' own. */
 export const HELPER_NAMES: ReadonlySet<string> = new Set([
   'formatDate', 'formatTime', 'formatDateTime', 'relative', 'list', 'plural', 'eq', 'ne', 'gt', 'lt',
-  'and', 'or', 'not', 'add', 'ifEquals', 'paragraphs', 'link',
+  'and', 'or', 'not', 'add', 'ifEquals', 'paragraphs', 'link', 'upcoming',
   'if', 'unless', 'each', 'with', 'lookup', 'log',
 ]);
 
@@ -140,6 +140,17 @@ export function registerHelpers(hb: HB, mode: EscapeMode): void {
     const paras = String(text ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== '');
     if (mode === 'html') return safe(paras.map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`).join('\n'));
     return safe(paras.map(esc).join('\n\n'));
+  });
+  // `{{#each (upcoming milestones 3)}}`: the next milestones after `now`, soonest first.
+  hb.registerHelper('upcoming', (...all: unknown[]) => {
+    const { values, options } = args(all);
+    const now = root(options).now ?? '';
+    const limit = typeof values[1] === 'number' ? values[1] : Infinity;
+    const list = Object.values((values[0] ?? {}) as Record<string, { at?: unknown }>);
+    return list
+      .filter((m) => typeof m.at === 'string' && m.at > now)
+      .sort((a, b) => String(a.at).localeCompare(String(b.at)))
+      .slice(0, limit);
   });
   hb.registerHelper('link', (url: unknown, label: unknown) => {
     const href = String(url ?? '');
