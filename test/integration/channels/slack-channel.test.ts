@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelError, type OutboundMessage } from '../../../src/channels/channel.ts';
+import type { OutboundMessage } from '../../../src/channels/channel.ts';
+import { failureOf } from './failure-of.ts';
 import { createSlackChannel, type SlackChannel } from '../../../src/channels/slack/slack-channel.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
 
@@ -14,15 +15,6 @@ function outbound(recipient: Partial<OutboundMessage['recipient']>, text = 'Hell
     recipient: { id: 'person', name: 'Person', timezone: 'Europe/Paris', locale: 'en', ...recipient },
     rendered: { channel: 'slack', subject: 'Subject', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] },
   };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ChannelError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ChannelError);
-  return err as ChannelError;
 }
 
 describe('Slack channel against the local Slack sandbox', () => {
