@@ -61,7 +61,7 @@ export function readMap(r: Reader, loc: Loc, allowed: readonly string[], example
       continue;
     }
     if (!allowed.includes(e.key)) {
-      r.sink.error(at, `unknown key "${e.key}"${hint(e.key, allowed, 'allowed')}`);
+      r.sink.error(at, `unknown key "${e.key}"${hint(e.key, allowed, 'allowed', Infinity)}`);
       continue;
     }
     byKey.set(e.key, e);

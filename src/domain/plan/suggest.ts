@@ -42,8 +42,8 @@ export function knownList(known: Iterable<string>, limit = 8): string {
 }
 
 /** ` (did you mean "x"?)`, or the known list when nothing is close. */
-export function hint(word: string, known: Iterable<string>, noun = 'known'): string {
+export function hint(word: string, known: Iterable<string>, noun = 'known', limit = 8): string {
   const list = [...known];
   const near = closest(word, list);
-  return near !== undefined ? ` (did you mean "${near}"? ${noun}: ${knownList(list)})` : ` (${noun}: ${knownList(list)})`;
+  return near !== undefined ? ` (did you mean "${near}"? ${noun}: ${knownList(list, limit)})` : ` (${noun}: ${knownList(list, limit)})`;
 }

@@ -38,9 +38,15 @@ export function readSchedule(r: Reader, loc: Loc, known: Known): Schedule | unde
   if (f === undefined) return undefined;
   const timeLoc = f.get('time');
   const time = timeLoc === undefined ? undefined : readTime(r, timeLoc);
-  if (timeLoc !== undefined && time === undefined) return undefined;
   const withTime = <T extends object>(s: T): T & { time?: string } => (time === undefined ? s : { ...s, time });
 
+  const schedule = readForm(r, loc, f, form, known, time);
+  // A bad `time` is reported once, after the other keys have been checked too.
+  return timeLoc !== undefined && time === undefined ? undefined : schedule;
+}
+
+function readForm(r: Reader, loc: Loc, f: Fields, form: Form, known: Known, time: string | undefined): Schedule | undefined {
+  const withTime = <T extends object>(s: T): T & { time?: string } => (time === undefined ? s : { ...s, time });
   if (form === 'recurring') return readRecurring(r, f, known, time);
 
   const atLoc = f.need('at', 'cutover');
