@@ -115,6 +115,8 @@ export function migrationList(migrationsDir: string): MigrationList {
 }
 
 export interface SchemaEngineSession {
+  /** The engine itself, for commands such as applyMigrations or diagnoseMigrationHistory. */
+  engine: SchemaEngine;
   /** The engine's output verbatim: SQL (script) or a human summary that takes `from` to `to`. */
   diff(from: DiffTarget, to: DiffTarget, script: boolean): Promise<string>;
   close(): Promise<void>;
@@ -131,6 +133,7 @@ export async function openSchemaEngine(databaseUrl: string, schemaPath: string):
     bindMigrationAwareSqlAdapterFactory(adapterFactory(databaseUrl)),
   );
   return {
+    engine,
     async diff(from, to, script) {
       const r = await engine.diff({ from, to, script, exitCode: null, filters: NO_FILTER });
       return r.stdout ?? '';

@@ -1,2 +1,83 @@
-// Replaced by the database test support (per-run PostgreSQL databases and Redis prefixes).
-export default function setup(): void {}
+/**
+ * vitest globalSetup: one id per test run, a migrated template PostgreSQL database that every test
+ * database is copied from, and teardown that removes everything the run created. Databases and
+ * Redis keys left by a run that crashed more than a day ago are removed too; younger ones may
+ * belong to a run still going on this machine and are left alone.
+ */
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { TestProject } from 'vitest/node';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { databasesLike, dropDatabase, quoteIdent, urlFor, withAdmin } from './pg-admin.ts';
+import { snapshotPath } from './pglite-snapshot.ts';
+import { deleteByPrefix } from './redis.ts';
+import { DAY_MS, dbPrefix, newRunId, PG_ADMIN_URL, redisPrefixOf, runStartedAt, TEST_REDIS_URL } from './run-id.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    heraldRunId: string;
+    heraldPgAdminUrl: string;
+    /** Name of the migrated template database; '' when PostgreSQL could not be prepared. */
+    heraldTemplateDb: string;
+    /** Why PostgreSQL could not be prepared ('' when it was). */
+    heraldPgError: string;
+  }
+}
+
+const isStale = (runId: string | undefined, now: number) => {
+  const started = runId === undefined ? undefined : runStartedAt(runId);
+  return started !== undefined && started < now - DAY_MS;
+};
+
+async function dropStaleDatabases(now: number): Promise<void> {
+  for (const name of await databasesLike(PG_ADMIN_URL, 'herald_t_')) {
+    if (isStale(name.split('_')[2], now)) await dropDatabase(PG_ADMIN_URL, name);
+  }
+}
+
+async function withRedis(fn: (r: Redis) => Promise<unknown>): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 2000, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await fn(redis);
+  } catch {
+    // Redis is optional for the database and unit tests; tests that need it report it themselves.
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function prepareTemplate(runId: string): Promise<string> {
+  const name = `${dbPrefix(runId)}tpl`;
+  await withAdmin(PG_ADMIN_URL, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await runMigrations(urlFor(PG_ADMIN_URL, name));
+  return name;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = newRunId();
+  const now = Date.now();
+  project.provide('heraldRunId', runId);
+  project.provide('heraldPgAdminUrl', PG_ADMIN_URL);
+
+  let template = '';
+  let pgError = '';
+  try {
+    await dropStaleDatabases(now);
+    template = await prepareTemplate(runId);
+  } catch (err) {
+    pgError = `PostgreSQL for tests at ${PG_ADMIN_URL} (HERALD_TEST_PG_URL) could not be prepared: ${(err as Error).message}`;
+  }
+  project.provide('heraldTemplateDb', template);
+  project.provide('heraldPgError', pgError);
+  await withRedis((r) => deleteByPrefix(r, 'herald-t-', (key) => !isStale(key.split('-')[2], now)));
+
+  return async () => {
+    if (!pgError) {
+      const names = await databasesLike(PG_ADMIN_URL, dbPrefix(runId));
+      for (const name of names) await dropDatabase(PG_ADMIN_URL, name);
+    }
+    await withRedis((r) => deleteByPrefix(r, redisPrefixOf(runId)));
+    rmSync(snapshotPath(runId), { force: true });
+  };
+}
