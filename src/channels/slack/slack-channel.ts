@@ -21,8 +21,11 @@ export interface SlackChannelOptions {
 
 export type SlackChannel = ChannelAdapter & { readonly client: WebClient };
 
-/** Arrival jitter between two requests can eat into the spacing; a small margin keeps us under Slack's limit. */
-const PACE_MARGIN_MS = 20;
+/**
+ * Arrival jitter between two requests can eat into the spacing; a margin of up to 4% (40 ms at
+ * one a second) keeps us under Slack's limit while still using ≥ 96% of it.
+ */
+const paceIntervalMs = (perSecond: number): number => (perSecond > 0 ? (1000 / perSecond) * 1.04 : 0);
 
 /**
  * The queue owns retries (with backoff and Retry-After); the client only repeats a request that
@@ -48,7 +51,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     logLevel: LogLevel.ERROR,
   });
   const rate = opts.perChannelPerSecond ?? 1;
-  const pacer = new KeyedPacer(rate > 0 ? 1000 / rate + PACE_MARGIN_MS : 0);
+  const pacer = new KeyedPacer(paceIntervalMs(rate));
   const idByEmail = new Map<string, string>();
   const dmByUser = new Map<string, Promise<string>>();
 
