@@ -193,3 +193,18 @@ describe('schedule forms beyond the example plan', () => {
     expect(dues(planWith({ type: 'anchored', at: 'cutover', offset: offset('+2 weeks') }))['probe#0:alex.khan:email']).toBe('Fri 2027-01-29 18:00');
   });
 });
+
+describe('quiet hours that end inside a DST gap', () => {
+  it('window 02:01 → 02:00 in Chicago: a message at 02:01 Sat 2027-03-13 cannot end at the skipped 02:00 Sun, so it waits for 02:00 Mon 2027-03-15', () => {
+    const zone = 'America/Chicago';
+    const w = { start: HM(2, 1), end: HM(2) };
+    const t = wallToInstant(zone, toEpochDay('2027-03-13'), HM(2, 1));
+    expect(iso(pushOutOfQuietHours(zone, t, w), zone)).toBe('2027-03-15T02:00:00.000-05:00');
+  });
+
+  it('window 01:00 → 02:30 in Chicago: 01:15 on Sun 2027-03-14 ends at the skipped 02:30, i.e. 03:30 CDT, outside the window', () => {
+    const zone = 'America/Chicago';
+    const t = wallToInstant(zone, toEpochDay('2027-03-14'), HM(1, 15));
+    expect(iso(pushOutOfQuietHours(zone, t, { start: HM(1), end: HM(2, 30) }), zone)).toBe('2027-03-14T03:30:00.000-05:00');
+  });
+});
