@@ -2,7 +2,7 @@ import { PlanInvalidError, type PlanIssue } from '../errors.ts';
 import type { Plan } from './model.ts';
 import { IssueSink, sortIssues } from './issues.ts';
 import type { Known } from './known.ts';
-import { readMap, type Reader } from './read-values.ts';
+import { isNothing, readMap, type Reader } from './read-values.ts';
 import { readAudiences } from './validate-audiences.ts';
 import { readComms, type CheckTemplate } from './validate-comms.ts';
 import { readMilestones } from './validate-milestones.ts';
@@ -64,7 +64,7 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
     workstreams: workstreamKeys,
   };
   const commsLoc = f.get('comms');
-  if (commsLoc === undefined) sink.warn(root, 'the plan has no "comms" section: nothing will be sent');
+  if (commsLoc === undefined || isNothing(commsLoc.node)) sink.warn(commsLoc ?? root, 'the plan has no comms: nothing will be sent');
   const comms = readComms(r, commsLoc, known, opts.checkTemplate);
 
   if (sink.errors.length > 0) throw new PlanInvalidError(sortIssues(sink.errors, input.file));

@@ -1,7 +1,7 @@
 import { isMap } from 'yaml';
 import type { Channel, ChannelChoice, CommSpec } from './model.ts';
 import type { Known } from './known.ts';
-import { checkKeyName, readBool, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
+import { checkKeyName, isNothing, readBool, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import { readSchedule } from './validate-schedule.ts';
 import { readSurvey } from './validate-survey.ts';
@@ -14,7 +14,7 @@ const CHANNELS: readonly ChannelChoice[] = ['slack', 'email', 'preferred'];
 export type CheckTemplate = (comm: CommSpec) => string[];
 
 export function readComms(r: Reader, loc: Loc | undefined, known: Known, checkTemplate?: CheckTemplate): CommSpec[] {
-  if (loc === undefined) return [];
+  if (loc === undefined || isNothing(loc.node)) return [];
   const items = r.src.items(loc);
   if (items === undefined) {
     r.sink.error(loc, 'expected a list of comms, each starting with "- key: …"');

@@ -2,7 +2,7 @@ import { isSeq } from 'yaml';
 import type { PersonSpec } from './model.ts';
 import { parseCsv } from './people-csv.ts';
 import { PERSON_FIELDS, checkPerson, type PersonDefaults, type PersonField, type RawPerson } from './person-fields.ts';
-import { readMap, readString, readStringOrList, type Reader } from './read-values.ts';
+import { isNothing, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
 
@@ -16,7 +16,7 @@ interface Seen {
 /** `people:` = { inline: [...], csv: file } (or a bare list, read as inline). */
 export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefaults, readFile: ReadFile): { people: PersonSpec[]; declared: Set<string> } {
   const declared = new Set<string>();
-  if (loc === undefined) return { people: [], declared };
+  if (loc === undefined || isNothing(loc.node)) return { people: [], declared };
   const seen = new Map<string, Seen>();
   const adder = (into: PersonSpec[]): Add => (raw, p, at, report) => {
     if (raw.id !== undefined) declared.add(raw.id);

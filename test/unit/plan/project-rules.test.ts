@@ -87,6 +87,12 @@ describe('project rules', () => {
     expect(o.errors[0]?.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('treats empty people and comms sections as empty, warning that nothing will be sent', () => {
+    const o = run('project: { key: p, name: P, timezone: UTC }\npeople:\ncomms:\n');
+    expect(o.plan?.people).toEqual([]);
+    expect(o.warnings.map((w) => `${w.line}: ${w.message}`)).toEqual(['3: the plan has no comms: nothing will be sent']);
+  });
+
   it('reports unknown top-level sections', () => {
     expect(errorsOf(`${planYaml()}mielstones: {}\n`)).toEqual([
       'mielstones: unknown key "mielstones" (did you mean "milestones"? allowed: project, milestones, workstreams, audiences, people, comms)',
