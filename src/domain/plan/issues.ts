@@ -19,7 +19,7 @@ export class IssueSink {
     this.warnings.push({ file: at.file, line: at.line, path: at.path, message });
   }
 
-  /** Errors recorded after `mark` (from `errorCount()`), to know whether a part was clean. */
+  /** Compare before and after reading a part to know whether that part was clean. */
   errorCount(): number {
     return this.errors.length;
   }
