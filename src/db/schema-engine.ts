@@ -76,12 +76,18 @@ function poolConfig(url: string, database?: string): pg.PoolConfig {
 }
 
 /** adapter-pg's own shadow-DB support drops the database before closing its pool, which PostgreSQL refuses. */
-function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+function adapterFactory(url: string, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
   const main = new PrismaPg(poolConfig(url));
   return {
     provider: 'postgres',
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    // Kept so close() can end the pools: freeing the engine does not, and Prisma's engine holds its
+    // migration advisory lock for as long as its connection lives.
+    connect: async () => {
+      const adapter = await main.connect();
+      opened.push(adapter);
+      return adapter;
+    },
     async connectToShadowDb(): Promise<SqlDriverAdapter> {
       const name = `herald_shadow_${randomUUID().replaceAll('-', '')}`;
       const admin = async (sql: string) => {
@@ -127,10 +133,11 @@ export async function openSchemaEngine(databaseUrl: string, schemaPath: string):
   bindings ??= loadBindings();
   const bg = await bindings;
   const schema = readFileSync(schemaPath, 'utf8');
+  const opened: SqlDriverAdapter[] = [];
   const engine: SchemaEngine = await bg.SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(adapterFactory(databaseUrl)),
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(databaseUrl, opened)),
   );
   return {
     engine,
@@ -140,6 +147,7 @@ export async function openSchemaEngine(databaseUrl: string, schemaPath: string):
     },
     async close() {
       engine.free();
+      await Promise.all(opened.splice(0).map((a) => a.dispose().catch(() => {})));
     },
   };
 }
@@ -155,4 +163,9 @@ export const schemaTarget = (schemaPath: string): DiffTarget => ({
   files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }],
 });
 export const migrationsTarget = (dir: string): DiffTarget => ({ tag: 'migrations', ...migrationList(dir) });
-export const urlTarget = (url: string): DiffTarget => ({ tag: 'url', url });
+/** The live database this session's engine is connected to (Prisma 7's `--from-config-datasource`). */
+export const databaseTarget = (schemaPath: string): DiffTarget => ({
+  tag: 'schemaDatasource',
+  files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }],
+  configDir: dirname(schemaPath),
+});
