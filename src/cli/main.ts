@@ -3,10 +3,12 @@ import { systemClock } from '../app/ports.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import type { CliContext } from './context.ts';
 import { processOutput, reportError, type Output } from './output.ts';
-import { registerPlanCommands } from './commands/plan.ts';
+import { registerPlanCommands, registerPreviewCommands } from './commands/plan.ts';
 import { registerCalendarCommands } from './commands/calendar.ts';
 import { registerMilestoneCommands } from './commands/milestone.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDeliveryCommands } from './commands/delivery.ts';
+import { registerWorkerCommands } from './commands/worker.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('herald')
@@ -15,8 +17,11 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) })
     .showHelpAfterError('(run "herald --help" for usage)');
   registerPlanCommands(program, ctx);
+  registerPreviewCommands(program, ctx);
   registerCalendarCommands(program, ctx);
   registerMilestoneCommands(program, ctx);
+  registerDeliveryCommands(program, ctx);
+  registerWorkerCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;
 }

@@ -1,17 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import type { CommSpec, Plan } from '../domain/plan/model.ts';
-import { createTemplateEngine, type TemplateEngine } from '../templates/engine.ts';
-
-/** The built-in templates shipped in the package's top-level templates/ folder. */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
+import type { TemplateEngine } from '../templates/engine.ts';
+import type { CliContext } from './context.ts';
+import { buildEngine } from '../main.ts';
 
 let engine: TemplateEngine | undefined;
-export function builtinEngine(publicUrl?: string): TemplateEngine {
-  return (engine ??= createTemplateEngine(publicUrl === undefined ? { dir: BUILTIN_TEMPLATES } : { dir: BUILTIN_TEMPLATES, publicUrl }));
+/** One engine per CLI run: templates compile once. */
+export function cliEngine(ctx: CliContext): TemplateEngine {
+  return (engine ??= buildEngine(ctx.config()));
 }
 
 /** The plan validator's hook: each message becomes an issue at the comm's `template` line. */
-export function planTemplateCheck(): (comm: CommSpec, plan?: Plan) => string[] {
-  const e = builtinEngine();
+export function planTemplateCheck(ctx: CliContext): (comm: CommSpec, plan: Plan) => string[] {
+  const e = cliEngine(ctx);
   return (comm, plan) => e.check(comm, plan);
 }

@@ -4,7 +4,7 @@ import { IssueSink, sortIssues } from './issues.ts';
 import type { Known } from './known.ts';
 import { isNothing, readMap, type Reader } from './read-values.ts';
 import { readAudiences } from './validate-audiences.ts';
-import { readComms, type CheckTemplate } from './validate-comms.ts';
+import { checkTemplates, readComms, type CheckTemplate } from './validate-comms.ts';
 import { readMilestones } from './validate-milestones.ts';
 import { readPeople, type ReadFile } from './validate-people.ts';
 import { readProject } from './validate-project.ts';
@@ -65,8 +65,10 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
   };
   const commsLoc = f.get('comms');
   if (commsLoc === undefined || isNothing(commsLoc.node)) sink.warn(commsLoc ?? root, 'the plan has no comms: nothing will be sent');
-  const comms = readComms(r, commsLoc, known, opts.checkTemplate);
+  const comms = readComms(r, commsLoc, known);
+  const plan: Plan = { project, milestones, workstreams, audiences, people, comms: comms.map((c) => c.spec) };
+  if (opts.checkTemplate !== undefined) checkTemplates(r, comms, plan, opts.checkTemplate);
 
   if (sink.errors.length > 0) throw new PlanInvalidError(sortIssues(sink.errors, input.file));
-  return { plan: { project, milestones, workstreams, audiences, people, comms }, warnings: sortIssues(sink.warnings, input.file) };
+  return { plan, warnings: sortIssues(sink.warnings, input.file) };
 }

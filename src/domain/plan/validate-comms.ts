@@ -1,5 +1,5 @@
 import { isMap } from 'yaml';
-import type { Channel, ChannelChoice, CommSpec } from './model.ts';
+import type { Channel, ChannelChoice, CommSpec, Plan } from './model.ts';
 import type { Known } from './known.ts';
 import { checkKeyName, isNothing, readBool, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
@@ -11,29 +11,38 @@ import type { Loc } from './yaml-locate.ts';
 const COMM_KEYS = ['key', 'kind', 'audience', 'channels', 'template', 'workstream', 'data', 'survey', 'optional', 'series', 'schedule', 'trigger'] as const;
 const CHANNELS: readonly ChannelChoice[] = ['slack', 'email', 'preferred'];
 
-export type CheckTemplate = (comm: CommSpec) => string[];
+/** Checks a valid comm's templates against the whole plan (a trial render needs its people and milestones). */
+export type CheckTemplate = (comm: CommSpec, plan: Plan) => string[];
 
-export function readComms(r: Reader, loc: Loc | undefined, known: Known, checkTemplate?: CheckTemplate): CommSpec[] {
+export interface ReadComm {
+  spec: CommSpec;
+  templateLoc: Loc;
+}
+
+export function readComms(r: Reader, loc: Loc | undefined, known: Known): ReadComm[] {
   if (loc === undefined || isNothing(loc.node)) return [];
   const items = r.src.items(loc);
   if (items === undefined) {
     r.sink.error(loc, 'expected a list of comms, each starting with "- key: …"');
     return [];
   }
-  const out: CommSpec[] = [];
+  const out: ReadComm[] = [];
   const keys = new Map<string, number>();
   for (const item of items) {
     const comm = readComm(r, item, known, keys);
-    if (comm === undefined) continue;
-    out.push(comm.spec);
-    if (checkTemplate !== undefined) {
-      for (const message of checkTemplate(comm.spec)) r.sink.error(comm.templateLoc, message);
-    }
+    if (comm !== undefined) out.push(comm);
   }
   return out;
 }
 
-function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>): { spec: CommSpec; templateLoc: Loc } | undefined {
+/** Template problems become errors at each comm's `template` line; only comms that are otherwise valid are checked. */
+export function checkTemplates(r: Reader, comms: readonly ReadComm[], plan: Plan, checkTemplate: CheckTemplate): void {
+  for (const comm of comms) {
+    for (const message of checkTemplate(comm.spec, plan)) r.sink.error(comm.templateLoc, message);
+  }
+}
+
+function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>): ReadComm | undefined {
   const f = readMap(r, loc, COMM_KEYS, '- { key: …, kind: …, audience: …, channels: [email], template: …, schedule: … }');
   if (f === undefined) return undefined;
   const mark = r.sink.errorCount();

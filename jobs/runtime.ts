@@ -1,0 +1,107 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { DeliveryDeps } from '../src/app/deliver-message.ts';
+import type { ClaimedMessage } from '../src/db/repo/delivery-store.ts';
+import type { Channel } from '../src/domain/plan/model.ts';
+import { DELIVERY_QUEUES, deliveryBackoff } from './catalogue.ts';
+import { deliverProcessor } from './deliver.processor.ts';
+import { enqueueMessages } from './enqueue.ts';
+import { Sweeper } from './sweeper.ts';
+
+export interface QueueConnection {
+  redisUrl: string;
+  prefix: string;
+}
+
+/** BullMQ needs `maxRetriesPerRequest: null`: a blocked command must wait for Redis to return, not fail. */
+export function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+}
+
+/** The producer side: queues to add delivery jobs to. */
+export class DeliveryQueues {
+  readonly queues: Record<Channel, Queue>;
+  private readonly redis: Redis;
+
+  constructor(conn: QueueConnection) {
+    this.redis = redisConnection(conn.redisUrl);
+    this.queues = {
+      slack: new Queue(DELIVERY_QUEUES.slack, { connection: this.redis, prefix: conn.prefix }),
+      email: new Queue(DELIVERY_QUEUES.email, { connection: this.redis, prefix: conn.prefix }),
+    };
+  }
+
+  enqueue(messages: readonly ClaimedMessage[], now: Date = new Date()): Promise<void> {
+    return enqueueMessages(this.queues, messages, now);
+  }
+
+  /** Drops jobs of messages a re-plan moved or cancelled (a job that is running finishes). */
+  async forget(messageIds: readonly string[]): Promise<void> {
+    for (const q of Object.values(this.queues)) {
+      await Promise.all(messageIds.map((id) => q.remove(id).catch(() => 0)));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+export interface WorkerOptions extends QueueConnection {
+  deps: Omit<DeliveryDeps, 'enqueue'>;
+  queues: DeliveryQueues;
+  /** Jobs processed at once per channel in this process. */
+  concurrency?: { slack?: number; email?: number };
+  /** Global (all processes) e-mail limit: Exchange Online allows 30 a minute per mailbox. */
+  emailRatePerMinute: number;
+  sweep?: { intervalMs?: number; horizonMs?: number; strandedAfterMs?: number };
+  onError?: (e: unknown) => void;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  sweeper: Sweeper;
+  /** Graceful: stop sweeping, let in-flight sends finish, take no new jobs. */
+  close(): Promise<void>;
+}
+
+export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
+  const deps: DeliveryDeps = { ...o.deps, enqueue: (m) => o.queues.enqueue(m, o.deps.clock.now()) };
+  const processor = deliverProcessor(deps);
+  const connection = redisConnection(o.redisUrl);
+  const settings = { backoffStrategy: (attemptsMade: number, type?: string, err?: Error) => deliveryBackoff(attemptsMade, type, err) };
+  const workers = [
+    new Worker(DELIVERY_QUEUES.slack, processor, {
+      connection,
+      prefix: o.prefix,
+      concurrency: o.concurrency?.slack ?? 50,
+      settings,
+    }),
+    new Worker(DELIVERY_QUEUES.email, processor, {
+      connection,
+      prefix: o.prefix,
+      concurrency: o.concurrency?.email ?? 10,
+      limiter: { max: o.emailRatePerMinute, duration: 60_000 },
+      settings,
+    }),
+  ];
+  for (const w of workers) w.on('error', (e) => o.onError?.(e));
+  const sweeper = new Sweeper({
+    db: o.deps.db,
+    clock: o.deps.clock,
+    enqueue: deps.enqueue,
+    ...o.sweep,
+    ...(o.onError ? { onError: o.onError } : {}),
+  });
+  sweeper.start();
+  return {
+    workers,
+    sweeper,
+    async close() {
+      await sweeper.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Clock } from '../src/app/ports.ts';
+import { claimDue, findStranded, touch, type ClaimedMessage } from '../src/db/repo/delivery-store.ts';
+import type { SqlClient } from '../src/db/repo/sql-client.ts';
+
+export interface SweeperOptions {
+  db: SqlClient;
+  clock: Clock;
+  enqueue: (messages: ClaimedMessage[]) => Promise<void>;
+  /** How often to look for due messages. */
+  intervalMs?: number;
+  /** Messages due within this window are handed to BullMQ as delayed jobs. */
+  horizonMs?: number;
+  /** Queued/sending rows untouched this long are re-enqueued. */
+  strandedAfterMs?: number;
+  batch?: number;
+  onError?: (e: unknown) => void;
+}
+
+/**
+ * Moves due messages from the database into the queue. Messages far in the future stay in
+ * the database only, so re-planning them never has to chase jobs in Redis; a short horizon
+ * plus BullMQ's precise delayed jobs delivers each one on time.
+ */
+export class Sweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private lastStrandedCheck = 0;
+  private stopped = false;
+
+  constructor(private readonly o: SweeperOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** One pass; returns how many messages it enqueued. */
+  async sweepOnce(): Promise<number> {
+    const now = this.o.clock.now();
+    const horizon = new Date(now.getTime() + (this.o.horizonMs ?? 5_000));
+    const batch = this.o.batch ?? 2_000;
+    let total = 0;
+    for (;;) {
+      const due = await claimDue(this.o.db, horizon, batch);
+      if (due.length) await this.o.enqueue(due);
+      total += due.length;
+      if (due.length < batch) break;
+    }
+    const strandedAfter = this.o.strandedAfterMs ?? 60_000;
+    if (now.getTime() - this.lastStrandedCheck >= strandedAfter / 2) {
+      this.lastStrandedCheck = now.getTime();
+      const stranded = await findStranded(this.o.db, new Date(now.getTime() - strandedAfter), batch);
+      if (stranded.length) {
+        await this.o.enqueue(stranded);
+        await touch(this.o.db, stranded.map((s) => s.id));
+        total += stranded.length;
+      }
+    }
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweepOnce()
+        .then(() => undefined)
+        .catch((e: unknown) => this.o.onError?.(e))
+        .finally(() => this.schedule(this.o.intervalMs ?? 1_000));
+    }, delay);
+  }
+}

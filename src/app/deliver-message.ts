@@ -1,0 +1,173 @@
+import type { ChannelAdapter, OutboundMessage, SendResult } from '../channels/channel.ts';
+import { ChannelError } from '../channels/channel.ts';
+import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
+import { signReplyToken, signToken } from '../domain/tokens.ts';
+import type { SqlClient } from '../db/repo/sql-client.ts';
+import {
+  cacheSlackId,
+  claimForSending,
+  createEmailFallback,
+  markEmailRejected,
+  recordOutcome,
+  type ClaimedMessage,
+  type MessageForDelivery,
+} from '../db/repo/delivery-store.ts';
+import { buildContext } from '../templates/context.ts';
+import type { TemplateEngine } from '../templates/engine.ts';
+import type { PlanCache } from './plan-cache.ts';
+import type { Clock } from './ports.ts';
+
+export interface DeliveryDeps {
+  db: SqlClient;
+  clock: Clock;
+  channels: Partial<Record<Channel, ChannelAdapter>>;
+  engine: TemplateEngine;
+  plans: PlanCache;
+  publicUrl: string;
+  secret: string;
+  /** Puts new messages (e-mail fallbacks) on the queue at once. */
+  enqueue: (messages: ClaimedMessage[]) => Promise<void>;
+  /** A `sending` row older than this was abandoned by a killed worker. */
+  staleSendingMs: number;
+}
+
+export type DeliveryResult =
+  | { status: 'sent'; providerId: string }
+  | { status: 'nothing-to-do' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; reason: string; fallbackId?: string };
+
+const LINK_LIFETIME_S = 90 * 24 * 3600;
+
+/**
+ * Sends one message. Transient channel failures are recorded and rethrown for the queue
+ * to retry (unless `finalAttempt`, when the message is marked failed); permanent ones are
+ * recorded as failed and returned, never retried.
+ */
+export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: { finalAttempt: boolean }): Promise<DeliveryResult> {
+  const now = deps.clock.now();
+  // Tolerate a little clock skew between the queue's timer and the database.
+  const msg = await claimForSending(deps.db, messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
+  if (!msg) return { status: 'nothing-to-do' };
+
+  const plan = await deps.plans.get(msg.projectId, msg.planUpdatedAt);
+  const comm = plan.comms.find((c) => c.key === msg.commKey);
+  if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
+  if (comm.optional && msg.person.optedOut) {
+    await recordOutcome(deps.db, msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
+    return { status: 'skipped', reason: 'unsubscribed' };
+  }
+  const channel = deps.channels[msg.channel];
+  if (!channel) return fail(deps, msg, 'channel_not_configured', `${msg.channel} is not configured (set ${msg.channel === 'slack' ? 'SLACK_BOT_TOKEN' : 'SMTP_URL'})`);
+  if (msg.channel === 'email' && msg.person.emailRejectedAt) {
+    return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
+  }
+
+  const started = Date.now();
+  let result: SendResult;
+  try {
+    result = await channel.send(outbound(deps, plan, comm, msg, now));
+  } catch (e) {
+    const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
+    const durationMs = Date.now() - started;
+    if (err.retryable && !opts.finalAttempt) {
+      await recordOutcome(deps.db, msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
+      throw err;
+    }
+    if (err.recipientRejected && msg.channel === 'email') await markEmailRejected(deps.db, msg.person.id, err.reason);
+    return fail(deps, msg, err.reason, err.message, comm, durationMs);
+  }
+  if (result.discoveredSlackId) await cacheSlackId(deps.db, msg.person.id, result.discoveredSlackId);
+  await recordOutcome(deps.db, msg.id, {
+    outcome: 'sent',
+    channel: msg.channel,
+    providerId: result.providerId,
+    ...(result.providerChannel === undefined ? {} : { providerChannel: result.providerChannel }),
+    durationMs: Date.now() - started,
+  });
+  return { status: 'sent', providerId: result.providerId };
+}
+
+async function fail(
+  deps: DeliveryDeps,
+  msg: MessageForDelivery,
+  reason: string,
+  message: string,
+  comm?: CommSpec,
+  durationMs?: number,
+): Promise<DeliveryResult> {
+  // `preferred` means "Slack where possible": a Slack failure for good falls back to e-mail.
+  const canFallBack = msg.channel === 'slack' && comm?.channels.includes('preferred') && msg.person.email && !msg.person.emailRejectedAt;
+  await recordOutcome(deps.db, msg.id, {
+    outcome: canFallBack ? 'fallback' : 'failed',
+    channel: msg.channel,
+    error: `${reason}: ${message}`,
+    ...(durationMs === undefined ? {} : { durationMs }),
+  });
+  if (canFallBack) {
+    const fallback = await createEmailFallback(deps.db, msg.id);
+    if (fallback) await deps.enqueue([fallback]);
+    return fallback ? { status: 'failed', reason, fallbackId: fallback.id } : { status: 'failed', reason };
+  }
+  return { status: 'failed', reason };
+}
+
+function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageForDelivery, now: Date): OutboundMessage {
+  const p = msg.person;
+  const person: PersonSpec = {
+    id: p.key,
+    name: p.name,
+    timezone: p.timezone,
+    locale: p.locale,
+    audiences: p.audiences,
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.slackId ? { slack: p.slackId } : {}),
+  };
+  const audience = comm.audiences.find((a) => p.audiences.includes(a)) ?? comm.audiences[0] ?? 'everyone';
+  const exp = Math.floor(msg.dueAt.getTime() / 1000) + LINK_LIFETIME_S;
+  const link = (kind: 'answer' | 'unsubscribe', o?: string): string =>
+    `${deps.publicUrl.replace(/\/$/, '')}/${kind === 'answer' ? 'r' : 'u'}/${signToken(deps.secret, { k: kind, m: msg.id, p: p.id, exp, ...(o === undefined ? {} : { o }) })}`;
+  const unsubscribe = comm.optional ? link('unsubscribe') : undefined;
+  const item = msg.seriesItem ? deps.engine.item(comm.template, msg.seriesItem) : undefined;
+  const context = buildContext({
+    plan,
+    comm,
+    person,
+    audience,
+    now,
+    occurrence: { index: msg.occurrence, dueAt: msg.dueAt },
+    ...(item ? { item } : {}),
+    links: { ...(unsubscribe ? { unsubscribe } : {}), ...(comm.survey ? { answer: link('answer') } : {}) },
+    answerUrl: (o) => link('answer', o.value),
+  });
+  const rendered = deps.engine.render({ template: comm.template, channel: msg.channel, audience, context, messageId: msg.id });
+  const replyTo = replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp }));
+  return {
+    messageId: msg.id,
+    projectKey: msg.projectKey,
+    commKey: comm.key,
+    optional: comm.optional,
+    recipient: {
+      id: p.key,
+      name: p.name,
+      timezone: p.timezone,
+      locale: p.locale,
+      ...(p.email ? { email: p.email } : {}),
+      ...(p.slackId ? { slackId: p.slackId } : {}),
+    },
+    sender: plan.project.sender,
+    rendered,
+    ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),
+    ...(replyTo ? { replyTo } : {}),
+  };
+}
+
+/** `it-pmo@northwind.example` + token → `it-pmo+<token>@northwind.example` (plus addressing). */
+export function replyAddress(replyTo: string | undefined, token: string): string | undefined {
+  if (!replyTo) return undefined;
+  const m = /^(?:(.*)<)?\s*([^<>\s@]+)@([^<>\s@]+)\s*>?$/.exec(replyTo.trim());
+  if (!m) return replyTo;
+  const name = m[1]?.trim();
+  const address = `${m[2]}+${token}@${m[3]}`;
+  return name ? `${name} <${address}>` : address;
+}

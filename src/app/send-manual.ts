@@ -1,0 +1,29 @@
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import { loadProject } from '../db/repo/project-store.ts';
+import { fireTrigger } from './fire-trigger.ts';
+
+/**
+ * Fires a `manual` comm: one new occurrence for every recipient, due now (pushed out of
+ * each person's quiet hours unless `ignoreQuietHours`). The worker's sweeper sends it.
+ */
+export async function sendManual(
+  prisma: PrismaClient,
+  input: { project: string; comm: string; now: Date; ignoreQuietHours: boolean },
+): Promise<{ count: number; occurrence: number }> {
+  return prisma.$transaction(async (tx) => {
+    const stored = await loadProject(tx, input.project);
+    const comm = stored.plan.comms.find((c) => c.key === input.comm);
+    if (!comm) throw new NotFoundError(`comm "${input.comm}" in project ${input.project}`, `comms: ${stored.plan.comms.map((c) => c.key).join(', ')}`);
+    if (comm.trigger?.type !== 'manual') {
+      throw new HeraldError('NOT_MANUAL', `comm "${input.comm}" is not a manual comm`, {
+        hint: `give it "trigger: manual" in the plan; manual comms here: ${stored.plan.comms.filter((c) => c.trigger?.type === 'manual').map((c) => c.key).join(', ') || 'none'}`,
+      });
+    }
+    const plan = input.ignoreQuietHours ? { ...stored.plan, project: { ...stored.plan.project, quietHours: undefined } } : stored.plan;
+    const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
+    const fired = await fireTrigger(tx, plan, ids, { type: 'manual', comm: comm.key }, input.now);
+    const [row] = await tx.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COALESCE(MAX("occurrence"),0)::int AS n FROM "Message" WHERE "commId"=$1::uuid`, stored.commIds.get(comm.key)!);
+    return { count: fired?.added ?? 0, occurrence: Number(row?.n ?? 0) };
+  });
+}

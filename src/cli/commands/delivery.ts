@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { listMessages, retryMessages } from '../../app/message-log.ts';
+import { sendManual } from '../../app/send-manual.ts';
+import { HeraldError } from '../../domain/errors.ts';
+import type { CliContext } from '../context.ts';
+import { withDb } from '../with-db.ts';
+
+const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
+
+export function registerDeliveryCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('messages')
+    .description('the delivery log: messages and every attempt')
+    .argument('<project>', 'project key')
+    .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
+    .option('--comm <key>', 'only this comm')
+    .option('--person <id>', 'only this person')
+    .option('--limit <n>', 'at most this many', '200')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (project: string, o: { status?: string; comm?: string; person?: string; limit: string; format: string }) => {
+      if (o.status && !STATUSES.includes(o.status)) {
+        throw new HeraldError('BAD_OPTION', `--status ${o.status} is not a message status`, { hint: `use one of ${STATUSES.join(', ')}` });
+      }
+      await withDb(ctx, async (db) => {
+        const list = await listMessages(db.prisma, { project, ...pick(o), limit: Number(o.limit) || 200 });
+        if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
+        if (!list.length) return ctx.output.out('no messages match');
+        for (const m of list) {
+          const last = m.deliveries.at(-1);
+          ctx.output.out(
+            `${m.dueAt}  ${m.status.padEnd(9)} ${m.comm}#${m.key.split('#')[1]?.split(':')[0]} → ${m.person} (${m.channel})` +
+              ` attempts ${m.attempts}${m.providerId ? ` id ${m.providerId}` : ''}${last?.error ? `\n    last error: ${last.error}` : ''}`,
+          );
+        }
+      });
+    });
+
+  program
+    .command('retry')
+    .description('re-queue failed messages (sent ones are never re-sent)')
+    .argument('<project>', 'project key')
+    .option('--failed', 'every failed message of the project (the default)')
+    .option('--message <id...>', 'only these message ids')
+    .action(async (project: string, o: { failed?: boolean; message?: string[] }) => {
+      await withDb(ctx, async (db) => {
+        const n = await retryMessages(db.prisma, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
+        ctx.output.out(`${n} message${n === 1 ? '' : 's'} re-queued; a running "herald worker" sends them now`);
+      });
+    });
+
+  program
+    .command('send')
+    .description('send a manual comm')
+    .argument('<project>', 'project key')
+    .argument('<comm>', 'comm key (with trigger: manual)')
+    .option('--now', 'send at once, even inside recipients\' quiet hours')
+    .action(async (project: string, comm: string, o: { now?: boolean }) => {
+      await withDb(ctx, async (db) => {
+        const r = await sendManual(db.prisma, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
+        ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
+      });
+    });
+}
+
+function pick(o: { status?: string; comm?: string; person?: string }): { status?: string; comm?: string; person?: string } {
+  return {
+    ...(o.status ? { status: o.status } : {}),
+    ...(o.comm ? { comm: o.comm } : {}),
+    ...(o.person ? { person: o.person } : {}),
+  };
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { startWorker } from '../../main.ts';
+import { createLogger } from '../../logger.ts';
+import type { CliContext } from '../context.ts';
+
+export function registerWorkerCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('worker')
+    .description('run the delivery workers (any number of processes, on any number of machines)')
+    .option('--slack-concurrency <n>', 'Slack sends in flight in this process', '50')
+    .option('--email-concurrency <n>', 'e-mails in flight in this process', '10')
+    .action(async (opts: { slackConcurrency: string; emailConcurrency: string }) => {
+      const config = ctx.config();
+      const log = createLogger(config.LOG_LEVEL, 'herald-worker');
+      const rt = await startWorker(config, {
+        concurrency: { slack: Number(opts.slackConcurrency), email: Number(opts.emailConcurrency) },
+        onError: (e) => log.error({ err: e }, 'worker error'),
+      });
+      for (const w of rt.workers.workers) {
+        w.on('completed', (job, result) => log.debug({ messageId: job.id, result }, 'delivered'));
+        w.on('failed', (job, err) => log.warn({ messageId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'delivery failed'));
+      }
+      log.info({ channels: Object.keys(rt.channels), database: rt.db.kind }, 'worker started');
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          log.info({ signal }, 'shutting down: finishing sends in flight, taking no new ones');
+          rt.close().then(resolve, (e: unknown) => {
+            log.error({ err: e }, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      log.info('worker stopped');
+    });
+}

@@ -1,0 +1,110 @@
+/**
+ * The composition root: the only place that wires adapters (database, channels, queues,
+ * templates) to the use cases. CLI commands, the worker, the server and the demo start here.
+ */
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { PlanCache } from './app/plan-cache.ts';
+import type { Clock } from './app/ports.ts';
+import { systemClock } from './app/ports.ts';
+import type { ChannelAdapter } from './channels/channel.ts';
+import { createEmailChannel } from './channels/email/email-channel.ts';
+import { createSlackChannel } from './channels/slack/slack-channel.ts';
+import type { Config } from './config/config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { ConfigError } from './domain/errors.ts';
+import type { Channel } from './domain/plan/model.ts';
+import { createTemplateEngine, type TemplateEngine } from './templates/engine.ts';
+import { DeliveryQueues, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
+
+/** The built-in templates shipped in the package's top-level templates/ folder. */
+export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
+
+export function buildEngine(config: Pick<Config, 'PUBLIC_URL'>): TemplateEngine {
+  return createTemplateEngine({ dir: BUILTIN_TEMPLATES, publicUrl: config.PUBLIC_URL });
+}
+
+export function buildChannels(config: Config): Partial<Record<Channel, ChannelAdapter>> {
+  const channels: Partial<Record<Channel, ChannelAdapter>> = {};
+  if (config.SLACK_BOT_TOKEN) {
+    channels.slack = createSlackChannel({ token: config.SLACK_BOT_TOKEN, ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}), maxPaceWaitMs: 5_000 });
+  }
+  if (config.SMTP_URL) {
+    const domain = new URL(config.PUBLIC_URL).hostname || hostname();
+    channels.email = createEmailChannel({
+      smtpUrl: config.SMTP_URL,
+      from: `Herald <herald@${domain}>`,
+      ratePerMinute: config.EMAIL_RATE_PER_MINUTE,
+      messageIdDomain: domain,
+      maxPaceWaitMs: 10_000,
+    });
+  }
+  return channels;
+}
+
+export function requireSecret(config: Config, who: string): string {
+  if (!config.HERALD_SECRET) throw new ConfigError(`HERALD_SECRET: required by ${who} to sign survey, unsubscribe and reply links; set 16+ random characters`);
+  return config.HERALD_SECRET;
+}
+
+export async function openConfiguredDatabase(config: Config, opts: { log?: (line: string) => void; poolSize?: number } = {}): Promise<Database> {
+  return openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.HERALD_DATA_DIR,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+  });
+}
+
+export interface WorkerRuntime {
+  db: Database;
+  queues: DeliveryQueues;
+  workers: RunningWorkers;
+  channels: Partial<Record<Channel, ChannelAdapter>>;
+  close(): Promise<void>;
+}
+
+/** `herald worker`: delivery workers plus the due-message sweeper, sharing one database pool. */
+export async function startWorker(
+  config: Config,
+  opts: { clock?: Clock; db?: Database; channels?: Partial<Record<Channel, ChannelAdapter>>; onError?: (e: unknown) => void; concurrency?: { slack?: number; email?: number } } = {},
+): Promise<WorkerRuntime> {
+  const secret = requireSecret(config, 'the worker');
+  const channels = opts.channels ?? buildChannels(config);
+  if (!channels.slack && !channels.email) {
+    throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
+  }
+  const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
+  const clock = opts.clock ?? systemClock;
+  const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+  const workers = startDeliveryWorkers({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    queues,
+    emailRatePerMinute: config.EMAIL_RATE_PER_MINUTE,
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
+    deps: {
+      db: db.prisma,
+      clock,
+      channels,
+      engine: buildEngine(config),
+      plans: new PlanCache(db.prisma),
+      publicUrl: config.PUBLIC_URL,
+      secret,
+      staleSendingMs: 90_000,
+    },
+  });
+  return {
+    db,
+    queues,
+    workers,
+    channels,
+    async close() {
+      await workers.close();
+      await queues.close();
+      await Promise.all(Object.values(channels).map((c) => c.close()));
+      if (!opts.db) await db.close();
+    },
+  };
+}
