@@ -198,11 +198,21 @@ function occurrenceCount(comm: CommSpec): number | undefined {
   return undefined;
 }
 
+/** The milestone a sample "now" sits next to, and whether the comm goes out after it. */
+function sampleAnchor(comm: CommSpec, plan: Plan): { key: string | undefined; after: boolean } {
+  const s = comm.schedule;
+  if (s?.type === 'recurring') return { key: 'milestone' in s.from ? s.from.milestone : plan.milestones[0]?.key, after: true };
+  if (s?.type === 'anchored' || s?.type === 'stepped') return { key: s.at, after: s.offset.sign > 0 };
+  if (s?.type === 'series') return { key: s.at, after: (s.offsets[0]?.sign ?? -1) > 0 };
+  if (comm.trigger?.type === 'milestone-done') return { key: comm.trigger.milestone, after: true };
+  return { key: anchorMilestone(comm) ?? plan.milestones[0]?.key, after: false };
+}
+
 export interface SampleOptions {
   audience?: string;
   /** A plan person id; defaults to the first person in the audience, else a made-up one. */
   personId?: string;
-  /** Defaults to three days before the comm's milestone (or the first milestone). */
+  /** Defaults to three days before the comm's milestone, or a day after it when the comm follows it. */
   now?: Date | string;
   occurrence?: number;
   item?: SeriesItem;
@@ -225,10 +235,10 @@ export function sampleContext(plan: Plan, comm: CommSpec, opts: SampleOptions = 
       audiences: [audience],
       locale: 'en-US',
     };
-  const anchorKey = anchorMilestone(comm) ?? plan.milestones[0]?.key;
+  const { key: anchorKey, after } = sampleAnchor(comm, plan);
   const anchor = plan.milestones.find((m) => m.key === anchorKey);
   const base = anchor ? DateTime.fromISO(anchor.at, { zone: plan.project.timezone }) : DateTime.fromISO('2026-01-01T09:00', { zone: 'utc' });
-  const now = opts.now ?? base.minus({ days: 3 }).toUTC().toISO() ?? '2026-01-01T00:00:00Z';
+  const now = opts.now ?? (after ? base.plus({ days: 1 }) : base.minus({ days: 3 })).toUTC().toISO() ?? '2026-01-01T00:00:00Z';
   const index = opts.occurrence ?? 0;
   const count = occurrenceCount(comm);
   return buildContext({

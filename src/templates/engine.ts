@@ -3,7 +3,7 @@ import type { Channel, CommSpec, Plan } from '../domain/plan/model.ts';
 import { hint } from '../domain/plan/suggest.ts';
 import { TemplateCompiler, type RenderFn } from './compile.ts';
 import { sampleContext, type MessageContext, type SeriesItem } from './context.ts';
-import { htmlToText, inlineCss, textFooter } from './email-html.ts';
+import { htmlToText, inlineBody, inlineLayout, styleOf, textFooter } from './email-html.ts';
 import type { EscapeMode } from './helpers.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
@@ -57,12 +57,19 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
   const cache = new Map<string, RenderFn>();
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
 
+  // CSS is inlined into the email sources once, when they are compiled.
+  const prepare = (relative: string, mode: EscapeMode): string => {
+    const source = store.source(relative);
+    if (mode !== 'html') return source;
+    return relative === LAYOUT ? inlineLayout(source) : inlineBody(source, styleOf(store.source(LAYOUT)));
+  };
+
   const compiled = (relative: string, mode: EscapeMode): RenderFn => {
     const id = `${mode}:${relative}`;
     let fn = cache.get(id);
     if (!fn) {
       try {
-        fn = compiler.compile(store.source(relative), mode);
+        fn = compiler.compile(prepare(relative, mode), mode);
       } catch (e) {
         throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${(e as Error).message}`, { cause: e });
       }
@@ -104,7 +111,7 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
       return { channel, subject, text: slackFallback(subject, mrkdwn), blocks: slackBlocks(subject, mrkdwn, ctx, input.messageId) };
     }
     const body = compiled(bodyFile, 'html')(ctx);
-    const html = inlineCss(compiled(LAYOUT, 'html')({ ...ctx, subject, body: compiler.safe('html', body) }));
+    const html = compiled(LAYOUT, 'html')({ ...ctx, subject, body: compiler.safe('html', body) });
     // A hand-written text part is used only beside the HTML variant it belongs to.
     const textFile = bodyFile.replace(/\.email\.hbs$/, '.text.hbs');
     const hasText = store.resolve(template, audience, 'text') === textFile.slice(template.length + 1);
