@@ -90,6 +90,20 @@ describe('escaping', () => {
   });
 });
 
+describe('Slack blocks', () => {
+  it('splits long text into sections within Slack limits and never cuts an entity', () => {
+    const long = Array.from({ length: 900 }, (_, i) => `word${i} &`).join(' ');
+    const r = engine.render({ template: 'notice', channel: 'slack', audience: 'ops', context: ctx(makeComm({ data: { window: long } })), messageId: 'm' });
+    const sections = (r.blocks ?? []).filter((b) => (b as { type: string }).type === 'section') as { text: { text: string } }[];
+    expect(sections.length).toBeGreaterThan(2);
+    for (const s of sections) {
+      expect(s.text.text.length).toBeLessThanOrEqual(3000);
+      expect(s.text.text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    }
+    expect((r.blocks?.[0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
+  });
+});
+
 describe('variant fallback', () => {
   it('picks <audience>.<channel>.hbs, then default.<channel>.hbs; <audience>.subject.hbs, then subject.hbs', () => {
     const render = (audience: string, channel: 'slack' | 'email') => engine.render({ template: 'notice', channel, audience, context: ctx(), messageId: 'm' });
