@@ -39,7 +39,10 @@ export function commMilestones(comm: CommSpec): string[] {
  */
 class DueResolver {
   private readonly cache = new Map<string, number>();
-  constructor(private readonly quiet: QuietWindow | undefined) {}
+  private readonly quiet: QuietWindow | undefined;
+  constructor(quiet: QuietWindow | undefined) {
+    this.quiet = quiet;
+  }
 
   resolve(zone: string, at: SlotAt): number {
     const key = at.kind === 'person' ? `${zone}|${at.epochDay}|${at.msOfDay}` : `${zone}@${at.instant}`;
