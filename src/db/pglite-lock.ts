@@ -1,9 +1,14 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HeraldError } from '../domain/errors.ts';
 
 export interface FileLock {
   release(): void;
 }
+
+/** Lock files this process holds: a lock naming our own pid but absent here is from an earlier
+ * process that had the same pid (a restarted container's pid 1), so it is stale. */
+const heldHere = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -30,6 +35,7 @@ function readPid(path: string): number | undefined {
  * `shownDir` is the data folder as the user configured it, for the error message.
  */
 export function lockPgliteDir(lockPath: string, shownDir: string): FileLock {
+  const key = resolve(lockPath);
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
@@ -37,7 +43,10 @@ export function lockPgliteDir(lockPath: string, shownDir: string): FileLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = readPid(lockPath);
-      if (pid !== undefined && alive(pid)) {
+      if (heldHere.has(key)) {
+        throw new HeraldError('DB_LOCKED', `embedded database ${shownDir} is already open in this process; share one Database instead of opening it twice`);
+      }
+      if (pid !== undefined && pid !== process.pid && alive(pid)) {
         throw new HeraldError(
           'DB_LOCKED',
           `embedded database ${shownDir} is in use by another Herald process (pid ${pid}); PGlite serves one process at a time: run serve and worker together with "herald demo", or set DATABASE_URL to a PostgreSQL database`,
@@ -49,10 +58,12 @@ export function lockPgliteDir(lockPath: string, shownDir: string): FileLock {
     }
     writeSync(fd, `${process.pid}\n`);
     closeSync(fd);
+    heldHere.add(key);
     let held = true;
     const release = () => {
       if (!held) return;
       held = false;
+      heldHere.delete(key);
       process.off('exit', release);
       if (readPid(lockPath) === process.pid) {
         try { unlinkSync(lockPath); } catch { /* already gone */ }

@@ -62,6 +62,14 @@ describe('openDatabase on the embedded PGlite', () => {
     expect(readFileSync(join(dir, 'pglite.lock'), 'utf8').trim()).toBe(String(process.pid));
   });
 
+  it('treats a lock naming this pid but not held here as stale (a restarted container is pid 1 again)', async () => {
+    const dir = await dataDir();
+    writeFileSync(join(dir, 'pglite.lock'), `${process.pid}\n`);
+    const db = await openDatabase({ dataDir: dir });
+    cleanups.push(() => db.close());
+    await expect(openDatabase({ dataDir: dir })).rejects.toMatchObject({ code: 'DB_LOCKED', message: expect.stringContaining('already open in this process') });
+  });
+
   it('creates a missing data folder and migrates it on first start', async () => {
     const dir = join(await dataDir(), 'nested', '.herald');
     const lines: string[] = [];
