@@ -34,7 +34,7 @@ export async function createEmptyTestDatabase(): Promise<{ name: string; url: st
   return { name, url: urlFor(adminUrl, name), drop: () => dropDatabase(adminUrl, name) };
 }
 
-/** A migrated PostgreSQL database copied from the run's template (tens of milliseconds). */
+/** A migrated PostgreSQL database copied from the run's template (~0.2 s; no migrations run). */
 export async function createTestDatabase(opts: { poolSize?: number } = {}): Promise<TestDatabase> {
   const { adminUrl, template } = pgSetup();
   const name = testDatabaseName();
