@@ -11,6 +11,11 @@ export function deliverProcessor(deps: DeliveryDeps) {
     try {
       const result = await deliverMessage(deps, messageId, { finalAttempt });
       if (result.status === 'failed') throw new UnrecoverableError(`${result.reason}${result.fallbackId ? ' (fell back to e-mail)' : ''}`);
+      if (result.status === 'not-due' && token) {
+        // Moved later after it was queued: the same job waits for the new time.
+        await job.moveToDelayed(Date.now() + Math.max(0, result.dueAt.getTime() - deps.clock.now().getTime()), token);
+        throw new DelayedError();
+      }
       return result.status;
     } catch (e) {
       // Told when to come back (Slack Retry-After, our own pacing): wait without spending an attempt.

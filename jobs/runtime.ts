@@ -56,6 +56,8 @@ export interface WorkerOptions extends QueueConnection {
   /** Global (all processes) e-mail limit: Exchange Online allows 30 a minute per mailbox. */
   emailRatePerMinute: number;
   sweep?: { intervalMs?: number; horizonMs?: number; strandedAfterMs?: number };
+  /** BullMQ lock duration (default 30 s): a killed worker's active jobs are retried after it. */
+  lockDurationMs?: number;
   onError?: (e: unknown) => void;
 }
 
@@ -70,6 +72,7 @@ export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
   const deps: DeliveryDeps = { ...o.deps, enqueue: (m) => o.queues.enqueue(m, o.deps.clock.now()) };
   const processor = deliverProcessor(deps);
   const connection = redisConnection(o.redisUrl);
+  const lock = o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {};
   const settings = { backoffStrategy: (attemptsMade: number, type?: string, err?: Error) => deliveryBackoff(attemptsMade, type, err) };
   const workers = [
     new Worker(DELIVERY_QUEUES.slack, processor, {
@@ -77,6 +80,7 @@ export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
       prefix: o.prefix,
       concurrency: o.concurrency?.slack ?? 50,
       settings,
+      ...lock,
     }),
     new Worker(DELIVERY_QUEUES.email, processor, {
       connection,
@@ -84,6 +88,7 @@ export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
       concurrency: o.concurrency?.email ?? 10,
       limiter: { max: o.emailRatePerMinute, duration: 60_000 },
       settings,
+      ...lock,
     }),
   ];
   for (const w of workers) w.on('error', (e) => o.onError?.(e));

@@ -67,7 +67,18 @@ export interface WorkerRuntime {
 /** `herald worker`: delivery workers plus the due-message sweeper, sharing one database pool. */
 export async function startWorker(
   config: Config,
-  opts: { clock?: Clock; db?: Database; channels?: Partial<Record<Channel, ChannelAdapter>>; onError?: (e: unknown) => void; concurrency?: { slack?: number; email?: number } } = {},
+  opts: {
+    clock?: Clock;
+    db?: Database;
+    channels?: Partial<Record<Channel, ChannelAdapter>>;
+    onError?: (e: unknown) => void;
+    concurrency?: { slack?: number; email?: number };
+    sweep?: { intervalMs?: number; horizonMs?: number; strandedAfterMs?: number };
+    /** How long a job's lock lives without renewal: a killed worker's jobs are taken over after it. */
+    lockDurationMs?: number;
+    /** A `sending` row older than this was abandoned by a killed worker (default 90 s). */
+    staleSendingMs?: number;
+  } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
   const channels = opts.channels ?? buildChannels(config);
@@ -83,6 +94,8 @@ export async function startWorker(
     queues,
     emailRatePerMinute: config.EMAIL_RATE_PER_MINUTE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.sweep ? { sweep: opts.sweep } : {}),
+    ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
     deps: {
       db: db.prisma,
@@ -92,7 +105,7 @@ export async function startWorker(
       plans: new PlanCache(db.prisma),
       publicUrl: config.PUBLIC_URL,
       secret,
-      staleSendingMs: 90_000,
+      staleSendingMs: opts.staleSendingMs ?? 90_000,
     },
   });
   return {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Plan } from '../domain/plan/model.ts';
-import { diffCalendar } from '../domain/replan/diff.ts';
+import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar } from '../domain/schedule/calendar.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
 import { savePlan } from '../db/repo/plan-store.ts';
@@ -17,8 +17,8 @@ export interface ApplyResult {
   milestonesMoved: Array<{ key: string; from: Date; to: Date }>;
   /** Messages created by milestone-moved triggers. */
   triggered: number;
-  /** Ids of messages moved or cancelled: the queue drops their pending jobs. */
-  changedIds: string[];
+  /** Moved or cancelled messages that already had a queue job: the queue drops those jobs. */
+  queuedChanged: string[];
 }
 
 class DryRunRollback extends Error {}
@@ -64,7 +64,7 @@ export async function applyPlan(
           calendar: summarise(diff),
           milestonesMoved: saved.moved,
           triggered,
-          changedIds: [...diff.move.map((m) => m.id), ...diff.cancel.map((c) => c.id)],
+          queuedChanged: queuedChanges(diff),
         };
         if (input.dryRun) throw new DryRunRollback();
       },

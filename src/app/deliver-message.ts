@@ -8,6 +8,7 @@ import {
   claimForSending,
   createEmailFallback,
   markEmailRejected,
+  pendingDueAt,
   recordOutcome,
   type ClaimedMessage,
   type MessageForDelivery,
@@ -34,6 +35,8 @@ export interface DeliveryDeps {
 export type DeliveryResult =
   | { status: 'sent'; providerId: string }
   | { status: 'nothing-to-do' }
+  /** Re-planned to a later time after its job was queued: the job should wait until `dueAt`. */
+  | { status: 'not-due'; dueAt: Date }
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string; fallbackId?: string };
 
@@ -48,7 +51,10 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   const now = deps.clock.now();
   // Tolerate a little clock skew between the queue's timer and the database.
   const msg = await claimForSending(deps.db, messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
-  if (!msg) return { status: 'nothing-to-do' };
+  if (!msg) {
+    const dueAt = await pendingDueAt(deps.db, messageId);
+    return dueAt ? { status: 'not-due', dueAt } : { status: 'nothing-to-do' };
+  }
 
   const plan = await deps.plans.get(msg.projectId, msg.planUpdatedAt);
   const comm = plan.comms.find((c) => c.key === msg.commKey);

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
-import { diffCalendar } from '../domain/replan/diff.ts';
+import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar, commMilestones } from '../domain/schedule/calendar.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
 import { loadMilestones, recordMove } from '../db/repo/plan-store.ts';
@@ -19,7 +19,7 @@ export interface MoveResult {
   to: Date;
   calendar: ReplanSummary;
   triggered: number;
-  changedIds: string[];
+  queuedChanged: string[];
 }
 
 /**
@@ -71,7 +71,7 @@ export async function moveMilestone(
         to,
         calendar: summarise(diff),
         triggered,
-        changedIds: [...diff.move.map((m) => m.id), ...diff.cancel.map((c) => c.id)],
+        queuedChanged: queuedChanges(diff),
       };
       if (input.dryRun) throw new RollbackSignal();
     },

@@ -3,6 +3,7 @@ import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
 import { withDb } from '../with-db.ts';
+import { dropQueuedJobs } from '../drop-jobs.ts';
 
 export function registerMilestoneCommands(program: Command, ctx: CliContext): void {
   const milestone = program.command('milestone').description('move a milestone or mark it done');
@@ -21,6 +22,7 @@ export function registerMilestoneCommands(program: Command, ctx: CliContext): vo
             (r.triggered ? `\n${r.triggered} milestone-moved messages queued` : '') +
             (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
         );
+        if (!opts.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
       });
     });
   milestone

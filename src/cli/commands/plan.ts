@@ -6,6 +6,7 @@ import { buildCalendar } from '../../domain/schedule/calendar.ts';
 import type { CliContext } from '../context.ts';
 import { terminalProgress } from '../progress.ts';
 import { withDb } from '../with-db.ts';
+import { dropQueuedJobs } from '../drop-jobs.ts';
 import { cliEngine, planTemplateCheck } from '../templates.ts';
 import { writeFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
@@ -50,6 +51,7 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
           ctx.output.out(`milestone ${m.key} moved: ${m.from.toISOString()} → ${m.to.toISOString()}`);
         }
         if (r.triggered) ctx.output.out(`${r.triggered} milestone-moved messages queued`);
+        if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
       });
     });
 }

@@ -9,11 +9,16 @@ export function registerWorkerCommands(program: Command, ctx: CliContext): void 
     .description('run the delivery workers (any number of processes, on any number of machines)')
     .option('--slack-concurrency <n>', 'Slack sends in flight in this process', '50')
     .option('--email-concurrency <n>', 'e-mails in flight in this process', '10')
-    .action(async (opts: { slackConcurrency: string; emailConcurrency: string }) => {
+    .option('--lock-ms <ms>', 'job lock lifetime: jobs of a killed worker are taken over after it', '30000')
+    .action(async (opts: { slackConcurrency: string; emailConcurrency: string; lockMs: string }) => {
       const config = ctx.config();
       const log = createLogger(config.LOG_LEVEL, 'herald-worker');
       const rt = await startWorker(config, {
         concurrency: { slack: Number(opts.slackConcurrency), email: Number(opts.emailConcurrency) },
+        lockDurationMs: Number(opts.lockMs),
+        // A send abandoned by a killed worker is taken over once its lock has surely expired.
+        staleSendingMs: Math.max(3 * Number(opts.lockMs), 10_000),
+        sweep: { strandedAfterMs: Math.max(2 * Number(opts.lockMs), 5_000) },
         onError: (e) => log.error({ err: e }, 'worker error'),
       });
       for (const w of rt.workers.workers) {

@@ -72,7 +72,8 @@ export interface MessageForDelivery {
 }
 
 /**
- * Takes a message for sending: queued → sending, attempts + 1. A row already `sending`
+ * Takes a message for sending: queued (or planned, when its job fires before the sweeper
+ * saw the row) → sending, attempts + 1. A row already `sending`
  * for longer than `staleBefore` was abandoned by a killed worker and may be taken again
  * (the one duplicate such a crash can cause). Returns undefined when there is nothing to
  * send: already sent, cancelled, moved later, or being sent by another worker right now.
@@ -82,7 +83,7 @@ export async function claimForSending(db: SqlClient, id: string, now: Date, stal
     `WITH claimed AS (
        UPDATE "Message" SET "status"='sending', "attempts"="attempts"+1, "updatedAt"=now()
        WHERE "id"=$1::uuid AND "dueAt" <= $2::timestamptz
-         AND ("status"='queued' OR ("status"='sending' AND "updatedAt" < $3::timestamptz))
+         AND ("status" IN ('queued','planned') OR ("status"='sending' AND "updatedAt" < $3::timestamptz))
        RETURNING *)
      SELECT m."id", m."key", m."projectId", pr."key" AS "projectKey", pr."updatedAt" AS "planUpdatedAt", c."key" AS "commKey",
             m."channel", m."occurrence", m."seriesItem", m."dueAt", m."attempts", m."createdAt",
@@ -207,4 +208,13 @@ export async function createEmailFallback(db: SqlClient, messageId: string): Pro
     messageId,
   );
   return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
+}
+
+/** Why a message could not be claimed: still pending but due later (moved), or finished. */
+export async function pendingDueAt(db: SqlClient, id: string): Promise<Date | undefined> {
+  const [row] = await db.$queryRawUnsafe<Array<{ dueAt: Date | string }>>(
+    `SELECT "dueAt" FROM "Message" WHERE "id"=$1::uuid AND "status" IN ('planned','queued')`,
+    id,
+  );
+  return row ? new Date(row.dueAt) : undefined;
 }

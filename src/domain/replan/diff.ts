@@ -24,6 +24,8 @@ export interface PlannedMove {
   id: string;
   occurrence: Occurrence;
   from: Date;
+  /** The status before the move: a `queued` one has a job in Redis to drop. */
+  previous: MessageStatus;
   status: 'planned' | 'skipped';
 }
 
@@ -66,7 +68,7 @@ export function diffCalendar(
       diff.add.push({ occurrence: o, status: statusFor(o), reinstateId: m.id });
     } else if (PENDING.has(m.status) || m.status === 'skipped') {
       if (sameTime) diff.unchanged++;
-      else diff.move.push({ id: m.id, occurrence: o, from: m.dueAt, status: statusFor(o) });
+      else diff.move.push({ id: m.id, occurrence: o, from: m.dueAt, previous: m.status, status: statusFor(o) });
     } else {
       diff.unchanged++;
     }
@@ -75,4 +77,9 @@ export function diffCalendar(
     if (!wanted.has(m.key) && (PENDING.has(m.status) || m.status === 'skipped')) diff.cancel.push(m);
   }
   return diff;
+}
+
+/** Ids of moved or cancelled messages that already had a queue job: the queue should drop those jobs. */
+export function queuedChanges(diff: CalendarDiff): string[] {
+  return [...diff.move.filter((m) => m.previous === 'queued').map((m) => m.id), ...diff.cancel.filter((c) => c.status === 'queued').map((c) => c.id)];
 }
