@@ -3,10 +3,14 @@ import type { TemplateEngine } from '../templates/engine.ts';
 import type { CliContext } from './context.ts';
 import { buildEngine } from '../main.ts';
 
-let engine: TemplateEngine | undefined;
+// Keyed by the run's context, not module-wide: main() may run many times in one process (tests,
+// embedding), each with its own PUBLIC_URL.
+const engines = new WeakMap<CliContext, TemplateEngine>();
 /** One engine per CLI run: templates compile once. */
 export function cliEngine(ctx: CliContext): TemplateEngine {
-  return (engine ??= buildEngine(ctx.config()));
+  let engine = engines.get(ctx);
+  if (!engine) engines.set(ctx, (engine = buildEngine(ctx.config())));
+  return engine;
 }
 
 /** The plan validator's hook: each message becomes an issue at the comm's `template` line. */

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
+import { plural, triggeredLine } from '../output.ts';
 import { withDb } from '../with-db.ts';
 import { dropQueuedJobs } from '../drop-jobs.ts';
 
@@ -19,7 +20,7 @@ export function registerMilestoneCommands(program: Command, ctx: CliContext): vo
         const r = await moveMilestone(db.prisma, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
         ctx.output.out(
           `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${r.from.toISOString()} → ${r.to.toISOString()}\n${formatSummary(r.calendar)}` +
-            (r.triggered ? `\n${r.triggered} milestone-moved messages queued` : '') +
+            (r.triggered ? `\n${triggeredLine(r.triggered, opts.dryRun ?? false)}` : '') +
             (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
         );
         if (!opts.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
@@ -33,7 +34,7 @@ export function registerMilestoneCommands(program: Command, ctx: CliContext): vo
     .action(async (project: string, key: string) => {
       await withDb(ctx, async (db) => {
         const r = await markMilestoneDone(db.prisma, { project, milestone: key, now: ctx.clock.now() });
-        ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${r.triggered} messages queued`);
+        ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${plural(r.triggered, 'message')} queued`);
       });
     });
 }

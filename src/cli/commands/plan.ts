@@ -6,6 +6,7 @@ import { buildCalendar } from '../../domain/schedule/calendar.ts';
 import type { CliContext } from '../context.ts';
 import { terminalProgress } from '../progress.ts';
 import { withDb } from '../with-db.ts';
+import { plural, triggeredLine } from '../output.ts';
 import { dropQueuedJobs } from '../drop-jobs.ts';
 import { cliEngine, planTemplateCheck } from '../templates.ts';
 import { writeFile } from 'node:fs/promises';
@@ -24,8 +25,8 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
       const count = buildCalendar(loaded.plan, { now: ctx.clock.now() }).length;
       const p = loaded.plan;
       ctx.output.out(
-        `${file} is valid: project ${p.project.key}, ${p.milestones.length} milestones, ${p.people.length} people, ` +
-          `${p.comms.length} comms, ${count} scheduled messages`,
+        `${file} is valid: project ${p.project.key}, ${plural(p.milestones.length, 'milestone')}, ` +
+          `${p.people.length} ${p.people.length === 1 ? 'person' : 'people'}, ${plural(p.comms.length, 'comm')}, ${plural(count, 'scheduled message')}`,
       );
     });
 
@@ -50,7 +51,7 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
         for (const m of r.milestonesMoved) {
           ctx.output.out(`milestone ${m.key} moved: ${m.from.toISOString()} → ${m.to.toISOString()}`);
         }
-        if (r.triggered) ctx.output.out(`${r.triggered} milestone-moved messages queued`);
+        if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
         if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
       });
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
-import { EXAMPLE, exampleVariant, lineOf } from './cli-fixtures.ts';
+import { EXAMPLE, exampleVariant, lineOf, MANUAL_PLAN } from './cli-fixtures.ts';
 
 // validate opens no database; an empty environment is enough.
 const env = {};
@@ -12,6 +12,12 @@ describe('herald validate', () => {
     expect(r.stdout).toMatch(
       /^examples\/m365-migration\.plan\.yaml is valid: project northwind-m365, 6 milestones, 45 people, 10 comms, \d+ scheduled messages\n$/,
     );
+  });
+
+  it('counts in the singular where there is one', async () => {
+    const r = await runCli(['validate', MANUAL_PLAN], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/is valid: project cli-manual, 1 milestone, 2 people, 2 comms, \d+ scheduled messages?\n$/);
   });
 
   it('reports every error of the broken fixture as file:line: path: message, then a count', async () => {

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CalendarEntry } from '../../../src/app/calendar-view.ts';
+import { runCli } from '../../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { EXAMPLE, ok, okJson, PROJECT, summaryCounts, type Env } from './cli-fixtures.ts';
+
+let db: TestDatabase;
+let env: Env;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  env = { DATABASE_URL: db.url };
+  await ok(['apply', EXAMPLE], env);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const rows = () => db.prisma.message.findMany({ select: { id: true, dueAt: true, status: true }, orderBy: { id: 'asc' } });
+const tiedToCutover = () => db.prisma.message.count({ where: { milestones: { has: 'cutover' }, status: 'planned' } });
+// Cutover is Fri 15 Jan 18:00 Chicago; moving it to the 22nd keeps 18:00.
+const MOVE = 'milestone cutover 2027-01-16T00:00:00.000Z → 2027-01-23T00:00:00.000Z';
+
+describe('herald milestone move', () => {
+  it('--dry-run prints the moves and changes nothing', async () => {
+    const before = await rows();
+    const tied = await tiedToCutover();
+    const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22', '--dry-run'], env);
+    expect(r.stdout.split('\n')[0]).toBe(`dry run: ${MOVE}`);
+    expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
+    expect(r.stdout).toMatch(/\n {2}moved:\n {4}cutover-\S+ #\d → \S+ \((slack|email)\): \S+Z → \S+Z/);
+    // Nothing was queued, so the dry run must not claim it was.
+    expect(r.stdout).not.toMatch(/messages? queued/);
+    expect(r.stdout).toMatch(/\n\d+ milestone-moved messages? would be queued/);
+    expect(r.stdout).not.toContain('note:');
+    expect(await rows()).toEqual(before);
+  });
+
+  it('moves every message tied to the milestone, fires cutover-moved, and reminds to edit the plan', async () => {
+    const tied = await tiedToCutover();
+    const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22'], env);
+    expect(r.stdout.split('\n')[0]).toBe(MOVE);
+    expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
+    // cutover-moved goes to ops, service-desk and end-users: everyone but Maria (executives only).
+    expect(r.stdout).toMatch(/\n44 milestone-moved messages queued\n/);
+    expect(r.stdout).toContain('note: update the milestone in the plan file too, or the next "herald apply" moves it back');
+
+    // Dana's first ops notice: 22 Jan minus 5 business days, skipping Martin Luther King Day
+    // (Mon 18 Jan), is Thu 14 Jan, at 09:00 in New York.
+    const dana = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'dana'], env);
+    const notice = dana.filter((e) => e.comm === 'cutover-ops-impact' && e.occurrence === 0).map((e) => e.localAt);
+    expect(notice).toEqual(['2027-01-14T09:00:00-05:00', '2027-01-14T09:00:00-05:00']); // slack and email
+    expect(dana.filter((e) => e.comm === 'cutover-moved')).toHaveLength(1);
+  });
+
+  it('a later apply of the unchanged plan file moves the milestone back and says so', async () => {
+    const dry = await ok(['apply', EXAMPLE, '--dry-run'], env);
+    expect(dry.stdout).toContain('milestone cutover moved: 2027-01-23T00:00:00.000Z → 2027-01-16T00:00:00.000Z');
+    expect(dry.stdout).toMatch(/\n44 milestone-moved messages would be queued\n/);
+    const r = await ok(['apply', EXAMPLE], env);
+    expect(r.stdout).toMatch(/\n44 milestone-moved messages queued\n/);
+    expect(r.stdout).toContain('milestone cutover moved: 2027-01-23T00:00:00.000Z → 2027-01-16T00:00:00.000Z');
+    expect(summaryCounts(r.stdout).moved).toBeGreaterThan(0);
+  });
+
+  it('an unknown milestone exits 1 listing the known ones', async () => {
+    const before = await rows();
+    const r = await runCli(['milestone', 'move', PROJECT, 'cutovr', '2027-01-22'], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('milestone "cutovr" in project northwind-m365 not found');
+    expect(r.stderr).toContain('known milestones: kickoff, mfa-deadline, pilot, cutover, go-live, hypercare-end');
+    expect(await rows()).toEqual(before);
+  });
+
+  it.each(['22/01/2027', '2027-01-32', 'next friday'])('a bad WHEN (%s) exits 1 with the accepted formats', async (when) => {
+    const r = await runCli(['milestone', 'move', PROJECT, 'cutover', when], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`"${when}" is not a date or date-time`);
+    expect(r.stderr).toContain('hint: write YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm');
+  });
+});
+
+describe('herald milestone done', () => {
+  it('go-live sends exec-go-live to the executives once', async () => {
+    const r = await ok(['milestone', 'done', PROJECT, 'go-live'], env);
+    // One executive (Maria), email only.
+    expect(r.stdout).toBe('milestone go-live done; 1 message queued\n');
+    const maria = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'maria'], env);
+    expect(maria.filter((e) => e.comm === 'exec-go-live')).toMatchObject([{ channel: 'email', occurrence: 0, status: 'planned' }]);
+
+    const again = await ok(['milestone', 'done', PROJECT, 'go-live'], env);
+    expect(again.stdout).toBe('milestone go-live was already done; nothing sent\n');
+  });
+
+  it('an unknown milestone exits 1 listing the known ones', async () => {
+    const r = await runCli(['milestone', 'done', PROJECT, 'golive'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('known milestones: ');
+    expect(r.stderr).toContain('go-live');
+  });
+});
