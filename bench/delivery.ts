@@ -1,0 +1,319 @@
+/**
+ * npm run bench:delivery — the delivery pipeline (sweeper → BullMQ → claim, render, send, record)
+ * against the local Slack sandbox and SMTP sink, on loopback, with a worker in its own process:
+ *  1. throughput of 10,000 due messages, beside raw BullMQ throughput of no-op jobs;
+ *  2. Slack rate limits: achieved per-channel rate, the workspace limit, messages lost;
+ *  3. lateness of messages due at spread-out instants;
+ *  4. worker peak memory.
+ * Env: BENCH_PEOPLE (default 7000), BENCH_PG_URL (admin URL), REDIS_URL, BENCH_CPU_PROF=1 (profile
+ * the throughput worker and print where its CPU went), BENCH_CONCURRENCY=slack,email (default 50,10),
+ * BENCH_PARTS=throughput,noop,rate,lateness (default all).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { applyPlan } from '../src/app/apply-plan.ts';
+import { loadPlanFile } from '../src/app/load-plan.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { startSlackSandbox, type SandboxUser, type SlackSandbox, type SlackSandboxOptions } from '../src/sandbox/slack-server.ts';
+import { startSmtpSink, type SmtpSink } from '../src/sandbox/smtp-sink.ts';
+import {
+  BenchDatabase,
+  cancelPending,
+  deleteRedisPrefix,
+  makeDue,
+  pickEmail,
+  pickSlackBursts,
+  pickSlackOnePerPerson,
+  sandboxUsers,
+  waitForFinal,
+  WorkerProcess,
+  type Outcomes,
+} from './delivery-fixture.ts';
+import { summariseProfiles } from './delivery-profile.ts';
+import type { Concurrency, WorkerReport } from './delivery-worker.ts';
+import { generatePlan } from './generate-plan.ts';
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 7_000);
+const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PROFILE = process.env.BENCH_CPU_PROF === '1';
+const [slackConc = 50, emailConc = 10] = (process.env.BENCH_CONCURRENCY ?? '').split(',').filter(Boolean).map(Number);
+const CONCURRENCY: Concurrency = { slack: slackConc, email: emailConc };
+/** The throughput mix: Slack to distinct people (Herald paces each DM to 1/s), e-mail to anyone. */
+const THROUGHPUT = { slack: 6_000, email: 4_000 };
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,noop,rate,lateness').split(','));
+const HARD_LIMIT_MS = 280_000;
+
+const runPrefix = `herald-bench-${process.pid}-${Date.now().toString(36)}`;
+const dir = mkdtempSync(join(tmpdir(), 'herald-bench-delivery-'));
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const log = (line = ''): void => console.log(line);
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const children = new Set<WorkerProcess>();
+const servers = new Set<{ close(): Promise<void> }>();
+
+function workerEnv(databaseUrl: string, slack: SlackSandbox, sink: SmtpSink, part: string, emailRatePerMinute: number): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_PREFIX: `${runPrefix}-${part}`,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: slack.url,
+    SMTP_URL: sink.url,
+    EMAIL_RATE_PER_MINUTE: String(emailRatePerMinute),
+    HERALD_SECRET: 'bench-secret-0123456789abcdefghij',
+    PUBLIC_URL: 'http://localhost:3000',
+    LOG_LEVEL: 'silent',
+    HERALD_DATA_DIR: dir,
+  };
+}
+
+async function sinks(users: SandboxUser[], slackOpts: SlackSandboxOptions): Promise<{ slack: SlackSandbox; sink: SmtpSink }> {
+  const slack = await startSlackSandbox({ ...slackOpts, users });
+  const sink = await startSmtpSink();
+  servers.add(slack).add(sink);
+  return { slack, sink };
+}
+
+async function closeSinks(...s: Array<{ close(): Promise<void> }>): Promise<void> {
+  for (const x of s) {
+    servers.delete(x);
+    await x.close().catch(() => {});
+  }
+}
+
+/** Runs a pipeline worker until the messages are final (or the timeout), then stops it gracefully. */
+async function deliver(
+  c: pg.Client,
+  ids: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  opts: { cpuProfileDir?: string } = {},
+): Promise<{ startedAt: number; result: Outcomes & { timedOut: boolean }; report: WorkerReport | undefined }> {
+  const w = new WorkerProcess(opts);
+  children.add(w);
+  try {
+    const startedAt = await w.startPipeline(env, CONCURRENCY);
+    const result = await waitForFinal(c, ids, timeoutMs);
+    const report = await w.stop();
+    return { startedAt, result, report };
+  } finally {
+    w.kill();
+    children.delete(w);
+  }
+}
+
+function statusLine(o: Outcomes, expected: number): string {
+  const sent = o.byStatus.sent ?? 0;
+  const others = Object.entries(o.byStatus).filter(([s]) => s !== 'sent');
+  return `${sent}/${expected} sent, lost ${expected - sent}${others.length ? ` (${others.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`;
+}
+
+function memoryLine(r: WorkerReport | undefined): string {
+  if (!r) return 'worker did not report (killed)';
+  return `peak RSS ${mib(r.peakRss)} (maxRSS ${mib(r.maxRss)}, idle ${mib(r.idleRss)}), peak heap used ${mib(r.peakHeapUsed)}, CPU ${pct(r.cpuMs / r.wallMs)} of one core over ${secs(r.wallMs)}`;
+}
+
+function errorLines(r: WorkerReport | undefined): string[] {
+  return r?.errors.length ? [`  worker errors (${r.errors.length}, first 3): ${r.errors.slice(0, 3).join(' | ')}`] : [];
+}
+
+async function throughput(db: BenchDatabase, c: pg.Client, users: SandboxUser[]): Promise<WorkerReport | undefined> {
+  log(`1. Throughput: ${THROUGHPUT.slack + THROUGHPUT.email} messages due now (${THROUGHPUT.slack} Slack DMs to distinct people, ${THROUGHPUT.email} e-mails), sinks unthrottled, concurrency slack ${CONCURRENCY.slack} / email ${CONCURRENCY.email}`);
+  const slackIds = await pickSlackOnePerPerson(c, THROUGHPUT.slack);
+  const emailIds = await pickEmail(c, THROUGHPUT.email);
+  const ids = [...slackIds, ...emailIds];
+  await cancelPending(c);
+  await makeDue(c, ids, new Date());
+  const { slack, sink } = await sinks(users, { perChannelPerSecond: 0 });
+  const profileDir = PROFILE ? mkdtempSync(join(dir, 'prof-')) : undefined;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { startedAt, result, report } = await deliver(c, ids, workerEnv(db.url, slack, sink, 'throughput', 1_000_000), 120_000, profileDir ? { cpuProfileDir: profileDir } : {});
+  const parentCpu = process.cpuUsage(cpu0);
+  const parentWall = performance.now() - t0;
+  const sent = result.byStatus.sent ?? 0;
+  const elapsed = (result.lastSentAt ?? Date.now()) - startedAt;
+  const steady = result.firstSentAt && result.lastSentAt ? (sent - 1) / ((result.lastSentAt - result.firstSentAt) / 1000) : NaN;
+  const rate = sent / (elapsed / 1000);
+  log(`  pipeline: ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}`);
+  log(`  pipeline: ${rate.toFixed(0)} msg/s end to end (${secs(elapsed)} from worker start to last record; ${steady.toFixed(0)} msg/s first→last send)   [target ≥ 1000 msg/s]`);
+  log(`  sinks saw ${slack.callsTo('chat.postMessage').length} chat.postMessage, ${slack.callsTo('conversations.open').length} conversations.open, ${slack.callsTo('users.lookupByEmail').length} users.lookupByEmail, ${sink.messages.length} e-mails over ${sink.connections.length} SMTP connections`);
+  const extra = slack.messages.length + sink.messages.length - sent;
+  if (extra !== 0) log(`  WARNING: sinks accepted ${slack.messages.length + sink.messages.length} messages for ${sent} sent rows (${extra} duplicates)`);
+  log(`  bench process (sinks, Postgres polling) CPU ${pct((parentCpu.user + parentCpu.system) / 1000 / parentWall)} of one core`);
+  if (report) {
+    const stageRows = Object.entries(report.stages).sort((a, b) => b[1].ms - a[1].ms);
+    log(`  worker stages (mean wall time per call, calls overlap ${CONCURRENCY.slack + CONCURRENCY.email} ways):`);
+    for (const [name, s] of stageRows) log(`    ${name.padEnd(28)} ${(s.ms / s.n).toFixed(2).padStart(8)} ms × ${s.n}`);
+  }
+  errorLines(report).forEach((l) => log(l));
+  log(`  worker memory: ${memoryLine(report)}`);
+  if (profileDir) summariseProfiles(profileDir).forEach((l) => log(l));
+  await closeSinks(slack, sink);
+  return report;
+}
+
+async function noopBaseline(): Promise<void> {
+  const w = new WorkerProcess();
+  children.add(w);
+  try {
+    w.send({ type: 'noop', redisUrl: REDIS_URL, prefix: `${runPrefix}-noop`, jobs: THROUGHPUT, concurrency: CONCURRENCY, emailRatePerMinute: 1_000_000 });
+    const r = await w.next('noop-done', 90_000);
+    const report = await w.stop();
+    const total = THROUGHPUT.slack + THROUGHPUT.email;
+    log(`  raw BullMQ (no-op processor, same queues split and concurrency, ${total} jobs via addBulk): ${(r.completed / (r.ms / 1000)).toFixed(0)} jobs/s (${r.completed}/${total} in ${secs(r.ms)}), worker CPU ${report ? pct(report.cpuMs / report.wallMs) : '?'}`);
+  } finally {
+    w.kill();
+    children.delete(w);
+  }
+}
+
+async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUser[]): Promise<{ report: WorkerReport | undefined; used: string[] }> {
+  const persons = 6;
+  const perPerson = 10;
+  const workspacePerMinute = 600;
+  log(`2a. Slack per-channel limit: sandbox 1 msg/s per channel (429 beyond) and ${workspacePerMinute}/min per workspace; ${persons} people × ${perPerson} DMs due at once`);
+  const { ids, personIds } = await pickSlackBursts(c, persons, perPerson);
+  await cancelPending(c);
+  await makeDue(c, ids, new Date());
+  const { slack, sink } = await sinks(users, { perChannelPerSecond: 1, workspacePerMinute });
+  const { result, report } = await deliver(c, ids, workerEnv(db.url, slack, sink, 'per-channel', 1_000_000), 45_000);
+  const byChannel = new Map<string, number[]>();
+  for (const m of slack.messages) byChannel.set(m.channel, [...(byChannel.get(m.channel) ?? []), m.at]);
+  const fractions = [...byChannel.values()].filter((a) => a.length > 1).map((a) => (a.length - 1) / ((Math.max(...a) - Math.min(...a)) / 1000));
+  const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+  const r429 = slack.calls.filter((x) => x.status === 429).length;
+  log(`  achieved per-channel rate: mean ${mean.toFixed(3)} msg/s = ${pct(mean)} of allowed (min ${pct(Math.min(...fractions))}, max ${pct(Math.max(...fractions))}) over ${fractions.length} channels   [target ≥ 95%]`);
+  log(`  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}; 429s received ${r429}; accepted posts ${slack.messages.length}   [lost must be 0]`);
+  errorLines(report).forEach((l) => log(l));
+  await closeSinks(slack, sink);
+  return { report, used: personIds };
+}
+
+async function workspaceLimit(db: BenchDatabase, c: pg.Client, users: SandboxUser[], exclude: string[]): Promise<WorkerReport | undefined> {
+  const n = 40;
+  const limit = 30;
+  log(`2b. Slack workspace limit: sandbox ${limit} msg/min per workspace (429 + Retry-After beyond) and 1/s per channel; ${n} DMs to distinct people due at once`);
+  const ids = await pickSlackOnePerPerson(c, n, exclude);
+  await cancelPending(c);
+  await makeDue(c, ids, new Date());
+  const { slack, sink } = await sinks(users, { perChannelPerSecond: 1, workspacePerMinute: limit });
+  const { result, report } = await deliver(c, ids, workerEnv(db.url, slack, sink, 'workspace', 1_000_000), 100_000);
+  const at = slack.messages.map((m) => m.at).sort((a, b) => a - b);
+  const first = at[0] ?? NaN;
+  const last = at[at.length - 1] ?? NaN;
+  const inFirstMinute = at.filter((t) => t < first + 60_000).length;
+  // The sliding window lets post k+limit go 60 s after post k: the earliest the last one could go.
+  const earliestLast = at.length > limit ? (at[at.length - 1 - limit] ?? first) + 60_000 : first;
+  const r429 = slack.calls.filter((x) => x.status === 429).length;
+  log(`  ${inFirstMinute} posts accepted in the first minute (limit ${limit}); last post ${secs(last - first)} after the first, earliest the window allowed ${secs(earliestLast - first)} → ${pct((earliestLast - first) / (last - first))} of the allowed rate`);
+  log(`  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}; 429s received ${r429}   [lost must be 0]`);
+  errorLines(report).forEach((l) => log(l));
+  await closeSinks(slack, sink);
+  return report;
+}
+
+async function lateness(db: BenchDatabase, c: pg.Client, users: SandboxUser[]): Promise<WorkerReport | undefined> {
+  const slackN = 200;
+  const emailN = 100;
+  const spreadMs = 20_000;
+  const leadMs = 5_000;
+  log(`3. Lateness: ${slackN} Slack + ${emailN} e-mail messages due one by one over ${secs(spreadMs)}, starting ${secs(leadMs)} ahead (sandbox 1 msg/s per channel, e-mail unthrottled)`);
+  const slackIds = await pickSlackOnePerPerson(c, slackN);
+  const emailIds = await pickEmail(c, emailN);
+  // Interleave the two channels so both are measured over the whole spread.
+  const ids = [...slackIds, ...emailIds].sort((a, b) => a.localeCompare(b));
+  await cancelPending(c);
+  const t0 = Date.now() + leadMs;
+  const due = ids.map((_, i) => new Date(t0 + Math.round((i * spreadMs) / ids.length)));
+  await makeDue(c, ids, due);
+  const { slack, sink } = await sinks(users, { perChannelPerSecond: 1 });
+  const { result, report } = await deliver(c, ids, workerEnv(db.url, slack, sink, 'lateness', 1_000_000), leadMs + spreadMs + 20_000);
+  const { rows } = await c.query<{ id: string; channel: string; dueAt: Date; providerId: string | null }>(
+    `SELECT id, channel, "dueAt", "providerId" FROM "Message" WHERE id = ANY($1::uuid[]) AND status='sent'`,
+    [ids],
+  );
+  const slackAt = new Map(slack.messages.map((m) => [m.ts, m.at]));
+  const mailAt = new Map(sink.messages.map((m) => [m.headers['x-herald-message-id'] ?? '', m.receivedAt]));
+  const late: Record<string, number[]> = { all: [], slack: [], email: [] };
+  for (const r of rows) {
+    const at = r.channel === 'slack' ? slackAt.get(r.providerId ?? '') : mailAt.get(r.id);
+    if (at === undefined) continue;
+    const ms = at - r.dueAt.getTime();
+    late.all!.push(ms);
+    late[r.channel]!.push(ms);
+  }
+  for (const [name, list] of Object.entries(late)) {
+    list.sort((a, b) => a - b);
+    log(
+      `  ${name.padEnd(5)} (${String(list.length).padStart(3)}): p50 ${percentile(list, 50).toFixed(0)} ms, p90 ${percentile(list, 90).toFixed(0)} ms, p99 ${percentile(list, 99).toFixed(0)} ms, max ${percentile(list, 100).toFixed(0)} ms, min ${percentile(list, 0).toFixed(0)} ms${name === 'all' ? '   [target p99 ≤ 1000 ms]' : ''}`,
+    );
+  }
+  log(`  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}`);
+  errorLines(report).forEach((l) => log(l));
+  await closeSinks(slack, sink);
+  return report;
+}
+
+async function cleanup(db: BenchDatabase | undefined): Promise<void> {
+  for (const w of children) w.kill();
+  for (const s of servers) await s.close().catch(() => {});
+  await db?.drop().catch((e: unknown) => console.error(`bench: could not drop the database: ${String(e)}`));
+  const keys = await deleteRedisPrefix(REDIS_URL, runPrefix).catch(() => -1);
+  if (keys < 0) console.error(`bench: could not delete Redis keys ${runPrefix}*`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+let bench: BenchDatabase | undefined;
+const watchdog = setTimeout(() => {
+  console.error(`bench: over ${secs(HARD_LIMIT_MS)}, stopping`);
+  void cleanup(bench).finally(() => process.exit(1));
+}, HARD_LIMIT_MS);
+
+const started = performance.now();
+try {
+  bench = await BenchDatabase.create(ADMIN);
+  const planPath = generatePlan(dir, PEOPLE);
+  const loaded = await loadPlanFile(planPath);
+  const herald = await openDatabase({ databaseUrl: bench.url, dataDir: dir });
+  const t = performance.now();
+  // Applied as of before the first milestone, so every message is planned; scenarios then make some due.
+  const applied = await applyPlan(herald.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+  await herald.close();
+  const c = await bench.sql();
+  const users = await sandboxUsers(c);
+  log(`setup: ${PEOPLE} generated people, ${applied.calendar.added} messages applied in ${secs(performance.now() - t)}; worker in a child process; Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  log();
+
+  const reports: Array<[string, WorkerReport | undefined]> = [];
+  if (PARTS.has('throughput')) reports.push(['throughput', await throughput(bench, c, users)]);
+  if (PARTS.has('noop')) await noopBaseline();
+  log();
+  if (PARTS.has('rate')) {
+    const perChannel = await perChannelRate(bench, c, users);
+    reports.push(['per-channel', perChannel.report]);
+    reports.push(['workspace', await workspaceLimit(bench, c, users, perChannel.used)]);
+    log();
+  }
+  if (PARTS.has('lateness')) {
+    reports.push(['lateness', await lateness(bench, c, users)]);
+    log();
+  }
+  log('4. Worker memory (the worker process only; sinks and database run elsewhere):');
+  for (const [name, r] of reports) log(`  ${name.padEnd(12)} ${memoryLine(r)}`);
+  log();
+  log(`bench: done in ${secs(performance.now() - started)}`);
+} finally {
+  clearTimeout(watchdog);
+  await cleanup(bench);
+}
