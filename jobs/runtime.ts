@@ -14,8 +14,11 @@ export interface QueueConnection {
 }
 
 /** BullMQ needs `maxRetriesPerRequest: null`: a blocked command must wait for Redis to return, not fail. */
-export function redisConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+export function redisConnection(url: string, onError: (e: unknown) => void = () => {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+  // ioredis reconnects by itself; without a listener each failed attempt is printed as "unhandled".
+  redis.on('error', onError);
+  return redis;
 }
 
 /** The producer side: queues to add delivery jobs to. */
@@ -23,8 +26,8 @@ export class DeliveryQueues {
   readonly queues: Record<Channel, Queue>;
   private readonly redis: Redis;
 
-  constructor(conn: QueueConnection) {
-    this.redis = redisConnection(conn.redisUrl);
+  constructor(conn: QueueConnection, onError?: (e: unknown) => void) {
+    this.redis = redisConnection(conn.redisUrl, onError);
     this.queues = {
       slack: new Queue(DELIVERY_QUEUES.slack, { connection: this.redis, prefix: conn.prefix }),
       email: new Queue(DELIVERY_QUEUES.email, { connection: this.redis, prefix: conn.prefix }),
@@ -71,7 +74,7 @@ export interface RunningWorkers {
 export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
   const deps: DeliveryDeps = { ...o.deps, enqueue: (m) => o.queues.enqueue(m, o.deps.clock.now()) };
   const processor = deliverProcessor(deps);
-  const connection = redisConnection(o.redisUrl);
+  const connection = redisConnection(o.redisUrl, o.onError);
   const lock = o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {};
   const settings = { backoffStrategy: (attemptsMade: number, type?: string, err?: Error) => deliveryBackoff(attemptsMade, type, err) };
   const workers = [
@@ -96,6 +99,7 @@ export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
     db: o.deps.db,
     clock: o.deps.clock,
     enqueue: deps.enqueue,
+    staleSendingMs: o.deps.staleSendingMs,
     ...o.sweep,
     ...(o.onError ? { onError: o.onError } : {}),
   });

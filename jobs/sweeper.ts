@@ -10,8 +10,10 @@ export interface SweeperOptions {
   intervalMs?: number;
   /** Messages due within this window are handed to BullMQ as delayed jobs. */
   horizonMs?: number;
-  /** Queued/sending rows untouched this long are re-enqueued. */
+  /** Queued rows untouched this long are re-enqueued. */
   strandedAfterMs?: number;
+  /** Sending rows untouched this long were abandoned by a killed worker (the processor's bound). */
+  staleSendingMs?: number;
   batch?: number;
   onError?: (e: unknown) => void;
 }
@@ -49,10 +51,14 @@ export class Sweeper {
     const strandedAfter = this.o.strandedAfterMs ?? 60_000;
     if (now.getTime() - this.lastStrandedCheck >= strandedAfter / 2) {
       this.lastStrandedCheck = now.getTime();
-      const stranded = await findStranded(this.o.db, new Date(now.getTime() - strandedAfter), batch);
+      const stranded = await findStranded(
+        this.o.db,
+        { queuedBefore: new Date(now.getTime() - strandedAfter), sendingBefore: new Date(now.getTime() - (this.o.staleSendingMs ?? 90_000)) },
+        batch,
+      );
       if (stranded.length) {
         await this.o.enqueue(stranded);
-        await touch(this.o.db, stranded.map((s) => s.id));
+        await touch(this.o.db, stranded.filter((s) => s.status === 'queued').map((s) => s.id));
         total += stranded.length;
       }
     }

@@ -87,7 +87,7 @@ export async function startWorker(
   }
   const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
   const clock = opts.clock ?? systemClock;
-  const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+  const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }, opts.onError);
   const workers = startDeliveryWorkers({
     redisUrl: config.REDIS_URL,
     prefix: config.REDIS_PREFIX,

@@ -39,13 +39,16 @@ export interface Harness {
 }
 
 /** Local Slack and SMTP servers plus a Config pointing Herald at them and at a fresh Redis prefix. */
-export async function startHarness(db: Database & { url?: string }, opts: { slack?: SlackSandboxOptions; emailRatePerMinute?: number; clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(
+  db: Database & { url?: string },
+  opts: { slack?: SlackSandboxOptions; emailRatePerMinute?: number; clock?: Clock; redisUrl?: string } = {},
+): Promise<Harness> {
   const slack = await startSlackSandbox({ perChannelPerSecond: 0, ...opts.slack });
   const smtp = await startSmtpSink();
   const prefix = testRedisPrefix();
   const config = loadConfig({
     ...(db.url ? { DATABASE_URL: db.url } : {}),
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: opts.redisUrl ?? TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_API_URL: slack.url,
@@ -80,7 +83,7 @@ export async function startHarness(db: Database & { url?: string }, opts: { slac
       await Promise.all(workers.map((w) => w.close()));
       await slack.close();
       await smtp.close();
-      await cleanupRedisPrefix(TEST_REDIS_URL, prefix);
+      await cleanupRedisPrefix(opts.redisUrl ?? TEST_REDIS_URL, prefix).catch(() => 0);
     },
   };
   return h;

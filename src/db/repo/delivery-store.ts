@@ -24,24 +24,31 @@ export async function claimDue(db: SqlClient, horizon: Date, limit: number): Pro
 }
 
 /**
- * Queued or sending messages nobody has touched for a while: their job was lost (Redis
- * flushed, a crash between claim and enqueue, a worker killed mid-send). Re-enqueueing is
- * safe because the job id is the message id and the processor re-checks the row.
+ * Messages whose job was lost (Redis flushed, a crash between claim and enqueue) or whose
+ * sender died mid-send (a killed worker). Re-enqueueing is safe because the job id is the
+ * message id and the processor re-checks the row. A `sending` row only counts once it is as
+ * old as the processor's own staleness bound, or the new job would find nothing to do.
  */
-export async function findStranded(db: SqlClient, olderThan: Date, limit: number): Promise<ClaimedMessage[]> {
-  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string }>>(
-    `SELECT "id","channel","dueAt" FROM "Message"
-     WHERE "status" IN ('queued','sending') AND "updatedAt" < $1::timestamptz AND "dueAt" < $1::timestamptz
-     ORDER BY "dueAt" LIMIT $2`,
-    olderThan.toISOString(),
+export async function findStranded(
+  db: SqlClient,
+  bounds: { queuedBefore: Date; sendingBefore: Date },
+  limit: number,
+): Promise<Array<ClaimedMessage & { status: string }>> {
+  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string; status: string }>>(
+    `SELECT "id","channel","dueAt","status"::text AS "status" FROM "Message"
+     WHERE (("status"='queued' AND "updatedAt" < $1::timestamptz AND "dueAt" < $1::timestamptz)
+         OR ("status"='sending' AND "updatedAt" < $2::timestamptz))
+     ORDER BY "dueAt" LIMIT $3`,
+    bounds.queuedBefore.toISOString(),
+    bounds.sendingBefore.toISOString(),
     limit,
   );
-  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }));
+  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt), status: r.status }));
 }
 
-/** Marks stranded rows as touched so the next sweep does not enqueue them again at once. */
+/** Marks re-enqueued queued rows as touched so the next sweep does not enqueue them again at once. */
 export async function touch(db: SqlClient, ids: readonly string[]): Promise<void> {
-  if (ids.length) await db.$executeRawUnsafe(`UPDATE "Message" SET "updatedAt"=now() WHERE "id" = ANY($1::uuid[])`, [...ids]);
+  if (ids.length) await db.$executeRawUnsafe(`UPDATE "Message" SET "updatedAt"=now() WHERE "id" = ANY($1::uuid[]) AND "status"='queued'`, [...ids]);
 }
 
 export interface MessageForDelivery {
