@@ -9,6 +9,7 @@ import { registerMilestoneCommands } from './commands/milestone.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
+import { registerServeCommands } from './commands/serve.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('herald')
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerMilestoneCommands(program, ctx);
   registerDeliveryCommands(program, ctx);
   registerWorkerCommands(program, ctx);
+  registerServeCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;
 }
