@@ -9,13 +9,15 @@ import type { Clock } from './app/ports.ts';
 import { systemClock } from './app/ports.ts';
 import type { ChannelAdapter } from './channels/channel.ts';
 import { createEmailChannel } from './channels/email/email-channel.ts';
-import { createSlackChannel } from './channels/slack/slack-channel.ts';
+import { createSlackChannel, paceIntervalMs } from './channels/slack/slack-channel.ts';
+import type { Pacer } from './channels/pacer.ts';
+import { RedisPacer } from './channels/redis-pacer.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
 import { createTemplateEngine, type TemplateEngine } from './templates/engine.ts';
-import { DeliveryQueues, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
+import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 
 /** The built-in templates shipped in the package's top-level templates/ folder. */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
@@ -24,10 +26,15 @@ export function buildEngine(config: Pick<Config, 'PUBLIC_URL'>): TemplateEngine 
   return createTemplateEngine({ dir: BUILTIN_TEMPLATES, publicUrl: config.PUBLIC_URL });
 }
 
-export function buildChannels(config: Config): Partial<Record<Channel, ChannelAdapter>> {
+export function buildChannels(config: Config, opts: { slackPacer?: Pacer } = {}): Partial<Record<Channel, ChannelAdapter>> {
   const channels: Partial<Record<Channel, ChannelAdapter>> = {};
   if (config.SLACK_BOT_TOKEN) {
-    channels.slack = createSlackChannel({ token: config.SLACK_BOT_TOKEN, ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}), maxPaceWaitMs: 5_000 });
+    channels.slack = createSlackChannel({
+      token: config.SLACK_BOT_TOKEN,
+      ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+      maxPaceWaitMs: 5_000,
+      ...(opts.slackPacer ? { pacer: opts.slackPacer } : {}),
+    });
   }
   if (config.SMTP_URL) {
     const domain = new URL(config.PUBLIC_URL).hostname || hostname();
@@ -81,7 +88,13 @@ export async function startWorker(
   } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
-  const channels = opts.channels ?? buildChannels(config);
+  if (!opts.channels && !config.SLACK_BOT_TOKEN && !config.SMTP_URL) {
+    throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
+  }
+  // Slack's one message per second per conversation holds across every worker process.
+  const paceRedis = opts.channels ? undefined : redisConnection(config.REDIS_URL, opts.onError);
+  const channels =
+    opts.channels ?? buildChannels(config, paceRedis ? { slackPacer: new RedisPacer(paceRedis, paceIntervalMs(1), config.REDIS_PREFIX) } : {});
   if (!channels.slack && !channels.email) {
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
   }
@@ -117,6 +130,7 @@ export async function startWorker(
       await workers.close();
       await queues.close();
       await Promise.all(Object.values(channels).map((c) => c.close()));
+      await paceRedis?.quit().catch(() => paceRedis.disconnect());
       if (!opts.db) await db.close();
     },
   };

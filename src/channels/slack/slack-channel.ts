@@ -1,6 +1,6 @@
 import { LogLevel, WebClient, type ChatPostMessageArguments, type RetryOptions } from '@slack/web-api';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendResult } from '../channel.ts';
-import { KeyedPacer, PaceWaitTooLong } from '../pacer.ts';
+import { KeyedPacer, PaceWaitTooLong, type Pacer } from '../pacer.ts';
 import { classifySlackError, isSafeToRepeat } from './errors.ts';
 
 export interface SlackChannelOptions {
@@ -17,6 +17,8 @@ export interface SlackChannelOptions {
    * ChannelError (reason `paced`, retryAfterMs) instead of holding the caller; default: always wait.
    */
   maxPaceWaitMs?: number;
+  /** Paces across processes (a RedisPacer) instead of in this process alone. */
+  pacer?: Pacer;
 }
 
 export type SlackChannel = ChannelAdapter & { readonly client: WebClient };
@@ -25,7 +27,7 @@ export type SlackChannel = ChannelAdapter & { readonly client: WebClient };
  * Arrival jitter between two requests can eat into the spacing; a margin of up to 4% (40 ms at
  * one a second) keeps us under Slack's limit while still using ≥ 96% of it.
  */
-const paceIntervalMs = (perSecond: number): number => (perSecond > 0 ? (1000 / perSecond) * 1.04 : 0);
+export const paceIntervalMs = (perSecond: number): number => (perSecond > 0 ? (1000 / perSecond) * 1.04 : 0);
 
 /**
  * The queue owns retries (with backoff and Retry-After); the client only repeats a request that
@@ -51,7 +53,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     logLevel: LogLevel.ERROR,
   });
   const rate = opts.perChannelPerSecond ?? 1;
-  const pacer = new KeyedPacer(paceIntervalMs(rate));
+  const pacer: Pacer = opts.pacer ?? new KeyedPacer(paceIntervalMs(rate));
   const idByEmail = new Map<string, string>();
   const dmByUser = new Map<string, Promise<string>>();
 
