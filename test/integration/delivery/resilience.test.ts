@@ -36,6 +36,21 @@ async function dueNow(target: TestDatabase, limit: number, channel = 'slack'): P
   return limit;
 }
 
+/** The environment of a `herald worker` child process pointed at this test's servers. */
+function workerEnv(target: TestDatabase, harness: Harness): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: target.url,
+    REDIS_URL: harness.config.REDIS_URL,
+    REDIS_PREFIX: harness.prefix,
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_API_URL: harness.config.SLACK_API_URL,
+    SMTP_URL: harness.config.SMTP_URL,
+    HERALD_SECRET: harness.config.HERALD_SECRET,
+    LOG_LEVEL: 'silent',
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -60,18 +75,7 @@ describe('a worker killed with SIGKILL', () => {
     // Every post takes 300 ms, so many sends are in flight when the worker dies.
     h = await startHarness(db, { slack: { users: sandboxUsersFor(loaded.plan) } });
     h.slack.inject('chat.postMessage', { delayMs: 300, times: Infinity });
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: h.config.REDIS_URL,
-      REDIS_PREFIX: h.prefix,
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_API_URL: h.config.SLACK_API_URL,
-      SMTP_URL: h.config.SMTP_URL,
-      HERALD_SECRET: h.config.HERALD_SECRET,
-      LOG_LEVEL: 'silent',
-    };
-    const child = spawn(process.execPath, ['bin/herald.js', 'worker', '--lock-ms', '2000', '--slack-concurrency', '20'], { env, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['bin/herald.js', 'worker', '--lock-ms', '2000', '--slack-concurrency', '20'], { env: workerEnv(db, h), stdio: 'ignore' });
     children.push(child);
     const sent = () => db!.prisma.message.count({ where: { status: 'sent' } });
     await waitFor(async () => (await sent()) >= 60, 30_000);
@@ -88,6 +92,32 @@ describe('a worker killed with SIGKILL', () => {
     expect(duplicates).toBeGreaterThanOrEqual(0);
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     console.log(`SIGKILL: ${total} messages, ${inFlight} in flight at the kill, ${duplicates} sent twice, 0 lost`);
+  }, 90_000);
+});
+
+describe('a worker stopped with SIGTERM', () => {
+  it('finishes the sends in flight, takes no new ones, and exits 0', async () => {
+    db = await createTestDatabase({ poolSize: 10 });
+    const total = await dueNow(db, 200);
+    h = await startHarness(db, { slack: { users: sandboxUsersFor(loaded.plan) } });
+    h.slack.inject('chat.postMessage', { delayMs: 1_000, times: Infinity });
+    const child = spawn(process.execPath, ['bin/herald.js', 'worker', '--slack-concurrency', '10'], { env: workerEnv(db, h), stdio: 'ignore' });
+    children.push(child);
+    await waitFor(async () => (await db!.prisma.message.count({ where: { status: 'sending' } })) >= 5, 30_000);
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    // Nothing was left half-sent, and everything it sent is recorded.
+    expect(await db.prisma.message.count({ where: { status: 'sending' } })).toBe(0);
+    const sent = await db.prisma.message.count({ where: { status: 'sent' } });
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(total);
+    expect(h.slack.messages).toHaveLength(sent);
+    // The rest is still there for the next worker.
+    h.slack.clearInjections();
+    await h.startWorker();
+    expect(await waitForQuiet(db, 60_000)).toEqual({ sent: total, cancelled: expect.any(Number) });
+    expect(h.slack.messages).toHaveLength(total);
   }, 90_000);
 });
 
