@@ -7,8 +7,23 @@ export interface Output {
   isTTY: boolean;
 }
 
+let stdoutClosed = false;
+let watchingStdout = false;
+function writeStdout(t: string): void {
+  if (!watchingStdout) {
+    watchingStdout = true;
+    // `herald messages … | head` closes the pipe early: stop printing and finish the command
+    // (closing the database cleanly) instead of dying on an unhandled EPIPE.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      stdoutClosed = true;
+    });
+  }
+  if (!stdoutClosed) process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+}
+
 export const processOutput: Output = {
-  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  out: writeStdout,
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   isTTY: Boolean(process.stderr.isTTY),
 };

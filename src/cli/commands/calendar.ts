@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
+import { checkChoice, checkFilterKeys } from '../options.ts';
 import { withDb } from '../with-db.ts';
 
 export function registerCalendarCommands(program: Command, ctx: CliContext): void {
@@ -16,9 +17,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--format <format>', 'table, json or ics', 'table')
     .option('--all', 'include cancelled messages')
     .action(async (project: string, opts: { from?: string; to?: string; person?: string; format: string; all?: boolean }) => {
-      if (!['table', 'json', 'ics'].includes(opts.format)) {
-        throw new HeraldError('BAD_OPTION', `--format ${opts.format} is not known`, { hint: 'use --format table, json or ics' });
-      }
+      checkChoice('--format', opts.format, ['table', 'json', 'ics']);
       await withDb(ctx, async (db) => {
         const cal = await queryCalendar(db.prisma, {
           project,
@@ -27,6 +26,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
           fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
           toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
         });
+        if (!cal.entries.length) await checkFilterKeys(db.prisma, project, { person: opts.person });
         if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
         else if (opts.format === 'ics') ctx.output.out(formatCalendarIcs(cal.entries, { name: cal.name, project, timezone: cal.timezone }));
         else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone));

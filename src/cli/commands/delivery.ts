@@ -3,6 +3,7 @@ import { listMessages, retryMessages } from '../../app/message-log.ts';
 import { sendManual } from '../../app/send-manual.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
+import { checkChoice, checkCount, checkFilterKeys } from '../options.ts';
 import { withDb } from '../with-db.ts';
 
 const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
@@ -21,8 +22,11 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
       if (o.status && !STATUSES.includes(o.status)) {
         throw new HeraldError('BAD_OPTION', `--status ${o.status} is not a message status`, { hint: `use one of ${STATUSES.join(', ')}` });
       }
+      checkChoice('--format', o.format, ['table', 'json']);
+      const limit = checkCount('--limit', o.limit, 1);
       await withDb(ctx, async (db) => {
-        const list = await listMessages(db.prisma, { project, ...pick(o), limit: Number(o.limit) || 200 });
+        const list = await listMessages(db.prisma, { project, ...pick(o), limit });
+        if (!list.length) await checkFilterKeys(db.prisma, project, o);
         if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
         if (!list.length) return ctx.output.out('no messages match');
         for (const m of list) {

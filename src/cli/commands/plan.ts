@@ -13,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { firstLine, renderFor, renderOccurrence } from '../../app/render-preview.ts';
 import { HeraldError } from '../../domain/errors.ts';
+import { checkChoice, checkCount } from '../options.ts';
 
 export function registerPlanCommands(program: Command, ctx: CliContext): void {
   program
@@ -65,6 +66,7 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .option('--person <id>', 'only this person')
     .option('--format <format>', 'text or json', 'text')
     .action(async (file: string, o: { person?: string; format: string }) => {
+      checkChoice('--format', o.format, ['text', 'json']);
       const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
       const plan = loaded.plan;
       if (o.person && !plan.people.some((p) => p.id === o.person)) {
@@ -120,8 +122,16 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
         });
       }
       const now = ctx.clock.now();
-      const index = Number(o.occurrence) || 0;
-      const occ = buildCalendar(plan, { now, comms: [comm.key] }).find((x) => x.personId === person.id && x.occurrence === index);
+      const index = checkCount('--occurrence', o.occurrence, 0);
+      const own = buildCalendar(plan, { now, comms: [comm.key] }).filter((x) => x.personId === person.id);
+      const occ = own.find((x) => x.occurrence === index);
+      // Triggered comms have no calendar, so any firing number renders; a scheduled one must exist.
+      if (!occ && comm.schedule) {
+        const known = [...new Set(own.map((x) => x.occurrence))];
+        throw new HeraldError('NOT_FOUND', `${comm.key} has no occurrence ${index} for ${person.id}`, {
+          hint: known.length ? `use --occurrence ${known.length === 1 ? known[0] : `${Math.min(...known)} to ${Math.max(...known)}`}` : `${person.id} does not receive ${comm.key}`,
+        });
+      }
       const rendered = renderFor(
         cliEngine(ctx),
         plan,

@@ -1,31 +1,23 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarEntry } from '../../../src/app/calendar-view.ts';
 import { runCli } from '../../support/cli.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { EXAMPLE, ok, okJson, PROJECT, type Env } from './cli-fixtures.ts';
+import { EXAMPLE, ok, okJson, PROJECT, useAppliedDatabase } from './cli-fixtures.ts';
 
 const ZONE = 'America/Chicago';
 const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
 
-let db: TestDatabase;
-let env: Env;
 let all: CalendarEntry[];
+const t = useAppliedDatabase(EXAMPLE);
 beforeAll(async () => {
-  db = await createTestDatabase();
-  env = { DATABASE_URL: db.url };
-  await ok(['apply', EXAMPLE], env);
-  all = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json'], env);
-});
-afterAll(async () => {
-  await db?.drop();
+  all = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json'], t.env);
 });
 
 const projectDay = (e: CalendarEntry) => DateTime.fromISO(e.at, { zone: ZONE }).toISODate();
 
 describe('herald calendar --format json', () => {
   it('lists every stored message with UTC and person-local instants', async () => {
-    expect(all.length).toBe(await db.prisma.message.count({ where: { status: { not: 'cancelled' } } }));
+    expect(all.length).toBe(await t.db.prisma.message.count({ where: { status: { not: 'cancelled' } } }));
     for (const e of all) {
       expect(e).toMatchObject({ comm: expect.any(String), person: expect.any(String), channel: expect.stringMatching(/^(slack|email)$/) });
       expect(e.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
@@ -48,7 +40,7 @@ describe('herald calendar --format json', () => {
   });
 
   it('--person keeps one person, in their own offset (Dana in New York: -05:00 all winter)', async () => {
-    const dana = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'dana'], env);
+    const dana = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'dana'], t.env);
     expect(dana).toEqual(all.filter((e) => e.person === 'dana'));
     expect(dana.length).toBeGreaterThan(10);
     for (const e of dana) expect(e.localAt).toMatch(/-05:00$/);
@@ -60,25 +52,25 @@ describe('herald calendar --format json', () => {
 
   it('--from and --to are inclusive days in the project zone', async () => {
     // Cutover Friday: ops notices, user prep, weekly status across four zones.
-    const day = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--from', '2027-01-14', '--to', '2027-01-15'], env);
+    const day = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--from', '2027-01-14', '--to', '2027-01-15'], t.env);
     expect(day.length).toBeGreaterThan(0);
     expect(day).toEqual(all.filter((e) => ['2027-01-14', '2027-01-15'].includes(projectDay(e)!)));
     // Raj's (Kolkata) 09:00 ops notice on the 14th is 21:30 on the 13th in Chicago: outside the range.
     expect(day.some((e) => e.person === 'raj' && e.comm === 'cutover-ops-impact')).toBe(false);
 
-    const from = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--from', '2027-02-01'], env);
+    const from = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--from', '2027-02-01'], t.env);
     expect(from).toEqual(all.filter((e) => projectDay(e)! >= '2027-02-01'));
   });
 
   it('says so when the range holds nothing', async () => {
-    const r = await ok(['calendar', PROJECT, '--from', '2030-01-01'], env);
+    const r = await ok(['calendar', PROJECT, '--from', '2030-01-01'], t.env);
     expect(r.stdout).toBe('no messages in this range\n');
   });
 });
 
 describe('herald calendar (table)', () => {
   it('groups rows under one heading per project-zone day, in order', async () => {
-    const r = await ok(['calendar', PROJECT], env);
+    const r = await ok(['calendar', PROJECT], t.env);
     const lines = r.stdout.trimEnd().split('\n').filter((l) => l !== '');
     const headings = lines.filter((l) => !l.startsWith('  '));
     for (const h of headings) expect(h).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2} \(America\/Chicago\)$/);
@@ -92,7 +84,7 @@ describe('herald calendar (table)', () => {
 
 describe('herald calendar --format ics', () => {
   it('is a VCALENDAR with one VEVENT per comm occurrence', async () => {
-    const r = await ok(['calendar', PROJECT, '--format', 'ics'], env);
+    const r = await ok(['calendar', PROJECT, '--format', 'ics'], t.env);
     // Unfold continuation lines (RFC 5545 3.1) before reading properties.
     const lines = r.stdout.replace(/\r?\n[ \t]/g, '').split(/\r?\n/).filter((l) => l !== '');
     expect(lines[0]).toBe('BEGIN:VCALENDAR');
@@ -117,7 +109,7 @@ describe('herald calendar --format ics', () => {
 
 describe('herald calendar errors', () => {
   it('an unknown project exits 1 naming the known ones', async () => {
-    const r = await runCli(['calendar', 'northwind', '--format', 'json'], env);
+    const r = await runCli(['calendar', 'northwind', '--format', 'json'], t.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('project "northwind" not found');
@@ -125,14 +117,21 @@ describe('herald calendar errors', () => {
   });
 
   it('a bad --format exits 1 with the choices', async () => {
-    const r = await runCli(['calendar', PROJECT, '--format', 'xml'], env);
+    const r = await runCli(['calendar', PROJECT, '--format', 'xml'], t.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--format xml is not known');
     expect(r.stderr).toContain('use --format table, json or ics');
   });
 
+  it('an unknown --person exits 1 with a suggestion rather than printing an empty calendar', async () => {
+    const r = await runCli(['calendar', PROJECT, '--person', 'dnaa'], t.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('person "dnaa" in project northwind-m365 not found');
+    expect(r.stderr).toContain('did you mean "dana"?');
+  });
+
   it('a bad --from exits 1 with the format', async () => {
-    const r = await runCli(['calendar', PROJECT, '--from', '2027-02-30'], env);
+    const r = await runCli(['calendar', PROJECT, '--from', '2027-02-30'], t.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('hint: write --from YYYY-MM-DD');
   });

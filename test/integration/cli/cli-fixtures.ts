@@ -1,8 +1,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { runCli, type CliRun } from '../../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
 export const EXAMPLE = 'examples/m365-migration.plan.yaml';
 export const PROJECT = 'northwind-m365';
@@ -49,4 +50,21 @@ export function summaryCounts(stdout: string): { added: number; moved: number; c
   const m = /^added (\d+), moved (\d+), cancelled (\d+), unchanged (\d+)/m.exec(stdout);
   if (!m) throw new Error(`no summary line in:\n${stdout}`);
   return { added: Number(m[1]), moved: Number(m[2]), cancelled: Number(m[3]), unchanged: Number(m[4]) };
+}
+
+/**
+ * One PostgreSQL database for the calling test file, with `plans` applied through the CLI
+ * before its tests and dropped after them. Read `db` and `env` inside tests, not at load time.
+ */
+export function useAppliedDatabase(...plans: string[]): { readonly db: TestDatabase; readonly env: Env } {
+  const state = {} as { db: TestDatabase; env: Env };
+  beforeAll(async () => {
+    state.db = await createTestDatabase();
+    state.env = { DATABASE_URL: state.db.url };
+    for (const plan of plans) await ok(['apply', plan], state.env);
+  });
+  afterAll(async () => {
+    await state.db?.drop();
+  });
+  return state;
 }

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CalendarEntry } from '../../../src/app/calendar-view.ts';
 import { runCli } from '../../support/cli.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { EXAMPLE, ok, okJson, PROJECT, summaryCounts, type Env } from './cli-fixtures.ts';
+import { EXAMPLE, ok, okJson, PROJECT, summaryCounts, useAppliedDatabase } from './cli-fixtures.ts';
 
-let db: TestDatabase;
-let env: Env;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  env = { DATABASE_URL: db.url };
-  await ok(['apply', EXAMPLE], env);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const t = useAppliedDatabase(EXAMPLE);
 
-const rows = () => db.prisma.message.findMany({ select: { id: true, dueAt: true, status: true }, orderBy: { id: 'asc' } });
-const tiedToCutover = () => db.prisma.message.count({ where: { milestones: { has: 'cutover' }, status: 'planned' } });
+const rows = () => t.db.prisma.message.findMany({ select: { id: true, dueAt: true, status: true }, orderBy: { id: 'asc' } });
+const tiedToCutover = () => t.db.prisma.message.count({ where: { milestones: { has: 'cutover' }, status: 'planned' } });
 // Cutover is Fri 15 Jan 18:00 Chicago; moving it to the 22nd keeps 18:00.
 const MOVE = 'milestone cutover 2027-01-16T00:00:00.000Z → 2027-01-23T00:00:00.000Z';
 
@@ -24,7 +14,7 @@ describe('herald milestone move', () => {
   it('--dry-run prints the moves and changes nothing', async () => {
     const before = await rows();
     const tied = await tiedToCutover();
-    const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22', '--dry-run'], env);
+    const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22', '--dry-run'], t.env);
     expect(r.stdout.split('\n')[0]).toBe(`dry run: ${MOVE}`);
     expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
     expect(r.stdout).toMatch(/\n {2}moved:\n {4}cutover-\S+ #\d → \S+ \((slack|email)\): \S+Z → \S+Z/);
@@ -37,7 +27,7 @@ describe('herald milestone move', () => {
 
   it('moves every message tied to the milestone, fires cutover-moved, and reminds to edit the plan', async () => {
     const tied = await tiedToCutover();
-    const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22'], env);
+    const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22'], t.env);
     expect(r.stdout.split('\n')[0]).toBe(MOVE);
     expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
     // cutover-moved goes to ops, service-desk and end-users: everyone but Maria (executives only).
@@ -46,17 +36,17 @@ describe('herald milestone move', () => {
 
     // Dana's first ops notice: 22 Jan minus 5 business days, skipping Martin Luther King Day
     // (Mon 18 Jan), is Thu 14 Jan, at 09:00 in New York.
-    const dana = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'dana'], env);
+    const dana = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'dana'], t.env);
     const notice = dana.filter((e) => e.comm === 'cutover-ops-impact' && e.occurrence === 0).map((e) => e.localAt);
     expect(notice).toEqual(['2027-01-14T09:00:00-05:00', '2027-01-14T09:00:00-05:00']); // slack and email
     expect(dana.filter((e) => e.comm === 'cutover-moved')).toHaveLength(1);
   });
 
   it('a later apply of the unchanged plan file moves the milestone back and says so', async () => {
-    const dry = await ok(['apply', EXAMPLE, '--dry-run'], env);
+    const dry = await ok(['apply', EXAMPLE, '--dry-run'], t.env);
     expect(dry.stdout).toContain('milestone cutover moved: 2027-01-23T00:00:00.000Z → 2027-01-16T00:00:00.000Z');
     expect(dry.stdout).toMatch(/\n44 milestone-moved messages would be queued\n/);
-    const r = await ok(['apply', EXAMPLE], env);
+    const r = await ok(['apply', EXAMPLE], t.env);
     expect(r.stdout).toMatch(/\n44 milestone-moved messages queued\n/);
     expect(r.stdout).toContain('milestone cutover moved: 2027-01-23T00:00:00.000Z → 2027-01-16T00:00:00.000Z');
     expect(summaryCounts(r.stdout).moved).toBeGreaterThan(0);
@@ -64,7 +54,7 @@ describe('herald milestone move', () => {
 
   it('an unknown milestone exits 1 listing the known ones', async () => {
     const before = await rows();
-    const r = await runCli(['milestone', 'move', PROJECT, 'cutovr', '2027-01-22'], env);
+    const r = await runCli(['milestone', 'move', PROJECT, 'cutovr', '2027-01-22'], t.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('milestone "cutovr" in project northwind-m365 not found');
@@ -73,7 +63,7 @@ describe('herald milestone move', () => {
   });
 
   it.each(['22/01/2027', '2027-01-32', 'next friday'])('a bad WHEN (%s) exits 1 with the accepted formats', async (when) => {
-    const r = await runCli(['milestone', 'move', PROJECT, 'cutover', when], env);
+    const r = await runCli(['milestone', 'move', PROJECT, 'cutover', when], t.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`"${when}" is not a date or date-time`);
     expect(r.stderr).toContain('hint: write YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm');
@@ -82,18 +72,18 @@ describe('herald milestone move', () => {
 
 describe('herald milestone done', () => {
   it('go-live sends exec-go-live to the executives once', async () => {
-    const r = await ok(['milestone', 'done', PROJECT, 'go-live'], env);
+    const r = await ok(['milestone', 'done', PROJECT, 'go-live'], t.env);
     // One executive (Maria), email only.
     expect(r.stdout).toBe('milestone go-live done; 1 message queued\n');
-    const maria = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'maria'], env);
+    const maria = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'maria'], t.env);
     expect(maria.filter((e) => e.comm === 'exec-go-live')).toMatchObject([{ channel: 'email', occurrence: 0, status: 'planned' }]);
 
-    const again = await ok(['milestone', 'done', PROJECT, 'go-live'], env);
+    const again = await ok(['milestone', 'done', PROJECT, 'go-live'], t.env);
     expect(again.stdout).toBe('milestone go-live was already done; nothing sent\n');
   });
 
   it('an unknown milestone exits 1 listing the known ones', async () => {
-    const r = await runCli(['milestone', 'done', PROJECT, 'golive'], env);
+    const r = await runCli(['milestone', 'done', PROJECT, 'golive'], t.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('known milestones: ');
     expect(r.stderr).toContain('go-live');

@@ -1,0 +1,3 @@
+import { applySuite, pglite } from './apply-suite.ts';
+
+applySuite('PGlite', pglite);

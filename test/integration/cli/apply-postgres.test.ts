@@ -1,0 +1,3 @@
+import { applySuite, postgres } from './apply-suite.ts';
+
+applySuite('PostgreSQL', postgres);
