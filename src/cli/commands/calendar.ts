@@ -18,6 +18,9 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--all', 'include cancelled messages')
     .action(async (project: string, opts: { from?: string; to?: string; person?: string; format: string; all?: boolean }) => {
       checkChoice('--format', opts.format, ['table', 'json', 'ics']);
+      if (opts.from !== undefined && opts.to !== undefined && checkDay(opts.from, '--from') > checkDay(opts.to, '--to')) {
+        throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
+      }
       await withDb(ctx, async (db) => {
         const cal = await queryCalendar(db.prisma, {
           project,

@@ -4,6 +4,7 @@ import { sendManual } from '../../app/send-manual.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount, checkFilterKeys } from '../options.ts';
+import { plural } from '../output.ts';
 import { withDb } from '../with-db.ts';
 
 const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
@@ -48,7 +49,7 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .action(async (project: string, o: { failed?: boolean; message?: string[] }) => {
       await withDb(ctx, async (db) => {
         const n = await retryMessages(db.prisma, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
-        ctx.output.out(`${n} message${n === 1 ? '' : 's'} re-queued; a running "herald worker" sends them now`);
+        ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
       });
     });
 

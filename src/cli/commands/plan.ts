@@ -88,7 +88,8 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
       }));
       if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
       for (const r of rows) {
-        const local = DateTime.fromISO(r.localAt, { setZone: true }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
+        // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
+        const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
         ctx.output.out(`${local}  ${r.person} · ${r.channel} · ${r.comm}#${r.occurrence}  ${r.firstLine}`);
       }
       const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);

@@ -130,6 +130,12 @@ describe('herald calendar errors', () => {
     expect(r.stderr).toContain('did you mean "dana"?');
   });
 
+  it('--from after --to exits 1', async () => {
+    const r = await runCli(['calendar', PROJECT, '--from', '2027-02-01', '--to', '2027-01-31'], t.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--from 2027-02-01 is after --to 2027-01-31');
+  });
+
   it('a bad --from exits 1 with the format', async () => {
     const r = await runCli(['calendar', PROJECT, '--from', '2027-02-30'], t.env);
     expect(r.code).toBe(1);

@@ -37,7 +37,7 @@ describe('herald simulate', () => {
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(`${rows.length} messages; sent on events, not listed: cutover-moved, exec-go-live`);
     expect(lines.slice(0, -1)).toEqual(
-      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\S+ {2}dana · ${r.channel} · ${r.comm}#${r.occurrence} {2}`))),
+      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}dana · ${r.channel} · ${r.comm}#${r.occurrence} {2}`))),
     );
     lines.slice(0, -1).forEach((l, i) => expect(l.endsWith(`  ${rows[i]!.firstLine}`)).toBe(true));
   });
