@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { SandboxUser } from '../src/sandbox/slack-server.ts';
+import { deleteByPrefix } from '../test/support/redis.ts';
 import type { Concurrency, FromWorker, ToWorker, WorkerReport } from './delivery-worker.ts';
 
 export class BenchDatabase {
@@ -128,30 +129,31 @@ export async function outcomes(c: pg.Client, ids: readonly string[]): Promise<Ou
   };
 }
 
-/** Polls until every message is final or the deadline passes; returns the last reading. */
-export async function waitForFinal(c: pg.Client, ids: readonly string[], timeoutMs: number, pollMs = 200): Promise<Outcomes & { timedOut: boolean }> {
+/**
+ * Polls until no message is pending or the deadline passes, then reads the outcome. Scenarios
+ * cancel everything else first, so the pending count (on the status index) is theirs; a poll
+ * by id list would cost PostgreSQL more than the pipeline's own queries.
+ */
+export async function waitForFinal(c: pg.Client, ids: readonly string[], timeoutMs: number, pollMs = 100): Promise<Outcomes & { timedOut: boolean }> {
   const deadline = Date.now() + timeoutMs;
+  let timedOut = false;
   for (;;) {
-    const o = await outcomes(c, ids);
-    if (o.pending === 0) return { ...o, timedOut: false };
-    if (Date.now() >= deadline) return { ...o, timedOut: true };
+    const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE status IN ('planned','queued','sending')`);
+    if ((rows[0]?.n ?? 0) === 0) break;
+    if (Date.now() >= deadline) {
+      timedOut = true;
+      break;
+    }
     await new Promise((r) => setTimeout(r, pollMs));
   }
+  return { ...(await outcomes(c, ids)), timedOut };
 }
 
-/** Deletes every key under `prefix` with SCAN + UNLINK (never KEYS). */
+/** Deletes every key under `prefix` (SCAN + UNLINK, never KEYS). */
 export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, (ch) => `\\${ch}`)}*`;
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-    return deleted;
+    return await deleteByPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }

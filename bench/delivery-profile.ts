@@ -8,6 +8,7 @@ import { join } from 'node:path';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -28,11 +29,21 @@ function moduleOf(url: string, fn: string): string {
 export function summariseProfiles(dir: string, top = 12): string[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   const byModule = new Map<string, number>();
+  const byCaller = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;
   for (const f of files) {
     const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile;
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, ProfileNode>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n);
+    // Native work (socket writes, Intl, JSON) charged to the nearest JavaScript frame above it.
+    const owner = (n: ProfileNode): string => {
+      for (let x: ProfileNode | undefined = n; x; x = parent.get(x.id)) {
+        if (x.callFrame.url && !x.callFrame.url.startsWith('node:')) return moduleOf(x.callFrame.url, x.callFrame.functionName);
+      }
+      return moduleOf(n.callFrame.url, n.callFrame.functionName);
+    };
     p.samples.forEach((id, i) => {
       const n = nodes.get(id);
       const dt = (p.timeDeltas[i] ?? 0) / 1000;
@@ -40,6 +51,8 @@ export function summariseProfiles(dir: string, top = 12): string[] {
       total += dt;
       const mod = moduleOf(n.callFrame.url, n.callFrame.functionName);
       byModule.set(mod, (byModule.get(mod) ?? 0) + dt);
+      const own = owner(n);
+      byCaller.set(own, (byCaller.get(own) ?? 0) + dt);
       const fn = `${n.callFrame.functionName || '(anonymous)'} ${mod}:${n.callFrame.lineNumber + 1}`;
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
     });
@@ -53,6 +66,8 @@ export function summariseProfiles(dir: string, top = 12): string[] {
     `  worker CPU profile: ${(total / 1000).toFixed(2)} s busy (self time, idle excluded)`,
     '  by package / file:',
     ...rows(byModule),
+    '  by package / file, native and node: time charged to the calling package:',
+    ...rows(byCaller),
     '  by function:',
     ...rows(byFunction),
   ];

@@ -29,7 +29,7 @@ export type StageTimes = Record<string, { ms: number; n: number }>;
 export interface WorkerReport {
   /** process.resourceUsage().maxRSS, bytes. */
   maxRss: number;
-  /** Peaks sampled every 20 ms while running, bytes. */
+  /** Peaks sampled every 100 ms while running, bytes. */
   peakRss: number;
   peakHeapUsed: number;
   /** RSS right after start-up, before any job ran. */
@@ -102,7 +102,7 @@ class MemoryProbe {
   readonly idleRss = process.memoryUsage().rss;
   private readonly cpu0 = process.cpuUsage();
   private readonly t0 = performance.now();
-  private readonly timer = setInterval(() => this.sample(), 20);
+  private readonly timer = setInterval(() => this.sample(), 100);
 
   sample(): void {
     const m = process.memoryUsage();

@@ -7,9 +7,11 @@
  *  4. worker peak memory.
  * Env: BENCH_PEOPLE (default 7000), BENCH_PG_URL (admin URL), REDIS_URL, BENCH_CPU_PROF=1 (profile
  * the throughput worker and print where its CPU went), BENCH_CONCURRENCY=slack,email (default 50,10),
+ * BENCH_WORKERS (worker processes for the throughput part, default 1),
  * BENCH_PARTS=throughput,noop,rate,lateness (default all).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -44,6 +46,7 @@ const CONCURRENCY: Concurrency = { slack: slackConc, email: emailConc };
 /** The throughput mix: Slack to distinct people (Herald paces each DM to 1/s), e-mail to anyone. */
 const THROUGHPUT = { slack: 6_000, email: 4_000 };
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,noop,rate,lateness').split(','));
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const HARD_LIMIT_MS = 280_000;
 
 const runPrefix = `herald-bench-${process.pid}-${Date.now().toString(36)}`;
@@ -91,25 +94,55 @@ async function closeSinks(...s: Array<{ close(): Promise<void> }>): Promise<void
   }
 }
 
-/** Runs a pipeline worker until the messages are final (or the timeout), then stops it gracefully. */
+/** Runs pipeline worker processes until the messages are final (or the timeout), then stops them gracefully. */
 async function deliver(
   c: pg.Client,
   ids: readonly string[],
   env: Record<string, string>,
   timeoutMs: number,
-  opts: { cpuProfileDir?: string } = {},
-): Promise<{ startedAt: number; result: Outcomes & { timedOut: boolean }; report: WorkerReport | undefined }> {
-  const w = new WorkerProcess(opts);
-  children.add(w);
+  opts: { cpuProfileDir?: string; workers?: number } = {},
+): Promise<{ startedAt: number; result: Outcomes & { timedOut: boolean }; report: WorkerReport | undefined; reports: Array<WorkerReport | undefined> }> {
+  const ws = Array.from({ length: opts.workers ?? 1 }, () => new WorkerProcess(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}));
+  ws.forEach((w) => children.add(w));
   try {
-    const startedAt = await w.startPipeline(env, CONCURRENCY);
+    const startedAt = Math.min(...(await Promise.all(ws.map((w) => w.startPipeline(env, CONCURRENCY)))));
     const result = await waitForFinal(c, ids, timeoutMs);
-    const report = await w.stop();
-    return { startedAt, result, report };
+    const reports = await Promise.all(ws.map((w) => w.stop()));
+    return { startedAt, result, report: reports[0], reports };
   } finally {
-    w.kill();
-    children.delete(w);
+    for (const w of ws) {
+      w.kill();
+      children.delete(w);
+    }
   }
+}
+
+/** Whole-machine CPU from /proc/stat and per-command CPU of live processes (Linux), in clock ticks. */
+function machineCpu(): { busy: number; total: number; byCommand: Map<string, number> } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const byCommand = new Map<string, number>();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        byCommand.set(command, (byCommand.get(command) ?? 0) + Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // the process ended while we read
+      }
+    }
+    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total, byCommand };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cores used by the named commands between two readings (processes that ended in between are missed). */
+function commandCores(a: ReturnType<typeof machineCpu>, b: ReturnType<typeof machineCpu>, command: string): number {
+  if (!a || !b) return NaN;
+  return ((b.byCommand.get(command) ?? 0) - (a.byCommand.get(command) ?? 0)) / ((b.total - a.total) / cpus().length);
 }
 
 function statusLine(o: Outcomes, expected: number): string {
@@ -137,23 +170,37 @@ async function throughput(db: BenchDatabase, c: pg.Client, users: SandboxUser[])
   const { slack, sink } = await sinks(users, { perChannelPerSecond: 0 });
   const profileDir = PROFILE ? mkdtempSync(join(dir, 'prof-')) : undefined;
   const cpu0 = process.cpuUsage();
+  const machine0 = machineCpu();
   const t0 = performance.now();
-  const { startedAt, result, report } = await deliver(c, ids, workerEnv(db.url, slack, sink, 'throughput', 1_000_000), 120_000, profileDir ? { cpuProfileDir: profileDir } : {});
+  const { startedAt, result, report, reports } = await deliver(c, ids, workerEnv(db.url, slack, sink, 'throughput', 1_000_000), 120_000, {
+    workers: WORKERS,
+    ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+  });
   const parentCpu = process.cpuUsage(cpu0);
   const parentWall = performance.now() - t0;
+  const machine1 = machineCpu();
   const sent = result.byStatus.sent ?? 0;
   const elapsed = (result.lastSentAt ?? Date.now()) - startedAt;
   const steady = result.firstSentAt && result.lastSentAt ? (sent - 1) / ((result.lastSentAt - result.firstSentAt) / 1000) : NaN;
   const rate = sent / (elapsed / 1000);
   log(`  pipeline: ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}`);
   log(`  pipeline: ${rate.toFixed(0)} msg/s end to end (${secs(elapsed)} from worker start to last record; ${steady.toFixed(0)} msg/s first→last send)   [target ≥ 1000 msg/s]`);
-  log(`  sinks saw ${slack.callsTo('chat.postMessage').length} chat.postMessage, ${slack.callsTo('conversations.open').length} conversations.open, ${slack.callsTo('users.lookupByEmail').length} users.lookupByEmail, ${sink.messages.length} e-mails over ${sink.connections.length} SMTP connections`);
+  log(`  sinks saw ${slack.callsTo('chat.postMessage').length} chat.postMessage, ${slack.callsTo('conversations.open').length} conversations.open, ${slack.callsTo('users.lookupByEmail').length} users.lookupByEmail, ${sink.messages.length} e-mails (mean ${(sink.messages.reduce((a, m) => a + m.raw.length, 0) / Math.max(1, sink.messages.length) / 1024).toFixed(1)} KiB) over ${sink.connections.length} SMTP connections`);
   const extra = slack.messages.length + sink.messages.length - sent;
   if (extra !== 0) log(`  WARNING: sinks accepted ${slack.messages.length + sink.messages.length} messages for ${sent} sent rows (${extra} duplicates)`);
-  log(`  bench process (sinks, Postgres polling) CPU ${pct((parentCpu.user + parentCpu.system) / 1000 / parentWall)} of one core`);
+  const workerCpu = reports.reduce((a, r) => a + (r ? r.cpuMs / r.wallMs : 0), 0);
+  const benchCpu = (parentCpu.user + parentCpu.system) / 1000 / parentWall;
+  const machine = machine0 && machine1 ? ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cpus().length : NaN;
+  const pgCores = commandCores(machine0, machine1, 'postgres');
+  const redisCores = commandCores(machine0, machine1, 'redis-server');
+  log(
+    `  CPU in cores (of ${cpus().length}): machine ${machine.toFixed(2)} = worker${WORKERS > 1 ? `s (${WORKERS})` : ''} ${workerCpu.toFixed(2)} + bench process with the sinks ${benchCpu.toFixed(2)} + PostgreSQL ${pgCores.toFixed(2)} + Redis ${redisCores.toFixed(2)} + other processes ${(machine - workerCpu - benchCpu - pgCores - redisCores).toFixed(2)}`,
+  );
+  const workerCpuMs = reports.reduce((a, r) => a + (r?.cpuMs ?? 0), 0);
+  log(`  worker CPU per message: ${(workerCpuMs / sent).toFixed(2)} ms → at most ~${((1000 / (workerCpuMs / sent)) | 0)} msg/s per fully used core`);
   if (report) {
     const stageRows = Object.entries(report.stages).sort((a, b) => b[1].ms - a[1].ms);
-    log(`  worker stages (mean wall time per call, calls overlap ${CONCURRENCY.slack + CONCURRENCY.email} ways):`);
+    log(`  worker stages (first worker; mean wall time per call, calls overlap ${CONCURRENCY.slack + CONCURRENCY.email} ways):`);
     for (const [name, s] of stageRows) log(`    ${name.padEnd(28)} ${(s.ms / s.n).toFixed(2).padStart(8)} ms × ${s.n}`);
   }
   errorLines(report).forEach((l) => log(l));
@@ -195,6 +242,14 @@ async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUse
   const r429 = slack.calls.filter((x) => x.status === 429).length;
   log(`  achieved per-channel rate: mean ${mean.toFixed(3)} msg/s = ${pct(mean)} of allowed (min ${pct(Math.min(...fractions))}, max ${pct(Math.max(...fractions))}) over ${fractions.length} channels   [target ≥ 95%]`);
   log(`  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}; 429s received ${r429}; accepted posts ${slack.messages.length}   [lost must be 0]`);
+  // Why a channel fell short: each 429 costs the message a whole Retry-After second.
+  const gaps = slack.calls
+    .filter((x) => x.status === 429)
+    .map((x) => {
+      const prev = (byChannel.get(String(x.body.channel)) ?? []).filter((t) => t <= x.at);
+      return prev.length ? `${x.at - Math.max(...prev)} ms` : '?';
+    });
+  if (gaps.length) log(`  the 429s arrived ${gaps.join(', ')} after the channel's previous accepted post (Herald paces 1040 ms apart)`);
   errorLines(report).forEach((l) => log(l));
   await closeSinks(slack, sink);
   return { report, used: personIds };
@@ -292,7 +347,7 @@ try {
   await herald.close();
   const c = await bench.sql();
   const users = await sandboxUsers(c);
-  log(`setup: ${PEOPLE} generated people, ${applied.calendar.added} messages applied in ${secs(performance.now() - t)}; worker in a child process; Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  log(`setup: ${PEOPLE} generated people, ${applied.calendar.added} messages applied in ${secs(performance.now() - t)}; worker in a child process; Node ${process.version}, ${cpus().length} CPUs`);
   log();
 
   const reports: Array<[string, WorkerReport | undefined]> = [];
