@@ -8,7 +8,7 @@
  * Env: BENCH_PEOPLE (default 7000), BENCH_PG_URL (admin URL), REDIS_URL, BENCH_CPU_PROF=1 (profile
  * the throughput worker and print where its CPU went), BENCH_CONCURRENCY=slack,email (default 50,10),
  * BENCH_WORKERS (worker processes for the throughput part, default 1),
- * BENCH_PARTS=throughput,noop,rate,lateness (default all).
+ * BENCH_PARTS=throughput,noop,rate,lateness (default all; `per-channel` alone runs 2a without 2b).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -354,10 +354,10 @@ try {
   if (PARTS.has('throughput')) reports.push(['throughput', await throughput(bench, c, users)]);
   if (PARTS.has('noop')) await noopBaseline();
   log();
-  if (PARTS.has('rate')) {
+  if (PARTS.has('rate') || PARTS.has('per-channel')) {
     const perChannel = await perChannelRate(bench, c, users);
     reports.push(['per-channel', perChannel.report]);
-    reports.push(['workspace', await workspaceLimit(bench, c, users, perChannel.used)]);
+    if (PARTS.has('rate')) reports.push(['workspace', await workspaceLimit(bench, c, users, perChannel.used)]);
     log();
   }
   if (PARTS.has('lateness')) {
