@@ -13,7 +13,7 @@ import {
   type ClaimedMessage,
   type MessageForDelivery,
 } from '../db/repo/delivery-store.ts';
-import { buildContext } from '../templates/context.ts';
+import { renderMessage } from './render-message.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { Clock } from './ports.ts';
@@ -129,24 +129,22 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     ...(p.email ? { email: p.email } : {}),
     ...(p.slackId ? { slack: p.slackId } : {}),
   };
-  const audience = comm.audiences.find((a) => p.audiences.includes(a)) ?? comm.audiences[0] ?? 'everyone';
   const exp = Math.floor(msg.dueAt.getTime() / 1000) + LINK_LIFETIME_S;
-  const link = (kind: 'answer' | 'unsubscribe', o?: string): string =>
-    `${deps.publicUrl.replace(/\/$/, '')}/${kind === 'answer' ? 'r' : 'u'}/${signToken(deps.secret, { k: kind, m: msg.id, p: p.id, exp, ...(o === undefined ? {} : { o }) })}`;
-  const unsubscribe = comm.optional ? link('unsubscribe') : undefined;
-  const item = msg.seriesItem ? deps.engine.item(comm.template, msg.seriesItem) : undefined;
-  const context = buildContext({
+  const base = deps.publicUrl.replace(/\/$/, '');
+  const sign = (k: 'answer' | 'unsubscribe', o?: string): string => signToken(deps.secret, { k, m: msg.id, p: p.id, exp, ...(o === undefined ? {} : { o }) });
+  const { rendered, unsubscribe } = renderMessage(
+    deps.engine,
     plan,
-    comm,
-    person,
-    audience,
+    {
+      comm,
+      person,
+      occurrence: { index: msg.occurrence, dueAt: msg.dueAt, ...(msg.seriesItem ? { seriesItem: msg.seriesItem } : {}) },
+      channel: msg.channel,
+      messageId: msg.id,
+    },
     now,
-    occurrence: { index: msg.occurrence, dueAt: msg.dueAt },
-    ...(item ? { item } : {}),
-    links: { ...(unsubscribe ? { unsubscribe } : {}), ...(comm.survey ? { answer: link('answer') } : {}) },
-    answerUrl: (o) => link('answer', o.value),
-  });
-  const rendered = deps.engine.render({ template: comm.template, channel: msg.channel, audience, context, messageId: msg.id });
+    { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },
+  );
   const replyTo = replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp }));
   return {
     messageId: msg.id,

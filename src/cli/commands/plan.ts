@@ -11,7 +11,7 @@ import { dropQueuedJobs } from '../drop-jobs.ts';
 import { cliEngine, planTemplateCheck } from '../templates.ts';
 import { writeFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
-import { firstLine, renderFor, renderOccurrence } from '../../app/render-preview.ts';
+import { firstLine, renderFor, renderOccurrence } from '../../app/render-message.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import { checkChoice, checkCount } from '../options.ts';
 
