@@ -111,11 +111,11 @@ export async function startWorker(
     ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
     deps: {
-      db: db.prisma,
+      db: db.sql,
       clock,
       channels,
       engine: buildEngine(config),
-      plans: new PlanCache(db.prisma),
+      plans: new PlanCache(db.sql),
       publicUrl: config.PUBLIC_URL,
       secret,
       staleSendingMs: opts.staleSendingMs ?? 90_000,

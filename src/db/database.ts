@@ -12,9 +12,12 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { runMigrations } from './migrate.ts';
 import { lockPgliteDir, type FileLock } from './pglite-lock.ts';
 import { unavailableError } from './postgres-errors.ts';
+import type { SqlClient } from './repo/sql-client.ts';
 
 export interface Database {
   prisma: PrismaClient;
+  /** Raw SQL straight through the driver: the worker's hot path, where Prisma's per-query cost shows. */
+  sql: SqlClient;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
@@ -60,8 +63,13 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlClient = {
+    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await pool.query(text, values)).rows as T,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await pool.query(text, values)).rowCount ?? 0,
+  };
   return {
     prisma,
+    sql,
     kind: 'postgres',
     async close() {
       await prisma.$disconnect();
@@ -94,8 +102,13 @@ export async function wrapPglite(
 ): Promise<Database> {
   if (opts.migrate ?? true) await runMigrations(pglite, { log: opts.log });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql: SqlClient = {
+    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await pglite.query(text, values)).rows as T,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await pglite.query(text, values)).affectedRows ?? 0,
+  };
   return {
     prisma,
+    sql,
     kind: 'pglite',
     async close() {
       try {

@@ -103,6 +103,42 @@ const LOCAL_AT: Intl.DateTimeFormatOptions = {
   weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
 };
 
+/*
+ * A worker renders thousands of messages from one plan object: index its people and format its
+ * milestones once per zone and locale instead of once per message. Keyed weakly by the plan, so
+ * a re-applied plan (a new object) starts afresh.
+ */
+const peopleIndex = new WeakMap<Plan, Map<string, PersonSpec>>();
+const milestoneIndex = new WeakMap<Plan, Map<string, Record<string, MilestoneContext>>>();
+
+function peopleById(plan: Plan): Map<string, PersonSpec> {
+  let index = peopleIndex.get(plan);
+  if (!index) peopleIndex.set(plan, (index = new Map(plan.people.map((p) => [p.id, p]))));
+  return index;
+}
+
+function milestonesFor(plan: Plan, timezone: string, locale: string): Record<string, MilestoneContext> {
+  let byZone = milestoneIndex.get(plan);
+  if (!byZone) milestoneIndex.set(plan, (byZone = new Map()));
+  const key = `${timezone}|${locale}`;
+  const cached = byZone.get(key);
+  if (cached) return cached;
+  const zone = plan.project.timezone;
+  const milestones: Record<string, MilestoneContext> = {};
+  for (const m of plan.milestones) {
+    const at = DateTime.fromISO(m.at, { zone });
+    milestones[m.key] = Object.freeze({
+      key: m.key,
+      label: m.label ?? m.key,
+      at: at.toUTC().toISO() ?? m.at,
+      localAt: at.setZone(timezone).setLocale(locale).toLocaleString(LOCAL_AT),
+    });
+  }
+  Object.freeze(milestones);
+  byZone.set(key, milestones);
+  return milestones;
+}
+
 export interface ContextInput {
   plan: Plan;
   comm: CommSpec;
@@ -121,17 +157,8 @@ export interface ContextInput {
 export function buildContext(input: ContextInput): MessageContext {
   const { plan, comm, person } = input;
   const zone = plan.project.timezone;
-  const milestones: Record<string, MilestoneContext> = {};
-  for (const m of plan.milestones) {
-    const at = DateTime.fromISO(m.at, { zone });
-    milestones[m.key] = {
-      key: m.key,
-      label: m.label ?? m.key,
-      at: at.toUTC().toISO() ?? m.at,
-      localAt: at.setZone(person.timezone).setLocale(person.locale).toLocaleString(LOCAL_AT),
-    };
-  }
-  const byId = new Map(plan.people.map((p) => [p.id, p]));
+  const milestones = milestonesFor(plan, person.timezone, person.locale);
+  const byId = peopleById(plan);
   const contact = (id: string): { name: string; email?: string } => {
     const p = byId.get(id);
     if (!p) return { name: id };

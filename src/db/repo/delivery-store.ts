@@ -173,9 +173,9 @@ export async function recordOutcome(db: SqlClient, messageId: string, o: Outcome
     `WITH d AS (
        INSERT INTO "Delivery" ("id","messageId","channel","outcome","providerId","providerChannel","error","durationMs")
        VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6, $7))
-     UPDATE "Message" SET "status"=$8::"MessageStatus", "updatedAt"=now(),
+     UPDATE "Message" SET "status"=$8::text::"MessageStatus", "updatedAt"=now(),
        "providerId"=COALESCE($4, "providerId"), "providerChannel"=COALESCE($5, "providerChannel"),
-       "lastError"=$6, "sentAt"=CASE WHEN $8='sent' THEN now() ELSE "sentAt" END
+       "lastError"=$6, "sentAt"=CASE WHEN $8::text='sent' THEN now() ELSE "sentAt" END
      WHERE "id"=$1::uuid`,
     messageId,
     o.channel,

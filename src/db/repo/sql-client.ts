@@ -1,7 +1,11 @@
-import type { PrismaClient } from '../../generated/prisma/client.ts';
-
-/** The part of a Prisma client (or transaction) the bulk repositories use. */
-export type SqlClient = Pick<PrismaClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
+/**
+ * The part of a Prisma client (or transaction) the bulk repositories use. The worker's hot
+ * path gets the same shape straight from the driver (Database.sql), without Prisma's overhead.
+ */
+export interface SqlClient {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
 
 /** Splits rows into chunks so one statement never carries an unbounded parameter array. */
 export function chunks<T>(rows: readonly T[], size = 5000): T[][] {

@@ -90,3 +90,24 @@ describe('the example plan delivered to local Slack and SMTP servers', () => {
     expect(value.o).toBe('green');
   });
 });
+
+describe('delivery on the embedded PGlite database', () => {
+  it('sends a manual comm end to end', async () => {
+    const { createPgliteTestDatabase } = await import('../../support/databases.ts');
+    const { sendManual } = await import('../../../src/app/send-manual.ts');
+    const db = await createPgliteTestDatabase();
+    const plan = await loadPlanFile('test/fixtures/plans/delivery.plan.yaml');
+    const h = await startHarness(db, { slack: { users: sandboxUsersFor(plan.plan) } });
+    try {
+      await applyPlan(db.prisma, { plan: plan.plan, hash: plan.hash, now: new Date() });
+      const r = await sendManual(db.prisma, { project: 'delivery-test', comm: 'prep-both', now: new Date(), ignoreQuietHours: true });
+      await h.startWorker();
+      const counts = await waitForQuiet(db, 20_000, `"key" LIKE 'prep-both#%'`);
+      expect(counts).toEqual({ sent: r.count });
+      expect(h.slack.messages.length + h.smtp.messages.length).toBe(r.count);
+    } finally {
+      await h.close();
+      await db.close();
+    }
+  }, 40_000);
+});
