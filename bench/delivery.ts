@@ -6,7 +6,7 @@
  *  3. lateness of messages due at spread-out instants;
  *  4. worker peak memory.
  * Env: BENCH_PEOPLE (default 7000), BENCH_PG_URL (admin URL), REDIS_URL, BENCH_CPU_PROF=1 (profile
- * the throughput worker and print where its CPU went), BENCH_CONCURRENCY=slack,email (default 50,10),
+ * the throughput worker and print where its CPU went), BENCH_CONCURRENCY=slack,email (default 50,40), BENCH_SMTP_CONNECTIONS (default 10),
  * BENCH_WORKERS (worker processes for the throughput part, default 1),
  * BENCH_PARTS=throughput,noop,rate,lateness (default all; `per-channel` alone runs 2a without 2b).
  */
@@ -41,7 +41,7 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 7_000);
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
-const [slackConc = 50, emailConc = 10] = (process.env.BENCH_CONCURRENCY ?? '').split(',').filter(Boolean).map(Number);
+const [slackConc = 50, emailConc = 40] = (process.env.BENCH_CONCURRENCY ?? '').split(',').filter(Boolean).map(Number);
 const CONCURRENCY: Concurrency = { slack: slackConc, email: emailConc };
 /** The throughput mix: Slack to distinct people (Herald paces each DM to 1/s), e-mail to anyone. */
 const THROUGHPUT = { slack: 6_000, email: 4_000 };
@@ -73,6 +73,8 @@ function workerEnv(databaseUrl: string, slack: SlackSandbox, sink: SmtpSink, par
     SLACK_API_URL: slack.url,
     SMTP_URL: sink.url,
     EMAIL_RATE_PER_MINUTE: String(emailRatePerMinute),
+    // The local sink takes any number of connections; production keeps Exchange's 3.
+    SMTP_MAX_CONNECTIONS: process.env.BENCH_SMTP_CONNECTIONS ?? '10',
     HERALD_SECRET: 'bench-secret-0123456789abcdefghij',
     PUBLIC_URL: 'http://localhost:3000',
     LOG_LEVEL: 'silent',

@@ -14,6 +14,7 @@ import type { Pacer } from './channels/pacer.ts';
 import { RedisPacer } from './channels/redis-pacer.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { DeliveryStore } from './db/repo/delivery-store.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
 import { createTemplateEngine, type TemplateEngine } from './templates/engine.ts';
@@ -42,6 +43,7 @@ export function buildChannels(config: Config, opts: { slackPacer?: Pacer } = {})
       smtpUrl: config.SMTP_URL,
       from: `Herald <herald@${domain}>`,
       ratePerMinute: config.EMAIL_RATE_PER_MINUTE,
+      maxConnections: config.SMTP_MAX_CONNECTIONS,
       messageIdDomain: domain,
       maxPaceWaitMs: 10_000,
     });
@@ -112,6 +114,7 @@ export async function startWorker(
     ...(opts.onError ? { onError: opts.onError } : {}),
     deps: {
       db: db.sql,
+      store: new DeliveryStore(db.sql),
       clock,
       channels,
       engine: buildEngine(config),

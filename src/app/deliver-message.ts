@@ -5,11 +5,10 @@ import { signReplyToken, signToken } from '../domain/tokens.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import {
   cacheSlackId,
-  claimForSending,
   createEmailFallback,
   markEmailRejected,
   pendingDueAt,
-  recordOutcome,
+  type DeliveryStore,
   type ClaimedMessage,
   type MessageForDelivery,
 } from '../db/repo/delivery-store.ts';
@@ -20,6 +19,8 @@ import type { Clock } from './ports.ts';
 
 export interface DeliveryDeps {
   db: SqlClient;
+  /** Batched claims and outcome records over the same database. */
+  store: DeliveryStore;
   clock: Clock;
   channels: Partial<Record<Channel, ChannelAdapter>>;
   engine: TemplateEngine;
@@ -50,7 +51,7 @@ const LINK_LIFETIME_S = 90 * 24 * 3600;
 export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: { finalAttempt: boolean }): Promise<DeliveryResult> {
   const now = deps.clock.now();
   // Tolerate a little clock skew between the queue's timer and the database.
-  const msg = await claimForSending(deps.db, messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
+  const msg = await deps.store.claim(messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
   if (!msg) {
     const dueAt = await pendingDueAt(deps.db, messageId);
     return dueAt ? { status: 'not-due', dueAt } : { status: 'nothing-to-do' };
@@ -60,7 +61,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   const comm = plan.comms.find((c) => c.key === msg.commKey);
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
   if (comm.optional && msg.person.optedOut) {
-    await recordOutcome(deps.db, msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
+    await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
   const channel = deps.channels[msg.channel];
@@ -77,14 +78,14 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
     if (err.retryable && !opts.finalAttempt) {
-      await recordOutcome(deps.db, msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
+      await deps.store.record(msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
       throw err;
     }
     if (err.recipientRejected && msg.channel === 'email') await markEmailRejected(deps.db, msg.person.id, err.reason);
     return fail(deps, msg, err.reason, err.message, comm, durationMs);
   }
   if (result.discoveredSlackId) await cacheSlackId(deps.db, msg.person.id, result.discoveredSlackId);
-  await recordOutcome(deps.db, msg.id, {
+  await deps.store.record(msg.id, {
     outcome: 'sent',
     channel: msg.channel,
     providerId: result.providerId,
@@ -104,7 +105,7 @@ async function fail(
 ): Promise<DeliveryResult> {
   // `preferred` means "Slack where possible": a Slack failure for good falls back to e-mail.
   const canFallBack = msg.channel === 'slack' && comm?.channels.includes('preferred') && msg.person.email && !msg.person.emailRejectedAt;
-  await recordOutcome(deps.db, msg.id, {
+  await deps.store.record(msg.id, {
     outcome: canFallBack ? 'fallback' : 'failed',
     channel: msg.channel,
     error: `${reason}: ${message}`,

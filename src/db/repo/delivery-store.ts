@@ -1,3 +1,4 @@
+import { MicroBatch } from './micro-batch.ts';
 import type { SqlClient } from './sql-client.ts';
 
 export interface ClaimedMessage {
@@ -79,31 +80,40 @@ export interface MessageForDelivery {
 }
 
 /**
- * Takes a message for sending: queued (or planned, when its job fires before the sweeper
- * saw the row) → sending, attempts + 1. A row already `sending`
- * for longer than `staleBefore` was abandoned by a killed worker and may be taken again
- * (the one duplicate such a crash can cause). Returns undefined when there is nothing to
- * send: already sent, cancelled, moved later, or being sent by another worker right now.
+ * Takes messages for sending: queued (or planned, when a job fires before the sweeper saw
+ * the row) → sending, attempts + 1. A row already `sending` for longer than its
+ * `staleBefore` was abandoned by a killed worker and may be taken again (the one duplicate
+ * such a crash can cause). An id without a row in the answer has nothing to send: already
+ * sent, cancelled, moved later, or being sent by another worker right now.
  */
-export async function claimForSending(db: SqlClient, id: string, now: Date, staleBefore: Date): Promise<MessageForDelivery | undefined> {
+export async function claimManyForSending(
+  db: SqlClient,
+  claims: ReadonlyArray<{ id: string; dueBefore: Date; staleBefore: Date }>,
+): Promise<Array<MessageForDelivery | undefined>> {
   const rows = await db.$queryRawUnsafe<RawDelivery[]>(
-    `WITH claimed AS (
-       UPDATE "Message" SET "status"='sending', "attempts"="attempts"+1, "updatedAt"=now()
-       WHERE "id"=$1::uuid AND "dueAt" <= $2::timestamptz
-         AND ("status" IN ('queued','planned') OR ("status"='sending' AND "updatedAt" < $3::timestamptz))
-       RETURNING *)
+    `WITH wanted AS (
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS t(id, due_before, stale_before)),
+     claimed AS (
+       UPDATE "Message" m SET "status"='sending', "attempts"=m."attempts"+1, "updatedAt"=now()
+       FROM wanted w
+       WHERE m."id"=w.id AND m."dueAt" <= w.due_before
+         AND (m."status" IN ('queued','planned') OR (m."status"='sending' AND m."updatedAt" < w.stale_before))
+       RETURNING m.*)
      SELECT m."id", m."key", m."projectId", pr."key" AS "projectKey", pr."updatedAt" AS "planUpdatedAt", c."key" AS "commKey",
             m."channel", m."occurrence", m."seriesItem", m."dueAt", m."attempts", m."createdAt",
             p."id" AS "pId", p."key" AS "pKey", p."name" AS "pName", p."email" AS "pEmail", p."slackId" AS "pSlack",
             p."timezone" AS "pTz", p."locale" AS "pLocale", p."audiences" AS "pAudiences", p."emailRejectedAt" AS "pRejected",
             EXISTS (SELECT 1 FROM "OptOut" o WHERE o."personId"=p."id" AND o."commKey"=c."key") AS "pOptedOut"
      FROM claimed m JOIN "Project" pr ON pr."id"=m."projectId" JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"`,
-    id,
-    now.toISOString(),
-    staleBefore.toISOString(),
+    claims.map((c) => c.id),
+    claims.map((c) => c.dueBefore.toISOString()),
+    claims.map((c) => c.staleBefore.toISOString()),
   );
-  const r = rows[0];
-  if (!r) return undefined;
+  const byId = new Map(rows.map((r) => [r.id, toDelivery(r)]));
+  return claims.map((c) => byId.get(c.id));
+}
+
+function toDelivery(r: RawDelivery): MessageForDelivery {
   return {
     id: r.id,
     key: r.key,
@@ -166,26 +176,52 @@ export interface Outcome {
   durationMs?: number;
 }
 
-/** Records one attempt in the delivery log and moves the message to its next status. */
-export async function recordOutcome(db: SqlClient, messageId: string, o: Outcome): Promise<void> {
-  const status = { sent: 'sent', retry: 'queued', failed: 'failed', fallback: 'failed', skipped: 'skipped' }[o.outcome];
+const STATUS_AFTER: Record<Outcome['outcome'], string> = { sent: 'sent', retry: 'queued', failed: 'failed', fallback: 'failed', skipped: 'skipped' };
+
+/** Records attempts in the delivery log and moves each message to its next status. */
+export async function recordOutcomes(db: SqlClient, items: ReadonlyArray<{ messageId: string; outcome: Outcome }>): Promise<void> {
   await db.$executeRawUnsafe(
-    `WITH d AS (
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])
+         AS t(id, channel, outcome, provider_id, provider_channel, error, duration_ms, status)),
+     d AS (
        INSERT INTO "Delivery" ("id","messageId","channel","outcome","providerId","providerChannel","error","durationMs")
-       VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6, $7))
-     UPDATE "Message" SET "status"=$8::text::"MessageStatus", "updatedAt"=now(),
-       "providerId"=COALESCE($4, "providerId"), "providerChannel"=COALESCE($5, "providerChannel"),
-       "lastError"=$6, "sentAt"=CASE WHEN $8::text='sent' THEN now() ELSE "sentAt" END
-     WHERE "id"=$1::uuid`,
-    messageId,
-    o.channel,
-    o.outcome,
-    o.providerId ?? null,
-    o.providerChannel ?? null,
-    o.error ?? null,
-    o.durationMs ?? null,
-    status,
+       SELECT gen_random_uuid(), id, channel, outcome, provider_id, provider_channel, error, duration_ms FROM input)
+     UPDATE "Message" m SET "status"=i.status::"MessageStatus", "updatedAt"=now(),
+       "providerId"=COALESCE(i.provider_id, m."providerId"), "providerChannel"=COALESCE(i.provider_channel, m."providerChannel"),
+       "lastError"=i.error, "sentAt"=CASE WHEN i.status='sent' THEN now() ELSE m."sentAt" END
+     FROM input i WHERE m."id"=i.id`,
+    items.map((i) => i.messageId),
+    items.map((i) => i.outcome.channel),
+    items.map((i) => i.outcome.outcome),
+    items.map((i) => i.outcome.providerId ?? null),
+    items.map((i) => i.outcome.providerChannel ?? null),
+    items.map((i) => i.outcome.error ?? null),
+    items.map((i) => (i.outcome.durationMs === undefined ? null : Math.round(i.outcome.durationMs))),
+    items.map((i) => STATUS_AFTER[i.outcome.outcome]),
   );
+}
+
+/** Claims and records grouped into round trips of up to a few hundred messages. */
+export class DeliveryStore {
+  private readonly claims: MicroBatch<{ id: string; dueBefore: Date; staleBefore: Date }, MessageForDelivery | undefined>;
+  private readonly records: MicroBatch<{ messageId: string; outcome: Outcome }, undefined>;
+
+  constructor(readonly db: SqlClient) {
+    this.claims = new MicroBatch((items) => claimManyForSending(db, items));
+    this.records = new MicroBatch(async (items) => {
+      await recordOutcomes(db, items);
+      return items.map(() => undefined);
+    });
+  }
+
+  claim(id: string, dueBefore: Date, staleBefore: Date): Promise<MessageForDelivery | undefined> {
+    return this.claims.add({ id, dueBefore, staleBefore });
+  }
+
+  async record(messageId: string, outcome: Outcome): Promise<void> {
+    await this.records.add({ messageId, outcome });
+  }
 }
 
 export async function cacheSlackId(db: SqlClient, personId: string, slackId: string): Promise<void> {
