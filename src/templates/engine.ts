@@ -154,9 +154,15 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
         problems.push(`${store.display(relative)}: ${(e as Error).message.split('\n')[0] ?? 'parse error'}`);
         continue;
       }
+      // One message per problem and file, listing every line it occurs on.
+      const lines = new Map<string, number[]>();
       for (const issue of findVariableIssues(ast, { comm, plan, items })) {
-        problems.push(`${store.display(relative)}:${issue.line}: ${issue.message}`);
+        const at = lines.get(issue.message);
+        if (at) {
+          if (!at.includes(issue.line)) at.push(issue.line);
+        } else lines.set(issue.message, [issue.line]);
       }
+      for (const [message, at] of lines) problems.push(`${store.display(relative)}:${at.join(',')}: ${message}`);
     }
     if (problems.length > 0) return problems;
     // A trial render catches what static checks cannot (a helper given a bad argument).
