@@ -11,8 +11,8 @@ import { loadConfig } from '../src/config/config.ts';
 import type { Database } from '../src/db/database.ts';
 import type { Channel } from '../src/domain/plan/model.ts';
 import { buildChannels, openConfiguredDatabase, startWorker, type WorkerRuntime } from '../src/main.ts';
-import { RedisPacer } from '../src/channels/redis-pacer.ts';
-import { paceIntervalMs } from '../src/channels/slack/slack-channel.ts';
+import { RedisGate } from '../src/channels/send-gate.ts';
+import { slackHoldMs } from '../src/channels/slack/slack-channel.ts';
 import { redisConnection } from '../jobs/runtime.ts';
 
 export interface Concurrency {
@@ -144,7 +144,7 @@ async function runPipeline(msg: Extract<ToWorker, { type: 'pipeline' }>): Promis
   const db = timedDatabase(await openConfiguredDatabase(config, { poolSize: 20 }));
   // The same channels startWorker builds itself: Slack paced across processes through Redis.
   const paceRedis = redisConnection(config.REDIS_URL, onError);
-  const channels = timedChannels(buildChannels(config, { slackPacer: new RedisPacer(paceRedis, paceIntervalMs(1), config.REDIS_PREFIX) }));
+  const channels = timedChannels(buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) }));
   probe = new MemoryProbe();
   const startedAt = Date.now();
   const runtime: WorkerRuntime = await startWorker(config, { db, channels, concurrency: msg.concurrency, onError });

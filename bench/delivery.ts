@@ -251,7 +251,7 @@ async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUse
       const prev = (byChannel.get(String(x.body.channel)) ?? []).filter((t) => t <= x.at);
       return prev.length ? `${x.at - Math.max(...prev)} ms` : '?';
     });
-  if (gaps.length) log(`  the 429s arrived ${gaps.join(', ')} after the channel's previous accepted post (Herald paces 1040 ms apart)`);
+  if (gaps.length) log(`  the 429s arrived ${gaps.join(', ')} after the channel's previous accepted post (Herald holds each DM closed 1000 ms after a post completes)`);
   errorLines(report).forEach((l) => log(l));
   await closeSinks(slack, sink);
   return { report, used: personIds };

@@ -9,9 +9,8 @@ import type { Clock } from './app/ports.ts';
 import { systemClock } from './app/ports.ts';
 import type { ChannelAdapter } from './channels/channel.ts';
 import { createEmailChannel } from './channels/email/email-channel.ts';
-import { createSlackChannel, paceIntervalMs } from './channels/slack/slack-channel.ts';
-import type { Pacer } from './channels/pacer.ts';
-import { RedisPacer } from './channels/redis-pacer.ts';
+import { createSlackChannel, slackHoldMs } from './channels/slack/slack-channel.ts';
+import { RedisGate, type SendGate } from './channels/send-gate.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { DeliveryStore } from './db/repo/delivery-store.ts';
@@ -27,14 +26,14 @@ export function buildEngine(config: Pick<Config, 'PUBLIC_URL'>): TemplateEngine 
   return createTemplateEngine({ dir: BUILTIN_TEMPLATES, publicUrl: config.PUBLIC_URL });
 }
 
-export function buildChannels(config: Config, opts: { slackPacer?: Pacer } = {}): Partial<Record<Channel, ChannelAdapter>> {
+export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {}): Partial<Record<Channel, ChannelAdapter>> {
   const channels: Partial<Record<Channel, ChannelAdapter>> = {};
   if (config.SLACK_BOT_TOKEN) {
     channels.slack = createSlackChannel({
       token: config.SLACK_BOT_TOKEN,
       ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
       maxPaceWaitMs: 5_000,
-      ...(opts.slackPacer ? { pacer: opts.slackPacer } : {}),
+      ...(opts.slackGate ? { gate: opts.slackGate } : {}),
     });
   }
   if (config.SMTP_URL) {
@@ -96,7 +95,7 @@ export async function startWorker(
   // Slack's one message per second per conversation holds across every worker process.
   const paceRedis = opts.channels ? undefined : redisConnection(config.REDIS_URL, opts.onError);
   const channels =
-    opts.channels ?? buildChannels(config, paceRedis ? { slackPacer: new RedisPacer(paceRedis, paceIntervalMs(1), config.REDIS_PREFIX) } : {});
+    opts.channels ?? buildChannels(config, paceRedis ? { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) } : {});
   if (!channels.slack && !channels.email) {
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
   }

@@ -9,17 +9,11 @@ export class PaceWaitTooLong extends Error {
   }
 }
 
-/** Spaces sends per key (a Slack conversation); in one process or across all of them. */
-export interface Pacer {
-  /** Waits for the key's next slot; throws PaceWaitTooLong when it is further away than `maxWaitMs`. */
-  acquire(key: string, maxWaitMs?: number): Promise<void>;
-}
-
 /**
  * Spaces events per key at least `intervalMs` apart by reserving slots in advance, so concurrent
  * callers for one key queue up on timers (no polling) while other keys go through at once.
  */
-export class KeyedPacer implements Pacer {
+export class KeyedPacer {
   readonly intervalMs: number;
   private readonly now: () => number;
   private readonly nextSlot = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { LogLevel, WebClient, type ChatPostMessageArguments, type RetryOptions } from '@slack/web-api';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendResult } from '../channel.ts';
-import { KeyedPacer, PaceWaitTooLong, type Pacer } from '../pacer.ts';
+import { PaceWaitTooLong } from '../pacer.ts';
+import { LocalGate, type GateRelease, type SendGate } from '../send-gate.ts';
 import { classifySlackError, isSafeToRepeat } from './errors.ts';
 
 export interface SlackChannelOptions {
@@ -17,17 +18,14 @@ export interface SlackChannelOptions {
    * ChannelError (reason `paced`, retryAfterMs) instead of holding the caller; default: always wait.
    */
   maxPaceWaitMs?: number;
-  /** Paces across processes (a RedisPacer) instead of in this process alone. */
-  pacer?: Pacer;
+  /** Spaces sends across processes (a RedisGate) instead of in this process alone. */
+  gate?: SendGate;
 }
 
 export type SlackChannel = ChannelAdapter & { readonly client: WebClient };
 
-/**
- * Arrival jitter between two requests can eat into the spacing; a margin of up to 4% (40 ms at
- * one a second) keeps us under Slack's limit while still using ≥ 96% of it.
- */
-export const paceIntervalMs = (perSecond: number): number => (perSecond > 0 ? (1000 / perSecond) * 1.04 : 0);
+/** How long a conversation stays closed after each post completes: 1 s at Slack's one a second. */
+export const slackHoldMs = (perSecond: number): number => (perSecond > 0 ? 1000 / perSecond : 0);
 
 /**
  * The queue owns retries (with backoff and Retry-After); the client only repeats a request that
@@ -53,7 +51,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     logLevel: LogLevel.ERROR,
   });
   const rate = opts.perChannelPerSecond ?? 1;
-  const pacer: Pacer = opts.pacer ?? new KeyedPacer(paceIntervalMs(rate));
+  const holdMs = slackHoldMs(rate);
+  const gate: SendGate | undefined = holdMs > 0 ? (opts.gate ?? new LocalGate(holdMs)) : undefined;
   const idByEmail = new Map<string, string>();
   const dmByUser = new Map<string, Promise<string>>();
 
@@ -101,9 +100,10 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     return channel;
   }
 
-  async function pace(channel: string): Promise<void> {
+  async function enter(channel: string): Promise<GateRelease> {
+    if (!gate) return async () => {};
     try {
-      await pacer.acquire(channel, opts.maxPaceWaitMs);
+      return await gate.enter(channel, opts.maxPaceWaitMs);
     } catch (err) {
       if (!(err instanceof PaceWaitTooLong)) throw err;
       throw new ChannelError('slack', 'paced', `Slack channel ${channel} is busy for ${err.waitMs} ms`, { retryable: true, retryAfterMs: err.waitMs });
@@ -121,7 +121,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       userId = discoveredSlackId = await lookup(recipient.email);
     }
     const channel = await dmChannel(userId);
-    await pace(channel);
+    const release = await enter(channel);
     const args = { channel, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) } as ChatPostMessageArguments;
     let res;
     try {
@@ -130,6 +130,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       // A cached DM channel that Slack no longer knows must be reopened next time.
       if (err instanceof ChannelError && err.recipientRejected) dmByUser.delete(userId);
       throw err;
+    } finally {
+      await release(holdMs);
     }
     if (!res.ts) throw new ChannelError('slack', 'no_ts', 'chat.postMessage returned no ts', { retryable: false });
     return { providerId: res.ts, providerChannel: res.channel ?? channel, ...(discoveredSlackId ? { discoveredSlackId } : {}) };

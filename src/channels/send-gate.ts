@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { PaceWaitTooLong } from './pacer.ts';
+
+/** Called after a send with how long the key should stay closed. */
+export type GateRelease = (holdMs: number) => Promise<void>;
+
+/**
+ * One send at a time per key (a Slack conversation), and the key stays closed for a while
+ * after each send *completes*. Spacing from the completion rather than from a planned slot
+ * means arrival jitter can never bring two posts closer than the hold: Slack's "one message
+ * per second per channel" is kept without a safety margin.
+ */
+export interface SendGate {
+  /** Waits for the key; throws PaceWaitTooLong when that would take longer than `maxWaitMs`. */
+  enter(key: string, maxWaitMs?: number): Promise<GateRelease>;
+}
+
+/** The gate within one process: senders for a key queue up in order on promises. */
+export class LocalGate implements SendGate {
+  private readonly queues = new Map<string, { tail: Promise<void>; depth: number }>();
+
+  /** `typicalHoldMs` estimates the wait of a queue (depth × hold) for `maxWaitMs`. */
+  constructor(private readonly typicalHoldMs: number) {}
+
+  async enter(key: string, maxWaitMs = Number.POSITIVE_INFINITY): Promise<GateRelease> {
+    const q = this.queues.get(key) ?? { tail: Promise.resolve(), depth: 0 };
+    const estimate = q.depth * this.typicalHoldMs;
+    if (estimate > maxWaitMs) throw new PaceWaitTooLong(estimate);
+    let open!: () => void;
+    const mine = new Promise<void>((resolve) => (open = resolve));
+    const ahead = q.tail;
+    q.tail = mine;
+    q.depth++;
+    this.queues.set(key, q);
+    await ahead;
+    let released = false;
+    return async (holdMs) => {
+      if (released) return;
+      released = true;
+      setTimeout(() => {
+        if (--q.depth === 0) this.queues.delete(key);
+        open();
+      }, Math.max(0, holdMs)).unref();
+    };
+  }
+}
+
+/**
+ * Takes the key if free (0), else says when to look again (ms): the rest of a hold exactly,
+ * or a short poll while another process's send is under way (its end is not known in advance).
+ */
+const ENTER = `
+if redis.call('SET', KEYS[1], 's:' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 1 then return 1 end
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 2) == 's:' then return math.min(ttl, tonumber(ARGV[3])) end
+return ttl
+`;
+/** Keeps our own key closed for the hold after the send (a lapsed lease is not touched). */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == 's:' .. ARGV[1] then redis.call('SET', KEYS[1], 'h:' .. ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0
+`;
+/** How often to look while another process is sending. */
+const POLL_MS = 25;
+
+/**
+ * The gate across every worker process: a Redis key per conversation, taken with a lease while
+ * a send is under way (so a killed process frees it) and then held for the spacing. Senders of
+ * one process queue locally first, so only one of them at a time waits on Redis.
+ */
+export class RedisGate implements SendGate {
+  private readonly local: LocalGate;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    typicalHoldMs: number,
+    private readonly leaseMs = 15_000,
+  ) {
+    this.local = new LocalGate(typicalHoldMs);
+  }
+
+  async enter(key: string, maxWaitMs = Number.POSITIVE_INFINITY): Promise<GateRelease> {
+    const started = Date.now();
+    const releaseLocal = await this.local.enter(key, maxWaitMs);
+    const redisKey = `${this.prefix}:gate:${key}`;
+    const token = randomUUID();
+    try {
+      for (;;) {
+        const ttl = Number(await this.redis.eval(ENTER, 1, redisKey, token, this.leaseMs, POLL_MS));
+        if (ttl === 0) break;
+        if (Date.now() - started + ttl > maxWaitMs) throw new PaceWaitTooLong(ttl);
+        await sleep(ttl + Math.floor(Math.random() * 5));
+      }
+    } catch (e) {
+      await releaseLocal(0);
+      throw e;
+    }
+    return async (holdMs) => {
+      try {
+        await this.redis.eval(RELEASE, 1, redisKey, token, Math.max(1, Math.round(holdMs)));
+      } finally {
+        await releaseLocal(0);
+      }
+    };
+  }
+}
