@@ -65,6 +65,34 @@ function when(value: unknown, options: Options): DateTime | undefined {
   return dt.setZone(zone ?? 'utc').setLocale(locale);
 }
 
+/*
+ * A worker renders the same milestone date for thousands of people who share a zone and a
+ * locale; luxon's zone conversion costs far more than a lookup, so formatted dates are memoised.
+ */
+const formatted = new Map<string, string>();
+function memo(key: string, make: () => string): string {
+  const hit = formatted.get(key);
+  if (hit !== undefined) return hit;
+  if (formatted.size >= 20_000) formatted.clear();
+  const value = make();
+  formatted.set(key, value);
+  return value;
+}
+
+/** The cache key of a formatted instant: the value, the zone and locale it renders in, the format. */
+function formatKey(kind: string, value: unknown, options: Options, format = ''): string | undefined {
+  if (typeof value !== 'string' && !(value instanceof Date)) return undefined;
+  const r = root(options);
+  const hashZone = (options.hash as { zone?: unknown }).zone;
+  const v = value instanceof Date ? value.toISOString() : value;
+  return `${kind}|${v}|${String(hashZone ?? '')}|${r.person?.timezone ?? ''}|${r.project?.timezone ?? ''}|${r.person?.locale ?? ''}|${format}`;
+}
+
+function cached(kind: string, value: unknown, options: Options, format: string, make: () => string): string {
+  const key = formatKey(kind, value, options, format);
+  return key === undefined ? make() : memo(key, make);
+}
+
 /** Handlebars passes its options object last; this drops it from a rest list. */
 function args(all: unknown[]): { values: unknown[]; options: Options } {
   return { values: all.slice(0, -1), options: all[all.length - 1] as Options };
@@ -78,31 +106,36 @@ export function registerHelpers(hb: HB, mode: EscapeMode): void {
 
   hb.registerHelper('formatDate', (...all: unknown[]) => {
     const { values, options } = args(all);
-    const dt = when(values[0], options);
     const format = typeof values[1] === 'string' ? values[1] : 'DDD';
-    return dt ? dt.toFormat(format) : '';
+    return cached('date', values[0], options, format, () => when(values[0], options)?.toFormat(format) ?? '');
   });
-  hb.registerHelper('formatTime', (value: unknown, options: Options) => {
-    const dt = when(value, options);
-    return dt ? dt.toLocaleString({ hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) : '';
-  });
-  hb.registerHelper('formatDateTime', (value: unknown, options: Options) => {
-    const dt = when(value, options);
-    return dt
-      ? dt.toLocaleString({ weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
-      : '';
-  });
+  hb.registerHelper('formatTime', (value: unknown, options: Options) =>
+    cached('time', value, options, '', () => when(value, options)?.toLocaleString({ hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) ?? ''),
+  );
+  hb.registerHelper('formatDateTime', (value: unknown, options: Options) =>
+    cached(
+      'datetime',
+      value,
+      options,
+      '',
+      () =>
+        when(value, options)?.toLocaleString({ weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) ?? '',
+    ),
+  );
   // Counted in calendar days in the recipient's zone, so "tomorrow" means their tomorrow.
-  hb.registerHelper('relative', (value: unknown, options: Options) => {
-    const dt = when(value, options);
-    const now = when(root(options).now, options);
-    if (!dt || !now) return '';
-    const hours = Math.abs(dt.diff(now, 'hours').hours);
-    if (hours < 20) return dt.toRelative({ base: now, unit: hours < 1 ? 'minutes' : 'hours' }) ?? '';
-    const days = Math.abs(dt.startOf('day').diff(now.startOf('day'), 'days').days);
-    if (days <= 13) return dt.toRelativeCalendar({ base: now, unit: 'days' }) ?? '';
-    return dt.toRelative({ base: now, unit: days < 60 ? 'weeks' : 'months' }) ?? '';
-  });
+  // Memoised per minute of `now`: within a minute the wording ("in 3 days", "tomorrow") is the same.
+  hb.registerHelper('relative', (value: unknown, options: Options) =>
+    cached('relative', value, options, String(root(options).now ?? '').slice(0, 16), () => {
+      const dt = when(value, options);
+      const now = when(root(options).now, options);
+      if (!dt || !now) return '';
+      const hours = Math.abs(dt.diff(now, 'hours').hours);
+      if (hours < 20) return dt.toRelative({ base: now, unit: hours < 1 ? 'minutes' : 'hours' }) ?? '';
+      const days = Math.abs(dt.startOf('day').diff(now.startOf('day'), 'days').days);
+      if (days <= 13) return dt.toRelativeCalendar({ base: now, unit: 'days' }) ?? '';
+      return dt.toRelative({ base: now, unit: days < 60 ? 'weeks' : 'months' }) ?? '';
+    }),
+  );
   // Locale-aware ("a, b and c" in en-GB, "a, b, and c" in en-US); `list items "name"` picks a field.
   hb.registerHelper('list', (...all: unknown[]) => {
     const { values, options } = args(all);
