@@ -42,9 +42,9 @@ try {
   console.log(`build calendar (pure):        ${secs(calendarMs)}`);
 
   const db = await openDatabase({ databaseUrl: url, dataDir: dir });
-  const [first, applyMs] = await timed(() => applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now }));
-  const [again, reapplyMs] = await timed(() => applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now }));
-  const [moved, moveMs] = await timed(() => moveMilestone(db.prisma, { project: loaded.plan.project.key, milestone: 'cutover', when: '2027-01-22', now }));
+  const [first, applyMs] = await timed(() => applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now }));
+  const [again, reapplyMs] = await timed(() => applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now }));
+  const [moved, moveMs] = await timed(() => moveMilestone(db.sql, { project: loaded.plan.project.key, milestone: 'cutover', when: '2027-01-22', now }));
   await db.close();
 
   // Baselines: the same rows written by one plain statement each, on the same database.

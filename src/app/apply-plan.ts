@@ -1,8 +1,8 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar } from '../domain/schedule/calendar.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
+import type { SqlDatabase } from '../db/repo/sql-client.ts';
 import { savePlan } from '../db/repo/plan-store.ts';
 import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
 import { fireTrigger } from './fire-trigger.ts';
@@ -28,7 +28,7 @@ class DryRunRollback extends Error {}
  * plan twice changes nothing; a dry run computes the same result and rolls it back.
  */
 export async function applyPlan(
-  prisma: PrismaClient,
+  db: SqlDatabase,
   input: { plan: Plan; hash: string; now: Date; dryRun?: boolean; progress?: Progress },
 ): Promise<ApplyResult> {
   const { plan, now } = input;
@@ -41,7 +41,7 @@ export async function applyPlan(
 
   let result: ApplyResult | undefined;
   try {
-    await prisma.$transaction(
+    await db.$transaction(
       async (tx) => {
         progress.step('storing plan', 0, 3);
         const saved = await savePlan(tx, plan, input.hash, instants);

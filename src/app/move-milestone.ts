@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
@@ -7,6 +6,7 @@ import { buildCalendar, commMilestones } from '../domain/schedule/calendar.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
 import { loadMilestones, recordMove } from '../db/repo/plan-store.ts';
 import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
+import type { SqlDatabase } from '../db/repo/sql-client.ts';
 import { loadProject, savePlanJson } from '../db/repo/project-store.ts';
 import { fireTrigger } from './fire-trigger.ts';
 import { commOfKey } from './apply-plan.ts';
@@ -28,11 +28,11 @@ export interface MoveResult {
  * file moves the milestone back, and says so).
  */
 export async function moveMilestone(
-  prisma: PrismaClient,
+  db: SqlDatabase,
   input: { project: string; milestone: string; when: string; now: Date; source?: string; dryRun?: boolean },
 ): Promise<MoveResult> {
   let result: MoveResult | undefined;
-  await prisma.$transaction(
+  await db.$transaction(
     async (tx) => {
       const stored = await loadProject(tx, input.project);
       const { plan } = stored;
@@ -100,10 +100,10 @@ export function parseWhen(when: string, previousAt: string, zone: string): strin
 }
 
 export async function markMilestoneDone(
-  prisma: PrismaClient,
+  db: SqlDatabase,
   input: { project: string; milestone: string; now: Date },
 ): Promise<{ alreadyDone: boolean; triggered: number }> {
-  return prisma.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const stored = await loadProject(tx, input.project);
     const ms = await loadMilestones(tx, stored.projectId);
     const m = ms.get(input.milestone);

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import type { SqlDatabase } from '../db/repo/sql-client.ts';
 import { loadProject } from '../db/repo/project-store.ts';
 import { fireTrigger } from './fire-trigger.ts';
 
@@ -8,10 +8,10 @@ import { fireTrigger } from './fire-trigger.ts';
  * each person's quiet hours unless `ignoreQuietHours`). The worker's sweeper sends it.
  */
 export async function sendManual(
-  prisma: PrismaClient,
+  db: SqlDatabase,
   input: { project: string; comm: string; now: Date; ignoreQuietHours: boolean },
 ): Promise<{ count: number; occurrence: number }> {
-  return prisma.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const stored = await loadProject(tx, input.project);
     const comm = stored.plan.comms.find((c) => c.key === input.comm);
     if (!comm) throw new NotFoundError(`comm "${input.comm}" in project ${input.project}`, `comms: ${stored.plan.comms.map((c) => c.key).join(', ')}`);

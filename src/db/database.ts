@@ -12,12 +12,29 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { runMigrations } from './migrate.ts';
 import { lockPgliteDir, type FileLock } from './pglite-lock.ts';
 import { unavailableError } from './postgres-errors.ts';
-import type { SqlClient } from './repo/sql-client.ts';
+import type { SqlClient, SqlDatabase } from './repo/sql-client.ts';
+
+function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
+  return {
+    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).rowCount ?? 0,
+  };
+}
+
+function pgliteSql(db: Pick<PGlite, 'query'>): SqlClient {
+  return {
+    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).affectedRows ?? 0,
+  };
+}
 
 export interface Database {
   prisma: PrismaClient;
-  /** Raw SQL straight through the driver: the worker's hot path, where Prisma's per-query cost shows. */
-  sql: SqlClient;
+  /**
+   * Raw SQL straight through the driver, with transactions on one connection: the worker's hot
+   * path and bulk re-plans, where Prisma's per-query and per-row cost shows.
+   */
+  sql: SqlDatabase;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
@@ -63,9 +80,22 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const sql: SqlClient = {
-    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await pool.query(text, values)).rows as T,
-    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await pool.query(text, values)).rowCount ?? 0,
+  const sql: SqlDatabase = {
+    ...pgSql(pool),
+    async $transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(pgSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
   };
   return {
     prisma,
@@ -102,9 +132,9 @@ export async function wrapPglite(
 ): Promise<Database> {
   if (opts.migrate ?? true) await runMigrations(pglite, { log: opts.log });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  const sql: SqlClient = {
-    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await pglite.query(text, values)).rows as T,
-    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await pglite.query(text, values)).affectedRows ?? 0,
+  const sql: SqlDatabase = {
+    ...pgliteSql(pglite),
+    $transaction: (fn) => pglite.transaction((tx) => fn(pgliteSql(tx))),
   };
   return {
     prisma,

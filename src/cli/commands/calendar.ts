@@ -22,14 +22,14 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
       }
       await withDb(ctx, async (db) => {
-        const cal = await queryCalendar(db.prisma, {
+        const cal = await queryCalendar(db.sql, {
           project,
           person: opts.person,
           includeCancelled: opts.all ?? false,
           fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
           toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
         });
-        if (!cal.entries.length) await checkFilterKeys(db.prisma, project, { person: opts.person });
+        if (!cal.entries.length) await checkFilterKeys(db.sql, project, { person: opts.person });
         if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
         else if (opts.format === 'ics') ctx.output.out(formatCalendarIcs(cal.entries, { name: cal.name, project, timezone: cal.timezone }));
         else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone));

@@ -26,8 +26,8 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
       checkChoice('--format', o.format, ['table', 'json']);
       const limit = checkCount('--limit', o.limit, 1);
       await withDb(ctx, async (db) => {
-        const list = await listMessages(db.prisma, { project, ...pick(o), limit });
-        if (!list.length) await checkFilterKeys(db.prisma, project, o);
+        const list = await listMessages(db.sql, { project, ...pick(o), limit });
+        if (!list.length) await checkFilterKeys(db.sql, project, o);
         if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
         if (!list.length) return ctx.output.out('no messages match');
         for (const m of list) {
@@ -48,7 +48,7 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .option('--message <id...>', 'only these message ids')
     .action(async (project: string, o: { failed?: boolean; message?: string[] }) => {
       await withDb(ctx, async (db) => {
-        const n = await retryMessages(db.prisma, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
+        const n = await retryMessages(db.sql, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
         ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
       });
     });
@@ -61,7 +61,7 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .option('--now', 'send at once, even inside recipients\' quiet hours')
     .action(async (project: string, comm: string, o: { now?: boolean }) => {
       await withDb(ctx, async (db) => {
-        const r = await sendManual(db.prisma, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
+        const r = await sendManual(db.sql, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
         ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
       });
     });

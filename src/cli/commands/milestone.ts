@@ -17,7 +17,7 @@ export function registerMilestoneCommands(program: Command, ctx: CliContext): vo
     .option('--dry-run', 'print the moves and change nothing')
     .action(async (project: string, key: string, when: string, opts: { dryRun?: boolean }) => {
       await withDb(ctx, async (db) => {
-        const r = await moveMilestone(db.prisma, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
+        const r = await moveMilestone(db.sql, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
         ctx.output.out(
           `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${r.from.toISOString()} → ${r.to.toISOString()}\n${formatSummary(r.calendar)}` +
             (r.triggered ? `\n${triggeredLine(r.triggered, opts.dryRun ?? false)}` : '') +
@@ -33,7 +33,7 @@ export function registerMilestoneCommands(program: Command, ctx: CliContext): vo
     .argument('<key>', 'milestone key')
     .action(async (project: string, key: string) => {
       await withDb(ctx, async (db) => {
-        const r = await markMilestoneDone(db.prisma, { project, milestone: key, now: ctx.clock.now() });
+        const r = await markMilestoneDone(db.sql, { project, milestone: key, now: ctx.clock.now() });
         ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${plural(r.triggered, 'message')} queued`);
       });
     });

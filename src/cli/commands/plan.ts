@@ -40,7 +40,7 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
       const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
       for (const w of loaded.warnings) ctx.output.err(`${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
       await withDb(ctx, async (db) => {
-        const r = await applyPlan(db.prisma, {
+        const r = await applyPlan(db.sql, {
           plan: loaded.plan,
           hash: loaded.hash,
           now: ctx.clock.now(),

@@ -7,6 +7,14 @@ export interface SqlClient {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+/**
+ * A SqlClient that can also run a transaction. A PrismaClient is one; so is Database.sql,
+ * which runs the transaction on one driver connection without Prisma in between.
+ */
+export interface SqlDatabase extends SqlClient {
+  $transaction<T>(fn: (tx: SqlClient) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T>;
+}
+
 /** Splits rows into chunks so one statement never carries an unbounded parameter array. */
 export function chunks<T>(rows: readonly T[], size = 5000): T[][] {
   const out: T[][] = [];
