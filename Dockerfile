@@ -1,11 +1,12 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-RUN npm ci --no-audit --no-fund
+# Dev dependencies included: `prisma generate` (postinstall) writes the client at install time.
+RUN npm ci --include=dev --no-audit --no-fund
+ENV NODE_ENV=production
 COPY . .
 USER node
 EXPOSE 3000
