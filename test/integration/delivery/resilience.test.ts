@@ -17,8 +17,8 @@ beforeAll(async () => {
   loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   await h?.close();
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   await db?.drop();
   h = undefined;
   db = undefined;
