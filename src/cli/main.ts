@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { systemClock } from '../app/ports.ts';
 import { loadConfig, type Config } from '../config/config.ts';
@@ -11,9 +12,15 @@ import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
 
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('herald')
     .description('Herald: milestone-anchored project communications over Slack and email')
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) })
     .showHelpAfterError('(run "herald --help" for usage)');
