@@ -3,7 +3,6 @@
  * templates) to the use cases. CLI commands, the worker, the server and the demo start here.
  */
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { PlanCache } from './app/plan-cache.ts';
 import type { Clock } from './app/ports.ts';
 import { systemClock } from './app/ports.ts';
@@ -16,15 +15,10 @@ import { openDatabase, type Database } from './db/database.ts';
 import { DeliveryStore } from './db/repo/delivery-store.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
-import { createTemplateEngine, type TemplateEngine } from './templates/engine.ts';
+import { buildEngine } from './templates/builtin.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 
-/** The built-in templates shipped in the package's top-level templates/ folder. */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
-
-export function buildEngine(config: Pick<Config, 'PUBLIC_URL'>): TemplateEngine {
-  return createTemplateEngine({ dir: BUILTIN_TEMPLATES, publicUrl: config.PUBLIC_URL });
-}
+export { buildEngine } from './templates/builtin.ts';
 
 export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {}): Partial<Record<Channel, ChannelAdapter>> {
   const channels: Partial<Record<Channel, ChannelAdapter>> = {};

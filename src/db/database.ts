@@ -4,10 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { runMigrations } from './migrate.ts';
 import { lockPgliteDir, type FileLock } from './pglite-lock.ts';
@@ -39,6 +37,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The Prisma client, made on first use: the worker's hot path runs on `sql` and may never touch
+ * it, and an unused client still costs ~4 MiB of an idle worker's memory (bench:cli).
+ */
+function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>): { get(): PrismaClient; disconnect(): Promise<void> } {
+  let client: PrismaClient | undefined;
+  return {
+    get: () => (client ??= new PrismaClient({ adapter: adapter() })),
+    disconnect: async () => client?.$disconnect(),
+  };
+}
+
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   /** Folder for the embedded database when no URL is given (config HERALD_DATA_DIR, `./.herald`). */
@@ -56,7 +66,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts);
 }
 
+// Each kind imports its own driver when opened: a PostgreSQL worker never loads PGlite's, nor
+// the embedded database pg's.
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -79,7 +93,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     await pool.end().catch(() => {});
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = lazyPrisma(() => new PrismaPg(pool));
   const sql: SqlDatabase = {
     ...pgSql(pool),
     async $transaction(fn) {
@@ -98,11 +112,13 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     },
   };
   return {
-    prisma,
+    get prisma() {
+      return prisma.get();
+    },
     sql,
     kind: 'postgres',
     async close() {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pool.end();
     },
   };
@@ -113,6 +129,7 @@ async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
   const lock = lockPgliteDir(join(opts.dataDir, 'pglite.lock'), opts.dataDir);
   let pglite: PGlite | undefined;
   try {
+    const { PGlite } = await import('@electric-sql/pglite');
     pglite = await PGlite.create(join(opts.dataDir, 'pglite'));
     return await wrapPglite(pglite, { migrate: opts.migrate, log: opts.log, lock });
   } catch (err) {
@@ -131,18 +148,21 @@ export async function wrapPglite(
   opts: { migrate?: boolean | undefined; log?: ((line: string) => void) | undefined; lock?: FileLock } = {},
 ): Promise<Database> {
   if (opts.migrate ?? true) await runMigrations(pglite, { log: opts.log });
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const prisma = lazyPrisma(() => new PrismaPGlite(pglite));
   const sql: SqlDatabase = {
     ...pgliteSql(pglite),
     $transaction: (fn) => pglite.transaction((tx) => fn(pgliteSql(tx))),
   };
   return {
-    prisma,
+    get prisma() {
+      return prisma.get();
+    },
     sql,
     kind: 'pglite',
     async close() {
       try {
-        await prisma.$disconnect();
+        await prisma.disconnect();
         if (!pglite.closed) await pglite.close();
       } finally {
         opts.lock?.release();

@@ -1,0 +1,41 @@
+import { DateTime } from 'luxon';
+import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
+import { HeraldError } from '../../domain/errors.ts';
+import type { CliContext } from '../context.ts';
+import { checkChoice, checkFilterKeys } from '../options.ts';
+import { withDb } from '../with-db.ts';
+
+export interface CalendarOptions {
+  from?: string;
+  to?: string;
+  person?: string;
+  format: string;
+  all?: boolean;
+}
+
+export async function calendar(ctx: CliContext, project: string, opts: CalendarOptions): Promise<void> {
+  checkChoice('--format', opts.format, ['table', 'json', 'ics']);
+  if (opts.from !== undefined && opts.to !== undefined && checkDay(opts.from, '--from') > checkDay(opts.to, '--to')) {
+    throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
+  }
+  await withDb(ctx, async (db) => {
+    const cal = await queryCalendar(db.sql, {
+      project,
+      person: opts.person,
+      includeCancelled: opts.all ?? false,
+      fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
+      toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
+    });
+    if (!cal.entries.length) await checkFilterKeys(db.sql, project, { person: opts.person });
+    if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
+    else if (opts.format === 'ics') ctx.output.out(formatCalendarIcs(cal.entries, { name: cal.name, project, timezone: cal.timezone }));
+    else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone));
+  });
+}
+
+function checkDay(v: string, flag: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v).isValid) {
+    throw new HeraldError('BAD_OPTION', `${flag} ${v} is not a date`, { hint: `write ${flag} YYYY-MM-DD` });
+  }
+  return v;
+}
