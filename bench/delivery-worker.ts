@@ -93,7 +93,7 @@ function timedDatabase(db: Database): Database {
 function timedChannels(channels: Partial<Record<Channel, ChannelAdapter>>): Partial<Record<Channel, ChannelAdapter>> {
   const out: Partial<Record<Channel, ChannelAdapter>> = {};
   for (const [name, c] of Object.entries(channels) as Array<[Channel, ChannelAdapter]>) {
-    out[name] = { name: c.name, send: (m) => timed(`send ${name} (incl. pacing)`, c.send(m)), close: () => c.close() };
+    out[name] = { name: c.name, send: (m, hooks) => timed(`send ${name} (incl. pacing)`, c.send(m, hooks)), close: () => c.close() };
   }
   return out;
 }

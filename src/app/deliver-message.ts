@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel.ts';
 import type { SendLimiter } from '../channels/send-limiter.ts';
@@ -65,20 +66,24 @@ const LINK_LIFETIME_S = 90 * 24 * 3600;
  */
 export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: DeliverOptions): Promise<DeliveryResult> {
   const limiter = opts.limit ? deps.limits?.[opts.limit.channel] : undefined;
-  if (!limiter || !opts.limit) return deliverNow(deps, messageId, opts, () => {});
+  if (!limiter || !opts.limit) return deliverNow(deps, messageId, opts, async () => {});
   const { ticket } = opts.limit;
   const waitMs = await limiter.reserve(ticket);
   if (waitMs > 0) return { status: 'wait', waitMs };
   let sent = false;
   try {
-    return await deliverNow(deps, messageId, opts, () => (sent = true));
+    return await deliverNow(deps, messageId, opts, async () => {
+      // Stamps the actual send; waits (briefly, the message is claimed) only if earlier sends ran late.
+      for (let wait = await limiter.confirm(ticket); wait > 0; wait = await limiter.confirm(ticket)) await sleep(wait);
+      sent = true;
+    });
   } finally {
     // Only a send uses the allowance: a message found cancelled, moved or already sent gives its slot back.
     if (!sent) await limiter.release(ticket).catch(() => {});
   }
 }
 
-async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOptions, sending: () => void): Promise<DeliveryResult> {
+async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOptions, beforeSend: () => Promise<void>): Promise<DeliveryResult> {
   const now = deps.clock.now();
   // Tolerate a little clock skew between the queue's timer and the database.
   const msg = await deps.store.claim(messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
@@ -103,9 +108,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   const started = Date.now();
   let result: SendResult;
   try {
-    const out = outbound(deps, plan, comm, msg, now);
-    sending();
-    result = await channel.send(out);
+    result = await channel.send(outbound(deps, plan, comm, msg, now), { beforeSend });
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;

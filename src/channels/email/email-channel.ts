@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendResult } from '../channel.ts';
+import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { classifySmtpError } from './errors.ts';
 import { composeMime } from './mime.ts';
 
@@ -14,6 +14,22 @@ export interface EmailChannelOptions {
   timeoutMs?: number;
   /** Pooled SMTP connections; default 3. */
   maxConnections?: number;
+}
+
+/** At most `n` holders at once; the others wait in order. */
+class Semaphore {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return () => {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
 }
 
 /** Build the Message-ID for a Herald message; replies quote it in In-Reply-To / References. */
@@ -39,7 +55,11 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
     dnsTimeout: timeout,
   });
 
-  async function send(message: OutboundMessage): Promise<SendResult> {
+  // As many sends at once as pooled connections: a send then starts its SMTP transaction as soon
+  // as beforeSend returns, so the rate limiter's stamp is the time the server sees it.
+  const slots = new Semaphore(opts.maxConnections ?? 3);
+
+  async function send(message: OutboundMessage, hooks: SendHooks = {}): Promise<SendResult> {
     const { recipient, rendered } = message;
     if (!recipient.email) {
       throw new ChannelError('email', 'no_address', `${recipient.id} has no email address`, { retryable: false });
@@ -66,11 +86,15 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       messageId,
       headers,
     });
+    const free = await slots.take();
     try {
+      await hooks.beforeSend?.();
       await transport.sendMail({ envelope, raw });
       return { providerId: messageId };
     } catch (err) {
       throw classifySmtpError(err);
+    } finally {
+      free();
     }
   }
 

@@ -1,5 +1,5 @@
 import { LogLevel, WebClient, type ChatPostMessageArguments, type RetryOptions } from '@slack/web-api';
-import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendResult } from '../channel.ts';
+import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { LocalGate, PaceWaitTooLong, type GateRelease, type SendGate } from '../send-gate.ts';
 import { classifySlackError, isSafeToRepeat } from './errors.ts';
 
@@ -94,7 +94,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     }
   }
 
-  async function send(message: OutboundMessage): Promise<SendResult> {
+  async function send(message: OutboundMessage, hooks: SendHooks = {}): Promise<SendResult> {
     const { recipient, rendered } = message;
     let userId = recipient.slackId;
     let discoveredSlackId: string | undefined;
@@ -110,6 +110,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const args = { channel: userId, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) } as ChatPostMessageArguments;
     let res;
     try {
+      await hooks.beforeSend?.();
       res = await call('chat.postMessage', () => client.chat.postMessage(args));
     } finally {
       await release(holdMs);
