@@ -29,6 +29,15 @@ export interface SendLimiter {
   release(ticket: string): Promise<void>;
 }
 
+/** Both scripts: now by Redis's clock (ms), the ticket, the margin, and w windows (KEYS = w slot sets, then w sent sets). */
+const PRELUDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ticket = ARGV[1]
+local margin = tonumber(ARGV[2])
+local w = #KEYS / 2
+`;
+
 /**
  * Per window two sorted sets, member = ticket, score = ms by Redis's own clock (so workers on
  * several machines agree): `slots` (reserved, and re-stamped when sent late) and `sent`
@@ -38,13 +47,7 @@ export interface SendLimiter {
  * earlier one's window. Several windows (per minute, per day) are kept together: the slot is the
  * latest any of them needs, taken in all or none.
  */
-const RESERVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ticket = ARGV[1]
-local margin = tonumber(ARGV[2])
-local w = #KEYS / 2
-local longest = 0
+const RESERVE = `${PRELUDE}local longest = 0
 for i = 1, w do
   local win = tonumber(ARGV[2 + 2 * i])
   if win > longest then longest = win end
@@ -72,13 +75,7 @@ return slot - now
 `;
 
 /** The same window rule over actual sends only; on success the send is stamped in both sets. */
-const CONFIRM = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ticket = ARGV[1]
-local margin = tonumber(ARGV[2])
-local w = #KEYS / 2
-local wait = 0
+const CONFIRM = `${PRELUDE}local wait = 0
 local longest = 0
 for i = 1, w do
   local max = tonumber(ARGV[1 + 2 * i])

@@ -77,4 +77,18 @@ describe('the Redis sliding-window send limiter', () => {
       expect(gap).toBeLessThan(1_050);
     }
   });
+
+  it('confirm stamps actual sends and holds one back while the sends already in the window fill it', async () => {
+    const l = limiter(a, 2, 1_000);
+    for (const t of ['c1', 'c2']) {
+      expect(await l.reserve(t)).toBeLessThanOrEqual(0);
+      expect(await l.confirm(t)).toBe(0);
+    }
+    // A ticket that got a slot another way (here: released and re-reserved) still may not crowd the sends.
+    await l.release('c2');
+    expect(await l.reserve('c3')).toBeLessThanOrEqual(0);
+    expect(await l.confirm('c3')).toBeGreaterThan(900);
+    // Confirming the same send twice is not a second send.
+    expect(await l.confirm('c1')).toBe(0);
+  });
 });
