@@ -4,6 +4,7 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startHarness, waitForQuiet, type Harness } from '../../support/delivery.ts';
+import { backlogFidelity, windowOverruns } from '../../support/rate.ts';
 
 /**
  * E-mail's provider limit (EMAIL_RATE_PER_MINUTE, a sliding window) kept by one limiter in
@@ -68,17 +69,7 @@ async function arrivals(harness: Harness, n: number, timeoutMs: number): Promise
 /** No `max + 1` transactions started within one window, as the provider counts submissions. */
 function expectWindowKept(started: number[], max: number, windowMs: number): void {
   // 50 ms: the client's and the sink's view of one instant differ by a loopback hop on a loaded machine.
-  for (let i = 0; i + max < started.length; i++) expect(started[i + max]! - started[i]!).toBeGreaterThanOrEqual(windowMs - 50);
-}
-
-/**
- * How close a backlog came to the allowed rate: the earliest the last send could have started
- * (one window after the send `max` places before it), over when it did, both from the first.
- */
-function backlogFidelity(started: number[], max: number, windowMs: number): number {
-  const first = started[0]!;
-  const earliestLast = started[started.length - 1 - max]! + windowMs;
-  return (earliestLast - first) / (started.at(-1)! - first);
+  expect(windowOverruns(started, max, windowMs, 50)).toBe(0);
 }
 
 /** Every attempt was a send: no message used a second attempt or left a retry in the log. */
