@@ -24,6 +24,7 @@ const schema = z.object({
   SLACK_API_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   EMAIL_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  EMAIL_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   INBOUND_SMTP_PORT: port.optional(),
   IMAP_URL: url(['imap', 'imaps']).optional(),

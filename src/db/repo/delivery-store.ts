@@ -224,6 +224,17 @@ export class DeliveryStore {
   }
 }
 
+/**
+ * Puts a claimed message back, as if never claimed: the channel's own pacing turned it away
+ * before the provider saw it, so it is not an attempt and leaves no line in the delivery log.
+ */
+export async function unclaim(db: SqlClient, messageId: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE "Message" SET "status"='queued', "attempts"=GREATEST(0, "attempts"-1), "updatedAt"=now() WHERE "id"=$1::uuid AND "status"='sending'`,
+    messageId,
+  );
+}
+
 export async function cacheSlackId(db: SqlClient, personId: string, slackId: string): Promise<void> {
   await db.$executeRawUnsafe(
     `UPDATE "Person" SET "slackId"=$2, "slackLookedUpAt"=now() WHERE "id"=$1::uuid AND "slackId" IS NULL`,
