@@ -4,7 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -21,10 +24,25 @@ function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
   };
 }
 
+/** A transaction's connection can also COPY: the statement and its data stream share it. */
+function pgTxSql(client: pg.PoolClient): SqlClient {
+  return {
+    ...pgSql(client),
+    async copyFrom(statement, data) {
+      const stream = client.query(copyFromStdin(statement));
+      await pipeline(Readable.from([data]), stream);
+      return stream.rowCount;
+    },
+  };
+}
+
 function pgliteSql(db: Pick<PGlite, 'query'>): SqlClient {
   return {
     $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
     $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).affectedRows ?? 0,
+    // PGlite reads COPY data from a Blob that the statement names as '/dev/blob'.
+    copyFrom: async (statement, data) =>
+      (await db.query(statement.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([data]) })).affectedRows ?? 0,
   };
 }
 
@@ -86,7 +104,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(pgSql(client));
+        const result = await fn(pgTxSql(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {

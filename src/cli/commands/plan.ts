@@ -12,7 +12,8 @@ import { cliEngine, planTemplateCheck } from '../templates.ts';
 import { writeFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { firstLine, renderFor, renderOccurrence } from '../../app/render-message.ts';
-import { HeraldError } from '../../domain/errors.ts';
+import { HeraldError, type PlanIssue } from '../../domain/errors.ts';
+import { planCapacityIssues } from '../../app/plan-capacity.ts';
 import { checkChoice, checkCount } from '../options.ts';
 
 export function registerPlanCommands(program: Command, ctx: CliContext): void {
@@ -22,8 +23,10 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
     .argument('<plan>', 'plan YAML file')
     .action(async (file: string) => {
       const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-      for (const w of loaded.warnings) ctx.output.err(`${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
-      const count = buildCalendar(loaded.plan, { now: ctx.clock.now() }).length;
+      const now = ctx.clock.now();
+      const calendar = buildCalendar(loaded.plan, { now });
+      printWarnings(ctx, [...loaded.warnings, ...planCapacityIssues(loaded, calendar, ctx.config(), now)]);
+      const count = calendar.length;
       const p = loaded.plan;
       ctx.output.out(
         `${file} is valid: project ${p.project.key}, ${plural(p.milestones.length, 'milestone')}, ` +
@@ -38,14 +41,17 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print what would change and change nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-      for (const w of loaded.warnings) ctx.output.err(`${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
+      printWarnings(ctx, loaded.warnings);
       await withDb(ctx, async (db) => {
+        const now = ctx.clock.now();
         const r = await applyPlan(db.sql, {
           plan: loaded.plan,
           hash: loaded.hash,
-          now: ctx.clock.now(),
+          now,
           dryRun: opts.dryRun ?? false,
           progress: terminalProgress(ctx.output),
+          // The calendar apply builds anyway is checked against the send limits, as validate does.
+          onCalendar: (calendar) => printWarnings(ctx, planCapacityIssues(loaded, calendar, ctx.config(), now)),
         });
         const head = r.dryRun ? `dry run: ${r.project} would change as follows (nothing was stored)` : `applied ${r.project}`;
         ctx.output.out(`${head}\n${formatSummary(r.calendar)}`);
@@ -56,6 +62,10 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
         if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
       });
     });
+}
+
+function printWarnings(ctx: CliContext, warnings: readonly PlanIssue[]): void {
+  for (const w of warnings) ctx.output.err(`${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
 }
 
 export function registerPreviewCommands(program: Command, ctx: CliContext): void {
