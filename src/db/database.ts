@@ -30,7 +30,7 @@ function pgTxSql(client: pg.PoolClient): SqlClient {
     ...pgSql(client),
     async copyFrom(statement, data) {
       const stream = client.query(copyFromStdin(statement));
-      await pipeline(Readable.from([data]), stream);
+      await pipeline(Readable.from(data), stream);
       return stream.rowCount;
     },
   };
@@ -42,7 +42,7 @@ function pgliteSql(db: Pick<PGlite, 'query'>): SqlClient {
     $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).affectedRows ?? 0,
     // PGlite reads COPY data from a Blob that the statement names as '/dev/blob'.
     copyFrom: async (statement, data) =>
-      (await db.query(statement.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([data]) })).affectedRows ?? 0,
+      (await db.query(statement.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([...data]) })).affectedRows ?? 0,
   };
 }
 

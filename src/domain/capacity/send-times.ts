@@ -32,7 +32,7 @@ export function expectedSendTimes(sends: readonly QueuedSend[], limits: Capacity
     if (!st) state.set(s.channel, (st = { slots: [], conversations: new Map() }));
     const cap = limits[s.channel];
     const { slots } = st;
-    let at = Math.max(s.dueAt, now, slots[slots.length - 1] ?? Number.NEGATIVE_INFINITY);
+    let at = Math.max(s.dueAt, now);
     let heldBy: string | undefined;
     for (const w of cap.windows) {
       // Slots are in order, so the max-th most recent one decides whether the window has room.
@@ -42,6 +42,8 @@ export function expectedSendTimes(sends: readonly QueuedSend[], limits: Capacity
         heldBy = w.setting;
       }
     }
+    // First in, first out: never before the send queued ahead of it.
+    at = Math.max(at, slots[slots.length - 1] ?? Number.NEGATIVE_INFINITY);
     slots.push(at);
     // Per-conversation pacing delays only that person's message; the queue moves on to others.
     if (cap.perConversationMs !== undefined) {
