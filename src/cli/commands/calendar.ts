@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
+import { capacityLimits } from '../../domain/capacity/limits.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkFilterKeys } from '../options.ts';
@@ -28,6 +29,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
           includeCancelled: opts.all ?? false,
           fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
           toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
+          expected: { limits: capacityLimits(ctx.config()), now: ctx.clock.now() },
         });
         if (!cal.entries.length) await checkFilterKeys(db.sql, project, { person: opts.person });
         if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
