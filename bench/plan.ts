@@ -1,7 +1,7 @@
 /**
  * npm run bench:plan — validate, apply, re-apply and move a milestone on a 10,000-person plan
  * against PostgreSQL, each beside the cost of a plain bulk write of the same rows.
- * Env: BENCH_PEOPLE (default 10000), BENCH_ROUNDS (first applies, default 3), BENCH_PG_URL (admin URL,
+ * Env: BENCH_PEOPLE (default 10000), BENCH_ROUNDS (first applies, default 5), BENCH_PG_URL (admin URL,
  * default postgres@127.0.0.1).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { applyPlan } from '../src/app/apply-plan.ts';
 import { loadPlanFile } from '../src/app/load-plan.ts';
+import { planCapacityIssues } from '../src/app/plan-capacity.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { moveMilestone } from '../src/app/move-milestone.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { buildCalendar } from '../src/domain/schedule/calendar.ts';
@@ -18,7 +20,7 @@ import { generatePlan } from './generate-plan.ts';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const dbName = `herald_bench_${process.pid}_${Date.now().toString(36)}`;
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -57,6 +59,8 @@ try {
   console.log(`plan: ${loaded.plan.people.length} people, ${loaded.plan.comms.length} comms, ${occurrences.length} messages`);
   console.log(`validate (parse + templates): ${secs(validateMs)}   [target < 2 s]`);
   console.log(`build calendar (pure):        ${secs(calendarMs)}`);
+  const [warnings, capacityMs] = await timed(() => planCapacityIssues(loaded, occurrences, loadConfig({}), now));
+  console.log(`capacity check (pure):        ${secs(capacityMs)}, ${warnings.length} warnings at the default limits`);
 
   // First apply beside the plain insert, ROUNDS times on fresh databases: this machine's load
   // varies by tens of percent, so the figure is the median of same-run ratios.
