@@ -4,7 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import type { from as CopyFrom } from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { runMigrations } from './migrate.ts';
@@ -19,10 +22,25 @@ function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
   };
 }
 
+/** A transaction's connection can also COPY: the statement and its data stream share it. */
+function pgTxSql(client: pg.PoolClient, copyFromStdin: typeof CopyFrom): SqlClient {
+  return {
+    ...pgSql(client),
+    async copyFrom(statement, data) {
+      const stream = client.query(copyFromStdin(statement));
+      await pipeline(Readable.from(data), stream);
+      return stream.rowCount;
+    },
+  };
+}
+
 function pgliteSql(db: Pick<PGlite, 'query'>): SqlClient {
   return {
     $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
     $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).affectedRows ?? 0,
+    // PGlite reads COPY data from a Blob that the statement names as '/dev/blob'.
+    copyFrom: async (statement, data) =>
+      (await db.query(statement.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([...data]) })).affectedRows ?? 0,
   };
 }
 
@@ -71,6 +89,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
   const { default: pg } = await import('pg');
   const { PrismaPg } = await import('@prisma/adapter-pg');
+  const { from: copyFromStdin } = await import('pg-copy-streams');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -100,7 +119,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(pgSql(client));
+        const result = await fn(pgTxSql(client, copyFromStdin));
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -8,15 +8,19 @@ import { terminalProgress } from '../progress.ts';
 import { planTemplateCheck } from '../templates.ts';
 import { withDb } from '../with-db.ts';
 import { printWarnings } from './plan-warnings.ts';
+import { planCapacityIssues } from '../../app/plan-capacity.ts';
 
 export async function apply(ctx: CliContext, file: string, opts: { dryRun?: boolean }): Promise<void> {
   const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
   printWarnings(ctx, loaded.warnings);
   await withDb(ctx, async (db) => {
+    const now = ctx.clock.now();
     const r = await applyPlan(db.sql, {
       plan: loaded.plan,
       hash: loaded.hash,
-      now: ctx.clock.now(),
+      now,
+      // The calendar apply builds anyway is checked against the send limits, as validate does.
+      onCalendar: (calendar) => printWarnings(ctx, planCapacityIssues(loaded, calendar, ctx.config(), now)),
       dryRun: opts.dryRun ?? false,
       progress: terminalProgress(ctx.output),
     });

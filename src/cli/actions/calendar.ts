@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
+import { capacityLimits } from '../../domain/capacity/limits.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkFilterKeys } from '../options.ts';
@@ -25,6 +26,7 @@ export async function calendar(ctx: CliContext, project: string, opts: CalendarO
       includeCancelled: opts.all ?? false,
       fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
       toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
+      expected: { limits: capacityLimits(ctx.config()), now: ctx.clock.now() },
     });
     if (!cal.entries.length) await checkFilterKeys(db.sql, project, { person: opts.person });
     if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));

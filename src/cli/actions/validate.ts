@@ -4,11 +4,14 @@ import type { CliContext } from '../context.ts';
 import { plural } from '../output.ts';
 import { planTemplateCheck } from '../templates.ts';
 import { printWarnings } from './plan-warnings.ts';
+import { planCapacityIssues } from '../../app/plan-capacity.ts';
 
 export async function validate(ctx: CliContext, file: string): Promise<void> {
   const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-  printWarnings(ctx, loaded.warnings);
-  const count = buildCalendar(loaded.plan, { now: ctx.clock.now() }).length;
+  const now = ctx.clock.now();
+  const calendar = buildCalendar(loaded.plan, { now });
+  printWarnings(ctx, [...loaded.warnings, ...planCapacityIssues(loaded, calendar, ctx.config(), now)]);
+  const count = calendar.length;
   const p = loaded.plan;
   ctx.output.out(
     `${file} is valid: project ${p.project.key}, ${plural(p.milestones.length, 'milestone')}, ` +

@@ -1,6 +1,7 @@
 import type { CalendarDiff, ExistingMessage, MessageStatus } from '../../domain/replan/diff.ts';
 import type { SqlClient } from './sql-client.ts';
 import { chunks } from './sql-client.ts';
+import { copyMessages, worthBulkLoad } from './message-copy.ts';
 
 /** Loads the fields a re-plan compares, for a whole project or only some comms. */
 export async function loadExisting(db: SqlClient, projectId: string, commIds?: readonly string[]): Promise<ExistingMessage[]> {
@@ -35,9 +36,14 @@ export async function writeDiff(
   projectId: string,
   diff: CalendarDiff,
   ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
+  opts: { bulkLoadMinRows?: number } = {},
 ): Promise<void> {
   const inserts = diff.add.filter((a) => !a.reinstateId);
-  for (const part of chunks(inserts)) {
+  // Inside the transaction that loaded the existing rows no key of `inserts` can exist (the table
+  // lock taken by the bulk path keeps it so), so COPY needs no ON CONFLICT.
+  const bulk = await worthBulkLoad(db, inserts.length, opts.bulkLoadMinRows);
+  if (bulk) await copyMessages(db, projectId, inserts, ids);
+  for (const part of bulk ? [] : chunks(inserts)) {
     await db.$executeRawUnsafe(
       `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status")
        SELECT gen_random_uuid(), $1::uuid, c, p, k, o, ch, si, string_to_array(ms, ','), d, st::"MessageStatus"
