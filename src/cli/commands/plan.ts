@@ -14,6 +14,7 @@ import { DateTime } from 'luxon';
 import { firstLine, renderFor, renderOccurrence } from '../../app/render-message.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import { checkChoice, checkCount } from '../options.ts';
+import { formatExplanations } from '../../app/explain-view.ts';
 
 export function registerPlanCommands(program: Command, ctx: CliContext): void {
   program
@@ -64,8 +65,10 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .description('every message each person would receive, in order, rendered; nothing is stored or sent')
     .argument('<plan>', 'plan YAML file')
     .option('--person <id>', 'only this person')
+    .option('--comm <key>', 'only this comm')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (file: string, o: { person?: string; format: string }) => {
+    .option('--explain', 'say why each message is due when it is (JSON always carries "explain")')
+    .action(async (file: string, o: { person?: string; comm?: string; format: string; explain?: boolean }) => {
       checkChoice('--format', o.format, ['text', 'json']);
       const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
       const plan = loaded.plan;
@@ -74,7 +77,10 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
       }
       const now = ctx.clock.now();
       const engine = cliEngine(ctx);
-      const occs = buildCalendar(plan, { now }).filter((x) => !o.person || x.personId === o.person);
+      if (o.comm && !plan.comms.some((c) => c.key === o.comm)) {
+        throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
+      }
+      const occs = buildCalendar(plan, { now }).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
       const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
       const rows = occs.map((x) => ({
         at: x.dueAt.toISOString(),
@@ -85,8 +91,13 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
         channel: x.channel,
         ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
         firstLine: firstLine(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
+        explain: x.explain,
       }));
       if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
+      if (o.explain) {
+        ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
+        return;
+      }
       for (const r of rows) {
         // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
         const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Offset, Weekday } from '../plan/model.ts';
 import { fromEpochDay, MS_PER_DAY } from './local-date.ts';
@@ -87,4 +88,20 @@ export function weekText(days: readonly Weekday[]): string {
     if (n === days.length) return n === 1 ? DAY_NAMES[start] : `${DAY_NAMES[start]}–${DAY_NAMES[ORDER[(s + n - 1) % 7] as Weekday]}`;
   }
   return ORDER.filter((d) => set.has(d)).map((d) => DAY_NAMES[d]).join(', ');
+}
+
+const hashes = new WeakMap<readonly ExplainStep[], { hash: string; json: string }>();
+
+/**
+ * A chain's JSON and its sha256 (base64url), the key messages share it under. Cached per array:
+ * recipients placed the same way share one array, so a calendar hashes each chain once.
+ */
+export function explainKey(chain: readonly ExplainStep[]): { hash: string; json: string } {
+  let k = hashes.get(chain);
+  if (k === undefined) {
+    const json = JSON.stringify(chain);
+    k = { hash: createHash('sha256').update(json).digest('base64url'), json };
+    hashes.set(chain, k);
+  }
+  return k;
 }

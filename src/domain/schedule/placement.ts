@@ -171,8 +171,8 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
         day = next;
       } else {
         const hit = containing(policy, wallToInstant(frame, day, base.msOfDay));
+        if (!noted && days) chain.push(step('recipient-calendar', null, null, `${dayText(day)} is not a holiday or day off for the recipient (${days.describe})`));
         if (!hit.blocking) {
-          if (!noted && days) chain.push(step('recipient-calendar', null, null, `${dayText(day)} is not a holiday or day off for the recipient (${days.describe})`));
           if (!noted && policy.blackouts.length > 0) chain.push(hit.allowed ? allowedNote(hit.allowed) : step('blackout', null, null, 'outside every blackout'));
           break;
         }
