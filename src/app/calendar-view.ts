@@ -4,6 +4,8 @@ import type { SqlClient } from '../db/repo/sql-client.ts';
 import { loadProject } from '../db/repo/project-store.ts';
 import type { CapacityLimits } from '../domain/capacity/limits.ts';
 import { expectedSendByMessage } from './expected-send.ts';
+import { loadExplanations } from '../db/repo/explanation-store.ts';
+import type { ExplainStep } from '../domain/schedule/explain.ts';
 
 /** One row of `herald calendar --format json`. */
 export interface CalendarEntry {
@@ -24,6 +26,8 @@ export interface CalendarEntry {
    * (see expected-send.ts), the send time for sent ones, null for those that will not be sent.
    */
   expectedAt?: string | null;
+  /** The rules that placed the message, in order; null for rows stored before explanations were. */
+  explain: ExplainStep[] | null;
 }
 
 export interface CalendarQuery {
@@ -33,6 +37,7 @@ export interface CalendarQuery {
   /** Last day (YYYY-MM-DD, inclusive) in the project zone. */
   toDay?: string;
   person?: string;
+  comm?: string;
   includeCancelled?: boolean;
   /** With these limits (and the clock reading), each entry gets `expectedAt`. */
   expected?: { limits: CapacityLimits; now: Date };
@@ -44,24 +49,27 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
   const from = q.fromDay ? DateTime.fromISO(q.fromDay, { zone }).startOf('day').toJSDate() : undefined;
   const to = q.toDay ? DateTime.fromISO(q.toDay, { zone }).startOf('day').plus({ days: 1 }).toJSDate() : undefined;
   const rows = await db.$queryRawUnsafe<
-    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null } & ExpectedColumns>
+    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; explainHash: string | null } & ExpectedColumns>
   >(
     `SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", p."timezone" AS "tz",
-            m."occurrence", m."status"::text AS "status", m."seriesItem", m."id", m."sentAt"
+            m."occurrence", m."status"::text AS "status", m."seriesItem", m."explainHash", m."id", m."sentAt"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
      WHERE m."projectId"=$1::uuid
        AND ($2::timestamptz IS NULL OR m."dueAt" >= $2::timestamptz)
        AND ($3::timestamptz IS NULL OR m."dueAt" < $3::timestamptz)
        AND ($4::text IS NULL OR p."key" = $4)
        AND ($5::boolean OR m."status" <> 'cancelled')
+       AND ($6::text IS NULL OR c."key" = $6)
      ORDER BY m."dueAt", m."key"`,
     stored.projectId,
     from?.toISOString() ?? null,
     to?.toISOString() ?? null,
     q.person ?? null,
     q.includeCancelled ?? false,
+    q.comm ?? null,
   );
   const expected = q.expected ? await expectedSendByMessage(db, q.expected.limits, q.expected.now) : undefined;
+  const explanations = await loadExplanations(db, stored.projectId, rows.map((r) => r.explainHash));
   const entries = rows.map((r): CalendarEntry => {
     const at = new Date(r.dueAt);
     const e: CalendarEntry = {
@@ -74,6 +82,7 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
       timezone: r.tz,
       occurrence: Number(r.occurrence),
       status: r.status,
+      explain: r.explainHash === null ? null : (explanations.get(r.explainHash) ?? null),
     };
     if (r.seriesItem) e.seriesItem = r.seriesItem;
     if (expected) e.expectedAt = expectedAtOf(r, expected);

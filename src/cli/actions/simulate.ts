@@ -6,8 +6,16 @@ import { buildCalendar } from '../../domain/schedule/calendar.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
 import { cliEngine, planTemplateCheck } from '../templates.ts';
+import { formatExplanations } from '../../app/explain-view.ts';
 
-export async function simulate(ctx: CliContext, file: string, o: { person?: string; format: string }): Promise<void> {
+export interface SimulateOptions {
+  person?: string;
+  comm?: string;
+  format: string;
+  explain?: boolean;
+}
+
+export async function simulate(ctx: CliContext, file: string, o: SimulateOptions): Promise<void> {
   checkChoice('--format', o.format, ['text', 'json']);
   const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
   const plan = loaded.plan;
@@ -16,7 +24,10 @@ export async function simulate(ctx: CliContext, file: string, o: { person?: stri
   }
   const now = ctx.clock.now();
   const engine = cliEngine(ctx);
-  const occs = buildCalendar(plan, { now }).filter((x) => !o.person || x.personId === o.person);
+  if (o.comm && !plan.comms.some((c) => c.key === o.comm)) {
+    throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
+  }
+  const occs = buildCalendar(plan, { now }).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
   const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
   const rows = occs.map((x) => ({
     at: x.dueAt.toISOString(),
@@ -27,8 +38,13 @@ export async function simulate(ctx: CliContext, file: string, o: { person?: stri
     channel: x.channel,
     ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
     firstLine: firstLine(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
+    explain: x.explain,
   }));
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
+  if (o.explain) {
+    ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
+    return;
+  }
   for (const r of rows) {
     // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
     const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');

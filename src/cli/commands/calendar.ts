@@ -11,7 +11,9 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--from <date>', 'from this date (YYYY-MM-DD, project zone)')
     .option('--to <date>', 'up to and including this date (YYYY-MM-DD, project zone)')
     .option('--person <id>', 'only this person')
+    .option('--comm <key>', 'only this comm')
     .option('--format <format>', 'table, json or ics', 'table')
     .option('--all', 'include cancelled messages')
+    .option('--explain', 'print why each message is due when it is (the rules that placed it)')
     .action(async (project: string, opts: CalendarOptions) => (await import('../actions/calendar.ts')).calendar(ctx, project, opts));
 }

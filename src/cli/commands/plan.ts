@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import type { PreviewOptions } from '../actions/preview.ts';
+import type { SimulateOptions } from '../actions/simulate.ts';
 
 // Options only; each action loads its implementation when it runs (see src/cli/main.ts).
 
@@ -25,8 +26,10 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .description('every message each person would receive, in order, rendered; nothing is stored or sent')
     .argument('<plan>', 'plan YAML file')
     .option('--person <id>', 'only this person')
+    .option('--comm <key>', 'only this comm')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (file: string, o: { person?: string; format: string }) => (await import('../actions/simulate.ts')).simulate(ctx, file, o));
+    .option('--explain', 'say why each message is due when it is (JSON always carries "explain")')
+    .action(async (file: string, o: SimulateOptions) => (await import('../actions/simulate.ts')).simulate(ctx, file, o));
 
   program
     .command('preview')

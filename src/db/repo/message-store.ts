@@ -1,4 +1,6 @@
 import type { CalendarDiff, ExistingMessage, MessageStatus } from '../../domain/replan/diff.ts';
+import { explainKey } from '../../domain/schedule/explain.ts';
+import { saveExplanations } from './explanation-store.ts';
 import type { SqlClient } from './sql-client.ts';
 import { chunks } from './sql-client.ts';
 import { copyMessages, worthBulkLoad } from './message-copy.ts';
@@ -7,16 +9,16 @@ import { copyMessages, worthBulkLoad } from './message-copy.ts';
 export async function loadExisting(db: SqlClient, projectId: string, commIds?: readonly string[]): Promise<ExistingMessage[]> {
   const rows = commIds
     ? await db.$queryRawUnsafe<RawExisting[]>(
-        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem" FROM "Message"
+        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem","explainHash" FROM "Message"
          WHERE "projectId"=$1::uuid AND "commId" = ANY($2::uuid[])`,
         projectId,
         [...commIds],
       )
     : await db.$queryRawUnsafe<RawExisting[]>(
-        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem" FROM "Message" WHERE "projectId"=$1::uuid`,
+        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem","explainHash" FROM "Message" WHERE "projectId"=$1::uuid`,
         projectId,
       );
-  return rows.map((r) => ({ id: r.id, key: r.key, dueAt: new Date(r.dueAt), status: r.status, seriesItem: r.seriesItem }));
+  return rows.map((r) => ({ id: r.id, key: r.key, dueAt: new Date(r.dueAt), status: r.status, seriesItem: r.seriesItem, explainHash: r.explainHash }));
 }
 
 interface RawExisting {
@@ -25,6 +27,7 @@ interface RawExisting {
   dueAt: Date | string;
   status: MessageStatus;
   seriesItem: string | null;
+  explainHash: string | null;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function writeDiff(
   ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
   opts: { bulkLoadMinRows?: number } = {},
 ): Promise<void> {
+  await saveExplanations(db, projectId, [...diff.add, ...diff.move, ...diff.reexplain].map((x) => x.occurrence));
   const inserts = diff.add.filter((a) => !a.reinstateId);
   // Inside the transaction that loaded the existing rows no key of `inserts` can exist (the table
   // lock taken by the bulk path keeps it so), so COPY needs no ON CONFLICT.
@@ -45,10 +49,10 @@ export async function writeDiff(
   if (bulk) await copyMessages(db, projectId, inserts, ids);
   for (const part of bulk ? [] : chunks(inserts)) {
     await db.$executeRawUnsafe(
-      `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status")
-       SELECT gen_random_uuid(), $1::uuid, c, p, k, o, ch, si, string_to_array(ms, ','), d, st::"MessageStatus"
-       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
-         AS t(c, p, k, o, ch, si, ms, d, st)
+      `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","explainHash")
+       SELECT gen_random_uuid(), $1::uuid, c, p, k, o, ch, si, string_to_array(ms, ','), d, st::"MessageStatus", eh
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+         AS t(c, p, k, o, ch, si, ms, d, st, eh)
        ON CONFLICT ("projectId","key") DO NOTHING`,
       projectId,
       part.map((a) => ids.comm.get(a.occurrence.comm)!),
@@ -60,6 +64,7 @@ export async function writeDiff(
       part.map((a) => a.occurrence.milestones.join(',')),
       part.map((a) => a.occurrence.dueAt.toISOString()),
       part.map((a) => a.status),
+      part.map((a) => explainKey(a.occurrence.explain).hash),
     );
   }
   const updates = [
@@ -69,8 +74,8 @@ export async function writeDiff(
   for (const part of chunks(updates)) {
     await db.$executeRawUnsafe(
       `UPDATE "Message" AS m SET "dueAt"=t.d, "status"=t.st::"MessageStatus", "seriesItem"=t.si,
-         "milestones"=string_to_array(t.ms, ','), "updatedAt"=now()
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(id, d, st, si, ms, fr)
+         "milestones"=string_to_array(t.ms, ','), "explainHash"=t.eh, "updatedAt"=now()
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(id, d, st, si, ms, fr, eh)
        WHERE m."id"=t.id AND m."status"::text = ANY(string_to_array(t.fr, ','))`,
       part.map((u) => u.id),
       part.map((u) => u.o.dueAt.toISOString()),
@@ -78,6 +83,15 @@ export async function writeDiff(
       part.map((u) => u.o.seriesItem ?? null),
       part.map((u) => u.o.milestones.join(',')),
       part.map((u) => u.from.join(',')),
+      part.map((u) => explainKey(u.o.explain).hash),
+    );
+  }
+  for (const part of chunks(diff.reexplain)) {
+    await db.$executeRawUnsafe(
+      `UPDATE "Message" AS m SET "explainHash"=t.eh FROM unnest($1::uuid[], $2::text[]) AS t(id, eh)
+       WHERE m."id"=t.id AND m."status" IN ('planned','queued','skipped')`,
+      part.map((u) => u.id),
+      part.map((u) => explainKey(u.occurrence.explain).hash),
     );
   }
   for (const part of chunks(diff.cancel)) {
@@ -88,3 +102,4 @@ export async function writeDiff(
     );
   }
 }
+

@@ -27,6 +27,26 @@ export interface ProjectSpec {
   quietHours?: { start: WallTime; end: WallTime };
   catchUp: 'skip' | 'send';
   sender: { email?: string; replyTo?: string };
+  /** Keep messages off each recipient's own holidays / days off (default for every comm; off when absent). */
+  recipientCalendar?: RecipientCalendarSpec;
+  /** Windows in which only the listed comms go out. */
+  blackouts?: BlackoutSpec[];
+}
+
+export interface RecipientCalendarSpec {
+  holidays: boolean;
+  workDays: boolean;
+}
+
+/** A blackout bound: a local date/date-time in the project zone, or a milestone with an optional offset. */
+export type BlackoutBound = { date: string } | { milestone: string; offset?: Offset };
+
+export interface BlackoutSpec {
+  from: BlackoutBound;
+  to: BlackoutBound;
+  label?: string;
+  /** Comm keys or kinds that may still go out inside the window. */
+  allow: string[];
 }
 
 export interface MilestoneSpec {
@@ -56,6 +76,11 @@ export interface PersonSpec {
   timezone: string;
   audiences: string[];
   locale: string;
+  /** date-holidays country (and region) of the person's own public holidays. */
+  country?: string;
+  region?: string;
+  /** The person's working week, e.g. sun…thu; default the project's businessDays. */
+  workDays?: Weekday[];
 }
 
 export type OffsetUnit = 'minutes' | 'hours' | 'days' | 'business days' | 'weeks';
@@ -120,6 +145,10 @@ export interface CommSpec {
   series?: string[];
   schedule?: Schedule;
   trigger?: Trigger;
+  /** Time-critical: ignores recipient holidays, days off and blackouts (quiet hours still apply). */
+  urgent?: boolean;
+  /** Overrides project.recipientCalendar for this comm. */
+  recipientCalendar?: RecipientCalendarSpec;
 }
 
 export interface Plan {

@@ -9,7 +9,10 @@ import { readMilestones } from './validate-milestones.ts';
 import { readPeople, type ReadFile } from './validate-people.ts';
 import { readProject } from './validate-project.ts';
 import { readWorkstreams } from './validate-workstreams.ts';
-import { YamlSource } from './yaml-locate.ts';
+import { checkBlackoutAllows, readBlackouts, type ReadBlackout } from './validate-blackouts.ts';
+import { YamlSource, type Loc } from './yaml-locate.ts';
+import { resolveBlackout } from '../schedule/blackouts.ts';
+import { ProjectCalendar } from '../schedule/business-calendar.ts';
 
 export type { CheckTemplate } from './validate-comms.ts';
 export type { ReadFile } from './validate-people.ts';
@@ -65,11 +68,31 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
   };
   const commsLoc = f.get('comms');
   if (commsLoc === undefined || isNothing(commsLoc.node)) sink.warn(commsLoc ?? root, 'the plan has no comms: nothing will be sent');
+  const blackouts = readBlackouts(r, projectEntry(r, f.get('project'), 'blackouts'), known);
+  if (blackouts.length > 0) project.blackouts = blackouts.map((b) => b.spec);
   const comms = readComms(r, commsLoc, known);
   const plan: Plan = { project, milestones, workstreams, audiences, people, comms: comms.map((c) => c.spec) };
+  checkBlackoutAllows(r, blackouts, plan.comms);
+  if (sink.errors.length === 0) checkBlackoutOrder(r, blackouts, plan);
   if (opts.checkTemplate !== undefined) checkTemplates(r, comms, plan, opts.checkTemplate);
 
   if (sink.errors.length > 0) throw new PlanInvalidError(sortIssues(sink.errors, input.file));
   const commAt = new Map(comms.map((c): [string, Where] => [c.spec.key, { file: c.loc.file, line: c.loc.line, path: c.loc.path }]));
   return { plan, warnings: sortIssues(sink.warnings, input.file), commAt };
+}
+
+/** The value of one key of the project map (readProject has already checked the map's keys). */
+function projectEntry(r: Reader, loc: Loc | undefined, key: string): Loc | undefined {
+  if (loc === undefined) return undefined;
+  return r.src.entries(loc)?.find((e) => e.key === key)?.value;
+}
+
+/** A window must end after it starts; bounds can name milestones, so this needs the otherwise valid plan. */
+function checkBlackoutOrder(r: Reader, blackouts: readonly ReadBlackout[], plan: Plan): void {
+  if (blackouts.length === 0) return;
+  const calendar = new ProjectCalendar(plan.project);
+  blackouts.forEach((b, i) => {
+    const w = resolveBlackout(plan, calendar, b.spec, i);
+    if (w.to <= w.from) r.sink.error(b.loc, `blackout "${w.label}" ends before it starts (${w.text}): make "to" later than "from"`);
+  });
 }

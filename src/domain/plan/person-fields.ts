@@ -1,9 +1,12 @@
-import type { PersonSpec } from './model.ts';
+import { WEEKDAYS, type PersonSpec, type Weekday } from './model.ts';
 import { isEmail } from './addresses.ts';
-import { isValidZone, zoneError } from './calendar-values.ts';
+import { isValidZone, parseWeekday, zoneError } from './calendar-values.ts';
+import { checkCountry, checkRegion } from './holiday-codes.ts';
 import { hint } from './suggest.ts';
 
-export const PERSON_FIELDS = ['id', 'name', 'email', 'slack', 'timezone', 'audiences', 'locale'] as const;
+export const PERSON_FIELDS = ['id', 'name', 'email', 'slack', 'timezone', 'audiences', 'locale', 'country', 'region', 'workDays'] as const;
+/** Fields that hold several values: a YAML list inline, `;`-separated in CSV. */
+export const PERSON_LIST_FIELDS = ['audiences', 'workDays'] as const;
 export type PersonField = (typeof PERSON_FIELDS)[number];
 
 /** A person as written (inline YAML or a CSV row), before checks; empty values are absent. */
@@ -15,6 +18,9 @@ export interface RawPerson {
   timezone?: string;
   audiences: string[];
   locale?: string;
+  country?: string;
+  region?: string;
+  workDays?: string[];
 }
 
 export interface PersonDefaults {
@@ -66,9 +72,40 @@ export function checkPerson(raw: RawPerson, defaults: PersonDefaults, report: Pe
     if (!defaults.audiences.has(a)) fail('audiences', `unknown audience "${a}"${hint(a, defaults.audiences)}`);
     else if (!audiences.includes(a)) audiences.push(a);
   }
+  const own = checkOwnCalendar(raw, fail);
   if (!ok || raw.id === undefined || raw.name === undefined) return undefined;
-  const p: PersonSpec = { id: raw.id, name: raw.name, timezone, audiences, locale };
+  const p: PersonSpec = { id: raw.id, name: raw.name, timezone, audiences, locale, ...own };
   if (raw.email !== undefined) p.email = raw.email;
   if (raw.slack !== undefined) p.slack = raw.slack;
   return p;
+}
+
+/** `country`, `region` and `workDays`: the person's own calendar, checked against date-holidays. */
+function checkOwnCalendar(raw: RawPerson, fail: (field: PersonField, message: string) => void): Pick<PersonSpec, 'country' | 'region' | 'workDays'> {
+  const out: Pick<PersonSpec, 'country' | 'region' | 'workDays'> = {};
+  if (raw.country !== undefined) {
+    const c = checkCountry(raw.country);
+    if (c.ok) out.country = c.value;
+    else fail('country', c.error);
+  }
+  if (raw.region !== undefined) {
+    if (raw.country === undefined) fail('region', `region "${raw.region}" needs a country: add country (for example DE with region BY)`);
+    else if (out.country !== undefined) {
+      const r = checkRegion(out.country, raw.region);
+      if (r.ok) out.region = r.value;
+      else fail('region', r.error);
+    }
+  }
+  if (raw.workDays !== undefined) {
+    const days = new Set<Weekday>();
+    for (const d of raw.workDays) {
+      const w = parseWeekday(d);
+      if (!w.ok) fail('workDays', w.error);
+      else if (days.has(w.value)) fail('workDays', `"${d}" is listed twice in workDays; list each day once`);
+      else days.add(w.value);
+    }
+    if (raw.workDays.length === 0) fail('workDays', 'workDays is empty: list the days the person works, e.g. sun;mon;tue;wed;thu');
+    else out.workDays = WEEKDAYS.filter((d) => days.has(d));
+  }
+  return out;
 }

@@ -6,9 +6,10 @@ import { hint } from './suggest.ts';
 import { readSchedule } from './validate-schedule.ts';
 import { readSurvey } from './validate-survey.ts';
 import { readTrigger } from './validate-trigger.ts';
+import { readRecipientCalendar } from './validate-blackouts.ts';
 import type { Loc } from './yaml-locate.ts';
 
-const COMM_KEYS = ['key', 'kind', 'audience', 'channels', 'template', 'workstream', 'data', 'survey', 'optional', 'series', 'schedule', 'trigger'] as const;
+const COMM_KEYS = ['key', 'kind', 'audience', 'channels', 'template', 'workstream', 'data', 'survey', 'optional', 'series', 'schedule', 'trigger', 'urgent', 'recipientCalendar'] as const;
 const CHANNELS: readonly ChannelChoice[] = ['slack', 'email', 'preferred'];
 
 /** Checks a valid comm's templates against the whole plan (a trial render needs its people and milestones). */
@@ -94,6 +95,11 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   const optLoc = f.get('optional');
   const optional = optLoc === undefined ? false : (readBool(r, optLoc) ?? false);
 
+  const urgentLoc = f.get('urgent');
+  const urgent = urgentLoc === undefined ? false : (readBool(r, urgentLoc) ?? false);
+  const rcLoc = f.get('recipientCalendar');
+  const recipientCalendar = rcLoc === undefined ? undefined : readRecipientCalendar(r, rcLoc);
+
   const surveyLoc = f.get('survey');
   const survey = surveyLoc === undefined ? undefined : readSurvey(r, surveyLoc, known);
 
@@ -126,6 +132,8 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   if (series !== undefined) spec.series = series;
   if (schedule !== undefined) spec.schedule = schedule;
   if (trigger !== undefined) spec.trigger = trigger;
+  if (urgent) spec.urgent = true;
+  if (recipientCalendar !== undefined) spec.recipientCalendar = recipientCalendar;
   return { spec, templateLoc: tLoc, loc };
 }
 

@@ -1,7 +1,7 @@
 import { isSeq } from 'yaml';
 import type { PersonSpec } from './model.ts';
 import { parseCsv } from './people-csv.ts';
-import { PERSON_FIELDS, checkPerson, type PersonDefaults, type PersonField, type RawPerson } from './person-fields.ts';
+import { PERSON_FIELDS, PERSON_LIST_FIELDS, checkPerson, type PersonDefaults, type PersonField, type RawPerson } from './person-fields.ts';
 import { isNothing, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
@@ -65,6 +65,7 @@ function readInline(r: Reader, loc: Loc, defaults: PersonDefaults, add: Add): vo
       const v = f.get(field);
       if (v === undefined) continue;
       if (field === 'audiences') raw.audiences = (readStringOrList(r, v, 'an audience key') ?? []).map((a) => a.value);
+      else if (field === 'workDays') raw.workDays = (readStringOrList(r, v, 'a weekday (mon…sun)') ?? []).map((a) => a.value);
       else {
         const s = readString(r, v, `a ${field}`);
         if (s !== undefined) raw[field] = s;
@@ -100,7 +101,7 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
     const name = cell.trim();
     const at = { file, line: header.line, path: `people.csv.${name}` };
     if (!(PERSON_FIELDS as readonly string[]).includes(name)) {
-      r.sink.error(at, `unknown column "${name}"${hint(name, PERSON_FIELDS, 'columns')}`);
+      r.sink.error(at, `unknown column "${name}"${hint(name, PERSON_FIELDS, 'columns', Infinity)}`);
       columns.push(undefined);
     } else if (seenCols.has(name)) {
       r.sink.error(at, `column "${name}" appears twice; keep one`);
@@ -125,8 +126,9 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
       const field = columns[c];
       const v = cell.trim();
       if (field === undefined || v === '') return;
-      if (field === 'audiences') raw.audiences = v.split(';').map((a) => a.trim()).filter((a) => a !== '');
-      else raw[field] = v;
+      if ((PERSON_LIST_FIELDS as readonly string[]).includes(field)) {
+        raw[field as (typeof PERSON_LIST_FIELDS)[number]] = v.split(';').map((a) => a.trim()).filter((a) => a !== '');
+      } else raw[field as Exclude<PersonField, (typeof PERSON_LIST_FIELDS)[number]>] = v;
     });
     const base = `people.csv[${raw.id ?? `row ${i}`}]`;
     const at = (field: PersonField | undefined) => ({ file, line: row.line, path: field === undefined ? base : `${base}.${field}` });

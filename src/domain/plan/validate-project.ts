@@ -1,13 +1,13 @@
-import Holidays from 'date-holidays';
 import { isSeq } from 'yaml';
 import { WEEKDAYS, type HolidaySpec, type ProjectSpec, type Weekday } from './model.ts';
 import { mailboxAddress } from './addresses.ts';
 import { isValidZone, parseIsoDate, parseWallTime, parseWeekday, zoneError } from './calendar-values.ts';
 import { checkKeyName, readEnum, readMap, readString, type Reader } from './read-values.ts';
-import { hint } from './suggest.ts';
+import { checkCountry, checkRegion } from './holiday-codes.ts';
+import { readRecipientCalendar } from './validate-blackouts.ts';
 import type { Loc } from './yaml-locate.ts';
 
-const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender'] as const;
+const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender', 'recipientCalendar', 'blackouts'] as const;
 const DEFAULT_BUSINESS_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /** Reads `project:`. Always returns a value (with defaults) so later sections can still be checked. */
@@ -58,6 +58,10 @@ export function readProject(r: Reader, loc: Loc | undefined, rootLoc: Loc): Proj
   if (cu !== undefined) project.catchUp = readEnum(r, cu, ['skip', 'send'] as const) ?? 'skip';
   const sender = f.get('sender');
   if (sender !== undefined) project.sender = readSender(r, sender);
+  const rc = f.get('recipientCalendar');
+  const recipientCalendar = rc === undefined ? undefined : readRecipientCalendar(r, rc);
+  if (recipientCalendar !== undefined) project.recipientCalendar = recipientCalendar;
+  // `blackouts` may name milestones: parsePlan reads it once they are known.
   return project;
 }
 
@@ -79,12 +83,6 @@ function readBusinessDays(r: Reader, loc: Loc): Weekday[] {
   return WEEKDAYS.filter((d) => days.has(d));
 }
 
-let countryCodes: Set<string> | undefined;
-function knownCountries(): Set<string> {
-  countryCodes ??= new Set(Object.keys(new Holidays().getCountries()));
-  return countryCodes;
-}
-
 function readHolidays(r: Reader, loc: Loc): HolidaySpec {
   if (isSeq(loc.node)) return { extra: readDates(r, loc) };
   const f = readMap(r, loc, ['country', 'region', 'state', 'extra'], 'holidays: { country: US, extra: [2026-12-24] } or a list of dates');
@@ -94,9 +92,9 @@ function readHolidays(r: Reader, loc: Loc): HolidaySpec {
   if (country !== undefined) {
     const c = readString(r, country, 'a country code such as US');
     if (c !== undefined) {
-      const code = c.toUpperCase();
-      if (knownCountries().has(code)) spec.country = code;
-      else r.sink.error(country, `unknown holiday country "${c}": use an ISO 3166 code known to date-holidays${hint(code, knownCountries())}`);
+      const checked = checkCountry(c);
+      if (checked.ok) spec.country = checked.value;
+      else r.sink.error(country, checked.error);
     }
   }
   const regionLoc = f.get('region') ?? f.get('state');
@@ -106,10 +104,9 @@ function readHolidays(r: Reader, loc: Loc): HolidaySpec {
     if (reg !== undefined) {
       if (country === undefined) r.sink.error(regionLoc, 'a region needs a country: add country: US (for example)');
       else if (spec.country !== undefined) {
-        const states = Object.keys(new Holidays().getStates(spec.country) ?? {});
-        const code = reg.toUpperCase();
-        if (states.includes(code)) spec.region = code;
-        else r.sink.error(regionLoc, `unknown region "${reg}" for ${spec.country}${states.length === 0 ? ' (date-holidays has no regions for it; remove the region)' : hint(code, states)}`);
+        const checked = checkRegion(spec.country, reg);
+        if (checked.ok) spec.region = checked.value;
+        else r.sink.error(regionLoc, checked.error);
       }
     }
   }

@@ -122,7 +122,7 @@ function readOffsetList(r: Reader, loc: Loc | undefined): Offset[] | undefined {
 const DATE_LIKE = /^\d{4}-/;
 
 /** `from`/`until`: a milestone key, or a local date/date-time in the project zone. */
-function readAnchorRef(r: Reader, loc: Loc, known: Known): AnchorRef | undefined {
+export function readAnchorRef(r: Reader, loc: Loc, known: Known): AnchorRef | undefined {
   const s = readString(r, loc, 'a milestone key or a date YYYY-MM-DD');
   if (s === undefined) return undefined;
   if (DATE_LIKE.test(s)) {

@@ -1,3 +1,4 @@
+import { explainKey } from '../schedule/explain.ts';
 import type { Occurrence } from '../schedule/occurrence.ts';
 
 export type MessageStatus = 'planned' | 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'skipped';
@@ -11,6 +12,8 @@ export interface ExistingMessage {
   dueAt: Date;
   status: MessageStatus;
   seriesItem: string | null;
+  /** The stored explanation's key; null on rows stored before explanations were. */
+  explainHash?: string | null;
 }
 
 export interface PlannedAdd {
@@ -34,6 +37,8 @@ export interface CalendarDiff {
   move: PlannedMove[];
   cancel: ExistingMessage[];
   unchanged: number;
+  /** Unchanged pending messages whose explanation changed (a rule changed, the time did not): counted as unchanged. */
+  reexplain: { id: string; occurrence: Occurrence }[];
 }
 
 /**
@@ -54,7 +59,7 @@ export function diffCalendar(
   const byKey = new Map<string, ExistingMessage>();
   for (const m of existing) byKey.set(m.key, m);
 
-  const diff: CalendarDiff = { add: [], move: [], cancel: [], unchanged: 0 };
+  const diff: CalendarDiff = { add: [], move: [], cancel: [], unchanged: 0, reexplain: [] };
   const wanted = new Set<string>();
   for (const o of desired) {
     wanted.add(o.key);
@@ -67,8 +72,10 @@ export function diffCalendar(
     if (m.status === 'cancelled') {
       diff.add.push({ occurrence: o, status: statusFor(o), reinstateId: m.id });
     } else if (PENDING.has(m.status) || m.status === 'skipped') {
-      if (sameTime) diff.unchanged++;
-      else diff.move.push({ id: m.id, occurrence: o, from: m.dueAt, previous: m.status, status: statusFor(o) });
+      if (sameTime) {
+        diff.unchanged++;
+        if (m.explainHash !== undefined && m.explainHash !== explainKey(o.explain).hash) diff.reexplain.push({ id: m.id, occurrence: o });
+      } else diff.move.push({ id: m.id, occurrence: o, from: m.dueAt, previous: m.status, status: statusFor(o) });
     } else {
       diff.unchanged++;
     }

@@ -12,11 +12,15 @@ export class ProjectCalendar {
   readonly zone: string;
   private readonly workdays: ReadonlySet<Weekday>;
   private readonly extra: ReadonlySet<number>;
-  private readonly holidaysByYear = new Map<number, ReadonlySet<number>>();
+  private readonly holidaysByYear = new Map<number, ReadonlyMap<number, string>>();
   private readonly source: Holidays | undefined;
+
+  /** The working weekdays, Monday first. */
+  readonly weekdays: readonly Weekday[];
 
   constructor(project: Pick<ProjectSpec, 'timezone' | 'businessDays' | 'holidays'>) {
     this.zone = project.timezone;
+    this.weekdays = project.businessDays;
     this.workdays = new Set(project.businessDays);
     if (this.workdays.size === 0) {
       throw new HeraldError('CALENDAR_INVALID', 'the project has no business days', { hint: 'set project.businessDays, e.g. [mon, tue, wed, thu, fri]' });
@@ -64,6 +68,15 @@ export class ProjectCalendar {
     return this.extra.has(day) || this.publicHolidays(yearOfEpochDay(day)).has(day);
   }
 
+  isWorkdayEpochDay(day: number): boolean {
+    return this.workdays.has(weekdayOfEpochDay(day));
+  }
+
+  /** The holiday's name ("Republic Day"), "a plan holiday" for an extra date, or undefined. */
+  holidayName(day: number): string | undefined {
+    return this.publicHolidays(yearOfEpochDay(day)).get(day) ?? (this.extra.has(day) ? 'a plan holiday (holidays.extra)' : undefined);
+  }
+
   addBusinessEpochDays(day: number, n: number): number {
     const step = n < 0 ? -1 : 1;
     let d = day;
@@ -80,16 +93,16 @@ export class ProjectCalendar {
     return d;
   }
 
-  private publicHolidays(year: number): ReadonlySet<number> {
+  private publicHolidays(year: number): ReadonlyMap<number, string> {
     let days = this.holidaysByYear.get(year);
     if (days) return days;
-    const set = new Set<number>();
+    const set = new Map<number, string>();
     for (const h of this.source?.getHolidays(year) ?? []) {
       if (h.type !== 'public') continue;
       const first = toEpochDay(h.date.slice(0, 10));
       // Multi-day holidays (rare, e.g. some national new years) span start..end.
       const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / MS_PER_DAY));
-      for (let i = 0; i < span; i++) set.add(first + i);
+      for (let i = 0; i < span; i++) if (!set.has(first + i)) set.set(first + i, h.name);
     }
     days = set;
     this.holidaysByYear.set(year, days);

@@ -1,11 +1,15 @@
-import type { Channel, CommSpec, PersonSpec, Plan } from '../plan/model.ts';
+import type { Channel, CommSpec, PersonSpec, Plan, RecipientCalendarSpec } from '../plan/model.ts';
 import { NotFoundError } from '../errors.ts';
 import { channelsFor, recipientsOf } from '../audience.ts';
+import { resolveBlackouts, type Blackout } from './blackouts.ts';
 import { ProjectCalendar } from './business-calendar.ts';
+import { localIso, localText, step } from './explain.ts';
 import { occurrenceKey, type Occurrence } from './occurrence.ts';
-import { pushOutOfQuietHours, quietWindowOf, type QuietWindow } from './quiet-hours.ts';
-import { scheduleSlots, type Slot, type SlotAt } from './schedule-slots.ts';
-import { wallToInstant } from './zone-time.ts';
+import { needsOwnSteps, placeSingle, placeSteps, type Placed, type Policy } from './placement.ts';
+import { quietWindowOf, type QuietWindow } from './quiet-hours.ts';
+import { RecipientDaysCache, recipientRule, type RecipientDays } from './recipient-days.ts';
+import { recipientBusinessDaySlots, scheduleSlots, type Slot } from './schedule-slots.ts';
+import { instantToWall } from './zone-time.ts';
 
 export interface BuildCalendarOptions {
   /**
@@ -31,29 +35,6 @@ export function commMilestones(comm: CommSpec): string[] {
     keys.push(comm.trigger.milestone);
   }
   return [...new Set(keys)];
-}
-
-/**
- * Resolves due instants per recipient zone, caching by (zone, slot) so that thousands of recipients in
- * a handful of zones cost a handful of time-zone computations.
- */
-class DueResolver {
-  private readonly cache = new Map<string, number>();
-  private readonly quiet: QuietWindow | undefined;
-  constructor(quiet: QuietWindow | undefined) {
-    this.quiet = quiet;
-  }
-
-  resolve(zone: string, at: SlotAt): number {
-    const key = at.kind === 'person' ? `${zone}|${at.epochDay}|${at.msOfDay}` : `${zone}@${at.instant}`;
-    let due = this.cache.get(key);
-    if (due === undefined) {
-      const raw = at.kind === 'person' ? wallToInstant(zone, at.epochDay, at.msOfDay) : at.instant;
-      due = pushOutOfQuietHours(zone, raw, this.quiet);
-      this.cache.set(key, due);
-    }
-    return due;
-  }
 }
 
 function compareOccurrences(a: Occurrence, b: Occurrence): number {
@@ -95,50 +76,103 @@ function findComm(plan: Plan, key: string): CommSpec {
   return comm;
 }
 
+/** One placed occurrence of a comm for a group of recipients that share a zone and working days. */
+interface GroupPlacement extends Placed {
+  index: number;
+  seriesItem?: string;
+}
+
+/** Everything one comm's placement needs, shared by all its recipients. */
+interface CommPlacer {
+  comm: CommSpec;
+  slots: readonly Slot[];
+  policy: Policy;
+  rule: RecipientCalendarSpec | undefined;
+  plan: Plan;
+  days: RecipientDaysCache;
+}
+
+function placeGroup(p: CommPlacer, zone: string, days: RecipientDays | undefined): GroupPlacement[] {
+  const s = p.comm.schedule;
+  let slots = p.slots;
+  if (days && s?.type === 'recurring' && s.every.unit === 'business day' && s.time !== undefined) {
+    slots = recipientBusinessDaySlots(p.plan, p.policy.projectCalendar, s, (d) => days.isWorking(d));
+  }
+  const placed =
+    s?.type === 'stepped' && needsOwnSteps(p.policy, days, slots)
+      ? placeSteps(slots, s.every, zone, p.policy, days)
+      : slots.map((slot) => placeSingle(slot, zone, p.policy, days));
+  return placed.map((x, i) => {
+    const slot = slots[i] as Slot;
+    const g: GroupPlacement = { ...x, index: slot.index };
+    if (slot.seriesItem !== undefined) g.seriesItem = slot.seriesItem;
+    return g;
+  });
+}
+
 /** Appends the comm's occurrences in key order (given people sorted by id). */
-function occurrencesOf(
-  people: readonly PersonSpec[],
-  comm: CommSpec,
-  slots: readonly Slot[],
-  milestones: string[],
-  resolver: DueResolver,
-  out: Occurrence[],
-): void {
+function occurrencesOf(people: readonly PersonSpec[], p: CommPlacer, milestones: string[], out: Occurrence[]): void {
+  const { comm } = p;
   // Shared by all of the comm's occurrences; frozen so that no caller can change it for the others.
   Object.freeze(milestones);
   const recipients = recipientsOf({ people }, comm);
-  const channelsOf = recipients.map((p) => channelsFor(p, comm).sort(byString));
-  const ordered = slots.map((slot, i) => ({ slot, i, sortKey: `${slot.index}:` })).sort((a, b) => byString(a.sortKey, b.sortKey));
-  const byZone = new Map<string, number[]>();
-  const duesOf = (zone: string): number[] => {
-    let dues = byZone.get(zone);
-    if (!dues) {
-      dues = slots.map((s) => resolver.resolve(zone, s.at));
-      byZone.set(zone, dues);
+  const channelsOf = recipients.map((x) => channelsFor(x, comm).sort(byString));
+  // Recipients in one zone with the same working days get the same placements: compute them once.
+  const groups = new Map<string, Map<number, GroupPlacement>>();
+  const groupOf = recipients.map((person) => {
+    const days = p.rule ? p.days.of(person, p.rule) : undefined;
+    const key = days ? `${person.timezone}|${days.signature}` : person.timezone;
+    let g = groups.get(key);
+    if (!g) {
+      g = new Map(placeGroup(p, person.timezone, days).map((x) => [x.index, x]));
+      groups.set(key, g);
     }
-    return dues;
-  };
-  for (const { slot, i } of ordered) {
-    for (let p = 0; p < recipients.length; p++) {
-      const person = recipients[p] as PersonSpec;
-      const channels = channelsOf[p] as Channel[];
-      if (channels.length === 0) continue;
-      const due = duesOf(person.timezone)[i] as number;
+    return g;
+  });
+  const indices = new Set<number>();
+  for (const g of groups.values()) for (const i of g.keys()) indices.add(i);
+  const ordered = [...indices].sort((a, b) => byString(`${a}:`, `${b}:`));
+  for (const index of ordered) {
+    for (let r = 0; r < recipients.length; r++) {
+      const placed = (groupOf[r] as Map<number, GroupPlacement>).get(index);
+      const channels = channelsOf[r] as Channel[];
+      if (placed === undefined || channels.length === 0) continue;
+      const person = recipients[r] as PersonSpec;
       for (const channel of channels) {
         const occ: Occurrence = {
-          key: occurrenceKey(comm.key, slot.index, person.id, channel),
+          key: occurrenceKey(comm.key, index, person.id, channel),
           comm: comm.key,
-          occurrence: slot.index,
+          occurrence: index,
           personId: person.id,
           channel,
-          dueAt: new Date(due),
+          dueAt: new Date(placed.due),
           milestones,
+          explain: placed.explain,
         };
-        if (slot.seriesItem !== undefined) occ.seriesItem = slot.seriesItem;
+        if (placed.seriesItem !== undefined) occ.seriesItem = placed.seriesItem;
         out.push(occ);
       }
     }
   }
+}
+
+/** The placer of one comm; `exempt` names why a time-critical comm skips recipient days and blackouts. */
+function placerFor(plan: Plan, comm: CommSpec, slots: readonly Slot[], shared: Shared, exempt?: string): CommPlacer {
+  const why = comm.urgent ? 'urgent: true' : exempt;
+  const policy: Policy = { comm, projectCalendar: shared.calendar, blackouts: shared.blackouts, quiet: shared.quiet, ...(why ? { exempt: why } : {}) };
+  return { comm, slots, policy, rule: why ? undefined : recipientRule(plan, comm), plan, days: shared.days };
+}
+
+interface Shared {
+  calendar: ProjectCalendar;
+  blackouts: Blackout[];
+  quiet: QuietWindow | undefined;
+  days: RecipientDaysCache;
+}
+
+function sharedOf(plan: Plan): Shared {
+  const calendar = new ProjectCalendar(plan.project);
+  return { calendar, blackouts: resolveBlackouts(plan, calendar), quiet: quietWindowOf(plan.project), days: new RecipientDaysCache(plan) };
 }
 
 function peopleById(plan: Plan): PersonSpec[] {
@@ -152,24 +186,31 @@ function peopleById(plan: Plan): PersonSpec[] {
 export function buildCalendar(plan: Plan, opts: BuildCalendarOptions): Occurrence[] {
   const selected = opts.comms ? opts.comms.map((k) => findComm(plan, k)) : plan.comms;
   const comms = [...new Set(selected)].filter((c) => c.schedule).sort((a, b) => byString(`${a.key}#`, `${b.key}#`));
-  const calendar = new ProjectCalendar(plan.project);
-  const resolver = new DueResolver(quietWindowOf(plan.project));
+  const shared = sharedOf(plan);
   const people = peopleById(plan);
   const out: Occurrence[] = [];
-  for (const comm of comms) occurrencesOf(people, comm, scheduleSlots(plan, comm, calendar), commMilestones(comm), resolver, out);
+  for (const comm of comms) occurrencesOf(people, placerFor(plan, comm, scheduleSlots(plan, comm, shared.calendar), shared), commMilestones(comm), out);
   return sortByDue(out, partsSortLikeKeys(comms, people));
 }
 
 /**
  * A triggered firing (milestone moved or done, or `herald send`): every recipient and channel of the
- * comm at `at`, moved out of each recipient's quiet hours, all with occurrence index `occurrence`.
+ * comm at `at`, all with occurrence index `occurrence`, moved out of each recipient's quiet hours and,
+ * except for time-critical milestone-moved notices and urgent comms, off their days off and out of blackouts.
  */
 export function triggeredOccurrences(plan: Plan, commKey: string, at: Date, occurrence: number): Occurrence[] {
   const comm = findComm(plan, commKey);
-  const milestones = comm.trigger && comm.trigger.type !== 'manual' ? [comm.trigger.milestone] : [];
+  const t = comm.trigger;
+  const milestones = t && t.type !== 'manual' ? [t.milestone] : [];
   const out: Occurrence[] = [];
-  const slot: Slot = { index: occurrence, at: { kind: 'instant', instant: at.getTime() } };
+  const shared = sharedOf(plan);
+  const zone = shared.calendar.zone;
+  const why = t?.type === 'milestone-moved' ? `milestone ${t.milestone} moved` : t?.type === 'milestone-done' ? `milestone ${t.milestone} done` : 'sent with herald send';
+  const fired = step('trigger', null, localIso(at.getTime(), zone), `${why}: fired ${localText(at.getTime(), zone)} ${zone}`);
+  const day = instantToWall(zone, at.getTime()).epochDay;
+  const slot: Slot = { index: occurrence, at: { kind: 'instant', instant: at.getTime() }, day, explain: [fired] };
   const people = peopleById(plan);
-  occurrencesOf(people, comm, [slot], milestones, new DueResolver(quietWindowOf(plan.project)), out);
+  const exempt = t?.type === 'milestone-moved' ? 'milestone-moved notice (time-critical)' : undefined;
+  occurrencesOf(people, placerFor(plan, comm, [slot], shared, exempt), milestones, out);
   return sortByDue(out, partsSortLikeKeys([comm], people));
 }

@@ -1,4 +1,5 @@
 import type { Channel } from '../plan/model.ts';
+import type { ExplainStep } from './explain.ts';
 
 /**
  * One message the calendar says should exist: a comm's n-th occurrence for one person on one channel.
@@ -17,6 +18,8 @@ export interface Occurrence {
   seriesItem?: string;
   /** Milestones whose moves can change this occurrence. */
   milestones: string[];
+  /** The rules that placed it, in order; recipients with the same zone and working days share one array. */
+  explain: ExplainStep[];
 }
 
 export function occurrenceKey(comm: string, occurrence: number, personId: string, channel: Channel): string {

@@ -29,7 +29,7 @@ function plan(people: number, quietHours?: { start: string; end: string }): Plan
 function wave(comm: string, at: Date, count: number, channel: Channel = 'email', occurrence = 0): Occurrence[] {
   return Array.from({ length: count }, (_, i) => {
     const personId = `p${String(i).padStart(5, '0')}`;
-    return { key: occurrenceKey(comm, occurrence, personId, channel), comm, occurrence, personId, channel, dueAt: at, milestones: [] };
+    return { key: occurrenceKey(comm, occurrence, personId, channel), comm, occurrence, personId, channel, dueAt: at, milestones: [], explain: [] };
   });
 }
 

@@ -76,7 +76,7 @@ describe('people: inline', () => {
 
   it('reports unknown person fields with a suggestion and duplicate ids', () => {
     expect(errorsOf(inline('{ id: a, name: A, emial: a@example.com, slack: U0A }', '{ id: a, name: A2, slack: U0A2 }'))).toEqual([
-      'people.inline[0].emial: unknown key "emial" (did you mean "email"? allowed: id, name, email, slack, timezone, audiences, locale)',
+      'people.inline[0].emial: unknown key "emial" (did you mean "email"? allowed: id, name, email, slack, timezone, audiences, locale, country, region, workDays)',
       'people.inline[1].id: duplicate person id "a" (first defined at plan.yaml:12); ids must be unique across inline people and CSV files',
     ]);
   });
@@ -116,9 +116,9 @@ describe('people: CSV', () => {
 
   it('checks the header: unknown and missing columns', () => {
     expect(errorsOf(withCsv(), { 'people.csv': 'id,nmae,mail\nbo,Bo,bo@example.com\n' })).toEqual([
-      'people.csv.nmae: unknown column "nmae" (did you mean "name"? columns: id, name, email, slack, timezone, audiences, locale)',
-      'people.csv.mail: unknown column "mail" (did you mean "email"? columns: id, name, email, slack, timezone, audiences, locale)',
-      'people.csv: missing column "name" in the header (columns: id,name,email,slack,timezone,audiences,locale)',
+      'people.csv.nmae: unknown column "nmae" (did you mean "name"? columns: id, name, email, slack, timezone, audiences, locale, country, region, workDays)',
+      'people.csv.mail: unknown column "mail" (did you mean "email"? columns: id, name, email, slack, timezone, audiences, locale, country, region, workDays)',
+      'people.csv: missing column "name" in the header (columns: id,name,email,slack,timezone,audiences,locale,country,region,workDays)',
       'people.csv: the header needs an "email" or a "slack" column so people can be reached',
       'people.csv[bo].name: missing name: give the name messages address the person by',
       'people.csv[bo]: needs an email or a slack id (or both) so Herald can reach them',
