@@ -5,6 +5,6 @@ import type { CliContext } from '../context.ts';
 export function registerServeCommands(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('run the HTTP server (health, metrics; Slack endpoints and response links as they are built)')
+    .description('run the HTTP server: health, metrics, Slack interactivity (or Socket Mode), answer links and unsubscribe pages')
     .action(async () => (await import('../actions/serve.ts')).serve(ctx));
 }
