@@ -15,10 +15,13 @@ COPY jobs ./jobs
 RUN npm ci --no-audit --no-fund && test -f dist/.build-stamp && mkdir -p .herald
 
 # 2. Production dependencies only, installed apart so that no dev dependency reaches the image.
+#    --omit=optional too: @prisma/client names the prisma CLI and typescript as optional peers,
+#    which npm would otherwise keep (~100 MB); the prod optionals (msgpackr's native speed-up,
+#    pg-cloudflare, uglify-js) all have pure-JS paths or are unused on Node.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # 3. The image: production dependencies and compiled code, run as the unprivileged `node` user.
 #    No src/: bin/herald.js then runs dist/ without checking it against the sources.

@@ -131,8 +131,9 @@ function checkImage(image: Stage): void {
   const app = join(image.root, image.workdir);
   if (!image.user || image.user === 'root' || image.user.startsWith('0')) throw new Error(`the image runs as ${image.user ?? 'root'}; set USER to an unprivileged user`);
   if (existsSync(join(app, 'src'))) throw new Error('the image holds src/: it should hold compiled code only');
-  const lock = JSON.parse(readFileSync(join(CONTEXT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  const dev = Object.entries(lock.packages).filter(([path, p]) => p.dev && path.startsWith('node_modules/') && existsSync(join(app, path)));
+  // devOptional: a dev dependency that a production one names as an optional peer (prisma, typescript).
+  const lock = JSON.parse(readFileSync(join(CONTEXT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+  const dev = Object.entries(lock.packages).filter(([path, p]) => (p.dev || p.devOptional) && path.startsWith('node_modules/') && existsSync(join(app, path)));
   if (dev.length) throw new Error(`the image holds dev dependencies: ${dev.slice(0, 5).map(([p]) => p.slice('node_modules/'.length)).join(', ')}${dev.length > 5 ? ', …' : ''}`);
   const herald = (...args: string[]): string => run([...image.entrypoint, ...args], app, image.env, `the image's ENTRYPOINT ${args.join(' ')}`);
   console.log(`  herald --version: ${herald('--version').trim()}`);
