@@ -13,6 +13,7 @@ import {
   type MessageForDelivery,
 } from '../db/repo/delivery-store.ts';
 import { renderMessage } from './render-message.ts';
+import { asReminder, postpone, reminderVerdict } from './reminder-delivery.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { Clock } from './ports.ts';
@@ -39,6 +40,8 @@ export type DeliveryResult =
   /** Re-planned to a later time after its job was queued: the job should wait until `dueAt`. */
   | { status: 'not-due'; dueAt: Date }
   | { status: 'skipped'; reason: string }
+  /** A reminder held back by a pause (out of office): back in the calendar at `dueAt`. */
+  | { status: 'postponed'; dueAt: Date }
   | { status: 'failed'; reason: string; fallbackId?: string };
 
 const LINK_LIFETIME_S = 90 * 24 * 3600;
@@ -68,6 +71,17 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   if (!channel) return fail(deps, msg, 'channel_not_configured', `${msg.channel} is not configured (set ${msg.channel === 'slack' ? 'SLACK_BOT_TOKEN' : 'SMTP_URL'})`);
   if (msg.channel === 'email' && msg.person.emailRejectedAt) {
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
+  }
+  if (msg.kind === 'reminder') {
+    const verdict = await reminderVerdict(deps.db, plan, msg, now);
+    if (!verdict.send && 'skip' in verdict) {
+      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: verdict.skip });
+      return { status: 'skipped', reason: verdict.skip };
+    }
+    if (!verdict.send) {
+      await postpone(deps.db, msg.id, verdict.waitUntil);
+      return { status: 'postponed', dueAt: verdict.waitUntil };
+    }
   }
 
   const started = Date.now();
@@ -154,7 +168,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     optional: comm.optional,
     recipient: { id: person.id, name: person.name, timezone: person.timezone, locale: person.locale, ...(person.email ? { email: person.email } : {}), ...(person.slack ? { slackId: person.slack } : {}) },
     sender: plan.project.sender,
-    rendered,
+    rendered: msg.kind === 'reminder' ? asReminder(rendered) : rendered,
     ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),
     ...(replyTo ? { replyTo } : {}),
   };

@@ -1,3 +1,4 @@
+import type { EscalationSpec } from '../plan/model.ts';
 import type { ProjectCalendar } from '../schedule/business-calendar.ts';
 import { instantToWall, wallToInstant } from '../schedule/zone-time.ts';
 
@@ -8,9 +9,7 @@ export interface BusinessHours {
 }
 
 /** How long an escalation may stay unacknowledged: an exact duration or one counted in working time. */
-export type EscalationDelay =
-  | { unit: 'minutes' | 'hours' | 'days'; amount: number; raw: string }
-  | { unit: 'business hours' | 'business days'; amount: number; raw: string };
+export type EscalationDelay = EscalationSpec['after'];
 
 const EXACT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 const MAX_DAYS = 3660;

@@ -19,6 +19,8 @@ export interface ReminderFacts {
   pausedUntil?: ReadonlyMap<string, Date>;
   /** Survey message key → the instant it was actually due when sent, to count from instead. */
   sentDueAt?: ReadonlyMap<string, Date>;
+  /** Survey message keys that will never go out (skipped, failed): nothing to remind of. */
+  skip?: ReadonlySet<string>;
 }
 
 /** `comm#3:raj:email` → `comm#3~r1:raj:email`: the channel stays last (e-mail fallback rewrites it). */
@@ -74,7 +76,7 @@ export function reminderOccurrences(plan: Plan, occurrences: readonly Occurrence
   const out: Occurrence[] = [];
   for (const o of occurrences) {
     const comm = comms.get(o.comm);
-    if (!comm || o.reminder !== undefined) continue;
+    if (!comm || o.reminder !== undefined || facts.skip?.has(o.key)) continue;
     if (facts.answered?.has(answerKey(o.comm, o.occurrence, o.personId))) continue;
     const zone = zones.get(o.personId);
     if (zone === undefined) continue;
