@@ -14,6 +14,7 @@ import {
 } from '../db/repo/delivery-store.ts';
 import { renderMessage } from './render-message.ts';
 import { asReminder, postpone, reminderVerdict } from './reminder-delivery.ts';
+import { noticeOutbound } from './notice-outbound.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { Clock } from './ports.ts';
@@ -63,7 +64,8 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   const plan = await deps.plans.get(msg.projectId, msg.planUpdatedAt);
   const comm = plan.comms.find((c) => c.key === msg.commKey);
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
-  if (comm.optional && msg.person.optedOut) {
+  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  if (comm.optional && msg.person.optedOut && !notice) {
     await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
@@ -84,10 +86,22 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     }
   }
 
+  let message: OutboundMessage;
+  if (notice) {
+    const built = await noticeOutbound(deps.db, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
+    if (!built) {
+      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
+      return { status: 'skipped', reason: 'already_handled' };
+    }
+    message = built;
+  } else {
+    message = outbound(deps, plan, comm, msg, now);
+  }
+
   const started = Date.now();
   let result: SendResult;
   try {
-    result = await channel.send(outbound(deps, plan, comm, msg, now));
+    result = await channel.send(message);
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
@@ -118,7 +132,9 @@ async function fail(
   durationMs?: number,
 ): Promise<DeliveryResult> {
   // `preferred` means "Slack where possible": a Slack failure for good falls back to e-mail.
-  const canFallBack = msg.channel === 'slack' && comm?.channels.includes('preferred') && msg.person.email && !msg.person.emailRejectedAt;
+  // Escalation notices go by Slack where the person has it, else email: the same fallback applies.
+  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  const canFallBack = msg.channel === 'slack' && (notice || comm?.channels.includes('preferred')) && msg.person.email && !msg.person.emailRejectedAt;
   await deps.store.record(msg.id, {
     outcome: canFallBack ? 'fallback' : 'failed',
     channel: msg.channel,

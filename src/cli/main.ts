@@ -11,6 +11,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerFollowUpCommands } from './commands/follow-ups.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCalendarCommands(program, ctx);
   registerMilestoneCommands(program, ctx);
   registerDeliveryCommands(program, ctx);
+  registerFollowUpCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerDbCommands(program, ctx);

@@ -264,7 +264,18 @@ export async function createEmailFallback(db: SqlClient, messageId: string): Pro
      RETURNING "id","channel","dueAt"`,
     messageId,
   );
-  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
+  const fallback = rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
+  // An escalation notice's email copy carries the same escalations.
+  if (fallback) {
+    await db.$executeRawUnsafe(
+      `INSERT INTO "EscalationNotice" ("escalationId","messageId","role")
+       SELECT "escalationId", $2::uuid, "role" FROM "EscalationNotice" WHERE "messageId"=$1::uuid
+       ON CONFLICT DO NOTHING`,
+      messageId,
+      fallback.id,
+    );
+  }
+  return fallback;
 }
 
 /** Why a message could not be claimed: still pending but due later (moved), or finished. */

@@ -68,6 +68,3 @@ export function parseEscalationDelay(raw: string): { ok: true; value: Escalation
   const unit = (word.endsWith('s') ? word : `${word}s`) as EscalationDelay['unit'];
   return { ok: true, value: { unit, amount, raw } };
 }
-
-export const DEFAULT_ESCALATION_DELAY: EscalationDelay = { unit: 'business hours', amount: 4, raw: '4 business hours' };
-export const DEFAULT_BUSINESS_HOURS = { start: '09:00', end: '17:00' } as const;

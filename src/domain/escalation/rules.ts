@@ -1,4 +1,4 @@
-import type { CommSpec, Plan, SurveyOption } from '../plan/model.ts';
+import type { CommSpec, EscalationSpec, Plan, SurveyOption } from '../plan/model.ts';
 import { HeraldError } from '../errors.ts';
 
 /** How fast an escalation travels: `urgent` at once (even in quiet hours), `normal` batched hourly. */
@@ -13,14 +13,24 @@ export function urgencyOf(option: Pick<SurveyOption, 'escalate'> | undefined): U
   return undefined;
 }
 
-/** Who gets an escalation from this comm: `survey.escalateTo`, or the comm's workstream owner. */
-export function escalationTargets(plan: Plan, comm: CommSpec): { owner: string; second?: string } | undefined {
-  const ws = comm.workstream === undefined ? undefined : plan.workstreams.find((w) => w.key === comm.workstream);
+/**
+ * Who gets an escalation from this comm: `survey.escalateTo`, or the comm's workstream owner, then
+ * (level 2) the workstream's escalation person. A comm without a workstream (a workstream-status
+ * survey answered by the owners themselves) goes to the escalation person of the workstream the
+ * answering person owns.
+ */
+export function escalationTargets(plan: Plan, comm: CommSpec, answeredBy: string): { owner: string; second?: string } | undefined {
+  const ws =
+    comm.workstream === undefined ? plan.workstreams.find((w) => w.owner === answeredBy) : plan.workstreams.find((w) => w.key === comm.workstream);
   const to = comm.survey?.escalateTo;
-  const owner = to !== undefined && to !== 'workstream-owner' ? to : ws?.owner;
+  let owner = to !== undefined && to !== 'workstream-owner' ? to : ws?.owner;
+  let second = ws?.escalation;
+  if (owner === answeredBy) {
+    owner = second;
+    second = undefined;
+  }
   if (owner === undefined) return undefined;
-  const second = ws?.escalation !== undefined && ws.escalation !== owner ? ws.escalation : undefined;
-  return second === undefined ? { owner } : { owner, second };
+  return second === undefined || second === owner ? { owner } : { owner, second };
 }
 
 /**
@@ -37,7 +47,7 @@ export function onAnswer(open: { urgency: Urgency } | undefined, urgency: Urgenc
 }
 
 /** Acknowledge then resolve; resolving skips acknowledging; nothing goes back; repeats change nothing. */
-export function transition(state: EscalationState, action: EscalationAction): EscalationState | undefined {
+export function transition(state: EscalationState, action: EscalationAction): 'acknowledged' | 'resolved' | undefined {
   if (action === 'acknowledge') return state === 'open' ? 'acknowledged' : undefined;
   return state === 'resolved' ? undefined : 'resolved';
 }
@@ -60,3 +70,9 @@ export function batchDueAt(urgency: Urgency, now: number, pushQuiet: (at: number
   if (urgency === 'urgent') return now;
   return pushQuiet(Math.floor(now / HOUR) * HOUR + HOUR);
 }
+
+/** `project.escalation` when the plan gives none: four of the owner's working hours, 09:00–17:00. */
+export const DEFAULT_ESCALATION: EscalationSpec = {
+  after: { unit: 'business hours', amount: 4, raw: '4 business hours' },
+  businessHours: { start: '09:00', end: '17:00' },
+};

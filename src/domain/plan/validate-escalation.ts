@@ -1,5 +1,6 @@
 import type { EscalationSpec } from './model.ts';
-import { parseEscalationDelay, DEFAULT_BUSINESS_HOURS } from '../escalation/business-time.ts';
+import { parseEscalationDelay } from '../escalation/business-time.ts';
+import { DEFAULT_ESCALATION } from '../escalation/rules.ts';
 import { parseWallTime } from './calendar-values.ts';
 import { readMap, readString, type Reader } from './read-values.ts';
 import type { Loc } from './yaml-locate.ts';
@@ -9,7 +10,7 @@ export function readEscalation(r: Reader, loc: Loc): EscalationSpec | undefined 
   const f = readMap(r, loc, ['after', 'businessHours'], 'escalation: { after: "4 business hours" }');
   if (f === undefined) return undefined;
   const mark = r.sink.errorCount();
-  let after: EscalationSpec['after'] = { unit: 'business hours', amount: 4, raw: '4 business hours' };
+  let after: EscalationSpec['after'] = DEFAULT_ESCALATION.after;
   const aLoc = f.get('after');
   if (aLoc !== undefined) {
     const s = readString(r, aLoc, 'a delay such as "4 business hours"');
@@ -19,7 +20,7 @@ export function readEscalation(r: Reader, loc: Loc): EscalationSpec | undefined 
       else r.sink.error(aLoc, d.error);
     }
   }
-  let businessHours: EscalationSpec['businessHours'] = { ...DEFAULT_BUSINESS_HOURS };
+  let businessHours: EscalationSpec['businessHours'] = { ...DEFAULT_ESCALATION.businessHours };
   const hLoc = f.get('businessHours');
   if (hLoc !== undefined) {
     const h = readMap(r, hLoc, ['start', 'end'], 'businessHours: { start: "09:00", end: "17:00" }');

@@ -58,10 +58,15 @@ describe('escalation rules', () => {
   });
 
   it('goes to the workstream owner, then its escalation person; escalateTo names someone else', () => {
-    expect(escalationTargets(examplePlan, checkin)).toEqual({ owner: 'raj', second: 'maria' });
+    expect(escalationTargets(examplePlan, checkin, 'bea.meyer')).toEqual({ owner: 'raj', second: 'maria' });
     const to = { ...checkin, survey: { ...checkin.survey!, escalateTo: 'lee' } };
-    expect(escalationTargets(examplePlan, to)).toEqual({ owner: 'lee', second: 'maria' });
-    expect(escalationTargets(examplePlan, { ...checkin, workstream: undefined } as never)).toBeUndefined();
+    expect(escalationTargets(examplePlan, to, 'bea.meyer')).toEqual({ owner: 'lee', second: 'maria' });
+  });
+
+  it('a workstream-status answer by an owner goes to their workstream\'s escalation person', () => {
+    const status = examplePlan.comms.find((c) => c.key === 'workstream-status')!;
+    expect(escalationTargets(examplePlan, status, 'raj')).toEqual({ owner: 'maria' });
+    expect(escalationTargets(examplePlan, status, 'fatima.singh')).toBeUndefined();
   });
 
   it('a changed answer that no longer escalates closes nothing; one that became urgent raises it', () => {
