@@ -17,6 +17,8 @@ export interface CalendarEntry {
   occurrence: number;
   status: string;
   seriesItem?: string;
+  /** Set for rows that are not the comm's own message: `reminder` (a survey reminder), `escalation`, `escalation-update`. */
+  kind?: string;
 }
 
 export interface CalendarQuery {
@@ -35,10 +37,10 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
   const from = q.fromDay ? DateTime.fromISO(q.fromDay, { zone }).startOf('day').toJSDate() : undefined;
   const to = q.toDay ? DateTime.fromISO(q.toDay, { zone }).startOf('day').plus({ days: 1 }).toJSDate() : undefined;
   const rows = await db.$queryRawUnsafe<
-    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null }>
+    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; kind: string }>
   >(
     `SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", p."timezone" AS "tz",
-            m."occurrence", m."status"::text AS "status", m."seriesItem"
+            m."occurrence", m."status"::text AS "status", m."seriesItem", m."kind"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
      WHERE m."projectId"=$1::uuid
        AND ($2::timestamptz IS NULL OR m."dueAt" >= $2::timestamptz)
@@ -66,6 +68,7 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
       status: r.status,
     };
     if (r.seriesItem) e.seriesItem = r.seriesItem;
+    if (r.kind !== 'comm') e.kind = r.kind;
     return e;
   });
   return { timezone: stored.plan.project.timezone, name: stored.plan.project.name, entries };
@@ -83,7 +86,7 @@ export function formatCalendarTable(entries: readonly CalendarEntry[], projectZo
       lines.push('', `${d} (${projectZone})`);
     }
     const local = DateTime.fromISO(e.localAt, { setZone: true });
-    const item = e.seriesItem ? ` [${e.seriesItem}]` : '';
+    const item = `${e.seriesItem ? ` [${e.seriesItem}]` : ''}${e.kind ? ` (${e.kind})` : ''}`;
     lines.push(
       `  ${local.toFormat('ccc HH:mm')} ${e.timezone.padEnd(20)} ${e.comm}#${e.occurrence}${item}`.padEnd(70) +
         ` ${e.person} · ${e.channel} · ${e.status}`,

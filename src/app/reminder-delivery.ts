@@ -4,6 +4,9 @@ import type { MessageForDelivery } from '../db/repo/delivery-store.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
 
+/** How long a reminder waits for its survey, still on its way, to go out first. */
+const SURVEY_FIRST_MS = 5_000;
+
 export type ReminderVerdict = { send: true } | { send: false; skip: string } | { send: false; waitUntil: Date };
 
 /**
@@ -12,15 +15,19 @@ export type ReminderVerdict = { send: true } | { send: false; skip: string } | {
  * set after the reminder was planned, and a survey that never went out needs no reminder.
  */
 export async function reminderVerdict(db: SqlClient, plan: Plan, msg: MessageForDelivery, now: Date): Promise<ReminderVerdict> {
-  const [row] = await db.$queryRawUnsafe<Array<{ answered: boolean; surveySent: boolean }>>(
+  const [row] = await db.$queryRawUnsafe<Array<{ answered: boolean; surveySent: boolean; surveyPending: boolean }>>(
     `SELECT EXISTS (SELECT 1 FROM "Response" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid) AS "answered",
             EXISTS (SELECT 1 FROM "Message" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid
-                      AND "kind"='comm' AND "status"='sent') AS "surveySent"`,
+                      AND "kind"='comm' AND "status"='sent') AS "surveySent",
+            EXISTS (SELECT 1 FROM "Message" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid
+                      AND "kind"='comm' AND "status" IN ('planned','queued','sending')) AS "surveyPending"`,
     msg.commId,
     msg.occurrence,
     msg.person.id,
   );
   if (row?.answered) return { send: false, skip: 'answered' };
+  // Catching up on a past calendar makes a survey and its reminder due together: the reminder follows.
+  if (!row?.surveySent && row?.surveyPending) return { send: false, waitUntil: new Date(now.getTime() + SURVEY_FIRST_MS) };
   if (!row?.surveySent) return { send: false, skip: 'survey_not_sent' };
   const paused = msg.person.remindersPausedUntil;
   if (paused && paused.getTime() > now.getTime()) {

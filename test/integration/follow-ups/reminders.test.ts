@@ -14,7 +14,7 @@ const APPLIED = new Date('2030-01-02T12:00:00Z');
 let loaded: LoadedPlan;
 let db: TestDatabase;
 
-const localOf = async (key: string): Promise<{ localAt: string; status: string } | undefined> => {
+const localOf = async (key: string): Promise<{ localAt: string; status: string; kind?: string } | undefined> => {
   const { entries } = await queryCalendar(db.sql, { project: PROJECT, includeCancelled: true });
   return entries.find((e) => e.key === key);
 };
@@ -32,7 +32,8 @@ describe('survey reminders in the calendar (PostgreSQL)', () => {
   it('are calendar rows: 2 business days after the survey, at its local time, on the same channel', async () => {
     // Go-live is Mon 21 Jan 2030, Martin Luther King Jr. Day: the survey is Tue 22 Jan, the reminder Thu 24 Jan.
     expect(await localOf('checkin#0:bea:slack')).toMatchObject({ localAt: '2030-01-22T14:00:00-06:00', status: 'planned' });
-    expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ localAt: '2030-01-24T14:00:00-06:00', status: 'planned' });
+    expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ localAt: '2030-01-24T14:00:00-06:00', status: 'planned', kind: 'reminder', occurrence: 0 });
+    expect(await localOf('checkin#0:bea:slack')).not.toHaveProperty('kind');
     expect(await localOf('checkin#0~r1:jun:email')).toMatchObject({ localAt: '2030-01-24T14:00:00+05:30' });
     const rows = await db.prisma.message.findMany({ where: { key: { contains: '~r' } }, select: { kind: true, occurrence: true } });
     expect(rows.length).toBe(10);
