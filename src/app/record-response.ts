@@ -68,8 +68,35 @@ export interface RecordResponseResult {
 }
 
 const TX_TIMEOUT_MS = 15_000;
+const ATTEMPTS = 4;
 
+/**
+ * A transaction that could not start or was rolled back by the database (no connection free in
+ * time, serialization failure, deadlock, a dropped connection) wrote nothing, so trying again is safe.
+ */
+function transient(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (['P2028', 'P2034', 'P1001', 'P1017', '40001', '40P01', 'ECONNRESET'].includes(code)) return true;
+  return typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message);
+}
+
+/**
+ * Records an answer (see the file comment). A transient database failure is retried a few times
+ * with a short backoff, so an acknowledged Slack click is not lost to a busy pool.
+ */
 export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput): Promise<RecordResponseResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOnce(deps, input);
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !transient(err)) throw err;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput): Promise<RecordResponseResult> {
   const comment = normaliseComment(input.comment);
   const message = await deps.prisma.message.findUnique({
     where: { id: input.messageId },
@@ -165,9 +192,8 @@ export async function recordResponse(deps: RecordResponseDeps, input: RecordResp
 
       const workstreamsUpdated = kind === 'unchanged' ? [] : await setWorkstreamStatus(tx, context, response);
 
-      // follow-ups: (reminder cancellation and escalation opening go here, inside the transaction,
-      // so an answer and its follow-ups commit together; `kind`, `previous`, `response`, the chosen
-      // option's `escalate` flag (surveyOption(survey, …)) and `context` say what happened.)
+      // follow-ups: reminders cancelled and escalations opened inside this transaction (follow-up-answer.ts),
+      // so an answer and its follow-ups commit together.
 
       const option = survey.options.find((o) => o.value === response.option) ?? null;
       const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now());
