@@ -97,7 +97,14 @@ describe('reminders through the delivery pipeline', () => {
     const buttons = (blocks: unknown[]) =>
       (blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
     expect(buttons(reminder!.blocks!).map((b) => b.action_id)).toEqual(buttons(first!.blocks!).map((b) => b.action_id));
-    const reminderRow = await db.prisma.message.findFirstOrThrow({ where: { key: { startsWith: 'pulse#' }, personId: omar, kind: 'reminder', status: 'sent' } });
+    // The sandbox has the post a moment before the worker records the outcome.
+    const sentReminder = () => db.prisma.message.findFirst({ where: { key: { startsWith: 'pulse#' }, personId: omar, kind: 'reminder', status: 'sent' } });
+    let reminderRow = await sentReminder();
+    for (let i = 0; !reminderRow && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reminderRow = await sentReminder();
+    }
+    if (!reminderRow) throw new Error('the reminder was never recorded as sent');
     expect(JSON.parse(buttons(reminder!.blocks!)[0]!.value)).toMatchObject({ m: reminderRow.id });
 
     // Answering through the reminder records the survey's answer and cancels the second reminder.
