@@ -23,6 +23,7 @@ import { redisScratch } from './http/slack/scratch.ts';
 import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
+import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
 
 export { buildEngine } from './templates/builtin.ts';
 
@@ -120,6 +121,8 @@ export async function startWorker(
     staleSendingMs?: number;
     /** Tests and benchmarks only: e-mail's "per minute" window scaled down, so a backlog test takes seconds. */
     emailWindowMs?: number;
+    /** How often unacknowledged escalations are checked for level 2 (default 15 s). */
+    escalationSweepMs?: number;
   } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
@@ -156,12 +159,20 @@ export async function startWorker(
       limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
     },
   });
+  const escalations = new EscalationSweeper({
+    prisma: db.prisma,
+    clock,
+    ...(opts.escalationSweepMs ? { intervalMs: opts.escalationSweepMs } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
+  });
+  escalations.start();
   return {
     db,
     queues,
     workers,
     channels,
     async close() {
+      await escalations.stop();
       await workers.close();
       await queues.close();
       await Promise.all(Object.values(channels).map((c) => c.close()));

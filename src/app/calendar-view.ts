@@ -28,6 +28,8 @@ export interface CalendarEntry {
   expectedAt?: string | null;
   /** The rules that placed the message, in order; null for rows stored before explanations were. */
   explain: ExplainStep[] | null;
+  /** Set for rows that are not the comm's own message: `reminder` (a survey reminder), `escalation`, `escalation-update`. */
+  kind?: string;
 }
 
 export interface CalendarQuery {
@@ -49,10 +51,10 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
   const from = q.fromDay ? DateTime.fromISO(q.fromDay, { zone }).startOf('day').toJSDate() : undefined;
   const to = q.toDay ? DateTime.fromISO(q.toDay, { zone }).startOf('day').plus({ days: 1 }).toJSDate() : undefined;
   const rows = await db.$queryRawUnsafe<
-    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; explainHash: string | null } & ExpectedColumns>
+    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; explainHash: string | null; kind: string } & ExpectedColumns>
   >(
     `SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", p."timezone" AS "tz",
-            m."occurrence", m."status"::text AS "status", m."seriesItem", m."explainHash", m."id", m."sentAt"
+            m."occurrence", m."status"::text AS "status", m."seriesItem", m."explainHash", m."kind", m."id", m."sentAt"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
      WHERE m."projectId"=$1::uuid
        AND ($2::timestamptz IS NULL OR m."dueAt" >= $2::timestamptz)
@@ -86,6 +88,7 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
     };
     if (r.seriesItem) e.seriesItem = r.seriesItem;
     if (expected) e.expectedAt = expectedAtOf(r, expected);
+    if (r.kind !== 'comm') e.kind = r.kind;
     return e;
   });
   return { timezone: stored.plan.project.timezone, name: stored.plan.project.name, entries };
@@ -123,7 +126,7 @@ export function formatCalendarTable(entries: readonly CalendarEntry[], projectZo
       lines.push('', `${d} (${projectZone})`);
     }
     const local = DateTime.fromISO(e.localAt, { setZone: true });
-    const item = e.seriesItem ? ` [${e.seriesItem}]` : '';
+    const item = `${e.seriesItem ? ` [${e.seriesItem}]` : ''}${e.kind ? ` (${e.kind})` : ''}`;
     lines.push(
       `  ${local.toFormat('ccc HH:mm')} ${expectedColumn(e)}${e.timezone.padEnd(20)} ${e.comm}#${e.occurrence}${item}`.padEnd(70) +
         ` ${e.person} · ${e.channel} · ${e.status}`,

@@ -16,6 +16,8 @@ import {
   type MessageForDelivery,
 } from '../db/repo/delivery-store.ts';
 import { renderMessage } from './render-message.ts';
+import { asReminder, postpone, reminderVerdict } from './reminder-delivery.ts';
+import { noticeOutbound } from './notice-outbound.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { Clock } from './ports.ts';
@@ -55,7 +57,9 @@ export type DeliveryResult =
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string; fallbackId?: string }
   /** The channel's rate limit gave this message a slot `waitMs` from now: ask again then (nothing was claimed). */
-  | { status: 'wait'; waitMs: number };
+  | { status: 'wait'; waitMs: number }
+  /** A reminder held back by a pause (out of office): back in the calendar at `dueAt`. */
+  | { status: 'postponed'; dueAt: Date };
 
 const LINK_LIFETIME_S = 90 * 24 * 3600;
 
@@ -95,7 +99,8 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   const plan = await deps.plans.get(msg.projectId, msg.planUpdatedAt);
   const comm = plan.comms.find((c) => c.key === msg.commKey);
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
-  if (comm.optional && msg.person.optedOut) {
+  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  if (comm.optional && msg.person.optedOut && !notice) {
     await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
@@ -104,11 +109,34 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   if (msg.channel === 'email' && msg.person.emailRejectedAt) {
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
   }
+  if (msg.kind === 'reminder') {
+    const verdict = await reminderVerdict(deps.db, plan, msg, now);
+    if (!verdict.send && 'skip' in verdict) {
+      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: verdict.skip });
+      return { status: 'skipped', reason: verdict.skip };
+    }
+    if (!verdict.send) {
+      await postpone(deps.db, msg.id, verdict.waitUntil);
+      return { status: 'postponed', dueAt: verdict.waitUntil };
+    }
+  }
+
+  let message: OutboundMessage;
+  if (notice) {
+    const built = await noticeOutbound(deps.db, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
+    if (!built) {
+      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
+      return { status: 'skipped', reason: 'already_handled' };
+    }
+    message = built;
+  } else {
+    message = outbound(deps, plan, comm, msg, now);
+  }
 
   const started = Date.now();
   let result: SendResult;
   try {
-    result = await channel.send(outbound(deps, plan, comm, msg, now), { beforeSend });
+    result = await channel.send(message, { beforeSend });
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
@@ -144,7 +172,9 @@ async function fail(
   durationMs?: number,
 ): Promise<DeliveryResult> {
   // `preferred` means "Slack where possible": a Slack failure for good falls back to e-mail.
-  const canFallBack = msg.channel === 'slack' && comm?.channels.includes('preferred') && msg.person.email && !msg.person.emailRejectedAt;
+  // Escalation notices go by Slack where the person has it, else email: the same fallback applies.
+  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  const canFallBack = msg.channel === 'slack' && (notice || comm?.channels.includes('preferred')) && msg.person.email && !msg.person.emailRejectedAt;
   await deps.store.record(msg.id, {
     outcome: canFallBack ? 'fallback' : 'failed',
     channel: msg.channel,
@@ -194,7 +224,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     optional: comm.optional,
     recipient: { id: person.id, name: person.name, timezone: person.timezone, locale: person.locale, ...(person.email ? { email: person.email } : {}), ...(person.slack ? { slackId: person.slack } : {}) },
     sender: plan.project.sender,
-    rendered,
+    rendered: msg.kind === 'reminder' ? asReminder(rendered) : rendered,
     ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),
     ...(replyTo ? { replyTo } : {}),
   };

@@ -29,6 +29,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerFollowUpCommands } from './commands/follow-ups.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCalendarCommands(program, ctx);
   registerMilestoneCommands(program, ctx);
   registerDeliveryCommands(program, ctx);
+  registerFollowUpCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerDbCommands(program, ctx);

@@ -17,6 +17,7 @@ import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import { registerAnswerLinks } from './answer-links.ts';
+import { registerEscalationLinks } from './escalation-links.ts';
 import { registerOptOut } from './opt-out.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
@@ -56,6 +57,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   FORM_INVALID: 400,
   OPT_OUT_MANDATORY: 409,
+  ESCALATION_FORBIDDEN: 403,
 };
 
 declare module 'fastify' {
@@ -149,6 +151,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
+  await app.register(async (scope) => registerEscalationLinks(scope, pages));
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

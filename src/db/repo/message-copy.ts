@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Occurrence } from '../../domain/schedule/occurrence.ts';
+import { explainKey } from '../../domain/schedule/explain.ts';
 import type { SqlClient } from './sql-client.ts';
 
 export interface NewMessage {
@@ -49,7 +50,7 @@ export async function copyMessages(
   );
   if (fks.length) await db.$executeRawUnsafe(`ALTER TABLE "Message" ${fks.map((f) => `DROP CONSTRAINT ${quoteIdent(f.name)}`).join(', ')}`);
   const copied = await db.copyFrom(
-    `COPY "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status") FROM STDIN`,
+    `COPY "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","explainHash","kind") FROM STDIN`,
     copyLines(projectId, rows, ids),
   );
   if (fks.length) await db.$executeRawUnsafe(`ALTER TABLE "Message" ${fks.map((f) => `ADD CONSTRAINT ${quoteIdent(f.name)} ${f.def}`).join(', ')}`);
@@ -74,7 +75,7 @@ function* copyLines(projectId: string, rows: readonly NewMessage[], ids: { perso
     const item = o.seriesItem === undefined ? '\\N' : copyText(o.seriesItem);
     chunk +=
       `${randomUUID()}\t${projectId}\t${ids.comm.get(o.comm)!}\t${ids.person.get(o.personId)!}\t${copyText(o.key)}\t${o.occurrence}\t` +
-      `${copyText(o.channel)}\t${item}\t${milestones}\t${due}\t${status}\n`;
+      `${copyText(o.channel)}\t${item}\t${milestones}\t${due}\t${status}\t${explainKey(o.explain).hash}\t${o.reminder === undefined ? 'comm' : 'reminder'}\n`;
     if (i % 1000 === 999) {
       yield chunk;
       chunk = '';

@@ -31,6 +31,8 @@ export interface ProjectSpec {
   recipientCalendar?: RecipientCalendarSpec;
   /** Windows in which only the listed comms go out. */
   blackouts?: BlackoutSpec[];
+  /** How long an escalation may go unacknowledged before it reaches the workstream's escalation person. */
+  escalation?: EscalationSpec;
 }
 
 export interface RecipientCalendarSpec {
@@ -47,6 +49,12 @@ export interface BlackoutSpec {
   label?: string;
   /** Comm keys or kinds that may still go out inside the window. */
   allow: string[];
+}
+
+/** `project.escalation`: a delay ("4 business hours") counted in working hours in the owner's zone. */
+export interface EscalationSpec {
+  after: { unit: 'minutes' | 'hours' | 'days' | 'business hours' | 'business days'; amount: number; raw: string };
+  businessHours: { start: WallTime; end: WallTime };
 }
 
 export interface MilestoneSpec {

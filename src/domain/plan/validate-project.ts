@@ -2,12 +2,13 @@ import { isSeq } from 'yaml';
 import { WEEKDAYS, type HolidaySpec, type ProjectSpec, type Weekday } from './model.ts';
 import { mailboxAddress } from './addresses.ts';
 import { isValidZone, parseIsoDate, parseWallTime, parseWeekday, zoneError } from './calendar-values.ts';
+import { readEscalation } from './validate-escalation.ts';
 import { checkKeyName, readEnum, readMap, readString, type Reader } from './read-values.ts';
 import { checkCountry, checkRegion } from './holiday-codes.ts';
 import { readRecipientCalendar } from './validate-blackouts.ts';
 import type { Loc } from './yaml-locate.ts';
 
-const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender', 'recipientCalendar', 'blackouts'] as const;
+const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender', 'recipientCalendar', 'blackouts', 'escalation'] as const;
 const DEFAULT_BUSINESS_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /** Reads `project:`. Always returns a value (with defaults) so later sections can still be checked. */
@@ -62,6 +63,11 @@ export function readProject(r: Reader, loc: Loc | undefined, rootLoc: Loc): Proj
   const recipientCalendar = rc === undefined ? undefined : readRecipientCalendar(r, rc);
   if (recipientCalendar !== undefined) project.recipientCalendar = recipientCalendar;
   // `blackouts` may name milestones: parsePlan reads it once they are known.
+  const esc = f.get('escalation');
+  if (esc !== undefined) {
+    const e = readEscalation(r, esc);
+    if (e !== undefined) project.escalation = e;
+  }
   return project;
 }
 

@@ -20,6 +20,8 @@ export interface Occurrence {
   milestones: string[];
   /** The rules that placed it, in order; recipients with the same zone and working days share one array. */
   explain: ExplainStep[];
+  /** Set on survey reminders: the n-th reminder (from 1) of the same comm occurrence. */
+  reminder?: number;
 }
 
 export function occurrenceKey(comm: string, occurrence: number, personId: string, channel: Channel): string {

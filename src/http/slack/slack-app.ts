@@ -9,6 +9,7 @@ import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
+import { registerEscalationActions } from './escalation-actions.ts';
 import { registerInteractions, type Scratch } from './interactions.ts';
 import type { SlackHttp } from './slack-events.ts';
 
@@ -55,6 +56,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
     const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
     registerInteractions(app, opts);
+    registerEscalationActions(app, opts);
     return {
       mode: 'socket',
       start: async () => {
@@ -69,6 +71,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   const receiver = new FastifySlackReceiver(opts.log);
   const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
   registerInteractions(app, opts);
+  registerEscalationActions(app, opts);
   return {
     mode: 'http',
     http: { signingSecret: opts.signingSecret, receiver, clock: opts.clock, scratch: opts.scratch, log: opts.log },

@@ -45,9 +45,13 @@ describe('herald calendar --format json', () => {
     expect(dana.length).toBeGreaterThan(10);
     for (const e of dana) expect(e.localAt).toMatch(/-05:00$/);
     // workstream-status is at 11:00 in each recipient's zone.
-    const status = dana.filter((e) => e.comm === 'workstream-status');
+    const status = dana.filter((e) => e.comm === 'workstream-status' && e.kind === undefined);
     expect(status.length).toBeGreaterThan(0);
     for (const e of status) expect(e.localAt).toMatch(/T11:00:00-05:00$/);
+    // Its reminders (survey.remind after "4 hours") are calendar rows too.
+    const reminders = dana.filter((e) => e.comm === 'workstream-status' && e.kind === 'reminder');
+    expect(reminders.length).toBe(status.length);
+    for (const e of reminders) expect(e.localAt).toMatch(/T15:00:00-05:00$/);
   });
 
   it('--from and --to are inclusive days in the project zone', async () => {
