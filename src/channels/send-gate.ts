@@ -32,6 +32,11 @@ export class LocalGate implements SendGate {
   /** `typicalHoldMs` estimates the wait of a queue (depth × hold) for `maxWaitMs`. */
   constructor(private readonly typicalHoldMs: number) {}
 
+  /** Whether another sender of this process is queued behind the current one. */
+  hasWaiters(key: string): boolean {
+    return (this.queues.get(key)?.depth ?? 0) > 1;
+  }
+
   async enter(key: string, maxWaitMs = Number.POSITIVE_INFINITY): Promise<GateRelease> {
     const q = this.queues.get(key) ?? { tail: Promise.resolve(), depth: 0 };
     const estimate = q.depth * this.typicalHoldMs;
@@ -72,6 +77,11 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == 's:' .. ARGV[1] then redis.call('SET', KEYS[1], 'h:' .. ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0
 `;
+/** Hands our lease straight to the next sender of this process; it opens after the hold by that sender's own timer. */
+const HANDOFF = `
+if redis.call('GET', KEYS[1]) == 's:' .. ARGV[1] then redis.call('SET', KEYS[1], 's:' .. ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0
+`;
 /** How often to look while another process is sending. */
 const POLL_MS = 25;
 
@@ -82,6 +92,8 @@ const POLL_MS = 25;
  */
 export class RedisGate implements SendGate {
   private readonly local: LocalGate;
+  /** Keys whose lease was handed to the next local sender: its token and when it may send. */
+  private readonly handed = new Map<string, { token: string; openAt: number }>();
 
   constructor(
     private readonly redis: Redis,
@@ -96,21 +108,40 @@ export class RedisGate implements SendGate {
     const started = Date.now();
     const releaseLocal = await this.local.enter(key, maxWaitMs);
     const redisKey = `${this.prefix}:gate:${key}`;
-    const token = randomUUID();
+    let token: string = randomUUID();
+    const handed = this.handed.get(key);
+    this.handed.delete(key);
     try {
-      for (;;) {
-        const ttl = Number(await this.redis.eval(ENTER, 1, redisKey, token, this.leaseMs, POLL_MS));
-        if (ttl === 0) break;
-        if (Date.now() - started + ttl > maxWaitMs) throw new PaceWaitTooLong(ttl);
-        await sleep(ttl + Math.floor(Math.random() * 5));
+      if (handed) {
+        // The previous sender of this process passed us the lease: no Redis round trip, only the hold.
+        token = handed.token;
+        const wait = handed.openAt - Date.now();
+        if (wait > 0) await sleep(wait);
+      } else {
+        for (;;) {
+          const ttl = Number(await this.redis.eval(ENTER, 1, redisKey, token, this.leaseMs, POLL_MS));
+          if (ttl === 0) break;
+          if (Date.now() - started + ttl > maxWaitMs) throw new PaceWaitTooLong(ttl);
+          await sleep(ttl + Math.floor(Math.random() * 5));
+        }
       }
     } catch (e) {
       await releaseLocal(0);
       throw e;
     }
     return async (holdMs) => {
+      const hold = Math.max(1, Math.round(holdMs));
+      // Measured from now, when the send has completed, like the hold in Redis.
+      const openAt = Date.now() + hold;
       try {
-        await this.redis.eval(RELEASE, 1, redisKey, token, Math.max(1, Math.round(holdMs)));
+        if (this.local.hasWaiters(key)) {
+          const next = randomUUID();
+          if (Number(await this.redis.eval(HANDOFF, 1, redisKey, token, next, hold + this.leaseMs)) === 1) {
+            this.handed.set(key, { token: next, openAt });
+            return;
+          }
+        }
+        await this.redis.eval(RELEASE, 1, redisKey, token, hold);
       } finally {
         await releaseLocal(0);
       }
