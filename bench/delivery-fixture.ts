@@ -210,8 +210,8 @@ export class WorkerProcess {
     this.child.send(m);
   }
 
-  async startPipeline(env: Record<string, string>, concurrency: Concurrency): Promise<number> {
-    this.send({ type: 'pipeline', env, concurrency });
+  async startPipeline(env: Record<string, string>, concurrency: Concurrency, emailWindowMs?: number): Promise<number> {
+    this.send({ type: 'pipeline', env, concurrency, ...(emailWindowMs ? { emailWindowMs } : {}) });
     return (await this.next('ready', 30_000)).startedAt;
   }
 

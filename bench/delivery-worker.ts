@@ -21,8 +21,8 @@ export interface Concurrency {
 }
 
 export type ToWorker =
-  | { type: 'pipeline'; env: Record<string, string>; concurrency: Concurrency }
-  | { type: 'noop'; redisUrl: string; prefix: string; jobs: Concurrency; concurrency: Concurrency; emailRatePerMinute: number }
+  | { type: 'pipeline'; env: Record<string, string>; concurrency: Concurrency; emailWindowMs?: number }
+  | { type: 'noop'; redisUrl: string; prefix: string; jobs: Concurrency; concurrency: Concurrency }
   | { type: 'stop' };
 
 /** Summed wall time and count per stage; concurrent calls overlap, so divide by count for a mean latency. */
@@ -93,7 +93,7 @@ function timedDatabase(db: Database): Database {
 function timedChannels(channels: Partial<Record<Channel, ChannelAdapter>>): Partial<Record<Channel, ChannelAdapter>> {
   const out: Partial<Record<Channel, ChannelAdapter>> = {};
   for (const [name, c] of Object.entries(channels) as Array<[Channel, ChannelAdapter]>) {
-    out[name] = { name: c.name, send: (m) => timed(`send ${name} (incl. pacing)`, c.send(m)), close: () => c.close() };
+    out[name] = { name: c.name, send: (m, hooks) => timed(`send ${name} (incl. pacing)`, c.send(m, hooks)), close: () => c.close() };
   }
   return out;
 }
@@ -147,7 +147,13 @@ async function runPipeline(msg: Extract<ToWorker, { type: 'pipeline' }>): Promis
   const channels = timedChannels(buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) }));
   probe = new MemoryProbe();
   const startedAt = Date.now();
-  const runtime: WorkerRuntime = await startWorker(config, { db, channels, concurrency: msg.concurrency, onError });
+  const runtime: WorkerRuntime = await startWorker(config, {
+    db,
+    channels,
+    concurrency: msg.concurrency,
+    onError,
+    ...(msg.emailWindowMs ? { emailWindowMs: msg.emailWindowMs } : {}),
+  });
   stop = async () => {
     await runtime.close();
     await paceRedis.quit().catch(() => paceRedis.disconnect());
@@ -169,15 +175,10 @@ async function runNoop(msg: Extract<ToWorker, { type: 'noop' }>): Promise<void> 
     if (++completed === total) resolveDone();
   };
   probe = new MemoryProbe();
-  // Mirrors startDeliveryWorkers: one worker per channel, the e-mail one behind the same rate limiter.
+  // Mirrors startDeliveryWorkers: one worker per channel (e-mail's rate is kept by Herald's own limiter, not BullMQ's).
   const workers = [
     new Worker(names.slack, async () => 'ok', { connection: consumer, prefix: msg.prefix, concurrency: msg.concurrency.slack }),
-    new Worker(names.email, async () => 'ok', {
-      connection: consumer,
-      prefix: msg.prefix,
-      concurrency: msg.concurrency.email,
-      limiter: { max: msg.emailRatePerMinute, duration: 60_000 },
-    }),
+    new Worker(names.email, async () => 'ok', { connection: consumer, prefix: msg.prefix, concurrency: msg.concurrency.email }),
   ];
   for (const w of workers) {
     w.on('completed', onDone);

@@ -56,8 +56,6 @@ export interface WorkerOptions extends QueueConnection {
   queues: DeliveryQueues;
   /** Jobs processed at once per channel in this process. */
   concurrency?: { slack?: number; email?: number };
-  /** Global (all processes) e-mail limit: Exchange Online allows 30 a minute per mailbox. */
-  emailRatePerMinute: number;
   sweep?: { intervalMs?: number; horizonMs?: number; strandedAfterMs?: number };
   /** BullMQ lock duration (default 30 s): a killed worker's active jobs are retried after it. */
   lockDurationMs?: number;
@@ -73,23 +71,22 @@ export interface RunningWorkers {
 
 export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
   const deps: DeliveryDeps = { ...o.deps, enqueue: (m) => o.queues.enqueue(m, o.deps.clock.now()) };
-  const processor = deliverProcessor(deps);
   const connection = redisConnection(o.redisUrl, o.onError);
   const lock = o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {};
   const settings = { backoffStrategy: (attemptsMade: number, type?: string, err?: Error) => deliveryBackoff(attemptsMade, type, err) };
   const workers = [
-    new Worker(DELIVERY_QUEUES.slack, processor, {
+    new Worker(DELIVERY_QUEUES.slack, deliverProcessor(deps, 'slack'), {
       connection,
       prefix: o.prefix,
       concurrency: o.concurrency?.slack ?? 50,
       settings,
       ...lock,
     }),
-    new Worker(DELIVERY_QUEUES.email, processor, {
+    // No BullMQ limiter: the e-mail rate is kept by deps.limits.email, which counts sends only.
+    new Worker(DELIVERY_QUEUES.email, deliverProcessor(deps, 'email'), {
       connection,
       prefix: o.prefix,
       concurrency: o.concurrency?.email ?? 10,
-      limiter: { max: o.emailRatePerMinute, duration: 60_000 },
       settings,
       ...lock,
     }),

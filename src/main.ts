@@ -3,7 +3,7 @@
  * templates) to the use cases. CLI commands, the worker, the server and the demo start here.
  */
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
 import { PlanCache } from './app/plan-cache.ts';
 import type { Clock } from './app/ports.ts';
 import { systemClock } from './app/ports.ts';
@@ -11,20 +11,20 @@ import type { ChannelAdapter } from './channels/channel.ts';
 import { createEmailChannel } from './channels/email/email-channel.ts';
 import { createSlackChannel, slackHoldMs } from './channels/slack/slack-channel.ts';
 import { RedisGate, type SendGate } from './channels/send-gate.ts';
+import { RedisSendLimiter, type SendLimiter } from './channels/send-limiter.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { DeliveryStore } from './db/repo/delivery-store.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
-import { createTemplateEngine, type TemplateEngine } from './templates/engine.ts';
+import { buildEngine } from './templates/builtin.ts';
+import { startHttpServer, type RunningServer } from './http/server.ts';
+import { redisScratch } from './http/slack/scratch.ts';
+import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
+import type { Logger } from './logger.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 
-/** The built-in templates shipped in the package's top-level templates/ folder. */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
-
-export function buildEngine(config: Pick<Config, 'PUBLIC_URL'>): TemplateEngine {
-  return createTemplateEngine({ dir: BUILTIN_TEMPLATES, publicUrl: config.PUBLIC_URL });
-}
+export { buildEngine } from './templates/builtin.ts';
 
 export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {}): Partial<Record<Channel, ChannelAdapter>> {
   const channels: Partial<Record<Channel, ChannelAdapter>> = {};
@@ -41,13 +41,45 @@ export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {
     channels.email = createEmailChannel({
       smtpUrl: config.SMTP_URL,
       from: `Herald <herald@${domain}>`,
-      ratePerMinute: config.EMAIL_RATE_PER_MINUTE,
       maxConnections: config.SMTP_MAX_CONNECTIONS,
       messageIdDomain: domain,
-      maxPaceWaitMs: 10_000,
     });
   }
   return channels;
+}
+
+/** Sends of one mailbox in any minute; shorter only in tests and benchmarks that scale time down. */
+export const EMAIL_WINDOW_MS = 60_000;
+const DAY_MS = 24 * 3600_000;
+/**
+ * Slots are this much wider than the provider's window: the send is stamped just before the
+ * pooled connection is handed the message, and a cold connection still has to greet first.
+ * On a minute's window this costs 0.3% of the rate.
+ */
+const EMAIL_SLOT_MARGIN_MS = 200;
+
+/**
+ * The provider limits of e-mail, one limiter for all worker processes: EMAIL_RATE_PER_MINUTE
+ * in any minute and EMAIL_RECIPIENTS_PER_DAY in any 24 hours (one recipient per message).
+ */
+export function buildLimits(
+  config: Pick<Config, 'EMAIL_RATE_PER_MINUTE' | 'EMAIL_RECIPIENTS_PER_DAY' | 'REDIS_PREFIX'>,
+  redis: Redis,
+  opts: { emailWindowMs?: number } = {},
+): Partial<Record<Channel, SendLimiter>> {
+  const minute = opts.emailWindowMs ?? EMAIL_WINDOW_MS;
+  return {
+    email: new RedisSendLimiter(
+      redis,
+      config.REDIS_PREFIX,
+      'email',
+      [
+        { name: 'EMAIL_RATE_PER_MINUTE', max: config.EMAIL_RATE_PER_MINUTE, windowMs: minute },
+        { name: 'EMAIL_RECIPIENTS_PER_DAY', max: config.EMAIL_RECIPIENTS_PER_DAY, windowMs: (DAY_MS * minute) / EMAIL_WINDOW_MS },
+      ],
+      EMAIL_SLOT_MARGIN_MS,
+    ),
+  };
 }
 
 export function requireSecret(config: Config, who: string): string {
@@ -86,16 +118,17 @@ export async function startWorker(
     lockDurationMs?: number;
     /** A `sending` row older than this was abandoned by a killed worker (default 90 s). */
     staleSendingMs?: number;
+    /** Tests and benchmarks only: e-mail's "per minute" window scaled down, so a backlog test takes seconds. */
+    emailWindowMs?: number;
   } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
   if (!opts.channels && !config.SLACK_BOT_TOKEN && !config.SMTP_URL) {
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
   }
-  // Slack's one message per second per conversation holds across every worker process.
-  const paceRedis = opts.channels ? undefined : redisConnection(config.REDIS_URL, opts.onError);
-  const channels =
-    opts.channels ?? buildChannels(config, paceRedis ? { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) } : {});
+  // Slack's one message per second per conversation and e-mail's rate hold across every worker process.
+  const paceRedis = redisConnection(config.REDIS_URL, opts.onError);
+  const channels = opts.channels ?? buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) });
   if (!channels.slack && !channels.email) {
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
   }
@@ -106,7 +139,6 @@ export async function startWorker(
     redisUrl: config.REDIS_URL,
     prefix: config.REDIS_PREFIX,
     queues,
-    emailRatePerMinute: config.EMAIL_RATE_PER_MINUTE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.sweep ? { sweep: opts.sweep } : {}),
     ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
@@ -121,6 +153,7 @@ export async function startWorker(
       publicUrl: config.PUBLIC_URL,
       secret,
       staleSendingMs: opts.staleSendingMs ?? 90_000,
+      limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
     },
   });
   return {
@@ -132,7 +165,66 @@ export async function startWorker(
       await workers.close();
       await queues.close();
       await Promise.all(Object.values(channels).map((c) => c.close()));
-      await paceRedis?.quit().catch(() => paceRedis.disconnect());
+      await paceRedis.quit().catch(() => paceRedis.disconnect());
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export interface ServerRuntime {
+  db: Database;
+  http: RunningServer;
+  slack?: SlackInteractivity;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `herald serve`: the HTTP server with answer links and opt-out, and Slack interactivity over
+ * `POST /slack/events` (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
+ */
+export async function startServer(
+  config: Config,
+  opts: { db?: Database; clock?: Clock; log?: Logger; port?: number; host?: string } = {},
+): Promise<ServerRuntime> {
+  // Each answer holds a connection for its short transaction; 20 keeps 200 answers/s from queueing for one.
+  const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
+  const clock = opts.clock ?? systemClock;
+  const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
+  const scratch = redisScratch(redis, config.REDIS_PREFIX);
+  let slack: SlackInteractivity | undefined;
+  if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
+    slack = createSlackInteractivity({
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      db,
+      clock,
+      scratch,
+      log: opts.log,
+    });
+  }
+  const http = await startHttpServer(
+    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, ...(opts.log ? { log: opts.log } : {}) },
+    opts.port ?? config.PORT,
+    opts.host,
+  );
+  try {
+    await slack?.start();
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
+  return {
+    db,
+    http,
+    ...(slack ? { slack } : {}),
+    url: http.url,
+    async close() {
+      await slack?.stop().catch(() => {});
+      await http.close();
+      await redis.quit().catch(() => redis.disconnect());
       if (!opts.db) await db.close();
     },
   };

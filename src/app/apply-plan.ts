@@ -1,6 +1,7 @@
 import type { Plan } from '../domain/plan/model.ts';
 import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar } from '../domain/schedule/calendar.ts';
+import type { Occurrence } from '../domain/schedule/occurrence.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
 import type { SqlDatabase } from '../db/repo/sql-client.ts';
 import { savePlan } from '../db/repo/plan-store.ts';
@@ -29,7 +30,17 @@ class DryRunRollback extends Error {}
  */
 export async function applyPlan(
   db: SqlDatabase,
-  input: { plan: Plan; hash: string; now: Date; dryRun?: boolean; progress?: Progress },
+  input: {
+    plan: Plan;
+    hash: string;
+    now: Date;
+    dryRun?: boolean;
+    progress?: Progress;
+    /** Called with the calendar the plan asks for, before anything is stored (capacity checks). */
+    onCalendar?: (calendar: readonly Occurrence[]) => void;
+    /** New rows from which the bulk COPY path is taken (default BULK_LOAD_MIN_ROWS); tests lower it. */
+    bulkLoadMinRows?: number;
+  },
 ): Promise<ApplyResult> {
   const { plan, now } = input;
   const progress = input.progress ?? silentProgress;
@@ -37,6 +48,7 @@ export async function applyPlan(
   progress.step('building calendar', 0, 1);
   const desired = buildCalendar(plan, { now });
   progress.step('building calendar', 1, 1);
+  input.onCalendar?.(desired);
   const triggerComms = new Set(plan.comms.filter((c) => c.trigger).map((c) => c.key));
 
   let result: ApplyResult | undefined;
@@ -51,7 +63,7 @@ export async function applyPlan(
         const diff = diffCalendar(desired, existing, { now, catchUp: plan.project.catchUp });
         progress.step('writing messages', 2, 3);
         const ids = { projectId: saved.projectId, person: saved.personIds, comm: saved.commIds };
-        await writeDiff(tx, saved.projectId, diff, ids);
+        await writeDiff(tx, saved.projectId, diff, ids, input.bulkLoadMinRows === undefined ? {} : { bulkLoadMinRows: input.bulkLoadMinRows });
         let triggered = 0;
         for (const mv of saved.moved) {
           const fired = await fireTrigger(tx, plan, ids, { type: 'milestone-moved', milestone: mv.key }, now);

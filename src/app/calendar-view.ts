@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import ical from 'ical-generator';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import { loadProject } from '../db/repo/project-store.ts';
+import type { CapacityLimits } from '../domain/capacity/limits.ts';
+import { expectedSendByMessage } from './expected-send.ts';
 import { loadExplanations } from '../db/repo/explanation-store.ts';
 import type { ExplainStep } from '../domain/schedule/explain.ts';
 
@@ -19,6 +21,11 @@ export interface CalendarEntry {
   occurrence: number;
   status: string;
   seriesItem?: string;
+  /**
+   * When the message is expected to leave, ISO-8601 UTC: after the send limits for pending ones
+   * (see expected-send.ts), the send time for sent ones, null for those that will not be sent.
+   */
+  expectedAt?: string | null;
   /** The rules that placed the message, in order; null for rows stored before explanations were. */
   explain: ExplainStep[] | null;
 }
@@ -32,6 +39,8 @@ export interface CalendarQuery {
   person?: string;
   comm?: string;
   includeCancelled?: boolean;
+  /** With these limits (and the clock reading), each entry gets `expectedAt`. */
+  expected?: { limits: CapacityLimits; now: Date };
 }
 
 export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ timezone: string; name: string; entries: CalendarEntry[] }> {
@@ -40,10 +49,10 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
   const from = q.fromDay ? DateTime.fromISO(q.fromDay, { zone }).startOf('day').toJSDate() : undefined;
   const to = q.toDay ? DateTime.fromISO(q.toDay, { zone }).startOf('day').plus({ days: 1 }).toJSDate() : undefined;
   const rows = await db.$queryRawUnsafe<
-    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; explainHash: string | null }>
+    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; explainHash: string | null } & ExpectedColumns>
   >(
     `SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", p."timezone" AS "tz",
-            m."occurrence", m."status"::text AS "status", m."seriesItem", m."explainHash"
+            m."occurrence", m."status"::text AS "status", m."seriesItem", m."explainHash", m."id", m."sentAt"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
      WHERE m."projectId"=$1::uuid
        AND ($2::timestamptz IS NULL OR m."dueAt" >= $2::timestamptz)
@@ -59,6 +68,7 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
     q.includeCancelled ?? false,
     q.comm ?? null,
   );
+  const expected = q.expected ? await expectedSendByMessage(db, q.expected.limits, q.expected.now) : undefined;
   const explanations = await loadExplanations(db, stored.projectId, rows.map((r) => r.explainHash));
   const entries = rows.map((r): CalendarEntry => {
     const at = new Date(r.dueAt);
@@ -75,9 +85,30 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
       explain: r.explainHash === null ? null : (explanations.get(r.explainHash) ?? null),
     };
     if (r.seriesItem) e.seriesItem = r.seriesItem;
+    if (expected) e.expectedAt = expectedAtOf(r, expected);
     return e;
   });
   return { timezone: stored.plan.project.timezone, name: stored.plan.project.name, entries };
+}
+
+interface ExpectedColumns {
+  id: string;
+  status: string;
+  sentAt: Date | string | null;
+}
+
+function expectedAtOf(r: ExpectedColumns, expected: ReadonlyMap<string, Date>): string | null {
+  if (r.status === 'sent') return r.sentAt === null ? null : new Date(r.sentAt).toISOString();
+  return expected.get(r.id)?.toISOString() ?? null;
+}
+
+/** The expected send time beside the due time: "→ 09:13", another day "→ Sat 09:00", "→ -" if never. */
+function expectedColumn(e: CalendarEntry): string {
+  if (e.expectedAt === undefined) return '';
+  if (e.expectedAt === null) return '→ -'.padEnd(12);
+  const due = DateTime.fromISO(e.localAt, { setZone: true });
+  const at = DateTime.fromISO(e.expectedAt, { zone: e.timezone });
+  return `→ ${at.toFormat(at.hasSame(due, 'day') ? 'HH:mm' : 'ccc HH:mm')}`.padEnd(12);
 }
 
 /** A table grouped by day in the project zone; each row shows the person's local time. */
@@ -94,7 +125,7 @@ export function formatCalendarTable(entries: readonly CalendarEntry[], projectZo
     const local = DateTime.fromISO(e.localAt, { setZone: true });
     const item = e.seriesItem ? ` [${e.seriesItem}]` : '';
     lines.push(
-      `  ${local.toFormat('ccc HH:mm')} ${e.timezone.padEnd(20)} ${e.comm}#${e.occurrence}${item}`.padEnd(70) +
+      `  ${local.toFormat('ccc HH:mm')} ${expectedColumn(e)}${e.timezone.padEnd(20)} ${e.comm}#${e.occurrence}${item}`.padEnd(70) +
         ` ${e.person} · ${e.channel} · ${e.status}`,
     );
   }

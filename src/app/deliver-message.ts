@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel.ts';
+import type { SendLimiter } from '../channels/send-limiter.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
 import { signReplyToken, signToken } from '../domain/tokens.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
@@ -8,6 +10,7 @@ import {
   createEmailFallback,
   markEmailRejected,
   pendingDueAt,
+  unclaim,
   type DeliveryStore,
   type ClaimedMessage,
   type MessageForDelivery,
@@ -31,6 +34,17 @@ export interface DeliveryDeps {
   enqueue: (messages: ClaimedMessage[]) => Promise<void>;
   /** A `sending` row older than this was abandoned by a killed worker. */
   staleSendingMs: number;
+  /** The provider limit of a channel (e-mail's per-minute and per-day caps), shared by all workers. */
+  limits?: Partial<Record<Channel, SendLimiter>>;
+}
+
+export interface DeliverOptions {
+  finalAttempt: boolean;
+  /**
+   * With the channel's limiter: the queue of this channel, and a ticket naming this attempt
+   * (the same on every return from a delay). A slot is reserved before the message is claimed.
+   */
+  limit?: { channel: Channel; ticket: string };
 }
 
 export type DeliveryResult =
@@ -39,7 +53,9 @@ export type DeliveryResult =
   /** Re-planned to a later time after its job was queued: the job should wait until `dueAt`. */
   | { status: 'not-due'; dueAt: Date }
   | { status: 'skipped'; reason: string }
-  | { status: 'failed'; reason: string; fallbackId?: string };
+  | { status: 'failed'; reason: string; fallbackId?: string }
+  /** The channel's rate limit gave this message a slot `waitMs` from now: ask again then (nothing was claimed). */
+  | { status: 'wait'; waitMs: number };
 
 const LINK_LIFETIME_S = 90 * 24 * 3600;
 
@@ -48,7 +64,26 @@ const LINK_LIFETIME_S = 90 * 24 * 3600;
  * to retry (unless `finalAttempt`, when the message is marked failed); permanent ones are
  * recorded as failed and returned, never retried.
  */
-export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: { finalAttempt: boolean }): Promise<DeliveryResult> {
+export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: DeliverOptions): Promise<DeliveryResult> {
+  const limiter = opts.limit ? deps.limits?.[opts.limit.channel] : undefined;
+  if (!limiter || !opts.limit) return deliverNow(deps, messageId, opts, async () => {});
+  const { ticket } = opts.limit;
+  const waitMs = await limiter.reserve(ticket);
+  if (waitMs > 0) return { status: 'wait', waitMs };
+  let sent = false;
+  try {
+    return await deliverNow(deps, messageId, opts, async () => {
+      // Stamps the actual send; waits (briefly, the message is claimed) only if earlier sends ran late.
+      for (let wait = await limiter.confirm(ticket); wait > 0; wait = await limiter.confirm(ticket)) await sleep(wait);
+      sent = true;
+    });
+  } finally {
+    // Only a send uses the allowance: a message found cancelled, moved or already sent gives its slot back.
+    if (!sent) await limiter.release(ticket).catch(() => {});
+  }
+}
+
+async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOptions, beforeSend: () => Promise<void>): Promise<DeliveryResult> {
   const now = deps.clock.now();
   // Tolerate a little clock skew between the queue's timer and the database.
   const msg = await deps.store.claim(messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
@@ -73,10 +108,15 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   const started = Date.now();
   let result: SendResult;
   try {
-    result = await channel.send(outbound(deps, plan, comm, msg, now));
+    result = await channel.send(outbound(deps, plan, comm, msg, now), { beforeSend });
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
+    if (err.reason === 'paced' && err.retryAfterMs !== undefined) {
+      // Herald's own per-conversation pacing said "later": the provider never saw it, so no attempt is used.
+      await unclaim(deps.db, msg.id);
+      return { status: 'wait', waitMs: err.retryAfterMs };
+    }
     if (err.retryable && !opts.finalAttempt) {
       await deps.store.record(msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
       throw err;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NotFoundError, type PlanIssue } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
+import type { Where } from '../domain/plan/issues.ts';
 import { parsePlan, type ParsePlanOptions } from '../domain/plan/parse-plan.ts';
 
 export interface LoadPlanOptions extends ParsePlanOptions {
@@ -13,6 +14,8 @@ export interface LoadPlanOptions extends ParsePlanOptions {
 export interface LoadedPlan {
   plan: Plan;
   warnings: PlanIssue[];
+  /** Where each comm is in the plan file (its `- key:` line), for warnings about a comm as a whole. */
+  commAt: Map<string, Where>;
   /** Absolute paths of the plan file and every file it read (people CSVs), in read order. */
   files: string[];
   /** sha256 (hex) over the plan text and the texts of the files it read, to detect changes. */
@@ -49,8 +52,8 @@ export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {})
     }
   };
   const { checkTemplate } = opts;
-  const { plan, warnings } = parsePlan({ file: shown, text, readFile }, checkTemplate === undefined ? {} : { checkTemplate });
-  return { plan, warnings, files, hash: hash.digest('hex') };
+  const { plan, warnings, commAt } = parsePlan({ file: shown, text, readFile }, checkTemplate === undefined ? {} : { checkTemplate });
+  return { plan, warnings, commAt, files, hash: hash.digest('hex') };
 }
 
 /** An absolute path inside cwd is shown relative to it; anything else stays absolute. */

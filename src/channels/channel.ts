@@ -27,10 +27,18 @@ export interface SendResult {
   discoveredSlackId?: string;
 }
 
+export interface SendHooks {
+  /**
+   * Called once the channel is about to contact the provider (a connection is free, the
+   * conversation is open), so a rate limit can stamp the send as close to the wire as possible.
+   */
+  beforeSend?: () => Promise<void>;
+}
+
 /** The one small interface every delivery channel implements. */
 export interface ChannelAdapter {
   readonly name: Channel;
-  send(message: OutboundMessage): Promise<SendResult>;
+  send(message: OutboundMessage, hooks?: SendHooks): Promise<SendResult>;
   close(): Promise<void>;
 }
 

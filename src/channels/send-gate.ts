@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { PaceWaitTooLong } from './pacer.ts';
+
+/** Thrown instead of waiting when the key would open later than the caller accepts. */
+export class PaceWaitTooLong extends Error {
+  readonly waitMs: number;
+  constructor(waitMs: number) {
+    super(`next send slot is ${waitMs} ms away`);
+    this.waitMs = waitMs;
+  }
+}
 
 /** Called after a send with how long the key should stay closed. */
 export type GateRelease = (holdMs: number) => Promise<void>;

@@ -1,7 +1,25 @@
+/**
+ * The `herald` command line.
+ *
+ * How commands are laid out, so that each loads only what it uses (`herald --version` and
+ * `--help` load commander and these files; `validate` never loads the queue, Slack, email or
+ * the database driver):
+ * - src/cli/commands/<group>.ts registers commands: name, arguments, options and help text, and
+ *   imports only types (`import type`) besides commander's. Its action is one line that loads the
+ *   implementation when the command runs:
+ *     .action(async (file: string) => (await import('../actions/validate.ts')).validate(ctx, file));
+ * - src/cli/actions/<name>.ts holds the implementation and imports whatever it needs. Commands
+ *   that need the same modules may share a file (actions/delivery.ts); a command that must stay
+ *   light gets its own (validate.ts beside apply.ts).
+ * - The config module (zod) loads in a preAction hook, so `ctx.config()` stays synchronous in
+ *   every action while `--help` and `--version` skip it.
+ * test/integration/cli/lazy-imports.test.ts fails when a light command starts loading heavy modules.
+ */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { systemClock } from '../app/ports.ts';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
+import { packagePath } from '../package-root.ts';
 import type { CliContext } from './context.ts';
 import { processOutput, reportError, type Output } from './output.ts';
 import { registerPlanCommands, registerPreviewCommands } from './commands/plan.ts';
@@ -13,7 +31,7 @@ import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
   return pkg.version ?? 'unknown';
 }
 
@@ -37,14 +55,20 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** CLI entry: returns the exit code instead of exiting, so tests can run commands in-process. */
 export async function main(argv: string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let loadConfig: ((env: NodeJS.ProcessEnv) => Config) | undefined;
   let config: Config | undefined;
   const ctx: CliContext = {
-    config: () => (config ??= loadConfig(env)),
+    config: () => (config ??= loadConfig!(env)),
     output,
     clock: systemClock,
     cwd: process.cwd(),
   };
   const program = buildProgram(ctx);
+  // Runs before any command's action (never for --help or --version); the environment is still
+  // parsed only when an action first asks for it.
+  program.hook('preAction', async () => {
+    loadConfig ??= (await import('../config/config.ts')).loadConfig;
+  });
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,7 +1,7 @@
 import type { CommSpec, Plan } from '../domain/plan/model.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { CliContext } from './context.ts';
-import { buildEngine } from '../main.ts';
+import { buildEngine } from '../templates/builtin.ts';
 
 // Keyed by the run's context, not module-wide: main() may run many times in one process (tests,
 // embedding), each with its own PUBLIC_URL.

@@ -24,6 +24,11 @@ const schema = z.object({
   SLACK_API_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   EMAIL_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  // Exchange Online: 10,000 recipients in a rolling 24 hours per mailbox.
+  EMAIL_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
+  // Slack: chat.postMessage allows "several hundred messages per minute" per workspace.
+  SLACK_WORKSPACE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  CAPACITY_WARN_MINUTES: z.coerce.number().min(0).max(100_000).default(10),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   INBOUND_SMTP_PORT: port.optional(),
   IMAP_URL: url(['imap', 'imaps']).optional(),

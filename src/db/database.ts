@@ -4,10 +4,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import type { from as CopyFrom } from 'pg-copy-streams';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { runMigrations } from './migrate.ts';
 import { lockPgliteDir, type FileLock } from './pglite-lock.ts';
@@ -21,10 +22,25 @@ function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
   };
 }
 
+/** A transaction's connection can also COPY: the statement and its data stream share it. */
+function pgTxSql(client: pg.PoolClient, copyFromStdin: typeof CopyFrom): SqlClient {
+  return {
+    ...pgSql(client),
+    async copyFrom(statement, data) {
+      const stream = client.query(copyFromStdin(statement));
+      await pipeline(Readable.from(data), stream);
+      return stream.rowCount;
+    },
+  };
+}
+
 function pgliteSql(db: Pick<PGlite, 'query'>): SqlClient {
   return {
     $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
     $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).affectedRows ?? 0,
+    // PGlite reads COPY data from a Blob that the statement names as '/dev/blob'.
+    copyFrom: async (statement, data) =>
+      (await db.query(statement.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([...data]) })).affectedRows ?? 0,
   };
 }
 
@@ -37,6 +53,18 @@ export interface Database {
   sql: SqlDatabase;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
+}
+
+/**
+ * The Prisma client, made on first use: the worker's hot path runs on `sql` and may never touch
+ * it, and an unused client still costs ~4 MiB of an idle worker's memory (bench:cli).
+ */
+function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>): { get(): PrismaClient; disconnect(): Promise<void> } {
+  let client: PrismaClient | undefined;
+  return {
+    get: () => (client ??= new PrismaClient({ adapter: adapter() })),
+    disconnect: async () => client?.$disconnect(),
+  };
 }
 
 export interface OpenDatabaseOptions {
@@ -56,7 +84,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts);
 }
 
+// Each kind imports its own driver when opened: a PostgreSQL worker never loads PGlite's, nor
+// the embedded database pg's.
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  const { from: copyFromStdin } = await import('pg-copy-streams');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -79,14 +112,14 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     await pool.end().catch(() => {});
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = lazyPrisma(() => new PrismaPg(pool));
   const sql: SqlDatabase = {
     ...pgSql(pool),
     async $transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(pgSql(client));
+        const result = await fn(pgTxSql(client, copyFromStdin));
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -98,11 +131,13 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     },
   };
   return {
-    prisma,
+    get prisma() {
+      return prisma.get();
+    },
     sql,
     kind: 'postgres',
     async close() {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pool.end();
     },
   };
@@ -113,6 +148,7 @@ async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
   const lock = lockPgliteDir(join(opts.dataDir, 'pglite.lock'), opts.dataDir);
   let pglite: PGlite | undefined;
   try {
+    const { PGlite } = await import('@electric-sql/pglite');
     pglite = await PGlite.create(join(opts.dataDir, 'pglite'));
     return await wrapPglite(pglite, { migrate: opts.migrate, log: opts.log, lock });
   } catch (err) {
@@ -131,18 +167,21 @@ export async function wrapPglite(
   opts: { migrate?: boolean | undefined; log?: ((line: string) => void) | undefined; lock?: FileLock } = {},
 ): Promise<Database> {
   if (opts.migrate ?? true) await runMigrations(pglite, { log: opts.log });
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const prisma = lazyPrisma(() => new PrismaPGlite(pglite));
   const sql: SqlDatabase = {
     ...pgliteSql(pglite),
     $transaction: (fn) => pglite.transaction((tx) => fn(pgliteSql(tx))),
   };
   return {
-    prisma,
+    get prisma() {
+      return prisma.get();
+    },
     sql,
     kind: 'pglite',
     async close() {
       try {
-        await prisma.$disconnect();
+        await prisma.disconnect();
         if (!pglite.closed) await pglite.close();
       } finally {
         opts.lock?.release();

@@ -4,8 +4,8 @@
  * exactly as Prisma's schema engine does; `prisma migrate deploy` on a connected machine agrees.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import { HeraldError } from '../domain/errors.ts';
 import { DEFAULT_MIGRATIONS_DIR, listMigrations } from './migrations-dir.ts';
 
@@ -48,7 +48,8 @@ interface BookedMigration {
 }
 
 export async function runMigrations(target: MigrationTarget, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  if (target instanceof PGlite) {
+  // Told apart by shape, not instanceof, so that migrating one kind never loads the other's driver.
+  if (typeof target !== 'string' && !('connect' in target)) {
     // pglite-prisma-adapter 0.7.2 reports a failed statement as done, so talk to PGlite directly.
     const pglite = target;
     return migrate({
@@ -56,7 +57,7 @@ export async function runMigrations(target: MigrationTarget, opts: MigrateOption
       script: async (sql) => void (await pglite.exec(sql)),
     }, opts);
   }
-  const pool = typeof target === 'string' ? new pg.Pool({ connectionString: target, max: 1 }) : target;
+  const pool = typeof target === 'string' ? new (await import('pg')).default.Pool({ connectionString: target, max: 1 }) : target;
   const client = await pool.connect();
   try {
     const session: Session = {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 
 export const MIGRATION_LOCK = 'migration_lock.toml';
 
-/** The repository's prisma/migrations, found from this file so it works from any working directory. */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+/** The package's prisma/migrations, found from the package root so it works from any working directory. */
+export const DEFAULT_MIGRATIONS_DIR = packagePath('prisma', 'migrations');
 
 export interface MigrationFile {
   /** Folder name, e.g. `20261125190000_init`: Prisma's migration_name. */

@@ -20,6 +20,8 @@ export interface SinkMessage {
   messageId: string;
   /** When DATA finished, ms since the epoch, by the sink's clock. */
   receivedAt: number;
+  /** When the client began this message's transaction (MAIL FROM), ms since the epoch. */
+  mailFromAt: number;
   /** The SMTP session that carried it (compare to see connection reuse). */
   sessionId: string;
 }
@@ -85,6 +87,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     return hit.failure;
   }
 
+  const mailFromAt = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -100,6 +103,10 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       connections.push({ id: session.id, at: Date.now() });
       callback();
     },
+    onMailFrom(_address, session, callback) {
+      mailFromAt.set(session.id, Date.now());
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       const f = takeInjection('rcpt', [address.address]);
       callback(f ? smtpError(f) : null);
@@ -108,12 +115,14 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        // Stamped as the data ends, not after parsing: a burst is parsed one after another.
+        const receivedAt = Date.now();
         const rcptTo = session.envelope.rcptTo.map((r) => r.address);
         const f = takeInjection('data', rcptTo);
         if (f) return callback(smtpError(f));
         const raw = Buffer.concat(chunks);
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        record(raw, { mailFrom, rcptTo }, session.id).then(
+        record(raw, { mailFrom, rcptTo }, session.id, receivedAt, mailFromAt.get(session.id) ?? receivedAt).then(
           () => callback(null, 'Queued by the Herald SMTP sink'),
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
@@ -121,7 +130,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     },
   });
 
-  async function record(raw: Buffer, envelope: SinkMessage['envelope'], sessionId: string): Promise<void> {
+  async function record(raw: Buffer, envelope: SinkMessage['envelope'], sessionId: string, receivedAt: number, startedAt: number): Promise<void> {
     const parsed = await simpleParser(raw, { skipImageLinks: true });
     const headers: Record<string, string> = {};
     for (const h of parsed.headerLines) headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
@@ -137,7 +146,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       headers,
       raw: raw.toString('utf8'),
       messageId: parsed.messageId ?? '',
-      receivedAt: Date.now(),
+      receivedAt,
+      mailFromAt: startedAt,
       sessionId,
     });
     for (const wake of [...waiters]) wake();

@@ -70,7 +70,7 @@ export async function startHarness(
         ...(opts.clock ? { clock: opts.clock } : {}),
         channels: {
           slack: createSlackChannel({ token: 'xoxb-test', apiUrl: slack.url, perChannelPerSecond: 0 }),
-          email: createEmailChannel({ smtpUrl: smtp.url, from: 'Herald <herald@herald.test>', ratePerMinute: 60_000, messageIdDomain: 'herald.test' }),
+          email: createEmailChannel({ smtpUrl: smtp.url, from: 'Herald <herald@herald.test>', messageIdDomain: 'herald.test', maxConnections: 10 }),
         },
         sweep: { intervalMs: 200, horizonMs: 2_000, strandedAfterMs: 5_000 },
         ...o,

@@ -1,23 +1,35 @@
 import { createTransport } from 'nodemailer';
-import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendResult } from '../channel.ts';
-import { KeyedPacer, PaceWaitTooLong } from '../pacer.ts';
+import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { classifySmtpError } from './errors.ts';
+import { composeMime } from './mime.ts';
 
 export interface EmailChannelOptions {
   /** SMTP_URL, e.g. smtp://user:pass@host:587 or smtps://…; query options are passed to nodemailer. */
   smtpUrl: string;
   /** Default From (used when the comm's sender has no email). */
   from: string;
-  /** Total messages per minute across all pooled connections (EMAIL_RATE_PER_MINUTE). */
-  ratePerMinute: number;
   /** Right-hand side of Message-ID: `<messageId@messageIdDomain>`. */
   messageIdDomain: string;
   /** Connect, greeting and socket inactivity timeout; default 30 s. */
   timeoutMs?: number;
   /** Pooled SMTP connections; default 3. */
   maxConnections?: number;
-  /** Fail fast (retryable, reason `paced`) rather than wait longer than this for a send slot; default: always wait. */
-  maxPaceWaitMs?: number;
+}
+
+/** At most `n` holders at once; the others wait in order. */
+class Semaphore {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return () => {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
 }
 
 /** Build the Message-ID for a Herald message; replies quote it in In-Reply-To / References. */
@@ -25,6 +37,11 @@ export function emailMessageId(messageId: string, domain: string): string {
   return `<${messageId}@${domain}>`;
 }
 
+/**
+ * Sends each message as one pre-built MIME buffer over pooled SMTP connections. The send rate
+ * is not kept here: the delivery use case reserves a slot from the one limiter all workers share
+ * (see src/channels/send-limiter.ts) before it calls send.
+ */
 export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
   const timeout = opts.timeoutMs ?? 30_000;
   const transport = createTransport({
@@ -37,51 +54,47 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
     socketTimeout: timeout,
     dnsTimeout: timeout,
   });
-  // nodemailer's own rateLimit is a fixed window that allows bursts of a whole window;
-  // spacing every send evenly keeps the total rate right however many connections are open.
-  const pacer = new KeyedPacer(opts.ratePerMinute > 0 ? 60_000 / opts.ratePerMinute : 0);
 
-  async function pace(): Promise<void> {
-    try {
-      await pacer.acquire('smtp', opts.maxPaceWaitMs);
-    } catch (err) {
-      if (!(err instanceof PaceWaitTooLong)) throw err;
-      throw new ChannelError('email', 'paced', `email send rate reached; next slot in ${err.waitMs} ms`, { retryable: true, retryAfterMs: err.waitMs });
-    }
-  }
+  // As many sends at once as pooled connections: a send then starts its SMTP transaction as soon
+  // as beforeSend returns, so the rate limiter's stamp is the time the server sees it.
+  const slots = new Semaphore(opts.maxConnections ?? 3);
 
-  async function send(message: OutboundMessage): Promise<SendResult> {
+  async function send(message: OutboundMessage, hooks: SendHooks = {}): Promise<SendResult> {
     const { recipient, rendered } = message;
     if (!recipient.email) {
       throw new ChannelError('email', 'no_address', `${recipient.id} has no email address`, { retryable: false });
     }
     const messageId = emailMessageId(message.messageId, opts.messageIdDomain);
     const replyTo = message.replyTo ?? message.sender?.replyTo;
-    const headers: Record<string, string | { prepared: boolean; value: string }> = {
+    const headers: Record<string, string> = {
       'Auto-Submitted': 'auto-generated',
       // Out-of-office notices would land on the reply address and look like answers.
       'X-Auto-Response-Suppress': 'OOF, AutoReply',
       'X-Herald-Message-Id': message.messageId,
     };
     if (message.unsubscribeUrl) {
-      headers['List-Unsubscribe'] = { prepared: true, value: `<${message.unsubscribeUrl}>` };
+      headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
-    await pace();
+    const { envelope, raw } = composeMime({
+      from: message.sender?.email ?? opts.from,
+      to: { name: recipient.name, address: recipient.email },
+      ...(replyTo ? { replyTo } : {}),
+      subject: rendered.subject,
+      text: rendered.text,
+      ...(rendered.html ? { html: rendered.html } : {}),
+      messageId,
+      headers,
+    });
+    const free = await slots.take();
     try {
-      const info = await transport.sendMail({
-        from: message.sender?.email ?? opts.from,
-        to: { name: recipient.name, address: recipient.email },
-        ...(replyTo ? { replyTo } : {}),
-        subject: rendered.subject,
-        text: rendered.text,
-        ...(rendered.html ? { html: rendered.html } : {}),
-        messageId,
-        headers,
-      });
-      return { providerId: info.messageId || messageId };
+      await hooks.beforeSend?.();
+      await transport.sendMail({ envelope, raw });
+      return { providerId: messageId };
     } catch (err) {
       throw classifySmtpError(err);
+    } finally {
+      free();
     }
   }
 

@@ -1,7 +1,6 @@
 import { LogLevel, WebClient, type ChatPostMessageArguments, type RetryOptions } from '@slack/web-api';
-import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendResult } from '../channel.ts';
-import { PaceWaitTooLong } from '../pacer.ts';
-import { LocalGate, type GateRelease, type SendGate } from '../send-gate.ts';
+import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
+import { LocalGate, PaceWaitTooLong, type GateRelease, type SendGate } from '../send-gate.ts';
 import { classifySlackError, isSafeToRepeat } from './errors.ts';
 
 export interface SlackChannelOptions {
@@ -54,7 +53,6 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const holdMs = slackHoldMs(rate);
   const gate: SendGate | undefined = holdMs > 0 ? (opts.gate ?? new LocalGate(holdMs)) : undefined;
   const idByEmail = new Map<string, string>();
-  const dmByUser = new Map<string, Promise<string>>();
 
   async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -85,32 +83,18 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     return id;
   }
 
-  /** One conversations.open per user for the life of the process; concurrent sends share it. */
-  function dmChannel(userId: string): Promise<string> {
-    let channel = dmByUser.get(userId);
-    if (!channel) {
-      channel = call('conversations.open', () => client.conversations.open({ users: userId })).then((res) => {
-        const id = res.channel?.id;
-        if (!id) throw new ChannelError('slack', 'channel_not_found', `conversations.open returned no channel for ${userId}`, { retryable: true });
-        return id;
-      });
-      channel.catch(() => dmByUser.delete(userId));
-      dmByUser.set(userId, channel);
-    }
-    return channel;
-  }
-
-  async function enter(channel: string): Promise<GateRelease> {
+  /** The DM with `userId` is one conversation: it takes one post at a time, a second apart. */
+  async function enter(userId: string): Promise<GateRelease> {
     if (!gate) return async () => {};
     try {
-      return await gate.enter(channel, opts.maxPaceWaitMs);
+      return await gate.enter(userId, opts.maxPaceWaitMs);
     } catch (err) {
       if (!(err instanceof PaceWaitTooLong)) throw err;
-      throw new ChannelError('slack', 'paced', `Slack channel ${channel} is busy for ${err.waitMs} ms`, { retryable: true, retryAfterMs: err.waitMs });
+      throw new ChannelError('slack', 'paced', `the Slack DM with ${userId} is busy for ${err.waitMs} ms`, { retryable: true, retryAfterMs: err.waitMs });
     }
   }
 
-  async function send(message: OutboundMessage): Promise<SendResult> {
+  async function send(message: OutboundMessage, hooks: SendHooks = {}): Promise<SendResult> {
     const { recipient, rendered } = message;
     let userId = recipient.slackId;
     let discoveredSlackId: string | undefined;
@@ -120,21 +104,19 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       }
       userId = discoveredSlackId = await lookup(recipient.email);
     }
-    const channel = await dmChannel(userId);
-    const release = await enter(channel);
-    const args = { channel, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) } as ChatPostMessageArguments;
+    // A user id as `channel` posts to the app's DM with that person (Slack opens it if need be),
+    // so no conversations.open per message; the answer names the DM channel for chat.update.
+    const release = await enter(userId);
+    const args = { channel: userId, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) } as ChatPostMessageArguments;
     let res;
     try {
+      await hooks.beforeSend?.();
       res = await call('chat.postMessage', () => client.chat.postMessage(args));
-    } catch (err) {
-      // A cached DM channel that Slack no longer knows must be reopened next time.
-      if (err instanceof ChannelError && err.recipientRejected) dmByUser.delete(userId);
-      throw err;
     } finally {
       await release(holdMs);
     }
     if (!res.ts) throw new ChannelError('slack', 'no_ts', 'chat.postMessage returned no ts', { retryable: false });
-    return { providerId: res.ts, providerChannel: res.channel ?? channel, ...(discoveredSlackId ? { discoveredSlackId } : {}) };
+    return { providerId: res.ts, ...(res.channel ? { providerChannel: res.channel } : {}), ...(discoveredSlackId ? { discoveredSlackId } : {}) };
   }
 
   return {
@@ -142,7 +124,6 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     client,
     send,
     close: async () => {
-      dmByUser.clear();
       idByEmail.clear();
     },
   };

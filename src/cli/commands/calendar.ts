@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { DateTime } from 'luxon';
-import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
-import { formatExplanations } from '../../app/explain-view.ts';
-import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
-import { checkChoice, checkFilterKeys } from '../options.ts';
-import { withDb } from '../with-db.ts';
+import type { CalendarOptions } from '../actions/calendar.ts';
 
+// Options only; the action loads its implementation when it runs (see src/cli/main.ts).
 export function registerCalendarCommands(program: Command, ctx: CliContext): void {
   program
     .command('calendar')
@@ -19,34 +15,5 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--format <format>', 'table, json or ics', 'table')
     .option('--all', 'include cancelled messages')
     .option('--explain', 'print why each message is due when it is (the rules that placed it)')
-    .action(async (project: string, opts: { from?: string; to?: string; person?: string; comm?: string; format: string; all?: boolean; explain?: boolean }) => {
-      checkChoice('--format', opts.format, ['table', 'json', 'ics']);
-      if (opts.explain && opts.format === 'ics') throw new HeraldError('BAD_OPTION', '--explain does not apply to --format ics', { hint: 'use --explain with the table, or --format json (which carries "explain")' });
-      if (opts.from !== undefined && opts.to !== undefined && checkDay(opts.from, '--from') > checkDay(opts.to, '--to')) {
-        throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
-      }
-      await withDb(ctx, async (db) => {
-        const cal = await queryCalendar(db.sql, {
-          project,
-          person: opts.person,
-          comm: opts.comm,
-          includeCancelled: opts.all ?? false,
-          fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
-          toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
-        });
-        if (!cal.entries.length) await checkFilterKeys(db.sql, project, { person: opts.person, comm: opts.comm });
-        // JSON always carries `explain`; --explain turns the table into one explanation per message.
-        if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
-        else if (opts.format === 'ics') ctx.output.out(formatCalendarIcs(cal.entries, { name: cal.name, project, timezone: cal.timezone }));
-        else if (opts.explain) ctx.output.out(formatExplanations(cal.entries));
-        else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone));
-      });
-    });
-}
-
-function checkDay(v: string, flag: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v).isValid) {
-    throw new HeraldError('BAD_OPTION', `${flag} ${v} is not a date`, { hint: `write ${flag} YYYY-MM-DD` });
-  }
-  return v;
+    .action(async (project: string, opts: CalendarOptions) => (await import('../actions/calendar.ts')).calendar(ctx, project, opts));
 }

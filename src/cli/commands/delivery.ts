@@ -1,44 +1,20 @@
 import type { Command } from 'commander';
-import { listMessages, retryMessages } from '../../app/message-log.ts';
-import { sendManual } from '../../app/send-manual.ts';
-import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
-import { checkChoice, checkCount, checkFilterKeys } from '../options.ts';
-import { plural } from '../output.ts';
-import { withDb } from '../with-db.ts';
+import type { MessagesOptions } from '../actions/delivery.ts';
+import { MESSAGE_STATUSES } from '../../domain/message-status.ts';
 
-const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
-
+// Options only; each action loads its implementation when it runs (see src/cli/main.ts).
 export function registerDeliveryCommands(program: Command, ctx: CliContext): void {
   program
     .command('messages')
     .description('the delivery log: messages and every attempt')
     .argument('<project>', 'project key')
-    .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
+    .option('--status <status>', `only this status (${MESSAGE_STATUSES.join(', ')})`)
     .option('--comm <key>', 'only this comm')
     .option('--person <id>', 'only this person')
     .option('--limit <n>', 'at most this many', '200')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (project: string, o: { status?: string; comm?: string; person?: string; limit: string; format: string }) => {
-      if (o.status && !STATUSES.includes(o.status)) {
-        throw new HeraldError('BAD_OPTION', `--status ${o.status} is not a message status`, { hint: `use one of ${STATUSES.join(', ')}` });
-      }
-      checkChoice('--format', o.format, ['table', 'json']);
-      const limit = checkCount('--limit', o.limit, 1);
-      await withDb(ctx, async (db) => {
-        const list = await listMessages(db.sql, { project, ...pick(o), limit });
-        if (!list.length) await checkFilterKeys(db.sql, project, o);
-        if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
-        if (!list.length) return ctx.output.out('no messages match');
-        for (const m of list) {
-          const last = m.deliveries.at(-1);
-          ctx.output.out(
-            `${m.dueAt}  ${m.status.padEnd(9)} ${m.comm}#${m.key.split('#')[1]?.split(':')[0]} → ${m.person} (${m.channel})` +
-              ` attempts ${m.attempts}${m.providerId ? ` id ${m.providerId}` : ''}${last?.error ? `\n    last error: ${last.error}` : ''}`,
-          );
-        }
-      });
-    });
+    .action(async (project: string, o: MessagesOptions) => (await import('../actions/delivery.ts')).messages(ctx, project, o));
 
   program
     .command('retry')
@@ -46,12 +22,7 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .argument('<project>', 'project key')
     .option('--failed', 'every failed message of the project (the default)')
     .option('--message <id...>', 'only these message ids')
-    .action(async (project: string, o: { failed?: boolean; message?: string[] }) => {
-      await withDb(ctx, async (db) => {
-        const n = await retryMessages(db.sql, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
-        ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
-      });
-    });
+    .action(async (project: string, o: { failed?: boolean; message?: string[] }) => (await import('../actions/delivery.ts')).retry(ctx, project, o));
 
   program
     .command('send')
@@ -59,18 +30,5 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .argument('<project>', 'project key')
     .argument('<comm>', 'comm key (with trigger: manual)')
     .option('--now', 'send at once, even inside recipients\' quiet hours')
-    .action(async (project: string, comm: string, o: { now?: boolean }) => {
-      await withDb(ctx, async (db) => {
-        const r = await sendManual(db.sql, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
-        ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
-      });
-    });
-}
-
-function pick(o: { status?: string; comm?: string; person?: string }): { status?: string; comm?: string; person?: string } {
-  return {
-    ...(o.status ? { status: o.status } : {}),
-    ...(o.comm ? { comm: o.comm } : {}),
-    ...(o.person ? { person: o.person } : {}),
-  };
+    .action(async (project: string, comm: string, o: { now?: boolean }) => (await import('../actions/delivery.ts')).send(ctx, project, comm, o));
 }

@@ -1,62 +1,23 @@
 import type { Command } from 'commander';
-import { applyPlan } from '../../app/apply-plan.ts';
-import { loadPlanFile } from '../../app/load-plan.ts';
-import { formatSummary } from '../../app/replan-summary.ts';
-import { buildCalendar } from '../../domain/schedule/calendar.ts';
 import type { CliContext } from '../context.ts';
-import { terminalProgress } from '../progress.ts';
-import { withDb } from '../with-db.ts';
-import { plural, triggeredLine } from '../output.ts';
-import { dropQueuedJobs } from '../drop-jobs.ts';
-import { cliEngine, planTemplateCheck } from '../templates.ts';
-import { writeFile } from 'node:fs/promises';
-import { DateTime } from 'luxon';
-import { firstLine, renderFor, renderOccurrence } from '../../app/render-message.ts';
-import { HeraldError } from '../../domain/errors.ts';
-import { checkChoice, checkCount } from '../options.ts';
-import { formatExplanations } from '../../app/explain-view.ts';
+import type { PreviewOptions } from '../actions/preview.ts';
+import type { SimulateOptions } from '../actions/simulate.ts';
+
+// Options only; each action loads its implementation when it runs (see src/cli/main.ts).
 
 export function registerPlanCommands(program: Command, ctx: CliContext): void {
   program
     .command('validate')
     .description('check a plan and every template it uses; exit 1 on error')
     .argument('<plan>', 'plan YAML file')
-    .action(async (file: string) => {
-      const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-      for (const w of loaded.warnings) ctx.output.err(`${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
-      const count = buildCalendar(loaded.plan, { now: ctx.clock.now() }).length;
-      const p = loaded.plan;
-      ctx.output.out(
-        `${file} is valid: project ${p.project.key}, ${plural(p.milestones.length, 'milestone')}, ` +
-          `${p.people.length} ${p.people.length === 1 ? 'person' : 'people'}, ${plural(p.comms.length, 'comm')}, ${plural(count, 'scheduled message')}`,
-      );
-    });
+    .action(async (file: string) => (await import('../actions/validate.ts')).validate(ctx, file));
 
   program
     .command('apply')
     .description('store the plan and (re)build its calendar in one transaction')
     .argument('<plan>', 'plan YAML file')
     .option('--dry-run', 'print what would change and change nothing')
-    .action(async (file: string, opts: { dryRun?: boolean }) => {
-      const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-      for (const w of loaded.warnings) ctx.output.err(`${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
-      await withDb(ctx, async (db) => {
-        const r = await applyPlan(db.sql, {
-          plan: loaded.plan,
-          hash: loaded.hash,
-          now: ctx.clock.now(),
-          dryRun: opts.dryRun ?? false,
-          progress: terminalProgress(ctx.output),
-        });
-        const head = r.dryRun ? `dry run: ${r.project} would change as follows (nothing was stored)` : `applied ${r.project}`;
-        ctx.output.out(`${head}\n${formatSummary(r.calendar)}`);
-        for (const m of r.milestonesMoved) {
-          ctx.output.out(`milestone ${m.key} moved: ${m.from.toISOString()} → ${m.to.toISOString()}`);
-        }
-        if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
-        if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
-      });
-    });
+    .action(async (file: string, opts: { dryRun?: boolean }) => (await import('../actions/apply.ts')).apply(ctx, file, opts));
 }
 
 export function registerPreviewCommands(program: Command, ctx: CliContext): void {
@@ -68,44 +29,7 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .option('--comm <key>', 'only this comm')
     .option('--format <format>', 'text or json', 'text')
     .option('--explain', 'say why each message is due when it is (JSON always carries "explain")')
-    .action(async (file: string, o: { person?: string; comm?: string; format: string; explain?: boolean }) => {
-      checkChoice('--format', o.format, ['text', 'json']);
-      const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-      const plan = loaded.plan;
-      if (o.person && !plan.people.some((p) => p.id === o.person)) {
-        throw new HeraldError('NOT_FOUND', `person "${o.person}" is not in the plan`, { hint: `people include: ${plan.people.slice(0, 8).map((p) => p.id).join(', ')}…` });
-      }
-      const now = ctx.clock.now();
-      const engine = cliEngine(ctx);
-      if (o.comm && !plan.comms.some((c) => c.key === o.comm)) {
-        throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
-      }
-      const occs = buildCalendar(plan, { now }).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
-      const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
-      const rows = occs.map((x) => ({
-        at: x.dueAt.toISOString(),
-        localAt: DateTime.fromJSDate(x.dueAt, { zone: zones.get(x.personId)! }).toISO({ suppressMilliseconds: true })!,
-        person: x.personId,
-        comm: x.comm,
-        occurrence: x.occurrence,
-        channel: x.channel,
-        ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
-        firstLine: firstLine(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
-        explain: x.explain,
-      }));
-      if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
-      if (o.explain) {
-        ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
-        return;
-      }
-      for (const r of rows) {
-        // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
-        const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
-        ctx.output.out(`${local}  ${r.person} · ${r.channel} · ${r.comm}#${r.occurrence}  ${r.firstLine}`);
-      }
-      const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
-      ctx.output.out(`${rows.length} messages${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
-    });
+    .action(async (file: string, o: SimulateOptions) => (await import('../actions/simulate.ts')).simulate(ctx, file, o));
 
   program
     .command('preview')
@@ -118,52 +42,5 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .option('--occurrence <n>', 'which occurrence (0-based)', '0')
     .option('--out <file>', 'write the e-mail HTML to this file')
     .option('--json', 'print the rendered message as JSON (Slack blocks included)')
-    .action(async (file: string, o: { comm: string; person?: string; audience?: string; channel: string; occurrence: string; out?: string; json?: boolean }) => {
-      if (o.channel !== 'slack' && o.channel !== 'email') {
-        throw new HeraldError('BAD_OPTION', `--channel ${o.channel} is not a channel`, { hint: 'use --channel slack or --channel email' });
-      }
-      if (!o.person === !o.audience) throw new HeraldError('BAD_OPTION', 'give exactly one of --person ID or --audience KEY');
-      const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
-      const plan = loaded.plan;
-      const comm = plan.comms.find((c) => c.key === o.comm);
-      if (!comm) throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
-      const person = o.person ? plan.people.find((p) => p.id === o.person) : plan.people.find((p) => p.audiences.includes(o.audience!) && comm.audiences.includes(o.audience!));
-      if (!person) {
-        throw new HeraldError('NOT_FOUND', o.person ? `person "${o.person}" is not in the plan` : `no one in audience "${o.audience}" receives ${comm.key}`, {
-          hint: `${comm.key} goes to: ${comm.audiences.join(', ')}`,
-        });
-      }
-      const now = ctx.clock.now();
-      const index = checkCount('--occurrence', o.occurrence, 0);
-      const own = buildCalendar(plan, { now, comms: [comm.key] }).filter((x) => x.personId === person.id);
-      const occ = own.find((x) => x.occurrence === index);
-      // Triggered comms have no calendar, so any firing number renders; a scheduled one must exist.
-      if (!occ && comm.schedule) {
-        const known = [...new Set(own.map((x) => x.occurrence))];
-        throw new HeraldError('NOT_FOUND', `${comm.key} has no occurrence ${index} for ${person.id}`, {
-          hint: known.length ? `use --occurrence ${known.length === 1 ? known[0] : `${Math.min(...known)} to ${Math.max(...known)}`}` : `${person.id} does not receive ${comm.key}`,
-        });
-      }
-      const rendered = renderFor(
-        cliEngine(ctx),
-        plan,
-        comm,
-        person,
-        { index, dueAt: occ?.dueAt ?? now, ...(occ?.seriesItem ? { seriesItem: occ.seriesItem } : comm.series?.[index] ? { seriesItem: comm.series[index] } : {}) },
-        o.channel,
-        now,
-        ctx.config().PUBLIC_URL,
-      );
-      if (o.json) return ctx.output.out(JSON.stringify(rendered, null, 2));
-      const when = occ ? DateTime.fromJSDate(occ.dueAt, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ") : 'when triggered';
-      ctx.output.out(`To: ${person.name} (${person.id}) via ${o.channel}, ${when}\nSubject: ${rendered.subject}\n`);
-      if (rendered.channel === 'slack') {
-        ctx.output.out(`${rendered.text}\n\n--- Block Kit ---\n${JSON.stringify(rendered.blocks ?? [], null, 2)}`);
-      } else if (o.out) {
-        await writeFile(o.out, rendered.html ?? '');
-        ctx.output.out(`${rendered.text}\n\n(HTML written to ${o.out})`);
-      } else {
-        ctx.output.out(`${rendered.text}\n\n--- HTML ---\n${rendered.html ?? ''}`);
-      }
-    });
+    .action(async (file: string, o: PreviewOptions) => (await import('../actions/preview.ts')).preview(ctx, file, o));
 }

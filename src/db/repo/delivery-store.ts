@@ -103,7 +103,7 @@ export async function claimManyForSending(
             m."channel", m."occurrence", m."seriesItem", m."dueAt", m."attempts", m."createdAt",
             p."id" AS "pId", p."key" AS "pKey", p."name" AS "pName", p."email" AS "pEmail", p."slackId" AS "pSlack",
             p."timezone" AS "pTz", p."locale" AS "pLocale", p."audiences" AS "pAudiences", p."emailRejectedAt" AS "pRejected",
-            EXISTS (SELECT 1 FROM "OptOut" o WHERE o."personId"=p."id" AND o."commKey"=c."key") AS "pOptedOut"
+            EXISTS (SELECT 1 FROM "OptOut" o WHERE o."personId"=p."id" AND o."commKey" IN (c."key", '*')) AS "pOptedOut"
      FROM claimed m JOIN "Project" pr ON pr."id"=m."projectId" JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"`,
     claims.map((c) => c.id),
     claims.map((c) => c.dueBefore.toISOString()),
@@ -222,6 +222,17 @@ export class DeliveryStore {
   async record(messageId: string, outcome: Outcome): Promise<void> {
     await this.records.add({ messageId, outcome });
   }
+}
+
+/**
+ * Puts a claimed message back, as if never claimed: the channel's own pacing turned it away
+ * before the provider saw it, so it is not an attempt and leaves no line in the delivery log.
+ */
+export async function unclaim(db: SqlClient, messageId: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE "Message" SET "status"='queued', "attempts"=GREATEST(0, "attempts"-1), "updatedAt"=now() WHERE "id"=$1::uuid AND "status"='sending'`,
+    messageId,
+  );
 }
 
 export async function cacheSlackId(db: SqlClient, personId: string, slackId: string): Promise<void> {

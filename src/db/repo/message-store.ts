@@ -3,6 +3,7 @@ import { explainKey } from '../../domain/schedule/explain.ts';
 import { saveExplanations } from './explanation-store.ts';
 import type { SqlClient } from './sql-client.ts';
 import { chunks } from './sql-client.ts';
+import { copyMessages, worthBulkLoad } from './message-copy.ts';
 
 /** Loads the fields a re-plan compares, for a whole project or only some comms. */
 export async function loadExisting(db: SqlClient, projectId: string, commIds?: readonly string[]): Promise<ExistingMessage[]> {
@@ -38,10 +39,15 @@ export async function writeDiff(
   projectId: string,
   diff: CalendarDiff,
   ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
+  opts: { bulkLoadMinRows?: number } = {},
 ): Promise<void> {
   await saveExplanations(db, projectId, [...diff.add, ...diff.move, ...diff.reexplain].map((x) => x.occurrence));
   const inserts = diff.add.filter((a) => !a.reinstateId);
-  for (const part of chunks(inserts)) {
+  // Inside the transaction that loaded the existing rows no key of `inserts` can exist (the table
+  // lock taken by the bulk path keeps it so), so COPY needs no ON CONFLICT.
+  const bulk = await worthBulkLoad(db, inserts.length, opts.bulkLoadMinRows);
+  if (bulk) await copyMessages(db, projectId, inserts, ids);
+  for (const part of bulk ? [] : chunks(inserts)) {
     await db.$executeRawUnsafe(
       `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","explainHash")
        SELECT gen_random_uuid(), $1::uuid, c, p, k, o, ch, si, string_to_array(ms, ','), d, st::"MessageStatus", eh

@@ -5,6 +5,13 @@
 export interface SqlClient {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+  /**
+   * Runs `COPY … FROM STDIN` with `data` (chunks of COPY's text format, taken as the server
+   * reads them) and returns the rows copied.
+   * Only driver-level transactions have it (PostgreSQL through pg-copy-streams, PGlite through
+   * `/dev/blob`); callers fall back to INSERT without it.
+   */
+  copyFrom?(statement: string, data: Iterable<string>): Promise<number>;
 }
 
 /**

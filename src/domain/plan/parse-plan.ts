@@ -1,6 +1,6 @@
 import { PlanInvalidError, type PlanIssue } from '../errors.ts';
 import type { Plan } from './model.ts';
-import { IssueSink, sortIssues } from './issues.ts';
+import { IssueSink, sortIssues, type Where } from './issues.ts';
 import type { Known } from './known.ts';
 import { isNothing, readMap, type Reader } from './read-values.ts';
 import { readAudiences } from './validate-audiences.ts';
@@ -36,7 +36,7 @@ const SECTIONS = ['project', 'milestones', 'workstreams', 'audiences', 'people',
  * Parses and validates a comms plan. Pure: files other than the plan come through `readFile`.
  * @throws PlanInvalidError listing every error found (sorted by file and line).
  */
-export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan: Plan; warnings: PlanIssue[] } {
+export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan: Plan; warnings: PlanIssue[]; commAt: Map<string, Where> } {
   const src = new YamlSource(input.file, input.text);
   const sink = new IssueSink();
   sink.warnings.push(...src.warnings);
@@ -78,7 +78,8 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
   if (opts.checkTemplate !== undefined) checkTemplates(r, comms, plan, opts.checkTemplate);
 
   if (sink.errors.length > 0) throw new PlanInvalidError(sortIssues(sink.errors, input.file));
-  return { plan, warnings: sortIssues(sink.warnings, input.file) };
+  const commAt = new Map(comms.map((c): [string, Where] => [c.spec.key, { file: c.loc.file, line: c.loc.line, path: c.loc.path }]));
+  return { plan, warnings: sortIssues(sink.warnings, input.file), commAt };
 }
 
 /** The value of one key of the project map (readProject has already checked the map's keys). */

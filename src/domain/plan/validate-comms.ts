@@ -18,6 +18,8 @@ export type CheckTemplate = (comm: CommSpec, plan: Plan) => string[];
 export interface ReadComm {
   spec: CommSpec;
   templateLoc: Loc;
+  /** The comm's own item (`- key: …`), where warnings about the comm as a whole point. */
+  loc: Loc;
 }
 
 export function readComms(r: Reader, loc: Loc | undefined, known: Known): ReadComm[] {
@@ -132,7 +134,7 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   if (trigger !== undefined) spec.trigger = trigger;
   if (urgent) spec.urgent = true;
   if (recipientCalendar !== undefined) spec.recipientCalendar = recipientCalendar;
-  return { spec, templateLoc: tLoc };
+  return { spec, templateLoc: tLoc, loc };
 }
 
 function readChannels(r: Reader, loc: Loc): ChannelChoice[] {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import { markMilestoneDone, moveMilestone } from '../../../src/app/move-milestone.ts';
+import { buildCalendar } from '../../../src/domain/schedule/calendar.ts';
 import type { Database } from '../../../src/db/database.ts';
 import { createPgliteTestDatabase, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
@@ -21,18 +22,30 @@ beforeAll(async () => {
   loaded = await loadPlanFile(PLAN);
 });
 
-describe.each([
+const ENGINES = [
   ['PostgreSQL', () => createTestDatabase()],
   ['PGlite', () => createPgliteTestDatabase()],
-] as const)('apply and re-plan on %s', (_name, open) => {
-  let db: Database;
+] as const;
+
+/** Opens a database for the enclosing describe block and removes it afterwards. */
+function databaseFor(open: () => Promise<Database>): { db: Database } {
+  const holder = {} as { db: Database };
   beforeAll(async () => {
-    db = await open();
+    holder.db = await open();
   });
   afterAll(async () => {
-    const t = db as Partial<TestDatabase>;
+    const t = holder.db as Partial<TestDatabase>;
     if (t.drop) await t.drop();
-    else await db.close();
+    else await holder.db.close();
+  });
+  return holder;
+}
+
+describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
+  const h = databaseFor(open);
+  let db: Database;
+  beforeAll(() => {
+    db = h.db;
   });
 
   it('stores the plan and materialises one row per comm × occurrence × person × channel', async () => {
@@ -135,5 +148,54 @@ describe('catch-up policy', () => {
     const again = await applyPlan(db.prisma, { plan: sendPlan, hash: 'send', now: late });
     // skipped rows are not resurrected by a policy change unless their time moves.
     expect(again.calendar.added).toBe(0);
+  });
+});
+
+/** The foreign keys of "Message" as the catalogue defines them: the bulk path must leave them as it found them. */
+async function messageForeignKeys(db: Database): Promise<Array<{ name: string; def: string; valid: boolean }>> {
+  return db.sql.$queryRawUnsafe(
+    `SELECT conname AS "name", pg_get_constraintdef(oid) AS "def", convalidated AS "valid" FROM pg_constraint
+     WHERE conrelid = '"Message"'::regclass AND contype = 'f' ORDER BY conname`,
+  );
+}
+
+describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, open) => {
+  const h = databaseFor(open);
+  let db: Database;
+  beforeAll(() => {
+    db = h.db;
+  });
+
+  it('a dry run rolls back the rows and the set-aside foreign keys alike', async () => {
+    const fks = await messageForeignKeys(db);
+    expect(fks.map((f) => f.name)).toEqual(['Message_commId_fkey', 'Message_personId_fkey', 'Message_projectId_fkey']);
+    const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: NOW, dryRun: true, bulkLoadMinRows: 0 });
+    expect(r.calendar.added).toBeGreaterThan(800);
+    expect(await statusCounts(db)).toEqual({});
+    expect(await messageForeignKeys(db)).toEqual(fks);
+  });
+
+  it('stores exactly the rows the calendar holds, with the foreign keys back and valid', async () => {
+    const fks = await messageForeignKeys(db);
+    const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: NOW, bulkLoadMinRows: 0 });
+    expect(await messageForeignKeys(db)).toEqual(fks);
+    expect(fks.every((f) => f.valid)).toBe(true);
+    const want = buildCalendar(loaded.plan, { now: NOW })
+      .map((o) => ({ key: o.key, dueAt: o.dueAt.toISOString(), channel: o.channel, occurrence: o.occurrence, seriesItem: o.seriesItem ?? null, milestones: o.milestones, status: 'planned' }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+    const got = await db.prisma.message.findMany({
+      select: { key: true, dueAt: true, channel: true, occurrence: true, seriesItem: true, milestones: true, status: true, person: { select: { key: true } }, comm: { select: { key: true } } },
+    });
+    expect(got.length).toBe(r.calendar.added);
+    // Person and comm ids point at the right rows.
+    for (const m of got) expect(m.key).toBe(`${m.comm.key}#${m.occurrence}:${m.person.key}:${m.channel}`);
+    expect(got.map((m) => ({ key: m.key, dueAt: m.dueAt.toISOString(), channel: m.channel, occurrence: m.occurrence, seriesItem: m.seriesItem, milestones: m.milestones, status: m.status })).sort((a, b) => a.key.localeCompare(b.key))).toEqual(want);
+  });
+
+  it('re-applying afterwards changes nothing, and the restored keys still guard the table', async () => {
+    const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: NOW, bulkLoadMinRows: 0 });
+    expect(r.calendar).toMatchObject({ added: 0, moved: 0, cancelled: 0 });
+    const [m] = await db.sql.$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "Message" LIMIT 1`);
+    await expect(db.sql.$executeRawUnsafe(`UPDATE "Message" SET "personId"=gen_random_uuid() WHERE "id"=$1::uuid`, m!.id)).rejects.toThrow(/foreign key/);
   });
 });

@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PaceWaitTooLong } from '../../../src/channels/pacer.ts';
-import { LocalGate, RedisGate, type SendGate } from '../../../src/channels/send-gate.ts';
+import { LocalGate, PaceWaitTooLong, RedisGate, type SendGate } from '../../../src/channels/send-gate.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from '../../support/redis.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 

@@ -21,7 +21,7 @@ function herald(args: string[], onStdout?: (chunk: string, close: () => void) =>
   });
 }
 
-// Each test starts Node and tsx (a few seconds on a busy machine).
+// Each test starts Node on the compiled build (a second or more on a busy machine).
 describe('bin/herald.js', { timeout: 60_000 }, () => {
   it('exits with the command\'s exit code', async () => {
     const r = await herald(['validate', 'test/fixtures/plans/broken.plan.yaml']);

@@ -65,9 +65,8 @@ describe('delivery failures, classified and handled', () => {
   });
 
   it('user_not_found on Slack is permanent; with channels [preferred] it falls back to e-mail', async () => {
-    // The DM channel was opened by earlier sends: the post to it is what fails.
-    const dm = h.slack.dmChannelOf(ANA);
-    h.slack.inject('chat.postMessage', { error: 'user_not_found', times: 1, match: (b) => b.channel === dm });
+    // Herald posts to the user id itself: that post is what fails.
+    h.slack.inject('chat.postMessage', { error: 'user_not_found', times: 1, match: (b) => b.channel === ANA });
     const f = await fire('prep-preferred');
     await waitForQuiet(db, 20_000, f.where);
     const rows = await f.rows();
@@ -81,8 +80,7 @@ describe('delivery failures, classified and handled', () => {
   });
 
   it('invalid_auth is permanent and never retried; without an e-mail address there is no fallback', async () => {
-    const dm = h.slack.dmChannelOf(CY);
-    h.slack.inject('chat.postMessage', { error: 'invalid_auth', times: 1, match: (b) => b.channel === dm });
+    h.slack.inject('chat.postMessage', { error: 'invalid_auth', times: 1, match: (b) => b.channel === CY });
     const f = await fire('prep-preferred');
     await waitForQuiet(db, 20_000, f.where);
     const cy = (await f.rows()).filter((r) => r.personKey === 'cy');

@@ -1,0 +1,35 @@
+import { applyPlan } from '../../app/apply-plan.ts';
+import { loadPlanFile } from '../../app/load-plan.ts';
+import { formatSummary } from '../../app/replan-summary.ts';
+import type { CliContext } from '../context.ts';
+import { dropQueuedJobs } from '../drop-jobs.ts';
+import { triggeredLine } from '../output.ts';
+import { terminalProgress } from '../progress.ts';
+import { planTemplateCheck } from '../templates.ts';
+import { withDb } from '../with-db.ts';
+import { printWarnings } from './plan-warnings.ts';
+import { planCapacityIssues } from '../../app/plan-capacity.ts';
+
+export async function apply(ctx: CliContext, file: string, opts: { dryRun?: boolean }): Promise<void> {
+  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  printWarnings(ctx, loaded.warnings);
+  await withDb(ctx, async (db) => {
+    const now = ctx.clock.now();
+    const r = await applyPlan(db.sql, {
+      plan: loaded.plan,
+      hash: loaded.hash,
+      now,
+      // The calendar apply builds anyway is checked against the send limits, as validate does.
+      onCalendar: (calendar) => printWarnings(ctx, planCapacityIssues(loaded, calendar, ctx.config(), now)),
+      dryRun: opts.dryRun ?? false,
+      progress: terminalProgress(ctx.output),
+    });
+    const head = r.dryRun ? `dry run: ${r.project} would change as follows (nothing was stored)` : `applied ${r.project}`;
+    ctx.output.out(`${head}\n${formatSummary(r.calendar)}`);
+    for (const m of r.milestonesMoved) {
+      ctx.output.out(`milestone ${m.key} moved: ${m.from.toISOString()} → ${m.to.toISOString()}`);
+    }
+    if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
+    if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
+  });
+}

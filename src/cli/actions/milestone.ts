@@ -1,0 +1,25 @@
+import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
+import { formatSummary } from '../../app/replan-summary.ts';
+import type { CliContext } from '../context.ts';
+import { dropQueuedJobs } from '../drop-jobs.ts';
+import { plural, triggeredLine } from '../output.ts';
+import { withDb } from '../with-db.ts';
+
+export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
+  await withDb(ctx, async (db) => {
+    const r = await moveMilestone(db.sql, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
+    ctx.output.out(
+      `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${r.from.toISOString()} → ${r.to.toISOString()}\n${formatSummary(r.calendar)}` +
+        (r.triggered ? `\n${triggeredLine(r.triggered, opts.dryRun ?? false)}` : '') +
+        (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
+    );
+    if (!opts.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
+  });
+}
+
+export async function milestoneDone(ctx: CliContext, project: string, key: string): Promise<void> {
+  await withDb(ctx, async (db) => {
+    const r = await markMilestoneDone(db.sql, { project, milestone: key, now: ctx.clock.now() });
+    ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${plural(r.triggered, 'message')} queued`);
+  });
+}

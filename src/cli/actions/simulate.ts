@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon';
+import { loadPlanFile } from '../../app/load-plan.ts';
+import { firstLine, renderOccurrence } from '../../app/render-message.ts';
+import { HeraldError } from '../../domain/errors.ts';
+import { buildCalendar } from '../../domain/schedule/calendar.ts';
+import type { CliContext } from '../context.ts';
+import { checkChoice } from '../options.ts';
+import { cliEngine, planTemplateCheck } from '../templates.ts';
+import { formatExplanations } from '../../app/explain-view.ts';
+
+export interface SimulateOptions {
+  person?: string;
+  comm?: string;
+  format: string;
+  explain?: boolean;
+}
+
+export async function simulate(ctx: CliContext, file: string, o: SimulateOptions): Promise<void> {
+  checkChoice('--format', o.format, ['text', 'json']);
+  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  const plan = loaded.plan;
+  if (o.person && !plan.people.some((p) => p.id === o.person)) {
+    throw new HeraldError('NOT_FOUND', `person "${o.person}" is not in the plan`, { hint: `people include: ${plan.people.slice(0, 8).map((p) => p.id).join(', ')}…` });
+  }
+  const now = ctx.clock.now();
+  const engine = cliEngine(ctx);
+  if (o.comm && !plan.comms.some((c) => c.key === o.comm)) {
+    throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
+  }
+  const occs = buildCalendar(plan, { now }).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
+  const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
+  const rows = occs.map((x) => ({
+    at: x.dueAt.toISOString(),
+    localAt: DateTime.fromJSDate(x.dueAt, { zone: zones.get(x.personId)! }).toISO({ suppressMilliseconds: true })!,
+    person: x.personId,
+    comm: x.comm,
+    occurrence: x.occurrence,
+    channel: x.channel,
+    ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
+    firstLine: firstLine(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
+    explain: x.explain,
+  }));
+  if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
+  if (o.explain) {
+    ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
+    return;
+  }
+  for (const r of rows) {
+    // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
+    const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
+    ctx.output.out(`${local}  ${r.person} · ${r.channel} · ${r.comm}#${r.occurrence}  ${r.firstLine}`);
+  }
+  const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
+  ctx.output.out(`${rows.length} messages${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
+}

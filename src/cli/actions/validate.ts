@@ -1,0 +1,20 @@
+import { loadPlanFile } from '../../app/load-plan.ts';
+import { buildCalendar } from '../../domain/schedule/calendar.ts';
+import type { CliContext } from '../context.ts';
+import { plural } from '../output.ts';
+import { planTemplateCheck } from '../templates.ts';
+import { printWarnings } from './plan-warnings.ts';
+import { planCapacityIssues } from '../../app/plan-capacity.ts';
+
+export async function validate(ctx: CliContext, file: string): Promise<void> {
+  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  const now = ctx.clock.now();
+  const calendar = buildCalendar(loaded.plan, { now });
+  printWarnings(ctx, [...loaded.warnings, ...planCapacityIssues(loaded, calendar, ctx.config(), now)]);
+  const count = calendar.length;
+  const p = loaded.plan;
+  ctx.output.out(
+    `${file} is valid: project ${p.project.key}, ${plural(p.milestones.length, 'milestone')}, ` +
+      `${p.people.length} ${p.people.length === 1 ? 'person' : 'people'}, ${plural(p.comms.length, 'comm')}, ${plural(count, 'scheduled message')}`,
+  );
+}

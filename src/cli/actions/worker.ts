@@ -1,0 +1,39 @@
+import { createLogger } from '../../logger.ts';
+import { startWorker } from '../../main.ts';
+import type { CliContext } from '../context.ts';
+
+export interface WorkerOptions {
+  slackConcurrency: string;
+  emailConcurrency: string;
+  lockMs: string;
+}
+
+export async function worker(ctx: CliContext, opts: WorkerOptions): Promise<void> {
+  const config = ctx.config();
+  const log = createLogger(config.LOG_LEVEL, 'herald-worker');
+  const rt = await startWorker(config, {
+    concurrency: { slack: Number(opts.slackConcurrency), email: Number(opts.emailConcurrency) },
+    lockDurationMs: Number(opts.lockMs),
+    // A send abandoned by a killed worker is taken over once its lock has surely expired.
+    staleSendingMs: Math.max(3 * Number(opts.lockMs), 10_000),
+    sweep: { strandedAfterMs: Math.max(2 * Number(opts.lockMs), 5_000) },
+    onError: (e) => log.error({ err: e }, 'worker error'),
+  });
+  for (const w of rt.workers.workers) {
+    w.on('completed', (job, result) => log.debug({ messageId: job.id, result }, 'delivered'));
+    w.on('failed', (job, err) => log.warn({ messageId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'delivery failed'));
+  }
+  log.info({ channels: Object.keys(rt.channels), database: rt.db.kind }, 'worker started');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'shutting down: finishing sends in flight, taking no new ones');
+      rt.close().then(resolve, (e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  log.info('worker stopped');
+}
