@@ -46,7 +46,9 @@ export async function moveMilestone(
       const from = milestoneInstant(plan, current.key).toJSDate();
       const to = milestoneInstant(moved, current.key).toJSDate();
 
-      const affected = moved.comms.filter((c) => c.schedule && commMilestones(c).includes(current.key)).map((c) => c.key);
+      // A blackout bounded by this milestone moves with it, and can move any scheduled comm.
+      const movesBlackout = (plan.project.blackouts ?? []).some((b) => [b.from, b.to].some((x) => 'milestone' in x && x.milestone === current.key));
+      const affected = moved.comms.filter((c) => c.schedule && (movesBlackout || commMilestones(c).includes(current.key))).map((c) => c.key);
       const desired = buildCalendar(moved, { now: input.now, comms: affected });
       const affectedSet = new Set(affected);
       const existing = (await loadExisting(tx, stored.projectId, affected.map((k) => stored.commIds.get(k)!))).filter((m) =>

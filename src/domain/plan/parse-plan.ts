@@ -69,7 +69,8 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
   const commsLoc = f.get('comms');
   if (commsLoc === undefined || isNothing(commsLoc.node)) sink.warn(commsLoc ?? root, 'the plan has no comms: nothing will be sent');
   const blackouts = readBlackouts(r, projectEntry(r, f.get('project'), 'blackouts'), known);
-  if (blackouts.length > 0) project.blackouts = blackouts.map((b) => b.spec);
+  const blackoutSpecs = blackouts.flatMap((b) => (b.spec ? [b.spec] : []));
+  if (blackoutSpecs.length > 0) project.blackouts = blackoutSpecs;
   const comms = readComms(r, commsLoc, known);
   const plan: Plan = { project, milestones, workstreams, audiences, people, comms: comms.map((c) => c.spec) };
   checkBlackoutAllows(r, blackouts, plan.comms);
@@ -92,6 +93,7 @@ function checkBlackoutOrder(r: Reader, blackouts: readonly ReadBlackout[], plan:
   if (blackouts.length === 0) return;
   const calendar = new ProjectCalendar(plan.project);
   blackouts.forEach((b, i) => {
+    if (!b.spec) return;
     const w = resolveBlackout(plan, calendar, b.spec, i);
     if (w.to <= w.from) r.sink.error(b.loc, `blackout "${w.label}" ends before it starts (${w.text}): make "to" later than "from"`);
   });

@@ -26,9 +26,10 @@ export function readRecipientCalendar(r: Reader, loc: Loc): RecipientCalendarSpe
 
 /** One read blackout and where it was written, for the checks that need the whole plan. */
 export interface ReadBlackout {
-  spec: BlackoutSpec;
+  /** Undefined when a bound was invalid (already reported); its allow list is still checked. */
+  spec?: BlackoutSpec;
   loc: Loc;
-  allowLocs: Loc[];
+  allow: { value: string; loc: Loc }[];
 }
 
 const BLACKOUT_EXAMPLE = '- { from: { at: cutover }, to: { at: cutover, offset: "+2 days" }, label: Cutover weekend, allow: [ops-impact] }';
@@ -53,10 +54,13 @@ export function readBlackouts(r: Reader, loc: Loc | undefined, known: Known): Re
     const label = labelLoc === undefined ? undefined : readString(r, labelLoc, 'a label');
     const allowLoc = f.get('allow');
     const allow = allowLoc === undefined ? [] : (readStringOrList(r, allowLoc, 'a comm key or kind') ?? []);
-    if (from === undefined || to === undefined) continue;
+    if (from === undefined || to === undefined) {
+      out.push({ loc: item, allow });
+      continue;
+    }
     const spec: BlackoutSpec = { from, to, allow: allow.map((a) => a.value) };
     if (label !== undefined) spec.label = label;
-    out.push({ spec, loc: item, allowLocs: allow.map((a) => a.loc) });
+    out.push({ spec, loc: item, allow });
   }
   return out;
 }
@@ -78,8 +82,8 @@ function readBound(r: Reader, loc: Loc, known: Known): BlackoutBound | undefined
 export function checkBlackoutAllows(r: Reader, blackouts: readonly ReadBlackout[], comms: readonly CommSpec[]): void {
   const names = new Set([...comms.map((c) => c.key), ...comms.map((c) => c.kind)]);
   for (const b of blackouts) {
-    b.spec.allow.forEach((a, i) => {
-      if (!names.has(a)) r.sink.error(b.allowLocs[i] ?? b.loc, `allow: "${a}" is neither a comm key nor a comm kind of this plan${hint(a, names)}`);
-    });
+    for (const a of b.allow) {
+      if (!names.has(a.value)) r.sink.error(a.loc, `allow: "${a.value}" is neither a comm key nor a comm kind of this plan${hint(a.value, names)}`);
+    }
   }
 }

@@ -93,14 +93,14 @@ export function weekText(days: readonly Weekday[]): string {
 const hashes = new WeakMap<readonly ExplainStep[], { hash: string; json: string }>();
 
 /**
- * A chain's JSON and its sha256 (base64url), the key messages share it under. Cached per array:
+ * A chain's JSON and its sha256 (base64url, first 22 characters = 132 bits), the key messages share it under. Cached per array:
  * recipients placed the same way share one array, so a calendar hashes each chain once.
  */
 export function explainKey(chain: readonly ExplainStep[]): { hash: string; json: string } {
   let k = hashes.get(chain);
   if (k === undefined) {
     const json = JSON.stringify(chain);
-    k = { hash: createHash('sha256').update(json).digest('base64url'), json };
+    k = { hash: createHash('sha256').update(json).digest('base64url').slice(0, 22), json };
     hashes.set(chain, k);
   }
   return k;

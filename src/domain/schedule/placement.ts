@@ -145,6 +145,7 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
   const where = days ? "the recipient's working days" : 'the project calendar';
   const out: Placed[] = [];
   let prev = base.epochDay;
+  let lastDue: number | undefined;
   slots.forEach((slot, k) => {
     const chain = k === 0 ? [...slot.explain] : slot.explain.filter((s) => s.rule !== 'step');
     let day: number;
@@ -160,8 +161,7 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
       chain.push(step('step', isoDay(prev), isoDay(day), `step ${k}: every ${every.raw} = ${dayText(day)}${why}`));
     }
     const at: SlotAt = { kind: 'person', epochDay: day, msOfDay: base.msOfDay };
-    const t0 = localTime(personFrame ? at : { kind: 'instant', instant: wallToInstant(frame, day, base.msOfDay) }, zone, chain);
-    let t = t0;
+    let t = localTime(personFrame ? at : { kind: 'instant', instant: wallToInstant(frame, day, base.msOfDay) }, zone, chain);
     let noted = false;
     // Each pass moves at least one day forward; a window or a run of days off is at most about a year.
     for (let pass = 0; pass < 400; pass++) {
@@ -174,17 +174,32 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
         if (!noted && days) chain.push(step('recipient-calendar', null, null, `${dayText(day)} is not a holiday or day off for the recipient (${days.describe})`));
         if (!hit.blocking) {
           if (!noted && policy.blackouts.length > 0) chain.push(hit.allowed ? allowedNote(hit.allowed) : step('blackout', null, null, 'outside every blackout'));
-          break;
+          const settled = [...chain];
+          const due = settle(wallToInstant(frame, day, base.msOfDay), zone, policy, days, settled, false);
+          // Quiet hours (or a window's end) can carry a step onto the day the previous one reached: take the next day instead.
+          if (lastDue === undefined || instantToWall(zone, due).epochDay > instantToWall(zone, lastDue).epochDay) {
+            t = due;
+            chain.splice(0, chain.length, ...settled);
+            break;
+          }
+          const next = counter.next(day + 1);
+          chain.push(step('step', isoDay(day), isoDay(next), `${dayText(day)} would reach the day of the previous step after quiet hours → ${dayText(next)}`));
+          day = next;
+          noted = true;
+          continue;
         }
-        const next = !days && every.unit === 'day' ? day + 1 : counter.next(day + 1);
+        // The first day whose step time is at or after the window's end, then the next allowed one.
+        const end = instantToWall(frame, hit.blocking.to);
+        const after = Math.max(day + 1, end.msOfDay <= base.msOfDay ? end.epochDay : end.epochDay + 1);
+        const next = !days && every.unit === 'day' ? after : counter.next(after);
         chain.push(step('blackout', isoDay(day), isoDay(next), `inside blackout "${hit.blocking.label}" (${hit.blocking.text}) → the step is taken on the next allowed day, ${dayText(next)}, and later steps follow`));
         day = next;
       }
       noted = true;
-      t = wallToInstant(frame, day, base.msOfDay);
     }
     prev = day;
-    out.push({ due: settle(t, zone, policy, days, chain, false), explain: chain });
+    lastDue = t;
+    out.push({ due: t, explain: chain });
   });
   return out;
 }

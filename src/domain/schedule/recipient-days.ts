@@ -1,4 +1,4 @@
-import type { PersonSpec, Plan, RecipientCalendarSpec } from '../plan/model.ts';
+import type { PersonSpec, Plan, RecipientCalendarSpec, Weekday } from '../plan/model.ts';
 import { ProjectCalendar } from './business-calendar.ts';
 import { weekText } from './explain.ts';
 
@@ -66,6 +66,23 @@ class Days implements RecipientDays {
   }
 }
 
+/**
+ * Day calendars are pure functions of country, region, week and extra dates, and date-holidays is slow
+ * to set up, so they are kept across calendar builds (a few distinct ones per plan; bounded).
+ */
+const calendars = new Map<string, ProjectCalendar>();
+function calendarOf(country: string | undefined, region: string | undefined, workDays: readonly Weekday[], extra: readonly string[]): ProjectCalendar {
+  const key = `${country ?? ''}|${region ?? ''}|${workDays.join(',')}|${extra.join(',')}`;
+  let cal = calendars.get(key);
+  if (cal === undefined) {
+    if (calendars.size >= 256) calendars.clear();
+    const holidays = { extra: [...extra], ...(country ? { country } : {}), ...(region ? { region } : {}) };
+    cal = new ProjectCalendar({ timezone: 'UTC', businessDays: [...workDays], holidays });
+    calendars.set(key, cal);
+  }
+  return cal;
+}
+
 /** Builds (and caches by signature) recipients' working days for one calendar build. */
 export class RecipientDaysCache {
   private readonly byKey = new Map<string, RecipientDays>();
@@ -76,11 +93,10 @@ export class RecipientDaysCache {
     const country = person.country ?? h.country;
     const region = person.country !== undefined ? person.region : h.region;
     const workDays = person.workDays ?? this.plan.project.businessDays;
-    const key = `${rule.holidays ? 'H' : ''}${rule.workDays ? 'W' : ''}|${country ?? ''}|${region ?? ''}|${workDays.join(',')}`;
+    const key = `${rule.holidays ? 'H' : ''}${rule.workDays ? 'W' : ''}|${country ?? ''}|${region ?? ''}|${workDays.join(',')}|${h.extra.join(',')}`;
     let days = this.byKey.get(key);
     if (days === undefined) {
-      const holidays = { extra: h.extra, ...(country ? { country } : {}), ...(region ? { region } : {}) };
-      const cal = new ProjectCalendar({ timezone: person.timezone, businessDays: workDays, holidays });
+      const cal = calendarOf(country, region, workDays, h.extra);
       days = new Days(cal, rule, country && region ? `${country}-${region}` : country, key);
       this.byKey.set(key, days);
     }
