@@ -96,6 +96,8 @@ export interface SurveyOption {
   value: string;
   label: string;
   escalate?: true | 'urgent';
+  /** A workstream-status answer with this option asks the sponsors for a decision (weekly digest). */
+  decision?: true;
 }
 
 export interface SurveySpec {

@@ -1,6 +1,7 @@
 import type { CommSpec, Every, Offset, Plan, Schedule, Weekday } from '../plan/model.ts';
 import type { ProjectCalendar } from './business-calendar.ts';
-import { addMonthsToEpochDay, weekdayOfEpochDay } from './local-date.ts';
+import { isoWeekOfDate, weekOccurrence } from '../digest/week.ts';
+import { addMonthsToEpochDay, fromEpochDay, weekdayOfEpochDay } from './local-date.ts';
 import { anchorLocal, milestoneLocal, type ProjectLocal } from './milestones.ts';
 import { instantToWall, parseWallTime, wallToInstant } from './zone-time.ts';
 
@@ -37,7 +38,7 @@ export function scheduleSlots(plan: Plan, comm: CommSpec, calendar: ProjectCalen
     case 'stepped':
       return steppedSlots(ctx, comm, schedule);
     case 'recurring':
-      return recurringSlots(ctx, schedule);
+      return recurringSlots(ctx, schedule, comm.kind === 'digest');
   }
 }
 
@@ -113,13 +114,19 @@ function firstWeekdayOnOrAfter(day: number, weekday: Weekday): number {
   return d;
 }
 
-function recurringSlots(ctx: Ctx, schedule: Extract<Schedule, { type: 'recurring' }>): Slot[] {
+/**
+ * `weekKeyed` (digests): each occurrence is numbered by the ISO week of its nominal date (2027-W03 →
+ * 202703) instead of its position, so its message key names the week and stays the same when the
+ * schedule's `from` moves; validation allows only weekly schedules there, one nominal date a week.
+ */
+function recurringSlots(ctx: Ctx, schedule: Extract<Schedule, { type: 'recurring' }>, weekKeyed = false): Slot[] {
   const { calendar } = ctx;
   const from = anchorLocal(ctx.plan, schedule.from);
   const until = anchorLocal(ctx.plan, schedule.until).epochDay;
   const { unit, n } = schedule.every;
   const step = Math.max(1, n);
   const days: number[] = [];
+  const weeks: number[] = [];
   if (unit === 'day') {
     for (let d = from.epochDay; d <= until; d += step) days.push(d);
   } else if (unit === 'business day') {
@@ -132,8 +139,12 @@ function recurringSlots(ctx: Ctx, schedule: Extract<Schedule, { type: 'recurring
       if (nominal > until) break;
       const moved = calendar.nextBusinessEpochDayOnOrAfter(nominal);
       // A long closure can push one week onto the next week's date: keep a single occurrence.
-      if (days[days.length - 1] !== moved) days.push(moved);
+      if (days[days.length - 1] !== moved) {
+        days.push(moved);
+        weeks.push(weekOccurrence(isoWeekOfDate(fromEpochDay(nominal))));
+      }
     }
   }
-  return days.map((d, index) => ({ index, at: onDay(ctx, d, from.msOfDay) }));
+  const keyed = weekKeyed && unit === 'week';
+  return days.map((d, i) => ({ index: keyed ? (weeks[i] as number) : i, at: onDay(ctx, d, from.msOfDay) }));
 }
