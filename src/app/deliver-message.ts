@@ -15,6 +15,7 @@ import {
 import { renderMessage } from './render-message.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
+import type { DigestSource } from './build-digest.ts';
 import type { Clock } from './ports.ts';
 
 export interface DeliveryDeps {
@@ -31,6 +32,8 @@ export interface DeliveryDeps {
   enqueue: (messages: ClaimedMessage[]) => Promise<void>;
   /** A `sending` row older than this was abandoned by a killed worker. */
   staleSendingMs: number;
+  /** Computes the weekly digest (`kind: digest` comms); without it a digest renders its "still coming in" text. */
+  digests?: DigestSource;
 }
 
 export type DeliveryResult =
@@ -70,10 +73,12 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
   }
 
+  // The digest covers the week ending at its planned time, so a retry or a second worker renders the same one.
+  const digest = comm.kind === 'digest' && deps.digests ? await deps.digests({ projectId: msg.projectId, plan, now: msg.dueAt }) : undefined;
   const started = Date.now();
   let result: SendResult;
   try {
-    result = await channel.send(outbound(deps, plan, comm, msg, now));
+    result = await channel.send(outbound(deps, plan, comm, msg, now, digest));
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
@@ -119,7 +124,7 @@ async function fail(
   return { status: 'failed', reason };
 }
 
-function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageForDelivery, now: Date): OutboundMessage {
+function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageForDelivery, now: Date, digest: unknown): OutboundMessage {
   const p = msg.person;
   const person: PersonSpec = {
     id: p.key,
@@ -142,6 +147,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
       occurrence: { index: msg.occurrence, dueAt: msg.dueAt, ...(msg.seriesItem ? { seriesItem: msg.seriesItem } : {}) },
       channel: msg.channel,
       messageId: msg.id,
+      ...(digest === undefined ? {} : { digest }),
     },
     now,
     { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },

@@ -3,17 +3,18 @@ import { milestoneSections } from './milestones.ts';
 import type { DigestSnapshot } from './snapshot.ts';
 import { decisionsNeeded, openEscalations } from './escalations.ts';
 import { COMMENT_RULE, chosenComments, surveyLines } from './surveys.ts';
-import { STATUS_RULE, overallStatus, statusCounts, workstreamLines } from './status.ts';
+import { STATUS_RULE, overallStatus, statusCounts, toneOf, workstreamLines } from './status.ts';
 import { pluralise, wordCount } from './text.ts';
 import { digestWindow, isoWeekOf } from './week.ts';
 
 /**
- * Words of prose the model may add. The built-in templates add about 40 words of their own around
+ * Words of prose the model may add. The built-in templates add about 70 words (greeting, rules, sign-off) of their own around
  * it, which keeps the digest within the ~250 words of prose (plus tables) a sponsor reads in three minutes.
  */
-export const PROSE_BUDGET = 200;
+export const PROSE_BUDGET = 160;
 export const MAX_DECISIONS = 5;
 export const MAX_BOUNCES = 10;
+export const MAX_ESCALATIONS = 10;
 
 function headline(ws: readonly WorkstreamLine[], decisions: readonly DecisionLine[], escalations: readonly EscalationLine[], moved: readonly MovedMilestone[]): string {
   const parts = [...statusCounts(ws)];
@@ -35,7 +36,8 @@ export function computeDigest(snapshot: DigestSnapshot, now: Date): Digest {
   const escalations = openEscalations(snapshot, now);
   const comments = chosenComments(snapshot.surveyMessages, window);
   const bounces = [...snapshot.bounces].sort((a, b) => b.at.getTime() - a.at.getTime());
-  const overall = { status: overallStatus(workstreams), headline: headline(workstreams, allDecisions, escalations, milestones.moved) };
+  const status = overallStatus(workstreams);
+  const overall = { status, tone: toneOf(status), headline: headline(workstreams, allDecisions, escalations, milestones.moved) };
 
   // Within the prose budget: the headline and decisions stay; comments go from the end.
   const fixed = wordCount(overall.headline) + decisions.reduce((n, d) => n + wordCount(d.text), 0);
@@ -59,7 +61,8 @@ export function computeDigest(snapshot: DigestSnapshot, now: Date): Digest {
     },
     surveys: surveyLines(snapshot.surveyMessages, window),
     comments,
-    escalations,
+    escalations: escalations.slice(0, MAX_ESCALATIONS),
+    escalationsMore: Math.max(0, escalations.length - MAX_ESCALATIONS),
     rules: { comments: COMMENT_RULE, status: STATUS_RULE },
     prose: { words, budget: PROSE_BUDGET },
   };

@@ -10,7 +10,7 @@ export interface Digest {
   week: IsoWeek;
   /** The seven days covered, ending at the send instant. */
   window: { from: string; to: string };
-  overall: { status: Rag; headline: string };
+  overall: { status: Rag; tone: Tone; headline: string };
   workstreams: WorkstreamLine[];
   milestones: { done: MilestoneLine[]; due: MilestoneLine[]; moved: MovedMilestone[] };
   decisions: DecisionLine[];
@@ -20,6 +20,8 @@ export interface Digest {
   surveys: SurveyLine[];
   comments: CommentLine[];
   escalations: EscalationLine[];
+  /** Open escalations beyond the ones listed. */
+  escalationsMore: number;
   /** The rules the digest applies, stated so a reader knows why they see what they see. */
   rules: { comments: string; status: string };
   /** Words of prose the digest model adds (headline, decisions, comments), against its budget. */

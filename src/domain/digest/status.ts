@@ -7,7 +7,7 @@ import { inWindow, type DigestWindow } from './week.ts';
 export const REASON_WORDS = 25;
 
 export const STATUS_RULE =
-  "Each workstream's status is its owner's latest workstream-status answer this week, with its comment as the reason; an open urgent escalation makes it at least amber. The overall status is the worst workstream, counting one not reported this week as amber.";
+  "Status is the owner's latest answer this week; an open urgent escalation makes it at least amber; overall is the worst, a missing report counting as amber.";
 
 const RANK: Record<Rag, number> = { green: 0, amber: 1, red: 2 };
 

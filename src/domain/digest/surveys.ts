@@ -7,7 +7,7 @@ export const MAX_COMMENTS = 5;
 /** Words one quoted comment may take. */
 export const COMMENT_WORDS = 30;
 export const COMMENT_RULE =
-  'Up to five comments from this week’s survey answers: answers that raised an escalation first, most recent first; then the other answers, most recent first.';
+  'Up to five comments from this week: answers that raised an escalation first, then the others, most recent first.';
 
 function toneOfAnswer(a: Pick<SurveyAnswer, 'escalate'>): Tone {
   return a.escalate === 'urgent' ? 'bad' : a.escalate === true ? 'warn' : 'good';

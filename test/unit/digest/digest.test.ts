@@ -18,6 +18,7 @@ describe('computeDigest: window and overall status', () => {
   it('overall is the worst workstream; the headline counts the bad news first', () => {
     expect(digest.overall).toEqual({
       status: 'red',
+      tone: 'bad',
       headline: '4 workstreams: 1 red, 2 amber, 1 not reported; 2 decisions needed; 3 open escalations (1 urgent); 1 milestone moved this week.',
     });
   });
@@ -33,7 +34,7 @@ describe('computeDigest: window and overall status', () => {
   it('with nothing stored it says so and is green', () => {
     const s = { ...snapshot(), workstreams: [], statusReports: [], milestones: [], bounces: [], surveyMessages: [], escalations: [], delivery: { sent: 0, failed: 0 } };
     const empty = computeDigest(s, NOW);
-    expect(empty.overall).toEqual({ status: 'green', headline: 'Nothing to report this week.' });
+    expect(empty.overall).toEqual({ status: 'green', tone: 'good', headline: 'Nothing to report this week.' });
   });
 });
 
@@ -198,7 +199,7 @@ describe('computeDigest: surveys', () => {
   });
 
   it('states the comment rule', () => {
-    expect(digest.rules.comments).toMatch(/escalation first, most recent first/);
+    expect(digest.rules.comments).toBe('Up to five comments from this week: answers that raised an escalation first, then the others, most recent first.');
   });
 });
 
