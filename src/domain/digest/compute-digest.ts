@@ -8,10 +8,10 @@ import { pluralise, wordCount } from './text.ts';
 import { digestWindow, isoWeekOf } from './week.ts';
 
 /**
- * Words of prose the model may add. The built-in templates add about 70 words (greeting, rules, sign-off) of their own around
+ * Words of prose the model may add. The built-in templates add about 90 words (headings, greeting, the comment rule, dates, sign-off) of their own around
  * it, which keeps the digest within the ~250 words of prose (plus tables) a sponsor reads in three minutes.
  */
-export const PROSE_BUDGET = 160;
+export const PROSE_BUDGET = 140;
 export const MAX_DECISIONS = 5;
 export const MAX_BOUNCES = 10;
 export const MAX_ESCALATIONS = 10;

@@ -6,7 +6,7 @@ import { inWindow, type DigestWindow } from './week.ts';
 
 const HOUR_MS = 3_600_000;
 /** Words one decision line may take. */
-export const DECISION_WORDS = 25;
+export const DECISION_WORDS = 20;
 
 export function ageText(hours: number): string {
   return hours < 24 ? pluralise(Math.max(0, Math.floor(hours)), 'hour') : pluralise(Math.floor(hours / 24), 'day');

@@ -7,7 +7,7 @@ import type { CommSpec, Plan } from '../../../src/domain/plan/model.ts';
 import { sampleContext } from '../../../src/templates/context.ts';
 import { createTemplateEngine, type TemplateEngine } from '../../../src/templates/engine.ts';
 import type { RenderedMessage } from '../../../src/templates/rendered.ts';
-import { NOW, d, snapshot } from './fixture.ts';
+import { NOW, SECTIONS, hugeDigest, snapshot } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 let plan: Plan;
@@ -23,23 +23,6 @@ beforeAll(async () => {
 function render(digest: Digest, channel: 'email' | 'slack', personId = 'maria'): RenderedMessage {
   const context = sampleContext(plan, comm, { audience: 'executives', personId, now: NOW.toISOString(), digest });
   return engine.render({ template: comm.template, channel, audience: 'executives', context, messageId: 'm1' });
-}
-
-export const SECTIONS = ['overall', 'workstreams', 'decisions', 'escalations', 'milestones', 'surveys', 'comments', 'delivery'] as const;
-
-/** A digest with far more of everything than a real week has. */
-export function hugeDigest(): Digest {
-  const s = snapshot();
-  const long = 'This comment is long on purpose so that the Slack sections fill up quickly and must be split '.repeat(3);
-  for (let i = 0; i < 60; i++) {
-    s.workstreams.push({ key: `ws${i}`, name: `Workstream number ${i} with a long name`, ownerId: `o${i}`, ownerName: `Owner ${i}` });
-    s.statusReports.push({ workstreamKey: `ws${i}`, personId: `o${i}`, value: 'red', label: 'Blocked', escalate: 'urgent', decision: true, comment: long, at: d(-2) });
-    s.escalations.push({ id: `x${i}`, workstreamKey: `ws${i}`, ownerName: `Owner ${i}`, level: 1, state: 'open', urgent: true, openedAt: d(-3), ackDueAt: d(-2), summary: long });
-    s.bounces.push({ personName: `Person ${i}`, email: `a.very.long.address.number.${i}@subsidiary.northwind.example`, at: d(-1) });
-    s.surveyMessages.push({ commKey: `survey-${i % 12}`, question: `Question ${i % 12}?`, occurrence: 0, personId: `p${i}`, audience: `audience-${i % 5}`, sentAt: d(-2), answer: { value: 'bad', label: 'Bad', escalate: true, comment: long, firstAt: d(-2), at: d(-1) } });
-    s.milestones.push({ key: `m${i}`, label: `Milestone ${i}`, at: d(3), moves: [{ fromAt: d(-1), toAt: d(3), movedAt: d(-1) }] });
-  }
-  return computeDigest(s, NOW);
 }
 
 describe('digest email HTML', () => {
