@@ -1,6 +1,7 @@
 import type { Clock } from '../src/app/ports.ts';
 import { claimDue, findStranded, touch, type ClaimedMessage } from '../src/db/repo/delivery-store.ts';
 import type { SqlClient } from '../src/db/repo/sql-client.ts';
+import { Periodic } from './periodic.ts';
 
 export interface SweeperOptions {
   db: SqlClient;
@@ -24,16 +25,15 @@ export interface SweeperOptions {
  * plus BullMQ's precise delayed jobs delivers each one on time.
  */
 export class Sweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
   private lastStrandedCheck = 0;
-  private stopped = false;
+  private readonly loop: Periodic;
 
-  constructor(private readonly o: SweeperOptions) {}
+  constructor(private readonly o: SweeperOptions) {
+    this.loop = new Periodic(() => this.sweepOnce(), () => this.o.intervalMs ?? 1_000, this.o.onError);
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** One pass; returns how many messages it enqueued. */
@@ -65,19 +65,7 @@ export class Sweeper {
     return total;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .then(() => undefined)
-        .catch((e: unknown) => this.o.onError?.(e))
-        .finally(() => this.schedule(this.o.intervalMs ?? 1_000));
-    }, delay);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

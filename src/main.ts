@@ -23,6 +23,7 @@ import { redisScratch } from './http/slack/scratch.ts';
 import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
+import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
 
 /** The built-in templates shipped in the package's top-level templates/ folder. */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
@@ -91,6 +92,8 @@ export async function startWorker(
     lockDurationMs?: number;
     /** A `sending` row older than this was abandoned by a killed worker (default 90 s). */
     staleSendingMs?: number;
+    /** How often unacknowledged escalations are checked for level 2 (default 15 s). */
+    escalationSweepMs?: number;
   } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
@@ -129,12 +132,20 @@ export async function startWorker(
       digests: (request) => buildDigest(db.prisma, request),
     },
   });
+  const escalations = new EscalationSweeper({
+    prisma: db.prisma,
+    clock,
+    ...(opts.escalationSweepMs ? { intervalMs: opts.escalationSweepMs } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
+  });
+  escalations.start();
   return {
     db,
     queues,
     workers,
     channels,
     async close() {
+      await escalations.stop();
       await workers.close();
       await queues.close();
       await Promise.all(Object.values(channels).map((c) => c.close()));

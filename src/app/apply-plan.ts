@@ -6,6 +6,7 @@ import type { SqlDatabase } from '../db/repo/sql-client.ts';
 import { savePlan } from '../db/repo/plan-store.ts';
 import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
 import { fireTrigger } from './fire-trigger.ts';
+import { withStoredReminders } from './reminder-calendar.ts';
 import type { Progress } from './ports.ts';
 import { silentProgress } from './ports.ts';
 import { summarise, type ReplanSummary } from './replan-summary.ts';
@@ -48,7 +49,8 @@ export async function applyPlan(
         progress.step('loading messages', 1, 3);
         // Triggered messages are fired by events, not by the calendar: a re-plan leaves them alone.
         const existing = (await loadExisting(tx, saved.projectId)).filter((m) => !triggerComms.has(commOfKey(m.key)));
-        const diff = diffCalendar(desired, existing, { now, catchUp: plan.project.catchUp });
+        const wanted = await withStoredReminders(tx, { plan, projectId: saved.projectId, desired, existing, now });
+        const diff = diffCalendar(wanted, existing, { now, catchUp: plan.project.catchUp });
         progress.step('writing messages', 2, 3);
         const ids = { projectId: saved.projectId, person: saved.personIds, comm: saved.commIds };
         await writeDiff(tx, saved.projectId, diff, ids);

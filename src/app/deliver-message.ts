@@ -13,6 +13,8 @@ import {
   type MessageForDelivery,
 } from '../db/repo/delivery-store.ts';
 import { renderMessage } from './render-message.ts';
+import { asReminder, postpone, reminderVerdict } from './reminder-delivery.ts';
+import { noticeOutbound } from './notice-outbound.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { DigestSource } from './build-digest.ts';
@@ -42,6 +44,8 @@ export type DeliveryResult =
   /** Re-planned to a later time after its job was queued: the job should wait until `dueAt`. */
   | { status: 'not-due'; dueAt: Date }
   | { status: 'skipped'; reason: string }
+  /** A reminder held back by a pause (out of office): back in the calendar at `dueAt`. */
+  | { status: 'postponed'; dueAt: Date }
   | { status: 'failed'; reason: string; fallbackId?: string };
 
 const LINK_LIFETIME_S = 90 * 24 * 3600;
@@ -63,7 +67,8 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   const plan = await deps.plans.get(msg.projectId, msg.planUpdatedAt);
   const comm = plan.comms.find((c) => c.key === msg.commKey);
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
-  if (comm.optional && msg.person.optedOut) {
+  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  if (comm.optional && msg.person.optedOut && !notice) {
     await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
@@ -72,13 +77,35 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   if (msg.channel === 'email' && msg.person.emailRejectedAt) {
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
   }
+  if (msg.kind === 'reminder') {
+    const verdict = await reminderVerdict(deps.db, plan, msg, now);
+    if (!verdict.send && 'skip' in verdict) {
+      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: verdict.skip });
+      return { status: 'skipped', reason: verdict.skip };
+    }
+    if (!verdict.send) {
+      await postpone(deps.db, msg.id, verdict.waitUntil);
+      return { status: 'postponed', dueAt: verdict.waitUntil };
+    }
+  }
 
   // The digest covers the week ending at its planned time, so a retry or a second worker renders the same one.
   const digest = comm.kind === 'digest' && deps.digests ? await deps.digests({ projectId: msg.projectId, plan, now: msg.dueAt }) : undefined;
+  let message: OutboundMessage;
+  if (notice) {
+    const built = await noticeOutbound(deps.db, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
+    if (!built) {
+      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
+      return { status: 'skipped', reason: 'already_handled' };
+    }
+    message = built;
+  } else {
+    message = outbound(deps, plan, comm, msg, now, digest);
+  }
   const started = Date.now();
   let result: SendResult;
   try {
-    result = await channel.send(outbound(deps, plan, comm, msg, now, digest));
+    result = await channel.send(message);
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
@@ -109,7 +136,9 @@ async function fail(
   durationMs?: number,
 ): Promise<DeliveryResult> {
   // `preferred` means "Slack where possible": a Slack failure for good falls back to e-mail.
-  const canFallBack = msg.channel === 'slack' && comm?.channels.includes('preferred') && msg.person.email && !msg.person.emailRejectedAt;
+  // Escalation notices go by Slack where the person has it, else email: the same fallback applies.
+  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  const canFallBack = msg.channel === 'slack' && (notice || comm?.channels.includes('preferred')) && msg.person.email && !msg.person.emailRejectedAt;
   await deps.store.record(msg.id, {
     outcome: canFallBack ? 'fallback' : 'failed',
     channel: msg.channel,
@@ -160,7 +189,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     optional: comm.optional,
     recipient: { id: person.id, name: person.name, timezone: person.timezone, locale: person.locale, ...(person.email ? { email: person.email } : {}), ...(person.slack ? { slackId: person.slack } : {}) },
     sender: plan.project.sender,
-    rendered,
+    rendered: msg.kind === 'reminder' ? asReminder(rendered) : rendered,
     ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),
     ...(replyTo ? { replyTo } : {}),
   };

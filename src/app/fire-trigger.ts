@@ -3,6 +3,7 @@ import { diffCalendar } from '../domain/replan/diff.ts';
 import { triggeredOccurrences } from '../domain/schedule/calendar.ts';
 import { writeDiff } from '../db/repo/message-store.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
+import { withStoredReminders } from './reminder-calendar.ts';
 import { summarise, type ReplanSummary } from './replan-summary.ts';
 
 export type TriggerEvent = { type: 'milestone-moved' | 'milestone-done'; milestone: string } | { type: 'manual'; comm: string };
@@ -38,7 +39,8 @@ export async function fireTrigger(
       `SELECT COALESCE(MAX("occurrence") + 1, 0)::int AS "next" FROM "Message" WHERE "commId"=$1::uuid`,
       commId,
     );
-    const occurrences = triggeredOccurrences(plan, key, at, Number(row?.next ?? 0));
+    const fired = triggeredOccurrences(plan, key, at, Number(row?.next ?? 0));
+    const occurrences = await withStoredReminders(db, { plan, projectId: ids.projectId, desired: fired, existing: [], now: at });
     // A firing is due now by definition, so catch-up never skips it.
     const diff = diffCalendar(occurrences, [], { now: at, catchUp: 'send' });
     await writeDiff(db, ids.projectId, diff, ids);

@@ -9,6 +9,7 @@ import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
 import type { SqlDatabase } from '../db/repo/sql-client.ts';
 import { loadProject, savePlanJson } from '../db/repo/project-store.ts';
 import { fireTrigger } from './fire-trigger.ts';
+import { withStoredReminders } from './reminder-calendar.ts';
 import { commOfKey } from './apply-plan.ts';
 import { summarise, type ReplanSummary } from './replan-summary.ts';
 
@@ -51,7 +52,8 @@ export async function moveMilestone(
       const existing = (await loadExisting(tx, stored.projectId, affected.map((k) => stored.commIds.get(k)!))).filter((m) =>
         affectedSet.has(commOfKey(m.key)),
       );
-      const diff = diffCalendar(desired, existing, { now: input.now, catchUp: plan.project.catchUp });
+      const wanted = await withStoredReminders(tx, { plan: moved, projectId: stored.projectId, desired, existing, now: input.now });
+      const diff = diffCalendar(wanted, existing, { now: input.now, catchUp: plan.project.catchUp });
       const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
       await writeDiff(tx, stored.projectId, diff, ids);
       let triggered = 0;

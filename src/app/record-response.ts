@@ -17,9 +17,13 @@ import {
   type ResponseChannel,
 } from '../domain/response.ts';
 import { withTransaction, type Tx } from '../db/transaction.ts';
+import { followUpAnswer, type FollowUps } from './follow-up-answer.ts';
+import { systemClock, type Clock } from './ports.ts';
 
 export interface RecordResponseDeps {
   prisma: PrismaClient;
+  /** For follow-ups (escalation batches, reminder cancellation); the system clock by default. */
+  clock?: Clock;
 }
 
 export interface RecordResponseInput {
@@ -59,6 +63,8 @@ export interface RecordResponseResult {
   context: AnswerContext;
   /** Keys of workstreams whose current status this answer set. */
   workstreamsUpdated: string[];
+  /** Reminders cancelled and the escalation opened, updated or raised by this answer. */
+  followUps: FollowUps;
 }
 
 const TX_TIMEOUT_MS = 15_000;
@@ -164,7 +170,8 @@ export async function recordResponse(deps: RecordResponseDeps, input: RecordResp
       // option's `escalate` flag (surveyOption(survey, …)) and `context` say what happened.)
 
       const option = survey.options.find((o) => o.value === response.option) ?? null;
-      return { kind, response, previous, option, survey, context, workstreamsUpdated };
+      const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now());
+      return { kind, response, previous, option, survey, context, workstreamsUpdated, followUps };
     },
     { timeoutMs: TX_TIMEOUT_MS },
   );

@@ -12,6 +12,7 @@ import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerFollowUpCommands } from './commands/follow-ups.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerMilestoneCommands(program, ctx);
   registerDeliveryCommands(program, ctx);
   registerDigestCommands(program, ctx);
+  registerFollowUpCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerDbCommands(program, ctx);

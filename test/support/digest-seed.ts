@@ -8,7 +8,8 @@ export const DIGEST_PROJECT = 'digest-test';
 /**
  * Stores one week of news for the digest plan's project, all in the seven days before `now`:
  * Exchange red, Identity asking for a decision, the cutover moved a week, one pulse survey sent to
- * both end users and answered by one with a comment, and Cy's address bounced.
+ * both end users and answered by one with a comment that escalated (unacknowledged past its time),
+ * and Cy's address bounced.
  */
 export async function seedDigestWeek(prisma: PrismaClient, now: Date): Promise<void> {
   const at = (days: number): Date => new Date(now.getTime() + days * DAY);
@@ -30,7 +31,7 @@ export async function seedDigestWeek(prisma: PrismaClient, now: Date): Promise<v
   const messages = await prisma.message.findMany({ where: { commId: pulse.id, occurrence: 0 } });
   for (const m of messages) await prisma.message.update({ where: { id: m.id }, data: { status: 'sent', sentAt: at(-2) } });
   const bobs = messages.find((m) => m.personId === person('bob').id)!;
-  await prisma.response.create({
+  const response = await prisma.response.create({
     data: {
       projectId: project.id,
       commId: pulse.id,
@@ -44,6 +45,23 @@ export async function seedDigestWeek(prisma: PrismaClient, now: Date): Promise<v
       createdAt: at(-1),
       sourceRef: 'link:seed',
       sourceRefs: ['link:seed'],
+    },
+  });
+  // Bob's answer escalated to Ana (the pulse has no workstream: Ana's own, Exchange), unacknowledged past its time.
+  await prisma.escalation.create({
+    data: {
+      projectId: project.id,
+      commId: pulse.id,
+      occurrence: 0,
+      personId: person('bob').id,
+      responseId: response.id,
+      option: 'minor',
+      comment: response.comment,
+      urgency: 'normal',
+      ownerId: person('ana').id,
+      secondId: person('eva').id,
+      openedAt: at(-1),
+      escalateAt: at(-0.5),
     },
   });
   await prisma.person.update({ where: { id: person('cy').id }, data: { emailRejectedAt: at(-1), emailRejectReason: '550 mailbox unavailable' } });

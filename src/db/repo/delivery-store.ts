@@ -55,6 +55,9 @@ export async function touch(db: SqlClient, ids: readonly string[]): Promise<void
 export interface MessageForDelivery {
   id: string;
   key: string;
+  /** comm (a calendar message), reminder (of a survey), escalation (notice to an owner), escalation-update (to the person who answered). */
+  kind: MessageKind;
+  commId: string;
   projectId: string;
   projectKey: string;
   planUpdatedAt: Date;
@@ -75,9 +78,13 @@ export interface MessageForDelivery {
     locale: string;
     audiences: string[];
     emailRejectedAt: Date | null;
+    /** No reminders before this (out of office). */
+    remindersPausedUntil: Date | null;
     optedOut: boolean;
   };
 }
+
+export type MessageKind = 'comm' | 'reminder' | 'escalation' | 'escalation-update';
 
 /**
  * Takes messages for sending: queued (or planned, when a job fires before the sweeper saw
@@ -99,10 +106,11 @@ export async function claimManyForSending(
        WHERE m."id"=w.id AND m."dueAt" <= w.due_before
          AND (m."status" IN ('queued','planned') OR (m."status"='sending' AND m."updatedAt" < w.stale_before))
        RETURNING m.*)
-     SELECT m."id", m."key", m."projectId", pr."key" AS "projectKey", pr."updatedAt" AS "planUpdatedAt", c."key" AS "commKey",
+     SELECT m."id", m."key", m."kind", m."commId", m."projectId", pr."key" AS "projectKey", pr."updatedAt" AS "planUpdatedAt", c."key" AS "commKey",
             m."channel", m."occurrence", m."seriesItem", m."dueAt", m."attempts", m."createdAt",
             p."id" AS "pId", p."key" AS "pKey", p."name" AS "pName", p."email" AS "pEmail", p."slackId" AS "pSlack",
             p."timezone" AS "pTz", p."locale" AS "pLocale", p."audiences" AS "pAudiences", p."emailRejectedAt" AS "pRejected",
+            p."remindersPausedUntil" AS "pPaused",
             EXISTS (SELECT 1 FROM "OptOut" o WHERE o."personId"=p."id" AND o."commKey" IN (c."key", '*')) AS "pOptedOut"
      FROM claimed m JOIN "Project" pr ON pr."id"=m."projectId" JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"`,
     claims.map((c) => c.id),
@@ -117,6 +125,8 @@ function toDelivery(r: RawDelivery): MessageForDelivery {
   return {
     id: r.id,
     key: r.key,
+    kind: r.kind,
+    commId: r.commId,
     projectId: r.projectId,
     projectKey: r.projectKey,
     planUpdatedAt: new Date(r.planUpdatedAt),
@@ -137,6 +147,7 @@ function toDelivery(r: RawDelivery): MessageForDelivery {
       locale: r.pLocale,
       audiences: r.pAudiences,
       emailRejectedAt: r.pRejected ? new Date(r.pRejected) : null,
+      remindersPausedUntil: r.pPaused ? new Date(r.pPaused) : null,
       optedOut: r.pOptedOut,
     },
   };
@@ -145,6 +156,8 @@ function toDelivery(r: RawDelivery): MessageForDelivery {
 interface RawDelivery {
   id: string;
   key: string;
+  kind: MessageKind;
+  commId: string;
   projectId: string;
   projectKey: string;
   planUpdatedAt: Date | string;
@@ -164,6 +177,7 @@ interface RawDelivery {
   pLocale: string;
   pAudiences: string[];
   pRejected: Date | string | null;
+  pPaused: Date | string | null;
   pOptedOut: boolean;
 }
 
@@ -242,15 +256,26 @@ export async function markEmailRejected(db: SqlClient, personId: string, reason:
  */
 export async function createEmailFallback(db: SqlClient, messageId: string): Promise<ClaimedMessage | undefined> {
   const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string }>>(
-    `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status")
+    `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","kind")
      SELECT gen_random_uuid(), "projectId", "commId", "personId", regexp_replace("key", ':slack$', ':email'), "occurrence", 'email',
-            "seriesItem", "milestones", now(), 'queued'
+            "seriesItem", "milestones", now(), 'queued', "kind"
      FROM "Message" WHERE "id"=$1::uuid
      ON CONFLICT ("projectId","key") DO NOTHING
      RETURNING "id","channel","dueAt"`,
     messageId,
   );
-  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
+  const fallback = rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
+  // An escalation notice's email copy carries the same escalations.
+  if (fallback) {
+    await db.$executeRawUnsafe(
+      `INSERT INTO "EscalationNotice" ("escalationId","messageId","role")
+       SELECT "escalationId", $2::uuid, "role" FROM "EscalationNotice" WHERE "messageId"=$1::uuid
+       ON CONFLICT DO NOTHING`,
+      messageId,
+      fallback.id,
+    );
+  }
+  return fallback;
 }
 
 /** Why a message could not be claimed: still pending but due later (moved), or finished. */

@@ -1,18 +1,51 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { DigestEscalation, DigestSnapshot, StatusReport, SurveyMessage } from '../../domain/digest/snapshot.ts';
+import { clipWords } from '../../domain/digest/text.ts';
 import { digestWindow } from '../../domain/digest/week.ts';
 import type { CommSpec, Plan, SurveyOption } from '../../domain/plan/model.ts';
 import { WORKSTREAM_STATUS_KIND } from '../../domain/response.ts';
 
 /** The reads a snapshot needs: a Prisma client or transaction. */
-export type DigestReader = Pick<PrismaClient, 'project' | 'workstream' | 'milestone' | 'message' | 'person' | 'response'>;
+export type DigestReader = Pick<PrismaClient, 'project' | 'workstream' | 'milestone' | 'message' | 'person' | 'response' | 'escalation' | 'comm'>;
 
-/**
- * Escalations for the digest. The escalation store is being built on another branch; until it
- * lands this returns none, so the digest's escalation sections say "no open escalations".
- */
-export async function loadEscalations(_db: DigestReader, _projectId: string): Promise<DigestEscalation[]> {
-  return [];
+/** Words of the answerer's comment an escalation line quotes. */
+const ESCALATION_COMMENT_WORDS = 12;
+
+/** Open and acknowledged escalations, and those resolved in the last two weeks, as the digest sees them. */
+export async function loadEscalations(db: DigestReader, projectId: string, plan: Plan, since: Date): Promise<DigestEscalation[]> {
+  const rows = await db.escalation.findMany({
+    where: { projectId, OR: [{ state: { not: 'resolved' } }, { resolvedAt: { gte: since } }] },
+    include: { person: { select: { name: true } } },
+    orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+  });
+  if (rows.length === 0) return [];
+  const [holders, comms] = await Promise.all([
+    db.person.findMany({ where: { id: { in: [...new Set(rows.flatMap((r) => [r.ownerId, ...(r.secondId ? [r.secondId] : [])]))] } }, select: { id: true, key: true, name: true } }),
+    db.comm.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.commId))] } }, select: { id: true, key: true, workstreamKey: true } }),
+  ]);
+  const holder = new Map(holders.map((p) => [p.id, p]));
+  const commOf = new Map(comms.map((c) => [c.id, c]));
+  return rows.map((r): DigestEscalation => {
+    const comm = commOf.get(r.commId);
+    const spec = plan.comms.find((c) => c.key === comm?.key);
+    const owner = holder.get(r.level > 1 && r.secondId ? r.secondId : r.ownerId);
+    const firstOwner = holder.get(r.ownerId);
+    // A comm without a workstream escalates to the owner of the workstream the owner runs.
+    const workstreamKey = comm?.workstreamKey ?? plan.workstreams.find((w) => w.owner === firstOwner?.key)?.key;
+    const label = spec?.survey?.options.find((o) => o.value === r.option)?.label ?? r.option;
+    return {
+      id: r.id,
+      ...(workstreamKey ? { workstreamKey } : {}),
+      ownerName: owner?.name ?? '?',
+      level: r.level,
+      state: r.state as DigestEscalation['state'],
+      urgent: r.urgency === 'urgent',
+      openedAt: r.openedAt,
+      ...(r.escalateAt ? { ackDueAt: r.escalateAt } : {}),
+      ...(r.acknowledgedAt ? { acknowledgedAt: r.acknowledgedAt } : {}),
+      summary: `${r.person.name} answered “${label}”${r.comment ? `: ${clipWords(r.comment, ESCALATION_COMMENT_WORDS)}` : ''}`,
+    };
+  });
 }
 
 function optionOf(comms: readonly CommSpec[], value: string): SurveyOption | undefined {
@@ -47,7 +80,7 @@ export async function loadDigestSnapshot(db: DigestReader, input: { projectId: s
           where: { projectId, status: 'sent', sentAt: { gte: w.previousFrom, lt: w.to }, comm: { key: { in: surveyComms.map((c) => c.key) } } },
           select: { commId: true, occurrence: true, personId: true, sentAt: true, comm: { select: { key: true } }, person: { select: { key: true, audiences: true } } },
         }),
-    loadEscalations(db, projectId),
+    loadEscalations(db, projectId, plan, w.previousFrom),
   ]);
 
   const statusByIds = workstreams.map((ws) => ws.statusByPersonId).filter((id): id is string => id !== null);

@@ -2,17 +2,20 @@ import type { CalendarDiff, ExistingMessage, MessageStatus } from '../../domain/
 import type { SqlClient } from './sql-client.ts';
 import { chunks } from './sql-client.ts';
 
-/** Loads the fields a re-plan compares, for a whole project or only some comms. */
+/**
+ * Loads the fields a re-plan compares, for a whole project or only some comms: calendar rows
+ * (comm messages and their reminders); escalation notices are no re-plan's business.
+ */
 export async function loadExisting(db: SqlClient, projectId: string, commIds?: readonly string[]): Promise<ExistingMessage[]> {
   const rows = commIds
     ? await db.$queryRawUnsafe<RawExisting[]>(
         `SELECT "id","key","dueAt","status"::text AS "status","seriesItem" FROM "Message"
-         WHERE "projectId"=$1::uuid AND "commId" = ANY($2::uuid[])`,
+         WHERE "projectId"=$1::uuid AND "commId" = ANY($2::uuid[]) AND "kind" IN ('comm','reminder')`,
         projectId,
         [...commIds],
       )
     : await db.$queryRawUnsafe<RawExisting[]>(
-        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem" FROM "Message" WHERE "projectId"=$1::uuid`,
+        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem" FROM "Message" WHERE "projectId"=$1::uuid AND "kind" IN ('comm','reminder')`,
         projectId,
       );
   return rows.map((r) => ({ id: r.id, key: r.key, dueAt: new Date(r.dueAt), status: r.status, seriesItem: r.seriesItem }));
@@ -39,10 +42,10 @@ export async function writeDiff(
   const inserts = diff.add.filter((a) => !a.reinstateId);
   for (const part of chunks(inserts)) {
     await db.$executeRawUnsafe(
-      `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status")
-       SELECT gen_random_uuid(), $1::uuid, c, p, k, o, ch, si, string_to_array(ms, ','), d, st::"MessageStatus"
-       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
-         AS t(c, p, k, o, ch, si, ms, d, st)
+      `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","kind")
+       SELECT gen_random_uuid(), $1::uuid, c, p, k, o, ch, si, string_to_array(ms, ','), d, st::"MessageStatus", kd
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+         AS t(c, p, k, o, ch, si, ms, d, st, kd)
        ON CONFLICT ("projectId","key") DO NOTHING`,
       projectId,
       part.map((a) => ids.comm.get(a.occurrence.comm)!),
@@ -54,6 +57,7 @@ export async function writeDiff(
       part.map((a) => a.occurrence.milestones.join(',')),
       part.map((a) => a.occurrence.dueAt.toISOString()),
       part.map((a) => a.status),
+      part.map((a) => (a.occurrence.reminder === undefined ? 'comm' : 'reminder')),
     );
   }
   const updates = [

@@ -27,6 +27,14 @@ export interface ProjectSpec {
   quietHours?: { start: WallTime; end: WallTime };
   catchUp: 'skip' | 'send';
   sender: { email?: string; replyTo?: string };
+  /** How long an escalation may go unacknowledged before it reaches the workstream's escalation person. */
+  escalation?: EscalationSpec;
+}
+
+/** `project.escalation`: a delay ("4 business hours") counted in working hours in the owner's zone. */
+export interface EscalationSpec {
+  after: { unit: 'minutes' | 'hours' | 'days' | 'business hours' | 'business days'; amount: number; raw: string };
+  businessHours: { start: WallTime; end: WallTime };
 }
 
 export interface MilestoneSpec {

@@ -3,11 +3,12 @@ import { isSeq } from 'yaml';
 import { WEEKDAYS, type HolidaySpec, type ProjectSpec, type Weekday } from './model.ts';
 import { mailboxAddress } from './addresses.ts';
 import { isValidZone, parseIsoDate, parseWallTime, parseWeekday, zoneError } from './calendar-values.ts';
+import { readEscalation } from './validate-escalation.ts';
 import { checkKeyName, readEnum, readMap, readString, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
 
-const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender'] as const;
+const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender', 'escalation'] as const;
 const DEFAULT_BUSINESS_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /** Reads `project:`. Always returns a value (with defaults) so later sections can still be checked. */
@@ -58,6 +59,11 @@ export function readProject(r: Reader, loc: Loc | undefined, rootLoc: Loc): Proj
   if (cu !== undefined) project.catchUp = readEnum(r, cu, ['skip', 'send'] as const) ?? 'skip';
   const sender = f.get('sender');
   if (sender !== undefined) project.sender = readSender(r, sender);
+  const esc = f.get('escalation');
+  if (esc !== undefined) {
+    const e = readEscalation(r, esc);
+    if (e !== undefined) project.escalation = e;
+  }
   return project;
 }
 

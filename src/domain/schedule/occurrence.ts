@@ -17,6 +17,8 @@ export interface Occurrence {
   seriesItem?: string;
   /** Milestones whose moves can change this occurrence. */
   milestones: string[];
+  /** Set on survey reminders: the n-th reminder (from 1) of the same comm occurrence. */
+  reminder?: number;
 }
 
 export function occurrenceKey(comm: string, occurrence: number, personId: string, channel: Channel): string {

@@ -22,12 +22,17 @@ describe('herald digest PROJECT --preview', () => {
       ['exchange', 'red', 'Archive mailboxes over 100 GB fail to migrate'],
       ['identity', 'amber', 'Approve a hard MFA deadline for the last 50 users'],
     ]);
-    expect(d.decisions).toEqual([expect.objectContaining({ kind: 'status', text: 'Identity and MFA: Approve a hard MFA deadline for the last 50 users (Dan Ito)' })]);
+    expect(d.decisions).toEqual([
+      expect.objectContaining({ kind: 'escalation', text: 'Bob Moss answered “Some issues”: Shared calendars are slow to open: not acknowledged by Ana Silva (level 1)' }),
+      expect.objectContaining({ kind: 'status', text: 'Identity and MFA: Approve a hard MFA deadline for the last 50 users (Dan Ito)' }),
+    ]);
     expect(d.milestones.moved).toEqual([expect.objectContaining({ key: 'cutover', baseline: '2030-02-16T00:00:00.000Z', current: '2030-02-23T00:00:00.000Z', moves: 1, movedThisWeek: true })]);
     expect(d.surveys).toEqual([expect.objectContaining({ comm: 'pulse', audience: 'end-users', sent: 2, answered: 1, rate: 50, changeText: 'new this week' })]);
     expect(d.comments.map((c) => c.text)).toEqual(['Shared calendars are slow to open']);
     expect(d.delivery).toMatchObject({ sent: 2, bounced: [{ name: 'Cy Tan', email: 'cy@herald.example', reason: '550 mailbox unavailable' }] });
-    expect(d.escalations).toEqual([]);
+    expect(d.escalations).toEqual([
+      expect.objectContaining({ summary: 'Bob Moss answered “Some issues”: Shared calendars are slow to open', workstream: 'Exchange Online migration', owner: 'Ana Silva', level: 1, state: 'open', age: '1 day' }),
+    ]);
   });
 
   it('--format text (the default) prints the subject and the text part, every section in it', async () => {

@@ -1,0 +1,77 @@
+import { NotFoundError } from '../domain/errors.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+
+/** One row of `herald escalations --format json`. */
+export interface EscalationEntry {
+  id: string;
+  comm: string;
+  occurrence: number;
+  /** The person who answered. */
+  person: string;
+  option: string;
+  comment: string | null;
+  urgency: 'urgent' | 'normal';
+  /** Who holds it now: the owner at level 1, the workstream's escalation person at level 2. */
+  owner: string;
+  level: number;
+  state: 'open' | 'acknowledged' | 'resolved';
+  openedAt: string;
+  /** Seconds since it was opened (until resolved, for resolved ones). */
+  ageSeconds: number;
+  escalateAt: string | null;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+}
+
+export async function listEscalations(prisma: PrismaClient, q: { project: string; open?: boolean; now: Date }): Promise<EscalationEntry[]> {
+  const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true } });
+  if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
+  const rows = await prisma.escalation.findMany({
+    where: { projectId: project.id, ...(q.open ? { state: { not: 'resolved' } } : {}) },
+    include: { person: { select: { key: true } }, response: { select: { comm: { select: { key: true } } } } },
+    orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+  });
+  const holders = await prisma.person.findMany({
+    where: { id: { in: [...new Set(rows.flatMap((r) => [r.ownerId, ...(r.secondId ? [r.secondId] : [])]))] } },
+    select: { id: true, key: true },
+  });
+  const keyOf = new Map(holders.map((p) => [p.id, p.key]));
+  return rows.map((r) => ({
+    id: r.id,
+    comm: r.response.comm.key,
+    occurrence: r.occurrence,
+    person: r.person.key,
+    option: r.option,
+    comment: r.comment,
+    urgency: r.urgency as 'urgent' | 'normal',
+    owner: keyOf.get(r.level > 1 && r.secondId ? r.secondId : r.ownerId) ?? '?',
+    level: r.level,
+    state: r.state as EscalationEntry['state'],
+    openedAt: r.openedAt.toISOString(),
+    ageSeconds: Math.max(0, Math.round(((r.resolvedAt ?? q.now).getTime() - r.openedAt.getTime()) / 1000)),
+    escalateAt: r.escalateAt?.toISOString() ?? null,
+    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: r.resolvedAt?.toISOString() ?? null,
+  }));
+}
+
+/** "3d 4h", "2h 05m", "7m". */
+export function formatAge(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const h = Math.floor(m / 60);
+  const d = Math.floor(h / 24);
+  if (d > 0) return `${d}d ${h % 24}h`;
+  if (h > 0) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${m}m`;
+}
+
+export function formatEscalations(list: readonly EscalationEntry[]): string {
+  if (list.length === 0) return 'no escalations';
+  const head = `${'id'.padEnd(8)} ${'state'.padEnd(12)} ${'lvl'} ${'age'.padStart(7)}  ${'owner'.padEnd(14)} ${'urgency'.padEnd(7)} answer`;
+  const lines = list.map(
+    (e) =>
+      `${e.id.slice(0, 8)} ${e.state.padEnd(12)} ${String(e.level).padStart(3)} ${formatAge(e.ageSeconds).padStart(7)}  ${e.owner.padEnd(14)} ${e.urgency.padEnd(7)} ` +
+      `${e.person} on ${e.comm}#${e.occurrence}: ${e.option}${e.comment ? ` — ${e.comment.replace(/\s+/g, ' ').slice(0, 80)}` : ''}`,
+  );
+  return [head, ...lines].join('\n');
+}
