@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { buildDigest } from './app/build-digest.ts';
+import { buildDigest, cachedDigests } from './app/build-digest.ts';
 import { PlanCache } from './app/plan-cache.ts';
 import type { Clock } from './app/ports.ts';
 import { systemClock } from './app/ports.ts';
@@ -129,7 +129,7 @@ export async function startWorker(
       publicUrl: config.PUBLIC_URL,
       secret,
       staleSendingMs: opts.staleSendingMs ?? 90_000,
-      digests: (request) => buildDigest(db.prisma, request),
+      digests: cachedDigests((request) => buildDigest(db.prisma, request)),
     },
   });
   const escalations = new EscalationSweeper({

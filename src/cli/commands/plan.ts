@@ -104,10 +104,10 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .option('--person <id>', 'render for this person')
     .option('--audience <key>', 'render for a sample member of this audience')
     .requiredOption('--channel <channel>', 'slack or email')
-    .option('--occurrence <n>', 'which occurrence (0-based)', '0')
+    .option('--occurrence <n>', 'which occurrence (0-based; a digest\'s is its ISO week, e.g. 202703); default the first')
     .option('--out <file>', 'write the e-mail HTML to this file')
     .option('--json', 'print the rendered message as JSON (Slack blocks included)')
-    .action(async (file: string, o: { comm: string; person?: string; audience?: string; channel: string; occurrence: string; out?: string; json?: boolean }) => {
+    .action(async (file: string, o: { comm: string; person?: string; audience?: string; channel: string; occurrence?: string; out?: string; json?: boolean }) => {
       if (o.channel !== 'slack' && o.channel !== 'email') {
         throw new HeraldError('BAD_OPTION', `--channel ${o.channel} is not a channel`, { hint: 'use --channel slack or --channel email' });
       }
@@ -123,8 +123,10 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
         });
       }
       const now = ctx.clock.now();
-      const index = checkCount('--occurrence', o.occurrence, 0);
       const own = buildCalendar(plan, { now, comms: [comm.key] }).filter((x) => x.personId === person.id);
+      // Occurrences count from 0, except a digest's, which is its ISO week (202703): default the first.
+      const first = own.reduce((m, x) => Math.min(m, x.occurrence), Number.POSITIVE_INFINITY);
+      const index = o.occurrence === undefined ? (Number.isFinite(first) ? first : 0) : checkCount('--occurrence', o.occurrence, 0);
       const occ = own.find((x) => x.occurrence === index);
       // Triggered comms have no calendar, so any firing number renders; a scheduled one must exist.
       if (!occ && comm.schedule) {
