@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { buildDigest, cachedDigests } from './app/build-digest.ts';
 import { PlanCache } from './app/plan-cache.ts';
 import type { Clock } from './app/ports.ts';
 import { systemClock } from './app/ports.ts';
@@ -158,6 +159,7 @@ export async function startWorker(
       secret,
       staleSendingMs: opts.staleSendingMs ?? 90_000,
       limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
+      digests: cachedDigests((request) => buildDigest(db.prisma, request)),
     },
   });
   const escalations = new EscalationSweeper({

@@ -20,6 +20,7 @@ import { asReminder, postpone, reminderVerdict } from './reminder-delivery.ts';
 import { noticeOutbound } from './notice-outbound.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
+import type { DigestSource } from './build-digest.ts';
 import type { Clock } from './ports.ts';
 
 export interface DeliveryDeps {
@@ -38,6 +39,8 @@ export interface DeliveryDeps {
   staleSendingMs: number;
   /** The provider limit of a channel (e-mail's per-minute and per-day caps), shared by all workers. */
   limits?: Partial<Record<Channel, SendLimiter>>;
+  /** Computes the weekly digest (`kind: digest` comms); without it a digest renders its "still coming in" text. */
+  digests?: DigestSource;
 }
 
 export interface DeliverOptions {
@@ -121,6 +124,8 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     }
   }
 
+  // The digest covers the week ending at its planned time, so a retry or a second worker renders the same one.
+  const digest = comm.kind === 'digest' && deps.digests ? await deps.digests({ projectId: msg.projectId, plan, now: msg.dueAt }) : undefined;
   let message: OutboundMessage;
   if (notice) {
     const built = await noticeOutbound(deps.db, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
@@ -130,9 +135,8 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     }
     message = built;
   } else {
-    message = outbound(deps, plan, comm, msg, now);
+    message = outbound(deps, plan, comm, msg, now, digest);
   }
-
   const started = Date.now();
   let result: SendResult;
   try {
@@ -189,7 +193,7 @@ async function fail(
   return { status: 'failed', reason };
 }
 
-function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageForDelivery, now: Date): OutboundMessage {
+function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageForDelivery, now: Date, digest: unknown): OutboundMessage {
   const p = msg.person;
   const person: PersonSpec = {
     id: p.key,
@@ -212,6 +216,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
       occurrence: { index: msg.occurrence, dueAt: msg.dueAt, ...(msg.seriesItem ? { seriesItem: msg.seriesItem } : {}) },
       channel: msg.channel,
       messageId: msg.id,
+      ...(digest === undefined ? {} : { digest }),
     },
     now,
     { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },

@@ -25,6 +25,8 @@ export interface RenderTarget {
   occurrence: { index: number; dueAt: Date; seriesItem?: string };
   channel: 'slack' | 'email';
   messageId: string;
+  /** The weekly digest model, for `kind: digest` comms. */
+  digest?: unknown;
 }
 
 /**
@@ -46,6 +48,7 @@ export function renderMessage(engine: TemplateEngine, plan: Plan, t: RenderTarge
     ...(item ? { item } : {}),
     links: { ...(unsubscribe ? { unsubscribe } : {}), ...(comm.survey ? { answer: links.answer() } : {}) },
     answerUrl: (o) => links.answer(o.value),
+    ...(t.digest === undefined ? {} : { digest: t.digest }),
   });
   const rendered = engine.render({ template: comm.template, channel: t.channel, audience, context, messageId: t.messageId });
   return unsubscribe ? { rendered, unsubscribe } : { rendered };
@@ -75,8 +78,10 @@ export function renderFor(
   channel: 'slack' | 'email',
   now: Date,
   publicUrl: string,
+  digest?: unknown,
 ): RenderedMessage {
-  return renderMessage(engine, plan, { comm, person, occurrence, channel, messageId: 'preview' }, now, previewLinks(publicUrl)).rendered;
+  const target: RenderTarget = { comm, person, occurrence, channel, messageId: 'preview', ...(digest === undefined ? {} : { digest }) };
+  return renderMessage(engine, plan, target, now, previewLinks(publicUrl)).rendered;
 }
 
 /** The first line a person sees: the subject for e-mail, the first text line for Slack. */

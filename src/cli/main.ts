@@ -27,6 +27,7 @@ import { registerCalendarCommands } from './commands/calendar.ts';
 import { registerMilestoneCommands } from './commands/milestone.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
+import { registerDigestCommands } from './commands/digest.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerFollowUpCommands } from './commands/follow-ups.ts';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCalendarCommands(program, ctx);
   registerMilestoneCommands(program, ctx);
   registerDeliveryCommands(program, ctx);
+  registerDigestCommands(program, ctx);
   registerFollowUpCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);

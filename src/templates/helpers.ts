@@ -16,9 +16,11 @@ export const ESCAPE_HELPER = '__esc';
 /** Helpers a template may call: ours plus Handlebars' own. */
 export const HELPER_NAMES: ReadonlySet<string> = new Set([
   'formatDate', 'formatTime', 'formatDateTime', 'relative', 'list', 'plural', 'eq', 'ne', 'gt', 'lt',
-  'and', 'or', 'not', 'add', 'ifEquals', 'paragraphs', 'link', 'upcoming',
+  'and', 'or', 'not', 'add', 'sub', 'ifEquals', 'paragraphs', 'link', 'upcoming', 'toneColor', 'textBar',
   'if', 'unless', 'each', 'with', 'lookup', 'log',
 ]);
+
+const TONE_COLORS: Record<string, string> = { good: '#1a7f37', warn: '#d4a72c', bad: '#cf222e', none: '#8c959f' };
 
 export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -165,6 +167,16 @@ export function registerHelpers(hb: HB, mode: EscapeMode): void {
   hb.registerHelper('or', (...all: unknown[]) => args(all).values.some(Boolean));
   hb.registerHelper('not', (a: unknown) => !a);
   hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  hb.registerHelper('sub', (a: unknown, b: unknown) => Number(a) - Number(b));
+  // Digest colours (good / warn / bad / none), for `bgcolor` cells that Outlook renders as bars.
+  hb.registerHelper('toneColor', (tone: unknown) => TONE_COLORS[String(tone)] ?? TONE_COLORS.none);
+  // A bar of `width` characters, `pct` percent filled: Slack has no cells to colour.
+  hb.registerHelper('textBar', (...all: unknown[]) => {
+    const { values } = args(all);
+    const width = typeof values[1] === 'number' ? values[1] : 10;
+    const filled = Math.max(0, Math.min(width, Math.round((Number(values[0]) * width) / 100)));
+    return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+  });
   hb.registerHelper('ifEquals', function (this: unknown, a: unknown, b: unknown, options: Options) {
     return a === b ? options.fn(this) : options.inverse(this);
   });

@@ -13,7 +13,7 @@ export interface PreviewOptions {
   person?: string;
   audience?: string;
   channel: string;
-  occurrence: string;
+  occurrence?: string;
   out?: string;
   json?: boolean;
 }
@@ -34,8 +34,10 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
     });
   }
   const now = ctx.clock.now();
-  const index = checkCount('--occurrence', o.occurrence, 0);
   const own = buildCalendar(plan, { now, comms: [comm.key] }).filter((x) => x.personId === person.id);
+  // Occurrences count from 0, except a digest's, which is its ISO week (202703): default the first.
+  const first = own.reduce((m, x) => Math.min(m, x.occurrence), Number.POSITIVE_INFINITY);
+  const index = o.occurrence === undefined ? (Number.isFinite(first) ? first : 0) : checkCount('--occurrence', o.occurrence, 0);
   const occ = own.find((x) => x.occurrence === index);
   // Triggered comms have no calendar, so any firing number renders; a scheduled one must exist.
   if (!occ && comm.schedule) {

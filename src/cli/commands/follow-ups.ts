@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { actOnEscalation } from '../../app/act-on-escalation.ts';
-import { formatEscalations, listEscalations } from '../../app/list-escalations.ts';
-import { formatResponses, listResponses } from '../../app/list-responses.ts';
-import { HeraldError } from '../../domain/errors.ts';
 import type { EscalationAction } from '../../domain/escalation/rules.ts';
 import type { CliContext } from '../context.ts';
-import { checkChoice } from '../options.ts';
-import { withDb } from '../with-db.ts';
 
+// Options only; each action loads its implementation when it runs (see src/cli/main.ts).
 /** `herald responses`, `herald escalations`, `herald escalation ack|resolve`. */
 export function registerFollowUpCommands(program: Command, ctx: CliContext): void {
   program
@@ -16,13 +11,7 @@ export function registerFollowUpCommands(program: Command, ctx: CliContext): voi
     .argument('<project>', 'project key')
     .option('--comm <key>', 'only this survey comm')
     .option('--format <format>', 'table or json (one object per answer)', 'table')
-    .action(async (project: string, o: { comm?: string; format: string }) => {
-      checkChoice('--format', o.format, ['table', 'json']);
-      await withDb(ctx, async (db) => {
-        const r = await listResponses(db.prisma, { project, ...(o.comm ? { comm: o.comm } : {}) });
-        ctx.output.out(o.format === 'json' ? JSON.stringify(r.entries, null, 2) : formatResponses(r.summaries));
-      });
-    });
+    .action(async (project: string, o: { comm?: string; format: string }) => (await import('../actions/follow-ups.ts')).responses(ctx, project, o));
 
   program
     .command('escalations')
@@ -30,13 +19,7 @@ export function registerFollowUpCommands(program: Command, ctx: CliContext): voi
     .argument('<project>', 'project key')
     .option('--open', 'only those not resolved yet')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (project: string, o: { open?: boolean; format: string }) => {
-      checkChoice('--format', o.format, ['table', 'json']);
-      await withDb(ctx, async (db) => {
-        const list = await listEscalations(db.prisma, { project, open: o.open ?? false, now: ctx.clock.now() });
-        ctx.output.out(o.format === 'json' ? JSON.stringify(list, null, 2) : formatEscalations(list));
-      });
-    });
+    .action(async (project: string, o: { open?: boolean; format: string }) => (await import('../actions/follow-ups.ts')).escalations(ctx, project, o));
 
   const one = program.command('escalation').description('acknowledge or resolve an escalation (tells the person who answered)');
   for (const [name, action] of [['ack', 'acknowledge'], ['resolve', 'resolve']] as const) {
@@ -45,21 +28,6 @@ export function registerFollowUpCommands(program: Command, ctx: CliContext): voi
       .description(action === 'acknowledge' ? 'acknowledge: "the team is on it"' : 'resolve it')
       .argument('<project>', 'project key')
       .argument('<id>', 'escalation id, or its first characters as `herald escalations` shows them')
-      .action(async (project: string, id: string) => {
-        await withDb(ctx, async (db) => {
-          const escalationId = await resolveId(db.prisma, project, id, ctx);
-          const r = await actOnEscalation({ prisma: db.prisma, clock: ctx.clock }, { escalationId, action: action as EscalationAction, project });
-          ctx.output.out(r.changed ? `escalation ${escalationId.slice(0, 8)} is ${r.state}; the person who answered will be told` : `escalation ${escalationId.slice(0, 8)} was already ${r.state}; nothing changed`);
-        });
-      });
+      .action(async (project: string, id: string) => (await import('../actions/follow-ups.ts')).escalation(ctx, action as EscalationAction, project, id));
   }
-}
-
-async function resolveId(prisma: Parameters<typeof listEscalations>[0], project: string, id: string, ctx: CliContext): Promise<string> {
-  const list = await listEscalations(prisma, { project, now: ctx.clock.now() });
-  const hits = list.filter((e) => e.id.startsWith(id.toLowerCase()));
-  if (hits.length === 1) return hits[0]!.id;
-  throw new HeraldError('BAD_ESCALATION_ID', hits.length ? `"${id}" matches ${hits.length} escalations` : `no escalation "${id}" in project ${project}`, {
-    hint: hits.length ? 'give more characters of the id' : `list them with: herald escalations ${project} --open`,
-  });
 }

@@ -131,6 +131,8 @@ export interface SurveyOption {
   escalate?: true | 'urgent';
   /** This option asks for a comment (Slack opens a modal; the answer page requires the box). */
   comment?: true;
+  /** A workstream-status answer with this option asks the sponsors for a decision (weekly digest). */
+  decision?: true;
 }
 
 export interface SurveySpec {

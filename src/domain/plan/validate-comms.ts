@@ -113,6 +113,13 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   const schedule = schedLoc === undefined ? undefined : readSchedule(r, schedLoc, known);
   const trigger = trigLoc === undefined || schedLoc !== undefined ? undefined : readTrigger(r, trigLoc, known);
 
+  // A digest's message key names its ISO week (see domain/digest/week.ts): one a week at most.
+  if (kind === 'digest' && schedLoc !== undefined && schedule !== undefined && !(schedule.type === 'recurring' && schedule.every.unit === 'week')) {
+    r.sink.error(schedLoc, 'a digest is weekly: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … } (or every: "2 weeks")');
+  } else if (kind === 'digest' && trigLoc !== undefined && schedLoc === undefined) {
+    r.sink.error({ ...trigLoc, line: f.keyLine('trigger') }, 'a digest is sent weekly, not by a trigger: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … }; `herald digest PROJECT --preview` shows it at any time');
+  }
+
   const seriesLoc = f.get('series');
   const series = seriesLoc === undefined ? undefined : readSeries(r, seriesLoc);
   if (schedule?.type === 'stepped' && schedLoc !== undefined) {

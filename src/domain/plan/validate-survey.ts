@@ -43,7 +43,7 @@ function readOptions(r: Reader, loc: Loc): SurveyOption[] | undefined {
   const out: SurveyOption[] = [];
   const values = new Map<string, number>();
   for (const item of items) {
-    const f = readMap(r, item, ['value', 'label', 'escalate', 'comment'], '{ value: good, label: "Working well", escalate: true, comment: true }');
+    const f = readMap(r, item, ['value', 'label', 'escalate', 'comment', 'decision'], '{ value: good, label: "Working well", escalate: true, comment: true }');
     if (f === undefined) continue;
     const vLoc = f.need('value', 'good');
     const value = vLoc === undefined ? undefined : readString(r, vLoc, 'an option value');
@@ -63,15 +63,20 @@ function readOptions(r: Reader, loc: Loc): SurveyOption[] | undefined {
       if (v === true || v === 'urgent') option.escalate = v;
       else if (v !== false) r.sink.error(esc, `escalate must be true, urgent or false, found ${JSON.stringify(v ?? null)}`);
     }
-    const cmt = f.get('comment');
-    if (cmt !== undefined) {
-      const v = isScalar(cmt.node) ? cmt.node.value : undefined;
-      if (v === true) option.comment = true;
-      else if (v !== false) r.sink.error(cmt, `an option's comment must be true or false, found ${JSON.stringify(v ?? null)}`);
-    }
+    if (readFlag(r, f.get('comment'), "an option's comment")) option.comment = true;
+    // A workstream-status answer with this option asks the sponsors for a decision (weekly digest).
+    if (readFlag(r, f.get('decision'), 'decision')) option.decision = true;
     out.push(option);
   }
   return out;
+}
+
+/** An optional true/false flag; anything else is an error naming what was found. */
+function readFlag(r: Reader, loc: Loc | undefined, what: string): boolean {
+  if (loc === undefined) return false;
+  const v = isScalar(loc.node) ? loc.node.value : undefined;
+  if (v !== true && v !== false) r.sink.error(loc, `${what} must be true or false, found ${JSON.stringify(v ?? null)}`);
+  return v === true;
 }
 
 function readRemind(r: Reader, loc: Loc): { after: Offset; times: number } | undefined {

@@ -1,7 +1,8 @@
 import type { CommSpec, Every, Offset, Plan, Schedule, Weekday } from '../plan/model.ts';
 import type { ProjectCalendar } from './business-calendar.ts';
 import { dayText, hhmm, isoDay, localIso, localText, longDayText, offsetText, step, type ExplainStep } from './explain.ts';
-import { addMonthsToEpochDay, weekdayOfEpochDay } from './local-date.ts';
+import { isoWeekOfDate, weekOccurrence } from '../digest/week.ts';
+import { addMonthsToEpochDay, fromEpochDay, weekdayOfEpochDay } from './local-date.ts';
 import { anchorLocal, milestoneLocal, type ProjectLocal } from './milestones.ts';
 import { instantToWall, parseWallTime, wallToInstant } from './zone-time.ts';
 
@@ -49,7 +50,7 @@ export function scheduleSlots(plan: Plan, comm: CommSpec, calendar: ProjectCalen
     case 'stepped':
       return steppedSlots(ctx, comm, schedule);
     case 'recurring':
-      return recurringSlots(ctx, schedule);
+      return recurringSlots(ctx, schedule, comm.kind === 'digest');
   }
 }
 
@@ -173,7 +174,12 @@ export function recipientBusinessDaySlots(plan: Plan, calendar: ProjectCalendar,
   return slots;
 }
 
-function recurringSlots(ctx: Ctx, schedule: Recurring): Slot[] {
+/**
+ * `weekKeyed` (digests): each occurrence is numbered by the ISO week of its nominal date (2027-W03 →
+ * 202703) instead of its position, so its message key names the week and stays the same when the
+ * schedule's `from` moves; validation allows only weekly schedules there, one nominal date a week.
+ */
+function recurringSlots(ctx: Ctx, schedule: Recurring, weekKeyed = false): Slot[] {
   const { calendar } = ctx;
   const from = anchorLocal(ctx.plan, schedule.from);
   const until = anchorLocal(ctx.plan, schedule.until).epochDay;
@@ -197,9 +203,10 @@ function recurringSlots(ctx: Ctx, schedule: Recurring): Slot[] {
       if (days[days.length - 1]?.day !== moved) days.push({ day: moved, nominal });
     }
   }
+  const keyed = weekKeyed && unit === 'week';
   return days.map(({ day, nominal }, index) => {
     const why = day === nominal ? '' : `; ${dayText(nominal)} is not a project business day (${calendar.holidayName(nominal) ?? 'day off'}), so the next one`;
     const s = step('recurring', day === nominal ? null : isoDay(nominal), isoDay(day), `${every}: occurrence ${index} = ${dayText(day)}${why}`);
-    return { index, at: onDay(ctx, day, from.msOfDay), day, explain: [head, s] };
+    return { index: keyed ? weekOccurrence(isoWeekOfDate(fromEpochDay(nominal))) : index, at: onDay(ctx, day, from.msOfDay), day, explain: [head, s] };
   });
 }

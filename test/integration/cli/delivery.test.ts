@@ -38,11 +38,11 @@ describe('herald messages and retry', () => {
   });
 
   it('lists a failed message with its last error, and retry re-queues it as planned', async () => {
-    const msg = await t.db.prisma.message.findFirstOrThrow({ where: { key: 'exec-weekly#0:maria:email' } });
+    const msg = await t.db.prisma.message.findFirstOrThrow({ where: { key: 'exec-weekly#202650:maria:email' } });
     await t.db.prisma.message.update({ where: { id: msg.id }, data: { status: 'failed', attempts: 3, lastError: '550 mailbox unavailable' } });
 
     const listed = await ok(['messages', PROJECT, '--status', 'failed'], t.env);
-    expect(listed.stdout).toMatch(/^\S+Z {2}failed {4}exec-weekly#0 → maria \(email\) attempts 3\n$/);
+    expect(listed.stdout).toMatch(/^\S+Z {2}failed {4}exec-weekly#202650 → maria \(email\) attempts 3\n$/);
     const json = await okJson<MessageLogEntry[]>(['messages', PROJECT, '--status', 'failed', '--format', 'json'], t.env);
     expect(json).toMatchObject([{ id: msg.id, comm: 'exec-weekly', person: 'maria', status: 'failed', lastError: '550 mailbox unavailable' }]);
 
@@ -60,7 +60,7 @@ describe('herald messages and retry', () => {
   });
 
   it('retry --message with an id that is not failed exits 1', async () => {
-    const msg = await t.db.prisma.message.findFirstOrThrow({ where: { key: 'exec-weekly#1:maria:email' } });
+    const msg = await t.db.prisma.message.findFirstOrThrow({ where: { key: 'exec-weekly#202651:maria:email' } });
     const r = await runCli(['retry', PROJECT, '--message', msg.id], t.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`failed message ${msg.id} not found`);

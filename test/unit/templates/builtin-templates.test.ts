@@ -5,6 +5,8 @@ import type { Channel, CommSpec, Plan } from '../../../src/domain/plan/model.ts'
 import { sampleContext } from '../../../src/templates/context.ts';
 import { createTemplateEngine, type TemplateEngine } from '../../../src/templates/engine.ts';
 import type { RenderedMessage } from '../../../src/templates/rendered.ts';
+import { computeDigest } from '../../../src/domain/digest/compute-digest.ts';
+import { NOW, snapshot } from '../digest/fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PUBLIC = 'https://herald.example.com';
@@ -103,14 +105,11 @@ describe('built-in templates for the example plan', () => {
   it('exec templates state the decision; the digest renders before the digest model exists and with it', () => {
     expect(render(comm('exec-go-live'), 'executives', 'email').text).toContain('Decision needed');
     const c = comm('exec-weekly');
-    expect(render(c, 'executives', 'email').text).toContain('Coming up');
-    const context = sampleContext(plan, c, {
-      audience: 'executives',
-      digest: { headline: 'Cutover on track', workstreams: [{ name: 'Identity', status: 'amber', note: 'MFA at 71%' }], decisions: ['Approve weekend overtime'] },
-    });
+    expect(render(c, 'executives', 'email').text).toContain('still coming in');
+    const context = sampleContext(plan, c, { audience: 'executives', now: NOW.toISOString(), digest: computeDigest(snapshot(), NOW) });
     const r = engine.render({ template: c.template, channel: 'slack', audience: 'executives', context, messageId: 'm' });
-    expect(r.text).toContain(':large_orange_circle: *Identity* — MFA at 71%');
-    expect(r.text).toContain('Approve weekend overtime');
+    expect(r.text).toContain(':large_orange_circle: *Identity &amp; MFA (Entra ID)* (Dana Ruiz): MFA at 71%');
+    expect(r.text).toContain('Archive mailboxes over 100 GB fail to migrate');
   });
 
   it('survey comms carry one button per option in Slack and one signed link per option in email', () => {

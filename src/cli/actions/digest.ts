@@ -1,0 +1,37 @@
+import { previewDigest } from '../../app/preview-digest.ts';
+import { mondayOfWeek } from '../../domain/digest/week.ts';
+import { HeraldError } from '../../domain/errors.ts';
+import type { CliContext } from '../context.ts';
+import { checkChoice } from '../options.ts';
+import { cliEngine } from '../templates.ts';
+import { withDb } from '../with-db.ts';
+
+export interface DigestOptions {
+  preview?: boolean;
+  as?: string;
+  week?: string;
+  format: string;
+}
+
+export async function digest(ctx: CliContext, project: string, o: DigestOptions): Promise<void> {
+  if (!o.preview) {
+    throw new HeraldError('BAD_OPTION', 'herald digest only previews: add --preview', {
+      hint: 'a running "herald worker" sends the digest to each executive at the plan\'s time',
+    });
+  }
+  checkChoice('--format', o.format, ['text', 'html', 'json']);
+  if (o.week !== undefined) mondayOfWeek(o.week);
+  const engine = cliEngine(ctx);
+  await withDb(ctx, async (db) => {
+    const p = await previewDigest(db.prisma, engine, {
+      project,
+      now: ctx.clock.now(),
+      publicUrl: ctx.config().PUBLIC_URL,
+      ...(o.as === undefined ? {} : { as: o.as }),
+      ...(o.week === undefined ? {} : { week: o.week }),
+    });
+    if (o.format === 'json') ctx.output.out(JSON.stringify(p.digest, null, 2));
+    else if (o.format === 'html') ctx.output.out(p.email.html ?? '');
+    else ctx.output.out(`${p.email.subject}\n\n${p.email.text}`);
+  });
+}
