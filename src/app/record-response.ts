@@ -17,6 +17,7 @@ import {
   type ResponseChannel,
 } from '../domain/response.ts';
 import { insertResponseIfAbsent, loadMessageForAnswer, lockResponse, type MessageForAnswer } from '../db/repo/answer-store.ts';
+import { retryTransient } from '../db/postgres-errors.ts';
 import { withTransaction, type Tx } from '../db/transaction.ts';
 
 export interface RecordResponseDeps {
@@ -63,32 +64,12 @@ export interface RecordResponseResult {
 }
 
 const TX_TIMEOUT_MS = 15_000;
-const ATTEMPTS = 4;
-
-/**
- * A transaction that could not start or was rolled back by the database (no connection free in
- * time, serialization failure, deadlock, a dropped connection) wrote nothing, so trying again is safe.
- */
-function transient(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (['P2028', 'P2034', 'P1001', 'P1017', '40001', '40P01', 'ECONNRESET'].includes(code)) return true;
-  return typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message);
-}
-
 /**
  * Records an answer (see the file comment). A transient database failure is retried a few times
  * with a short backoff, so an acknowledged Slack click is not lost to a busy pool.
  */
 export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput, opts: { loaded?: MessageForAnswer } = {}): Promise<RecordResponseResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await recordOnce(deps, input, attempt === 1 ? opts.loaded : undefined);
-    } catch (err) {
-      if (attempt >= ATTEMPTS || !transient(err)) throw err;
-      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * Math.random()));
-    }
-  }
+  return retryTransient((attempt) => recordOnce(deps, input, attempt === 1 ? opts.loaded : undefined));
 }
 
 async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, loaded: MessageForAnswer | undefined): Promise<RecordResponseResult> {
