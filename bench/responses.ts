@@ -54,7 +54,7 @@ export interface ResponseBenchPart {
 }
 
 /**
- * Answers stored for the given messages, once the count has stopped growing for 5 s (listeners
+ * Answers stored for the given messages, once the count has stopped growing for 15 s (a stalled pool can pause it for 10 s) (listeners
  * finish after the ack) or reached `expected`, up to `maxMs`.
  */
 async function settledCount(ctx: ResponsesBenchContext, messageIds: string[], expected: number, maxMs = 120_000): Promise<number> {
@@ -66,7 +66,7 @@ async function settledCount(ctx: ResponsesBenchContext, messageIds: string[], ex
     const n = Number(rows[0]?.n ?? 0);
     if (n !== last) stableSince = Date.now();
     last = n;
-    if (n >= expected || Date.now() - stableSince > 5_000 || Date.now() > end) return n;
+    if (n >= expected || Date.now() - stableSince > 15_000 || Date.now() > end) return n;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
