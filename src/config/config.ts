@@ -35,6 +35,8 @@ const schema = z.object({
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
   HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: port.default(3000),
+  /** Requests per minute per client address on the answer and unsubscribe pages. */
+  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -10,6 +10,7 @@ import { optOut } from '../../app/opt-out.ts';
 import type { Clock } from '../../app/ports.ts';
 import { recordResponse } from '../../app/record-response.ts';
 import type { Database } from '../../db/database.ts';
+import { retryTransient } from '../../db/postgres-errors.ts';
 import type { SurveyOption, SurveySpec } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import type { Logger } from '../../logger.ts';
@@ -91,7 +92,8 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       await ack();
       const value = valueOf(action.value);
       if (!value) return;
-      const view = await loadAnswerView(deps.db.prisma, value.m);
+      // Acked already: a busy database must not lose the click, so a transient failure is retried.
+      const view = await retryTransient(() => loadAnswerView(deps.db.prisma, value.m));
       if (view.person.slackId !== body.user.id) return notYours(client, body);
       await handle({ body, action, client, value, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
     });
@@ -118,14 +120,14 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       channel: 'slack',
       receivedAt: deps.clock.now(),
       sourceRef: `slack:${c.body.user.id}:${c.action.action_ts}`,
-    });
+    }, { loaded: view.loaded });
     await showAnswer(c.client, view, whereOf(result.context.message, c.body), c.original, result.option?.label ?? value.o, result.response.comment);
   });
 
   app.view({ callback_id: COMMENT_CALLBACK, type: 'view_submission' }, async ({ ack, body, view: modal, client }) => {
     const meta = valueOf(modal.private_metadata);
     if (!meta?.o) return ack();
-    const view = await loadAnswerView(deps.db.prisma, meta.m);
+    const view = await retryTransient(() => loadAnswerView(deps.db.prisma, meta.m));
     if (view.person.slackId !== body.user.id) return ack({ response_action: 'errors', errors: { comment: NOT_YOURS } });
     const option = surveyOption(view.survey, view.comm.key, meta.o);
     const comment = normaliseComment(modal.state.values.comment?.comment?.value ?? null);
@@ -140,7 +142,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       channel: 'slack',
       receivedAt: deps.clock.now(),
       sourceRef: `slack:view:${modal.id}:${(body as SlackViewAction & { view: { hash?: string } }).view.hash ?? ''}`,
-    });
+    }, { loaded: view.loaded });
     const stored = await deps.scratch.get(blocksKey(view.messageId));
     const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
     await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? meta.o, result.response.comment);
