@@ -96,6 +96,8 @@ export interface SurveyOption {
   value: string;
   label: string;
   escalate?: true | 'urgent';
+  /** This option asks for a comment (Slack opens a modal; the answer page requires the box). */
+  comment?: true;
 }
 
 export interface SurveySpec {

@@ -43,7 +43,7 @@ function readOptions(r: Reader, loc: Loc): SurveyOption[] | undefined {
   const out: SurveyOption[] = [];
   const values = new Map<string, number>();
   for (const item of items) {
-    const f = readMap(r, item, ['value', 'label', 'escalate'], '{ value: good, label: "Working well", escalate: true }');
+    const f = readMap(r, item, ['value', 'label', 'escalate', 'comment'], '{ value: good, label: "Working well", escalate: true, comment: true }');
     if (f === undefined) continue;
     const vLoc = f.need('value', 'good');
     const value = vLoc === undefined ? undefined : readString(r, vLoc, 'an option value');
@@ -62,6 +62,12 @@ function readOptions(r: Reader, loc: Loc): SurveyOption[] | undefined {
       const v = isScalar(esc.node) ? esc.node.value : undefined;
       if (v === true || v === 'urgent') option.escalate = v;
       else if (v !== false) r.sink.error(esc, `escalate must be true, urgent or false, found ${JSON.stringify(v ?? null)}`);
+    }
+    const cmt = f.get('comment');
+    if (cmt !== undefined) {
+      const v = isScalar(cmt.node) ? cmt.node.value : undefined;
+      if (v === true) option.comment = true;
+      else if (v !== false) r.sink.error(cmt, `an option's comment must be true or false, found ${JSON.stringify(v ?? null)}`);
     }
     out.push(option);
   }

@@ -63,7 +63,9 @@ describe.each(backends)('Prisma client on %s', (kind, create) => {
     const byPlan = await db.prisma.project.findMany({ where: { plan: { path: ['project', 'key'], equals: 'crud' } }, select: { key: true } });
     expect(byPlan).toEqual([{ key: 'crud' }]);
 
-    await db.prisma.response.create({ data: { messageId: message.id, personId: dana.id, value: 'ready', source: 'email-link' } });
+    await db.prisma.response.create({
+      data: { projectId: project.id, commId: comm.id, occurrence: 0, messageId: message.id, personId: dana.id, option: 'ready', channel: 'email-link', receivedAt: new Date(), sourceRef: 'link:1', sourceRefs: ['link:1'] },
+    });
     await db.prisma.project.delete({ where: { id: project.id } });
     expect(await db.prisma.response.count()).toBe(0);
     expect(await db.prisma.person.count()).toBe(0);

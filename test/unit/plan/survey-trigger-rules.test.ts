@@ -52,6 +52,14 @@ describe('surveys', () => {
     ]);
   });
 
+  it('reads an option that asks for a comment', () => {
+    const s = validPlan(withSurvey('question: OK?', 'options: [{ value: a, comment: true }, { value: b, comment: false }]')).comms[0]?.survey;
+    expect(s?.options).toEqual([{ value: 'a', label: 'a', comment: true }, { value: 'b', label: 'b' }]);
+    expect(errorsOf(withSurvey('question: OK?', 'options: [{ value: a, comment: yes please }]'))).toEqual([
+      'comms[0].survey.options[0].comment: an option\'s comment must be true or false, found "yes please"',
+    ]);
+  });
+
   it('checks remind and escalateTo', () => {
     expect(errorsOf(withSurvey('question: OK?', OPTIONS, 'remind: { after: "-1 day", times: 0 }', 'escalateTo: lea'))).toEqual([
       'comms[0].survey.remind.after: "-1 day" must not be negative: write "1 day"',

@@ -1,0 +1,191 @@
+/**
+ * Record response: the one use case every answer ends in — a Slack button or modal, an email
+ * answer link, an email reply, the API, the dashboard. One answer per (comm, occurrence, person):
+ * the first creates it, a different one updates it and appends history, the same delivery twice
+ * (or two processes at once) records once. Workstream-status answers also set the workstream's
+ * current status.
+ */
+import type { PrismaClient, Response } from '../generated/prisma/client.ts';
+import type { CommSpec, SurveyOption, SurveySpec } from '../domain/plan/model.ts';
+import {
+  decideAnswer,
+  normaliseComment,
+  ResponseRejectedError,
+  surveyOption,
+  WORKSTREAM_STATUS_KIND,
+  type AnswerState,
+  type ResponseChannel,
+} from '../domain/response.ts';
+import { withTransaction, type Tx } from '../db/transaction.ts';
+
+export interface RecordResponseDeps {
+  prisma: PrismaClient;
+}
+
+export interface RecordResponseInput {
+  /** The message answered (the Slack message or email the answer came through). */
+  messageId: string;
+  /** A survey option value, or null for a comment-only answer (a reply with no recognisable option). */
+  option: string | null;
+  comment: string | null;
+  channel: ResponseChannel;
+  receivedAt: Date;
+  /**
+   * Identifies this delivery of the answer, so a redelivery changes nothing: `slack:<trigger id>`,
+   * `link:<token id>:<csrf nonce>`, `mail:<Message-ID>`. Prefix by channel so refs never collide.
+   */
+  sourceRef: string;
+  /** An email reply from an address other than the person's (recorded, and flagged wherever shown). */
+  fromOtherAddress?: boolean;
+}
+
+/** What callers need to act on the answer (update the Slack message, open an escalation, reply). */
+export interface AnswerContext {
+  projectId: string;
+  projectKey: string;
+  message: { id: string; channel: string; occurrence: number; providerId: string | null; providerChannel: string | null };
+  comm: { id: string; key: string; kind: string; optional: boolean; workstreamKey: string | null };
+  person: { id: string; key: string; name: string; email: string | null; slackId: string | null };
+}
+
+export interface RecordResponseResult {
+  kind: 'created' | 'changed' | 'unchanged';
+  response: Response;
+  /** The stored answer before this call; null when this call created it. */
+  previous: AnswerState | null;
+  /** The option now stored (with its `escalate` flag), null when the answer has none. */
+  option: SurveyOption | null;
+  survey: SurveySpec;
+  context: AnswerContext;
+  /** Keys of workstreams whose current status this answer set. */
+  workstreamsUpdated: string[];
+}
+
+const TX_TIMEOUT_MS = 15_000;
+
+export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput): Promise<RecordResponseResult> {
+  const comment = normaliseComment(input.comment);
+  const message = await deps.prisma.message.findUnique({
+    where: { id: input.messageId },
+    include: { comm: true, person: true, project: { select: { key: true } } },
+  });
+  if (message === null) {
+    throw new ResponseRejectedError('RESPONSE_MESSAGE_UNKNOWN', `message ${input.messageId} does not exist (its plan may have been removed)`);
+  }
+  const spec = message.comm.spec as unknown as CommSpec;
+  const survey = spec.survey;
+  // Validates before anything is written: a wrong option is the caller's error, never stored.
+  surveyOption(survey, message.comm.key, input.option);
+  if (survey === undefined) throw new Error('unreachable: surveyOption checks the survey');
+  if (input.option === null && comment === null) {
+    throw new ResponseRejectedError('RESPONSE_EMPTY', 'an answer needs an option or a comment', 'choose an option or write a comment');
+  }
+  const context: AnswerContext = {
+    projectId: message.projectId,
+    projectKey: message.project.key,
+    message: { id: message.id, channel: message.channel, occurrence: message.occurrence, providerId: message.providerId, providerChannel: message.providerChannel },
+    comm: { id: message.comm.id, key: message.comm.key, kind: message.comm.kind, optional: message.comm.optional, workstreamKey: message.comm.workstreamKey },
+    person: { id: message.person.id, key: message.person.key, name: message.person.name, email: message.person.email, slackId: message.person.slackId },
+  };
+  const key = { commId: message.commId, occurrence: message.occurrence, personId: message.personId };
+  const fromOtherAddress = input.fromOtherAddress ?? false;
+
+  return withTransaction(
+    deps.prisma,
+    async (tx) => {
+      // ON CONFLICT DO NOTHING: of two processes inserting at once, one wins and the other waits
+      // for its commit, then finds the row below (locked, so changes apply one at a time).
+      const inserted = await tx.response.createMany({
+        data: [{
+          projectId: message.projectId,
+          ...key,
+          messageId: message.id,
+          channel: input.channel,
+          option: input.option,
+          comment,
+          receivedAt: input.receivedAt,
+          sourceRef: input.sourceRef,
+          sourceRefs: [input.sourceRef],
+          fromOtherAddress,
+        }],
+        skipDuplicates: true,
+      });
+      await tx.$queryRaw`SELECT 1 FROM "Response" WHERE "commId"=${key.commId}::uuid AND "occurrence"=${key.occurrence} AND "personId"=${key.personId}::uuid FOR UPDATE`;
+      const stored = await tx.response.findUniqueOrThrow({ where: { commId_occurrence_personId: key } });
+
+      let kind: RecordResponseResult['kind'];
+      let previous: AnswerState | null = null;
+      let response = stored;
+      if (inserted.count === 1) {
+        kind = 'created';
+      } else {
+        previous = { option: stored.option, comment: stored.comment };
+        const decision = decideAnswer(stored, { option: input.option, comment, sourceRef: input.sourceRef });
+        if (decision.kind === 'unchanged') {
+          kind = 'unchanged';
+          // Remember the ref of a repeated answer too, so its redelivery after a later change is still ignored.
+          if (decision.reason === 'same-answer') {
+            response = await tx.response.update({ where: { id: stored.id }, data: { sourceRefs: { push: input.sourceRef } } });
+          }
+        } else {
+          kind = 'changed';
+          response = await tx.response.update({
+            where: { id: stored.id },
+            data: {
+              ...decision.next,
+              messageId: message.id,
+              channel: input.channel,
+              receivedAt: input.receivedAt,
+              sourceRef: input.sourceRef,
+              sourceRefs: { push: input.sourceRef },
+              fromOtherAddress,
+            },
+          });
+          await tx.responseChange.create({
+            data: {
+              responseId: stored.id,
+              oldOption: stored.option,
+              newOption: decision.next.option,
+              oldComment: stored.comment,
+              newComment: decision.next.comment,
+              channel: input.channel,
+              sourceRef: input.sourceRef,
+              fromOtherAddress,
+              at: input.receivedAt,
+            },
+          });
+        }
+      }
+
+      const workstreamsUpdated = kind === 'unchanged' ? [] : await setWorkstreamStatus(tx, context, response);
+
+      // follow-ups: (reminder cancellation and escalation opening go here, inside the transaction,
+      // so an answer and its follow-ups commit together; `kind`, `previous`, `response`, the chosen
+      // option's `escalate` flag (surveyOption(survey, …)) and `context` say what happened.)
+
+      const option = survey.options.find((o) => o.value === response.option) ?? null;
+      return { kind, response, previous, option, survey, context, workstreamsUpdated };
+    },
+    { timeoutMs: TX_TIMEOUT_MS },
+  );
+}
+
+/**
+ * A workstream-status answer sets the status of the comm's workstream, or, for a comm without
+ * one, of the workstreams the answering person owns. An answer older than the current status
+ * (a late email reply) does not overwrite it.
+ */
+async function setWorkstreamStatus(tx: Tx, context: AnswerContext, response: Response): Promise<string[]> {
+  if (context.comm.kind !== WORKSTREAM_STATUS_KIND || response.option === null) return [];
+  const which = context.comm.workstreamKey === null ? { ownerKey: context.person.key } : { key: context.comm.workstreamKey };
+  const targets = await tx.workstream.findMany({
+    where: { projectId: context.projectId, ...which, OR: [{ statusAt: null }, { statusAt: { lte: response.receivedAt } }] },
+    select: { id: true, key: true },
+  });
+  if (targets.length === 0) return [];
+  await tx.workstream.updateMany({
+    where: { id: { in: targets.map((t) => t.id) } },
+    data: { status: response.option, statusComment: response.comment, statusAt: response.receivedAt, statusByPersonId: context.person.id },
+  });
+  return targets.map((t) => t.key).sort();
+}

@@ -1,0 +1,69 @@
+/**
+ * A project with sent survey messages to answer: test/fixtures/plans/responses.plan.yaml applied,
+ * each manual comm fired once, and every message marked sent (Slack ones with a channel and ts,
+ * as the worker stores them), without running a worker.
+ */
+import { applyPlan } from '../../src/app/apply-plan.ts';
+import { loadPlanFile } from '../../src/app/load-plan.ts';
+import { sendManual } from '../../src/app/send-manual.ts';
+import type { Database } from '../../src/db/database.ts';
+
+export const RESPONSES_PLAN = 'test/fixtures/plans/responses.plan.yaml';
+export const RESPONSES_PROJECT = 'responses-test';
+
+export interface SeededMessage {
+  id: string;
+  comm: string;
+  person: string;
+  personId: string;
+  channel: 'slack' | 'email';
+  occurrence: number;
+  slackId: string | null;
+  providerChannel: string | null;
+  providerId: string | null;
+}
+
+export interface SeededResponses {
+  projectId: string;
+  /** `comm:person:channel` → the message (occurrence 1 of each manual comm). */
+  messages: Map<string, SeededMessage>;
+  message(comm: string, person: string, channel: 'slack' | 'email'): SeededMessage;
+}
+
+export async function seedResponses(db: Database, now = new Date()): Promise<SeededResponses> {
+  const loaded = await loadPlanFile(RESPONSES_PLAN);
+  await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now });
+  for (const comm of ['checkin', 'status', 'tips', 'notice']) {
+    await sendManual(db.sql, { project: RESPONSES_PROJECT, comm, now, ignoreQuietHours: true });
+  }
+  const rows = await db.prisma.message.findMany({ include: { comm: true, person: true }, orderBy: { key: 'asc' } });
+  const messages = new Map<string, SeededMessage>();
+  let ts = 1_700_000_000;
+  for (const r of rows) {
+    const slack = r.channel === 'slack';
+    const providerChannel = slack ? `D${r.person.key.toUpperCase().padEnd(8, '0')}` : null;
+    const providerId = slack ? `${ts++}.000100` : `<${r.id}@herald.test>`;
+    await db.prisma.message.update({ where: { id: r.id }, data: { status: 'sent', sentAt: now, providerId, providerChannel } });
+    messages.set(`${r.comm.key}:${r.person.key}:${r.channel}`, {
+      id: r.id,
+      comm: r.comm.key,
+      person: r.person.key,
+      personId: r.personId,
+      channel: r.channel as 'slack' | 'email',
+      occurrence: r.occurrence,
+      slackId: r.person.slackId,
+      providerChannel,
+      providerId,
+    });
+  }
+  const projectId = rows[0]!.projectId;
+  return {
+    projectId,
+    messages,
+    message(comm, person, channel) {
+      const m = messages.get(`${comm}:${person}:${channel}`);
+      if (!m) throw new Error(`no seeded message ${comm}:${person}:${channel} (have ${[...messages.keys()].join(', ')})`);
+      return m;
+    },
+  };
+}
