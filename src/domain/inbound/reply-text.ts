@@ -14,7 +14,7 @@ import EmailReplyParser from 'email-reply-parser';
 export const MAX_REPLY_INPUT = 16_000;
 
 export interface HeraldQuoteMarkers {
-  /** Addresses Herald sent from or asked replies to go to (lower case, plus-addressed forms included). */
+  /** Addresses Herald sent from or asked replies to go to, lower case, without plus tags (quoted plus-addressed forms match too). */
   addresses: string[];
   /** The survey question as sent. */
   question?: string;
@@ -42,11 +42,17 @@ function normalize(line: string): string {
   return line.replace(/^[\s>]+/, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/** `it-pmo+r…@x` → `it-pmo@x`, so a quoted plus-addressed Reply-To matches the base address. */
+function withoutPlusTags(line: string): string {
+  return line.replace(/\+[a-z0-9]+@/g, '@');
+}
+
 function isHeraldLine(line: string, markers: HeraldQuoteMarkers, question: string | undefined): boolean {
   const n = normalize(line);
   if (!n) return false;
   if (markers.linkPrefix && n.includes(markers.linkPrefix.toLowerCase())) return true;
-  if (markers.addresses.some((a) => a && n.includes(a))) return true;
+  const bare = withoutPlusTags(n);
+  if (markers.addresses.some((a) => a && bare.includes(a))) return true;
   if (question) {
     // A wrapped question shows as pieces; a piece must be long enough not to be a person's own words.
     if (n.includes(question)) return true;
