@@ -17,6 +17,10 @@ import { DeliveryStore } from './db/repo/delivery-store.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
 import { createTemplateEngine, type TemplateEngine } from './templates/engine.ts';
+import { startHttpServer, type RunningServer } from './http/server.ts';
+import { redisScratch } from './http/slack/scratch.ts';
+import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
+import type { Logger } from './logger.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 
 /** The built-in templates shipped in the package's top-level templates/ folder. */
@@ -133,6 +137,64 @@ export async function startWorker(
       await queues.close();
       await Promise.all(Object.values(channels).map((c) => c.close()));
       await paceRedis?.quit().catch(() => paceRedis.disconnect());
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export interface ServerRuntime {
+  db: Database;
+  http: RunningServer;
+  slack?: SlackInteractivity;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `herald serve`: the HTTP server with answer links and opt-out, and Slack interactivity over
+ * `POST /slack/events` (SLACK_SIGNING_SECRET) or Socket Mode (SLACK_APP_TOKEN).
+ */
+export async function startServer(
+  config: Config,
+  opts: { db?: Database; clock?: Clock; log?: Logger; port?: number; host?: string } = {},
+): Promise<ServerRuntime> {
+  const db = opts.db ?? (await openConfiguredDatabase(config));
+  const clock = opts.clock ?? systemClock;
+  const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
+  const scratch = redisScratch(redis, config.REDIS_PREFIX);
+  let slack: SlackInteractivity | undefined;
+  if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
+    slack = createSlackInteractivity({
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      db,
+      clock,
+      scratch,
+      log: opts.log,
+    });
+  }
+  const http = await startHttpServer(
+    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, ...(opts.log ? { log: opts.log } : {}) },
+    opts.port ?? config.PORT,
+    opts.host,
+  );
+  try {
+    await slack?.start();
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
+  return {
+    db,
+    http,
+    ...(slack ? { slack } : {}),
+    url: http.url,
+    async close() {
+      await slack?.stop().catch(() => {});
+      await http.close();
+      await redis.quit().catch(() => redis.disconnect());
       if (!opts.db) await db.close();
     },
   };

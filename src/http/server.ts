@@ -1,31 +1,128 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+/**
+ * `herald serve`: one Fastify 5 server for health, metrics, Slack interactivity, answer links and
+ * opt-out (the API and dashboard mount here later). Fastify because it gives, well kept and
+ * without hand-written code, what every route needs: body limits (413), per-route handler
+ * timeouts (503), one error handler that never leaks a stack, content-type parsers per route
+ * (Slack needs the raw body for its signature) and plugins for security headers and rate limits.
+ */
+import type { Server } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
+import { HeraldError } from '../domain/errors.ts';
+import type { Logger } from '../logger.ts';
+import { registerAnswerLinks } from './answer-links.ts';
+import { registerOptOut } from './opt-out.ts';
+import { messagePage, PAGE_CSP } from './pages.ts';
+import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 
 export interface HttpDeps {
   db: Database;
   redisUrl: string;
-  /** Extra routes mounted before the 404 (Slack events, response links, API: later). */
-  routes?: Array<(req: IncomingMessage, res: ServerResponse) => Promise<boolean>>;
+  /** HERALD_SECRET: verifies answer and opt-out tokens. Without it those routes answer 503. */
+  secret?: string | undefined;
+  clock?: Clock;
+  /** Slack interactivity over HTTP (`POST /slack/events`); absent when Slack is not configured or runs in Socket Mode. */
+  slack?: SlackHttp | undefined;
+  log?: Logger;
+  /** Request body limit in bytes (default 1 MiB; Slack payloads and forms are far smaller). */
+  bodyLimit?: number;
+  /** Default per-route handler timeout (default 10 s). */
+  handlerTimeoutMs?: number;
+  /** Requests per minute per client address on the public pages (default 600). */
+  pageRateLimitPerMinute?: number;
 }
 
 export interface RunningServer {
   server: Server;
+  app: FastifyInstance;
   url: string;
   close(): Promise<void>;
 }
 
-/**
- * `herald serve`: health and metrics today; Slack events, response links, the API and the
- * dashboard mount here as they are built.
- */
-export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+/** Error codes from the domain that are the caller's fault, with their HTTP status. */
+const STATUS_OF_CODE: Record<string, number> = {
+  TOKEN_INVALID: 400,
+  TOKEN_EXPIRED: 410,
+  RESPONSE_OPTION_UNKNOWN: 400,
+  RESPONSE_EMPTY: 400,
+  RESPONSE_NOT_A_SURVEY: 400,
+  RESPONSE_MESSAGE_UNKNOWN: 404,
+  NOT_FOUND: 404,
+  FORM_INVALID: 400,
+  OPT_OUT_MANDATORY: 409,
+};
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Errors on this route are human HTML pages, not JSON. */
+    html?: boolean;
+  }
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, hint?: string): FastifyReply {
+  if (request.routeOptions.config?.html) {
+    const lines = hint ? [message, hint] : [message];
+    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(titleFor(status), lines, 'error'));
+  }
+  return reply.status(status).send({ error: code, message, ...(hint ? { hint } : {}) });
+}
+
+function titleFor(status: number): string {
+  if (status === 410) return 'This link has expired';
+  if (status === 400) return 'This link is not valid';
+  if (status === 404) return 'Not found';
+  if (status === 413) return 'Too much data';
+  if (status === 429) return 'Too many requests';
+  if (status >= 500) return 'Something went wrong';
+  return 'Request not accepted';
+}
+
+export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyInstance; closeExtras(): Promise<void> }> {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    handlerTimeout: deps.handlerTimeoutMs ?? 10_000,
+    requestTimeout: 30_000,
+    logger: false,
+    // The request id is ours (never taken from a header), so it can be quoted safely in error pages.
+    requestIdHeader: false,
+    forceCloseConnections: 'idle',
+  });
+
+  app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
+    if (err instanceof HeraldError) {
+      const status = STATUS_OF_CODE[err.code] ?? (err.retryable ? 503 : 500);
+      if (status >= 500) deps.log?.error({ err, url: request.url }, 'request failed');
+      return sendError(request, reply, status, err.code, status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, err.hint);
+    }
+    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 500) {
+      deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
+      const timedOut = 'code' in err && err.code === 'FST_ERR_HANDLER_TIMEOUT';
+      return sendError(request, reply, status, timedOut ? 'timeout' : 'internal', timedOut ? 'The request took too long; try again.' : `Herald could not finish this request (reference ${request.id}); try again shortly.`);
+    }
+    // Fastify's own 4xx (body too large, bad JSON, unsupported type): its message is safe and says what was wrong.
+    const code = 'code' in err && typeof err.code === 'string' ? err.code : 'bad_request';
+    return sendError(request, reply, status, status === 413 ? 'payload_too_large' : code, err.message);
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+
+  // Pages set their own strict CSP (see pages.ts); helmet adds the other security headers everywhere.
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  await app.register(formbody, { bodyLimit: deps.bodyLimit ?? 64 * 1024 });
+  await app.register(rateLimit, { global: false });
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'herald_' });
   const redis = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', () => {});
-  const messages = new Gauge({
+  new Gauge({
     name: 'herald_messages',
     help: 'Messages by status',
     labelNames: ['status'],
@@ -38,42 +135,44 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },
   });
-  void messages;
 
-  const json = (res: ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-
-  const server = createServer((req, res) => {
-    void (async () => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/healthz') {
-        const checks: Record<string, string> = {};
-        await deps.db.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = 'ok'), (e: unknown) => (checks.database = String(e)));
-        await redis.ping().then(() => (checks.redis = 'ok'), (e: unknown) => (checks.redis = String(e)));
-        const ok = Object.values(checks).every((v) => v === 'ok');
-        return json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', ...checks });
-      }
-      if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': registry.contentType });
-        return res.end(await registry.metrics());
-      }
-      for (const route of deps.routes ?? []) if (await route(req, res)) return;
-      json(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
-    })().catch((e: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: 'internal', message: e instanceof Error ? e.message : String(e) });
-    });
+  app.get('/healthz', async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    await deps.db.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = 'ok'), (e: unknown) => (checks.database = String(e)));
+    await redis.ping().then(() => (checks.redis = 'ok'), (e: unknown) => (checks.redis = String(e)));
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', ...checks });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  const addr = server.address();
+  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  const pageLimit = { max: deps.pageRateLimitPerMinute ?? 600, timeWindow: 60_000 };
+  const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
+  await app.register(async (scope) => registerAnswerLinks(scope, pages));
+  await app.register(async (scope) => registerOptOut(scope, pages));
+  if (deps.slack) {
+    const slack = deps.slack;
+    await app.register(async (scope) => registerSlackEvents(scope, slack));
+  }
+  return {
+    app,
+    closeExtras: async () => {
+      redis.disconnect();
+    },
+  };
+}
+
+export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+  const { app, closeExtras } = await buildHttpServer(deps);
+  await app.listen({ port, host });
+  const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   return {
-    server,
+    server: app.server,
+    app,
     url: `http://127.0.0.1:${actual}`,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      redis.disconnect();
+      await app.close();
+      await closeExtras();
     },
   };
 }

@@ -16,6 +16,11 @@ export interface SurveyActionValue {
   o: string;
 }
 export const SURVEY_ACTION_PREFIX = 'herald_survey_';
+/** Every survey block's block_id starts with this, so an answer can replace them in place. */
+export const SURVEY_BLOCK_PREFIX = 'herald_survey';
+/** The "unsubscribe from tips" control on optional messages. */
+export const UNSUBSCRIBE_ACTION = 'herald_unsubscribe';
+export const UNSUBSCRIBE_BLOCK = 'herald_unsubscribe';
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -61,9 +66,10 @@ function bodyBlocks(mrkdwn: string): SlackBlock[] {
   return blocks.filter((b, i, all) => !(b.type === 'divider' && (i === 0 || i === all.length - 1)));
 }
 
-function surveyBlocks(survey: NonNullable<MessageContext['survey']>, messageId: string): SlackBlock[] {
+/** The survey question, one button per option and the comment note; also rebuilt when an answer is changed. */
+export function surveyBlocks(survey: Pick<NonNullable<MessageContext['survey']>, 'question' | 'comment'> & { options: ReadonlyArray<{ value: string; label: string; escalate?: true | 'urgent' }> }, messageId: string): SlackBlock[] {
   const blocks: SlackBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(survey.question)}*` } },
+    { type: 'section', block_id: 'herald_survey_question', text: { type: 'mrkdwn', text: `*${escapeSlack(survey.question)}*` } },
     {
       type: 'actions',
       block_id: 'herald_survey',
@@ -78,7 +84,7 @@ function surveyBlocks(survey: NonNullable<MessageContext['survey']>, messageId: 
   ];
   if (survey.comment !== 'none') {
     const note = survey.comment === 'required' ? 'After you choose, you will be asked for a short comment.' : 'After you choose, you can add a comment if you like.';
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+    blocks.push({ type: 'context', block_id: 'herald_survey_note', elements: [{ type: 'mrkdwn', text: note }] });
   }
   return blocks;
 }
@@ -96,6 +102,11 @@ export function slackBlocks(subject: string, mrkdwn: string, ctx: MessageContext
     tail.push({
       type: 'context',
       elements: [{ type: 'mrkdwn', text: `Optional messages from ${escapeSlack(ctx.project.name)}. <${escapeSlack(ctx.links.unsubscribe)}|Stop these>` }],
+    });
+    tail.push({
+      type: 'actions',
+      block_id: UNSUBSCRIBE_BLOCK,
+      elements: [{ type: 'button', action_id: UNSUBSCRIBE_ACTION, text: { type: 'plain_text', text: ctx.comm.kind === 'adoption-tip' ? 'Unsubscribe from tips' : 'Unsubscribe from these' }, value: JSON.stringify({ m: messageId }) }],
     });
   }
   const room = BLOCKS_MAX - tail.length;

@@ -1,21 +1,19 @@
 import type { Command } from 'commander';
-import { startHttpServer } from '../../http/server.ts';
 import { createLogger } from '../../logger.ts';
-import { openConfiguredDatabase } from '../../main.ts';
+import { startServer } from '../../main.ts';
 import type { CliContext } from '../context.ts';
 
 export function registerServeCommands(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('run the HTTP server (health, metrics; Slack endpoints and response links as they are built)')
+    .description('run the HTTP server: health, metrics, Slack interactivity (or Socket Mode), answer links and unsubscribe pages')
     .action(async () => {
       const config = ctx.config();
       const log = createLogger(config.LOG_LEVEL, 'herald-serve');
-      const db = await openConfiguredDatabase(config);
-      const srv = await startHttpServer({ db, redisUrl: config.REDIS_URL }, config.PORT);
-      log.info({ port: config.PORT, database: db.kind }, 'serving');
+      const srv = await startServer(config, { log });
+      log.info({ port: config.PORT, database: srv.db.kind, slack: srv.slack?.mode ?? 'off' }, 'serving');
       await new Promise<void>((resolve) => {
-        const stop = (): void => void srv.close().then(() => db.close()).finally(resolve);
+        const stop = (): void => void srv.close().finally(resolve);
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });

@@ -103,7 +103,7 @@ export async function claimManyForSending(
             m."channel", m."occurrence", m."seriesItem", m."dueAt", m."attempts", m."createdAt",
             p."id" AS "pId", p."key" AS "pKey", p."name" AS "pName", p."email" AS "pEmail", p."slackId" AS "pSlack",
             p."timezone" AS "pTz", p."locale" AS "pLocale", p."audiences" AS "pAudiences", p."emailRejectedAt" AS "pRejected",
-            EXISTS (SELECT 1 FROM "OptOut" o WHERE o."personId"=p."id" AND o."commKey"=c."key") AS "pOptedOut"
+            EXISTS (SELECT 1 FROM "OptOut" o WHERE o."personId"=p."id" AND o."commKey" IN (c."key", '*')) AS "pOptedOut"
      FROM claimed m JOIN "Project" pr ON pr."id"=m."projectId" JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"`,
     claims.map((c) => c.id),
     claims.map((c) => c.dueBefore.toISOString()),

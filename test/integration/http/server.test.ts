@@ -46,3 +46,49 @@ describe('herald serve: health and metrics', () => {
     expect(await res.json()).toMatchObject({ error: 'not_found' });
   });
 });
+
+describe('herald serve: limits and errors', () => {
+  let db: TestDatabase;
+  let srv: RunningServer;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const { buildHttpServer } = await import('../../../src/http/server.ts');
+    const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, bodyLimit: 1024 });
+    app.get('/test/slow', { handlerTimeout: 100 }, async () => new Promise((r) => setTimeout(() => r({ late: true }), 1_000)));
+    app.get('/test/boom', async () => {
+      throw new Error('secret internals at /srv/herald/x.ts:12');
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    srv = { server: app.server, app, url: `http://127.0.0.1:${port}`, close: async () => { await app.close(); await closeExtras(); } };
+  });
+  afterAll(async () => {
+    await srv.close();
+    await db.drop();
+  });
+
+  it('a body over the limit is 413 with a readable message', async () => {
+    const res = await fetch(`${srv.url}/r/abc`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `comment=${'x'.repeat(5000)}` });
+    expect(res.status).toBe(413);
+    const text = await res.text();
+    expect(text).toMatch(/too large/i);
+    expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('a route past its timeout is 503; an internal error is 500 without a stack trace', async () => {
+    const slow = await fetch(`${srv.url}/test/slow`);
+    expect(slow.status).toBe(503);
+    expect(await slow.json()).toMatchObject({ error: 'timeout' });
+    const boom = await fetch(`${srv.url}/test/boom`);
+    expect(boom.status).toBe(500);
+    const body = (await boom.json()) as { error: string; message: string };
+    expect(body.error).toBe('internal');
+    expect(JSON.stringify(body)).not.toContain('secret internals');
+    expect(JSON.stringify(body)).not.toContain('.ts:');
+  });
+
+  it('sets security headers', async () => {
+    const res = await fetch(`${srv.url}/healthz`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * What an answer page or a Slack control needs to know about one message: its survey, its
+ * recipient, whether the comm is optional, and the answer stored so far (on any channel).
+ */
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { CommSpec, SurveySpec } from '../domain/plan/model.ts';
+
+export interface AnswerView {
+  messageId: string;
+  projectId: string;
+  projectName: string;
+  comm: { id: string; key: string; kind: string; optional: boolean };
+  occurrence: number;
+  person: { id: string; key: string; name: string; slackId: string | null };
+  survey: SurveySpec | undefined;
+  current: { option: string | null; comment: string | null; channel: string; receivedAt: Date } | null;
+}
+
+export async function loadAnswerView(prisma: PrismaClient, messageId: string): Promise<AnswerView> {
+  const m = await prisma.message.findUnique({
+    where: { id: messageId },
+    include: { comm: true, person: true, project: { select: { name: true } } },
+  });
+  if (m === null) throw new NotFoundError(`message ${messageId}`, 'the plan it belonged to may have been removed');
+  const current = await prisma.response.findUnique({
+    where: { commId_occurrence_personId: { commId: m.commId, occurrence: m.occurrence, personId: m.personId } },
+    select: { option: true, comment: true, channel: true, receivedAt: true },
+  });
+  return {
+    messageId: m.id,
+    projectId: m.projectId,
+    projectName: m.project.name,
+    comm: { id: m.comm.id, key: m.comm.key, kind: m.comm.kind, optional: m.comm.optional },
+    occurrence: m.occurrence,
+    person: { id: m.person.id, key: m.person.key, name: m.person.name, slackId: m.person.slackId },
+    survey: (m.comm.spec as unknown as CommSpec).survey,
+    current,
+  };
+}
+
+/** How a channel is named to the person ("on Slack"). */
+export function channelPhrase(channel: string): string {
+  switch (channel) {
+    case 'slack':
+      return 'in Slack';
+    case 'email-link':
+      return 'from the email';
+    case 'email-reply':
+      return 'by email reply';
+    default:
+      return `via ${channel}`;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Bolt listeners for Herald's Slack controls, the same over HTTP and Socket Mode. Each acks first
+ * (Slack wants it within 3 s; the trigger for a modal lives 3 s too), then records through the
+ * record-response use case and updates the message in place.
+ */
+import type { App, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
+import type { KnownBlock, WebClient } from '@slack/web-api';
+import { loadAnswerView, type AnswerView } from '../../app/answer-view.ts';
+import { optOut } from '../../app/opt-out.ts';
+import type { Clock } from '../../app/ports.ts';
+import { recordResponse } from '../../app/record-response.ts';
+import type { Database } from '../../db/database.ts';
+import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
+import type { Logger } from '../../logger.ts';
+import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
+import { ADD_COMMENT_ACTION, answeredBlocks, answerText, CHANGE_ACTION, COMMENT_CALLBACK, commentModal, reopenedBlocks, unsubscribedBlocks } from './answer-blocks.ts';
+
+/** Short-lived shared storage (Redis in `herald serve`): the message blocks while a comment modal is open, which another process may receive. */
+export interface Scratch {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+}
+
+export interface InteractionDeps {
+  db: Database;
+  clock: Clock;
+  scratch: Scratch;
+  log?: Logger | undefined;
+}
+
+export const NOT_YOURS = 'This message was sent to someone else, so only they can answer it.';
+const BLOCKS_TTL_S = 24 * 3600;
+/** Herald builds blocks as plain objects (src/templates/slack-blocks.ts); the WebClient wants its own types. */
+const asBlocks = (blocks: SlackBlock[]): KnownBlock[] => blocks as unknown as KnownBlock[];
+
+interface Where {
+  channel: string;
+  ts: string;
+}
+
+function valueOf(raw: string | undefined): { m: string; o?: string } | undefined {
+  try {
+    const v = JSON.parse(raw ?? '') as { m?: unknown; o?: unknown };
+    if (typeof v.m !== 'string') return undefined;
+    return typeof v.o === 'string' ? { m: v.m, o: v.o } : { m: v.m };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the message is: the channel and ts stored when it was sent, else the click's container. */
+function whereOf(view: { providerChannel: string | null; providerId: string | null } | undefined, body: BlockAction | undefined): Where | undefined {
+  if (view?.providerChannel && view.providerId) return { channel: view.providerChannel, ts: view.providerId };
+  const channel = body?.channel?.id ?? body?.container?.channel_id;
+  const ts = body?.message?.ts ?? body?.container?.message_ts;
+  return typeof channel === 'string' && typeof ts === 'string' ? { channel, ts } : undefined;
+}
+
+async function providerOf(db: Database, messageId: string): Promise<{ providerChannel: string | null; providerId: string | null } | undefined> {
+  return (await db.prisma.message.findUnique({ where: { id: messageId }, select: { providerChannel: true, providerId: true } })) ?? undefined;
+}
+
+async function notYours(client: WebClient, body: BlockAction): Promise<void> {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  if (typeof channel === 'string') await client.chat.postEphemeral({ channel, user: body.user.id, text: NOT_YOURS });
+}
+
+export function registerInteractions(app: App, deps: InteractionDeps): void {
+  const blocksKey = (messageId: string) => `slack:blocks:${messageId}`;
+
+  async function showAnswer(client: WebClient, view: AnswerView, where: Where | undefined, original: SlackBlock[] | undefined, label: string, comment: string | null): Promise<void> {
+    if (!where || !view.survey) return;
+    const base = original ?? [];
+    const blocks = answeredBlocks(base, view.survey, view.messageId, label, comment);
+    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: answerText(label, comment).replace(/\*/g, '') });
+  }
+
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async ({ ack, body, action, client }) => {
+    await ack();
+    const value = valueOf(action.value);
+    if (!value?.o) return;
+    const view = await loadAnswerView(deps.db.prisma, value.m);
+    if (view.person.slackId !== body.user.id) return notYours(client, body);
+    const option = surveyOption(view.survey, view.comm.key, value.o);
+    const survey = view.survey!;
+    const original = (body.message?.blocks as SlackBlock[] | undefined) ?? [];
+    if (commentWanted(survey, option)) {
+      // Keep the message's blocks for the submission, which may reach another process.
+      await Promise.all([
+        deps.scratch.set(blocksKey(view.messageId), JSON.stringify(original), BLOCKS_TTL_S),
+        client.views.open({ trigger_id: body.trigger_id, view: commentModal(survey, view.messageId, option!, commentWanted(survey, option), view.current?.comment ?? null) as never }),
+      ]);
+      return;
+    }
+    const result = await recordResponse(deps.db, {
+      messageId: view.messageId,
+      option: value.o,
+      comment: null,
+      channel: 'slack',
+      receivedAt: deps.clock.now(),
+      sourceRef: `slack:${body.user.id}:${action.action_ts}`,
+    });
+    await showAnswer(client, view, whereOf(result.context.message, body), original, result.option?.label ?? value.o, result.response.comment);
+  });
+
+  app.view({ callback_id: COMMENT_CALLBACK, type: 'view_submission' }, async ({ ack, body, view: modal, client }) => {
+    const meta = valueOf(modal.private_metadata);
+    if (!meta?.o) return ack();
+    const view = await loadAnswerView(deps.db.prisma, meta.m);
+    if (view.person.slackId !== body.user.id) return ack({ response_action: 'errors', errors: { comment: NOT_YOURS } });
+    const option = surveyOption(view.survey, view.comm.key, meta.o);
+    const comment = normaliseComment(modal.state.values.comment?.comment?.value ?? null);
+    if (commentWanted(view.survey!, option) && comment === null) {
+      return ack({ response_action: 'errors', errors: { comment: 'Please add a short comment.' } });
+    }
+    await ack();
+    const result = await recordResponse(deps.db, {
+      messageId: view.messageId,
+      option: meta.o,
+      comment,
+      channel: 'slack',
+      receivedAt: deps.clock.now(),
+      sourceRef: `slack:view:${modal.id}:${(body as SlackViewAction & { view: { hash?: string } }).view.hash ?? ''}`,
+    });
+    const stored = await deps.scratch.get(blocksKey(view.messageId));
+    const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
+    await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? meta.o, result.response.comment);
+  });
+
+  // A closed modal records nothing; it is acknowledged so Slack does not retry.
+  app.view({ callback_id: COMMENT_CALLBACK, type: 'view_closed' }, async ({ ack }) => {
+    await ack();
+  });
+
+  app.action<BlockAction<ButtonAction>>(CHANGE_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const value = valueOf(action.value);
+    if (!value) return;
+    const view = await loadAnswerView(deps.db.prisma, value.m);
+    if (view.person.slackId !== body.user.id) return notYours(client, body);
+    const where = whereOf(await providerOf(deps.db, view.messageId), body);
+    if (!where || !view.survey) return;
+    const blocks = reopenedBlocks((body.message?.blocks as SlackBlock[] | undefined) ?? [], view.survey, view.messageId);
+    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: view.survey.question });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ADD_COMMENT_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const value = valueOf(action.value);
+    if (!value) return;
+    const view = await loadAnswerView(deps.db.prisma, value.m);
+    if (view.person.slackId !== body.user.id) return notYours(client, body);
+    const option = view.survey?.options.find((o) => o.value === view.current?.option);
+    if (!view.survey || !option) return;
+    await Promise.all([
+      deps.scratch.set(blocksKey(view.messageId), JSON.stringify(body.message?.blocks ?? []), BLOCKS_TTL_S),
+      client.views.open({ trigger_id: body.trigger_id, view: commentModal(view.survey, view.messageId, option, commentWanted(view.survey, option), view.current?.comment ?? null) as never }),
+    ]);
+  });
+
+  app.action<BlockAction<ButtonAction>>(UNSUBSCRIBE_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const value = valueOf(action.value);
+    if (!value) return;
+    const view = await loadAnswerView(deps.db.prisma, value.m);
+    if (view.person.slackId !== body.user.id) return notYours(client, body);
+    await optOut(deps.db.prisma, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
+    const where = whereOf(await providerOf(deps.db, view.messageId), body);
+    if (!where) return;
+    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks((body.message?.blocks as SlackBlock[] | undefined) ?? [])), text: 'You unsubscribed from these messages.' });
+  });
+}

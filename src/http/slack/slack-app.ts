@@ -1,0 +1,80 @@
+/**
+ * Slack interactivity as one Bolt app: over HTTP (`POST /slack/events`, SLACK_SIGNING_SECRET)
+ * or, when SLACK_APP_TOKEN is set, over Socket Mode (Bolt's SocketModeReceiver: Herald dials out
+ * to Slack over a WebSocket, for companies that cannot expose an HTTP endpoint). Listeners are the
+ * same either way (interactions.ts).
+ */
+import bolt, { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Clock } from '../../app/ports.ts';
+import type { Database } from '../../db/database.ts';
+import type { Logger } from '../../logger.ts';
+import { FastifySlackReceiver } from './fastify-receiver.ts';
+import { registerInteractions, type Scratch } from './interactions.ts';
+import type { SlackHttp } from './slack-events.ts';
+
+const { App, SocketModeReceiver } = bolt;
+
+export interface SlackInteractivityOptions {
+  botToken: string;
+  signingSecret?: string | undefined;
+  /** `xapp-…` with `connections:write`: Socket Mode instead of the HTTP route. */
+  appToken?: string | undefined;
+  /** A Slack-compatible API base (tests, the demo). */
+  apiUrl?: string | undefined;
+  db: Database;
+  clock: Clock;
+  scratch: Scratch;
+  log?: Logger | undefined;
+}
+
+export interface SlackInteractivity {
+  mode: 'http' | 'socket';
+  /** For the HTTP server, in HTTP mode. */
+  http?: SlackHttp;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Bolt logs through pino at Herald's level. */
+function boltLogger(log: Logger | undefined): BoltLogger {
+  const l = log?.child({ component: 'slack-bolt' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => l?.debug(m.map(String).join(' ')),
+    info: (...m: unknown[]) => l?.info(m.map(String).join(' ')),
+    warn: (...m: unknown[]) => l?.warn(m.map(String).join(' ')),
+    error: (...m: unknown[]) => l?.error(m.map(String).join(' ')),
+    setLevel: (v: LogLevel) => void (level = v),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createSlackInteractivity(opts: SlackInteractivityOptions): SlackInteractivity {
+  const logger = boltLogger(opts.log);
+  const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
+  if (opts.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
+    const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+    registerInteractions(app, opts);
+    return {
+      mode: 'socket',
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+  if (!opts.signingSecret) throw new Error('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
+  const receiver = new FastifySlackReceiver(opts.log);
+  const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+  registerInteractions(app, opts);
+  return {
+    mode: 'http',
+    http: { signingSecret: opts.signingSecret, receiver, clock: opts.clock, scratch: opts.scratch, log: opts.log },
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  };
+}
