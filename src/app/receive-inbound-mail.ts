@@ -64,7 +64,8 @@ export interface InboundSource {
 export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source: InboundSource): Promise<InboundResult> {
   const now = deps.clock.now();
   const mail = await parseMime(raw, source.envelope).catch(() => undefined);
-  const usable = mail !== undefined && mail.headers.size > 0;
+  // mailparser reads anything; a "mail" without a single named header or a From is not one.
+  const usable = mail !== undefined && [...mail.headers.keys()].some((k) => k !== '') && mail.from !== undefined;
   const dedupeKey = usable && mail.messageId ? `mid:${mail.messageId}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   const claim = await claimInbound(
     deps.prisma,
@@ -78,7 +79,7 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
   try {
     const finish = usable
       ? await handle(deps, mail, dedupeKey, now)
-      : { kind: 'unparseable' as const, outcome: 'unparseable' as const, reason: 'no mail headers could be read from it' };
+      : { kind: 'unparseable' as const, outcome: 'unparseable' as const, reason: mail && [...mail.headers.keys()].some((k) => k !== '') ? 'it has no From header' : 'no mail headers could be read from it' };
     await finishInbound(deps.prisma, claim.id, finish);
     return { id: claim.id, kind: finish.kind, outcome: finish.outcome, reason: finish.reason, duplicate: false };
   } catch (e) {
