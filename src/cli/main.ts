@@ -11,6 +11,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerInboxCommands } from './commands/inbox.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeliveryCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerInboxCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;
 }

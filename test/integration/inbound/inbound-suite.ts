@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config/config.ts';
 import type { InboundMail } from '../../../src/generated/prisma/client.ts';
+import { runCli } from '../../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TestClock } from '../../support/delivery.ts';
 import { CLIENT_FIXTURES, mailFixture, type FixtureVars } from '../../support/mail-fixtures.ts';
@@ -176,6 +177,19 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
       const s = sent.sent('outlook-en', 'notice');
       const mail = await deliver('thunderbird', { TO: s.replyTo, FROM: s.email, IN_REPLY_TO: s.providerId });
       expect(mail).toMatchObject({ kind: 'reply', outcome: 'kept', messageId: s.messageId });
+    });
+
+    it('lists in `herald inbox` exactly the mail that recorded nothing, and replies from other addresses', async () => {
+      const run = await runCli(['inbox', 'replies-test', '--format', 'json'], { DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+      expect(run.stderr).toBe('');
+      const list = JSON.parse(run.stdout) as Array<{ outcome: string; kind: string; fromOtherAddress: boolean; person: string | null; inProject: boolean }>;
+      const seen = list.map((m) => `${m.kind}:${m.outcome}${m.fromOtherAddress ? ':other' : ''}`).sort();
+      expect(seen).toEqual(['list:listed', 'reply:kept', 'reply:recorded:other', 'reply:unmatched', 'unparseable:unparseable']);
+      expect(list.find((m) => m.fromOtherAddress)?.person).toBe('other-address');
+      expect(list.find((m) => m.kind === 'unparseable')?.inProject).toBe(false);
+      const table = await runCli(['inbox', 'replies-test'], { DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+      expect(table.stdout).toContain('[sent from another address]');
+      expect(table.stdout).toContain('unmatched');
     });
   });
 }
