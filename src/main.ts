@@ -225,7 +225,8 @@ export async function startServer(
   config: Config,
   opts: { db?: Database; clock?: Clock; log?: Logger; port?: number; host?: string } = {},
 ): Promise<ServerRuntime> {
-  const db = opts.db ?? (await openConfiguredDatabase(config));
+  // Each answer holds a connection for its short transaction; 20 keeps 200 answers/s from queueing for one.
+  const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
   const clock = opts.clock ?? systemClock;
   const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
   const scratch = redisScratch(redis, config.REDIS_PREFIX);

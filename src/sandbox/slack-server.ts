@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
  * A local Slack Web API for tests and `herald demo`: it speaks the wire format the real
@@ -73,6 +74,26 @@ export interface SlackSandboxOptions {
   token?: string;
 }
 
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text?: string;
+  at: number;
+}
+
+/** Socket Mode: `apps.connections.open` hands out a loopback ws:// URL; interactions are delivered over it. */
+export interface SandboxSocketMode {
+  /** Open WebSocket connections (Socket Mode clients). */
+  readonly connections: number;
+  /** Resolves when at least one client is connected. */
+  waitForConnection(timeoutMs?: number): Promise<void>;
+  /**
+   * Sends an envelope (`interactive` for block_actions / view_submission / view_closed, or
+   * `events_api`) to a connected client and resolves with its ack (the envelope's response payload, if any).
+   */
+  deliver(type: 'interactive' | 'events_api' | 'slash_commands', payload: Record<string, unknown>, timeoutMs?: number): Promise<{ ackMs: number; payload?: unknown }>;
+}
+
 export interface SlackSandbox {
   /** Base URL for the WebClient's `slackApiUrl`, e.g. `http://127.0.0.1:PORT/api/`. */
   readonly url: string;
@@ -81,6 +102,9 @@ export interface SlackSandbox {
   /** Accepted chat.postMessage calls, in arrival order (chat.update edits them in place). */
   readonly messages: PostedMessage[];
   readonly views: RecordedView[];
+  /** chat.postEphemeral calls accepted. */
+  readonly ephemerals: EphemeralMessage[];
+  readonly socketMode: SandboxSocketMode;
   readonly users: { add(...users: SandboxUser[]): void; get(id: string): SandboxUser | undefined; list(): SandboxUser[] };
   /** Messages posted to a channel id, or to the DM channel of a user id. */
   messagesTo(userOrChannel: string): PostedMessage[];
@@ -112,7 +136,11 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
   const calls: RecordedCall[] = [];
   const messages: PostedMessage[] = [];
   const views: RecordedView[] = [];
+  const ephemerals: EphemeralMessage[] = [];
   const users = new Map<string, SandboxUser>();
+  const sockets = new Set<WebSocket>();
+  const pendingAcks = new Map<string, (payload: unknown) => void>();
+  let port = 0;
   const dmByUser = new Map<string, string>();
   const userByDm = new Map<string, string>();
   const lastPostByChannel = new Map<string, number>();
@@ -229,6 +257,18 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
       return ok({ channel: m.channel, ts: m.ts, text: m.text ?? '' });
     },
 
+    'chat.postEphemeral': (body, at) => {
+      const target = resolveChannel(str(body.channel));
+      const user = str(body.user);
+      if (!target) return fail('channel_not_found');
+      if (!user || !users.has(user)) return fail('user_not_found');
+      const text = str(body.text);
+      ephemerals.push({ channel: target.id, user, ...(text ? { text } : {}), at });
+      return ok({ message_ts: nextTs(at) });
+    },
+
+    'apps.connections.open': () => ok({ url: `ws://127.0.0.1:${port}/socket-mode?ticket=${(++seq).toString(36)}` }),
+
     'users.lookupByEmail': (body) => {
       const email = str(body.email)?.toLowerCase();
       const u = [...users.values()].find((x) => x.email.toLowerCase() === email);
@@ -292,11 +332,62 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.writeHead(500).end());
   });
+  // Socket Mode peer: hello on connect, envelopes out, acks (`{ envelope_id, payload? }`) back; pings keep the client's watchdog quiet.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/socket-mode')) return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        try {
+          const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+          if (msg.envelope_id) pendingAcks.get(msg.envelope_id)?.(msg.payload);
+        } catch {
+          // not an ack
+        }
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'herald-sandbox' }, connection_info: { app_id: 'A0SANDBOX' } }));
+    });
+  });
+  const pinger = setInterval(() => sockets.forEach((ws) => ws.ping()), 5_000);
+  pinger.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
+
+  const socketMode: SandboxSocketMode = {
+    get connections() {
+      return sockets.size;
+    },
+    async waitForConnection(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (sockets.size === 0) {
+        if (Date.now() > until) throw new Error('no Socket Mode client connected to the Slack sandbox');
+        await sleep(20);
+      }
+    },
+    deliver(type, payload, timeoutMs = 5_000) {
+      const ws = [...sockets][0];
+      if (!ws) return Promise.reject(new Error('no Socket Mode client connected'));
+      const envelopeId = `env-${(++seq).toString(36)}`;
+      const sent = Date.now();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pendingAcks.delete(envelopeId);
+          reject(new Error(`Socket Mode envelope ${envelopeId} was not acknowledged within ${timeoutMs} ms`));
+        }, timeoutMs);
+        pendingAcks.set(envelopeId, (ackPayload) => {
+          clearTimeout(timer);
+          pendingAcks.delete(envelopeId);
+          resolve({ ackMs: Date.now() - sent, ...(ackPayload === undefined ? {} : { payload: ackPayload }) });
+        });
+        ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      });
+    },
+  };
 
   return {
     url: `http://127.0.0.1:${port}/api/`,
@@ -304,6 +395,8 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
     calls,
     messages,
     views,
+    ephemerals,
+    socketMode,
     users: {
       add: (...added) => added.forEach((u) => users.set(u.id, u)),
       get: (id) => users.get(id),
@@ -325,9 +418,13 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
       calls.length = 0;
       messages.length = 0;
       views.length = 0;
+      ephemerals.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        clearInterval(pinger);
+        for (const ws of sockets) ws.terminate();
+        wss.close();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

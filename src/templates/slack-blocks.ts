@@ -89,6 +89,18 @@ export function surveyBlocks(survey: Pick<NonNullable<MessageContext['survey']>,
   return blocks;
 }
 
+/** The foot of an optional message: a link to the unsubscribe page and a one-click "unsubscribe from tips" button. */
+export function unsubscribeBlocks(projectName: string, commKind: string, url: string, messageId: string): SlackBlock[] {
+  return [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Optional messages from ${escapeSlack(projectName)}. <${escapeSlack(url)}|Stop these>` }] },
+    {
+      type: 'actions',
+      block_id: UNSUBSCRIBE_BLOCK,
+      elements: [{ type: 'button', action_id: UNSUBSCRIBE_ACTION, text: { type: 'plain_text', text: commKind === 'adoption-tip' ? 'Unsubscribe from tips' : 'Unsubscribe from these' }, value: JSON.stringify({ m: messageId }) }],
+    },
+  ];
+}
+
 /**
  * Builds the Block Kit message. The header is plain_text (Slack shows it literally, so the raw
  * subject is right there); everything mrkdwn arrives already escaped by the slack-mode templates.
@@ -98,17 +110,7 @@ export function slackBlocks(subject: string, mrkdwn: string, ctx: MessageContext
   if (subject !== '') blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(subject, HEADER_MAX), emoji: true } });
   blocks.push(...bodyBlocks(mrkdwn));
   const tail: SlackBlock[] = ctx.survey ? surveyBlocks(ctx.survey, messageId) : [];
-  if (ctx.links.unsubscribe) {
-    tail.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Optional messages from ${escapeSlack(ctx.project.name)}. <${escapeSlack(ctx.links.unsubscribe)}|Stop these>` }],
-    });
-    tail.push({
-      type: 'actions',
-      block_id: UNSUBSCRIBE_BLOCK,
-      elements: [{ type: 'button', action_id: UNSUBSCRIBE_ACTION, text: { type: 'plain_text', text: ctx.comm.kind === 'adoption-tip' ? 'Unsubscribe from tips' : 'Unsubscribe from these' }, value: JSON.stringify({ m: messageId }) }],
-    });
-  }
+  if (ctx.links.unsubscribe) tail.push(...unsubscribeBlocks(ctx.project.name, ctx.comm.kind, ctx.links.unsubscribe, messageId));
   const room = BLOCKS_MAX - tail.length;
   if (blocks.length > room) {
     blocks.length = room - 1;

@@ -67,3 +67,32 @@ export async function seedResponses(db: Database, now = new Date()): Promise<See
     },
   };
 }
+
+/**
+ * Posts each seeded Slack message into the Slack sandbox with Herald's survey (or unsubscribe)
+ * blocks, and stores the channel and ts on the message as the worker does, so clicks on it can
+ * be answered and the message updated in place.
+ */
+export async function postSeededToSlack(db: Database, seed: SeededResponses, slackApiUrl: string): Promise<Map<string, { channel: string; ts: string; blocks: unknown[] }>> {
+  const { WebClient } = await import('@slack/web-api');
+  const { surveyBlocks, unsubscribeBlocks } = await import('../../src/templates/slack-blocks.ts');
+  const client = new WebClient('xoxb-test', { slackApiUrl, retryConfig: { retries: 0 } });
+  const posted = new Map<string, { channel: string; ts: string; blocks: unknown[] }>();
+  for (const [key, m] of seed.messages) {
+    if (m.channel !== 'slack' || !m.slackId) continue;
+    const row = await db.prisma.message.findUniqueOrThrow({ where: { id: m.id }, include: { comm: true } });
+    const spec = row.comm.spec as { survey?: Parameters<typeof surveyBlocks>[0] };
+    const blocks = [
+      { type: 'header', text: { type: 'plain_text', text: `${m.comm} for ${m.person}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Body of the message.' } },
+      ...(spec.survey ? surveyBlocks(spec.survey, m.id) : []),
+      ...(row.comm.optional ? unsubscribeBlocks('Responses test project', row.comm.kind, 'http://herald.test/u/x', m.id) : []),
+    ];
+    const r = await client.chat.postMessage({ channel: m.slackId, text: `${m.comm} for ${m.person}`, blocks: blocks as never });
+    await db.prisma.message.update({ where: { id: m.id }, data: { providerChannel: r.channel!, providerId: r.ts! } });
+    m.providerChannel = r.channel!;
+    m.providerId = r.ts!;
+    posted.set(key, { channel: r.channel!, ts: r.ts!, blocks });
+  }
+  return posted;
+}

@@ -10,6 +10,7 @@ import { optOut } from '../../app/opt-out.ts';
 import type { Clock } from '../../app/ports.ts';
 import { recordResponse } from '../../app/record-response.ts';
 import type { Database } from '../../db/database.ts';
+import type { SurveyOption, SurveySpec } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import type { Logger } from '../../logger.ts';
 import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
@@ -75,32 +76,50 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: answerText(label, comment).replace(/\*/g, '') });
   }
 
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async ({ ack, body, action, client }) => {
-    await ack();
-    const value = valueOf(action.value);
-    if (!value?.o) return;
-    const view = await loadAnswerView(deps.db.prisma, value.m);
-    if (view.person.slackId !== body.user.id) return notYours(client, body);
+  interface Clicked {
+    body: BlockAction<ButtonAction>;
+    action: ButtonAction;
+    client: WebClient;
+    value: { m: string; o?: string };
+    view: AnswerView;
+    original: SlackBlock[];
+  }
+
+  /** A Herald button: acked at once; only the message's recipient may use it, anyone else is told so. */
+  function onButton(actionId: string | RegExp, handle: (c: Clicked) => Promise<void>): void {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const value = valueOf(action.value);
+      if (!value) return;
+      const view = await loadAnswerView(deps.db.prisma, value.m);
+      if (view.person.slackId !== body.user.id) return notYours(client, body);
+      await handle({ body, action, client, value, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
+    });
+  }
+
+  async function openComment(c: Clicked, survey: SurveySpec, option: SurveyOption): Promise<void> {
+    // Keep the message's blocks for the submission, which may reach another process.
+    await Promise.all([
+      deps.scratch.set(blocksKey(c.view.messageId), JSON.stringify(c.original), BLOCKS_TTL_S),
+      c.client.views.open({ trigger_id: c.body.trigger_id, view: commentModal(survey, c.view.messageId, option, commentWanted(survey, option), c.view.current?.comment ?? null) as never }),
+    ]);
+  }
+
+  onButton(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async (c) => {
+    const { view, value } = c;
+    if (value.o === undefined) return;
     const option = surveyOption(view.survey, view.comm.key, value.o);
     const survey = view.survey!;
-    const original = (body.message?.blocks as SlackBlock[] | undefined) ?? [];
-    if (commentWanted(survey, option)) {
-      // Keep the message's blocks for the submission, which may reach another process.
-      await Promise.all([
-        deps.scratch.set(blocksKey(view.messageId), JSON.stringify(original), BLOCKS_TTL_S),
-        client.views.open({ trigger_id: body.trigger_id, view: commentModal(survey, view.messageId, option!, commentWanted(survey, option), view.current?.comment ?? null) as never }),
-      ]);
-      return;
-    }
+    if (option && commentWanted(survey, option)) return openComment(c, survey, option);
     const result = await recordResponse(deps.db, {
       messageId: view.messageId,
       option: value.o,
       comment: null,
       channel: 'slack',
       receivedAt: deps.clock.now(),
-      sourceRef: `slack:${body.user.id}:${action.action_ts}`,
-    });
-    await showAnswer(client, view, whereOf(result.context.message, body), original, result.option?.label ?? value.o, result.response.comment);
+      sourceRef: `slack:${c.body.user.id}:${c.action.action_ts}`,
+    }, { loaded: view.loaded });
+    await showAnswer(c.client, view, whereOf(result.context.message, c.body), c.original, result.option?.label ?? value.o, result.response.comment);
   });
 
   app.view({ callback_id: COMMENT_CALLBACK, type: 'view_submission' }, async ({ ack, body, view: modal, client }) => {
@@ -121,7 +140,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       channel: 'slack',
       receivedAt: deps.clock.now(),
       sourceRef: `slack:view:${modal.id}:${(body as SlackViewAction & { view: { hash?: string } }).view.hash ?? ''}`,
-    });
+    }, { loaded: view.loaded });
     const stored = await deps.scratch.get(blocksKey(view.messageId));
     const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
     await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? meta.o, result.response.comment);
@@ -132,41 +151,22 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await ack();
   });
 
-  app.action<BlockAction<ButtonAction>>(CHANGE_ACTION, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = valueOf(action.value);
-    if (!value) return;
-    const view = await loadAnswerView(deps.db.prisma, value.m);
-    if (view.person.slackId !== body.user.id) return notYours(client, body);
+  onButton(CHANGE_ACTION, async ({ body, client, view, original }) => {
     const where = whereOf(await providerOf(deps.db, view.messageId), body);
     if (!where || !view.survey) return;
-    const blocks = reopenedBlocks((body.message?.blocks as SlackBlock[] | undefined) ?? [], view.survey, view.messageId);
+    const blocks = reopenedBlocks(original, view.survey, view.messageId);
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: view.survey.question });
   });
 
-  app.action<BlockAction<ButtonAction>>(ADD_COMMENT_ACTION, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = valueOf(action.value);
-    if (!value) return;
-    const view = await loadAnswerView(deps.db.prisma, value.m);
-    if (view.person.slackId !== body.user.id) return notYours(client, body);
-    const option = view.survey?.options.find((o) => o.value === view.current?.option);
-    if (!view.survey || !option) return;
-    await Promise.all([
-      deps.scratch.set(blocksKey(view.messageId), JSON.stringify(body.message?.blocks ?? []), BLOCKS_TTL_S),
-      client.views.open({ trigger_id: body.trigger_id, view: commentModal(view.survey, view.messageId, option, commentWanted(view.survey, option), view.current?.comment ?? null) as never }),
-    ]);
+  onButton(ADD_COMMENT_ACTION, async (c) => {
+    const option = c.view.survey?.options.find((o) => o.value === c.view.current?.option);
+    if (c.view.survey && option) await openComment(c, c.view.survey, option);
   });
 
-  app.action<BlockAction<ButtonAction>>(UNSUBSCRIBE_ACTION, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = valueOf(action.value);
-    if (!value) return;
-    const view = await loadAnswerView(deps.db.prisma, value.m);
-    if (view.person.slackId !== body.user.id) return notYours(client, body);
+  onButton(UNSUBSCRIBE_ACTION, async ({ body, client, view, original }) => {
     await optOut(deps.db.prisma, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
     const where = whereOf(await providerOf(deps.db, view.messageId), body);
     if (!where) return;
-    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks((body.message?.blocks as SlackBlock[] | undefined) ?? [])), text: 'You unsubscribed from these messages.' });
+    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks(original)), text: 'You unsubscribed from these messages.' });
   });
 }

@@ -4,15 +4,13 @@
  * to Slack over a WebSocket, for companies that cannot expose an HTTP endpoint). Listeners are the
  * same either way (interactions.ts).
  */
-import bolt, { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerInteractions, type Scratch } from './interactions.ts';
 import type { SlackHttp } from './slack-events.ts';
-
-const { App, SocketModeReceiver } = bolt;
 
 export interface SlackInteractivityOptions {
   botToken: string;

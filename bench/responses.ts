@@ -1,0 +1,206 @@
+/**
+ * npm run bench:responses — answers coming back, on loopback against `herald serve` (its own
+ * process) and PostgreSQL:
+ *  1. signed Slack button clicks posted to /slack/events at 200/s for 30 s, some delivered twice;
+ *  2. answer-link form POSTs to /r/:token at the same rate, some posted twice;
+ * each printing acks/s, ack p50/p99 beside the aim (p99 ≤ 200 ms; Slack's own limit is 3 s) and
+ * answers stored beside distinct clicks (they must be equal).
+ * Parts are listed in RESPONSE_BENCH_PARTS below; a part is `(ctx) => Promise<void>` and may be
+ * added from its own file (the inbound-mail part: replies over SMTP).
+ * Env: BENCH_PEOPLE (default 8000), BENCH_RATE (200), BENCH_SECONDS (30), BENCH_DUPLICATES (0.2),
+ * BENCH_PARTS (comma list of part names, default all), BENCH_PG_URL (admin URL).
+ */
+import { Redis } from 'ioredis';
+import { signToken } from '../src/domain/tokens.ts';
+import { issueFormProof } from '../src/http/form-proof.ts';
+import { blockActions, interactionBody, slackSignatureHeaders } from '../src/sandbox/slack-payloads.ts';
+import { startSlackSandbox } from '../src/sandbox/slack-server.ts';
+import { surveyBlocks } from '../src/templates/slack-blocks.ts';
+import { deleteByPrefix } from '../test/support/redis.ts';
+import { BenchDatabase } from './delivery-fixture.ts';
+import {
+  BENCH_SECRET,
+  BENCH_SIGNING,
+  fireAtRate,
+  processCpuSeconds,
+  seedSurveyMessages,
+  startServeProcess,
+  withDuplicates,
+  type LoadRequest,
+  type ResponsesBenchContext,
+  type SurveyMessage,
+} from './responses-fixture.ts';
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 8000);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const DUP_SHARE = Number(process.env.BENCH_DUPLICATES ?? 0.2);
+const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ACK_P99_AIM_MS = 200;
+const WARM_UP = 60;
+
+const SURVEY = {
+  question: 'How is the new Outlook and Teams setup working for you?',
+  comment: 'optional' as const,
+  options: [{ value: 'good', label: 'Working well' }, { value: 'minor', label: 'Some issues', escalate: true as const }, { value: 'blocked', label: "I can't work", escalate: 'urgent' as const }],
+};
+
+export interface ResponseBenchPart {
+  name: string;
+  /** Extra environment for the `herald serve` process (e.g. INBOUND_SMTP_PORT for an SMTP part). */
+  serveEnv?(): Promise<Record<string, string>> | Record<string, string>;
+  run(ctx: ResponsesBenchContext): Promise<void>;
+}
+
+/**
+ * Answers stored for the given messages, once the count has stopped growing for 5 s (listeners
+ * finish after the ack) or reached `expected`, up to `maxMs`.
+ */
+async function settledCount(ctx: ResponsesBenchContext, messageIds: string[], expected: number, maxMs = 120_000): Promise<number> {
+  let last = -1;
+  let stableSince = Date.now();
+  const end = Date.now() + maxMs;
+  for (;;) {
+    const { rows } = await ctx.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Response" WHERE "messageId" = ANY($1::uuid[])`, [messageIds]);
+    const n = Number(rows[0]?.n ?? 0);
+    if (n !== last) stableSince = Date.now();
+    last = n;
+    if (n >= expected || Date.now() - stableSince > 5_000 || Date.now() > end) return n;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A few requests before the measured run, so module loading and JIT warm-up are not in the figures. */
+async function warmUp(ctx: ResponsesBenchContext, requests: LoadRequest[]): Promise<void> {
+  for (const r of requests) await fetch(`${ctx.serverUrl}${r.path}`, { method: 'POST', headers: r.headers, body: r.body }).then((res) => res.arrayBuffer());
+}
+
+/** Runs the load and reports it, with the server's CPU per request (a figure that does not depend on how busy the machine is). */
+async function measuredLoad(ctx: ResponsesBenchContext, label: string, load: LoadRequest[], settle: () => Promise<unknown>): Promise<void> {
+  const cpu0 = processCpuSeconds(ctx.serverPid);
+  const result = await fireAtRate(ctx.serverUrl, load, RATE, SECONDS);
+  await settle();
+  const cpu = processCpuSeconds(ctx.serverPid) - cpu0;
+  reportLoad(ctx, label, result, load.length);
+  const perRequest = (cpu * 1000) / Math.max(1, load.length);
+  ctx.report(`${label}: herald serve CPU per request`, `${perRequest.toFixed(1)} ms (≈ ${Math.floor(1000 / perRequest)} requests/s per core)`);
+}
+
+function reportLoad(ctx: ResponsesBenchContext, label: string, result: Awaited<ReturnType<typeof fireAtRate>>, sent: number): void {
+  const ok = result['2xx'];
+  ctx.report(`${label}: requests sent`, `${sent} (${result.non2xx} not 2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
+  ctx.report(`${label}: acks/s`, `${(ok / (result.duration || SECONDS)).toFixed(1)}`, `${RATE}/s offered`);
+  ctx.report(`${label}: ack p50 / p99`, `${result.latency.p50} ms / ${result.latency.p99} ms`, `p99 ≤ ${ACK_P99_AIM_MS} ms`);
+}
+
+const slackClicks: ResponseBenchPart = {
+  name: 'slack',
+  async run(ctx) {
+    const total = RATE * SECONDS;
+    const warm = ctx.take('slack', WARM_UP);
+    const distinct = ctx.take('slack', Math.ceil(total / (1 + DUP_SHARE)));
+    for (const m of [...warm, ...distinct]) {
+      ctx.slack.messages.push({ channel: m.providerChannel!, user: m.slackId!, ts: m.providerId!, text: 'checkin', blocks: surveyBlocks(SURVEY, m.id), at: Date.now() });
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const click = (m: SurveyMessage, i: number): LoadRequest => {
+      const o = SURVEY.options[i % 3]!.value;
+      const payload = blockActions({ user: m.slackId!, message: { channel: m.providerChannel!, ts: m.providerId!, blocks: surveyBlocks(SURVEY, m.id) }, actionId: `herald_survey_${o}`, value: JSON.stringify({ m: m.id, o }) });
+      const body = interactionBody(payload);
+      return { path: '/slack/events', headers: slackSignatureHeaders(ctx.signingSecret, body, now), body };
+    };
+    await warmUp(ctx, warm.map(click));
+    const load = withDuplicates(distinct.map(click), DUP_SHARE).slice(0, total);
+    const clicked = new Set(load.map((r) => r.body)).size;
+    let stored = 0;
+    await measuredLoad(ctx, 'Slack clicks', load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), clicked)));
+    ctx.report('Slack clicks: answers stored / distinct clicks', `${stored} / ${clicked}`, 'equal');
+    ctx.report('Slack clicks: chat.update calls', String(ctx.slack.callsTo('chat.update').length));
+  },
+};
+
+const answerLinks: ResponseBenchPart = {
+  name: 'links',
+  async run(ctx) {
+    const total = RATE * SECONDS;
+    const warm = ctx.take('email', WARM_UP);
+    const distinct = ctx.take('email', Math.ceil(total / (1 + DUP_SHARE)));
+    const nowS = Math.floor(Date.now() / 1000);
+    const post = (m: SurveyMessage, i: number): LoadRequest => {
+      const o = SURVEY.options[i % 3]!.value;
+      const token = signToken(ctx.secret, { k: 'answer', m: m.id, p: m.personId, o, exp: nowS + 86_400 });
+      // The proof the GET page would carry (issued with the server's secret), so only POSTs are in the load.
+      const proof = issueFormProof(ctx.secret, token, nowS);
+      const body = new URLSearchParams({ proof, option: o, comment: i % 5 === 0 ? 'Teams asks me to sign in again' : '' }).toString();
+      return { path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
+    };
+    await warmUp(ctx, warm.map(post));
+    const load = withDuplicates(distinct.map(post), DUP_SHARE).slice(0, total);
+    const clicked = new Set(load.map((r) => r.path)).size;
+    let stored = 0;
+    await measuredLoad(ctx, 'Answer links', load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), clicked)));
+    ctx.report('Answer links: answers stored / distinct links', `${stored} / ${clicked}`, 'equal');
+  },
+};
+
+/** The parts, in order. The inbound-mail helper appends its SMTP-replies part here. */
+export const RESPONSE_BENCH_PARTS: ResponseBenchPart[] = [slackClicks, answerLinks];
+
+async function main(): Promise<void> {
+  const wanted = process.env.BENCH_PARTS?.split(',').map((s) => s.trim());
+  const parts = RESPONSE_BENCH_PARTS.filter((p) => !wanted || wanted.includes(p.name));
+  const prefix = `herald-bench-responses-${process.pid}`;
+  const bench = await BenchDatabase.create(ADMIN);
+  const slack = await startSlackSandbox({ perChannelPerSecond: 0 });
+  let serve: Awaited<ReturnType<typeof startServeProcess>> | undefined;
+  try {
+    const t0 = performance.now();
+    const messages = await seedSurveyMessages(bench, PEOPLE);
+    console.log(`set-up: ${PEOPLE} people, ${messages.length} survey messages sent, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const extraEnv = Object.assign({}, ...(await Promise.all(parts.map((p) => p.serveEnv?.() ?? {})))) as Record<string, string>;
+    serve = await startServeProcess({
+      ...extraEnv,
+      DATABASE_URL: bench.url,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      HERALD_SECRET: BENCH_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: BENCH_SIGNING,
+      SLACK_API_URL: slack.url,
+      LOG_LEVEL: process.env.BENCH_SERVE_LOG ?? 'fatal',
+    });
+    const used = new Set<string>();
+    const ctx: ResponsesBenchContext = {
+      db: bench,
+      sql: await bench.sql(),
+      serverUrl: serve.url,
+      serverPid: serve.child.pid!,
+      slack,
+      secret: BENCH_SECRET,
+      signingSecret: BENCH_SIGNING,
+      take(channel, n) {
+        const out = messages.filter((m) => m.channel === channel && !used.has(m.id)).slice(0, n);
+        out.forEach((m) => used.add(m.id));
+        if (out.length < n) console.log(`  (only ${out.length} ${channel} survey messages available; raise BENCH_PEOPLE for ${n})`);
+        return out;
+      },
+      report(label, figure, aim) {
+        console.log(`${label.padEnd(52)} ${figure}${aim ? `   [aim ${aim}]` : ''}`);
+      },
+    };
+    for (const part of parts) {
+      console.log(`\n== ${part.name} ==`);
+      await part.run(ctx);
+    }
+  } finally {
+    await serve?.stop();
+    await slack.close();
+    await bench.drop();
+    const redis = new Redis(REDIS_URL);
+    await deleteByPrefix(redis, prefix).catch(() => 0);
+    redis.disconnect();
+  }
+}
+
+await main();
