@@ -6,11 +6,11 @@
  * time from DATA to 250 is the parse-and-record latency. Prints its p50/p99 and the messages
  * lost (sent and acknowledged but not recorded as a response): that must be 0.
  */
-import { createServer } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { signReplyToken } from '../src/domain/tokens.ts';
 import type { ResponseBenchPart } from './responses.ts';
-import type { ResponsesBenchContext, SurveyMessage } from './responses-fixture.ts';
+import { processCpuSeconds, type ResponsesBenchContext, type SurveyMessage } from './responses-fixture.ts';
+import { freePort } from '../test/support/serve-process.ts';
 
 const RATE = Number(process.env.BENCH_SMTP_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -19,16 +19,6 @@ const OPTIONS = ['1', 'minor', 'Some issues', '3'];
 
 let port = 0;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function reply(m: SurveyMessage, i: number, secret: string): { raw: string; to: string } {
   const token = signReplyToken(secret, { m: m.id, exp: Math.floor(Date.now() / 1000) + 86_400 });
@@ -84,6 +74,7 @@ export const smtpReplies: ResponseBenchPart = {
       for (const [i, m] of warm.entries()) await send(m, -1 - i);
       const latencies: number[] = [];
       let refused = 0;
+      const cpu0 = processCpuSeconds(ctx.serverPid);
       const t0 = performance.now();
       await Promise.all(
         messages.map(async (m, i) => {
@@ -97,6 +88,7 @@ export const smtpReplies: ResponseBenchPart = {
         }),
       );
       const elapsed = (performance.now() - t0) / 1000;
+      const cpuMs = ((processCpuSeconds(ctx.serverPid) - cpu0) * 1000) / Math.max(1, latencies.length);
       const { rows } = await ctx.sql.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM "Response" WHERE "messageId" = ANY($1::uuid[]) AND "channel"='email-reply'`,
         [messages.map((m) => m.id)],
@@ -106,6 +98,7 @@ export const smtpReplies: ResponseBenchPart = {
       ctx.report('SMTP replies: sent', `${messages.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(1)}/s acknowledged, ${refused} refused)`, `${RATE}/s`);
       ctx.report('SMTP replies: parse-and-record p50 / p99', `${percentile(sorted, 50).toFixed(0)} ms / ${percentile(sorted, 99).toFixed(0)} ms`, `p99 ≤ ${P99_AIM_MS} ms`);
       ctx.report('SMTP replies: responses recorded / acknowledged', `${recorded} / ${latencies.length}`, 'equal');
+      ctx.report('SMTP replies: herald serve CPU per reply', `${cpuMs.toFixed(1)} ms`);
       ctx.report('SMTP replies: messages lost', String(messages.length - recorded), '0');
     } finally {
       transport.close();
