@@ -8,7 +8,8 @@
  * Parts are listed in RESPONSE_BENCH_PARTS below; a part is `(ctx) => Promise<void>` and may be
  * added from its own file (the inbound-mail part: replies over SMTP).
  * Env: BENCH_PEOPLE (default 8000), BENCH_RATE (200), BENCH_SECONDS (30), BENCH_DUPLICATES (0.2),
- * BENCH_PARTS (comma list of part names, default all), BENCH_PG_URL (admin URL).
+ * BENCH_PARTS (comma list of part names: slack, links, smtp; default all), BENCH_PG_URL (admin URL),
+ * BENCH_SMTP_RATE (replies per second over SMTP, default 50; see responses-smtp.ts).
  */
 import { Redis } from 'ioredis';
 import { signToken } from '../src/domain/tokens.ts';
@@ -18,6 +19,7 @@ import { startSlackSandbox } from '../src/sandbox/slack-server.ts';
 import { surveyBlocks } from '../src/templates/slack-blocks.ts';
 import { deleteByPrefix } from '../test/support/redis.ts';
 import { BenchDatabase } from './delivery-fixture.ts';
+import { smtpReplies } from './responses-smtp.ts';
 import {
   BENCH_SECRET,
   BENCH_SIGNING,
@@ -145,7 +147,7 @@ const answerLinks: ResponseBenchPart = {
 };
 
 /** The parts, in order. The inbound-mail helper appends its SMTP-replies part here. */
-export const RESPONSE_BENCH_PARTS: ResponseBenchPart[] = [slackClicks, answerLinks];
+export const RESPONSE_BENCH_PARTS: ResponseBenchPart[] = [slackClicks, answerLinks, smtpReplies];
 
 async function main(): Promise<void> {
   const wanted = process.env.BENCH_PARTS?.split(',').map((s) => s.trim());

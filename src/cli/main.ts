@@ -31,6 +31,7 @@ import { registerDigestCommands } from './commands/digest.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerFollowUpCommands } from './commands/follow-ups.ts';
+import { registerInboxCommands } from './commands/inbox.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerFollowUpCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerInboxCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;
 }

@@ -1,0 +1,22 @@
+import { listInbox } from '../../app/list-inbox.ts';
+import type { CliContext } from '../context.ts';
+import { checkChoice, checkCount } from '../options.ts';
+import { withDb } from '../with-db.ts';
+
+export async function inbox(ctx: CliContext, project: string, o: { limit: string; format: string }): Promise<void> {
+  checkChoice('--format', o.format, ['table', 'json']);
+  const limit = checkCount('--limit', o.limit, 1);
+  await withDb(ctx, async (db) => {
+    const list = await listInbox(db.prisma, project, { limit });
+    if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
+    if (!list.length) return ctx.output.out('the inbox is empty: every inbound mail was recorded or handled');
+    for (const m of list) {
+      const who = m.person ? ` person ${m.person}${m.comm ? ` (${m.comm})` : ''}` : '';
+      ctx.output.out(
+        `${m.receivedAt}  ${m.outcome.padEnd(11)} ${m.kind.padEnd(10)} via ${m.via}  from ${m.from ?? '?'}${who}${m.fromOtherAddress ? '  [sent from another address]' : ''}${m.inProject ? '' : '  [no project]'}` +
+          `\n    ${m.subject ? `"${m.subject}" — ` : ''}${m.reason ?? ''}`,
+      );
+    }
+  });
+}
+
