@@ -3,7 +3,7 @@
  * holding the example plan at scale with its survey messages marked sent, the Slack sandbox, and
  * `herald serve` as its own process (so the load generator does not share its event loop).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -33,6 +33,8 @@ export interface ResponsesBenchContext {
   db: BenchDatabase;
   sql: pg.Client;
   serverUrl: string;
+  /** The `herald serve` process, to charge CPU to it. */
+  serverPid: number;
   slack: SlackSandbox;
   secret: string;
   signingSecret: string;
@@ -65,6 +67,14 @@ export async function seedSurveyMessages(bench: BenchDatabase, people: number): 
      WHERE c."key"='hypercare-checkin' ORDER BY m."id"`,
   );
   return rows.filter((r) => r.channel === 'email' || r.slackId !== null);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the full line, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export interface LoadRequest {

@@ -22,6 +22,7 @@ import {
   BENCH_SECRET,
   BENCH_SIGNING,
   fireAtRate,
+  processCpuSeconds,
   seedSurveyMessages,
   startServeProcess,
   withDuplicates,
@@ -75,6 +76,17 @@ async function warmUp(ctx: ResponsesBenchContext, requests: LoadRequest[]): Prom
   for (const r of requests) await fetch(`${ctx.serverUrl}${r.path}`, { method: 'POST', headers: r.headers, body: r.body }).then((res) => res.arrayBuffer());
 }
 
+/** Runs the load and reports it, with the server's CPU per request (a figure that does not depend on how busy the machine is). */
+async function measuredLoad(ctx: ResponsesBenchContext, label: string, load: LoadRequest[], settle: () => Promise<unknown>): Promise<void> {
+  const cpu0 = processCpuSeconds(ctx.serverPid);
+  const result = await fireAtRate(ctx.serverUrl, load, RATE, SECONDS);
+  await settle();
+  const cpu = processCpuSeconds(ctx.serverPid) - cpu0;
+  reportLoad(ctx, label, result, load.length);
+  const perRequest = (cpu * 1000) / Math.max(1, load.length);
+  ctx.report(`${label}: herald serve CPU per request`, `${perRequest.toFixed(1)} ms (≈ ${Math.floor(1000 / perRequest)} requests/s per core)`);
+}
+
 function reportLoad(ctx: ResponsesBenchContext, label: string, result: Awaited<ReturnType<typeof fireAtRate>>, sent: number): void {
   const ok = result['2xx'];
   ctx.report(`${label}: requests sent`, `${sent} (${result.non2xx} not 2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
@@ -100,10 +112,9 @@ const slackClicks: ResponseBenchPart = {
     };
     await warmUp(ctx, warm.map(click));
     const load = withDuplicates(distinct.map(click), DUP_SHARE).slice(0, total);
-    const result = await fireAtRate(ctx.serverUrl, load, RATE, SECONDS);
-    reportLoad(ctx, 'Slack clicks', result, load.length);
     const clicked = new Set(load.map((r) => r.body)).size;
-    const stored = await settledCount(ctx, distinct.map((m) => m.id), clicked);
+    let stored = 0;
+    await measuredLoad(ctx, 'Slack clicks', load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), clicked)));
     ctx.report('Slack clicks: answers stored / distinct clicks', `${stored} / ${clicked}`, 'equal');
     ctx.report('Slack clicks: chat.update calls', String(ctx.slack.callsTo('chat.update').length));
   },
@@ -126,10 +137,9 @@ const answerLinks: ResponseBenchPart = {
     };
     await warmUp(ctx, warm.map(post));
     const load = withDuplicates(distinct.map(post), DUP_SHARE).slice(0, total);
-    const result = await fireAtRate(ctx.serverUrl, load, RATE, SECONDS);
-    reportLoad(ctx, 'Answer links', result, load.length);
     const clicked = new Set(load.map((r) => r.path)).size;
-    const stored = await settledCount(ctx, distinct.map((m) => m.id), clicked);
+    let stored = 0;
+    await measuredLoad(ctx, 'Answer links', load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), clicked)));
     ctx.report('Answer links: answers stored / distinct links', `${stored} / ${clicked}`, 'equal');
   },
 };
@@ -165,6 +175,7 @@ async function main(): Promise<void> {
       db: bench,
       sql: await bench.sql(),
       serverUrl: serve.url,
+      serverPid: serve.child.pid!,
       slack,
       secret: BENCH_SECRET,
       signingSecret: BENCH_SIGNING,

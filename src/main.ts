@@ -22,6 +22,11 @@ import { startHttpServer, type RunningServer } from './http/server.ts';
 import { redisScratch } from './http/slack/scratch.ts';
 import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
+import { receiveInboundMail, type InboundDeps, type InboundResult } from './app/receive-inbound-mail.ts';
+import { startImapPoller, describeImapUrl, type ImapPoller } from './channels/email/inbound/imap-poller.ts';
+import { oauth2TokenProvider } from './channels/email/inbound/oauth2-token.ts';
+import { startSmtpListener, type SmtpListener } from './channels/email/inbound/smtp-listener.ts';
+import type { InboundHttp } from './http/inbound-email.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 
 export { buildEngine } from './templates/builtin.ts';
@@ -175,8 +180,70 @@ export interface ServerRuntime {
   db: Database;
   http: RunningServer;
   slack?: SlackInteractivity;
+  inbound?: InboundRuntime;
   url: string;
   close(): Promise<void>;
+}
+
+/** The inbound-mail paths `herald serve` runs: SMTP listener, IMAP poller, webhook. */
+export interface InboundRuntime {
+  smtp?: SmtpListener;
+  imap?: ImapPoller;
+  webhook?: InboundHttp;
+  close(): Promise<void>;
+}
+
+/**
+ * Inbound mail, each path only when configured (INBOUND_SMTP_PORT, IMAP_URL,
+ * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
+ */
+export async function startInbound(config: Config, opts: { db: Database; clock: Clock; log?: Logger | undefined }): Promise<InboundRuntime | undefined> {
+  const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
+  if (!wanted) return undefined;
+  const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL };
+  const log = opts.log;
+  const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
+    const r = await receiveInboundMail(deps, raw, { via, ...(envelope ? { envelope } : {}) });
+    log?.info({ via, inbound: r.id, kind: r.kind, outcome: r.outcome, duplicate: r.duplicate }, `inbound mail: ${r.reason}`);
+    return r;
+  };
+  const runtime: InboundRuntime = { close: async () => {} };
+  if (config.INBOUND_SMTP_PORT !== undefined) {
+    runtime.smtp = await startSmtpListener({
+      port: config.INBOUND_SMTP_PORT,
+      host: config.INBOUND_SMTP_HOST,
+      onMail: async (raw, envelope) => void (await receive(raw, 'smtp', envelope)),
+      ...(log ? { log } : {}),
+    });
+    log?.info({ port: runtime.smtp.port }, 'inbound SMTP listening');
+  }
+  if (config.IMAP_URL !== undefined) {
+    const oauth = config.IMAP_OAUTH2_TOKEN_URL || config.IMAP_OAUTH2_ACCESS_TOKEN;
+    runtime.imap = startImapPoller({
+      url: config.IMAP_URL,
+      intervalMs: config.IMAP_POLL_SECONDS * 1000,
+      onMail: async (raw) => void (await receive(raw, 'imap')),
+      ...(oauth
+        ? {
+            accessToken: oauth2TokenProvider({
+              ...(config.IMAP_OAUTH2_ACCESS_TOKEN ? { accessToken: config.IMAP_OAUTH2_ACCESS_TOKEN } : {}),
+              ...(config.IMAP_OAUTH2_TOKEN_URL ? { tokenUrl: config.IMAP_OAUTH2_TOKEN_URL } : {}),
+              ...(config.IMAP_OAUTH2_CLIENT_ID ? { clientId: config.IMAP_OAUTH2_CLIENT_ID } : {}),
+              ...(config.IMAP_OAUTH2_CLIENT_SECRET ? { clientSecret: config.IMAP_OAUTH2_CLIENT_SECRET } : {}),
+              ...(config.IMAP_OAUTH2_REFRESH_TOKEN ? { refreshToken: config.IMAP_OAUTH2_REFRESH_TOKEN } : {}),
+              ...(config.IMAP_OAUTH2_SCOPE ? { scope: config.IMAP_OAUTH2_SCOPE } : {}),
+            }),
+          }
+        : {}),
+      ...(log ? { log } : {}),
+    });
+    log?.info({ mailbox: describeImapUrl(config.IMAP_URL), everySeconds: config.IMAP_POLL_SECONDS }, 'polling IMAP');
+  }
+  if (config.INBOUND_WEBHOOK_SECRET !== undefined) runtime.webhook = { secret: config.INBOUND_WEBHOOK_SECRET, receive: (raw) => receive(raw, 'webhook') };
+  runtime.close = async () => {
+    await Promise.all([runtime.smtp?.close(), runtime.imap?.close()]);
+  };
+  return runtime;
 }
 
 /**
@@ -205,25 +272,32 @@ export async function startServer(
       log: opts.log,
     });
   }
+  const inbound = await startInbound(config, { db, clock, log: opts.log });
   const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, ...(opts.log ? { log: opts.log } : {}) },
+    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
-  );
+  ).catch(async (err: unknown) => {
+    await inbound?.close();
+    throw err;
+  });
   try {
     await slack?.start();
   } catch (err) {
     await http.close();
+    await inbound?.close();
     throw err;
   }
   return {
     db,
     http,
     ...(slack ? { slack } : {}),
+    ...(inbound ? { inbound } : {}),
     url: http.url,
     async close() {
       await slack?.stop().catch(() => {});
       await http.close();
+      await inbound?.close();
       await redis.quit().catch(() => redis.disconnect());
       if (!opts.db) await db.close();
     },

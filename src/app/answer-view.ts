@@ -3,6 +3,7 @@
  * recipient, whether the comm is optional, and the answer stored so far (on any channel).
  */
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { loadMessageForAnswer, type MessageForAnswer } from '../db/repo/answer-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { CommSpec, SurveySpec } from '../domain/plan/model.ts';
 
@@ -15,27 +16,23 @@ export interface AnswerView {
   person: { id: string; key: string; name: string; slackId: string | null };
   survey: SurveySpec | undefined;
   current: { option: string | null; comment: string | null; channel: string; receivedAt: Date } | null;
+  /** The row read, to hand to recordResponse so it need not read it again. */
+  loaded: MessageForAnswer;
 }
 
 export async function loadAnswerView(prisma: PrismaClient, messageId: string): Promise<AnswerView> {
-  const m = await prisma.message.findUnique({
-    where: { id: messageId },
-    include: { comm: true, person: true, project: { select: { name: true } } },
-  });
-  if (m === null) throw new NotFoundError(`message ${messageId}`, 'the plan it belonged to may have been removed');
-  const current = await prisma.response.findUnique({
-    where: { commId_occurrence_personId: { commId: m.commId, occurrence: m.occurrence, personId: m.personId } },
-    select: { option: true, comment: true, channel: true, receivedAt: true },
-  });
+  const m = await loadMessageForAnswer(prisma, messageId);
+  if (m === undefined) throw new NotFoundError(`message ${messageId}`, 'the plan it belonged to may have been removed');
   return {
     messageId: m.id,
     projectId: m.projectId,
-    projectName: m.project.name,
+    projectName: m.projectName,
     comm: { id: m.comm.id, key: m.comm.key, kind: m.comm.kind, optional: m.comm.optional },
     occurrence: m.occurrence,
     person: { id: m.person.id, key: m.person.key, name: m.person.name, slackId: m.person.slackId },
-    survey: (m.comm.spec as unknown as CommSpec).survey,
-    current,
+    survey: (m.comm.spec as CommSpec).survey,
+    current: m.current,
+    loaded: m,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type AnswerState,
   type ResponseChannel,
 } from '../domain/response.ts';
+import { insertResponseIfAbsent, loadMessageForAnswer, lockResponse, type MessageForAnswer } from '../db/repo/answer-store.ts';
 import { withTransaction, type Tx } from '../db/transaction.ts';
 
 export interface RecordResponseDeps {
@@ -79,10 +80,10 @@ function transient(err: unknown): boolean {
  * Records an answer (see the file comment). A transient database failure is retried a few times
  * with a short backoff, so an acknowledged Slack click is not lost to a busy pool.
  */
-export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput): Promise<RecordResponseResult> {
+export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput, opts: { loaded?: MessageForAnswer } = {}): Promise<RecordResponseResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recordOnce(deps, input);
+      return await recordOnce(deps, input, attempt === 1 ? opts.loaded : undefined);
     } catch (err) {
       if (attempt >= ATTEMPTS || !transient(err)) throw err;
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * Math.random()));
@@ -90,16 +91,14 @@ export async function recordResponse(deps: RecordResponseDeps, input: RecordResp
   }
 }
 
-async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput): Promise<RecordResponseResult> {
+async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, loaded: MessageForAnswer | undefined): Promise<RecordResponseResult> {
   const comment = normaliseComment(input.comment);
-  const message = await deps.prisma.message.findUnique({
-    where: { id: input.messageId },
-    include: { comm: true, person: true, project: { select: { key: true } } },
-  });
-  if (message === null) {
+  // A caller that already read the message (the Slack click, to check its recipient) passes it in.
+  const message = loaded?.id === input.messageId ? loaded : await loadMessageForAnswer(deps.prisma, input.messageId);
+  if (message === undefined) {
     throw new ResponseRejectedError('RESPONSE_MESSAGE_UNKNOWN', `message ${input.messageId} does not exist (its plan may have been removed)`);
   }
-  const spec = message.comm.spec as unknown as CommSpec;
+  const spec = message.comm.spec as CommSpec;
   const survey = spec.survey;
   // Validates before anything is written: a wrong option is the caller's error, never stored.
   surveyOption(survey, message.comm.key, input.option);
@@ -109,10 +108,10 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput):
   }
   const context: AnswerContext = {
     projectId: message.projectId,
-    projectKey: message.project.key,
+    projectKey: message.projectKey,
     message: { id: message.id, channel: message.channel, occurrence: message.occurrence, providerId: message.providerId, providerChannel: message.providerChannel },
     comm: { id: message.comm.id, key: message.comm.key, kind: message.comm.kind, optional: message.comm.optional, workstreamKey: message.comm.workstreamKey },
-    person: { id: message.person.id, key: message.person.key, name: message.person.name, email: message.person.email, slackId: message.person.slackId },
+    person: { ...message.person },
   };
   const key = { commId: message.commId, occurrence: message.occurrence, personId: message.personId };
   const fromOtherAddress = input.fromOtherAddress ?? false;
@@ -122,28 +121,23 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput):
     async (tx) => {
       // ON CONFLICT DO NOTHING: of two processes inserting at once, one wins and the other waits
       // for its commit, then finds the row below (locked, so changes apply one at a time).
-      const inserted = await tx.response.createMany({
-        data: [{
-          projectId: message.projectId,
-          ...key,
-          messageId: message.id,
-          channel: input.channel,
-          option: input.option,
-          comment,
-          receivedAt: input.receivedAt,
-          sourceRef: input.sourceRef,
-          sourceRefs: [input.sourceRef],
-          fromOtherAddress,
-        }],
-        skipDuplicates: true,
+      const created = await insertResponseIfAbsent(tx, {
+        projectId: message.projectId,
+        ...key,
+        messageId: message.id,
+        channel: input.channel,
+        option: input.option,
+        comment,
+        receivedAt: input.receivedAt,
+        sourceRef: input.sourceRef,
+        fromOtherAddress,
       });
-      await tx.$queryRaw`SELECT 1 FROM "Response" WHERE "commId"=${key.commId}::uuid AND "occurrence"=${key.occurrence} AND "personId"=${key.personId}::uuid FOR UPDATE`;
-      const stored = await tx.response.findUniqueOrThrow({ where: { commId_occurrence_personId: key } });
+      const stored = created ?? (await lockResponse(tx, key));
 
       let kind: RecordResponseResult['kind'];
       let previous: AnswerState | null = null;
       let response = stored;
-      if (inserted.count === 1) {
+      if (created) {
         kind = 'created';
       } else {
         previous = { option: stored.option, comment: stored.comment };

@@ -30,8 +30,17 @@ const schema = z.object({
   SLACK_WORKSPACE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   CAPACITY_WARN_MINUTES: z.coerce.number().min(0).max(100_000).default(10),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
-  INBOUND_SMTP_PORT: port.optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_SMTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
   IMAP_URL: url(['imap', 'imaps']).optional(),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  IMAP_OAUTH2_ACCESS_TOKEN: optionalText,
+  IMAP_OAUTH2_TOKEN_URL: url(['http', 'https']).optional(),
+  IMAP_OAUTH2_CLIENT_ID: optionalText,
+  IMAP_OAUTH2_CLIENT_SECRET: optionalText,
+  IMAP_OAUTH2_REFRESH_TOKEN: optionalText,
+  IMAP_OAUTH2_SCOPE: optionalText,
+  INBOUND_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
   HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: port.default(3000),
@@ -56,5 +65,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = String(first.path[0] ?? 'environment');
     throw new ConfigError(`${name}: ${first.message} (got ${JSON.stringify(cleaned[name] ?? '')}); see .env.example`);
   }
+  checkImap(parsed.data);
   return Object.freeze(parsed.data);
+}
+
+/** IMAP settings that only make sense together. */
+function checkImap(c: z.infer<typeof schema>): void {
+  if (!c.IMAP_URL) return;
+  const u = new URL(c.IMAP_URL);
+  if (!u.username) throw new ConfigError('IMAP_URL: name the mailbox user, e.g. imaps://pmo%40northwind.example@outlook.office365.com:993/INBOX; see .env.example');
+  const oauth = c.IMAP_OAUTH2_ACCESS_TOKEN || c.IMAP_OAUTH2_TOKEN_URL;
+  if (c.IMAP_OAUTH2_TOKEN_URL && !c.IMAP_OAUTH2_CLIENT_ID) throw new ConfigError('IMAP_OAUTH2_CLIENT_ID: required with IMAP_OAUTH2_TOKEN_URL; see .env.example');
+  if (!oauth && !u.password) {
+    throw new ConfigError('IMAP_URL: give a password in the URL, or set IMAP_OAUTH2_TOKEN_URL (or IMAP_OAUTH2_ACCESS_TOKEN) for XOAUTH2; see .env.example');
+  }
 }

@@ -130,7 +130,7 @@ export function registerAnswerLinks(app: FastifyInstance, deps: PageDeps): void 
       channel: 'email-link',
       receivedAt: now,
       sourceRef: `link:${tokenId(token)}:${String(body.proof)}`,
-    });
+    }, { loaded: view.loaded });
     const label = result.option?.label ?? optionValue;
     const lines = [`You answered: ${label}${result.response.comment ? ` — “${result.response.comment}”` : ''}.`, 'You can close this page. To change your answer, open the link in the email again.'];
     return sendPage(reply, 200, messagePage(result.kind === 'changed' ? 'Your answer was changed' : 'Thank you, your answer is recorded', lines, 'note'));

@@ -17,6 +17,7 @@ import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import { registerAnswerLinks } from './answer-links.ts';
+import { registerInboundEmail, type InboundHttp } from './inbound-email.ts';
 import { registerOptOut } from './opt-out.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   clock?: Clock;
   /** Slack interactivity over HTTP (`POST /slack/events`); absent when Slack is not configured or runs in Socket Mode. */
   slack?: SlackHttp | undefined;
+  /** `POST /inbound/email`, when INBOUND_WEBHOOK_SECRET is set. */
+  inbound?: InboundHttp | undefined;
   log?: Logger;
   /** Request body limit in bytes (default 1 MiB; Slack payloads and forms are far smaller). */
   bodyLimit?: number;
@@ -152,6 +155,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));
+  }
+  if (deps.inbound) {
+    const inbound = deps.inbound;
+    await app.register(async (scope) => registerInboundEmail(scope, inbound));
   }
   return {
     app,

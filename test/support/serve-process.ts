@@ -16,7 +16,9 @@ export async function freePort(): Promise<number> {
 /** Starts `herald serve` as a child process and waits until /healthz answers. */
 export async function startServeProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/herald.js', 'serve'], {
+  // HERALD_SERVE_CPU_PROF=DIR writes a V8 CPU profile of the server there (benchmarks).
+  const prof = process.env.HERALD_SERVE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HERALD_SERVE_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, 'bin/herald.js', 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'fatal', NODE_OPTIONS: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -118,7 +118,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       channel: 'slack',
       receivedAt: deps.clock.now(),
       sourceRef: `slack:${c.body.user.id}:${c.action.action_ts}`,
-    });
+    }, { loaded: view.loaded });
     await showAnswer(c.client, view, whereOf(result.context.message, c.body), c.original, result.option?.label ?? value.o, result.response.comment);
   });
 
@@ -140,7 +140,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       channel: 'slack',
       receivedAt: deps.clock.now(),
       sourceRef: `slack:view:${modal.id}:${(body as SlackViewAction & { view: { hash?: string } }).view.hash ?? ''}`,
-    });
+    }, { loaded: view.loaded });
     const stored = await deps.scratch.get(blocksKey(view.messageId));
     const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
     await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? meta.o, result.response.comment);

@@ -1,0 +1,69 @@
+/**
+ * `herald inbox`: inbound mail that recorded nothing or needs a person's eye — unmatched mail,
+ * mailing-list copies, unparseable mail, replies with no new text, replies to messages that ask
+ * nothing, answers that could not be recorded, and recorded replies sent from another address.
+ * Mail that reached no known project is shown in every project's inbox.
+ */
+import { NotFoundError } from '../domain/errors.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+
+export const INBOX_OUTCOMES = ['unmatched', 'listed', 'unparseable', 'empty', 'kept'] as const;
+
+export interface InboxEntry {
+  id: string;
+  receivedAt: string;
+  via: string;
+  from: string | null;
+  subject: string | null;
+  kind: string;
+  outcome: string;
+  reason: string | null;
+  /** The person the mail was matched to (their id in the plan), when it was. */
+  person: string | null;
+  comm: string | null;
+  fromOtherAddress: boolean;
+  option: string | null;
+  comment: string | null;
+  /** False when the mail reached no known project (listed for every project). */
+  inProject: boolean;
+  size: number;
+}
+
+export async function listInbox(prisma: PrismaClient, projectKey: string, opts: { limit?: number } = {}): Promise<InboxEntry[]> {
+  const project = await prisma.project.findUnique({ where: { key: projectKey }, select: { id: true } });
+  if (!project) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first, or check the key with herald calendar');
+  const rows = await prisma.inboundMail.findMany({
+    where: {
+      AND: [
+        { OR: [{ projectId: project.id }, { projectId: null }] },
+        { OR: [{ outcome: { in: [...INBOX_OUTCOMES] } }, { fromOtherAddress: true }] },
+      ],
+    },
+    orderBy: { receivedAt: 'desc' },
+    take: opts.limit ?? 200,
+    omit: { raw: true },
+  });
+  const personIds = [...new Set(rows.map((r) => r.personId).filter((x): x is string => x !== null))];
+  const messageIds = [...new Set(rows.map((r) => r.messageId).filter((x): x is string => x !== null))];
+  const people = new Map((await prisma.person.findMany({ where: { id: { in: personIds } }, select: { id: true, key: true } })).map((p) => [p.id, p.key]));
+  const comms = new Map(
+    (await prisma.message.findMany({ where: { id: { in: messageIds } }, select: { id: true, comm: { select: { key: true } } } })).map((m) => [m.id, m.comm.key]),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    receivedAt: r.receivedAt.toISOString(),
+    via: r.via,
+    from: r.fromAddress,
+    subject: r.subject,
+    kind: r.kind,
+    outcome: r.outcome,
+    reason: r.reason,
+    person: r.personId ? (people.get(r.personId) ?? null) : null,
+    comm: r.messageId ? (comms.get(r.messageId) ?? null) : null,
+    fromOtherAddress: r.fromOtherAddress,
+    option: r.option,
+    comment: r.comment,
+    inProject: r.projectId !== null,
+    size: r.size,
+  }));
+}

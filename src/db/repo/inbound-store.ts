@@ -1,0 +1,166 @@
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+
+/**
+ * Storage for inbound mail: the claim that makes each mail processed once (however many
+ * listeners, pollers and webhook retries deliver it), lookups that match a mail to the message
+ * it answers, and the writes a bounce makes.
+ */
+
+export type InboundVia = 'smtp' | 'imap' | 'webhook';
+export type InboundKind = 'reply' | 'bounce' | 'delay' | 'auto-reply' | 'list' | 'unparseable';
+export type InboundOutcome = 'recorded' | 'bounced' | 'paused' | 'ignored' | 'listed' | 'kept' | 'unmatched' | 'unparseable' | 'empty';
+
+/** A claim older than this was left by a process that died mid-way; the next delivery takes it over. */
+const STALE_CLAIM_MS = 2 * 60_000;
+
+export interface InboundClaim {
+  id: string;
+  /** Set when the mail was already stored: what became of it then. */
+  existing?: { outcome: string; kind: string; reason: string | null };
+}
+
+export async function claimInbound(
+  prisma: PrismaClient,
+  row: { dedupeKey: string; via: InboundVia; raw: Buffer; fromAddress?: string; subject?: string },
+  now: Date,
+): Promise<InboundClaim> {
+  const created = await prisma.inboundMail.createManyAndReturn({
+    data: [
+      {
+        dedupeKey: row.dedupeKey,
+        via: row.via,
+        kind: 'reply',
+        outcome: 'processing',
+        raw: new Uint8Array(row.raw),
+        size: row.raw.length,
+        receivedAt: now,
+        updatedAt: now,
+        fromAddress: row.fromAddress ?? null,
+        subject: row.subject ?? null,
+      },
+    ],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (created[0]) return { id: created[0].id };
+  const stored = await prisma.inboundMail.findUniqueOrThrow({ where: { dedupeKey: row.dedupeKey }, select: { id: true, outcome: true, kind: true, reason: true } });
+  if (stored.outcome === 'processing') {
+    const taken = await prisma.inboundMail.updateMany({
+      where: { id: stored.id, outcome: 'processing', updatedAt: { lt: new Date(now.getTime() - STALE_CLAIM_MS) } },
+      data: { updatedAt: now },
+    });
+    if (taken.count === 1) return { id: stored.id };
+  }
+  return { id: stored.id, existing: { outcome: stored.outcome, kind: stored.kind, reason: stored.reason } };
+}
+
+export interface InboundFinish {
+  kind: InboundKind;
+  outcome: InboundOutcome;
+  reason: string;
+  projectId?: string | null;
+  messageId?: string | null;
+  personId?: string | null;
+  responseId?: string | null;
+  fromOtherAddress?: boolean;
+  option?: string | null;
+  comment?: string | null;
+}
+
+export async function finishInbound(prisma: PrismaClient, id: string, f: InboundFinish): Promise<void> {
+  await prisma.inboundMail.update({
+    where: { id },
+    data: {
+      kind: f.kind,
+      outcome: f.outcome,
+      reason: f.reason,
+      projectId: f.projectId ?? null,
+      messageId: f.messageId ?? null,
+      personId: f.personId ?? null,
+      responseId: f.responseId ?? null,
+      fromOtherAddress: f.fromOtherAddress ?? false,
+      option: f.option ?? null,
+      comment: f.comment ?? null,
+    },
+  });
+}
+
+/** Gives a claim back when processing failed, so the sender's retry (SMTP 4xx, webhook 5xx, IMAP re-poll) runs it again. */
+export async function releaseInbound(prisma: PrismaClient, id: string): Promise<void> {
+  await prisma.inboundMail.deleteMany({ where: { id, outcome: 'processing' } });
+}
+
+export interface MatchedMessage {
+  id: string;
+  projectId: string;
+  channel: string;
+  status: string;
+  providerId: string | null;
+  comm: { key: string; spec: unknown };
+  person: { id: string; key: string; email: string | null; timezone: string };
+}
+
+const matchedSelect = {
+  id: true,
+  projectId: true,
+  channel: true,
+  status: true,
+  providerId: true,
+  comm: { select: { key: true, spec: true } },
+  person: { select: { id: true, key: true, email: true, timezone: true } },
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function messageById(prisma: PrismaClient, id: string): Promise<MatchedMessage | undefined> {
+  if (!UUID.test(id)) return undefined;
+  return (await prisma.message.findUnique({ where: { id }, select: matchedSelect })) ?? undefined;
+}
+
+/**
+ * The Herald message a list of quoted Message-IDs names, trying them in order. Herald's own
+ * Message-IDs are `<message id@domain>`, found by primary key and checked against the stored
+ * provider id; any other form is looked up by the stored provider id alone.
+ */
+export async function messageByRefs(prisma: PrismaClient, refs: readonly string[]): Promise<MatchedMessage | undefined> {
+  if (!refs.length) return undefined;
+  const ids = refs.map((r) => /^<([^@<>]+)@/.exec(r)?.[1]).filter((x): x is string => x !== undefined && UUID.test(x));
+  const byId = ids.length ? await prisma.message.findMany({ where: { id: { in: ids }, providerId: { in: [...refs] } }, select: matchedSelect }) : [];
+  const found = byId.length ? byId : await prisma.message.findMany({ where: { providerId: { in: [...refs] }, channel: 'email' }, select: matchedSelect, take: 10 });
+  for (const ref of refs) {
+    const hit = found.find((m) => m.providerId === ref);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** People whose address this is, in every project (an out-of-office that names no message). */
+export async function peopleByEmail(prisma: PrismaClient, address: string): Promise<Array<{ id: string; projectId: string; timezone: string }>> {
+  return prisma.person.findMany({ where: { email: { equals: address, mode: 'insensitive' } }, select: { id: true, projectId: true, timezone: true } });
+}
+
+/**
+ * Each project's sender and reply addresses (base form, no plus tag), to place mail that
+ * matches no message in the project it was sent to. Raw SQL reads the two addresses out of the
+ * stored plan instead of loading the whole plan JSON (megabytes for a 10,000-person plan).
+ */
+export async function projectAddresses(prisma: PrismaClient): Promise<Array<{ projectId: string; addresses: string[] }>> {
+  const rows = await prisma.$queryRawUnsafe<Array<{ id: string; email: string | null; replyTo: string | null }>>(
+    `SELECT "id", "plan"->'project'->'sender'->>'email' AS "email", "plan"->'project'->'sender'->>'replyTo' AS "replyTo" FROM "Project"`,
+  );
+  return rows.map((r) => ({ projectId: r.id, addresses: [r.email, r.replyTo].filter((a): a is string => !!a) }));
+}
+
+/** A bounce: the message failed with the status code (delivery log row too), the address is rejected. */
+export async function recordBounce(prisma: PrismaClient, m: { messageId: string; personId: string; error: string }, now: Date): Promise<void> {
+  await prisma.$transaction([
+    prisma.message.update({ where: { id: m.messageId }, data: { status: 'failed', lastError: m.error } }),
+    prisma.delivery.create({ data: { messageId: m.messageId, at: now, channel: 'email', outcome: 'failed', error: m.error } }),
+    prisma.person.update({ where: { id: m.personId }, data: { emailRejectedAt: now, emailRejectReason: m.error } }),
+  ]);
+}
+
+/** An out-of-office: no reminders for these people before the instant given for each. */
+export async function pauseReminders(prisma: PrismaClient, pauses: ReadonlyArray<{ personId: string; until: Date }>): Promise<void> {
+  for (const p of pauses) await prisma.person.update({ where: { id: p.personId }, data: { remindersPausedUntil: p.until } });
+}

@@ -1,0 +1,35 @@
+import { REPLY_TOKEN_MAX_LENGTH } from '../tokens.ts';
+import type { InboundEmail } from './inbound-email.ts';
+
+/**
+ * Where a reply points back to a Herald message: the signed token in the plus-addressed
+ * Reply-To it was sent to (`it-pmo+r…@northwind.example`), else the Message-IDs it quotes in
+ * In-Reply-To and References (newest first).
+ */
+
+/** Reply tokens found in the recipients' local parts, in recipient order, without duplicates. */
+export function replyTokens(recipients: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const address of recipients) {
+    const at = address.lastIndexOf('@');
+    const local = at < 0 ? address : address.slice(0, at);
+    for (const tag of local.split('+').slice(1)) {
+      if (/^r[a-z2-7]+$/i.test(tag) && tag.length <= REPLY_TOKEN_MAX_LENGTH) out.add(tag.toLowerCase());
+    }
+  }
+  return [...out];
+}
+
+/** Message-IDs the mail answers: In-Reply-To first, then References from newest to oldest. */
+export function quotedMessageIds(mail: Pick<InboundEmail, 'inReplyTo' | 'references'>): string[] {
+  const ids = [...(mail.inReplyTo?.match(/<[^<>\s]+>/g) ?? []), ...[...mail.references].reverse()];
+  return [...new Set(ids)];
+}
+
+/** `IT PMO <it-pmo+rabc@x.example>` or `it-pmo@x.example` → `it-pmo@x.example` (lower case, no plus tag). */
+export function baseAddress(address: string): string | undefined {
+  const m = /<([^<>\s]+@[^<>\s]+)>/.exec(address) ?? /([^<>\s]+@[^<>\s]+)/.exec(address);
+  if (!m) return undefined;
+  const [local, domain] = [m[1]!.slice(0, m[1]!.lastIndexOf('@')), m[1]!.slice(m[1]!.lastIndexOf('@') + 1)];
+  return `${local.split('+')[0]}@${domain}`.toLowerCase();
+}
