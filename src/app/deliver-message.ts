@@ -20,6 +20,11 @@ import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { Clock } from './ports.ts';
 
+/** Told every finished send attempt (the worker's metrics); must not throw. */
+export interface DeliveryObserver {
+  outcome(o: { channel: Channel; outcome: 'sent' | 'retry' | 'failed' | 'fallback' | 'skipped'; durationMs?: number; latenessMs?: number }): void;
+}
+
 export interface DeliveryDeps {
   db: SqlClient;
   /** Batched claims and outcome records over the same database. */
@@ -36,6 +41,7 @@ export interface DeliveryDeps {
   staleSendingMs: number;
   /** The provider limit of a channel (e-mail's per-minute and per-day caps), shared by all workers. */
   limits?: Partial<Record<Channel, SendLimiter>>;
+  observer?: DeliveryObserver;
 }
 
 export interface DeliverOptions {
@@ -97,6 +103,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
   if (comm.optional && msg.person.optedOut) {
     await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
+    deps.observer?.outcome({ channel: msg.channel, outcome: 'skipped' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
   const channel = deps.channels[msg.channel];
@@ -119,19 +126,23 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     }
     if (err.retryable && !opts.finalAttempt) {
       await deps.store.record(msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
+      deps.observer?.outcome({ channel: msg.channel, outcome: 'retry', durationMs });
       throw err;
     }
     if (err.recipientRejected && msg.channel === 'email') await markEmailRejected(deps.db, msg.person.id, err.reason);
     return fail(deps, msg, err.reason, err.message, comm, durationMs);
   }
+  const durationMs = Date.now() - started;
+  const latenessMs = deps.clock.now().getTime() - msg.dueAt.getTime();
   if (result.discoveredSlackId) await cacheSlackId(deps.db, msg.person.id, result.discoveredSlackId);
   await deps.store.record(msg.id, {
     outcome: 'sent',
     channel: msg.channel,
     providerId: result.providerId,
     ...(result.providerChannel === undefined ? {} : { providerChannel: result.providerChannel }),
-    durationMs: Date.now() - started,
+    durationMs,
   });
+  deps.observer?.outcome({ channel: msg.channel, outcome: 'sent', durationMs, latenessMs });
   return { status: 'sent', providerId: result.providerId };
 }
 
@@ -151,6 +162,7 @@ async function fail(
     error: `${reason}: ${message}`,
     ...(durationMs === undefined ? {} : { durationMs }),
   });
+  deps.observer?.outcome({ channel: msg.channel, outcome: canFallBack ? 'fallback' : 'failed', ...(durationMs === undefined ? {} : { durationMs }) });
   if (canFallBack) {
     const fallback = await createEmailFallback(deps.db, msg.id);
     if (fallback) await deps.enqueue([fallback]);

@@ -44,6 +44,10 @@ const schema = z.object({
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
   HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: port.default(3000),
+  // The worker's own /metrics (send latency and lateness happen there); unset = no listener.
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Stopgap until API tokens land: the bearer token that opens /admin/queues (bull-board).
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
