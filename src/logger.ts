@@ -22,6 +22,17 @@ export function scrubText(s: string): string {
   return s.replace(EMAIL, '[email]').replace(SIGNED, '[token]');
 }
 
+/** Free-text values two levels down (a URL holding a token, an error text quoting an address). */
+function scrubFields(obj: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'string') out[k] = scrubText(v);
+    else if (depth < 2 && v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Error)) out[k] = scrubFields(v as Record<string, unknown>, depth + 1);
+    else out[k] = v;
+  }
+  return out;
+}
+
 /** JSON logs on stderr (stdout stays for command output); level from LOG_LEVEL. */
 export function createLogger(level: string, name = 'herald', destination: DestinationStream = pino.destination(2)): Logger {
   return pino(
@@ -30,6 +41,7 @@ export function createLogger(level: string, name = 'herald', destination: Destin
       level,
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { log: (obj) => scrubFields(obj) },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => (typeof a === 'string' ? scrubText(a) : a)) as Parameters<typeof method>);
