@@ -28,8 +28,12 @@ import { startImapPoller, describeImapUrl, type ImapPoller } from './channels/em
 import { oauth2TokenProvider } from './channels/email/inbound/oauth2-token.ts';
 import { startSmtpListener, type SmtpListener } from './channels/email/inbound/smtp-listener.ts';
 import type { InboundHttp } from './http/inbound-email.ts';
+import { staticAdminToken } from './http/admin-queues.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
+import { evictionPolicyWarning } from '../jobs/eviction-policy.ts';
+import { createDeliveryMetrics } from './metrics/delivery-metrics.ts';
+import { startMetricsListener, type MetricsListener } from './metrics/metrics-listener.ts';
 
 export { buildEngine } from './templates/builtin.ts';
 
@@ -109,6 +113,8 @@ export interface WorkerRuntime {
   queues: DeliveryQueues;
   workers: RunningWorkers;
   channels: Partial<Record<Channel, ChannelAdapter>>;
+  /** The worker's /metrics listener, when WORKER_METRICS_PORT is set. */
+  metrics?: MetricsListener;
   close(): Promise<void>;
 }
 
@@ -130,6 +136,8 @@ export async function startWorker(
     emailWindowMs?: number;
     /** How often unacknowledged escalations are checked for level 2 (default 15 s). */
     escalationSweepMs?: number;
+    /** One-line warnings at start (Redis eviction policy). */
+    onWarn?: (line: string) => void;
   } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
@@ -142,8 +150,12 @@ export async function startWorker(
   if (!channels.slack && !channels.email) {
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
   }
+  const evicting = await evictionPolicyWarning(paceRedis);
+  if (evicting) opts.onWarn?.(evicting);
   const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
   const clock = opts.clock ?? systemClock;
+  const delivery = createDeliveryMetrics();
+  const metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT);
   const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }, opts.onError);
   const workers = startDeliveryWorkers({
     redisUrl: config.REDIS_URL,
@@ -165,6 +177,7 @@ export async function startWorker(
       staleSendingMs: opts.staleSendingMs ?? 90_000,
       limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
       digests: cachedDigests((request) => buildDigest(db.prisma, request)),
+      observer: delivery.observer,
     },
   });
   const escalations = new EscalationSweeper({
@@ -179,9 +192,11 @@ export async function startWorker(
     queues,
     workers,
     channels,
+    ...(metrics ? { metrics } : {}),
     async close() {
       await escalations.stop();
       await workers.close();
+      await metrics?.close();
       await queues.close();
       await Promise.all(Object.values(channels).map((c) => c.close()));
       await paceRedis.quit().catch(() => paceRedis.disconnect());
@@ -288,7 +303,7 @@ export async function startServer(
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
   const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, ...(opts.log ? { log: opts.log } : {}) },
+    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: config.ADMIN_TOKEN ? staticAdminToken(config.ADMIN_TOKEN) : undefined, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
   ).catch(async (err: unknown) => {

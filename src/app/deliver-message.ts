@@ -23,6 +23,11 @@ import type { PlanCache } from './plan-cache.ts';
 import type { DigestSource } from './build-digest.ts';
 import type { Clock } from './ports.ts';
 
+/** Told every finished send attempt (the worker's metrics); must not throw. */
+export interface DeliveryObserver {
+  outcome(o: { channel: Channel; outcome: 'sent' | 'retry' | 'failed' | 'fallback' | 'skipped'; durationMs?: number; latenessMs?: number }): void;
+}
+
 export interface DeliveryDeps {
   db: SqlClient;
   /** Batched claims and outcome records over the same database. */
@@ -41,6 +46,7 @@ export interface DeliveryDeps {
   limits?: Partial<Record<Channel, SendLimiter>>;
   /** Computes the weekly digest (`kind: digest` comms); without it a digest renders its "still coming in" text. */
   digests?: DigestSource;
+  observer?: DeliveryObserver;
 }
 
 export interface DeliverOptions {
@@ -105,6 +111,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
   if (comm.optional && msg.person.optedOut && !notice) {
     await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
+    deps.observer?.outcome({ channel: msg.channel, outcome: 'skipped' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
   const channel = deps.channels[msg.channel];
@@ -151,19 +158,23 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     }
     if (err.retryable && !opts.finalAttempt) {
       await deps.store.record(msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
+      deps.observer?.outcome({ channel: msg.channel, outcome: 'retry', durationMs });
       throw err;
     }
     if (err.recipientRejected && msg.channel === 'email') await markEmailRejected(deps.db, msg.person.id, err.reason);
     return fail(deps, msg, err.reason, err.message, comm, durationMs);
   }
+  const durationMs = Date.now() - started;
+  const latenessMs = deps.clock.now().getTime() - msg.dueAt.getTime();
   if (result.discoveredSlackId) await cacheSlackId(deps.db, msg.person.id, result.discoveredSlackId);
   await deps.store.record(msg.id, {
     outcome: 'sent',
     channel: msg.channel,
     providerId: result.providerId,
     ...(result.providerChannel === undefined ? {} : { providerChannel: result.providerChannel }),
-    durationMs: Date.now() - started,
+    durationMs,
   });
+  deps.observer?.outcome({ channel: msg.channel, outcome: 'sent', durationMs, latenessMs });
   return { status: 'sent', providerId: result.providerId };
 }
 
@@ -185,6 +196,7 @@ async function fail(
     error: `${reason}: ${message}`,
     ...(durationMs === undefined ? {} : { durationMs }),
   });
+  deps.observer?.outcome({ channel: msg.channel, outcome: canFallBack ? 'fallback' : 'failed', ...(durationMs === undefined ? {} : { durationMs }) });
   if (canFallBack) {
     const fallback = await createEmailFallback(deps.db, msg.id);
     if (fallback) await deps.enqueue([fallback]);

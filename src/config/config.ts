@@ -46,6 +46,10 @@ const schema = z.object({
   PORT: port.default(3000),
   /** Requests per minute per client address on the answer and unsubscribe pages. */
   HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  // The worker's own /metrics (send latency and lateness happen there); unset = no listener.
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Stopgap until API tokens land: the bearer token that opens /admin/queues (bull-board).
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

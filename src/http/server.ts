@@ -11,7 +11,10 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Queue } from 'bullmq';
+import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
+import { createServerMetrics } from '../metrics/server-metrics.ts';
+import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
@@ -26,6 +29,10 @@ import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 export interface HttpDeps {
   db: Database;
   redisUrl: string;
+  /** REDIS_PREFIX of the delivery queues (for /metrics and bull-board; default `herald`). */
+  redisPrefix?: string;
+  /** Opens bull-board at /admin/queues to admin tokens; without it bull-board is not mounted. */
+  isAdminToken?: AdminTokenCheck | undefined;
   /** HERALD_SECRET: verifies answer and opt-out tokens. Without it those routes answer 503. */
   secret?: string | undefined;
   clock?: Clock;
@@ -123,30 +130,23 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(formbody, { bodyLimit: deps.bodyLimit ?? 64 * 1024 });
   await app.register(rateLimit, { global: false });
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'herald_' });
   const redis = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', () => {});
-  new Gauge({
-    name: 'herald_messages',
-    help: 'Messages by status',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      const rows = await deps.db.prisma.$queryRawUnsafe<Array<{ status: string; n: number }>>(
-        `SELECT "status"::text AS status, count(*)::int AS n FROM "Message" GROUP BY 1`,
-      );
-      this.reset();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
-    },
-  });
+  const prefix = deps.redisPrefix ?? 'herald';
+  const queues = Object.values(DELIVERY_QUEUES).map((name) => new Queue(name, { connection: redis, prefix }));
+  // An unreachable Redis shows in /readyz; without listeners each reconnect error would be "unhandled".
+  for (const q of queues) q.on('error', () => {});
+  const registry = createServerMetrics(deps.db, queues);
 
-  app.get('/healthz', async (_request, reply) => {
+  // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Readiness: can it do its work? 503 names what failed, so a load balancer holds traffic and a person knows where to look.
+  app.get('/readyz', async (_request, reply) => {
     const checks: Record<string, string> = {};
-    await deps.db.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = 'ok'), (e: unknown) => (checks.database = String(e)));
-    await redis.ping().then(() => (checks.redis = 'ok'), (e: unknown) => (checks.redis = String(e)));
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', ...checks });
+    await deps.db.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = 'ok'), (e: unknown) => (checks.database = `unreachable: ${e instanceof Error ? e.message : String(e)}`));
+    await redis.ping().then(() => (checks.redis = 'ok'), (e: unknown) => (checks.redis = `unreachable: ${e instanceof Error ? e.message : String(e)}`));
+    const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
+    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
@@ -163,9 +163,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     const inbound = deps.inbound;
     await app.register(async (scope) => registerInboundEmail(scope, inbound));
   }
+  if (deps.isAdminToken) await registerAdminQueues(app, queues, deps.isAdminToken);
   return {
     app,
     closeExtras: async () => {
+      await Promise.all(queues.map((q) => q.close().catch(() => {})));
       redis.disconnect();
     },
   };

@@ -41,7 +41,7 @@ export interface Harness {
 /** Local Slack and SMTP servers plus a Config pointing Herald at them and at a fresh Redis prefix. */
 export async function startHarness(
   db: Database & { url?: string },
-  opts: { slack?: SlackSandboxOptions; emailRatePerMinute?: number; clock?: Clock; redisUrl?: string } = {},
+  opts: { slack?: SlackSandboxOptions; emailRatePerMinute?: number; clock?: Clock; redisUrl?: string; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const slack = await startSlackSandbox({ perChannelPerSecond: 0, ...opts.slack });
   const smtp = await startSmtpSink();
@@ -57,6 +57,7 @@ export async function startHarness(
     HERALD_SECRET: TEST_SECRET,
     PUBLIC_URL: 'http://herald.test',
     LOG_LEVEL: 'silent',
+    ...opts.env,
   });
   const workers: WorkerRuntime[] = [];
   const h: Harness = {

@@ -18,12 +18,13 @@ export async function worker(ctx: CliContext, opts: WorkerOptions): Promise<void
     staleSendingMs: Math.max(3 * Number(opts.lockMs), 10_000),
     sweep: { strandedAfterMs: Math.max(2 * Number(opts.lockMs), 5_000) },
     onError: (e) => log.error({ err: e }, 'worker error'),
+    onWarn: (line) => log.warn(line),
   });
   for (const w of rt.workers.workers) {
     w.on('completed', (job, result) => log.debug({ messageId: job.id, result }, 'delivered'));
     w.on('failed', (job, err) => log.warn({ messageId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'delivery failed'));
   }
-  log.info({ channels: Object.keys(rt.channels), database: rt.db.kind }, 'worker started');
+  log.info({ channels: Object.keys(rt.channels), database: rt.db.kind, metricsPort: rt.metrics?.port }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down: finishing sends in flight, taking no new ones');

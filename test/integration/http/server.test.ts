@@ -15,24 +15,47 @@ describe('herald serve: health and metrics', () => {
     await db.drop();
   });
 
-  it('/healthz checks the database and Redis', async () => {
+  it('/healthz says the process is up, checking nothing else', async () => {
     const res = await fetch(`${srv.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz checks the database and Redis', async () => {
+    const res = await fetch(`${srv.url}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', database: 'ok', redis: 'ok' });
   });
 
-  it('/healthz says 503 when Redis is unreachable', async () => {
+  it('/readyz is 503 naming Redis when Redis is unreachable; /healthz stays 200', async () => {
     const bad = await startHttpServer({ db, redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
     try {
-      const res = await fetch(`${bad.url}/healthz`);
+      const res = await fetch(`${bad.url}/readyz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: 'degraded', database: 'ok' });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ status: 'unavailable', failed: ['redis'], database: 'ok' });
+      expect(String(body.redis)).toMatch(/^unreachable/);
+      expect((await fetch(`${bad.url}/healthz`)).status).toBe(200);
     } finally {
       await bad.close();
     }
   });
 
-  it('/metrics exposes Prometheus metrics with message counts', async () => {
+  it('/readyz is 503 naming the database when it is unreachable', async () => {
+    const gone = await createTestDatabase();
+    const s2 = await startHttpServer({ db: gone, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    try {
+      await gone.close();
+      const res = await fetch(`${s2.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 'unavailable', failed: ['database'], redis: 'ok' });
+    } finally {
+      await s2.close();
+      await gone.drop().catch(() => {});
+    }
+  });
+
+  it('/metrics exposes Prometheus metrics', async () => {
     const res = await fetch(`${srv.url}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
