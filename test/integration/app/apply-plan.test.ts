@@ -184,11 +184,16 @@ describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, o
       .map((o) => ({ key: o.key, dueAt: o.dueAt.toISOString(), channel: o.channel, occurrence: o.occurrence, seriesItem: o.seriesItem ?? null, milestones: o.milestones, status: 'planned' }))
       .sort((a, b) => a.key.localeCompare(b.key));
     const got = await db.prisma.message.findMany({
-      select: { key: true, dueAt: true, channel: true, occurrence: true, seriesItem: true, milestones: true, status: true, person: { select: { key: true } }, comm: { select: { key: true } } },
+      select: { key: true, kind: true, dueAt: true, channel: true, occurrence: true, seriesItem: true, milestones: true, status: true, person: { select: { key: true } }, comm: { select: { key: true } } },
     });
     expect(got.length).toBe(r.calendar.added);
     // Person and comm ids point at the right rows.
-    for (const m of got) expect(m.key).toBe(`${m.comm.key}#${m.occurrence}:${m.person.key}:${m.channel}`);
+    // Survey reminders carry `~rN` after the occurrence and are stored as kind `reminder`.
+    for (const m of got) {
+      const reminder = /~r\d+:/.exec(m.key)?.[0].slice(0, -1) ?? '';
+      expect(m.key).toBe(`${m.comm.key}#${m.occurrence}${reminder}:${m.person.key}:${m.channel}`);
+      expect(m.kind).toBe(reminder ? 'reminder' : 'comm');
+    }
     expect(got.map((m) => ({ key: m.key, dueAt: m.dueAt.toISOString(), channel: m.channel, occurrence: m.occurrence, seriesItem: m.seriesItem, milestones: m.milestones, status: m.status })).sort((a, b) => a.key.localeCompare(b.key))).toEqual(want);
   });
 
