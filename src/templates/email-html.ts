@@ -1,9 +1,21 @@
-import { compile as compileHtmlToText } from 'html-to-text';
-import juice from 'juice';
+import { createRequire } from 'node:module';
+import type * as HtmlToText from 'html-to-text';
+import type Juice from 'juice';
 import type { MessageContext } from './context.ts';
 
+/*
+ * juice (with cheerio) and html-to-text cost ~0.4 s of CPU to import, and only sending or previewing
+ * email needs them: `herald validate` renders its trial messages without CSS inlining or a text
+ * part. So they load on first use, synchronously (both ship CommonJS builds).
+ */
+const require = createRequire(import.meta.url);
+let juiceModule: typeof Juice | undefined;
+const juice = (): typeof Juice => (juiceModule ??= require('juice') as typeof Juice);
+
+let converter: ((html: string) => string) | undefined;
 /** One converter, built once: wrapping at 78 columns, links as `label [url]`, no shouting headings. */
-const toText = compileHtmlToText({
+const toText = (html: string): string => (converter ??= (require('html-to-text') as typeof HtmlToText).compile(TO_TEXT))(html);
+const TO_TEXT: HtmlToText.HtmlToTextOptions = {
   wordwrap: 78,
   selectors: [
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['[', ']'] } },
@@ -16,7 +28,7 @@ const toText = compileHtmlToText({
     { selector: 'tr', format: 'block' },
     { selector: 'td', format: 'block' },
   ],
-});
+};
 
 /*
  * Many mail clients drop `<style>`, so CSS goes into `style=""` attributes. Juice runs once per
@@ -28,7 +40,7 @@ const JUICE = { removeStyleTags: true, preserveMediaQueries: true, applyWidthAtt
 
 /** The layout source with its own `<style>` inlined. */
 export function inlineLayout(source: string): string {
-  return juice(source, JUICE);
+  return juice()(source, JUICE);
 }
 
 /** The CSS of a layout's `<style>` blocks, to inline into body templates. */
@@ -38,7 +50,7 @@ export function styleOf(layoutSource: string): string {
 
 /** A body template source with the layout CSS inlined. */
 export function inlineBody(source: string, css: string): string {
-  return css.trim() === '' ? source : juice.inlineContent(source, css, JUICE);
+  return css.trim() === '' ? source : juice().inlineContent(source, css, JUICE);
 }
 
 export function htmlToText(html: string): string {

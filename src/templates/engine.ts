@@ -57,23 +57,26 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
   const cache = new Map<string, RenderFn>();
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
 
-  // CSS is inlined into the email sources once, when they are compiled.
-  const prepare = (relative: string, mode: EscapeMode): string => {
+  // CSS is inlined into the email sources once, when they are compiled. A trial render (`check`)
+  // compiles the sources as written: juice leaves `{{…}}` alone, so the Handlebars code, and what it
+  // can throw, is the same either way.
+  const prepare = (relative: string, mode: EscapeMode, trial: boolean): string => {
     const source = store.source(relative);
-    if (mode !== 'html') return source;
+    if (mode !== 'html' || trial) return source;
     return relative === LAYOUT ? inlineLayout(source) : inlineBody(source, styleOf(store.source(LAYOUT)));
   };
 
-  const compiled = (relative: string, mode: EscapeMode): RenderFn => {
+  const compiled = (relative: string, mode: EscapeMode, trial = false): RenderFn => {
+    // A real compile serves a trial too; a trial one never serves a real render.
     const id = `${mode}:${relative}`;
-    let fn = cache.get(id);
+    let fn = cache.get(id) ?? (trial ? cache.get(`trial:${id}`) : undefined);
     if (!fn) {
       try {
-        fn = compiler.compile(prepare(relative, mode), mode);
+        fn = compiler.compile(prepare(relative, mode, trial), mode);
       } catch (e) {
         throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${(e as Error).message}`, { cause: e });
       }
-      cache.set(id, fn);
+      cache.set(trial ? `trial:${id}` : id, fn);
     }
     return fn;
   };
@@ -99,25 +102,30 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
     return `${template}/${file}`;
   };
 
-  const render = (input: RenderInput): RenderedMessage => {
+  /**
+   * A trial render (for `check`) runs every Handlebars template and helper a real one runs, but
+   * skips the work that cannot fail on a template: CSS inlining and deriving the text part.
+   */
+  const renderAs = (input: RenderInput, trial: boolean): RenderedMessage => {
     const { template, channel, audience } = input;
     const ctx = withAbsoluteLinks(input.context);
     const subjectFile = need(template, audience, 'subject');
     const bodyFile = need(template, audience, channel);
     // A subject is one line whatever the template's line breaks.
-    const subject = compiled(subjectFile, 'plain')(ctx).replace(/\s+/g, ' ').trim();
+    const subject = compiled(subjectFile, 'plain', trial)(ctx).replace(/\s+/g, ' ').trim();
     if (channel === 'slack') {
-      const mrkdwn = compiled(bodyFile, 'slack')(ctx).trim();
+      const mrkdwn = compiled(bodyFile, 'slack', trial)(ctx).trim();
       return { channel, subject, text: slackFallback(subject, mrkdwn), blocks: slackBlocks(subject, mrkdwn, ctx, input.messageId) };
     }
-    const body = compiled(bodyFile, 'html')(ctx);
-    const html = compiled(LAYOUT, 'html')({ ...ctx, subject, body: compiler.safe('html', body) });
+    const body = compiled(bodyFile, 'html', trial)(ctx);
+    const html = compiled(LAYOUT, 'html', trial)({ ...ctx, subject, body: compiler.safe('html', body) });
     // A hand-written text part is used only beside the HTML variant it belongs to.
     const textFile = bodyFile.replace(/\.email\.hbs$/, '.text.hbs');
     const hasText = store.resolve(template, audience, 'text') === textFile.slice(template.length + 1);
-    const text = hasText ? `${compiled(textFile, 'plain')(ctx).trim()}\n\n${textFooter(ctx)}`.trim() : htmlToText(html);
-    return { channel, subject, text, html };
+    const written = hasText ? `${compiled(textFile, 'plain', trial)(ctx).trim()}\n\n${textFooter(ctx)}`.trim() : undefined;
+    return { channel, subject, text: written ?? (trial ? '' : htmlToText(html)), html };
   };
+  const render = (input: RenderInput): RenderedMessage => renderAs(input, false);
 
   const check = (comm: CommSpec, plan: Plan): string[] => {
     const template = comm.template;
@@ -171,7 +179,7 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
       for (const channel of channelsOf(comm)) {
         try {
           const context = sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
-          render({ template, channel, audience, context, messageId: 'check' });
+          renderAs({ template, channel, audience, context, messageId: 'check' }, true);
         } catch (e) {
           problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${(e as Error).message}`);
         }

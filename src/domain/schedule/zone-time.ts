@@ -22,8 +22,22 @@ export function zoneOf(name: string): IANAZone {
   return zone;
 }
 
+// Luxon reads an offset through Intl (~10 µs each), and a calendar asks for the same instants over
+// and over (everyone's 09:00 on a day). An exact memo per zone is always right; it is emptied when
+// large so a long-running worker does not grow it without bound.
+const offsets = new WeakMap<IANAZone, Map<number, number>>();
+const MEMO_MAX = 50_000;
+
 function offsetMs(zone: IANAZone, instant: number): number {
-  return zone.offset(instant) * 60_000;
+  let memo = offsets.get(zone);
+  if (!memo) offsets.set(zone, (memo = new Map()));
+  let ms = memo.get(instant);
+  if (ms === undefined) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    ms = zone.offset(instant) * 60_000;
+    memo.set(instant, ms);
+  }
+  return ms;
 }
 
 /** Which instant an ambiguous (repeated) wall time resolves to. Herald's rule is 'earlier'. */

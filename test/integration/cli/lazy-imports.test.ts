@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE } from './cli-fixtures.ts';
 
 // What the light commands must never load: the queue, Redis, Slack, the database drivers and
-// Prisma, and the mailer (see the command layout described in src/cli/main.ts).
-const HEAVY = ['bullmq', 'ioredis', '@slack/bolt', '@slack/web-api', 'pg', '@electric-sql/pglite', '@prisma/client', '@prisma/adapter-pg', 'pglite-prisma-adapter', 'nodemailer'];
+// Prisma, the mailer, and the email renderer's CSS inliner and HTML-to-text converter (validate's
+// trial renders need neither; see the command layout described in src/cli/main.ts).
+const HEAVY = ['bullmq', 'ioredis', '@slack/bolt', '@slack/web-api', 'pg', '@electric-sql/pglite', '@prisma/client', '@prisma/adapter-pg', 'pglite-prisma-adapter', 'nodemailer', 'juice', 'cheerio', 'html-to-text'];
 const heavy = (loaded: string[]): string[] =>
   loaded.filter((m) => HEAVY.some((p) => m.includes(`/node_modules/${p}/`)) || m.includes('/generated/prisma/') || m.includes('/jobs/'));
 
