@@ -29,6 +29,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerTokenCommands } from './commands/token.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeliveryCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerTokenCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;
 }

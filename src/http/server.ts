@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
+import { registerApi } from './api/api.ts';
 import { registerAnswerLinks } from './answer-links.ts';
 import { registerOptOut } from './opt-out.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
@@ -149,6 +150,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log }), { prefix: '/api/v1' });
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));
