@@ -18,6 +18,7 @@ import { HeraldError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import { registerApi } from './api/api.ts';
 import { registerAnswerLinks } from './answer-links.ts';
+import { registerCalendarFeeds } from './calendar-feeds.ts';
 import { registerOptOut } from './opt-out.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
@@ -150,6 +151,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
+  await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
   await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log }), { prefix: '/api/v1' });
   if (deps.slack) {
     const slack = deps.slack;
