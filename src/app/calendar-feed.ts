@@ -1,5 +1,6 @@
 import ical from 'ical-generator';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { commMilestones } from '../domain/schedule/calendar.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import { loadProject } from '../db/repo/project-store.ts';
@@ -19,6 +20,9 @@ export async function calendarFeed(db: SqlClient, prisma: PrismaClient, q: { pro
   });
   const moves = new Map(project.milestones.map((m) => [m.key, m._count.moves]));
   const { plan } = await loadProject(db, q.project);
+  if (q.person && !plan.people.some((p) => p.id === q.person)) {
+    throw new NotFoundError(`person ${q.person} in project ${q.project}`, 'use the person id from the plan (as in herald calendar --person)');
+  }
   const comms = new Map(plan.comms.map((c) => [c.key, c]));
   const sequenceOf = (comm: string): number => commMilestones(comms.get(comm)!).reduce((n, k) => n + (moves.get(k) ?? 0), 0);
 

@@ -55,6 +55,9 @@ describe('calendar feeds', () => {
     expect((await app.inject({ url: `/calendar/${PROJECT}.ics` })).statusCode).toBe(401);
     expect((await app.inject({ url: `/calendar/${PROJECT}.ics?token=hrld_x` })).statusCode).toBe(401);
     expect((await app.inject({ url: `/calendar/${PROJECT}.ics?token=${other}` })).statusCode).toBe(403);
+    const nobody = await app.inject({ url: `/calendar/${PROJECT}/nobody.ics?token=${viewer}` });
+    expect(nobody.statusCode).toBe(404);
+    expect(nobody.json().message).toContain('person nobody');
   });
 
   it('the PM feed parses, folds lines, and updates in place (same UID, higher SEQUENCE) after a milestone move', async () => {
