@@ -206,7 +206,7 @@ export async function startServer(
     });
   }
   const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, ...(opts.log ? { log: opts.log } : {}) },
+    { db, redisUrl: config.REDIS_URL, secret: config.HERALD_SECRET, clock, slack: slack?.http, templates: buildEngine(config), ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
   );

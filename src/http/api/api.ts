@@ -16,6 +16,7 @@ import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
+import type { TemplateEngine } from '../../templates/engine.ts';
 import { authorize, bearerAuth } from './api-auth.ts';
 import { apiErrorHandler, ApiErrorSchema } from './api-errors.ts';
 import { decodeCursor, page, pageOf, PageQuery } from './api-pages.ts';
@@ -25,6 +26,7 @@ export interface ApiDeps {
   db: Database;
   clock: Clock;
   log?: Logger | undefined;
+  templates?: TemplateEngine | undefined;
 }
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };
@@ -102,7 +104,8 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
       },
       async (req, reply) => {
         authorize(req, 'editor');
-        const loaded = loadPlanText(req.body);
+        const engine = deps.templates;
+        const loaded = loadPlanText(req.body, engine ? { checkTemplate: (comm, plan) => engine.check(comm, plan) } : {});
         authorize(req, 'editor', loaded.plan.project.key);
         return idempotent(db.prisma, clock, req, reply, async () => {
           const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: req.query.dryRun });

@@ -7,6 +7,7 @@ import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
 import { systemClock } from '../../../src/app/ports.ts';
 import { registerApi } from '../../../src/http/api/api.ts';
 import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildEngine } from '../../../src/templates/builtin.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -23,7 +24,7 @@ describe('REST API /api/v1', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL }));
+    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }) }));
     const now = new Date();
     for (const role of ['admin', 'editor', 'viewer'] as const) tok[role] = (await createApiToken(db.prisma, { role, name: role, now })).token;
     await app.ready();
@@ -80,6 +81,13 @@ describe('REST API /api/v1', () => {
     const line = PLAN.split('\n').findIndex((l) => l.includes('timezone: America/Chicago')) + 1;
     expect(body.details.issues).toContainEqual(expect.objectContaining({ file: 'plan.yaml', line, path: 'project.timezone' }));
     expect((await db.prisma.project.findUniqueOrThrow({ where: { key: PROJECT } })).timezone).toBe('America/Chicago');
+  });
+
+  it('an unknown template is a 400 at the comm\'s template line, as herald validate says', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/plans?dryRun=true', headers: yaml(tok.editor), payload: PLAN.replace('template: announcement', 'template: no-such-template') });
+    expect(r.statusCode).toBe(400);
+    const line = PLAN.split('\n').findIndex((l) => l.includes('template: announcement')) + 1;
+    expect(r.json().details.issues).toContainEqual(expect.objectContaining({ file: 'plan.yaml', line }));
   });
 
   it('a request that breaks the schema is a 400 VALIDATION_FAILED with the issues', async () => {
