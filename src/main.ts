@@ -28,7 +28,8 @@ import { startImapPoller, describeImapUrl, type ImapPoller } from './channels/em
 import { oauth2TokenProvider } from './channels/email/inbound/oauth2-token.ts';
 import { startSmtpListener, type SmtpListener } from './channels/email/inbound/smtp-listener.ts';
 import type { InboundHttp } from './http/inbound-email.ts';
-import { staticAdminToken } from './http/admin-queues.ts';
+import { staticAdminToken, type AdminTokenCheck } from './http/admin-queues.ts';
+import { authenticateApiToken } from './app/api-tokens.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
 import { evictionPolicyWarning } from '../jobs/eviction-policy.ts';
@@ -226,6 +227,16 @@ export interface InboundRuntime {
  * Inbound mail, each path only when configured (INBOUND_SMTP_PORT, IMAP_URL,
  * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
  */
+/** bull-board opens for an admin API token (`herald token create --role admin`), or for ADMIN_TOKEN when set. */
+function adminTokenCheck(config: Config, db: Database, clock: Clock): AdminTokenCheck {
+  const fixed = config.ADMIN_TOKEN ? staticAdminToken(config.ADMIN_TOKEN) : undefined;
+  return async (token) => {
+    if (fixed && (await fixed(token))) return true;
+    const t = await authenticateApiToken(db.prisma, token, clock.now());
+    return t?.role === 'admin' && t.projectKey === null;
+  };
+}
+
 export async function startInbound(config: Config, opts: { db: Database; clock: Clock; log?: Logger | undefined }): Promise<InboundRuntime | undefined> {
   const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
   if (!wanted) return undefined;
@@ -303,7 +314,7 @@ export async function startServer(
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
   const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: config.ADMIN_TOKEN ? staticAdminToken(config.ADMIN_TOKEN) : undefined, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, ...(opts.log ? { log: opts.log } : {}) },
+    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: adminTokenCheck(config, db, clock), secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
   ).catch(async (err: unknown) => {

@@ -61,3 +61,15 @@ function displayName(cwd: string, absolute: string): string {
   const rel = path.relative(cwd, absolute);
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel;
 }
+
+/**
+ * Validates a plan given as text (the REST API's `POST /plans` body). Issues name the file as
+ * `name` (default `plan.yaml`). A plan that points at a people CSV gets the CLI's "cannot read"
+ * issue: the API never reads files from the server's disk on a caller's behalf.
+ * @throws PlanInvalidError when it is invalid.
+ */
+export function loadPlanText(text: string, opts: ParsePlanOptions & { name?: string } = {}): Omit<LoadedPlan, 'files'> {
+  const { checkTemplate } = opts;
+  const { plan, warnings, commAt } = parsePlan({ file: opts.name ?? 'plan.yaml', text, readFile: () => undefined }, checkTemplate === undefined ? {} : { checkTemplate });
+  return { plan, warnings, commAt, hash: createHash('sha256').update(text).digest('hex') };
+}

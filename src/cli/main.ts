@@ -32,6 +32,7 @@ import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerFollowUpCommands } from './commands/follow-ups.ts';
 import { registerInboxCommands } from './commands/inbox.ts';
+import { registerTokenCommands } from './commands/token.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerInboxCommands(program, ctx);
+  registerTokenCommands(program, ctx);
   registerDbCommands(program, ctx);
   return program;
 }

@@ -19,9 +19,12 @@ import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
+import type { TemplateEngine } from '../templates/engine.ts';
+import { registerApi } from './api/api.ts';
 import { registerAnswerLinks } from './answer-links.ts';
 import { registerEscalationLinks } from './escalation-links.ts';
 import { registerInboundEmail, type InboundHttp } from './inbound-email.ts';
+import { registerCalendarFeeds } from './calendar-feeds.ts';
 import { registerOptOut } from './opt-out.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
@@ -41,6 +44,8 @@ export interface HttpDeps {
   /** `POST /inbound/email`, when INBOUND_WEBHOOK_SECRET is set. */
   inbound?: InboundHttp | undefined;
   log?: Logger;
+  /** Checks plan templates on `POST /api/v1/plans`, as `herald validate` does; without it templates are not checked there. */
+  templates?: TemplateEngine | undefined;
   /** Request body limit in bytes (default 1 MiB; Slack payloads and forms are far smaller). */
   bodyLimit?: number;
   /** Default per-route handler timeout (default 10 s). */
@@ -155,6 +160,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
+  await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates }), { prefix: '/api/v1' });
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { HeraldError, NotFoundError } from '../domain/errors.ts';
+
+export const API_ROLES = ['viewer', 'editor', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  role: ApiRole;
+  projectKey: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Tokens start with a fixed prefix so secret scanners and people recognise them. */
+const PREFIX = 'hrld_';
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function info(row: { id: string; name: string; role: string; projectKey: string | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as ApiRole,
+    projectKey: row.projectKey,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates a token; the secret is returned here only and stored as its sha256. */
+export async function createApiToken(
+  prisma: PrismaClient,
+  input: { role: string; projectKey?: string | undefined; name?: string | undefined; now: Date },
+): Promise<{ token: string; info: ApiTokenInfo }> {
+  if (!(API_ROLES as readonly string[]).includes(input.role)) {
+    throw new HeraldError('TOKEN_ROLE_INVALID', `unknown role "${input.role}"`, { hint: `use one of ${API_ROLES.join(', ')}` });
+  }
+  if (input.projectKey && !(await prisma.project.findUnique({ where: { key: input.projectKey }, select: { id: true } }))) {
+    throw new NotFoundError(`project ${input.projectKey}`, 'apply its plan first, or leave out --project');
+  }
+  const secret = PREFIX + randomBytes(32).toString('base64url');
+  const name = input.name ?? `${input.role}-${input.now.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
+  if (await prisma.apiToken.findUnique({ where: { name }, select: { id: true } })) {
+    throw new HeraldError('TOKEN_NAME_TAKEN', `a token named "${name}" already exists`, { hint: 'pick another --name, or revoke the old one first' });
+  }
+  const row = await prisma.apiToken.create({
+    data: { name, role: input.role, projectKey: input.projectKey ?? null, hash: hashToken(secret), createdAt: input.now },
+  });
+  return { token: secret, info: info(row) };
+}
+
+export async function listApiTokens(prisma: PrismaClient): Promise<ApiTokenInfo[]> {
+  return (await prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } })).map(info);
+}
+
+/** Revokes by id or name; revoking twice is not an error. */
+export async function revokeApiToken(prisma: PrismaClient, idOrName: string, now: Date): Promise<ApiTokenInfo> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+  const row = await prisma.apiToken.findFirst({ where: isUuid ? { OR: [{ id: idOrName }, { name: idOrName }] } : { name: idOrName } });
+  if (!row) throw new NotFoundError(`token ${idOrName}`, 'see "herald token list"');
+  if (row.revokedAt) return info(row);
+  return info(await prisma.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }));
+}
+
+/** The live token for a presented secret, or null (unknown or revoked). */
+export async function authenticateApiToken(prisma: PrismaClient, secret: string, now: Date): Promise<ApiTokenInfo | null> {
+  const row = await prisma.apiToken.findUnique({ where: { hash: hashToken(secret) } });
+  if (!row || row.revokedAt) return null;
+  // lastUsedAt is advisory: one write a minute per token at most, not one per request.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return info(row);
+}

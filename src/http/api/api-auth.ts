@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { authenticateApiToken, type ApiRole, type ApiTokenInfo } from '../../app/api-tokens.ts';
+import type { Clock } from '../../app/ports.ts';
+import { ApiError } from './api-errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiToken?: ApiTokenInfo;
+  }
+}
+
+const RANK: Record<ApiRole, number> = { viewer: 0, editor: 1, admin: 2 };
+
+/** onRequest hook: a live bearer token or 401. */
+export function bearerAuth(prisma: PrismaClient, clock: Clock) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!m) throw new ApiError(401, 'UNAUTHENTICATED', 'send a bearer token: "Authorization: Bearer <token>"', { hint: 'create one with: herald token create --role viewer' });
+    const token = await authenticateApiToken(prisma, m[1]!, clock.now());
+    if (!token) throw new ApiError(401, 'TOKEN_UNKNOWN', 'the bearer token is unknown or revoked', { hint: 'see "herald token list"' });
+    request.apiToken = token;
+  };
+}
+
+/** 403 unless the request's token has at least `role` and, when it is limited to a project, that project. */
+export function authorize(request: FastifyRequest, role: ApiRole, project?: string): ApiTokenInfo {
+  const t = request.apiToken!;
+  if (RANK[t.role] < RANK[role]) throw new ApiError(403, 'FORBIDDEN_ROLE', `this needs a ${role} token; "${t.name}" is ${t.role}`, { needed: role, role: t.role });
+  if (project !== undefined && t.projectKey !== null && t.projectKey !== project) {
+    throw new ApiError(403, 'FORBIDDEN_PROJECT', `token "${t.name}" is limited to project ${t.projectKey}`, { project, allowed: t.projectKey });
+  }
+  return t;
+}

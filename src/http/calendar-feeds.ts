@@ -1,0 +1,28 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { authenticateApiToken } from '../app/api-tokens.ts';
+import { calendarFeed } from '../app/calendar-feed.ts';
+import type { Clock } from '../app/ports.ts';
+import type { Database } from '../db/database.ts';
+
+/**
+ * `/calendar/:project.ics` and `/calendar/:project/:person.ics`. Calendar apps cannot send a
+ * bearer header, so the token is the `token` query parameter; any API token (viewer or above)
+ * allowed on the project works.
+ */
+export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
+  const serve = async (reply: FastifyReply, token: string | undefined, project: string, person?: string): Promise<FastifyReply> => {
+    const t = token ? await authenticateApiToken(deps.db.prisma, token, deps.clock.now()) : null;
+    if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a Herald API token> to the feed address', details: { hint: 'create one with: herald token create --role viewer --project KEY' } });
+    if (t.projectKey !== null && t.projectKey !== project) {
+      return reply.status(403).send({ code: 'FORBIDDEN_PROJECT', message: `token "${t.name}" is limited to project ${t.projectKey}`, details: null });
+    }
+    const text = await calendarFeed(deps.db.sql, deps.db.prisma, person ? { project, person } : { project });
+    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(text);
+  };
+  app.get<{ Params: { project: string }; Querystring: { token?: string } }>('/calendar/:project.ics', async (req, reply) =>
+    serve(reply, req.query.token, req.params.project),
+  );
+  app.get<{ Params: { project: string; person: string }; Querystring: { token?: string } }>('/calendar/:project/:person.ics', async (req, reply) =>
+    serve(reply, req.query.token, req.params.project, req.params.person),
+  );
+}
