@@ -28,6 +28,7 @@ import { startImapPoller, describeImapUrl, type ImapPoller } from './channels/em
 import { oauth2TokenProvider } from './channels/email/inbound/oauth2-token.ts';
 import { startSmtpListener, type SmtpListener } from './channels/email/inbound/smtp-listener.ts';
 import type { InboundHttp } from './http/inbound-email.ts';
+import { ClickQueue, startClickProcessor } from '../jobs/record-click.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
 
@@ -274,7 +275,11 @@ export async function startServer(
   const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
   const scratch = redisScratch(redis, config.REDIS_PREFIX);
   let slack: SlackInteractivity | undefined;
+  let clicks: { queue: ClickQueue; processor: { close(): Promise<void> } } | undefined;
   if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
+    // Acknowledged answers that could not be recorded at once are recorded from here, by any serve process.
+    const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
+    clicks = { queue: new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'))), processor: startClickProcessor(conn, { db, clock, log: opts.log }) };
     slack = createSlackInteractivity({
       botToken: config.SLACK_BOT_TOKEN,
       signingSecret: config.SLACK_SIGNING_SECRET,
@@ -284,6 +289,7 @@ export async function startServer(
       clock,
       scratch,
       log: opts.log,
+      clicks: clicks.queue,
     });
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
@@ -293,6 +299,8 @@ export async function startServer(
     opts.host,
   ).catch(async (err: unknown) => {
     await inbound?.close();
+    await clicks?.processor.close();
+    await clicks?.queue.close();
     throw err;
   });
   try {
@@ -300,6 +308,8 @@ export async function startServer(
   } catch (err) {
     await http.close();
     await inbound?.close();
+    await clicks?.processor.close();
+    await clicks?.queue.close();
     throw err;
   }
   return {
@@ -312,6 +322,8 @@ export async function startServer(
       await slack?.stop().catch(() => {});
       await http.close();
       await inbound?.close();
+      await clicks?.processor.close();
+      await clicks?.queue.close();
       await redis.quit().catch(() => redis.disconnect());
       if (!opts.db) await db.close();
     },
