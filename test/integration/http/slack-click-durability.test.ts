@@ -1,8 +1,9 @@
 /**
- * An acknowledged Slack click is never lost: the database is made unreachable for the first record
- * attempt (connections refused and dropped on the click's own per-test PostgreSQL database), the
- * click is acked and spooled to the click queue, and once the database is back the answer is
- * stored exactly once, even though Slack delivered the click twice.
+ * An acknowledged Slack click is never lost. Two real failures on this file's own PostgreSQL
+ * database: the record's INSERT failing transiently (a trigger), and the whole database unreachable
+ * (connections refused and dropped). Each time the click is acked and spooled to the click queue,
+ * and once the database works again the answer is stored exactly once, even when Slack delivered
+ * the click twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -74,12 +75,41 @@ describe('Slack clicks survive a database outage', () => {
     await db?.drop();
   });
 
-  it('a click acked while the database is down is recorded exactly once when it returns', async () => {
-    const m = seed.message('checkin', 'ben', 'slack');
+  const onDb = (sql: string) => withAdmin(db.url, (c) => c.query(sql));
+  const clickOn = (person: string, option: string) => {
+    const m = seed.message('checkin', person, 'slack');
     const p = slack.messages.find((x) => x.channel === m.providerChannel && x.ts === m.providerId)!;
-    const payload = blockActions({ user: m.slackId!, message: { channel: p.channel, ts: p.ts, blocks: p.blocks ?? [] }, actionId: 'herald_survey_good', value: JSON.stringify({ m: m.id, o: 'good' }) });
+    const payload = blockActions({ user: m.slackId!, message: { channel: p.channel, ts: p.ts, blocks: p.blocks ?? [] }, actionId: `herald_survey_${option}`, value: JSON.stringify({ m: m.id, o: option }) });
     const body = interactionBody(payload);
-    const deliver = () => fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body });
+    return { m, deliver: () => fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body }) };
+  };
+
+  it('a click whose message loads but whose record keeps failing is spooled and recorded once afterwards', async () => {
+    const { m, deliver } = clickOn('ana', 'good');
+    // A real database failure on the record's INSERT only: a trigger raising admin_shutdown (57P01,
+    // which Herald treats as transient) while the flag row exists.
+    await onDb(`CREATE TABLE fail_response_inserts (on_ boolean PRIMARY KEY)`);
+    await onDb(`INSERT INTO fail_response_inserts VALUES (true)`);
+    await onDb(`CREATE FUNCTION fail_response_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF EXISTS (SELECT 1 FROM fail_response_inserts) THEN RAISE EXCEPTION 'forced outage' USING ERRCODE = 'admin_shutdown'; END IF; RETURN NEW; END $$`);
+    await onDb(`CREATE TRIGGER fail_response_insert BEFORE INSERT ON "Response" FOR EACH ROW EXECUTE FUNCTION fail_response_insert()`);
+    try {
+      expect((await deliver()).status).toBe(200);
+      // The immediate record and its retries (about 1.5 s at most) fail; the click waits in Redis.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(await db.prisma.response.count({ where: { personId: m.personId, comm: { key: m.comm } } })).toBe(0);
+    } finally {
+      await onDb(`DELETE FROM fail_response_inserts`);
+    }
+    await until('the spooled answer', async () => ((await db.prisma.response.count({ where: { personId: m.personId, comm: { key: m.comm } } })) === 1 ? true : undefined));
+    const rows = await db.prisma.response.findMany({ where: { personId: m.personId, comm: { key: m.comm } }, include: { history: true } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ option: 'good', channel: 'slack' });
+    expect(rows[0]!.history).toEqual([]);
+  });
+
+  it('a click acked while the database is down is recorded exactly once when it returns', async () => {
+    const { m, deliver } = clickOn('ben', 'good');
 
     await setReachable(db, false);
     expect((await deliver()).status).toBe(200);
