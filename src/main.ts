@@ -30,6 +30,7 @@ import { startSmtpListener, type SmtpListener } from './channels/email/inbound/s
 import type { InboundHttp } from './http/inbound-email.ts';
 import { staticAdminToken, type AdminTokenCheck } from './http/admin-queues.ts';
 import { authenticateApiToken } from './app/api-tokens.ts';
+import { ClickQueue, startClickProcessor } from '../jobs/record-click.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
 import { evictionPolicyWarning } from '../jobs/eviction-policy.ts';
@@ -300,7 +301,11 @@ export async function startServer(
   const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
   const scratch = redisScratch(redis, config.REDIS_PREFIX);
   let slack: SlackInteractivity | undefined;
+  let clicks: { queue: ClickQueue; processor: { close(): Promise<void> } } | undefined;
   if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
+    // Acknowledged answers that could not be recorded at once are recorded from here, by any serve process.
+    const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
+    clicks = { queue: new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'))), processor: startClickProcessor(conn, { db, clock, log: opts.log }) };
     slack = createSlackInteractivity({
       botToken: config.SLACK_BOT_TOKEN,
       signingSecret: config.SLACK_SIGNING_SECRET,
@@ -310,6 +315,7 @@ export async function startServer(
       clock,
       scratch,
       log: opts.log,
+      clicks: clicks.queue,
     });
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
@@ -319,6 +325,8 @@ export async function startServer(
     opts.host,
   ).catch(async (err: unknown) => {
     await inbound?.close();
+    await clicks?.processor.close();
+    await clicks?.queue.close();
     throw err;
   });
   try {
@@ -326,6 +334,8 @@ export async function startServer(
   } catch (err) {
     await http.close();
     await inbound?.close();
+    await clicks?.processor.close();
+    await clicks?.queue.close();
     throw err;
   }
   return {
@@ -338,6 +348,8 @@ export async function startServer(
       await slack?.stop().catch(() => {});
       await http.close();
       await inbound?.close();
+      await clicks?.processor.close();
+      await clicks?.queue.close();
       await redis.quit().catch(() => redis.disconnect());
       if (!opts.db) await db.close();
     },

@@ -1,7 +1,11 @@
 /**
  * Bolt listeners for Herald's Slack controls, the same over HTTP and Socket Mode. Each acks first
  * (Slack wants it within 3 s; the trigger for a modal lives 3 s too), then records through the
- * record-response use case and updates the message in place.
+ * record-response use case and updates the message in place. Acking first, not after recording:
+ * under load a record can wait longer than 3 s for a pooled connection, and Slack then shows the
+ * person an error and retries. So an acknowledged answer whose immediate record fails (after its
+ * own retries) goes to the durable click queue (jobs/record-click.ts), which retries until it is
+ * recorded; a failed chat.update after recording only leaves the message unchanged.
  */
 import type { App, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { KnownBlock, WebClient } from '@slack/web-api';
@@ -13,7 +17,9 @@ import type { Database } from '../../db/database.ts';
 import { retryTransient } from '../../db/postgres-errors.ts';
 import type { SurveyOption, SurveySpec } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
+import { HeraldError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
+import type { ClickPayload } from '../../../jobs/record-click.ts';
 import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
 import { ADD_COMMENT_ACTION, answeredBlocks, answerText, CHANGE_ACTION, COMMENT_CALLBACK, commentModal, reopenedBlocks, unsubscribedBlocks } from './answer-blocks.ts';
 
@@ -28,6 +34,8 @@ export interface InteractionDeps {
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
+  /** Where an acknowledged answer goes when recording it now fails (the BullMQ click queue in `herald serve`). */
+  clicks?: { add(click: ClickPayload): Promise<void> } | undefined;
 }
 
 export const NOT_YOURS = 'This message was sent to someone else, so only they can answer it.';
@@ -69,6 +77,45 @@ async function notYours(client: WebClient, body: BlockAction): Promise<void> {
 
 export function registerInteractions(app: App, deps: InteractionDeps): void {
   const blocksKey = (messageId: string) => `slack:blocks:${messageId}`;
+  const surveyClick = (body: BlockAction<ButtonAction>, action: ButtonAction, messageId: string, option: string): ClickPayload => ({
+    messageId,
+    option,
+    comment: null,
+    userId: body.user.id,
+    receivedAt: deps.clock.now().toISOString(),
+    sourceRef: `slack:${body.user.id}:${action.action_ts}`,
+  });
+
+  /**
+   * Records an acknowledged answer now, or spools it to the click queue when that fails for any
+   * reason but bad input, so nothing acknowledged is lost. Returns what to show, or undefined when spooled.
+   */
+  async function recordOrSpool(click: ClickPayload, view: AnswerView): Promise<Awaited<ReturnType<typeof recordResponse>> | undefined> {
+    try {
+      return await recordResponse(deps.db, {
+        messageId: click.messageId,
+        option: click.option,
+        comment: click.comment,
+        channel: 'slack',
+        receivedAt: new Date(click.receivedAt),
+        sourceRef: click.sourceRef,
+      }, { loaded: view.loaded });
+    } catch (err) {
+      if ((err instanceof HeraldError && !err.retryable) || !deps.clicks) throw err;
+      deps.log?.warn({ err, sourceRef: click.sourceRef }, 'recording a slack answer failed; queued to retry');
+      await deps.clicks.add(click);
+      return undefined;
+    }
+  }
+
+  /** After recording: a failed update leaves the old message, the answer is stored either way. */
+  async function showSafely(show: () => Promise<void>): Promise<void> {
+    try {
+      await show();
+    } catch (err) {
+      deps.log?.warn({ err }, 'answer recorded; updating the slack message failed');
+    }
+  }
 
   async function showAnswer(client: WebClient, view: AnswerView, where: Where | undefined, original: SlackBlock[] | undefined, label: string, comment: string | null): Promise<void> {
     if (!where || !view.survey) return;
@@ -92,8 +139,16 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       await ack();
       const value = valueOf(action.value);
       if (!value) return;
-      // Acked already: a busy database must not lose the click, so a transient failure is retried.
-      const view = await retryTransient(() => loadAnswerView(deps.db.prisma, value.m));
+      // Acked already: a busy database must not lose the click, so a transient failure is retried,
+      // and a survey click that still cannot be looked up is spooled to be recorded later.
+      let view: AnswerView;
+      try {
+        view = await retryTransient(() => loadAnswerView(deps.db.prisma, value.m));
+      } catch (err) {
+        if (typeof actionId === 'string' || value.o === undefined || (err instanceof HeraldError && !err.retryable) || !deps.clicks) throw err;
+        deps.log?.warn({ err }, 'loading a clicked slack message failed; queued to retry');
+        return deps.clicks.add(surveyClick(body, action, value.m, value.o));
+      }
       if (view.person.slackId !== body.user.id) return notYours(client, body);
       await handle({ body, action, client, value, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
     });
@@ -109,43 +164,42 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
 
   onButton(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async (c) => {
     const { view, value } = c;
-    if (value.o === undefined) return;
-    const option = surveyOption(view.survey, view.comm.key, value.o);
+    const chosen = value.o;
+    if (chosen === undefined) return;
+    const option = surveyOption(view.survey, view.comm.key, chosen);
     const survey = view.survey!;
     if (option && commentWanted(survey, option)) return openComment(c, survey, option);
-    const result = await recordResponse(deps.db, {
-      messageId: view.messageId,
-      option: value.o,
-      comment: null,
-      channel: 'slack',
-      receivedAt: deps.clock.now(),
-      sourceRef: `slack:${c.body.user.id}:${c.action.action_ts}`,
-    }, { loaded: view.loaded });
-    await showAnswer(c.client, view, whereOf(result.context.message, c.body), c.original, result.option?.label ?? value.o, result.response.comment);
+    const result = await recordOrSpool(surveyClick(c.body, c.action, view.messageId, chosen), view);
+    if (!result) return;
+    await showSafely(() => showAnswer(c.client, view, whereOf(result.context.message, c.body), c.original, result.option?.label ?? chosen, result.response.comment));
   });
 
   app.view({ callback_id: COMMENT_CALLBACK, type: 'view_submission' }, async ({ ack, body, view: modal, client }) => {
     const meta = valueOf(modal.private_metadata);
-    if (!meta?.o) return ack();
+    const chosen = meta?.o;
+    if (!meta || !chosen) return ack();
     const view = await retryTransient(() => loadAnswerView(deps.db.prisma, meta.m));
     if (view.person.slackId !== body.user.id) return ack({ response_action: 'errors', errors: { comment: NOT_YOURS } });
-    const option = surveyOption(view.survey, view.comm.key, meta.o);
+    const option = surveyOption(view.survey, view.comm.key, chosen);
     const comment = normaliseComment(modal.state.values.comment?.comment?.value ?? null);
     if (commentWanted(view.survey!, option) && comment === null) {
       return ack({ response_action: 'errors', errors: { comment: 'Please add a short comment.' } });
     }
     await ack();
-    const result = await recordResponse(deps.db, {
+    const result = await recordOrSpool({
       messageId: view.messageId,
-      option: meta.o,
+      option: chosen,
       comment,
-      channel: 'slack',
-      receivedAt: deps.clock.now(),
+      userId: body.user.id,
+      receivedAt: deps.clock.now().toISOString(),
       sourceRef: `slack:view:${modal.id}:${(body as SlackViewAction & { view: { hash?: string } }).view.hash ?? ''}`,
-    }, { loaded: view.loaded });
-    const stored = await deps.scratch.get(blocksKey(view.messageId));
-    const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
-    await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? meta.o, result.response.comment);
+    }, view);
+    if (!result) return;
+    await showSafely(async () => {
+      const stored = await deps.scratch.get(blocksKey(view.messageId));
+      const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
+      await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? chosen, result.response.comment);
+    });
   });
 
   // A closed modal records nothing; it is acknowledged so Slack does not retry.

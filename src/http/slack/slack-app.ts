@@ -10,7 +10,7 @@ import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
-import { registerInteractions, type Scratch } from './interactions.ts';
+import { registerInteractions, type InteractionDeps, type Scratch } from './interactions.ts';
 import type { SlackHttp } from './slack-events.ts';
 
 export interface SlackInteractivityOptions {
@@ -24,6 +24,8 @@ export interface SlackInteractivityOptions {
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
+  /** The durable queue for answers whose immediate record fails (jobs/record-click.ts). */
+  clicks?: InteractionDeps['clicks'];
 }
 
 export interface SlackInteractivity {
