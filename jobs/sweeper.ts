@@ -51,9 +51,10 @@ export class Sweeper {
     const strandedAfter = this.o.strandedAfterMs ?? 60_000;
     if (now.getTime() - this.lastStrandedCheck >= strandedAfter / 2) {
       this.lastStrandedCheck = now.getTime();
+      // A sending row's age is wall time (its "updatedAt" is the database's now()), like the processor's bound.
       const stranded = await findStranded(
         this.o.db,
-        { queuedBefore: new Date(now.getTime() - strandedAfter), sendingBefore: new Date(now.getTime() - (this.o.staleSendingMs ?? 90_000)) },
+        { queuedBefore: new Date(now.getTime() - strandedAfter), sendingBefore: new Date(Date.now() - (this.o.staleSendingMs ?? 90_000)) },
         batch,
       );
       if (stranded.length) {

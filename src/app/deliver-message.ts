@@ -98,8 +98,10 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
 
 async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOptions, beforeSend: () => Promise<void>): Promise<DeliveryResult> {
   const now = deps.clock.now();
-  // Tolerate a little clock skew between the queue's timer and the database.
-  const msg = await deps.store.claim(messageId, new Date(now.getTime() + 1000), new Date(now.getTime() - deps.staleSendingMs));
+  // Tolerate a little clock skew between the queue's timer and the database. Staleness is
+  // wall time, not the plan's clock: "updatedAt" is the database's now() of the claim, so a
+  // clock set ahead (tests, simulations) must not make a send in flight look abandoned.
+  const msg = await deps.store.claim(messageId, new Date(now.getTime() + 1000), new Date(Date.now() - deps.staleSendingMs));
   if (!msg) {
     const dueAt = await pendingDueAt(deps.db, messageId);
     return dueAt ? { status: 'not-due', dueAt } : { status: 'nothing-to-do' };

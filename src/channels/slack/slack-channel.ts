@@ -8,7 +8,12 @@ export interface SlackChannelOptions {
   token: string;
   /** Slack Web API base URL ending in `/` (SLACK_API_URL); default https://slack.com/api/. */
   apiUrl?: string;
-  /** Per-request timeout; default 10 s. */
+  /**
+   * Per-request timeout; default 60 s. A post that times out may still have reached Slack and
+   * is retried, so a short timeout turns a slow answer (a busy worker, a slow Slack) into a
+   * duplicate message. Keep it below the worker's staleSendingMs (90 s), after which another
+   * worker may take the send over.
+   */
   timeoutMs?: number;
   /** Messages per second per channel, paced in this process; default 1, 0 = no pacing. */
   perChannelPerSecond?: number;
@@ -20,6 +25,9 @@ export interface SlackChannelOptions {
   /** Spaces sends across processes (a RedisGate) instead of in this process alone. */
   gate?: SendGate;
 }
+
+/** Default per-request timeout; see SlackChannelOptions.timeoutMs. */
+export const SLACK_TIMEOUT_MS = 60_000;
 
 export type SlackChannel = ChannelAdapter & { readonly client: WebClient };
 
@@ -43,7 +51,7 @@ const retryConfig: RetryOptions & { onFailedAttempt(err: unknown): void } = {
 export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const client = new WebClient(opts.token, {
     ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-    timeout: opts.timeoutMs ?? 10_000,
+    timeout: opts.timeoutMs ?? SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
     retryConfig,
     allowAbsoluteUrls: false,
