@@ -320,7 +320,7 @@ export async function startServer(
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
   const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: adminTokenCheck(config, db, clock), secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), ...(opts.log ? { log: opts.log } : {}) },
+    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: adminTokenCheck(config, db, clock), secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
   ).catch(async (err: unknown) => {

@@ -46,6 +46,8 @@ export interface HttpDeps {
   log?: Logger;
   /** Checks plan templates on `POST /api/v1/plans`, as `herald validate` does; without it templates are not checked there. */
   templates?: TemplateEngine | undefined;
+  /** PUBLIC_URL, for links in the digest previewed at `GET /api/v1/projects/:project/digest`. */
+  publicUrl?: string | undefined;
   /** Request body limit in bytes (default 1 MiB; Slack payloads and forms are far smaller). */
   bodyLimit?: number;
   /** Default per-route handler timeout (default 10 s). */
@@ -161,7 +163,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl }), { prefix: '/api/v1' });
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

@@ -8,17 +8,21 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actOnEscalation } from '../../app/act-on-escalation.ts';
 import { applyPlan } from '../../app/apply-plan.ts';
 import { queryCalendar } from '../../app/calendar-view.ts';
+import { listEscalations } from '../../app/list-escalations.ts';
+import { listResponses } from '../../app/list-responses.ts';
 import { loadPlanText } from '../../app/load-plan.ts';
 import { listMessages, retryMessages } from '../../app/message-log.ts';
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import type { Clock } from '../../app/ports.ts';
+import { previewDigest } from '../../app/preview-digest.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import type { TemplateEngine } from '../../templates/engine.ts';
 import { authorize, bearerAuth } from './api-auth.ts';
-import { apiErrorHandler, ApiErrorSchema } from './api-errors.ts';
+import { ApiError, apiErrorHandler, ApiErrorSchema } from './api-errors.ts';
 import { decodeCursor, page, pageOf, PageQuery } from './api-pages.ts';
 import { idempotent } from './idempotency.ts';
 
@@ -27,6 +31,8 @@ export interface ApiDeps {
   clock: Clock;
   log?: Logger | undefined;
   templates?: TemplateEngine | undefined;
+  /** Links in a previewed digest point here (PUBLIC_URL). */
+  publicUrl?: string | undefined;
 }
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };
@@ -47,6 +53,31 @@ const Message = z
     deliveries: z.array(z.object({ at: z.string(), outcome: z.string(), channel: z.string() }).loose()),
   })
   .meta({ id: 'Message' });
+const ResponseEntry = z
+  .object({
+    comm: z.string(), occurrence: z.number(), person: z.string(), channel: z.string(), option: z.string().nullable(), comment: z.string().nullable(), answeredAt: z.string(),
+    history: z.array(z.object({ from: z.string().nullable(), to: z.string().nullable(), comment: z.string().nullable(), channel: z.string(), at: z.string() })),
+    fromOtherAddress: z.boolean(),
+  })
+  .meta({ id: 'ResponseEntry' });
+const ResponseSummary = z
+  .object({
+    comm: z.string(), question: z.string(),
+    counts: z.array(z.object({ option: z.string(), label: z.string(), count: z.number() })),
+    rates: z.array(z.object({ audience: z.string(), asked: z.number(), answered: z.number() })),
+    comments: z.array(z.object({ person: z.string(), option: z.string().nullable(), comment: z.string() })),
+  })
+  .meta({ id: 'ResponseSummary' });
+const Escalation = z
+  .object({
+    id: z.string(), comm: z.string(), occurrence: z.number(), person: z.string(), option: z.string(), comment: z.string().nullable(), urgency: z.enum(['urgent', 'normal']),
+    owner: z.string(), level: z.number(), state: z.enum(['open', 'acknowledged', 'resolved']), openedAt: z.string(), ageSeconds: z.number(),
+    escalateAt: z.string().nullable(), acknowledgedAt: z.string().nullable(), resolvedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Escalation' });
+const EscalationParams = ProjectParam.extend({ id: z.uuid() });
+const EscalationActed = z.object({ escalationId: z.string(), state: z.string(), changed: z.boolean(), updateMessageId: z.string().optional(), note: z.string().optional() });
+const Rendered = z.object({ subject: z.string(), text: z.string(), html: z.string().optional() });
 const MessageStatus = z.enum(['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped']);
 
 export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -234,6 +265,116 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           status: 200,
           body: { retried: await retryMessages(db.sql, { project: req.params.project, ...(req.body.ids ? { messageIds: req.body.ids } : {}), now: clock.now() }) },
         }));
+      },
+    );
+
+    app.get(
+      '/projects/:project/responses',
+      {
+        schema: {
+          summary: 'Survey answers, as `herald responses --format json` gives them',
+          security: bearer,
+          params: ProjectParam,
+          querystring: PageQuery.extend({ comm: z.string().optional().describe('a survey comm key') }),
+          response: { 200: pageOf(ResponseEntry), ...errors },
+        },
+      },
+      async (req) => {
+        authorize(req, 'viewer', req.params.project);
+        const offset = decodeCursor(req.query.cursor);
+        const r = await listResponses(db.prisma, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
+        return page(r.entries.slice(offset, offset + req.query.limit + 1), offset, req.query.limit);
+      },
+    );
+
+    app.get(
+      '/projects/:project/responses/summary',
+      {
+        schema: {
+          summary: 'Per survey comm: counts per option, response rate per audience, comments',
+          security: bearer,
+          params: ProjectParam,
+          querystring: z.object({ comm: z.string().optional() }),
+          response: { 200: z.object({ summaries: z.array(ResponseSummary) }), ...errors },
+        },
+      },
+      async (req) => {
+        authorize(req, 'viewer', req.params.project);
+        const r = await listResponses(db.prisma, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
+        return { summaries: r.summaries };
+      },
+    );
+
+    app.get(
+      '/projects/:project/escalations',
+      {
+        schema: {
+          summary: 'Escalations, oldest first, as `herald escalations --format json`',
+          security: bearer,
+          params: ProjectParam,
+          querystring: PageQuery.extend({ open: z.stringbool().default(false).describe('only those not resolved') }),
+          response: { 200: pageOf(Escalation), ...errors },
+        },
+      },
+      async (req) => {
+        authorize(req, 'viewer', req.params.project);
+        const offset = decodeCursor(req.query.cursor);
+        const list = await listEscalations(db.prisma, { project: req.params.project, open: req.query.open, now: clock.now() });
+        return page(list.slice(offset, offset + req.query.limit + 1), offset, req.query.limit);
+      },
+    );
+
+    for (const action of ['acknowledge', 'resolve'] as const) {
+      app.post(
+        `/projects/:project/escalations/:id/${action}`,
+        {
+          schema: {
+            summary: action === 'acknowledge' ? 'Acknowledge an escalation; the person who answered is told' : 'Resolve an escalation; the person who answered is told',
+            description: 'Acts as the project manager (as `herald escalation`). A repeat changes nothing (changed: false). The note is echoed back, not stored: escalations have no note column yet.',
+            security: bearer,
+            headers: IdemHeader,
+            params: EscalationParams,
+            body: z.object({ note: z.string().max(2000).optional() }).default({}),
+            response: { 200: EscalationActed, ...errors },
+          },
+        },
+        async (req, reply) => {
+          authorize(req, 'editor', req.params.project);
+          return idempotent(db.prisma, clock, req, reply, async () => {
+            const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: req.params.id, action, project: req.params.project });
+            return { status: 200, body: { ...r, ...(req.body.note ? { note: req.body.note } : {}) } };
+          });
+        },
+      );
+    }
+
+    app.get(
+      '/projects/:project/digest',
+      {
+        schema: {
+          summary: 'Preview the weekly digest as `herald digest --preview` (sends nothing)',
+          security: bearer,
+          params: ProjectParam,
+          querystring: z.object({
+            as: z.string().optional().describe('person id; default the digest\'s first recipient'),
+            week: z.string().regex(/^\d{4}-W\d{2}$/).optional().describe('ISO week, e.g. 2027-W03; default the one that would go out now'),
+          }),
+          response: { 200: z.object({ comm: z.string(), person: z.string(), at: z.string(), digest: Summary, email: Rendered }), ...errors },
+        },
+      },
+      async (req) => {
+        authorize(req, 'viewer', req.params.project);
+        const engine = deps.templates;
+        if (!engine) throw new ApiError(503, 'TEMPLATES_UNAVAILABLE', 'this server has no template engine, so it cannot render a digest', { hint: 'start it with herald serve' });
+        const p = await previewDigest(db.prisma, engine, {
+          project: req.params.project,
+          now: clock.now(),
+          publicUrl: deps.publicUrl ?? 'http://localhost',
+          ...(req.query.as ? { as: req.query.as } : {}),
+          ...(req.query.week ? { week: req.query.week } : {}),
+        });
+        const { subject, text, html } = p.email;
+        return { comm: p.comm, person: p.person, at: p.at.toISOString(), digest: p.digest as unknown as Record<string, unknown>, email: { subject, text, ...(html === undefined ? {} : { html }) } };
       },
     );
   });

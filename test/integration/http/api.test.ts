@@ -5,6 +5,8 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
 import { systemClock } from '../../../src/app/ports.ts';
+import { recordResponse } from '../../../src/app/record-response.ts';
+import { sendManual } from '../../../src/app/send-manual.ts';
 import { registerApi } from '../../../src/http/api/api.ts';
 import { buildHttpServer } from '../../../src/http/server.ts';
 import { buildEngine } from '../../../src/templates/builtin.ts';
@@ -154,6 +156,64 @@ describe('REST API /api/v1', () => {
     const unknown = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/milestones/nope/done`, headers: auth(tok.admin) });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND', details: { hint: expect.stringContaining('cutover') } });
+  });
+
+  it('lists survey responses with per-audience rates, and escalations a viewer cannot act on', async () => {
+    const now = new Date();
+    await sendManual(db.sql, { project: PROJECT, comm: 'checkin', now, ignoreQuietHours: true });
+    const sent = await db.prisma.message.findMany({ where: { project: { key: PROJECT }, comm: { key: 'checkin' }, kind: 'comm', status: 'planned' }, include: { person: true }, orderBy: { key: 'asc' } });
+    expect(sent.length).toBeGreaterThan(0);
+    await db.prisma.message.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now } });
+    const who = sent[0]!;
+    await recordResponse({ prisma: db.prisma, clock: systemClock }, { messageId: who.id, option: 'blocked', comment: 'no mail', channel: 'api', receivedAt: now, sourceRef: 'api:test:1' });
+
+    const list = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses?comm=checkin`, headers: auth(tok.viewer) });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json()).toMatchObject({ items: [{ comm: 'checkin', person: who.person.key, option: 'blocked', comment: 'no mail', channel: 'api' }], nextCursor: null });
+    const summary = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses/summary`, headers: auth(tok.viewer) });
+    expect(summary.statusCode, summary.body).toBe(200);
+    const s = summary.json().summaries.find((x: { comm: string }) => x.comm === 'checkin');
+    expect(s.counts).toContainEqual({ option: 'blocked', label: "I can't work", count: 1 });
+    expect(s.rates[0]).toMatchObject({ audience: 'end-users', answered: 1 });
+    expect(s.rates[0].asked).toBeGreaterThanOrEqual(1);
+    const unknownComm = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses?comm=nope`, headers: auth(tok.viewer) });
+    expect(unknownComm.statusCode).toBe(404);
+
+    const open = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations?open=true`, headers: auth(tok.viewer) });
+    expect(open.statusCode, open.body).toBe(200);
+    const [esc] = open.json().items;
+    expect(esc).toMatchObject({ person: who.person.key, option: 'blocked', urgency: 'urgent', state: 'open' });
+    for (const action of ['acknowledge', 'resolve']) {
+      const denied = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/${action}`, headers: auth(tok.viewer), payload: {} });
+      expect(denied.statusCode).toBe(403);
+      expect(denied.json().code).toBe('FORBIDDEN_ROLE');
+    }
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/acknowledge`, headers: auth(tok.editor) });
+    expect(ack.statusCode, ack.body).toBe(200);
+    expect(ack.json()).toMatchObject({ escalationId: esc.id, state: 'acknowledged', changed: true });
+    const resolve = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'mailbox re-licensed' } });
+    expect(resolve.statusCode, resolve.body).toBe(200);
+    expect(resolve.json()).toMatchObject({ state: 'resolved', changed: true, note: 'mailbox re-licensed' });
+    const again = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: {} });
+    expect(again.json()).toMatchObject({ state: 'resolved', changed: false });
+    expect((await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations?open=true`, headers: auth(tok.viewer) })).json().items).toEqual([]);
+    const all = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations`, headers: auth(tok.viewer) });
+    expect(all.json().items.map((e: { state: string }) => e.state)).toEqual(['resolved']);
+  });
+
+  it('previews the weekly digest for a person and week, rendered as the email', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/v1/projects/northwind-m365/digest?week=2027-W03', headers: auth(tok.viewer) });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json();
+    expect(body.digest).toMatchObject({ project: { key: 'northwind-m365' }, week: '2027-W03' });
+    expect(body.email.subject.length).toBeGreaterThan(0);
+    expect(body.email.html).toContain('<html');
+    const as = await app.inject({ method: 'GET', url: `/api/v1/projects/northwind-m365/digest?week=2027-W03&as=${body.person}`, headers: auth(tok.viewer) });
+    expect(as.json().person).toBe(body.person);
+    const nobody = await app.inject({ method: 'GET', url: '/api/v1/projects/northwind-m365/digest?as=no-such-person', headers: auth(tok.viewer) });
+    expect(nobody.statusCode).toBe(404);
+    const badWeek = await app.inject({ method: 'GET', url: '/api/v1/projects/northwind-m365/digest?week=W3', headers: auth(tok.viewer) });
+    expect(badWeek.statusCode).toBe(400);
   });
 
   it('every registered /api/v1 route is in the OpenAPI 3.1 document', async () => {
