@@ -334,7 +334,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
             security: bearer,
             headers: IdemHeader,
             params: EscalationParams,
-            body: z.object({ note: z.string().max(2000).optional() }).default({}),
+            body: z.object({ note: z.string().max(2000).optional() }).nullish().describe('optional; the body may be left out'),
             response: { 200: EscalationActed, ...errors },
           },
         },
@@ -342,7 +342,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           authorize(req, 'editor', req.params.project);
           return idempotent(db.prisma, clock, req, reply, async () => {
             const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: req.params.id, action, project: req.params.project });
-            return { status: 200, body: { ...r, ...(req.body.note ? { note: req.body.note } : {}) } };
+            return { status: 200, body: { ...r, ...(req.body?.note ? { note: req.body.note } : {}) } };
           });
         },
       );

@@ -164,7 +164,8 @@ describe('REST API /api/v1', () => {
     const sent = await db.prisma.message.findMany({ where: { project: { key: PROJECT }, comm: { key: 'checkin' }, kind: 'comm', status: 'planned' }, include: { person: true }, orderBy: { key: 'asc' } });
     expect(sent.length).toBeGreaterThan(0);
     await db.prisma.message.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now } });
-    const who = sent[0]!;
+    // Not ana: she owns the workstream, and an owner's own answer escalates to nobody.
+    const who = sent.find((m) => m.person.key !== 'ana')!;
     await recordResponse({ prisma: db.prisma, clock: systemClock }, { messageId: who.id, option: 'blocked', comment: 'no mail', channel: 'api', receivedAt: now, sourceRef: 'api:test:1' });
 
     const list = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses?comm=checkin`, headers: auth(tok.viewer) });
