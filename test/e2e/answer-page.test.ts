@@ -94,7 +94,8 @@ describe('answer page in headless Chromium at 375 px', () => {
     await page.getByLabel('Some issues').check();
     await page.getByLabel(/Comment/).fill('Outlook asks for my password');
     await page.getByRole('button', { name: 'Confirm my answer' }).tap();
-    await page.waitForLoadState('load');
+    // The tap starts a form POST: wait for the page it loads, not the current one's load state.
+    await page.getByRole('heading', { name: 'Thank you, your answer is recorded' }).waitFor({ timeout: 15_000 });
     expect(await page.textContent('h1')).toBe('Thank you, your answer is recorded');
     const rows = await responses(m);
     expect(rows).toHaveLength(1);

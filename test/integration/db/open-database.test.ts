@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/database.ts';
@@ -75,7 +75,9 @@ describe('openDatabase on the embedded PGlite', () => {
     const lines: string[] = [];
     const db: Database = await openDatabase({ dataDir: dir, log: (l) => lines.push(l) });
     cleanups.push(() => db.close());
-    expect(lines).toEqual([expect.stringMatching(/^applied migration \d{14}_init$/)]);
+    const migrations = readdirSync(join(process.cwd(), 'prisma', 'migrations'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(lines).toEqual(migrations.map((m) => `applied migration ${m}`));
+    expect(lines[0]).toMatch(/^applied migration \d{14}_init$/);
     expect(await db.prisma.message.count()).toBe(0);
   }, 60_000);
 });
