@@ -100,6 +100,9 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Nor one that is checked out (a transaction, Prisma's adapter): pg emits the loss on the client
+  // itself, and its query in flight rejects anyway, so the event needs a listener, not a handler.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await pool.query('SELECT 1');
   } catch (err) {
