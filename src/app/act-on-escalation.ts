@@ -13,19 +13,30 @@ export interface EscalationActResult {
   changed: boolean;
   /** The "team is on it" message queued for the person who answered. */
   updateMessageId?: string;
+  /** The note stored with this change (absent when none was given or nothing changed). */
+  note?: string;
 }
+
+/** Longest note kept; the API schema and the /e/ page's text box use the same bound. */
+export const ESCALATION_NOTE_MAX = 2000;
 
 /**
  * Acknowledge or resolve an escalation (Slack button, email confirm page, CLI). Only its owner or
  * the workstream's escalation person may act when `by` is given (the CLI acts for the PM without
  * one). The person who answered is told, on the channel they answered on, so end users see that
- * answering helps. Repeats change nothing.
+ * answering helps. A note is stored with the change (acknowledgementNote / resolutionNote). Repeats
+ * change nothing, their note included: the first note given for a change is the one kept.
  */
 export async function actOnEscalation(
   deps: { prisma: PrismaClient; clock: Clock },
-  input: { escalationId: string; action: EscalationAction; by?: string; project?: string },
+  input: { escalationId: string; action: EscalationAction; by?: string; project?: string; note?: string | undefined },
 ): Promise<EscalationActResult> {
   const now = deps.clock.now();
+  // Blank notes are stored as none, so "has a note" means there is something to read.
+  const note = input.note?.trim() ? input.note.trim() : null;
+  if (note !== null && note.length > ESCALATION_NOTE_MAX) {
+    throw new HeraldError('ESCALATION_NOTE_INVALID', `the note is ${note.length} characters; at most ${ESCALATION_NOTE_MAX} are kept`, { hint: 'shorten the note; link to a longer write-up' });
+  }
   return withTransaction(deps.prisma, async (tx) => {
     // Locks the row: of two clicks at once, one changes it and the other sees the change.
     const [locked] = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Escalation" WHERE "id"=${input.escalationId}::uuid FOR UPDATE`;
@@ -43,7 +54,10 @@ export async function actOnEscalation(
     const by = input.by ?? null;
     await tx.escalation.update({
       where: { id: e.id },
-      data: next === 'acknowledged' ? { state: next, acknowledgedAt: now, acknowledgedBy: by } : { state: next, resolvedAt: now, resolvedBy: by },
+      data:
+        next === 'acknowledged'
+          ? { state: next, acknowledgedAt: now, acknowledgedBy: by, acknowledgementNote: note }
+          : { state: next, resolvedAt: now, resolvedBy: by, resolutionNote: note },
     });
     const to = await tx.person.findUniqueOrThrow({ where: { id: e.personId }, select: { id: true, key: true, timezone: true, email: true, slackId: true } });
     const updateMessageId = await queueEscalationUpdate(tx, {
@@ -55,6 +69,6 @@ export async function actOnEscalation(
       state: next,
       now,
     });
-    return { escalationId: e.id, state: next, changed: true, updateMessageId };
+    return { escalationId: e.id, state: next, changed: true, updateMessageId, ...(note === null ? {} : { note }) };
   });
 }

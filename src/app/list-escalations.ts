@@ -20,7 +20,11 @@ export interface EscalationEntry {
   ageSeconds: number;
   escalateAt: string | null;
   acknowledgedAt: string | null;
+  /** The note given with the acknowledgement, if any. */
+  acknowledgementNote: string | null;
   resolvedAt: string | null;
+  /** The note given with the resolution (what was done), if any. */
+  resolutionNote: string | null;
 }
 
 export async function listEscalations(prisma: PrismaClient, q: { project: string; open?: boolean; now: Date }): Promise<EscalationEntry[]> {
@@ -51,7 +55,9 @@ export async function listEscalations(prisma: PrismaClient, q: { project: string
     ageSeconds: Math.max(0, Math.round(((r.resolvedAt ?? q.now).getTime() - r.openedAt.getTime()) / 1000)),
     escalateAt: r.escalateAt?.toISOString() ?? null,
     acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    acknowledgementNote: r.acknowledgementNote,
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    resolutionNote: r.resolutionNote,
   }));
 }
 
@@ -68,10 +74,13 @@ export function formatAge(seconds: number): string {
 export function formatEscalations(list: readonly EscalationEntry[]): string {
   if (list.length === 0) return 'no escalations';
   const head = `${'id'.padEnd(8)} ${'state'.padEnd(12)} ${'lvl'} ${'age'.padStart(7)}  ${'owner'.padEnd(14)} ${'urgency'.padEnd(7)} answer`;
-  const lines = list.map(
-    (e) =>
-      `${e.id.slice(0, 8)} ${e.state.padEnd(12)} ${String(e.level).padStart(3)} ${formatAge(e.ageSeconds).padStart(7)}  ${e.owner.padEnd(14)} ${e.urgency.padEnd(7)} ` +
-      `${e.person} on ${e.comm}#${e.occurrence}: ${e.option}${e.comment ? ` — ${e.comment.replace(/\s+/g, ' ').slice(0, 80)}` : ''}`,
-  );
+  const oneLine = (text: string): string => text.replace(/\s+/g, ' ').slice(0, 80);
+  // Notes go on their own indented lines under the escalation, so the columns stay aligned.
+  const lines = list.flatMap((e) => [
+    `${e.id.slice(0, 8)} ${e.state.padEnd(12)} ${String(e.level).padStart(3)} ${formatAge(e.ageSeconds).padStart(7)}  ${e.owner.padEnd(14)} ${e.urgency.padEnd(7)} ` +
+      `${e.person} on ${e.comm}#${e.occurrence}: ${e.option}${e.comment ? ` — ${oneLine(e.comment)}` : ''}`,
+    ...(e.acknowledgementNote ? [`${' '.repeat(9)}acknowledged: ${oneLine(e.acknowledgementNote)}`] : []),
+    ...(e.resolutionNote ? [`${' '.repeat(9)}resolved: ${oneLine(e.resolutionNote)}`] : []),
+  ]);
   return [head, ...lines].join('\n');
 }

@@ -5,7 +5,7 @@
  * person it was sent to and the action.
  */
 import type { FastifyInstance } from 'fastify';
-import { actOnEscalation } from '../app/act-on-escalation.ts';
+import { actOnEscalation, ESCALATION_NOTE_MAX } from '../app/act-on-escalation.ts';
 import type { EscalationAction } from '../domain/escalation/rules.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
@@ -45,7 +45,9 @@ export function registerEscalationLinks(app: FastifyInstance, deps: PageDeps): v
       `<p class="muted">Now: ${esc(e.state)}${e.level > 1 ? ', escalated' : ''}.</p>`,
       e.state === 'resolved'
         ? `<p class="note">This escalation is already resolved.</p>`
-        : `<form method="post" action="/e/${esc(request.params.token)}"><input type="hidden" name="proof" value="${esc(issueFormProof(secret, request.params.token, Math.floor(now.getTime() / 1000)))}"><button type="submit">${esc(VERB[action])}</button></form>`,
+        : `<form method="post" action="/e/${esc(request.params.token)}"><input type="hidden" name="proof" value="${esc(issueFormProof(secret, request.params.token, Math.floor(now.getTime() / 1000)))}">` +
+          `<label for="note"><strong>Note</strong> (optional${action === 'resolve' ? ': what was done' : ': what your team is doing'})</label><textarea id="note" name="note" maxlength="${ESCALATION_NOTE_MAX}"></textarea>` +
+          `<button type="submit">${esc(VERB[action])}</button></form>`,
     ];
     return sendPage(reply, 200, page(`${VERB[action]} escalation`, body.filter(Boolean).join('\n')));
   });
@@ -57,7 +59,8 @@ export function registerEscalationLinks(app: FastifyInstance, deps: PageDeps): v
     checkFormProof(secret, request.params.token, request.body?.proof, Math.floor(now.getTime() / 1000));
     const { e } = await escalationView(deps, payload.m, payload.p);
     const action = (payload.o === 'resolve' ? 'resolve' : 'acknowledge') as EscalationAction;
-    const r = await actOnEscalation({ prisma: deps.db.prisma, clock: deps.clock }, { escalationId: e.id, action, by: payload.p });
+    const note = typeof request.body?.note === 'string' ? request.body.note : undefined;
+    const r = await actOnEscalation({ prisma: deps.db.prisma, clock: deps.clock }, { escalationId: e.id, action, by: payload.p, note });
     const lines = r.changed ? [`The escalation is ${r.state}.`, `${e.person.name} will be told that your team is on it.`] : [`This escalation was already ${r.state}; nothing changed.`];
     return sendPage(reply, 200, messagePage(r.changed ? 'Thank you' : 'Nothing to change', lines, 'note'));
   });

@@ -23,11 +23,15 @@ export async function escalations(ctx: CliContext, project: string, o: { open?: 
   });
 }
 
-export async function escalation(ctx: CliContext, action: EscalationAction, project: string, id: string): Promise<void> {
+export async function escalation(ctx: CliContext, action: EscalationAction, project: string, id: string, o: { note?: string } = {}): Promise<void> {
   await withDb(ctx, async (db) => {
     const escalationId = await resolveId(db.prisma, project, id, ctx);
-    const r = await actOnEscalation({ prisma: db.prisma, clock: ctx.clock }, { escalationId, action, project });
-    ctx.output.out(r.changed ? `escalation ${escalationId.slice(0, 8)} is ${r.state}; the person who answered will be told` : `escalation ${escalationId.slice(0, 8)} was already ${r.state}; nothing changed`);
+    const r = await actOnEscalation({ prisma: db.prisma, clock: ctx.clock }, { escalationId, action, project, note: o.note });
+    ctx.output.out(
+      r.changed
+        ? `escalation ${escalationId.slice(0, 8)} is ${r.state}${r.note ? ', with your note' : ''}; the person who answered will be told`
+        : `escalation ${escalationId.slice(0, 8)} was already ${r.state}; nothing changed${o.note?.trim() ? ' (the note was not stored)' : ''}`,
+    );
   });
 }
 async function resolveId(prisma: Parameters<typeof listEscalations>[0], project: string, id: string, ctx: CliContext): Promise<string> {

@@ -28,6 +28,7 @@ export function registerFollowUpCommands(program: Command, ctx: CliContext): voi
       .description(action === 'acknowledge' ? 'acknowledge: "the team is on it"' : 'resolve it')
       .argument('<project>', 'project key')
       .argument('<id>', 'escalation id, or its first characters as `herald escalations` shows them')
-      .action(async (project: string, id: string) => (await import('../actions/follow-ups.ts')).escalation(ctx, action as EscalationAction, project, id));
+      .option('--note <text>', action === 'acknowledge' ? 'what the team is doing (stored; shown by herald escalations)' : 'what was done (stored; shown by herald escalations)')
+      .action(async (project: string, id: string, o: { note?: string }) => (await import('../actions/follow-ups.ts')).escalation(ctx, action as EscalationAction, project, id, o));
   }
 }

@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actOnEscalation } from '../../app/act-on-escalation.ts';
+import { actOnEscalation, ESCALATION_NOTE_MAX } from '../../app/act-on-escalation.ts';
 import { applyPlan } from '../../app/apply-plan.ts';
 import { queryCalendar } from '../../app/calendar-view.ts';
 import { listEscalations } from '../../app/list-escalations.ts';
@@ -73,10 +73,12 @@ const Escalation = z
     id: z.string(), comm: z.string(), occurrence: z.number(), person: z.string(), option: z.string(), comment: z.string().nullable(), urgency: z.enum(['urgent', 'normal']),
     owner: z.string(), level: z.number(), state: z.enum(['open', 'acknowledged', 'resolved']), openedAt: z.string(), ageSeconds: z.number(),
     escalateAt: z.string().nullable(), acknowledgedAt: z.string().nullable(), resolvedAt: z.string().nullable(),
+    acknowledgementNote: z.string().nullable().describe('the note given with the acknowledgement'),
+    resolutionNote: z.string().nullable().describe('the note given with the resolution'),
   })
   .meta({ id: 'Escalation' });
 const EscalationParams = ProjectParam.extend({ id: z.uuid() });
-const EscalationActed = z.object({ escalationId: z.string(), state: z.string(), changed: z.boolean(), updateMessageId: z.string().optional(), note: z.string().optional() });
+const EscalationActed = z.object({ escalationId: z.string(), state: z.string(), changed: z.boolean(), updateMessageId: z.string().optional(), note: z.string().optional().describe('the note stored with this change') });
 const Rendered = z.object({ subject: z.string(), text: z.string(), html: z.string().optional() });
 const MessageStatus = z.enum(['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped']);
 
@@ -330,19 +332,20 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         {
           schema: {
             summary: action === 'acknowledge' ? 'Acknowledge an escalation; the person who answered is told' : 'Resolve an escalation; the person who answered is told',
-            description: 'Acts as the project manager (as `herald escalation`). A repeat changes nothing (changed: false). The note is echoed back, not stored: escalations have no note column yet.',
+            description:
+              'Acts as the project manager (as `herald escalation`). The note is stored (acknowledgementNote or resolutionNote on the escalation). A repeat changes nothing, its note included (changed: false).',
             security: bearer,
             headers: IdemHeader,
             params: EscalationParams,
-            body: z.object({ note: z.string().max(2000).optional() }).nullish().describe('optional; the body may be left out'),
+            body: z.object({ note: z.string().max(ESCALATION_NOTE_MAX).optional() }).nullish().describe('optional; the body may be left out'),
             response: { 200: EscalationActed, ...errors },
           },
         },
         async (req, reply) => {
           authorize(req, 'editor', req.params.project);
           return idempotent(db.prisma, clock, req, reply, async () => {
-            const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: req.params.id, action, project: req.params.project });
-            return { status: 200, body: { ...r, ...(req.body?.note ? { note: req.body.note } : {}) } };
+            const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note });
+            return { status: 200, body: r };
           });
         },
       );

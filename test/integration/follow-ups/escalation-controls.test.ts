@@ -88,6 +88,7 @@ describe('acknowledge and resolve controls', () => {
     expect(html).toContain('Resolve this escalation?');
     expect(html).toContain('Laptop will not boot');
     expect(html).not.toMatch(/<script/i);
+    expect(html).toMatch(/<textarea id="note" name="note" maxlength="2000">/);
     expect((await db.prisma.escalation.findUniqueOrThrow({ where: { id: e.id } })).state).toBe('acknowledged');
 
     const noProof = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
@@ -100,10 +101,10 @@ describe('acknowledge and resolve controls', () => {
     expect((await fetch(`${srv.url}/e/${stranger}`)).status).toBe(400);
 
     const proof = /name="proof" value="([^"]+)"/.exec(html)![1]!;
-    const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `proof=${encodeURIComponent(proof)}` });
+    const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `proof=${encodeURIComponent(proof)}&note=${encodeURIComponent('New disk fitted')}` });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('resolved');
-    expect((await db.prisma.escalation.findUniqueOrThrow({ where: { id: e.id } })).state).toBe('resolved');
+    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ state: 'resolved', resolutionNote: 'New disk fitted' });
     await waitForQuiet(db, 10_000, `"kind"='escalation-update'`);
     expect(h.smtp.messages.filter((x) => x.to.includes('cy@herald.example') && x.subject.includes('resolved'))).toHaveLength(1);
   });

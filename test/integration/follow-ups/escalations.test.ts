@@ -151,4 +151,28 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     expect(summary.stdout).toMatch(/end-users\s+3\/5\s+60%/);
     expect(summary.stdout).toContain('Cannot open any mail');
   });
+
+  it('herald escalation ack|resolve --note stores the note, and herald escalations shows it (table and JSON)', async () => {
+    const env = { DATABASE_URL: db.url, HERALD_DATA_DIR: '/nonexistent' };
+    const gia = await db.prisma.escalation.findFirstOrThrow({ where: { person: { key: 'gia' } } });
+    const id = gia.id.slice(0, 8);
+    const ack = await runCli(['escalation', 'ack', PROJECT, id, '--note', 'Raj is calling the vendor'], env);
+    expect(ack.code, ack.stderr).toBe(0);
+    expect(ack.stdout).toContain('acknowledged, with your note');
+    const resolve = await runCli(['escalation', 'resolve', PROJECT, id, '--note', 'Licence reassigned;\nmail flows again'], env);
+    expect(resolve.code, resolve.stderr).toBe(0);
+    const repeat = await runCli(['escalation', 'resolve', PROJECT, id, '--note', 'another'], env);
+    expect(repeat.stdout).toContain('already resolved; nothing changed (the note was not stored)');
+    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: gia.id } })).toMatchObject({
+      state: 'resolved',
+      acknowledgementNote: 'Raj is calling the vendor',
+      resolutionNote: 'Licence reassigned;\nmail flows again',
+    });
+    const list = JSON.parse((await runCli(['escalations', PROJECT, '--format', 'json'], env)).stdout) as Array<Record<string, unknown>>;
+    expect(list.find((x) => x.id === gia.id)).toMatchObject({ acknowledgementNote: 'Raj is calling the vendor', resolutionNote: 'Licence reassigned;\nmail flows again' });
+    expect(list.find((x) => x.person === 'bea')).toMatchObject({ acknowledgementNote: null, resolutionNote: null });
+    const table = (await runCli(['escalations', PROJECT], env)).stdout;
+    expect(table).toContain('acknowledged: Raj is calling the vendor');
+    expect(table).toContain('resolved: Licence reassigned; mail flows again');
+  });
 });

@@ -189,17 +189,24 @@ describe('REST API /api/v1', () => {
       expect(denied.statusCode).toBe(403);
       expect(denied.json().code).toBe('FORBIDDEN_ROLE');
     }
-    const ack = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/acknowledge`, headers: auth(tok.editor) });
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/acknowledge`, headers: auth(tok.editor), payload: { note: '  checking the licence  ' } });
     expect(ack.statusCode, ack.body).toBe(200);
-    expect(ack.json()).toMatchObject({ escalationId: esc.id, state: 'acknowledged', changed: true });
+    expect(ack.json()).toMatchObject({ escalationId: esc.id, state: 'acknowledged', changed: true, note: 'checking the licence' });
+    const tooLong = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'x'.repeat(2001) } });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().code).toBe('VALIDATION_FAILED');
     const resolve = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'mailbox re-licensed' } });
     expect(resolve.statusCode, resolve.body).toBe(200);
     expect(resolve.json()).toMatchObject({ state: 'resolved', changed: true, note: 'mailbox re-licensed' });
-    const again = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: {} });
+    const again = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'a second note' } });
     expect(again.json()).toMatchObject({ state: 'resolved', changed: false });
+    expect(again.json().note).toBeUndefined();
+    // Stored, and the repeat's note did not replace the first one.
+    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: esc.id } })).toMatchObject({ acknowledgementNote: 'checking the licence', resolutionNote: 'mailbox re-licensed' });
     expect((await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations?open=true`, headers: auth(tok.viewer) })).json().items).toEqual([]);
     const all = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations`, headers: auth(tok.viewer) });
     expect(all.json().items.map((e: { state: string }) => e.state)).toEqual(['resolved']);
+    expect(all.json().items[0]).toMatchObject({ acknowledgementNote: 'checking the licence', resolutionNote: 'mailbox re-licensed' });
   });
 
   it('previews the weekly digest for a person and week, rendered as the email', async () => {

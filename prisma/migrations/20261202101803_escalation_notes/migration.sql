@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Escalation" ADD COLUMN     "acknowledgementNote" TEXT,
+ADD COLUMN     "resolutionNote" TEXT;
