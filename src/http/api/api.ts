@@ -25,6 +25,7 @@ import { authorize, bearerAuth } from './api-auth.ts';
 import { ApiError, apiErrorHandler, ApiErrorSchema } from './api-errors.ts';
 import { decodeCursor, page, pageOf, PageQuery } from './api-pages.ts';
 import { idempotent } from './idempotency.ts';
+import { queryBool } from './query-bool.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -130,7 +131,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           description: 'The same validation as `herald validate`; an invalid plan answers 400 with details.issues (file, line, path, message). People CSVs cannot be referenced: list people inline.',
           security: bearer,
           headers: IdemHeader,
-          querystring: z.object({ dryRun: z.coerce.boolean().default(false) }),
+          querystring: z.object({ dryRun: queryBool('validate and compute the calendar change without storing anything') }),
           body: z.string().min(1).describe('the plan YAML (Content-Type: application/yaml)'),
           response: { 200: z.object({ project: z.string(), dryRun: z.boolean(), calendar: Summary, milestonesMoved: z.array(z.object({ key: z.string(), from: z.string(), to: z.string() })), warnings: z.array(z.unknown()) }), ...errors },
         },
@@ -201,7 +202,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
             to: z.iso.date().optional().describe('last day (inclusive), project zone'),
             person: z.string().optional(),
             comm: z.string().optional(),
-            includeCancelled: z.coerce.boolean().default(false),
+            includeCancelled: queryBool('include cancelled messages'),
           }),
           response: { 200: pageOf(CalendarEntry), ...errors },
         },
@@ -314,7 +315,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           summary: 'Escalations, oldest first, as `herald escalations --format json`',
           security: bearer,
           params: ProjectParam,
-          querystring: PageQuery.extend({ open: z.stringbool().default(false).describe('only those not resolved') }),
+          querystring: PageQuery.extend({ open: queryBool('only those not resolved') }),
           response: { 200: pageOf(Escalation), ...errors },
         },
       },

@@ -123,6 +123,34 @@ describe('REST API /api/v1', () => {
     expect(ana.json().items.every((e: { person: string }) => e.person === 'ana')).toBe(true);
   });
 
+  it('boolean query parameters take true/false/1/0 (false means false) and answer 400 to anything else', async () => {
+    const base = '/api/v1/projects/northwind-m365/calendar?from=2027-01-01&to=2027-01-20&limit=500';
+    const keys = async (extra: string) => {
+      const r = await app.inject({ method: 'GET', url: `${base}${extra}`, headers: auth(tok.viewer) });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json().items as Array<{ key: string }>).map((e) => e.key);
+    };
+    const before = await keys('');
+    const victim = await db.prisma.message.findFirstOrThrow({ where: { key: before[0]!, project: { key: 'northwind-m365' } } });
+    await db.prisma.message.update({ where: { id: victim.id }, data: { status: 'cancelled' } });
+    try {
+      for (const off of ['', '&includeCancelled=false', '&includeCancelled=0']) expect(await keys(off), off).not.toContain(victim.key);
+      for (const on of ['&includeCancelled=true', '&includeCancelled=1']) expect(await keys(on), on).toContain(victim.key);
+    } finally {
+      await db.prisma.message.update({ where: { id: victim.id }, data: { status: victim.status } });
+    }
+    for (const url of [`${base}&includeCancelled=yes`, `${base}&includeCancelled=`, `/api/v1/projects/${PROJECT}/escalations?open=False`]) {
+      const r = await app.inject({ method: 'GET', url, headers: auth(tok.viewer) });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('expected true, false, 1 or 0') });
+    }
+    const dry = await app.inject({ method: 'POST', url: '/api/v1/plans?dryRun=nope', headers: yaml(tok.editor), payload: PLAN });
+    expect(dry.statusCode).toBe(400);
+    const dryOff = await app.inject({ method: 'POST', url: '/api/v1/plans?dryRun=0', headers: yaml(tok.editor), payload: PLAN });
+    expect(dryOff.statusCode, dryOff.body).toBe(200);
+    expect(dryOff.json().dryRun).toBe(false);
+  });
+
   it('lists messages by status and retries failed ones', async () => {
     const first = await db.prisma.message.findFirstOrThrow({ where: { project: { key: PROJECT } }, orderBy: { key: 'asc' } });
     await db.prisma.message.update({ where: { id: first.id }, data: { status: 'failed', lastError: 'smtp 550' } });
