@@ -6,6 +6,7 @@ import type { Channel } from '../src/domain/plan/model.ts';
 import { DELIVERY_QUEUES, deliveryBackoff } from './catalogue.ts';
 import { deliverProcessor } from './deliver.processor.ts';
 import { enqueueMessages } from './enqueue.ts';
+import { forgetJobs } from './forget.ts';
 import { Sweeper } from './sweeper.ts';
 
 export interface QueueConnection {
@@ -38,11 +39,9 @@ export class DeliveryQueues {
     return enqueueMessages(this.queues, messages, now);
   }
 
-  /** Drops jobs of messages a re-plan moved or cancelled (a job that is running finishes). */
-  async forget(messageIds: readonly string[]): Promise<void> {
-    for (const q of Object.values(this.queues)) {
-      await Promise.all(messageIds.map((id) => q.remove(id).catch(() => 0)));
-    }
+  /** Drops jobs of messages a re-plan moved or cancelled (see forgetJobs). */
+  forget(messageIds: readonly string[], timeoutMs?: number): Promise<void> {
+    return forgetJobs(Object.values(this.queues), messageIds, timeoutMs);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
+import { forgetJobs } from '../../jobs/forget.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
 import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
@@ -163,7 +164,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

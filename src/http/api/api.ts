@@ -34,6 +34,11 @@ export interface ApiDeps {
   templates?: TemplateEngine | undefined;
   /** Links in a previewed digest point here (PUBLIC_URL). */
   publicUrl?: string | undefined;
+  /**
+   * Drops the queued delivery jobs of messages a plan apply or milestone move changed, as the CLI
+   * does (src/cli/drop-jobs.ts), so a moved message is not sent at its old time. Best effort.
+   */
+  forgetQueued?: ((messageIds: readonly string[]) => Promise<void>) | undefined;
 }
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };
@@ -85,6 +90,15 @@ const MessageStatus = z.enum(['planned', 'queued', 'sending', 'sent', 'failed', 
 
 export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { db, clock } = deps;
+  const dropQueued = async (ids: readonly string[]): Promise<void> => {
+    if (!ids.length || !deps.forgetQueued) return;
+    try {
+      await deps.forgetQueued(ids);
+    } catch (err) {
+      // The change is stored; a stale job that still fires finds its row moved and is not sent then.
+      deps.log?.warn({ err, count: ids.length }, 'could not drop the queued jobs of moved messages; the worker will catch up');
+    }
+  };
   scope.setValidatorCompiler(validatorCompiler);
   scope.setSerializerCompiler(serializerCompiler);
   scope.setErrorHandler(apiErrorHandler(deps.log));
@@ -143,6 +157,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         authorize(req, 'editor', loaded.plan.project.key);
         return idempotent(db.prisma, clock, req, reply, async () => {
           const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: req.query.dryRun });
+          if (!r.dryRun) await dropQueued(r.queuedChanged);
           return {
             status: 200,
             body: {
@@ -173,6 +188,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         authorize(req, 'editor', req.params.project);
         return idempotent(db.prisma, clock, req, reply, async () => {
           const r = await moveMilestone(db.sql, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
+          if (!req.body.dryRun) await dropQueued(r.queuedChanged);
           return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered } };
         });
       },
