@@ -12,7 +12,7 @@ import type { RenderedMessage } from '../templates/rendered.ts';
 import { buildDigest } from './build-digest.ts';
 import { renderFor } from './render-message.ts';
 
-export type DigestFormat = 'text' | 'html' | 'json';
+export type DigestFormat = 'text' | 'html' | 'json' | 'slack';
 
 export interface DigestPreviewInput {
   project: string;
@@ -31,6 +31,8 @@ export interface DigestPreview {
   at: Date;
   digest: Digest;
   email: RenderedMessage;
+  /** The Slack version: Block Kit `blocks` and the notification `text`. */
+  slack: RenderedMessage;
 }
 
 function digestComm(plan: Plan): CommSpec {
@@ -75,6 +77,6 @@ export async function previewDigest(db: DigestReader, engine: TemplateEngine, in
   const at = input.week === undefined ? input.now : sendInstant(plan, comm, person, input.week, input.now);
   const digest = await buildDigest(db, { projectId: row.id, plan, now: at });
   const occurrence = { index: weekOccurrence(isoWeekOf(at, plan.project.timezone)), dueAt: at };
-  const email = renderFor(engine, plan, comm, person, occurrence, 'email', at, input.publicUrl, digest);
-  return { comm: comm.key, person: person.id, at, digest, email };
+  const render = (channel: 'email' | 'slack') => renderFor(engine, plan, comm, person, occurrence, channel, at, input.publicUrl, digest);
+  return { comm: comm.key, person: person.id, at, digest, email: render('email'), slack: render('slack') };
 }

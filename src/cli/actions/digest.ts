@@ -19,7 +19,7 @@ export async function digest(ctx: CliContext, project: string, o: DigestOptions)
       hint: 'a running "herald worker" sends the digest to each executive at the plan\'s time',
     });
   }
-  checkChoice('--format', o.format, ['text', 'html', 'json']);
+  checkChoice('--format', o.format, ['text', 'html', 'json', 'slack']);
   if (o.week !== undefined) mondayOfWeek(o.week);
   const engine = cliEngine(ctx);
   await withDb(ctx, async (db) => {
@@ -32,6 +32,7 @@ export async function digest(ctx: CliContext, project: string, o: DigestOptions)
     });
     if (o.format === 'json') ctx.output.out(JSON.stringify(p.digest, null, 2));
     else if (o.format === 'html') ctx.output.out(p.email.html ?? '');
+    else if (o.format === 'slack') ctx.output.out(JSON.stringify({ text: p.slack.text, blocks: p.slack.blocks ?? [] }, null, 2));
     else ctx.output.out(`${p.email.subject}\n\n${p.email.text}`);
   });
 }

@@ -86,6 +86,7 @@ const Escalation = z
 const EscalationParams = ProjectParam.extend({ id: z.uuid() });
 const EscalationActed = z.object({ escalationId: z.string(), state: z.string(), changed: z.boolean(), updateMessageId: z.string().optional(), note: z.string().optional().describe('the note stored with this change') });
 const Rendered = z.object({ subject: z.string(), text: z.string(), html: z.string().optional() });
+const SlackRendered = z.object({ text: z.string().describe('the notification fallback'), blocks: z.array(z.unknown()).describe('Block Kit blocks, as chat.postMessage takes them') });
 const MessageStatus = z.enum(['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped']);
 
 export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -378,8 +379,9 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           querystring: z.object({
             as: z.string().optional().describe('person id; default the digest\'s first recipient'),
             week: z.string().regex(/^\d{4}-W\d{2}$/).optional().describe('ISO week, e.g. 2027-W03; default the one that would go out now'),
+            channel: z.enum(['email', 'slack']).default('email').describe('email (subject, text, html) or slack (Block Kit blocks and the notification text)'),
           }),
-          response: { 200: z.object({ comm: z.string(), person: z.string(), at: z.string(), digest: Summary, email: Rendered }), ...errors },
+          response: { 200: z.object({ comm: z.string(), person: z.string(), at: z.string(), digest: Summary, email: Rendered.optional(), slack: SlackRendered.optional() }), ...errors },
         },
       },
       async (req) => {
@@ -393,8 +395,10 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           ...(req.query.as ? { as: req.query.as } : {}),
           ...(req.query.week ? { week: req.query.week } : {}),
         });
+        const head = { comm: p.comm, person: p.person, at: p.at.toISOString(), digest: p.digest as unknown as Record<string, unknown> };
+        if (req.query.channel === 'slack') return { ...head, slack: { text: p.slack.text, blocks: p.slack.blocks ?? [] } };
         const { subject, text, html } = p.email;
-        return { comm: p.comm, person: p.person, at: p.at.toISOString(), digest: p.digest as unknown as Record<string, unknown>, email: { subject, text, ...(html === undefined ? {} : { html }) } };
+        return { ...head, email: { subject, text, ...(html === undefined ? {} : { html }) } };
       },
     );
   });

@@ -58,11 +58,20 @@ describe('herald digest PROJECT --preview', () => {
     expect(r.stdout).not.toMatch(/<script|<svg|<style/i);
   });
 
+  it('--format slack prints the Block Kit message within Slack\'s limits', async () => {
+    const m = await okJson<{ text: string; blocks: Array<{ type: string; text?: { text: string } }> }>(['digest', DIGEST_PROJECT, '--preview', '--week', '2030-W07', '--format', 'slack'], t.env);
+    expect(m.text.length).toBeGreaterThan(0);
+    expect(m.blocks.length).toBeGreaterThan(3);
+    expect(m.blocks.length).toBeLessThanOrEqual(50);
+    for (const b of m.blocks) expect((b.text?.text ?? '').length).toBeLessThanOrEqual(3000);
+    expect(m.blocks[0]!.type).toBe('header');
+  });
+
   it.each([
     [['digest', DIGEST_PROJECT], 'herald digest only previews: add --preview', 'herald worker'],
     [['digest', DIGEST_PROJECT, '--preview', '--week', '2030-7'], '"2030-7" is not an ISO week', 'YYYY-Www'],
     [['digest', DIGEST_PROJECT, '--preview', '--week', '2030-W53'], '"2030-W53" is not an ISO week', 'a week that exists'],
-    [['digest', DIGEST_PROJECT, '--preview', '--format', 'pdf'], '--format pdf is not known', 'use --format text, html or json'],
+    [['digest', DIGEST_PROJECT, '--preview', '--format', 'pdf'], '--format pdf is not known', 'use --format text, html, json or slack'],
     [['digest', DIGEST_PROJECT, '--preview', '--as', 'evva'], 'person "evva" in project "digest-test" not found', 'did you mean "eva"?'],
     [['digest', 'digest-tset', '--preview'], 'project "digest-tset" not found', 'did you mean "digest-test"?'],
   ])('%j exits 1: %s', async (args, message, hint) => {

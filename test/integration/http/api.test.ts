@@ -250,6 +250,17 @@ describe('REST API /api/v1', () => {
     expect(nobody.statusCode).toBe(404);
     const badWeek = await app.inject({ method: 'GET', url: '/api/v1/projects/northwind-m365/digest?week=W3', headers: auth(tok.viewer) });
     expect(badWeek.statusCode).toBe(400);
+
+    const slack = await app.inject({ method: 'GET', url: '/api/v1/projects/northwind-m365/digest?week=2027-W03&channel=slack', headers: auth(tok.viewer) });
+    expect(slack.statusCode, slack.body).toBe(200);
+    const s = slack.json();
+    expect(s.email).toBeUndefined();
+    expect(s).toMatchObject({ person: body.person, digest: { week: '2027-W03' }, slack: { text: expect.any(String) } });
+    expect(s.slack.blocks.length).toBeGreaterThan(0);
+    expect(s.slack.blocks.length).toBeLessThanOrEqual(50);
+    expect(s.slack.blocks[0].type).toBe('header');
+    const badChannel = await app.inject({ method: 'GET', url: '/api/v1/projects/northwind-m365/digest?channel=sms', headers: auth(tok.viewer) });
+    expect(badChannel.statusCode).toBe(400);
   });
 
   it('every registered /api/v1 route is in the OpenAPI 3.1 document', async () => {
