@@ -2,7 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
 
-export const API_ROLES = ['viewer', 'editor', 'admin'] as const;
+/**
+ * viewer < editor < admin for the API. `feed` is outside that ladder: read-only, for one project's
+ * calendar feed (or one person's, with personKey), and refused by every /api/v1 route, so a feed
+ * address pasted into a shared calendar gives away nothing else.
+ */
+export const API_ROLES = ['viewer', 'editor', 'admin', 'feed'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 
 export interface ApiTokenInfo {
@@ -10,6 +15,8 @@ export interface ApiTokenInfo {
   name: string;
   role: ApiRole;
   projectKey: string | null;
+  /** Feed tokens for one person: their plan id (in projectKey's project). */
+  personKey: string | null;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -22,12 +29,13 @@ export function hashToken(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function info(row: { id: string; name: string; role: string; projectKey: string | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenInfo {
+function info(row: { id: string; name: string; role: string; projectKey: string | null; personKey: string | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenInfo {
   return {
     id: row.id,
     name: row.name,
     role: row.role as ApiRole,
     projectKey: row.projectKey,
+    personKey: row.personKey,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
@@ -37,13 +45,21 @@ function info(row: { id: string; name: string; role: string; projectKey: string 
 /** Creates a token; the secret is returned here only and stored as its sha256. */
 export async function createApiToken(
   prisma: PrismaClient,
-  input: { role: string; projectKey?: string | undefined; name?: string | undefined; now: Date },
+  input: { role: string; projectKey?: string | undefined; personKey?: string | undefined; name?: string | undefined; now: Date },
 ): Promise<{ token: string; info: ApiTokenInfo }> {
   if (!(API_ROLES as readonly string[]).includes(input.role)) {
     throw new HeraldError('TOKEN_ROLE_INVALID', `unknown role "${input.role}"`, { hint: `use one of ${API_ROLES.join(', ')}` });
   }
-  if (input.projectKey && !(await prisma.project.findUnique({ where: { key: input.projectKey }, select: { id: true } }))) {
-    throw new NotFoundError(`project ${input.projectKey}`, 'apply its plan first, or leave out --project');
+  if (input.role === 'feed' && !input.projectKey) {
+    throw new HeraldError('TOKEN_PROJECT_INVALID', 'a feed token is for one project: add --project KEY', { hint: 'herald token create --role feed --project KEY [--person ID]' });
+  }
+  if (input.personKey && input.role !== 'feed') {
+    throw new HeraldError('TOKEN_PERSON_INVALID', `--person makes a feed token for one person's calendar; a ${input.role} token cannot be limited to a person`, { hint: 'use --role feed --project KEY --person ID' });
+  }
+  const project = input.projectKey ? await prisma.project.findUnique({ where: { key: input.projectKey }, select: { id: true } }) : null;
+  if (input.projectKey && !project) throw new NotFoundError(`project ${input.projectKey}`, 'apply its plan first, or leave out --project');
+  if (input.personKey && project && !(await prisma.person.findUnique({ where: { projectId_key: { projectId: project.id, key: input.personKey } }, select: { id: true } }))) {
+    throw new NotFoundError(`person ${input.personKey} in project ${input.projectKey}`, `see the people in: herald calendar ${input.projectKey}`);
   }
   const secret = PREFIX + randomBytes(32).toString('base64url');
   const name = input.name ?? `${input.role}-${input.now.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
@@ -51,7 +67,7 @@ export async function createApiToken(
     throw new HeraldError('TOKEN_NAME_TAKEN', `a token named "${name}" already exists`, { hint: 'pick another --name, or revoke the old one first' });
   }
   const row = await prisma.apiToken.create({
-    data: { name, role: input.role, projectKey: input.projectKey ?? null, hash: hashToken(secret), createdAt: input.now },
+    data: { name, role: input.role, projectKey: input.projectKey ?? null, personKey: input.personKey ?? null, hash: hashToken(secret), createdAt: input.now },
   });
   return { token: secret, info: info(row) };
 }

@@ -6,8 +6,9 @@ import type { Database } from '../db/database.ts';
 
 /**
  * `/calendar/:project.ics` and `/calendar/:project/:person.ics`. Calendar apps cannot send a
- * bearer header, so the token is the `token` query parameter; any API token (viewer or above)
- * allowed on the project works.
+ * bearer header, so the token is the `token` query parameter. Any API token (viewer or above)
+ * allowed on the project works, and so does a feed token (`herald token create --role feed`):
+ * one made for a project opens that project's feed only; one made for a person, only theirs.
  */
 export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
   const serve = async (reply: FastifyReply, token: string | undefined, project: string, person?: string): Promise<FastifyReply> => {
@@ -15,6 +16,10 @@ export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database
     if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a Herald API token> to the feed address', details: { hint: 'create one with: herald token create --role viewer --project KEY' } });
     if (t.projectKey !== null && t.projectKey !== project) {
       return reply.status(403).send({ code: 'FORBIDDEN_PROJECT', message: `token "${t.name}" is limited to project ${t.projectKey}`, details: null });
+    }
+    if (t.role === 'feed' && (t.personKey ?? undefined) !== person) {
+      const allowed = t.personKey ? `/calendar/${t.projectKey}/${t.personKey}.ics` : `/calendar/${t.projectKey}.ics`;
+      return reply.status(403).send({ code: 'FORBIDDEN_FEED', message: `feed token "${t.name}" opens ${allowed} only`, details: { allowed } });
     }
     const text = await calendarFeed(deps.db.sql, deps.db.prisma, person ? { project, person } : { project });
     return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(text);

@@ -2,11 +2,14 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../app/api-tok
 import type { CliContext } from '../context.ts';
 import { withDb } from '../with-db.ts';
 
-export async function tokenCreate(ctx: CliContext, opts: { role: string; project?: string; name?: string }): Promise<void> {
+export async function tokenCreate(ctx: CliContext, opts: { role: string; project?: string; person?: string; name?: string }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const r = await createApiToken(db.prisma, { role: opts.role, projectKey: opts.project, name: opts.name, now: ctx.clock.now() });
+    const r = await createApiToken(db.prisma, { role: opts.role, projectKey: opts.project, personKey: opts.person, name: opts.name, now: ctx.clock.now() });
+    const t = r.info;
+    const feed = t.role === 'feed' ? `${ctx.config().PUBLIC_URL}/calendar/${t.projectKey}${t.personKey ? `/${t.personKey}` : ''}.ics?token=${r.token}` : undefined;
     ctx.output.out(
-      `token ${r.info.name} (${r.info.id}) role ${r.info.role}${r.info.projectKey ? ` project ${r.info.projectKey}` : ''}\n${r.token}\n` +
+      `token ${t.name} (${t.id}) role ${t.role}${t.projectKey ? ` project ${t.projectKey}` : ''}${t.personKey ? ` person ${t.personKey}` : ''}\n${r.token}\n` +
+        (feed ? `feed: ${feed}\n` : '') +
         'note: this secret is shown once; Herald keeps only its sha256',
     );
   });
@@ -25,7 +28,7 @@ export async function tokenList(ctx: CliContext): Promise<void> {
     if (rows.length === 0) return ctx.output.out('no tokens; create one with "herald token create --role viewer"');
     ctx.output.out(
       rows
-        .map((t) => `${t.id}  ${t.name}  ${t.role}  ${t.projectKey ?? '*'}  ${t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`}`)
+        .map((t) => `${t.id}  ${t.name}  ${t.role}  ${t.projectKey ?? '*'}${t.personKey ? `/${t.personKey}` : ''}  ${t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`}`)
         .join('\n'),
     );
   });

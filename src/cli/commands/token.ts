@@ -6,11 +6,12 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
   const token = program.command('token').description('REST API bearer tokens (stored hashed; the secret is shown once)');
   token
     .command('create')
-    .description('create a token and print its secret once')
-    .requiredOption('--role <role>', 'admin | editor | viewer')
+    .description('create a token and print its secret once (for --role feed, also the feed address)')
+    .requiredOption('--role <role>', 'admin | editor | viewer, or feed: a calendar feed only, never the API (needs --project)')
     .option('--project <key>', 'limit the token to one project')
+    .option('--person <id>', 'with --role feed: only this person\'s feed')
     .option('--name <name>', 'a unique name to revoke it by (default: generated)')
-    .action(async (opts: { role: string; project?: string; name?: string }) => (await import('../actions/token.ts')).tokenCreate(ctx, opts));
+    .action(async (opts: { role: string; project?: string; person?: string; name?: string }) => (await import('../actions/token.ts')).tokenCreate(ctx, opts));
   token
     .command('revoke')
     .description('revoke a token by id or name')

@@ -10,7 +10,8 @@ declare module 'fastify' {
   }
 }
 
-const RANK: Record<ApiRole, number> = { viewer: 0, editor: 1, admin: 2 };
+/** feed ranks below viewer: it opens calendar feeds only (src/http/calendar-feeds.ts), no API route. */
+const RANK: Record<ApiRole, number> = { feed: -1, viewer: 0, editor: 1, admin: 2 };
 
 /** onRequest hook: a live bearer token or 401. */
 export function bearerAuth(prisma: PrismaClient, clock: Clock) {
@@ -20,6 +21,8 @@ export function bearerAuth(prisma: PrismaClient, clock: Clock) {
     if (!m) throw new ApiError(401, 'UNAUTHENTICATED', 'send a bearer token: "Authorization: Bearer <token>"', { hint: 'create one with: herald token create --role viewer' });
     const token = await authenticateApiToken(prisma, m[1]!, clock.now());
     if (!token) throw new ApiError(401, 'TOKEN_UNKNOWN', 'the bearer token is unknown or revoked', { hint: 'see "herald token list"' });
+    // Before any route runs, so no /api/v1 route (present or future) can forget to refuse it.
+    if (token.role === 'feed') throw new ApiError(403, 'FORBIDDEN_ROLE', `"${token.name}" is a feed token: it opens calendar feeds only, not the API`, { needed: 'viewer', role: 'feed' });
     request.apiToken = token;
   };
 }
@@ -27,7 +30,9 @@ export function bearerAuth(prisma: PrismaClient, clock: Clock) {
 /** 403 unless the request's token has at least `role` and, when it is limited to a project, that project. */
 export function authorize(request: FastifyRequest, role: ApiRole, project?: string): ApiTokenInfo {
   const t = request.apiToken!;
-  if (RANK[t.role] < RANK[role]) throw new ApiError(403, 'FORBIDDEN_ROLE', `this needs a ${role} token; "${t.name}" is ${t.role}`, { needed: role, role: t.role });
+  if (RANK[t.role] < RANK[role]) {
+    throw new ApiError(403, 'FORBIDDEN_ROLE', `this needs a ${role} token; "${t.name}" is ${t.role}${t.role === 'feed' ? ' (feed tokens open calendar feeds only)' : ''}`, { needed: role, role: t.role });
+  }
   if (project !== undefined && t.projectKey !== null && t.projectKey !== project) {
     throw new ApiError(403, 'FORBIDDEN_PROJECT', `token "${t.name}" is limited to project ${t.projectKey}`, { project, allowed: t.projectKey });
   }

@@ -29,4 +29,25 @@ describe('herald token', () => {
     const twice = await runCli(['token', 'create', '--role', 'viewer', '--name', 'twice'], t.env);
     expect(twice.stderr).toContain('a token named "twice" already exists');
   });
+
+  it('--role feed makes a calendar-feed token for one project or one person and prints its feed address', async () => {
+    const project = await ok(['token', 'create', '--role', 'feed', '--project', 'delivery-test', '--name', 'pm-feed'], t.env);
+    const secret = project.stdout.split('\n')[1]!;
+    expect(project.stdout).toContain(`feed: http://localhost:3000/calendar/delivery-test.ics?token=${secret}`);
+    const person = await ok(['token', 'create', '--role', 'feed', '--project', 'delivery-test', '--person', 'ana', '--name', 'ana-feed'], t.env);
+    expect(person.stdout).toMatch(/feed: http:\/\/localhost:3000\/calendar\/delivery-test\/ana\.ics\?token=hrld_/);
+    expect(await t.db.prisma.apiToken.findUniqueOrThrow({ where: { name: 'ana-feed' } })).toMatchObject({ role: 'feed', projectKey: 'delivery-test', personKey: 'ana' });
+    expect((await ok(['token', 'list'], t.env)).stdout).toContain('ana-feed  feed  delivery-test/ana');
+  });
+
+  it.each([
+    [['--role', 'feed'], 'a feed token is for one project: add --project KEY'],
+    [['--role', 'viewer', '--project', 'delivery-test', '--person', 'ana'], 'a viewer token cannot be limited to a person'],
+    [['--role', 'feed', '--project', 'delivery-test', '--person', 'nobody'], 'person nobody in project delivery-test not found'],
+  ])('token create %j exits 1: %s', async (args, message) => {
+    const r = await runCli(['token', 'create', ...args], t.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
 });

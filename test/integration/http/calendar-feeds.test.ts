@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
-import { createApiToken } from '../../../src/app/api-tokens.ts';
+import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { moveMilestone } from '../../../src/app/move-milestone.ts';
 import { buildHttpServer } from '../../../src/http/server.ts';
@@ -58,6 +58,37 @@ describe('calendar feeds', () => {
     const nobody = await app.inject({ url: `/calendar/${PROJECT}/nobody.ics?token=${viewer}` });
     expect(nobody.statusCode).toBe(404);
     expect(nobody.json().message).toContain('person nobody');
+  });
+
+  it('a feed token opens only the feed it was made for, and nothing in the API', async () => {
+    const person = (await db.prisma.person.findFirstOrThrow({ where: { project: { key: PROJECT } }, orderBy: { key: 'asc' }, select: { key: true } })).key;
+    const another = (await db.prisma.person.findFirstOrThrow({ where: { project: { key: PROJECT }, key: { not: person } }, select: { key: true } })).key;
+    const now = new Date();
+    const pmFeed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'pm-feed', now })).token;
+    const personFeed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, personKey: person, name: 'person-feed', now })).token;
+    const status = async (url: string, headers: Record<string, string> = {}) => (await app.inject({ url, headers })).statusCode;
+
+    expect(await status(`/calendar/${PROJECT}.ics?token=${pmFeed}`)).toBe(200);
+    expect(await status(`/calendar/${PROJECT}/${person}.ics?token=${pmFeed}`)).toBe(403);
+    expect(await status(`/calendar/${PROJECT}/${person}.ics?token=${personFeed}`)).toBe(200);
+    const wrongPerson = await app.inject({ url: `/calendar/${PROJECT}/${another}.ics?token=${personFeed}` });
+    expect(wrongPerson.statusCode).toBe(403);
+    expect(wrongPerson.json()).toMatchObject({ code: 'FORBIDDEN_FEED', details: { allowed: `/calendar/${PROJECT}/${person}.ics` } });
+    expect(await status(`/calendar/${PROJECT}.ics?token=${personFeed}`)).toBe(403);
+    expect(await status(`/calendar/other.ics?token=${pmFeed}`)).toBe(403);
+    // A viewer token still opens both.
+    expect(await status(`/calendar/${PROJECT}/${person}.ics?token=${viewer}`)).toBe(200);
+
+    for (const t of [pmFeed, personFeed]) {
+      for (const url of ['/api/v1/projects', `/api/v1/projects/${PROJECT}/calendar`, `/api/v1/projects/${PROJECT}/escalations`]) {
+        const r = await app.inject({ url, headers: { authorization: `Bearer ${t}` } });
+        expect(r.statusCode, url).toBe(403);
+        expect(r.json()).toMatchObject({ code: 'FORBIDDEN_ROLE', message: expect.stringContaining('feed token') });
+      }
+    }
+    const revoked = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'revoked-feed', now })).token;
+    await revokeApiToken(db.prisma, 'revoked-feed', now);
+    expect(await status(`/calendar/${PROJECT}.ics?token=${revoked}`)).toBe(401);
   });
 
   it('the PM feed parses, folds lines, and updates in place (same UID, higher SEQUENCE) after a milestone move', async () => {
