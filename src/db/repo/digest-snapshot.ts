@@ -8,7 +8,7 @@ import { WORKSTREAM_STATUS_KIND } from '../../domain/response.ts';
 /** The reads a snapshot needs: a Prisma client or transaction. */
 export type DigestReader = Pick<PrismaClient, 'project' | 'workstream' | 'milestone' | 'message' | 'person' | 'response' | 'escalation' | 'comm'>;
 
-/** Words of the answerer's comment an escalation line quotes. */
+/** Words of the answerer's comment (and of the owner's acknowledgement note) an escalation line quotes. */
 const ESCALATION_COMMENT_WORDS = 12;
 
 /** Open and acknowledged escalations, and those resolved in the last two weeks, as the digest sees them. */
@@ -43,6 +43,7 @@ export async function loadEscalations(db: DigestReader, projectId: string, plan:
       openedAt: r.openedAt,
       ...(r.escalateAt ? { ackDueAt: r.escalateAt } : {}),
       ...(r.acknowledgedAt ? { acknowledgedAt: r.acknowledgedAt } : {}),
+      ...(r.acknowledgementNote ? { acknowledgementNote: clipWords(r.acknowledgementNote, ESCALATION_COMMENT_WORDS) } : {}),
       summary: `${r.person.name} answered “${label}”${r.comment ? `: ${clipWords(r.comment, ESCALATION_COMMENT_WORDS)}` : ''}`,
     };
   });

@@ -30,6 +30,7 @@ export function openEscalations(snapshot: DigestSnapshot, now: Date): Escalation
         owner: e.ownerName,
         level: e.level,
         state: e.state,
+        ...(e.state === 'acknowledged' && e.acknowledgementNote ? { note: e.acknowledgementNote } : {}),
         urgent: e.urgent,
         openedAt: e.openedAt.toISOString(),
         age: ageText(hours),

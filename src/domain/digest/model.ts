@@ -124,6 +124,8 @@ export interface EscalationLine {
   owner: string;
   level: number;
   state: 'open' | 'acknowledged';
+  /** The owner's acknowledgement note: what is being done, so a sponsor need not ask. */
+  note?: string;
   urgent: boolean;
   openedAt: string;
   /** Whole days open (hours when under a day), e.g. "3 days", "5 hours". */

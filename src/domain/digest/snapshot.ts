@@ -94,6 +94,8 @@ export interface DigestEscalation {
   /** When it should have been acknowledged by; past it and still open, it is a decision needed. */
   ackDueAt?: Date;
   acknowledgedAt?: Date;
+  /** What the owner said they are doing when they acknowledged it (clipped to a few words). */
+  acknowledgementNote?: string;
   /** What it is about, e.g. "Bea Meyer answered “I can't work”". */
   summary: string;
 }

@@ -212,6 +212,17 @@ describe('computeDigest: open escalations', () => {
     ]);
   });
 
+  it("carries an acknowledged escalation's acknowledgement note, and no note on open ones", () => {
+    const s = snapshot();
+    const e2 = s.escalations.find((e) => e.id === 'e2')!;
+    e2.acknowledgementNote = 'Vendor ticket raised, fix due Tuesday';
+    s.escalations.push({ id: 'e8', ownerName: 'Raj Patel', level: 1, state: 'open', urgent: false, openedAt: d(-1), summary: 'x', acknowledgementNote: 'stale' });
+    const lines = computeDigest(s, NOW).escalations;
+    expect(lines.find((e) => e.id === 'e2')?.note).toBe('Vendor ticket raised, fix due Tuesday');
+    expect(lines.find((e) => e.id === 'e8')).not.toHaveProperty('note');
+    expect(lines.find((e) => e.id === 'e1')).not.toHaveProperty('note');
+  });
+
   it('names the workstream of each escalation', () => {
     expect(computeDigest(snapshot(), NOW).escalations[0]?.workstream).toBe('Teams & SharePoint');
   });

@@ -61,6 +61,18 @@ describe('digest email HTML', () => {
   });
 });
 
+describe('digest escalation notes', () => {
+  it('email, text and Slack quote the owner\'s acknowledgement note beside "acknowledged"', () => {
+    const s = snapshot();
+    s.escalations.find((e) => e.id === 'e2')!.acknowledgementNote = 'Vendor ticket raised';
+    const digest = computeDigest(s, NOW);
+    const email = render(digest, 'email');
+    expect(email.html).toContain('acknowledged: “Vendor ticket raised”');
+    expect(email.text).toContain('acknowledged: “Vendor ticket raised”');
+    expect(JSON.stringify(render(digest, 'slack').blocks)).toContain('acknowledged: “Vendor ticket raised”');
+  });
+});
+
 describe('digest in Slack', () => {
   const sectionsOf = (r: RenderedMessage): Array<{ type: string; text?: { text: string } }> => r.blocks as Array<{ type: string; text?: { text: string } }>;
 
