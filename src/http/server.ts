@@ -76,6 +76,8 @@ const STATUS_OF_CODE: Record<string, number> = {
   FORM_INVALID: 400,
   OPT_OUT_MANDATORY: 409,
   ESCALATION_FORBIDDEN: 403,
+  // A note past the text box's maxlength (a hand-made POST): the page says how long it may be.
+  ESCALATION_NOTE_INVALID: 422,
 };
 
 declare module 'fastify' {

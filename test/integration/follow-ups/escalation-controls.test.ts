@@ -101,6 +101,10 @@ describe('acknowledge and resolve controls', () => {
     expect((await fetch(`${srv.url}/e/${stranger}`)).status).toBe(400);
 
     const proof = /name="proof" value="([^"]+)"/.exec(html)![1]!;
+    const long = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `proof=${encodeURIComponent(proof)}&note=${'x'.repeat(2001)}` });
+    expect(long.status).toBe(422);
+    expect(await long.text()).toContain('at most 2000 are kept');
+    expect((await db.prisma.escalation.findUniqueOrThrow({ where: { id: e.id } })).state).toBe('acknowledged');
     const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `proof=${encodeURIComponent(proof)}&note=${encodeURIComponent('New disk fitted')}` });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('resolved');
