@@ -52,12 +52,15 @@ export async function sandboxUsers(c: pg.Client): Promise<SandboxUser[]> {
   return rows.map((r) => ({ id: r.slackId ?? `UL${r.key.toUpperCase()}`, email: r.email ?? `${r.key}@nobody.bench.example` }));
 }
 
-/** Slack messages to `persons` distinct people, one each (Herald paces a DM channel to 1 message/s). */
+/**
+ * Slack messages to `persons` distinct people, one each (Herald paces a DM channel to 1 message/s).
+ * Every pick is of calendar comms: a reminder made due on its own is skipped (its survey was never sent).
+ */
 export async function pickSlackOnePerPerson(c: pg.Client, persons: number, exclude: readonly string[] = []): Promise<string[]> {
   const { rows } = await c.query<{ id: string }>(
     `SELECT id FROM (
        SELECT DISTINCT ON ("personId") id, "personId" FROM "Message"
-       WHERE channel='slack' AND status IN ('planned','cancelled') AND NOT ("personId" = ANY($2::uuid[]))
+       WHERE channel='slack' AND kind='comm' AND status IN ('planned','cancelled') AND NOT ("personId" = ANY($2::uuid[]))
        ORDER BY "personId", "dueAt") s
      ORDER BY md5(s."personId"::text) LIMIT $1`,
     [persons, exclude],
@@ -67,7 +70,7 @@ export async function pickSlackOnePerPerson(c: pg.Client, persons: number, exclu
 
 export async function pickEmail(c: pg.Client, n: number): Promise<string[]> {
   const { rows } = await c.query<{ id: string }>(
-    `SELECT id FROM "Message" WHERE channel='email' AND status IN ('planned','cancelled') ORDER BY md5(id::text) LIMIT $1`,
+    `SELECT id FROM "Message" WHERE channel='email' AND kind='comm' AND status IN ('planned','cancelled') ORDER BY md5(id::text) LIMIT $1`,
     [n],
   );
   return rows.map((r) => r.id);
@@ -78,7 +81,7 @@ export async function pickSlackBursts(c: pg.Client, persons: number, perPerson: 
   const { rows } = await c.query<{ personId: string; ids: string[] }>(
     `SELECT m."personId", (array_agg(m.id ORDER BY m."dueAt"))[1:$2] AS ids
      FROM "Message" m JOIN "Person" p ON p.id = m."personId"
-     WHERE m.channel='slack' AND m.status IN ('planned','cancelled') AND p."slackId" IS NOT NULL
+     WHERE m.channel='slack' AND m.kind='comm' AND m.status IN ('planned','cancelled') AND p."slackId" IS NOT NULL
      GROUP BY m."personId" HAVING count(*) >= $2 ORDER BY md5(m."personId"::text) LIMIT $1`,
     [persons, perPerson],
   );
