@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { applyPlan } from '../app/apply-plan.ts';
 import { createApiToken } from '../app/api-tokens.ts';
 import { loadPlanFile } from '../app/load-plan.ts';
@@ -48,13 +49,16 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     stops.push(() => slack.close());
     const sink: SmtpSink = await startSmtpSink();
     stops.push(() => sink.close());
+    const prefix = `herald-demo-${randomBytes(4).toString('hex')}`;
+    // Pushed before the worker's and server's stops, so it runs after them: their queues are closed by then.
+    if (redis.kind === 'external') stops.push(() => dropKeys(redis.url, prefix));
     const port = o.port || (await freePort());
     const publicUrl = `http://127.0.0.1:${port}`;
     const signingSecret = randomBytes(16).toString('hex');
     const config = loadConfig({
       HERALD_DATA_DIR: join(dir, 'data'),
       REDIS_URL: redis.url,
-      REDIS_PREFIX: `herald-demo-${randomBytes(4).toString('hex')}`,
+      REDIS_PREFIX: prefix,
       SLACK_BOT_TOKEN: 'xoxb-herald-demo',
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.url,
@@ -97,6 +101,22 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/** Removes the demo's keys from a Redis it did not start (a private redis-server keeps nothing). */
+async function dropKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  redis.on('error', () => {});
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
