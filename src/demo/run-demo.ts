@@ -28,6 +28,8 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   url: string;
+  /** For tests and diagnosis: the demo's database and sandboxes. */
+  parts: { db: Database; slack: SlackSandbox; sink: SmtpSink };
   close(): Promise<void>;
 }
 
@@ -97,7 +99,8 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       extraRoutes: (app) => registerDemoViews(app, { db, clock, slack, sink, signingSecret, publicUrl, inboundSmtpPort: Number(config.INBOUND_SMTP_PORT), adminToken: admin.token, project: loaded.plan.project.key, engine: buildEngine(config) }),
     });
     stops.push(() => server.close());
-    return { url: `${publicUrl}/demo`, close };
+    clock.start();
+    return { url: `${publicUrl}/demo`, parts: { db, slack, sink }, close };
   } catch (err) {
     await close();
     throw err;
