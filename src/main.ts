@@ -19,7 +19,7 @@ import { DeliveryStore } from './db/repo/delivery-store.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
 import { buildEngine } from './templates/builtin.ts';
-import { startHttpServer, type RunningServer } from './http/server.ts';
+import { startHttpServer, type HttpDeps, type RunningServer } from './http/server.ts';
 import { redisScratch } from './http/slack/scratch.ts';
 import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
@@ -293,7 +293,7 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
  */
 export async function startServer(
   config: Config,
-  opts: { db?: Database; clock?: Clock; log?: Logger; port?: number; host?: string } = {},
+  opts: { db?: Database; clock?: Clock; log?: Logger; port?: number; host?: string; extraRoutes?: HttpDeps['extraRoutes'] } = {},
 ): Promise<ServerRuntime> {
   // Each answer holds a connection for its short transaction; 20 keeps 200 answers/s from queueing for one.
   const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
@@ -320,7 +320,7 @@ export async function startServer(
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
   const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: adminTokenCheck(config, db, clock), secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, ...(opts.log ? { log: opts.log } : {}) },
+    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: adminTokenCheck(config, db, clock), secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
   ).catch(async (err: unknown) => {

@@ -33,6 +33,7 @@ import { registerServeCommands } from './commands/serve.ts';
 import { registerFollowUpCommands } from './commands/follow-ups.ts';
 import { registerInboxCommands } from './commands/inbox.ts';
 import { registerTokenCommands } from './commands/token.ts';
+import { registerDemoCommands } from './commands/demo.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerInboxCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerDbCommands(program, ctx);
+  registerDemoCommands(program, ctx);
   return program;
 }
 

@@ -55,6 +55,8 @@ export interface HttpDeps {
   handlerTimeoutMs?: number;
   /** Requests per minute per client address on the public pages (default 600). */
   pageRateLimitPerMinute?: number;
+  /** More routes on the same server (only `herald demo` uses it, for its /demo views). */
+  extraRoutes?: ((app: FastifyInstance) => Promise<void>) | undefined;
 }
 
 export interface RunningServer {
@@ -176,6 +178,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     await app.register(async (scope) => registerInboundEmail(scope, inbound));
   }
   if (deps.isAdminToken) await registerAdminQueues(app, queues, deps.isAdminToken);
+  if (deps.extraRoutes) {
+    const extra = deps.extraRoutes;
+    await app.register(async (scope) => extra(scope));
+  }
   return {
     app,
     closeExtras: async () => {

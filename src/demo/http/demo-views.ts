@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createTransport } from 'nodemailer';
+import { listEscalations } from '../../app/list-escalations.ts';
+import { listResponses } from '../../app/list-responses.ts';
+import type { Clock } from '../../app/ports.ts';
+import { previewDigest } from '../../app/preview-digest.ts';
+import type { Database } from '../../db/database.ts';
+import { esc, page, PAGE_CSP } from '../../http/pages.ts';
+import { blockActions, interactionBody, slackSignatureHeaders } from '../../sandbox/slack-payloads.ts';
+import type { SlackSandbox } from '../../sandbox/slack-server.ts';
+import type { SmtpSink } from '../../sandbox/smtp-sink.ts';
+import type { TemplateEngine } from '../../templates/engine.ts';
+import { drawBlocks } from './block-kit.ts';
+
+export interface DemoViewDeps {
+  db: Database;
+  clock: Clock;
+  slack: SlackSandbox;
+  sink: SmtpSink;
+  signingSecret: string;
+  publicUrl: string;
+  inboundSmtpPort: number;
+  adminToken: string;
+  project: string;
+  engine: TemplateEngine;
+}
+
+interface Person {
+  id: string;
+  name: string;
+  email?: string | undefined;
+  slack?: string | undefined;
+}
+
+/** The few entities the e-mail templates write, back to text (esc() escapes again on output). */
+function unescapeHtml(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '');
+}
+
+function html(reply: FastifyReply, title: string, body: string): FastifyReply {
+  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(page(title, body));
+}
+
+/** `herald demo` only: /demo, the Slack view and the inbox per person, over the sandbox and the sink. */
+export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): Promise<void> {
+  const people = async (): Promise<Person[]> => (await listResponses(d.db.prisma, { project: d.project })).plan.people;
+  const person = async (id: string): Promise<Person | undefined> => (await people()).find((p) => p.id === id);
+  const route = { config: { html: true } };
+
+  app.get('/demo', route, async (_req, reply) => {
+    const now = d.clock.now();
+    const { entries, plan } = await listResponses(d.db.prisma, { project: d.project });
+    const open = await listEscalations(d.db.prisma, { project: d.project, open: true, now });
+    const digest = await previewDigest(d.db.prisma, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then((p) => p.email.text, (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`);
+    const shown = plan.people.filter((p) => p.slack || p.email);
+    const sent = d.slack.messages.length + d.sink.messages.length;
+    const rows = shown
+      .map((p) => {
+        const links = [p.slack ? `<a href="/demo/slack/${encodeURIComponent(p.id)}">Slack</a>` : '', p.email ? `<a href="/demo/mail/${encodeURIComponent(p.id)}">Inbox</a>` : ''].filter(Boolean).join(' · ');
+        return `<li>${esc(p.name)} <small>(${esc(p.audiences.join(', '))})</small>: ${links}</li>`;
+      })
+      .join('\n');
+    const answers = entries.map((e) => `<li>${esc(e.person)} answered <strong>${esc(e.option ?? '(comment)')}</strong> to ${esc(e.comm)} via ${esc(e.channel)}</li>`).join('');
+    const escalations = open.map((e) => `<li>${esc(e.person)}: ${esc(e.option)} (${esc(e.urgency)}) → ${esc(e.owner)}, level ${e.level}, ${esc(e.state)}</li>`).join('');
+    return html(
+      reply,
+      'Herald demo',
+      `<h1>Herald demo</h1>
+<p>Demo time <time datetime="${now.toISOString()}">${esc(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>; messages sent so far: <strong id="sent">${sent}</strong>. Reload to see the story move.</p>
+<section aria-labelledby="h-responses"><h2 id="h-responses">Responses recorded: <span id="responses">${entries.length}</span></h2><ul>${answers}</ul></section>
+<section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}</span></h2><ul>${escalations}</ul></section>
+<section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
+<section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
+<form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.adminToken)}"><input type="hidden" name="next" value="/"><button type="submit">Open dashboard</button></form></section>
+<section aria-labelledby="h-people"><h2 id="h-people">People</h2><ul>${rows}</ul></section>`,
+    );
+  });
+
+  app.get<{ Params: { person: string } }>('/demo/slack/:person', route, async (req, reply) => {
+    const p = await person(req.params.person);
+    if (!p?.slack) return reply.status(404).type('text/plain').send(`no Slack user for person "${req.params.person}"; pick one on /demo`);
+    const messages = d.slack.messagesTo(p.slack);
+    const items = messages
+      .map((m) => {
+        const body = m.blocks
+          ? drawBlocks(m.blocks, (b) => ({ action: `/demo/slack/${encodeURIComponent(p.id)}/click`, hidden: { channel: m.channel, ts: m.ts, action_id: b.actionId, value: b.value, block_id: b.blockId } }))
+          : esc(m.text ?? '');
+        return `<article class="slack-message" aria-label="Message from Herald at ${esc(new Date(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(new Date(m.at).toISOString().slice(11, 19))}${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`;
+      })
+      .join('\n');
+    return html(reply, `Slack: ${p.name}`, `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No messages yet; reload in a few seconds.</p>'}`);
+  });
+
+  app.post<{ Params: { person: string }; Body: Record<string, string> }>('/demo/slack/:person/click', route, async (req, reply) => {
+    const p = await person(req.params.person);
+    const b = req.body ?? {};
+    const message = p?.slack ? d.slack.messagesTo(p.slack).find((m) => m.ts === b.ts && m.channel === b.channel) : undefined;
+    if (!p?.slack || !message || !b.action_id) return reply.status(400).type('text/plain').send('unknown message or button; go back to the Slack view and click a button there');
+    // Exactly what Slack sends: a block_actions payload, form-encoded, signed with the signing secret,
+    // stamped in demo time because Herald checks the stamp's age against the clock it was given.
+    const payload = blockActions({ user: p.slack, message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' }, actionId: b.action_id, value: b.value ?? '', blockId: b.block_id ?? 'actions' });
+    const body = interactionBody(payload);
+    const res = await fetch(`${d.publicUrl}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(d.signingSecret, body, Math.floor(d.clock.now().getTime() / 1000)), body, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) return reply.status(502).type('text/plain').send(`Herald answered ${res.status} to the interaction: ${await res.text()}`);
+    // Herald's chat.update lands in the sandbox shortly after its 200.
+    for (let i = 0; i < 20 && !message.updatedAt; i++) await new Promise((r) => setTimeout(r, 100));
+    return reply.redirect(`/demo/slack/${encodeURIComponent(p.id)}`, 303);
+  });
+
+  const mailOf = (p: Person) => d.sink.messages.filter((m) => p.email && m.envelope.rcptTo.some((r) => r.toLowerCase() === p.email!.toLowerCase()));
+
+  app.get<{ Params: { person: string } }>('/demo/mail/:person', route, async (req, reply) => {
+    const p = await person(req.params.person);
+    if (!p?.email) return reply.status(404).type('text/plain').send(`no e-mail address for person "${req.params.person}"; pick one on /demo`);
+    const items = mailOf(p)
+      .map((m, i) => {
+        const links = [...m.html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)]
+          .map((x) => ({ href: unescapeHtml(x[1] ?? ''), label: unescapeHtml((x[2] ?? '').replace(/<[^>]+>/g, '')).trim() }))
+          .filter((l) => l.href.startsWith(d.publicUrl));
+        const linkList = links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.label || l.href)}</a></li>`).join('');
+        return `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ${esc(m.from)} · ${esc(new Date(m.receivedAt).toISOString().slice(11, 19))}</small></p>
+<pre>${esc(m.text)}</pre>${linkList ? `<ul aria-label="Links in this e-mail">${linkList}</ul>` : ''}
+<form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label><textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply</button></form></article><hr>`;
+      })
+      .join('\n');
+    return html(reply, `Inbox: ${p.name}`, `<h1>Inbox of ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No mail yet; reload in a few seconds.</p>'}`);
+  });
+
+  app.post<{ Params: { person: string; index: string }; Body: Record<string, string> }>('/demo/mail/:person/reply/:index', route, async (req, reply) => {
+    const p = await person(req.params.person);
+    const m = p ? mailOf(p)[Number(req.params.index)] : undefined;
+    const text = (req.body?.text ?? '').trim();
+    if (!p?.email || !m || !text) return reply.status(400).type('text/plain').send('unknown e-mail or empty reply; go back to the inbox and write a reply');
+    // A real MIME reply, as a mail client sends it, to Herald's inbound SMTP listener.
+    const to = m.headers['reply-to'] || m.from;
+    const transport = createTransport({ host: '127.0.0.1', port: d.inboundSmtpPort, secure: false, ignoreTLS: true });
+    try {
+      await transport.sendMail({ from: `${p.name} <${p.email}>`, to, subject: `Re: ${m.subject}`, text: `${text}\n\nOn ${new Date(m.receivedAt).toUTCString()}, Herald wrote:\n${m.text.split('\n').map((l) => `> ${l}`).join('\n')}`, inReplyTo: m.messageId, references: [m.messageId] });
+    } finally {
+      transport.close();
+    }
+    return html(reply, 'Reply sent', `<h1>Reply sent</h1><p>Herald's inbound listener has your reply to “${esc(m.subject)}”.</p><p><a href="/demo/mail/${encodeURIComponent(p.id)}">Back to the inbox</a> · <a href="/demo">Back to the demo</a></p>`);
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * `herald demo` as a newcomer runs it: an empty folder, no Redis at REDIS_URL (so the demo starts
+ * its own redis-server), a headless Chromium at 375 px. A survey is answered in the Slack view
+ * (a real signed interaction) and by an e-mail link (Herald's real answer page); the /demo page
+ * then shows the responses, the escalation and a digest preview that changed. Ctrl-C must leave no
+ * process, port or temporary folder. Saves docs/slack-view.png and docs/email.png for the README.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type Browser } from '../support/chromium.ts';
+import { freePort } from '../support/serve-process.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+}
+
+describe('herald demo in an empty folder', () => {
+  let cwd: string;
+  let tmp: string;
+  let child: ChildProcess;
+  let port: number;
+  let url = '';
+  let browser: Browser;
+  let stderr = '';
+
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'herald-demo-cwd-'));
+    tmp = mkdtempSync(join(tmpdir(), 'herald-demo-tmp-'));
+    port = await freePort();
+    const closedRedis = await freePort();
+    child = spawn(process.execPath, [join(ROOT, 'bin/herald.js'), 'demo', '--no-open', '--port', String(port)], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, TMPDIR: tmp, REDIS_URL: `redis://127.0.0.1:${closedRedis}`, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`herald demo printed no URL within 90 s; stderr: ${stderr}`)), 90_000);
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^(http:\S+)$/m.exec(out);
+        if (m?.[1]) (clearTimeout(timer), resolve(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`herald demo exited with ${code}: ${stderr}`)));
+    });
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(cwd, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('prints one URL, plays the story, answers by Slack and by e-mail, and stops cleanly on Ctrl-C', async () => {
+    expect(url).toBe(`http://127.0.0.1:${port}/demo`);
+    const started = Date.now();
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 375, height: 800 });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    // The landing page: people, counts, the digest preview.
+    await page.goto(url);
+    expect(await page.getByRole('heading', { name: 'Herald demo' }).count()).toBe(1);
+    expect(await page.locator('#responses').textContent()).toBe('0');
+    const digestBefore = (await page.locator('#digest').textContent()) ?? '';
+    expect(digestBefore).toContain('No open escalations');
+    expect(await axeSerious(page)).toEqual([]);
+
+    // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
+    const slackView = `${url}/slack/bea.meyer`;
+    for (;;) {
+      await page.goto(slackView);
+      if ((await page.getByRole('button', { name: 'Some issues' }).count()) > 0) break;
+      expect(Date.now() - started).toBeLessThan(120_000);
+      await page.waitForTimeout(1_000);
+    }
+    expect(await page.locator('.bk-header').count()).toBeGreaterThan(1); // announcements came first
+    expect(await axeSerious(page)).toEqual([]);
+    await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Some issues' }).first().click();
+    await page.waitForURL(slackView);
+    expect(await page.getByText('(edited)').count()).toBeGreaterThan(0); // Herald's chat.update
+
+    // An e-mail-only end user answers by the link in the mail: Herald's real answer page.
+    const inbox = `${url}/mail/alex.khan`;
+    for (;;) {
+      await page.goto(inbox);
+      if ((await page.getByRole('link', { name: 'Working well' }).count()) > 0) break;
+      expect(Date.now() - started).toBeLessThan(150_000);
+      await page.waitForTimeout(1_000);
+    }
+    expect(await axeSerious(page)).toEqual([]);
+    await page.screenshot({ path: join(ROOT, 'docs/email.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Working well' }).first().click();
+    await page.waitForURL(/\/r\//);
+    await page.getByRole('button').first().click();
+    await page.waitForLoadState('load');
+
+    // Back on /demo: both answers, the escalation to the owner, and a digest preview that changed.
+    await page.goto(url);
+    expect(await page.locator('#responses').textContent()).toBe('2');
+    expect(await page.locator('#escalations').textContent()).toBe('1');
+    expect(await page.getByText('→ raj').count()).toBe(1);
+    const digestAfter = (await page.locator('#digest').textContent()) ?? '';
+    expect(digestAfter).not.toBe(digestBefore);
+    expect(digestAfter).not.toContain('No open escalations');
+    expect(errors).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(180_000);
+    await page.close();
+
+    // Ctrl-C: everything stops, nothing is left behind.
+    const kids = childrenOf(child.pid!);
+    expect(kids.length).toBeGreaterThan(0); // the private redis-server
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const pid of kids) expect(alive(pid)).toBe(false);
+    expect(await listening(port)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('herald-demo-'))).toEqual([]);
+  }, 240_000);
+});
+
+describe('herald demo without any Redis', () => {
+  it('says in one line how to get Redis and exits non-zero', async () => {
+    const emptyPath = mkdtempSync(join(tmpdir(), 'herald-nopath-'));
+    const closed = await freePort();
+    try {
+      const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const c = spawn(process.execPath, [join(ROOT, 'bin/herald.js'), 'demo', '--no-open'], { env: { PATH: emptyPath, HOME: emptyPath, TMPDIR: emptyPath, REDIS_URL: `redis://127.0.0.1:${closed}`, NODE_OPTIONS: '' } });
+        let out = '';
+        let err = '';
+        c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        c.once('exit', (code) => resolve({ code, out, err }));
+      });
+      expect(r.code).not.toBe(0);
+      expect(r.out).toBe('');
+      const lines = r.err.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/redis-server is not on PATH; install it .*then run `herald demo` again/);
+      expect(readdirSync(emptyPath)).toEqual([]);
+    } finally {
+      rmSync(emptyPath, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
