@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../domain/errors.ts';
+import { freePort } from '../net/free-port.ts';
 
 /** Redis for the demo: the one at REDIS_URL when it answers, else a private redis-server without persistence. */
 export interface DemoRedis {
@@ -25,18 +26,6 @@ export function redisAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
     sock.once('error', () => done(false));
     sock.once('connect', () => sock.write(u.password ? `AUTH ${decodeURIComponent(u.password)}\r\nPING\r\n` : 'PING\r\n'));
     sock.on('data', (d) => done(d.toString().includes('PONG')));
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
   });
 }
 

@@ -15,7 +15,8 @@ import { startSlackSandbox, type SlackSandbox } from '../sandbox/slack-server.ts
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp-sink.ts';
 import { demoClock } from './demo-clock.ts';
 import { writeDemoPlan } from './demo-plan.ts';
-import { freePort, resolveDemoRedis, type DemoRedis } from './demo-redis.ts';
+import { freePort } from '../net/free-port.ts';
+import { resolveDemoRedis, type DemoRedis } from './demo-redis.ts';
 import { registerDemoViews } from './http/demo-views.ts';
 
 export interface DemoOptions {

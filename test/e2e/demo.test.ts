@@ -11,7 +11,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Browser } from '../support/chromium.ts';
 import { freePort } from '../support/serve-process.ts';
@@ -48,6 +48,16 @@ async function axeSerious(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+}
+
+/** Reloads `pageUrl` once a second until `target()` is on it; fails the test past `deadline` (epoch ms). */
+async function reloadUntil(page: Page, pageUrl: string, target: () => Locator, deadline: number): Promise<void> {
+  for (;;) {
+    await page.goto(pageUrl);
+    if ((await target().count()) > 0) return;
+    expect(Date.now()).toBeLessThan(deadline);
+    await page.waitForTimeout(1_000);
+  }
 }
 
 describe('herald demo in an empty folder', () => {
@@ -109,12 +119,7 @@ describe('herald demo in an empty folder', () => {
 
     // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
     const slackView = `${url}/slack/bea.meyer`;
-    for (;;) {
-      await page.goto(slackView);
-      if ((await page.getByRole('button', { name: 'Some issues' }).count()) > 0) break;
-      expect(Date.now() - started).toBeLessThan(120_000);
-      await page.waitForTimeout(1_000);
-    }
+    await reloadUntil(page, slackView, () => page.getByRole('button', { name: 'Some issues' }), started + 120_000);
     expect(await page.locator('.bk-header').count()).toBeGreaterThan(1); // announcements came first
     expect(await axeSerious(page)).toEqual([]);
     await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
@@ -124,12 +129,7 @@ describe('herald demo in an empty folder', () => {
 
     // An e-mail-only end user answers by the link in the mail: Herald's real answer page.
     const inbox = `${url}/mail/alex.khan`;
-    for (;;) {
-      await page.goto(inbox);
-      if ((await page.getByRole('link', { name: 'Working well' }).count()) > 0) break;
-      expect(Date.now() - started).toBeLessThan(150_000);
-      await page.waitForTimeout(1_000);
-    }
+    await reloadUntil(page, inbox, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
     expect(await axeSerious(page)).toEqual([]);
     await page.screenshot({ path: join(ROOT, 'docs/email.png'), fullPage: true });
     await page.getByRole('link', { name: 'Working well' }).first().click();
