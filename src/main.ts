@@ -65,12 +65,6 @@ export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {
 /** Sends of one mailbox in any minute; shorter only in tests and benchmarks that scale time down. */
 export const EMAIL_WINDOW_MS = 60_000;
 const DAY_MS = 24 * 3600_000;
-/**
- * Slots are this much wider than the provider's window: the send is stamped just before the
- * pooled connection is handed the message, and a cold connection still has to greet first.
- * On a minute's window this costs 0.3% of the rate.
- */
-const EMAIL_SLOT_MARGIN_MS = 200;
 
 /**
  * The provider limits of e-mail, one limiter for all worker processes: EMAIL_RATE_PER_MINUTE
@@ -91,7 +85,6 @@ export function buildLimits(
         { name: 'EMAIL_RATE_PER_MINUTE', max: config.EMAIL_RATE_PER_MINUTE, windowMs: minute },
         { name: 'EMAIL_RECIPIENTS_PER_DAY', max: config.EMAIL_RECIPIENTS_PER_DAY, windowMs: (DAY_MS * minute) / EMAIL_WINDOW_MS },
       ],
-      EMAIL_SLOT_MARGIN_MS,
     ),
   };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter, OutboundMessage, SendResult } from '../channels/channel.ts';
+import type { ChannelAdapter, OutboundMessage, SendHooks, SendResult } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel.ts';
 import type { SendLimiter } from '../channels/send-limiter.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
@@ -79,24 +79,36 @@ const LINK_LIFETIME_S = 90 * 24 * 3600;
  */
 export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: DeliverOptions): Promise<DeliveryResult> {
   const limiter = opts.limit ? deps.limits?.[opts.limit.channel] : undefined;
-  if (!limiter || !opts.limit) return deliverNow(deps, messageId, opts, async () => {});
+  if (!limiter || !opts.limit) return deliverNow(deps, messageId, opts, {});
   const { ticket } = opts.limit;
   const waitMs = await limiter.reserve(ticket);
   if (waitMs > 0) return { status: 'wait', waitMs };
   let sent = false;
+  let finished = false;
+  // Unstamped (Redis unreachable), the send keeps its in-flight lease: counted later than it was, never earlier.
+  const done = async (): Promise<void> => {
+    if (!sent || finished) return;
+    finished = true;
+    await limiter.done(ticket).catch(() => {});
+  };
   try {
-    return await deliverNow(deps, messageId, opts, async () => {
-      // Stamps the actual send; waits (briefly, the message is claimed) only if earlier sends ran late.
-      for (let wait = await limiter.confirm(ticket); wait > 0; wait = await limiter.confirm(ticket)) await sleep(wait);
-      sent = true;
+    return await deliverNow(deps, messageId, opts, {
+      beforeSend: async () => {
+        // Marks the send in flight; waits (briefly, the message is claimed) while the window is full.
+        for (let wait = await limiter.confirm(ticket); wait > 0; wait = await limiter.confirm(ticket)) await sleep(wait);
+        sent = true;
+      },
+      afterSend: done,
     });
   } finally {
     // Only a send uses the allowance: a message found cancelled, moved or already sent gives its slot back.
     if (!sent) await limiter.release(ticket).catch(() => {});
+    // A channel that does not call afterSend: the send is stamped now, a little after the provider's answer.
+    else await done();
   }
 }
 
-async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOptions, beforeSend: () => Promise<void>): Promise<DeliveryResult> {
+async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOptions, hooks: SendHooks): Promise<DeliveryResult> {
   const now = deps.clock.now();
   // Tolerate a little clock skew between the queue's timer and the database. Staleness is
   // wall time, not the plan's clock: "updatedAt" is the database's now() of the claim, so a
@@ -149,7 +161,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   const started = Date.now();
   let result: SendResult;
   try {
-    result = await channel.send(message, { beforeSend });
+    result = await channel.send(message, hooks);
   } catch (e) {
     const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;

@@ -33,6 +33,11 @@ export interface SendHooks {
    * conversation is open), so a rate limit can stamp the send as close to the wire as possible.
    */
   beforeSend?: () => Promise<void>;
+  /**
+   * Called once the provider has answered, or the attempt failed, after `beforeSend` returned
+   * (so the rate limit counts the send from a moment the provider has surely seen it). Must not throw.
+   */
+  afterSend?: () => Promise<void>;
 }
 
 /** The one small interface every delivery channel implements. */

@@ -9,43 +9,49 @@ export interface RateWindow {
 }
 
 /**
- * One provider limit shared by every worker process, in two steps on the same windows:
+ * One provider limit shared by every worker process, in three steps on the same windows:
  *  - `reserve` before anything else (before the message is even claimed) hands out the
  *    earliest slot that keeps every window; the answer is how long to wait for it (≤ 0 = now).
  *    Waiting is the caller's business (a queue job is delayed until its slot), and nothing is
  *    ever turned away, so a wait never uses up the allowance.
- *  - `confirm` right before the provider is contacted stamps the actual send time, and asks
- *    for a short wait in the rare case that sends which started late on their slots (a cold
- *    worker, a loaded machine) would otherwise crowd the provider's window.
+ *  - `confirm` right before the provider is contacted records the send as in flight, or asks
+ *    for a short wait while the sends already in the window fill it.
+ *  - `done` once the provider has answered (or the attempt failed) stamps the send with that
+ *    time. The provider saw the send somewhere between `confirm` and `done`, so counting every
+ *    send from its `done`, and an in-flight one as occupying the window until then, keeps the
+ *    provider's window exactly, however late a send reached the provider after its confirm.
  * A reservation that ends without a send is released.
  */
 export interface SendLimiter {
   readonly windows: readonly RateWindow[];
   /** Takes a slot, or reports the one `ticket` already holds (a job back from its delay). Returns ms until it. */
   reserve(ticket: string): Promise<number>;
-  /** Records the send of `ticket` now (0), or says how many ms to wait before asking again. */
+  /** Records `ticket` as being sent now (0), or says how many ms to wait before asking again. */
   confirm(ticket: string): Promise<number>;
+  /** Stamps the confirmed send of `ticket` as finished now: the provider answered, or the attempt failed. */
+  done(ticket: string): Promise<void>;
   /** Gives a slot back: its job ended without sending (cancelled, moved, already sent). */
   release(ticket: string): Promise<void>;
 }
 
-/** Both scripts: now by Redis's clock (ms), the ticket, the margin, and w windows (KEYS = w slot sets, then w sent sets). */
+/** Every script: now by Redis's clock (ms), the ticket, the lease, and w windows (KEYS = w slot sets, then w sent sets). */
 const PRELUDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ticket = ARGV[1]
-local margin = tonumber(ARGV[2])
+local lease = tonumber(ARGV[2])
 local w = #KEYS / 2
 `;
 
 /**
  * Per window two sorted sets, member = ticket, score = ms by Redis's own clock (so workers on
  * several machines agree): `slots` (reserved, and re-stamped when sent late) and `sent`
- * (actual sends). To reserve: drop what left the window; with `max` slots still in it, the new
- * one goes `windowMs` (+ margin) after the max-th latest, when that one leaves; never before the
- * latest slot, so slots are handed out in order and a later reservation cannot crowd an
- * earlier one's window. Several windows (per minute, per day) are kept together: the slot is the
- * latest any of them needs, taken in all or none.
+ * (sends: finished ones at their `done`, in-flight ones at the end of their lease). To
+ * reserve: drop what left the window; with `max` slots still in it, the new one goes
+ * `windowMs` after the max-th latest, when that one leaves; never before the latest slot, so
+ * slots are handed out in order and a later reservation cannot crowd an earlier one's window.
+ * Several windows (per minute, per day) are kept together: the slot is the latest any of them
+ * needs, taken in all or none.
  */
 const RESERVE = `${PRELUDE}local longest = 0
 for i = 1, w do
@@ -62,7 +68,7 @@ for i = 1, w do
   local n = redis.call('ZCARD', KEYS[i])
   if n >= max then
     local e = redis.call('ZRANGE', KEYS[i], n - max, n - max, 'WITHSCORES')
-    slot = math.max(slot, tonumber(e[2]) + win + margin)
+    slot = math.max(slot, tonumber(e[2]) + win)
   end
   local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
   if last[2] then slot = math.max(slot, tonumber(last[2])) end
@@ -74,7 +80,12 @@ end
 return slot - now
 `;
 
-/** The same window rule over actual sends only; on success the send is stamped in both sets. */
+/**
+ * The same window rule over sends only. A send in flight (scored at its lease's end, in the
+ * future) will be stamped no earlier than now, so it holds the window for at least a whole
+ * window from now. The lease only matters when a worker dies mid-send: its send is then
+ * counted as made at the lease's end, later than the provider can have seen it.
+ */
 const CONFIRM = `${PRELUDE}local wait = 0
 local longest = 0
 for i = 1, w do
@@ -87,18 +98,26 @@ for i = 1, w do
     local n = redis.call('ZCARD', sent)
     if n >= max then
       local e = redis.call('ZRANGE', sent, n - max, n - max, 'WITHSCORES')
-      wait = math.max(wait, tonumber(e[2]) + win + margin - now)
+      wait = math.max(wait, math.min(tonumber(e[2]), now) + win - now)
     end
   end
 end
 if wait > 0 then return wait end
 for i = 1, w do
-  redis.call('ZADD', KEYS[w + i], now, ticket)
-  redis.call('PEXPIRE', KEYS[w + i], longest + 1000)
+  redis.call('ZADD', KEYS[w + i], now + lease, ticket)
+  redis.call('PEXPIRE', KEYS[w + i], lease + longest + 1000)
   redis.call('ZADD', KEYS[i], 'GT', now, ticket)
   redis.call('PEXPIRE', KEYS[i], longest + 1000, 'GT')
 end
 return 0
+`;
+
+/** A confirmed send finished: its score becomes now, in the sent sets and (when later) the slots. */
+const DONE = `${PRELUDE}for i = 1, w do
+  redis.call('ZADD', KEYS[w + i], 'XX', now, ticket)
+  redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ticket)
+end
+return 1
 `;
 
 const RELEASE = `local w = #KEYS / 2 for i = 1, w do redis.call('ZREM', KEYS[i], ARGV[1]) end return 1`;
@@ -106,6 +125,7 @@ const RELEASE = `local w = #KEYS / 2 for i = 1, w do redis.call('ZREM', KEYS[i],
 type LimiterRedis = Redis & {
   heraldReserve(numKeys: number, ...args: Array<string | number>): Promise<number>;
   heraldConfirm(numKeys: number, ...args: Array<string | number>): Promise<number>;
+  heraldDone(numKeys: number, ...args: Array<string | number>): Promise<number>;
   heraldRelease(numKeys: number, ...args: Array<string | number>): Promise<number>;
 };
 
@@ -115,21 +135,22 @@ export class RedisSendLimiter implements SendLimiter {
   private readonly windowArgs: number[];
 
   /**
-   * `key` names the limit (e.g. `email`); `marginMs` widens each window a little, for the
-   * time between stamping a send and the provider seeing it.
+   * `key` names the limit (e.g. `email`); `leaseMs` bounds how long a confirmed send may stay
+   * unfinished (longer than any send takes: the e-mail channel's timeouts are 30 s a step).
    */
   constructor(
     redis: Redis,
     prefix: string,
     key: string,
     readonly windows: readonly RateWindow[],
-    private readonly marginMs = 0,
+    private readonly leaseMs = 120_000,
   ) {
     if (windows.length === 0) throw new Error('a send limiter needs at least one window');
     // defineCommand sends EVALSHA (falling back to EVAL once): the script body crosses the wire once per connection.
     if (!('heraldReserve' in redis)) {
       redis.defineCommand('heraldReserve', { lua: RESERVE });
       redis.defineCommand('heraldConfirm', { lua: CONFIRM });
+      redis.defineCommand('heraldDone', { lua: DONE });
       redis.defineCommand('heraldRelease', { lua: RELEASE });
     }
     this.redis = redis as LimiterRedis;
@@ -139,11 +160,15 @@ export class RedisSendLimiter implements SendLimiter {
   }
 
   async reserve(ticket: string): Promise<number> {
-    return Number(await this.redis.heraldReserve(this.keys.length, ...this.keys, ticket, this.marginMs, ...this.windowArgs));
+    return Number(await this.redis.heraldReserve(this.keys.length, ...this.keys, ticket, this.leaseMs, ...this.windowArgs));
   }
 
   async confirm(ticket: string): Promise<number> {
-    return Number(await this.redis.heraldConfirm(this.keys.length, ...this.keys, ticket, this.marginMs, ...this.windowArgs));
+    return Number(await this.redis.heraldConfirm(this.keys.length, ...this.keys, ticket, this.leaseMs, ...this.windowArgs));
+  }
+
+  async done(ticket: string): Promise<void> {
+    await this.redis.heraldDone(this.keys.length, ...this.keys, ticket, this.leaseMs, ...this.windowArgs);
   }
 
   async release(ticket: string): Promise<void> {

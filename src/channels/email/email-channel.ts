@@ -56,7 +56,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
   });
 
   // As many sends at once as pooled connections: a send then starts its SMTP transaction as soon
-  // as beforeSend returns, so the rate limiter's stamp is the time the server sees it.
+  // as beforeSend returns, and afterSend comes with the server's answer.
   const slots = new Semaphore(opts.maxConnections ?? 3);
 
   async function send(message: OutboundMessage, hooks: SendHooks = {}): Promise<SendResult> {
@@ -87,13 +87,17 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       headers,
     });
     const free = await slots.take();
+    let began = false;
     try {
       await hooks.beforeSend?.();
+      began = true;
       await transport.sendMail({ envelope, raw });
       return { providerId: messageId };
     } catch (err) {
       throw classifySmtpError(err);
     } finally {
+      // Before the connection is free: the next sender of this process then sees this send finished.
+      if (began) await hooks.afterSend?.();
       free();
     }
   }

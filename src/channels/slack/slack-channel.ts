@@ -117,11 +117,15 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const release = await enter(userId);
     const args = { channel: userId, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) } as ChatPostMessageArguments;
     let res;
+    let began = false;
     try {
       await hooks.beforeSend?.();
+      began = true;
       res = await call('chat.postMessage', () => client.chat.postMessage(args));
     } finally {
+      // The conversation's hold is timed from the answer first; then a rate limit, if any, is told.
       await release(holdMs);
+      if (began) await hooks.afterSend?.();
     }
     if (!res.ts) throw new ChannelError('slack', 'no_ts', 'chat.postMessage returned no ts', { retryable: false });
     return { providerId: res.ts, ...(res.channel ? { providerChannel: res.channel } : {}), ...(discoveredSlackId ? { discoveredSlackId } : {}) };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisSendLimiter } from '../../../src/channels/send-limiter.ts';
@@ -9,8 +10,8 @@ describe('the Redis sliding-window send limiter', () => {
   const b = new Redis(TEST_REDIS_URL);
   const prefix = testRedisPrefix();
   let n = 0;
-  const limiter = (redis: Redis, max: number, windowMs: number, extra: Array<{ max: number; windowMs: number }> = [], key = `k${++n}`) =>
-    new RedisSendLimiter(redis, prefix, key, [{ name: 'w', max, windowMs }, ...extra.map((w) => ({ name: 'x', ...w }))]);
+  const limiter = (redis: Redis, max: number, windowMs: number, extra: Array<{ max: number; windowMs: number }> = [], key = `k${++n}`, leaseMs?: number) =>
+    new RedisSendLimiter(redis, prefix, key, [{ name: 'w', max, windowMs }, ...extra.map((w) => ({ name: 'x', ...w }))], leaseMs);
   afterAll(async () => {
     a.disconnect();
     b.disconnect();
@@ -90,5 +91,63 @@ describe('the Redis sliding-window send limiter', () => {
     expect(await l.confirm('c3')).toBeGreaterThan(900);
     // Confirming the same send twice is not a second send.
     expect(await l.confirm('c1')).toBe(0);
+  });
+
+  it('a burst within the allowance is confirmed at once; the send after it waits for the window', async () => {
+    const l = limiter(a, 30, 60_000);
+    const waits = await Promise.all(Array.from({ length: 30 }, (_, i) => l.confirm(`u${i}`)));
+    expect(waits.every((w) => w === 0)).toBe(true);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => l.done(`u${i}`)));
+    expect(await l.confirm('u30')).toBeGreaterThan(59_000);
+  });
+
+  it('a send in flight holds the window until done, and the window counts from done', async () => {
+    const l = limiter(a, 1, 1_000);
+    expect(await l.confirm('f1')).toBe(0);
+    await sleep(300);
+    // Still in flight: it will be stamped no earlier than now, so a whole window from now at least.
+    const inFlight = await l.confirm('f2');
+    expect(inFlight).toBeGreaterThanOrEqual(1_000);
+    await l.done('f1');
+    const fromDone = await l.confirm('f2');
+    expect(fromDone).toBeGreaterThan(950);
+    expect(fromDone).toBeLessThanOrEqual(1_000);
+  });
+
+  it('a send that reached the provider late (slow SMTP) cannot let the next one in a window after its confirm', async () => {
+    const l = limiter(a, 2, 600);
+    const t0 = Date.now();
+    expect(await l.confirm('s1')).toBe(0);
+    await sleep(250); // s1's provider answers late
+    await l.done('s1');
+    const doneAt = Date.now();
+    await sleep(50);
+    expect(await l.confirm('s2')).toBe(0);
+    await l.done('s2');
+    await sleep(Math.max(0, t0 + 620 - Date.now()));
+    // A window after s1's confirm has passed, but not a window after its answer.
+    const wait = await l.confirm('s3');
+    expect(wait).toBeGreaterThan(0);
+    expect(Date.now() + wait).toBeGreaterThanOrEqual(doneAt + 600 - 5);
+  });
+
+  it('a send whose worker died mid-send counts until its lease ends and a window after that', async () => {
+    const l = limiter(a, 1, 500, [], `lease${++n}`, 300);
+    const t0 = Date.now();
+    expect(await l.confirm('dead')).toBe(0);
+    // Never done. While the lease runs the window is held from its end at the earliest.
+    expect(await l.confirm('next')).toBeGreaterThanOrEqual(500);
+    await sleep(350);
+    const wait = await l.confirm('next');
+    expect(Date.now() + wait - t0).toBeGreaterThanOrEqual(790);
+    expect(Date.now() + wait - t0).toBeLessThan(900);
+    await sleep(wait);
+    expect(await l.confirm('next')).toBe(0);
+  });
+
+  it('done of a ticket that was never confirmed records nothing', async () => {
+    const l = limiter(a, 1, 10_000);
+    await l.done('ghost');
+    expect(await l.confirm('real')).toBe(0);
   });
 });
