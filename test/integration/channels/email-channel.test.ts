@@ -82,6 +82,26 @@ describe('email channel against the local SMTP sink', () => {
     expect(new Set(got.map((m) => m.sessionId)).size).toBe(1);
   });
 
+  it('calls beforeSend before the transaction and afterSend once the server answered, also on a failure', async () => {
+    const c = channel();
+    const seen: string[] = [];
+    const hooks = {
+      beforeSend: async () => void seen.push(`before:${sink.messages.length}`),
+      afterSend: async () => void seen.push(`after:${sink.messages.length}`),
+    };
+    const before = sink.messages.length;
+    await c.send(outbound(), hooks);
+    expect(seen).toEqual([`before:${before}`, `after:${before + 1}`]);
+    seen.length = 0;
+    sink.inject({ code: 451 });
+    await failureOf(c.send(outbound(), hooks));
+    expect(seen).toEqual([`before:${before + 1}`, `after:${before + 1}`]);
+    // A send that never got as far as beforeSend (no address) is not reported as finished.
+    seen.length = 0;
+    await failureOf(c.send(outbound({}, null), hooks));
+    expect(seen).toEqual([]);
+  });
+
   it('classifies SMTP 4xx at RCPT as retryable', async () => {
     sink.inject({ code: 451 });
     const err = await failureOf(channel().send(outbound()));

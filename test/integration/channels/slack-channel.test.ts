@@ -101,6 +101,19 @@ describe('Slack channel against the local Slack sandbox', () => {
     expect(sandbox.callsTo('chat.postMessage').length - before).toBe(1);
   });
 
+  it('calls beforeSend before the post and afterSend once Slack answered, also on a failure (a rate limit uses both)', async () => {
+    const seen: string[] = [];
+    const posts = (): number => sandbox.callsTo('chat.postMessage').length;
+    const hooks = { beforeSend: async () => void seen.push(`before:${posts()}`), afterSend: async () => void seen.push(`after:${posts()}`) };
+    const n = posts();
+    await channel().send(outbound({ slackId: 'U004' }), hooks);
+    expect(seen).toEqual([`before:${n}`, `after:${n + 1}`]);
+    seen.length = 0;
+    sandbox.inject('chat.postMessage', { status: 500 });
+    await failureOf(channel().send(outbound({ slackId: 'U004' }), hooks));
+    expect(seen).toEqual([`before:${n + 1}`, `after:${n + 2}`]);
+  });
+
   it('classifies transient Slack error codes as retryable', async () => {
     sandbox.inject('chat.postMessage', { error: 'service_unavailable' });
     const err = await failureOf(channel().send(outbound({ slackId: 'U003' })));
