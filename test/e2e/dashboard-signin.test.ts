@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hashToken, revokeApiToken } from '../../src/app/api-tokens.ts';
+import { NotFoundError } from '../../src/domain/errors.ts';
 import type { DashboardPage } from '../../src/http/dashboard/pages/index.ts';
 import { NOW, useDashboard } from '../support/dashboard.ts';
 
@@ -12,6 +13,9 @@ const probe: DashboardPage = {
   name: 'projects',
   register(app) {
     app.post('/test/act', async (_request, reply) => reply.type('text/plain').send('done'));
+    app.get('/test/fail', async () => {
+      throw new NotFoundError('comm "nope" in project digest-test', 'see the comms on the Plan page');
+    });
   },
 };
 
@@ -71,6 +75,15 @@ describe('dashboard sign-in', () => {
     await revokeApiToken(dash.db.prisma, row.id, NOW);
     await page.goto(`${dash.url}/projects/${dash.project}`);
     expect(new URL(page.url()).pathname).toBe('/signin');
+  });
+
+  it('an error from a use case is a readable HTML page, not JSON', async () => {
+    const page = await dash.signedIn('viewer');
+    const r = await page.goto(`${dash.url}/test/fail`);
+    expect(r?.status()).toBe(404);
+    expect(r?.headers()['content-type']).toContain('text/html');
+    expect(await page.textContent('body')).toContain('see the comms on the Plan page');
+    expect(await dash.checkPage(page)).toEqual([]);
   });
 
   it('a token limited to a project sees only that project', async () => {

@@ -77,6 +77,11 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
     }
   });
 
+  // Errors the server's handler renders (a HeraldError from a use case, a bad form body) are HTML pages here, not JSON.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), html: true };
+  });
+
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof DashboardError) return errorPage(reply, request, err);
     // Anything else (HeraldError, Fastify's 4xx, a bug) goes to the server's handler.
