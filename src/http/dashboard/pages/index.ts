@@ -2,7 +2,10 @@
  * The dashboard's pages: one file each in this folder, listed below.
  *
  * To add a page (say Messages, at /projects/:key/messages):
- * 1. Create src/http/dashboard/pages/messages.ts exporting
+ * 1. Create src/http/dashboard/pages/messages.ts:
+ *      import { html } from '../html.ts';
+ *      import { canEdit, csrfField, field, projectOf, sendPage } from '../kit.ts';
+ *      import type { DashboardPage } from './index.ts';
  *      export const messagesPage: DashboardPage = {
  *        name: 'messages',   // a NavName from ../nav.ts: the nav links there and marks it current
  *        register(app, deps) {
@@ -12,7 +15,10 @@
  *          });
  *        },
  *      };
- *    Write markup only with `html`…`` (../html.ts): it escapes every value. Filters are GET forms.
+ *    Write markup only with `html`…`` (../html.ts): it escapes every value; raw() only for markup
+ *    Herald wrote. Filters are GET forms (read them with field(request.query, 'status')); links to
+ *    other pages use projectPath(key, 'calendar') from ../nav.ts. A refusal is
+ *    `throw new DashboardError(status, title, lines)` (../context.ts): a readable page.
  * 2. Add it to PAGES below (the placeholder for that nav entry then goes away by itself).
  * 3. POST routes: every POST is refused (403 page) below editor and without a valid `_csrf` field,
  *    before your handler runs; put csrfField(request) in the form and show the form only when
