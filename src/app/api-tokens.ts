@@ -95,3 +95,10 @@ export async function authenticateApiToken(prisma: PrismaClient, secret: string,
   }
   return info(row);
 }
+
+/** The live token with this id, or null (unknown or revoked): a dashboard session re-checks it on every request. */
+export async function liveApiTokenById(prisma: PrismaClient, id: string): Promise<ApiTokenInfo | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const row = await prisma.apiToken.findUnique({ where: { id } });
+  return row && !row.revokedAt ? info(row) : null;
+}

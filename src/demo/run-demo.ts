@@ -82,6 +82,8 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     for (const p of loaded.plan.people) if (p.slack) slack.users.add({ id: p.slack, email: p.email ?? `${p.id}@northwind.example`, name: p.name });
     await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
     const admin = await createApiToken(db.prisma, { role: 'admin', name: 'demo-admin', now: clock.now() });
+    // The /demo page's "Open dashboard" signs the newcomer in with this one: they can act, not administer.
+    const editor = await createApiToken(db.prisma, { role: 'editor', name: 'demo-editor', now: clock.now() });
     // Horizon 0: the sweeper claims only what is due by demo time, so BullMQ's (wall-clock) delays are always zero.
     const worker: WorkerRuntime = await startWorker(config, {
       db,
@@ -97,7 +99,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       log: o.log,
       port,
       host: '127.0.0.1',
-      extraRoutes: (app) => registerDemoViews(app, { db, clock, slack, sink, signingSecret, publicUrl, inboundSmtpPort: Number(config.INBOUND_SMTP_PORT), adminToken: admin.token, project: loaded.plan.project.key, engine: buildEngine(config) }),
+      extraRoutes: (app) => registerDemoViews(app, { db, clock, slack, sink, signingSecret, publicUrl, inboundSmtpPort: Number(config.INBOUND_SMTP_PORT), adminToken: admin.token, editorToken: editor.token, project: loaded.plan.project.key, engine: buildEngine(config) }),
     });
     stops.push(() => server.close());
     clock.start();

@@ -1,6 +1,6 @@
 /**
  * `herald serve`: one Fastify 5 server for health, metrics, Slack interactivity, answer links and
- * opt-out (the API and dashboard mount here later). Fastify because it gives, well kept and
+ * opt-out, the API and the dashboard. Fastify because it gives, well kept and
  * without hand-written code, what every route needs: body limits (413), per-route handler
  * timeouts (503), one error handler that never leaks a stack, content-type parsers per route
  * (Slack needs the raw body for its signature) and plugins for security headers and rate limits.
@@ -26,6 +26,8 @@ import { registerAnswerLinks } from './answer-links.ts';
 import { registerEscalationLinks } from './escalation-links.ts';
 import { registerInboundEmail, type InboundHttp } from './inbound-email.ts';
 import { registerCalendarFeeds } from './calendar-feeds.ts';
+import { registerDashboard } from './dashboard/register.ts';
+import type { DashboardPage } from './dashboard/pages/index.ts';
 import { registerOptOut } from './opt-out.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
@@ -55,6 +57,8 @@ export interface HttpDeps {
   handlerTimeoutMs?: number;
   /** Requests per minute per client address on the public pages (default 600). */
   pageRateLimitPerMinute?: number;
+  /** Dashboard pages beyond the built-in ones (tests use it for routes no page has yet). */
+  dashboardPages?: readonly DashboardPage[] | undefined;
   /** More routes on the same server (only `herald demo` uses it, for its /demo views). */
   extraRoutes?: ((app: FastifyInstance) => Promise<void>) | undefined;
 }
@@ -169,6 +173,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
   await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, extraPages: deps.dashboardPages }));
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

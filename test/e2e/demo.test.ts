@@ -145,6 +145,13 @@ describe('herald demo in an empty folder', () => {
     const digestAfter = (await page.locator('#digest').textContent()) ?? '';
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
+
+    // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+    await page.waitForURL(/\/projects\/northwind-m365$/);
+    expect(await page.getByRole('region', { name: 'Needs attention' }).getByRole('link', { name: /open escalations/ }).textContent()).toMatch(/^1/);
+    expect(await page.getByText('demo-editor (editor)').count()).toBe(1);
+    expect(await axeSerious(page)).toEqual([]);
     expect(errors).toEqual([]);
     expect(Date.now() - started).toBeLessThan(180_000);
     await page.close();

@@ -21,6 +21,8 @@ export interface DemoViewDeps {
   publicUrl: string;
   inboundSmtpPort: number;
   adminToken: string;
+  /** Signs the newcomer in to the dashboard from the /demo page (POST /signin). */
+  editorToken: string;
   project: string;
   engine: TemplateEngine;
 }
@@ -70,8 +72,10 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
 <section aria-labelledby="h-responses"><h2 id="h-responses">Responses recorded: <span id="responses">${entries.length}</span></h2><ul>${answers}</ul></section>
 <section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}</span></h2><ul>${escalations}</ul></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
+<section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
+<form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input type="hidden" name="next" value="/projects/${esc(encodeURIComponent(d.project))}"><button type="submit">Open dashboard</button></form></section>
 <section aria-labelledby="h-api"><h2 id="h-api">REST API</h2>
-<p>The demo's admin API token (the PM dashboard is not built yet):</p><pre id="api">curl -H 'Authorization: Bearer ${esc(d.adminToken)}' ${esc(d.publicUrl)}/api/v1/projects</pre></section>
+<p>The demo's admin API token:</p><pre id="api">curl -H 'Authorization: Bearer ${esc(d.adminToken)}' ${esc(d.publicUrl)}/api/v1/projects</pre></section>
 <section aria-labelledby="h-people"><h2 id="h-people">People</h2><ul>${rows}</ul></section>`,
     );
   });

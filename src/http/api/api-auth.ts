@@ -27,13 +27,23 @@ export function bearerAuth(prisma: PrismaClient, clock: Clock) {
   };
 }
 
+/** Whether `token` has at least `role` (the API and the dashboard share this ladder). */
+export function hasRole(token: Pick<ApiTokenInfo, 'role'>, role: ApiRole): boolean {
+  return RANK[token.role] >= RANK[role];
+}
+
+/** Whether `token` may see `project` (tokens limited to a project see only it). */
+export function mayAccessProject(token: Pick<ApiTokenInfo, 'projectKey'>, project: string): boolean {
+  return token.projectKey === null || token.projectKey === project;
+}
+
 /** 403 unless the request's token has at least `role` and, when it is limited to a project, that project. */
 export function authorize(request: FastifyRequest, role: ApiRole, project?: string): ApiTokenInfo {
   const t = request.apiToken!;
-  if (RANK[t.role] < RANK[role]) {
+  if (!hasRole(t, role)) {
     throw new ApiError(403, 'FORBIDDEN_ROLE', `this needs a ${role} token; "${t.name}" is ${t.role}${t.role === 'feed' ? ' (feed tokens open calendar feeds only)' : ''}`, { needed: role, role: t.role });
   }
-  if (project !== undefined && t.projectKey !== null && t.projectKey !== project) {
+  if (project !== undefined && !mayAccessProject(t, project)) {
     throw new ApiError(403, 'FORBIDDEN_PROJECT', `token "${t.name}" is limited to project ${t.projectKey}`, { project, allowed: t.projectKey });
   }
   return t;
