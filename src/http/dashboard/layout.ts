@@ -92,6 +92,7 @@ export function layout(input: LayoutInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="same-origin">
+<link rel="icon" href="data:,">
 <title>${title} · Herald</title>
 <style>${raw(CSS)}</style>
 </head>

@@ -24,6 +24,8 @@ import type { DashboardDeps } from '../context.ts';
 import type { NavName } from '../nav.ts';
 import { overviewPage } from './overview.ts';
 import { projectsPage } from './projects.ts';
+import { escalationsPage } from './escalations.ts';
+import { responsesPage } from './responses.ts';
 
 export interface DashboardPage {
   /** The nav entry it is (or 'projects' for the list at /). */
@@ -31,4 +33,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage];
