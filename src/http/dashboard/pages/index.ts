@@ -26,6 +26,7 @@ import { overviewPage } from './overview.ts';
 import { projectsPage } from './projects.ts';
 import { escalationsPage } from './escalations.ts';
 import { responsesPage } from './responses.ts';
+import { inboxPage } from './inbox.ts';
 
 export interface DashboardPage {
   /** The nav entry it is (or 'projects' for the list at /). */
@@ -33,4 +34,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage, inboxPage];
