@@ -27,6 +27,7 @@ import { projectsPage } from './projects.ts';
 import { escalationsPage } from './escalations.ts';
 import { responsesPage } from './responses.ts';
 import { inboxPage } from './inbox.ts';
+import { planPage } from './plan.ts';
 
 export interface DashboardPage {
   /** The nav entry it is (or 'projects' for the list at /). */
@@ -34,4 +35,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage, inboxPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage, inboxPage, planPage];
