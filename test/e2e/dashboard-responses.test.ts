@@ -16,7 +16,7 @@ const dash = useDashboard({
     const clock = { now: () => NOW };
     const base = { messageId: cys.id, channel: 'email-reply' as const, fromOtherAddress: true };
     await recordResponse({ prisma: db.prisma, clock }, { ...base, option: 'good', comment: 'Works fine since Monday', receivedAt: new Date(NOW.getTime() - 5 * HOUR), sourceRef: 'mail:cy-1@test' });
-    await recordResponse({ prisma: db.prisma, clock }, { ...base, option: 'blocked', comment: 'Outlook will not start after the update', receivedAt: new Date(NOW.getTime() - 2 * HOUR), sourceRef: 'mail:cy-2@test' });
+    await recordResponse({ prisma: db.prisma, clock }, { ...base, option: 'blocked', comment: 'Outlook will not start after the update <b>now</b>', receivedAt: new Date(NOW.getTime() - 2 * HOUR), sourceRef: 'mail:cy-2@test' });
   },
 });
 
@@ -33,6 +33,9 @@ describe('dashboard responses', () => {
     expect(await cy.textContent()).toContain('good → blocked');
     expect(await cy.textContent()).toContain('Sent from another address');
     expect(await people.getByRole('row', { name: /Bob Moss/ }).textContent()).toContain('first answer');
+    // An answer's markup is shown as text, never as markup.
+    expect(await page.getByText('Outlook will not start after the update <b>now</b>').count()).toBe(1);
+    expect(await page.locator('main b').count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
   });
 
@@ -45,6 +48,10 @@ describe('dashboard responses', () => {
     expect(await page.getByText('Shared calendars are slow to open').count()).toBe(1);
     expect(await page.getByText('Outlook will not start').count()).toBe(0);
     expect(await page.getByRole('searchbox', { name: 'Search comments' }).inputValue()).toBe('calendars');
+    // The search narrows each person's answers too.
+    const people = page.getByRole('region', { name: "Each person's answers" });
+    expect(await people.getByRole('row', { name: /Bob Moss/ }).count()).toBe(1);
+    expect(await people.getByRole('row', { name: /Cy Tan/ }).count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
   });
 

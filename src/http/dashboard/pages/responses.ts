@@ -34,9 +34,15 @@ function comments(s: CommSummary, q: string, names: Map<string, string>): Html {
   return html`<ul class="plain">${found.map((c) => html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(${c.option ?? 'no option'})</span><br>${c.comment}</li>`)}</ul>`;
 }
 
-function history(entries: readonly ResponseEntry[], zone: string, names: Map<string, string>): Html {
-  if (!entries.length) return html`<p class="muted">No answers yet.</p>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
+/** Rows in the history table; a large project finds one person with the search box. */
+const HISTORY_ROWS = 200;
+
+function history(all: readonly ResponseEntry[], q: string, zone: string, names: Map<string, string>): Html {
+  const needle = q.toLowerCase();
+  const hits = needle ? all.filter((e) => [e.person, names.get(e.person) ?? '', e.comment ?? ''].some((t) => t.toLowerCase().includes(needle))) : all;
+  if (!hits.length) return html`<p class="muted">${needle ? `No answer matches "${q}".` : 'No answers yet.'}</p>`;
+  const entries = hits.slice(-HISTORY_ROWS).reverse();
+  return html`${hits.length > entries.length ? html`<p class="muted">The ${entries.length} latest of ${hits.length} answers; search a name or id to find one person.</p>` : ''}<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
 <caption class="sr-only">Each person's answer and its history</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Comm</th><th scope="col">Answer</th><th scope="col">History</th></tr></thead>
 <tbody>${entries.map(
@@ -61,7 +67,7 @@ export const responsesPage: DashboardPage = {
       const surveys = plan.comms.filter((c) => c.survey);
       const filters = html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
 <div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${c.key}</option>`)}</select></div>
-<div><label for="q">Search comments</label><input type="search" id="q" name="q" value="${q}"></div>
+<div><label for="q">Search comments and people</label><input type="search" id="q" name="q" value="${q}"></div>
 <div><button type="submit">Show</button></div>
 </form>`;
       const cards = summaries.map(
@@ -71,7 +77,7 @@ export const responsesPage: DashboardPage = {
       );
       const body = html`<h1>Responses</h1><div class="card">${filters}</div>
 ${summaries.length ? cards : html`<div class="card"><p>This project has no survey comms.</p></div>`}
-<section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(entries, project.timezone, names)}</section>`;
+<section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(entries, q, project.timezone, names)}</section>`;
       return sendPage(reply, request, { title: 'Responses', project, active: 'responses', body });
     });
   },
