@@ -30,6 +30,31 @@ export interface CommSummary {
   comments: Array<{ person: string; option: string | null; comment: string }>;
 }
 
+/** A stored answer (with its comm, person and history) as an entry. */
+export function responseEntry(r: {
+  comm: { key: string };
+  person: { key: string };
+  occurrence: number;
+  channel: string;
+  option: string | null;
+  comment: string | null;
+  receivedAt: Date;
+  fromOtherAddress: boolean;
+  history: ReadonlyArray<{ oldOption: string | null; newOption: string | null; newComment: string | null; channel: string; at: Date }>;
+}): ResponseEntry {
+  return {
+    comm: r.comm.key,
+    occurrence: r.occurrence,
+    person: r.person.key,
+    channel: r.channel,
+    option: r.option,
+    comment: r.comment,
+    answeredAt: r.receivedAt.toISOString(),
+    history: r.history.map((h) => ({ from: h.oldOption, to: h.newOption, comment: h.newComment, channel: h.channel, at: h.at.toISOString() })),
+    fromOtherAddress: r.fromOtherAddress,
+  };
+}
+
 /** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
 export async function listResponses(prisma: PrismaClient, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
   const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true, plan: true } });
@@ -45,19 +70,7 @@ export async function listResponses(prisma: PrismaClient, q: { project: string; 
     include: { comm: { select: { key: true } }, person: { select: { key: true, audiences: true } }, history: { orderBy: { at: 'asc' } } },
     orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
   });
-  const entries = rows.map(
-    (r): ResponseEntry => ({
-      comm: r.comm.key,
-      occurrence: r.occurrence,
-      person: r.person.key,
-      channel: r.channel,
-      option: r.option,
-      comment: r.comment,
-      answeredAt: r.receivedAt.toISOString(),
-      history: r.history.map((h) => ({ from: h.oldOption, to: h.newOption, comment: h.newComment, channel: h.channel, at: h.at.toISOString() })),
-      fromOtherAddress: r.fromOtherAddress,
-    }),
-  );
+  const entries = rows.map(responseEntry);
   // Asked = distinct (occurrence, person) with a survey message sent, on any channel.
   const sent = await prisma.message.findMany({
     where: { projectId: project.id, kind: 'comm', status: 'sent', comm: { key: { in: (q.comm ? [q.comm] : surveys.map((c) => c.key)) } } },

@@ -2,7 +2,8 @@
  * `/projects/:key/responses[?comm=KEY&q=text]`: per survey comm the answer split and the response
  * rate per audience, the comments (searched with `q`), and each person's answer with its history.
  */
-import { listResponses, type CommSummary, type ResponseEntry } from '../../../app/list-responses.ts';
+import type { CommSummary, ResponseEntry } from '../../../app/list-responses.ts';
+import { responsesView } from '../../../app/responses-view.ts';
 import { html, type Html } from '../html.ts';
 import { field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
@@ -27,22 +28,18 @@ function rates(s: CommSummary): Html {
 </table></div>`;
 }
 
+/** The comments matching the search (the database filtered them), latest first. */
 function comments(s: CommSummary, q: string, names: Map<string, string>): Html {
-  const needle = q.toLowerCase();
-  const found = needle ? s.comments.filter((c) => c.comment.toLowerCase().includes(needle) || c.person.toLowerCase().includes(needle)) : s.comments;
-  if (!found.length) return html`<p class="muted">${needle ? `No comment matches "${q}".` : 'No comments yet.'}</p>`;
-  return html`<ul class="plain">${found.map((c) => html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(${c.option ?? 'no option'})</span><br>${c.comment}</li>`)}</ul>`;
+  if (!s.comments.length) return html`<p class="muted">${q ? `No comment matches "${q}".` : 'No comments yet.'}</p>`;
+  return html`<ul class="plain">${s.comments.map((c) => html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(${c.option ?? 'no option'})</span><br>${c.comment}</li>`)}</ul>`;
 }
 
-/** Rows in the history table; a large project finds one person with the search box. */
+/** Rows in the history table and comments listed; a large project finds one person with the search box. */
 const HISTORY_ROWS = 200;
 
-function history(all: readonly ResponseEntry[], q: string, zone: string, names: Map<string, string>): Html {
-  const needle = q.toLowerCase();
-  const hits = needle ? all.filter((e) => [e.person, names.get(e.person) ?? '', e.comment ?? ''].some((t) => t.toLowerCase().includes(needle))) : all;
-  if (!hits.length) return html`<p class="muted">${needle ? `No answer matches "${q}".` : 'No answers yet.'}</p>`;
-  const entries = hits.slice(-HISTORY_ROWS).reverse();
-  return html`${hits.length > entries.length ? html`<p class="muted">The ${entries.length} latest of ${hits.length} answers; search a name or id to find one person.</p>` : ''}<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
+function history(entries: readonly ResponseEntry[], matching: number, q: string, zone: string, names: Map<string, string>): Html {
+  if (!entries.length) return html`<p class="muted">${q ? `No answer matches "${q}".` : 'No answers yet.'}</p>`;
+  return html`${matching > entries.length ? html`<p class="muted">The ${entries.length} latest of ${matching} answers; search a name or id to find one person.</p>` : ''}<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
 <caption class="sr-only">Each person's answer and its history</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Comm</th><th scope="col">Answer</th><th scope="col">History</th></tr></thead>
 <tbody>${entries.map(
@@ -60,10 +57,7 @@ export const responsesPage: DashboardPage = {
       const project = await projectOf(request, deps, request.params.key);
       const comm = field(request.query, 'comm') || undefined;
       const q = (field(request.query, 'q') ?? '').trim();
-      const { plan, entries, summaries } = await orRefuse(() => listResponses(deps.db.prisma, { project: project.key, ...(comm ? { comm } : {}) }), 'No such survey');
-      const keys = [...new Set(entries.map((e) => e.person))];
-      const people = await deps.db.prisma.person.findMany({ where: { projectId: project.id, key: { in: keys } }, select: { key: true, name: true } });
-      const names = new Map(people.map((p) => [p.key, p.name]));
+      const { plan, entries, matching, summaries, names } = await orRefuse(() => responsesView(deps.db.prisma, { project: project.key, comm, search: q, limit: HISTORY_ROWS }), 'No such survey');
       const surveys = plan.comms.filter((c) => c.survey);
       const filters = html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
 <div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${c.key}</option>`)}</select></div>
@@ -77,7 +71,7 @@ export const responsesPage: DashboardPage = {
       );
       const body = html`<h1>Responses</h1><div class="card">${filters}</div>
 ${summaries.length ? cards : html`<div class="card"><p>This project has no survey comms.</p></div>`}
-<section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(entries, q, project.timezone, names)}</section>`;
+<section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(entries, matching, q, project.timezone, names)}</section>`;
       return sendPage(reply, request, { title: 'Responses', project, active: 'responses', body });
     });
   },
