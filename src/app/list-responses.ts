@@ -55,8 +55,8 @@ export function responseEntry(r: {
   };
 }
 
-/** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
-export async function listResponses(prisma: PrismaClient, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
+/** The project `q.project` with its plan and survey comms; NotFoundError when it, or the survey comm `q.comm`, is not there. */
+export async function surveyProject(prisma: PrismaClient, q: { project: string; comm?: string | undefined }): Promise<{ project: { id: string }; plan: Plan; surveys: Plan['comms'] }> {
   const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true, plan: true } });
   if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
   const plan = project.plan as unknown as Plan;
@@ -64,6 +64,12 @@ export async function listResponses(prisma: PrismaClient, q: { project: string; 
   if (q.comm !== undefined && !surveys.some((c) => c.key === q.comm)) {
     throw new NotFoundError(`survey comm "${q.comm}" in project ${q.project}`, `survey comms: ${surveys.map((c) => c.key).join(', ') || 'none'}`);
   }
+  return { project, plan, surveys };
+}
+
+/** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
+export async function listResponses(prisma: PrismaClient, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
+  const { project, plan, surveys } = await surveyProject(prisma, q);
   const commFilter = q.comm === undefined ? {} : { comm: { key: q.comm } };
   const rows = await prisma.response.findMany({
     where: { projectId: project.id, ...commFilter },

@@ -4,10 +4,9 @@
  * 10,000-person project has 10^4–10^5 answers and sent survey messages. With listResponses, which
  * loads them all, the page took a 7,364 ms median on bench:dashboard's 10,000-person project.
  */
-import { NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { responseEntry, type CommSummary, type ResponseEntry } from './list-responses.ts';
+import { responseEntry, surveyProject, type CommSummary, type ResponseEntry } from './list-responses.ts';
 
 export interface ResponsesView {
   plan: Plan;
@@ -21,13 +20,7 @@ export interface ResponsesView {
 }
 
 export async function responsesView(prisma: PrismaClient, q: { project: string; comm?: string | undefined; search?: string | undefined; limit: number }): Promise<ResponsesView> {
-  const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true, plan: true } });
-  if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
-  const plan = project.plan as unknown as Plan;
-  const surveys = plan.comms.filter((c) => c.survey);
-  if (q.comm !== undefined && !surveys.some((c) => c.key === q.comm)) {
-    throw new NotFoundError(`survey comm "${q.comm}" in project ${q.project}`, `survey comms: ${surveys.map((c) => c.key).join(', ') || 'none'}`);
-  }
+  const { project, plan, surveys } = await surveyProject(prisma, q);
   const shown = surveys.filter((c) => q.comm === undefined || c.key === q.comm);
   const comms = await prisma.comm.findMany({ where: { projectId: project.id, key: { in: shown.map((c) => c.key) } }, select: { id: true, key: true } });
   const commIds = comms.map((c) => c.id);
