@@ -1,3 +1,4 @@
+import type { PlanIssue } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar } from '../domain/schedule/calendar.ts';
@@ -34,6 +35,8 @@ export async function applyPlan(
   input: {
     plan: Plan;
     hash: string;
+    /** The plan's validation warnings, stored with it (the dashboard's Plan page shows them). */
+    warnings?: readonly PlanIssue[];
     now: Date;
     dryRun?: boolean;
     progress?: Progress;
@@ -57,7 +60,7 @@ export async function applyPlan(
     await db.$transaction(
       async (tx) => {
         progress.step('storing plan', 0, 3);
-        const saved = await savePlan(tx, plan, input.hash, instants);
+        const saved = await savePlan(tx, plan, input.hash, instants, input.warnings);
         progress.step('loading messages', 1, 3);
         // Triggered messages are fired by events, not by the calendar: a re-plan leaves them alone.
         const existing = (await loadExisting(tx, saved.projectId)).filter((m) => !triggerComms.has(commOfKey(m.key)));

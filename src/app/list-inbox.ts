@@ -8,6 +8,8 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
 export const INBOX_OUTCOMES = ['unmatched', 'listed', 'unparseable', 'empty', 'kept'] as const;
+/** The outcome of an item a person assigned to an answer (src/app/assign-inbound-mail.ts): it leaves the inbox. */
+export const ASSIGNED_OUTCOME = 'assigned';
 
 export interface InboxEntry {
   id: string;
@@ -37,6 +39,7 @@ export async function listInbox(prisma: PrismaClient, projectKey: string, opts: 
       AND: [
         { OR: [{ projectId: project.id }, { projectId: null }] },
         { OR: [{ outcome: { in: [...INBOX_OUTCOMES] } }, { fromOtherAddress: true }] },
+        { outcome: { not: ASSIGNED_OUTCOME } },
       ],
     },
     orderBy: { receivedAt: 'desc' },

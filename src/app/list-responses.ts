@@ -30,8 +30,33 @@ export interface CommSummary {
   comments: Array<{ person: string; option: string | null; comment: string }>;
 }
 
-/** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
-export async function listResponses(prisma: PrismaClient, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
+/** A stored answer (with its comm, person and history) as an entry. */
+export function responseEntry(r: {
+  comm: { key: string };
+  person: { key: string };
+  occurrence: number;
+  channel: string;
+  option: string | null;
+  comment: string | null;
+  receivedAt: Date;
+  fromOtherAddress: boolean;
+  history: ReadonlyArray<{ oldOption: string | null; newOption: string | null; newComment: string | null; channel: string; at: Date }>;
+}): ResponseEntry {
+  return {
+    comm: r.comm.key,
+    occurrence: r.occurrence,
+    person: r.person.key,
+    channel: r.channel,
+    option: r.option,
+    comment: r.comment,
+    answeredAt: r.receivedAt.toISOString(),
+    history: r.history.map((h) => ({ from: h.oldOption, to: h.newOption, comment: h.newComment, channel: h.channel, at: h.at.toISOString() })),
+    fromOtherAddress: r.fromOtherAddress,
+  };
+}
+
+/** The project `q.project` with its plan and survey comms; NotFoundError when it, or the survey comm `q.comm`, is not there. */
+export async function surveyProject(prisma: PrismaClient, q: { project: string; comm?: string | undefined }): Promise<{ project: { id: string }; plan: Plan; surveys: Plan['comms'] }> {
   const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true, plan: true } });
   if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
   const plan = project.plan as unknown as Plan;
@@ -39,25 +64,19 @@ export async function listResponses(prisma: PrismaClient, q: { project: string; 
   if (q.comm !== undefined && !surveys.some((c) => c.key === q.comm)) {
     throw new NotFoundError(`survey comm "${q.comm}" in project ${q.project}`, `survey comms: ${surveys.map((c) => c.key).join(', ') || 'none'}`);
   }
+  return { project, plan, surveys };
+}
+
+/** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
+export async function listResponses(prisma: PrismaClient, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
+  const { project, plan, surveys } = await surveyProject(prisma, q);
   const commFilter = q.comm === undefined ? {} : { comm: { key: q.comm } };
   const rows = await prisma.response.findMany({
     where: { projectId: project.id, ...commFilter },
     include: { comm: { select: { key: true } }, person: { select: { key: true, audiences: true } }, history: { orderBy: { at: 'asc' } } },
     orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
   });
-  const entries = rows.map(
-    (r): ResponseEntry => ({
-      comm: r.comm.key,
-      occurrence: r.occurrence,
-      person: r.person.key,
-      channel: r.channel,
-      option: r.option,
-      comment: r.comment,
-      answeredAt: r.receivedAt.toISOString(),
-      history: r.history.map((h) => ({ from: h.oldOption, to: h.newOption, comment: h.newComment, channel: h.channel, at: h.at.toISOString() })),
-      fromOtherAddress: r.fromOtherAddress,
-    }),
-  );
+  const entries = rows.map(responseEntry);
   // Asked = distinct (occurrence, person) with a survey message sent, on any channel.
   const sent = await prisma.message.findMany({
     where: { projectId: project.id, kind: 'comm', status: 'sent', comm: { key: { in: (q.comm ? [q.comm] : surveys.map((c) => c.key)) } } },

@@ -18,6 +18,7 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
     const r = await applyPlan(db.sql, {
       plan: loaded.plan,
       hash: loaded.hash,
+      warnings: loaded.warnings,
       now,
       // The calendar apply builds anyway is checked against the send limits, as validate does.
       onCalendar: (calendar) => printWarnings(ctx, planCapacityIssues(loaded, calendar, ctx.config(), now)),

@@ -1,3 +1,4 @@
+import type { PlanIssue } from '../../domain/errors.ts';
 import type { Plan } from '../../domain/plan/model.ts';
 import type { SqlClient } from './sql-client.ts';
 import { chunks } from './sql-client.ts';
@@ -21,21 +22,23 @@ export interface SavedPlan {
  * Upserts the project and every plan entity keyed by (project, key). Bulk SQL keeps a
  * 10,000-person plan to a handful of statements. Entities dropped from the plan are kept
  * (their sent messages are history); their pending messages are cancelled by the re-plan.
+ * The plan's validation warnings are kept with it, for the dashboard's Plan page.
  */
 export async function savePlan(
   db: SqlClient,
   plan: Plan,
   hash: string,
   milestoneInstants: ReadonlyMap<string, Date>,
+  warnings: readonly PlanIssue[] = [],
 ): Promise<SavedPlan> {
   const p = plan.project;
   const [project] = await db.$queryRawUnsafe<Array<{ id: string }>>(
-    `INSERT INTO "Project" ("id","key","name","timezone","catchUp","plan","planHash","updatedAt")
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, now())
+    `INSERT INTO "Project" ("id","key","name","timezone","catchUp","plan","planHash","warnings","updatedAt")
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, now())
      ON CONFLICT ("key") DO UPDATE SET "name"=EXCLUDED."name", "timezone"=EXCLUDED."timezone",
-       "catchUp"=EXCLUDED."catchUp", "plan"=EXCLUDED."plan", "planHash"=EXCLUDED."planHash", "updatedAt"=now()
+       "catchUp"=EXCLUDED."catchUp", "plan"=EXCLUDED."plan", "planHash"=EXCLUDED."planHash", "warnings"=EXCLUDED."warnings", "updatedAt"=now()
      RETURNING "id"`,
-    p.key, p.name, p.timezone, p.catchUp, JSON.stringify(plan), hash,
+    p.key, p.name, p.timezone, p.catchUp, JSON.stringify(plan), hash, JSON.stringify(warnings),
   );
   const projectId = project!.id;
 

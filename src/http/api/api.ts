@@ -157,7 +157,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         const loaded = loadPlanText(req.body, engine ? { checkTemplate: (comm, plan) => engine.check(comm, plan) } : {});
         authorize(req, 'editor', loaded.plan.project.key);
         return idempotent(db.prisma, clock, req, reply, async () => {
-          const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: req.query.dryRun });
+          const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });
           if (!r.dryRun) await dropQueued(r.queuedChanged);
           return {
             status: 200,

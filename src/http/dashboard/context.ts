@@ -16,6 +16,8 @@ export interface DashboardDeps {
   /** PUBLIC_URL, when links must be absolute (ICS subscribe links). */
   publicUrl?: string | undefined;
   log?: Logger | undefined;
+  /** Drops the queued delivery jobs of messages a milestone move changed, as the API does (ApiDeps.forgetQueued). Best effort. */
+  forgetQueued?: ((messageIds: readonly string[]) => Promise<void>) | undefined;
 }
 
 /** The signed-in person's session: the live API token it was opened with. */

@@ -51,6 +51,10 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 form.filters>div{flex:1 1 10rem}
 svg{max-width:100%;height:auto;display:block}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+label.inline{display:inline;font-weight:400}
+fieldset{border:0;padding:0;margin:.5rem 0}legend{font-weight:600}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:.5rem 0}
+blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
 `;
 
 /** `style-src` entry allowing exactly the stylesheet above. */

@@ -30,6 +30,10 @@ import type { DashboardDeps } from '../context.ts';
 import type { NavName } from '../nav.ts';
 import { overviewPage } from './overview.ts';
 import { projectsPage } from './projects.ts';
+import { escalationsPage } from './escalations.ts';
+import { responsesPage } from './responses.ts';
+import { inboxPage } from './inbox.ts';
+import { planPage } from './plan.ts';
 
 export interface DashboardPage {
   /** The nav entry it is (or 'projects' for the list at /). */
@@ -37,4 +41,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage, inboxPage, planPage];
