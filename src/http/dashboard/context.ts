@@ -7,6 +7,7 @@ import type { ApiRole, ApiTokenInfo } from '../../app/api-tokens.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
+import type { TemplateEngine } from '../../templates/engine.ts';
 
 export interface DashboardDeps {
   db: Database;
@@ -16,6 +17,8 @@ export interface DashboardDeps {
   /** PUBLIC_URL, when links must be absolute (ICS subscribe links). */
   publicUrl?: string | undefined;
   log?: Logger | undefined;
+  /** Renders messages for the preview and calendar pages; without it they say so instead. */
+  templates?: TemplateEngine | undefined;
 }
 
 /** The signed-in person's session: the live API token it was opened with. */

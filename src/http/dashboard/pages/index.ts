@@ -22,6 +22,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardDeps } from '../context.ts';
 import type { NavName } from '../nav.ts';
+import { calendarPage } from './calendar.ts';
 import { overviewPage } from './overview.ts';
 import { projectsPage } from './projects.ts';
 
@@ -31,4 +32,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage];
