@@ -23,6 +23,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DashboardDeps } from '../context.ts';
 import type { NavName } from '../nav.ts';
 import { calendarPage } from './calendar.ts';
+import { messagesPage } from './messages.ts';
 import { overviewPage } from './overview.ts';
 import { projectsPage } from './projects.ts';
 
@@ -32,4 +33,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage, messagesPage];
