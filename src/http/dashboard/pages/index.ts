@@ -25,6 +25,7 @@ import type { NavName } from '../nav.ts';
 import { calendarPage } from './calendar.ts';
 import { messagesPage } from './messages.ts';
 import { overviewPage } from './overview.ts';
+import { previewPage } from './preview.ts';
 import { projectsPage } from './projects.ts';
 
 export interface DashboardPage {
@@ -33,4 +34,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage, messagesPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage, messagesPage, previewPage];
