@@ -21,6 +21,11 @@ import type { DashboardPage } from './index.ts';
 
 /** Entries a month cell shows before "+N more" (which opens that week). */
 const MONTH_CELL = 4;
+/**
+ * Entries a week day shows: a big project has thousands a day (one per person and channel), which
+ * no one reads on a page; past this the day says how many more and to filter.
+ */
+const WEEK_CELL = 40;
 
 interface CalendarFilters {
   view: 'week' | 'month';
@@ -59,7 +64,7 @@ function filtersOf(request: FastifyRequest, plan: Plan, now: Date): CalendarFilt
 /** The filters as a query string, with some replaced (e.g. another date). */
 function link(project: DashboardProject, f: CalendarFilters, change: Partial<CalendarFilters> = {}): string {
   const g = { ...f, ...change };
-  return `${projectPath(project.key, 'calendar')}${query({ view: g.view, date: g.date.toISODate(), zone: g.zone === '' ? undefined : g.zone, audience: g.audience, person: g.person, comm: g.comm, channel: g.channel })}`;
+  return `${projectPath(project.key, 'calendar')}${query({ view: g.view, date: g.date.toISODate(), zone: g.zone, audience: g.audience, person: g.person, comm: g.comm, channel: g.channel })}`;
 }
 
 function messageHref(project: DashboardProject, e: CalendarEntry, zone: string): string {
@@ -82,12 +87,14 @@ function grid(project: DashboardProject, f: CalendarFilters, entries: readonly C
   for (let d = start; d < end; d = d.plus({ days: 1 })) {
     const iso = d.toISODate()!;
     const list = byDay.get(iso) ?? [];
-    const shown = f.view === 'month' ? list.slice(0, MONTH_CELL) : list;
+    const shown = list.slice(0, f.view === 'month' ? MONTH_CELL : WEEK_CELL);
     const more = list.length - shown.length;
+    const moreLink =
+      more <= 0 ? '' : f.view === 'month' ? html`<p><a href="${link(project, f, { view: 'week', date: d })}">+${more} more</a></p>` : html`<p class="muted">+${more} more: filter by person, comm or channel to see them.</p>`;
     const cls = ['cal-day', list.length ? '' : 'empty', iso === today ? 'today' : '', f.view === 'month' && d.month !== f.date.month ? 'other' : ''].filter(Boolean).join(' ');
     days.push(html`<li class="${cls}"><h3>${d.toFormat('ccc d LLL')}${iso === today ? html` <span class="sr-only">(today)</span>` : ''}</h3>${
       shown.length ? html`<ul>${shown.map((e) => entryItem(project, e, f.zone))}</ul>` : f.view === 'week' ? html`<p class="muted">Nothing planned</p>` : ''
-    }${more > 0 ? html`<p><a href="${link(project, f, { view: 'week', date: d })}">+${more} more</a></p>` : ''}</li>`);
+    }${moreLink}</li>`);
   }
   return html`<ol class="cal cal-${f.view}" aria-label="${f.view === 'week' ? 'Week' : 'Month'} of ${f.date.toFormat(f.view === 'week' ? "'week of' d LLLL yyyy" : 'LLLL yyyy')}">${days}</ol>`;
 }
