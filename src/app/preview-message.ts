@@ -27,9 +27,11 @@ export interface MessagePreviewInput {
 export async function previewMessage(db: DigestReader, engine: TemplateEngine, input: MessagePreviewInput): Promise<Partial<Record<Channel, RenderedMessage>>> {
   const { plan, comm, person, occurrence } = input;
   const digest = comm.kind === 'digest' ? await buildDigest(db, { projectId: input.projectId, plan, now: occurrence.dueAt }) : undefined;
+  // The worker renders at send time: a future occurrence is drawn as of its due time (dates in the text agree with it).
+  const at = occurrence.dueAt > input.now ? occurrence.dueAt : input.now;
   const out: Partial<Record<Channel, RenderedMessage>> = {};
   for (const channel of input.channels) {
-    const r = renderFor(engine, plan, comm, person, occurrence, channel, input.now, input.publicUrl, digest);
+    const r = renderFor(engine, plan, comm, person, occurrence, channel, at, input.publicUrl, digest);
     out[channel] = input.kind === 'reminder' ? asReminder(r) : r;
   }
   return out;

@@ -9,9 +9,22 @@ export interface ButtonTarget {
 type Block = Record<string, unknown>;
 const textOf = (t: unknown): string => (t && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string' ? (t as { text: string }).text : '');
 
-/** Slack mrkdwn, minimally: *bold*, _italic_, <url|label> links, line breaks; everything escaped first. */
+/** The emoji shortcodes Herald's own templates use (Slack draws them as emoji); others stay as written. */
+const EMOJI: Readonly<Record<string, string>> = {
+  large_green_circle: '🟢',
+  large_orange_circle: '🟠',
+  large_yellow_circle: '🟡',
+  red_circle: '🔴',
+  white_circle: '⚪',
+  large_blue_circle: '🔵',
+  warning: '⚠️',
+  white_check_mark: '✅',
+};
+
+/** Slack mrkdwn, minimally: *bold*, _italic_, <url|label> links, :emoji:, line breaks; everything escaped first. */
 export function mrkdwn(text: string): string {
   return esc(text)
+    .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
     .replace(/&lt;(https?:[^|&]+)\|([^&]*?)&gt;/g, (_m, url: string, label: string) => `<a href="${url}">${label}</a>`)
     .replace(/&lt;(https?:[^&]+?)&gt;/g, (_m, url: string) => `<a href="${url}">${url}</a>`)
     .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { drawBlocks } from '../../../src/http/block-kit.ts';
+import { drawBlocks, mrkdwn } from '../../../src/http/block-kit.ts';
 import { DASHBOARD_CSP, DASHBOARD_STYLE_HASH } from '../../../src/http/dashboard/layout.ts';
 import { cspForEmails, messageViews } from '../../../src/http/dashboard/message-view.ts';
 
@@ -38,5 +38,11 @@ describe('drawBlocks', () => {
 
   it('draws each button as a form with a target', () => {
     expect(drawBlocks(blocks, () => ({ action: '/click', hidden: { v: '1' } }))).toContain('<form method="post" action="/click" class="bk-inline"><input type="hidden" name="v" value="1"><button type="submit">&lt;Yes&gt;</button></form>');
+  });
+});
+
+describe('mrkdwn', () => {
+  it("draws the templates' emoji shortcodes and leaves unknown ones as written", () => {
+    expect(mrkdwn(':large_orange_circle: *Overall* :nope:')).toBe('🟠 <strong>Overall</strong> :nope:');
   });
 });

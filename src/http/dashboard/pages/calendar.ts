@@ -100,7 +100,7 @@ function grid(project: DashboardProject, f: CalendarFilters, entries: readonly C
 }
 
 function filterForm(project: DashboardProject, plan: Plan, f: CalendarFilters): Html {
-  const people = plan.people.filter((p) => !f.audience || p.audiences.includes(f.audience)).map((p) => ({ value: p.id, label: `${p.name} (${p.id})` }));
+  const people = plan.people.filter((p) => !f.audience || p.audiences.includes(f.audience) || p.id === f.person).map((p) => ({ value: p.id, label: `${p.name} (${p.id})` }));
   return html`<form class="filters card" method="get" action="${projectPath(project.key, 'calendar')}" aria-label="Filters">
 <input type="hidden" name="date" value="${f.date.toISODate()}">
 ${select('view', 'View', [{ value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }], f.view, null)}
