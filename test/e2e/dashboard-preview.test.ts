@@ -3,9 +3,21 @@
  * email in a sandboxed srcdoc frame and the Slack message as Block Kit.
  */
 import { describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../support/databases.ts';
 import { useDashboard } from '../support/dashboard.ts';
+import { DIGEST_PROJECT } from '../support/digest-seed.ts';
 
-const dash = useDashboard();
+const HOSTILE = '<img src=x onerror=alert(1)>Ravi';
+
+/** A plan value that is markup: it must reach the page (and the email frame) as text. */
+async function hostileName(db: TestDatabase): Promise<void> {
+  const p = await db.prisma.project.findUniqueOrThrow({ where: { key: DIGEST_PROJECT } });
+  const plan = p.plan as { people: Array<{ id: string; name: string }> };
+  plan.people.find((x) => x.id === 'ravi')!.name = HOSTILE;
+  await db.prisma.project.update({ where: { id: p.id }, data: { plan } });
+}
+
+const dash = useDashboard({ seed: hostileName });
 
 describe('dashboard preview', () => {
   it('draws the first comm for its first recipient by default', async () => {
@@ -42,6 +54,14 @@ describe('dashboard preview', () => {
     const bad = await page.goto(`${dash.url}/projects/${dash.project}/preview?comm=nope`);
     expect(bad?.status()).toBe(400);
     expect(await page.locator('.error').textContent()).toContain('Pick one of: exec-weekly');
+    expect(await dash.checkPage(page)).toEqual([]);
+  });
+
+  it('shows a plan value that is markup as text, on the page and in the email', async () => {
+    const page = await dash.signedIn('viewer', `/projects/${dash.project}/preview?person=ravi`);
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe(`${HOSTILE} gets`);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.frameLocator('iframe.email-frame').locator('img[src=x]').count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
   });
 });
