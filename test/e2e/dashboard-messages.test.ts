@@ -43,6 +43,10 @@ describe('dashboard messages', () => {
     expect(await page.getByLabel('Status').inputValue()).toBe('failed');
     expect(await page.getByRole('button', { name: /Retry/ }).count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
+    // Each entry opens the message as its person gets it.
+    await Promise.all([page.waitForURL(/\/calendar\/messages\//), items.filter({ hasText: 'cy' }).getByRole('link').first().click()]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^pulse #\d+ for Cy Tan$/);
+    expect(await page.locator('.status').textContent()).toBe('failed');
   });
 
   it('filters by person and channel, and pages through the whole log', async () => {

@@ -53,7 +53,9 @@ function entry(request: FastifyRequest, project: DashboardProject, m: MessageLog
   const attempts = m.deliveries.length
     ? html`<ul>${m.deliveries.map((d) => html`<li>${when(d.at, project.timezone)} · ${d.channel} · ${d.outcome}${d.error ? html` · <span class="muted">${d.error}</span>` : ''}</li>`)}</ul>`
     : '';
-  return html`<li><p><strong>${m.comm}</strong> #${m.key.split('#')[1]?.split(':')[0] ?? ''} → ${m.person} · ${m.channel} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
+  // The calendar page draws any stored message as its person gets it.
+  const view = `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(m.key)}`;
+  return html`<li><p><a href="${view}"><strong>${m.comm}</strong> #${m.key.split('#')[1]?.split(':')[0] ?? ''}</a> → ${m.person} · ${m.channel} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
 <p class="muted">Due ${when(m.dueAt, project.timezone)}${m.sentAt ? ` · sent ${when(m.sentAt, project.timezone)}` : ''} · ${m.attempts} ${m.attempts === 1 ? 'attempt' : 'attempts'}</p>
 ${m.lastError ? html`<p class="error">${m.lastError}</p>` : ''}${attempts}</li>`;
 }
