@@ -21,7 +21,7 @@ export interface MessageLogEntry {
 /** The delivery log: messages with every attempt, newest first within each message. */
 export async function listMessages(
   db: SqlClient,
-  q: { project: string; status?: string; comm?: string; person?: string; limit?: number },
+  q: { project: string; status?: string; comm?: string; person?: string; channel?: string; limit?: number; offset?: number },
 ): Promise<MessageLogEntry[]> {
   const { projectId } = await loadProject(db, q.project);
   const rows = await db.$queryRawUnsafe<
@@ -34,13 +34,15 @@ export async function listMessages(
                       FROM "Delivery" d WHERE d."messageId"=m."id"), '[]'::json) AS "deliveries"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
      WHERE m."projectId"=$1::uuid AND ($2::text IS NULL OR m."status"::text=$2) AND ($3::text IS NULL OR c."key"=$3)
-       AND ($4::text IS NULL OR p."key"=$4)
-     ORDER BY m."dueAt", m."key" LIMIT $5`,
+       AND ($4::text IS NULL OR p."key"=$4) AND ($6::text IS NULL OR m."channel"=$6)
+     ORDER BY m."dueAt", m."key" LIMIT $5 OFFSET $7`,
     projectId,
     q.status ?? null,
     q.comm ?? null,
     q.person ?? null,
     q.limit ?? 1000,
+    q.channel ?? null,
+    q.offset ?? 0,
   );
   return rows.map((r) => {
     const e: MessageLogEntry = {

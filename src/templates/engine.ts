@@ -40,7 +40,8 @@ export interface TemplateEngineOptions {
 
 const LAYOUT = '_layout/email.hbs';
 
-function channelsOf(comm: CommSpec): Channel[] {
+/** The channels a comm renders for: `preferred` is either. */
+export function channelsOf(comm: Pick<CommSpec, 'channels'>): Channel[] {
   const set = new Set<Channel>();
   for (const c of comm.channels) {
     if (c === 'preferred') {

@@ -10,7 +10,7 @@ import { blockActions, interactionBody, slackSignatureHeaders } from '../../sand
 import type { SlackSandbox } from '../../sandbox/slack-server.ts';
 import type { SmtpSink } from '../../sandbox/smtp-sink.ts';
 import type { TemplateEngine } from '../../templates/engine.ts';
-import { drawBlocks } from './block-kit.ts';
+import { drawBlocks } from '../../http/block-kit.ts';
 
 export interface DemoViewDeps {
   db: Database;

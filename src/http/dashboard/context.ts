@@ -7,6 +7,7 @@ import type { ApiRole, ApiTokenInfo } from '../../app/api-tokens.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
+import type { TemplateEngine } from '../../templates/engine.ts';
 
 export interface DashboardDeps {
   db: Database;
@@ -18,6 +19,8 @@ export interface DashboardDeps {
   log?: Logger | undefined;
   /** Drops the queued delivery jobs of messages a milestone move changed, as the API does (ApiDeps.forgetQueued). Best effort. */
   forgetQueued?: ((messageIds: readonly string[]) => Promise<void>) | undefined;
+  /** Renders messages for the preview and calendar pages; without it they say so instead. */
+  templates?: TemplateEngine | undefined;
 }
 
 /** The signed-in person's session: the live API token it was opened with. */

@@ -15,11 +15,11 @@ import { html, type Html } from './html.ts';
 import { DASHBOARD_CSP, layout, type LayoutInput } from './layout.ts';
 import { CSRF_FIELD } from './session.ts';
 
-export function sendPage(reply: FastifyReply, request: FastifyRequest, input: Omit<LayoutInput, 'session'>, status = 200): FastifyReply {
+export function sendPage(reply: FastifyReply, request: FastifyRequest, input: Omit<LayoutInput, 'session'> & { csp?: string }, status = 200): FastifyReply {
   return reply
     .status(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', DASHBOARD_CSP)
+    .header('content-security-policy', input.csp ?? DASHBOARD_CSP)
     .header('cache-control', 'no-store')
     .send(layout({ ...input, session: request.dashboard ?? null }));
 }

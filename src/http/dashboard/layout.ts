@@ -50,11 +50,38 @@ button.secondary{color:#1b1f24;background:#e7ebf0}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 form.filters>div{flex:1 1 10rem}
 svg{max-width:100%;height:auto;display:block}
+code{overflow-wrap:anywhere}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 label.inline{display:inline;font-weight:400}
 fieldset{border:0;padding:0;margin:.5rem 0}legend{font-weight:600}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:.5rem 0}
 blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
+/* calendar, messages, preview (pages/calendar.ts, messages.ts, preview.ts, ../message-view.ts) */
+.email-frame{width:100%;height:32rem;border:1px solid #d0d7de;border-radius:8px;background:#fff}
+.email-text{white-space:pre-wrap;overflow-wrap:anywhere}
+.slack-message{border-left:4px solid #4a154b;padding:.25rem .75rem;overflow-wrap:anywhere}
+.slack-message .bk-header{font-size:1.1rem;margin:.25rem 0}
+.bk-section{margin:.4rem 0}.bk-context{color:#57606a;margin:.3rem 0}
+.bk-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.5rem 0}
+.bk-button{display:inline-block;padding:.3rem .8rem;border:1px solid #8c959f;border-radius:6px;font-weight:600;color:#1b1f24;text-decoration:none}
+.cal{list-style:none;margin:0;padding:0}
+.cal-day{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.4rem;margin:0 0 .5rem;min-width:0}
+.cal-day h3{font-size:.95rem;margin:0 0 .25rem}
+.cal-day.today{border:2px solid #0b57c2}
+.cal-day ul{list-style:none;margin:0;padding:0}
+.cal-day li{margin:.15rem 0;font-size:.9rem;overflow-wrap:anywhere}
+.cal-day li a{display:inline-block;min-height:1.5rem}
+.cal-month .cal-day.empty{display:none}
+.cal-month .cal-day.other h3{color:#57606a}
+@media (min-width:52rem){.cal{display:grid;grid-template-columns:repeat(7,minmax(0,1fr));gap:.25rem}.cal-day{margin:0;min-height:6rem}.cal-month .cal-day.empty{display:block}}
+.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}
+.pager a{display:inline-block;padding:.35rem .6rem;min-height:2.25rem}
+.status{display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.85rem;font-weight:600;background:#e7ebf0;color:#1b1f24}
+.status-failed{background:#b3261e;color:#fff}.status-sent{background:#116329;color:#fff}
+ol.log{list-style:none;padding:0;margin:0}
+ol.log>li{border-bottom:1px solid #e1e4e8;padding:.5rem 0;overflow-wrap:anywhere}
+ol.log form{display:inline;margin:0}
+ol.log ul{margin:.25rem 0;padding-left:1.25rem;font-size:.9rem}
 `;
 
 /** `style-src` entry allowing exactly the stylesheet above. */

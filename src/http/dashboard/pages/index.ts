@@ -28,7 +28,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardDeps } from '../context.ts';
 import type { NavName } from '../nav.ts';
+import { calendarPage } from './calendar.ts';
+import { messagesPage } from './messages.ts';
 import { overviewPage } from './overview.ts';
+import { previewPage } from './preview.ts';
 import { projectsPage } from './projects.ts';
 import { escalationsPage } from './escalations.ts';
 import { responsesPage } from './responses.ts';
@@ -41,4 +44,4 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, responsesPage, escalationsPage, inboxPage, planPage];
+export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage, messagesPage, responsesPage, escalationsPage, inboxPage, previewPage, planPage];

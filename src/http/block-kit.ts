@@ -1,4 +1,4 @@
-import { esc } from '../../http/pages.ts';
+import { esc } from './pages.ts';
 
 /** One button's form: posting it makes the demo send Slack's signed block_actions for that button. */
 export interface ButtonTarget {
@@ -9,9 +9,22 @@ export interface ButtonTarget {
 type Block = Record<string, unknown>;
 const textOf = (t: unknown): string => (t && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string' ? (t as { text: string }).text : '');
 
-/** Slack mrkdwn, minimally: *bold*, _italic_, <url|label> links, line breaks; everything escaped first. */
+/** The emoji shortcodes Herald's own templates use (Slack draws them as emoji); others stay as written. */
+const EMOJI: Readonly<Record<string, string>> = {
+  large_green_circle: '🟢',
+  large_orange_circle: '🟠',
+  large_yellow_circle: '🟡',
+  red_circle: '🔴',
+  white_circle: '⚪',
+  large_blue_circle: '🔵',
+  warning: '⚠️',
+  white_check_mark: '✅',
+};
+
+/** Slack mrkdwn, minimally: *bold*, _italic_, <url|label> links, :emoji:, line breaks; everything escaped first. */
 export function mrkdwn(text: string): string {
   return esc(text)
+    .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
     .replace(/&lt;(https?:[^|&]+)\|([^&]*?)&gt;/g, (_m, url: string, label: string) => `<a href="${url}">${label}</a>`)
     .replace(/&lt;(https?:[^&]+?)&gt;/g, (_m, url: string) => `<a href="${url}">${url}</a>`)
     .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>')
@@ -19,8 +32,12 @@ export function mrkdwn(text: string): string {
     .replace(/\n/g, '<br>');
 }
 
-/** Draws Block Kit the way Slack does (header, section, context, divider, actions with buttons). */
-export function drawBlocks(blocks: readonly unknown[], button: (b: { actionId: string; value: string; blockId: string }) => ButtonTarget): string {
+/**
+ * Draws Block Kit the way Slack does (header, section, context, divider, actions with buttons).
+ * With `button`, each action button is a form posting where it says (the demo's Slack view);
+ * without it the buttons are drawn but do nothing (the dashboard's previews).
+ */
+export function drawBlocks(blocks: readonly unknown[], button?: (b: { actionId: string; value: string; blockId: string }) => ButtonTarget): string {
   const out: string[] = [];
   for (const raw of blocks) {
     const b = raw as Block;
@@ -48,6 +65,7 @@ export function drawBlocks(blocks: readonly unknown[], button: (b: { actionId: s
           const actionId = String(el.action_id ?? '');
           const value = String(el.value ?? '');
           if (typeof el.url === 'string') return `<a class="bk-button" href="${esc(el.url)}">${esc(textOf(el.text))}</a>`;
+          if (!button) return `<span class="bk-button">${esc(textOf(el.text))}</span>`;
           const t = button({ actionId, value, blockId });
           const hidden = Object.entries(t.hidden).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
           return `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit">${esc(textOf(el.text))}</button></form>`;

@@ -1,0 +1,25 @@
+/** The plan a project was last applied with, and the GET-form helpers the plan-driven pages share. */
+import type { Plan } from '../../domain/plan/model.ts';
+import { DashboardError, type DashboardDeps } from './context.ts';
+import { html, type Html } from './html.ts';
+import type { DashboardProject } from './kit.ts';
+
+export async function planOf(deps: DashboardDeps, project: DashboardProject): Promise<Plan> {
+  const row = await deps.db.prisma.project.findUniqueOrThrow({ where: { id: project.id }, select: { plan: true } });
+  return row.plan as unknown as Plan;
+}
+
+/** A filter value that must be one of `known` (or empty): else a 400 page naming the choices. */
+export function oneOf(what: string, value: string | undefined, known: readonly string[]): string | undefined {
+  if (!value) return undefined;
+  if (known.includes(value)) return value;
+  throw new DashboardError(400, `No such ${what}`, [`"${value}" is not a ${what} of this project.`, `Pick one of: ${known.join(', ') || '(none)'}.`]);
+}
+
+/** A labelled <select> for a GET filter form; the empty option is `any`. */
+export function select(name: string, label: string, options: readonly (string | { value: string; label: string })[], chosen: string | undefined, any: string | null = 'Any'): Html {
+  const opts = options.map((o) => (typeof o === 'string' ? { value: o, label: o } : o));
+  return html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${any === null ? '' : html`<option value="">${any}</option>`}${opts.map(
+    (o) => html`<option value="${o.value}"${o.value === chosen ? html` selected` : ''}>${o.label}</option>`,
+  )}</select></div>`;
+}
