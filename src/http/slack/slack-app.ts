@@ -10,7 +10,8 @@ import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
-import { registerInteractions, type InteractionDeps, type Scratch } from './interactions.ts';
+import { answerShower, registerInteractions, type InteractionDeps, type RecordedClick, type Scratch } from './interactions.ts';
+import type { ClickPayload } from '../../../jobs/record-click.ts';
 import type { SlackHttp } from './slack-events.ts';
 
 export interface SlackInteractivityOptions {
@@ -24,7 +25,7 @@ export interface SlackInteractivityOptions {
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
-  /** The durable queue for answers whose immediate record fails (jobs/record-click.ts). */
+  /** The durable queue every answer is written to before its ack (jobs/record-click.ts). */
   clicks?: InteractionDeps['clicks'];
 }
 
@@ -32,6 +33,8 @@ export interface SlackInteractivity {
   mode: 'http' | 'socket';
   /** For the HTTP server, in HTTP mode. */
   http?: SlackHttp;
+  /** Replaces an answered message in place, for answers the click queue records. */
+  showRecorded(click: ClickPayload, outcome: RecordedClick): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
     registerEscalationActions(app, opts);
     return {
       mode: 'socket',
+      showRecorded: answerShower(app.client, opts.scratch),
       start: async () => {
         await app.start();
       },
@@ -76,6 +80,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   registerEscalationActions(app, opts);
   return {
     mode: 'http',
+    showRecorded: answerShower(app.client, opts.scratch),
     http: { signingSecret: opts.signingSecret, receiver, clock: opts.clock, scratch: opts.scratch, log: opts.log },
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
