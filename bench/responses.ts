@@ -7,10 +7,11 @@
  * answers stored beside distinct clicks (they must be equal).
  * Parts are listed in RESPONSE_BENCH_PARTS below; a part is `(ctx) => Promise<void>` and may be
  * added from its own file (the inbound-mail part: replies over SMTP).
- * Env: BENCH_PEOPLE (default 8000), BENCH_RATE (200), BENCH_SECONDS (30), BENCH_DUPLICATES (0.2),
+ * Env: BENCH_PEOPLE (default 10000), BENCH_RATE (200), BENCH_SECONDS (30), BENCH_DUPLICATES (0.2),
  * BENCH_PARTS (comma list of part names: slack, links, smtp; default all), BENCH_PG_URL (admin URL),
  * BENCH_SMTP_RATE (replies per second over SMTP, default 50; see responses-smtp.ts).
  */
+import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { signToken } from '../src/domain/tokens.ts';
 import { issueFormProof } from '../src/http/form-proof.ts';
@@ -33,7 +34,8 @@ import {
   type SurveyMessage,
 } from './responses-fixture.ts';
 
-const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 8000);
+// 10,000 people give enough calendar survey messages for all three parts at the default rates.
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const DUP_SHARE = Number(process.env.BENCH_DUPLICATES ?? 0.2);
@@ -214,6 +216,8 @@ async function main(): Promise<void> {
     for (const part of parts) {
       console.log(`\n== ${part.name} ==`);
       await part.run(ctx);
+      // The machine may be shared: figures beside the load they were measured under.
+      ctx.report(`${part.name}: load average (1, 5 min) after the part`, loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(', '));
     }
   } finally {
     await serve?.stop();
