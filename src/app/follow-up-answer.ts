@@ -47,6 +47,8 @@ export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise
     data: { status: 'cancelled' },
   });
   const urgency = urgencyOf(a.option ?? undefined);
+  // An answer that does not escalate changes no escalation (onAnswer: 'none'), so the open one need not be read.
+  if (urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
   const open = await tx.escalation.findFirst({ where: { ...where, state: { not: 'resolved' } }, orderBy: { openedAt: 'desc' } });
   const action = onAnswer(open ? { urgency: open.urgency as 'urgent' | 'normal' } : undefined, urgency);
   if (action === 'none' || urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
