@@ -17,7 +17,7 @@ import type { Clock } from '../../app/ports.ts';
 import { recordSlackClick, type SlackClickOutcome } from '../../app/record-slack-click.ts';
 import type { Database } from '../../db/database.ts';
 import { retryTransient } from '../../db/postgres-errors.ts';
-import type { SurveyOption, SurveySpec } from '../../domain/plan/model.ts';
+import type { SurveyOption } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';

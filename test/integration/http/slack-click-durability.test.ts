@@ -59,7 +59,7 @@ describe('Slack clicks survive a database outage', () => {
     return { m, deliver: () => fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body }) };
   };
 
-  it('a click whose message loads but whose record keeps failing is spooled and recorded once afterwards', async () => {
+  it('a click whose record keeps failing is left to the click queue and recorded once afterwards', async () => {
     const { m, deliver } = clickOn('ana', 'good');
     // A real database failure on the record's INSERT only: a trigger raising admin_shutdown (57P01,
     // which Herald treats as transient) while the flag row exists.
