@@ -57,9 +57,11 @@ function boltLogger(log: Logger | undefined): BoltLogger {
 export function createSlackInteractivity(opts: SlackInteractivityOptions): SlackInteractivity {
   const logger = boltLogger(opts.log);
   const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
+  // No listener uses Bolt's conversation store (its middleware runs on every event): bench:responses.
+  const base = { token: opts.botToken, logger, clientOptions, convoStore: false as const };
   if (opts.appToken) {
     const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
-    const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+    const app = new App({ ...base, receiver });
     registerInteractions(app, opts);
     registerEscalationActions(app, opts);
     return {
@@ -75,7 +77,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   }
   if (!opts.signingSecret) throw new Error('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
   const receiver = new FastifySlackReceiver(opts.log);
-  const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+  const app = new App({ ...base, receiver });
   registerInteractions(app, opts);
   registerEscalationActions(app, opts);
   return {
