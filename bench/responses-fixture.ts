@@ -43,7 +43,12 @@ export interface ResponsesBenchContext {
   report(label: string, figure: string, aim?: string): void;
 }
 
-/** Applies the generated plan and marks every hypercare-checkin message sent (Slack ones with a channel and ts). */
+/**
+ * Applies the generated plan and marks every hypercare-checkin message sent (Slack ones with a
+ * channel and ts); returns the calendar messages only. A reminder shares its comm, occurrence and
+ * person with the message it reminds of, so an answer to both is one response: counting them as
+ * two distinct answers made "stored" look short of "distinct" by the answers given twice.
+ */
 export async function seedSurveyMessages(bench: BenchDatabase, people: number): Promise<SurveyMessage[]> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-responses-'));
   const loaded = await loadPlanFile(generatePlan(dir, people));
@@ -64,7 +69,7 @@ export async function seedSurveyMessages(bench: BenchDatabase, people: number): 
   const { rows } = await c.query<SurveyMessage>(
     `SELECT m."id", m."personId", p."slackId", m."channel", m."providerChannel", m."providerId"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
-     WHERE c."key"='hypercare-checkin' ORDER BY m."id"`,
+     WHERE c."key"='hypercare-checkin' AND m."kind"='comm' ORDER BY m."id"`,
   );
   return rows.filter((r) => r.channel === 'email' || r.slackId !== null);
 }

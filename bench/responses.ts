@@ -7,10 +7,11 @@
  * answers stored beside distinct clicks (they must be equal).
  * Parts are listed in RESPONSE_BENCH_PARTS below; a part is `(ctx) => Promise<void>` and may be
  * added from its own file (the inbound-mail part: replies over SMTP).
- * Env: BENCH_PEOPLE (default 8000), BENCH_RATE (200), BENCH_SECONDS (30), BENCH_DUPLICATES (0.2),
+ * Env: BENCH_PEOPLE (default 10000), BENCH_RATE (200), BENCH_SECONDS (30), BENCH_DUPLICATES (0.2),
  * BENCH_PARTS (comma list of part names: slack, links, smtp; default all), BENCH_PG_URL (admin URL),
  * BENCH_SMTP_RATE (replies per second over SMTP, default 50; see responses-smtp.ts).
  */
+import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { signToken } from '../src/domain/tokens.ts';
 import { issueFormProof } from '../src/http/form-proof.ts';
@@ -33,7 +34,8 @@ import {
   type SurveyMessage,
 } from './responses-fixture.ts';
 
-const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 8000);
+// 10,000 people give enough calendar survey messages for all three parts at the default rates.
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const DUP_SHARE = Number(process.env.BENCH_DUPLICATES ?? 0.2);
@@ -96,55 +98,73 @@ function reportLoad(ctx: ResponsesBenchContext, label: string, result: Awaited<R
   ctx.report(`${label}: ack p50 / p99`, `${result.latency.p50} ms / ${result.latency.p99} ms`, `p99 ≤ ${ACK_P99_AIM_MS} ms`);
 }
 
-const slackClicks: ResponseBenchPart = {
-  name: 'slack',
-  async run(ctx) {
-    const total = RATE * SECONDS;
-    const warm = ctx.take('slack', WARM_UP);
-    const distinct = ctx.take('slack', Math.ceil(total / (1 + DUP_SHARE)));
-    for (const m of [...warm, ...distinct]) {
+interface LoadPart {
+  label: string;
+  channel: 'slack' | 'email';
+  /** The request answering message `m` (`i` picks the option). */
+  request(ctx: ResponsesBenchContext, m: SurveyMessage, i: number): LoadRequest;
+  /** What makes two requests the same answer (a duplicate in the load). */
+  identity(r: LoadRequest): string;
+  /** Set-up on the messages before any request (the Slack sandbox must know them). */
+  prepare?(ctx: ResponsesBenchContext, messages: SurveyMessage[]): void;
+  after?(ctx: ResponsesBenchContext): void;
+}
+
+/**
+ * One load part: warm-up requests, then RATE × SECONDS requests answering distinct messages with
+ * DUP_SHARE of them sent twice, then the figures and answers stored beside distinct answers.
+ */
+function loadPart(name: string, part: LoadPart): ResponseBenchPart {
+  return {
+    name,
+    async run(ctx) {
+      const total = RATE * SECONDS;
+      const warm = ctx.take(part.channel, WARM_UP);
+      const distinct = ctx.take(part.channel, Math.ceil(total / (1 + DUP_SHARE)));
+      part.prepare?.(ctx, [...warm, ...distinct]);
+      await warmUp(ctx, warm.map((m, i) => part.request(ctx, m, i)));
+      const load = withDuplicates(distinct.map((m, i) => part.request(ctx, m, i)), DUP_SHARE).slice(0, total);
+      const answered = new Set(load.map(part.identity)).size;
+      let stored = 0;
+      await measuredLoad(ctx, part.label, load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), answered)));
+      ctx.report(`${part.label}: answers stored / distinct answers`, `${stored} / ${answered}`, 'equal');
+      part.after?.(ctx);
+    },
+  };
+}
+
+const slackClicks = loadPart('slack', {
+  label: 'Slack clicks',
+  channel: 'slack',
+  prepare(ctx, messages) {
+    for (const m of messages) {
       ctx.slack.messages.push({ channel: m.providerChannel!, user: m.slackId!, ts: m.providerId!, text: 'checkin', blocks: surveyBlocks(SURVEY, m.id), at: Date.now() });
     }
-    const now = Math.floor(Date.now() / 1000);
-    const click = (m: SurveyMessage, i: number): LoadRequest => {
-      const o = SURVEY.options[i % 3]!.value;
-      const payload = blockActions({ user: m.slackId!, message: { channel: m.providerChannel!, ts: m.providerId!, blocks: surveyBlocks(SURVEY, m.id) }, actionId: `herald_survey_${o}`, value: JSON.stringify({ m: m.id, o }) });
-      const body = interactionBody(payload);
-      return { path: '/slack/events', headers: slackSignatureHeaders(ctx.signingSecret, body, now), body };
-    };
-    await warmUp(ctx, warm.map(click));
-    const load = withDuplicates(distinct.map(click), DUP_SHARE).slice(0, total);
-    const clicked = new Set(load.map((r) => r.body)).size;
-    let stored = 0;
-    await measuredLoad(ctx, 'Slack clicks', load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), clicked)));
-    ctx.report('Slack clicks: answers stored / distinct clicks', `${stored} / ${clicked}`, 'equal');
-    ctx.report('Slack clicks: chat.update calls', String(ctx.slack.callsTo('chat.update').length));
   },
-};
+  request(ctx, m, i) {
+    const o = SURVEY.options[i % 3]!.value;
+    const payload = blockActions({ user: m.slackId!, message: { channel: m.providerChannel!, ts: m.providerId!, blocks: surveyBlocks(SURVEY, m.id) }, actionId: `herald_survey_${o}`, value: JSON.stringify({ m: m.id, o }) });
+    const body = interactionBody(payload);
+    return { path: '/slack/events', headers: slackSignatureHeaders(ctx.signingSecret, body, Math.floor(Date.now() / 1000)), body };
+  },
+  identity: (r) => r.body,
+  after: (ctx) => ctx.report('Slack clicks: chat.update calls', String(ctx.slack.callsTo('chat.update').length)),
+});
 
-const answerLinks: ResponseBenchPart = {
-  name: 'links',
-  async run(ctx) {
-    const total = RATE * SECONDS;
-    const warm = ctx.take('email', WARM_UP);
-    const distinct = ctx.take('email', Math.ceil(total / (1 + DUP_SHARE)));
+const answerLinks = loadPart('links', {
+  label: 'Answer links',
+  channel: 'email',
+  request(ctx, m, i) {
     const nowS = Math.floor(Date.now() / 1000);
-    const post = (m: SurveyMessage, i: number): LoadRequest => {
-      const o = SURVEY.options[i % 3]!.value;
-      const token = signToken(ctx.secret, { k: 'answer', m: m.id, p: m.personId, o, exp: nowS + 86_400 });
-      // The proof the GET page would carry (issued with the server's secret), so only POSTs are in the load.
-      const proof = issueFormProof(ctx.secret, token, nowS);
-      const body = new URLSearchParams({ proof, option: o, comment: i % 5 === 0 ? 'Teams asks me to sign in again' : '' }).toString();
-      return { path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
-    };
-    await warmUp(ctx, warm.map(post));
-    const load = withDuplicates(distinct.map(post), DUP_SHARE).slice(0, total);
-    const clicked = new Set(load.map((r) => r.path)).size;
-    let stored = 0;
-    await measuredLoad(ctx, 'Answer links', load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), clicked)));
-    ctx.report('Answer links: answers stored / distinct links', `${stored} / ${clicked}`, 'equal');
+    const o = SURVEY.options[i % 3]!.value;
+    const token = signToken(ctx.secret, { k: 'answer', m: m.id, p: m.personId, o, exp: nowS + 86_400 });
+    // The proof the GET page would carry (issued with the server's secret), so only POSTs are in the load.
+    const proof = issueFormProof(ctx.secret, token, nowS);
+    const body = new URLSearchParams({ proof, option: o, comment: i % 5 === 0 ? 'Teams asks me to sign in again' : '' }).toString();
+    return { path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
   },
-};
+  identity: (r) => r.path,
+});
 
 /** The parts, in order. The inbound-mail helper appends its SMTP-replies part here. */
 export const RESPONSE_BENCH_PARTS: ResponseBenchPart[] = [slackClicks, answerLinks, smtpReplies];
@@ -196,6 +216,8 @@ async function main(): Promise<void> {
     for (const part of parts) {
       console.log(`\n== ${part.name} ==`);
       await part.run(ctx);
+      // The machine may be shared: figures beside the load they were measured under.
+      ctx.report(`${part.name}: load average (1, 5 min) after the part`, loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(', '));
     }
   } finally {
     await serve?.stop();

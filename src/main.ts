@@ -296,10 +296,10 @@ export async function startServer(
   let slack: SlackInteractivity | undefined;
   let clicks: { queue: ClickQueue; processor: { close(): Promise<void> } } | undefined;
   if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
-    // Acknowledged answers that could not be recorded at once are recorded from here, by any serve process.
+    // Every answer is queued before its ack; one not recorded at once is recorded from here, by any serve process.
     const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
-    clicks = { queue: new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'))), processor: startClickProcessor(conn, { db, clock, log: opts.log }) };
-    slack = createSlackInteractivity({
+    const queue = new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')));
+    const interactivity = createSlackInteractivity({
       botToken: config.SLACK_BOT_TOKEN,
       signingSecret: config.SLACK_SIGNING_SECRET,
       appToken: config.SLACK_APP_TOKEN,
@@ -308,8 +308,10 @@ export async function startServer(
       clock,
       scratch,
       log: opts.log,
-      clicks: clicks.queue,
+      clicks: queue,
     });
+    slack = interactivity;
+    clicks = { queue, processor: startClickProcessor(conn, { db, clock, log: opts.log, show: interactivity.showRecorded }) };
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
   const http = await startHttpServer(

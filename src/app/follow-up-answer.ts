@@ -1,16 +1,16 @@
 import { addBusinessTime } from '../domain/escalation/business-time.ts';
 import { DEFAULT_ESCALATION, escalationTargets, onAnswer, urgencyOf } from '../domain/escalation/rules.ts';
 import type { Plan, SurveyOption } from '../domain/plan/model.ts';
-import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
 import { parseWallTime } from '../domain/schedule/zone-time.ts';
 import type { Tx } from '../db/transaction.ts';
 import { queueEscalationNotice, type NoticeRecipient } from './escalation-notices.ts';
+import { PlanCache } from './plan-cache.ts';
 
 export interface AnswerFacts {
   kind: 'created' | 'changed' | 'unchanged';
   response: { id: string; option: string | null; comment: string | null };
   option: SurveyOption | null;
-  context: { projectId: string; comm: { id: string; key: string }; message: { occurrence: number }; person: { id: string; key: string } };
+  context: { projectId: string; projectUpdatedAt?: Date; comm: { id: string; key: string }; message: { occurrence: number }; person: { id: string; key: string } };
 }
 
 export interface FollowUps {
@@ -20,6 +20,19 @@ export interface FollowUps {
 }
 
 const RECIPIENT = { id: true, key: true, timezone: true, email: true, slackId: true } as const;
+
+/**
+ * The answers of one process read the same plan again and again (each escalating answer needs it;
+ * a big plan is megabytes of JSON): keep it parsed, keyed by the project's `updatedAt`. Measured
+ * with `npm run bench:responses`: loading and unpacking the plan of 8,000 people per Slack click
+ * was the largest single cost of an answer.
+ */
+const plans = new PlanCache();
+
+async function planOf(tx: Tx, context: AnswerFacts['context']): Promise<Plan> {
+  const updatedAt = context.projectUpdatedAt ?? (await tx.project.findUniqueOrThrow({ where: { id: context.projectId }, select: { updatedAt: true } })).updatedAt;
+  return plans.get(context.projectId, updatedAt, tx);
+}
 
 /**
  * What an answer sets off, inside record-response's transaction so the answer and its follow-ups
@@ -34,13 +47,14 @@ export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise
     data: { status: 'cancelled' },
   });
   const urgency = urgencyOf(a.option ?? undefined);
+  // An answer that does not escalate changes no escalation (onAnswer: 'none'), so the open one need not be read.
+  if (urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
   const open = await tx.escalation.findFirst({ where: { ...where, state: { not: 'resolved' } }, orderBy: { openedAt: 'desc' } });
   const action = onAnswer(open ? { urgency: open.urgency as 'urgent' | 'normal' } : undefined, urgency);
   if (action === 'none' || urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
   const answer = { option: a.response.option ?? '', comment: a.response.comment };
 
-  const project = await tx.project.findUniqueOrThrow({ where: { id: a.context.projectId }, select: { plan: true } });
-  const plan = project.plan as unknown as Plan;
+  const plan = await planOf(tx, a.context);
   const base = { plan, projectId: a.context.projectId, commId: where.commId, occurrence: where.occurrence, now };
 
   if (open) {
@@ -80,7 +94,7 @@ export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise
     // The clock starts when the owner is told, counted in the owner's own working hours.
     const spec = plan.project.escalation ?? DEFAULT_ESCALATION;
     const hours = { start: parseWallTime(spec.businessHours.start), end: parseWallTime(spec.businessHours.end) };
-    const escalateAt = addBusinessTime(new ProjectCalendar(plan.project), hours, owner.timezone, notice.dueAt.getTime(), spec.after);
+    const escalateAt = addBusinessTime(plans.calendar(plan), hours, owner.timezone, notice.dueAt.getTime(), spec.after);
     await tx.escalation.update({ where: { id: created.id }, data: { escalateAt: new Date(escalateAt) } });
   }
   return { remindersCancelled: cancelled.count, escalation: { id: created.id, action, urgency, noticeId: notice.messageId } };

@@ -49,6 +49,8 @@ export interface RecordResponseInput {
 export interface AnswerContext {
   projectId: string;
   projectKey: string;
+  /** Which version of the project's plan is current (the follow-ups read the plan through a cache). */
+  projectUpdatedAt: Date;
   message: { id: string; channel: string; occurrence: number; providerId: string | null; providerChannel: string | null };
   comm: { id: string; key: string; kind: string; optional: boolean; workstreamKey: string | null };
   person: { id: string; key: string; name: string; email: string | null; slackId: string | null };
@@ -96,6 +98,7 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
   const context: AnswerContext = {
     projectId: message.projectId,
     projectKey: message.projectKey,
+    projectUpdatedAt: message.projectUpdatedAt,
     message: { id: message.id, channel: message.channel, occurrence: message.occurrence, providerId: message.providerId, providerChannel: message.providerChannel },
     comm: { id: message.comm.id, key: message.comm.key, kind: message.comm.kind, optional: message.comm.optional, workstreamKey: message.comm.workstreamKey },
     person: { ...message.person },

@@ -3,6 +3,8 @@ import { loadPlanFile } from '../../app/load-plan.ts';
 import { firstLine, renderOccurrence } from '../../app/render-message.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import { buildCalendar } from '../../domain/schedule/calendar.ts';
+import { withReminders } from '../../domain/survey/reminders.ts';
+import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
 import { cliEngine, planTemplateCheck } from '../templates.ts';
@@ -27,7 +29,8 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   if (o.comm && !plan.comms.some((c) => c.key === o.comm)) {
     throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
   }
-  const occs = buildCalendar(plan, { now }).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
+  // Survey reminders as the calendar will hold them (before anyone answers: then they are cancelled).
+  const occs = withReminders(plan, buildCalendar(plan, { now })).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
   const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
   const rows = occs.map((x) => ({
     at: x.dueAt.toISOString(),
@@ -37,7 +40,8 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
     occurrence: x.occurrence,
     channel: x.channel,
     ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
-    firstLine: firstLine(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
+    ...(x.reminder ? { reminder: x.reminder } : {}),
+    firstLine: firstLine(x.reminder ? asReminder(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)) : renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
     explain: x.explain,
   }));
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
@@ -48,8 +52,9 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   for (const r of rows) {
     // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
     const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
-    ctx.output.out(`${local}  ${r.person} · ${r.channel} · ${r.comm}#${r.occurrence}  ${r.firstLine}`);
+    ctx.output.out(`${local}  ${r.person} · ${r.channel} · ${r.comm}#${r.occurrence}${r.reminder ? ` (reminder ${r.reminder})` : ''}  ${r.firstLine}`);
   }
+  const reminders = rows.filter((r) => r.reminder).length;
   const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
-  ctx.output.out(`${rows.length} messages${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
+  ctx.output.out(`${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
 }

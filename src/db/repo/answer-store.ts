@@ -15,6 +15,8 @@ export interface MessageForAnswer {
   projectId: string;
   projectKey: string;
   projectName: string;
+  /** The project's `updatedAt`: which version of its plan is current (for PlanCache). */
+  projectUpdatedAt: Date;
   commId: string;
   personId: string;
   occurrence: number;
@@ -31,7 +33,7 @@ interface Row {
   providerId: string | null; providerChannel: string | null;
   commKey: string; commKind: string; commOptional: boolean; workstreamKey: string | null; commSpec: unknown;
   personKey: string; personName: string; personEmail: string | null; personSlackId: string | null;
-  projectKey: string; projectName: string;
+  projectKey: string; projectName: string; projectUpdatedAt: Date | string;
   rChannel: string | null; rOption: string | null; rComment: string | null; rReceivedAt: Date | string | null;
 }
 
@@ -41,7 +43,7 @@ export async function loadMessageForAnswer(db: Raw, messageId: string): Promise<
     `SELECT m."id", m."projectId", m."commId", m."personId", m."occurrence", m."channel", m."providerId", m."providerChannel",
             c."key" AS "commKey", c."kind" AS "commKind", c."optional" AS "commOptional", c."workstreamKey", c."spec" AS "commSpec",
             p."key" AS "personKey", p."name" AS "personName", p."email" AS "personEmail", p."slackId" AS "personSlackId",
-            pr."key" AS "projectKey", pr."name" AS "projectName",
+            pr."key" AS "projectKey", pr."name" AS "projectName", pr."updatedAt" AS "projectUpdatedAt",
             r."channel" AS "rChannel", r."option" AS "rOption", r."comment" AS "rComment", r."receivedAt" AS "rReceivedAt"
      FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId" JOIN "Project" pr ON pr."id"=m."projectId"
      LEFT JOIN "Response" r ON r."commId"=m."commId" AND r."occurrence"=m."occurrence" AND r."personId"=m."personId"
@@ -54,6 +56,7 @@ export async function loadMessageForAnswer(db: Raw, messageId: string): Promise<
     projectId: r.projectId,
     projectKey: r.projectKey,
     projectName: r.projectName,
+    projectUpdatedAt: new Date(r.projectUpdatedAt),
     commId: r.commId,
     personId: r.personId,
     occurrence: Number(r.occurrence),

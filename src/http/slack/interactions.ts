@@ -1,25 +1,27 @@
 /**
- * Bolt listeners for Herald's Slack controls, the same over HTTP and Socket Mode. Each acks first
- * (Slack wants it within 3 s; the trigger for a modal lives 3 s too), then records through the
- * record-response use case and updates the message in place. Acking first, not after recording:
- * under load a record can wait longer than 3 s for a pooled connection, and Slack then shows the
- * person an error and retries. So an acknowledged answer whose immediate record fails (after its
- * own retries) goes to the durable click queue (jobs/record-click.ts), which retries until it is
- * recorded; a failed chat.update after recording only leaves the message unchanged.
+ * Bolt listeners for Herald's Slack controls, the same over HTTP and Socket Mode. An answer is
+ * made durable before Slack gets its ack, and recorded after it: the click is written to the
+ * click queue in Redis (jobs/record-click.ts, one job per click, delayed), then acked (Slack
+ * wants an ack within 3 s, and the trigger for a modal lives 3 s too), then recorded at once
+ * through record-slack-click and the job removed. Recording after the ack because under load a
+ * record can wait longer than 3 s for a pooled connection; queueing before it because a crash
+ * between ack and record would otherwise lose the answer. When recording fails, or the process
+ * dies, the queued job records it (and updates the message); a failed chat.update after
+ * recording only leaves the message unchanged.
  */
 import type { App, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import { loadAnswerView, type AnswerView } from '../../app/answer-view.ts';
 import { optOut } from '../../app/opt-out.ts';
 import type { Clock } from '../../app/ports.ts';
-import { recordResponse } from '../../app/record-response.ts';
+import { recordSlackClick, type SlackClickOutcome } from '../../app/record-slack-click.ts';
 import type { Database } from '../../db/database.ts';
 import { retryTransient } from '../../db/postgres-errors.ts';
-import type { SurveyOption, SurveySpec } from '../../domain/plan/model.ts';
+import type { SurveyOption } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClickPayload } from '../../../jobs/record-click.ts';
+import type { ClickPayload, HeldClick } from '../../../jobs/record-click.ts';
 import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
 import { ADD_COMMENT_ACTION, answeredBlocks, answerText, CHANGE_ACTION, COMMENT_CALLBACK, commentModal, reopenedBlocks, unsubscribedBlocks } from './answer-blocks.ts';
 
@@ -34,8 +36,8 @@ export interface InteractionDeps {
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
-  /** Where an acknowledged answer goes when recording it now fails (the BullMQ click queue in `herald serve`). */
-  clicks?: { add(click: ClickPayload): Promise<void> } | undefined;
+  /** Where an answer is written before it is acked (the BullMQ click queue in `herald serve`); without it an answer lost between ack and record stays lost. */
+  clicks?: { hold(click: ClickPayload): Promise<HeldClick> } | undefined;
 }
 
 export const NOT_YOURS = 'This message was sent to someone else, so only they can answer it.';
@@ -58,12 +60,17 @@ function valueOf(raw: string | undefined): { m: string; o?: string } | undefined
   }
 }
 
-/** Where the message is: the channel and ts stored when it was sent, else the click's container. */
-function whereOf(view: { providerChannel: string | null; providerId: string | null } | undefined, body: BlockAction | undefined): Where | undefined {
-  if (view?.providerChannel && view.providerId) return { channel: view.providerChannel, ts: view.providerId };
+/** Where the click came from (the message's channel and ts in the payload). */
+function clickedAt(body: BlockAction | undefined): Where | undefined {
   const channel = body?.channel?.id ?? body?.container?.channel_id;
   const ts = body?.message?.ts ?? body?.container?.message_ts;
   return typeof channel === 'string' && typeof ts === 'string' ? { channel, ts } : undefined;
+}
+
+/** Where the message is: the channel and ts stored when it was sent, else where the click came from. */
+function whereOf(view: { providerChannel: string | null; providerId: string | null } | undefined, fallback: Where | undefined): Where | undefined {
+  if (view?.providerChannel && view.providerId) return { channel: view.providerChannel, ts: view.providerId };
+  return fallback;
 }
 
 async function providerOf(db: Database, messageId: string): Promise<{ providerChannel: string | null; providerId: string | null } | undefined> {
@@ -75,37 +82,50 @@ async function notYours(client: WebClient, body: BlockAction): Promise<void> {
   if (typeof channel === 'string') await client.chat.postEphemeral({ channel, user: body.user.id, text: NOT_YOURS });
 }
 
-export function registerInteractions(app: App, deps: InteractionDeps): void {
-  const blocksKey = (messageId: string) => `slack:blocks:${messageId}`;
-  const surveyClick = (body: BlockAction<ButtonAction>, action: ButtonAction, messageId: string, option: string): ClickPayload => ({
-    messageId,
-    option,
-    comment: null,
-    userId: body.user.id,
-    receivedAt: deps.clock.now().toISOString(),
-    sourceRef: `slack:${body.user.id}:${action.action_ts}`,
-  });
+/** The message's blocks while its comment modal is open (the submission may reach another process). */
+const blocksKey = (messageId: string) => `slack:blocks:${messageId}`;
 
+export type RecordedClick = Extract<SlackClickOutcome, { kind: 'recorded' }>;
+
+/**
+ * Replaces the answered message in place ("You answered: Some issues · change"), from the
+ * listener and from the click queue alike: the blocks come with a button click, or from scratch
+ * for a modal's submission.
+ */
+export function answerShower(client: WebClient, scratch: Scratch): (click: ClickPayload, outcome: RecordedClick) => Promise<void> {
+  return async (click, { view, result }) => {
+    const where = whereOf(result.context.message, click.where);
+    if (!where || !view.survey) return;
+    const stored = click.blocks ? null : await scratch.get(blocksKey(click.messageId));
+    const original = (click.blocks as SlackBlock[] | undefined) ?? (stored ? (JSON.parse(stored) as SlackBlock[]) : []);
+    const label = result.option?.label ?? click.option ?? '';
+    const blocks = answeredBlocks(original, view.survey, view.messageId, label, result.response.comment);
+    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: answerText(label, result.response.comment).replace(/\*/g, '') });
+  };
+}
+
+export function registerInteractions(app: App, deps: InteractionDeps): void {
   /**
-   * Records an acknowledged answer now, or spools it to the click queue when that fails for any
-   * reason but bad input, so nothing acknowledged is lost. Returns what to show, or undefined when spooled.
+   * After the ack: records a held click now and removes its queued copy, or, when recording
+   * fails for any reason but bad input, hands it to the queue (returning undefined).
    */
-  async function recordOrSpool(click: ClickPayload, view: AnswerView): Promise<Awaited<ReturnType<typeof recordResponse>> | undefined> {
+  async function recordHeld(click: ClickPayload, held: HeldClick | undefined, view?: AnswerView): Promise<SlackClickOutcome | undefined> {
+    let outcome: SlackClickOutcome;
     try {
-      return await recordResponse(deps.db, {
-        messageId: click.messageId,
-        option: click.option,
-        comment: click.comment,
-        channel: 'slack',
-        receivedAt: new Date(click.receivedAt),
-        sourceRef: click.sourceRef,
-      }, { loaded: view.loaded });
+      outcome = await recordSlackClick(deps, click, view);
     } catch (err) {
-      if ((err instanceof HeraldError && !err.retryable) || !deps.clicks) throw err;
-      deps.log?.warn({ err, sourceRef: click.sourceRef }, 'recording a slack answer failed; queued to retry');
-      await deps.clicks.add(click);
+      if ((err instanceof HeraldError && !err.retryable) || !held) {
+        await held?.release().catch(() => {});
+        throw err;
+      }
+      deps.log?.warn({ err, sourceRef: click.sourceRef }, 'recording a slack answer failed; the click queue retries it');
+      // Should this fail too, the job still runs when its grace period ends.
+      await held.retryNow().catch((e: unknown) => deps.log?.warn({ err: e }, 'could not hurry a queued click'));
       return undefined;
     }
+    // Should removing the job fail, it runs later and records nothing twice.
+    await held?.release().catch((err: unknown) => deps.log?.warn({ err }, 'could not remove a recorded click from the queue'));
+    return outcome;
   }
 
   /** After recording: a failed update leaves the old message, the answer is stored either way. */
@@ -117,67 +137,44 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     }
   }
 
-  async function showAnswer(client: WebClient, view: AnswerView, where: Where | undefined, original: SlackBlock[] | undefined, label: string, comment: string | null): Promise<void> {
-    if (!where || !view.survey) return;
-    const base = original ?? [];
-    const blocks = answeredBlocks(base, view.survey, view.messageId, label, comment);
-    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: answerText(label, comment).replace(/\*/g, '') });
-  }
-
-  interface Clicked {
-    body: BlockAction<ButtonAction>;
-    action: ButtonAction;
-    client: WebClient;
-    value: { m: string; o?: string };
-    view: AnswerView;
-    original: SlackBlock[];
-  }
-
-  /** A Herald button: acked at once; only the message's recipient may use it, anyone else is told so. */
-  function onButton(actionId: string | RegExp, handle: (c: Clicked) => Promise<void>): void {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      const value = valueOf(action.value);
-      if (!value) return;
-      // Acked already: a busy database must not lose the click, so a transient failure is retried,
-      // and a survey click that still cannot be looked up is spooled to be recorded later.
-      let view: AnswerView;
-      try {
-        view = await retryTransient(() => loadAnswerView(deps.db.prisma, value.m));
-      } catch (err) {
-        if (typeof actionId === 'string' || value.o === undefined || (err instanceof HeraldError && !err.retryable) || !deps.clicks) throw err;
-        deps.log?.warn({ err }, 'loading a clicked slack message failed; queued to retry');
-        return deps.clicks.add(surveyClick(body, action, value.m, value.o));
-      }
-      if (view.person.slackId !== body.user.id) return notYours(client, body);
-      await handle({ body, action, client, value, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
-    });
-  }
-
-  async function openComment(c: Clicked, survey: SurveySpec, option: SurveyOption): Promise<void> {
-    // Keep the message's blocks for the submission, which may reach another process.
+  async function openComment(client: WebClient, triggerId: string, view: AnswerView, original: SlackBlock[], option: SurveyOption): Promise<void> {
+    const survey = view.survey!;
     await Promise.all([
-      deps.scratch.set(blocksKey(c.view.messageId), JSON.stringify(c.original), BLOCKS_TTL_S),
-      c.client.views.open({ trigger_id: c.body.trigger_id, view: commentModal(survey, c.view.messageId, option, commentWanted(survey, option), c.view.current?.comment ?? null) as never }),
+      deps.scratch.set(blocksKey(view.messageId), JSON.stringify(original), BLOCKS_TTL_S),
+      client.views.open({ trigger_id: triggerId, view: commentModal(survey, view.messageId, option, commentWanted(survey, option), view.current?.comment ?? null) as never }),
     ]);
   }
 
-  onButton(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async (c) => {
-    const { view, value } = c;
-    const chosen = value.o;
-    if (chosen === undefined) return;
-    const option = surveyOption(view.survey, view.comm.key, chosen);
-    const survey = view.survey!;
-    if (option && commentWanted(survey, option)) return openComment(c, survey, option);
-    const result = await recordOrSpool(surveyClick(c.body, c.action, view.messageId, chosen), view);
-    if (!result) return;
-    await showSafely(() => showAnswer(c.client, view, whereOf(result.context.message, c.body), c.original, result.option?.label ?? chosen, result.response.comment));
+  // A survey button: held in the click queue, acked, recorded (or a modal opened when the option wants a comment).
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async ({ ack, body, action, client }) => {
+    const value = valueOf(action.value);
+    if (!value?.o) return ack();
+    const original = (body.message?.blocks as SlackBlock[] | undefined) ?? [];
+    const where = clickedAt(body);
+    const click: ClickPayload = {
+      messageId: value.m,
+      option: value.o,
+      comment: null,
+      userId: body.user.id,
+      receivedAt: deps.clock.now().toISOString(),
+      sourceRef: `slack:${body.user.id}:${action.action_ts}`,
+      fromButton: true,
+      blocks: original,
+      ...(where ? { where } : {}),
+    };
+    const held = await deps.clicks?.hold(click);
+    await ack();
+    const outcome = await recordHeld(click, held);
+    if (outcome?.kind === 'not-yours') return notYours(client, body);
+    if (outcome?.kind === 'needs-comment') return openComment(client, body.trigger_id, outcome.view, original, outcome.option);
+    if (outcome?.kind === 'recorded') await showSafely(() => answerShower(client, deps.scratch)(click, outcome));
   });
 
   app.view({ callback_id: COMMENT_CALLBACK, type: 'view_submission' }, async ({ ack, body, view: modal, client }) => {
     const meta = valueOf(modal.private_metadata);
     const chosen = meta?.o;
     if (!meta || !chosen) return ack();
+    // Checked before the ack, so the modal can show what is wrong; not yet acked, a failure here loses nothing.
     const view = await retryTransient(() => loadAnswerView(deps.db.prisma, meta.m));
     if (view.person.slackId !== body.user.id) return ack({ response_action: 'errors', errors: { comment: NOT_YOURS } });
     const option = surveyOption(view.survey, view.comm.key, chosen);
@@ -185,21 +182,18 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     if (commentWanted(view.survey!, option) && comment === null) {
       return ack({ response_action: 'errors', errors: { comment: 'Please add a short comment.' } });
     }
-    await ack();
-    const result = await recordOrSpool({
+    const click: ClickPayload = {
       messageId: view.messageId,
       option: chosen,
       comment,
       userId: body.user.id,
       receivedAt: deps.clock.now().toISOString(),
       sourceRef: `slack:view:${modal.id}:${(body as SlackViewAction & { view: { hash?: string } }).view.hash ?? ''}`,
-    }, view);
-    if (!result) return;
-    await showSafely(async () => {
-      const stored = await deps.scratch.get(blocksKey(view.messageId));
-      const original = stored ? (JSON.parse(stored) as SlackBlock[]) : [];
-      await showAnswer(client, view, whereOf(result.context.message, undefined), original, result.option?.label ?? chosen, result.response.comment);
-    });
+    };
+    const held = await deps.clicks?.hold(click);
+    await ack();
+    const outcome = await recordHeld(click, held, view);
+    if (outcome?.kind === 'recorded') await showSafely(() => answerShower(client, deps.scratch)(click, outcome));
   });
 
   // A closed modal records nothing; it is acknowledged so Slack does not retry.
@@ -207,21 +201,40 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await ack();
   });
 
+  interface Clicked {
+    body: BlockAction<ButtonAction>;
+    client: WebClient;
+    view: AnswerView;
+    original: SlackBlock[];
+  }
+
+  /** A Herald control that is not an answer: acked at once; only the message's recipient may use it, anyone else is told so. */
+  function onButton(actionId: string, handle: (c: Clicked) => Promise<void>): void {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const value = valueOf(action.value);
+      if (!value) return;
+      const view = await retryTransient(() => loadAnswerView(deps.db.prisma, value.m));
+      if (view.person.slackId !== body.user.id) return notYours(client, body);
+      await handle({ body, client, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
+    });
+  }
+
   onButton(CHANGE_ACTION, async ({ body, client, view, original }) => {
-    const where = whereOf(await providerOf(deps.db, view.messageId), body);
+    const where = whereOf(await providerOf(deps.db, view.messageId), clickedAt(body));
     if (!where || !view.survey) return;
     const blocks = reopenedBlocks(original, view.survey, view.messageId);
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: view.survey.question });
   });
 
-  onButton(ADD_COMMENT_ACTION, async (c) => {
-    const option = c.view.survey?.options.find((o) => o.value === c.view.current?.option);
-    if (c.view.survey && option) await openComment(c, c.view.survey, option);
+  onButton(ADD_COMMENT_ACTION, async ({ body, client, view, original }) => {
+    const option = view.survey?.options.find((o) => o.value === view.current?.option);
+    if (view.survey && option) await openComment(client, body.trigger_id, view, original, option);
   });
 
   onButton(UNSUBSCRIBE_ACTION, async ({ body, client, view, original }) => {
     await optOut(deps.db.prisma, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
-    const where = whereOf(await providerOf(deps.db, view.messageId), body);
+    const where = whereOf(await providerOf(deps.db, view.messageId), clickedAt(body));
     if (!where) return;
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks(original)), text: 'You unsubscribed from these messages.' });
   });

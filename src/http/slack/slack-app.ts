@@ -10,7 +10,8 @@ import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
-import { registerInteractions, type InteractionDeps, type Scratch } from './interactions.ts';
+import { answerShower, registerInteractions, type InteractionDeps, type RecordedClick, type Scratch } from './interactions.ts';
+import type { ClickPayload } from '../../../jobs/record-click.ts';
 import type { SlackHttp } from './slack-events.ts';
 
 export interface SlackInteractivityOptions {
@@ -24,7 +25,7 @@ export interface SlackInteractivityOptions {
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
-  /** The durable queue for answers whose immediate record fails (jobs/record-click.ts). */
+  /** The durable queue every answer is written to before its ack (jobs/record-click.ts). */
   clicks?: InteractionDeps['clicks'];
 }
 
@@ -32,6 +33,8 @@ export interface SlackInteractivity {
   mode: 'http' | 'socket';
   /** For the HTTP server, in HTTP mode. */
   http?: SlackHttp;
+  /** Replaces an answered message in place, for answers the click queue records. */
+  showRecorded(click: ClickPayload, outcome: RecordedClick): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,13 +57,16 @@ function boltLogger(log: Logger | undefined): BoltLogger {
 export function createSlackInteractivity(opts: SlackInteractivityOptions): SlackInteractivity {
   const logger = boltLogger(opts.log);
   const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
+  // No listener uses Bolt's conversation store (its middleware runs on every event): bench:responses.
+  const base = { token: opts.botToken, logger, clientOptions, convoStore: false as const };
   if (opts.appToken) {
     const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
-    const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+    const app = new App({ ...base, receiver });
     registerInteractions(app, opts);
     registerEscalationActions(app, opts);
     return {
       mode: 'socket',
+      showRecorded: answerShower(app.client, opts.scratch),
       start: async () => {
         await app.start();
       },
@@ -71,11 +77,12 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   }
   if (!opts.signingSecret) throw new Error('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
   const receiver = new FastifySlackReceiver(opts.log);
-  const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+  const app = new App({ ...base, receiver });
   registerInteractions(app, opts);
   registerEscalationActions(app, opts);
   return {
     mode: 'http',
+    showRecorded: answerShower(app.client, opts.scratch),
     http: { signingSecret: opts.signingSecret, receiver, clock: opts.clock, scratch: opts.scratch, log: opts.log },
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),

@@ -16,6 +16,7 @@ interface SimulatedRow {
   comm: string;
   occurrence: number;
   channel: string;
+  reminder?: number;
   firstLine: string;
 }
 
@@ -35,11 +36,23 @@ describe('herald simulate', () => {
 
     const text = await ok(['simulate', EXAMPLE, '--person', 'dana'], env);
     const lines = text.stdout.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe(`${rows.length} messages; sent on events, not listed: cutover-moved, exec-go-live`);
+    const reminders = rows.filter((r) => r.reminder);
+    expect(lines.at(-1)).toBe(`${rows.length} messages (${reminders.length} of them survey reminders, cancelled when the person answers); sent on events, not listed: cutover-moved, exec-go-live`);
     expect(lines.slice(0, -1)).toEqual(
-      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}dana · ${r.channel} · ${r.comm}#${r.occurrence} {2}`))),
+      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}dana · ${r.channel} · ${r.comm}#${r.occurrence}${r.reminder ? ` \\(reminder ${r.reminder}\\)` : ''} {2}`))),
     );
     lines.slice(0, -1).forEach((l, i) => expect(l.endsWith(`  ${rows[i]!.firstLine}`)).toBe(true));
+  });
+
+  it('shows survey reminders as their own rows, after the survey they remind of', async () => {
+    const rows = await okJson<SimulatedRow[]>(['simulate', EXAMPLE, '--person', 'dana', '--comm', 'workstream-status', '--format', 'json'], env);
+    const reminders = rows.filter((r) => r.reminder === 1);
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const r of reminders) {
+      const survey = rows.find((x) => !x.reminder && x.occurrence === r.occurrence && x.channel === r.channel)!;
+      expect(r.at > survey.at).toBe(true);
+      expect(r.firstLine).toBe(`Reminder: ${survey.firstLine}`);
+    }
   });
 
   it('a bad --format exits 1', async () => {
@@ -65,6 +78,19 @@ describe('herald preview', () => {
     const buttons = blocks.flatMap((b) => b.elements ?? []).filter((e) => e.type === 'button');
     expect(buttons.map((b) => b.text?.text)).toEqual(['Working well', 'Some issues', "I can't work"]);
     expect(new Set(buttons.map((b) => b.value)).size).toBe(3);
+  });
+
+  it('lists the survey reminders, and --reminder N renders one, marked, at its own time', async () => {
+    const r = await ok([...PREVIEW, '--channel', 'slack'], env);
+    expect(r.stdout).toMatch(/\nReminder 1: \w+ \d+ \w+ \d{4} at 14:00 \S+, unless answered before \(--reminder 1 to see it\)\n/);
+    const first = r.stdout.match(/^Subject: (.*)$/m)![1]!;
+    const reminded = await ok([...PREVIEW, '--channel', 'slack', '--reminder', '1'], env);
+    expect(reminded.stdout).toMatch(/^To: Bea Meyer \(bea\.meyer\) via slack, [^\n]* \(reminder 1\)\n/);
+    expect(reminded.stdout).toContain(`Subject: Reminder: ${first}`);
+    expect(reminded.stdout).toContain('--- Block Kit ---');
+    const none = await runCli([...PREVIEW, '--channel', 'slack', '--reminder', '2'], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('has no reminder 2 for bea.meyer');
   });
 
   it('--channel email prints the subject and HTML with one /r/ link per option', async () => {

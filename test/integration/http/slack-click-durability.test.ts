@@ -1,47 +1,22 @@
 /**
  * An acknowledged Slack click is never lost. Two real failures on this file's own PostgreSQL
  * database: the record's INSERT failing transiently (a trigger), and the whole database unreachable
- * (connections refused and dropped). Each time the click is acked and spooled to the click queue,
+ * (connections refused and dropped). Each time the click is queued, acked, and left to the click queue,
  * and once the database works again the answer is stored exactly once, even when Slack delivered
  * the click twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { startServer, type ServerRuntime } from '../../../src/main.ts';
 import { blockActions, interactionBody, slackSignatureHeaders } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_SECRET } from '../../support/delivery.ts';
-import { quoteIdent, withAdmin } from '../../support/pg-admin.ts';
+import { withAdmin } from '../../support/pg-admin.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from '../../support/redis.ts';
 import { postSeededToSlack, seedResponses, type SeededResponses } from '../../support/responses.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
-
-const SIGNING = 'signing-secret-for-tests';
-const USERS = [
-  { id: 'UANA00001', email: 'ana@herald.example', name: 'Ana' },
-  { id: 'UBEN00001', email: 'ben@herald.example', name: 'Ben' },
-];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Refuses new connections to the database and drops the open ones: a real outage for this database only. */
-async function setReachable(db: TestDatabase, reachable: boolean): Promise<void> {
-  const name = new URL(db.url).pathname.slice(1);
-  await withAdmin(inject('heraldPgAdminUrl'), async (c) => {
-    await c.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS ${reachable ? 'true' : 'false'}`);
-    if (!reachable) await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-  });
-}
+import { setReachable, SIGNING, until, USERS } from '../../support/slack-clicks.ts';
 
 describe('Slack clicks survive a database outage', () => {
   let db: TestDatabase;
@@ -84,7 +59,7 @@ describe('Slack clicks survive a database outage', () => {
     return { m, deliver: () => fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body }) };
   };
 
-  it('a click whose message loads but whose record keeps failing is spooled and recorded once afterwards', async () => {
+  it('a click whose record keeps failing is left to the click queue and recorded once afterwards', async () => {
     const { m, deliver } = clickOn('ana', 'good');
     // A real database failure on the record's INSERT only: a trigger raising admin_shutdown (57P01,
     // which Herald treats as transient) while the flag row exists.

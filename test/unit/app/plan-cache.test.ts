@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { PlanCache } from '../../../src/app/plan-cache.ts';
+import type { SqlClient } from '../../../src/db/repo/sql-client.ts';
+import type { Plan } from '../../../src/domain/plan/model.ts';
+
+/** A SqlClient that answers the plan query from a table in memory and counts the reads. */
+function fakeDb(rows: Map<string, { plan: unknown; updatedAt: Date }>): SqlClient & { reads: number } {
+  const db = {
+    reads: 0,
+    async $queryRawUnsafe<T>(_sql: string, id: unknown): Promise<T> {
+      db.reads++;
+      const row = rows.get(String(id));
+      return (row ? [row] : []) as T;
+    },
+    async $executeRawUnsafe(): Promise<number> {
+      return 0;
+    },
+  };
+  return db;
+}
+
+const plan = (name: string) => ({ project: { key: 'p', name, timezone: 'Europe/Berlin', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [] } } }) as unknown as Plan;
+
+describe('PlanCache', () => {
+  it('reads a plan once per project version, and again when the project changed', async () => {
+    const t1 = new Date('2027-01-01T00:00:00Z');
+    const t2 = new Date('2027-01-02T00:00:00Z');
+    const rows = new Map<string, { plan: unknown; updatedAt: Date }>([['a', { plan: plan('one'), updatedAt: t1 }]]);
+    const db = fakeDb(rows);
+    const cache = new PlanCache();
+    expect((await cache.get('a', t1, db)).project.name).toBe('one');
+    expect((await cache.get('a', t1, db)).project.name).toBe('one');
+    expect(db.reads).toBe(1);
+    rows.set('a', { plan: JSON.stringify(plan('two')), updatedAt: t2 });
+    expect((await cache.get('a', t2, db)).project.name).toBe('two');
+    expect(db.reads).toBe(2);
+  });
+
+  it('builds the business calendar once per plan', async () => {
+    const cache = new PlanCache();
+    const p = plan('one');
+    expect(cache.calendar(p)).toBe(cache.calendar(p));
+    expect(cache.calendar(plan('two'))).not.toBe(cache.calendar(p));
+  });
+
+  it('says so when it has neither the plan nor a database to read it from', async () => {
+    await expect(new PlanCache().get('a', new Date())).rejects.toThrow('needs a database');
+  });
+});
