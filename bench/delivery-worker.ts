@@ -63,7 +63,6 @@ function stageOf(sql: string): string {
   if (sql.includes('WITH claimed AS')) return 'claim (SQL)';
   if (sql.includes('INSERT INTO "Delivery"')) return 'record (SQL)';
   if (sql.includes(`SET "status"='queued'`)) return 'sweep claimDue (SQL)';
-  if (sql.includes('"slackId"=$2')) return 'cache Slack id (SQL)';
   return 'other SQL';
 }
 
