@@ -234,7 +234,8 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     now,
     { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },
   );
-  const replyTo = replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp }));
+  // Only e-mail has a Reply-To; signing it for every Slack message was wasted HMAC work.
+  const replyTo = msg.channel === 'email' && plan.project.sender.replyTo ? replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp })) : undefined;
   return {
     messageId: msg.id,
     projectKey: msg.projectKey,
