@@ -142,7 +142,7 @@ async function runPipeline(msg: Extract<ToWorker, { type: 'pipeline' }>): Promis
   const config = loadConfig(msg.env);
   const db = timedDatabase(await openConfiguredDatabase(config, { poolSize: 20 }));
   // The same channels startWorker builds itself: Slack paced across processes through Redis.
-  const paceRedis = redisConnection(config.REDIS_URL, onError);
+  const paceRedis = redisConnection(config.REDIS_URL, onError, { autoPipelining: true });
   const channels = timedChannels(buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) }));
   probe = new MemoryProbe();
   const startedAt = Date.now();
