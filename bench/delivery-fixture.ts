@@ -170,7 +170,13 @@ export class WorkerProcess {
   private exited = false;
 
   constructor(opts: { cpuProfileDir?: string } = {}) {
-    const execArgv = ['--import', 'tsx', ...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [])];
+    const execArgv = [
+      '--import',
+      'tsx',
+      // The compiled build, as `herald worker` runs it (see bench/dist-hooks.mjs).
+      ...(process.env.BENCH_WORKER_BUILD === 'dist' ? ['--import', new URL('./dist-hooks.mjs', import.meta.url).href] : []),
+      ...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : []),
+    ];
     this.child = fork(new URL('./delivery-worker.ts', import.meta.url), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: FromWorker) => {
       this.inbox.push(m);

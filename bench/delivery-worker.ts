@@ -63,7 +63,6 @@ function stageOf(sql: string): string {
   if (sql.includes('WITH claimed AS')) return 'claim (SQL)';
   if (sql.includes('INSERT INTO "Delivery"')) return 'record (SQL)';
   if (sql.includes(`SET "status"='queued'`)) return 'sweep claimDue (SQL)';
-  if (sql.includes('"slackId"=$2')) return 'cache Slack id (SQL)';
   return 'other SQL';
 }
 
@@ -143,7 +142,7 @@ async function runPipeline(msg: Extract<ToWorker, { type: 'pipeline' }>): Promis
   const config = loadConfig(msg.env);
   const db = timedDatabase(await openConfiguredDatabase(config, { poolSize: 20 }));
   // The same channels startWorker builds itself: Slack paced across processes through Redis.
-  const paceRedis = redisConnection(config.REDIS_URL, onError);
+  const paceRedis = redisConnection(config.REDIS_URL, onError, { autoPipelining: true });
   const channels = timedChannels(buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) }));
   probe = new MemoryProbe();
   const startedAt = Date.now();

@@ -8,8 +8,8 @@
  *     processes (achieved rate as a fraction of EMAIL_RATE_PER_MINUTE, window kept);
  *  5. worker peak memory; then every figure beside its aim.
  * Env: BENCH_PEOPLE (default 7000), BENCH_PG_URL (admin URL), REDIS_URL, BENCH_CPU_PROF=1 (profile
- * the throughput worker and print where its CPU went), BENCH_CONCURRENCY=slack,email (default 50,40), BENCH_SMTP_CONNECTIONS (default 10),
- * BENCH_WORKERS (worker processes for the throughput part, default 1),
+ * the throughput worker and print where its CPU went), BENCH_CPU_PROF_DIR (keep the profiles there), BENCH_CONCURRENCY=slack,email (default 50,40), BENCH_SMTP_CONNECTIONS (default 10),
+ * BENCH_WORKERS (worker processes for the throughput part, default 1), BENCH_WORKER_BUILD=dist (workers run the compiled dist/, build first),
  * BENCH_PARTS=throughput,noop,rate,lateness,email (default all; `per-channel` alone runs 2a without 2b),
  * BENCH_EMAIL_WINDOW_MS (e-mail's "minute" scaled down for the backlog part, default 10000; 60000 = real time).
  */
@@ -186,7 +186,8 @@ async function throughput(db: BenchDatabase, c: pg.Client, users: SandboxUser[])
   await cancelPending(c);
   await makeDue(c, ids, new Date());
   const { slack, sink } = await sinks(users, { perChannelPerSecond: 0 });
-  const profileDir = PROFILE ? mkdtempSync(join(dir, 'prof-')) : undefined;
+  // BENCH_CPU_PROF_DIR keeps the .cpuprofile files (the run's own temporary folder is removed at the end).
+  const profileDir = PROFILE ? mkdtempSync(join(process.env.BENCH_CPU_PROF_DIR ?? dir, 'prof-')) : undefined;
   const cpu0 = process.cpuUsage();
   const machine0 = machineCpu();
   const t0 = performance.now();

@@ -14,9 +14,14 @@ export interface QueueConnection {
   prefix: string;
 }
 
-/** BullMQ needs `maxRetriesPerRequest: null`: a blocked command must wait for Redis to return, not fail. */
-export function redisConnection(url: string, onError: (e: unknown) => void = () => {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+/**
+ * BullMQ needs `maxRetriesPerRequest: null`: a blocked command must wait for Redis to return, not fail.
+ * `autoPipelining` sends the commands issued in one event-loop turn as one socket write: for the
+ * connection of the send pacing scripts (the Slack gate, the e-mail limiter), which many jobs call at
+ * once; not for BullMQ's own connections, whose blocking commands must not queue others behind them.
+ */
+export function redisConnection(url: string, onError: (e: unknown) => void = () => {}, opts: { autoPipelining?: boolean } = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: opts.autoPipelining ?? false });
   // ioredis reconnects by itself; without a listener each failed attempt is printed as "unhandled".
   redis.on('error', onError);
   return redis;

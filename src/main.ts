@@ -140,7 +140,7 @@ export async function startWorker(
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
   }
   // Slack's one message per second per conversation and e-mail's rate hold across every worker process.
-  const paceRedis = redisConnection(config.REDIS_URL, opts.onError);
+  const paceRedis = redisConnection(config.REDIS_URL, opts.onError, { autoPipelining: true });
   const channels = opts.channels ?? buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) });
   if (!channels.slack && !channels.email) {
     throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');

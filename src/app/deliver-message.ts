@@ -6,7 +6,6 @@ import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.t
 import { signReplyToken, signToken } from '../domain/tokens.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import {
-  cacheSlackId,
   createEmailFallback,
   markEmailRejected,
   pendingDueAt,
@@ -180,12 +179,12 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   }
   const durationMs = Date.now() - started;
   const latenessMs = deps.clock.now().getTime() - msg.dueAt.getTime();
-  if (result.discoveredSlackId) await cacheSlackId(deps.db, msg.person.id, result.discoveredSlackId);
   await deps.store.record(msg.id, {
     outcome: 'sent',
     channel: msg.channel,
     providerId: result.providerId,
     ...(result.providerChannel === undefined ? {} : { providerChannel: result.providerChannel }),
+    ...(result.discoveredSlackId ? { discoveredSlackId: { personId: msg.person.id, slackId: result.discoveredSlackId } } : {}),
     durationMs,
   });
   deps.observer?.outcome({ channel: msg.channel, outcome: 'sent', durationMs, latenessMs });
@@ -247,7 +246,8 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     now,
     { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },
   );
-  const replyTo = replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp }));
+  // Only e-mail has a Reply-To; signing it for every Slack message was wasted HMAC work.
+  const replyTo = msg.channel === 'email' && plan.project.sender.replyTo ? replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp })) : undefined;
   return {
     messageId: msg.id,
     projectKey: msg.projectKey,

@@ -1,7 +1,8 @@
-import { LogLevel, WebClient, type ChatPostMessageArguments, type RetryOptions } from '@slack/web-api';
+import { LogLevel, WebClient, type ChatPostMessageResponse, type RetryOptions, type UsersLookupByEmailResponse } from '@slack/web-api';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { LocalGate, PaceWaitTooLong, type GateRelease, type SendGate } from '../send-gate.ts';
 import { classifySlackError, isSafeToRepeat } from './errors.ts';
+import { webApiCaller } from './web-api-call.ts';
 
 export interface SlackChannelOptions {
   /** Bot token (SLACK_BOT_TOKEN). */
@@ -57,6 +58,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     allowAbsoluteUrls: false,
     logLevel: LogLevel.ERROR,
   });
+  // The per-message calls skip the WebClient (see web-api-call.ts); `client` serves everything else.
+  const api = webApiCaller({ token: opts.token, apiUrl: opts.apiUrl ?? 'https://slack.com/api/', timeoutMs: opts.timeoutMs ?? SLACK_TIMEOUT_MS });
   const rate = opts.perChannelPerSecond ?? 1;
   const holdMs = slackHoldMs(rate);
   const gate: SendGate | undefined = holdMs > 0 ? (opts.gate ?? new LocalGate(holdMs)) : undefined;
@@ -84,7 +87,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const key = email.toLowerCase();
     const cached = idByEmail.get(key);
     if (cached) return cached;
-    const res = await call('users.lookupByEmail', () => client.users.lookupByEmail({ email }));
+    const res = await call('users.lookupByEmail', () => api.call<UsersLookupByEmailResponse>('users.lookupByEmail', { email }));
     const id = res.user?.id;
     if (!id) throw new ChannelError('slack', 'users_not_found', `Slack has no user with email ${email}`, { retryable: false, recipientRejected: true });
     idByEmail.set(key, id);
@@ -115,13 +118,13 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     // A user id as `channel` posts to the app's DM with that person (Slack opens it if need be),
     // so no conversations.open per message; the answer names the DM channel for chat.update.
     const release = await enter(userId);
-    const args = { channel: userId, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) } as ChatPostMessageArguments;
+    const args = { channel: userId, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) };
     let res;
     let began = false;
     try {
       await hooks.beforeSend?.();
       began = true;
-      res = await call('chat.postMessage', () => client.chat.postMessage(args));
+      res = await call('chat.postMessage', () => api.call<ChatPostMessageResponse>('chat.postMessage', args));
     } finally {
       // The conversation's hold is timed from the answer first; then a rate limit, if any, is told.
       await release(holdMs);
@@ -137,6 +140,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     send,
     close: async () => {
       idByEmail.clear();
+      api.close();
     },
   };
 }
