@@ -1,11 +1,15 @@
 import Handlebars from 'handlebars';
 import { ESCAPE_HELPER, HELPER_NAMES, registerHelpers, type EscapeMode } from './helpers.ts';
+import { NO_PRECOMPILED, type PrecompiledTemplates } from './precompiled.ts';
 
 type Program = hbs.AST.Program;
 type Mustache = hbs.AST.MustacheStatement;
 type Block = hbs.AST.BlockStatement;
 
 export type RenderFn = (context: object) => string;
+
+// The same for compile and precompile, so a precompiled template is the compiled one.
+const OPTIONS = { noEscape: true, strict: false } as const;
 
 /**
  * One private Handlebars instance per escape mode. Handlebars' own escaping is global and only
@@ -16,7 +20,10 @@ export type RenderFn = (context: object) => string;
 export class TemplateCompiler {
   private readonly instances: Record<EscapeMode, typeof Handlebars>;
 
-  constructor() {
+  /** Handlebars' version, part of every precompiled template's key. */
+  static readonly version: string = Handlebars.VERSION;
+
+  constructor(private readonly precompiled: PrecompiledTemplates = NO_PRECOMPILED) {
     const make = (mode: EscapeMode): typeof Handlebars => {
       const hb = Handlebars.create();
       registerHelpers(hb, mode);
@@ -32,10 +39,20 @@ export class TemplateCompiler {
 
   compile(source: string, mode: EscapeMode): RenderFn {
     const hb = this.instances[mode];
-    const ast = hb.parse(source);
-    routeOutput(ast);
-    const fn = hb.compile(ast, { noEscape: true, strict: false });
+    const spec = this.precompiled.get(mode, source);
+    const fn = spec ? hb.template(spec) : hb.compile(this.routed(source, mode), OPTIONS);
     return (context: object) => fn(context);
+  }
+
+  /** The JavaScript Handlebars would compile this source to (for dist/templates.precompiled.json). */
+  precompile(source: string, mode: EscapeMode): string {
+    return this.instances[mode].precompile(this.routed(source, mode), OPTIONS) as string;
+  }
+
+  private routed(source: string, mode: EscapeMode): Program {
+    const ast = this.instances[mode].parse(source);
+    routeOutput(ast);
+    return ast;
   }
 
   /** A string marked as already safe for the instance (a rendered body inside the layout). */

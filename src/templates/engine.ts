@@ -7,6 +7,7 @@ import { htmlToText, inlineBody, inlineLayout, styleOf, textFooter } from './ema
 import type { EscapeMode } from './helpers.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
+import type { PrecompiledTemplates } from './precompiled.ts';
 import { TemplateStore, type TemplatePart } from './store.ts';
 import { findVariableIssues } from './variables.ts';
 
@@ -36,6 +37,8 @@ export interface TemplateEngineOptions {
   dir: string;
   /** Prefixed to survey and unsubscribe links that are paths (`/r/<token>`). */
   publicUrl?: string;
+  /** Templates compiled at build time; a source they do not hold is compiled on first use. */
+  precompiled?: PrecompiledTemplates;
 }
 
 const LAYOUT = '_layout/email.hbs';
@@ -53,7 +56,7 @@ function channelsOf(comm: CommSpec): Channel[] {
 
 export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
   const store = new TemplateStore(opts.dir);
-  const compiler = new TemplateCompiler();
+  const compiler = new TemplateCompiler(opts.precompiled);
   const cache = new Map<string, RenderFn>();
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
 

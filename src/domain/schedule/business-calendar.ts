@@ -1,6 +1,6 @@
-import Holidays from 'date-holidays';
 import type { ProjectSpec, Weekday } from '../plan/model.ts';
 import { HeraldError } from '../errors.ts';
+import { holidayData, holidayRules, type HolidayRules } from './holiday-data.ts';
 import { fromEpochDay, MS_PER_DAY, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type LocalDate } from './local-date.ts';
 
 /**
@@ -13,7 +13,8 @@ export class ProjectCalendar {
   private readonly workdays: ReadonlySet<Weekday>;
   private readonly extra: ReadonlySet<number>;
   private readonly holidaysByYear = new Map<number, ReadonlyMap<number, string>>();
-  private readonly source: Holidays | undefined;
+  private readonly country: string | undefined;
+  private readonly region: string | undefined;
 
   /** The working weekdays, Monday first. */
   readonly weekdays: readonly Weekday[];
@@ -28,13 +29,15 @@ export class ProjectCalendar {
     this.extra = new Set(project.holidays.extra.map(toEpochDay));
     const { country, region } = project.holidays;
     if (country) {
-      this.source = region ? new Holidays(country, region) : new Holidays(country);
-      if (!this.source.getCountries()[country.toUpperCase()]) {
+      const known = holidayData().holidays[country.toUpperCase()];
+      if (!known) {
         throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the country "${country}"`, { hint: 'use an ISO 3166 code such as US or GB' });
       }
-      if (region && !this.source.getStates(country)?.[region.toUpperCase()]) {
+      if (region && !(known.states ?? known.regions)?.[region.toUpperCase()]) {
         throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the region "${region}" of ${country}`, { hint: 'use a region code such as CA for California' });
       }
+      this.country = country;
+      this.region = region;
     }
   }
 
@@ -96,16 +99,42 @@ export class ProjectCalendar {
   private publicHolidays(year: number): ReadonlyMap<number, string> {
     let days = this.holidaysByYear.get(year);
     if (days) return days;
-    const set = new Map<number, string>();
-    for (const h of this.source?.getHolidays(year) ?? []) {
-      if (h.type !== 'public') continue;
-      const first = toEpochDay(h.date.slice(0, 10));
-      // Multi-day holidays (rare, e.g. some national new years) span start..end.
-      const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / MS_PER_DAY));
-      for (let i = 0; i < span; i++) if (!set.has(first + i)) set.set(first + i, h.name);
-    }
-    days = set;
+    days = this.country === undefined ? NONE : publicHolidaysOf(this.country, this.region, year);
     this.holidaysByYear.set(year, days);
     return days;
   }
+}
+
+const NONE: ReadonlyMap<number, string> = new Map();
+
+/**
+ * A year's public holidays are a pure function of country, region and year, and each plan
+ * parse, calendar build and recipient calendar makes its own ProjectCalendar: computed once per
+ * process (bounded), as is each country's rule set.
+ */
+const holidaysByKey = new Map<string, ReadonlyMap<number, string>>();
+const rulesByKey = new Map<string, HolidayRules>();
+
+function publicHolidaysOf(country: string, region: string | undefined, year: number): ReadonlyMap<number, string> {
+  const place = `${country}|${region ?? ''}`;
+  const key = `${place}|${year}`;
+  let days = holidaysByKey.get(key);
+  if (days) return days;
+  let rules = rulesByKey.get(place);
+  if (!rules) {
+    if (rulesByKey.size >= 256) rulesByKey.clear();
+    rules = holidayRules(country, region);
+    rulesByKey.set(place, rules);
+  }
+  const set = new Map<number, string>();
+  for (const h of rules.getHolidays(year)) {
+    if (h.type !== 'public') continue;
+    const first = toEpochDay(h.date.slice(0, 10));
+    // Multi-day holidays (rare, e.g. some national new years) span start..end.
+    const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / MS_PER_DAY));
+    for (let i = 0; i < span; i++) if (!set.has(first + i)) set.set(first + i, h.name);
+  }
+  if (holidaysByKey.size >= 4096) holidaysByKey.clear();
+  holidaysByKey.set(key, set);
+  return set;
 }
