@@ -34,7 +34,7 @@ export class TemplateCompiler {
 
   /** Parses without compiling, for static checks. Throws Handlebars' parse error with its line. */
   parse(source: string): Program {
-    return Handlebars.parse(source);
+    return this.precompiled.ast(source) ?? Handlebars.parse(source);
   }
 
   compile(source: string, mode: EscapeMode): RenderFn {

@@ -179,9 +179,11 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
     // A trial render catches what static checks cannot (a helper given a bad argument).
     const firstItem = comm.series?.[0] === undefined ? undefined : store.item(template, comm.series[0]);
     for (const audience of comm.audiences) {
+      let context: MessageContext | undefined;
       for (const channel of channelsOf(comm)) {
         try {
-          const context = sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
+          // One sample per audience: a render does not change it (withAbsoluteLinks copies).
+          context ??= sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
           renderAs({ template, channel, audience, context, messageId: 'check' }, true);
         } catch (e) {
           problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${(e as Error).message}`);

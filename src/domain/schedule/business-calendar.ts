@@ -1,7 +1,7 @@
 import type { ProjectSpec, Weekday } from '../plan/model.ts';
 import { HeraldError } from '../errors.ts';
-import { holidayData, holidayRules, type HolidayRules } from './holiday-data.ts';
-import { fromEpochDay, MS_PER_DAY, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type LocalDate } from './local-date.ts';
+import { holidayData, publicHolidayDays } from './holiday-data.ts';
+import { fromEpochDay, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type LocalDate } from './local-date.ts';
 
 /**
  * The project's calendar: its zone, working weekdays and holidays (date-holidays public holidays of
@@ -110,31 +110,16 @@ const NONE: ReadonlyMap<number, string> = new Map();
 /**
  * A year's public holidays are a pure function of country, region and year, and each plan
  * parse, calendar build and recipient calendar makes its own ProjectCalendar: computed once per
- * process (bounded), as is each country's rule set.
+ * process (bounded), and kept on disk across runs (holiday-data.ts).
  */
 const holidaysByKey = new Map<string, ReadonlyMap<number, string>>();
-const rulesByKey = new Map<string, HolidayRules>();
 
 function publicHolidaysOf(country: string, region: string | undefined, year: number): ReadonlyMap<number, string> {
-  const place = `${country}|${region ?? ''}`;
-  const key = `${place}|${year}`;
+  const key = `${country}|${region ?? ''}|${year}`;
   let days = holidaysByKey.get(key);
   if (days) return days;
-  let rules = rulesByKey.get(place);
-  if (!rules) {
-    if (rulesByKey.size >= 256) rulesByKey.clear();
-    rules = holidayRules(country, region);
-    rulesByKey.set(place, rules);
-  }
-  const set = new Map<number, string>();
-  for (const h of rules.getHolidays(year)) {
-    if (h.type !== 'public') continue;
-    const first = toEpochDay(h.date.slice(0, 10));
-    // Multi-day holidays (rare, e.g. some national new years) span start..end.
-    const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / MS_PER_DAY));
-    for (let i = 0; i < span; i++) if (!set.has(first + i)) set.set(first + i, h.name);
-  }
+  days = new Map(publicHolidayDays(country, region, year));
   if (holidaysByKey.size >= 4096) holidaysByKey.clear();
-  holidaysByKey.set(key, set);
-  return set;
+  holidaysByKey.set(key, days);
+  return days;
 }

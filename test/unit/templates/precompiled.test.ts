@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ let written: number;
 beforeAll(async () => {
   ({ plan } = await loadPlanFile('examples/m365-migration.plan.yaml', { cwd: ROOT }));
   const compiler = new TemplateCompiler();
-  written = writePrecompiled(TEMPLATES, file, { version: TemplateCompiler.version, precompile: (s, m) => compiler.precompile(s, m) });
+  written = writePrecompiled(TEMPLATES, file, { version: TemplateCompiler.version, precompile: (s, m) => compiler.precompile(s, m), parse: (s) => compiler.parse(s) });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,6 +30,7 @@ function counted(): PrecompiledTemplates & { hits: number; misses: number } {
   const c = {
     hits: 0,
     misses: 0,
+    ast: (source: string) => inner.ast(source),
     get(mode: EscapeMode, source: string) {
       const spec = inner.get(mode, source);
       if (spec) c.hits++;
@@ -61,6 +62,16 @@ describe('precompiled templates', () => {
     // Trial renders (check) use the files as written: those all hit. Real email renders inline CSS
     // first, so their sources differ from the files and miss (they compile as before).
     expect(precompiled.hits).toBeGreaterThan(30);
+  });
+
+  it('hold the parse trees Handlebars makes, for the static checks', () => {
+    const precompiled = readPrecompiled(file, TemplateCompiler.version);
+    const plain = new TemplateCompiler();
+    for (const f of ['_layout/email.hbs', 'announcement/default.slack.hbs', 'exec-digest/default.email.hbs']) {
+      const source = readFileSync(path.join(TEMPLATES, f), 'utf8');
+      expect(precompiled.ast(source), f).toEqual(plain.parse(source));
+    }
+    expect(precompiled.ast('{{edited}}')).toBeUndefined();
   });
 
   it('a source that changed since the build misses and is compiled', () => {
