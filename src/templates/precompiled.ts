@@ -38,25 +38,31 @@ export function keyOf(handlebarsVersion: string, mode: EscapeMode | 'ast', sourc
   return createHash('sha256').update(`${handlebarsVersion}\0${mode}\0${source}`).digest('base64url');
 }
 
-/** Reads a precompiled file; a missing or unreadable one is no cache at all. */
+/**
+ * A precompiled file, read on first use (a worker may render nothing for hours, and the file is
+ * ~1 MB); a missing or unreadable one, or one for another Handlebars, is no cache at all.
+ */
 export function readPrecompiled(file: string | URL, handlebarsVersion: string): PrecompiledTemplates {
-  let parsed: PrecompiledFile;
-  try {
-    if (!existsSync(file)) return NO_PRECOMPILED;
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as PrecompiledFile;
-  } catch {
-    return NO_PRECOMPILED;
-  }
-  if (parsed.handlebars !== handlebarsVersion) return NO_PRECOMPILED;
+  let parsed: PrecompiledFile | null | undefined;
+  const load = (): PrecompiledFile | null => {
+    if (parsed !== undefined) return parsed;
+    try {
+      parsed = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PrecompiledFile) : null;
+    } catch {
+      parsed = null;
+    }
+    if (parsed?.handlebars !== handlebarsVersion) parsed = null;
+    return parsed;
+  };
   return {
     get(mode, source) {
-      const code = parsed.templates[keyOf(handlebarsVersion, mode, source)];
+      const code = load()?.templates[keyOf(handlebarsVersion, mode, source)];
       // The code is Handlebars' own output, written by our build: evaluating it is what
       // Handlebars.compile does with the same code.
       return code === undefined ? undefined : (new Function(`return ${code}`)() as object);
     },
     ast(source) {
-      const json = parsed.asts?.[keyOf(handlebarsVersion, 'ast', source)];
+      const json = load()?.asts?.[keyOf(handlebarsVersion, 'ast', source)];
       return json === undefined ? undefined : (JSON.parse(json) as hbs.AST.Program);
     },
   };
