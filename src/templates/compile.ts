@@ -22,6 +22,9 @@ const runtime = requireHere('handlebars/runtime') as HB;
 let compiler: HB | undefined;
 const handlebarsCompiler = (): HB => (compiler ??= requireHere('handlebars') as HB);
 
+/** Handlebars' HTML escaping, from the runtime (for text built outside a template). */
+export const escapeHtml = (s: string): string => runtime.Utils.escapeExpression(s);
+
 /**
  * One private Handlebars instance per escape mode. Handlebars' own escaping is global and only
  * knows HTML, and `{{{x}}}` skips it; so before compiling, every output expression is rewritten to
