@@ -12,6 +12,8 @@ COPY scripts ./scripts
 COPY prisma ./prisma
 COPY src ./src
 COPY jobs ./jobs
+# For the build's precompiled templates (dist/templates.precompiled.json); the image copies its own.
+COPY templates ./templates
 RUN npm ci --no-audit --no-fund && test -f dist/.build-stamp && mkdir -p .herald
 
 # 2. Production dependencies only, installed apart so that no dev dependency reaches the image.

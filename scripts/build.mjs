@@ -19,5 +19,13 @@ const startedAt = new Date();
 const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 mkdirSync(`${root}dist`, { recursive: true });
+// The built-in templates, precompiled for the compiled build (src/templates/precompiled.ts).
+// The Docker build stage has no templates/ folder; its image then compiles them on first use.
+if (existsSync(`${root}templates`)) {
+  const { TemplateCompiler } = await import('../dist/src/templates/compile.js');
+  const { writePrecompiled } = await import('../dist/src/templates/precompiled.js');
+  const compiler = new TemplateCompiler();
+  writePrecompiled(`${root}templates`, `${root}dist/templates.precompiled.json`, { version: TemplateCompiler.version, precompile: (s, m) => compiler.precompile(s, m), parse: (s) => compiler.parse(s) });
+}
 writeFileSync(`${root}${STAMP}`, `${startedAt.toISOString()}\n`);
 utimesSync(`${root}${STAMP}`, startedAt, startedAt);

@@ -1,6 +1,10 @@
 /**
  * The composition root: the only place that wires adapters (database, channels, queues,
  * templates) to the use cases. CLI commands, the worker, the server and the demo start here.
+ *
+ * What only `herald serve` runs (Fastify with bull-board, Bolt with Express, inbound mail with
+ * imapflow, mailparser and smtp-server, the click queue) is imported where it starts, so the
+ * worker does not load it: that was ~60 MiB of its idle RSS (bench:cli).
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -19,18 +23,17 @@ import { DeliveryStore } from './db/repo/delivery-store.ts';
 import { ConfigError } from './domain/errors.ts';
 import type { Channel } from './domain/plan/model.ts';
 import { buildEngine } from './templates/builtin.ts';
-import { startHttpServer, type HttpDeps, type RunningServer } from './http/server.ts';
+import type { HttpDeps, RunningServer } from './http/server.ts';
 import { redisScratch } from './http/slack/scratch.ts';
-import { createSlackInteractivity, type SlackInteractivity } from './http/slack/slack-app.ts';
+import type { SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
-import { receiveInboundMail, type InboundDeps, type InboundResult } from './app/receive-inbound-mail.ts';
-import { startImapPoller, describeImapUrl, type ImapPoller } from './channels/email/inbound/imap-poller.ts';
-import { oauth2TokenProvider } from './channels/email/inbound/oauth2-token.ts';
-import { startSmtpListener, type SmtpListener } from './channels/email/inbound/smtp-listener.ts';
+import type { InboundDeps, InboundResult } from './app/receive-inbound-mail.ts';
+import type { ImapPoller } from './channels/email/inbound/imap-poller.ts';
+import type { SmtpListener } from './channels/email/inbound/smtp-listener.ts';
 import type { InboundHttp } from './http/inbound-email.ts';
-import { staticAdminToken, type AdminTokenCheck } from './http/admin-queues.ts';
+import type { AdminTokenCheck } from './http/admin-queues.ts';
 import { authenticateApiToken } from './app/api-tokens.ts';
-import { ClickQueue, startClickProcessor } from '../jobs/record-click.ts';
+import type { ClickQueue } from '../jobs/record-click.ts';
 import { DeliveryQueues, redisConnection, startDeliveryWorkers, type RunningWorkers } from '../jobs/runtime.ts';
 import { EscalationSweeper } from '../jobs/escalation-sweeper.ts';
 import { evictionPolicyWarning } from '../jobs/eviction-policy.ts';
@@ -176,7 +179,7 @@ export async function startWorker(
     },
   });
   const escalations = new EscalationSweeper({
-    prisma: db.prisma,
+    db,
     clock,
     ...(opts.escalationSweepMs ? { intervalMs: opts.escalationSweepMs } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
@@ -222,7 +225,8 @@ export interface InboundRuntime {
  * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
  */
 /** bull-board opens for an admin API token (`herald token create --role admin`), or for ADMIN_TOKEN when set. */
-function adminTokenCheck(config: Config, db: Database, clock: Clock): AdminTokenCheck {
+async function adminTokenCheck(config: Config, db: Database, clock: Clock): Promise<AdminTokenCheck> {
+  const { staticAdminToken } = await import('./http/admin-queues.ts');
   const fixed = config.ADMIN_TOKEN ? staticAdminToken(config.ADMIN_TOKEN) : undefined;
   return async (token) => {
     if (fixed && (await fixed(token))) return true;
@@ -234,6 +238,7 @@ function adminTokenCheck(config: Config, db: Database, clock: Clock): AdminToken
 export async function startInbound(config: Config, opts: { db: Database; clock: Clock; log?: Logger | undefined }): Promise<InboundRuntime | undefined> {
   const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
   if (!wanted) return undefined;
+  const { receiveInboundMail } = await import('./app/receive-inbound-mail.ts');
   const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL };
   const log = opts.log;
   const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
@@ -243,6 +248,7 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
   };
   const runtime: InboundRuntime = { close: async () => {} };
   if (config.INBOUND_SMTP_PORT !== undefined) {
+    const { startSmtpListener } = await import('./channels/email/inbound/smtp-listener.ts');
     runtime.smtp = await startSmtpListener({
       port: config.INBOUND_SMTP_PORT,
       host: config.INBOUND_SMTP_HOST,
@@ -252,6 +258,8 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
     log?.info({ port: runtime.smtp.port }, 'inbound SMTP listening');
   }
   if (config.IMAP_URL !== undefined) {
+    const { startImapPoller, describeImapUrl } = await import('./channels/email/inbound/imap-poller.ts');
+    const { oauth2TokenProvider } = await import('./channels/email/inbound/oauth2-token.ts');
     const oauth = config.IMAP_OAUTH2_TOKEN_URL || config.IMAP_OAUTH2_ACCESS_TOKEN;
     runtime.imap = startImapPoller({
       url: config.IMAP_URL,
@@ -298,6 +306,7 @@ export async function startServer(
   if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
     // Every answer is queued before its ack; one not recorded at once is recorded from here, by any serve process.
     const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
+    const [{ ClickQueue, startClickProcessor }, { createSlackInteractivity }] = await Promise.all([import('../jobs/record-click.ts'), import('./http/slack/slack-app.ts')]);
     const queue = new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')));
     const interactivity = createSlackInteractivity({
       botToken: config.SLACK_BOT_TOKEN,
@@ -314,11 +323,12 @@ export async function startServer(
     clicks = { queue, processor: startClickProcessor(conn, { db, clock, log: opts.log, show: interactivity.showRecorded }) };
   }
   const inbound = await startInbound(config, { db, clock, log: opts.log });
-  const http = await startHttpServer(
-    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken: adminTokenCheck(config, db, clock), secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
+  const isAdminToken = await adminTokenCheck(config, db, clock);
+  const http = await import('./http/server.ts').then(({ startHttpServer }) => startHttpServer(
+    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
     opts.host,
-  ).catch(async (err: unknown) => {
+  )).catch(async (err: unknown) => {
     await inbound?.close();
     await clicks?.processor.close();
     await clicks?.queue.close();

@@ -1,6 +1,6 @@
-import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import type { EscalationAction } from '../domain/escalation/rules.ts';
+import { escapeHtml } from '../templates/compile.ts';
 import { escapeSlack } from '../templates/helpers.ts';
 import { htmlToText } from '../templates/email-html.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
@@ -33,7 +33,7 @@ export interface EscalationActionValue {
   a: EscalationAction;
 }
 
-const html = (s: string): string => Handlebars.Utils.escapeExpression(s);
+const html = escapeHtml;
 const when = (at: Date, reader: NoticeReader): string =>
   DateTime.fromJSDate(at, { zone: reader.timezone }).setLocale(reader.locale).toLocaleString(DateTime.DATETIME_MED);
 

@@ -7,6 +7,7 @@ import { htmlToText, inlineBody, inlineLayout, styleOf, textFooter } from './ema
 import type { EscapeMode } from './helpers.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
+import type { PrecompiledTemplates } from './precompiled.ts';
 import { TemplateStore, type TemplatePart } from './store.ts';
 import { findVariableIssues } from './variables.ts';
 
@@ -36,6 +37,8 @@ export interface TemplateEngineOptions {
   dir: string;
   /** Prefixed to survey and unsubscribe links that are paths (`/r/<token>`). */
   publicUrl?: string;
+  /** Templates compiled at build time; a source they do not hold is compiled on first use. */
+  precompiled?: PrecompiledTemplates;
 }
 
 const LAYOUT = '_layout/email.hbs';
@@ -54,7 +57,7 @@ export function channelsOf(comm: Pick<CommSpec, 'channels'>): Channel[] {
 
 export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
   const store = new TemplateStore(opts.dir);
-  const compiler = new TemplateCompiler();
+  const compiler = new TemplateCompiler(opts.precompiled);
   const cache = new Map<string, RenderFn>();
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
 
@@ -177,9 +180,11 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
     // A trial render catches what static checks cannot (a helper given a bad argument).
     const firstItem = comm.series?.[0] === undefined ? undefined : store.item(template, comm.series[0]);
     for (const audience of comm.audiences) {
+      let context: MessageContext | undefined;
       for (const channel of channelsOf(comm)) {
         try {
-          const context = sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
+          // One sample per audience: a render does not change it (withAbsoluteLinks copies).
+          context ??= sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
           renderAs({ template, channel, audience, context, messageId: 'check' }, true);
         } catch (e) {
           problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${(e as Error).message}`);

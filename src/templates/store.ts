@@ -1,8 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { HeraldError } from '../domain/errors.ts';
 import type { SeriesItem } from './context.ts';
+
+// yaml loads with the first series item read (synchronously, as the store is): a worker that
+// renders no series item never loads it (~4 MiB of idle RSS, bench:cli).
+const requireHere = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
+const parseYaml = (text: string): unknown => (yaml ??= requireHere('yaml') as typeof import('yaml')).parse(text);
 
 /** The parts a comm template folder can hold; `text` is the optional hand-written email text part. */
 export type TemplatePart = 'subject' | 'slack' | 'email' | 'text';

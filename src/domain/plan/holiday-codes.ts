@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import { holidayCountries, holidayRegions } from '../schedule/holiday-data.ts';
 import { hint } from './suggest.ts';
 
 /**
@@ -9,14 +9,14 @@ let countryCodes: Set<string> | undefined;
 const regionCodes = new Map<string, string[]>();
 
 export function knownCountries(): Set<string> {
-  countryCodes ??= new Set(Object.keys(new Holidays().getCountries()));
+  countryCodes ??= new Set(holidayCountries());
   return countryCodes;
 }
 
 export function knownRegions(country: string): string[] {
   let regions = regionCodes.get(country);
   if (regions === undefined) {
-    regions = Object.keys(new Holidays().getStates(country) ?? {});
+    regions = holidayRegions(country);
     regionCodes.set(country, regions);
   }
   return regions;

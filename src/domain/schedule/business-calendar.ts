@@ -1,7 +1,7 @@
-import Holidays from 'date-holidays';
 import type { ProjectSpec, Weekday } from '../plan/model.ts';
 import { HeraldError } from '../errors.ts';
-import { fromEpochDay, MS_PER_DAY, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type LocalDate } from './local-date.ts';
+import { holidayData, publicHolidayDays } from './holiday-data.ts';
+import { fromEpochDay, toEpochDay, weekdayOfEpochDay, yearOfEpochDay, type LocalDate } from './local-date.ts';
 
 /**
  * The project's calendar: its zone, working weekdays and holidays (date-holidays public holidays of
@@ -13,7 +13,8 @@ export class ProjectCalendar {
   private readonly workdays: ReadonlySet<Weekday>;
   private readonly extra: ReadonlySet<number>;
   private readonly holidaysByYear = new Map<number, ReadonlyMap<number, string>>();
-  private readonly source: Holidays | undefined;
+  private readonly country: string | undefined;
+  private readonly region: string | undefined;
 
   /** The working weekdays, Monday first. */
   readonly weekdays: readonly Weekday[];
@@ -28,13 +29,15 @@ export class ProjectCalendar {
     this.extra = new Set(project.holidays.extra.map(toEpochDay));
     const { country, region } = project.holidays;
     if (country) {
-      this.source = region ? new Holidays(country, region) : new Holidays(country);
-      if (!this.source.getCountries()[country.toUpperCase()]) {
+      const known = holidayData().holidays[country.toUpperCase()];
+      if (!known) {
         throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the country "${country}"`, { hint: 'use an ISO 3166 code such as US or GB' });
       }
-      if (region && !this.source.getStates(country)?.[region.toUpperCase()]) {
+      if (region && !(known.states ?? known.regions)?.[region.toUpperCase()]) {
         throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the region "${region}" of ${country}`, { hint: 'use a region code such as CA for California' });
       }
+      this.country = country;
+      this.region = region;
     }
   }
 
@@ -96,16 +99,27 @@ export class ProjectCalendar {
   private publicHolidays(year: number): ReadonlyMap<number, string> {
     let days = this.holidaysByYear.get(year);
     if (days) return days;
-    const set = new Map<number, string>();
-    for (const h of this.source?.getHolidays(year) ?? []) {
-      if (h.type !== 'public') continue;
-      const first = toEpochDay(h.date.slice(0, 10));
-      // Multi-day holidays (rare, e.g. some national new years) span start..end.
-      const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / MS_PER_DAY));
-      for (let i = 0; i < span; i++) if (!set.has(first + i)) set.set(first + i, h.name);
-    }
-    days = set;
+    days = this.country === undefined ? NONE : publicHolidaysOf(this.country, this.region, year);
     this.holidaysByYear.set(year, days);
     return days;
   }
+}
+
+const NONE: ReadonlyMap<number, string> = new Map();
+
+/**
+ * A year's public holidays are a pure function of country, region and year, and each plan
+ * parse, calendar build and recipient calendar makes its own ProjectCalendar: computed once per
+ * process (bounded), and kept on disk across runs (holiday-data.ts).
+ */
+const holidaysByKey = new Map<string, ReadonlyMap<number, string>>();
+
+function publicHolidaysOf(country: string, region: string | undefined, year: number): ReadonlyMap<number, string> {
+  const key = `${country}|${region ?? ''}|${year}`;
+  let days = holidaysByKey.get(key);
+  if (days) return days;
+  days = new Map(publicHolidayDays(country, region, year));
+  if (holidaysByKey.size >= 4096) holidaysByKey.clear();
+  holidaysByKey.set(key, days);
+  return days;
 }

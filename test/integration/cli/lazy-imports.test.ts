@@ -16,10 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), 'herald-t-trace-'));
 let runs = 0;
 
 /** Runs bin/herald.js as a user would, with every module it loads traced. */
-function traced(args: string[]): { code: number | null; stdout: string; loaded: string[] } {
+function traced(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; loaded: string[] } {
   const trace = join(dir, `${++runs}.txt`);
   const r = spawnSync(process.execPath, ['--import', './test/support/import-trace.mjs', 'bin/herald.js', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_IMPORT_TRACE: trace },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_IMPORT_TRACE: trace, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -46,6 +46,20 @@ describe('bin/herald.js', { timeout: 240_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.loaded.length).toBeGreaterThan(5);
     expect(heavy(r.loaded)).toEqual([]);
+  });
+
+  it('`herald validate` of the example plan needs neither Handlebars\' compiler nor date-holidays\' parser once built and cached', () => {
+    // The build precompiles the shipped templates; the first run stores the plan's public holidays.
+    const env = { HERALD_CACHE_DIR: join(dir, 'cache') };
+    const first = traced(['validate', EXAMPLE], env);
+    expect(first.code).toBe(0);
+    expect(first.loaded.some((m) => m.includes('/node_modules/date-holidays-parser/src/') || m.includes('/node_modules/date-holidays-parser/lib/'))).toBe(true);
+    const again = traced(['validate', EXAMPLE], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    const parser = again.loaded.filter((m) => m.includes('/node_modules/date-holidays-parser/') && !m.endsWith('/package.json'));
+    const compiler = again.loaded.filter((m) => m.includes('/node_modules/handlebars/') && (m.includes('/compiler/') || m.endsWith('/lib/index.js')));
+    expect([...parser, ...compiler]).toEqual([]);
   });
 
   it('the trace does see heavy modules where a command uses them', () => {
