@@ -78,6 +78,9 @@ export async function main(argv: string[], output: Output = processOutput, env: 
   // parsed only when an action first asks for it.
   program.hook('preAction', async () => {
     loadConfig ??= (await import('../config/config.ts')).loadConfig;
+    // Every command that computes a calendar keeps the public holidays it computed on disk.
+    const [{ useHolidayStore }, { diskHolidayStore }] = await Promise.all([import('../domain/schedule/holiday-data.ts'), import('../app/holiday-disk-store.ts')]);
+    useHolidayStore(diskHolidayStore(env));
   });
   try {
     await program.parseAsync(argv);

@@ -1,6 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MS_PER_DAY, toEpochDay } from './local-date.ts';
 
@@ -16,11 +14,12 @@ import { MS_PER_DAY, toEpochDay } from './local-date.ts';
  * (its CommonJS build: one `require`, synchronous, so the calendar's methods stay synchronous) is
  * loaded the first time a year's public holidays are computed.
  *
- * Those are also kept on disk, per user, in `$HERALD_CACHE_DIR` (default `$XDG_CACHE_HOME/herald`,
- * else `~/.cache/herald`; `off` disables it): loading the parser and computing a year takes
- * ~85 ms of the ~500 ms of CPU `herald validate` needs, for a result that depends only on
- * country, region, year and the two packages' versions, which name the cache file. It is only a
- * cache: a missing, unreadable or unwritable one means computing as before.
+ * Computed years can also be kept between runs in a HolidayStore, which the composition root
+ * installs (the CLI's is on disk: src/app/holiday-disk-store.ts); this module does no I/O of its
+ * own. Loading the parser and computing a year takes ~85 ms of the ~500 ms of CPU `herald
+ * validate` needs, for a result that depends only on country, region, year and the packages'
+ * versions (holidayCacheKey). It is only a cache: a missing, unreadable or unwritable store
+ * means computing as before.
  */
 
 /** The parts of date-holidays' data this code reads. */
@@ -90,28 +89,36 @@ function computePublicHolidays(country: string, region: string | undefined, year
   return [...days];
 }
 
-let cache: { file: string | undefined; entries: Record<string, HolidayDays> } | undefined;
-
-function cacheFile(): string | undefined {
-  const configured = process.env.HERALD_CACHE_DIR;
-  if (configured === 'off') return undefined;
-  const dir = configured || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'herald');
-  const versionOf = (pkg: string, from: string): string => (createRequire(from)(`${pkg}/package.json`) as { version: string }).version;
-  const parser = versionOf('date-holidays-parser', entry);
-  return join(dir, `holidays-${versionOf('date-holidays', import.meta.url)}-${holidayData().version}-parser-${parser}.json`);
+/** Keeps computed years between runs. `read` may throw (nothing stored yet); so may `write`. */
+export interface HolidayStore {
+  read(): Record<string, HolidayDays>;
+  write(entries: Readonly<Record<string, HolidayDays>>): void;
 }
 
-function openCache(): NonNullable<typeof cache> {
+let store: HolidayStore | undefined;
+let cache: Record<string, HolidayDays> | undefined;
+
+/** Installs (or, with undefined, removes) the store computed years are kept in; the next lookup reads it afresh. */
+export function useHolidayStore(s: HolidayStore | undefined): void {
+  store = s;
+  cache = undefined;
+}
+
+/** What stored years depend on: date-holidays', its data's and its parser's versions. */
+export function holidayCacheKey(): string {
+  const versionOf = (pkg: string, from: string): string => (createRequire(from)(`${pkg}/package.json`) as { version: string }).version;
+  return `${versionOf('date-holidays', import.meta.url)}-${holidayData().version}-parser-${versionOf('date-holidays-parser', entry)}`;
+}
+
+function openCache(): Record<string, HolidayDays> {
   if (cache) return cache;
-  let file: string | undefined;
-  let entries: Record<string, HolidayDays> = {};
+  cache = {};
   try {
-    file = cacheFile();
-    if (file !== undefined) entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, HolidayDays>;
+    const stored = store?.read();
+    if (stored && typeof stored === 'object') cache = { ...stored };
   } catch {
-    // No cache yet, or an unreadable one: it is rewritten on the first year computed.
+    // Nothing stored yet, or unreadable: it is rewritten on the first year computed.
   }
-  cache = { file, entries };
   return cache;
 }
 
@@ -119,20 +126,14 @@ function openCache(): NonNullable<typeof cache> {
 export function publicHolidayDays(country: string, region: string | undefined, year: number): HolidayDays {
   const c = openCache();
   const key = `${country.toUpperCase()}|${(region ?? '').toUpperCase()}|${year}`;
-  const hit = c.entries[key];
+  const hit = c[key];
   if (Array.isArray(hit)) return hit;
   const days = computePublicHolidays(country, region, year);
-  c.entries[key] = days;
-  if (c.file !== undefined) {
-    try {
-      // Written whole and renamed into place, so a concurrent reader sees the old or the new file.
-      mkdirSync(dirname(c.file), { recursive: true });
-      const tmp = `${c.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(c.entries));
-      renameSync(tmp, c.file);
-    } catch {
-      c.file = undefined; // read-only home (a container): compute each time, as before
-    }
+  c[key] = days;
+  try {
+    store?.write(c);
+  } catch {
+    store = undefined; // read-only home (a container): compute each time, as before
   }
   return days;
 }
