@@ -113,7 +113,11 @@ describe('e-mail at its configured rate', () => {
   }, 60_000);
 
   it('two worker processes together keep the rate, and a backlog goes at ≥ 95% of it', async () => {
-    const windowMs = 6_000;
+    // A window counts from the provider's answer to a send, so each window loses that answer's
+    // latency (tens of ms quiet, some hundreds under a full test run's load). The provider's real
+    // window is a minute; scaled to 6 s that loss was 6% on a loaded run, at 10 s it stays under 5%
+    // as bench:delivery's backlog (99.9%) shows.
+    const windowMs = 10_000;
     const rate = 10;
     const n = 30;
     db = await createTestDatabase({ poolSize: 10 });
