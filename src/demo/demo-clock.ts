@@ -11,14 +11,19 @@ export interface DemoClock extends Clock {
   readonly speed: number;
   readonly startAt: Date;
   start(): void;
+  /** The demo time at wall-clock instant `wallMs` (the sandboxes stamp what they record by the wall clock). */
+  at(wallMs: number): Date;
 }
 
 export function demoClock(startAt: Date, speed: number, wall: () => number = Date.now): DemoClock {
   let wallStart: number | undefined;
+  // Before start(), and for instants before it, the story has not moved: demo time is startAt.
+  const at = (wallMs: number): Date => new Date(startAt.getTime() + (wallStart === undefined ? 0 : Math.max(0, wallMs - wallStart) * speed));
   return {
     speed,
     startAt,
     start: () => void (wallStart ??= wall()),
-    now: () => new Date(startAt.getTime() + (wallStart === undefined ? 0 : (wall() - wallStart) * speed)),
+    now: () => at(wall()),
+    at,
   };
 }

@@ -15,6 +15,7 @@ import { startSlackSandbox, type SlackSandbox } from '../sandbox/slack-server.ts
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp-sink.ts';
 import { demoClock } from './demo-clock.ts';
 import { writeDemoPlan } from './demo-plan.ts';
+import { demoWorkspace } from './demo-workspace.ts';
 import { freePort } from '../net/free-port.ts';
 import { resolveDemoRedis, type DemoRedis } from './demo-redis.ts';
 import { registerDemoViews } from './http/demo-views.ts';
@@ -79,7 +80,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const db: Database = await openDatabase({ dataDir: config.HERALD_DATA_DIR });
     stops.push(() => db.close());
     const loaded = await loadPlanFile(writeDemoPlan(dir, startAt));
-    for (const p of loaded.plan.people) if (p.slack) slack.users.add({ id: p.slack, email: p.email ?? `${p.id}@northwind.example`, name: p.name });
+    slack.users.add(...demoWorkspace(loaded.plan.people));
     await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
     const admin = await createApiToken(db.prisma, { role: 'admin', name: 'demo-admin', now: clock.now() });
     // The /demo page's "Open dashboard" signs the newcomer in with this one: they can act, not administer.

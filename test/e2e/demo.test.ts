@@ -2,7 +2,9 @@
  * `herald demo` as a newcomer runs it: an empty folder, no Redis at REDIS_URL (so the demo starts
  * its own redis-server), a headless Chromium at 375 px. A survey is answered in the Slack view
  * (a real signed interaction) and by an e-mail link (Herald's real answer page); the /demo page
- * then shows the responses, the escalation and a digest preview that changed. Ctrl-C must leave no
+ * and by a plain e-mail reply from the inbox view (a real MIME reply to Herald's inbound listener);
+ * the /demo page then shows the responses, the escalations and a digest preview that changed, the
+ * views stamp messages in demo time, and no message has failed. Ctrl-C must leave no
  * process, port or temporary folder. Saves docs/slack-view.png and docs/email.png for the README.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -121,6 +123,10 @@ describe('herald demo in an empty folder', () => {
     const slackView = `${url}/slack/bea.meyer`;
     await reloadUntil(page, slackView, () => page.getByRole('button', { name: 'Some issues' }), started + 120_000);
     expect(await page.locator('.bk-header').count()).toBeGreaterThan(1); // announcements came first
+    // Stamped in demo time (30× the wall clock), not the sandbox's wall clock: the survey went out
+    // at T+6 demo minutes, minutes ahead of the wall clock by now.
+    const stamp = (await page.locator('.slack-message').last().getAttribute('aria-label'))?.replace('Message from Herald at ', '') ?? '';
+    expect(Date.parse(stamp)).toBeGreaterThan(Date.now() + 2 * 60_000);
     expect(await axeSerious(page)).toEqual([]);
     await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
     await page.getByRole('button', { name: 'Some issues' }).first().click();
@@ -137,11 +143,19 @@ describe('herald demo in an empty folder', () => {
     await page.getByRole('button').first().click();
     await page.waitForLoadState('load');
 
-    // Back on /demo: both answers, the escalation to the owner, and a digest preview that changed.
-    await page.goto(url);
-    expect(await page.locator('#responses').textContent()).toBe('2');
-    expect(await page.locator('#escalations').textContent()).toBe('1');
-    expect(await page.getByText('→ raj').count()).toBe(1);
+    // Another e-mail-only end user just replies to the mail, as people do; Herald reads option 2.
+    await reloadUntil(page, `${url}/mail/dee.brooks`, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
+    const survey = page.locator('article', { has: page.getByRole('link', { name: 'Working well' }) }).first();
+    await survey.getByLabel('Reply').fill('2 — Outlook keeps asking for my password');
+    await survey.getByRole('button', { name: 'Send reply' }).click();
+    expect(await page.getByRole('heading', { name: 'Reply sent' }).count()).toBe(1);
+    expect(await axeSerious(page)).toEqual([]);
+
+    // Back on /demo: the three answers, an escalation to the owner for each "Some issues", a digest preview that changed.
+    await reloadUntil(page, url, () => page.getByText('dee.brooks answered minor to hypercare-checkin via email'), started + 170_000);
+    expect(await page.locator('#responses').textContent()).toBe('3');
+    expect(await page.locator('#escalations').textContent()).toBe('2');
+    expect(await page.getByText('→ raj').count()).toBe(2);
     const digestAfter = (await page.locator('#digest').textContent()) ?? '';
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
@@ -149,12 +163,19 @@ describe('herald demo in an empty folder', () => {
     // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
     await page.getByRole('button', { name: 'Open dashboard' }).click();
     await page.waitForURL(/\/projects\/northwind-m365$/);
-    expect(await page.getByRole('region', { name: 'Needs attention' }).getByRole('link', { name: /open escalations/ }).textContent()).toMatch(/^1/);
+    expect(await page.getByRole('region', { name: 'Needs attention' }).getByRole('link', { name: /open escalations/ }).textContent()).toMatch(/^2/);
     expect(await page.getByText('demo-editor (editor)').count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
     expect(errors).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(180_000);
     await page.close();
+
+    // No message failed: the story (cutover notice on Slack and e-mail included) reached everyone.
+    const api = /Bearer (\S+)' (\S+)\/api\/v1\/projects/.exec((await (await fetch(url)).text()).replace(/&#39;/g, "'"));
+    expect(api).not.toBeNull();
+    const res = await fetch(`${api![2]}/api/v1/projects/northwind-m365/messages?status=failed`, { headers: { authorization: `Bearer ${api![1]}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { items: Array<{ key: string; lastError: string }> }).items.map((m) => `${m.key}: ${m.lastError}`)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(180_000);
 
     // Ctrl-C: everything stops, nothing is left behind.
     const kids = childrenOf(child.pid!);

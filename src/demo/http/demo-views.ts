@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createTransport } from 'nodemailer';
 import { listEscalations } from '../../app/list-escalations.ts';
 import { listResponses } from '../../app/list-responses.ts';
-import type { Clock } from '../../app/ports.ts';
 import { previewDigest } from '../../app/preview-digest.ts';
 import type { Database } from '../../db/database.ts';
 import { esc, page, PAGE_CSP } from '../../http/pages.ts';
@@ -11,10 +10,13 @@ import type { SlackSandbox } from '../../sandbox/slack-server.ts';
 import type { SmtpSink } from '../../sandbox/smtp-sink.ts';
 import type { TemplateEngine } from '../../templates/engine.ts';
 import { drawBlocks } from '../../http/block-kit.ts';
+import type { DemoClock } from '../demo-clock.ts';
+import { slackUserOf } from '../demo-workspace.ts';
 
 export interface DemoViewDeps {
   db: Database;
-  clock: Clock;
+  /** Also turns the sandboxes' wall-clock stamps into demo time, so the pages match the story. */
+  clock: DemoClock;
   slack: SlackSandbox;
   sink: SmtpSink;
   signingSecret: string;
@@ -48,6 +50,9 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   const people = async (): Promise<Person[]> => (await listResponses(d.db.prisma, { project: d.project })).plan.people;
   const person = async (id: string): Promise<Person | undefined> => (await people()).find((p) => p.id === id);
   const route = { config: { html: true } };
+  const slackOf = (p: Person): string | undefined => slackUserOf(p, d.slack.users.list());
+  /** A sandbox stamp (wall-clock ms) as demo time: HH:MM:SS, UTC. */
+  const hms = (wallMs: number): string => d.clock.at(wallMs).toISOString().slice(11, 19);
 
   app.get('/demo', route, async (_req, reply) => {
     const now = d.clock.now();
@@ -58,7 +63,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const sent = d.slack.messages.length + d.sink.messages.length;
     const rows = shown
       .map((p) => {
-        const links = [p.slack ? `<a href="/demo/slack/${encodeURIComponent(p.id)}">Slack</a>` : '', p.email ? `<a href="/demo/mail/${encodeURIComponent(p.id)}">Inbox</a>` : ''].filter(Boolean).join(' · ');
+        const links = [slackOf(p) ? `<a href="/demo/slack/${encodeURIComponent(p.id)}">Slack</a>` : '', p.email ? `<a href="/demo/mail/${encodeURIComponent(p.id)}">Inbox</a>` : ''].filter(Boolean).join(' · ');
         return `<li>${esc(p.name)} <small>(${esc(p.audiences.join(', '))})</small>: ${links}</li>`;
       })
       .join('\n');
@@ -82,14 +87,15 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
 
   app.get<{ Params: { person: string } }>('/demo/slack/:person', route, async (req, reply) => {
     const p = await person(req.params.person);
-    if (!p?.slack) return reply.status(404).type('text/plain').send(`no Slack user for person "${req.params.person}"; pick one on /demo`);
-    const messages = d.slack.messagesTo(p.slack);
+    const user = p && slackOf(p);
+    if (!p || !user) return reply.status(404).type('text/plain').send(`no Slack user for person "${req.params.person}"; pick one on /demo`);
+    const messages = d.slack.messagesTo(user);
     const items = messages
       .map((m) => {
         const body = m.blocks
           ? drawBlocks(m.blocks, (b) => ({ action: `/demo/slack/${encodeURIComponent(p.id)}/click`, hidden: { channel: m.channel, ts: m.ts, action_id: b.actionId, value: b.value, block_id: b.blockId } }))
           : esc(m.text ?? '');
-        return `<article class="slack-message" aria-label="Message from Herald at ${esc(new Date(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(new Date(m.at).toISOString().slice(11, 19))}${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`;
+        return `<article class="slack-message" aria-label="Message from Herald at ${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(hms(m.at))}${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`;
       })
       .join('\n');
     return html(reply, `Slack: ${p.name}`, `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No messages yet; reload in a few seconds.</p>'}`);
@@ -98,11 +104,12 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   app.post<{ Params: { person: string }; Body: Record<string, string> }>('/demo/slack/:person/click', route, async (req, reply) => {
     const p = await person(req.params.person);
     const b = req.body ?? {};
-    const message = p?.slack ? d.slack.messagesTo(p.slack).find((m) => m.ts === b.ts && m.channel === b.channel) : undefined;
-    if (!p?.slack || !message || !b.action_id) return reply.status(400).type('text/plain').send('unknown message or button; go back to the Slack view and click a button there');
+    const user = p && slackOf(p);
+    const message = user ? d.slack.messagesTo(user).find((m) => m.ts === b.ts && m.channel === b.channel) : undefined;
+    if (!p || !user || !message || !b.action_id) return reply.status(400).type('text/plain').send('unknown message or button; go back to the Slack view and click a button there');
     // Exactly what Slack sends: a block_actions payload, form-encoded, signed with the signing secret,
     // stamped in demo time because Herald checks the stamp's age against the clock it was given.
-    const payload = blockActions({ user: p.slack, message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' }, actionId: b.action_id, value: b.value ?? '', blockId: b.block_id ?? 'actions' });
+    const payload = blockActions({ user, message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' }, actionId: b.action_id, value: b.value ?? '', blockId: b.block_id ?? 'actions' });
     const body = interactionBody(payload);
     const res = await fetch(`${d.publicUrl}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(d.signingSecret, body, Math.floor(d.clock.now().getTime() / 1000)), body, signal: AbortSignal.timeout(10_000) });
     if (!res.ok) return reply.status(502).type('text/plain').send(`Herald answered ${res.status} to the interaction: ${await res.text()}`);
@@ -122,7 +129,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
           .map((x) => ({ href: unescapeHtml(x[1] ?? ''), label: unescapeHtml((x[2] ?? '').replace(/<[^>]+>/g, '')).trim() }))
           .filter((l) => l.href.startsWith(d.publicUrl));
         const linkList = links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.label || l.href)}</a></li>`).join('');
-        return `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ${esc(m.from)} · ${esc(new Date(m.receivedAt).toISOString().slice(11, 19))}</small></p>
+        return `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ${esc(m.from)} · ${esc(hms(m.receivedAt))}</small></p>
 <pre>${esc(m.text)}</pre>${linkList ? `<ul aria-label="Links in this e-mail">${linkList}</ul>` : ''}
 <form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label><textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply</button></form></article><hr>`;
       })
@@ -139,7 +146,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const to = m.headers['reply-to'] || m.from;
     const transport = createTransport({ host: '127.0.0.1', port: d.inboundSmtpPort, secure: false, ignoreTLS: true });
     try {
-      await transport.sendMail({ from: `${p.name} <${p.email}>`, to, subject: `Re: ${m.subject}`, text: `${text}\n\nOn ${new Date(m.receivedAt).toUTCString()}, Herald wrote:\n${m.text.split('\n').map((l) => `> ${l}`).join('\n')}`, inReplyTo: m.messageId, references: [m.messageId] });
+      await transport.sendMail({ from: `${p.name} <${p.email}>`, to, subject: `Re: ${m.subject}`, text: `${text}\n\nOn ${d.clock.at(m.receivedAt).toUTCString()}, Herald wrote:\n${m.text.split('\n').map((l) => `> ${l}`).join('\n')}`, inReplyTo: m.messageId, references: [m.messageId] });
     } finally {
       transport.close();
     }

@@ -16,6 +16,17 @@ describe('demo clock', () => {
     wall += 1_000;
     expect(clock.now().toISOString()).toBe('2026-12-02T10:01:30.000Z');
   });
+
+  it('turns a wall-clock stamp into demo time, so sandbox records line up with the story', () => {
+    let wall = 1_000_000;
+    const clock = demoClock(new Date('2026-12-02T10:00:00Z'), 30, () => wall);
+    expect(clock.at(wall + 60_000).toISOString()).toBe('2026-12-02T10:00:00.000Z'); // not started: held
+    clock.start();
+    expect(clock.at(wall + 4_000).toISOString()).toBe('2026-12-02T10:02:00.000Z');
+    expect(clock.at(wall - 10_000).toISOString()).toBe('2026-12-02T10:00:00.000Z'); // before the start
+    wall += 3_000;
+    expect(clock.at(wall).toISOString()).toBe(clock.now().toISOString());
+  });
 });
 
 describe('demo plan anchoring', () => {
