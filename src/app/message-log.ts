@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
-import { loadProject } from '../db/repo/project-store.ts';
+import { projectIdOf } from '../db/repo/project-store.ts';
 
 export interface MessageLogEntry {
   id: string;
@@ -23,7 +23,7 @@ export async function listMessages(
   db: SqlClient,
   q: { project: string; status?: string; comm?: string; person?: string; channel?: string; limit?: number; offset?: number },
 ): Promise<MessageLogEntry[]> {
-  const { projectId } = await loadProject(db, q.project);
+  const projectId = await projectIdOf(db, q.project);
   const rows = await db.$queryRawUnsafe<
     Array<{ id: string; key: string; comm: string; person: string; channel: string; dueAt: Date; status: string; attempts: number; sentAt: Date | null; providerId: string | null; providerChannel: string | null; lastError: string | null; deliveries: unknown }>
   >(
@@ -69,7 +69,7 @@ export async function listMessages(
  * them to the queue within a second. Sent messages are never re-sent this way.
  */
 export async function retryMessages(db: SqlClient, q: { project: string; messageIds?: string[]; now: Date }): Promise<number> {
-  const { projectId } = await loadProject(db, q.project);
+  const projectId = await projectIdOf(db, q.project);
   const n = await db.$executeRawUnsafe(
     `UPDATE "Message" SET "status"='planned', "dueAt"=GREATEST("dueAt", $3::timestamptz), "updatedAt"=now()
      WHERE "projectId"=$1::uuid AND "status"='failed' AND ($2::uuid[] IS NULL OR "id" = ANY($2::uuid[]))`,

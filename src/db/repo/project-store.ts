@@ -10,6 +10,13 @@ export interface StoredProject {
 }
 
 /** Loads a project's last applied plan and the ids its rows were stored under. */
+/** The id of a project, without its plan (a 10,000-person plan is megabytes of JSON to parse). */
+export async function projectIdOf(db: SqlClient, projectKey: string): Promise<string> {
+  const [row] = await db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "Project" WHERE "key"=$1`, projectKey);
+  if (row) return row.id;
+  return (await loadProject(db, projectKey)).projectId; // throws the NotFoundError naming the known projects
+}
+
 export async function loadProject(db: SqlClient, projectKey: string): Promise<StoredProject> {
   const [row] = await db.$queryRawUnsafe<Array<{ id: string; plan: Plan | string }>>(
     `SELECT "id","plan" FROM "Project" WHERE "key"=$1`,

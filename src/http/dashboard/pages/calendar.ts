@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { queryCalendar, type CalendarEntry } from '../../../app/calendar-view.ts';
+import { calendarGrid, type GridDay, type GridEntry } from '../../../app/calendar-grid.ts';
 import { previewMessage } from '../../../app/preview-message.ts';
 import { isValidZone } from '../../../domain/plan/calendar-values.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
@@ -67,31 +67,26 @@ function link(project: DashboardProject, f: CalendarFilters, change: Partial<Cal
   return `${projectPath(project.key, 'calendar')}${query({ view: g.view, date: g.date.toISODate(), zone: g.zone, audience: g.audience, person: g.person, comm: g.comm, channel: g.channel })}`;
 }
 
-function messageHref(project: DashboardProject, e: CalendarEntry, zone: string): string {
+function messageHref(project: DashboardProject, e: GridEntry, zone: string): string {
   return `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(e.key)}${query({ zone })}`;
 }
 
-function entryItem(project: DashboardProject, e: CalendarEntry, zone: string): Html {
+function entryItem(project: DashboardProject, e: GridEntry, zone: string): Html {
   const at = DateTime.fromISO(e.at, { zone });
   const kind = e.kind ? ` (${e.kind})` : '';
   return html`<li><a href="${messageHref(project, e, zone)}">${at.toFormat('HH:mm')} ${e.comm}${e.seriesItem ? ` [${e.seriesItem}]` : ''}${kind}</a> <span class="muted">${e.person} · ${e.channel}${e.status === 'planned' ? '' : ` · ${e.status}`}</span></li>`;
 }
 
-function grid(project: DashboardProject, f: CalendarFilters, entries: readonly CalendarEntry[], start: DateTime, end: DateTime, today: string): Html {
-  const byDay = new Map<string, CalendarEntry[]>();
-  for (const e of entries) {
-    const d = DateTime.fromISO(e.at, { zone: f.zone }).toISODate()!;
-    byDay.set(d, [...(byDay.get(d) ?? []), e]);
-  }
+function grid(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<string, GridDay>, start: DateTime, end: DateTime, today: string): Html {
   const days: Html[] = [];
   for (let d = start; d < end; d = d.plus({ days: 1 })) {
     const iso = d.toISODate()!;
-    const list = byDay.get(iso) ?? [];
-    const shown = list.slice(0, f.view === 'month' ? MONTH_CELL : WEEK_CELL);
-    const more = list.length - shown.length;
+    const list = byDay.get(iso) ?? { total: 0, entries: [] };
+    const shown = list.entries.slice(0, f.view === 'month' ? MONTH_CELL : WEEK_CELL);
+    const more = list.total - shown.length;
     const moreLink =
       more <= 0 ? '' : f.view === 'month' ? html`<p><a href="${link(project, f, { view: 'week', date: d })}">+${more} more</a></p>` : html`<p class="muted">+${more} more: filter by person, comm or channel to see them.</p>`;
-    const cls = ['cal-day', list.length ? '' : 'empty', iso === today ? 'today' : '', f.view === 'month' && d.month !== f.date.month ? 'other' : ''].filter(Boolean).join(' ');
+    const cls = ['cal-day', list.total ? '' : 'empty', iso === today ? 'today' : '', f.view === 'month' && d.month !== f.date.month ? 'other' : ''].filter(Boolean).join(' ');
     days.push(html`<li class="${cls}"><h3>${d.toFormat('ccc d LLL')}${iso === today ? html` <span class="sr-only">(today)</span>` : ''}</h3>${
       shown.length ? html`<ul>${shown.map((e) => entryItem(project, e, f.zone))}</ul>` : f.view === 'week' ? html`<p class="muted">Nothing planned</p>` : ''
     }${moreLink}</li>`);
@@ -131,20 +126,18 @@ async function calendarBody(request: FastifyRequest<{ Params: { key: string } }>
   const f = filtersOf(request, plan, now);
   const start = f.view === 'week' ? f.date.startOf('week') : f.date.startOf('month').startOf('week');
   const end = f.view === 'week' ? start.plus({ weeks: 1 }) : f.date.endOf('month').endOf('week').plus({ days: 1 }).startOf('day');
-  // queryCalendar counts days in the project zone: ask one more each side, then cut in the viewer's.
-  const inProject = (d: DateTime) => d.setZone(plan.project.timezone);
-  const cal = await queryCalendar(deps.db.sql, {
-    project: project.key,
-    fromDay: inProject(start).minus({ days: 1 }).toISODate()!,
-    toDay: inProject(end).plus({ days: 1 }).toISODate()!,
-    ...(f.person ? { person: f.person } : {}),
-    ...(f.comm ? { comm: f.comm } : {}),
+  const byDay = await calendarGrid(deps.db.sql, {
+    projectId: project.id,
+    from: start.toJSDate(),
+    to: end.toJSDate(),
+    zone: f.zone,
+    perDay: f.view === 'month' ? MONTH_CELL : WEEK_CELL,
+    person: f.person,
+    comm: f.comm,
+    channel: f.channel,
+    audience: f.audience,
   });
-  const audienceOf = new Map(plan.people.map((p) => [p.id, p.audiences]));
-  const entries = cal.entries.filter((e) => {
-    const at = Date.parse(e.at);
-    return at >= start.toMillis() && at < end.toMillis() && (!f.channel || e.channel === f.channel) && (!f.audience || (audienceOf.get(e.person) ?? []).includes(f.audience));
-  });
+  const total = [...byDay.values()].reduce((n, d) => n + d.total, 0);
   const step = f.view === 'week' ? { weeks: 1 } : { months: 1 };
   const title = f.view === 'week' ? `Week of ${start.toFormat('d LLLL yyyy')}` : f.date.toFormat('LLLL yyyy');
   const today = DateTime.fromJSDate(now, { zone: f.zone }).startOf('day');
@@ -156,8 +149,8 @@ ${filterForm(project, plan, f)}
 <a href="${link(project, f, { date: f.date.plus(step) })}">Next ${f.view} →</a>
 <a href="${link(project, f, { view: f.view === 'week' ? 'month' : 'week' })}">${f.view === 'week' ? 'Month view' : 'Week view'}</a>
 </nav>
-<h2>${title} <span class="muted">(${f.zone}) · ${entries.length} ${entries.length === 1 ? 'message' : 'messages'}</span></h2>
-${grid(project, f, entries, start, end, today.toISODate()!)}
+<h2>${title} <span class="muted">(${f.zone}) · ${total} ${total === 1 ? 'message' : 'messages'}</span></h2>
+${grid(project, f, byDay, start, end, today.toISODate()!)}
 ${feeds(request, deps, project, f.person)}`;
   return { project, body };
 }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Message_projectId_dueAt_key_idx" ON "Message"("projectId", "dueAt", "key");
