@@ -52,7 +52,9 @@ export async function resolveDemoRedis(redisUrl: string, opts: { spawnRedis?: (p
           if (child.exitCode !== null || child.signalCode !== null) return;
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
           child.kill('SIGTERM');
-          await Promise.race([exited, sleep(3_000).then(() => void child.kill('SIGKILL'))]);
+          // A pending timer keeps Node alive: cleared once redis-server exits, so `herald demo` ends with it.
+          const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
+          await exited.finally(() => clearTimeout(kill));
         },
       };
     }

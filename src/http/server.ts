@@ -26,6 +26,7 @@ import { registerAnswerLinks } from './answer-links.ts';
 import { registerEscalationLinks } from './escalation-links.ts';
 import { registerInboundEmail, type InboundHttp } from './inbound-email.ts';
 import { registerCalendarFeeds } from './calendar-feeds.ts';
+import { trackConnections } from './close-gracefully.ts';
 import { registerDashboard } from './dashboard/register.ts';
 import type { DashboardPage } from './dashboard/pages/index.ts';
 import { registerOptOut } from './opt-out.ts';
@@ -198,6 +199,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
 
 export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const { app, closeExtras } = await buildHttpServer(deps);
+  // Requests in flight get up to 5 s after close() (the handler timeout is 10 s); then they are cut.
+  const connections = trackConnections(app.server, 5_000);
   await app.listen({ port, host });
   const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
@@ -206,7 +209,7 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.
     app,
     url: `http://127.0.0.1:${actual}`,
     async close() {
-      await app.close();
+      await connections.close(() => app.close());
       await closeExtras();
     },
   };
