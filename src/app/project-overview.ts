@@ -5,6 +5,7 @@
  * status, response rate per audience, and the open escalations and failed messages to look at.
  */
 import { baselineOf } from '../domain/digest/milestones.ts';
+import { surveyRates } from './survey-rates.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -64,29 +65,16 @@ function ragOf(status: string | null): OverviewWorkstream['rag'] {
   return null;
 }
 
-/**
- * Per audience, over all survey comms: people asked (a survey message sent, once per occurrence
- * and person) and how many answered; the figures of listResponses' `rates`, summed per audience.
- * Raw SQL because listResponses loads every answer and sent survey message to count them: the
- * overview took a 1,014 ms median on bench:dashboard's 10,000-person project with it.
- */
+/** Per audience, over all survey comms: people asked and how many answered (surveyRates summed per audience). */
 async function audienceRates(prisma: PrismaClient, projectId: string): Promise<OverviewRate[]> {
-  const rows = await prisma.$queryRawUnsafe<Array<{ audience: string; asked: number; answered: number }>>(
-    `WITH asked AS (
-       SELECT DISTINCT m."commId", m."occurrence", m."personId"
-       FROM "Message" m JOIN "Survey" s ON s."commId" = m."commId"
-       WHERE m."projectId" = $1::uuid AND m."kind" = 'comm' AND m."status" = 'sent')
-     SELECT a.audience, count(*)::int AS asked, count(r."id")::int AS answered
-     FROM asked x
-     JOIN "Comm" c ON c."id" = x."commId"
-     JOIN "Person" p ON p."id" = x."personId"
-     CROSS JOIN LATERAL unnest(c."audiences") AS a(audience)
-     LEFT JOIN "Response" r ON r."commId" = x."commId" AND r."occurrence" = x."occurrence" AND r."personId" = x."personId"
-     WHERE a.audience = ANY(p."audiences")
-     GROUP BY a.audience ORDER BY a.audience`,
-    projectId,
-  );
-  return rows.map((r) => ({ audience: r.audience, asked: Number(r.asked), answered: Number(r.answered) }));
+  const byAudience = new Map<string, OverviewRate>();
+  for (const r of await surveyRates(prisma, projectId)) {
+    const sum = byAudience.get(r.audience) ?? { audience: r.audience, asked: 0, answered: 0 };
+    sum.asked += r.asked;
+    sum.answered += r.answered;
+    byAudience.set(r.audience, sum);
+  }
+  return [...byAudience.values()].sort((x, y) => (x.audience < y.audience ? -1 : x.audience > y.audience ? 1 : 0));
 }
 
 export async function projectOverview(prisma: PrismaClient, q: { project: string; now: Date }): Promise<ProjectOverview> {

@@ -5,6 +5,7 @@
  * loads them all, the page took a 7,364 ms median on bench:dashboard's 10,000-person project.
  */
 import type { Plan } from '../domain/plan/model.ts';
+import { surveyRates } from './survey-rates.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { responseEntry, surveyProject, type CommSummary, type ResponseEntry } from './list-responses.ts';
 
@@ -33,22 +34,7 @@ export async function responsesView(prisma: PrismaClient, q: { project: string; 
 
   const [counts, rates, rows, matching, comments] = await Promise.all([
     prisma.response.groupBy({ by: ['commId', 'option'], where: { projectId: project.id, commId: { in: commIds } }, _count: { _all: true } }),
-    // Asked = distinct (occurrence, person) with a survey message sent, on any channel, per audience of the comm the person is in.
-    prisma.$queryRawUnsafe<Array<{ commId: string; audience: string; asked: number; answered: number }>>(
-      `WITH asked AS (
-         SELECT DISTINCT m."commId", m."occurrence", m."personId" FROM "Message" m
-         WHERE m."projectId" = $1::uuid AND m."commId" = ANY($2::uuid[]) AND m."kind" = 'comm' AND m."status" = 'sent')
-       SELECT x."commId", a.audience, count(*)::int AS asked, count(r."id")::int AS answered
-       FROM asked x
-       JOIN "Comm" c ON c."id" = x."commId"
-       JOIN "Person" p ON p."id" = x."personId"
-       CROSS JOIN LATERAL unnest(c."audiences") AS a(audience)
-       LEFT JOIN "Response" r ON r."commId" = x."commId" AND r."occurrence" = x."occurrence" AND r."personId" = x."personId"
-       WHERE a.audience = ANY(p."audiences")
-       GROUP BY x."commId", a.audience`,
-      project.id,
-      commIds,
-    ),
+    surveyRates(prisma, project.id, commIds),
     prisma.response.findMany({
       where,
       include: { comm: { select: { key: true } }, person: { select: { key: true, name: true } }, history: { orderBy: { at: 'asc' } } },

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { html, raw, type Html } from './html.ts';
 import type { DashboardSession } from './context.ts';
 import { NAV, type NavName } from './nav.ts';
+import { CSRF_FIELD } from './session.ts';
 
 const CSS = `
 *{box-sizing:border-box}
@@ -113,7 +114,7 @@ export function layout(input: LayoutInput): string {
   const s = input.session;
   const who = s
     ? html`<span>${s.token.name} (${s.token.role})</span>
-<form method="post" action="/signout"><input type="hidden" name="_csrf" value="${s.csrf}"><button type="submit">Sign out</button></form>`
+<form method="post" action="/signout"><input type="hidden" name="${CSRF_FIELD}" value="${s.csrf}"><button type="submit">Sign out</button></form>`
     : '';
   const title = input.project ? `${input.title} · ${input.project.name}` : input.title;
   return html`<!doctype html>
