@@ -172,6 +172,7 @@ export async function startWorker(
       plans: new PlanCache(db.sql),
       publicUrl: config.PUBLIC_URL,
       secret,
+      ...(config.BOUNCE_ADDRESS ? { bounceAddress: config.BOUNCE_ADDRESS } : {}),
       staleSendingMs: opts.staleSendingMs ?? 90_000,
       limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
       digests: cachedDigests((request) => buildDigest(db.prisma, request)),
@@ -239,7 +240,7 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
   const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
   if (!wanted) return undefined;
   const { receiveInboundMail } = await import('./app/receive-inbound-mail.ts');
-  const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL };
+  const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS };
   const log = opts.log;
   const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
     const r = await receiveInboundMail(deps, raw, { via, ...(envelope ? { envelope } : {}) });

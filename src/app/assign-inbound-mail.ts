@@ -7,7 +7,7 @@
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
 import type { CommSpec } from '../domain/plan/model.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { ASSIGNED_OUTCOME, INBOX_OUTCOMES } from './list-inbox.ts';
+import { ASSIGNED_OUTCOME, INBOX_OUTCOMES, inInbox } from './list-inbox.ts';
 import type { Clock } from './ports.ts';
 import { recordResponse, type RecordResponseResult } from './record-response.ts';
 
@@ -22,6 +22,8 @@ export interface AssignInboundInput {
   comment: string | null;
   /** Who assigned it (the dashboard token's name), kept in the item's reason. */
   by: string;
+  /** False for a token limited to one project: mail of no known project is not theirs to assign. */
+  projectless?: boolean;
 }
 
 export interface AssignInboundResult {
@@ -38,7 +40,7 @@ export async function assignInboundMail(deps: { prisma: PrismaClient; clock: Clo
   const project = await prisma.project.findUnique({ where: { key: input.project }, select: { id: true } });
   if (!project) throw new NotFoundError(`project "${input.project}"`, 'apply a plan first');
   const item = /^[0-9a-f-]{36}$/i.test(input.inboundId) ? await prisma.inboundMail.findUnique({ where: { id: input.inboundId }, omit: { raw: true } }) : null;
-  if (!item || (item.projectId !== null && item.projectId !== project.id)) {
+  if (!item || !inInbox(item, project.id, input.projectless === undefined ? {} : { projectless: input.projectless })) {
     throw new NotFoundError(`inbox item ${input.inboundId} in project ${input.project}`, `list the inbox with: herald inbox ${input.project}`);
   }
   const waiting = (INBOX_OUTCOMES as readonly string[]).includes(item.outcome) || (item.fromOtherAddress && item.outcome !== ASSIGNED_OUTCOME);

@@ -3,7 +3,7 @@ import type { ChannelAdapter, OutboundMessage, SendHooks, SendResult } from '../
 import { ChannelError } from '../channels/channel.ts';
 import type { SendLimiter } from '../channels/send-limiter.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
-import { signReplyToken, signToken } from '../domain/tokens.ts';
+import { signBounceToken, signReplyToken, signToken } from '../domain/tokens.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import {
   createEmailFallback,
@@ -37,6 +37,8 @@ export interface DeliveryDeps {
   plans: PlanCache;
   publicUrl: string;
   secret: string;
+  /** BOUNCE_ADDRESS: the base of the signed return path; else the plan's sender.replyTo. */
+  bounceAddress?: string;
   /** Puts new messages (e-mail fallbacks) on the queue at once. */
   enqueue: (messages: ClaimedMessage[]) => Promise<void>;
   /** A `sending` row older than this was abandoned by a killed worker. */
@@ -248,6 +250,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
   );
   // Only e-mail has a Reply-To; signing it for every Slack message was wasted HMAC work.
   const replyTo = msg.channel === 'email' && plan.project.sender.replyTo ? replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp })) : undefined;
+  const returnPath = msg.channel === 'email' && person.email ? bounceAddress(deps.bounceAddress ?? plan.project.sender.replyTo, signBounceToken(deps.secret, msg.id, person.email)) : undefined;
   return {
     messageId: msg.id,
     projectKey: msg.projectKey,
@@ -258,6 +261,7 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     rendered: msg.kind === 'reminder' ? asReminder(rendered) : rendered,
     ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),
     ...(replyTo ? { replyTo } : {}),
+    ...(returnPath ? { returnPath } : {}),
   };
 }
 
@@ -269,4 +273,16 @@ export function replyAddress(replyTo: string | undefined, token: string): string
   const name = m[1]?.trim();
   const address = `${m[2]}+${token}@${m[3]}`;
   return name ? `${name} <${address}>` : address;
+}
+
+/**
+ * `it-pmo@northwind.example` + bounce token → `it-pmo+b…@northwind.example`, the envelope sender
+ * (VERP). Undefined, so the From address stays the envelope sender, when there is no base address
+ * or the local part would pass RFC 5321's 64 octets: bounces to it then change nothing.
+ */
+export function bounceAddress(base: string | undefined, token: string): string | undefined {
+  const m = base ? /^(?:.*<)?\s*([^<>\s@+]+)(?:\+[^<>\s@]*)?@([^<>\s@]+)\s*>?$/.exec(base.trim()) : null;
+  if (!m) return undefined;
+  const local = `${m[1]}+${token}`;
+  return local.length > 64 ? undefined : `${local}@${m[2]}`;
 }

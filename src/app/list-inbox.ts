@@ -2,7 +2,8 @@
  * `herald inbox`: inbound mail that recorded nothing or needs a person's eye — unmatched mail,
  * mailing-list copies, unparseable mail, replies with no new text, replies to messages that ask
  * nothing, answers that could not be recorded, and recorded replies sent from another address.
- * Mail that reached no known project is shown in every project's inbox.
+ * Mail that reached no known project is shown only to those who may see every project (the CLI,
+ * unscoped dashboard tokens): it may belong to any of them.
  */
 import { NotFoundError } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -10,6 +11,16 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 export const INBOX_OUTCOMES = ['unmatched', 'listed', 'unparseable', 'empty', 'kept'] as const;
 /** The outcome of an item a person assigned to an answer (src/app/assign-inbound-mail.ts): it leaves the inbox. */
 export const ASSIGNED_OUTCOME = 'assigned';
+
+/** Who is looking: `projectless` is true for readers not limited to one project (the CLI, unscoped tokens). */
+export interface InboxScope {
+  projectless?: boolean;
+}
+
+/** An item belongs to its project's inbox; one of no known project only to readers of every project. */
+export function inInbox(item: { projectId: string | null }, projectId: string, scope: InboxScope): boolean {
+  return item.projectId === projectId || (item.projectId === null && scope.projectless !== false);
+}
 
 export interface InboxEntry {
   id: string;
@@ -31,13 +42,13 @@ export interface InboxEntry {
   size: number;
 }
 
-export async function listInbox(prisma: PrismaClient, projectKey: string, opts: { limit?: number } = {}): Promise<InboxEntry[]> {
+export async function listInbox(prisma: PrismaClient, projectKey: string, opts: { limit?: number } & InboxScope = {}): Promise<InboxEntry[]> {
   const project = await prisma.project.findUnique({ where: { key: projectKey }, select: { id: true } });
   if (!project) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first, or check the key with herald calendar');
   const rows = await prisma.inboundMail.findMany({
     where: {
       AND: [
-        { OR: [{ projectId: project.id }, { projectId: null }] },
+        opts.projectless === false ? { projectId: project.id } : { OR: [{ projectId: project.id }, { projectId: null }] },
         { OR: [{ outcome: { in: [...INBOX_OUTCOMES] } }, { fromOtherAddress: true }] },
         { outcome: { not: ASSIGNED_OUTCOME } },
       ],

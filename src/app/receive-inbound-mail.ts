@@ -5,6 +5,12 @@
  * Herald message it answers, and acts: a reply is recorded through recordResponse, a bounce
  * fails the message and rejects the address, an out-of-office pauses reminders. Mail that
  * records nothing stays stored and is listed by `herald inbox`; nothing is dropped.
+ *
+ * Inbound mail is unauthenticated: anyone can send anything to the reply address, with any From
+ * and any In-Reply-To. So only a signed token acts: the reply token in the Reply-To records an
+ * answer (or pauses reminders), the bounce token in the return path (VERP) fails a send. What
+ * anyone can copy (a quoted Message-ID, a returned message's headers, an expired token) only
+ * places the mail in a project's inbox for a person to look at.
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -14,7 +20,6 @@ import {
   finishInbound,
   messageById,
   messageByRefs,
-  peopleByEmail,
   projectAddresses,
   pauseReminders,
   recordBounce,
@@ -24,15 +29,17 @@ import {
   type MatchedMessage,
 } from '../db/repo/inbound-store.ts';
 import { classifyMail, type MailKind } from '../domain/inbound/classify.ts';
+import type { DeliveryReport } from '../domain/inbound/dsn.ts';
 import type { InboundEmail } from '../domain/inbound/inbound-email.ts';
 import { readAnswer } from '../domain/inbound/read-option.ts';
-import { baseAddress, quotedMessageIds, replyTokens } from '../domain/inbound/reply-address.ts';
+import { baseAddress, bounceTokens, quotedMessageIds, replyTokens } from '../domain/inbound/reply-address.ts';
 import { replyText } from '../domain/inbound/reply-text.ts';
 import { returnDate } from '../domain/inbound/return-date.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { CommSpec } from '../domain/plan/model.ts';
 import { ResponseRejectedError } from '../domain/response.ts';
-import { verifyReplyToken } from '../domain/tokens.ts';
+import { bounceTokenMessage, verifyBounceToken, verifyReplyToken } from '../domain/tokens.ts';
+import { dmarcPassFor } from '../domain/inbound/authentication-results.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Clock } from './ports.ts';
 import { recordResponse } from './record-response.ts';
@@ -44,6 +51,12 @@ export interface InboundDeps {
   secret: string;
   /** PUBLIC_URL: Herald's answer links start with it, so quoted ones mark Herald's own message. */
   publicUrl: string;
+  /**
+   * INBOUND_TRUSTED_AUTHSERV_IDS (opt-in, empty = off): a reply matched only by a quoted Message-ID
+   * counts when the topmost Authentication-Results of one of these ids shows DMARC pass for the
+   * person's own address. Never for mail taken by the SMTP listener, where anyone writes the headers.
+   */
+  trustedAuthservIds?: readonly string[];
 }
 
 export interface InboundResult {
@@ -78,7 +91,7 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
   }
   try {
     const finish = usable
-      ? await handle(deps, mail, dedupeKey, now)
+      ? await handle(deps, mail, dedupeKey, now, source.via)
       : { kind: 'unparseable' as const, outcome: 'unparseable' as const, reason: mail && [...mail.headers.keys()].some((k) => k !== '') ? 'it has no From header' : 'no mail headers could be read from it' };
     await finishInbound(deps.prisma, claim.id, finish);
     return { id: claim.id, kind: finish.kind, outcome: finish.outcome, reason: finish.reason, duplicate: false };
@@ -89,24 +102,25 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
   }
 }
 
-async function handle(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, now: Date): Promise<InboundFinish> {
+async function handle(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, now: Date, via: InboundVia): Promise<InboundFinish> {
   const kind = classifyMail(mail);
   switch (kind.kind) {
     case 'bounce':
-      return bounce(deps, kind, now);
+      return bounce(deps, mail, kind);
     case 'delay': {
-      const m = await returnedMessage(deps, kind.report);
+      const { message, hint } = await bounceCredential(deps, mail, kind.report);
       const who = kind.report.recipients.map((r) => `${r.address} ${r.action}${r.status ? ` ${r.status}` : ''}`).join(', ');
-      return { kind: 'delay', outcome: 'ignored', reason: `delivery notice (${who || 'no recipients named'}): nothing marked failed`, ...placed(m) };
+      return { kind: 'delay', outcome: 'ignored', reason: `delivery notice (${who || 'no recipients named'}): nothing marked failed`, ...placed(message ?? hint) };
     }
     case 'auto-reply':
       return autoReply(deps, mail, kind, now);
     case 'list': {
-      const match = await matchReply(deps, mail, now);
-      return { kind: 'list', outcome: 'listed', reason: `mailing-list copy (${kind.reason}): kept, nothing recorded`, ...placed(match.message), projectId: match.message?.projectId ?? (await projectOf(deps, mail)) };
+      const match = await replyCredential(deps, mail, now);
+      const m = match.message ?? match.hint;
+      return { kind: 'list', outcome: 'listed', reason: `mailing-list copy (${kind.reason}): kept, nothing recorded`, ...placed(m), projectId: m?.projectId ?? (await projectOf(deps, mail)) };
     }
     case 'reply':
-      return reply(deps, mail, dedupeKey, now);
+      return reply(deps, mail, dedupeKey, now, via);
   }
 }
 
@@ -114,58 +128,23 @@ function placed(m: MatchedMessage | undefined): Partial<InboundFinish> {
   return m ? { projectId: m.projectId, messageId: m.id, personId: m.person.id } : {};
 }
 
-async function returnedMessage(deps: InboundDeps, report: Extract<MailKind, { kind: 'bounce' }>['report']): Promise<MatchedMessage | undefined> {
-  for (const id of report.heraldMessageIds) {
-    const m = await messageById(deps.prisma, id);
-    if (m) return m;
-  }
-  return messageByRefs(deps.prisma, report.originalMessageIds);
-}
-
-async function bounce(deps: InboundDeps, kind: Extract<MailKind, { kind: 'bounce' }>, now: Date): Promise<InboundFinish> {
-  const m = await returnedMessage(deps, kind.report);
-  const addresses = kind.failed.map((r) => r.address).join(', ');
-  if (!m) return { kind: 'bounce', outcome: 'unmatched', reason: `bounce for ${addresses}: the returned message is not one Herald sent` };
-  // A forged or misdirected report must not reject someone else's address.
-  const failed = kind.failed.find((r) => r.address === m.person.email?.toLowerCase());
-  if (!failed || m.channel !== 'email') {
-    return { kind: 'bounce', outcome: 'unmatched', reason: `bounce for ${addresses}, but message ${m.id} went to ${m.person.email ?? 'no address'}`, ...placed(m) };
-  }
-  const error = `bounced ${failed.status ?? 'unknown status'}${failed.diagnostic ? `: ${failed.diagnostic}` : ''}`.slice(0, 1000);
-  await recordBounce(deps.prisma, { messageId: m.id, personId: m.person.id, error }, now);
-  return { kind: 'bounce', outcome: 'bounced', reason: `${failed.address} ${error}; the address is marked rejected`, ...placed(m) };
-}
-
-async function autoReply(deps: InboundDeps, mail: InboundEmail, kind: Extract<MailKind, { kind: 'auto-reply' }>, now: Date): Promise<InboundFinish> {
-  const match = await matchReply(deps, mail, now);
-  const m = match.message;
-  const people = m
-    ? [{ id: m.person.id, projectId: m.projectId, timezone: m.person.timezone }]
-    : mail.from
-      ? await peopleByEmail(deps.prisma, mail.from.address)
-      : [];
-  const base = { kind: 'auto-reply' as const, ...placed(m), ...(!m && people.length === 1 ? { projectId: people[0]!.projectId, personId: people[0]!.id } : {}) };
-  if (kind.readReceipt) return { ...base, outcome: 'ignored', reason: kind.reason };
-  if (!people.length) return { ...base, outcome: 'unmatched', reason: `auto-reply (${kind.reason}) from ${mail.from?.address ?? 'no sender'} matching no message or person` };
-  const back = returnDate(`${mail.subject}\n${mail.text}`, DateTime.fromJSDate(now, { zone: 'utc' }).toISODate()!);
-  if (!back) return { ...base, outcome: 'ignored', reason: `auto-reply (${kind.reason}) without a return date` };
-  await pauseReminders(
-    deps.prisma,
-    people.map((p) => ({ personId: p.id, until: DateTime.fromISO(back, { zone: p.timezone }).startOf('day').toJSDate() })),
-  );
-  return { ...base, outcome: 'paused', reason: `out of office: reminders paused until ${back} (${kind.reason})` };
-}
-
-interface ReplyMatch {
+/**
+ * What a mail proves. `message` is set only by a valid signed token, the one credential; `hint`
+ * is a message named by what anyone can copy (a quoted Message-ID, an expired token, a returned
+ * message's headers): it places the mail in that project's inbox and acts on nothing.
+ */
+interface Credential {
   message?: MatchedMessage;
+  hint?: MatchedMessage;
   /** How it matched, or why nothing did. */
   how: string;
 }
 
-/** By the signed token in the address replied to, else by the Message-IDs the mail quotes. */
-async function matchReply(deps: InboundDeps, mail: InboundEmail, now: Date): Promise<ReplyMatch> {
+/** The reply token in the address replied to; else, as a hint only, the Message-IDs the mail quotes. */
+async function replyCredential(deps: InboundDeps, mail: InboundEmail, now: Date): Promise<Credential> {
   let tokenProblem: string | undefined;
-  for (const token of replyTokens(mail.recipients)) {
+  let hint: MatchedMessage | undefined;
+  for (const token of replyTokens(mail.recipients).slice(0, 10)) {
     try {
       const payload = verifyReplyToken(deps.secret, token, Math.floor(now.getTime() / 1000));
       const message = await messageById(deps.prisma, payload.m);
@@ -173,13 +152,88 @@ async function matchReply(deps: InboundDeps, mail: InboundEmail, now: Date): Pro
       tokenProblem = `the reply token names message ${payload.m}, which no longer exists`;
     } catch (e) {
       if (!(e instanceof HeraldError)) throw e;
-      // An expired or forged token is no credential; do not fall back to the quoted ids either.
-      tokenProblem = e.code === 'TOKEN_EXPIRED' ? 'the reply token has expired' : 'the reply token is not valid';
+      if (e.code === 'TOKEN_EXPIRED') {
+        // Signed by Herald but too old to answer with: it still says which project the mail is for.
+        hint ??= await messageById(deps.prisma, verifyReplyToken(deps.secret, token, 0).m);
+        tokenProblem = 'the reply token has expired';
+      } else tokenProblem ??= 'the reply token is not valid';
     }
   }
-  if (tokenProblem) return { how: tokenProblem };
-  const message = await messageByRefs(deps.prisma, quotedMessageIds(mail));
-  return message ? { message, how: 'In-Reply-To/References' } : { how: 'no reply token and no quoted Message-ID of a Herald message' };
+  const quoted = hint ? undefined : await messageByRefs(deps.prisma, quotedMessageIds(mail).slice(0, 50));
+  if (quoted) {
+    const why = tokenProblem ? `${tokenProblem}; ` : 'no signed reply token; ';
+    return { hint: quoted, how: `${why}it names a Herald message only by a quoted Message-ID (In-Reply-To/References), which anyone can copy` };
+  }
+  return { ...(hint ? { hint } : {}), how: tokenProblem ?? 'no reply token and no quoted Message-ID of a Herald message' };
+}
+
+/**
+ * The signed return path (VERP) a bounce came back to: the envelope recipient, Delivered-To,
+ * X-Original-To or To of the report, or the Return-Path of the returned message where the report
+ * quotes it. The token is checked against the address the message was sent to.
+ */
+async function bounceCredential(deps: InboundDeps, mail: InboundEmail, report: DeliveryReport): Promise<Credential> {
+  let problem = 'it did not come back to a return path Herald signed (VERP) for that message and recipient';
+  for (const token of bounceTokens([...mail.recipients, ...report.returnPaths]).slice(0, 10)) {
+    let id: string;
+    try {
+      id = bounceTokenMessage(token);
+    } catch (e) {
+      if (e instanceof HeraldError) continue;
+      throw e;
+    }
+    const message = await messageById(deps.prisma, id);
+    if (!message?.person.email) continue;
+    try {
+      verifyBounceToken(deps.secret, token, message.person.email);
+      return { message, how: 'signed return path' };
+    } catch (e) {
+      if (!(e instanceof HeraldError)) throw e;
+      problem = `its return path token does not match message ${message.id} and its recipient`;
+    }
+  }
+  return { ...(await returnedMessageHint(deps, report)), how: problem };
+}
+
+async function returnedMessageHint(deps: InboundDeps, report: DeliveryReport): Promise<{ hint?: MatchedMessage }> {
+  for (const id of report.heraldMessageIds.slice(0, 10)) {
+    const m = await messageById(deps.prisma, id);
+    if (m) return { hint: m };
+  }
+  const m = await messageByRefs(deps.prisma, report.originalMessageIds.slice(0, 50));
+  return m ? { hint: m } : {};
+}
+
+async function bounce(deps: InboundDeps, mail: InboundEmail, kind: Extract<MailKind, { kind: 'bounce' }>): Promise<InboundFinish> {
+  const { message: m, hint, how } = await bounceCredential(deps, mail, kind.report);
+  const addresses = kind.failed.map((r) => r.address).join(', ') || 'an unnamed recipient';
+  if (!m || m.channel !== 'email' || !m.person.email) {
+    // A delivery report anyone can write must not fail a send or reject someone's address.
+    return { kind: 'bounce', outcome: 'unmatched', reason: `bounce for ${addresses}, but ${how}: nothing marked failed`, ...placed(hint) };
+  }
+  const email = m.person.email.toLowerCase();
+  // The token names the message and its recipient; a report naming another address is a forwarding mailbox's.
+  const failed = kind.failed.find((r) => r.address === email) ?? kind.failed[0];
+  const error = `bounced ${failed?.status ?? 'unknown status'}${failed?.diagnostic ? `: ${failed.diagnostic}` : ''}`.slice(0, 1000);
+  await recordBounce(deps.prisma, { messageId: m.id, personId: m.person.id, error }, deps.clock.now());
+  return { kind: 'bounce', outcome: 'bounced', reason: `${email} ${error} (matched by its ${how}); the address is marked rejected`, ...placed(m) };
+}
+
+/** An auto-reply to a signed Reply-To or return path names its person; nothing else may pause anyone. */
+async function autoReply(deps: InboundDeps, mail: InboundEmail, kind: Extract<MailKind, { kind: 'auto-reply' }>, now: Date): Promise<InboundFinish> {
+  let cred = await replyCredential(deps, mail, now);
+  if (!cred.message) {
+    const viaReturnPath = await bounceCredential(deps, mail, { recipients: [], originalMessageIds: [], heraldMessageIds: [], returnPaths: [] });
+    if (viaReturnPath.message) cred = viaReturnPath;
+  }
+  const m = cred.message;
+  const base = { kind: 'auto-reply' as const, ...placed(m ?? cred.hint) };
+  if (kind.readReceipt) return { ...base, outcome: 'ignored', reason: kind.reason };
+  if (!m) return { ...base, outcome: cred.hint ? 'ignored' : 'unmatched', reason: `auto-reply (${kind.reason}) from ${mail.from?.address ?? 'no sender'}: ${cred.how}, so no reminders were paused` };
+  const back = returnDate(`${mail.subject}\n${mail.text}`, DateTime.fromJSDate(now, { zone: 'utc' }).toISODate()!);
+  if (!back) return { ...base, outcome: 'ignored', reason: `auto-reply (${kind.reason}) without a return date` };
+  await pauseReminders(deps.prisma, [{ personId: m.person.id, until: DateTime.fromISO(back, { zone: m.person.timezone }).startOf('day').toJSDate() }]);
+  return { ...base, outcome: 'paused', reason: `out of office: reminders paused until ${back} (${kind.reason}; matched by its ${cred.how})` };
 }
 
 /** The project whose sender or reply address the mail was sent to, for mail that names no message. */
@@ -189,24 +243,49 @@ async function projectOf(deps: InboundDeps, mail: InboundEmail): Promise<string 
   return hits.length === 1 ? hits[0]!.projectId : null;
 }
 
-async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, now: Date): Promise<InboundFinish> {
-  const match = await matchReply(deps, mail, now);
-  const m = match.message;
-  if (!m) return { kind: 'reply', outcome: 'unmatched', reason: match.how, projectId: await projectOf(deps, mail) };
-  const fromOtherAddress = !!mail.from && mail.from.address !== m.person.email?.toLowerCase();
-  const where = { ...placed(m), fromOtherAddress };
+/** The person's words and the option they name, read against the survey of message `m`; undefined when it asks nothing. */
+async function readReply(deps: InboundDeps, mail: InboundEmail, m: MatchedMessage): Promise<{ answer: ReturnType<typeof readAnswer>; truncated: boolean } | undefined> {
   const spec = m.comm.spec as CommSpec;
-  if (!spec.survey) return { kind: 'reply', outcome: 'kept', reason: `reply to ${m.comm.key}, which asks nothing: kept for a person to read`, ...where };
-
+  if (!spec.survey) return undefined;
   const addresses = (await projectAddresses(deps.prisma)).find((p) => p.projectId === m.projectId)?.addresses ?? [];
   const text = replyText(mail.text, {
     addresses: addresses.map((a) => baseAddress(a)).filter((a): a is string => a !== undefined),
     question: spec.survey.question,
     linkPrefix: `${deps.publicUrl.replace(/\/$/, '')}/r/`,
   });
-  const answer = readAnswer(text.text, spec.survey.options);
+  return { answer: readAnswer(text.text, spec.survey.options), truncated: text.truncated };
+}
+
+async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, now: Date, via: InboundVia): Promise<InboundFinish> {
+  const match = await replyCredential(deps, mail, now);
+  let m = match.message;
+  let how = match.how;
+  // Opt-in: the receiving provider vouches (DMARC pass) that the person's own address sent it.
+  if (!m && match.hint?.person.email && via !== 'smtp' && dmarcPassFor(mail, deps.trustedAuthservIds ?? [], match.hint.person.email)) {
+    m = match.hint;
+    how = 'a quoted Message-ID, sent with DMARC pass from the person’s own address (trusted Authentication-Results)';
+  }
+  if (!m) {
+    const hint = match.hint;
+    if (!hint) return { kind: 'reply', outcome: 'unmatched', reason: how, projectId: await projectOf(deps, mail) };
+    // Shown in the inbox with what it seems to say, for a person to assign; it records nothing and flags nothing.
+    const read = await readReply(deps, mail, hint);
+    return {
+      kind: 'reply',
+      outcome: 'unmatched',
+      reason: `${how}: not recorded; it seems to answer ${hint.comm.key} for ${hint.person.key}, for a person to assign`,
+      ...placed(hint),
+      option: read?.answer.option ?? null,
+      comment: read?.answer.comment ?? null,
+    };
+  }
+  const fromOtherAddress = !!mail.from && mail.from.address !== m.person.email?.toLowerCase();
+  const where = { ...placed(m), fromOtherAddress };
+  const read = await readReply(deps, mail, m);
+  if (!read) return { kind: 'reply', outcome: 'kept', reason: `reply to ${m.comm.key}, which asks nothing: kept for a person to read`, ...where };
+  const { answer } = read;
   if (answer.option === undefined && answer.comment === undefined) {
-    return { kind: 'reply', outcome: 'empty', reason: `matched by ${match.how}, but no new text above the quoted message`, ...where };
+    return { kind: 'reply', outcome: 'empty', reason: `matched by ${how}, but no new text above the quoted message`, ...where };
   }
   try {
     const recorded = await recordResponse(
@@ -225,7 +304,7 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
     return {
       kind: 'reply',
       outcome: 'recorded',
-      reason: `${said} (${recorded.kind}), matched by ${match.how}${fromOtherAddress ? `, sent from ${mail.from?.address} rather than ${m.person.email ?? 'the person’s address'}` : ''}${text.truncated ? '; the reply was cut to its first 16,000 characters' : ''}`,
+      reason: `${said} (${recorded.kind}), matched by ${how}${fromOtherAddress ? `, sent from ${mail.from?.address} rather than ${m.person.email ?? 'the person’s address'}` : ''}${read.truncated ? '; the reply was cut to its first 16,000 characters' : ''}`,
       ...where,
       responseId: recorded.response.id,
       option: answer.option ?? null,
@@ -233,6 +312,6 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
     };
   } catch (e) {
     if (!(e instanceof ResponseRejectedError)) throw e;
-    return { kind: 'reply', outcome: 'kept', reason: `matched by ${match.how}, not recorded: ${e.message}`, ...where, option: answer.option ?? null, comment: answer.comment ?? null };
+    return { kind: 'reply', outcome: 'kept', reason: `matched by ${how}, not recorded: ${e.message}`, ...where, option: answer.option ?? null, comment: answer.comment ?? null };
   }
 }

@@ -9,7 +9,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import { baseAddress } from '../domain/inbound/reply-address.ts';
 import { replyText } from '../domain/inbound/reply-text.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { ASSIGNED_OUTCOME, INBOX_OUTCOMES } from './list-inbox.ts';
+import { ASSIGNED_OUTCOME, INBOX_OUTCOMES, inInbox, type InboxScope } from './list-inbox.ts';
 
 export interface InboundMailView {
   id: string;
@@ -27,12 +27,12 @@ export interface InboundMailView {
   fullText: string;
 }
 
-/** The inbox item `id`, if it belongs to project `projectKey` (or to no known project). */
-export async function showInboundMail(prisma: PrismaClient, projectKey: string, id: string): Promise<InboundMailView> {
+/** The inbox item `id`, if it belongs to project `projectKey` (or to no known project, for readers of every project). */
+export async function showInboundMail(prisma: PrismaClient, projectKey: string, id: string, scope: InboxScope = {}): Promise<InboundMailView> {
   const project = await prisma.project.findUnique({ where: { key: projectKey }, select: { id: true } });
   if (!project) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first');
   const row = /^[0-9a-f-]{36}$/i.test(id) ? await prisma.inboundMail.findUnique({ where: { id } }) : null;
-  if (!row || (row.projectId !== null && row.projectId !== project.id)) throw new NotFoundError(`inbox item ${id} in project ${projectKey}`, `list the inbox with: herald inbox ${projectKey}`);
+  if (!row || !inInbox(row, project.id, scope)) throw new NotFoundError(`inbox item ${id} in project ${projectKey}`, `list the inbox with: herald inbox ${projectKey}`);
   const mail = await parseMime(Buffer.from(row.raw)).catch(() => undefined);
   const fullText = mail?.text ?? '';
   const addresses = ((await projectAddresses(prisma)).find((p) => p.projectId === project.id)?.addresses ?? []).map((a) => baseAddress(a)).filter((a): a is string => a !== undefined);

@@ -16,6 +16,8 @@ export interface OutboundMessage {
   unsubscribeUrl?: string;
   /** Reply-To carrying a signed token so replies can be matched to this message. */
   replyTo?: string;
+  /** SMTP envelope sender (Return-Path) carrying a signed bounce token (VERP): only bounces sent back to it count. */
+  returnPath?: string;
 }
 
 export interface SendResult {

@@ -41,6 +41,14 @@ const schema = z.object({
   IMAP_OAUTH2_REFRESH_TOKEN: optionalText,
   IMAP_OAUTH2_SCOPE: optionalText,
   INBOUND_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Envelope sender base for signed return paths (VERP); default: each plan's sender.replyTo.
+  BOUNCE_ADDRESS: z.string().trim().regex(/^[^\s@<>+"]{1,17}@[^\s@<>]+\.[^\s@<>]+$/, 'must be a plain address with a local part of at most 17 characters and no "+", e.g. bounces@herald.example').optional(),
+  // authserv-ids (RFC 8601) whose Authentication-Results Herald trusts for DMARC; empty = off.
+  INBOUND_TRUSTED_AUTHSERV_IDS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, 'each id is a host name such as mx.google.com')))
+    .default([]),
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
   HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: port.default(3000),

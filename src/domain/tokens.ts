@@ -6,7 +6,7 @@ import { HeraldError } from './errors.ts';
  * addresses. A token is binary (ids packed as 16 bytes when they are UUIDs) and then base64url,
  * so it stays short in a URL; the MAC is HMAC-SHA256 truncated to 128 bits.
  */
-export type TokenKind = 'answer' | 'unsubscribe' | 'reply' | 'escalation';
+export type TokenKind = 'answer' | 'unsubscribe' | 'reply' | 'escalation' | 'bounce';
 
 export interface TokenPayload {
   k: TokenKind;
@@ -26,7 +26,7 @@ export interface ReplyTokenPayload {
   exp: number;
 }
 
-const KIND_BYTE: Record<TokenKind, number> = { answer: 1, unsubscribe: 2, reply: 3, escalation: 4 };
+const KIND_BYTE: Record<TokenKind, number> = { answer: 1, unsubscribe: 2, reply: 3, escalation: 4, bounce: 5 };
 const BYTE_KIND = new Map<number, TokenKind>(Object.entries(KIND_BYTE).map(([k, v]) => [v, k as TokenKind]));
 const MAC_BYTES = 16;
 const REPLY_MAC_BYTES = 10;
@@ -205,4 +205,44 @@ export function verifyReplyToken(secret: string, token: string, nowSeconds: numb
   if (!r.done) throw invalid('trailing bytes');
   checkExpiry(exp, nowSeconds);
   return { m, exp };
+}
+
+/**
+ * The return-path (VERP) form: `b` + lower-case base32 of the message id and a MAC over the
+ * message id and the recipient's address, 46 characters for a UUID id. The recipient is not in the
+ * token (the message names its person); binding it means a person who sees their own return path
+ * can only ever report their own address as failed. No expiry: bounces may come back days later.
+ */
+export function signBounceToken(secret: string, messageId: string, recipient: string): string {
+  const body = Buffer.concat([Buffer.of(KIND_BYTE.bounce), encodeField(messageId)]);
+  const token = `b${base32(Buffer.concat([body, bounceMac(secret, body, recipient)]))}`;
+  if (token.length > REPLY_TOKEN_MAX_LENGTH) {
+    throw new HeraldError('TOKEN_TOO_LONG', `bounce token is ${token.length} characters; the limit is ${REPLY_TOKEN_MAX_LENGTH}`, { hint: 'bounce tokens need UUID message ids' });
+  }
+  return token;
+}
+
+function bounceMac(secret: string, body: Buffer, recipient: string): Buffer {
+  return mac(secret, Buffer.concat([body, Buffer.from(`\n${recipient.trim().toLowerCase()}`, 'utf8')]), REPLY_MAC_BYTES);
+}
+
+/** The message id a bounce token names, unverified: the caller looks up its recipient, then calls verifyBounceToken. */
+export function bounceTokenMessage(token: string): string {
+  if (token.length > REPLY_TOKEN_MAX_LENGTH || !/^b[a-z2-7]+$/i.test(token)) throw invalid('malformed');
+  const raw = unbase32(token.slice(1));
+  if (raw.length <= REPLY_MAC_BYTES) throw invalid('too short');
+  const r = new Reader(raw.subarray(0, raw.length - REPLY_MAC_BYTES));
+  if (r.byte() !== KIND_BYTE.bounce) throw invalid('unknown kind');
+  const m = r.field();
+  if (!r.done) throw invalid('trailing bytes');
+  return m;
+}
+
+/** Checks a bounce token against the address the message was sent to; throws TOKEN_INVALID. */
+export function verifyBounceToken(secret: string, token: string, recipient: string): string {
+  const m = bounceTokenMessage(token);
+  const raw = unbase32(token.slice(1));
+  const body = raw.subarray(0, raw.length - REPLY_MAC_BYTES);
+  if (!timingSafeEqual(bounceMac(secret, body, recipient), raw.subarray(raw.length - REPLY_MAC_BYTES))) throw invalid('signature mismatch');
+  return m;
 }

@@ -80,6 +80,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       from: message.sender?.email ?? opts.from,
       to: { name: recipient.name, address: recipient.email },
       ...(replyTo ? { replyTo } : {}),
+      ...(message.returnPath ? { returnPath: message.returnPath } : {}),
       subject: rendered.subject,
       text: rendered.text,
       ...(rendered.html ? { html: rendered.html } : {}),

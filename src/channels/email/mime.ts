@@ -21,6 +21,8 @@ export interface MimeMessage {
   /** Extra headers, values already in their wire form (ASCII). */
   headers: Readonly<Record<string, string>>;
   date?: Date;
+  /** The SMTP envelope sender (MAIL FROM), when it is not the From address: Herald's signed bounce address. */
+  returnPath?: string;
 }
 
 export interface ComposedMime {
@@ -79,7 +81,7 @@ export function composeMime(m: MimeMessage, boundary = nextBoundary()): Composed
     body = `--${boundary}\r\n${text.headers}\r\n\r\n${text.body}\r\n--${boundary}\r\n${html.headers}\r\n\r\n${html.body}\r\n--${boundary}--\r\n`;
   }
   return {
-    envelope: { from: envelopeAddress(from.address), to: [envelopeAddress(m.to.address)] },
+    envelope: { from: envelopeAddress(m.returnPath ?? from.address), to: [envelopeAddress(m.to.address)] },
     raw: Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'utf8'),
   };
 }

@@ -134,11 +134,6 @@ export async function messageByRefs(prisma: PrismaClient, refs: readonly string[
   return undefined;
 }
 
-/** People whose address this is, in every project (an out-of-office that names no message). */
-export async function peopleByEmail(prisma: PrismaClient, address: string): Promise<Array<{ id: string; projectId: string; timezone: string }>> {
-  return prisma.person.findMany({ where: { email: { equals: address, mode: 'insensitive' } }, select: { id: true, projectId: true, timezone: true } });
-}
-
 /** Sender addresses change only when a plan is applied; a short cache keeps them off each mail's path. */
 const ADDRESS_TTL_MS = 30_000;
 const addressCache = new WeakMap<PrismaClient, { at: number; rows: Promise<Array<{ projectId: string; addresses: string[] }>> }>();

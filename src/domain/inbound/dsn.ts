@@ -22,6 +22,8 @@ export interface DeliveryReport {
   originalMessageIds: string[];
   /** Herald message ids named by the returned message's X-Herald-Message-Id header. */
   heraldMessageIds: string[];
+  /** Return-Path of the returned message, where the report quotes it: Herald's signed bounce address. */
+  returnPaths: string[];
 }
 
 /** Parses `Name: value` blocks separated by blank lines, folding continuation lines. */
@@ -61,12 +63,13 @@ function addressOf(field: string | undefined): string | undefined {
 const ACTIONS = new Set<string>(['failed', 'delayed', 'delivered', 'relayed', 'expanded']);
 
 /** The header section of a returned message (`message/rfc822` or `text/rfc822-headers`). */
-export function returnedHeaderIds(content: string): { messageIds: string[]; heraldIds: string[] } {
+export function returnedHeaderIds(content: string): { messageIds: string[]; heraldIds: string[]; returnPaths: string[] } {
   const head = content.replace(/\r\n?/g, '\n').split(/\n\n/, 1)[0] ?? '';
   const fields = fieldBlocks(head)[0] ?? new Map<string, string>();
   const messageIds = [...(fields.get('message-id') ?? '').matchAll(/<[^<>\s]+>/g)].map((m) => m[0]);
   const herald = fields.get('x-herald-message-id')?.trim();
-  return { messageIds, heraldIds: herald ? [herald] : [] };
+  const returnPath = /<?([^<>\s]+@[^<>\s]+)>?/.exec(fields.get('return-path') ?? '')?.[1]?.toLowerCase();
+  return { messageIds, heraldIds: herald ? [herald] : [], returnPaths: returnPath ? [returnPath] : [] };
 }
 
 export function isDeliveryReport(mail: Pick<InboundEmail, 'contentType' | 'reportType' | 'parts'>): boolean {
@@ -78,6 +81,7 @@ export function parseDeliveryReport(mail: Pick<InboundEmail, 'parts'>): Delivery
   const recipients: DsnRecipient[] = [];
   const originalMessageIds: string[] = [];
   const heraldMessageIds: string[] = [];
+  const returnPaths: string[] = [];
   for (const part of mail.parts) {
     if (part.contentType === 'message/delivery-status' || part.contentType === 'message/global-delivery-status') {
       // The first block is about the message; each later one is one recipient.
@@ -98,9 +102,10 @@ export function parseDeliveryReport(mail: Pick<InboundEmail, 'parts'>): Delivery
       const ids = returnedHeaderIds(part.content);
       originalMessageIds.push(...ids.messageIds);
       heraldMessageIds.push(...ids.heraldIds);
+      returnPaths.push(...ids.returnPaths);
     }
   }
-  return { recipients, originalMessageIds, heraldMessageIds };
+  return { recipients, originalMessageIds, heraldMessageIds, returnPaths };
 }
 
 /**

@@ -7,17 +7,28 @@ import type { InboundEmail } from './inbound-email.ts';
  * In-Reply-To and References (newest first).
  */
 
-/** Reply tokens found in the recipients' local parts, in recipient order, without duplicates. */
-export function replyTokens(recipients: readonly string[]): string[] {
+/** Plus tags of the form `<letter><base32>` in the addresses' local parts, in order, without duplicates. */
+function signedTags(addresses: readonly string[], letter: 'r' | 'b'): string[] {
   const out = new Set<string>();
-  for (const address of recipients) {
+  const shape = new RegExp(`^${letter}[a-z2-7]+$`, 'i');
+  for (const address of addresses.slice(0, 100)) {
     const at = address.lastIndexOf('@');
     const local = at < 0 ? address : address.slice(0, at);
     for (const tag of local.split('+').slice(1)) {
-      if (/^r[a-z2-7]+$/i.test(tag) && tag.length <= REPLY_TOKEN_MAX_LENGTH) out.add(tag.toLowerCase());
+      if (shape.test(tag) && tag.length <= REPLY_TOKEN_MAX_LENGTH) out.add(tag.toLowerCase());
     }
   }
   return [...out];
+}
+
+/** Reply tokens found in the recipients' local parts (`it-pmo+r…@`), in recipient order, without duplicates. */
+export function replyTokens(recipients: readonly string[]): string[] {
+  return signedTags(recipients, 'r');
+}
+
+/** Bounce tokens of Herald's signed return paths (`it-pmo+b…@`) among these addresses. */
+export function bounceTokens(addresses: readonly string[]): string[] {
+  return signedTags(addresses, 'b');
 }
 
 /** Message-IDs the mail answers: In-Reply-To first, then References from newest to oldest. */

@@ -1,8 +1,9 @@
 /**
  * The email-reply scenarios every inbound path must pass (SMTP listener, IMAP against Dovecot,
  * the webhook): replies from each mail client, a reply from another address, one matched only
- * by In-Reply-To, out-of-office notices, a bounce, a delay notice, a read receipt, a
- * mailing-list copy, unmatched and unparseable mail, and a redelivered reply. Each must end as
+ * by In-Reply-To (kept for a person: a quoted Message-ID is no credential), out-of-office
+ * notices, a bounce to the signed return path, a delay notice, a read receipt, a mailing-list
+ * copy, unmatched and unparseable mail, and a redelivered reply. Each must end as
  * exactly the response, pause or listed mail it should be.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,11 +95,12 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
       expect(await responseOf('other-address')).toMatchObject({ option: 'minor', comment: 'still no shared mailbox', fromOtherAddress: true });
     });
 
-    it('matches a reply without the signed Reply-To by In-Reply-To', async () => {
+    it('keeps a reply without the signed Reply-To, matched only by In-Reply-To, for a person to assign', async () => {
       const mail = await deliver('in-reply-to-only', { ...replyOf('in-reply-to-only'), TO: 'it-pmo@northwind.example' });
-      expect(mail.outcome).toBe('recorded');
+      // Anyone can copy a Message-ID: it places the mail (project, person, what it seems to say) but records nothing.
+      expect(mail).toMatchObject({ kind: 'reply', outcome: 'unmatched', projectId: sent.projectId, messageId: sent.sent('in-reply-to-only').messageId, option: 'blocked', comment: 'My laptop does not start Outlook at all.', fromOtherAddress: false });
       expect(mail.reason).toContain('In-Reply-To');
-      expect(await responseOf('in-reply-to-only')).toMatchObject({ option: 'blocked', comment: 'My laptop does not start Outlook at all.' });
+      expect(await responseOf('in-reply-to-only')).toBeNull();
     });
 
     it('records a redelivered reply once', async () => {
@@ -139,7 +141,8 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
 
     it('fails the message and rejects the address on a bounce, with the status code', async () => {
       const s = sent.sent('gone');
-      const mail = await deliver('bounce', { RCPT: s.email, IN_REPLY_TO: s.providerId, HERALD_ID: s.messageId, TO: 'it-pmo@northwind.example' });
+      expect(s.returnPath).toMatch(/^it-pmo\+b[a-z2-7]+@northwind\.example$/);
+      const mail = await deliver('bounce', { RCPT: s.email, IN_REPLY_TO: s.providerId, HERALD_ID: s.messageId, TO: s.returnPath });
       expect(mail).toMatchObject({ kind: 'bounce', outcome: 'bounced', messageId: s.messageId });
       const m = await db.prisma.message.findUniqueOrThrow({ where: { id: s.messageId }, include: { person: true, deliveries: { orderBy: { at: 'asc' } } } });
       expect(m.status).toBe('failed');
@@ -151,7 +154,7 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
 
     it('marks nothing failed on a delay notice', async () => {
       const s = sent.sent('slow');
-      const mail = await deliver('delay', { RCPT: s.email, IN_REPLY_TO: s.providerId, HERALD_ID: s.messageId, TO: 'it-pmo@northwind.example' });
+      const mail = await deliver('delay', { RCPT: s.email, IN_REPLY_TO: s.providerId, HERALD_ID: s.messageId, TO: s.returnPath });
       expect(mail).toMatchObject({ kind: 'delay', outcome: 'ignored', messageId: s.messageId });
       const m = await db.prisma.message.findUniqueOrThrow({ where: { id: s.messageId }, include: { person: true } });
       expect(m.status).toBe('sent');
@@ -184,7 +187,7 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
       expect(run.stderr).toBe('');
       const list = JSON.parse(run.stdout) as Array<{ outcome: string; kind: string; fromOtherAddress: boolean; person: string | null; inProject: boolean }>;
       const seen = list.map((m) => `${m.kind}:${m.outcome}${m.fromOtherAddress ? ':other' : ''}`).sort();
-      expect(seen).toEqual(['list:listed', 'reply:kept', 'reply:recorded:other', 'reply:unmatched', 'unparseable:unparseable']);
+      expect(seen).toEqual(['list:listed', 'reply:kept', 'reply:recorded:other', 'reply:unmatched', 'reply:unmatched', 'unparseable:unparseable']);
       expect(list.find((m) => m.fromOtherAddress)?.person).toBe('other-address');
       expect(list.find((m) => m.kind === 'unparseable')?.inProject).toBe(false);
       const table = await runCli(['inbox', 'replies-test'], { DATABASE_URL: db.url, LOG_LEVEL: 'silent' });

@@ -29,10 +29,10 @@ function row(projectKey: string, zone: string, e: InboxEntry): Html {
 <td>${e.person ?? ''}${e.comm ? html`<br><span class="muted">${e.comm}</span>` : ''}${e.inProject ? '' : html`<br><span class="muted">no known project</span>`}</td></tr>`;
 }
 
-async function assignedNote(deps: DashboardDeps, id: string | undefined): Promise<Html> {
+async function assignedNote(deps: DashboardDeps, project: DashboardProject, id: string | undefined): Promise<Html> {
   if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return html``;
-  const done = await deps.db.prisma.inboundMail.findUnique({ where: { id }, select: { subject: true, reason: true, outcome: true } });
-  return done?.outcome === 'assigned' ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is ${done.reason}; it is recorded on the Responses page.</p></div>` : html``;
+  const done = await deps.db.prisma.inboundMail.findUnique({ where: { id }, select: { subject: true, reason: true, outcome: true, projectId: true } });
+  return done?.projectId === project.id && done.outcome === 'assigned' ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is ${done.reason}; it is recorded on the Responses page.</p></div>` : html``;
 }
 
 /** Step 1: whose answer it is. Pre-filled with the person the mail matched, or whose address sent it. */
@@ -80,20 +80,20 @@ export const inboxPage: DashboardPage = {
   register(app, deps) {
     app.get<{ Params: { key: string } }>('/projects/:key/inbox', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
-      const list = await listInbox(deps.db.prisma, project.key);
+      const list = await listInbox(deps.db.prisma, project.key, readerScope(request));
       const table = list.length
         ? html`<div class="scroll" tabindex="0" role="region" aria-label="Inbox"><table><caption class="sr-only">Mail waiting for a person</caption>
 <thead><tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">Subject</th><th scope="col">Outcome</th><th scope="col">Matched</th></tr></thead>
 <tbody>${list.map((e) => row(project.key, project.timezone, e))}</tbody></table></div>`
         : html`<p>The inbox is empty: every inbound mail was recorded or handled.</p>`;
-      const body = html`<h1>Inbox</h1>${await assignedNote(deps, field(request.query, 'assigned'))}
+      const body = html`<h1>Inbox</h1>${await assignedNote(deps, project, field(request.query, 'assigned'))}
 <div class="card"><p class="muted">Unmatched mail, mailing-list copies, unparseable mail, replies that said nothing new or could not be recorded, and replies sent from another address.</p>${table}</div>`;
       return sendPage(reply, request, { title: 'Inbox', project, active: 'inbox', body });
     });
 
     app.get<{ Params: { key: string; id: string } }>('/projects/:key/inbox/:id', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
-      const mail = await orRefuse(() => showInboundMail(deps.db.prisma, project.key, request.params.id), 'No such inbox item');
+      const mail = await orRefuse(() => showInboundMail(deps.db.prisma, project.key, request.params.id, readerScope(request)), 'No such inbox item');
       const person = field(request.query, 'person')?.trim() ?? (await guessPerson(deps, project, mail.id));
       const assign = canEdit(request) && mail.open
         ? html`<section class="card" aria-labelledby="assign"><h2 id="assign">Assign to a person and message</h2>
@@ -114,13 +114,18 @@ ${assign}<p><a href="/projects/${project.key}/inbox">Back to the inbox</a></p>`;
       const option = field(b, 'option') || null;
       const comment = field(b, 'comment')?.trim() || null;
       await orRefuse(
-        () => assignInboundMail({ prisma: deps.db.prisma, clock: deps.clock }, { project: project.key, inboundId: request.params.id, person: field(b, 'person') ?? '', messageId: field(b, 'message') ?? '', option, comment, by: sessionOf(request).token.name }),
+        () => assignInboundMail({ prisma: deps.db.prisma, clock: deps.clock }, { project: project.key, inboundId: request.params.id, person: field(b, 'person') ?? '', messageId: field(b, 'message') ?? '', option, comment, by: sessionOf(request).token.name, ...readerScope(request) }),
         'Not assigned',
       );
       return reply.redirect(`/projects/${encodeURIComponent(project.key)}/inbox${query({ assigned: request.params.id })}`, 303);
     });
   },
 };
+
+/** Mail of no known project may belong to any project: only a token for every project sees it. */
+function readerScope(request: FastifyRequest): { projectless: boolean } {
+  return { projectless: sessionOf(request).token.projectKey === null };
+}
 
 /** The person the mail matched, else the one person of the project whose address sent it. */
 async function guessPerson(deps: DashboardDeps, project: DashboardProject, id: string): Promise<string | undefined> {
