@@ -30,9 +30,37 @@ export interface ReplyText {
 
 const DISCLAIMER = [
   /^(confidentiality notice|disclaimer|caution:|this (e-?mail|message|communication)( and any (files|attachments)[^.]*)? (is|are|may be|may contain|contains?) (confidential|privileged|intended))/i,
-  /^(vertraulichkeitshinweis|haftungsausschluss|diese (e-?mail|nachricht)[^.]{0,80}(vertraulich|ist ausschließlich))/i,
+  /^(the (information|content)s? (in|of|contained in) this (e-?mail|message)|if you (are not the intended|have received this (e-?mail|message) in error)|please consider the environment before printing)/i,
+  /^(vertraulichkeitshinweis|haftungsausschluss|datenschutzhinweis|informationen zum datenschutz|pflichtangaben|sitz der gesellschaft|registergericht|diese (e-?mail|nachricht)[^.]{0,80}(vertraulich|ist ausschließlich|rechtlich geschützt)|der inhalt dieser (e-?mail|nachricht)|wenn sie nicht der (richtige|beabsichtigte) (adressat|empfänger)|bitte denken sie an die umwelt)/i,
+  // Mobile clients' footers the reply parser does not know.
+  /^(get outlook for (ios|android)|outlook für (ios|android) (herunterladen|beziehen)|télécharger outlook pour|sent from (outlook|mail) for (ios|android|windows)|gesendet von outlook für)/i,
   /^(avis de confidentialité|avertissement\s*:|ce (message|courriel|e-?mail)[^.]{0,80}(confidentiel|destinés?|exclusivement))/i,
 ];
+/**
+ * External-sender warnings that mail gateways put above the person's words (Exchange transport
+ * rules "CAUTION: This email originated from outside…", Mimecast, Proofpoint "[EXTERNAL]", the
+ * Microsoft first-contact tip, German "ACHTUNG: externe E-Mail"). Only a leading paragraph that
+ * says one of these is dropped: cutting there as at a disclaimer lost everything below it.
+ */
+const BANNER = [
+  /originated (from )?outside (of )?(the|your|our|this) (organi[sz]ation|company|network)/i,
+  /^\W*\[?\s*(external|extern|externe|ext)\s*\]?\W*((e-?mail|sender|message|nachricht|absender|mail)\b|$)/i,
+  /(do not|don't) click( on)? (any )?links,? or open attachments/i,
+  /you don'?t often get (e-?mail|messages?) from/i,
+  /(this|diese) (e-?mail|message|nachricht) (was sent|comes|came|stammt|wurde) (from|von) (an? )?(external|outside|extern|außerhalb)/i,
+  /(externe[nrs]? (absender|e-?mail|nachricht)|von außerhalb (ihrer|unserer|der) organisation|außerhalb (ihrer|unserer|der) organisation)/i,
+  /zjqcmqryfpfptbanner(start|end)/i,
+  /^\W*(caution|warning|achtung|vorsicht|attention)\W*:?\W*(external|extern|this (e-?mail|message) (is|was|originated))/i,
+];
+// A quote header ("On … wrote:", "Am … schrieb …:", "Le … a écrit :") the client wrapped over up to three lines.
+const ATTRIBUTION_VERB = /\b(wrote|schrieb|a écrit|écrit|escribió|ha scritto|scritto|escreveu|schreef|skrev|napisał)\b/i;
+// An Outlook header block: "From:/Von:/De:" then "Sent:/Gesendet:/Envoyé:", "To:/An:/À:", "Subject:/Betreff:/Objet:".
+const HEADER_FROM = /^\s*\*?(from|von|de|da|van|från|fra|od)\s*:\s*\*?\s*\S/i;
+const HEADER_FIELD = /^\s*\*?(sent|date|gesendet|datum|envoyé|inviato|verzonden|enviado|skickat|to|an|à|a|aan|para|till|cc|subject|betreff|objet|oggetto|asunto|onderwerp|assunto|ämne)\s*:/i;
+const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|weitergeleitete nachricht)\s*-{2,}/i;
+// A closing formula; the line after it is the person's name, and what follows that is their signature block.
+const VALEDICTION = /^(best( regards| wishes)?|kind(est)? regards|warm regards|regards|many thanks|thanks( again| and regards)?|thank you|cheers|sincerely|yours( sincerely| truly)?|br|mit freundlichen grüßen|mit freundlichem gruß|freundliche grüße|viele grüße|beste grüße|liebe grüße|herzliche grüße|schöne grüße|besten dank|vielen dank|lg|vg|mfg|gruß|grüße|cordialement|bien cordialement|bien à vous|salutations( distinguées)?|meilleures salutations)\s*[,.!]?$/i;
+const SIGNATURE_LINE = /(\b(tel|phone|fon|telefon|fax|mobil|mobile|handy|cell|m|t|f)\b\.?\s*:?\s*\+?[\d(]|\+\d{2}[\s\d()/-]{6,}|www\.|https?:\/\/|@|\b(gmbh|ag|kg|se|ltd|limited|inc|llc|plc|s\.a\.|sarl|sas|bv|n\.v\.)\b|straße|strasse|str\.|\bstreet\b|\bavenue\b|\d{5}\s+\p{L}|geschäftsführ|registergericht|\bhrb\b|ust-?id|vat)/iu;
 // A quote header the person's mail client wrapped over two lines, whose second line Herald's cut hits.
 const QUOTE_HEADER_START = /^\s*(on|am|le|el|il|em|op|den)\s.*\d/i;
 const QUOTE_HEADER_END = /(wrote|schrieb|écrit|escribió|scritto|escreveu|schreef|skrev)\s*:?\s*$/i;
@@ -82,15 +110,67 @@ function disclaimerCut(lines: string[]): number {
   return i < 0 ? lines.length : i;
 }
 
+/** Drops leading paragraphs that are a gateway's external-sender warning (each at most 1,000 characters). */
+function withoutBanners(text: string): string {
+  let rest = text;
+  for (let n = 0; n < 4; n++) {
+    const lead = /^\s*/.exec(rest)![0].length;
+    const end = rest.indexOf('\n\n', lead);
+    const paragraph = rest.slice(lead, end < 0 ? rest.length : end);
+    if (!paragraph || paragraph.length > 1_000 || !BANNER.some((re) => re.test(paragraph))) break;
+    rest = end < 0 ? '' : rest.slice(end + 2);
+  }
+  return rest;
+}
+
+/** The first line of a quote header, an Outlook header block or an "Original Message" line, or lines.length. */
+function quoteHeaderCut(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (ORIGINAL_MESSAGE.test(line)) return i;
+    if (QUOTE_HEADER_START.test(line)) {
+      for (let span = 1; span <= 3 && i + span <= lines.length; span++) {
+        const joined = lines.slice(i, i + span).join(' ').trim();
+        if (joined.length <= 300 && /:\s*$/.test(joined) && ATTRIBUTION_VERB.test(joined)) return i;
+      }
+    }
+    if (HEADER_FROM.test(line)) {
+      const next = lines.slice(i + 1, i + 6).filter((l) => l.trim());
+      if (next.filter((l) => HEADER_FIELD.test(l)).length >= 2) return i;
+    }
+  }
+  return lines.length;
+}
+
+/**
+ * A closing formula, the name below it, then a block of contact lines or a disclaimer: a signature
+ * without `-- `, cut from the closing formula on (as the reply parser does with "Regards,"). A
+ * closing formula and a name alone ("Viele Grüße\nBea") are the person's words and stay.
+ */
+function signatureCut(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    if (!VALEDICTION.test(lines[i]!.trim())) continue;
+    let name = i + 1;
+    while (name < lines.length && !lines[name]!.trim()) name++;
+    if (name >= lines.length || lines[name]!.trim().length > 60) return lines.length;
+    const rest = lines.slice(name + 1).filter((l) => l.trim());
+    const signature = (l: string): boolean => SIGNATURE_LINE.test(l) || DISCLAIMER.some((re) => re.test(l.trim()));
+    if (rest.length && rest.slice(0, 15).some(signature)) return i;
+    return lines.length;
+  }
+  return lines.length;
+}
+
 const parser = new EmailReplyParser();
 
 export function replyText(text: string, markers: HeraldQuoteMarkers): ReplyText {
   const normalized = text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ');
   const truncated = normalized.length > MAX_REPLY_INPUT;
   const bounded = truncated ? normalized.slice(0, MAX_REPLY_INPUT) : normalized;
-  const visible = parser.parseReply(bounded);
+  const visible = parser.parseReply(withoutBanners(bounded));
   let lines = visible.split('\n');
-  lines = lines.slice(0, heraldCut(lines, markers));
+  lines = lines.slice(0, Math.min(heraldCut(lines, markers), quoteHeaderCut(lines)));
+  lines = lines.slice(0, signatureCut(lines));
   lines = lines.slice(0, disclaimerCut(lines));
   while (lines.length && SEPARATOR.test(lines[lines.length - 1]!)) lines.pop();
   while (lines.length && !lines[0]!.trim()) lines.shift();
