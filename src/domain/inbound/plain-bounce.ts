@@ -63,7 +63,13 @@ function readPlainReport(text: string): DeliveryReport {
     const address = m[1]!.toLowerCase();
     if (seen.has(address)) continue;
     seen.add(address);
-    const reason = [m[2] ?? '', ...lines.slice(i + 1, i + 4).filter((l) => /^\s+\S/.test(l) && !/^\s*<[^>]+@/.test(l))].join(' ').replace(/\s+/g, ' ').trim();
+    // The reason follows until a blank line (qmail unindented, Postfix and Exim indented) or the next recipient.
+    const after: string[] = [];
+    for (const next of lines.slice(i + 1, i + 6)) {
+      if (!next.trim() || /^\s*<[^<>\s@]+@[^<>\s@]+>:/.test(next)) break;
+      after.push(next);
+    }
+    const reason = [m[2] ?? '', ...after].join(' ').replace(/\s+/g, ' ').trim();
     const status = /\b[245]\.\d{1,3}\.\d{1,3}\b/.exec(reason)?.[0];
     recipients.push({ address, action: 'failed', ...(status ? { status } : {}), ...(reason ? { diagnostic: reason.slice(0, 500) } : {}) });
   }
