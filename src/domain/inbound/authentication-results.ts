@@ -49,7 +49,9 @@ export function parseAuthenticationResults(value: string): Results {
   const hasId = first !== '' && !/^[a-z0-9-]+\s*=/i.test(first);
   const authservId = hasId ? first.split(/\s+/)[0]!.toLowerCase() : '';
   const statements = (hasId ? clauses.slice(1) : clauses)
-    .filter(Boolean)
+    // A real statement is short; bounding it keeps the property scan linear on hostile input.
+    .filter((c) => c && c.length <= 1_000)
+    .slice(0, 50)
     .map((clause) => new Map([...clause.matchAll(/([a-z0-9.-]+)\s*=\s*("[^"]*"|[^\s;]+)/gi)].map((m) => [m[1]!.toLowerCase(), m[2]!.replace(/^"|"$/g, '').toLowerCase()] as [string, string])));
   return { authservId, statements };
 }
@@ -60,7 +62,8 @@ export function dmarcPassFor(mail: Pick<InboundEmail, 'headers' | 'from'>, trust
   const person = address.trim().toLowerCase();
   if (mail.from.address !== person || (mail.headers.get('from')?.length ?? 0) !== 1) return false;
   const domain = person.slice(person.lastIndexOf('@') + 1);
-  const all = (mail.headers.get('authentication-results') ?? []).map(parseAuthenticationResults);
+  // The receiver's own header is on top: the first few are all that can matter.
+  const all = (mail.headers.get('authentication-results') ?? []).slice(0, 20).map(parseAuthenticationResults);
   for (const id of trustedIds) {
     const wanted = id === EXCHANGE_ONLINE_ID ? '' : id.toLowerCase();
     // Headers are in order, topmost first: the receiving server's own comes before anything the sender wrote.
