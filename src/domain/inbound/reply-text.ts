@@ -110,14 +110,25 @@ function disclaimerCut(lines: string[]): number {
   return i < 0 ? lines.length : i;
 }
 
-/** Drops leading paragraphs that are a gateway's external-sender warning (each at most 1,000 characters). */
+const isBanner = (text: string): boolean => BANNER.some((re) => re.test(text));
+// A banner's last line ends its sentence, or is a line of decoration (`*****`, `-----`).
+const SENTENCE_END = /([.!:\])*]|^[\s*=_~#-]+)\s*$/;
+
+/**
+ * Drops leading paragraphs that are a gateway's external-sender warning (each at most 1,000
+ * characters). Where the gateway left no blank line, only the banner's own lines go: the lines up
+ * to the end of the first sentence that reads as a banner, when nothing after them does.
+ */
 function withoutBanners(text: string): string {
   let rest = text;
   for (let n = 0; n < 4; n++) {
     const lead = /^\s*/.exec(rest)![0].length;
     const end = rest.indexOf('\n\n', lead);
     const paragraph = rest.slice(lead, end < 0 ? rest.length : end);
-    if (!paragraph || paragraph.length > 1_000 || !BANNER.some((re) => re.test(paragraph))) break;
+    if (!paragraph || paragraph.length > 1_000 || !isBanner(paragraph)) break;
+    const lines = paragraph.split('\n');
+    const k = lines.findIndex((l, i) => SENTENCE_END.test(l) && isBanner(lines.slice(0, i + 1).join(' ')) && !isBanner(lines.slice(i + 1).join(' ')));
+    if (k >= 0 && k < lines.length - 1) return `${lines.slice(k + 1).join('\n')}${end < 0 ? '' : rest.slice(end)}`;
     rest = end < 0 ? '' : rest.slice(end + 2);
   }
   return rest;
@@ -149,7 +160,8 @@ function quoteHeaderCut(lines: string[]): number {
  */
 function signatureCut(lines: string[]): number {
   for (let i = 0; i < lines.length; i++) {
-    if (!VALEDICTION.test(lines[i]!.trim())) continue;
+    // "Mit freundlichen Grüßen / Kind regards": either side will do.
+    if (!lines[i]!.split(/\s+\/\s+/).some((part) => VALEDICTION.test(part.trim()))) continue;
     let name = i + 1;
     while (name < lines.length && !lines[name]!.trim()) name++;
     if (name >= lines.length || lines[name]!.trim().length > 60) return lines.length;

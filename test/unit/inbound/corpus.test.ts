@@ -43,6 +43,8 @@ const CASES: Case[] = [
   { name: "banner-proofpoint", kind: 'reply', option: "minor", comment: "printing from Outlook fails", about: "Proofpoint \"[EXTERNAL]\" tag line above the text" },
   { name: "banner-first-contact", kind: 'reply', option: "blocked", comment: "no access to the team mailbox", about: "Microsoft \"You don't often get email from\" tip above the text" },
   { name: "banner-de-extern", kind: 'reply', option: "fine", comment: "alles in Ordnung", about: "German gateway banner above the text" },
+  { name: "banner-no-blank-line", kind: 'reply', option: "minor", comment: "the mobile app asks me to sign in twice", about: "gateway banner wrapped over two lines with no blank line before the words" },
+  { name: "signature-bilingual", kind: 'reply', option: "fine", comment: "keine Probleme", about: "bilingual sign-off, signature block and disclaimer" },
   { name: "no-option-outlook", kind: 'reply', option: undefined, comment: "Can we talk about it on Thursday? Some things work, some don't.", about: "a reply that names no option" },
   { name: "html-outlook-label", kind: 'reply', option: "fine", comment: "thanks for the quick move.", about: "HTML-only Outlook reply naming the option by its label" },
   { name: "dsn-exchange-online", kind: "bounce", about: "Exchange Online NDR (5.1.10)" },
