@@ -16,6 +16,7 @@ import { listInbox } from '../../src/app/list-inbox.ts';
 import { receiveInboundMail, type InboundDeps } from '../../src/app/receive-inbound-mail.ts';
 import { showInboundMail } from '../../src/app/show-inbound-mail.ts';
 import { bounceAddress } from '../../src/app/deliver-message.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import type { InboundVia } from '../../src/db/repo/inbound-store.ts';
 import { signBounceToken, signReplyToken, verifyBounceToken } from '../../src/domain/tokens.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -159,10 +160,14 @@ describe('bounces count only at the signed return path', () => {
   it('does not fail a send or reject an address on a forged report naming the Herald message and the victim', async () => {
     const victim = sent.sent('slow');
     const vars = { RCPT: victim.email, IN_REPLY_TO: victim.providerId, HERALD_ID: victim.messageId };
-    for (const to of ['it-pmo@northwind.example', sent.sent('reader').returnPath]) {
-      const r = await receive(mailFixture('bounce', { ...vars, TO: to }));
-      expect(r).toMatchObject({ kind: 'bounce', outcome: 'unmatched' });
-    }
+    const plain = await receive(mailFixture('bounce', { ...vars, TO: 'it-pmo@northwind.example' }));
+    expect(plain).toMatchObject({ kind: 'bounce', outcome: 'unmatched' });
+    expect(await stored(plain.id)).toMatchObject({ projectId: sent.projectId, messageId: victim.messageId });
+    // The attacker's own signed return path names the attacker's own message and address, whatever the report says.
+    const attacker = sent.sent('reader');
+    const own = await receive(mailFixture('bounce', { ...vars, TO: attacker.returnPath }));
+    expect(own).toMatchObject({ kind: 'bounce', outcome: 'bounced' });
+    expect(await stored(own.id)).toMatchObject({ messageId: attacker.messageId, personId: attacker.personId });
     // A qmail-style plain-text report quoting the message, to the plain reply address.
     const q = await receive(mailFixture('corpus/plain-qmail', { ...vars, TO: 'it-pmo@northwind.example' }));
     expect(q).toMatchObject({ kind: 'bounce', outcome: 'unmatched' });
@@ -172,7 +177,7 @@ describe('bounces count only at the signed return path', () => {
     const p = await personOf('slow');
     expect(p.emailRejectedAt).toBeNull();
     expect((await db.prisma.message.findUniqueOrThrow({ where: { id: victim.messageId } })).status).toBe('sent');
-    expect(await db.prisma.person.count({ where: { emailRejectedAt: { not: null } } })).toBe(0);
+    expect((await db.prisma.person.findMany({ where: { emailRejectedAt: { not: null } }, select: { key: true } })).map((p) => p.key)).toEqual(['reader']);
   });
 
   it('fails the send on a qmail plain-text bounce to the signed return path, never as an answer', async () => {
@@ -227,5 +232,17 @@ describe('signed tokens', () => {
     expect(r.outcome).not.toBe('recorded');
     expect(await responseOf('apple-mail')).toBeNull();
     expect(signBounceToken(deps.secret, s.messageId, s.email)).toBe(/\+(b[a-z2-7]+)@/.exec(s.returnPath)![1]);
+  });
+});
+
+describe('configuration', () => {
+  it('parses the trusted authserv-ids and refuses a bounce address that cannot carry a token', () => {
+    expect(loadConfig({ INBOUND_TRUSTED_AUTHSERV_IDS: ' mx.google.com, Exchange-Online ,' }).INBOUND_TRUSTED_AUTHSERV_IDS).toEqual(['mx.google.com', 'exchange-online']);
+    expect(loadConfig({}).INBOUND_TRUSTED_AUTHSERV_IDS).toEqual([]);
+    expect(() => loadConfig({ INBOUND_TRUSTED_AUTHSERV_IDS: 'mx.google.com; dmarc=pass' })).toThrow(/INBOUND_TRUSTED_AUTHSERV_IDS/);
+    expect(loadConfig({ BOUNCE_ADDRESS: 'bounces@herald.example' }).BOUNCE_ADDRESS).toBe('bounces@herald.example');
+    for (const bad of ['a-very-long-mailbox-name@herald.example', 'bounces+x@herald.example', 'Herald <bounces@herald.example>', 'bounces@herald.example\r\nBcc: x@y.example']) {
+      expect(() => loadConfig({ BOUNCE_ADDRESS: bad })).toThrow(/BOUNCE_ADDRESS/);
+    }
   });
 });
