@@ -57,6 +57,9 @@ function senderAddress(from: string): MimeAddress {
 }
 
 export function composeMime(m: MimeMessage, boundary = nextBoundary()): ComposedMime {
+  // Address lists are refused before parsing too: addressparser would quietly read around a break.
+  if (typeof m.from === 'string') refuseBreaks(m.from, 'From');
+  if (m.replyTo !== undefined) refuseBreaks(m.replyTo, 'Reply-To');
   const from = typeof m.from === 'string' ? senderAddress(m.from) : m.from;
   const lines = [
     `From: ${formatAddress(from, 'From')}`,
