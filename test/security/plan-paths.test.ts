@@ -215,6 +215,19 @@ describe('POST /api/v1/plans with a project-scoped editor token', () => {
     expect(r.body).not.toContain(MARKER);
   });
 
+  // §1.6: an alias bomb in data: (and its cousins) answered 500; now a 400 at its line, quickly.
+  it.each([
+    ['alias bomb', `\n    data:\n${Array.from({ length: 10 }, (_, i) => `      l${i}: &l${i} [${Array(10).fill(i === 0 ? '"lol"' : `*l${i - 1}`).join(', ')}]`).join('\n')}`],
+    ['self-referencing alias', '\n    data: &d { x: *d }'],
+    ['100,000 nested brackets', `\n    data: { x: ${'['.repeat(100_000)}${']'.repeat(100_000)} }`],
+  ])('%s in data: is a 400 PLAN_INVALID', async (_what, data) => {
+    const started = Date.now();
+    const r = await post(PLAN('teams-chat').replace('    series:', `${data.slice(1)}\n    series:`), true);
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().code).toBe('PLAN_INVALID');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('the valid plan applies (the fix refuses attacks, not plans)', async () => {
     const r = await post(PLAN('teams-chat, outlook-mobile'), false);
     expect(r.statusCode, r.body).toBe(200);
