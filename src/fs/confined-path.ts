@@ -31,7 +31,7 @@ export function confinedFile(root: string, name: string): Confined {
 }
 
 /** True when `child` is `root` itself or below it (both already real, absolute paths). */
-export function isInside(root: string, child: string): boolean {
+function isInside(root: string, child: string): boolean {
   const rel = path.relative(root, child);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

@@ -139,7 +139,7 @@ function refuseBreaks(value: string, header: string): void {
 }
 
 /** A free-text header value (Subject): RFC 2047-encoded when not plain ASCII. */
-export function headerText(value: string, header: string): string {
+function headerText(value: string, header: string): string {
   refuseBreaks(value, header);
   return isPlainText(value) ? value : encodeWords(value, 'Q', 52);
 }
