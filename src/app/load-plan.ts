@@ -4,7 +4,8 @@ import path from 'node:path';
 import { NotFoundError, type PlanIssue } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import type { Where } from '../domain/plan/issues.ts';
-import { parsePlan, type ParsePlanOptions } from '../domain/plan/parse-plan.ts';
+import { parsePlan, type ParsePlanOptions, type ReadFile } from '../domain/plan/parse-plan.ts';
+import { confinedFile } from '../fs/confined-path.ts';
 
 export interface LoadPlanOptions extends ParsePlanOptions {
   /** Directory that relative paths and displayed file names are relative to; defaults to process.cwd(). */
@@ -39,14 +40,16 @@ export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {})
   }
   const files = [absolute];
   const hash = createHash('sha256').update(text);
-  const readFile = (relative: string): { file: string; text: string } | undefined => {
-    const abs = path.resolve(path.dirname(absolute), relative);
+  // A plan reads only files in its own folder or below it (realpath: symlinks cannot lead out).
+  const readFile: ReadFile = (relative) => {
+    const found = confinedFile(path.dirname(absolute), relative);
+    if (!found.ok) return found.missing ? undefined : { problem: found.reason };
     try {
-      const t = readFileSync(abs, 'utf8');
-      files.push(abs);
+      const t = readFileSync(found.path, 'utf8');
+      files.push(path.resolve(path.dirname(absolute), relative));
       // A separator so moving bytes between files changes the hash.
       hash.update('\0').update(t);
-      return { file: path.isAbsolute(relative) ? displayName(cwd, abs) : path.normalize(path.join(path.dirname(shown), relative)), text: t };
+      return { file: path.normalize(path.join(path.dirname(shown), relative)), text: t };
     } catch {
       return undefined;
     }

@@ -8,7 +8,7 @@ import type { EscapeMode } from './helpers.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
 import type { PrecompiledTemplates } from './precompiled.ts';
-import { TemplateStore, type TemplatePart } from './store.ts';
+import { firstLine, TemplateStore, type TemplatePart } from './store.ts';
 import { findVariableIssues } from './variables.ts';
 
 export interface RenderInput {
@@ -78,7 +78,7 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
       try {
         fn = compiler.compile(prepare(relative, mode, trial), mode);
       } catch (e) {
-        throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${(e as Error).message}`, { cause: e });
+        throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${firstLine((e as Error).message)}`, { cause: e });
       }
       cache.set(trial ? `trial:${id}` : id, fn);
     }
@@ -163,7 +163,7 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
       try {
         ast = compiler.parse(store.source(relative));
       } catch (e) {
-        problems.push(`${store.display(relative)}: ${(e as Error).message.split('\n')[0] ?? 'parse error'}`);
+        problems.push(`${store.display(relative)}: ${firstLine((e as Error).message)}`);
         continue;
       }
       // One message per problem and file, listing every line it occurs on.
@@ -187,7 +187,7 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
           context ??= sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
           renderAs({ template, channel, audience, context, messageId: 'check' }, true);
         } catch (e) {
-          problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${(e as Error).message}`);
+          problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${firstLine((e as Error).message)}`);
         }
       }
     }

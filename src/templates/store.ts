@@ -3,6 +3,13 @@ import { basename, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { HeraldError } from '../domain/errors.ts';
 import type { SeriesItem } from './context.ts';
+import { confinedFile } from '../fs/confined-path.ts';
+import { KEY_RE as SAFE_NAME } from '../domain/plan/read-values.ts';
+
+/** The first line of a parser's message, without the quoted source that follows it. */
+export function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/:$/, '');
+}
 
 // yaml loads with the first series item read (synchronously, as the store is): a worker that
 // renders no series item never loads it (~4 MiB of idle RSS, bench:cli).
@@ -67,11 +74,13 @@ export class TemplateStore {
     return this.candidates(audience, part).find((f) => files.has(f));
   }
 
-  /** Source of `<dir>/<relative>`, cached. */
+  /** Source of `<dir>/<relative>`, cached. Only files really inside the folder are read (no symlink out). */
   source(relative: string): string {
     let src = this.sources.get(relative);
     if (src === undefined) {
-      src = readFileSync(join(this.dir, relative), 'utf8');
+      const found = confinedFile(this.dir, relative);
+      if (!found.ok) throw new HeraldError('TEMPLATE_MISSING', `${this.display(relative)} cannot be read: ${found.reason}`);
+      src = readFileSync(found.path, 'utf8');
       this.sources.set(relative, src);
     }
     return src;
@@ -90,11 +99,16 @@ export class TemplateStore {
   }
 
   private loadItem(name: string, key: string): SeriesItem | null {
-    const base = join(this.dir, name, 'items', key);
+    // Keys come from plans (and from plans stored before keys were checked): the plan's key rule
+    // again, then a confined read, so `../…` or a symlink never reads outside the templates folder.
+    if (!SAFE_NAME.test(name) || !SAFE_NAME.test(key)) return null;
     for (const ext of ['yaml', 'yml', 'md']) {
-      const file = `${base}.${ext}`;
-      if (!existsSync(file)) continue;
-      const text = readFileSync(file, 'utf8');
+      const found = confinedFile(this.dir, `${name}/items/${key}.${ext}`);
+      if (!found.ok) {
+        if (found.missing) continue;
+        throw new HeraldError('TEMPLATE_ITEM_INVALID', `${this.display(`${name}/items/${key}.${ext}`)} cannot be read: ${found.reason}`);
+      }
+      const text = readFileSync(found.path, 'utf8');
       let fields: unknown;
       let body: string | undefined;
       try {
@@ -106,7 +120,9 @@ export class TemplateStore {
           fields = parseYaml(text);
         }
       } catch (e) {
-        throw new HeraldError('TEMPLATE_ITEM_INVALID', `${this.display(`${name}/items/${key}.${ext}`)}: ${(e as Error).message}`, { cause: e });
+        // Only the first line of the YAML message (it says what and where); the excerpt below it would
+        // quote the file, and this message can reach an API caller.
+        throw new HeraldError('TEMPLATE_ITEM_INVALID', `${this.display(`${name}/items/${key}.${ext}`)}: ${firstLine((e as Error).message)}`, { cause: e });
       }
       const obj = (typeof fields === 'object' && fields !== null ? fields : {}) as Record<string, unknown>;
       const title = typeof obj.title === 'string' ? obj.title : key;

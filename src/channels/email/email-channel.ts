@@ -1,7 +1,7 @@
 import { createTransport } from 'nodemailer';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { classifySmtpError } from './errors.ts';
-import { composeMime } from './mime.ts';
+import { composeMime, MailHeaderError, type ComposedMime, type MimeMessage } from './mime.ts';
 
 export interface EmailChannelOptions {
   /** SMTP_URL, e.g. smtp://user:pass@host:587 or smtps://…; query options are passed to nodemailer. */
@@ -76,7 +76,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
-    const { envelope, raw } = composeMime({
+    const { envelope, raw } = composeOrRefuse({
       from: message.sender?.email ?? opts.from,
       to: { name: recipient.name, address: recipient.email },
       ...(replyTo ? { replyTo } : {}),
@@ -110,4 +110,14 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       transport.close();
     },
   };
+}
+
+/** A header that would inject others is a permanent failure of this message: retrying cannot fix it. */
+function composeOrRefuse(m: MimeMessage): ComposedMime {
+  try {
+    return composeMime(m);
+  } catch (e) {
+    if (e instanceof MailHeaderError) throw new ChannelError('email', 'header_invalid', e.message, { retryable: false, cause: e });
+    throw e;
+  }
 }

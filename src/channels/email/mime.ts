@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import addressparser from 'nodemailer/lib/addressparser';
 import { encodeWord, encodeWords, foldLines, isPlainText, quoteString } from 'nodemailer/lib/mime-funcs';
+import { HeraldError } from '../../domain/errors.ts';
 
 export interface MimeAddress {
   name?: string;
@@ -58,17 +59,20 @@ function senderAddress(from: string): MimeAddress {
 }
 
 export function composeMime(m: MimeMessage, boundary = nextBoundary()): ComposedMime {
+  // Address lists are refused before parsing too: addressparser would quietly read around a break.
+  if (typeof m.from === 'string') refuseBreaks(m.from, 'From');
+  if (m.replyTo !== undefined) refuseBreaks(m.replyTo, 'Reply-To');
   const from = typeof m.from === 'string' ? senderAddress(m.from) : m.from;
   const lines = [
-    `From: ${formatAddress(from)}`,
-    `To: ${formatAddress(m.to)}`,
-    ...(m.replyTo ? [`Reply-To: ${parseAddresses(m.replyTo).map(formatAddress).join(', ')}`] : []),
-    foldLines(`Subject: ${isPlainText(m.subject) ? m.subject : encodeWords(m.subject, 'Q', 52)}`, 76),
-    `Message-ID: ${m.messageId}`,
+    `From: ${formatAddress(from, 'From')}`,
+    `To: ${formatAddress(m.to, 'To')}`,
+    ...(m.replyTo ? [`Reply-To: ${parseAddresses(m.replyTo).map((a) => formatAddress(a, 'Reply-To')).join(', ')}`] : []),
+    foldLines(`Subject: ${headerText(m.subject, 'Subject')}`, 76),
+    `Message-ID: ${wireValue(m.messageId, 'Message-ID')}`,
     `Date: ${(m.date ?? new Date()).toUTCString().replace(/GMT/, '+0000')}`,
     'MIME-Version: 1.0',
   ];
-  for (const [k, v] of Object.entries(m.headers)) lines.push(`${k}: ${v}`);
+  for (const [k, v] of Object.entries(m.headers)) lines.push(`${wireValue(k, 'header name', /^[!-9;-~]+$/)}: ${wireValue(v, k)}`);
   let body: string;
   if (m.html === undefined) {
     const text = part(m.text, 'text/plain');
@@ -109,10 +113,44 @@ function parseAddress(s: string): MimeAddress {
   return parseAddresses(s)[0]!;
 }
 
-function formatAddress(a: MimeAddress): string {
-  if (!a.name) return a.address;
+function formatAddress(a: MimeAddress, header: string): string {
+  const address = wireValue(a.address, header, /^[^\s<>,;"]+$/);
+  if (!a.name) return address;
+  refuseBreaks(a.name, header);
   const name = isPlainText(a.name) ? quoteString(a.name) : encodeWord(a.name, 'Q', 52);
-  return `${name} <${a.address}>`;
+  return `${name} <${address}>`;
+}
+
+/** Raised for a header value that would end its header early; the message cannot be sent as is. */
+export class MailHeaderError extends HeraldError {
+  constructor(header: string, why: string) {
+    super('MAIL_HEADER_INVALID', `the ${header} header ${why}; the value was refused so it cannot add headers of its own`, { retryable: false });
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/;
+
+/**
+ * Every header value Herald writes passes here or through wireValue. nodemailer's isPlainText
+ * counts CR and LF as plain, so a name or subject holding them would be written raw and could add
+ * headers (Bcc:) or a body: they are refused, never "cleaned" into something else.
+ */
+function refuseBreaks(value: string, header: string): void {
+  if (BREAKS.test(value)) throw new MailHeaderError(header, 'contains a line break or control character');
+}
+
+/** A free-text header value (Subject): RFC 2047-encoded when not plain ASCII. */
+function headerText(value: string, header: string): string {
+  refuseBreaks(value, header);
+  return isPlainText(value) ? value : encodeWords(value, 'Q', 52);
+}
+
+/** A header value that must already be in wire form (ASCII, no line break), optionally of a given shape. */
+function wireValue(value: string, header: string, shape: RegExp = /^[\t\x20-\x7e]*$/): string {
+  refuseBreaks(value, header);
+  if (!shape.test(value)) throw new MailHeaderError(header, 'is not in its expected form (ASCII, no spaces or brackets where an address goes)');
+  return value;
 }
 
 /** The SMTP envelope wants the bare address, its domain in ASCII (punycode). */

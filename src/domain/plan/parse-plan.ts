@@ -11,6 +11,7 @@ import { readProject } from './validate-project.ts';
 import { readWorkstreams } from './validate-workstreams.ts';
 import { checkBlackoutAllows, readBlackouts, type ReadBlackout } from './validate-blackouts.ts';
 import { YamlSource, type Loc } from './yaml-locate.ts';
+import { checkControlChars } from './control-chars.ts';
 import { resolveBlackout } from '../schedule/blackouts.ts';
 import { ProjectCalendar } from '../schedule/business-calendar.ts';
 
@@ -44,6 +45,7 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
 
   const r: Reader = { src, sink };
   const root = src.root();
+  checkControlChars(src, sink, root);
   const f = readMap(r, root, SECTIONS, 'project: …, milestones: …, comms: …');
   if (f === undefined) throw new PlanInvalidError(sink.errors);
 

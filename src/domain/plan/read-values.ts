@@ -91,12 +91,16 @@ export function readKeyedMap(r: Reader, loc: Loc, example: string): MapEntry[] {
   return out;
 }
 
-const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Keys and ids appear in CLI arguments and message keys, so they stay simple. */
-export function checkKeyName(r: Reader, at: { file: string; line: number; path: string }, key: string): boolean {
+/**
+ * Keys and ids appear in CLI arguments and message keys, so they stay simple. Template names and
+ * series item keys follow the same rule because they become file names under the templates folder:
+ * no "/", no leading ".", so never "..".
+ */
+export function checkKeyName(r: Reader, at: { file: string; line: number; path: string }, key: string, what = 'key'): boolean {
   if (KEY_RE.test(key)) return true;
-  r.sink.error(at, `"${key}" is not a valid key: use letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  r.sink.error(at, `"${key}" is not a valid ${what}: use letters, digits, ".", "_" or "-", starting with a letter or digit`);
   return false;
 }
 

@@ -75,7 +75,8 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   const channels = chLoc === undefined ? [] : readChannels(r, chLoc);
 
   const tLoc = f.need('template', 'user-prep');
-  const template = tLoc === undefined ? undefined : readString(r, tLoc, 'a template name');
+  const templateName = tLoc === undefined ? undefined : readString(r, tLoc, 'a template name');
+  const template = tLoc !== undefined && templateName !== undefined && checkKeyName(r, tLoc, templateName, 'template name (a folder of the templates directory)') ? templateName : undefined;
 
   const wsLoc = f.get('workstream');
   let workstream: string | undefined;
@@ -88,8 +89,11 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   const dataLoc = f.get('data');
   let data: Record<string, unknown> = {};
   if (dataLoc !== undefined) {
-    if (isMap(dataLoc.node)) data = r.src.toJS(dataLoc) as Record<string, unknown>;
-    else r.sink.error(dataLoc, 'expected a map of values for the template, e.g. data: { window: "Friday 18:00" }');
+    if (isMap(dataLoc.node)) {
+      const js = r.src.toJS(dataLoc);
+      if (js.ok) data = js.value as Record<string, unknown>;
+      else r.sink.error(dataLoc, `data cannot be used: ${js.reason}; write the values out`);
+    } else r.sink.error(dataLoc, 'expected a map of values for the template, e.g. data: { window: "Friday 18:00" }');
   }
 
   const optLoc = f.get('optional');
@@ -168,7 +172,7 @@ function readSeries(r: Reader, loc: Loc): string[] | undefined {
   const seen = new Map<string, number>();
   for (const item of items) {
     const s = readString(r, item, 'an item key');
-    if (s === undefined) continue;
+    if (s === undefined || !checkKeyName(r, item, s, 'series item key (a file name under the template\'s items/ folder)')) continue;
     const first = seen.get(s);
     if (first !== undefined) r.sink.error(item, `"${s}" is already in the series (line ${first}); each item is sent once`);
     else {

@@ -1,12 +1,15 @@
 import { isSeq } from 'yaml';
 import type { PersonSpec } from './model.ts';
 import { parseCsv } from './people-csv.ts';
+import { unsafePathReason } from './path-names.ts';
+import { controlCharIn, controlCharMessage } from './control-chars.ts';
 import { PERSON_FIELDS, PERSON_LIST_FIELDS, checkPerson, type PersonDefaults, type PersonField, type RawPerson } from './person-fields.ts';
 import { isNothing, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
 
-export type ReadFile = (relativePath: string) => { file: string; text: string } | undefined;
+/** The file's text, or why it cannot be read (undefined: it does not exist). */
+export type ReadFile = (relativePath: string) => { file: string; text: string } | { problem: string } | undefined;
 
 interface Seen {
   file: string;
@@ -82,9 +85,14 @@ function readInline(r: Reader, loc: Loc, defaults: PersonDefaults, add: Add): vo
 function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: ReadFile, add: Add): void {
   const rel = readString(r, loc, 'a CSV file path relative to the plan');
   if (rel === undefined) return;
+  const unsafe = unsafePathReason(rel);
+  if (unsafe !== undefined) {
+    r.sink.error(loc, `people file "${rel}" is not allowed: ${unsafe}; put the CSV in the plan's folder (or below it) and name it relative to the plan`);
+    return;
+  }
   const source = readFile(rel);
-  if (source === undefined) {
-    r.sink.error(loc, `cannot read people file "${rel}" (paths are relative to the plan file)`);
+  if (source === undefined || 'problem' in source) {
+    r.sink.error(loc, `cannot read people file "${rel}"${source === undefined ? '' : `: ${source.problem}`} (paths are relative to the plan file)`);
     return;
   }
   const file = source.file;
@@ -99,6 +107,12 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
   const seenCols = new Set<string>();
   for (const cell of header.cells) {
     const name = cell.trim();
+    const char = controlCharIn(name);
+    if (char !== undefined) {
+      r.sink.error({ file, line: header.line, path: 'people.csv' }, `a column name ${controlCharMessage(char)}`);
+      columns.push(undefined);
+      continue;
+    }
     const at = { file, line: header.line, path: `people.csv.${name}` };
     if (!(PERSON_FIELDS as readonly string[]).includes(name)) {
       r.sink.error(at, `unknown column "${name}"${hint(name, PERSON_FIELDS, 'columns', Infinity)}`);
@@ -130,8 +144,16 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
         raw[field as (typeof PERSON_LIST_FIELDS)[number]] = v.split(';').map((a) => a.trim()).filter((a) => a !== '');
       } else raw[field as Exclude<PersonField, (typeof PERSON_LIST_FIELDS)[number]>] = v;
     });
-    const base = `people.csv[${raw.id ?? `row ${i}`}]`;
+    const base = `people.csv[${raw.id !== undefined && controlCharIn(raw.id) === undefined ? raw.id : `row ${i}`}]`;
     const at = (field: PersonField | undefined) => ({ file, line: row.line, path: field === undefined ? base : `${base}.${field}` });
+    const bad = row.cells.flatMap((cell, c) => {
+      const char = controlCharIn(cell);
+      return char === undefined ? [] : [{ column: columns[c] ?? header.cells[c]?.trim() ?? `column ${c + 1}`, char }];
+    });
+    if (bad.length > 0) {
+      for (const b of bad) r.sink.error({ file, line: row.line, path: `${base}.${b.column}` }, controlCharMessage(b.char));
+      continue;
+    }
     if (row.cells.length !== header.cells.length) {
       r.sink.error(at(undefined), `row has ${row.cells.length} values but the header has ${header.cells.length}; quote values that contain commas`);
       continue;

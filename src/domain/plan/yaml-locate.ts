@@ -1,5 +1,6 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { PlanIssue } from '../errors.ts';
+import { MAX_FLOW_DEPTH, tooDeepAt } from './nesting.ts';
 
 /** A value inside a source file: where it is, and the dotted path a user reads in an error. */
 export interface Loc {
@@ -35,6 +36,12 @@ export class YamlSource {
   private readonly lc = new LineCounter();
 
   constructor(readonly file: string, text: string) {
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) {
+      this.doc = parseDocument('');
+      this.errors.push({ file, line: deep, path: '', message: `YAML: lists and maps are nested more than ${MAX_FLOW_DEPTH} levels deep here; no plan needs that many: flatten it` });
+      return;
+    }
     // uniqueKeys off: duplicate keys are reported by the validators, with both lines, alongside other issues.
     this.doc = parseDocument(text, { lineCounter: this.lc, uniqueKeys: false, prettyErrors: true });
     for (const e of this.doc.errors) this.errors.push(this.yamlIssue(e));
@@ -79,10 +86,25 @@ export class YamlSource {
     }));
   }
 
-  /** Plain JS value of a node (for free-form `data`). */
-  toJS(loc: Loc): unknown {
-    const n = loc.node as { toJS?: (doc: Document) => unknown } | null;
-    return n !== null && typeof n === 'object' && typeof n.toJS === 'function' ? n.toJS(this.doc) : n;
+  /**
+   * Plain JS value of a node (for free-form `data`), as a tree (JSON round trip: no shared or
+   * circular references). Aliases are bounded by yaml's maxAliasCount and the result by `maxChars`
+   * of JSON, so an alias bomb is an error, not a hang.
+   * @returns the value, or why it cannot be used
+   */
+  toJS(loc: Loc, maxChars = 256 * 1024): { ok: true; value: unknown } | { ok: false; reason: string } {
+    const n = loc.node as { toJS?: (doc: Document, opts: { maxAliasCount: number }) => unknown } | null;
+    try {
+      const value = n !== null && typeof n === 'object' && typeof n.toJS === 'function' ? n.toJS(this.doc, { maxAliasCount: 100 }) : n;
+      const json = JSON.stringify(value) as string | undefined;
+      if (json !== undefined && json.length > maxChars) return { ok: false, reason: `it expands to more than ${Math.round(maxChars / 1024)} KiB (aliases repeat what they point at)` };
+      return { ok: true, value: json === undefined ? undefined : JSON.parse(json) };
+    } catch (e) {
+      if (e instanceof ReferenceError) return { ok: false, reason: 'it uses too many aliases (*name) for its size' };
+      if (e instanceof TypeError) return { ok: false, reason: 'an alias (*name) refers to the value that contains it' };
+      if (e instanceof RangeError) return { ok: false, reason: 'it is nested too deeply' };
+      throw e;
+    }
   }
 
   private resolve(node: unknown): unknown {
