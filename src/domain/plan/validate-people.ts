@@ -5,6 +5,7 @@ import { PERSON_FIELDS, PERSON_LIST_FIELDS, checkPerson, type PersonDefaults, ty
 import { isNothing, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, PeopleShape } from './plan-shape.ts';
 
 export type ReadFile = (relativePath: string) => { file: string; text: string } | undefined;
 
@@ -35,7 +36,7 @@ export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefa
   let csvFirst = false;
   if (isSeq(loc.node)) inlineLoc = loc;
   else {
-    const f = readMap(r, loc, ['inline', 'csv'], 'people: { csv: people.csv, inline: [ { id: dana, name: Dana, email: … } ] }');
+    const f = readMap(r, loc, keysOf(PeopleShape), 'people: { csv: people.csv, inline: [ { id: dana, name: Dana, email: … } ] }');
     inlineLoc = f?.get('inline');
     csvLoc = f?.get('csv');
     csvFirst = f !== undefined && f.keyLine('csv') < f.keyLine('inline');
