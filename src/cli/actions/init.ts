@@ -57,6 +57,10 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
   const calendar = new ProjectCalendar({ timezone, businessDays: [...businessDays], holidays: { extra: [], ...(country ? { country } : {}) } });
   const goLive = o.goLive === undefined ? defaultGoLive(ctx.clock.now(), calendar) : checked('--go-live', parseIsoDate(o.goLive));
   const cutover = readCutover(starter, o.cutover, goLive, calendar);
+  if (!calendar.isBusinessDay(goLive)) {
+    const why = calendar.isHoliday(goLive) ? 'a public holiday' : `not in the working week (${businessDays.join(', ')})`;
+    ctx.output.err(`warning: go-live ${weekdayDate(goLive)} is ${why}; messages tied to it move to the next working day`);
+  }
   const name = o.name ?? defaultName(starter);
   const values: StarterValues = {
     projectKey: keyOf(name),

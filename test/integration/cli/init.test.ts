@@ -1,0 +1,242 @@
+/**
+ * `herald init`: each starter, generated for three go-live dates and zones (one just after the US
+ * clock change, one just after the EU one on Easter Monday, one in Israel with its Sunday–Thursday
+ * week), validates, applies, keeps every message off the recipient's days off and out of quiet
+ * hours, and reads well: every message has its subject, its call to action and a help line.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
+import { renderOccurrence } from '../../../src/app/render-message.ts';
+import { init } from '../../../src/cli/actions/init.ts';
+import type { CliContext } from '../../../src/cli/context.ts';
+import { streamAsk } from '../../../src/cli/prompt.ts';
+import { loadConfig } from '../../../src/config/config.ts';
+import { ProjectCalendar } from '../../../src/domain/schedule/business-calendar.ts';
+import { buildCalendar } from '../../../src/domain/schedule/calendar.ts';
+import { withReminders } from '../../../src/domain/survey/reminders.ts';
+import { STARTERS } from '../../../src/domain/starters/starter-catalogue.ts';
+import { buildEngine } from '../../../src/templates/builtin.ts';
+import { runCli } from '../../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+
+/** Fixed, so nothing here depends on today's date: before every generated plan's kickoff. */
+const NOW = new Date('2026-12-07T15:00:00Z');
+const PUBLIC_URL = 'http://localhost:3000';
+
+const SCENARIOS = [
+  // US clocks go forward Sun 14 Mar 2027: the plan runs in EST before go-live and EDT after.
+  { label: 'New York, after the US clock change', goLive: '2027-03-15', timezone: 'America/New_York', country: 'US' },
+  // EU clocks go forward Sun 28 Mar 2027; Mon 29 Mar is Easter Monday, a public holiday in Germany.
+  { label: 'Berlin, after the EU clock change, on Easter Monday', goLive: '2027-03-29', timezone: 'Europe/Berlin', country: 'DE' },
+  // Israel works Sunday to Thursday; its clocks go forward Fri 26 Mar 2027. The zone comes from --country.
+  { label: 'Israel, Sunday–Thursday week', goLive: '2027-04-11', timezone: undefined, country: 'IL' },
+] as const;
+
+function context(cwd: string, out: string[], err: string[] = [], now = NOW): CliContext {
+  const config = loadConfig({});
+  return { config: () => config, output: { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false }, clock: { now: () => now }, cwd };
+}
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'herald-t-init-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.each(STARTERS.map((s) => s.name))('herald init --starter %s', (starter) => {
+  describe.each(SCENARIOS)('$label', (sc) => {
+    let dir: string;
+    let loaded: LoadedPlan;
+    beforeAll(async () => {
+      dir = path.join(work, `${starter}-${sc.country}`);
+      const args = ['init', dir, '--starter', starter, '--go-live', sc.goLive, '--country', sc.country, '--name', `${starter} ${sc.country}`];
+      if (sc.timezone) args.push('--timezone', sc.timezone);
+      const r = await runCli(args, {});
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`go-live ${new Date(`${sc.goLive}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })}`);
+      loaded = await loadPlanFile(path.join(dir, 'plan.yaml'));
+    });
+
+    it('validates with `herald validate` and with ajv against the plan.schema.json it wrote', async () => {
+      const r = await runCli(['validate', path.join(dir, 'plan.yaml')], {});
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      const schema = JSON.parse(readFileSync(path.join(dir, 'plan.schema.json'), 'utf8')) as object;
+      const check = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+      const ok = check(parse(readFileSync(path.join(dir, 'plan.yaml'), 'utf8')));
+      expect(check.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+      expect(loaded.plan.milestones.find((m) => m.key === 'go-live')?.at).toBe(`${sc.goLive}T08:00`);
+      expect(loaded.plan.project.timezone).toBe(sc.timezone ?? 'Asia/Jerusalem');
+      expect(loaded.plan.project.businessDays).toEqual(sc.country === 'IL' ? ['mon', 'tue', 'wed', 'thu', 'sun'] : ['mon', 'tue', 'wed', 'thu', 'fri']);
+    });
+
+    it("puts no message on a recipient's day off or holiday, or in quiet hours", () => {
+      const plan = loaded.plan;
+      const calendar = new ProjectCalendar(plan.project);
+      const occurrences = withReminders(plan, buildCalendar(plan, { now: NOW }));
+      expect(occurrences.length).toBeGreaterThan(40);
+      const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
+      const bad: string[] = [];
+      for (const x of occurrences) {
+        const local = DateTime.fromJSDate(x.dueAt, { zone: zones.get(x.personId)! });
+        const day = local.toISODate()!;
+        const hhmm = local.toFormat('HH:mm');
+        const where = `${x.comm}#${x.occurrence}${x.reminder ? ` reminder ${x.reminder}` : ''} → ${x.personId} at ${local.toISO()}`;
+        if (x.dueAt < NOW) bad.push(`${where}: in the past`);
+        if (!calendar.isBusinessDay(day)) bad.push(`${where}: not a working day (${local.toFormat('cccc')}${calendar.isHoliday(day) ? ', holiday' : ''})`);
+        if (hhmm < '08:00' || hhmm >= '19:00') bad.push(`${where}: in quiet hours 19:00–08:00`);
+      }
+      expect(bad).toEqual([]);
+    });
+
+    it('reads well: every message has its subject, its call to action and a help line', async () => {
+      const r = await runCli(['simulate', path.join(dir, 'plan.yaml'), '--format', 'json'], {});
+      expect(r.code, r.stderr).toBe(0);
+      const rows = JSON.parse(r.stdout) as Array<{ firstLine: string; comm: string }>;
+      expect(rows.length).toBeGreaterThan(40);
+      for (const row of rows) expect(row.firstLine, row.comm).toMatch(/\S{3}/);
+
+      const plan = loaded.plan;
+      const engine = buildEngine({ PUBLIC_URL });
+      const problems: string[] = [];
+      for (const x of buildCalendar(plan, { now: NOW })) {
+        const comm = plan.comms.find((c) => c.key === x.comm)!;
+        const m = renderOccurrence(engine, plan, x, NOW, PUBLIC_URL);
+        const where = `${x.comm}#${x.occurrence} ${x.channel} → ${x.personId}`;
+        const body = m.text;
+        if (!/\S{3}/.test(m.subject) || /undefined|\[object/.test(m.subject + body)) problems.push(`${where}: subject "${m.subject}"`);
+        const [action, help] =
+          comm.template === 'starter-message'
+            ? [/What to do:\*? \S/, /Help:\*? \S/]
+            : comm.template === 'adoption-tip'
+              ? [/Try it now/, /Learn more:/]
+              : comm.template === 'exec-digest'
+                ? [/Reply to this email/, /project office/]
+                : [/^$/, /^$/];
+        if (!action.test(body)) problems.push(`${where}: no call to action`);
+        if (!help.test(body)) problems.push(`${where}: no help line`);
+        if (comm.survey && !body.includes(comm.survey.options[0]!.label) && m.channel === 'email') problems.push(`${where}: no answer links`);
+      }
+      expect(problems).toEqual([]);
+    });
+  });
+});
+
+describe('herald apply of each starter', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it.each(STARTERS.map((s) => s.name))('%s applies, and applies again unchanged', async (starter) => {
+    const dir = path.join(work, `apply-${starter}`);
+    const r = await runCli(['init', dir, '--starter', starter, '--go-live', '2027-03-15', '--timezone', 'America/Chicago', '--country', 'US'], {});
+    expect(r.code, r.stderr).toBe(0);
+    const env = { DATABASE_URL: db.url };
+    const first = await runCli(['apply', path.join(dir, 'plan.yaml')], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^applied /);
+    const again = await runCli(['apply', path.join(dir, 'plan.yaml')], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^added 0, moved 0, cancelled 0, unchanged [1-9]\d*$/m);
+  });
+});
+
+describe('herald init defaults, prompts and mistakes', () => {
+  it('puts go-live on the first business day six weeks from today in the zone, skipping holidays', async () => {
+    // 7 Dec 2026 + 42 days = Mon 18 Jan 2027, Martin Luther King Jr. Day: go-live is Tue 19 Jan.
+    const out: string[] = [];
+    const dir = path.join(work, 'default-us');
+    await init(context(work, out), dir, { starter: 'm365-mail-migration', timezone: 'America/Chicago', country: 'US' });
+    const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
+    expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-01-19T08:00');
+    // The cutover is the business day before go-live (Fri 15 Jan: Monday is the holiday).
+    expect(plan.milestones.find((m) => m.key === 'cutover')?.at).toBe('2027-01-15T18:00');
+    expect(plan.milestones.find((m) => m.key === 'kickoff')?.at).toBe('2026-12-08T10:00');
+    expect(out.join('\n')).toContain('go-live Tue, 19 Jan 2027, mailbox cutover Fri, 15 Jan 2027, zone America/Chicago');
+  });
+
+  it('counts the six weeks on a Sunday–Thursday week in Israel', async () => {
+    // Thu 11 Feb 2027 + 42 days = Thu 25 Mar 2027 (a working day there); the registration deadline is 5 business days before.
+    const dir = path.join(work, 'default-il');
+    await init(context(work, [], [], new Date('2027-02-11T06:00:00Z')), dir, { starter: 'mfa-rollout', country: 'IL' });
+    const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
+    expect(plan.project.timezone).toBe('Asia/Jerusalem');
+    expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-03-25T08:00');
+    expect(plan.milestones.find((m) => m.key === 'registration-deadline')?.at).toBe('2027-03-18T17:00');
+  });
+
+  it('asks for what it needs on a terminal, offering the defaults', async () => {
+    const input = new PassThrough();
+    const shown = new PassThrough();
+    let transcript = '';
+    shown.on('data', (b: Buffer) => (transcript += b.toString()));
+    const terminal = streamAsk(input, shown);
+    // starter, name, country, zone (default taken), go-live, cutover (default taken)
+    input.write('teams-rollout\nContoso Teams\nGB\n\n2027-02-01\n');
+    const dir = path.join(work, 'prompted');
+    const out: string[] = [];
+    await init(context(work, out), dir, {}, terminal.ask);
+    terminal.close();
+    expect(transcript).toContain('Starter (m365-mail-migration, mfa-rollout, teams-rollout) [m365-mail-migration]: ');
+    expect(transcript).toContain('Time zone [Europe/London]: ');
+    expect(transcript).toMatch(/Go-live date \(first business day six weeks from today\) \[2027-01-18\]: /);
+    const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
+    expect(plan.project).toMatchObject({ key: 'contoso-teams', name: 'Contoso Teams', timezone: 'Europe/London', holidays: { country: 'GB' } });
+    expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-02-01T08:00');
+  });
+
+  it('warns when go-live is not a working day', async () => {
+    const err: string[] = [];
+    await init(context(work, [], err), path.join(work, 'holiday'), { starter: 'teams-rollout', goLive: '2027-01-01', country: 'US', timezone: 'America/Chicago' });
+    expect(err).toEqual(['warning: go-live Fri, 1 Jan 2027 is a public holiday; messages tied to it move to the next working day']);
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['an unknown starter, with a suggestion', ['--starter', 'mfa-rolout'], /--starter: no starter "mfa-rolout" \(did you mean "mfa-rollout"\?/],
+    ['no starter and no terminal', ['--go-live', '2027-03-01'], /which starter\? give --starter NAME/],
+    ['a bad date', ['--starter', 'teams-rollout', '--go-live', '2027-02-30'], /--go-live: "2027-02-30" is not a date/],
+    ['a bad zone', ['--starter', 'teams-rollout', '--timezone', 'Mars/Base'], /--timezone: "Mars\/Base" is not an IANA time zone/],
+    ['an unknown country', ['--starter', 'teams-rollout', '--country', 'XX'], /--country: unknown holiday country "XX"/],
+    ['a cutover after go-live', ['--starter', 'm365-mail-migration', '--go-live', '2027-03-01', '--cutover', '2027-03-05'], /--cutover 2027-03-05 is after go-live 2027-03-01/],
+    ['a cutover for a starter without one', ['--starter', 'teams-rollout', '--cutover', '2027-03-05'], /--cutover: the teams-rollout starter has no cutover/],
+  ])('rejects %s with one clear line', async (_what, args, message) => {
+    const r = await runCli(['init', path.join(work, 'rejected'), ...args], {});
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('never overwrites a plan unless told to', async () => {
+    const dir = path.join(work, 'existing');
+    const args = ['init', dir, '--starter', 'teams-rollout', '--go-live', '2027-03-01', '--timezone', 'UTC'];
+    expect((await runCli(args, {})).code).toBe(0);
+    writeFileSync(path.join(dir, 'plan.yaml'), '# mine\n');
+    const r = await runCli(args, {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plan\.yaml, .*people\.csv, .*plan\.schema\.json already exist/);
+    expect(r.stderr).toContain('--force');
+    expect(readFileSync(path.join(dir, 'plan.yaml'), 'utf8')).toBe('# mine\n');
+    expect((await runCli([...args, '--force'], {})).code).toBe(0);
+  });
+
+  it('fills every placeholder of every starter file', () => {
+    for (const s of STARTERS) {
+      for (const f of ['plan.yaml', 'people.csv']) {
+        const text = readFileSync(path.join(import.meta.dirname, '../../../starters', s.name, f), 'utf8');
+        for (const m of text.matchAll(/@([A-Z_]+)(?:[+-]\d+)?@/g)) {
+          expect(['GO_LIVE', 'CUTOVER', 'PROJECT_KEY', 'PROJECT_NAME', 'TIMEZONE', 'BUSINESS_DAYS', 'HOLIDAYS', 'HELP']).toContain(m[1]);
+        }
+      }
+    }
+  });
+});
