@@ -13,6 +13,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
+import { pastDatesNote } from '../../../src/app/past-dates-note.ts';
 import { renderOccurrence } from '../../../src/app/render-message.ts';
 import { init } from '../../../src/cli/actions/init.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
@@ -148,6 +149,32 @@ describe('herald apply of each starter', () => {
     const again = await runCli(['apply', path.join(dir, 'plan.yaml')], env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^added 0, moved 0, cancelled 0, unchanged [1-9]\d*$/m);
+  });
+
+  it('says in one line when a plan is mostly in the past, and what catchUp will do', async () => {
+    // Go-live in January 2026: every message is past on any date this test runs.
+    const dir = path.join(work, 'apply-past');
+    expect((await runCli(['init', dir, '--starter', 'teams-rollout', '--go-live', '2026-01-12', '--timezone', 'Europe/London', '--country', 'GB'], {})).code).toBe(0);
+    const r = await runCli(['apply', path.join(dir, 'plan.yaml')], { DATABASE_URL: db.url });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^note: all \d+ messages are already due \(the last on \w{3} \d+ \w{3} 2026\); catchUp: skip stores them as skipped and sends none of them\. To plan ahead instead, move the milestones \(herald milestone move\) or start from herald init\.\n$/,
+    );
+    expect(r.stdout).toMatch(/^added (\d+), moved 0, cancelled 0, unchanged 0 \(\1 already past: skipped\)$/m);
+  });
+});
+
+describe('the past-dates note', () => {
+  const at = (iso: string) => ({ dueAt: new Date(iso) });
+  const calendar = [at('2027-01-04T15:00:00Z'), at('2027-01-11T15:00:00Z'), at('2027-02-01T15:00:00Z')];
+  it('stays silent while at least half the messages are to come', () => {
+    expect(pastDatesNote(calendar, new Date('2027-01-05T00:00:00Z'), 'skip', 'UTC')).toBeUndefined();
+    expect(pastDatesNote([], NOW, 'skip', 'UTC')).toBeUndefined();
+  });
+  it('counts the past ones and says what catchUp: send will do', () => {
+    expect(pastDatesNote(calendar, new Date('2027-01-12T00:00:00Z'), 'send', 'America/Chicago')).toBe(
+      'note: 2 of 3 messages are already due (the last on Mon 1 Feb 2027); catchUp: send sends every one of them as soon as a worker runs. To plan ahead instead, move the milestones (herald milestone move) or start from herald init.',
+    );
   });
 });
 
