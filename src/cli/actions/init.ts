@@ -113,7 +113,7 @@ async function askFor(opts: InitOptions, ask: Ask, now: Date): Promise<InitOptio
   const country_ = c === undefined ? undefined : checked('country', checkCountry(c));
   if (!isValidZone(timezone)) throw new HeraldError('INPUT_INVALID', `time zone: ${zoneError(timezone)}`);
   const calendar = new ProjectCalendar({ timezone, businessDays: [...workingWeekOf(country_)], holidays: { extra: [], ...(country_ ? { country: country_ } : {}) } });
-  const goLive = checked('go-live', parseIsoDate(await ask('Go-live date (first business day six weeks from today)', opts.goLive ?? defaultGoLive(now, calendar))));
+  const goLive = checked('go-live', parseIsoDate(await ask('Go-live date (first business day after six weeks from today)', opts.goLive ?? defaultGoLive(now, calendar))));
   const out: InitOptions = { ...opts, starter, name, timezone, goLive, ...(country_ ? { country: country_ } : {}) };
   if (info.cutover) {
     out.cutover = await ask(`${info.cutover.label.replace(/ \(.*\)$/, '')} date`, opts.cutover ?? defaultCutover(info, goLive, calendar)!);

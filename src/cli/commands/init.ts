@@ -10,7 +10,7 @@ export function registerInitCommands(program: Command, ctx: CliContext): void {
     .description('write a starter plan, its people CSV and the plan schema, anchored to your dates; asks on a terminal when no option is given')
     .argument('[dir]', 'folder to write into (created if missing)', '.')
     .option('--starter <name>', 'm365-mail-migration, mfa-rollout or teams-rollout')
-    .option('--go-live <date>', 'go-live date YYYY-MM-DD (default: the first business day six weeks from today)')
+    .option('--go-live <date>', 'go-live date YYYY-MM-DD (default: the first business day after six weeks from today)')
     .option('--cutover <date>', 'mail cutover / MFA registration deadline YYYY-MM-DD (default: 1 / 5 business days before go-live)')
     .option('--timezone <zone>', 'IANA time zone of the project (default: the country\'s, else this machine\'s)')
     .option('--country <code>', 'ISO country code: public holidays and working week (IL: Sunday–Thursday)')

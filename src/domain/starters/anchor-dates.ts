@@ -6,10 +6,14 @@ import type { StarterInfo } from './starter-catalogue.ts';
 /** Six weeks: the lead time Microsoft's adoption sequences give from first briefing to go-live. */
 export const DEFAULT_LEAD_DAYS = 42;
 
-/** Go-live by default: the first business day six weeks from `now`, counted in the project zone. */
+/**
+ * Go-live by default: the first business day after six weeks from `now`, counted in the project
+ * zone. "After", so the first briefing (go-live −6 weeks) is tomorrow at the earliest and never a
+ * time already past today.
+ */
 export function defaultGoLive(now: Date, calendar: ProjectCalendar): LocalDate {
   const today = DateTime.fromJSDate(now, { zone: calendar.zone }).toISODate()!;
-  return calendar.nextBusinessDayOnOrAfter(calendar.addDays(today, DEFAULT_LEAD_DAYS));
+  return calendar.nextBusinessDayOnOrAfter(calendar.addDays(today, DEFAULT_LEAD_DAYS + 1));
 }
 
 /** The starter's second milestone by default: its number of business days before go-live. */

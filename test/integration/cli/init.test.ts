@@ -151,10 +151,36 @@ describe('herald apply of each starter', () => {
     expect(again.stdout).toMatch(/^added 0, moved 0, cancelled 0, unchanged [1-9]\d*$/m);
   });
 
+  it("runs the README quick start as written, on today's date, and shows messages to come", async () => {
+    // The commands of the quick start's `herald init` block, with its folder moved under a temp dir.
+    const readme = readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Starters'));
+    const block = /```sh\n(npx herald init [^`]*)```/.exec(quick)?.[1];
+    expect(block).toBeDefined();
+    const commands = block!
+      .split('\n')
+      .map((l) => l.replace(/\s+#.*$/, '').trim())
+      .filter(Boolean)
+      .flatMap((l) => l.split(' && '))
+      .map((c) => c.replace(/^npx herald /, '').split(/\s+/).map((a) => (a.startsWith('my-plan') ? path.join(work, 'quick', a) : a)));
+    expect(commands.map((c) => c[0])).toEqual(['init', 'simulate', 'apply', 'calendar']);
+    const env = { DATABASE_URL: db.url };
+    let last = '';
+    for (const args of commands) {
+      const r = await runCli(args, env);
+      expect(r.code, `herald ${args.join(' ')}:\n${r.stderr}`).toBe(0);
+      expect(r.stderr, `herald ${args.join(' ')}`).toBe('');
+      last = r.stdout;
+    }
+    // The calendar of the quick start's plan, on whatever day this runs: messages to come, none skipped.
+    expect(last).toMatch(/ravi · (email|slack) · planned/);
+    expect(last).not.toMatch(/skipped/);
+  });
+
   it('says in one line when a plan is mostly in the past, and what catchUp will do', async () => {
     // Go-live in January 2026: every message is past on any date this test runs.
     const dir = path.join(work, 'apply-past');
-    expect((await runCli(['init', dir, '--starter', 'teams-rollout', '--go-live', '2026-01-12', '--timezone', 'Europe/London', '--country', 'GB'], {})).code).toBe(0);
+    expect((await runCli(['init', dir, '--starter', 'teams-rollout', '--go-live', '2026-01-12', '--timezone', 'Europe/London', '--country', 'GB', '--name', 'Past plan'], {})).code).toBe(0);
     const r = await runCli(['apply', path.join(dir, 'plan.yaml')], { DATABASE_URL: db.url });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
@@ -179,8 +205,8 @@ describe('the past-dates note', () => {
 });
 
 describe('herald init defaults, prompts and mistakes', () => {
-  it('puts go-live on the first business day six weeks from today in the zone, skipping holidays', async () => {
-    // 7 Dec 2026 + 42 days = Mon 18 Jan 2027, Martin Luther King Jr. Day: go-live is Tue 19 Jan.
+  it('puts go-live on the first business day after six weeks from today in the zone, skipping holidays', async () => {
+    // The first business day after 7 Dec 2026 + 42 days (Mon 18 Jan 2027, Martin Luther King Jr. Day): Tue 19 Jan.
     const out: string[] = [];
     const dir = path.join(work, 'default-us');
     await init(context(work, out), dir, { starter: 'm365-mail-migration', timezone: 'America/Chicago', country: 'US' });
@@ -193,13 +219,14 @@ describe('herald init defaults, prompts and mistakes', () => {
   });
 
   it('counts the six weeks on a Sunday–Thursday week in Israel', async () => {
-    // Thu 11 Feb 2027 + 42 days = Thu 25 Mar 2027 (a working day there); the registration deadline is 5 business days before.
+    // Thu 11 Feb 2027 + 42 days = Thu 25 Mar 2027; the next day, Friday, and Saturday are days off there: Sun 28 Mar.
+    // The registration deadline is 5 business days before, counted on the Sunday–Thursday week.
     const dir = path.join(work, 'default-il');
     await init(context(work, [], [], new Date('2027-02-11T06:00:00Z')), dir, { starter: 'mfa-rollout', country: 'IL' });
     const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
     expect(plan.project.timezone).toBe('Asia/Jerusalem');
-    expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-03-25T08:00');
-    expect(plan.milestones.find((m) => m.key === 'registration-deadline')?.at).toBe('2027-03-18T17:00');
+    expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-03-28T08:00');
+    expect(plan.milestones.find((m) => m.key === 'registration-deadline')?.at).toBe('2027-03-21T17:00');
   });
 
   it('asks for what it needs on a terminal, offering the defaults', async () => {
@@ -216,7 +243,7 @@ describe('herald init defaults, prompts and mistakes', () => {
     terminal.close();
     expect(transcript).toContain('Starter (m365-mail-migration, mfa-rollout, teams-rollout) [m365-mail-migration]: ');
     expect(transcript).toContain('Time zone [Europe/London]: ');
-    expect(transcript).toMatch(/Go-live date \(first business day six weeks from today\) \[2027-01-18\]: /);
+    expect(transcript).toMatch(/Go-live date \(first business day after six weeks from today\) \[2027-01-19\]: /);
     const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
     expect(plan.project).toMatchObject({ key: 'contoso-teams', name: 'Contoso Teams', timezone: 'Europe/London', holidays: { country: 'GB' } });
     expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-02-01T08:00');
