@@ -49,7 +49,8 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
     }
   }
   const o = ask === undefined ? opts : await askFor(opts, ask, ctx.clock.now());
-  const starter = pickStarter(o.starter);
+  // --yes takes every default, the starter too.
+  const starter = pickStarter(o.starter ?? (o.yes ? STARTERS[0]!.name : undefined));
   const country = o.country === undefined ? undefined : checked('--country', checkCountry(o.country));
   const timezone = o.timezone ?? (country === undefined ? undefined : zoneOfCountry(country)) ?? systemZone();
   if (!isValidZone(timezone)) throw new HeraldError('INPUT_INVALID', `--timezone: ${zoneError(timezone)}`);
@@ -116,7 +117,8 @@ async function askFor(opts: InitOptions, ask: Ask, now: Date): Promise<InitOptio
   const goLive = checked('go-live', parseIsoDate(await ask('Go-live date (first business day after six weeks from today)', opts.goLive ?? defaultGoLive(now, calendar))));
   const out: InitOptions = { ...opts, starter, name, timezone, goLive, ...(country_ ? { country: country_ } : {}) };
   if (info.cutover) {
-    out.cutover = await ask(`${info.cutover.label.replace(/ \(.*\)$/, '')} date`, opts.cutover ?? defaultCutover(info, goLive, calendar)!);
+    const label = info.cutover.label.replace(/ \(.*\)$/, '');
+    out.cutover = await ask(`${label.charAt(0).toUpperCase()}${label.slice(1)} date`, opts.cutover ?? defaultCutover(info, goLive, calendar)!);
   }
   return out;
 }

@@ -15,7 +15,7 @@ export function registerInitCommands(program: Command, ctx: CliContext): void {
     .option('--timezone <zone>', 'IANA time zone of the project (default: the country\'s, else this machine\'s)')
     .option('--country <code>', 'ISO country code: public holidays and working week (IL: Sunday–Thursday)')
     .option('--name <text>', 'project name (the project key is made from it)')
-    .option('-y, --yes', 'ask nothing: take the defaults for everything not given')
+    .option('-y, --yes', 'ask nothing: take the defaults for everything not given (starter: m365-mail-migration)')
     .option('--force', 'overwrite plan.yaml, people.csv and plan.schema.json if they exist')
     .action(async (dir: string, o: InitOptions) => (await import('../actions/init.ts')).init(ctx, dir, o));
 

@@ -4,6 +4,7 @@
  * week), validates, applies, keeps every message off the recipient's days off and out of quiet
  * hours, and reads well: every message has its subject, its call to action and a help line.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -247,6 +248,33 @@ describe('herald init defaults, prompts and mistakes', () => {
     const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
     expect(plan.project).toMatchObject({ key: 'contoso-teams', name: 'Contoso Teams', timezone: 'Europe/London', holidays: { country: 'GB' } });
     expect(plan.milestones.find((m) => m.key === 'go-live')?.at).toBe('2027-02-01T08:00');
+  });
+
+  it('asks on a real terminal (a pseudo-terminal from script(1)) when run without options', async () => {
+    const dir = path.join(work, 'pty');
+    const bin = path.join(import.meta.dirname, '../../../bin/herald.js');
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} init ${JSON.stringify(dir)}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let shown = '';
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout.on('data', (b: Buffer) => {
+      shown += b.toString();
+      // Once it has answered, let script(1) see the end of its input so it exits.
+      if (/scheduled messages/.test(shown)) child.stdin.end();
+    });
+    child.stdin.write('mfa-rollout\nPTY Test\nUS\nAmerica/Chicago\n2027-03-15\n\n');
+    expect(await done, shown).toBe(0);
+    expect(shown).toContain('Starter (m365-mail-migration, mfa-rollout, teams-rollout) [m365-mail-migration]: ');
+    expect(shown).toContain('Registration deadline date [2027-03-08]: ');
+    const plan = (await loadPlanFile(path.join(dir, 'plan.yaml'))).plan;
+    expect(plan.project).toMatchObject({ key: 'pty-test', timezone: 'America/Chicago', holidays: { country: 'US' } });
+    expect(plan.milestones.find((m) => m.key === 'registration-deadline')?.at).toBe('2027-03-08T17:00');
+  }, 60_000);
+
+  it('takes every default with --yes, the first starter included', async () => {
+    const out: string[] = [];
+    await init(context(work, out), path.join(work, 'yes'), { yes: true, timezone: 'Europe/Paris' });
+    expect(out[0]).toMatch(/\(starter m365-mail-migration\)$/m);
+    expect(out[0]).toContain('go-live Tue, 19 Jan 2027, mailbox cutover Mon, 18 Jan 2027, zone Europe/Paris, working week mon–fri');
   });
 
   it('warns when go-live is not a working day', async () => {
