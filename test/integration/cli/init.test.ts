@@ -47,10 +47,15 @@ function context(cwd: string, out: string[], err: string[] = [], now = NOW): Cli
 }
 
 let work: string;
-beforeAll(() => {
+let db: TestDatabase;
+beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'herald-t-init-'));
+  db = await createTestDatabase();
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(work, { recursive: true, force: true });
+  await db?.drop();
+});
 
 describe.each(STARTERS.map((s) => s.name))('herald init --starter %s', (starter) => {
   describe.each(SCENARIOS)('$label', (sc) => {
@@ -78,6 +83,12 @@ describe.each(STARTERS.map((s) => s.name))('herald init --starter %s', (starter)
       expect(loaded.plan.milestones.find((m) => m.key === 'go-live')?.at).toBe(`${sc.goLive}T08:00`);
       expect(loaded.plan.project.timezone).toBe(sc.timezone ?? 'Asia/Jerusalem');
       expect(loaded.plan.project.businessDays).toEqual(sc.country === 'IL' ? ['mon', 'tue', 'wed', 'thu', 'sun'] : ['mon', 'tue', 'wed', 'thu', 'fri']);
+    });
+
+    it('applies', async () => {
+      const r = await runCli(['apply', path.join(dir, 'plan.yaml')], { DATABASE_URL: db.url });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^applied ${loaded.plan.project.key}\\nadded [1-9]\\d*, moved 0, cancelled 0, unchanged 0`));
     });
 
     it("puts no message on a recipient's day off or holiday, or in quiet hours", () => {
@@ -133,12 +144,6 @@ describe.each(STARTERS.map((s) => s.name))('herald init --starter %s', (starter)
 });
 
 describe('herald apply of each starter', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db?.drop());
-
   it.each(STARTERS.map((s) => s.name))('%s applies, and applies again unchanged', async (starter) => {
     const dir = path.join(work, `apply-${starter}`);
     const r = await runCli(['init', dir, '--starter', starter, '--go-live', '2027-03-15', '--timezone', 'America/Chicago', '--country', 'US'], {});
