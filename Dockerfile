@@ -37,6 +37,8 @@ COPY bin ./bin
 COPY templates ./templates
 COPY prisma/migrations ./prisma/migrations
 COPY examples ./examples
+COPY starters ./starters
+COPY plan.schema.json ./
 # The embedded database's folder (used when DATABASE_URL is not set), writable by `node`.
 COPY --from=build --chown=node:node /app/.herald ./.herald
 USER node

@@ -34,6 +34,7 @@ import { registerFollowUpCommands } from './commands/follow-ups.ts';
 import { registerInboxCommands } from './commands/inbox.ts';
 import { registerTokenCommands } from './commands/token.ts';
 import { registerDemoCommands } from './commands/demo.ts';
+import { registerInitCommands } from './commands/init.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) })
     .showHelpAfterError('(run "herald --help" for usage)');
+  registerInitCommands(program, ctx);
   registerPlanCommands(program, ctx);
   registerPreviewCommands(program, ctx);
   registerCalendarCommands(program, ctx);

@@ -9,6 +9,7 @@ import { planTemplateCheck } from '../templates.ts';
 import { withDb } from '../with-db.ts';
 import { printWarnings } from './plan-warnings.ts';
 import { planCapacityIssues } from '../../app/plan-capacity.ts';
+import { pastDatesNote } from '../../app/past-dates-note.ts';
 
 export async function apply(ctx: CliContext, file: string, opts: { dryRun?: boolean }): Promise<void> {
   const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
@@ -21,7 +22,11 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
       warnings: loaded.warnings,
       now,
       // The calendar apply builds anyway is checked against the send limits, as validate does.
-      onCalendar: (calendar) => printWarnings(ctx, planCapacityIssues(loaded, calendar, ctx.config(), now)),
+      onCalendar: (calendar) => {
+        printWarnings(ctx, planCapacityIssues(loaded, calendar, ctx.config(), now));
+        const past = pastDatesNote(calendar, now, loaded.plan.project.catchUp, loaded.plan.project.timezone);
+        if (past !== undefined) ctx.output.err(past);
+      },
       dryRun: opts.dryRun ?? false,
       progress: terminalProgress(ctx.output),
     });

@@ -14,6 +14,7 @@ import { YamlSource, type Loc } from './yaml-locate.ts';
 import { checkControlChars } from './control-chars.ts';
 import { resolveBlackout } from '../schedule/blackouts.ts';
 import { ProjectCalendar } from '../schedule/business-calendar.ts';
+import { keysOf, PlanShape } from './plan-shape.ts';
 
 export type { CheckTemplate } from './validate-comms.ts';
 export type { ReadFile } from './validate-people.ts';
@@ -31,7 +32,7 @@ export interface ParsePlanOptions {
   checkTemplate?: CheckTemplate;
 }
 
-const SECTIONS = ['project', 'milestones', 'workstreams', 'audiences', 'people', 'comms'] as const;
+const SECTIONS = keysOf(PlanShape);
 
 /**
  * Parses and validates a comms plan. Pure: files other than the plan come through `readFile`.

@@ -3,8 +3,9 @@ import { isEmail } from './addresses.ts';
 import { isValidZone, parseWeekday, zoneError } from './calendar-values.ts';
 import { checkCountry, checkRegion } from './holiday-codes.ts';
 import { hint } from './suggest.ts';
+import { keysOf, PersonShape } from './plan-shape.ts';
 
-export const PERSON_FIELDS = ['id', 'name', 'email', 'slack', 'timezone', 'audiences', 'locale', 'country', 'region', 'workDays'] as const;
+export const PERSON_FIELDS = keysOf(PersonShape);
 /** Fields that hold several values: a YAML list inline, `;`-separated in CSV. */
 export const PERSON_LIST_FIELDS = ['audiences', 'workDays'] as const;
 export type PersonField = (typeof PERSON_FIELDS)[number];

@@ -1,6 +1,7 @@
 import type { AudienceSpec } from './model.ts';
 import { isNothing, readKeyedMap, readMap, readString, type Reader } from './read-values.ts';
 import type { Loc } from './yaml-locate.ts';
+import { AudienceShape, keysOf } from './plan-shape.ts';
 
 /** `audiences:` key → { description? }; an empty value is allowed. */
 export function readAudiences(r: Reader, loc: Loc | undefined): AudienceSpec[] {
@@ -11,7 +12,7 @@ export function readAudiences(r: Reader, loc: Loc | undefined): AudienceSpec[] {
       out.push({ key: e.key });
       continue;
     }
-    const f = readMap(r, e.value, ['description'], `${e.key}: { description: … }`);
+    const f = readMap(r, e.value, keysOf(AudienceShape), `${e.key}: { description: … }`);
     if (f === undefined) {
       // Still declared: references to it should not also fail (the map error already fails the plan).
       out.push({ key: e.key });

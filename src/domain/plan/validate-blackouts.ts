@@ -5,13 +5,14 @@ import { isNothing, readBool, readMap, readString, readStringOrList, type Reader
 import { hint } from './suggest.ts';
 import { readAnchorRef } from './validate-schedule.ts';
 import type { Loc } from './yaml-locate.ts';
+import { BlackoutBoundShape, BlackoutShape, keysOf, RecipientCalendarShape } from './plan-shape.ts';
 
 const CALENDAR_EXAMPLE = 'recipientCalendar: { holidays: true, workDays: true }';
 
 /** `recipientCalendar: { holidays, workDays }` (a missing key is false), or `true`/`false` for both. */
 export function readRecipientCalendar(r: Reader, loc: Loc): RecipientCalendarSpec | undefined {
   if (isScalar(loc.node) && typeof loc.node.value === 'boolean') return { holidays: loc.node.value, workDays: loc.node.value };
-  const f = readMap(r, loc, ['holidays', 'workDays'], CALENDAR_EXAMPLE);
+  const f = readMap(r, loc, keysOf(RecipientCalendarShape), CALENDAR_EXAMPLE);
   if (f === undefined) return undefined;
   const out: RecipientCalendarSpec = { holidays: false, workDays: false };
   for (const k of ['holidays', 'workDays'] as const) {
@@ -44,7 +45,7 @@ export function readBlackouts(r: Reader, loc: Loc | undefined, known: Known): Re
   }
   const out: ReadBlackout[] = [];
   for (const item of items) {
-    const f = readMap(r, item, ['from', 'to', 'label', 'allow'], BLACKOUT_EXAMPLE);
+    const f = readMap(r, item, keysOf(BlackoutShape), BLACKOUT_EXAMPLE);
     if (f === undefined) continue;
     const fromLoc = f.need('from', '{ at: cutover } or 2027-01-15T18:00');
     const toLoc = f.need('to', '{ at: cutover, offset: "+2 days" } or 2027-01-17T18:00');
@@ -68,7 +69,7 @@ export function readBlackouts(r: Reader, loc: Loc | undefined, known: Known): Re
 /** A date/date-time, a milestone key, or `{ at: milestone, offset }`. */
 function readBound(r: Reader, loc: Loc, known: Known): BlackoutBound | undefined {
   if (isScalar(loc.node)) return readAnchorRef(r, loc, known);
-  const f = readMap(r, loc, ['at', 'offset'], '{ at: cutover, offset: "+2 days" }');
+  const f = readMap(r, loc, keysOf(BlackoutBoundShape), '{ at: cutover, offset: "+2 days" }');
   if (f === undefined) return undefined;
   const atLoc = f.need('at', 'cutover');
   const milestone = atLoc === undefined ? undefined : readMilestoneRef(r, atLoc, known);

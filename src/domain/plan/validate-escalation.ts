@@ -4,10 +4,11 @@ import { DEFAULT_ESCALATION } from '../escalation/rules.ts';
 import { parseWallTime } from './calendar-values.ts';
 import { readMap, readString, type Reader } from './read-values.ts';
 import type { Loc } from './yaml-locate.ts';
+import { BusinessHoursShape, EscalationShape, keysOf } from './plan-shape.ts';
 
 /** `project.escalation: { after: "4 business hours", businessHours: { start: "09:00", end: "17:00" } }`. */
 export function readEscalation(r: Reader, loc: Loc): EscalationSpec | undefined {
-  const f = readMap(r, loc, ['after', 'businessHours'], 'escalation: { after: "4 business hours" }');
+  const f = readMap(r, loc, keysOf(EscalationShape), 'escalation: { after: "4 business hours" }');
   if (f === undefined) return undefined;
   const mark = r.sink.errorCount();
   let after: EscalationSpec['after'] = DEFAULT_ESCALATION.after;
@@ -23,7 +24,7 @@ export function readEscalation(r: Reader, loc: Loc): EscalationSpec | undefined 
   let businessHours: EscalationSpec['businessHours'] = { ...DEFAULT_ESCALATION.businessHours };
   const hLoc = f.get('businessHours');
   if (hLoc !== undefined) {
-    const h = readMap(r, hLoc, ['start', 'end'], 'businessHours: { start: "09:00", end: "17:00" }');
+    const h = readMap(r, hLoc, keysOf(BusinessHoursShape), 'businessHours: { start: "09:00", end: "17:00" }');
     const times: Partial<Record<'start' | 'end', string>> = {};
     for (const k of ['start', 'end'] as const) {
       const v = h?.need(k, k === 'start' ? '"09:00"' : '"17:00"');

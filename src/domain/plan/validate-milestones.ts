@@ -3,6 +3,7 @@ import type { MilestoneSpec } from './model.ts';
 import { parseLocalDateTime } from './calendar-values.ts';
 import { readKeyedMap, readMap, readString, type Reader } from './read-values.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, MilestoneShape } from './plan-shape.ts';
 
 /** `milestones:` key → { at, label? }; `key: 2027-01-15` is accepted as shorthand for `{ at: … }`. */
 export function readMilestones(r: Reader, loc: Loc | undefined, zone: string | undefined): { milestones: MilestoneSpec[]; declared: Set<string> } {
@@ -14,7 +15,7 @@ export function readMilestones(r: Reader, loc: Loc | undefined, zone: string | u
     let atLoc: Loc | undefined = e.value;
     let label: string | undefined;
     if (!isScalar(e.value.node)) {
-      const f = readMap(r, e.value, ['at', 'label'], `${e.key}: { at: 2027-01-15T18:00, label: … }`);
+      const f = readMap(r, e.value, keysOf(MilestoneShape), `${e.key}: { at: 2027-01-15T18:00, label: … }`);
       if (f === undefined) continue;
       atLoc = f.need('at', '2027-01-15T18:00');
       const l = f.get('label');

@@ -7,6 +7,7 @@ import { PERSON_FIELDS, PERSON_LIST_FIELDS, checkPerson, type PersonDefaults, ty
 import { isNothing, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, PeopleShape } from './plan-shape.ts';
 
 /** The file's text, or why it cannot be read (undefined: it does not exist). */
 export type ReadFile = (relativePath: string) => { file: string; text: string } | { problem: string } | undefined;
@@ -38,7 +39,7 @@ export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefa
   let csvFirst = false;
   if (isSeq(loc.node)) inlineLoc = loc;
   else {
-    const f = readMap(r, loc, ['inline', 'csv'], 'people: { csv: people.csv, inline: [ { id: dana, name: Dana, email: … } ] }');
+    const f = readMap(r, loc, keysOf(PeopleShape), 'people: { csv: people.csv, inline: [ { id: dana, name: Dana, email: … } ] }');
     inlineLoc = f?.get('inline');
     csvLoc = f?.get('csv');
     csvFirst = f !== undefined && f.keyLine('csv') < f.keyLine('inline');

@@ -7,8 +7,9 @@ import { checkKeyName, readEnum, readMap, readString, type Reader } from './read
 import { checkCountry, checkRegion } from './holiday-codes.ts';
 import { readRecipientCalendar } from './validate-blackouts.ts';
 import type { Loc } from './yaml-locate.ts';
+import { HolidaysShape, keysOf, ProjectShape, QuietHoursShape, SenderShape } from './plan-shape.ts';
 
-const PROJECT_KEYS = ['key', 'name', 'timezone', 'businessDays', 'holidays', 'quietHours', 'catchUp', 'sender', 'recipientCalendar', 'blackouts', 'escalation'] as const;
+const PROJECT_KEYS = keysOf(ProjectShape);
 const DEFAULT_BUSINESS_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /** Reads `project:`. Always returns a value (with defaults) so later sections can still be checked. */
@@ -91,7 +92,7 @@ function readBusinessDays(r: Reader, loc: Loc): Weekday[] {
 
 function readHolidays(r: Reader, loc: Loc): HolidaySpec {
   if (isSeq(loc.node)) return { extra: readDates(r, loc) };
-  const f = readMap(r, loc, ['country', 'region', 'state', 'extra'], 'holidays: { country: US, extra: [2026-12-24] } or a list of dates');
+  const f = readMap(r, loc, keysOf(HolidaysShape), 'holidays: { country: US, extra: [2026-12-24] } or a list of dates');
   if (f === undefined) return { extra: [] };
   const spec: HolidaySpec = { extra: [] };
   const country = f.get('country');
@@ -139,7 +140,7 @@ function readDates(r: Reader, loc: Loc): string[] {
 }
 
 function readQuietHours(r: Reader, loc: Loc): { start: string; end: string } | undefined {
-  const f = readMap(r, loc, ['start', 'end'], 'quietHours: { start: "19:00", end: "08:00" }');
+  const f = readMap(r, loc, keysOf(QuietHoursShape), 'quietHours: { start: "19:00", end: "08:00" }');
   if (f === undefined) return undefined;
   const times: string[] = [];
   for (const k of ['start', 'end'] as const) {
@@ -161,7 +162,7 @@ function readQuietHours(r: Reader, loc: Loc): { start: string; end: string } | u
 }
 
 function readSender(r: Reader, loc: Loc): { email?: string; replyTo?: string } {
-  const f = readMap(r, loc, ['email', 'replyTo'], 'sender: { email: "IT PMO <pmo@example.com>" }');
+  const f = readMap(r, loc, keysOf(SenderShape), 'sender: { email: "IT PMO <pmo@example.com>" }');
   const out: { email?: string; replyTo?: string } = {};
   if (f === undefined) return out;
   for (const k of ['email', 'replyTo'] as const) {

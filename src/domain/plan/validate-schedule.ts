@@ -4,13 +4,14 @@ import { readMilestoneRef, readOffset, readTime, type Known } from './known.ts';
 import { parseEvery } from './offsets.ts';
 import { readInt, readMap, readString, type Fields, type Reader } from './read-values.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, SCHEDULE_FORMS } from './plan-shape.ts';
 
 const FORMS = {
-  anchored: ['at', 'offset', 'time'],
-  series: ['at', 'offsets', 'time'],
-  stepped: ['at', 'offset', 'every', 'count', 'time'],
-  recurring: ['every', 'on', 'time', 'from', 'until'],
-} as const;
+  anchored: keysOf(SCHEDULE_FORMS.anchored),
+  series: keysOf(SCHEDULE_FORMS.series),
+  stepped: keysOf(SCHEDULE_FORMS.stepped),
+  recurring: keysOf(SCHEDULE_FORMS.recurring),
+};
 type Form = keyof typeof FORMS;
 
 const FORMS_HELP =

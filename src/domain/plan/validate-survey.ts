@@ -4,8 +4,9 @@ import { readOffset, type Known } from './known.ts';
 import { readEnum, readInt, readMap, readString, type Reader } from './read-values.ts';
 import { readPersonRef } from './validate-workstreams.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, RemindShape, SurveyOptionShape, SurveyShape } from './plan-shape.ts';
 
-const SURVEY_KEYS = ['question', 'options', 'comment', 'remind', 'escalateTo'] as const;
+const SURVEY_KEYS = keysOf(SurveyShape);
 
 export function readSurvey(r: Reader, loc: Loc, known: Known): SurveySpec | undefined {
   const f = readMap(r, loc, SURVEY_KEYS, 'survey: { question: …, options: [ { value: good, label: Working well } ] }');
@@ -43,7 +44,7 @@ function readOptions(r: Reader, loc: Loc): SurveyOption[] | undefined {
   const out: SurveyOption[] = [];
   const values = new Map<string, number>();
   for (const item of items) {
-    const f = readMap(r, item, ['value', 'label', 'escalate', 'comment', 'decision'], '{ value: good, label: "Working well", escalate: true, comment: true }');
+    const f = readMap(r, item, keysOf(SurveyOptionShape), '{ value: good, label: "Working well", escalate: true, comment: true }');
     if (f === undefined) continue;
     const vLoc = f.need('value', 'good');
     const value = vLoc === undefined ? undefined : readString(r, vLoc, 'an option value');
@@ -80,7 +81,7 @@ function readFlag(r: Reader, loc: Loc | undefined, what: string): boolean {
 }
 
 function readRemind(r: Reader, loc: Loc): { after: Offset; times: number } | undefined {
-  const f = readMap(r, loc, ['after', 'times'], 'remind: { after: "2 business days", times: 1 }');
+  const f = readMap(r, loc, keysOf(RemindShape), 'remind: { after: "2 business days", times: 1 }');
   if (f === undefined) return undefined;
   const aLoc = f.need('after', '"2 business days"');
   const after = aLoc === undefined ? undefined : readOffset(r, aLoc, false);

@@ -3,7 +3,9 @@ import type { Trigger } from './model.ts';
 import { readMilestoneRef, type Known } from './known.ts';
 import { readBool, readMap, type Reader } from './read-values.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, TriggerShape } from './plan-shape.ts';
 
+const TRIGGER_KEYS = keysOf(TriggerShape);
 const TRIGGER_HELP = 'use { milestone-moved: KEY }, { milestone-done: KEY } or manual';
 
 /** `trigger: manual`, `{ manual: true }`, `{ milestone-moved: KEY }` or `{ milestone-done: KEY }`. */
@@ -13,9 +15,9 @@ export function readTrigger(r: Reader, loc: Loc, known: Known): Trigger | undefi
     r.sink.error(loc, `unknown trigger ${JSON.stringify(loc.node.value)}: ${TRIGGER_HELP}`);
     return undefined;
   }
-  const f = readMap(r, loc, ['milestone-moved', 'milestone-done', 'manual'], TRIGGER_HELP);
+  const f = readMap(r, loc, TRIGGER_KEYS, TRIGGER_HELP);
   if (f === undefined) return undefined;
-  const present = (['milestone-moved', 'milestone-done', 'manual'] as const).filter((k) => f.has(k));
+  const present = TRIGGER_KEYS.filter((k) => f.has(k));
   if (present.length !== 1) {
     if (present.length > 1) r.sink.error(loc, `a trigger has exactly one form, found ${present.join(' and ')}: make two comms if you need both`);
     else r.sink.error(loc, `empty trigger: ${TRIGGER_HELP}`);

@@ -2,6 +2,7 @@ import type { WorkstreamSpec } from './model.ts';
 import { readKeyedMap, readMap, readString, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
 import type { Loc } from './yaml-locate.ts';
+import { keysOf, WorkstreamShape } from './plan-shape.ts';
 
 /** `workstreams:` key → { name, owner, escalation? }; owner and escalation must be known people. */
 export function readWorkstreams(r: Reader, loc: Loc | undefined, people: ReadonlySet<string>): { workstreams: WorkstreamSpec[]; declared: Set<string> } {
@@ -10,7 +11,7 @@ export function readWorkstreams(r: Reader, loc: Loc | undefined, people: Readonl
   if (loc === undefined) return { workstreams: out, declared };
   for (const e of readKeyedMap(r, loc, 'workstreams: { identity: { name: Identity, owner: dana } }')) {
     declared.add(e.key);
-    const f = readMap(r, e.value, ['name', 'owner', 'escalation'], `${e.key}: { name: …, owner: PERSON-ID }`);
+    const f = readMap(r, e.value, keysOf(WorkstreamShape), `${e.key}: { name: …, owner: PERSON-ID }`);
     if (f === undefined) continue;
     const nameLoc = f.need('name', 'Identity & MFA');
     const name = nameLoc === undefined ? undefined : readString(r, nameLoc, 'a name');
