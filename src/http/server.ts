@@ -19,6 +19,7 @@ import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
+import { classifyError } from './error-status.ts';
 import type { Logger } from '../logger.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import { registerApi } from './api/api.ts';
@@ -71,22 +72,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Error codes from the domain that are the caller's fault, with their HTTP status. */
-const STATUS_OF_CODE: Record<string, number> = {
-  TOKEN_INVALID: 400,
-  TOKEN_EXPIRED: 410,
-  RESPONSE_OPTION_UNKNOWN: 400,
-  RESPONSE_EMPTY: 400,
-  RESPONSE_NOT_A_SURVEY: 400,
-  RESPONSE_MESSAGE_UNKNOWN: 404,
-  NOT_FOUND: 404,
-  FORM_INVALID: 400,
-  OPT_OUT_MANDATORY: 409,
-  ESCALATION_FORBIDDEN: 403,
-  // A note past the text box's maxlength (a hand-made POST): the page says how long it may be.
-  ESCALATION_NOTE_INVALID: 422,
-};
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Errors on this route are human HTML pages, not JSON. */
@@ -125,20 +110,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   });
 
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
-    if (err instanceof HeraldError) {
-      const status = STATUS_OF_CODE[err.code] ?? (err.retryable ? 503 : 500);
-      if (status >= 500) deps.log?.error({ err, url: request.url }, 'request failed');
-      return sendError(request, reply, status, err.code, status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, err.hint);
-    }
-    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 500) {
-      deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
-      const timedOut = 'code' in err && err.code === 'FST_ERR_HANDLER_TIMEOUT';
-      return sendError(request, reply, status, timedOut ? 'timeout' : 'internal', timedOut ? 'The request took too long; try again.' : `Herald could not finish this request (reference ${request.id}); try again shortly.`);
-    }
-    // Fastify's own 4xx (body too large, bad JSON, unsupported type): its message is safe and says what was wrong.
-    const code = 'code' in err && typeof err.code === 'string' ? err.code : 'bad_request';
-    return sendError(request, reply, status, status === 413 ? 'payload_too_large' : code, err.message);
+    const v = classifyError(err, request.id);
+    if (v.status >= 500) deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
+    // This handler's own codes are lower-case (`timeout`, `internal`, `payload_too_large`); domain and Fastify codes are kept as they are.
+    const code = err instanceof HeraldError || v.code.startsWith('FST_') ? v.code : v.code.toLowerCase();
+    return sendError(request, reply, v.status, code, v.message, v.hint);
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
 
