@@ -9,7 +9,6 @@ import type { Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
@@ -20,6 +19,9 @@ import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
 import { classifyError } from './error-status.ts';
+import { registerRateLimits } from './rate-limits.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/rate-limits.ts';
+import type { TrustProxy } from '../config/trust-proxy.ts';
 import type { Logger } from '../logger.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import { registerApi } from './api/api.ts';
@@ -59,6 +61,10 @@ export interface HttpDeps {
   handlerTimeoutMs?: number;
   /** Requests per minute per client address on the public pages (default 600). */
   pageRateLimitPerMinute?: number;
+  /** Per-address limits of the other route classes (sign-in, API, Slack, webhook); see rate-limits.ts for the defaults. */
+  rateLimits?: Partial<Omit<RateLimits, 'pages'>> | undefined;
+  /** Fastify's trustProxy (TRUST_PROXY): which proxies' X-Forwarded-For gives the client address. Default false: the peer address. */
+  trustProxy?: TrustProxy | undefined;
   /** Dashboard pages beyond the built-in ones (tests use it for routes no page has yet). */
   dashboardPages?: readonly DashboardPage[] | undefined;
   /** More routes on the same server (only `herald demo` uses it, for its /demo views). */
@@ -97,6 +103,10 @@ function titleFor(status: number): string {
   return 'Request not accepted';
 }
 
+function trustHops(n: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < n;
+}
+
 export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyInstance; closeExtras(): Promise<void> }> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
@@ -107,6 +117,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     // The request id is ours (never taken from a header), so it can be quoted safely in error pages.
     requestIdHeader: false,
     forceCloseConnections: 'idle',
+    // Only then is X-Forwarded-For believed: without a proxy in front, a client could name any address and escape its rate limit.
+    // (A hop count is given as Fastify does it internally: trust the n nearest hops.)
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
   });
 
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
@@ -121,7 +134,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   // Pages set their own strict CSP (see pages.ts); helmet adds the other security headers everywhere.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   await app.register(formbody, { bodyLimit: deps.bodyLimit ?? 64 * 1024 });
-  await app.register(rateLimit, { global: false });
+  const pageLimitPerMinute = deps.pageRateLimitPerMinute ?? DEFAULT_RATE_LIMITS.pages;
+  await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits, pages: pageLimitPerMinute });
 
   const redis = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', () => {});
@@ -143,7 +157,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
-  const pageLimit = { max: deps.pageRateLimitPerMinute ?? 600, timeWindow: 60_000 };
+  const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
   const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
