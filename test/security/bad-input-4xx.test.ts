@@ -3,15 +3,13 @@
  * a body that says what was wrong, never a 500. Also: strict link decoding (a link with one extra
  * character, a truncated one, a tampered one, a cross-kind one is a 4xx page, never the page).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_PROJECT, startTarget, type Target } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_PROJECT, type Target, useTarget } from './harness.ts';
 
+const target = useTarget();
 let t: Target;
-beforeAll(async () => {
-  t = await startTarget();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
+beforeAll(() => {
+  t = target();
 });
 
 const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });

@@ -5,6 +5,7 @@
  * seeded projects (the response-test plan with sent messages, and the example plan, which has a
  * digest). Tests reach it over real HTTP with fetch or raw sockets.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { applyPlan } from '../../src/app/apply-plan.ts';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import { loadPlanFile } from '../../src/app/load-plan.ts';
@@ -84,4 +85,36 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
       await db.drop();
     },
   };
+}
+
+/** One target for the whole file: started before its tests, closed after. */
+export function useTarget(env: Record<string, string> = {}): () => Target {
+  let t: Target | undefined;
+  beforeAll(async () => {
+    t = await startTarget(env);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+  return () => {
+    if (!t) throw new Error('the target did not start');
+    return t;
+  };
+}
+
+/** Every limit out of the way, for tests that send thousands of requests from one address. */
+export const NO_RATE_LIMITS = {
+  HTTP_RATE_LIMIT_PER_MINUTE: '10000000',
+  HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE: '10000000',
+  HTTP_RATE_LIMIT_API_PER_MINUTE: '10000000',
+  HTTP_RATE_LIMIT_SLACK_PER_MINUTE: '10000000',
+  HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE: '10000000',
+};
+
+/** Signs in to the dashboard with `token`; returns the session cookie header. */
+export async function dashboardCookie(t: Target, token: string): Promise<string> {
+  const r = await fetch(`${t.url}/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url }, body: `token=${encodeURIComponent(token)}&next=%2F` });
+  const cookies = r.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  if (r.status !== 303 || cookies.length === 0) throw new Error(`sign-in failed: ${r.status}`);
+  return cookies.join('; ');
 }

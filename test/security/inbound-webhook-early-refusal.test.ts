@@ -5,15 +5,13 @@
  * instead of draining the rest.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INBOUND_SECRET, startTarget, type Target } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INBOUND_SECRET, type Target, useTarget } from './harness.ts';
 
+const target = useTarget();
 let t: Target;
-beforeAll(async () => {
-  t = await startTarget();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
+beforeAll(() => {
+  t = target();
 });
 
 const BIG = 25 * 1024 * 1024;
