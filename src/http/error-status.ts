@@ -25,7 +25,7 @@ const STATUS_OF_CODE: Record<string, number> = {
 /** Codes that describe the server (its configuration, database or templates), not the request. */
 const SERVER_CODES = new Set(['TOKEN_SECRET_MISSING', 'SERVER_NOT_CONFIGURED', 'CONFIG_INVALID', 'DB_MIGRATION_FAILED', 'DB_LOCKED', 'DB_UNAVAILABLE', 'TEMPLATE_MISSING', 'TEMPLATE_INVALID', 'TOKEN_TOO_LONG']);
 
-export interface ErrorVerdict {
+interface ErrorVerdict {
   status: number;
   code: string;
   /** Safe to show: the error's own message for a 4xx, a generic sentence for a 5xx. */
@@ -34,7 +34,7 @@ export interface ErrorVerdict {
 }
 
 /** The status and code of a HeraldError. */
-export function heraldErrorStatus(err: HeraldError): number {
+function heraldErrorStatus(err: HeraldError): number {
   if (err.retryable) return 503;
   if (SERVER_CODES.has(err.code)) return 500;
   return STATUS_OF_CODE[err.code] ?? 400;

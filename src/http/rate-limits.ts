@@ -12,7 +12,7 @@ import type { RateLimits } from '../config/rate-limits.ts';
 type LimitedClass = Exclude<keyof RateLimits, 'pages'>;
 
 /** The class of a route (its pattern, e.g. `/api/v1/projects/:project`), or undefined when it is not limited here. */
-export function limitClass(method: string, routeUrl: string | undefined): LimitedClass | undefined {
+function limitClass(method: string, routeUrl: string | undefined): LimitedClass | undefined {
   if (!routeUrl) return undefined;
   if (routeUrl === '/signin') return method === 'POST' ? 'signin' : undefined;
   if (routeUrl === '/api/v1' || routeUrl.startsWith('/api/v1/') || routeUrl.startsWith('/calendar/')) return 'api';

@@ -56,7 +56,7 @@ export function weekOfOccurrence(occurrence: number): IsoWeek {
 }
 
 /** Weeks of these years only: outside them a date is certainly a typo, and PostgreSQL cannot compare years before 100. */
-export const WEEK_YEARS = { min: 1970, max: 9998 } as const;
+const WEEK_YEARS = { min: 1970, max: 9998 } as const;
 
 /** Checks `2027-W03` is a real week (W53 only in long years) and returns its Monday, `YYYY-MM-DD`. */
 export function mondayOfWeek(week: IsoWeek): string {
