@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
+import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
+import { trustProxySchema } from './trust-proxy.ts';
 
 const url = (schemes: string[]) =>
   z.string().refine((v) => {
@@ -12,6 +14,7 @@ const url = (schemes: string[]) =>
 
 const optionalText = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(1).max(65535);
+const rate = z.coerce.number().int().min(1).max(10_000_000);
 
 const schema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
@@ -53,7 +56,14 @@ const schema = z.object({
   HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: port.default(3000),
   /** Requests per minute per client address on the answer and unsubscribe pages. */
-  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_RATE_LIMITS.pages),
+  /** The same, for `POST /signin`, `/api/v1` with the calendar feeds, `POST /slack/events` and `POST /inbound/email`. */
+  HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE: rate.default(DEFAULT_RATE_LIMITS.signin),
+  HTTP_RATE_LIMIT_API_PER_MINUTE: rate.default(DEFAULT_RATE_LIMITS.api),
+  HTTP_RATE_LIMIT_SLACK_PER_MINUTE: rate.default(DEFAULT_RATE_LIMITS.slack),
+  HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE: rate.default(DEFAULT_RATE_LIMITS.webhook),
+  /** Which proxies may set X-Forwarded-For (src/config/trust-proxy.ts); default: none. */
+  TRUST_PROXY: trustProxySchema,
   // The worker's own /metrics (send latency and lateness happen there); unset = no listener.
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Stopgap until API tokens land: the bearer token that opens /admin/queues (bull-board).

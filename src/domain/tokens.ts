@@ -124,6 +124,9 @@ export function signToken(secret: string, payload: TokenPayload): string {
 export function verifyToken(secret: string, token: string, nowSeconds: number): TokenPayload {
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(token)) throw invalid('malformed');
   const raw = Buffer.from(token, 'base64url');
+  // Node's decoder ignores a dangling last character and unused low bits, so several spellings
+  // decode to the same bytes; only the one spelling Herald signed is accepted.
+  if (raw.toString('base64url') !== token) throw invalid('not canonical');
   if (raw.length <= MAC_BYTES) throw invalid('too short');
   const body = raw.subarray(0, raw.length - MAC_BYTES);
   checkMac(secret, body, raw.subarray(raw.length - MAC_BYTES), MAC_BYTES);
@@ -195,6 +198,8 @@ export function signReplyToken(secret: string, payload: ReplyTokenPayload): stri
 export function verifyReplyToken(secret: string, token: string, nowSeconds: number): ReplyTokenPayload {
   if (token.length > REPLY_TOKEN_MAX_LENGTH || !/^r[a-z2-7]+$/i.test(token)) throw invalid('malformed');
   const raw = unbase32(token.slice(1));
+  // As for links: a dangling character or unused bits would give a second spelling of the same bytes.
+  if (base32(raw) !== token.slice(1).toLowerCase()) throw invalid('not canonical');
   if (raw.length <= REPLY_MAC_BYTES) throw invalid('too short');
   const body = raw.subarray(0, raw.length - REPLY_MAC_BYTES);
   checkMac(secret, body, raw.subarray(raw.length - REPLY_MAC_BYTES), REPLY_MAC_BYTES);

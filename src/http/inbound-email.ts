@@ -7,7 +7,7 @@
  * answer: 200 means kept, and a 5xx makes the provider retry, so nothing is lost.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InboundResult } from '../app/receive-inbound-mail.ts';
 
 export interface InboundHttp {
@@ -42,14 +42,20 @@ export function registerInboundEmail(app: FastifyInstance, deps: InboundHttp): v
   for (const type of RAW_TYPES) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
   }
-  app.post('/inbound/email', { bodyLimit }, async (request, reply) => {
+  // The secret is checked in onRequest, before a byte of the body is read: a caller without it
+  // cannot make the server buffer 25 MiB. The connection is closed after the 401, so the rest of
+  // the body is not drained either.
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const secret = presented(request);
     if (secret === undefined || !same(secret, deps.secret)) {
-      return reply
+      await reply
         .status(401)
         .header('www-authenticate', 'Bearer realm="herald-inbound"')
+        .header('connection', 'close')
         .send({ error: 'unauthorized', message: 'send the INBOUND_WEBHOOK_SECRET as "Authorization: Bearer <secret>" or as the Basic-auth password' });
     }
+  };
+  app.post('/inbound/email', { bodyLimit, onRequest }, async (request, reply) => {
     if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
       return reply.status(400).send({ error: 'no_mail', message: `send the raw MIME message as the request body with Content-Type ${RAW_TYPES[0]}` });
     }

@@ -9,7 +9,6 @@ import type { Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
@@ -19,6 +18,10 @@ import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
+import { classifyError } from './error-status.ts';
+import { registerRateLimits } from './rate-limits.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/rate-limits.ts';
+import type { TrustProxy } from '../config/trust-proxy.ts';
 import type { Logger } from '../logger.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import { registerApi } from './api/api.ts';
@@ -58,6 +61,10 @@ export interface HttpDeps {
   handlerTimeoutMs?: number;
   /** Requests per minute per client address on the public pages (default 600). */
   pageRateLimitPerMinute?: number;
+  /** Per-address limits of the other route classes (sign-in, API, Slack, webhook); see rate-limits.ts for the defaults. */
+  rateLimits?: Partial<Omit<RateLimits, 'pages'>> | undefined;
+  /** Fastify's trustProxy (TRUST_PROXY): which proxies' X-Forwarded-For gives the client address. Default false: the peer address. */
+  trustProxy?: TrustProxy | undefined;
   /** Dashboard pages beyond the built-in ones (tests use it for routes no page has yet). */
   dashboardPages?: readonly DashboardPage[] | undefined;
   /** More routes on the same server (only `herald demo` uses it, for its /demo views). */
@@ -70,22 +77,6 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
-
-/** Error codes from the domain that are the caller's fault, with their HTTP status. */
-const STATUS_OF_CODE: Record<string, number> = {
-  TOKEN_INVALID: 400,
-  TOKEN_EXPIRED: 410,
-  RESPONSE_OPTION_UNKNOWN: 400,
-  RESPONSE_EMPTY: 400,
-  RESPONSE_NOT_A_SURVEY: 400,
-  RESPONSE_MESSAGE_UNKNOWN: 404,
-  NOT_FOUND: 404,
-  FORM_INVALID: 400,
-  OPT_OUT_MANDATORY: 409,
-  ESCALATION_FORBIDDEN: 403,
-  // A note past the text box's maxlength (a hand-made POST): the page says how long it may be.
-  ESCALATION_NOTE_INVALID: 422,
-};
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -112,6 +103,10 @@ function titleFor(status: number): string {
   return 'Request not accepted';
 }
 
+function trustHops(n: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < n;
+}
+
 export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyInstance; closeExtras(): Promise<void> }> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
@@ -122,30 +117,25 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     // The request id is ours (never taken from a header), so it can be quoted safely in error pages.
     requestIdHeader: false,
     forceCloseConnections: 'idle',
+    // Only then is X-Forwarded-For believed: without a proxy in front, a client could name any address and escape its rate limit.
+    // (A hop count is given as Fastify does it internally: trust the n nearest hops.)
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
   });
 
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
-    if (err instanceof HeraldError) {
-      const status = STATUS_OF_CODE[err.code] ?? (err.retryable ? 503 : 500);
-      if (status >= 500) deps.log?.error({ err, url: request.url }, 'request failed');
-      return sendError(request, reply, status, err.code, status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, err.hint);
-    }
-    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 500) {
-      deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
-      const timedOut = 'code' in err && err.code === 'FST_ERR_HANDLER_TIMEOUT';
-      return sendError(request, reply, status, timedOut ? 'timeout' : 'internal', timedOut ? 'The request took too long; try again.' : `Herald could not finish this request (reference ${request.id}); try again shortly.`);
-    }
-    // Fastify's own 4xx (body too large, bad JSON, unsupported type): its message is safe and says what was wrong.
-    const code = 'code' in err && typeof err.code === 'string' ? err.code : 'bad_request';
-    return sendError(request, reply, status, status === 413 ? 'payload_too_large' : code, err.message);
+    const v = classifyError(err, request.id);
+    if (v.status >= 500) deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
+    // This handler's own codes are lower-case (`timeout`, `internal`, `payload_too_large`); domain and Fastify codes are kept as they are.
+    const code = err instanceof HeraldError || v.code.startsWith('FST_') ? v.code : v.code.toLowerCase();
+    return sendError(request, reply, v.status, code, v.message, v.hint);
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
 
   // Pages set their own strict CSP (see pages.ts); helmet adds the other security headers everywhere.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   await app.register(formbody, { bodyLimit: deps.bodyLimit ?? 64 * 1024 });
-  await app.register(rateLimit, { global: false });
+  const pageLimitPerMinute = deps.pageRateLimitPerMinute ?? DEFAULT_RATE_LIMITS.pages;
+  await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits, pages: pageLimitPerMinute });
 
   const redis = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', () => {});
@@ -167,7 +157,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
-  const pageLimit = { max: deps.pageRateLimitPerMinute ?? 600, timeWindow: 60_000 };
+  const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
   const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));

@@ -55,12 +55,16 @@ export function weekOfOccurrence(occurrence: number): IsoWeek {
   return `${Math.floor(occurrence / 100)}-W${String(occurrence % 100).padStart(2, '0')}`;
 }
 
+/** Weeks of these years only: outside them a date is certainly a typo, and PostgreSQL cannot compare years before 100. */
+const WEEK_YEARS = { min: 1970, max: 9998 } as const;
+
 /** Checks `2027-W03` is a real week (W53 only in long years) and returns its Monday, `YYYY-MM-DD`. */
 export function mondayOfWeek(week: IsoWeek): string {
   const m = ISO_WEEK.exec(week);
-  const d = m ? DateTime.fromObject({ weekYear: Number(m[1]), weekNumber: Number(m[2]), weekday: 1 }, { zone: 'utc' }) : undefined;
+  const year = m ? Number(m[1]) : NaN;
+  const d = m && year >= WEEK_YEARS.min && year <= WEEK_YEARS.max ? DateTime.fromObject({ weekYear: year, weekNumber: Number(m[2]), weekday: 1 }, { zone: 'utc' }) : undefined;
   if (!m || !d || !d.isValid || d.weekNumber !== Number(m[2])) {
-    throw new HeraldError('BAD_WEEK', `"${week}" is not an ISO week`, { hint: 'write it as YYYY-Www with a week that exists, e.g. 2027-W03' });
+    throw new HeraldError('BAD_WEEK', `"${week}" is not an ISO week of ${WEEK_YEARS.min}–${WEEK_YEARS.max}`, { hint: 'write it as YYYY-Www with a week that exists (W01–W52, W53 in long years), e.g. 2027-W03' });
   }
   return d.toISODate() as string;
 }

@@ -23,6 +23,11 @@ export function bearerAuth(prisma: PrismaClient, clock: Clock) {
     if (!token) throw new ApiError(401, 'TOKEN_UNKNOWN', 'the bearer token is unknown or revoked', { hint: 'see "herald token list"' });
     // Before any route runs, so no /api/v1 route (present or future) can forget to refuse it.
     if (token.role === 'feed') throw new ApiError(403, 'FORBIDDEN_ROLE', `"${token.name}" is a feed token: it opens calendar feeds only, not the API`, { needed: 'viewer', role: 'feed' });
+    // Every operation that changes something needs an editor: refused here, before the body is
+    // validated, so a viewer learns "not allowed" rather than what the body should have been.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !hasRole(token, 'editor')) {
+      throw new ApiError(403, 'FORBIDDEN_ROLE', `this needs an editor token; "${token.name}" is ${token.role}`, { needed: 'editor', role: token.role });
+    }
     request.apiToken = token;
   };
 }

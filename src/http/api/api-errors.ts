@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HeraldError, PlanInvalidError } from '../../domain/errors.ts';
+import { classifyError } from '../error-status.ts';
 import type { Logger } from '../../logger.ts';
 
 /** Every /api/v1 error body: a stable `code`, a readable message and details (issues, hints). */
@@ -17,14 +18,6 @@ export class ApiError extends HeraldError {
   }
 }
 
-/** Domain error codes that are the caller's fault, with their status. */
-const STATUS_OF_CODE: Record<string, number> = {
-  NOT_FOUND: 404,
-  PLAN_INVALID: 400,
-  TOKEN_ROLE_INVALID: 400,
-  MILESTONE_WHEN_INVALID: 400,
-};
-
 export function apiErrorHandler(log: Logger | undefined) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -35,17 +28,8 @@ export function apiErrorHandler(log: Logger | undefined) {
     if (err instanceof PlanInvalidError) {
       return reply.status(400).send({ code: err.code, message: err.message, details: { issues: err.issues } });
     }
-    if (err instanceof HeraldError) {
-      const status = STATUS_OF_CODE[err.code] ?? (err.code.endsWith('_INVALID') ? 400 : err.retryable ? 503 : 500);
-      if (status >= 500) log?.error({ err, url: request.url }, 'api request failed');
-      return reply.status(status).send({ code: err.code, message: status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, details: err.hint ? { hint: err.hint } : null });
-    }
-    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 500) {
-      log?.error({ err, url: request.url, reqId: request.id }, 'api request failed');
-      return reply.status(status).send({ code: 'INTERNAL', message: `Herald could not finish this request (reference ${request.id}); try again shortly.`, details: null });
-    }
-    const code = 'code' in err && typeof err.code === 'string' ? err.code : 'BAD_REQUEST';
-    return reply.status(status).send({ code, message: err.message, details: null });
+    const v = classifyError(err, request.id);
+    if (v.status >= 500) log?.error({ err, url: request.url, reqId: request.id }, 'api request failed');
+    return reply.status(v.status).send({ code: v.code, message: v.message, details: v.hint ? { hint: v.hint } : null });
   };
 }

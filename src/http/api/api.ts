@@ -181,7 +181,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           security: bearer,
           headers: IdemHeader,
           params: MilestoneParams,
-          body: z.object({ when: z.string().describe('YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, project time zone'), dryRun: z.boolean().default(false) }),
+          body: z.object({ when: z.string().min(1).max(40).describe('YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, project time zone'), dryRun: z.boolean().default(false) }),
           response: { 200: z.object({ milestone: z.string(), from: z.string(), to: z.string(), dryRun: z.boolean(), calendar: Summary, triggered: z.number() }), ...errors },
         },
       },
@@ -378,7 +378,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           params: ProjectParam,
           querystring: z.object({
             as: z.string().optional().describe('person id; default the digest\'s first recipient'),
-            week: z.string().regex(/^\d{4}-W\d{2}$/).optional().describe('ISO week, e.g. 2027-W03; default the one that would go out now'),
+            week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/).optional().describe('ISO week, e.g. 2027-W03; default the one that would go out now'),
             channel: z.enum(['email', 'slack']).default('email').describe('email (subject, text, html) or slack (Block Kit blocks and the notification text)'),
           }),
           response: { 200: z.object({ comm: z.string(), person: z.string(), at: z.string(), digest: Summary, email: Rendered.optional(), slack: SlackRendered.optional() }), ...errors },

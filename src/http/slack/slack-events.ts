@@ -24,6 +24,8 @@ export interface SlackHttp {
 /** Slack answers 3 s after sending; the route gives up a little earlier so Slack sees our 503, not its own timeout. */
 const SLACK_HANDLER_TIMEOUT_MS = 2_800;
 const SEEN_TTL_S = 3600;
+/** How far a request's timestamp may be from now, either way (Slack's own rule). */
+const MAX_SKEW_S = 300;
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = headers[name];
@@ -46,6 +48,10 @@ export function registerSlackEvents(app: FastifyInstance, slack: SlackHttp): voi
     const raw = typeof request.body === 'string' ? request.body : '';
     const signature = header(request.headers, 'x-slack-signature');
     const timestamp = Number(header(request.headers, 'x-slack-request-timestamp'));
+    // Bolt refuses a timestamp more than 5 minutes old, not one as far in the future; Slack's rule is either way.
+    if (!Number.isFinite(timestamp) || Math.abs(slack.clock.now().getTime() / 1000 - timestamp) > MAX_SKEW_S) {
+      return reply.status(401).send({ error: 'invalid_signature', message: 'the request is not signed by Slack: its X-Slack-Request-Timestamp is missing or more than 5 minutes from now' });
+    }
     try {
       verifySlackRequest({
         signingSecret: slack.signingSecret,
