@@ -50,6 +50,9 @@ const schema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Stopgap until API tokens land: the bearer token that opens /admin/queues (bull-board).
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Tests only: Herald's clock starts at this instant and runs at wall-clock speed, so fixture
+  // plans with absolute dates behave the same on any day. Unset in production (a warning is logged).
+  HERALD_TEST_NOW: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-11-20T12:00:00Z' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
