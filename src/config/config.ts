@@ -32,6 +32,11 @@ const schema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_SMTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // What one hostile client can make the listener hold: at most MAX_CONNECTIONS × MAX_BYTES.
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  INBOUND_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(100),
+  INBOUND_SMTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  INBOUND_SMTP_MESSAGES_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(600),
   IMAP_URL: url(['imap', 'imaps']).optional(),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   IMAP_OAUTH2_ACCESS_TOKEN: optionalText,
