@@ -57,7 +57,8 @@ export const smtpReplies: ResponseBenchPart = {
   name: 'smtp',
   async serveEnv() {
     port = await freePort();
-    return { INBOUND_SMTP_PORT: String(port), INBOUND_SMTP_HOST: '127.0.0.1' };
+    // Every reply comes from this one address, like mail relayed by a gateway: lift the per-address cap.
+    return { INBOUND_SMTP_PORT: String(port), INBOUND_SMTP_HOST: '127.0.0.1', INBOUND_SMTP_MESSAGES_PER_MINUTE_PER_ADDRESS: '1000000' };
   },
   async run(ctx: ResponsesBenchContext) {
     const total = RATE * SECONDS;

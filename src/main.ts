@@ -253,6 +253,10 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
     runtime.smtp = await startSmtpListener({
       port: config.INBOUND_SMTP_PORT,
       host: config.INBOUND_SMTP_HOST,
+      maxBytes: config.INBOUND_SMTP_MAX_BYTES,
+      maxClients: config.INBOUND_SMTP_MAX_CONNECTIONS,
+      connectionsPerAddress: config.INBOUND_SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+      messagesPerMinutePerAddress: config.INBOUND_SMTP_MESSAGES_PER_MINUTE_PER_ADDRESS,
       onMail: async (raw, envelope) => void (await receive(raw, 'smtp', envelope)),
       ...(log ? { log } : {}),
     });

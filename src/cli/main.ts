@@ -83,6 +83,14 @@ export async function main(argv: string[], output: Output = processOutput, env: 
     // Every command that computes a calendar keeps the public holidays it computed on disk.
     const [{ useHolidayStore }, { diskHolidayStore }] = await Promise.all([import('../domain/schedule/holiday-data.ts'), import('../app/holiday-disk-store.ts')]);
     useHolidayStore(diskHolidayStore(env));
+    // Tests only: a clock that starts at HERALD_TEST_NOW. The config is parsed for it only when it is
+    // set, so light commands keep their lazy parse otherwise. Serve and worker log the warning; a
+    // one-shot command prints it when a person is watching (tests count stderr lines).
+    if (env.HERALD_TEST_NOW?.trim()) {
+      const { configuredClock, testClockWarning } = await import('../app/configured-clock.ts');
+      ctx.clock = configuredClock(ctx.config());
+      if (output.isTTY) output.err(`warning: ${testClockWarning(ctx.config())}`);
+    }
   });
   try {
     await program.parseAsync(argv);

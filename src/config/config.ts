@@ -35,6 +35,11 @@ const schema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_SMTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // What one hostile client can make the listener hold: at most MAX_CONNECTIONS × MAX_BYTES.
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  INBOUND_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(100),
+  INBOUND_SMTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  INBOUND_SMTP_MESSAGES_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(600),
   IMAP_URL: url(['imap', 'imaps']).optional(),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   IMAP_OAUTH2_ACCESS_TOKEN: optionalText,
@@ -68,6 +73,9 @@ const schema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Stopgap until API tokens land: the bearer token that opens /admin/queues (bull-board).
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Tests only: Herald's clock starts at this instant and runs at wall-clock speed, so fixture
+  // plans with absolute dates behave the same on any day. Unset in production (a warning is logged).
+  HERALD_TEST_NOW: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-11-20T12:00:00Z' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

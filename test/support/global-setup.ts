@@ -54,9 +54,23 @@ async function prepareTemplate(runId: string): Promise<string> {
   return name;
 }
 
+/**
+ * The real time, from PostgreSQL's clock. This process's own clock may be shifted (the suite runs
+ * under libfaketime at +1 and +3 years too), and judging other runs' databases by a shifted clock
+ * would drop every live run's databases as "stale". The database server is never faked.
+ */
+async function realNow(): Promise<number> {
+  try {
+    const res = await withAdmin(PG_ADMIN_URL, (c) => c.query<{ now: Date }>('SELECT now() AS now'));
+    return res.rows[0]!.now.getTime();
+  } catch {
+    return Date.now();
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const runId = newRunId();
-  const now = Date.now();
+  const now = await realNow();
+  const runId = newRunId(now);
   project.provide('heraldRunId', runId);
   project.provide('heraldPgAdminUrl', PG_ADMIN_URL);
 
@@ -70,7 +84,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('heraldTemplateDb', template);
   project.provide('heraldPgError', pgError);
-  await withRedis((r) => deleteByPrefix(r, 'herald-t-', (key) => !isStale(key.split('-')[2], now)));
+  // Redis's own clock, for the same reason (PostgreSQL may be the one that is down).
+  await withRedis(async (r) => {
+    const [seconds] = await r.time();
+    await deleteByPrefix(r, 'herald-t-', (key) => !isStale(key.split('-')[2], Number(seconds) * 1000));
+  });
 
   return async () => {
     if (!pgError) {

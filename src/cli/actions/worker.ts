@@ -1,3 +1,4 @@
+import { testClockWarning } from '../../app/configured-clock.ts';
 import { createLogger } from '../../logger.ts';
 import { startWorker } from '../../main.ts';
 import type { CliContext } from '../context.ts';
@@ -11,7 +12,10 @@ export interface WorkerOptions {
 export async function worker(ctx: CliContext, opts: WorkerOptions): Promise<void> {
   const config = ctx.config();
   const log = createLogger(config.LOG_LEVEL, 'herald-worker');
+  const warning = testClockWarning(config);
+  if (warning) log.warn(warning);
   const rt = await startWorker(config, {
+    clock: ctx.clock,
     concurrency: { slack: Number(opts.slackConcurrency), email: Number(opts.emailConcurrency) },
     lockDurationMs: Number(opts.lockMs),
     // A send abandoned by a killed worker is taken over once its lock has surely expired.

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/database.ts';
 import { runCli } from '../../support/cli.ts';
+import { EXAMPLE_CLOCK_ENV } from '../../fixtures/example-now.ts';
 import { createPgliteTestDataDir, createTestDatabase } from '../../support/databases.ts';
 import { EXAMPLE, exampleVariant, ok, PROJECT, summaryCounts, type Env } from './cli-fixtures.ts';
 
@@ -25,13 +26,13 @@ export interface Backend {
 
 export async function postgres(): Promise<Backend> {
   const db = await createTestDatabase();
-  return { env: { DATABASE_URL: db.url }, inspect: (fn) => fn(db), dispose: () => db.drop() };
+  return { env: { DATABASE_URL: db.url, ...EXAMPLE_CLOCK_ENV }, inspect: (fn) => fn(db), dispose: () => db.drop() };
 }
 
 export async function pglite(): Promise<Backend> {
   const dir = await createPgliteTestDataDir();
   return {
-    env: { HERALD_DATA_DIR: dir.dataDir },
+    env: { HERALD_DATA_DIR: dir.dataDir, ...EXAMPLE_CLOCK_ENV },
     async inspect(fn) {
       // PGlite serves one connection holder at a time: open it between commands, then let go.
       const db = await openDatabase({ dataDir: dir.dataDir, migrate: false });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runCli, type CliRun } from '../../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { EXAMPLE_CLOCK_ENV } from '../../fixtures/example-now.ts';
 
 export const EXAMPLE = 'examples/m365-migration.plan.yaml';
 export const PROJECT = 'northwind-m365';
@@ -54,13 +55,14 @@ export function summaryCounts(stdout: string): { added: number; moved: number; c
 
 /**
  * One PostgreSQL database for the calling test file, with `plans` applied through the CLI
- * before its tests and dropped after them. Read `db` and `env` inside tests, not at load time.
+ * before its tests and dropped after them, on the fixture clock (EXAMPLE_NOW) so that the plans'
+ * dates stay ahead. Read `db` and `env` inside tests, not at load time.
  */
 export function useAppliedDatabase(...plans: string[]): { readonly db: TestDatabase; readonly env: Env } {
   const state = {} as { db: TestDatabase; env: Env };
   beforeAll(async () => {
     state.db = await createTestDatabase();
-    state.env = { DATABASE_URL: state.db.url };
+    state.env = { DATABASE_URL: state.db.url, ...EXAMPLE_CLOCK_ENV };
     for (const plan of plans) await ok(['apply', plan], state.env);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { MessageLogEntry } from '../../../src/app/message-log.ts';
+import { EXAMPLE_NOW } from '../../fixtures/example-now.ts';
 import { runCli } from '../../support/cli.ts';
 import { EXAMPLE, MANUAL_PLAN, ok, okJson, PROJECT, useAppliedDatabase } from './cli-fixtures.ts';
 
@@ -46,7 +47,7 @@ describe('herald messages and retry', () => {
     const json = await okJson<MessageLogEntry[]>(['messages', PROJECT, '--status', 'failed', '--format', 'json'], t.env);
     expect(json).toMatchObject([{ id: msg.id, comm: 'exec-weekly', person: 'maria', status: 'failed', lastError: '550 mailbox unavailable' }]);
 
-    const before = Date.now();
+    const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['retry', PROJECT], t.env);
     expect(r.stdout).toBe('1 message re-queued; a running "herald worker" sends it when due\n');
     const after = await t.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id } });
@@ -83,7 +84,7 @@ describe('herald send', () => {
   });
 
   it('queues a manual comm for every recipient, outside their quiet hours', async () => {
-    const before = Date.now();
+    const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['send', 'cli-manual', 'outage-notice'], t.env);
     expect(r.stdout).toBe('2 messages of outage-notice queued (firing #0); a running "herald worker" delivers them\n');
     const sent = await okJson<MessageLogEntry[]>(['messages', 'cli-manual', '--comm', 'outage-notice', '--format', 'json'], t.env);
@@ -103,7 +104,7 @@ describe('herald send', () => {
   });
 
   it('--now sends at once, even in quiet hours; each firing is a new occurrence', async () => {
-    const before = Date.now();
+    const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['send', 'cli-manual', 'outage-notice', '--now'], t.env);
     expect(r.stdout).toMatch(/^2 messages of outage-notice queued \(firing #1\)/);
     const sent = await okJson<MessageLogEntry[]>(['messages', 'cli-manual', '--comm', 'outage-notice', '--format', 'json'], t.env);

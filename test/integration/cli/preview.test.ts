@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
+import { EXAMPLE_CLOCK_ENV } from '../../fixtures/example-now.ts';
 import { EXAMPLE, ok, okJson } from './cli-fixtures.ts';
 
 // simulate and preview read the plan file only; no database.
-const env = {};
+const env = { ...EXAMPLE_CLOCK_ENV };
 const PREVIEW = ['preview', EXAMPLE, '--comm', 'hypercare-checkin', '--person', 'bea.meyer'];
 
 interface SimulatedRow {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
+import { EXAMPLE_CLOCK_ENV } from '../../fixtures/example-now.ts';
 import { EXAMPLE, exampleVariant, lineOf, MANUAL_PLAN } from './cli-fixtures.ts';
 
 // validate opens no database; an empty environment is enough.
-const env = {};
+const env = { ...EXAMPLE_CLOCK_ENV };
 
 describe('herald validate', () => {
   it('accepts the example plan with a one-line summary', async () => {

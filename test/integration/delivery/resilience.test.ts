@@ -6,6 +6,7 @@ import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { PG_ADMIN_URL } from '../../support/run-id.ts';
+import { EXAMPLE_NOW } from '../../fixtures/example-now.ts';
 import pg from 'pg';
 
 let loaded: LoadedPlan;
@@ -24,15 +25,15 @@ afterEach(async () => {
   db = undefined;
 });
 
-/** Applies the example plan and makes `limit` Slack messages due now; the rest are cancelled. */
+/**
+ * Applies the example plan and makes `limit` Slack messages due now; every other row is cancelled
+ * by id, not by date, since the example's dates pass one by one on the real calendar.
+ */
 async function dueNow(target: TestDatabase, limit: number, channel = 'slack'): Promise<number> {
-  await applyPlan(target.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
-  await target.prisma.$executeRawUnsafe(
-    `UPDATE "Message" SET "dueAt"=now() WHERE "id" IN (SELECT "id" FROM "Message" WHERE "channel"=$1 ORDER BY "key" LIMIT $2)`,
-    channel,
-    limit,
-  );
-  await target.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "dueAt" > now()`);
+  await applyPlan(target.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date(EXAMPLE_NOW) });
+  const chosen = `SELECT "id" FROM "Message" WHERE "channel"=$1 ORDER BY "key" LIMIT $2`;
+  await target.prisma.$executeRawUnsafe(`UPDATE "Message" SET "dueAt"=now() WHERE "id" IN (${chosen})`, channel, limit);
+  await target.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "id" NOT IN (${chosen})`, channel, limit);
   return limit;
 }
 
@@ -133,13 +134,13 @@ describe('Redis going away for a while', () => {
     await new Promise((r) => setTimeout(r, 300));
     db = await createTestDatabase({ poolSize: 10 });
     h = await startHarness(db, { redisUrl: `redis://127.0.0.1:${port}`, slack: { users: sandboxUsersFor(loaded.plan) } });
+    // Messages due over the next few seconds, some of them while Redis is down. The rest are
+    // cancelled by id before the worker starts: the example's own dates pass on the real calendar.
+    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date(EXAMPLE_NOW) });
+    const chosen = `SELECT "id" FROM "Message" ORDER BY "key" LIMIT 200`;
+    await db.prisma.$executeRawUnsafe(`UPDATE "Message" SET "dueAt"=now() + interval '1 second' + (random() * interval '4 seconds') WHERE "id" IN (${chosen})`);
+    await db.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "id" NOT IN (${chosen})`);
     await h.startWorker({ onError: () => {} });
-    // Messages due over the next few seconds, some of them while Redis is down.
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
-    await db.prisma.$executeRawUnsafe(
-      `UPDATE "Message" SET "dueAt"=now() + (random() * interval '4 seconds') WHERE "id" IN (SELECT "id" FROM "Message" ORDER BY "key" LIMIT 200)`,
-    );
-    await db.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "dueAt" > now() + interval '1 minute'`);
     await new Promise((r) => setTimeout(r, 1_000));
     redis.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 3_000));

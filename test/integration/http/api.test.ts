@@ -5,6 +5,7 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
 import { systemClock } from '../../../src/app/ports.ts';
+import { EXAMPLE_NOW } from '../../fixtures/example-now.ts';
 import { recordResponse } from '../../../src/app/record-response.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
 import { registerApi } from '../../../src/http/api/api.ts';
@@ -35,7 +36,8 @@ describe('REST API /api/v1', () => {
     expect(r.statusCode, r.body).toBe(200);
     // The example plan (people from a CSV, so applied as the CLI does) gives a calendar long enough to page.
     const example = await loadPlanFile('examples/m365-migration.plan.yaml');
-    await applyPlan(db.sql, { plan: example.plan, hash: example.hash, now });
+    // As of the fixture clock, so its rows are still ahead whatever the real date.
+    await applyPlan(db.sql, { plan: example.plan, hash: example.hash, now: new Date(EXAMPLE_NOW) });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });
     tok.other = (await createApiToken(db.prisma, { role: 'admin', projectKey: 'other', name: 'other-admin', now })).token;
   });
