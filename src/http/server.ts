@@ -30,6 +30,7 @@ import { trackConnections } from './close-gracefully.ts';
 import { registerDashboard } from './dashboard/register.ts';
 import type { DashboardPage } from './dashboard/pages/index.ts';
 import { registerOptOut } from './opt-out.ts';
+import { requestForLog } from './request-log.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 
@@ -127,12 +128,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
     if (err instanceof HeraldError) {
       const status = STATUS_OF_CODE[err.code] ?? (err.retryable ? 503 : 500);
-      if (status >= 500) deps.log?.error({ err, url: request.url }, 'request failed');
+      if (status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
       return sendError(request, reply, status, err.code, status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, err.hint);
     }
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 500) {
-      deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
+      deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
       const timedOut = 'code' in err && err.code === 'FST_ERR_HANDLER_TIMEOUT';
       return sendError(request, reply, status, timedOut ? 'timeout' : 'internal', timedOut ? 'The request took too long; try again.' : `Herald could not finish this request (reference ${request.id}); try again shortly.`);
     }

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HeraldError, PlanInvalidError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
+import { requestForLog } from '../request-log.ts';
 
 /** Every /api/v1 error body: a stable `code`, a readable message and details (issues, hints). */
 export const ApiErrorSchema = z.object({ code: z.string(), message: z.string(), details: z.unknown() }).meta({ id: 'Error' });
@@ -37,12 +38,12 @@ export function apiErrorHandler(log: Logger | undefined) {
     }
     if (err instanceof HeraldError) {
       const status = STATUS_OF_CODE[err.code] ?? (err.code.endsWith('_INVALID') ? 400 : err.retryable ? 503 : 500);
-      if (status >= 500) log?.error({ err, url: request.url }, 'api request failed');
+      if (status >= 500) log?.error({ err, ...requestForLog(request) }, 'api request failed');
       return reply.status(status).send({ code: err.code, message: status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, details: err.hint ? { hint: err.hint } : null });
     }
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 500) {
-      log?.error({ err, url: request.url, reqId: request.id }, 'api request failed');
+      log?.error({ err, ...requestForLog(request) }, 'api request failed');
       return reply.status(status).send({ code: 'INTERNAL', message: `Herald could not finish this request (reference ${request.id}); try again shortly.`, details: null });
     }
     const code = 'code' in err && typeof err.code === 'string' ? err.code : 'BAD_REQUEST';
