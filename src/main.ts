@@ -225,13 +225,14 @@ export interface InboundRuntime {
  * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
  */
 /** bull-board opens for an admin API token (`herald token create --role admin`), or for ADMIN_TOKEN when set. */
-async function adminTokenCheck(config: Config, db: Database, clock: Clock): Promise<AdminTokenCheck> {
+export async function adminTokenCheck(config: Config, db: Database, clock: Clock): Promise<AdminTokenCheck> {
   const { staticAdminToken } = await import('./http/admin-queues.ts');
   const fixed = config.ADMIN_TOKEN ? staticAdminToken(config.ADMIN_TOKEN) : undefined;
   return async (token) => {
-    if (fixed && (await fixed(token))) return true;
+    const viaFixed = fixed ? await fixed(token) : null;
+    if (viaFixed) return viaFixed;
     const t = await authenticateApiToken(db.prisma, token, clock.now());
-    return t?.role === 'admin' && t.projectKey === null;
+    return t?.role === 'admin' && t.projectKey === null ? { tokenId: t.id } : null;
   };
 }
 

@@ -159,10 +159,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Readiness: can it do its work? 503 names what failed, so a load balancer holds traffic and a person knows where to look.
+  // The answer is public: it says only which component failed; the error text (hosts, users, paths) goes to the log.
   app.get('/readyz', async (_request, reply) => {
     const checks: Record<string, string> = {};
-    await deps.db.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = 'ok'), (e: unknown) => (checks.database = `unreachable: ${e instanceof Error ? e.message : String(e)}`));
-    await redis.ping().then(() => (checks.redis = 'ok'), (e: unknown) => (checks.redis = `unreachable: ${e instanceof Error ? e.message : String(e)}`));
+    const check = (name: string, probe: Promise<unknown>) =>
+      probe.then(
+        () => (checks[name] = 'ok'),
+        (err: unknown) => {
+          checks[name] = 'unreachable';
+          deps.log?.warn({ err, component: name }, `readiness: ${name} unreachable`);
+        },
+      );
+    await check('database', deps.db.prisma.$queryRawUnsafe('SELECT 1'));
+    await check('redis', redis.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
   });
@@ -184,7 +193,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     const inbound = deps.inbound;
     await app.register(async (scope) => registerInboundEmail(scope, inbound));
   }
-  if (deps.isAdminToken) await registerAdminQueues(app, queues, deps.isAdminToken);
+  if (deps.isAdminToken) await registerAdminQueues(app, queues, deps.isAdminToken, { db: deps.db, clock });
   if (deps.extraRoutes) {
     const extra = deps.extraRoutes;
     await app.register(async (scope) => extra(scope));

@@ -33,7 +33,7 @@ describe('tokens never reach a log', () => {
     const now = new Date();
     for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db.prisma, { role, now })).token;
     tokens.feed = (await createApiToken(db.prisma, { role: 'feed', projectKey: RESPONSES_PROJECT, now })).token;
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, log: createLogger('info', 'herald-test', stream), isAdminToken: () => false }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, log: createLogger('info', 'herald-test', stream), isAdminToken: () => null }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv?.close();
