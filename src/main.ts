@@ -153,7 +153,7 @@ export async function startWorker(
   const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
   const clock = opts.clock ?? systemClock;
   const delivery = createDeliveryMetrics();
-  const metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT);
+  const metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
   const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }, opts.onError);
   const workers = startDeliveryWorkers({
     redisUrl: config.REDIS_URL,
@@ -328,7 +328,7 @@ export async function startServer(
   const http = await import('./http/server.ts').then(({ startHttpServer }) => startHttpServer(
     { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
-    opts.host,
+    opts.host ?? config.HOST,
   )).catch(async (err: unknown) => {
     await inbound?.close();
     await clicks?.processor.close();

@@ -207,7 +207,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   };
 }
 
-export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export async function startHttpServer(deps: HttpDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const { app, closeExtras } = await buildHttpServer(deps);
   // Requests in flight get up to 5 s after close() (the handler timeout is 10 s); then they are cut.
   const connections = trackConnections(app.server, 5_000);
