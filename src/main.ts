@@ -27,6 +27,7 @@ import type { HttpDeps, RunningServer } from './http/server.ts';
 import { redisScratch } from './http/slack/scratch.ts';
 import type { SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
+import { closeInOrder } from './close-in-order.ts';
 import type { InboundDeps, InboundResult } from './app/receive-inbound-mail.ts';
 import type { ImapPoller } from './channels/email/inbound/imap-poller.ts';
 import type { SmtpListener } from './channels/email/inbound/smtp-listener.ts';
@@ -124,6 +125,8 @@ export async function startWorker(
     db?: Database;
     channels?: Partial<Record<Channel, ChannelAdapter>>;
     onError?: (e: unknown) => void;
+    /** Where shutdown says which step it gave up on. */
+    log?: Logger;
     concurrency?: { slack?: number; email?: number };
     sweep?: { intervalMs?: number; horizonMs?: number; strandedAfterMs?: number };
     /** How long a job's lock lives without renewal: a killed worker's jobs are taken over after it. */
@@ -192,13 +195,20 @@ export async function startWorker(
     channels,
     ...(metrics ? { metrics } : {}),
     async close() {
-      await escalations.stop();
-      await workers.close();
-      await metrics?.close();
-      await queues.close();
-      await Promise.all(Object.values(channels).map((c) => c.close()));
-      await paceRedis.quit().catch(() => paceRedis.disconnect());
-      if (!opts.db) await db.close();
+      // Sends in flight get up to 30 s to finish (their lock outlives that, so another worker would take over); the rest 5 s each.
+      await closeInOrder(
+        [
+          { name: 'escalation sweeper', close: () => escalations.stop() },
+          { name: 'delivery workers', close: () => workers.close(), ms: 30_000 },
+          { name: 'metrics listener', close: () => metrics?.close() },
+          { name: 'delivery queues', close: () => queues.close() },
+          { name: 'channels', close: () => Promise.all(Object.values(channels).map((c) => c.close())) },
+          { name: 'redis', close: () => paceRedis.quit().catch(() => paceRedis.disconnect()), ms: 2_000 },
+          { name: 'database', close: () => (opts.db ? undefined : db.close()) },
+        ],
+        { stepMs: 5_000, log: opts.log },
+      );
+      paceRedis.disconnect();
     },
   };
 }
@@ -351,13 +361,21 @@ export async function startServer(
     ...(inbound ? { inbound } : {}),
     url: http.url,
     async close() {
-      await slack?.stop().catch(() => {});
-      await http.close();
-      await inbound?.close();
-      await clicks?.processor.close();
-      await clicks?.queue.close();
-      await redis.quit().catch(() => redis.disconnect());
-      if (!opts.db) await db.close();
+      // Each step is bounded: with Slack unreachable a click's chat.update (and Slack's own retries) could otherwise hold shutdown for minutes.
+      await closeInOrder(
+        [
+          { name: 'slack', close: () => slack?.stop() },
+          // In-flight requests get 5 s (startHttpServer), then are cut.
+          { name: 'http server', close: () => http.close(), ms: 7_000 },
+          { name: 'inbound mail', close: () => inbound?.close() },
+          { name: 'click processor', close: () => clicks?.processor.close() },
+          { name: 'click queue', close: () => clicks?.queue.close() },
+          { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()), ms: 2_000 },
+          { name: 'database', close: () => (opts.db ? undefined : db.close()) },
+        ],
+        { stepMs: 3_000, log: opts.log },
+      );
+      redis.disconnect();
     },
   };
 }
