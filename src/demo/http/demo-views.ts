@@ -44,8 +44,9 @@ function unescapeHtml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '');
 }
 
-function html(reply: FastifyReply, title: string, body: string): FastifyReply {
-  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(page(title, body));
+/** `same-origin` for /demo: its sign-in form must carry an Origin (see page()). */
+function html(reply: FastifyReply, title: string, body: string, referrer: 'no-referrer' | 'same-origin' = 'no-referrer'): FastifyReply {
+  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(page(title, body, referrer));
 }
 
 /** `herald demo` only: /demo, the Slack view and the inbox per person, over the sandbox and the sink. */
@@ -85,6 +86,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
 <section aria-labelledby="h-api"><h2 id="h-api">REST API</h2>
 <p>The demo's admin API token:</p><pre id="api">curl -H 'Authorization: Bearer ${esc(d.adminToken)}' ${esc(d.publicUrl)}/api/v1/projects</pre></section>
 <section aria-labelledby="h-people"><h2 id="h-people">People</h2><ul>${rows}</ul></section>`,
+      'same-origin',
     );
   });
 
