@@ -28,7 +28,8 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 # 3. The image: production dependencies and compiled code, run as the unprivileged `node` user.
 #    No src/: bin/herald.js then runs dist/ without checking it against the sources.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+# HOST: inside a container the server must listen on every interface (Herald's own default is 127.0.0.1).
+ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -27,6 +27,7 @@ import type { HttpDeps, RunningServer } from './http/server.ts';
 import { redisScratch } from './http/slack/scratch.ts';
 import type { SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
+import { closeInOrder } from './close-in-order.ts';
 import type { InboundDeps, InboundResult } from './app/receive-inbound-mail.ts';
 import type { ImapPoller } from './channels/email/inbound/imap-poller.ts';
 import type { SmtpListener } from './channels/email/inbound/smtp-listener.ts';
@@ -124,6 +125,8 @@ export async function startWorker(
     db?: Database;
     channels?: Partial<Record<Channel, ChannelAdapter>>;
     onError?: (e: unknown) => void;
+    /** Where shutdown says which step it gave up on. */
+    log?: Logger;
     concurrency?: { slack?: number; email?: number };
     sweep?: { intervalMs?: number; horizonMs?: number; strandedAfterMs?: number };
     /** How long a job's lock lives without renewal: a killed worker's jobs are taken over after it. */
@@ -153,7 +156,7 @@ export async function startWorker(
   const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
   const clock = opts.clock ?? systemClock;
   const delivery = createDeliveryMetrics();
-  const metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT);
+  const metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
   const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }, opts.onError);
   const workers = startDeliveryWorkers({
     redisUrl: config.REDIS_URL,
@@ -193,13 +196,20 @@ export async function startWorker(
     channels,
     ...(metrics ? { metrics } : {}),
     async close() {
-      await escalations.stop();
-      await workers.close();
-      await metrics?.close();
-      await queues.close();
-      await Promise.all(Object.values(channels).map((c) => c.close()));
-      await paceRedis.quit().catch(() => paceRedis.disconnect());
-      if (!opts.db) await db.close();
+      // Sends in flight get up to 30 s to finish (their lock outlives that, so another worker would take over); the rest 5 s each.
+      await closeInOrder(
+        [
+          { name: 'escalation sweeper', close: () => escalations.stop() },
+          { name: 'delivery workers', close: () => workers.close(), ms: 30_000 },
+          { name: 'metrics listener', close: () => metrics?.close() },
+          { name: 'delivery queues', close: () => queues.close() },
+          { name: 'channels', close: () => Promise.all(Object.values(channels).map((c) => c.close())) },
+          { name: 'redis', close: () => paceRedis.quit().catch(() => paceRedis.disconnect()), ms: 2_000 },
+          { name: 'database', close: () => (opts.db ? undefined : db.close()) },
+        ],
+        { stepMs: 5_000, log: opts.log },
+      );
+      paceRedis.disconnect();
     },
   };
 }
@@ -226,13 +236,14 @@ export interface InboundRuntime {
  * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
  */
 /** bull-board opens for an admin API token (`herald token create --role admin`), or for ADMIN_TOKEN when set. */
-async function adminTokenCheck(config: Config, db: Database, clock: Clock): Promise<AdminTokenCheck> {
+export async function adminTokenCheck(config: Config, db: Database, clock: Clock): Promise<AdminTokenCheck> {
   const { staticAdminToken } = await import('./http/admin-queues.ts');
   const fixed = config.ADMIN_TOKEN ? staticAdminToken(config.ADMIN_TOKEN) : undefined;
   return async (token) => {
-    if (fixed && (await fixed(token))) return true;
+    const viaFixed = fixed ? await fixed(token) : null;
+    if (viaFixed) return viaFixed;
     const t = await authenticateApiToken(db.prisma, token, clock.now());
-    return t?.role === 'admin' && t.projectKey === null;
+    return t?.role === 'admin' && t.projectKey === null ? { tokenId: t.id } : null;
   };
 }
 
@@ -332,7 +343,7 @@ export async function startServer(
   const http = await import('./http/server.ts').then(({ startHttpServer }) => startHttpServer(
     { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
     opts.port ?? config.PORT,
-    opts.host,
+    opts.host ?? config.HOST,
   )).catch(async (err: unknown) => {
     await inbound?.close();
     await clicks?.processor.close();
@@ -355,13 +366,21 @@ export async function startServer(
     ...(inbound ? { inbound } : {}),
     url: http.url,
     async close() {
-      await slack?.stop().catch(() => {});
-      await http.close();
-      await inbound?.close();
-      await clicks?.processor.close();
-      await clicks?.queue.close();
-      await redis.quit().catch(() => redis.disconnect());
-      if (!opts.db) await db.close();
+      // Each step is bounded: with Slack unreachable a click's chat.update (and Slack's own retries) could otherwise hold shutdown for minutes.
+      await closeInOrder(
+        [
+          { name: 'slack', close: () => slack?.stop() },
+          // In-flight requests get 5 s (startHttpServer), then are cut.
+          { name: 'http server', close: () => http.close(), ms: 7_000 },
+          { name: 'inbound mail', close: () => inbound?.close() },
+          { name: 'click processor', close: () => clicks?.processor.close() },
+          { name: 'click queue', close: () => clicks?.queue.close() },
+          { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()), ms: 2_000 },
+          { name: 'database', close: () => (opts.db ? undefined : db.close()) },
+        ],
+        { stepMs: 3_000, log: opts.log },
+      );
+      redis.disconnect();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import { closeSessionsOfToken } from './sessions.ts';
 
 /**
  * viewer < editor < admin for the API. `feed` is outside that ladder: read-only, for one project's
@@ -81,6 +82,8 @@ export async function revokeApiToken(prisma: PrismaClient, idOrName: string, now
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
   const row = await prisma.apiToken.findFirst({ where: isUuid ? { OR: [{ id: idOrName }, { name: idOrName }] } : { name: idOrName } });
   if (!row) throw new NotFoundError(`token ${idOrName}`, 'see "herald token list"');
+  // Its browser sessions end with it (each request re-checks the token too; this removes the rows).
+  await closeSessionsOfToken(prisma, row.id);
   if (row.revokedAt) return info(row);
   return info(await prisma.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }));
 }

@@ -13,6 +13,22 @@ const url = (schemes: string[]) =>
   }, `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
 
 const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * HERALD_SECRET values that are public: shipped in docker-compose.yml, .env.example, the README or
+ * the docs at some point, or a typical stand-in. A secret anyone can read signs links anyone can forge.
+ */
+export const KNOWN_PLACEHOLDER_SECRETS: readonly string[] = ['change-me-to-a-long-random-secret', 'change-me', 'changeme', 'secret', 'your-secret-here', 'replace-me'];
+const PLACEHOLDER_SHAPE = /change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?(long[-_ ]?)?(random[-_ ]?)?secret|^(.)\1*$/i;
+
+const heraldSecret = z
+  .string()
+  .min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)')
+  .refine((v) => !KNOWN_PLACEHOLDER_SECRETS.includes(v.toLowerCase()) && !PLACEHOLDER_SHAPE.test(v), 'is a published placeholder; anyone could forge links with it. Set your own: openssl rand -hex 24')
+  .refine((v) => new Set(v).size >= 8, 'has fewer than 8 different characters; use a random one: openssl rand -hex 24');
+
+/** Variables whose value may be printed in a config error: none of them holds a secret or a URL with a password. */
+const SHOWN_VALUES = new Set(['HERALD_DATA_DIR', 'REDIS_PREFIX', 'EMAIL_RATE_PER_MINUTE', 'EMAIL_RECIPIENTS_PER_DAY', 'SLACK_WORKSPACE_RATE_PER_MINUTE', 'CAPACITY_WARN_MINUTES', 'SMTP_MAX_CONNECTIONS', 'INBOUND_SMTP_PORT', 'INBOUND_SMTP_HOST', 'IMAP_POLL_SECONDS', 'PUBLIC_URL', 'PORT', 'HOST', 'HTTP_RATE_LIMIT_PER_MINUTE', 'WORKER_METRICS_PORT', 'LOG_LEVEL']);
 const port = z.coerce.number().int().min(1).max(65535);
 const rate = z.coerce.number().int().min(1).max(10_000_000);
 
@@ -58,8 +74,13 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, 'each id is a host name such as mx.google.com')))
     .default([]),
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
-  HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  HERALD_SECRET: heraldSecret.optional(),
   PORT: port.default(3000),
+  /**
+   * The address `herald serve` and the worker's metrics listener bind. Loopback by default, so a
+   * server started by hand is not on the network by accident; the Docker image sets 0.0.0.0.
+   */
+  HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name, e.g. 127.0.0.1, 0.0.0.0 or ::').default('127.0.0.1'),
   /** Requests per minute per client address on the answer and unsubscribe pages. */
   HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_RATE_LIMITS.pages),
   /** The same, for `POST /signin`, `/api/v1` with the calendar feeds, `POST /slack/events` and `POST /inbound/email`. */
@@ -95,7 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     const name = String(first.path[0] ?? 'environment');
-    throw new ConfigError(`${name}: ${first.message} (got ${JSON.stringify(cleaned[name] ?? '')}); see .env.example`);
+    // Secrets and URLs (which may hold a password) are never echoed: a config error lands in CI logs and terminals.
+    const value = cleaned[name] ?? '';
+    const got = SHOWN_VALUES.has(name) ? `got ${JSON.stringify(value)}` : `value not shown, ${value.length} characters`;
+    throw new ConfigError(`${name}: ${first.message} (${got}); see .env.example`);
   }
   checkImap(parsed.data);
   return Object.freeze(parsed.data);

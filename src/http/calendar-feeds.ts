@@ -6,14 +6,23 @@ import type { Database } from '../db/database.ts';
 
 /**
  * `/calendar/:project.ics` and `/calendar/:project/:person.ics`. Calendar apps cannot send a
- * bearer header, so the token is the `token` query parameter. Any API token (viewer or above)
- * allowed on the project works, and so does a feed token (`herald token create --role feed`):
- * one made for a project opens that project's feed only; one made for a person, only theirs.
+ * bearer header, so the token is the `token` query parameter, and a feed address ends up in
+ * calendar apps, sync logs and shared calendars. So only a feed token (`herald token create
+ * --role feed`) opens a feed: one made for a project opens that project's feed only; one made for
+ * a person, only theirs. A viewer, editor or admin token is refused here (it would open the API
+ * to whoever sees the address), with a hint to make a feed token and to revoke the exposed one.
  */
 export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
   const serve = async (reply: FastifyReply, token: string | undefined, project: string, person?: string): Promise<FastifyReply> => {
     const t = token ? await authenticateApiToken(deps.db.prisma, token, deps.clock.now()) : null;
-    if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a Herald API token> to the feed address', details: { hint: 'create one with: herald token create --role viewer --project KEY' } });
+    if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a feed token> to the feed address', details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}` } });
+    if (t.role !== 'feed') {
+      return reply.status(403).send({
+        code: 'FEED_TOKEN_REQUIRED',
+        message: `"${t.name}" is a ${t.role} token; a feed address takes only a feed token, because the address is stored and shared by calendar apps`,
+        details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}; then consider revoking "${t.name}" (herald token revoke ${t.name}), as it was sent in a URL` },
+      });
+    }
     if (t.projectKey !== null && t.projectKey !== project) {
       return reply.status(403).send({ code: 'FORBIDDEN_PROJECT', message: `token "${t.name}" is limited to project ${t.projectKey}`, details: null });
     }

@@ -12,7 +12,7 @@ import { HeraldError } from '../domain/errors.ts';
 export const FORM_LIFETIME_S = 7 * 24 * 3600;
 
 /** What a proof is for; a proof for one purpose is refused for another. */
-export type FormPurpose = 'answer-form' | 'dashboard';
+export type FormPurpose = 'answer-form' | 'dashboard' | 'signin';
 
 function mac(secret: string, purpose: FormPurpose, binding: string, issued: number, nonce: string): string {
   return createHmac('sha256', secret).update(`${purpose}|${binding}|${issued}|${nonce}`).digest().subarray(0, 16).toString('base64url');

@@ -39,15 +39,19 @@ export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** A full page around `body` (already HTML). */
-export function page(title: string, body: string): string {
+/**
+ * A full page around `body` (already HTML). Pages reached by a token in their URL send no Referer
+ * (the default). A page without one that posts to /signin passes `same-origin`: under no-referrer a
+ * browser sends `Origin: null` with the form, which the sign-in check refuses as cross-site.
+ */
+export function page(title: string, body: string, referrer: 'no-referrer' | 'same-origin' = 'no-referrer'): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${referrer}">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
 </head>

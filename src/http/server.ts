@@ -33,6 +33,7 @@ import { trackConnections } from './close-gracefully.ts';
 import { registerDashboard } from './dashboard/register.ts';
 import type { DashboardPage } from './dashboard/pages/index.ts';
 import { registerOptOut } from './opt-out.ts';
+import { requestForLog } from './request-log.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 
@@ -124,7 +125,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
 
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
     const v = classifyError(err, request.id);
-    if (v.status >= 500) deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed');
+    if (v.status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
     // This handler's own codes are lower-case (`timeout`, `internal`, `payload_too_large`); domain and Fastify codes are kept as they are.
     const code = err instanceof HeraldError || v.code.startsWith('FST_') ? v.code : v.code.toLowerCase();
     return sendError(request, reply, v.status, code, v.message, v.hint);
@@ -148,10 +149,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Readiness: can it do its work? 503 names what failed, so a load balancer holds traffic and a person knows where to look.
+  // The answer is public: it says only which component failed; the error text (hosts, users, paths) goes to the log.
   app.get('/readyz', async (_request, reply) => {
     const checks: Record<string, string> = {};
-    await deps.db.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = 'ok'), (e: unknown) => (checks.database = `unreachable: ${e instanceof Error ? e.message : String(e)}`));
-    await redis.ping().then(() => (checks.redis = 'ok'), (e: unknown) => (checks.redis = `unreachable: ${e instanceof Error ? e.message : String(e)}`));
+    const check = (name: string, probe: Promise<unknown>) =>
+      probe.then(
+        () => (checks[name] = 'ok'),
+        (err: unknown) => {
+          checks[name] = 'unreachable';
+          deps.log?.warn({ err, component: name }, `readiness: ${name} unreachable`);
+        },
+      );
+    await check('database', deps.db.prisma.$queryRawUnsafe('SELECT 1'));
+    await check('redis', redis.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
   });
@@ -173,7 +183,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     const inbound = deps.inbound;
     await app.register(async (scope) => registerInboundEmail(scope, inbound));
   }
-  if (deps.isAdminToken) await registerAdminQueues(app, queues, deps.isAdminToken);
+  if (deps.isAdminToken) await registerAdminQueues(app, queues, deps.isAdminToken, { db: deps.db, clock });
   if (deps.extraRoutes) {
     const extra = deps.extraRoutes;
     await app.register(async (scope) => extra(scope));
@@ -187,7 +197,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   };
 }
 
-export async function startHttpServer(deps: HttpDeps, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export async function startHttpServer(deps: HttpDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const { app, closeExtras } = await buildHttpServer(deps);
   // Requests in flight get up to 5 s after close() (the handler timeout is 10 s); then they are cut.
   const connections = trackConnections(app.server, 5_000);

@@ -7,7 +7,7 @@ export interface MetricsListener {
 }
 
 /** A bare HTTP listener for `GET /metrics` (the worker has no web server and needs nothing more). */
-export async function startMetricsListener(registry: Registry, port: number, host = '0.0.0.0'): Promise<MetricsListener> {
+export async function startMetricsListener(registry: Registry, port: number, host = '127.0.0.1'): Promise<MetricsListener> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');

@@ -1,6 +1,7 @@
 import { testClockWarning } from '../../app/configured-clock.ts';
 import { createLogger } from '../../logger.ts';
 import { startWorker } from '../../main.ts';
+import { exitIfStillRunningAfter } from '../../close-in-order.ts';
 import type { CliContext } from '../context.ts';
 
 export interface WorkerOptions {
@@ -22,6 +23,7 @@ export async function worker(ctx: CliContext, opts: WorkerOptions): Promise<void
     staleSendingMs: Math.max(3 * Number(opts.lockMs), 10_000),
     sweep: { strandedAfterMs: Math.max(2 * Number(opts.lockMs), 5_000) },
     onError: (e) => log.error({ err: e }, 'worker error'),
+    log,
     onWarn: (line) => log.warn(line),
   });
   for (const w of rt.workers.workers) {
@@ -32,9 +34,15 @@ export async function worker(ctx: CliContext, opts: WorkerOptions): Promise<void
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down: finishing sends in flight, taking no new ones');
-      rt.close().then(resolve, (e: unknown) => {
-        log.error({ err: e }, 'shutdown failed');
+      // Each close step is bounded (sends in flight 30 s, the rest 5 s each); this catches whatever still holds the process.
+      exitIfStillRunningAfter(60_000, log);
+      const done = (): void => {
+        exitIfStillRunningAfter(1_000, log);
         resolve();
+      };
+      rt.close().then(done, (e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        done();
       });
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

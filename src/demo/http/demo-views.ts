@@ -12,6 +12,7 @@ import type { TemplateEngine } from '../../templates/engine.ts';
 import { drawBlocks } from '../../http/block-kit.ts';
 import type { DemoClock } from '../demo-clock.ts';
 import { slackUserOf } from '../demo-workspace.ts';
+import { CSRF_FIELD, signinProof } from '../../http/dashboard/session.ts';
 
 export interface DemoViewDeps {
   db: Database;
@@ -25,6 +26,8 @@ export interface DemoViewDeps {
   adminToken: string;
   /** Signs the newcomer in to the dashboard from the /demo page (POST /signin). */
   editorToken: string;
+  /** HERALD_SECRET: the /demo page's sign-in form carries a sign-in proof like the dashboard's own. */
+  secret: string;
   project: string;
   engine: TemplateEngine;
 }
@@ -41,8 +44,9 @@ function unescapeHtml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '');
 }
 
-function html(reply: FastifyReply, title: string, body: string): FastifyReply {
-  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(page(title, body));
+/** `same-origin` for /demo: its sign-in form must carry an Origin (see page()). */
+function html(reply: FastifyReply, title: string, body: string, referrer: 'no-referrer' | 'same-origin' = 'no-referrer'): FastifyReply {
+  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(page(title, body, referrer));
 }
 
 /** `herald demo` only: /demo, the Slack view and the inbox per person, over the sandbox and the sink. */
@@ -54,7 +58,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   /** A sandbox stamp (wall-clock ms) as demo time: HH:MM:SS, UTC. */
   const hms = (wallMs: number): string => d.clock.at(wallMs).toISOString().slice(11, 19);
 
-  app.get('/demo', route, async (_req, reply) => {
+  app.get('/demo', route, async (req, reply) => {
     const now = d.clock.now();
     const { entries, plan } = await listResponses(d.db.prisma, { project: d.project });
     const open = await listEscalations(d.db.prisma, { project: d.project, open: true, now });
@@ -78,10 +82,11 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
 <section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}</span></h2><ul>${escalations}</ul></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
 <section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
-<form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input type="hidden" name="next" value="/projects/${esc(encodeURIComponent(d.project))}"><button type="submit">Open dashboard</button></form></section>
+<form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input type="hidden" name="${CSRF_FIELD}" value="${esc(signinProof(req, reply, { secret: d.secret, clock: d.clock, publicUrl: d.publicUrl }))}"><input type="hidden" name="next" value="/projects/${esc(encodeURIComponent(d.project))}"><button type="submit">Open dashboard</button></form></section>
 <section aria-labelledby="h-api"><h2 id="h-api">REST API</h2>
 <p>The demo's admin API token:</p><pre id="api">curl -H 'Authorization: Bearer ${esc(d.adminToken)}' ${esc(d.publicUrl)}/api/v1/projects</pre></section>
 <section aria-labelledby="h-people"><h2 id="h-people">People</h2><ul>${rows}</ul></section>`,
+      'same-origin',
     );
   });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HeraldError, PlanInvalidError } from '../../domain/errors.ts';
 import { classifyError } from '../error-status.ts';
 import type { Logger } from '../../logger.ts';
+import { requestForLog } from '../request-log.ts';
 
 /** Every /api/v1 error body: a stable `code`, a readable message and details (issues, hints). */
 export const ApiErrorSchema = z.object({ code: z.string(), message: z.string(), details: z.unknown() }).meta({ id: 'Error' });
@@ -29,7 +30,7 @@ export function apiErrorHandler(log: Logger | undefined) {
       return reply.status(400).send({ code: err.code, message: err.message, details: { issues: err.issues } });
     }
     const v = classifyError(err, request.id);
-    if (v.status >= 500) log?.error({ err, url: request.url, reqId: request.id }, 'api request failed');
+    if (v.status >= 500) log?.error({ err, ...requestForLog(request) }, 'api request failed');
     return reply.status(v.status).send({ code: v.code, message: v.message, details: v.hint ? { hint: v.hint } : null });
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Clock } from '../../app/ports.ts';
@@ -6,9 +7,20 @@ import { ApiError } from './api-errors.ts';
 const TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * What makes two requests "the same" for a key: method, path, query and the body's sha256. A dry
+ * run (`?dryRun=true`) and the real apply are different requests, so they never share an answer.
+ */
+function requestHash(request: FastifyRequest): string {
+  const body = request.body === undefined ? '' : typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body);
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  return createHash('sha256').update(`${request.method}\n${request.url}\n${bodyHash}`).digest('hex');
+}
+
+/**
  * Runs a POST once per Idempotency-Key (with the same token and route): the first response,
- * a success, is stored for 24 h and replayed with `idempotent-replayed: true`. Without the
- * header the handler just runs.
+ * a success, is stored for 24 h and replayed with `idempotent-replayed: true` to the same request
+ * (method, path, query, body). The same key with a different request is refused with 422, never
+ * answered with the other request's response. Without the header the handler just runs.
  */
 export async function idempotent(
   prisma: PrismaClient,
@@ -27,8 +39,16 @@ export async function idempotent(
   }
   const id = { tokenId: request.apiToken!.id, route: `${request.method} ${request.url.split('?')[0]}`, key };
   const now = clock.now();
+  const hash = requestHash(request);
   const seen = await prisma.idempotentResponse.findUnique({ where: { tokenId_route_key: id } });
-  if (seen && now.getTime() - seen.createdAt.getTime() < TTL_MS) {
+  const live = seen && now.getTime() - seen.createdAt.getTime() < TTL_MS;
+  // '' marks rows stored before requests were hashed (gone within 24 h of the upgrade).
+  if (live && seen.request !== '' && seen.request !== hash) {
+    throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours', {
+      hint: 'use a new Idempotency-Key for each distinct request, e.g. a fresh UUID',
+    });
+  }
+  if (live) {
     return reply.status(seen.status).header('idempotent-replayed', 'true').send(seen.body);
   }
   // A failed request (an error thrown) is not stored: fixing the input and retrying with the same key works.
@@ -36,8 +56,8 @@ export async function idempotent(
   await prisma.idempotentResponse.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - TTL_MS) } } });
   await prisma.idempotentResponse.upsert({
     where: { tokenId_route_key: id },
-    create: { ...id, status: result.status, body: result.body as object, createdAt: now },
-    update: { status: result.status, body: result.body as object, createdAt: now },
+    create: { ...id, request: hash, status: result.status, body: result.body as object, createdAt: now },
+    update: { request: hash, status: result.status, body: result.body as object, createdAt: now },
   });
   return reply.status(result.status).send(result.body);
 }

@@ -10,12 +10,12 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiToken, type ApiRole } from '../../app/api-tokens.ts';
 import { hasRole } from '../api/api-auth.ts';
-import { DashboardError, type DashboardDeps } from './context.ts';
+import { DashboardError, sessionOf, type DashboardDeps } from './context.ts';
 import { html } from './html.ts';
 import { field, sendPage } from './kit.ts';
 import { PAGES, type DashboardPage } from './pages/index.ts';
 import { registerPlaceholders } from './pages/placeholder.ts';
-import { CSRF_FIELD, csrfProblem, endSession, readSession, startSession } from './session.ts';
+import { CSRF_FIELD, csrfProblem, endSession, readSession, signinProblem, signinProof, startSession } from './session.ts';
 import { DASHBOARD_CSP, layout } from './layout.ts';
 
 export type DashboardOptions = Omit<DashboardDeps, 'secret'> & { secret?: string | undefined; extraPages?: readonly DashboardPage[] | undefined };
@@ -30,7 +30,7 @@ function errorPage(reply: FastifyReply, request: FastifyRequest, e: DashboardErr
   return sendPage(reply, request, { title: e.title, body }, e.status);
 }
 
-function signinForm(next: string, message?: string): ReturnType<typeof html> {
+function signinForm(next: string, proof: string, message?: string): ReturnType<typeof html> {
   return html`<h1>Sign in to Herald</h1>
 <div class="card">
 ${message ? html`<div class="error" role="alert"><p>${message}</p></div>` : ''}
@@ -38,6 +38,7 @@ ${message ? html`<div class="error" role="alert"><p>${message}</p></div>` : ''}
 <label for="token">API token</label>
 <input type="password" id="token" name="token" autocomplete="current-password" required spellcheck="false">
 <input type="hidden" name="next" value="${next}">
+<input type="hidden" name="${CSRF_FIELD}" value="${proof}">
 <button type="submit">Sign in</button>
 </form>
 <p class="muted">Create a token with <code>herald token create --role viewer</code> (sees everything) or <code>--role editor</code> (can act). Feed tokens open calendar feeds only.</p>
@@ -91,24 +92,27 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
   app.get('/signin', { config: { dashboard: { public: true } } }, async (request, reply) => {
     const next = safeNext(field(request.query, 'next'));
     if (await readSession(request, deps)) return reply.redirect(next, 303);
-    return sendPage(reply, request, { title: 'Sign in', body: signinForm(next) });
+    return sendPage(reply, request, { title: 'Sign in', body: signinForm(next, signinProof(request, reply, deps)) });
   });
 
   app.post('/signin', { config: { dashboard: { public: true } } }, async (request, reply) => {
     const next = safeNext(field(request.body, 'next'));
     const secretToken = field(request.body, 'token')?.trim() ?? '';
     const token = secretToken ? await authenticateApiToken(deps.db.prisma, secretToken, deps.clock.now()) : null;
-    const refuse = (message: string) => sendPage(reply, request, { title: 'Sign in', body: signinForm(next, message) }, 401);
+    const refuse = (message: string, status = 401) => sendPage(reply, request, { title: 'Sign in', body: signinForm(next, signinProof(request, reply, deps), message) }, status);
+    // Before the token is even looked up: a foreign page must not sign the visitor in as someone else.
+    const forged = signinProblem(request, deps, request.body);
+    if (forged) return refuse(`The sign-in form could not be accepted (${forged}). Sign in from this page.`, 403);
     if (!secretToken) return refuse('Paste an API token to sign in.');
     if (!token) return refuse('That token is unknown or revoked. Check it, or see "herald token list".');
     if (token.role === 'feed') return refuse(`"${token.name}" is a feed token: it opens calendar feeds only. Sign in with a viewer, editor or admin token.`);
-    startSession(request, reply, deps, token.id);
+    await startSession(request, reply, deps, token.id);
     return reply.redirect(next, 303);
   });
 
   // Any live session may sign out (a viewer too), but only with its own form's proof.
   app.post('/signout', { config: { dashboard: { role: 'viewer' } } }, async (request, reply) => {
-    endSession(request, reply, deps);
+    await endSession(request, reply, deps, sessionOf(request));
     return reply.redirect('/signin', 303);
   });
 

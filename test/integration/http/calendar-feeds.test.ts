@@ -35,6 +35,7 @@ describe('calendar feeds', () => {
   let app: FastifyInstance;
   let closeExtras: () => Promise<void>;
   let viewer = '';
+  let feed = '';
   let other = '';
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -43,7 +44,8 @@ describe('calendar feeds', () => {
     await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-12-01T00:00:00Z') });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });
     viewer = (await createApiToken(db.prisma, { role: 'viewer', projectKey: PROJECT, name: 'feed', now: new Date() })).token;
-    other = (await createApiToken(db.prisma, { role: 'viewer', projectKey: 'other', name: 'other', now: new Date() })).token;
+    feed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'project-feed', now: new Date() })).token;
+    other = (await createApiToken(db.prisma, { role: 'feed', projectKey: 'other', name: 'other', now: new Date() })).token;
   });
   afterAll(async () => {
     await app?.close();
@@ -51,13 +53,14 @@ describe('calendar feeds', () => {
     await db?.drop();
   });
 
-  it('needs a token allowed on the project', async () => {
+  it('needs a feed token allowed on the project', async () => {
     expect((await app.inject({ url: `/calendar/${PROJECT}.ics` })).statusCode).toBe(401);
     expect((await app.inject({ url: `/calendar/${PROJECT}.ics?token=hrld_x` })).statusCode).toBe(401);
     expect((await app.inject({ url: `/calendar/${PROJECT}.ics?token=${other}` })).statusCode).toBe(403);
-    const nobody = await app.inject({ url: `/calendar/${PROJECT}/nobody.ics?token=${viewer}` });
-    expect(nobody.statusCode).toBe(404);
-    expect(nobody.json().message).toContain('person nobody');
+    // Issue 15: a viewer (or editor, admin) token in a feed URL is refused, with how to make a feed token.
+    const notFeed = await app.inject({ url: `/calendar/${PROJECT}/nobody.ics?token=${viewer}` });
+    expect(notFeed.statusCode).toBe(403);
+    expect(notFeed.json()).toMatchObject({ code: 'FEED_TOKEN_REQUIRED', details: { hint: expect.stringContaining('herald token create --role feed') } });
   });
 
   it('a feed token opens only the feed it was made for, and nothing in the API', async () => {
@@ -76,8 +79,9 @@ describe('calendar feeds', () => {
     expect(wrongPerson.json()).toMatchObject({ code: 'FORBIDDEN_FEED', details: { allowed: `/calendar/${PROJECT}/${person}.ics` } });
     expect(await status(`/calendar/${PROJECT}.ics?token=${personFeed}`)).toBe(403);
     expect(await status(`/calendar/other.ics?token=${pmFeed}`)).toBe(403);
-    // A viewer token still opens both.
-    expect(await status(`/calendar/${PROJECT}/${person}.ics?token=${viewer}`)).toBe(200);
+    // A viewer token opens neither (issue 15: feed URLs take only feed tokens).
+    expect(await status(`/calendar/${PROJECT}/${person}.ics?token=${viewer}`)).toBe(403);
+    expect(await status(`/calendar/${PROJECT}.ics?token=${viewer}`)).toBe(403);
 
     for (const t of [pmFeed, personFeed]) {
       for (const url of ['/api/v1/projects', `/api/v1/projects/${PROJECT}/calendar`, `/api/v1/projects/${PROJECT}/escalations`]) {
@@ -92,7 +96,7 @@ describe('calendar feeds', () => {
   });
 
   it('the PM feed parses, folds lines, and updates in place (same UID, higher SEQUENCE) after a milestone move', async () => {
-    const res = await app.inject({ url: `/calendar/${PROJECT}.ics?token=${viewer}` });
+    const res = await app.inject({ url: `/calendar/${PROJECT}.ics?token=${feed}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/calendar');
     expectFolded(res.body);
@@ -103,7 +107,7 @@ describe('calendar feeds', () => {
     expect(comm, 'a comm event with audience and channel').toBeDefined();
 
     await moveMilestone(db.sql, { project: PROJECT, milestone: 'cutover', when: '2027-01-22', now: new Date('2026-12-01T00:00:00Z'), source: 'api' });
-    const after = events((await app.inject({ url: `/calendar/${PROJECT}.ics?token=${viewer}` })).body);
+    const after = events((await app.inject({ url: `/calendar/${PROJECT}.ics?token=${feed}` })).body);
     expect(after.get(cutoverUid)).toMatchObject({ sequence: 1, start: '2027-01-23T00:00:00.000Z' });
     const moved = after.get(comm![0])!;
     expect(moved.sequence).toBe(1);
@@ -116,7 +120,8 @@ describe('calendar feeds', () => {
 
   it("a person's feed holds the milestones and only what they will receive", async () => {
     const person = (await db.prisma.message.findFirstOrThrow({ where: { project: { key: PROJECT } }, select: { person: { select: { key: true } } } })).person.key;
-    const res = await app.inject({ url: `/calendar/${PROJECT}/${person}.ics?token=${viewer}` });
+    const personFeed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, personKey: person, name: `feed-${person}`, now: new Date() })).token;
+    const res = await app.inject({ url: `/calendar/${PROJECT}/${person}.ics?token=${personFeed}` });
     expect(res.statusCode).toBe(200);
     expectFolded(res.body);
     const ev = events(res.body);

@@ -1,18 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureLog } from '../../support/log-capture.ts';
 import { createLogger } from '../../../src/logger.ts';
-
-/** Captures what the real Herald logger writes. */
-function capture(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 const ADDRESS = 'raj.patel@northwind.example';
 const TOKEN = 'eyJrIjoiYW5zd2VyIiwibSI6IjEyMyJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
@@ -20,7 +8,7 @@ const BODY = 'Your mailbox moves on Saturday';
 
 describe('info logs carry no message bodies, e-mail addresses or tokens', () => {
   it('redacts a sample send and a sample inbound event', () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLog();
     const log = createLogger('info', 'herald-test', stream);
     // A send, as an adapter would have it to hand.
     log.info(
