@@ -13,6 +13,7 @@ import type { SandboxUser } from '../../src/sandbox/slack-server.ts';
 import { createEmptyTestDatabase } from '../support/databases.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
 import { seedPlan, seededRandom, statusCounts, stopWorker, waitUntilSettled } from './support/chaos-fixture.ts';
+import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { countDelivered, withScenario } from './support/scenario.ts';
 import { chaosTable, type ChaosRow } from './support/table.ts';
 
@@ -117,4 +118,128 @@ describe('chaos: workers killed and stopped', () => {
       expect(row.duplicates).toBe(0);
     });
   }, 240_000);
+});
+
+describe('chaos: providers failing', () => {
+  it('SMTP answers 421/451 for 30 s then recovers, and 550 for one address; Slack answers 429 in bursts and 5xx at random', async () => {
+    const random = seededRandom(SEED + 1);
+    const email = await pickEmail(c, 500);
+    await cancelPending(c);
+    const slackIds = await pickSlackOnePerPerson(c, 200);
+    const due = [...email, ...slackIds];
+    // One address is refused for good: every message of the run to it fails at once, untried again.
+    const { rows: bad } = await c.query<{ email: string; ids: string[] }>(
+      `SELECT p.email, array_agg(m.id::text) AS ids FROM "Message" m JOIN "Person" p ON p.id = m."personId" WHERE m.id = ANY($1::uuid[]) GROUP BY p.email ORDER BY p.email LIMIT 1`,
+      [email],
+    );
+    const badAddress = bad[0]!.email;
+    const badIds = bad[0]!.ids;
+    await withScenario(
+      {
+        databaseUrl: database.url,
+        redisUrl: TEST_REDIS_URL,
+        users,
+        // Slack's own limits, enforced by the sandbox, with Herald configured to the same workspace rate.
+        slack: { perChannelPerSecond: 1, workspacePerMinute: 600 },
+        env: { SLACK_WORKSPACE_RATE_PER_MINUTE: '600', EMAIL_RATE_PER_MINUTE: '3000' },
+      },
+      async (s) => {
+        s.smtp.inject({ code: 550, stage: 'rcpt', times: Infinity, match: (r) => r === badAddress });
+        s.smtp.inject({ code: 421, stage: 'rcpt', forMs: 30_000, match: (r) => Number(/\d+/.exec(r)?.[0] ?? 0) % 2 === 0 });
+        s.smtp.inject({ code: 451, stage: 'data', forMs: 30_000 });
+        s.slack.inject('chat.postMessage', { status: 503, probability: 0.05, random, times: Infinity });
+        await makeDue(c, due, new Date());
+        s.worker();
+        // A burst of 429s (Retry-After 2 s) every 4 s while Slack messages are still going out.
+        const bursts = setInterval(() => s.slack.inject('chat.postMessage', { status: 429, retryAfter: 2, times: 10 }), 4_000);
+        let counts: Record<string, number>;
+        try {
+          counts = await waitUntilSettled(c, due, 180_000, 'SMTP and Slack faults');
+        } finally {
+          clearInterval(bursts);
+        }
+        const emailRow = await countDelivered(c, s, email, badIds);
+        const slackRow = await countDelivered(c, s, slackIds);
+        const posts = s.slack.callsTo('chat.postMessage');
+        const refusedBySlackLimits = posts.filter((p) => p.status === 429 && !p.injected).length;
+        const injected429 = posts.filter((p) => p.status === 429 && p.injected);
+        // A post to a channel before the Retry-After it was given for that channel ran out.
+        const early = injected429.filter((r) => posts.some((p) => p.body.channel === r.body.channel && p.at > r.at && p.at < r.at + (r.retryAfter ?? 1) * 1000)).length;
+        const badRefusals = s.smtp.rejections.filter((r) => r.code === 550).length;
+        const deferred = s.smtp.rejections.filter((r) => r.code !== 550).length;
+        const { rows: failed } = await c.query<{ id: string; lastError: string | null }>(`SELECT id, "lastError" FROM "Message" WHERE id = ANY($1::uuid[]) AND status='failed'`, [due]);
+        rows.push({ scenario: 'SMTP 421/451 for 30 s, 550 for one address', ...emailRow, notes: `${deferred} deferrals; ${badIds.length} to the refused address failed (${badRefusals} RCPT refused)` });
+        rows.push({
+          scenario: 'Slack 429 bursts + random 5xx',
+          ...slackRow,
+          notes: `${injected429.length} 429s, ${posts.filter((p) => p.status >= 500).length} 5xx; over the limit ${refusedBySlackLimits}, before Retry-After ${early}`,
+        });
+        expect(counts).toEqual({ sent: due.length - badIds.length, failed: badIds.length });
+        expect(emailRow.lost).toBe(0);
+        expect(slackRow.lost).toBe(0);
+        expect(emailRow.duplicates + slackRow.duplicates).toBe(0);
+        expect(deferred).toBeGreaterThan(0);
+        // The refused address: tried once, never retried, shown as failed with the server's answer.
+        expect(badRefusals).toBe(1);
+        expect(failed.map((f) => f.id).sort()).toEqual([...badIds].sort());
+        for (const f of failed) expect(f.lastError).toMatch(/55\d/);
+        expect(injected429.length).toBeGreaterThan(0);
+        expect(refusedBySlackLimits).toBe(0);
+        expect(early).toBe(0);
+      },
+    );
+  }, 300_000);
+});
+
+describe('chaos: Redis and PostgreSQL restarted mid-run', () => {
+  it('a private redis-server and PostgreSQL cluster stopped and started while messages are due: nothing lost, sending resumes by itself', async () => {
+    const redis = await startPrivateRedis();
+    const postgres = await startPrivatePostgres();
+    let pool: pg.Pool | undefined;
+    try {
+      const admin = new pg.Client({ connectionString: postgres.url });
+      await admin.connect();
+      await admin.query('CREATE DATABASE herald');
+      await admin.end();
+      const url = postgres.url.replace(/\/postgres$/, '/herald');
+      await seedPlan(url, 300);
+      const setup = new pg.Client({ connectionString: url });
+      await setup.connect();
+      await cancelPending(setup);
+      const due = [...(await pickEmail(setup, 500)), ...(await pickSlackOnePerPerson(setup, 100))];
+      const people = await sandboxUsers(setup);
+      // Due over ~20 s from now, so sends are going on across both restarts.
+      const start = Date.now() + 2_000;
+      await makeDue(setup, due, due.map((_, i) => new Date(start + (i % 100) * 200)));
+      await setup.end();
+      // A pool reconnects by itself after the restart; a single client would stay broken.
+      pool = new pg.Pool({ connectionString: url, max: 2 });
+      pool.on('error', () => {});
+      const p = pool;
+      await withScenario({ databaseUrl: url, redisUrl: redis.url, users: people, slack: { perChannelPerSecond: 0 } }, async (s) => {
+        await s.worker().ready;
+        await sleep(3_000);
+        await redis.stop();
+        step(`Redis stopped: ${JSON.stringify(await statusCounts(p, due))}`);
+        await sleep(4_000);
+        await redis.start();
+        step('Redis started again (empty)');
+        await sleep(3_000);
+        await postgres.stop();
+        step('PostgreSQL stopped');
+        await sleep(4_000);
+        await postgres.start();
+        step(`PostgreSQL started again: ${JSON.stringify(await statusCounts(p, due))}`);
+        const counts = await waitUntilSettled(p, due, 180_000, 'after the restarts');
+        const row = await countDelivered(p, s, due);
+        rows.push({ scenario: 'Redis and PostgreSQL restarted', ...row, notes: 'each down 4 s; Redis back empty' });
+        expect(counts).toEqual({ sent: due.length });
+        expect(row.lost).toBe(0);
+      });
+    } finally {
+      await pool?.end().catch(() => {});
+      await redis.remove();
+      await postgres.remove();
+    }
+  }, 420_000);
 });
