@@ -99,7 +99,9 @@ describe('chaos: workers killed and stopped', () => {
     await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '1200' } }, async (s) => {
       const codes: Array<number | null> = [];
       for (let k = 0; k < 3; k++) {
-        const w = s.worker();
+        // The default job lock (30 s): with the 2 s one of the SIGKILL run, a send held up longer than
+        // 10 s on a starved machine counts as abandoned and is claimed again (see README "Reliability").
+        const w = s.worker(['--lock-ms', '30000']);
         await w.ready;
         // Stop it while it is sending: after 100 more messages went out (or 20 s).
         const target = (await sentCount(due)) + 100;
@@ -108,7 +110,7 @@ describe('chaos: workers killed and stopped', () => {
         codes.push(await stopWorker(w, 'SIGTERM'));
         step(`SIGTERM ${k + 1}: exit ${codes.at(-1)}, ${JSON.stringify(await statusCounts(c, due))}`);
       }
-      s.worker();
+      s.worker(['--lock-ms', '30000']);
       const counts = await waitUntilSettled(c, due, 120_000, 'after three SIGTERMs');
       const row = await countDelivered(c, s, due);
       rows.push({ scenario: 'worker SIGTERM ×3', ...row, notes: `exit codes ${codes.join(', ')}` });
@@ -150,8 +152,11 @@ describe('chaos: providers failing', () => {
         s.slack.inject('chat.postMessage', { status: 503, probability: 0.05, random, times: Infinity });
         await makeDue(c, due, new Date());
         s.worker();
-        // A burst of 429s (Retry-After 2 s) every 4 s while Slack messages are still going out.
-        const bursts = setInterval(() => s.slack.inject('chat.postMessage', { status: 429, retryAfter: 2, times: 10 }), 4_000);
+        // Ten bursts of 429s (Retry-After 2 s), one every 4 s, while Slack messages are going out.
+        let burstsLeft = 10;
+        const bursts = setInterval(() => {
+          if (burstsLeft-- > 0) s.slack.inject('chat.postMessage', { status: 429, retryAfter: 2, times: 10 });
+        }, 4_000);
         let counts: Record<string, number>;
         try {
           counts = await waitUntilSettled(c, due, 180_000, 'SMTP and Slack faults');

@@ -43,7 +43,15 @@ export interface WorkerProcess {
   /** Resolves once the worker has logged that it started. */
   ready: Promise<void>;
   exited: Promise<number | null>;
+  /** The last few KiB it logged (to say why it died). */
+  output(): string;
+  /** Set by stopWorker: an exit without it is a crash. */
+  stopping: boolean;
 }
+
+const running = new Set<ChildProcess>();
+// A test that times out never reaches its clean-up: never leave a worker running after this process.
+process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 
 /** The environment of `herald worker` / `herald serve` pointed at a scenario's database, Redis and sandboxes. */
 export function heraldEnv(o: { databaseUrl: string; redisUrl: string; prefix: string; slack: SlackSandbox; smtp?: SmtpSink; extra?: Record<string, string> }): Record<string, string> {
@@ -72,7 +80,13 @@ export function startWorkerProcess(env: Record<string, string>, args: string[] =
     env: { ...process.env, ...env, LOG_LEVEL: 'info', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   let tail = '';
   const ready = new Promise<void>((resolve, reject) => {
     // The CLI logs to stderr (stdout is for command output).
@@ -85,11 +99,12 @@ export function startWorkerProcess(env: Record<string, string>, args: string[] =
     void exited.then((code) => reject(new Error(`herald worker exited (${code}) before it started: ${tail.slice(-1500)}`)));
   });
   ready.catch(() => {});
-  return { child, pid: child.pid!, ready, exited };
+  return { child, pid: child.pid!, ready, exited, output: () => tail, stopping: false };
 }
 
 /** Stops a worker: SIGTERM (graceful) or SIGKILL; resolves with its exit code once it is gone. */
 export async function stopWorker(w: WorkerProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
+  w.stopping = true;
   if (w.child.exitCode !== null || w.child.signalCode !== null) return w.child.exitCode;
   w.child.kill(signal);
   return w.exited;

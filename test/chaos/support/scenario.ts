@@ -22,7 +22,7 @@ export interface Scenario {
 }
 
 export async function withScenario<T>(
-  o: { databaseUrl: string; redisUrl: string; users: SandboxUser[]; slack?: SlackSandboxOptions; env?: Record<string, string> },
+  o: { databaseUrl: string; redisUrl: string; users: SandboxUser[]; slack?: SlackSandboxOptions; env?: Record<string, string>; timeoutMs?: number },
   body: (s: Scenario) => Promise<T>,
 ): Promise<T> {
   const slack = await startSlackSandbox({ perChannelPerSecond: 1, users: o.users, ...o.slack });
@@ -31,8 +31,17 @@ export async function withScenario<T>(
   const env = heraldEnv({ databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, prefix, slack, smtp, ...(o.env ? { extra: o.env } : {}) });
   const workers: WorkerProcess[] = [];
   const serves: Array<Awaited<ReturnType<typeof startServeProcess>>> = [];
+  let crashed: (err: Error) => void = () => {};
+  const crash = new Promise<never>((_, reject) => (crashed = reject));
+  crash.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  // Each scenario stops itself (vitest's timeout would leave its processes running).
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`scenario did not finish within ${(o.timeoutMs ?? 400_000) / 1000} s`)), o.timeoutMs ?? 400_000);
+  });
+  timeout.catch(() => {});
   try {
-    return await body({
+    return await Promise.race([crash, timeout, body({
       slack,
       smtp,
       prefix,
@@ -40,6 +49,10 @@ export async function withScenario<T>(
       worker: (args) => {
         const w = startWorkerProcess(env, args);
         workers.push(w);
+        // A worker that dies on its own is a finding, not something to wait out.
+        void w.exited.then((code) => {
+          if (!w.stopping) crashed(new Error(`herald worker ${w.pid} exited by itself (${code ?? w.child.signalCode}): ${w.output().slice(-2000)}`));
+        });
         return w;
       },
       serve: async () => {
@@ -47,8 +60,9 @@ export async function withScenario<T>(
         serves.push(s);
         return s;
       },
-    });
+    })]);
   } finally {
+    clearTimeout(timer);
     await Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL')));
     await Promise.all(serves.map((s) => s.stop()));
     await slack.close();
