@@ -70,6 +70,8 @@ export function heraldEnv(o: { databaseUrl: string; redisUrl: string; prefix: st
     EMAIL_RECIPIENTS_PER_DAY: '100000000',
     SMTP_MAX_CONNECTIONS: '10',
     HTTP_RATE_LIMIT_PER_MINUTE: '1000000',
+    // `herald serve` prints its errors (a 5xx says why in the test output); workers log at info (see startWorkerProcess).
+    LOG_LEVEL: 'error',
     ...o.extra,
   };
 }
