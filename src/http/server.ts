@@ -12,6 +12,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
+import { isTransientDbError } from '../db/postgres-errors.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
 import { forgetJobs } from '../../jobs/forget.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
@@ -129,6 +130,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
       const status = STATUS_OF_CODE[err.code] ?? (err.retryable ? 503 : 500);
       if (status >= 500) deps.log?.error({ err, url: request.url }, 'request failed');
       return sendError(request, reply, status, err.code, status >= 500 ? 'Herald could not finish this request; try again shortly.' : err.message, err.hint);
+    }
+    // The chaos soak found answer-link POSTs answering 500 on an overloaded server: the pool had no
+    // connection free within its timeout. That is "busy, come back", not a bug: 503 with Retry-After.
+    if (isTransientDbError(err)) {
+      deps.log?.error({ err, url: request.url, reqId: request.id }, 'request failed: database busy or unreachable');
+      reply.header('retry-after', '5');
+      return sendError(request, reply, 503, 'database_busy', 'Herald is busy and could not reach its database in time; try again in a few seconds.');
     }
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 500) {

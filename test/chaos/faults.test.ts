@@ -10,9 +10,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelPending, makeDue, pickEmail, pickSlackOnePerPerson, sandboxUsers } from '../../bench/delivery-fixture.ts';
 import type { SandboxUser } from '../../src/sandbox/slack-server.ts';
+import { answerLinkRequest, markSurveysSent, postedSurvey, slackClickRequest } from '../support/answer-requests.ts';
 import { createEmptyTestDatabase } from '../support/databases.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
-import { seedPlan, seededRandom, statusCounts, stopWorker, waitUntilSettled } from './support/chaos-fixture.ts';
+import { CHAOS_SECRET, CHAOS_SIGNING, seedPlan, seededRandom, statusCounts, stopWorker, waitUntilSettled } from './support/chaos-fixture.ts';
 import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { countDelivered, withScenario } from './support/scenario.ts';
 import { chaosTable, type ChaosRow } from './support/table.ts';
@@ -246,5 +247,55 @@ describe('chaos: Redis and PostgreSQL restarted mid-run', () => {
       await redis.remove();
       await postgres.remove();
     }
+  }, 420_000);
+});
+
+describe('chaos: two workers and two servers at once', () => {
+  it('messages due on both workers, every answer posted to both servers at once: no duplicate sends or answers', async () => {
+    const surveys = await markSurveysSent(c);
+    const slackSurveys = surveys.filter((m) => m.channel === 'slack').slice(0, 100);
+    const slackPeople = new Set(slackSurveys.map((m) => m.personId));
+    // One answer per (survey, occurrence, person): the e-mail ones are of other people than the Slack ones.
+    const emailSurveys = surveys.filter((m) => m.channel === 'email' && !slackPeople.has(m.personId)).slice(0, 100);
+    const answered = [...slackSurveys, ...emailSurveys].map((m) => m.id);
+    const due = await dueNow(1_000, 200);
+    await withScenario(
+      { databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } },
+      async (s) => {
+        for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
+        const servers = await Promise.all([s.serve(), s.serve()]);
+        await Promise.all([s.worker().ready, s.worker().ready]);
+        // Option 0 ("Working well") escalates nothing, so the sends counted are only the due ones.
+        const requests = [...slackSurveys.map((m) => slackClickRequest(CHAOS_SIGNING, m, 0)), ...emailSurveys.map((m) => answerLinkRequest(CHAOS_SECRET, m, 0))];
+        const statuses: number[] = [];
+        for (let k = 0; k < requests.length; k += 20) {
+          const batch = requests.slice(k, k + 20).flatMap((r) => servers.map((srv) => fetch(`${srv.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body }).then((res) => res.status)));
+          statuses.push(...(await Promise.all(batch)));
+        }
+        const counts = await waitUntilSettled(c, due, 240_000, 'two workers');
+        // Listeners finish after the ack: wait until every answer is in (or 60 s).
+        let stored = 0;
+        const end = Date.now() + 60_000;
+        do {
+          const { rows: r } = await c.query<{ n: number; d: number }>(`SELECT count(*)::int AS n FROM "Response" WHERE "messageId" = ANY($1::uuid[])`, [answered]);
+          stored = Number(r[0]?.n ?? 0);
+          if (stored >= answered.length) break;
+          await sleep(250);
+        } while (Date.now() < end);
+        await sleep(1_000);
+        const { rows: final } = await c.query<{ n: number; d: number }>(`SELECT count(*)::int AS n, count(DISTINCT "messageId")::int AS d FROM "Response" WHERE "messageId" = ANY($1::uuid[])`, [answered]);
+        stored = Number(final[0]?.n ?? 0);
+        const twice = stored - Number(final[0]?.d ?? 0);
+        const row = await countDelivered(c, s, due);
+        const not200 = statuses.filter((x) => x !== 200).length;
+        rows.push({ scenario: 'two workers + two servers', ...row, notes: `${answered.length} answers, each posted to both servers: ${stored} stored, ${twice} twice, ${not200} not 200` });
+        expect(counts).toEqual({ sent: due.length });
+        expect(row.lost).toBe(0);
+        expect(row.duplicates).toBe(0);
+        expect(not200).toBe(0);
+        expect(stored).toBe(answered.length);
+        expect(twice).toBe(0);
+      },
+    );
   }, 420_000);
 });
