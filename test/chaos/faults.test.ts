@@ -264,7 +264,8 @@ describe('chaos: two workers and two servers at once', () => {
       async (s) => {
         for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
         const servers = await Promise.all([s.serve(), s.serve()]);
-        await Promise.all([s.worker().ready, s.worker().ready]);
+        // The default job lock (30 s); with 2 s, a send slower than 10 s on a starved machine is taken over by the other worker and sent twice.
+        await Promise.all([s.worker(['--lock-ms', '30000']).ready, s.worker(['--lock-ms', '30000']).ready]);
         // Option 0 ("Working well") escalates nothing, so the sends counted are only the due ones.
         const requests = [...slackSurveys.map((m) => slackClickRequest(CHAOS_SIGNING, m, 0)), ...emailSurveys.map((m) => answerLinkRequest(CHAOS_SECRET, m, 0))];
         const statuses: number[] = [];
