@@ -70,7 +70,7 @@ describe('chaos: workers killed and stopped', () => {
     const random = seededRandom(SEED);
     const due = await dueNow(4_000, 1_000);
     // Rates that make the run last ~20 s, so the kills land while sends are in flight.
-    await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, env: { EMAIL_RATE_PER_MINUTE: '12000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } }, async (s) => {
+    await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, timeoutMs: 460_000, env: { EMAIL_RATE_PER_MINUTE: '12000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } }, async (s) => {
       const inFlight: number[] = [];
       for (let k = 0; k < 10; k++) {
         const startedAt = new Date();
@@ -97,7 +97,7 @@ describe('chaos: workers killed and stopped', () => {
 
   it('SIGTERM three times mid-run: the sends in flight finish, none is sent twice', async () => {
     const due = await dueNow(1_000, 100);
-    await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '1200' } }, async (s) => {
+    await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, timeoutMs: 230_000, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '1200' } }, async (s) => {
       const codes: Array<number | null> = [];
       for (let k = 0; k < 3; k++) {
         // The default job lock (30 s): with the 2 s one of the SIGKILL run, a send held up longer than
@@ -145,6 +145,7 @@ describe('chaos: providers failing', () => {
         // Slack's own limits, enforced by the sandbox, with Herald configured to the same workspace rate.
         slack: { perChannelPerSecond: 1, workspacePerMinute: 600 },
         env: { SLACK_WORKSPACE_RATE_PER_MINUTE: '600', EMAIL_RATE_PER_MINUTE: '3000' },
+        timeoutMs: 290_000,
       },
       async (s) => {
         s.smtp.inject({ code: 550, stage: 'rcpt', times: Infinity, match: (r) => r === badAddress });
@@ -222,7 +223,7 @@ describe('chaos: Redis and PostgreSQL restarted mid-run', () => {
       pool = new pg.Pool({ connectionString: url, max: 2 });
       pool.on('error', () => {});
       const p = pool;
-      await withScenario({ databaseUrl: url, redisUrl: redis.url, users: people, slack: { perChannelPerSecond: 0 } }, async (s) => {
+      await withScenario({ databaseUrl: url, redisUrl: redis.url, users: people, slack: { perChannelPerSecond: 0 }, timeoutMs: 300_000 }, async (s) => {
         await s.worker().ready;
         await sleep(3_000);
         await redis.stop();
@@ -260,7 +261,7 @@ describe('chaos: two workers and two servers at once', () => {
     const answered = [...slackSurveys, ...emailSurveys].map((m) => m.id);
     const due = await dueNow(1_000, 200);
     await withScenario(
-      { databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } },
+      { databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, timeoutMs: 400_000, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } },
       async (s) => {
         for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
         const servers = await Promise.all([s.serve(), s.serve()]);

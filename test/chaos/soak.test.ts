@@ -73,7 +73,7 @@ it(`soak: ${MINUTES} min of steady sends, Slack clicks and answer-link POSTs —
   const t0 = Date.now() + 5_000;
   await makeDue(c, sends, sends.map((_, i) => new Date(t0 + (i * DURATION_MS) / sends.length)));
 
-  await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 } }, async (s) => {
+  await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, timeoutMs: DURATION_MS + 280_000 }, async (s) => {
     for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
     const serve = await s.serve();
     const worker = s.worker();

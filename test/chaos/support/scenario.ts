@@ -22,7 +22,10 @@ export interface Scenario {
 }
 
 export async function withScenario<T>(
-  o: { databaseUrl: string; redisUrl: string; users: SandboxUser[]; slack?: SlackSandboxOptions; env?: Record<string, string>; timeoutMs?: number },
+  o: { databaseUrl: string; redisUrl: string; users: SandboxUser[]; slack?: SlackSandboxOptions; env?: Record<string, string>;
+    /** Below the test's own timeout, so the clean-up runs (vitest starts the next test while a timed-out one still runs). */
+    timeoutMs?: number;
+  },
   body: (s: Scenario) => Promise<T>,
 ): Promise<T> {
   const slack = await startSlackSandbox({ perChannelPerSecond: 1, users: o.users, ...o.slack });
