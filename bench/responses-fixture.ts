@@ -15,18 +15,11 @@ import type { SlackSandbox } from '../src/sandbox/slack-server.ts';
 import { BenchDatabase } from './delivery-fixture.ts';
 import { generatePlan } from './generate-plan.ts';
 export { startServeProcess } from '../test/support/serve-process.ts';
+import { markSurveysSent, type LoadRequest, type SurveyMessage } from '../test/support/answer-requests.ts';
+export type { LoadRequest, SurveyMessage } from '../test/support/answer-requests.ts';
 
 export const BENCH_SECRET = 'bench-secret-0123456789abcdef';
 export const BENCH_SIGNING = 'bench-signing-secret';
-
-export interface SurveyMessage {
-  id: string;
-  personId: string;
-  slackId: string | null;
-  channel: 'slack' | 'email';
-  providerChannel: string | null;
-  providerId: string | null;
-}
 
 /** What each part of the benchmark gets; parts print their own figures with `report`. */
 export interface ResponsesBenchContext {
@@ -58,20 +51,7 @@ export async function seedSurveyMessages(bench: BenchDatabase, people: number): 
   } finally {
     await db.close();
   }
-  const c = await bench.sql();
-  await c.query(
-    `UPDATE "Message" m SET "status"='sent', "sentAt"=now(),
-       "providerChannel"=CASE WHEN m."channel"='slack' THEN 'D' || upper(substr(md5(m."id"::text), 1, 10)) END,
-       "providerId"=CASE WHEN m."channel"='slack' THEN (1700000000 + n.rn)::text || '.000100' END
-     FROM (SELECT m2."id", row_number() OVER () AS rn FROM "Message" m2 JOIN "Comm" c ON c."id"=m2."commId" WHERE c."key"='hypercare-checkin') n
-     WHERE n."id"=m."id"`,
-  );
-  const { rows } = await c.query<SurveyMessage>(
-    `SELECT m."id", m."personId", p."slackId", m."channel", m."providerChannel", m."providerId"
-     FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
-     WHERE c."key"='hypercare-checkin' AND m."kind"='comm' ORDER BY m."id"`,
-  );
-  return rows.filter((r) => r.channel === 'email' || r.slackId !== null);
+  return markSurveysSent(await bench.sql());
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -80,12 +60,6 @@ export function processCpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the full line, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-export interface LoadRequest {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
 }
 
 /** Fires `requests` in order at `rate` per second over a few connections; returns autocannon's result. */

@@ -13,11 +13,8 @@
  */
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
-import { signToken } from '../src/domain/tokens.ts';
-import { issueFormProof } from '../src/http/form-proof.ts';
-import { blockActions, interactionBody, slackSignatureHeaders } from '../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox } from '../src/sandbox/slack-server.ts';
-import { surveyBlocks } from '../src/templates/slack-blocks.ts';
+import { answerLinkRequest, postedSurvey, slackClickRequest } from '../test/support/answer-requests.ts';
 import { deleteByPrefix } from '../test/support/redis.ts';
 import { BenchDatabase } from './delivery-fixture.ts';
 import { smtpReplies } from './responses-smtp.ts';
@@ -43,12 +40,6 @@ const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ACK_P99_AIM_MS = 200;
 const WARM_UP = 60;
-
-const SURVEY = {
-  question: 'How is the new Outlook and Teams setup working for you?',
-  comment: 'optional' as const,
-  options: [{ value: 'good', label: 'Working well' }, { value: 'minor', label: 'Some issues', escalate: true as const }, { value: 'blocked', label: "I can't work", escalate: 'urgent' as const }],
-};
 
 export interface ResponseBenchPart {
   name: string;
@@ -137,16 +128,9 @@ const slackClicks = loadPart('slack', {
   label: 'Slack clicks',
   channel: 'slack',
   prepare(ctx, messages) {
-    for (const m of messages) {
-      ctx.slack.messages.push({ channel: m.providerChannel!, user: m.slackId!, ts: m.providerId!, text: 'checkin', blocks: surveyBlocks(SURVEY, m.id), at: Date.now() });
-    }
+    for (const m of messages) ctx.slack.messages.push(postedSurvey(m));
   },
-  request(ctx, m, i) {
-    const o = SURVEY.options[i % 3]!.value;
-    const payload = blockActions({ user: m.slackId!, message: { channel: m.providerChannel!, ts: m.providerId!, blocks: surveyBlocks(SURVEY, m.id) }, actionId: `herald_survey_${o}`, value: JSON.stringify({ m: m.id, o }) });
-    const body = interactionBody(payload);
-    return { path: '/slack/events', headers: slackSignatureHeaders(ctx.signingSecret, body, Math.floor(Date.now() / 1000)), body };
-  },
+  request: (ctx, m, i) => slackClickRequest(ctx.signingSecret, m, i),
   identity: (r) => r.body,
   after: (ctx) => ctx.report('Slack clicks: chat.update calls', String(ctx.slack.callsTo('chat.update').length)),
 });
@@ -154,15 +138,8 @@ const slackClicks = loadPart('slack', {
 const answerLinks = loadPart('links', {
   label: 'Answer links',
   channel: 'email',
-  request(ctx, m, i) {
-    const nowS = Math.floor(Date.now() / 1000);
-    const o = SURVEY.options[i % 3]!.value;
-    const token = signToken(ctx.secret, { k: 'answer', m: m.id, p: m.personId, o, exp: nowS + 86_400 });
-    // The proof the GET page would carry (issued with the server's secret), so only POSTs are in the load.
-    const proof = issueFormProof(ctx.secret, token, nowS);
-    const body = new URLSearchParams({ proof, option: o, comment: i % 5 === 0 ? 'Teams asks me to sign in again' : '' }).toString();
-    return { path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
-  },
+  // The proof the GET page would carry (issued with the server's secret), so only POSTs are in the load.
+  request: (ctx, m, i) => answerLinkRequest(ctx.secret, m, i),
   identity: (r) => r.path,
 });
 

@@ -11,6 +11,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
+import { isTransientDbError } from '../db/postgres-errors.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
 import { forgetJobs } from '../../jobs/forget.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
@@ -124,6 +125,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   });
 
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
+    // The chaos soak found answer-link POSTs answering 500 on an overloaded server: the pool had no
+    // connection free within its timeout. That is "busy, come back", not a bug: 503 with Retry-After.
+    if (isTransientDbError(err)) {
+      deps.log?.error({ err, ...requestForLog(request) }, 'request failed: database busy or unreachable');
+      reply.header('retry-after', '5');
+      return sendError(request, reply, 503, 'database_busy', 'Herald is busy and could not reach its database in time; try again in a few seconds.');
+    }
     const v = classifyError(err, request.id);
     if (v.status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
     // This handler's own codes are lower-case (`timeout`, `internal`, `payload_too_large`); domain and Fastify codes are kept as they are.

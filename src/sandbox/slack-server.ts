@@ -30,6 +30,9 @@ export interface SlackFailure {
   match?: (body: Record<string, unknown>) => boolean;
   /** Answer this late (to provoke client timeouts); alone, the call then succeeds normally. */
   delayMs?: number;
+  /** Fail only this share (0–1) of matching calls, drawn from `random` (seed it to replay a run); the rest succeed. */
+  probability?: number;
+  random?: () => number;
 }
 
 export interface RecordedCall {
@@ -41,6 +44,10 @@ export interface RecordedCall {
   status: number;
   /** The Slack error code returned, if the call failed. */
   error?: string;
+  /** The Retry-After (seconds) sent with a 429 or `ratelimited`. */
+  retryAfter?: number;
+  /** The failure was injected by the test (not the sandbox's own rate limit). */
+  injected?: boolean;
 }
 
 export interface PostedMessage {
@@ -123,6 +130,7 @@ interface Reply {
   status: number;
   payload: Record<string, unknown>;
   retryAfter?: number;
+  injected?: boolean;
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
@@ -162,7 +170,9 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
   }
 
   async function injected(method: string, body: Body): Promise<Reply | undefined> {
-    const i = injections.findIndex((x) => x.method === method && (x.failure.match?.(body) ?? true));
+    // A failure with a probability that does not strike this call lets the next matching one try.
+    const strikes = (f: SlackFailure): boolean => f.probability === undefined || (f.random ?? Math.random)() < f.probability;
+    const i = injections.findIndex((x) => x.method === method && (x.failure.match?.(body) ?? true) && strikes(x.failure));
     const hit = injections[i];
     if (!hit) return undefined;
     if (--hit.left <= 0) injections.splice(i, 1);
@@ -171,7 +181,7 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
     const { status = 200, retryAfter } = hit.failure;
     const error = hit.failure.error ?? (status === 429 ? 'ratelimited' : status >= 500 ? 'internal_error' : 'unknown_error');
     const needsRetryAfter = status === 429 || error === 'ratelimited';
-    return { status, payload: { ok: false, error }, ...(needsRetryAfter ? { retryAfter: retryAfter ?? 1 } : {}) };
+    return { status, payload: { ok: false, error }, injected: true, ...(needsRetryAfter ? { retryAfter: retryAfter ?? 1 } : {}) };
   }
 
   /** Slack's "about one message per second per channel", plus an optional workspace cap. */
@@ -322,7 +332,15 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
         reply = fail('invalid_json');
       }
       const error = reply.payload.ok === true ? undefined : String(reply.payload.error);
-      calls.push({ method, body, at, status: reply.status, ...(error ? { error } : {}) });
+      calls.push({
+        method,
+        body,
+        at,
+        status: reply.status,
+        ...(error ? { error } : {}),
+        ...(reply.retryAfter === undefined ? {} : { retryAfter: reply.retryAfter }),
+        ...(reply.injected ? { injected: true } : {}),
+      });
     }
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);

@@ -33,8 +33,18 @@ export interface SmtpFailure {
   stage?: 'rcpt' | 'data';
   /** How many matching commands fail; default 1, `Infinity` for all. */
   times?: number;
+  /** Fail every matching command for this long from the injection, then recover (an outage window; overrides `times`). */
+  forMs?: number;
   /** Only recipients that match fail (at DATA: any recipient of the message). */
   match?: (rcpt: string) => boolean;
+}
+
+/** A command the sink refused because of an injected failure. */
+export interface SmtpRejection {
+  code: number;
+  stage: 'rcpt' | 'data';
+  rcpts: string[];
+  at: number;
 }
 
 export interface SmtpSinkOptions {
@@ -48,6 +58,8 @@ export interface SmtpSink {
   readonly messages: SinkMessage[];
   /** Every SMTP connection opened, in order. */
   readonly connections: Array<{ id: string; at: number }>;
+  /** Every command refused by an injected failure, in order (to see what was retried). */
+  readonly rejections: SmtpRejection[];
   inject(failure: SmtpFailure): void;
   clearInjections(): void;
   /** Resolves with the messages once at least `n` have arrived; rejects after `timeoutMs`. */
@@ -76,14 +88,19 @@ function smtpError(f: SmtpFailure): Error & { responseCode: number } {
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const connections: Array<{ id: string; at: number }> = [];
-  const injections: Array<{ failure: SmtpFailure; left: number }> = [];
+  const injections: Array<{ failure: SmtpFailure; left: number; until?: number }> = [];
+  const rejections: SmtpRejection[] = [];
   const waiters = new Set<() => void>();
 
   function takeInjection(stage: 'rcpt' | 'data', rcpts: string[]): SmtpFailure | undefined {
+    const now = Date.now();
+    // An outage window that has passed is over: the server has recovered.
+    for (let k = injections.length - 1; k >= 0; k--) if ((injections[k]?.until ?? Infinity) <= now) injections.splice(k, 1);
     const i = injections.findIndex((x) => (x.failure.stage ?? 'rcpt') === stage && (x.failure.match ? rcpts.some(x.failure.match) : true));
     const hit = injections[i];
     if (!hit) return undefined;
-    if (--hit.left <= 0) injections.splice(i, 1);
+    if (hit.until === undefined && --hit.left <= 0) injections.splice(i, 1);
+    rejections.push({ code: hit.failure.code, stage, rcpts, at: now });
     return hit.failure;
   }
 
@@ -166,8 +183,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     port,
     messages,
     connections,
+    rejections,
     inject: (failure) => {
-      injections.push({ failure, left: failure.times ?? 1 });
+      injections.push({ failure, left: failure.times ?? 1, ...(failure.forMs === undefined ? {} : { until: Date.now() + failure.forMs }) });
     },
     clearInjections: () => {
       injections.length = 0;

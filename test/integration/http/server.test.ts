@@ -78,6 +78,10 @@ describe('herald serve: limits and errors', () => {
     const { buildHttpServer } = await import('../../../src/http/server.ts');
     const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, bodyLimit: 1024 });
     app.get('/test/slow', { handlerTimeout: 100 }, async () => new Promise((r) => setTimeout(() => r({ late: true }), 1_000)));
+    // What pg-pool throws when no connection frees up in time (an overloaded server; the chaos soak found it).
+    app.get('/test/busy', async () => {
+      throw new Error('timeout exceeded when trying to connect');
+    });
     app.get('/test/boom', async () => {
       throw new Error('secret internals at /srv/herald/x.ts:12');
     });
@@ -108,6 +112,13 @@ describe('herald serve: limits and errors', () => {
     expect(body.error).toBe('internal');
     expect(JSON.stringify(body)).not.toContain('secret internals');
     expect(JSON.stringify(body)).not.toContain('.ts:');
+  });
+
+  it('a database with no connection free in time is 503 with Retry-After, not 500', async () => {
+    const busy = await fetch(`${srv.url}/test/busy`);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(await busy.json()).toMatchObject({ error: 'database_busy' });
   });
 
   it('sets security headers', async () => {
