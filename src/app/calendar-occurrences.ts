@@ -46,6 +46,9 @@ export interface OccurrenceQuery {
   channel?: string | undefined;
   audience?: string | undefined;
   includeCancelled?: boolean | undefined;
+  /** One occurrence (with `comm`) of one kind (`comm` for the comm's own messages). */
+  occurrence?: number | undefined;
+  kind?: string | undefined;
 }
 
 type Row = {
@@ -79,7 +82,8 @@ export async function calendarOccurrences(db: SqlClient, q: OccurrenceQuery): Pr
          AND ($2::timestamptz IS NULL OR m."dueAt" >= $2::timestamptz) AND ($3::timestamptz IS NULL OR m."dueAt" < $3::timestamptz)
          AND ($4::boolean OR m."status" <> 'cancelled')
          AND ($5::text IS NULL OR p."key" = $5) ${q.comm === undefined ? 'AND $6::text IS NULL' : 'AND cf."key" = $6'}
-         AND ($7::text IS NULL OR m."channel" = $7) AND ($8::text IS NULL OR $8 = ANY(p."audiences"))),
+         AND ($7::text IS NULL OR m."channel" = $7) AND ($8::text IS NULL OR $8 = ANY(p."audiences"))
+         AND ($9::int IS NULL OR m."occurrence" = $9) AND ($10::text IS NULL OR m."kind" = $10)),
      g AS (
        SELECT "commId", "occurrence", "kind", coalesce("seriesItem", '') AS "item",
               min("dueAt") AS "first", max("dueAt") AS "last", min("local") AS "localMin", max("local") AS "localMax",
@@ -109,6 +113,8 @@ export async function calendarOccurrences(db: SqlClient, q: OccurrenceQuery): Pr
     q.comm ?? null,
     q.channel ?? null,
     q.audience ?? null,
+    q.occurrence ?? null,
+    q.kind ?? null,
   );
   return rows.map((r): OccurrenceGroup => {
     const g: OccurrenceGroup = {
@@ -205,4 +211,37 @@ export function formatOccurrenceTable(groups: readonly OccurrenceGroup[], plan: 
     if (aud) lines.push(`  ${''.padEnd(28)} ${aud}`);
   }
   return lines.slice(1).join('\n');
+}
+
+export interface OccurrenceCopy {
+  key: string;
+  person: string;
+  name: string;
+  timezone: string;
+  channel: string;
+  /** Due instant, ISO-8601 UTC. */
+  at: string;
+  status: string;
+}
+
+/** The copies of one comm occurrence (of one kind), by due time, the first `limit` of them. */
+export async function occurrenceCopies(
+  db: SqlClient,
+  q: { projectId: string; comm: string; occurrence: number; kind: string; limit: number },
+): Promise<{ copies: OccurrenceCopy[]; total: number }> {
+  const rows = await db.$queryRawUnsafe<Array<{ key: string; person: string; name: string; timezone: string; channel: string; dueAt: Date | string; status: string; total: number | bigint }>>(
+    `SELECT m."key", p."key" AS "person", p."name", p."timezone", m."channel", m."dueAt", m."status"::text AS "status", count(*) OVER () AS "total"
+     FROM "Message" m JOIN "Comm" c ON c."id" = m."commId" JOIN "Person" p ON p."id" = m."personId"
+     WHERE m."projectId" = $1::uuid AND c."key" = $2 AND m."occurrence" = $3 AND m."kind" = $4
+     ORDER BY m."dueAt", p."name", m."channel" LIMIT $5`,
+    q.projectId,
+    q.comm,
+    q.occurrence,
+    q.kind,
+    q.limit,
+  );
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    copies: rows.map((r) => ({ key: r.key, person: r.person, name: r.name, timezone: r.timezone, channel: r.channel, at: new Date(r.dueAt).toISOString(), status: r.status })),
+  };
 }
