@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { loadProject } from '../db/repo/project-store.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
 import { MESSAGE_STATUSES } from '../domain/message-status.ts';
-import { commTitle, occurrenceLabel, readableKey } from '../domain/plan/comm-title.ts';
+import { commOccurrenceTitle, readableKey } from '../domain/plan/comm-title.ts';
 import type { Plan } from '../domain/plan/model.ts';
 
 export type MessageStatusName = (typeof MESSAGE_STATUSES)[number];
@@ -151,10 +151,7 @@ export async function queryOccurrences(
 
 /** What a group is, in words: "Hypercare checkin 2 of 3", "Survey reminder for Hypercare checkin 1 of 3". */
 export function occurrenceTitle(g: OccurrenceGroup, plan: Plan): string {
-  const comm = plan.comms.find((c) => c.key === g.comm);
-  // A digest's occurrence is its ISO week, 202703 (see domain/digest/week.ts), not a count.
-  const n = comm?.kind === 'digest' ? `week ${g.occurrence % 100}` : occurrenceLabel(g.occurrence, g.occurrences);
-  const base = `${commTitle(comm, g.comm)}${n ? ` ${n}` : ''}${g.seriesItem ? ` (${readableKey(g.seriesItem)})` : ''}`;
+  const base = `${commOccurrenceTitle(plan, g.comm, g.occurrence, g.occurrences)}${g.seriesItem ? ` (${readableKey(g.seriesItem)})` : ''}`;
   return g.kind ? `${KIND_WORDS[g.kind] ?? readableKey(g.kind)}: ${base}` : base;
 }
 

@@ -193,7 +193,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           headers: IdemHeader,
           params: MilestoneParams,
           body: z.object({ when: z.string().describe('YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, project time zone'), dryRun: z.boolean().default(false) }),
-          response: { 200: z.object({ milestone: z.string(), from: z.string(), to: z.string(), dryRun: z.boolean(), calendar: Summary, triggered: z.number() }), ...errors },
+          response: { 200: z.object({ milestone: z.string(), from: z.string(), to: z.string(), dryRun: z.boolean(), calendar: Summary, triggered: z.number(), warnings: z.array(z.string()).describe('milestones whose order with this one the move changes, in words') }), ...errors },
         },
       },
       async (req, reply) => {
@@ -201,7 +201,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         return idempotent(db.prisma, clock, req, reply, async () => {
           const r = await moveMilestone(db.sql, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
           if (!req.body.dryRun) await dropQueued(r.queuedChanged);
-          return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered } };
+          return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered, warnings: r.warnings } };
         });
       },
     );
