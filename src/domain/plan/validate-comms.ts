@@ -9,7 +9,7 @@ import { readTrigger } from './validate-trigger.ts';
 import { readRecipientCalendar } from './validate-blackouts.ts';
 import type { Loc } from './yaml-locate.ts';
 
-const COMM_KEYS = ['key', 'title', 'kind', 'audience', 'channels', 'template', 'workstream', 'data', 'survey', 'optional', 'series', 'schedule', 'trigger', 'urgent', 'recipientCalendar'] as const;
+const COMM_KEYS = ['key', 'kind', 'audience', 'channels', 'template', 'workstream', 'data', 'survey', 'optional', 'series', 'schedule', 'trigger', 'urgent', 'recipientCalendar', 'title'] as const;
 const CHANNELS: readonly ChannelChoice[] = ['slack', 'email', 'preferred'];
 
 /** Checks a valid comm's templates against the whole plan (a trial render needs its people and milestones). */

@@ -35,3 +35,12 @@ describe('labels', () => {
     expect(readableKey('hypercare-checkin')).toBe('Hypercare checkin');
   });
 });
+
+describe('time zone did-you-mean', () => {
+  it('names the closest IANA zone for a misspelt one', async () => {
+    const { zoneError } = await import('../../../src/domain/plan/calendar-values.ts');
+    expect(zoneError('America/Chicgo')).toContain('did you mean America/Chicago?');
+    expect(zoneError('europe/london')).toContain('did you mean Europe/London?');
+    expect(zoneError('Mars/Olympus')).not.toContain('did you mean');
+  });
+});
