@@ -51,7 +51,7 @@ export interface OccurrenceQuery {
   kind?: string | undefined;
 }
 
-type Row = {
+type Row = { [status: `s_${string}`]: number | bigint | undefined } & {
   comm: string;
   occurrence: number;
   kind: string;
@@ -64,7 +64,6 @@ type Row = {
   copies: number | bigint;
   slack: number | bigint;
   email: number | bigint;
-  statuses: Record<string, number> | string;
   audiences: Record<string, number> | string | null;
   occurrences: number | bigint | null;
 };
@@ -88,21 +87,18 @@ export async function calendarOccurrences(db: SqlClient, q: OccurrenceQuery): Pr
        SELECT "commId", "occurrence", "kind", coalesce("seriesItem", '') AS "item",
               min("dueAt") AS "first", max("dueAt") AS "last", min("local") AS "localMin", max("local") AS "localMax",
               count(DISTINCT "personId") AS "people", count(*) AS "copies",
-              count(*) FILTER (WHERE "channel" = 'slack') AS "slack", count(*) FILTER (WHERE "channel" = 'email') AS "email"
+              count(*) FILTER (WHERE "channel" = 'slack') AS "slack", count(*) FILTER (WHERE "channel" = 'email') AS "email",
+              ${MESSAGE_STATUSES.map((st) => `count(*) FILTER (WHERE "status" = '${st}') AS "s_${st}"`).join(', ')}
        FROM x GROUP BY 1, 2, 3, 4),
-     s AS (
-       SELECT "commId", "occurrence", "kind", coalesce("seriesItem", '') AS "item", jsonb_object_agg("status", n) AS "statuses"
-       FROM (SELECT "commId", "occurrence", "kind", "seriesItem", "status", count(*) AS n FROM x GROUP BY 1, 2, 3, 4, 5) t GROUP BY 1, 2, 3, 4),
      a AS (
        SELECT "commId", "occurrence", "kind", "item", jsonb_object_agg("audience", n) AS "audiences"
        FROM (SELECT x."commId", x."occurrence", x."kind", coalesce(x."seriesItem", '') AS "item", aud AS "audience", count(DISTINCT x."personId") AS n
              FROM x JOIN "Comm" c ON c."id" = x."commId", unnest(x."personAudiences") AS aud
              WHERE aud = ANY(c."audiences") GROUP BY 1, 2, 3, 4, 5) t GROUP BY 1, 2, 3, 4)
      SELECT c."key" AS "comm", g."occurrence", g."kind", nullif(g."item", '') AS "seriesItem", g."first", g."last", g."localMin", g."localMax",
-            g."people", g."copies", g."slack", g."email", s."statuses", a."audiences",
+            g."people", g."copies", g."slack", g."email", ${MESSAGE_STATUSES.map((st) => `g."s_${st}"`).join(', ')}, a."audiences",
             (SELECT max(mm."occurrence") + 1 FROM "Message" mm WHERE mm."commId" = g."commId") AS "occurrences"
-     FROM g JOIN s USING ("commId", "occurrence", "kind", "item")
-       LEFT JOIN a USING ("commId", "occurrence", "kind", "item")
+     FROM g LEFT JOIN a USING ("commId", "occurrence", "kind", "item")
        JOIN "Comm" c ON c."id" = g."commId"
      ORDER BY g."first", c."key", g."occurrence", g."kind"`,
     q.projectId,
@@ -128,7 +124,7 @@ export async function calendarOccurrences(db: SqlClient, q: OccurrenceQuery): Pr
       copies: Number(r.copies),
       channels: { slack: Number(r.slack), email: Number(r.email) },
       audiences: r.audiences === null ? {} : json(r.audiences),
-      statuses: json(r.statuses) as OccurrenceGroup['statuses'],
+      statuses: Object.fromEntries(MESSAGE_STATUSES.map((st) => [st, Number(r[`s_${st}`] ?? 0)]).filter(([, n]) => n)),
     };
     if (r.kind !== 'comm') g.kind = r.kind;
     if (r.seriesItem !== null) g.seriesItem = r.seriesItem;
