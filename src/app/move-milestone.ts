@@ -4,6 +4,7 @@ import type { Plan } from '../domain/plan/model.ts';
 import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar, commMilestones } from '../domain/schedule/calendar.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
+import { milestoneOrderWarnings } from '../domain/schedule/milestone-order.ts';
 import { loadMilestones, recordMove } from '../db/repo/plan-store.ts';
 import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
 import type { SqlDatabase } from '../db/repo/sql-client.ts';
@@ -21,6 +22,10 @@ export interface MoveResult {
   calendar: ReplanSummary;
   triggered: number;
   queuedChanged: string[];
+  /** Milestones whose order with this one the move changes, in words (milestone-order.ts). */
+  warnings: string[];
+  /** The project zone, in which the CLI and dashboard show `from` and `to`. */
+  timezone: string;
 }
 
 /**
@@ -76,6 +81,8 @@ export async function moveMilestone(
         calendar: summarise(diff),
         triggered,
         queuedChanged: queuedChanges(diff),
+        warnings: milestoneOrderWarnings(plan, moved, current.key),
+        timezone: plan.project.timezone,
       };
       if (input.dryRun) throw new RollbackSignal();
     },

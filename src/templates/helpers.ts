@@ -16,7 +16,7 @@ export const ESCAPE_HELPER = '__esc';
 /** Helpers a template may call: ours plus Handlebars' own. */
 export const HELPER_NAMES: ReadonlySet<string> = new Set([
   'formatDate', 'formatTime', 'formatDateTime', 'relative', 'list', 'plural', 'eq', 'ne', 'gt', 'lt',
-  'and', 'or', 'not', 'add', 'sub', 'ifEquals', 'paragraphs', 'link', 'upcoming', 'toneColor', 'textBar',
+  'and', 'or', 'not', 'add', 'sub', 'ifEquals', 'paragraphs', 'link', 'upcoming', 'toneColor', 'textBar', 'greeting',
   'if', 'unless', 'each', 'with', 'lookup', 'log',
 ]);
 
@@ -124,6 +124,11 @@ export function registerHelpers(hb: HB, mode: EscapeMode): void {
         when(value, options)?.toLocaleString({ weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) ?? '',
     ),
   );
+  // By the hour the message reaches its reader (their zone): no "Good morning" at 8:48 PM.
+  hb.registerHelper('greeting', (value: unknown, options: Options) => {
+    const hour = when(value, options)?.hour;
+    return hour === undefined ? 'Hello' : hour >= 4 && hour < 12 ? 'Good morning' : hour >= 12 && hour < 18 ? 'Good afternoon' : 'Good evening';
+  });
   // Counted in calendar days in the recipient's zone, so "tomorrow" means their tomorrow.
   // Memoised per minute of `now`: within a minute the wording ("in 3 days", "tomorrow") is the same.
   hb.registerHelper('relative', (value: unknown, options: Options) =>

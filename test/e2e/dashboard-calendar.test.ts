@@ -13,7 +13,11 @@ describe('dashboard calendar', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Calendar');
     expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain('Week of 11 February 2030');
     const week = page.getByRole('list', { name: /week of 11 February 2030/i });
-    expect(await week.getByRole('link', { name: /08:00 exec-weekly/ }).count()).toBeGreaterThan(0);
+    // One entry per comm occurrence, in words: the Monday digest at 08:00 each person's time.
+    const digest = week.locator('li.occ summary', { hasText: 'Exec weekly week 7' });
+    expect(await digest.count()).toBe(1);
+    expect(await digest.textContent()).toMatch(/^08:00 local.*Exec weekly week 7\s*→ \d+ (person|people): /);
+    expect(await week.textContent()).not.toMatch(/exec-weekly|#\d/);
     expect(await page.locator('#feeds + ul').textContent()).toContain('/calendar/digest-test.ics?token=FEED_TOKEN');
     expect(await dash.checkPage(page)).toEqual([]);
 
@@ -31,6 +35,22 @@ describe('dashboard calendar', () => {
     // Kai gets the Monday digest every week of February on two channels.
     expect(await page.locator('.cal-day li', { hasText: 'exec-weekly' }).count()).toBeGreaterThanOrEqual(8);
     expect(await dash.checkPage(page)).toEqual([]);
+  });
+
+  it('opens a comm occurrence to its recipients by name, and a recipient to their copy', async () => {
+    const page = await dash.signedIn('viewer', `/projects/${dash.project}/calendar`);
+    const digest = page.locator('li.occ', { hasText: 'Exec weekly week 7' });
+    await digest.locator('summary').click();
+    await Promise.all([page.waitForURL(/\/calendar\/occurrences\/exec-weekly\//), digest.getByRole('link', { name: 'Recipients and each copy' }).click()]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Exec weekly week 7');
+    const rows = page.getByRole('region', { name: 'Recipients' }).locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await rows.filter({ hasText: 'Kai Berg' }).count()).toBeGreaterThan(0);
+    expect(await dash.checkPage(page)).toEqual([]);
+    await Promise.all([page.waitForURL(/\/calendar\/messages\//), rows.filter({ hasText: 'Kai Berg' }).first().getByRole('link').click()]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^exec-weekly #\d+ for Kai Berg$/);
+    const missing = await page.goto(`${dash.url}/projects/${dash.project}/calendar/occurrences/exec-weekly/x`);
+    expect(missing?.status()).toBe(404);
   });
 
   it('shows times in the zone picked, and moves a week with the pager', async () => {

@@ -25,7 +25,7 @@ describe('dashboard escalations', () => {
   it('lists open escalations with owner, level, state and age; a viewer gets no forms', async () => {
     const page = await dash.signedIn('viewer', `/projects/${dash.project}/escalations`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Escalations');
-    const bob = page.locator('section', { has: page.getByRole('heading', { name: 'Bob Moss answered "minor" on pulse #0' }) });
+    const bob = page.locator('section', { has: page.getByRole('heading', { name: 'Bob Moss answered “Some issues” to Pulse 1' }) });
     expect(await bob.textContent()).toMatch(/State: open · Level: 1 · Owner: Ana Silva · Urgency: normal · Age: 1d 0h/);
     expect(await bob.textContent()).toContain('Shared calendars are slow to open');
     expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
@@ -33,7 +33,7 @@ describe('dashboard escalations', () => {
 
     await page.getByLabel('Level').selectOption('2');
     await Promise.all([page.waitForURL(/level=2/), page.getByRole('button', { name: 'Show' }).click()]);
-    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Cy Tan answered "blocked" on pulse #0']);
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Cy Tan answered “I can\'t work” to Pulse 1']);
     expect(await page.getByText('Owner: Eva Lind').count()).toBe(1);
   });
 

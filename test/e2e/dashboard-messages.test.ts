@@ -59,7 +59,7 @@ describe('dashboard messages', () => {
     await Promise.all([page.waitForURL(/person=kai/), page.getByRole('button', { name: 'Show' }).click()]);
     const rows = await page.locator('ol.log > li > p:first-child').allTextContents();
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((r) => r.includes('kai · slack'))).toBe(true);
+    expect(rows.every((r) => r.includes('Kai Berg · Slack'))).toBe(true);
     expect(await dash.checkPage(page)).toEqual([]);
   });
 

@@ -30,10 +30,11 @@ describe('project overview', () => {
     expect(await page.getByRole('img', { name: /baseline and current dates/ }).count()).toBe(1);
 
     const sent = page.getByRole('region', { name: 'Sent in the last 7 days' });
-    expect(await sent.getByRole('link', { name: 'pulse · email' }).getAttribute('href')).toBe(`/projects/${dash.project}/messages?status=sent&comm=pulse&channel=email`);
-    expect(await sent.textContent()).toContain('pulse · email: 2');
+    // Comm titles and channel names, not keys; the links keep the keys.
+    expect(await sent.getByRole('link', { name: 'Pulse · e-mail' }).getAttribute('href')).toBe(`/projects/${dash.project}/messages?status=sent&comm=pulse&channel=email`);
+    expect(await sent.textContent()).toContain('Pulse · e-mail: 2');
     const due = page.getByRole('region', { name: 'Due in the next 7 days' });
-    expect(await due.getByRole('link', { name: /exec-weekly · email/ }).count()).toBe(1);
+    expect(await due.getByRole('link', { name: /Exec weekly · e-mail/ }).count()).toBe(1);
 
     const ws = page.getByRole('region', { name: 'Workstreams' });
     expect(await ws.textContent()).toContain('Archive mailboxes over 100 GB fail to migrate');

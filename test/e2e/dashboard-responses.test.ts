@@ -30,7 +30,8 @@ describe('dashboard responses', () => {
     expect(await page.getByRole('region', { name: 'Response rate for pulse' }).getByRole('row', { name: /end-users/ }).textContent()).toContain('2 of 2 (100%)');
     const people = page.getByRole('region', { name: "Each person's answers" });
     const cy = people.getByRole('row', { name: /Cy Tan/ });
-    expect(await cy.textContent()).toContain('good → blocked');
+    // Option labels, not values.
+    expect(await cy.textContent()).toContain("All good → I can't work");
     expect(await cy.textContent()).toContain('Sent from another address');
     expect(await people.getByRole('row', { name: /Bob Moss/ }).textContent()).toContain('first answer');
     // An answer's markup is shown as text, never as markup.

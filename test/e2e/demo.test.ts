@@ -153,7 +153,7 @@ describe('herald demo in an empty folder', () => {
     expect(await axeSerious(page)).toEqual([]);
 
     // Back on /demo: the three answers, an escalation to the owner for each "Some issues", a digest preview that changed.
-    await reloadUntil(page, url, () => page.getByText('dee.brooks answered minor to hypercare-checkin via email'), started + 170_000);
+    await reloadUntil(page, url, () => page.getByText('Dee Brooks answered Some issues to Hypercare checkin'), started + 170_000);
     expect(await page.locator('#responses').textContent()).toBe('3');
     expect(await page.locator('#escalations').textContent()).toBe('2');
     expect(await page.getByText('→ raj').count()).toBe(2);

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.ts';
 import { checkChoice, checkFilterKeys } from '../options.ts';
 import { withDb } from '../with-db.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
+import { formatOccurrenceTable, queryOccurrences } from '../../app/calendar-occurrences.ts';
 
 export interface CalendarOptions {
   from?: string;
@@ -15,6 +16,7 @@ export interface CalendarOptions {
   format: string;
   all?: boolean;
   explain?: boolean;
+  copies?: boolean;
 }
 
 export async function calendar(ctx: CliContext, project: string, opts: CalendarOptions): Promise<void> {
@@ -24,6 +26,19 @@ export async function calendar(ctx: CliContext, project: string, opts: CalendarO
     throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
   }
   await withDb(ctx, async (db) => {
+    // A PM plans in comm occurrences: the table groups the copies unless asked for them (or for one person's).
+    if (opts.format === 'table' && !opts.explain && !opts.copies && opts.person === undefined) {
+      const { plan, groups } = await queryOccurrences(db.sql, {
+        project,
+        comm: opts.comm,
+        includeCancelled: opts.all ?? false,
+        fromDay: opts.from === undefined ? undefined : checkDay(opts.from, '--from'),
+        toDay: opts.to === undefined ? undefined : checkDay(opts.to, '--to'),
+      });
+      if (!groups.length) await checkFilterKeys(db.sql, project, { comm: opts.comm });
+      ctx.output.out(formatOccurrenceTable(groups, plan));
+      return;
+    }
     const cal = await queryCalendar(db.sql, {
       project,
       person: opts.person,

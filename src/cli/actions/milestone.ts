@@ -4,15 +4,20 @@ import type { CliContext } from '../context.ts';
 import { dropQueuedJobs } from '../drop-jobs.ts';
 import { plural, triggeredLine } from '../output.ts';
 import { withDb } from '../with-db.ts';
+import { DateTime } from 'luxon';
+
+/** An instant as the PM reads it: the project zone with its abbreviation (ISO UTC is for --format json). */
+const local = (at: Date, zone: string): string => DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
   await withDb(ctx, async (db) => {
     const r = await moveMilestone(db.sql, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
     ctx.output.out(
-      `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${r.from.toISOString()} → ${r.to.toISOString()}\n${formatSummary(r.calendar)}` +
+      `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${local(r.from, r.timezone)} → ${local(r.to, r.timezone)} (${r.timezone})\n${formatSummary(r.calendar)}` +
         (r.triggered ? `\n${triggeredLine(r.triggered, opts.dryRun ?? false)}` : '') +
         (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
     );
+    for (const w of r.warnings) ctx.output.err(`warning: ${w}`);
     if (!opts.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
   });
 }

@@ -14,6 +14,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--comm <key>', 'only this comm')
     .option('--format <format>', 'table, json or ics', 'table')
     .option('--all', 'include cancelled messages')
+    .option('--copies', 'one table row per person and channel, not per comm occurrence (the default with --person)')
     .option('--explain', 'print why each message is due when it is (the rules that placed it)')
     .action(async (project: string, opts: CalendarOptions) => (await import('../actions/calendar.ts')).calendar(ctx, project, opts));
 }

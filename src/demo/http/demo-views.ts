@@ -3,6 +3,8 @@ import { createTransport } from 'nodemailer';
 import { listEscalations } from '../../app/list-escalations.ts';
 import { listResponses } from '../../app/list-responses.ts';
 import { previewDigest } from '../../app/preview-digest.ts';
+import { channelPhrase } from '../../app/answer-view.ts';
+import { commOccurrenceTitle, optionLabel } from '../../domain/plan/comm-title.ts';
 import type { Database } from '../../db/database.ts';
 import { esc, page, PAGE_CSP } from '../../http/pages.ts';
 import { blockActions, interactionBody, slackSignatureHeaders } from '../../sandbox/slack-payloads.ts';
@@ -71,8 +73,13 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
         return `<li>${esc(p.name)} <small>(${esc(p.audiences.join(', '))})</small>: ${links}</li>`;
       })
       .join('\n');
-    const answers = entries.map((e) => `<li>${esc(e.person)} answered <strong>${esc(e.option ?? '(comment)')}</strong> to ${esc(e.comm)} via ${esc(e.channel)}</li>`).join('');
-    const escalations = open.map((e) => `<li>${esc(e.person)}: ${esc(e.option)} (${esc(e.urgency)}) → ${esc(e.owner)}, level ${e.level}, ${esc(e.state)}</li>`).join('');
+    const name = (id: string) => plan.people.find((p) => p.id === id)?.name ?? id;
+    const answers = entries
+      .map((e) => `<li>${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}</li>`)
+      .join('');
+    const escalations = open
+      .map((e) => `<li>${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}</li>`)
+      .join('');
     return html(
       reply,
       'Herald demo',

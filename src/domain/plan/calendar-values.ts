@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { Weekday } from './model.ts';
+import { closest } from './suggest.ts';
 import type { Parsed } from './offsets.ts';
 
 const zoneCache = new Map<string, boolean>();
@@ -15,8 +16,20 @@ export function isValidZone(zone: string): boolean {
   return ok;
 }
 
+let zoneNames: string[] | undefined;
+
+/** "America/Chicgo" → "America/Chicago": the closest IANA name, from the zones this Node knows. */
+export function closestZone(zone: string): string | undefined {
+  zoneNames ??= Intl.supportedValuesOf('timeZone');
+  // Compared by the city part too, so "Chicgo" and "america/chicago" find it.
+  const city = zone.slice(zone.lastIndexOf('/') + 1).toLowerCase();
+  const exact = zoneNames.find((z) => z.toLowerCase() === zone.toLowerCase()) ?? zoneNames.find((z) => z.slice(z.lastIndexOf('/') + 1).toLowerCase() === city);
+  return exact ?? closest(zone, zoneNames);
+}
+
 export function zoneError(zone: string): string {
-  return `"${zone}" is not an IANA time zone: use a name like America/Chicago, Europe/London or UTC`;
+  const near = closestZone(zone);
+  return `"${zone}" is not an IANA time zone: ${near ? `did you mean ${near}? ` : ''}use a name like America/Chicago, Europe/London or UTC`;
 }
 
 /** "09:00" → "09:00"; "9:00" is accepted and padded. */

@@ -145,6 +145,8 @@ export interface SurveySpec {
 
 export interface CommSpec {
   key: string;
+  /** What people read ("Hypercare check-in"); without it, commTitle() makes one from the key. */
+  title?: string;
   kind: string;
   audiences: string[];
   channels: ChannelChoice[];

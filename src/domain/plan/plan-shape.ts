@@ -161,6 +161,7 @@ export const CommShape = z.strictObject({
   trigger,
   urgent: z.boolean().meta({ description: 'ignore recipient holidays, days off and blackouts (not quiet hours)' }),
   recipientCalendar,
+  title: text('what people read as the comm\'s name (else a readable form of its key)'),
 });
 
 export const PlanShape = z
@@ -170,7 +171,7 @@ export const PlanShape = z
   workstreams: z.record(z.string().regex(KEY), WorkstreamShape.partial({ escalation: true })),
   audiences: z.record(z.string().regex(KEY), AudienceShape.partial()),
   people: z.union([PeopleShape.partial(), z.array(PersonShape.partial({ name: true, email: true, slack: true, timezone: true, audiences: true, locale: true, country: true, region: true, workDays: true }))]),
-  comms: z.array(CommShape.partial({ workstream: true, data: true, survey: true, optional: true, series: true, schedule: true, trigger: true, urgent: true, recipientCalendar: true })),
+  comms: z.array(CommShape.partial({ workstream: true, data: true, survey: true, optional: true, series: true, schedule: true, trigger: true, urgent: true, recipientCalendar: true, title: true })),
   })
   .partial({ milestones: true, workstreams: true, audiences: true, people: true, comms: true });
 

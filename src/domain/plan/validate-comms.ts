@@ -58,6 +58,8 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
     if (first !== undefined) r.sink.error(keyLoc, `duplicate comm key "${key}" (first at line ${first}); comm keys must be unique`);
     else keys.set(key, keyLoc.line);
   }
+  const titleLoc = f.get('title');
+  const title = titleLoc === undefined ? undefined : readString(r, titleLoc, 'a title such as "Hypercare check-in"');
   const kindLoc = f.need('kind', 'announcement');
   const kind = kindLoc === undefined ? undefined : readString(r, kindLoc, 'a kind such as announcement, ops-impact or digest');
 
@@ -139,6 +141,7 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
 
   if (r.sink.errorCount() !== mark || key === undefined || kind === undefined || template === undefined || tLoc === undefined) return undefined;
   const spec: CommSpec = { key, kind, audiences, channels, template, data, optional };
+  if (title !== undefined && title.trim()) spec.title = title.trim();
   if (workstream !== undefined) spec.workstream = workstream;
   if (survey !== undefined) spec.survey = survey;
   if (series !== undefined) spec.series = series;

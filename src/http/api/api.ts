@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { actOnEscalation, ESCALATION_NOTE_MAX } from '../../app/act-on-escalation.ts';
 import { applyPlan } from '../../app/apply-plan.ts';
 import { queryCalendar } from '../../app/calendar-view.ts';
+import { occurrenceTitle, queryOccurrences } from '../../app/calendar-occurrences.ts';
 import { listEscalations } from '../../app/list-escalations.ts';
 import { listResponses } from '../../app/list-responses.ts';
 import { loadPlanText } from '../../app/load-plan.ts';
@@ -52,6 +53,16 @@ const Summary = z.record(z.string(), z.unknown());
 const CalendarEntry = z
   .object({ key: z.string(), comm: z.string(), person: z.string(), channel: z.string(), at: z.string(), localAt: z.string(), timezone: z.string(), occurrence: z.number(), status: z.string(), seriesItem: z.string().optional() })
   .meta({ id: 'CalendarEntry' });
+const CalendarOccurrence = z
+  .object({
+    comm: z.string(), title: z.string().describe('the comm title and occurrence as a person reads them, e.g. "Hypercare checkin 2 of 3"'),
+    occurrence: z.number().describe('0-based'), occurrences: z.number().describe("the comm's occurrences so far"),
+    kind: z.string().optional(), seriesItem: z.string().optional(),
+    first: z.string().describe('first copy due, ISO-8601 UTC'), last: z.string(), localTime: z.string().nullable().describe('HH:mm when every copy is due at that time in its person\'s zone'),
+    people: z.number(), copies: z.number(), channels: z.object({ slack: z.number(), email: z.number() }),
+    audiences: z.record(z.string(), z.number()), statuses: z.record(z.string(), z.number()),
+  })
+  .meta({ id: 'CalendarOccurrence' });
 const Message = z
   .object({
     id: z.string(), key: z.string(), comm: z.string(), person: z.string(), channel: z.string(), dueAt: z.string(), status: z.string(), attempts: z.number(),
@@ -182,7 +193,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
           headers: IdemHeader,
           params: MilestoneParams,
           body: z.object({ when: z.string().min(1).max(40).describe('YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, project time zone'), dryRun: z.boolean().default(false) }),
-          response: { 200: z.object({ milestone: z.string(), from: z.string(), to: z.string(), dryRun: z.boolean(), calendar: Summary, triggered: z.number() }), ...errors },
+          response: { 200: z.object({ milestone: z.string(), from: z.string(), to: z.string(), dryRun: z.boolean(), calendar: Summary, triggered: z.number(), warnings: z.array(z.string()).describe('milestones whose order with this one the move changes, in words') }), ...errors },
         },
       },
       async (req, reply) => {
@@ -190,7 +201,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         return idempotent(db.prisma, clock, req, reply, async () => {
           const r = await moveMilestone(db.sql, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
           if (!req.body.dryRun) await dropQueued(r.queuedChanged);
-          return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered } };
+          return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered, warnings: r.warnings } };
         });
       },
     );
@@ -220,14 +231,20 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
             person: z.string().optional(),
             comm: z.string().optional(),
             includeCancelled: queryBool('include cancelled messages'),
+            group: z.enum(['copy', 'occurrence']).default('copy').describe('copy: one item per person and channel; occurrence: one per comm occurrence, with counts (person filter not allowed)'),
           }),
-          response: { 200: pageOf(CalendarEntry), ...errors },
+          response: { 200: z.union([pageOf(CalendarEntry), pageOf(CalendarOccurrence)]), ...errors },
         },
       },
       async (req) => {
         authorize(req, 'viewer', req.params.project);
         const q = req.query;
         const offset = decodeCursor(q.cursor);
+        if (q.group === 'occurrence') {
+          if (q.person) throw new ApiError(400, 'BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
+          const { plan, groups } = await queryOccurrences(db.sql, { project: req.params.project, fromDay: q.from, toDay: q.to, comm: q.comm, includeCancelled: q.includeCancelled });
+          return page(groups.slice(offset, offset + q.limit + 1).map((g) => ({ ...g, title: occurrenceTitle(g, plan) })), offset, q.limit);
+        }
         const cal = await queryCalendar(db.sql, {
           project: req.params.project,
           ...(q.from ? { fromDay: q.from } : {}),

@@ -72,6 +72,7 @@ blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
 .cal-day ul{list-style:none;margin:0;padding:0}
 .cal-day li{margin:.15rem 0;font-size:.9rem;overflow-wrap:anywhere}
 .cal-day li a{display:inline-block;min-height:1.5rem}
+.cal-day li.occ{margin:.3rem 0}.occ summary{cursor:pointer}.occ-time{color:#57606a}.occ details p{margin:.2rem 0}
 .cal-month .cal-day.empty{display:none}
 .cal-month .cal-day.other h3{color:#57606a}
 @media (min-width:52rem){.cal{display:grid;grid-template-columns:repeat(7,minmax(0,1fr));gap:.25rem}.cal-day{margin:0;min-height:6rem}.cal-month .cal-day.empty{display:block}}

@@ -13,7 +13,7 @@ beforeAll(async () => {
   all = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json'], t.env);
 });
 
-const projectDay = (e: CalendarEntry) => DateTime.fromISO(e.at, { zone: ZONE }).toISODate();
+const projectDay = (e: CalendarEntry) => DateTime.fromISO(e.at, { zone: ZONE }).toISODate()!;
 
 describe('herald calendar --format json', () => {
   it('lists every stored message with UTC and person-local instants', async () => {
@@ -74,8 +74,8 @@ describe('herald calendar --format json', () => {
 });
 
 describe('herald calendar (table)', () => {
-  it('groups rows under one heading per project-zone day, in order', async () => {
-    const r = await ok(['calendar', PROJECT], t.env);
+  it('with --copies, groups rows under one heading per project-zone day, in order', async () => {
+    const r = await ok(['calendar', PROJECT, '--copies'], t.env);
     const lines = r.stdout.trimEnd().split('\n').filter((l) => l !== '');
     const headings = lines.filter((l) => !l.startsWith('  '));
     for (const h of headings) expect(h).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2} \(America\/Chicago\)$/);
@@ -84,6 +84,26 @@ describe('herald calendar (table)', () => {
     expect(lines.length - headings.length).toBe(all.length);
     // A row shows the person's local time, the expected send time and zone, the comm#occurrence, person, channel and status.
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}Fri 11:00 → 11:00 +America\/New_York +workstream-status#\d+ +dana · slack · planned$/));
+  });
+});
+
+describe('herald calendar (table, by comm occurrence)', () => {
+  it('prints one line per comm occurrence with its people and copies per channel, which add up to the messages', async () => {
+    const r = await ok(['calendar', PROJECT, '--from', '2027-01-11', '--to', '2027-01-24'], t.env);
+    const lines = r.stdout.trimEnd().split('\n').filter((l) => l !== '');
+    const headings = lines.filter((l) => !l.startsWith('  '));
+    for (const h of headings) expect(h).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \(America\/Chicago, C[SD]T\)$/);
+    const rows = lines.filter((l) => /→ \d+ (person|people): /.test(l));
+    const inRange = all.filter((e) => projectDay(e) >= '2027-01-11' && projectDay(e) <= '2027-01-24');
+    const copies = rows.map((l) => [...l.matchAll(/(Slack|e-mail) (\d+)/g)].reduce((n, m) => n + Number(m[2]), 0));
+    expect(copies.reduce((a, b) => a + b, 0)).toBe(inRange.length);
+    expect(rows.length).toBe(new Set(inRange.map((e) => `${e.comm}#${e.occurrence}/${e.kind ?? ''}/${e.seriesItem ?? ''}`)).size);
+    // Words, not keys: no comm#occurrence, no person ids.
+    expect(r.stdout).not.toMatch(/#\d/);
+    expect(r.stdout).not.toContain('dana');
+    // Each person gets it at 14:00 their time; the first copy leaves earlier in Chicago.
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}14:00 local \(first \d\d:\d\d CST\) +Hypercare checkin 1 of 3 → 40 people: Slack 29, e-mail 11$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}08:00 local +Exec weekly week 3 → 1 person: Slack 1, e-mail 1$/));
   });
 });
 

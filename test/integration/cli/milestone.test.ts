@@ -8,7 +8,8 @@ const t = useAppliedDatabase(EXAMPLE);
 const rows = () => t.db.prisma.message.findMany({ select: { id: true, dueAt: true, status: true }, orderBy: { id: 'asc' } });
 const tiedToCutover = () => t.db.prisma.message.count({ where: { milestones: { has: 'cutover' }, status: 'planned' } });
 // Cutover is Fri 15 Jan 18:00 Chicago; moving it to the 22nd keeps 18:00.
-const MOVE = 'milestone cutover 2027-01-16T00:00:00.000Z → 2027-01-23T00:00:00.000Z';
+// In the project zone with its abbreviation, not UTC (Friday 18:00 in Chicago is Saturday 00:00 UTC).
+const MOVE = 'milestone cutover Fri 15 Jan 2027 18:00 CST → Fri 22 Jan 2027 18:00 CST (America/Chicago)';
 
 describe('herald milestone move', () => {
   it('--dry-run prints the moves and changes nothing', async () => {
@@ -16,6 +17,8 @@ describe('herald milestone move', () => {
     const tied = await tiedToCutover();
     const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22', '--dry-run'], t.env);
     expect(r.stdout.split('\n')[0]).toBe(`dry run: ${MOVE}`);
+    // The README's own example puts the cutover after go-live: the hypercare comms now come first.
+    expect(r.stderr).toContain('warning: Mailbox cutover weekend (Fri 22 Jan 2027 18:00 CST) now comes after Go-live (Mon 18 Jan 2027 08:00 CST); it was before it.');
     expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
     expect(r.stdout).toMatch(/\n {2}moved:\n {4}cutover-\S+ #\d → \S+ \((slack|email)\): \S+Z → \S+Z/);
     // Nothing was queued, so the dry run must not claim it was.

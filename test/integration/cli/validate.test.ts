@@ -11,7 +11,7 @@ describe('herald validate', () => {
     const r = await runCli(['validate', EXAMPLE], env);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(
-      /^examples\/m365-migration\.plan\.yaml is valid: project northwind-m365, 6 milestones, 45 people, 10 comms, \d+ scheduled messages\n$/,
+      /^examples\/m365-migration\.plan\.yaml is valid: project northwind-m365, 6 milestones, 45 people, 10 comms, \d+ scheduled messages \(\d+ of them survey reminders\)\n$/,
     );
   });
 

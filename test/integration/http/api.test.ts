@@ -125,6 +125,28 @@ describe('REST API /api/v1', () => {
     expect(ana.json().items.every((e: { person: string }) => e.person === 'ana')).toBe(true);
   });
 
+  it('group=occurrence gives one item per comm occurrence whose copies add up to the per-copy calendar', async () => {
+    const base = '/api/v1/projects/northwind-m365/calendar?from=2027-01-01&to=2027-01-20&limit=500';
+    const copies = (await app.inject({ method: 'GET', url: base, headers: auth(tok.viewer) })).json().items as Array<{ comm: string; occurrence: number; channel: string }>;
+    const r = await app.inject({ method: 'GET', url: `${base}&group=occurrence`, headers: auth(tok.viewer) });
+    expect(r.statusCode, r.body).toBe(200);
+    const groups = r.json().items as Array<{ comm: string; title: string; occurrence: number; occurrences: number; copies: number; people: number; channels: { slack: number; email: number }; first: string }>;
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.length).toBeLessThan(copies.length);
+    expect(groups.reduce((n, g) => n + g.copies, 0)).toBe(copies.length);
+    for (const g of groups) {
+      expect(g.channels.slack + g.channels.email).toBe(g.copies);
+      expect(g.first).toMatch(/Z$/);
+      expect(g.title).not.toContain(g.comm);
+    }
+    expect(groups.map((g) => g.title)).toContain('Cutover user prep');
+    const withPerson = await app.inject({ method: 'GET', url: `${base}&group=occurrence&person=ana`, headers: auth(tok.viewer) });
+    expect(withPerson.statusCode).toBe(400);
+    expect(withPerson.json().code).toBe('BAD_QUERY');
+    const bad = await app.inject({ method: 'GET', url: `${base}&group=people`, headers: auth(tok.viewer) });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('boolean query parameters take true/false/1/0 (false means false) and answer 400 to anything else', async () => {
     const base = '/api/v1/projects/northwind-m365/calendar?from=2027-01-01&to=2027-01-20&limit=500';
     const keys = async (extra: string) => {

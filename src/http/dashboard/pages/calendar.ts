@@ -7,6 +7,16 @@
 import type { FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { calendarGrid, type GridDay, type GridEntry } from '../../../app/calendar-grid.ts';
+import {
+  calendarOccurrences,
+  occurrenceAudiences,
+  occurrenceCopies,
+  occurrenceReach,
+  occurrenceStatuses,
+  occurrenceTime,
+  occurrenceTitle,
+  type OccurrenceGroup,
+} from '../../../app/calendar-occurrences.ts';
 import { previewMessage } from '../../../app/preview-message.ts';
 import { isValidZone } from '../../../domain/plan/calendar-values.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
@@ -77,18 +87,50 @@ function entryItem(project: DashboardProject, e: GridEntry, zone: string): Html 
   return html`<li><a href="${messageHref(project, e, zone)}">${at.toFormat('HH:mm')} ${e.comm}${e.seriesItem ? ` [${e.seriesItem}]` : ''}${kind}</a> <span class="muted">${e.person} · ${e.channel}${e.status === 'planned' ? '' : ` · ${e.status}`}</span></li>`;
 }
 
-function grid(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<string, GridDay>, start: DateTime, end: DateTime, today: string): Html {
+/** Cells per day: the comm occurrences (the PM's view) or, filtered by person, that person's copies. */
+type Cells = { total: number; items: Html[] };
+
+function copyCells(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<string, GridDay>): Map<string, Cells> {
+  return new Map([...byDay].map(([day, d]) => [day, { total: d.total, items: d.entries.map((e) => entryItem(project, e, f.zone)) }]));
+}
+
+function occurrenceHref(project: DashboardProject, g: OccurrenceGroup, zone: string): string {
+  return `${projectPath(project.key, 'calendar')}/occurrences/${encodeURIComponent(g.comm)}/${g.occurrence}${query({ kind: g.kind, zone })}`;
+}
+
+/** One comm occurrence: when, what and to whom; opened, its audiences, statuses and the link to its copies. */
+function occurrenceItem(project: DashboardProject, plan: Plan, g: OccurrenceGroup, zone: string): Html {
+  const status = occurrenceStatuses(g);
+  const aud = occurrenceAudiences(g);
+  return html`<li class="occ"><details><summary><span class="occ-time">${occurrenceTime(g, zone)}</span> <strong>${occurrenceTitle(g, plan)}</strong><br><span class="muted">→ ${occurrenceReach(g)}</span></summary>
+${aud ? html`<p class="muted">Audiences: ${aud}</p>` : ''}${status ? html`<p class="muted">Copies: ${status}</p>` : ''}
+<p><a href="${occurrenceHref(project, g, zone)}">Recipients and each copy</a></p></details></li>`;
+}
+
+function occurrenceCells(project: DashboardProject, plan: Plan, f: CalendarFilters, groups: readonly OccurrenceGroup[]): Map<string, Cells> {
+  const days = new Map<string, Cells>();
+  for (const g of groups) {
+    const day = DateTime.fromISO(g.first, { zone: f.zone }).toISODate()!;
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { total: 0, items: [] }));
+    d.total++;
+    d.items.push(occurrenceItem(project, plan, g, f.zone));
+  }
+  return days;
+}
+
+function grid(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<string, Cells>, start: DateTime, end: DateTime, today: string, unit: [string, string]): Html {
   const days: Html[] = [];
   for (let d = start; d < end; d = d.plus({ days: 1 })) {
     const iso = d.toISODate()!;
-    const list = byDay.get(iso) ?? { total: 0, entries: [] };
-    const shown = list.entries.slice(0, f.view === 'month' ? MONTH_CELL : WEEK_CELL);
+    const list = byDay.get(iso) ?? { total: 0, items: [] };
+    const shown = list.items.slice(0, f.view === 'month' ? MONTH_CELL : WEEK_CELL);
     const more = list.total - shown.length;
     const moreLink =
       more <= 0 ? '' : f.view === 'month' ? html`<p><a href="${link(project, f, { view: 'week', date: d })}">+${more} more</a></p>` : html`<p class="muted">+${more} more: filter by person, comm or channel to see them.</p>`;
     const cls = ['cal-day', list.total ? '' : 'empty', iso === today ? 'today' : '', f.view === 'month' && d.month !== f.date.month ? 'other' : ''].filter(Boolean).join(' ');
     days.push(html`<li class="${cls}"><h3>${d.toFormat('ccc d LLL')}${iso === today ? html` <span class="sr-only">(today)</span>` : ''}</h3>${
-      shown.length ? html`<ul>${shown.map((e) => entryItem(project, e, f.zone))}</ul>` : f.view === 'week' ? html`<p class="muted">Nothing planned</p>` : ''
+      shown.length ? html`<ul aria-label="${list.total} ${list.total === 1 ? unit[0] : unit[1]}">${shown}</ul>` : f.view === 'week' ? html`<p class="muted">Nothing planned</p>` : ''
     }${moreLink}</li>`);
   }
   return html`<ol class="cal cal-${f.view}" aria-label="${f.view === 'week' ? 'Week' : 'Month'} of ${f.date.toFormat(f.view === 'week' ? "'week of' d LLLL yyyy" : 'LLLL yyyy')}">${days}</ol>`;
@@ -126,18 +168,24 @@ async function calendarBody(request: FastifyRequest<{ Params: { key: string } }>
   const f = filtersOf(request, plan, now);
   const start = f.view === 'week' ? f.date.startOf('week') : f.date.startOf('month').startOf('week');
   const end = f.view === 'week' ? start.plus({ weeks: 1 }) : f.date.endOf('month').endOf('week').plus({ days: 1 }).startOf('day');
-  const byDay = await calendarGrid(deps.db.sql, {
-    projectId: project.id,
-    from: start.toJSDate(),
-    to: end.toJSDate(),
-    zone: f.zone,
-    perDay: f.view === 'month' ? MONTH_CELL : WEEK_CELL,
-    person: f.person,
-    comm: f.comm,
-    channel: f.channel,
-    audience: f.audience,
-  });
-  const total = [...byDay.values()].reduce((n, d) => n + d.total, 0);
+  const range = { projectId: project.id, from: start.toJSDate(), to: end.toJSDate(), comm: f.comm, channel: f.channel, audience: f.audience };
+  // A PM plans in comm occurrences; one person's calendar is their own copies, as they get them.
+  let cells: Map<string, Cells>;
+  let summary: string;
+  let unit: [string, string];
+  if (f.person) {
+    const byDay = await calendarGrid(deps.db.sql, { ...range, zone: f.zone, perDay: f.view === 'month' ? MONTH_CELL : WEEK_CELL, person: f.person });
+    cells = copyCells(project, f, byDay);
+    const total = [...byDay.values()].reduce((n, d) => n + d.total, 0);
+    summary = `${total} ${total === 1 ? 'message' : 'messages'}`;
+    unit = ['message', 'messages'];
+  } else {
+    const groups = await calendarOccurrences(deps.db.sql, range);
+    cells = occurrenceCells(project, plan, f, groups);
+    const copies = groups.reduce((n, g) => n + g.copies, 0);
+    summary = `${groups.length} comm ${groups.length === 1 ? 'occurrence' : 'occurrences'}, ${copies} ${copies === 1 ? 'message' : 'messages'}`;
+    unit = ['comm occurrence', 'comm occurrences'];
+  }
   const step = f.view === 'week' ? { weeks: 1 } : { months: 1 };
   const title = f.view === 'week' ? `Week of ${start.toFormat('d LLLL yyyy')}` : f.date.toFormat('LLLL yyyy');
   const today = DateTime.fromJSDate(now, { zone: f.zone }).startOf('day');
@@ -149,8 +197,8 @@ ${filterForm(project, plan, f)}
 <a href="${link(project, f, { date: f.date.plus(step) })}">Next ${f.view} →</a>
 <a href="${link(project, f, { view: f.view === 'week' ? 'month' : 'week' })}">${f.view === 'week' ? 'Month view' : 'Week view'}</a>
 </nav>
-<h2>${title} <span class="muted">(${f.zone}) · ${total} ${total === 1 ? 'message' : 'messages'}</span></h2>
-${grid(project, f, byDay, start, end, today.toISODate()!)}
+<h2>${title} <span class="muted">(${f.zone}, ${start.toFormat('ZZZZ')}) · ${summary}</span></h2>
+${grid(project, f, cells, start, end, today.toISODate()!, unit)}
 ${feeds(request, deps, project, f.person)}`;
   return { project, body };
 }
@@ -196,12 +244,47 @@ async function messageBody(request: FastifyRequest<{ Params: { key: string; mess
   return { project, body: html`${head}${view}`, csp: csp ?? cspForEmails([]) };
 }
 
+/** Copies an occurrence page lists; a 10,000-person comm has 10,000, which are filtered, not scrolled. */
+const COPIES_SHOWN = 500;
+
+async function occurrenceBody(request: FastifyRequest<{ Params: { key: string; comm: string; occurrence: string } }>, deps: DashboardDeps): Promise<{ project: DashboardProject; body: Html }> {
+  const project = await projectOf(request, deps, request.params.key);
+  const plan = await planOf(deps, project);
+  const zoneAsked = field(request.query, 'zone');
+  const zone = zoneAsked && isValidZone(zoneAsked) ? zoneAsked : plan.project.timezone;
+  const kind = field(request.query, 'kind') || 'comm';
+  const index = Number(request.params.occurrence);
+  const missing = () => new DashboardError(404, 'No such comm occurrence', [`Project ${project.key} has no ${kind === 'comm' ? '' : `${kind} of `}${request.params.comm} occurrence ${request.params.occurrence}.`, 'Open one from the calendar.']);
+  if (!/^\d{1,9}$/.test(request.params.occurrence)) throw missing();
+  const { copies, total } = await occurrenceCopies(deps.db.sql, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, limit: COPIES_SHOWN });
+  if (!copies.length) throw missing();
+  const [g] = await calendarOccurrences(deps.db.sql, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, includeCancelled: true });
+  const first = DateTime.fromISO(copies[0]!.at, { zone });
+  const back = `${projectPath(project.key, 'calendar')}${query({ date: first.toISODate(), zone })}`;
+  const rows = copies.map((c) => {
+    const local = DateTime.fromISO(c.at, { zone: c.timezone });
+    const href = `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(c.key)}${query({ zone })}`;
+    return html`<tr><td><a href="${href}">${c.name}</a></td><td>${local.toFormat('ccc d LLL HH:mm ZZZZ')}</td><td>${c.channel === 'email' ? 'E-mail' : 'Slack'}</td><td><span class="status status-${c.status}">${c.status}</span></td></tr>`;
+  });
+  const body = html`<h1>${g ? occurrenceTitle(g, plan) : request.params.comm}</h1>
+<div class="card"><p>${first.toFormat('cccc d LLLL yyyy')}, ${g ? occurrenceTime(g, zone) : first.toFormat('HH:mm ZZZZ')}${g ? html` → ${occurrenceReach(g)}` : ''}</p>
+${g && occurrenceAudiences(g) ? html`<p class="muted">Audiences: ${occurrenceAudiences(g)}</p>` : ''}
+<p><a href="${back}">Back to the calendar</a></p></div>
+<h2>Recipients <span class="muted">(${total > copies.length ? `first ${copies.length} of ${total}` : `${total}`} copies; open one to see it as its person gets it)</span></h2>
+<div class="scroll" role="region" aria-label="Recipients" tabindex="0"><table><thead><tr><th scope="col">Person</th><th scope="col">Their time</th><th scope="col">Channel</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { project, body };
+}
+
 export const calendarPage: DashboardPage = {
   name: 'calendar',
   register(app, deps) {
     app.get<{ Params: { key: string } }>('/projects/:key/calendar', async (request, reply) => {
       const { project, body } = await calendarBody(request, deps);
       return sendPage(reply, request, { title: 'Calendar', project, active: 'calendar', body });
+    });
+    app.get<{ Params: { key: string; comm: string; occurrence: string } }>('/projects/:key/calendar/occurrences/:comm/:occurrence', async (request, reply) => {
+      const { project, body } = await occurrenceBody(request, deps);
+      return sendPage(reply, request, { title: 'Comm occurrence', project, active: 'calendar', body });
     });
     app.get<{ Params: { key: string; message: string } }>('/projects/:key/calendar/messages/:message', async (request, reply) => {
       const { project, body, csp } = await messageBody(request, deps);

@@ -6,7 +6,10 @@
 import type { FastifyRequest } from 'fastify';
 import { actOnEscalation, ESCALATION_NOTE_MAX } from '../../../app/act-on-escalation.ts';
 import { formatAge, listEscalations, type EscalationEntry } from '../../../app/list-escalations.ts';
+import { commOccurrenceTitle, optionLabel } from '../../../domain/plan/comm-title.ts';
+import type { Plan } from '../../../domain/plan/model.ts';
 import { DashboardError } from '../context.ts';
+import { planOf } from '../project-plan.ts';
 import { html, query, type Html } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
@@ -33,9 +36,10 @@ ${csrfField(request)}<input type="hidden" name="state" value="${f.state}"><input
   return html`<div class="grid">${e.state === 'open' ? form('acknowledge', 'Acknowledge') : ''}${form('resolve', 'Resolve')}</div>`;
 }
 
-function item(request: FastifyRequest, projectKey: string, zone: string, e: EscalationEntry, names: Map<string, string>, f: Filter): Html {
+function item(request: FastifyRequest, projectKey: string, plan: Plan, e: EscalationEntry, names: Map<string, string>, f: Filter): Html {
   const who = (k: string) => names.get(k) ?? k;
-  return html`<section class="card" id="esc-${e.id}"><h2>${who(e.person)} answered "${e.option}" on ${e.comm} #${e.occurrence}</h2>
+  const zone = plan.project.timezone;
+  return html`<section class="card" id="esc-${e.id}"><h2>${who(e.person)} answered “${optionLabel(plan, e.comm, e.option)}” to ${commOccurrenceTitle(plan, e.comm, e.occurrence)}</h2>
 ${e.comment ? html`<blockquote>${e.comment}</blockquote>` : html`<p class="muted">No comment.</p>`}
 <p><strong>State:</strong> ${e.state} · <strong>Level:</strong> ${e.level} · <strong>Owner:</strong> ${who(e.owner)} · <strong>Urgency:</strong> ${e.urgency} · <strong>Age:</strong> ${formatAge(e.ageSeconds)}</p>
 <p class="muted">Opened ${localTime(e.openedAt, zone)}${e.escalateAt && e.state === 'open' ? ` · goes up a level ${localTime(e.escalateAt, zone)}` : ''}</p>
@@ -49,6 +53,7 @@ export const escalationsPage: DashboardPage = {
   register(app, deps) {
     app.get<{ Params: { key: string } }>('/projects/:key/escalations', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
+      const plan = await planOf(deps, project);
       const f = filterOf(request.query);
       const all = await listEscalations(deps.db.prisma, { project: project.key, open: f.state === 'open', now: deps.clock.now() });
       const list = f.level === undefined ? all : all.filter((e) => e.level === f.level);
@@ -60,7 +65,7 @@ export const escalationsPage: DashboardPage = {
 <div><label for="level">Level</label><select id="level" name="level"><option value="">Any level</option>${levels.map((l) => html`<option value="${l}"${l === f.level ? html` selected` : ''}>Level ${l}</option>`)}</select></div>
 <div><button type="submit">Show</button></div></form>`;
       const body = html`<h1>Escalations</h1><div class="card">${filters}</div>
-${list.length ? list.map((e) => item(request, project.key, project.timezone, e, names, f)) : html`<div class="card"><p>No escalations ${f.state === 'open' ? 'are open' : 'yet'}${f.level ? ` at level ${f.level}` : ''}.</p></div>`}`;
+${list.length ? list.map((e) => item(request, project.key, plan, e, names, f)) : html`<div class="card"><p>No escalations ${f.state === 'open' ? 'are open' : 'yet'}${f.level ? ` at level ${f.level}` : ''}.</p></div>`}`;
       return sendPage(reply, request, { title: 'Escalations', project, active: 'escalations', body });
     });
 

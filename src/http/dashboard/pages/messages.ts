@@ -13,6 +13,7 @@ import { html, query, type Html } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { projectPath } from '../nav.ts';
 import { oneOf, planOf, select } from '../project-plan.ts';
+import { channelName, commOccurrenceTitle } from '../../../domain/plan/comm-title.ts';
 import type { DashboardPage } from './index.ts';
 
 const PAGE_SIZE = 50;
@@ -45,7 +46,9 @@ function when(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy HH:mm');
 }
 
-function entry(request: FastifyRequest, project: DashboardProject, m: MessageLogEntry, back: string): Html {
+function entry(request: FastifyRequest, project: DashboardProject, plan: Plan, m: MessageLogEntry, back: string): Html {
+  const occurrence = Number(m.key.split('#')[1]?.split(':')[0] ?? 0);
+  const person = plan.people.find((p) => p.id === m.person)?.name ?? m.person;
   const retry =
     m.status === 'failed' && canEdit(request)
       ? html`<form method="post" action="${projectPath(project.key, 'messages')}/retry">${csrfField(request)}<input type="hidden" name="id" value="${m.id}"><input type="hidden" name="back" value="${back}"><button type="submit" class="secondary" aria-label="Retry ${m.key}">Retry</button></form>`
@@ -55,7 +58,7 @@ function entry(request: FastifyRequest, project: DashboardProject, m: MessageLog
     : '';
   // The calendar page draws any stored message as its person gets it.
   const view = `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(m.key)}`;
-  return html`<li><p><a href="${view}"><strong>${m.comm}</strong> #${m.key.split('#')[1]?.split(':')[0] ?? ''}</a> → ${m.person} · ${m.channel} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
+  return html`<li><p><a href="${view}"><strong>${commOccurrenceTitle(plan, m.comm, occurrence)}</strong></a> → ${person} · ${channelName(m.channel)} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
 <p class="muted">Due ${when(m.dueAt, project.timezone)}${m.sentAt ? ` · sent ${when(m.sentAt, project.timezone)}` : ''} · ${m.attempts} ${m.attempts === 1 ? 'attempt' : 'attempts'}</p>
 ${m.lastError ? html`<p class="error">${m.lastError}</p>` : ''}${attempts}</li>`;
 }
@@ -97,7 +100,7 @@ ${select('channel', 'Channel', ['email', 'slack'], f.channel)}
 </form>
 ${failed > 0 ? html`<form method="post" action="${here}/retry" class="card">${csrfField(request)}<input type="hidden" name="back" value="${back}"><p>${failed} failed ${failed === 1 ? 'message' : 'messages'} in this project.</p><button type="submit">Retry all failed</button></form>` : ''}
 <section class="card" aria-labelledby="log"><h2 id="log">Delivery log <span class="muted">(times in ${project.timezone})</span></h2>
-${shown.length ? html`<ol class="log">${shown.map((m) => entry(request, project, m, back))}</ol>` : html`<p>No messages match these filters.</p>`}
+${shown.length ? html`<ol class="log">${shown.map((m) => entry(request, project, plan, m, back))}</ol>` : html`<p>No messages match these filters.</p>`}
 ${pager}</section>`;
       return sendPage(reply, request, { title: 'Messages', project, active: 'messages', body });
     });

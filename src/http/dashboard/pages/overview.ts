@@ -8,12 +8,16 @@ import { barChart, localDay, milestoneTimeline } from '../charts.ts';
 import { html, query, type Html } from '../html.ts';
 import { projectOf, sendPage } from '../kit.ts';
 import { projectPath } from '../nav.ts';
+import { planOf } from '../project-plan.ts';
+import { channelName, commTitle } from '../../../domain/plan/comm-title.ts';
+import type { Plan } from '../../../domain/plan/model.ts';
 import type { DashboardPage } from './index.ts';
 
-function countList(o: ProjectOverview, rows: readonly OverviewCount[], link: (r: OverviewCount) => string, none: string): Html {
+function countList(plan: Plan, rows: readonly OverviewCount[], link: (r: OverviewCount) => string, none: string): Html {
   if (!rows.length) return html`<p class="muted">${none}</p>`;
   const total = rows.reduce((s, r) => s + r.count, 0);
-  return html`<p><span class="big">${total}</span> messages</p><ul class="plain">${rows.map((r) => html`<li><a href="${link(r)}">${r.comm} · ${r.channel}</a>: ${r.count}</li>`)}</ul>`;
+  const title = (k: string) => commTitle(plan.comms.find((c) => c.key === k), k);
+  return html`<p><span class="big">${total}</span> messages</p><ul class="plain">${rows.map((r) => html`<li><a href="${link(r)}">${title(r.comm)} · ${channelName(r.channel)}</a>: ${r.count}</li>`)}</ul>`;
 }
 
 function timelineSection(o: ProjectOverview, now: Date): Html {
@@ -52,6 +56,7 @@ export const overviewPage: DashboardPage = {
     app.get<{ Params: { key: string } }>('/projects/:key', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
       const now = deps.clock.now();
+      const plan = await planOf(deps, project);
       const o = await projectOverview(deps.db.prisma, { project: project.key, now });
       const messages = projectPath(o.key, 'messages');
       const calendar = projectPath(o.key, 'calendar');
@@ -63,9 +68,9 @@ export const overviewPage: DashboardPage = {
 </div></section>
 <div class="grid">
 <section class="card" aria-labelledby="h-sent"><h2 id="h-sent">Sent in the last 7 days</h2>
-${countList(o, o.sentLastWeek, (r) => `${messages}${query({ status: 'sent', comm: r.comm, channel: r.channel })}`, 'Nothing was sent in the last 7 days.')}</section>
+${countList(plan, o.sentLastWeek, (r) => `${messages}${query({ status: 'sent', comm: r.comm, channel: r.channel })}`, 'Nothing was sent in the last 7 days.')}</section>
 <section class="card" aria-labelledby="h-due"><h2 id="h-due">Due in the next 7 days</h2>
-${countList(o, o.dueNextWeek, (r) => `${calendar}${query({ comm: r.comm, channel: r.channel })}`, 'Nothing is due in the next 7 days.')}</section>
+${countList(plan, o.dueNextWeek, (r) => `${calendar}${query({ comm: r.comm, channel: r.channel })}`, 'Nothing is due in the next 7 days.')}</section>
 </div>
 ${timelineSection(o, now)}
 <div class="grid">

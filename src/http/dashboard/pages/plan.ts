@@ -122,6 +122,7 @@ function summaryBody(request: FastifyRequest, project: DashboardProject, r: Move
   return html`<h1>Move ${label}: dry run</h1>
 <div class="card"><p><strong>From</strong> ${localTime(r.from, project.timezone)} <strong>to</strong> ${localTime(r.to, project.timezone)}</p>
 ${same ? html`<p class="note">That is where it already is: nothing would change.</p>` : ''}
+${r.warnings.length ? html`<div class="note" role="alert"><h2>The order of milestones changes</h2><ul class="plain">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>` : ''}
 <ul class="plain" aria-label="What the move changes">
 <li><strong>${s.moved}</strong> messages move</li>
 <li><strong>${s.cancelled}</strong> messages are cancelled</li>

@@ -4,6 +4,8 @@
  */
 import type { CommSummary, ResponseEntry } from '../../../app/list-responses.ts';
 import { responsesView } from '../../../app/responses-view.ts';
+import { commOccurrenceTitle, commTitle, optionLabel } from '../../../domain/plan/comm-title.ts';
+import type { Plan } from '../../../domain/plan/model.ts';
 import { html, type Html } from '../html.ts';
 import { field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
@@ -16,7 +18,7 @@ function split(s: CommSummary): Html {
   return html`<div class="scroll" tabindex="0" role="region" aria-label="Answers to ${s.comm}"><table>
 <caption class="sr-only">Answers to ${s.comm}</caption>
 <thead><tr><th scope="col">Answer</th><th scope="col">Count</th><th scope="col"><span class="sr-only">Share</span></th></tr></thead>
-<tbody>${s.counts.map((c) => html`<tr><td>${c.label} <span class="muted">(${c.option})</span></td><td>${share(c.count, total)}</td><td>${bar(c.count, total)}</td></tr>`)}</tbody>
+<tbody>${s.counts.map((c) => html`<tr><td>${c.label}</td><td>${share(c.count, total)}</td><td>${bar(c.count, total)}</td></tr>`)}</tbody>
 </table></div>`;
 }
 
@@ -29,23 +31,25 @@ function rates(s: CommSummary): Html {
 }
 
 /** The comments matching the search (the database filtered them), latest first. */
-function comments(s: CommSummary, q: string, names: Map<string, string>): Html {
+function comments(plan: Plan, s: CommSummary, q: string, names: Map<string, string>): Html {
   if (!s.comments.length) return html`<p class="muted">${q ? `No comment matches "${q}".` : 'No comments yet.'}</p>`;
-  return html`<ul class="plain">${s.comments.map((c) => html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(${c.option ?? 'no option'})</span><br>${c.comment}</li>`)}</ul>`;
+  return html`<ul class="plain">${s.comments.map((c) => html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(${optionLabel(plan, s.comm, c.option) ?? 'no option'})</span><br>${c.comment}</li>`)}</ul>`;
 }
 
 /** Rows in the history table and comments listed; a large project finds one person with the search box. */
 const HISTORY_ROWS = 200;
 
-function history(entries: readonly ResponseEntry[], matching: number, q: string, zone: string, names: Map<string, string>): Html {
+function history(plan: Plan, entries: readonly ResponseEntry[], matching: number, q: string, names: Map<string, string>): Html {
+  const zone = plan.project.timezone;
+  const label = (e: ResponseEntry, v: string | null) => optionLabel(plan, e.comm, v);
   if (!entries.length) return html`<p class="muted">${q ? `No answer matches "${q}".` : 'No answers yet.'}</p>`;
   return html`${matching > entries.length ? html`<p class="muted">The ${entries.length} latest of ${matching} answers; search a name or id to find one person.</p>` : ''}<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
 <caption class="sr-only">Each person's answer and its history</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Comm</th><th scope="col">Answer</th><th scope="col">History</th></tr></thead>
 <tbody>${entries.map(
-    (e) => html`<tr><td>${names.get(e.person) ?? e.person}<br><span class="muted">${e.person}</span></td><td>${e.comm} #${e.occurrence}</td>
-<td>${e.option ?? 'comment only'}<br><span class="muted">${localTime(e.answeredAt, zone)} · ${e.channel}</span>${e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : ''}</td>
-<td>${e.history.length ? html`<ul class="plain">${e.history.map((h) => html`<li>${h.from ?? 'none'} → ${h.to ?? 'none'} <span class="muted">${localTime(h.at, zone)} · ${h.channel}</span></li>`)}</ul>` : html`<span class="muted">first answer</span>`}</td></tr>`,
+    (e) => html`<tr><td>${names.get(e.person) ?? e.person}</td><td>${commOccurrenceTitle(plan, e.comm, e.occurrence)}</td>
+<td>${label(e, e.option) ?? 'comment only'}<br><span class="muted">${localTime(e.answeredAt, zone)} · ${e.channel}</span>${e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : ''}</td>
+<td>${e.history.length ? html`<ul class="plain">${e.history.map((h) => html`<li>${label(e, h.from) ?? 'none'} → ${label(e, h.to) ?? 'none'} <span class="muted">${localTime(h.at, zone)} · ${h.channel}</span></li>`)}</ul>` : html`<span class="muted">first answer</span>`}</td></tr>`,
   )}</tbody>
 </table></div>`;
 }
@@ -60,18 +64,18 @@ export const responsesPage: DashboardPage = {
       const { plan, entries, matching, summaries, names } = await orRefuse(() => responsesView(deps.db.prisma, { project: project.key, comm, search: q, limit: HISTORY_ROWS }), 'No such survey');
       const surveys = plan.comms.filter((c) => c.survey);
       const filters = html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
-<div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${c.key}</option>`)}</select></div>
+<div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${commTitle(c, c.key)}</option>`)}</select></div>
 <div><label for="q">Search comments and people</label><input type="search" id="q" name="q" value="${q}"></div>
 <div><button type="submit">Show</button></div>
 </form>`;
       const cards = summaries.map(
-        (s) => html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${s.comm}: ${s.question}</h2>
+        (s) => html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${commTitle(plan.comms.find((c) => c.key === s.comm), s.comm)}: ${s.question}</h2>
 <div class="grid"><div><h3>Answers</h3>${split(s)}</div><div><h3>Response rate</h3>${rates(s)}</div></div>
-<h3>Comments</h3>${comments(s, q, names)}</section>`,
+<h3>Comments</h3>${comments(plan, s, q, names)}</section>`,
       );
       const body = html`<h1>Responses</h1><div class="card">${filters}</div>
 ${summaries.length ? cards : html`<div class="card"><p>This project has no survey comms.</p></div>`}
-<section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(entries, matching, q, project.timezone, names)}</section>`;
+<section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(plan, entries, matching, q, names)}</section>`;
       return sendPage(reply, request, { title: 'Responses', project, active: 'responses', body });
     });
   },

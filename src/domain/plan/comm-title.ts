@@ -1,0 +1,47 @@
+import type { CommSpec, Plan } from './model.ts';
+
+/** A key as words: "hypercare-checkin" → "Hypercare checkin" (a PM reads this, not the key). */
+export function readableKey(key: string): string {
+  const words = key.replace(/[-_.]+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
+}
+
+/** The comm's `title:`, else its key as words. */
+export function commTitle(comm: Pick<CommSpec, 'key' | 'title'> | undefined, key: string): string {
+  return comm?.title ?? readableKey(key);
+}
+
+/** "2 of 3" for the 0-based occurrence index; just "1" when the total is unknown. */
+export function occurrenceLabel(index: number, total: number | undefined): string {
+  return total !== undefined && total > 1 ? `${index + 1} of ${total}` : total === 1 ? '' : `${index + 1}`;
+}
+
+/** Occurrences the plan gives a comm when that is fixed by its schedule (series, count, one date); undefined when it is not (recurring, triggers). */
+export function plannedOccurrences(comm: Pick<CommSpec, 'schedule' | 'series'>): number | undefined {
+  const s = comm.schedule;
+  if (s === undefined) return undefined;
+  if (s.type === 'anchored') return 1;
+  if (s.type === 'series') return s.offsets.length;
+  if (s.type === 'stepped') return comm.series?.length ?? s.count;
+  return undefined;
+}
+
+/** "Hypercare checkin 2 of 3" for a comm key and 0-based occurrence; the total from the plan unless given. */
+export function commOccurrenceTitle(plan: Pick<Plan, 'comms'>, key: string, occurrence: number, total?: number): string {
+  const comm = plan.comms.find((c) => c.key === key);
+  // A digest's occurrence is its ISO week, 202703 (see domain/digest/week.ts), not a count.
+  if (comm?.kind === 'digest') return `${commTitle(comm, key)} week ${occurrence % 100}`;
+  const n = occurrenceLabel(occurrence, total ?? (comm ? plannedOccurrences(comm) : undefined));
+  return n ? `${commTitle(comm, key)} ${n}` : commTitle(comm, key);
+}
+
+/** The label a person saw for a survey option value ("Some issues" for `minor`); the value itself when the plan no longer has it. */
+export function optionLabel(plan: Pick<Plan, 'comms'>, key: string, value: string | null): string | null {
+  if (value === null) return null;
+  return plan.comms.find((c) => c.key === key)?.survey?.options.find((o) => o.value === value)?.label ?? value;
+}
+
+/** "Slack" / "e-mail", as a person writes them. */
+export function channelName(channel: string): string {
+  return channel === 'email' ? 'e-mail' : channel === 'slack' ? 'Slack' : channel;
+}
