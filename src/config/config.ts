@@ -28,7 +28,7 @@ const heraldSecret = z
   .refine((v) => new Set(v).size >= 8, 'has fewer than 8 different characters; use a random one: openssl rand -hex 24');
 
 /** Variables whose value may be printed in a config error: none of them holds a secret or a URL with a password. */
-const SHOWN_VALUES = new Set(['HERALD_DATA_DIR', 'REDIS_PREFIX', 'EMAIL_RATE_PER_MINUTE', 'EMAIL_RECIPIENTS_PER_DAY', 'SLACK_WORKSPACE_RATE_PER_MINUTE', 'CAPACITY_WARN_MINUTES', 'SMTP_MAX_CONNECTIONS', 'INBOUND_SMTP_PORT', 'INBOUND_SMTP_HOST', 'IMAP_POLL_SECONDS', 'PUBLIC_URL', 'PORT', 'HOST', 'HTTP_RATE_LIMIT_PER_MINUTE', 'WORKER_METRICS_PORT', 'LOG_LEVEL']);
+const SHOWN_VALUES = new Set(['HERALD_DATA_DIR', 'REDIS_PREFIX', 'EMAIL_RATE_PER_MINUTE', 'EMAIL_RECIPIENTS_PER_DAY', 'SLACK_WORKSPACE_RATE_PER_MINUTE', 'CAPACITY_WARN_MINUTES', 'SMTP_MAX_CONNECTIONS', 'INBOUND_SMTP_PORT', 'INBOUND_SMTP_HOST', 'IMAP_POLL_SECONDS', 'PUBLIC_URL', 'PORT', 'HOST', 'HERALD_TEST_NOW', 'HTTP_RATE_LIMIT_PER_MINUTE', 'WORKER_METRICS_PORT', 'LOG_LEVEL']);
 const port = z.coerce.number().int().min(1).max(65535);
 const rate = z.coerce.number().int().min(1).max(10_000_000);
 
@@ -118,11 +118,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = String(first.path[0] ?? 'environment');
     // Secrets and URLs (which may hold a password) are never echoed: a config error lands in CI logs and terminals.
     const value = cleaned[name] ?? '';
-    const got = SHOWN_VALUES.has(name) ? `got ${JSON.stringify(value)}` : `value not shown, ${value.length} characters`;
+    const got = SHOWN_VALUES.has(name) || (name.endsWith('_URL') && !holdsCredential(value)) ? `got ${JSON.stringify(value)}` : `value not shown, ${value.length} characters`;
     throw new ConfigError(`${name}: ${first.message} (${got}); see .env.example`);
   }
   checkImap(parsed.data);
   return Object.freeze(parsed.data);
+}
+
+/**
+ * Whether a URL-like value may carry a password (`user:pass@`, with or without a well-formed
+ * scheme): such a value is never echoed, while `mysql://root@host/db` or `http://host:6379` is,
+ * so a wrong scheme is easy to see.
+ */
+function holdsCredential(value: string): boolean {
+  return /:[^@]*@/.test(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''));
 }
 
 /** IMAP settings that only make sense together. */

@@ -54,7 +54,7 @@ describe('dashboard inbox', () => {
 
     await page.goto(`${dash.url}/projects/${dash.project}/responses?comm=pulse`);
     const cy = page.getByRole('region', { name: "Each person's answers" }).getByRole('row', { name: /Cy Tan/ });
-    expect(await cy.textContent()).toContain('minor');
+    expect(await cy.textContent()).toContain('Some issues');
     expect(await cy.textContent()).toContain('email-reply');
     expect(await cy.textContent()).toContain('Sent from another address');
     expect(await page.getByText('Teams keeps crashing when I share my screen').count()).toBe(1);

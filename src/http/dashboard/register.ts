@@ -50,7 +50,7 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
   if (!secret) {
     // Without a secret there is nothing to sign sessions with: say so on every dashboard page.
     const off = (_r: FastifyRequest, reply: FastifyReply) =>
-      reply.status(503).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).send(layout({ title: 'Dashboard off', session: null, body: html`<h1>The dashboard is off</h1><div class="card error"><p>Set HERALD_SECRET (at least 16 random characters; `openssl rand -base64 32` makes one) and restart herald serve.</p></div>` }));
+      reply.status(503).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).send(layout({ title: 'Dashboard off', session: null, body: html`<h1>The dashboard is off</h1><div class="card error"><p>Set HERALD_SECRET (at least 16 random characters, e.g. from openssl rand -base64 32) and restart herald serve.</p></div>` }));
     app.get('/', off);
     app.get('/signin', off);
     app.get('/projects/*', off);
