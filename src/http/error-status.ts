@@ -44,7 +44,9 @@ function heraldErrorStatus(err: HeraldError): number {
 function sqlState(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
     const o = e as { code?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown };
-    if (typeof o.code === 'string' && /^[0-9A-Z]{5}$/.test(o.code)) return o.code;
+    // Prisma's own codes (P2010…) have the same shape as a SQLSTATE: a Prisma error (it carries
+    // clientVersion) is unwrapped to the driver's error instead.
+    if (typeof o.code === 'string' && /^[0-9A-Z]{5}$/.test(o.code) && !('clientVersion' in o)) return o.code;
     const originalCode = (o as { originalCode?: unknown }).originalCode;
     if (typeof originalCode === 'string' && /^[0-9A-Z]{5}$/.test(originalCode)) return originalCode;
     e = o.meta?.driverAdapterError ?? o.cause;

@@ -25,6 +25,15 @@ describe('API: bad input is a 4xx, never a 500', () => {
     expect(body.message).toMatch(/when|date/i);
   });
 
+  // Found by the API fuzzer: a NUL in a path parameter reached PostgreSQL through Prisma and answered 500.
+  it.each(['escalations', 'responses', 'digest?week=2027-W02', 'calendar', 'messages'])('a NUL or control character in the project key of %s is a 4xx', async (rest) => {
+    for (const key of ['%00', `${EXAMPLE_PROJECT}%00`, '%07%F4%8F%BF%BA%00%0B']) {
+      const r = await fetch(`${t.url}/api/v1/projects/${key}/${rest}`, { headers: json(t.tokens.admin) });
+      expect(r.status, `${key}/${rest}: ${await r.clone().text()}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${key}/${rest}`).toBeLessThan(500);
+    }
+  });
+
   it('a valid move still works (dry run)', async () => {
     const r = await move('2027-01-06');
     expect(r.status, await r.clone().text()).toBe(200);

@@ -19,6 +19,7 @@ import { buildEngine } from '../../src/templates/builtin.ts';
 import { sampleContext } from '../../src/templates/context.ts';
 import type { Plan } from '../../src/domain/plan/model.ts';
 import type { RenderedMessage } from '../../src/templates/rendered.ts';
+import { signInCookie } from '../support/sign-in.ts';
 
 const EVIL = `<script>alert(1)</script><img src=x onerror=alert(2)> <!channel> <!here> <@U123> <#C999> <http://evil.example|click> &amp; *bold* \`code\``;
 /** What must never reach Slack's mrkdwn parser or an HTML page unescaped. */
@@ -128,9 +129,16 @@ describe('the dashboard, with a plan whose every text is the payload', () => {
     const editor = (await createApiToken(db.prisma, { role: 'editor', name: 'editor', now: NOW })).token;
     const applied = await app.inject({ method: 'POST', url: '/api/v1/plans', headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml' }, payload: PLAN });
     expect(applied.statusCode, applied.body).toBe(200);
-    const signin = await app.inject({ method: 'POST', url: '/signin', payload: new URLSearchParams({ token: editor, next: '/' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(signin.statusCode, signin.body).toBe(303);
-    cookie = [signin.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
+    cookie = await signInCookie(
+      {
+        origin: 'http://localhost:80',
+        send: async (req) => {
+          const r = await app.inject({ method: req.method, url: req.path, headers: req.headers, ...(req.body === undefined ? {} : { payload: req.body }) });
+          return { status: r.statusCode, body: r.body, setCookie: [r.headers['set-cookie'] ?? []].flat().map(String) };
+        },
+      },
+      editor,
+    );
   }, 120_000);
   afterAll(async () => {
     await app?.close();

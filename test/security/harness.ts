@@ -18,6 +18,7 @@ import { TEST_SECRET, TestClock } from '../support/delivery.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from '../support/redis.ts';
 import { seedResponses, type SeededResponses } from '../support/responses.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
+import { signInCookie } from '../support/sign-in.ts';
 
 export const SIGNING_SECRET = 'signing-secret-for-security-tests';
 export const INBOUND_SECRET = 'inbound-secret-for-security-tests';
@@ -111,10 +112,16 @@ export const NO_RATE_LIMITS = {
   HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE: '10000000',
 };
 
-/** Signs in to the dashboard with `token`; returns the session cookie header. */
+/** Signs in to the dashboard with `token` through its form; returns the session cookie header. */
 export async function dashboardCookie(t: Target, token: string): Promise<string> {
-  const r = await fetch(`${t.url}/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url }, body: `token=${encodeURIComponent(token)}&next=%2F` });
-  const cookies = r.headers.getSetCookie().map((c) => c.split(';')[0]!);
-  if (r.status !== 303 || cookies.length === 0) throw new Error(`sign-in failed: ${r.status}`);
-  return cookies.join('; ');
+  return signInCookie(
+    {
+      origin: t.url,
+      send: async (req) => {
+        const r = await fetch(`${t.url}${req.path}`, { method: req.method, redirect: 'manual', headers: req.headers, ...(req.body === undefined ? {} : { body: req.body }) });
+        return { status: r.status, body: await r.text(), setCookie: r.headers.getSetCookie() };
+      },
+    },
+    token,
+  );
 }

@@ -75,6 +75,8 @@ export function signinProof(request: FastifyRequest, reply: FastifyReply, deps: 
   return issueProof(deps.secret, 'signin', nonce, nowSeconds(deps));
 }
 
+const withoutDefaultPort = (host: string): string => host.replace(/:(80|443)$/, '');
+
 /** The origin a header names, or null when absent or not a URL ("null" included). */
 function originOf(value: string | undefined): string | null {
   if (!value) return null;
@@ -96,8 +98,9 @@ export function signinProblem(request: FastifyRequest, deps: Pick<DashboardDeps,
   const referer = request.headers.referer;
   if (origin !== undefined || referer !== undefined) {
     const from = originOf(origin ?? referer);
-    const ours = [originOf(deps.publicUrl), request.headers.host?.toLowerCase() ?? null].filter((h): h is string => h !== null);
-    if (!from || !ours.includes(from)) return `it was sent from another site (${from ?? 'unknown origin'})`;
+    // Default ports are dropped on both sides: a proxy may send `Host: herald.example:443` for `Origin: https://herald.example`.
+    const ours = [originOf(deps.publicUrl), request.headers.host?.toLowerCase() ?? null].filter((h): h is string => h !== null).map(withoutDefaultPort);
+    if (!from || !ours.includes(withoutDefaultPort(from))) return `it was sent from another site (${from ?? 'unknown origin'})`;
   }
   const nonce = request.cookies[SIGNIN_COOKIE];
   if (!nonce) return 'the sign-in page was not opened first, or cookies are off';
