@@ -175,16 +175,78 @@ function signatureCut(lines: string[]): number {
 
 const parser = new EmailReplyParser();
 
+/**
+ * The reply parser's quote-header expressions backtrack super-linearly, and nothing in Herald's
+ * input can stop that but the size of what it is handed:
+ *  - `^-*\s*(On\s.+\s.+\n?wrote:…)` (flag `m`, over the whole text) tries every split of a line
+ *    for every line start that `\s*` reaches across blank lines: (blank lines before it) × (line
+ *    length)². A 14 KB fuzz mail (400 blank lines, then one 14,000-character line of "On … <"
+ *    pieces) took 8.5 s. So the parser gets lines of at most MAX_PARSER_LINE characters (a longer
+ *    line, a pasted paragraph, can be no quote header or signature: it goes in as a placeholder and
+ *    comes back after the parse) and runs of at most MAX_BLANK_RUN blank lines.
+ *  - `^\s*([a-z]{3,4}\.\s[\s\S]+\sskrev\s[\s\S]+:)$` spans lines and is cubic in the text's
+ *    length (16 KB of "abc. x skrev" lines: about 5 s). So the parser reads windows of at most
+ *    PARSER_WINDOW characters, top down, and stops at the first window in which it finds quoted
+ *    text or a signature: a few windows of bounded cost instead of one unbounded parse. A reply
+ *    shorter than one window (nearly all) is parsed whole, exactly as before.
+ */
+export const MAX_PARSER_LINE = 1_000;
+const MAX_BLANK_RUN = 8;
+export const PARSER_WINDOW = 4_000;
+const PLACEHOLDER = /^>?\uE000herald-long-line-(\d+)\uE000$/;
+
+function boundedParse(text: string): string {
+  const long: string[] = [];
+  const windows: string[][] = [[]];
+  let size = 0;
+  let blanks = 0;
+  for (let line of text.split('\n')) {
+    if (!line.trim()) {
+      if (++blanks > MAX_BLANK_RUN) continue;
+    } else {
+      blanks = 0;
+      if (line.length > MAX_PARSER_LINE) {
+        // A quoted line stays quoted (the parser looks at its first character only).
+        const placeholder = `${line.startsWith('>') ? '>' : ''}\uE000herald-long-line-${long.length}\uE000`;
+        long.push(line);
+        line = placeholder;
+      }
+    }
+    if (size + line.length + 1 > PARSER_WINDOW && windows.at(-1)!.length) {
+      windows.push([]);
+      size = 0;
+    }
+    windows.at(-1)!.push(line);
+    size += line.length + 1;
+  }
+  const visible: string[] = [];
+  for (const window of windows) {
+    const email = parser.read(window.join('\n'));
+    visible.push(email.getVisibleText());
+    if (email.getFragments().some((f) => f.isQuoted() || f.isSignature())) break;
+  }
+  const out = visible.join('\n');
+  if (!long.length) return out;
+  return out
+    .split('\n')
+    .map((l) => {
+      const m = PLACEHOLDER.exec(l);
+      return m ? long[Number(m[1])]! : l;
+    })
+    .join('\n');
+}
+
 export function replyText(text: string, markers: HeraldQuoteMarkers): ReplyText {
   const normalized = text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ');
   const truncated = normalized.length > MAX_REPLY_INPUT;
   const bounded = truncated ? normalized.slice(0, MAX_REPLY_INPUT) : normalized;
-  const visible = parser.parseReply(withoutBanners(bounded));
+  const visible = boundedParse(withoutBanners(bounded));
   let lines = visible.split('\n');
   lines = lines.slice(0, Math.min(heraldCut(lines, markers), quoteHeaderCut(lines)));
   lines = lines.slice(0, signatureCut(lines));
   lines = lines.slice(0, disclaimerCut(lines));
   while (lines.length && SEPARATOR.test(lines[lines.length - 1]!)) lines.pop();
   while (lines.length && !lines[0]!.trim()) lines.shift();
-  return { text: lines.map((l) => l.replace(/\s+$/, '')).join('\n'), truncated };
+  // trimEnd, not replace(/\s+$/): that regex is quadratic on a line of many spaces not at its end.
+  return { text: lines.map((l) => l.trimEnd()).join('\n'), truncated };
 }
