@@ -13,7 +13,9 @@ import type { Database } from '../db/database.ts';
  * to whoever sees the address), with a hint to make a feed token and to revoke the exposed one.
  */
 export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
-  const serve = async (reply: FastifyReply, token: string | undefined, project: string, person?: string): Promise<FastifyReply> => {
+  const serve = async (reply: FastifyReply, token: unknown, project: string, person?: string): Promise<FastifyReply> => {
+    // `?token=a&token=b` arrives as an array (the page fuzzer found it answering 500): one token only.
+    if (token !== undefined && typeof token !== 'string') return reply.status(400).send({ code: 'BAD_QUERY', message: 'give the token once: ?token=<a feed token>', details: null });
     const t = token ? await authenticateApiToken(deps.db.prisma, token, deps.clock.now()) : null;
     if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a feed token> to the feed address', details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}` } });
     if (t.role !== 'feed') {
@@ -33,10 +35,10 @@ export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database
     const text = await calendarFeed(deps.db.sql, deps.db.prisma, person ? { project, person } : { project });
     return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(text);
   };
-  app.get<{ Params: { project: string }; Querystring: { token?: string } }>('/calendar/:project.ics', async (req, reply) =>
+  app.get<{ Params: { project: string }; Querystring: { token?: unknown } }>('/calendar/:project.ics', async (req, reply) =>
     serve(reply, req.query.token, req.params.project),
   );
-  app.get<{ Params: { project: string; person: string }; Querystring: { token?: string } }>('/calendar/:project/:person.ics', async (req, reply) =>
+  app.get<{ Params: { project: string; person: string }; Querystring: { token?: unknown } }>('/calendar/:project/:person.ics', async (req, reply) =>
     serve(reply, req.query.token, req.params.project, req.params.person),
   );
 }

@@ -34,6 +34,14 @@ describe('API: bad input is a 4xx, never a 500', () => {
     }
   });
 
+  // Found by the page fuzzer: a repeated token parameter reached the feed as an array and answered 500.
+  it('a calendar feed with the token given twice is a 400', async () => {
+    for (const path of [`/calendar/${EXAMPLE_PROJECT}.ics`, '/calendar/x/y.ics']) {
+      const r = await fetch(`${t.url}${path}?token=${t.tokens.feed}&token=0000-01-01`);
+      expect(r.status, `${path}: ${await r.clone().text()}`).toBe(400);
+    }
+  });
+
   it('a valid move still works (dry run)', async () => {
     const r = await move('2027-01-06');
     expect(r.status, await r.clone().text()).toBe(200);
