@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const loaded = await loadPlanFile(generatePlan(dir, PEOPLE));
     const key = loaded.plan.project.key;
     const t0 = performance.now();
-    await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: new Date('2020-01-01T00:00:00Z'), dryRun: false });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2020-01-01T00:00:00Z'), dryRun: false });
     // "Now" is in the busiest week of the calendar: the median due time of all messages.
     const c = await bench.sql();
     const mid = await c.query<{ at: Date }>(`SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY "dueAt") AS at FROM "Message"`);

@@ -443,7 +443,7 @@ try {
   const herald = await openDatabase({ databaseUrl: bench.url, dataDir: dir });
   const t = performance.now();
   // Applied as of before the first milestone, so every message is planned; scenarios then make some due.
-  const applied = await applyPlan(herald.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+  const applied = await applyPlan(herald, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
   await herald.close();
   const c = await bench.sql();
   const users = await sandboxUsers(c);

@@ -47,7 +47,7 @@ export async function seedSurveyMessages(bench: BenchDatabase, people: number): 
   const loaded = await loadPlanFile(generatePlan(dir, people));
   const db = await openDatabase({ databaseUrl: bench.url, dataDir: dir });
   try {
-    await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
   } finally {
     await db.close();
   }

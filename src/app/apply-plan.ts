@@ -4,12 +4,9 @@ import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar } from '../domain/schedule/calendar.ts';
 import type { Occurrence } from '../domain/schedule/occurrence.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
-import type { SqlDatabase } from '../db/repo/sql-client.ts';
-import { savePlan } from '../db/repo/plan-store.ts';
-import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
 import { fireTrigger } from './fire-trigger.ts';
 import { withStoredReminders } from './reminder-calendar.ts';
-import type { Progress } from './ports.ts';
+import type { Progress, StoreDeps } from './ports.ts';
 import { silentProgress } from './ports.ts';
 import { summarise, type ReplanSummary } from './replan-summary.ts';
 
@@ -31,7 +28,7 @@ class DryRunRollback extends Error {}
  * plan twice changes nothing; a dry run computes the same result and rolls it back.
  */
 export async function applyPlan(
-  db: SqlDatabase,
+  { stores }: StoreDeps,
   input: {
     plan: Plan;
     hash: string;
@@ -57,18 +54,18 @@ export async function applyPlan(
 
   let result: ApplyResult | undefined;
   try {
-    await db.$transaction(
+    await stores.transaction(
       async (tx) => {
         progress.step('storing plan', 0, 3);
-        const saved = await savePlan(tx, plan, input.hash, instants, input.warnings);
+        const saved = await tx.projects.savePlan(plan, input.hash, instants, input.warnings);
         progress.step('loading messages', 1, 3);
         // Triggered messages are fired by events, not by the calendar: a re-plan leaves them alone.
-        const existing = (await loadExisting(tx, saved.projectId)).filter((m) => !triggerComms.has(commOfKey(m.key)));
+        const existing = (await tx.calendar.existing(saved.projectId)).filter((m) => !triggerComms.has(commOfKey(m.key)));
         const wanted = await withStoredReminders(tx, { plan, projectId: saved.projectId, desired, existing, now });
         const diff = diffCalendar(wanted, existing, { now, catchUp: plan.project.catchUp });
         progress.step('writing messages', 2, 3);
         const ids = { projectId: saved.projectId, person: saved.personIds, comm: saved.commIds };
-        await writeDiff(tx, saved.projectId, diff, ids, input.bulkLoadMinRows === undefined ? {} : { bulkLoadMinRows: input.bulkLoadMinRows });
+        await tx.calendar.writeDiff(saved.projectId, diff, ids, input.bulkLoadMinRows === undefined ? {} : { bulkLoadMinRows: input.bulkLoadMinRows });
         let triggered = 0;
         for (const mv of saved.moved) {
           const fired = await fireTrigger(tx, plan, ids, { type: 'milestone-moved', milestone: mv.key }, now);
@@ -85,7 +82,7 @@ export async function applyPlan(
         };
         if (input.dryRun) throw new DryRunRollback();
       },
-      { timeout: 600_000, maxWait: 30_000 },
+      { timeoutMs: 600_000, maxWaitMs: 30_000 },
     );
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;

@@ -1,8 +1,7 @@
 import type { Plan } from '../domain/plan/model.ts';
 import { diffCalendar } from '../domain/replan/diff.ts';
 import { triggeredOccurrences } from '../domain/schedule/calendar.ts';
-import { writeDiff } from '../db/repo/message-store.ts';
-import type { SqlClient } from '../db/repo/sql-client.ts';
+import type { CalendarIds, Stores } from './ports.ts';
 import { withStoredReminders } from './reminder-calendar.ts';
 import { summarise, type ReplanSummary } from './replan-summary.ts';
 
@@ -25,9 +24,9 @@ export function commsFiredBy(plan: Plan, event: TriggerEvent): string[] {
  * Each firing gets the next occurrence index, so earlier firings stay as they were.
  */
 export async function fireTrigger(
-  db: SqlClient,
+  stores: Stores,
   plan: Plan,
-  ids: { projectId: string; person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
+  ids: CalendarIds,
   event: TriggerEvent,
   at: Date,
 ): Promise<ReplanSummary | undefined> {
@@ -35,15 +34,11 @@ export async function fireTrigger(
   let total: ReplanSummary | undefined;
   for (const key of comms) {
     const commId = ids.comm.get(key)!;
-    const [row] = await db.$queryRawUnsafe<Array<{ next: number }>>(
-      `SELECT COALESCE(MAX("occurrence") + 1, 0)::int AS "next" FROM "Message" WHERE "commId"=$1::uuid`,
-      commId,
-    );
-    const fired = triggeredOccurrences(plan, key, at, Number(row?.next ?? 0));
-    const occurrences = await withStoredReminders(db, { plan, projectId: ids.projectId, desired: fired, existing: [], now: at });
+    const fired = triggeredOccurrences(plan, key, at, await stores.calendar.nextOccurrence(commId));
+    const occurrences = await withStoredReminders(stores, { plan, projectId: ids.projectId, desired: fired, existing: [], now: at });
     // A firing is due now by definition, so catch-up never skips it.
     const diff = diffCalendar(occurrences, [], { now: at, catchUp: 'send' });
-    await writeDiff(db, ids.projectId, diff, ids);
+    await stores.calendar.writeDiff(ids.projectId, diff, ids);
     const s = summarise(diff);
     total = total ? { ...s, added: total.added + s.added } : s;
   }

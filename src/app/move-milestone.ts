@@ -5,10 +5,7 @@ import { diffCalendar, queuedChanges } from '../domain/replan/diff.ts';
 import { buildCalendar, commMilestones } from '../domain/schedule/calendar.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
 import { milestoneOrderWarnings } from '../domain/schedule/milestone-order.ts';
-import { loadMilestones, recordMove } from '../db/repo/plan-store.ts';
-import { loadExisting, writeDiff } from '../db/repo/message-store.ts';
-import type { SqlDatabase } from '../db/repo/sql-client.ts';
-import { loadProject, savePlanJson } from '../db/repo/project-store.ts';
+import type { StoreDeps } from './ports.ts';
 import { fireTrigger } from './fire-trigger.ts';
 import { withStoredReminders } from './reminder-calendar.ts';
 import { commOfKey } from './apply-plan.ts';
@@ -34,13 +31,13 @@ export interface MoveResult {
  * file moves the milestone back, and says so).
  */
 export async function moveMilestone(
-  db: SqlDatabase,
+  { stores }: StoreDeps,
   input: { project: string; milestone: string; when: string; now: Date; source?: string; dryRun?: boolean },
 ): Promise<MoveResult> {
   let result: MoveResult | undefined;
-  await db.$transaction(
+  await stores.transaction(
     async (tx) => {
-      const stored = await loadProject(tx, input.project);
+      const stored = await tx.projects.load(input.project);
       const { plan } = stored;
       const current = plan.milestones.find((m) => m.key === input.milestone);
       if (!current) {
@@ -56,21 +53,18 @@ export async function moveMilestone(
       const affected = moved.comms.filter((c) => c.schedule && (movesBlackout || commMilestones(c).includes(current.key))).map((c) => c.key);
       const desired = buildCalendar(moved, { now: input.now, comms: affected });
       const affectedSet = new Set(affected);
-      const existing = (await loadExisting(tx, stored.projectId, affected.map((k) => stored.commIds.get(k)!))).filter((m) =>
+      const existing = (await tx.calendar.existing(stored.projectId, affected.map((k) => stored.commIds.get(k)!))).filter((m) =>
         affectedSet.has(commOfKey(m.key)),
       );
       const wanted = await withStoredReminders(tx, { plan: moved, projectId: stored.projectId, desired, existing, now: input.now });
       const diff = diffCalendar(wanted, existing, { now: input.now, catchUp: plan.project.catchUp });
       const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
-      await writeDiff(tx, stored.projectId, diff, ids);
+      await tx.calendar.writeDiff(stored.projectId, diff, ids);
       let triggered = 0;
       if (from.getTime() !== to.getTime()) {
-        await tx.$executeRawUnsafe(
-          `UPDATE "Milestone" SET "at"=$3::timestamptz, "localAt"=$4 WHERE "projectId"=$1::uuid AND "key"=$2`,
-          stored.projectId, current.key, to.toISOString(), at,
-        );
-        await recordMove(tx, stored.projectId, current.key, from, to, input.source ?? 'cli');
-        await savePlanJson(tx, stored.projectId, moved);
+        await tx.milestones.setAt(stored.projectId, current.key, to, at);
+        await tx.milestones.recordMove(stored.projectId, current.key, from, to, input.source ?? 'cli');
+        await tx.projects.savePlanJson(stored.projectId, moved);
         triggered = (await fireTrigger(tx, moved, ids, { type: 'milestone-moved', milestone: current.key }, input.now))?.added ?? 0;
       }
       result = {
@@ -86,7 +80,7 @@ export async function moveMilestone(
       };
       if (input.dryRun) throw new RollbackSignal();
     },
-    { timeout: 300_000, maxWait: 30_000 },
+    { timeoutMs: 300_000, maxWaitMs: 30_000 },
   ).catch((e: unknown) => {
     if (!(e instanceof RollbackSignal)) throw e;
   });
@@ -111,18 +105,18 @@ export function parseWhen(when: string, previousAt: string, zone: string): strin
 }
 
 export async function markMilestoneDone(
-  db: SqlDatabase,
+  { stores }: StoreDeps,
   input: { project: string; milestone: string; now: Date },
 ): Promise<{ alreadyDone: boolean; triggered: number }> {
-  return db.$transaction(async (tx) => {
-    const stored = await loadProject(tx, input.project);
-    const ms = await loadMilestones(tx, stored.projectId);
+  return stores.transaction(async (tx) => {
+    const stored = await tx.projects.load(input.project);
+    const ms = await tx.milestones.byKey(stored.projectId);
     const m = ms.get(input.milestone);
     if (!m) {
       throw new NotFoundError(`milestone "${input.milestone}" in project ${input.project}`, `known milestones: ${[...ms.keys()].join(', ')}`);
     }
     if (m.doneAt) return { alreadyDone: true, triggered: 0 };
-    await tx.$executeRawUnsafe(`UPDATE "Milestone" SET "doneAt"=$2::timestamptz WHERE "id"=$1::uuid`, m.id, input.now.toISOString());
+    await tx.milestones.markDone(m.id, input.now);
     const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
     const fired = await fireTrigger(tx, stored.plan, ids, { type: 'milestone-done', milestone: input.milestone }, input.now);
     return { alreadyDone: false, triggered: fired?.added ?? 0 };

@@ -2,7 +2,7 @@ import type { Plan } from '../domain/plan/model.ts';
 import type { ExistingMessage } from '../domain/replan/diff.ts';
 import type { Occurrence } from '../domain/schedule/occurrence.ts';
 import { answerKey, withReminders } from '../domain/survey/reminders.ts';
-import type { SqlClient } from '../db/repo/sql-client.ts';
+import type { Stores } from './ports.ts';
 
 /**
  * The one place survey reminders join the calendar (apply, milestone moves and trigger firings
@@ -10,29 +10,17 @@ import type { SqlClient } from '../db/repo/sql-client.ts';
  * (no reminder for them), whose reminders are paused (out of office), and when surveys already
  * sent actually went out (reminders count from that, not from a moved plan time). Survey
  * messages that will never go out (skipped by catch-up, cancelled, failed) get no reminders.
- *
- * Raw SQL because it runs inside apply's driver-level transaction (a SqlClient, not Prisma).
  */
 export async function withStoredReminders(
-  db: SqlClient,
+  stores: Pick<Stores, 'calendar'>,
   input: { plan: Plan; projectId: string; desired: readonly Occurrence[]; existing: readonly ExistingMessage[]; now: Date },
 ): Promise<Occurrence[]> {
   const { plan, desired, existing, now } = input;
   const reminding = plan.comms.filter((c) => c.survey?.remind).map((c) => c.key);
   if (reminding.length === 0) return [...desired];
   const [answered, paused] = await Promise.all([
-    db.$queryRawUnsafe<Array<{ comm: string; occurrence: number; person: string }>>(
-      `SELECT c."key" AS "comm", r."occurrence", p."key" AS "person"
-       FROM "Response" r JOIN "Comm" c ON c."id"=r."commId" JOIN "Person" p ON p."id"=r."personId"
-       WHERE r."projectId"=$1::uuid AND c."key" = ANY($2::text[])`,
-      input.projectId,
-      reminding,
-    ),
-    db.$queryRawUnsafe<Array<{ key: string; until: Date | string }>>(
-      `SELECT "key", "remindersPausedUntil" AS "until" FROM "Person" WHERE "projectId"=$1::uuid AND "remindersPausedUntil" > $2::timestamptz`,
-      input.projectId,
-      now.toISOString(),
-    ),
+    stores.calendar.answered(input.projectId, reminding),
+    stores.calendar.remindersPaused(input.projectId, now),
   ]);
   const byKey = new Map(existing.map((m) => [m.key, m]));
   const sentDueAt = new Map<string, Date>();
@@ -44,8 +32,8 @@ export async function withStoredReminders(
     else if (o.dueAt.getTime() < now.getTime() && plan.project.catchUp === 'skip') skip.add(o.key);
   }
   return withReminders(plan, desired, {
-    answered: new Set(answered.map((a) => answerKey(a.comm, Number(a.occurrence), a.person))),
-    pausedUntil: new Map(paused.map((p) => [p.key, new Date(p.until)])),
+    answered: new Set(answered.map((a) => answerKey(a.comm, a.occurrence, a.person))),
+    pausedUntil: new Map(paused.map((p) => [p.key, p.until])),
     sentDueAt,
     skip,
   });

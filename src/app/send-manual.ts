@@ -1,6 +1,5 @@
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
-import type { SqlDatabase } from '../db/repo/sql-client.ts';
-import { loadProject } from '../db/repo/project-store.ts';
+import type { StoreDeps } from './ports.ts';
 import { fireTrigger } from './fire-trigger.ts';
 
 /**
@@ -8,11 +7,11 @@ import { fireTrigger } from './fire-trigger.ts';
  * each person's quiet hours unless `ignoreQuietHours`). The worker's sweeper sends it.
  */
 export async function sendManual(
-  db: SqlDatabase,
+  { stores }: StoreDeps,
   input: { project: string; comm: string; now: Date; ignoreQuietHours: boolean },
 ): Promise<{ count: number; occurrence: number }> {
-  return db.$transaction(async (tx) => {
-    const stored = await loadProject(tx, input.project);
+  return stores.transaction(async (tx) => {
+    const stored = await tx.projects.load(input.project);
     const comm = stored.plan.comms.find((c) => c.key === input.comm);
     if (!comm) throw new NotFoundError(`comm "${input.comm}" in project ${input.project}`, `comms: ${stored.plan.comms.map((c) => c.key).join(', ')}`);
     if (comm.trigger?.type !== 'manual') {
@@ -23,7 +22,6 @@ export async function sendManual(
     const plan = input.ignoreQuietHours ? { ...stored.plan, project: { ...stored.plan.project, quietHours: undefined } } : stored.plan;
     const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
     const fired = await fireTrigger(tx, plan, ids, { type: 'manual', comm: comm.key }, input.now);
-    const [row] = await tx.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COALESCE(MAX("occurrence"),0)::int AS n FROM "Message" WHERE "commId"=$1::uuid`, stored.commIds.get(comm.key)!);
-    return { count: fired?.added ?? 0, occurrence: Number(row?.n ?? 0) };
+    return { count: fired?.added ?? 0, occurrence: await tx.calendar.lastOccurrence(stored.commIds.get(comm.key)!) };
   });
 }

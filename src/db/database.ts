@@ -14,6 +14,8 @@ import { runMigrations } from './migrate.ts';
 import { lockPgliteDir, type FileLock } from './pglite-lock.ts';
 import { unavailableError } from './postgres-errors.ts';
 import type { SqlClient, SqlDatabase } from './repo/sql-client.ts';
+import type { Stores } from '../app/ports.ts';
+import { storesOn } from './stores.ts';
 
 function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
   return {
@@ -51,6 +53,8 @@ export interface Database {
    * path and bulk re-plans, where Prisma's per-query and per-row cost shows.
    */
   sql: SqlDatabase;
+  /** The stores src/app's use cases take, on `sql`; `stores.transaction` is the unit of work. */
+  stores: Stores;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
@@ -138,6 +142,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
       return prisma.get();
     },
     sql,
+    stores: storesOn(sql),
     kind: 'postgres',
     async close() {
       await prisma.disconnect();
@@ -181,6 +186,7 @@ export async function wrapPglite(
       return prisma.get();
     },
     sql,
+    stores: storesOn(sql),
     kind: 'pglite',
     async close() {
       try {

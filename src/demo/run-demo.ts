@@ -81,7 +81,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     stops.push(() => db.close());
     const loaded = await loadPlanFile(writeDemoPlan(dir, startAt));
     slack.users.add(...demoWorkspace(loaded.plan.people));
-    await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
     const admin = await createApiToken(db.prisma, { role: 'admin', name: 'demo-admin', now: clock.now() });
     // The /demo page's "Open dashboard" signs the newcomer in with this one: they can act, not administer.
     const editor = await createApiToken(db.prisma, { role: 'editor', name: 'demo-editor', now: clock.now() });

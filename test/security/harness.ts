@@ -44,7 +44,7 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
   const db = await createTestDatabase();
   const seed = await seedResponses(db, clock.now());
   const example = await loadPlanFile('examples/m365-migration.plan.yaml');
-  await applyPlan(db.sql, { plan: example.plan, hash: example.hash, now: clock.now() });
+  await applyPlan(db, { plan: example.plan, hash: example.hash, now: clock.now() });
   const slack: SlackSandbox = await startSlackSandbox({ perChannelPerSecond: 0, users: [] });
   const prefix = testRedisPrefix();
   const config = loadConfig({

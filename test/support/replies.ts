@@ -36,8 +36,8 @@ export interface SentReplies {
 export async function sendForReplies(db: Database & { url?: string }, clock: TestClock): Promise<SentReplies> {
   clock.set(REPLIES_NOW);
   const loaded = await loadPlanFile(REPLIES_PLAN);
-  await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: clock.now() });
-  for (const comm of ['checkin', 'notice']) await sendManual(db.sql, { project: REPLIES_PROJECT, comm, now: clock.now(), ignoreQuietHours: true });
+  await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now() });
+  for (const comm of ['checkin', 'notice']) await sendManual(db, { project: REPLIES_PROJECT, comm, now: clock.now(), ignoreQuietHours: true });
   const harness = await startHarness(db, { clock });
   await harness.startWorker();
   const counts = await waitForQuiet(db, 30_000);

@@ -32,9 +32,9 @@ export interface SeededResponses {
 
 export async function seedResponses(db: Database, now = new Date()): Promise<SeededResponses> {
   const loaded = await loadPlanFile(RESPONSES_PLAN);
-  await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now });
+  await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now });
   for (const comm of ['checkin', 'status', 'tips', 'notice']) {
-    await sendManual(db.sql, { project: RESPONSES_PROJECT, comm, now, ignoreQuietHours: true });
+    await sendManual(db, { project: RESPONSES_PROJECT, comm, now, ignoreQuietHours: true });
   }
   const rows = await db.prisma.message.findMany({ include: { comm: true, person: true }, orderBy: { key: 'asc' } });
   const messages = new Map<string, SeededMessage>();

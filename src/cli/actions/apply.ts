@@ -16,7 +16,7 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
   printWarnings(ctx, loaded.warnings);
   await withDb(ctx, async (db) => {
     const now = ctx.clock.now();
-    const r = await applyPlan(db.sql, {
+    const r = await applyPlan(db, {
       plan: loaded.plan,
       hash: loaded.hash,
       warnings: loaded.warnings,

@@ -46,7 +46,7 @@ export async function retry(ctx: CliContext, project: string, o: { message?: str
 
 export async function send(ctx: CliContext, project: string, comm: string, o: { now?: boolean }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const r = await sendManual(db.sql, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
+    const r = await sendManual(db, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
     ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
   });
 }

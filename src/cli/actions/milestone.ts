@@ -11,7 +11,7 @@ const local = (at: Date, zone: string): string => DateTime.fromJSDate(at, { zone
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const r = await moveMilestone(db.sql, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
+    const r = await moveMilestone(db, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
     ctx.output.out(
       `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${local(r.from, r.timezone)} → ${local(r.to, r.timezone)} (${r.timezone})\n${formatSummary(r.calendar)}` +
         (r.triggered ? `\n${triggeredLine(r.triggered, opts.dryRun ?? false)}` : '') +
@@ -24,7 +24,7 @@ export async function milestoneMove(ctx: CliContext, project: string, key: strin
 
 export async function milestoneDone(ctx: CliContext, project: string, key: string): Promise<void> {
   await withDb(ctx, async (db) => {
-    const r = await markMilestoneDone(db.sql, { project, milestone: key, now: ctx.clock.now() });
+    const r = await markMilestoneDone(db, { project, milestone: key, now: ctx.clock.now() });
     ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${plural(r.triggered, 'message')} queued`);
   });
 }

@@ -1,4 +1,5 @@
 import type { CalendarDiff, ExistingMessage, MessageStatus } from '../../domain/replan/diff.ts';
+import type { CalendarIds } from '../../app/ports.ts';
 import { explainKey } from '../../domain/schedule/explain.ts';
 import { saveExplanations } from './explanation-store.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -41,7 +42,7 @@ export async function writeDiff(
   db: SqlClient,
   projectId: string,
   diff: CalendarDiff,
-  ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
+  ids: Pick<CalendarIds, 'person' | 'comm'>,
   opts: { bulkLoadMinRows?: number } = {},
 ): Promise<void> {
   await saveExplanations(db, projectId, [...diff.add, ...diff.move, ...diff.reexplain].map((x) => x.occurrence));
@@ -107,3 +108,38 @@ export async function writeDiff(
   }
 }
 
+
+export async function nextOccurrence(db: SqlClient, commId: string): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<Array<{ next: number }>>(
+    `SELECT COALESCE(MAX("occurrence") + 1, 0)::int AS "next" FROM "Message" WHERE "commId"=$1::uuid`,
+    commId,
+  );
+  return Number(row?.next ?? 0);
+}
+
+export async function lastOccurrence(db: SqlClient, commId: string): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COALESCE(MAX("occurrence"),0)::int AS n FROM "Message" WHERE "commId"=$1::uuid`, commId);
+  return Number(row?.n ?? 0);
+}
+
+/** Who has answered the surveys of these comms (survey reminders skip them). */
+export async function answeredSurveys(db: SqlClient, projectId: string, commKeys: readonly string[]): Promise<Array<{ comm: string; occurrence: number; person: string }>> {
+  const rows = await db.$queryRawUnsafe<Array<{ comm: string; occurrence: number; person: string }>>(
+    `SELECT c."key" AS "comm", r."occurrence", p."key" AS "person"
+     FROM "Response" r JOIN "Comm" c ON c."id"=r."commId" JOIN "Person" p ON p."id"=r."personId"
+     WHERE r."projectId"=$1::uuid AND c."key" = ANY($2::text[])`,
+    projectId,
+    [...commKeys],
+  );
+  return rows.map((r) => ({ comm: r.comm, occurrence: Number(r.occurrence), person: r.person }));
+}
+
+/** People whose survey reminders are paused (out of office) past `now`. */
+export async function remindersPaused(db: SqlClient, projectId: string, now: Date): Promise<Array<{ key: string; until: Date }>> {
+  const rows = await db.$queryRawUnsafe<Array<{ key: string; until: Date | string }>>(
+    `SELECT "key", "remindersPausedUntil" AS "until" FROM "Person" WHERE "projectId"=$1::uuid AND "remindersPausedUntil" > $2::timestamptz`,
+    projectId,
+    now.toISOString(),
+  );
+  return rows.map((r) => ({ key: r.key, until: new Date(r.until) }));
+}

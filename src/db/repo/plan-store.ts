@@ -1,22 +1,8 @@
 import type { PlanIssue } from '../../domain/errors.ts';
 import type { Plan } from '../../domain/plan/model.ts';
+import type { SavedPlan, StoredMilestone } from '../../app/ports.ts';
 import type { SqlClient } from './sql-client.ts';
 import { chunks } from './sql-client.ts';
-
-export interface StoredMilestone {
-  key: string;
-  id: string;
-  at: Date;
-  doneAt: Date | null;
-}
-
-export interface SavedPlan {
-  projectId: string;
-  personIds: Map<string, string>;
-  commIds: Map<string, string>;
-  /** Milestones whose instant differs from what was stored before (not new ones). */
-  moved: Array<{ key: string; from: Date; to: Date }>;
-}
 
 /**
  * Upserts the project and every plan entity keyed by (project, key). Bulk SQL keeps a
@@ -153,11 +139,11 @@ async function saveSurveys(db: SqlClient, plan: Plan, commIds: ReadonlyMap<strin
 }
 
 export async function loadMilestones(db: SqlClient, projectId: string): Promise<Map<string, StoredMilestone>> {
-  const rows = await db.$queryRawUnsafe<Array<{ id: string; key: string; at: Date; doneAt: Date | null }>>(
+  const rows = await db.$queryRawUnsafe<Array<{ id: string; key: string; at: Date | string; doneAt: Date | string | null }>>(
     `SELECT "id","key","at","doneAt" FROM "Milestone" WHERE "projectId"=$1::uuid`,
     projectId,
   );
-  return new Map(rows.map((r) => [r.key, { ...r, at: new Date(r.at), doneAt: r.doneAt ? new Date(r.doneAt) : null }]));
+  return new Map(rows.map((r) => [r.key, { id: r.id, key: r.key, at: new Date(r.at), doneAt: r.doneAt ? new Date(r.doneAt) : null }]));
 }
 
 export async function recordMove(db: SqlClient, projectId: string, key: string, from: Date, to: Date, source: string): Promise<void> {
@@ -166,4 +152,15 @@ export async function recordMove(db: SqlClient, projectId: string, key: string, 
      SELECT gen_random_uuid(), "id", $3::timestamptz, $4::timestamptz, $5 FROM "Milestone" WHERE "projectId"=$1::uuid AND "key"=$2`,
     projectId, key, from.toISOString(), to.toISOString(), source,
   );
+}
+
+export async function setMilestoneAt(db: SqlClient, projectId: string, key: string, at: Date, localAt: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE "Milestone" SET "at"=$3::timestamptz, "localAt"=$4 WHERE "projectId"=$1::uuid AND "key"=$2`,
+    projectId, key, at.toISOString(), localAt,
+  );
+}
+
+export async function markMilestoneDone(db: SqlClient, milestoneId: string, at: Date): Promise<void> {
+  await db.$executeRawUnsafe(`UPDATE "Milestone" SET "doneAt"=$2::timestamptz WHERE "id"=$1::uuid`, milestoneId, at.toISOString());
 }

@@ -1,13 +1,7 @@
 import type { Plan } from '../../domain/plan/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import type { StoredProject } from '../../app/ports.ts';
 import type { SqlClient } from './sql-client.ts';
-
-export interface StoredProject {
-  projectId: string;
-  plan: Plan;
-  personIds: Map<string, string>;
-  commIds: Map<string, string>;
-}
 
 /** Loads a project's last applied plan and the ids its rows were stored under. */
 /** The id of a project, without its plan (a 10,000-person plan is megabytes of JSON to parse). */

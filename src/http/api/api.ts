@@ -168,7 +168,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         const loaded = loadPlanText(req.body, engine ? { checkTemplate: (comm, plan) => engine.check(comm, plan) } : {});
         authorize(req, 'editor', loaded.plan.project.key);
         return idempotent(db.prisma, clock, req, reply, async () => {
-          const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });
+          const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });
           if (!r.dryRun) await dropQueued(r.queuedChanged);
           return {
             status: 200,
@@ -199,7 +199,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
       async (req, reply) => {
         authorize(req, 'editor', req.params.project);
         return idempotent(db.prisma, clock, req, reply, async () => {
-          const r = await moveMilestone(db.sql, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
+          const r = await moveMilestone(db, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
           if (!req.body.dryRun) await dropQueued(r.queuedChanged);
           return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered, warnings: r.warnings } };
         });
@@ -213,7 +213,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         authorize(req, 'editor', req.params.project);
         return idempotent(db.prisma, clock, req, reply, async () => ({
           status: 200,
-          body: await markMilestoneDone(db.sql, { project: req.params.project, milestone: req.params.milestone, now: clock.now() }),
+          body: await markMilestoneDone(db, { project: req.params.project, milestone: req.params.milestone, now: clock.now() }),
         }));
       },
     );

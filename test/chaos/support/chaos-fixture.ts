@@ -28,7 +28,7 @@ export async function seedPlan(url: string, people: number): Promise<void> {
     const loaded = await loadPlanFile(generatePlan(dir, people));
     const db = await openDatabase({ databaseUrl: url, dataDir: dir, migrate: true });
     try {
-      await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: APPLIED_AT });
+      await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: APPLIED_AT });
     } finally {
       await db.close();
     }

@@ -49,7 +49,7 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
   });
 
   it('stores the plan and materialises one row per comm × occurrence × person × channel', async () => {
-    const r = await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: NOW });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW });
     expect(r.calendar).toMatchObject({ moved: 0, cancelled: 0, unchanged: 0, skipped: 0 });
     expect(r.calendar.added).toBeGreaterThan(800);
     expect(await statusCounts(db)).toEqual({ planned: r.calendar.added });
@@ -59,7 +59,7 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
 
   it('applying the same plan twice changes nothing', async () => {
     const before = await db.prisma.message.findMany({ select: { id: true, dueAt: true, updatedAt: true }, orderBy: { id: 'asc' } });
-    const r = await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: NOW });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW });
     expect(r.calendar).toMatchObject({ added: 0, moved: 0, cancelled: 0, unchanged: before.length });
     const after = await db.prisma.message.findMany({ select: { id: true, dueAt: true, updatedAt: true }, orderBy: { id: 'asc' } });
     expect(after).toEqual(before);
@@ -68,7 +68,7 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
   it('a dry run reports the change and stores nothing', async () => {
     const plan = { ...loaded.plan, comms: loaded.plan.comms.filter((c) => c.key !== 'adoption-tips') };
     const before = await statusCounts(db);
-    const r = await applyPlan(db.prisma, { plan, hash: 'dry', now: NOW, dryRun: true });
+    const r = await applyPlan(db, { plan, hash: 'dry', now: NOW, dryRun: true });
     expect(r.dryRun).toBe(true);
     expect(r.calendar.cancelled).toBeGreaterThan(0);
     expect(await statusCounts(db)).toEqual(before);
@@ -81,7 +81,7 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
     const tied = await db.prisma.message.count({ where: { milestones: { has: 'cutover' }, status: 'planned' } });
     const untouched = await db.prisma.message.findMany({ where: { NOT: { milestones: { has: 'cutover' } } }, select: { id: true, dueAt: true } });
 
-    const r = await moveMilestone(db.prisma, { project: 'northwind-m365', milestone: 'cutover', when: '2027-01-22', now: NOW });
+    const r = await moveMilestone(db, { project: 'northwind-m365', milestone: 'cutover', when: '2027-01-22', now: NOW });
     expect(r.to.toISOString()).toBe('2027-01-23T00:00:00.000Z'); // Fri 22 Jan 18:00 Chicago keeps its time of day
     expect(r.calendar.moved).toBe(tied);
     expect(r.calendar.added + r.calendar.cancelled).toBe(0);
@@ -100,7 +100,7 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
   });
 
   it('re-applying the file moves the milestone back and fires the trigger again as a new occurrence', async () => {
-    const r = await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: NOW });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW });
     expect(r.milestonesMoved.map((m) => m.key)).toEqual(['cutover']);
     expect(r.triggered).toBe(44);
     const firings = await db.prisma.message.groupBy({ by: ['occurrence'], where: { key: { startsWith: 'cutover-moved#' } }, _count: true });
@@ -108,21 +108,21 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
   });
 
   it('marking go-live done sends exec-go-live to executives once', async () => {
-    const first = await markMilestoneDone(db.prisma, { project: 'northwind-m365', milestone: 'go-live', now: NOW });
-    const again = await markMilestoneDone(db.prisma, { project: 'northwind-m365', milestone: 'go-live', now: NOW });
+    const first = await markMilestoneDone(db, { project: 'northwind-m365', milestone: 'go-live', now: NOW });
+    const again = await markMilestoneDone(db, { project: 'northwind-m365', milestone: 'go-live', now: NOW });
     expect(first).toEqual({ alreadyDone: false, triggered: 1 });
     expect(again).toEqual({ alreadyDone: true, triggered: 0 });
   });
 
   it('a comm removed from the plan cancels its pending messages and leaves sent ones', async () => {
     const plan = { ...loaded.plan, comms: loaded.plan.comms.filter((c) => c.key !== 'cutover-ops-impact') };
-    const r = await applyPlan(db.prisma, { plan, hash: 'removed', now: NOW });
+    const r = await applyPlan(db, { plan, hash: 'removed', now: NOW });
     const pending = await db.prisma.message.count({ where: { key: { startsWith: 'cutover-ops-impact#' }, status: { in: ['planned', 'queued'] } } });
     expect(pending).toBe(0);
     expect(r.calendar.cancelled).toBeGreaterThan(0);
     expect(await db.prisma.message.count({ where: { key: { startsWith: 'cutover-ops-impact#' }, status: 'sent' } })).toBe(1);
     // Putting it back reinstates the cancelled rows rather than inserting duplicates.
-    const back = await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: NOW });
+    const back = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW });
     expect(back.calendar.added).toBe(r.calendar.cancelled);
     expect(await db.prisma.message.count({ where: { key: { startsWith: 'cutover-ops-impact#' }, status: 'cancelled' } })).toBe(0);
   });
@@ -137,7 +137,7 @@ describe('catch-up policy', () => {
 
   it('skip (the default) marks messages already past as skipped; send keeps them planned', async () => {
     const late = new Date('2027-01-20T12:00:00Z'); // after go-live
-    const r = await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: late });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: late });
     expect(r.calendar.skipped).toBeGreaterThan(0);
     const counts = await statusCounts(db);
     expect(counts.skipped).toBe(r.calendar.skipped);
@@ -145,7 +145,7 @@ describe('catch-up policy', () => {
     expect(past).toBe(0);
 
     const sendPlan = { ...loaded.plan, project: { ...loaded.plan.project, catchUp: 'send' as const } };
-    const again = await applyPlan(db.prisma, { plan: sendPlan, hash: 'send', now: late });
+    const again = await applyPlan(db, { plan: sendPlan, hash: 'send', now: late });
     // skipped rows are not resurrected by a policy change unless their time moves.
     expect(again.calendar.added).toBe(0);
   });
@@ -169,7 +169,7 @@ describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, o
   it('a dry run rolls back the rows and the set-aside foreign keys alike', async () => {
     const fks = await messageForeignKeys(db);
     expect(fks.map((f) => f.name)).toEqual(['Message_commId_fkey', 'Message_personId_fkey', 'Message_projectId_fkey']);
-    const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: NOW, dryRun: true, bulkLoadMinRows: 0 });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW, dryRun: true, bulkLoadMinRows: 0 });
     expect(r.calendar.added).toBeGreaterThan(800);
     expect(await statusCounts(db)).toEqual({});
     expect(await messageForeignKeys(db)).toEqual(fks);
@@ -177,7 +177,7 @@ describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, o
 
   it('stores exactly the rows the calendar holds, with the foreign keys back and valid', async () => {
     const fks = await messageForeignKeys(db);
-    const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: NOW, bulkLoadMinRows: 0 });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW, bulkLoadMinRows: 0 });
     expect(await messageForeignKeys(db)).toEqual(fks);
     expect(fks.every((f) => f.valid)).toBe(true);
     const want = buildCalendar(loaded.plan, { now: NOW })
@@ -202,7 +202,7 @@ describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, o
   });
 
   it('re-applying afterwards changes nothing, and the restored keys still guard the table', async () => {
-    const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: NOW, bulkLoadMinRows: 0 });
+    const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: NOW, bulkLoadMinRows: 0 });
     expect(r.calendar).toMatchObject({ added: 0, moved: 0, cancelled: 0 });
     const [m] = await db.sql.$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "Message" LIMIT 1`);
     await expect(db.sql.$executeRawUnsafe(`UPDATE "Message" SET "personId"=gen_random_uuid() WHERE "id"=$1::uuid`, m!.id)).rejects.toThrow(/foreign key/);

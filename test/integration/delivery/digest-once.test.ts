@@ -19,7 +19,7 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   loaded = await loadPlanFile(DIGEST_PLAN);
   db = await createTestDatabase({ poolSize: 10 });
-  await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: APPLIED_AT });
+  await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: APPLIED_AT });
   h = await startHarness(db, { slack: { users: sandboxUsersFor(loaded.plan) } });
 });
 
@@ -97,9 +97,9 @@ describe('the weekly digest is delivered exactly once per person, channel and we
 
   it('re-planning cannot make a second digest for a week already sent: keys name the week, the database refuses duplicates', async () => {
     // Re-apply unchanged, then with the schedule starting a week earlier: the sent week keeps its rows.
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date() });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date() });
     const earlier = { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => (m.key === 'kickoff' ? { ...m, at: '2029-12-26T09:00' } : m)) };
-    await applyPlan(db.prisma, { plan: earlier, hash: `${loaded.hash}-earlier`, now: new Date() });
+    await applyPlan(db, { plan: earlier, hash: `${loaded.hash}-earlier`, now: new Date() });
     const rows = await weekRows();
     expect(rows.map((r) => [r.key, r.status])).toEqual([
       ['exec-weekly#203007:eva:email', 'sent'],

@@ -33,7 +33,7 @@ afterEach(async () => {
 
 /** Applies the example plan with every message cancelled; returns the e-mail ids, in key order. */
 async function applyAllCancelled(target: TestDatabase): Promise<string[]> {
-  await applyPlan(target.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+  await applyPlan(target, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
   await target.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "status"='planned'`);
   const rows = await target.prisma.message.findMany({ where: { channel: 'email' }, orderBy: { key: 'asc' }, select: { id: true } });
   return rows.map((r) => r.id);

@@ -16,7 +16,7 @@ describe('delivery failures, classified and handled', () => {
   const clock = new TestClock();
 
   async function fire(comm: string): Promise<{ where: string; rows: () => Promise<Array<{ id: string; key: string; status: string; attempts: number; lastError: string | null; personKey: string; channel: string }>> }> {
-    const r = await sendManual(db.prisma, { project: PROJECT, comm, now: clock.now(), ignoreQuietHours: true });
+    const r = await sendManual(db, { project: PROJECT, comm, now: clock.now(), ignoreQuietHours: true });
     const where = `"key" LIKE '${comm}#${r.occurrence}:%'`;
     return {
       where,
@@ -32,7 +32,7 @@ describe('delivery failures, classified and handled', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 10 });
     const loaded = await loadPlanFile('test/fixtures/plans/delivery.plan.yaml');
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date() });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date() });
     h = await startHarness(db, { clock, slack: { users: sandboxUsersFor(loaded.plan) } });
     await h.startWorker();
   }, 60_000);

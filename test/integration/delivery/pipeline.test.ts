@@ -17,7 +17,7 @@ describe('the example plan delivered to local Slack and SMTP servers', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 20 });
     loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
     h = await startHarness(db, { clock, slack: { users: sandboxUsersFor(loaded.plan) } });
     clock.set(new Date('2027-03-01T12:00:00Z'));
     await h.startWorker();
@@ -99,8 +99,8 @@ describe('delivery on the embedded PGlite database', () => {
     const plan = await loadPlanFile('test/fixtures/plans/delivery.plan.yaml');
     const h = await startHarness(db, { slack: { users: sandboxUsersFor(plan.plan) } });
     try {
-      await applyPlan(db.prisma, { plan: plan.plan, hash: plan.hash, now: new Date() });
-      const r = await sendManual(db.prisma, { project: 'delivery-test', comm: 'prep-both', now: new Date(), ignoreQuietHours: true });
+      await applyPlan(db, { plan: plan.plan, hash: plan.hash, now: new Date() });
+      const r = await sendManual(db, { project: 'delivery-test', comm: 'prep-both', now: new Date(), ignoreQuietHours: true });
       await h.startWorker();
       const counts = await waitForQuiet(db, 20_000, `"key" LIKE 'prep-both#%'`);
       expect(counts).toEqual({ sent: r.count });

@@ -18,7 +18,7 @@ describe('two workers on one database and Redis', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 20 });
     const loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
     h = await startHarness(db, { clock, slack: { users: sandboxUsersFor(loaded.plan) } });
     clock.set(new Date('2027-03-01T12:00:00Z'));
   }, 60_000);
@@ -84,11 +84,11 @@ describe('a re-planned message is delivered at its new time, not its old one', (
 
   it('moved later after it was queued: the job waits for the new time', async () => {
     const t0 = Math.ceil(Date.now() / 1000) * 1000;
-    await applyPlan(db.prisma, { plan: planWithCutoverAt(t0 + 3_000), hash: 'a', now: new Date() });
+    await applyPlan(db, { plan: planWithCutoverAt(t0 + 3_000), hash: 'a', now: new Date() });
     // The sweeper (2 s horizon) queues it with a delay ending at t0 + 3 s...
     while ((await notice()).status !== 'queued') await new Promise((r) => setTimeout(r, 50));
     // ...and then cutover moves 3 s later. No one drops the job: the worker must notice.
-    await moveMilestone(db.prisma, { project: 'delivery-test', milestone: 'cutover', when: local(t0 + 6_000), now: new Date() });
+    await moveMilestone(db, { project: 'delivery-test', milestone: 'cutover', when: local(t0 + 6_000), now: new Date() });
     const at = await sentAt();
     expect(at).toBeGreaterThanOrEqual(t0 + 6_000 - 50);
     expect(at - (t0 + 6_000)).toBeLessThan(1_000);
@@ -96,9 +96,9 @@ describe('a re-planned message is delivered at its new time, not its old one', (
 
   it('moved earlier after it was queued: the dropped job is replaced and it goes out at the new time', async () => {
     const t0 = Math.ceil(Date.now() / 1000) * 1000;
-    await applyPlan(db.prisma, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });
+    await applyPlan(db, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });
     while ((await notice()).status !== 'queued') await new Promise((r) => setTimeout(r, 50));
-    const r = await moveMilestone(db.prisma, { project: 'delivery-test', milestone: 'cutover', when: local(t0 + 4_000), now: new Date() });
+    const r = await moveMilestone(db, { project: 'delivery-test', milestone: 'cutover', when: local(t0 + 4_000), now: new Date() });
     // What `herald milestone move` does after committing.
     expect(r.queuedChanged).toHaveLength(1);
     await h.worker!.queues.forget(r.queuedChanged);
@@ -125,7 +125,7 @@ describe('a re-planned message is delivered at its new time, not its old one', (
       const { token } = await createApiToken(db.prisma, { role: 'editor', name: `editor-${Date.now()}`, now: new Date() });
       await app.inject({ method: 'GET', url: '/api/v1/projects', headers: { authorization: `Bearer ${token}` } });
       t0 = Math.ceil(Date.now() / 1000) * 1000;
-      await applyPlan(db.prisma, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });
+      await applyPlan(db, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });
       while ((await notice()).status !== 'queued') await new Promise((r) => setTimeout(r, 50));
       const { url, payload, headers } = request(t0 + 2_500);
       const r = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}`, ...headers } });
@@ -142,10 +142,10 @@ describe('a re-planned message is delivered at its new time, not its old one', (
 
   it('cancelled after it was queued: nothing is sent', async () => {
     const t0 = Math.ceil(Date.now() / 1000) * 1000;
-    await applyPlan(db.prisma, { plan: planWithCutoverAt(t0 + 3_000), hash: 'a', now: new Date() });
+    await applyPlan(db, { plan: planWithCutoverAt(t0 + 3_000), hash: 'a', now: new Date() });
     while ((await notice()).status !== 'queued') await new Promise((r) => setTimeout(r, 50));
     const without = { ...planWithCutoverAt(t0 + 3_000), comms: base.plan.comms.filter((c) => c.key !== 'ops-notice') };
-    await applyPlan(db.prisma, { plan: without, hash: 'b', now: new Date() });
+    await applyPlan(db, { plan: without, hash: 'b', now: new Date() });
     await new Promise((r) => setTimeout(r, 4_000));
     expect((await notice()).status).toBe('cancelled');
     expect(h.slack.messages).toHaveLength(0);

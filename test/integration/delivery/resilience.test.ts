@@ -30,7 +30,7 @@ afterEach(async () => {
  * by id, not by date, since the example's dates pass one by one on the real calendar.
  */
 async function dueNow(target: TestDatabase, limit: number, channel = 'slack'): Promise<number> {
-  await applyPlan(target.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date(EXAMPLE_NOW) });
+  await applyPlan(target, { plan: loaded.plan, hash: loaded.hash, now: new Date(EXAMPLE_NOW) });
   const chosen = `SELECT "id" FROM "Message" WHERE "channel"=$1 ORDER BY "key" LIMIT $2`;
   await target.prisma.$executeRawUnsafe(`UPDATE "Message" SET "dueAt"=now() WHERE "id" IN (${chosen})`, channel, limit);
   await target.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "id" NOT IN (${chosen})`, channel, limit);
@@ -136,7 +136,7 @@ describe('Redis going away for a while', () => {
     h = await startHarness(db, { redisUrl: `redis://127.0.0.1:${port}`, slack: { users: sandboxUsersFor(loaded.plan) } });
     // Messages due over the next few seconds, some of them while Redis is down. The rest are
     // cancelled by id before the worker starts: the example's own dates pass on the real calendar.
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date(EXAMPLE_NOW) });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date(EXAMPLE_NOW) });
     const chosen = `SELECT "id" FROM "Message" ORDER BY "key" LIMIT 200`;
     await db.prisma.$executeRawUnsafe(`UPDATE "Message" SET "dueAt"=now() + interval '1 second' + (random() * interval '4 seconds') WHERE "id" IN (${chosen})`);
     await db.prisma.$executeRawUnsafe(`UPDATE "Message" SET "status"='cancelled' WHERE "id" NOT IN (${chosen})`);

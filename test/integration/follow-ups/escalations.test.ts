@@ -29,9 +29,9 @@ async function answer(comm: string, person: string, option: string | null, minut
 beforeAll(async () => {
   loaded = await loadPlanFile('test/fixtures/plans/follow-ups.plan.yaml');
   db = await createTestDatabase();
-  await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: new Date('2030-01-02T12:00:00Z') });
+  await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2030-01-02T12:00:00Z') });
   await db.prisma.message.updateMany({ data: { status: 'cancelled' } });
-  for (const comm of ['pulse', 'teams-pulse']) await sendManual(db.sql, { project: PROJECT, comm, now: T, ignoreQuietHours: true });
+  for (const comm of ['pulse', 'teams-pulse']) await sendManual(db, { project: PROJECT, comm, now: T, ignoreQuietHours: true });
   const rows = await db.prisma.message.findMany({ where: { kind: 'comm', status: 'planned' }, include: { comm: true, person: true } });
   for (const r of rows) surveys.set(`${r.comm.key}:${r.person.key}`, r.id);
   // As the worker would have: the surveys are out, their reminders do not matter here.

@@ -22,7 +22,7 @@ const localOf = async (key: string): Promise<{ localAt: string; status: string; 
 beforeAll(async () => {
   loaded = await loadPlanFile(PLAN);
   db = await createTestDatabase();
-  await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: APPLIED });
+  await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: APPLIED });
 });
 afterAll(async () => {
   await db.drop();
@@ -41,7 +41,7 @@ describe('survey reminders in the calendar (PostgreSQL)', () => {
   });
 
   it('follow a re-plan: moving go-live moves each reminder with its survey', async () => {
-    await moveMilestone(db.sql, { project: PROJECT, milestone: 'go-live', when: '2030-01-28', now: APPLIED });
+    await moveMilestone(db, { project: PROJECT, milestone: 'go-live', when: '2030-01-28', now: APPLIED });
     expect(await localOf('checkin#0:bea:slack')).toMatchObject({ localAt: '2030-01-29T14:00:00-06:00' });
     expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ localAt: '2030-01-31T14:00:00-06:00', status: 'planned' });
   });
@@ -53,14 +53,14 @@ describe('survey reminders in the calendar (PostgreSQL)', () => {
     expect(r.followUps.remindersCancelled).toBe(1);
     expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ status: 'cancelled' });
     expect(await localOf('checkin#1~r1:bea:slack')).toMatchObject({ status: 'planned' });
-    await applyPlan(db.sql, { plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) }, hash: 'changed', now: APPLIED });
+    await applyPlan(db, { plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) }, hash: 'changed', now: APPLIED });
     expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ status: 'cancelled' });
   });
 
   it('wait for an out-of-office pause, then leave quiet hours', async () => {
     // Sat 2 Feb 2030 03:00 UTC = Fri 1 Feb 21:00 in Chicago, inside quiet hours.
     await db.prisma.person.updateMany({ where: { key: 'omar' }, data: { remindersPausedUntil: new Date('2030-02-02T03:00:00Z') } });
-    await applyPlan(db.sql, { plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) }, hash: 'changed-2', now: APPLIED });
+    await applyPlan(db, { plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) }, hash: 'changed-2', now: APPLIED });
     expect(await localOf('checkin#0~r1:omar:slack')).toMatchObject({ localAt: '2030-02-02T08:00:00-05:00' });
   });
 });
@@ -80,7 +80,7 @@ describe('reminders through the delivery pipeline', () => {
     clock.set(t0);
     // Only the pulse survey is on the wire here: the scheduled check-ins (in January) stay out of it.
     await db.prisma.message.updateMany({ where: { key: { startsWith: 'checkin#' } }, data: { status: 'cancelled' } });
-    await sendManual(db.sql, { project: PROJECT, comm: 'pulse', now: t0, ignoreQuietHours: true });
+    await sendManual(db, { project: PROJECT, comm: 'pulse', now: t0, ignoreQuietHours: true });
     await h.startWorker();
     await waitForQuiet(db, 20_000, `"kind"='comm'`);
     const omar = (await db.prisma.person.findFirstOrThrow({ where: { key: 'omar' } })).id;

@@ -32,9 +32,9 @@ beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 10 });
   h = await startHarness(db, { slack: { users: sandboxUsersFor(loaded.plan) } });
   const now = new Date();
-  await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: new Date('2030-01-02T12:00:00Z') });
+  await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2030-01-02T12:00:00Z') });
   await db.prisma.message.updateMany({ data: { status: 'cancelled' } });
-  for (const comm of ['pulse', 'teams-pulse']) await sendManual(db.sql, { project: PROJECT, comm, now, ignoreQuietHours: true });
+  for (const comm of ['pulse', 'teams-pulse']) await sendManual(db, { project: PROJECT, comm, now, ignoreQuietHours: true });
   await db.prisma.message.updateMany({ where: { kind: 'comm', status: 'planned' }, data: { status: 'sent', sentAt: now } });
   await db.prisma.message.updateMany({ where: { kind: 'reminder' }, data: { status: 'cancelled' } });
 });

@@ -37,7 +37,7 @@ describe('REST API /api/v1', () => {
     // The example plan (people from a CSV, so applied as the CLI does) gives a calendar long enough to page.
     const example = await loadPlanFile('examples/m365-migration.plan.yaml');
     // As of the fixture clock, so its rows are still ahead whatever the real date.
-    await applyPlan(db.sql, { plan: example.plan, hash: example.hash, now: new Date(EXAMPLE_NOW) });
+    await applyPlan(db, { plan: example.plan, hash: example.hash, now: new Date(EXAMPLE_NOW) });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });
     tok.other = (await createApiToken(db.prisma, { role: 'admin', projectKey: 'other', name: 'other-admin', now })).token;
   });
@@ -212,7 +212,7 @@ describe('REST API /api/v1', () => {
 
   it('lists survey responses with per-audience rates, and escalations a viewer cannot act on', async () => {
     const now = new Date();
-    await sendManual(db.sql, { project: PROJECT, comm: 'checkin', now, ignoreQuietHours: true });
+    await sendManual(db, { project: PROJECT, comm: 'checkin', now, ignoreQuietHours: true });
     const sent = await db.prisma.message.findMany({ where: { project: { key: PROJECT }, comm: { key: 'checkin' }, kind: 'comm', status: 'planned' }, include: { person: true }, orderBy: { key: 'asc' } });
     expect(sent.length).toBeGreaterThan(0);
     await db.prisma.message.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now } });

@@ -41,7 +41,7 @@ describe('calendar feeds', () => {
     db = await createTestDatabase();
     ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL }));
     const loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
-    await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-12-01T00:00:00Z') });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-12-01T00:00:00Z') });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });
     viewer = (await createApiToken(db.prisma, { role: 'viewer', projectKey: PROJECT, name: 'feed', now: new Date() })).token;
     feed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'project-feed', now: new Date() })).token;
@@ -106,7 +106,7 @@ describe('calendar feeds', () => {
     const comm = [...before].find(([uid, e]) => uid.includes('/comm/cutover-ops-impact#') && e.summary.includes('('));
     expect(comm, 'a comm event with audience and channel').toBeDefined();
 
-    await moveMilestone(db.sql, { project: PROJECT, milestone: 'cutover', when: '2027-01-22', now: new Date('2026-12-01T00:00:00Z'), source: 'api' });
+    await moveMilestone(db, { project: PROJECT, milestone: 'cutover', when: '2027-01-22', now: new Date('2026-12-01T00:00:00Z'), source: 'api' });
     const after = events((await app.inject({ url: `/calendar/${PROJECT}.ics?token=${feed}` })).body);
     expect(after.get(cutoverUid)).toMatchObject({ sequence: 1, start: '2027-01-23T00:00:00.000Z' });
     const moved = after.get(comm![0])!;

@@ -30,7 +30,7 @@ describe('operations: metrics of a real delivery run, bull-board for admins', ()
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 20 });
     const loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
-    await applyPlan(db.prisma, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-11-20T12:00:00Z') });
     h = await startHarness(db, { clock, slack: { users: sandboxUsersFor(loaded.plan) }, env: { WORKER_METRICS_PORT: '0' } });
     clock.set(new Date('2027-03-01T12:00:00Z'));
     const w = await h.startWorker();

@@ -88,7 +88,7 @@ describe('opt-out /u/:token', () => {
 
   it('opted-out people get no further optional messages; the others get them with List-Unsubscribe headers', async () => {
     await h.startWorker();
-    const { occurrence } = await sendManual(db.sql, { project: RESPONSES_PROJECT, comm: 'tips', now: new Date(), ignoreQuietHours: true });
+    const { occurrence } = await sendManual(db, { project: RESPONSES_PROJECT, comm: 'tips', now: new Date(), ignoreQuietHours: true });
     await waitForQuiet(db, 30_000);
     const rows = await db.prisma.message.findMany({ where: { comm: { key: 'tips' }, occurrence }, include: { person: true } });
     const byPerson = (key: string) => rows.filter((r) => r.person.key === key).map((r) => [r.channel, r.status, r.lastError ?? null]);

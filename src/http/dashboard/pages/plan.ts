@@ -154,7 +154,7 @@ export const planPage: DashboardPage = {
       const when = (field(request.body, 'when') ?? '').trim();
       const confirm = field(request.body, 'confirm') === 'yes';
       const now = deps.clock.now();
-      const r = await orRefuse(() => moveMilestone(deps.db.sql, { project: project.key, milestone, when, now, source: 'dashboard', dryRun: !confirm }), 'Not moved');
+      const r = await orRefuse(() => moveMilestone(deps.db, { project: project.key, milestone, when, now, source: 'dashboard', dryRun: !confirm }), 'Not moved');
       if (confirm) {
         await forget(deps, r.queuedChanged);
         return reply.redirect(`/projects/${encodeURIComponent(project.key)}/plan${query({ moved: r.milestone })}`, 303);
