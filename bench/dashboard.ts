@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const counts = await c.query<{ messages: number; people: number }>(`SELECT (SELECT count(*)::int FROM "Message") AS messages, (SELECT count(*)::int FROM "Person") AS people`);
     console.log(`set-up: ${counts.rows[0]!.people} people, ${counts.rows[0]!.messages} messages, ${answered.rowCount} answers, now = ${now.toISOString()} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
-    const { token } = await createApiToken(db.prisma, { role: 'viewer', name: 'bench-viewer', now: new Date(now.getTime() - DAY) });
+    const { token } = await createApiToken(db, { role: 'viewer', name: 'bench-viewer', now: new Date(now.getTime() - DAY) });
     server = await startHttpServer({ db, redisUrl: REDIS_URL, redisPrefix: `herald-bench-dash-${process.pid}`, secret: 'bench-secret-0123456789abcdef-xyz', clock: { now: () => new Date(now) } }, 0, '127.0.0.1');
     const signin = await fetch(`${server.url}/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
     const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;

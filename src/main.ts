@@ -242,7 +242,7 @@ export async function adminTokenCheck(config: Config, db: Database, clock: Clock
   return async (token) => {
     const viaFixed = fixed ? await fixed(token) : null;
     if (viaFixed) return viaFixed;
-    const t = await authenticateApiToken(db.prisma, token, clock.now());
+    const t = await authenticateApiToken(db, token, clock.now());
     return t?.role === 'admin' && t.projectKey === null ? { tokenId: t.id } : null;
   };
 }

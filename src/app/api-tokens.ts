@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import type { ApiTokenRow, StoreDeps } from './ports.ts';
 import { closeSessionsOfToken } from './sessions.ts';
 
 /**
@@ -30,7 +30,7 @@ export function hashToken(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function info(row: { id: string; name: string; role: string; projectKey: string | null; personKey: string | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenInfo {
+function info(row: ApiTokenRow): ApiTokenInfo {
   return {
     id: row.id,
     name: row.name,
@@ -45,7 +45,7 @@ function info(row: { id: string; name: string; role: string; projectKey: string 
 
 /** Creates a token; the secret is returned here only and stored as its sha256. */
 export async function createApiToken(
-  prisma: PrismaClient,
+  deps: StoreDeps,
   input: { role: string; projectKey?: string | undefined; personKey?: string | undefined; name?: string | undefined; now: Date },
 ): Promise<{ token: string; info: ApiTokenInfo }> {
   if (!(API_ROLES as readonly string[]).includes(input.role)) {
@@ -57,51 +57,50 @@ export async function createApiToken(
   if (input.personKey && input.role !== 'feed') {
     throw new HeraldError('TOKEN_PERSON_INVALID', `--person makes a feed token for one person's calendar; a ${input.role} token cannot be limited to a person`, { hint: 'use --role feed --project KEY --person ID' });
   }
-  const project = input.projectKey ? await prisma.project.findUnique({ where: { key: input.projectKey }, select: { id: true } }) : null;
-  if (input.projectKey && !project) throw new NotFoundError(`project ${input.projectKey}`, 'apply its plan first, or leave out --project');
-  if (input.personKey && project && !(await prisma.person.findUnique({ where: { projectId_key: { projectId: project.id, key: input.personKey } }, select: { id: true } }))) {
+  const { stores } = deps;
+  const projectId = input.projectKey ? await stores.projects.findId(input.projectKey) : null;
+  if (input.projectKey && !projectId) throw new NotFoundError(`project ${input.projectKey}`, 'apply its plan first, or leave out --project');
+  if (input.personKey && projectId && !(await stores.people.findId(projectId, input.personKey))) {
     throw new NotFoundError(`person ${input.personKey} in project ${input.projectKey}`, `see the people in: herald calendar ${input.projectKey}`);
   }
   const secret = PREFIX + randomBytes(32).toString('base64url');
   const name = input.name ?? `${input.role}-${input.now.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
-  if (await prisma.apiToken.findUnique({ where: { name }, select: { id: true } })) {
+  if (await stores.apiTokens.nameTaken(name)) {
     throw new HeraldError('TOKEN_NAME_TAKEN', `a token named "${name}" already exists`, { hint: 'pick another --name, or revoke the old one first' });
   }
-  const row = await prisma.apiToken.create({
-    data: { name, role: input.role, projectKey: input.projectKey ?? null, personKey: input.personKey ?? null, hash: hashToken(secret), createdAt: input.now },
-  });
+  const row = await stores.apiTokens.create({ name, role: input.role, projectKey: input.projectKey ?? null, personKey: input.personKey ?? null, hash: hashToken(secret), createdAt: input.now });
   return { token: secret, info: info(row) };
 }
 
-export async function listApiTokens(prisma: PrismaClient): Promise<ApiTokenInfo[]> {
-  return (await prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } })).map(info);
+export async function listApiTokens({ stores }: StoreDeps): Promise<ApiTokenInfo[]> {
+  return (await stores.apiTokens.list()).map(info);
 }
 
 /** Revokes by id or name; revoking twice is not an error. */
-export async function revokeApiToken(prisma: PrismaClient, idOrName: string, now: Date): Promise<ApiTokenInfo> {
+export async function revokeApiToken(deps: StoreDeps, idOrName: string, now: Date): Promise<ApiTokenInfo> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
-  const row = await prisma.apiToken.findFirst({ where: isUuid ? { OR: [{ id: idOrName }, { name: idOrName }] } : { name: idOrName } });
+  const row = await deps.stores.apiTokens.byIdOrName(idOrName, isUuid);
   if (!row) throw new NotFoundError(`token ${idOrName}`, 'see "herald token list"');
   // Its browser sessions end with it (each request re-checks the token too; this removes the rows).
-  await closeSessionsOfToken(prisma, row.id);
+  await closeSessionsOfToken(deps, row.id);
   if (row.revokedAt) return info(row);
-  return info(await prisma.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }));
+  return info(await deps.stores.apiTokens.setRevokedAt(row.id, now));
 }
 
 /** The live token for a presented secret, or null (unknown or revoked). */
-export async function authenticateApiToken(prisma: PrismaClient, secret: string, now: Date): Promise<ApiTokenInfo | null> {
-  const row = await prisma.apiToken.findUnique({ where: { hash: hashToken(secret) } });
+export async function authenticateApiToken({ stores }: StoreDeps, secret: string, now: Date): Promise<ApiTokenInfo | null> {
+  const row = await stores.apiTokens.byHash(hashToken(secret));
   if (!row || row.revokedAt) return null;
   // lastUsedAt is advisory: one write a minute per token at most, not one per request.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    await stores.apiTokens.setLastUsedAt(row.id, now);
   }
   return info(row);
 }
 
 /** The live token with this id, or null (unknown or revoked): a dashboard session re-checks it on every request. */
-export async function liveApiTokenById(prisma: PrismaClient, id: string): Promise<ApiTokenInfo | null> {
+export async function liveApiTokenById({ stores }: StoreDeps, id: string): Promise<ApiTokenInfo | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-  const row = await prisma.apiToken.findUnique({ where: { id } });
+  const row = await stores.apiTokens.byId(id);
   return row && !row.revokedAt ? info(row) : null;
 }

@@ -80,7 +80,7 @@ export async function moveMilestone(
       };
       if (input.dryRun) throw new RollbackSignal();
     },
-    { timeoutMs: 300_000, maxWaitMs: 30_000 },
+    { timeoutMs: 300_000, maxWaitMs: 30_000, bulk: true },
   ).catch((e: unknown) => {
     if (!(e instanceof RollbackSignal)) throw e;
   });
@@ -120,5 +120,5 @@ export async function markMilestoneDone(
     const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
     const fired = await fireTrigger(tx, stored.plan, ids, { type: 'milestone-done', milestone: input.milestone }, input.now);
     return { alreadyDone: false, triggered: fired?.added ?? 0 };
-  });
+  }, { bulk: true });
 }

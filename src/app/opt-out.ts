@@ -3,8 +3,8 @@
  * (stored as comm key `*`). Mandatory notices cannot be opted out of. Delivery skips opted-out
  * optional messages (src/app/deliver-message.ts); doing it twice changes nothing.
  */
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HeraldError } from '../domain/errors.ts';
+import type { StoreDeps } from './ports.ts';
 
 export const ALL_OPTIONAL = '*';
 
@@ -15,18 +15,17 @@ export interface OptOutInput {
   scope: 'comm' | 'all';
 }
 
-export async function optOut(prisma: PrismaClient, input: OptOutInput): Promise<{ created: boolean; commKey: string }> {
+export async function optOut({ stores }: StoreDeps, input: OptOutInput): Promise<{ created: boolean; commKey: string }> {
   if (!input.commOptional) {
     throw new HeraldError('OPT_OUT_MANDATORY', `comm "${input.commKey}" is a mandatory notice and cannot be unsubscribed from`, {
       hint: 'only comms marked optional: true in the plan can be unsubscribed from',
     });
   }
   const commKey = input.scope === 'all' ? ALL_OPTIONAL : input.commKey;
-  const r = await prisma.optOut.createMany({ data: [{ personId: input.personId, commKey }], skipDuplicates: true });
-  return { created: r.count === 1, commKey };
+  return { created: await stores.optOuts.add(input.personId, commKey), commKey };
 }
 
 /** Whether a person gets no more messages of this optional comm. */
-export async function isOptedOut(prisma: PrismaClient, personId: string, commKey: string): Promise<boolean> {
-  return (await prisma.optOut.count({ where: { personId, commKey: { in: [commKey, ALL_OPTIONAL] } } })) > 0;
+export async function isOptedOut({ stores }: StoreDeps, personId: string, commKey: string): Promise<boolean> {
+  return stores.optOuts.any(personId, [commKey, ALL_OPTIONAL]);
 }

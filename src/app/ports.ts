@@ -12,5 +12,6 @@ export interface Progress {
 
 export const silentProgress: Progress = { step: () => {} };
 
+export type * from './ports/access-stores.ts';
 export type * from './ports/plan-stores.ts';
 export type * from './ports/stores.ts';

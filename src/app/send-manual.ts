@@ -23,5 +23,5 @@ export async function sendManual(
     const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
     const fired = await fireTrigger(tx, plan, ids, { type: 'manual', comm: comm.key }, input.now);
     return { count: fired?.added ?? 0, occurrence: await tx.calendar.lastOccurrence(stored.commIds.get(comm.key)!) };
-  });
+  }, { bulk: true });
 }

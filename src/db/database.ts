@@ -15,7 +15,7 @@ import { lockPgliteDir, type FileLock } from './pglite-lock.ts';
 import { unavailableError } from './postgres-errors.ts';
 import type { SqlClient, SqlDatabase } from './repo/sql-client.ts';
 import type { Stores } from '../app/ports.ts';
-import { storesOn } from './stores.ts';
+import { databaseStores } from './stores.ts';
 
 function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
   return {
@@ -142,7 +142,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
       return prisma.get();
     },
     sql,
-    stores: storesOn(sql),
+    stores: databaseStores(sql, prisma.get),
     kind: 'postgres',
     async close() {
       await prisma.disconnect();
@@ -186,7 +186,7 @@ export async function wrapPglite(
       return prisma.get();
     },
     sql,
-    stores: storesOn(sql),
+    stores: databaseStores(sql, prisma.get),
     kind: 'pglite',
     async close() {
       try {

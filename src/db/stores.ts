@@ -1,26 +1,48 @@
 /**
  * The stores src/app's ports ask for, on one connection, and the unit of work that hands them out
- * inside one transaction. The transaction is the driver-level one (Database.sql.$transaction): apply
- * bulk-loads messages with COPY, which only a driver connection can stream, and everything apply
- * calls (plan, milestones, calendar, reminders, triggers) must run on that same connection.
+ * inside one transaction: a Prisma interactive transaction, or for bulk writes the driver-level one
+ * (Database.sql.$transaction), because apply bulk-loads messages with COPY, which only a driver
+ * connection can stream, and everything apply calls (plan, milestones, calendar, reminders,
+ * triggers) must run on that same connection.
  */
 import type { Stores, TransactionOptions } from '../app/ports.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { apiTokenStore, optOutStore, sessionStore } from './repo/access-store.ts';
 import { answeredSurveys, lastOccurrence, loadExisting, nextOccurrence, remindersPaused, writeDiff } from './repo/message-store.ts';
 import { loadMilestones, markMilestoneDone, recordMove, savePlan, setMilestoneAt } from './repo/plan-store.ts';
 import { loadProject, projectIdOf, savePlanJson } from './repo/project-store.ts';
 import type { SqlClient, SqlDatabase } from './repo/sql-client.ts';
+import type { Tx } from './transaction.ts';
 
-/**
- * Stores on `db`. Given a SqlDatabase (the pool), `transaction` opens a transaction and hands out
- * stores on it; given a transaction's SqlClient, `transaction` runs in the one already open.
- */
-export function storesOn(db: SqlClient | SqlDatabase): Stores {
+/** One connection: raw SQL and Prisma on it (a driver transaction has no Prisma). */
+interface Connection {
+  sql: SqlClient;
+  prisma(): Tx;
+  /** Where transactions begin: only the pool's stores have it; a transaction's stores run `transaction` in place. */
+  begin?: { driver: SqlDatabase; prisma(): PrismaClient };
+}
+
+function noPrisma(): never {
+  throw new Error('this store needs Prisma, which a bulk (driver-level) transaction does not have: open the transaction without { bulk: true }');
+}
+
+/** The stores of a Database: on its pool, with transactions from it. The Prisma client is made on first use. */
+export function databaseStores(sql: SqlDatabase, prisma: () => PrismaClient): Stores {
+  return storesOn({ sql, prisma, begin: { driver: sql, prisma } });
+}
+
+function storesOn(conn: Connection): Stores {
+  const db = conn.sql;
   const stores: Stores = {
     projects: {
       savePlan: (plan, hash, instants, warnings) => savePlan(db, plan, hash, instants, warnings),
       load: (projectKey) => loadProject(db, projectKey),
       idOf: (projectKey) => projectIdOf(db, projectKey),
+      findId: async (projectKey) => (await conn.prisma().project.findUnique({ where: { key: projectKey }, select: { id: true } }))?.id ?? null,
       savePlanJson: (projectId, plan) => savePlanJson(db, projectId, plan),
+    },
+    people: {
+      findId: async (projectId, key) => (await conn.prisma().person.findUnique({ where: { projectId_key: { projectId, key } }, select: { id: true } }))?.id ?? null,
     },
     milestones: {
       byKey: (projectId) => loadMilestones(db, projectId),
@@ -36,10 +58,16 @@ export function storesOn(db: SqlClient | SqlDatabase): Stores {
       answered: (projectId, commKeys) => answeredSurveys(db, projectId, commKeys),
       remindersPaused: (projectId, now) => remindersPaused(db, projectId, now),
     },
-    transaction: <T,>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> =>
-      '$transaction' in db
-        ? db.$transaction((tx) => fn(storesOn(tx)), { timeout: opts.timeoutMs ?? 120_000, maxWait: opts.maxWaitMs ?? 10_000 })
-        : fn(stores),
+    apiTokens: apiTokenStore(conn.prisma),
+    sessions: sessionStore(conn.prisma),
+    optOuts: optOutStore(conn.prisma),
+    transaction: <T,>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> => {
+      const { begin } = conn;
+      if (!begin) return fn(stores);
+      const limits = { timeout: opts.timeoutMs ?? 120_000, maxWait: opts.maxWaitMs ?? 10_000 };
+      if (opts.bulk) return begin.driver.$transaction((tx) => fn(storesOn({ sql: tx, prisma: noPrisma })), limits);
+      return begin.prisma().$transaction((tx) => fn(storesOn({ sql: tx, prisma: () => tx })), limits);
+    },
   };
   return stores;
 }

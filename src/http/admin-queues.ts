@@ -44,10 +44,10 @@ function sessionCookieOf(request: FastifyRequest): string | undefined {
 
 /** Whether the cookie names a live bull-board session whose token (if any) is still a live admin token. */
 async function liveSession(deps: { db: Database; clock: Clock }, id: string): Promise<boolean> {
-  const session = await findSession(deps.db.prisma, id, 'admin-queues', deps.clock.now());
+  const session = await findSession(deps.db, id, 'admin-queues', deps.clock.now());
   if (!session) return false;
   if (session.tokenId === null) return true;
-  const token = await liveApiTokenById(deps.db.prisma, session.tokenId);
+  const token = await liveApiTokenById(deps.db, session.tokenId);
   return token?.role === 'admin' && token.projectKey === null;
 }
 
@@ -72,7 +72,7 @@ export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: Database
     }
     // The dashboard's page then fetches its API and assets itself: those requests carry a session id, never the token.
     if (cookie === undefined || !(await liveSession(deps, cookie))) {
-      const id = await openSession(deps.db.prisma, { kind: 'admin-queues', tokenId: admin.tokenId, now: deps.clock.now(), lifetimeS: LIFETIME_S });
+      const id = await openSession(deps.db, { kind: 'admin-queues', tokenId: admin.tokenId, now: deps.clock.now(), lifetimeS: LIFETIME_S });
       const secure = request.protocol === 'https' ? '; Secure' : '';
       void reply.header('set-cookie', `${COOKIE}=${id}; Path=${ADMIN_QUEUES_PATH}; Max-Age=${LIFETIME_S}; HttpOnly; SameSite=Strict${secure}`);
     }

@@ -16,7 +16,7 @@ export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database
   const serve = async (reply: FastifyReply, token: unknown, project: string, person?: string): Promise<FastifyReply> => {
     // `?token=a&token=b` arrives as an array (the page fuzzer found it answering 500): one token only.
     if (token !== undefined && typeof token !== 'string') return reply.status(400).send({ code: 'BAD_QUERY', message: 'give the token once: ?token=<a feed token>', details: null });
-    const t = token ? await authenticateApiToken(deps.db.prisma, token, deps.clock.now()) : null;
+    const t = token ? await authenticateApiToken(deps.db, token, deps.clock.now()) : null;
     if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a feed token> to the feed address', details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}` } });
     if (t.role !== 'feed') {
       return reply.status(403).send({

@@ -30,7 +30,7 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
     const payload = readToken(secret, request.params.token, 'unsubscribe', deps.clock.now());
     const view = await viewForToken(deps.db, payload);
     if (!view.comm.optional) return sendPage(reply, 200, mandatoryPage(view.projectName));
-    const already = await isOptedOut(deps.db.prisma, view.person.id, view.comm.key);
+    const already = await isOptedOut(deps.db, view.person.id, view.comm.key);
     const body = [
       `<p class="muted">${esc(view.projectName)}</p>`,
       `<h1>Unsubscribe from these messages?</h1>`,
@@ -50,7 +50,7 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
     if (!view.comm.optional) return sendPage(reply, 409, mandatoryPage(view.projectName));
     const body = request.body ?? {};
     const scope = body.scope === 'all' ? 'all' : 'comm';
-    await optOut(deps.db.prisma, { personId: view.person.id, commKey: view.comm.key, commOptional: true, scope });
+    await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: true, scope });
     const what = scope === 'all' ? `all optional messages of ${view.projectName}` : 'these messages';
     return sendPage(reply, 200, messagePage('You are unsubscribed', [`You will no longer receive ${what}.`, 'Required notices about the project still reach you.'], 'note'));
   });

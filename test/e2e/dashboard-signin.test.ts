@@ -72,7 +72,7 @@ describe('dashboard sign-in', () => {
     const page = await dash.signedIn(token);
     expect(await page.getByRole('heading', { name: 'Projects' }).count()).toBe(1);
     const row = await dash.db.prisma.apiToken.findUniqueOrThrow({ where: { hash: hashToken(token) } });
-    await revokeApiToken(dash.db.prisma, row.id, NOW);
+    await revokeApiToken(dash.db, row.id, NOW);
     await page.goto(`${dash.url}/projects/${dash.project}`);
     expect(new URL(page.url()).pathname).toBe('/signin');
   });

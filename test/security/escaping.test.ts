@@ -126,7 +126,7 @@ describe('the dashboard, with a plan whose every text is the payload', () => {
     db = await createTestDatabase();
     ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock: { now: () => new Date(NOW) }, templates: engine }));
     await app.ready();
-    const editor = (await createApiToken(db.prisma, { role: 'editor', name: 'editor', now: NOW })).token;
+    const editor = (await createApiToken(db, { role: 'editor', name: 'editor', now: NOW })).token;
     const applied = await app.inject({ method: 'POST', url: '/api/v1/plans', headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml' }, payload: PLAN });
     expect(applied.statusCode, applied.body).toBe(200);
     cookie = await signInCookie(

@@ -62,7 +62,7 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
   });
   const srv = await startServer(config, { db, clock, port: 0, host: '127.0.0.1' });
   const now = clock.now();
-  const make = async (role: string, name: string, projectKey?: string) => (await createApiToken(db.prisma, { role, name, now, ...(projectKey ? { projectKey } : {}) })).token;
+  const make = async (role: string, name: string, projectKey?: string) => (await createApiToken(db, { role, name, now, ...(projectKey ? { projectKey } : {}) })).token;
   const tokens = {
     admin: await make('admin', 'sec-admin'),
     editor: await make('editor', 'sec-editor'),

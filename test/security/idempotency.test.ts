@@ -21,7 +21,7 @@ describe('Idempotency-Key is bound to method, path, query and body', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL }));
-    editor = (await createApiToken(db.prisma, { role: 'editor', name: 'editor', now: new Date() })).token;
+    editor = (await createApiToken(db, { role: 'editor', name: 'editor', now: new Date() })).token;
   });
   afterAll(async () => {
     await app?.close();

@@ -187,7 +187,7 @@ describe('POST /api/v1/plans with a project-scoped editor token', () => {
     db = await createTestDatabase();
     ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, templates: engine }));
     await db.prisma.project.create({ data: { key: 'paths-test', name: 'Paths test', timezone: 'UTC', plan: {}, planHash: 'before' } });
-    token = (await createApiToken(db.prisma, { role: 'editor', projectKey: 'paths-test', name: 'scoped-editor', now: new Date() })).token;
+    token = (await createApiToken(db, { role: 'editor', projectKey: 'paths-test', name: 'scoped-editor', now: new Date() })).token;
     await app.ready();
   });
   afterAll(async () => {

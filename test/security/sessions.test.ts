@@ -37,8 +37,8 @@ describe('sessions, sign-in and token placement', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await seedResponses(db, now);
-    for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db.prisma, { role, name: `t-${role}`, now })).token;
-    tokens.feed = (await createApiToken(db.prisma, { role: 'feed', projectKey: RESPONSES_PROJECT, name: 't-feed', now })).token;
+    for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db, { role, name: `t-${role}`, now })).token;
+    tokens.feed = (await createApiToken(db, { role: 'feed', projectKey: RESPONSES_PROJECT, name: 't-feed', now })).token;
     const isAdminToken = await adminTokenCheck(loadConfig({}), db, clock);
     srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock, isAdminToken, publicUrl: 'https://herald.example' }, 0, '127.0.0.1');
   });
@@ -86,11 +86,11 @@ describe('sessions, sign-in and token placement', () => {
   });
 
   it('revoking the token ends its sessions (rows removed), and a session expires after 12 hours', async () => {
-    const t = (await createApiToken(db.prisma, { role: 'viewer', name: 'to-revoke', now })).token;
+    const t = (await createApiToken(db, { role: 'viewer', name: 'to-revoke', now })).token;
     const cookie = await signIn(t);
     const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { name: 'to-revoke' } });
     expect(await db.prisma.session.count({ where: { tokenId: row.id } })).toBe(1);
-    await revokeApiToken(db.prisma, 'to-revoke', now);
+    await revokeApiToken(db, 'to-revoke', now);
     expect(await db.prisma.session.count({ where: { tokenId: row.id } })).toBe(0);
     expect((await home(cookie)).status).toBe(303);
 
@@ -135,7 +135,7 @@ describe('sessions, sign-in and token placement', () => {
   });
 
   it('bull-board’s cookie holds a session id, never the admin token, and ends with the token', async () => {
-    const admin2 = (await createApiToken(db.prisma, { role: 'admin', name: 'board-admin', now })).token;
+    const admin2 = (await createApiToken(db, { role: 'admin', name: 'board-admin', now })).token;
     const page = await fetch(`${srv.url}/admin/queues`, { headers: { authorization: `Bearer ${admin2}` } });
     expect(page.status).toBe(200);
     const setCookie = page.headers.getSetCookie().join('\n');
@@ -147,7 +147,7 @@ describe('sessions, sign-in and token placement', () => {
     expect((await api()).status).toBe(200);
     // The admin token itself is not a cookie value that works.
     expect((await fetch(`${srv.url}/admin/queues/api/queues`, { headers: { cookie: `herald_admin=${admin2}` } })).status).toBe(403);
-    await revokeApiToken(db.prisma, 'board-admin', now);
+    await revokeApiToken(db, 'board-admin', now);
     expect((await api()).status).toBe(403);
   });
 

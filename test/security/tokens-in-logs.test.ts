@@ -31,8 +31,8 @@ describe('tokens never reach a log', () => {
     tokens.expiredAnswer = signToken(TEST_SECRET, { k: 'answer', m: m.id, p: m.personId, o: 'good', exp: 1_000_000 });
     tokens.reply = signReplyToken(TEST_SECRET, { m: m.id, exp });
     const now = new Date();
-    for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db.prisma, { role, now })).token;
-    tokens.feed = (await createApiToken(db.prisma, { role: 'feed', projectKey: RESPONSES_PROJECT, now })).token;
+    for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db, { role, now })).token;
+    tokens.feed = (await createApiToken(db, { role: 'feed', projectKey: RESPONSES_PROJECT, now })).token;
     srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, log: createLogger('info', 'herald-test', stream), isAdminToken: () => null }, 0, '127.0.0.1');
   });
   afterAll(async () => {

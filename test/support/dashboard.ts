@@ -81,7 +81,7 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
     await seedDigestWeek(d.db.prisma, NOW);
     await opts.seed?.(d.db);
     d.project = DIGEST_PROJECT;
-    d.createToken = async (role, projectKey) => (await createApiToken(d.db.prisma, { role, projectKey, now: NOW })).token;
+    d.createToken = async (role, projectKey) => (await createApiToken(d.db, { role, projectKey, now: NOW })).token;
     d.tokens = { viewer: await d.createToken('viewer'), editor: await d.createToken('editor'), feed: await d.createToken('feed', DIGEST_PROJECT) };
     prefix = testRedisPrefix();
     server = await startHttpServer({ db: d.db, redisUrl: TEST_REDIS_URL, redisPrefix: prefix, secret: TEST_SECRET, clock, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }), dashboardPages: opts.pages }, 0, '127.0.0.1');

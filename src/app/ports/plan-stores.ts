@@ -43,6 +43,8 @@ export interface ProjectStore {
   load(projectKey: string): Promise<StoredProject>;
   /** The id of a project, without its plan (a 10,000-person plan is megabytes of JSON to parse). */
   idOf(projectKey: string): Promise<string>;
+  /** The id of a project, or null when there is none. */
+  findId(projectKey: string): Promise<string | null>;
   /** Replaces the stored plan (a milestone moved outside `apply`). */
   savePlanJson(projectId: string, plan: Plan): Promise<void>;
 }

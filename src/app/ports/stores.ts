@@ -1,22 +1,38 @@
+import type { ApiTokenStore, OptOutStore, SessionStore } from './access-stores.ts';
 import type { CalendarStore, MilestoneStore, ProjectStore } from './plan-stores.ts';
 
 export interface TransactionOptions {
-  /** Longest the whole transaction may run (bulk re-plans of thousands of people take minutes). */
+  /** Longest the whole transaction may run (default 120 s; bulk re-plans of thousands of people take minutes). */
   timeoutMs?: number;
-  /** Longest to wait for a connection. */
+  /** Longest to wait for a connection (default 10 s). */
   maxWaitMs?: number;
+  /**
+   * A bulk write (apply, re-plans, trigger firings): the transaction is the database driver's own,
+   * so the calendar store can stream new rows with COPY. Only the bulk stores (projects' plan
+   * methods, milestones, calendar) work in it; the others throw.
+   */
+  bulk?: boolean;
 }
 
 /**
  * Every store a use case needs, on one connection. `transaction` is the unit of work: the stores
- * it hands to `fn` share one database transaction (the driver-level one apply needs for COPY), and
- * everything in `fn` commits or none of it. Inside a transaction, `transaction` runs `fn` in it.
+ * it hands to `fn` share one database transaction, and everything in `fn` commits or none of it.
+ * Inside a transaction, `transaction` runs `fn` in the one already open.
  */
 export interface Stores {
   projects: ProjectStore;
+  people: PeopleStore;
   milestones: MilestoneStore;
   calendar: CalendarStore;
+  apiTokens: ApiTokenStore;
+  sessions: SessionStore;
+  optOuts: OptOutStore;
   transaction<T>(fn: (tx: Stores) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+}
+
+export interface PeopleStore {
+  /** The id of the person with this plan id in the project, or null. */
+  findId(projectId: string, personKey: string): Promise<string | null>;
 }
 
 /** What a use case that reads or writes the database receives. */

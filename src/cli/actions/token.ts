@@ -4,7 +4,7 @@ import { withDb } from '../with-db.ts';
 
 export async function tokenCreate(ctx: CliContext, opts: { role: string; project?: string; person?: string; name?: string }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const r = await createApiToken(db.prisma, { role: opts.role, projectKey: opts.project, personKey: opts.person, name: opts.name, now: ctx.clock.now() });
+    const r = await createApiToken(db, { role: opts.role, projectKey: opts.project, personKey: opts.person, name: opts.name, now: ctx.clock.now() });
     const t = r.info;
     const feed = t.role === 'feed' ? `${ctx.config().PUBLIC_URL}/calendar/${t.projectKey}${t.personKey ? `/${t.personKey}` : ''}.ics?token=${r.token}` : undefined;
     ctx.output.out(
@@ -17,14 +17,14 @@ export async function tokenCreate(ctx: CliContext, opts: { role: string; project
 
 export async function tokenRevoke(ctx: CliContext, idOrName: string): Promise<void> {
   await withDb(ctx, async (db) => {
-    const t = await revokeApiToken(db.prisma, idOrName, ctx.clock.now());
+    const t = await revokeApiToken(db, idOrName, ctx.clock.now());
     ctx.output.out(`token ${t.name} revoked at ${t.revokedAt}`);
   });
 }
 
 export async function tokenList(ctx: CliContext): Promise<void> {
   await withDb(ctx, async (db) => {
-    const rows = await listApiTokens(db.prisma);
+    const rows = await listApiTokens(db);
     if (rows.length === 0) return ctx.output.out('no tokens; create one with "herald token create --role viewer"');
     ctx.output.out(
       rows

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { authenticateApiToken, type ApiRole, type ApiTokenInfo } from '../../app/api-tokens.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { Clock, StoreDeps } from '../../app/ports.ts';
 import { ApiError } from './api-errors.ts';
 
 declare module 'fastify' {
@@ -14,12 +13,12 @@ declare module 'fastify' {
 const RANK: Record<ApiRole, number> = { feed: -1, viewer: 0, editor: 1, admin: 2 };
 
 /** onRequest hook: a live bearer token or 401. */
-export function bearerAuth(prisma: PrismaClient, clock: Clock) {
+export function bearerAuth(db: StoreDeps, clock: Clock) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!m) throw new ApiError(401, 'UNAUTHENTICATED', 'send a bearer token: "Authorization: Bearer <token>"', { hint: 'create one with: herald token create --role viewer' });
-    const token = await authenticateApiToken(prisma, m[1]!, clock.now());
+    const token = await authenticateApiToken(db, m[1]!, clock.now());
     if (!token) throw new ApiError(401, 'TOKEN_UNKNOWN', 'the bearer token is unknown or revoked', { hint: 'see "herald token list"' });
     // Before any route runs, so no /api/v1 route (present or future) can forget to refuse it.
     if (token.role === 'feed') throw new ApiError(403, 'FORBIDDEN_ROLE', `"${token.name}" is a feed token: it opens calendar feeds only, not the API`, { needed: 'viewer', role: 'feed' });

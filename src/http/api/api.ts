@@ -133,7 +133,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
   api.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
 
   api.register(async (r) => {
-    r.addHook('onRequest', bearerAuth(db.prisma, clock));
+    r.addHook('onRequest', bearerAuth(db, clock));
     const app = r.withTypeProvider<ZodTypeProvider>();
 
     app.get('/projects', { schema: { summary: 'Projects the token can see', security: bearer, querystring: PageQuery, response: { 200: pageOf(Project), ...errors } } }, async (req) => {

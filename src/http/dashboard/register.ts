@@ -98,7 +98,7 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
   app.post('/signin', { config: { dashboard: { public: true } } }, async (request, reply) => {
     const next = safeNext(field(request.body, 'next'));
     const secretToken = field(request.body, 'token')?.trim() ?? '';
-    const token = secretToken ? await authenticateApiToken(deps.db.prisma, secretToken, deps.clock.now()) : null;
+    const token = secretToken ? await authenticateApiToken(deps.db, secretToken, deps.clock.now()) : null;
     const refuse = (message: string, status = 401) => sendPage(reply, request, { title: 'Sign in', body: signinForm(next, signinProof(request, reply, deps), message) }, status);
     // Before the token is even looked up: a foreign page must not sign the visitor in as someone else.
     const forged = signinProblem(request, deps, request.body);

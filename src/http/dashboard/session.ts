@@ -32,7 +32,7 @@ function isHttps(request: FastifyRequest, publicUrl: string | undefined): boolea
 }
 
 export async function startSession(request: FastifyRequest, reply: FastifyReply, deps: DashboardDeps, tokenId: string): Promise<void> {
-  const id = await openSession(deps.db.prisma, { kind: 'dashboard', tokenId, now: deps.clock.now(), lifetimeS: SESSION_LIFETIME_S });
+  const id = await openSession(deps.db, { kind: 'dashboard', tokenId, now: deps.clock.now(), lifetimeS: SESSION_LIFETIME_S });
   // Lax, not Strict: a dashboard link pasted in mail or chat opens signed in; POSTs carry a CSRF proof anyway.
   reply.setCookie(SESSION_COOKIE, id, { signed: true, httpOnly: true, sameSite: 'lax', secure: isHttps(request, deps.publicUrl), path: '/', maxAge: SESSION_LIFETIME_S });
   reply.clearCookie(SIGNIN_COOKIE, { path: '/signin' });
@@ -40,7 +40,7 @@ export async function startSession(request: FastifyRequest, reply: FastifyReply,
 
 /** Ends the session server-side (the row is deleted: a copy of the cookie is worthless) and clears the cookie. */
 export async function endSession(request: FastifyRequest, reply: FastifyReply, deps: DashboardDeps, session: DashboardSession): Promise<void> {
-  await closeSession(deps.db.prisma, session.id);
+  await closeSession(deps.db, session.id);
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isHttps(request, deps.publicUrl), path: '/' });
 }
 
@@ -51,9 +51,9 @@ export async function readSession(request: FastifyRequest, deps: DashboardDeps):
   const unsigned = request.unsignCookie(cookie);
   if (!unsigned.valid || !unsigned.value) return null;
   const id = unsigned.value;
-  const row = await findSession(deps.db.prisma, id, 'dashboard', deps.clock.now());
+  const row = await findSession(deps.db, id, 'dashboard', deps.clock.now());
   if (!row?.tokenId) return null;
-  const token = await liveApiTokenById(deps.db.prisma, row.tokenId);
+  const token = await liveApiTokenById(deps.db, row.tokenId);
   if (!token || token.role === 'feed') return null;
   return { token, id, csrf: issueProof(deps.secret, 'dashboard', id, nowSeconds(deps)) };
 }

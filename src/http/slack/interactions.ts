@@ -233,7 +233,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   });
 
   onButton(UNSUBSCRIBE_ACTION, async ({ body, client, view, original }) => {
-    await optOut(deps.db.prisma, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
+    await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
     const where = whereOf(await providerOf(deps.db, view.messageId), clickedAt(body));
     if (!where) return;
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks(original)), text: 'You unsubscribed from these messages.' });

@@ -122,7 +122,7 @@ describe('a re-planned message is delivered at its new time, not its old one', (
     const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix });
     let t0 = 0;
     try {
-      const { token } = await createApiToken(db.prisma, { role: 'editor', name: `editor-${Date.now()}`, now: new Date() });
+      const { token } = await createApiToken(db, { role: 'editor', name: `editor-${Date.now()}`, now: new Date() });
       await app.inject({ method: 'GET', url: '/api/v1/projects', headers: { authorization: `Bearer ${token}` } });
       t0 = Math.ceil(Date.now() / 1000) * 1000;
       await applyPlan(db, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });

@@ -29,7 +29,7 @@ describe('REST API /api/v1', () => {
     db = await createTestDatabase();
     ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }) }));
     const now = new Date();
-    for (const role of ['admin', 'editor', 'viewer'] as const) tok[role] = (await createApiToken(db.prisma, { role, name: role, now })).token;
+    for (const role of ['admin', 'editor', 'viewer'] as const) tok[role] = (await createApiToken(db, { role, name: role, now })).token;
     await app.ready();
     // The editor applies the plan, so the project exists for the project-limited token below.
     const r = await app.inject({ method: 'POST', url: '/api/v1/plans', headers: yaml(tok.editor), payload: PLAN });
@@ -39,7 +39,7 @@ describe('REST API /api/v1', () => {
     // As of the fixture clock, so its rows are still ahead whatever the real date.
     await applyPlan(db, { plan: example.plan, hash: example.hash, now: new Date(EXAMPLE_NOW) });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });
-    tok.other = (await createApiToken(db.prisma, { role: 'admin', projectKey: 'other', name: 'other-admin', now })).token;
+    tok.other = (await createApiToken(db, { role: 'admin', projectKey: 'other', name: 'other-admin', now })).token;
   });
   afterAll(async () => {
     await app?.close();
@@ -60,8 +60,8 @@ describe('REST API /api/v1', () => {
     const bad = await app.inject({ method: 'GET', url: '/api/v1/projects', headers: auth('hrld_nope') });
     expect(bad.statusCode).toBe(401);
     expect(bad.json().code).toBe('TOKEN_UNKNOWN');
-    const gone = await createApiToken(db.prisma, { role: 'viewer', name: 'gone', now: new Date() });
-    await revokeApiToken(db.prisma, 'gone', new Date());
+    const gone = await createApiToken(db, { role: 'viewer', name: 'gone', now: new Date() });
+    await revokeApiToken(db, 'gone', new Date());
     expect((await app.inject({ method: 'GET', url: '/api/v1/projects', headers: auth(gone.token) })).statusCode).toBe(401);
   });
 

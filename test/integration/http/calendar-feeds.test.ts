@@ -43,9 +43,9 @@ describe('calendar feeds', () => {
     const loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
     await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-12-01T00:00:00Z') });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });
-    viewer = (await createApiToken(db.prisma, { role: 'viewer', projectKey: PROJECT, name: 'feed', now: new Date() })).token;
-    feed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'project-feed', now: new Date() })).token;
-    other = (await createApiToken(db.prisma, { role: 'feed', projectKey: 'other', name: 'other', now: new Date() })).token;
+    viewer = (await createApiToken(db, { role: 'viewer', projectKey: PROJECT, name: 'feed', now: new Date() })).token;
+    feed = (await createApiToken(db, { role: 'feed', projectKey: PROJECT, name: 'project-feed', now: new Date() })).token;
+    other = (await createApiToken(db, { role: 'feed', projectKey: 'other', name: 'other', now: new Date() })).token;
   });
   afterAll(async () => {
     await app?.close();
@@ -67,8 +67,8 @@ describe('calendar feeds', () => {
     const person = (await db.prisma.person.findFirstOrThrow({ where: { project: { key: PROJECT } }, orderBy: { key: 'asc' }, select: { key: true } })).key;
     const another = (await db.prisma.person.findFirstOrThrow({ where: { project: { key: PROJECT }, key: { not: person } }, select: { key: true } })).key;
     const now = new Date();
-    const pmFeed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'pm-feed', now })).token;
-    const personFeed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, personKey: person, name: 'person-feed', now })).token;
+    const pmFeed = (await createApiToken(db, { role: 'feed', projectKey: PROJECT, name: 'pm-feed', now })).token;
+    const personFeed = (await createApiToken(db, { role: 'feed', projectKey: PROJECT, personKey: person, name: 'person-feed', now })).token;
     const status = async (url: string, headers: Record<string, string> = {}) => (await app.inject({ url, headers })).statusCode;
 
     expect(await status(`/calendar/${PROJECT}.ics?token=${pmFeed}`)).toBe(200);
@@ -90,8 +90,8 @@ describe('calendar feeds', () => {
         expect(r.json()).toMatchObject({ code: 'FORBIDDEN_ROLE', message: expect.stringContaining('feed token') });
       }
     }
-    const revoked = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, name: 'revoked-feed', now })).token;
-    await revokeApiToken(db.prisma, 'revoked-feed', now);
+    const revoked = (await createApiToken(db, { role: 'feed', projectKey: PROJECT, name: 'revoked-feed', now })).token;
+    await revokeApiToken(db, 'revoked-feed', now);
     expect(await status(`/calendar/${PROJECT}.ics?token=${revoked}`)).toBe(401);
   });
 
@@ -120,7 +120,7 @@ describe('calendar feeds', () => {
 
   it("a person's feed holds the milestones and only what they will receive", async () => {
     const person = (await db.prisma.message.findFirstOrThrow({ where: { project: { key: PROJECT } }, select: { person: { select: { key: true } } } })).person.key;
-    const personFeed = (await createApiToken(db.prisma, { role: 'feed', projectKey: PROJECT, personKey: person, name: `feed-${person}`, now: new Date() })).token;
+    const personFeed = (await createApiToken(db, { role: 'feed', projectKey: PROJECT, personKey: person, name: `feed-${person}`, now: new Date() })).token;
     const res = await app.inject({ url: `/calendar/${PROJECT}/${person}.ics?token=${personFeed}` });
     expect(res.statusCode).toBe(200);
     expectFolded(res.body);
