@@ -1,7 +1,6 @@
 import { escalateOverdue } from '../src/app/escalate-overdue.ts';
-import type { Clock } from '../src/app/ports.ts';
+import type { Clock, Stores } from '../src/app/ports.ts';
 import type { SqlClient } from '../src/db/repo/sql-client.ts';
-import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { Periodic } from './periodic.ts';
 
 /**
@@ -10,12 +9,12 @@ import { Periodic } from './periodic.ts';
  *
  * Whether any is due is asked first in raw SQL: an idle worker's Prisma client is never made,
  * and its query compiler (WebAssembly) is ~80 MiB of RSS once loaded (bench:cli idle worker).
- * `prisma` is a getter for that reason (Database.prisma makes the client on first use).
+ * The stores make the Prisma client on first use for that reason.
  */
 export class EscalationSweeper extends Periodic {
-  constructor(o: { db: { readonly prisma: PrismaClient; readonly sql: SqlClient }; clock: Clock; intervalMs?: number; onError?: (e: unknown) => void }) {
+  constructor(o: { db: { readonly stores: Stores; readonly sql: SqlClient }; clock: Clock; intervalMs?: number; onError?: (e: unknown) => void }) {
     super(
-      async () => ((await anyDue(o.db.sql, o.clock.now())) ? escalateOverdue({ prisma: o.db.prisma, clock: o.clock }) : 0),
+      async () => ((await anyDue(o.db.sql, o.clock.now())) ? escalateOverdue({ stores: o.db.stores, clock: o.clock }) : 0),
       () => o.intervalMs ?? 15_000,
       o.onError,
     );

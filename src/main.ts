@@ -172,7 +172,7 @@ export async function startWorker(
       clock,
       channels,
       engine: buildEngine(config),
-      plans: new PlanCache(db.sql),
+      plans: new PlanCache(db.stores.projects),
       publicUrl: config.PUBLIC_URL,
       secret,
       ...(config.BOUNCE_ADDRESS ? { bounceAddress: config.BOUNCE_ADDRESS } : {}),
@@ -251,7 +251,7 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
   const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
   if (!wanted) return undefined;
   const { receiveInboundMail } = await import('./app/receive-inbound-mail.ts');
-  const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS };
+  const deps: InboundDeps = { stores: opts.db.stores, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS };
   const log = opts.log;
   const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
     const r = await receiveInboundMail(deps, raw, { via, ...(envelope ? { envelope } : {}) });

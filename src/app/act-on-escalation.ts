@@ -1,10 +1,7 @@
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
 import { transition, type EscalationAction, type EscalationState } from '../domain/escalation/rules.ts';
-import type { Plan } from '../domain/plan/model.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { withTransaction } from '../db/transaction.ts';
 import { queueEscalationUpdate } from './escalation-notices.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, StoreDeps } from './ports.ts';
 
 export interface EscalationActResult {
   escalationId: string;
@@ -28,7 +25,7 @@ export const ESCALATION_NOTE_MAX = 2000;
  * change nothing, their note included: the first note given for a change is the one kept.
  */
 export async function actOnEscalation(
-  deps: { prisma: PrismaClient; clock: Clock },
+  deps: StoreDeps & { clock: Clock },
   input: { escalationId: string; action: EscalationAction; by?: string; project?: string; note?: string | undefined },
 ): Promise<EscalationActResult> {
   const now = deps.clock.now();
@@ -37,11 +34,10 @@ export async function actOnEscalation(
   if (note !== null && note.length > ESCALATION_NOTE_MAX) {
     throw new HeraldError('ESCALATION_NOTE_INVALID', `the note is ${note.length} characters; at most ${ESCALATION_NOTE_MAX} are kept`, { hint: 'shorten the note; link to a longer write-up' });
   }
-  return withTransaction(deps.prisma, async (tx) => {
+  return deps.stores.transaction(async (tx) => {
     // Locks the row: of two clicks at once, one changes it and the other sees the change.
-    const [locked] = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Escalation" WHERE "id"=${input.escalationId}::uuid FOR UPDATE`;
-    const e = locked && (await tx.escalation.findUnique({ where: { id: locked.id }, include: { project: { select: { key: true, plan: true } }, response: { select: { channel: true } } } }));
-    if (!e || (input.project !== undefined && e.project.key !== input.project)) {
+    const e = await tx.escalations.lock(input.escalationId);
+    if (!e || (input.project !== undefined && e.projectKey !== input.project)) {
       throw new NotFoundError(`escalation ${input.escalationId}${input.project ? ` in project ${input.project}` : ''}`, `list them with: herald escalations ${input.project ?? 'PROJECT'} --open`);
     }
     if (input.by !== undefined && input.by !== e.ownerId && input.by !== e.secondId) {
@@ -52,20 +48,19 @@ export async function actOnEscalation(
     const next = transition(e.state as EscalationState, input.action);
     if (next === undefined) return { escalationId: e.id, state: e.state as EscalationState, changed: false };
     const by = input.by ?? null;
-    await tx.escalation.update({
-      where: { id: e.id },
-      data:
-        next === 'acknowledged'
-          ? { state: next, acknowledgedAt: now, acknowledgedBy: by, acknowledgementNote: note }
-          : { state: next, resolvedAt: now, resolvedBy: by, resolutionNote: note },
-    });
-    const to = await tx.person.findUniqueOrThrow({ where: { id: e.personId }, select: { id: true, key: true, timezone: true, email: true, slackId: true } });
+    await tx.escalations.update(
+      e.id,
+      next === 'acknowledged'
+        ? { state: next, acknowledgedAt: now, acknowledgedBy: by, acknowledgementNote: note }
+        : { state: next, resolvedAt: now, resolvedBy: by, resolutionNote: note },
+    );
+    const to = await tx.escalations.recipient(e.personId);
     const updateMessageId = await queueEscalationUpdate(tx, {
-      plan: e.project.plan as unknown as Plan,
+      plan: e.plan,
       projectId: e.projectId,
       escalation: { id: e.id, commId: e.commId, occurrence: e.occurrence },
       to,
-      answeredOn: e.response.channel,
+      answeredOn: e.answeredOn,
       state: next,
       now,
     });

@@ -2,10 +2,9 @@
  * What an answer page or a Slack control needs to know about one message: its survey, its
  * recipient, whether the comm is optional, and the answer stored so far (on any channel).
  */
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { loadMessageForAnswer, type MessageForAnswer } from '../db/repo/answer-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { CommSpec, SurveySpec } from '../domain/plan/model.ts';
+import type { SurveySpec } from '../domain/plan/model.ts';
+import type { MessageForAnswer, StoreDeps } from './ports.ts';
 
 export interface AnswerView {
   messageId: string;
@@ -20,8 +19,8 @@ export interface AnswerView {
   loaded: MessageForAnswer;
 }
 
-export async function loadAnswerView(prisma: PrismaClient, messageId: string): Promise<AnswerView> {
-  const m = await loadMessageForAnswer(prisma, messageId);
+export async function loadAnswerView({ stores }: StoreDeps, messageId: string): Promise<AnswerView> {
+  const m = await stores.responses.messageForAnswer(messageId);
   if (m === undefined) throw new NotFoundError(`message ${messageId}`, 'the plan it belonged to may have been removed');
   return {
     messageId: m.id,
@@ -30,7 +29,7 @@ export async function loadAnswerView(prisma: PrismaClient, messageId: string): P
     comm: { id: m.comm.id, key: m.comm.key, kind: m.comm.kind, optional: m.comm.optional },
     occurrence: m.occurrence,
     person: { id: m.person.id, key: m.person.key, name: m.person.name, slackId: m.person.slackId },
-    survey: (m.comm.spec as CommSpec).survey,
+    survey: m.comm.spec.survey,
     current: m.current,
     loaded: m,
   };

@@ -5,10 +5,8 @@
  * again records nothing new), and the item is marked assigned, which takes it out of the inbox.
  */
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
-import type { CommSpec } from '../domain/plan/model.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ASSIGNED_OUTCOME, INBOX_OUTCOMES, inInbox } from './list-inbox.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, StoreDeps } from './ports.ts';
 import { recordResponse, type RecordResponseResult } from './record-response.ts';
 
 export interface AssignInboundInput {
@@ -35,12 +33,12 @@ function mailRef(dedupeKey: string): string {
   return `mail:${dedupeKey.replace(/^mid:/, '')}`;
 }
 
-export async function assignInboundMail(deps: { prisma: PrismaClient; clock: Clock }, input: AssignInboundInput): Promise<AssignInboundResult> {
-  const { prisma } = deps;
-  const project = await prisma.project.findUnique({ where: { key: input.project }, select: { id: true } });
-  if (!project) throw new NotFoundError(`project "${input.project}"`, 'apply a plan first');
-  const item = /^[0-9a-f-]{36}$/i.test(input.inboundId) ? await prisma.inboundMail.findUnique({ where: { id: input.inboundId }, omit: { raw: true } }) : null;
-  if (!item || !inInbox(item, project.id, input.projectless === undefined ? {} : { projectless: input.projectless })) {
+export async function assignInboundMail(deps: StoreDeps & { clock: Clock }, input: AssignInboundInput): Promise<AssignInboundResult> {
+  const { stores } = deps;
+  const projectId = await stores.projects.findId(input.project);
+  if (!projectId) throw new NotFoundError(`project "${input.project}"`, 'apply a plan first');
+  const item = /^[0-9a-f-]{36}$/i.test(input.inboundId) ? await stores.inbound.get(input.inboundId) : undefined;
+  if (!item || !inInbox(item, projectId, input.projectless === undefined ? {} : { projectless: input.projectless })) {
     throw new NotFoundError(`inbox item ${input.inboundId} in project ${input.project}`, `list the inbox with: herald inbox ${input.project}`);
   }
   const waiting = (INBOX_OUTCOMES as readonly string[]).includes(item.outcome) || (item.fromOtherAddress && item.outcome !== ASSIGNED_OUTCOME);
@@ -48,31 +46,28 @@ export async function assignInboundMail(deps: { prisma: PrismaClient; clock: Clo
     throw new HeraldError('INBOX_ITEM_CLOSED', `inbox item ${item.id} is ${item.outcome} (${item.reason ?? 'no reason given'}), so it is no longer in the inbox`, { hint: 'reload the inbox; change the answer on the Responses page instead' });
   }
   const message = /^[0-9a-f-]{36}$/i.test(input.messageId)
-    ? await prisma.message.findFirst({ where: { id: input.messageId, projectId: project.id, person: { key: input.person } }, select: { id: true, comm: { select: { key: true, spec: true } }, person: { select: { id: true, email: true } } } })
-    : null;
+    ? await stores.inbound.messageOfPerson(projectId, input.messageId, input.person)
+    : undefined;
   if (!message) throw new NotFoundError(`message ${input.messageId} to ${input.person} in project ${input.project}`, 'choose one of the person\'s survey messages');
-  if (!(message.comm.spec as unknown as CommSpec).survey) {
+  if (!message.comm.spec.survey) {
     throw new HeraldError('INBOX_NOT_A_SURVEY', `${message.comm.key} asks no question, so there is no answer to record`, { hint: 'choose one of the person\'s survey messages' });
   }
 
   // Claim the item first: of two people assigning it at once, one records and the other is told.
   const reason = `assigned by ${input.by} to ${input.person} on ${message.comm.key}`;
-  const claimed = await prisma.inboundMail.updateMany({
-    where: { id: item.id, outcome: item.outcome, updatedAt: item.updatedAt },
-    data: { outcome: ASSIGNED_OUTCOME, reason, projectId: project.id, messageId: message.id, personId: message.person.id },
-  });
-  if (claimed.count === 0) throw new HeraldError('INBOX_ITEM_CHANGED', `inbox item ${item.id} changed while you were assigning it`, { hint: 'reload the inbox and look again' });
+  const claimed = await stores.inbound.updateIfUnchanged(item.id, item, { outcome: ASSIGNED_OUTCOME, reason, projectId, messageId: message.id, personId: message.person.id });
+  if (!claimed) throw new HeraldError('INBOX_ITEM_CHANGED', `inbox item ${item.id} changed while you were assigning it`, { hint: 'reload the inbox and look again' });
   try {
     const fromOtherAddress = item.fromAddress !== null && item.fromAddress.toLowerCase() !== message.person.email?.toLowerCase();
     const recorded = await recordResponse(
-      { prisma, clock: deps.clock },
+      { stores, clock: deps.clock },
       { messageId: message.id, option: input.option, comment: input.comment, channel: 'email-reply', receivedAt: item.receivedAt, sourceRef: mailRef(item.dedupeKey), fromOtherAddress },
     );
-    await prisma.inboundMail.update({ where: { id: item.id }, data: { responseId: recorded.response.id, option: input.option, comment: recorded.response.comment } });
+    await stores.inbound.update(item.id, { responseId: recorded.response.id, option: input.option, comment: recorded.response.comment });
     return { recorded };
   } catch (e) {
     // Nothing recorded (a wrong option, an empty answer): the item goes back to the inbox as it was.
-    await prisma.inboundMail.update({ where: { id: item.id }, data: { outcome: item.outcome, reason: item.reason, projectId: item.projectId, messageId: item.messageId, personId: item.personId } });
+    await stores.inbound.update(item.id, { outcome: item.outcome, reason: item.reason, projectId: item.projectId, messageId: item.messageId, personId: item.personId });
     throw e;
   }
 }

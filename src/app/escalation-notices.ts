@@ -1,16 +1,9 @@
 import { batchDueAt, type Urgency } from '../domain/escalation/rules.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { pushOutOfQuietHours, quietWindowOf } from '../domain/schedule/quiet-hours.ts';
-import type { Tx } from '../db/transaction.ts';
+import type { NoticeRecipient, Stores } from './ports.ts';
 
-/** A person a notice goes to, as stored. */
-export interface NoticeRecipient {
-  id: string;
-  key: string;
-  timezone: string;
-  email: string | null;
-  slackId: string | null;
-}
+export type { NoticeRecipient } from './ports.ts';
 
 const HOUR = 3_600_000;
 /** How many later hours a batch may roll over to when the hour's notice is already being sent. */
@@ -31,7 +24,7 @@ export function noticeChannel(p: Pick<NoticeRecipient, 'email' | 'slackId'>): 's
  * Returns the notice's message id and due instant.
  */
 export async function queueEscalationNotice(
-  tx: Tx,
+  tx: Pick<Stores, 'escalations'>,
   input: {
     plan: Plan;
     projectId: string;
@@ -55,20 +48,13 @@ export async function queueEscalationNotice(
       input.urgency === 'urgent'
         ? `escalation:${input.escalationIds[0]}:l${input.level}:${to.key}:${channel}`
         : `escalations:${to.key}:${new Date(due).toISOString()}:${channel}`;
-    await tx.message.createMany({
-      data: [{ projectId: input.projectId, commId: input.commId, personId: to.id, key, occurrence: input.occurrence, channel, dueAt: new Date(due), kind: 'escalation' }],
-      skipDuplicates: true,
-    });
-    // Locked until commit (Prisma has no FOR UPDATE): a worker claiming this row waits, then renders with these escalations.
-    const [row] = await tx.$queryRaw<Array<{ id: string; status: string }>>`
-      SELECT "id", "status"::text AS "status" FROM "Message" WHERE "projectId"=${input.projectId}::uuid AND "key"=${key} FOR UPDATE`;
+    await tx.escalations.addNotice({ projectId: input.projectId, commId: input.commId, personId: to.id, key, occurrence: input.occurrence, channel, dueAt: new Date(due), kind: 'escalation' });
+    // Locked until commit: a worker claiming this row waits, then renders with these escalations.
+    const row = await tx.escalations.lockNotice(input.projectId, key);
     if (!row) throw new Error(`escalation notice ${key} vanished`);
     const pending = row.status === 'planned' || row.status === 'queued';
     if (pending || attempt >= ROLLOVERS) {
-      await tx.escalationNotice.createMany({
-        data: input.escalationIds.map((escalationId) => ({ escalationId, messageId: row.id, role: input.role })),
-        skipDuplicates: true,
-      });
+      await tx.escalations.linkNotice(input.escalationIds, row.id, input.role);
       return { messageId: row.id, dueAt: new Date(due) };
     }
     due = input.urgency === 'urgent' ? input.now.getTime() + attempt + 1 : push(due + HOUR);
@@ -80,7 +66,7 @@ export async function queueEscalationNotice(
  * answered on, outside their quiet hours. One message per escalation and state, by its key.
  */
 export async function queueEscalationUpdate(
-  tx: Tx,
+  tx: Pick<Stores, 'escalations'>,
   input: {
     plan: Plan;
     projectId: string;
@@ -95,11 +81,8 @@ export async function queueEscalationUpdate(
   const channel = input.answeredOn === 'slack' && (to.slackId || !to.email) ? 'slack' : to.email ? 'email' : 'slack';
   const due = new Date(pushOutOfQuietHours(to.timezone, input.now.getTime(), quietWindowOf(input.plan.project)));
   const key = `escalation:${input.escalation.id}:${input.state}:${to.key}:${channel}`;
-  await tx.message.createMany({
-    data: [{ projectId: input.projectId, commId: input.escalation.commId, personId: to.id, key, occurrence: input.escalation.occurrence, channel, dueAt: due, kind: 'escalation-update' }],
-    skipDuplicates: true,
-  });
-  const row = await tx.message.findUniqueOrThrow({ where: { projectId_key: { projectId: input.projectId, key } }, select: { id: true } });
-  await tx.escalationNotice.createMany({ data: [{ escalationId: input.escalation.id, messageId: row.id, role: 'answerer' }], skipDuplicates: true });
-  return row.id;
+  await tx.escalations.addNotice({ projectId: input.projectId, commId: input.escalation.commId, personId: to.id, key, occurrence: input.escalation.occurrence, channel, dueAt: due, kind: 'escalation-update' });
+  const id = await tx.escalations.noticeId(input.projectId, key);
+  await tx.escalations.linkNotice([input.escalation.id], id, 'answerer');
+  return id;
 }

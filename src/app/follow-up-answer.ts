@@ -2,9 +2,9 @@ import { addBusinessTime } from '../domain/escalation/business-time.ts';
 import { DEFAULT_ESCALATION, escalationTargets, onAnswer, urgencyOf } from '../domain/escalation/rules.ts';
 import type { Plan, SurveyOption } from '../domain/plan/model.ts';
 import { parseWallTime } from '../domain/schedule/zone-time.ts';
-import type { Tx } from '../db/transaction.ts';
 import { queueEscalationNotice, type NoticeRecipient } from './escalation-notices.ts';
 import { PlanCache } from './plan-cache.ts';
+import type { Stores } from './ports.ts';
 
 export interface AnswerFacts {
   kind: 'created' | 'changed' | 'unchanged';
@@ -19,8 +19,6 @@ export interface FollowUps {
   escalation: { id: string; action: 'open' | 'update' | 'raise'; urgency: 'urgent' | 'normal'; noticeId?: string } | undefined;
 }
 
-const RECIPIENT = { id: true, key: true, timezone: true, email: true, slackId: true } as const;
-
 /**
  * The answers of one process read the same plan again and again (each escalating answer needs it;
  * a big plan is megabytes of JSON): keep it parsed, keyed by the project's `updatedAt`. Measured
@@ -29,9 +27,9 @@ const RECIPIENT = { id: true, key: true, timezone: true, email: true, slackId: t
  */
 const plans = new PlanCache();
 
-async function planOf(tx: Tx, context: AnswerFacts['context']): Promise<Plan> {
-  const updatedAt = context.projectUpdatedAt ?? (await tx.project.findUniqueOrThrow({ where: { id: context.projectId }, select: { updatedAt: true } })).updatedAt;
-  return plans.get(context.projectId, updatedAt, tx);
+async function planOf(tx: Stores, context: AnswerFacts['context']): Promise<Plan> {
+  const updatedAt = context.projectUpdatedAt ?? (await tx.projects.planVersion(context.projectId));
+  return plans.get(context.projectId, updatedAt, tx.projects);
 }
 
 /**
@@ -39,17 +37,14 @@ async function planOf(tx: Tx, context: AnswerFacts['context']): Promise<Plan> {
  * commit together: the person's pending reminders for that survey are cancelled, and an answer on
  * an escalating option opens (or updates, or raises to urgent) the escalation and queues its notice.
  */
-export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise<FollowUps> {
+export async function followUpAnswer(tx: Stores, a: AnswerFacts, now: Date): Promise<FollowUps> {
   if (a.kind === 'unchanged') return { remindersCancelled: 0, escalation: undefined };
   const where = { commId: a.context.comm.id, occurrence: a.context.message.occurrence, personId: a.context.person.id };
-  const cancelled = await tx.message.updateMany({
-    where: { ...where, kind: 'reminder', status: { in: ['planned', 'queued'] } },
-    data: { status: 'cancelled' },
-  });
+  const cancelled = { count: await tx.responses.cancelReminders(where) };
   const urgency = urgencyOf(a.option ?? undefined);
   // An answer that does not escalate changes no escalation (onAnswer: 'none'), so the open one need not be read.
   if (urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
-  const open = await tx.escalation.findFirst({ where: { ...where, state: { not: 'resolved' } }, orderBy: { openedAt: 'desc' } });
+  const open = await tx.escalations.openFor(where);
   const action = onAnswer(open ? { urgency: open.urgency as 'urgent' | 'normal' } : undefined, urgency);
   if (action === 'none' || urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
   const answer = { option: a.response.option ?? '', comment: a.response.comment };
@@ -59,13 +54,13 @@ export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise
 
   if (open) {
     if (action === 'update') {
-      await tx.escalation.update({ where: { id: open.id }, data: answer });
+      await tx.escalations.update(open.id, answer);
       return { remindersCancelled: cancelled.count, escalation: { id: open.id, action, urgency: open.urgency as 'urgent' | 'normal' } };
     }
     // Raised to urgent: whoever holds it now is told at once.
-    await tx.escalation.update({ where: { id: open.id }, data: { ...answer, urgency: 'urgent' } });
+    await tx.escalations.update(open.id, { ...answer, urgency: 'urgent' });
     const holder = open.level > 1 && open.secondId ? open.secondId : open.ownerId;
-    const to = await tx.person.findUniqueOrThrow({ where: { id: holder }, select: RECIPIENT });
+    const to = await tx.escalations.recipient(holder);
     const notice = await queueEscalationNotice(tx, { ...base, to, urgency: 'urgent', level: open.level, escalationIds: [open.id], role: open.level > 1 ? 'second' : 'owner' });
     return { remindersCancelled: cancelled.count, escalation: { id: open.id, action, urgency: 'urgent', noticeId: notice.messageId } };
   }
@@ -73,21 +68,19 @@ export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise
   const comm = plan.comms.find((c) => c.key === a.context.comm.key);
   const targets = comm && escalationTargets(plan, comm, a.context.person.key);
   if (!targets) return { remindersCancelled: cancelled.count, escalation: undefined };
-  const people = await tx.person.findMany({ where: { projectId: a.context.projectId, key: { in: [targets.owner, ...(targets.second ? [targets.second] : [])] } }, select: RECIPIENT });
+  const people = await tx.escalations.recipientsByKey(a.context.projectId, [targets.owner, ...(targets.second ? [targets.second] : [])]);
   const owner = people.find((p) => p.key === targets.owner);
   if (!owner) return { remindersCancelled: cancelled.count, escalation: undefined };
   const second: NoticeRecipient | undefined = people.find((p) => p.key === targets.second);
-  const created = await tx.escalation.create({
-    data: {
-      projectId: a.context.projectId,
-      ...where,
-      responseId: a.response.id,
-      ...answer,
-      urgency,
-      ownerId: owner.id,
-      secondId: second?.id ?? null,
-      openedAt: now,
-    },
+  const created = await tx.escalations.create({
+    projectId: a.context.projectId,
+    ...where,
+    responseId: a.response.id,
+    ...answer,
+    urgency,
+    ownerId: owner.id,
+    secondId: second?.id ?? null,
+    openedAt: now,
   });
   const notice = await queueEscalationNotice(tx, { ...base, to: owner, urgency, level: 1, escalationIds: [created.id], role: 'owner' });
   if (second) {
@@ -95,7 +88,7 @@ export async function followUpAnswer(tx: Tx, a: AnswerFacts, now: Date): Promise
     const spec = plan.project.escalation ?? DEFAULT_ESCALATION;
     const hours = { start: parseWallTime(spec.businessHours.start), end: parseWallTime(spec.businessHours.end) };
     const escalateAt = addBusinessTime(plans.calendar(plan), hours, owner.timezone, notice.dueAt.getTime(), spec.after);
-    await tx.escalation.update({ where: { id: created.id }, data: { escalateAt: new Date(escalateAt) } });
+    await tx.escalations.update(created.id, { escalateAt: new Date(escalateAt) });
   }
   return { remindersCancelled: cancelled.count, escalation: { id: created.id, action, urgency, noticeId: notice.messageId } };
 }

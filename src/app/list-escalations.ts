@@ -1,5 +1,5 @@
 import { NotFoundError } from '../domain/errors.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { StoreDeps } from './ports.ts';
 
 /** One row of `herald escalations --format json`. */
 export interface EscalationEntry {
@@ -27,24 +27,16 @@ export interface EscalationEntry {
   resolutionNote: string | null;
 }
 
-export async function listEscalations(prisma: PrismaClient, q: { project: string; open?: boolean; now: Date }): Promise<EscalationEntry[]> {
-  const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true } });
-  if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
-  const rows = await prisma.escalation.findMany({
-    where: { projectId: project.id, ...(q.open ? { state: { not: 'resolved' } } : {}) },
-    include: { person: { select: { key: true } }, response: { select: { comm: { select: { key: true } } } } },
-    orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-  });
-  const holders = await prisma.person.findMany({
-    where: { id: { in: [...new Set(rows.flatMap((r) => [r.ownerId, ...(r.secondId ? [r.secondId] : [])]))] } },
-    select: { id: true, key: true },
-  });
-  const keyOf = new Map(holders.map((p) => [p.id, p.key]));
+export async function listEscalations({ stores }: StoreDeps, q: { project: string; open?: boolean; now: Date }): Promise<EscalationEntry[]> {
+  const projectId = await stores.projects.findId(q.project);
+  if (!projectId) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
+  const rows = await stores.escalations.list(projectId, q.open ?? false);
+  const keyOf = await stores.escalations.personKeys([...new Set(rows.flatMap((r) => [r.ownerId, ...(r.secondId ? [r.secondId] : [])]))]);
   return rows.map((r) => ({
     id: r.id,
-    comm: r.response.comm.key,
+    comm: r.commKey,
     occurrence: r.occurrence,
-    person: r.person.key,
+    person: r.personKey,
     option: r.option,
     comment: r.comment,
     urgency: r.urgency as 'urgent' | 'normal',

@@ -6,7 +6,7 @@
  * unscoped dashboard tokens): it may belong to any of them.
  */
 import { NotFoundError } from '../domain/errors.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { StoreDeps } from './ports.ts';
 
 export const INBOX_OUTCOMES = ['unmatched', 'listed', 'unparseable', 'empty', 'kept'] as const;
 /** The outcome of an item a person assigned to an answer (src/app/assign-inbound-mail.ts): it leaves the inbox. */
@@ -42,27 +42,13 @@ export interface InboxEntry {
   size: number;
 }
 
-export async function listInbox(prisma: PrismaClient, projectKey: string, opts: { limit?: number } & InboxScope = {}): Promise<InboxEntry[]> {
-  const project = await prisma.project.findUnique({ where: { key: projectKey }, select: { id: true } });
-  if (!project) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first, or check the key with herald calendar');
-  const rows = await prisma.inboundMail.findMany({
-    where: {
-      AND: [
-        opts.projectless === false ? { projectId: project.id } : { OR: [{ projectId: project.id }, { projectId: null }] },
-        { OR: [{ outcome: { in: [...INBOX_OUTCOMES] } }, { fromOtherAddress: true }] },
-        { outcome: { not: ASSIGNED_OUTCOME } },
-      ],
-    },
-    orderBy: { receivedAt: 'desc' },
-    take: opts.limit ?? 200,
-    omit: { raw: true },
-  });
+export async function listInbox({ stores }: StoreDeps, projectKey: string, opts: { limit?: number } & InboxScope = {}): Promise<InboxEntry[]> {
+  const projectId = await stores.projects.findId(projectKey);
+  if (!projectId) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first, or check the key with herald calendar');
+  const rows = await stores.inbound.inbox(projectId, { outcomes: INBOX_OUTCOMES, excludeOutcome: ASSIGNED_OUTCOME, projectless: opts.projectless !== false, limit: opts.limit ?? 200 });
   const personIds = [...new Set(rows.map((r) => r.personId).filter((x): x is string => x !== null))];
   const messageIds = [...new Set(rows.map((r) => r.messageId).filter((x): x is string => x !== null))];
-  const people = new Map((await prisma.person.findMany({ where: { id: { in: personIds } }, select: { id: true, key: true } })).map((p) => [p.id, p.key]));
-  const comms = new Map(
-    (await prisma.message.findMany({ where: { id: { in: messageIds } }, select: { id: true, comm: { select: { key: true } } } })).map((m) => [m.id, m.comm.key]),
-  );
+  const { people, comms } = await stores.inbound.keysOf(personIds, messageIds);
   return rows.map((r) => ({
     id: r.id,
     receivedAt: r.receivedAt.toISOString(),

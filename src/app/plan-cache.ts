@@ -1,6 +1,9 @@
 import type { Plan } from '../domain/plan/model.ts';
 import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
-import type { SqlClient } from '../db/repo/sql-client.ts';
+import type { ProjectStore } from './ports.ts';
+
+/** Where the cache reads a plan it does not hold. */
+export type PlanSource = Pick<ProjectStore, 'planById'>;
 
 /**
  * Workers render thousands of messages from the same plan: keep each project's parsed plan
@@ -10,21 +13,17 @@ export class PlanCache {
   private readonly plans = new Map<string, { updatedAt: number; plan: Plan }>();
   private readonly calendars = new WeakMap<Plan, ProjectCalendar>();
 
-  /** `db` reads a plan that is not cached; a caller inside a transaction passes its own to `get`. */
-  constructor(private readonly db?: SqlClient) {}
+  /** `source` reads a plan that is not cached; a caller inside a transaction passes its own to `get`. */
+  constructor(private readonly source?: PlanSource) {}
 
-  async get(projectId: string, updatedAt: Date, db: SqlClient | undefined = this.db): Promise<Plan> {
+  async get(projectId: string, updatedAt: Date, source: PlanSource | undefined = this.source): Promise<Plan> {
     const hit = this.plans.get(projectId);
     if (hit && hit.updatedAt === updatedAt.getTime()) return hit.plan;
-    if (!db) throw new Error('PlanCache.get needs a database for a plan it has not cached');
-    const [row] = await db.$queryRawUnsafe<Array<{ plan: Plan | string; updatedAt: Date | string }>>(
-      `SELECT "plan","updatedAt" FROM "Project" WHERE "id"=$1::uuid`,
-      projectId,
-    );
+    if (!source) throw new Error('PlanCache.get needs a database for a plan it has not cached');
+    const row = await source.planById(projectId);
     if (!row) throw new Error(`project ${projectId} vanished`);
-    const plan = typeof row.plan === 'string' ? (JSON.parse(row.plan) as Plan) : row.plan;
-    this.plans.set(projectId, { updatedAt: new Date(row.updatedAt).getTime(), plan });
-    return plan;
+    this.plans.set(projectId, { updatedAt: row.updatedAt.getTime(), plan: row.plan });
+    return row.plan;
   }
 
   /** The plan's business calendar, built once per plan (computing its public holidays takes milliseconds). */

@@ -15,19 +15,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { parseMime, type Envelope } from '../channels/email/inbound/parse-mime.ts';
-import {
-  claimInbound,
-  finishInbound,
-  messageById,
-  messageByRefs,
-  projectAddresses,
-  pauseReminders,
-  recordBounce,
-  releaseInbound,
-  type InboundFinish,
-  type InboundVia,
-  type MatchedMessage,
-} from '../db/repo/inbound-store.ts';
 import { classifyMail, type MailKind } from '../domain/inbound/classify.ts';
 import type { DeliveryReport } from '../domain/inbound/dsn.ts';
 import type { InboundEmail } from '../domain/inbound/inbound-email.ts';
@@ -36,16 +23,13 @@ import { baseAddress, bounceTokens, quotedMessageIds, replyTokens } from '../dom
 import { replyText } from '../domain/inbound/reply-text.ts';
 import { returnDate } from '../domain/inbound/return-date.ts';
 import { HeraldError } from '../domain/errors.ts';
-import type { CommSpec } from '../domain/plan/model.ts';
 import { ResponseRejectedError } from '../domain/response.ts';
 import { bounceTokenMessage, verifyBounceToken, verifyReplyToken } from '../domain/tokens.ts';
 import { dmarcPassFor } from '../domain/inbound/authentication-results.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, InboundFinish, InboundVia, MatchedMessage, StoreDeps } from './ports.ts';
 import { recordResponse } from './record-response.ts';
 
-export interface InboundDeps {
-  prisma: PrismaClient;
+export interface InboundDeps extends StoreDeps {
   clock: Clock;
   /** HERALD_SECRET: verifies the reply token in the plus-addressed Reply-To. */
   secret: string;
@@ -80,8 +64,7 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
   // mailparser reads anything; a "mail" without a single named header or a From is not one.
   const usable = mail !== undefined && [...mail.headers.keys()].some((k) => k !== '') && mail.from !== undefined;
   const dedupeKey = usable && mail.messageId ? `mid:${mail.messageId}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  const claim = await claimInbound(
-    deps.prisma,
+  const claim = await deps.stores.inbound.claim(
     { dedupeKey, via: source.via, raw, ...(mail?.from ? { fromAddress: mail.from.address } : {}), ...(mail?.subject ? { subject: mail.subject.slice(0, 500) } : {}) },
     now,
   );
@@ -93,11 +76,11 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
     const finish = usable
       ? await handle(deps, mail, dedupeKey, now, source.via)
       : { kind: 'unparseable' as const, outcome: 'unparseable' as const, reason: mail && [...mail.headers.keys()].some((k) => k !== '') ? 'it has no From header' : 'no mail headers could be read from it' };
-    await finishInbound(deps.prisma, claim.id, finish);
+    await deps.stores.inbound.finish(claim.id, finish);
     return { id: claim.id, kind: finish.kind, outcome: finish.outcome, reason: finish.reason, duplicate: false };
   } catch (e) {
     // Give the claim back: the sender retries (SMTP 4xx, webhook 5xx, the next IMAP poll).
-    await releaseInbound(deps.prisma, claim.id).catch(() => {});
+    await deps.stores.inbound.release(claim.id).catch(() => {});
     throw e;
   }
 }
@@ -147,19 +130,19 @@ async function replyCredential(deps: InboundDeps, mail: InboundEmail, now: Date)
   for (const token of replyTokens(mail.recipients).slice(0, 10)) {
     try {
       const payload = verifyReplyToken(deps.secret, token, Math.floor(now.getTime() / 1000));
-      const message = await messageById(deps.prisma, payload.m);
+      const message = await deps.stores.inbound.messageById(payload.m);
       if (message) return { message, how: 'reply token' };
       tokenProblem = `the reply token names message ${payload.m}, which no longer exists`;
     } catch (e) {
       if (!(e instanceof HeraldError)) throw e;
       if (e.code === 'TOKEN_EXPIRED') {
         // Signed by Herald but too old to answer with: it still says which project the mail is for.
-        hint ??= await messageById(deps.prisma, verifyReplyToken(deps.secret, token, 0).m);
+        hint ??= await deps.stores.inbound.messageById(verifyReplyToken(deps.secret, token, 0).m);
         tokenProblem = 'the reply token has expired';
       } else tokenProblem ??= 'the reply token is not valid';
     }
   }
-  const quoted = hint ? undefined : await messageByRefs(deps.prisma, quotedMessageIds(mail).slice(0, 50));
+  const quoted = hint ? undefined : await deps.stores.inbound.messageByRefs(quotedMessageIds(mail).slice(0, 50));
   if (quoted) {
     const why = tokenProblem ? `${tokenProblem}; ` : 'no signed reply token; ';
     return { hint: quoted, how: `${why}it names a Herald message only by a quoted Message-ID (In-Reply-To/References), which anyone can copy` };
@@ -182,7 +165,7 @@ async function bounceCredential(deps: InboundDeps, mail: InboundEmail, report: D
       if (e instanceof HeraldError) continue;
       throw e;
     }
-    const message = await messageById(deps.prisma, id);
+    const message = await deps.stores.inbound.messageById(id);
     if (!message?.person.email) continue;
     try {
       verifyBounceToken(deps.secret, token, message.person.email);
@@ -197,10 +180,10 @@ async function bounceCredential(deps: InboundDeps, mail: InboundEmail, report: D
 
 async function returnedMessageHint(deps: InboundDeps, report: DeliveryReport): Promise<{ hint?: MatchedMessage }> {
   for (const id of report.heraldMessageIds.slice(0, 10)) {
-    const m = await messageById(deps.prisma, id);
+    const m = await deps.stores.inbound.messageById(id);
     if (m) return { hint: m };
   }
-  const m = await messageByRefs(deps.prisma, report.originalMessageIds.slice(0, 50));
+  const m = await deps.stores.inbound.messageByRefs(report.originalMessageIds.slice(0, 50));
   return m ? { hint: m } : {};
 }
 
@@ -215,7 +198,7 @@ async function bounce(deps: InboundDeps, mail: InboundEmail, kind: Extract<MailK
   // The token names the message and its recipient; a report naming another address is a forwarding mailbox's.
   const failed = kind.failed.find((r) => r.address === email) ?? kind.failed[0];
   const error = `bounced ${failed?.status ?? 'unknown status'}${failed?.diagnostic ? `: ${failed.diagnostic}` : ''}`.slice(0, 1000);
-  await recordBounce(deps.prisma, { messageId: m.id, personId: m.person.id, error }, deps.clock.now());
+  await deps.stores.transaction((tx) => tx.inbound.recordBounce({ messageId: m.id, personId: m.person.id, error }, deps.clock.now()));
   return { kind: 'bounce', outcome: 'bounced', reason: `${email} ${error} (matched by its ${how}); the address is marked rejected`, ...placed(m) };
 }
 
@@ -232,22 +215,22 @@ async function autoReply(deps: InboundDeps, mail: InboundEmail, kind: Extract<Ma
   if (!m) return { ...base, outcome: cred.hint ? 'ignored' : 'unmatched', reason: `auto-reply (${kind.reason}) from ${mail.from?.address ?? 'no sender'}: ${cred.how}, so no reminders were paused` };
   const back = returnDate(`${mail.subject}\n${mail.text}`, DateTime.fromJSDate(now, { zone: 'utc' }).toISODate()!);
   if (!back) return { ...base, outcome: 'ignored', reason: `auto-reply (${kind.reason}) without a return date` };
-  await pauseReminders(deps.prisma, [{ personId: m.person.id, until: DateTime.fromISO(back, { zone: m.person.timezone }).startOf('day').toJSDate() }]);
+  await deps.stores.inbound.pauseReminders([{ personId: m.person.id, until: DateTime.fromISO(back, { zone: m.person.timezone }).startOf('day').toJSDate() }]);
   return { ...base, outcome: 'paused', reason: `out of office: reminders paused until ${back} (${kind.reason}; matched by its ${cred.how})` };
 }
 
 /** The project whose sender or reply address the mail was sent to, for mail that names no message. */
 async function projectOf(deps: InboundDeps, mail: InboundEmail): Promise<string | null> {
   const to = new Set(mail.recipients.map((r) => baseAddress(r)).filter((a): a is string => a !== undefined));
-  const hits = (await projectAddresses(deps.prisma)).filter((p) => p.addresses.some((a) => to.has(baseAddress(a) ?? '')));
+  const hits = (await deps.stores.inbound.projectAddresses()).filter((p) => p.addresses.some((a) => to.has(baseAddress(a) ?? '')));
   return hits.length === 1 ? hits[0]!.projectId : null;
 }
 
 /** The person's words and the option they name, read against the survey of message `m`; undefined when it asks nothing. */
 async function readReply(deps: InboundDeps, mail: InboundEmail, m: MatchedMessage): Promise<{ answer: ReturnType<typeof readAnswer>; truncated: boolean } | undefined> {
-  const spec = m.comm.spec as CommSpec;
+  const spec = m.comm.spec;
   if (!spec.survey) return undefined;
-  const addresses = (await projectAddresses(deps.prisma)).find((p) => p.projectId === m.projectId)?.addresses ?? [];
+  const addresses = (await deps.stores.inbound.projectAddresses()).find((p) => p.projectId === m.projectId)?.addresses ?? [];
   const text = replyText(mail.text, {
     addresses: addresses.map((a) => baseAddress(a)).filter((a): a is string => a !== undefined),
     question: spec.survey.question,
@@ -289,7 +272,7 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
   }
   try {
     const recorded = await recordResponse(
-      { prisma: deps.prisma },
+      { stores: deps.stores },
       {
         messageId: m.id,
         option: answer.option ?? null,

@@ -5,8 +5,7 @@
  * (or two processes at once) records once. Workstream-status answers also set the workstream's
  * current status.
  */
-import type { PrismaClient, Response } from '../generated/prisma/client.ts';
-import type { CommSpec, SurveyOption, SurveySpec } from '../domain/plan/model.ts';
+import type { SurveyOption, SurveySpec } from '../domain/plan/model.ts';
 import {
   decideAnswer,
   normaliseComment,
@@ -16,14 +15,12 @@ import {
   type AnswerState,
   type ResponseChannel,
 } from '../domain/response.ts';
-import { insertResponseIfAbsent, loadMessageForAnswer, lockResponse, type MessageForAnswer } from '../db/repo/answer-store.ts';
-import { retryTransient } from '../db/postgres-errors.ts';
-import { withTransaction, type Tx } from '../db/transaction.ts';
 import { followUpAnswer, type FollowUps } from './follow-up-answer.ts';
-import { systemClock, type Clock } from './ports.ts';
+import { systemClock, type Clock, type MessageForAnswer, type ResponseRow, type StoreDeps, type Stores } from './ports.ts';
 
-export interface RecordResponseDeps {
-  prisma: PrismaClient;
+type Response = ResponseRow;
+
+export interface RecordResponseDeps extends StoreDeps {
   /** For follow-ups (escalation batches, reminder cancellation); the system clock by default. */
   clock?: Clock;
 }
@@ -77,17 +74,17 @@ const TX_TIMEOUT_MS = 15_000;
  * with a short backoff, so an acknowledged Slack click is not lost to a busy pool.
  */
 export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput, opts: { loaded?: MessageForAnswer } = {}): Promise<RecordResponseResult> {
-  return retryTransient((attempt) => recordOnce(deps, input, attempt === 1 ? opts.loaded : undefined));
+  return deps.stores.retrying((attempt) => recordOnce(deps, input, attempt === 1 ? opts.loaded : undefined));
 }
 
 async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, loaded: MessageForAnswer | undefined): Promise<RecordResponseResult> {
   const comment = normaliseComment(input.comment);
   // A caller that already read the message (the Slack click, to check its recipient) passes it in.
-  const message = loaded?.id === input.messageId ? loaded : await loadMessageForAnswer(deps.prisma, input.messageId);
+  const message = loaded?.id === input.messageId ? loaded : await deps.stores.responses.messageForAnswer(input.messageId);
   if (message === undefined) {
     throw new ResponseRejectedError('RESPONSE_MESSAGE_UNKNOWN', `message ${input.messageId} does not exist (its plan may have been removed)`);
   }
-  const spec = message.comm.spec as CommSpec;
+  const spec = message.comm.spec;
   const survey = spec.survey;
   // Validates before anything is written: a wrong option is the caller's error, never stored.
   surveyOption(survey, message.comm.key, input.option);
@@ -106,12 +103,11 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
   const key = { commId: message.commId, occurrence: message.occurrence, personId: message.personId };
   const fromOtherAddress = input.fromOtherAddress ?? false;
 
-  return withTransaction(
-    deps.prisma,
+  return deps.stores.transaction(
     async (tx) => {
       // ON CONFLICT DO NOTHING: of two processes inserting at once, one wins and the other waits
       // for its commit, then finds the row below (locked, so changes apply one at a time).
-      const created = await insertResponseIfAbsent(tx, {
+      const created = await tx.responses.insertIfAbsent({
         projectId: message.projectId,
         ...key,
         messageId: message.id,
@@ -122,7 +118,7 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
         sourceRef: input.sourceRef,
         fromOtherAddress,
       });
-      const stored = created ?? (await lockResponse(tx, key));
+      const stored = created ?? (await tx.responses.lock(key));
 
       let kind: RecordResponseResult['kind'];
       let previous: AnswerState | null = null;
@@ -136,34 +132,17 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
           kind = 'unchanged';
           // Remember the ref of a repeated answer too, so its redelivery after a later change is still ignored.
           if (decision.reason === 'same-answer') {
-            response = await tx.response.update({ where: { id: stored.id }, data: { sourceRefs: { push: input.sourceRef } } });
+            response = await tx.responses.addSourceRef(stored.id, input.sourceRef);
           }
         } else {
           kind = 'changed';
-          response = await tx.response.update({
-            where: { id: stored.id },
-            data: {
-              ...decision.next,
-              messageId: message.id,
-              channel: input.channel,
-              receivedAt: input.receivedAt,
-              sourceRef: input.sourceRef,
-              sourceRefs: { push: input.sourceRef },
-              fromOtherAddress,
-            },
-          });
-          await tx.responseChange.create({
-            data: {
-              responseId: stored.id,
-              oldOption: stored.option,
-              newOption: decision.next.option,
-              oldComment: stored.comment,
-              newComment: decision.next.comment,
-              channel: input.channel,
-              sourceRef: input.sourceRef,
-              fromOtherAddress,
-              at: input.receivedAt,
-            },
+          response = await tx.responses.change(stored, {
+            ...decision.next,
+            messageId: message.id,
+            channel: input.channel,
+            receivedAt: input.receivedAt,
+            sourceRef: input.sourceRef,
+            fromOtherAddress,
           });
         }
       }
@@ -186,17 +165,8 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
  * one, of the workstreams the answering person owns. An answer older than the current status
  * (a late email reply) does not overwrite it.
  */
-async function setWorkstreamStatus(tx: Tx, context: AnswerContext, response: Response): Promise<string[]> {
+async function setWorkstreamStatus(tx: Stores, context: AnswerContext, response: Response): Promise<string[]> {
   if (context.comm.kind !== WORKSTREAM_STATUS_KIND || response.option === null) return [];
   const which = context.comm.workstreamKey === null ? { ownerKey: context.person.key } : { key: context.comm.workstreamKey };
-  const targets = await tx.workstream.findMany({
-    where: { projectId: context.projectId, ...which, OR: [{ statusAt: null }, { statusAt: { lte: response.receivedAt } }] },
-    select: { id: true, key: true },
-  });
-  if (targets.length === 0) return [];
-  await tx.workstream.updateMany({
-    where: { id: { in: targets.map((t) => t.id) } },
-    data: { status: response.option, statusComment: response.comment, statusAt: response.receivedAt, statusByPersonId: context.person.id },
-  });
-  return targets.map((t) => t.key).sort();
+  return tx.workstreams.setStatus(context.projectId, which, { status: response.option, comment: response.comment, at: response.receivedAt, byPersonId: context.person.id });
 }

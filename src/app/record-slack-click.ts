@@ -5,12 +5,10 @@
  * records through record-response, which is idempotent by the click's source reference, so the
  * listener and the queue may both run for one click and it is recorded once.
  */
-import type { Database } from '../db/database.ts';
 import type { SurveyOption } from '../domain/plan/model.ts';
-import { retryTransient } from '../db/postgres-errors.ts';
 import { commentWanted, surveyOption } from '../domain/response.ts';
 import { loadAnswerView, type AnswerView } from './answer-view.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, StoreDeps } from './ports.ts';
 import { recordResponse, type RecordResponseInput, type RecordResponseResult } from './record-response.ts';
 
 /** One Slack answer as received: a button click, or a comment modal's submission (`comment` set). */
@@ -44,14 +42,14 @@ export function slackResponseInput(click: SlackClick): RecordResponseInput {
 }
 
 /** Records the click (see the file comment); `view` when the caller has loaded the message already. */
-export async function recordSlackClick(deps: { db: Database; clock: Clock }, click: SlackClick, view?: AnswerView): Promise<SlackClickOutcome> {
-  const v = view ?? (await retryTransient(() => loadAnswerView(deps.db.prisma, click.messageId)));
+export async function recordSlackClick(deps: { db: StoreDeps; clock: Clock }, click: SlackClick, view?: AnswerView): Promise<SlackClickOutcome> {
+  const v = view ?? (await deps.db.stores.retrying(() => loadAnswerView(deps.db, click.messageId)));
   if (v.person.slackId !== click.userId) return { kind: 'not-yours', view: v };
   if (click.fromButton && click.option !== null) {
     // surveyOption throws (not retryable) for a message without a survey or an unknown option.
     const option = surveyOption(v.survey, v.comm.key, click.option);
     if (option && commentWanted(v.survey!, option)) return { kind: 'needs-comment', view: v, option };
   }
-  const result = await recordResponse({ prisma: deps.db.prisma, clock: deps.clock }, slackResponseInput(click), { loaded: v.loaded });
+  const result = await recordResponse({ stores: deps.db.stores, clock: deps.clock }, slackResponseInput(click), { loaded: v.loaded });
   return { kind: 'recorded', view: v, result };
 }

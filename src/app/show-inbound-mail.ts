@@ -4,11 +4,10 @@
  * plus the full text for when the stripping took too much.
  */
 import { parseMime } from '../channels/email/inbound/parse-mime.ts';
-import { projectAddresses } from '../db/repo/inbound-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { baseAddress } from '../domain/inbound/reply-address.ts';
 import { replyText } from '../domain/inbound/reply-text.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { StoreDeps } from './ports.ts';
 import { ASSIGNED_OUTCOME, INBOX_OUTCOMES, inInbox, type InboxScope } from './list-inbox.ts';
 
 export interface InboundMailView {
@@ -28,14 +27,14 @@ export interface InboundMailView {
 }
 
 /** The inbox item `id`, if it belongs to project `projectKey` (or to no known project, for readers of every project). */
-export async function showInboundMail(prisma: PrismaClient, projectKey: string, id: string, scope: InboxScope = {}): Promise<InboundMailView> {
-  const project = await prisma.project.findUnique({ where: { key: projectKey }, select: { id: true } });
-  if (!project) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first');
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await prisma.inboundMail.findUnique({ where: { id } }) : null;
-  if (!row || !inInbox(row, project.id, scope)) throw new NotFoundError(`inbox item ${id} in project ${projectKey}`, `list the inbox with: herald inbox ${projectKey}`);
+export async function showInboundMail({ stores }: StoreDeps, projectKey: string, id: string, scope: InboxScope = {}): Promise<InboundMailView> {
+  const projectId = await stores.projects.findId(projectKey);
+  if (!projectId) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first');
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await stores.inbound.getWithRaw(id) : undefined;
+  if (!row || !inInbox(row, projectId, scope)) throw new NotFoundError(`inbox item ${id} in project ${projectKey}`, `list the inbox with: herald inbox ${projectKey}`);
   const mail = await parseMime(Buffer.from(row.raw)).catch(() => undefined);
   const fullText = mail?.text ?? '';
-  const addresses = ((await projectAddresses(prisma)).find((p) => p.projectId === project.id)?.addresses ?? []).map((a) => baseAddress(a)).filter((a): a is string => a !== undefined);
+  const addresses = ((await stores.inbound.projectAddresses()).find((p) => p.projectId === projectId)?.addresses ?? []).map((a) => baseAddress(a)).filter((a): a is string => a !== undefined);
   return {
     id: row.id,
     from: row.fromAddress,

@@ -7,10 +7,14 @@
  */
 import type { Stores, TransactionOptions } from '../app/ports.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { retryTransient } from './postgres-errors.ts';
 import { apiTokenStore, optOutStore, sessionStore } from './repo/access-store.ts';
+import { responseStore } from './repo/answer-store.ts';
+import { escalationStore, workstreamStore } from './repo/escalation-store.ts';
+import { inboundStore } from './repo/inbound-store.ts';
 import { answeredSurveys, lastOccurrence, loadExisting, nextOccurrence, remindersPaused, writeDiff } from './repo/message-store.ts';
 import { loadMilestones, markMilestoneDone, recordMove, savePlan, setMilestoneAt } from './repo/plan-store.ts';
-import { loadProject, projectIdOf, savePlanJson } from './repo/project-store.ts';
+import { loadProject, planById, projectIdOf, savePlanJson } from './repo/project-store.ts';
 import type { SqlClient, SqlDatabase } from './repo/sql-client.ts';
 import type { Tx } from './transaction.ts';
 
@@ -39,6 +43,8 @@ function storesOn(conn: Connection): Stores {
       load: (projectKey) => loadProject(db, projectKey),
       idOf: (projectKey) => projectIdOf(db, projectKey),
       findId: async (projectKey) => (await conn.prisma().project.findUnique({ where: { key: projectKey }, select: { id: true } }))?.id ?? null,
+      planById: (projectId) => planById(db, projectId),
+      planVersion: async (projectId) => (await conn.prisma().project.findUniqueOrThrow({ where: { id: projectId }, select: { updatedAt: true } })).updatedAt,
       savePlanJson: (projectId, plan) => savePlanJson(db, projectId, plan),
     },
     people: {
@@ -61,6 +67,11 @@ function storesOn(conn: Connection): Stores {
     apiTokens: apiTokenStore(conn.prisma),
     sessions: sessionStore(conn.prisma),
     optOuts: optOutStore(conn.prisma),
+    responses: responseStore(db, conn.prisma),
+    workstreams: workstreamStore(conn.prisma),
+    escalations: escalationStore(conn.prisma),
+    inbound: inboundStore(conn.prisma),
+    retrying: (fn) => retryTransient(fn),
     transaction: <T,>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> => {
       const { begin } = conn;
       if (!begin) return fn(stores);

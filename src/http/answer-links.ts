@@ -51,7 +51,7 @@ export function readToken(secret: string, token: string, kind: TokenPayload['k']
 
 /** The message a token names, checked to belong to the token's person. */
 export async function viewForToken(db: Database, payload: TokenPayload): Promise<AnswerView> {
-  const view = await loadAnswerView(db.prisma, payload.m).catch((err: unknown) => {
+  const view = await loadAnswerView(db, payload.m).catch((err: unknown) => {
     if (err instanceof HeraldError && err.code === 'NOT_FOUND') throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (its message no longer exists)', { hint: 'the plan may have changed; answer from a newer message' });
     throw err;
   });

@@ -60,7 +60,7 @@ export function registerEscalationLinks(app: FastifyInstance, deps: PageDeps): v
     const { e } = await escalationView(deps, payload.m, payload.p);
     const action = (payload.o === 'resolve' ? 'resolve' : 'acknowledge') as EscalationAction;
     const note = typeof request.body?.note === 'string' ? request.body.note : undefined;
-    const r = await actOnEscalation({ prisma: deps.db.prisma, clock: deps.clock }, { escalationId: e.id, action, by: payload.p, note });
+    const r = await actOnEscalation({ stores: deps.db.stores, clock: deps.clock }, { escalationId: e.id, action, by: payload.p, note });
     const lines = r.changed ? [`The escalation is ${r.state}.`, `${e.person.name} will be told that your team is on it.`] : [`This escalation was already ${r.state}; nothing changed.`];
     return sendPage(reply, 200, messagePage(r.changed ? 'Thank you' : 'Nothing to change', lines, 'note'));
   });

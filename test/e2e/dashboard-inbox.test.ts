@@ -14,7 +14,7 @@ const SUBJECT = 'Re: How is Outlook working for you after the move?';
 const dash = useDashboard({
   seed: async (db) => {
     const raw = mailFixture('gmail-en', { TO: 'pmo@herald.example', FROM: 'cy.home@mail.example', MESSAGE_ID: '<cy-home-1@mail.example>', IN_REPLY_TO: '<not-ours@mail.example>' });
-    const r = await receiveInboundMail({ prisma: db.prisma, clock: { now: () => new Date(NOW.getTime() - 3_600_000) }, secret: TEST_SECRET, publicUrl: 'http://herald.test' }, raw, { via: 'webhook' });
+    const r = await receiveInboundMail({ stores: db.stores, clock: { now: () => new Date(NOW.getTime() - 3_600_000) }, secret: TEST_SECRET, publicUrl: 'http://herald.test' }, raw, { via: 'webhook' });
     if (r.outcome !== 'unmatched') throw new Error(`seed mail was ${r.outcome}: ${r.reason}`);
   },
 });

@@ -15,8 +15,8 @@ const dash = useDashboard({
     const cys = await db.prisma.message.findFirstOrThrow({ where: { comm: { key: 'pulse' }, occurrence: 0, person: { key: 'cy' }, project: { key: DIGEST_PROJECT } } });
     const clock = { now: () => NOW };
     const base = { messageId: cys.id, channel: 'email-reply' as const, fromOtherAddress: true };
-    await recordResponse({ prisma: db.prisma, clock }, { ...base, option: 'good', comment: 'Works fine since Monday', receivedAt: new Date(NOW.getTime() - 5 * HOUR), sourceRef: 'mail:cy-1@test' });
-    await recordResponse({ prisma: db.prisma, clock }, { ...base, option: 'blocked', comment: 'Outlook will not start after the update <b>now</b>', receivedAt: new Date(NOW.getTime() - 2 * HOUR), sourceRef: 'mail:cy-2@test' });
+    await recordResponse({ stores: db.stores, clock }, { ...base, option: 'good', comment: 'Works fine since Monday', receivedAt: new Date(NOW.getTime() - 5 * HOUR), sourceRef: 'mail:cy-1@test' });
+    await recordResponse({ stores: db.stores, clock }, { ...base, option: 'blocked', comment: 'Outlook will not start after the update <b>now</b>', receivedAt: new Date(NOW.getTime() - 2 * HOUR), sourceRef: 'mail:cy-2@test' });
   },
 });
 

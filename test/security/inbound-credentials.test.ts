@@ -33,7 +33,7 @@ let seq = 0;
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 10 });
   sent = await sendForReplies(db, clock);
-  deps = { prisma: db.prisma, clock, secret: sent.harness.config.HERALD_SECRET!, publicUrl: sent.harness.config.PUBLIC_URL };
+  deps = { stores: db.stores, clock, secret: sent.harness.config.HERALD_SECRET!, publicUrl: sent.harness.config.PUBLIC_URL };
 }, 120_000);
 afterAll(async () => {
   await sent?.harness.close();
@@ -93,7 +93,7 @@ describe('a quoted Message-ID is no credential', () => {
     const row = await stored(r.id);
     expect(row).toMatchObject({ kind: 'reply', projectId: sent.projectId, messageId: victim.messageId, personId: victim.personId, option: 'blocked', responseId: null, fromOtherAddress: false });
     expect(row.reason).toMatch(/anyone can copy/);
-    expect((await listInbox(db.prisma, REPLIES_PROJECT)).map((e) => e.id)).toContain(r.id);
+    expect((await listInbox(db, REPLIES_PROJECT)).map((e) => e.id)).toContain(r.id);
     expect(await db.prisma.escalation.count({ where: { personId: victim.personId } })).toBe(0);
   });
 
@@ -214,12 +214,12 @@ describe('mail of no known project', () => {
   it('is listed, shown and assignable only for readers of every project', async () => {
     const r = await receive(raw({ from: 'stranger@mail.example', to: 'nobody@elsewhere.example', body: 'hello' }));
     expect(await stored(r.id)).toMatchObject({ projectId: null });
-    expect((await listInbox(db.prisma, REPLIES_PROJECT, { projectless: false })).map((e) => e.id)).not.toContain(r.id);
-    expect((await listInbox(db.prisma, REPLIES_PROJECT)).map((e) => e.id)).toContain(r.id);
-    await expect(showInboundMail(db.prisma, REPLIES_PROJECT, r.id, { projectless: false })).rejects.toThrow(/inbox item/);
+    expect((await listInbox(db, REPLIES_PROJECT, { projectless: false })).map((e) => e.id)).not.toContain(r.id);
+    expect((await listInbox(db, REPLIES_PROJECT)).map((e) => e.id)).toContain(r.id);
+    await expect(showInboundMail(db, REPLIES_PROJECT, r.id, { projectless: false })).rejects.toThrow(/inbox item/);
     const s = sent.sent('html-only');
     await expect(
-      assignInboundMail({ prisma: db.prisma, clock }, { project: REPLIES_PROJECT, inboundId: r.id, person: 'html-only', messageId: s.messageId, option: 'fine', comment: null, by: 'scoped', projectless: false }),
+      assignInboundMail({ stores: db.stores, clock }, { project: REPLIES_PROJECT, inboundId: r.id, person: 'html-only', messageId: s.messageId, option: 'fine', comment: null, by: 'scoped', projectless: false }),
     ).rejects.toThrow(/inbox item/);
     expect(await responseOf('html-only')).toBeNull();
   });

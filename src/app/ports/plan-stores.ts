@@ -45,6 +45,10 @@ export interface ProjectStore {
   idOf(projectKey: string): Promise<string>;
   /** The id of a project, or null when there is none. */
   findId(projectKey: string): Promise<string | null>;
+  /** The stored plan of a project by id and the version (`updatedAt`) it is, or undefined. */
+  planById(projectId: string): Promise<{ plan: Plan; updatedAt: Date } | undefined>;
+  /** Which version of its plan a project has (its `updatedAt`). */
+  planVersion(projectId: string): Promise<Date>;
   /** Replaces the stored plan (a milestone moved outside `apply`). */
   savePlanJson(projectId: string, plan: Plan): Promise<void>;
 }

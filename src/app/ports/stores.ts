@@ -1,4 +1,6 @@
 import type { ApiTokenStore, OptOutStore, SessionStore } from './access-stores.ts';
+import type { EscalationStore, ResponseStore, WorkstreamStore } from './answer-stores.ts';
+import type { InboundStore } from './inbound-stores.ts';
 import type { CalendarStore, MilestoneStore, ProjectStore } from './plan-stores.ts';
 
 export interface TransactionOptions {
@@ -27,7 +29,16 @@ export interface Stores {
   apiTokens: ApiTokenStore;
   sessions: SessionStore;
   optOuts: OptOutStore;
+  responses: ResponseStore;
+  workstreams: WorkstreamStore;
+  escalations: EscalationStore;
+  inbound: InboundStore;
   transaction<T>(fn: (tx: Stores) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `fn` again, a few times with a short backoff, when the database reports a transient
+   * failure (a busy pool, a serialisation conflict); `attempt` counts from 1.
+   */
+  retrying<T>(fn: (attempt: number) => Promise<T>): Promise<T>;
 }
 
 export interface PeopleStore {

@@ -18,15 +18,15 @@ export async function responses(ctx: CliContext, project: string, o: { comm?: st
 export async function escalations(ctx: CliContext, project: string, o: { open?: boolean; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);
   await withDb(ctx, async (db) => {
-    const list = await listEscalations(db.prisma, { project, open: o.open ?? false, now: ctx.clock.now() });
+    const list = await listEscalations(db, { project, open: o.open ?? false, now: ctx.clock.now() });
     ctx.output.out(o.format === 'json' ? JSON.stringify(list, null, 2) : formatEscalations(list));
   });
 }
 
 export async function escalation(ctx: CliContext, action: EscalationAction, project: string, id: string, o: { note?: string } = {}): Promise<void> {
   await withDb(ctx, async (db) => {
-    const escalationId = await resolveId(db.prisma, project, id, ctx);
-    const r = await actOnEscalation({ prisma: db.prisma, clock: ctx.clock }, { escalationId, action, project, note: o.note });
+    const escalationId = await resolveId(db, project, id, ctx);
+    const r = await actOnEscalation({ stores: db.stores, clock: ctx.clock }, { escalationId, action, project, note: o.note });
     ctx.output.out(
       r.changed
         ? `escalation ${escalationId.slice(0, 8)} is ${r.state}${r.note ? ', with your note' : ''}; the person who answered will be told`

@@ -7,7 +7,7 @@ export async function inbox(ctx: CliContext, project: string, o: { limit: string
   checkChoice('--format', o.format, ['table', 'json']);
   const limit = checkCount('--limit', o.limit, 1);
   await withDb(ctx, async (db) => {
-    const list = await listInbox(db.prisma, project, { limit });
+    const list = await listInbox(db, project, { limit });
     if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
     if (!list.length) return ctx.output.out('the inbox is empty: every inbound mail was recorded or handled');
     for (const m of list) {

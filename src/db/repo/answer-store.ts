@@ -3,30 +3,15 @@
  * through Prisma a Slack click cost 14 queries (each include is its own query) and ~18–25 ms of
  * server CPU; one joined read plus an `INSERT … ON CONFLICT DO NOTHING RETURNING` brings it to 4.
  */
-import type { Prisma, PrismaClient, Response } from '../../generated/prisma/client.ts';
+import type { MessageForAnswer, NewResponse, ResponseRow, ResponseStore } from '../../app/ports.ts';
+import type { Tx } from '../transaction.ts';
+import { decodeCommSpec } from './json-columns.ts';
+import type { SqlClient } from './sql-client.ts';
 
-type Raw = Pick<PrismaClient, '$queryRawUnsafe'> | Pick<Prisma.TransactionClient, '$queryRawUnsafe'>;
+type Raw = Pick<SqlClient, '$queryRawUnsafe'>;
+type Response = ResponseRow;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A message with what answering it needs: its comm, person, project and the answer stored so far. */
-export interface MessageForAnswer {
-  id: string;
-  projectId: string;
-  projectKey: string;
-  projectName: string;
-  /** The project's `updatedAt`: which version of its plan is current (for PlanCache). */
-  projectUpdatedAt: Date;
-  commId: string;
-  personId: string;
-  occurrence: number;
-  channel: string;
-  providerId: string | null;
-  providerChannel: string | null;
-  comm: { id: string; key: string; kind: string; optional: boolean; workstreamKey: string | null; spec: unknown };
-  person: { id: string; key: string; name: string; email: string | null; slackId: string | null };
-  current: { option: string | null; comment: string | null; channel: string; receivedAt: Date } | null;
-}
 
 interface Row {
   id: string; projectId: string; commId: string; personId: string; occurrence: number; channel: string;
@@ -63,7 +48,7 @@ export async function loadMessageForAnswer(db: Raw, messageId: string): Promise<
     channel: r.channel,
     providerId: r.providerId,
     providerChannel: r.providerChannel,
-    comm: { id: r.commId, key: r.commKey, kind: r.commKind, optional: r.commOptional, workstreamKey: r.workstreamKey, spec: typeof r.commSpec === 'string' ? JSON.parse(r.commSpec) : r.commSpec },
+    comm: { id: r.commId, key: r.commKey, kind: r.commKind, optional: r.commOptional, workstreamKey: r.workstreamKey, spec: decodeCommSpec(r.commSpec) },
     person: { id: r.personId, key: r.personKey, name: r.personName, email: r.personEmail, slackId: r.personSlackId },
     current: r.rChannel === null ? null : { option: r.rOption, comment: r.rComment, channel: r.rChannel, receivedAt: new Date(r.rReceivedAt!) },
   };
@@ -73,20 +58,6 @@ type RawResponse = Omit<Response, 'receivedAt' | 'createdAt' | 'updatedAt'> & { 
 
 function toResponse(r: RawResponse): Response {
   return { ...r, occurrence: Number(r.occurrence), receivedAt: new Date(r.receivedAt), createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) };
-}
-
-export interface NewResponse {
-  projectId: string;
-  commId: string;
-  occurrence: number;
-  personId: string;
-  messageId: string;
-  channel: string;
-  option: string | null;
-  comment: string | null;
-  receivedAt: Date;
-  sourceRef: string;
-  fromOtherAddress: boolean;
 }
 
 /** Inserts the answer unless one exists; returns the new row, or undefined when there was one. */
@@ -109,4 +80,33 @@ export async function lockResponse(tx: Raw, key: { commId: string; occurrence: n
   );
   if (!row) throw new Error(`response ${key.commId}/${key.occurrence}/${key.personId} vanished inside its transaction`);
   return toResponse(row);
+}
+
+/** Answers: the hot reads and the insert in SQL (above); changes, which are rare, through Prisma. */
+export function responseStore(sql: SqlClient, prisma: () => Tx): ResponseStore {
+  return {
+    messageForAnswer: (messageId) => loadMessageForAnswer(sql, messageId),
+    insertIfAbsent: (n) => insertResponseIfAbsent(sql, n),
+    lock: (key) => lockResponse(sql, key),
+    addSourceRef: (id, sourceRef) => prisma().response.update({ where: { id }, data: { sourceRefs: { push: sourceRef } } }),
+    async change(previous, next) {
+      const response = await prisma().response.update({ where: { id: previous.id }, data: { ...next, sourceRefs: { push: next.sourceRef } } });
+      await prisma().responseChange.create({
+        data: {
+          responseId: previous.id,
+          oldOption: previous.option,
+          newOption: next.option,
+          oldComment: previous.comment,
+          newComment: next.comment,
+          channel: next.channel,
+          sourceRef: next.sourceRef,
+          fromOtherAddress: next.fromOtherAddress,
+          at: next.receivedAt,
+        },
+      });
+      return response;
+    },
+    cancelReminders: async (key) =>
+      (await prisma().message.updateMany({ where: { ...key, kind: 'reminder', status: { in: ['planned', 'queued'] } }, data: { status: 'cancelled' } })).count,
+  };
 }

@@ -1,23 +1,19 @@
-import type { PrismaClient } from '../../generated/prisma/client.ts';
-
 /**
  * Storage for inbound mail: the claim that makes each mail processed once (however many
  * listeners, pollers and webhook retries deliver it), lookups that match a mail to the message
- * it answers, and the writes a bounce makes.
+ * it answers, the writes a bounce makes, and the inbox. Prisma, except projectAddresses (raw SQL,
+ * measured: see its comment).
  */
+import type { InboundClaim, InboundFinish, InboundStore, InboundVia, MatchedMessage } from '../../app/ports.ts';
+import type { Tx } from '../transaction.ts';
+import { decodeCommSpec } from './json-columns.ts';
 
-export type InboundVia = 'smtp' | 'imap' | 'webhook';
-export type InboundKind = 'reply' | 'bounce' | 'delay' | 'auto-reply' | 'list' | 'unparseable';
-export type InboundOutcome = 'recorded' | 'bounced' | 'paused' | 'ignored' | 'listed' | 'kept' | 'unmatched' | 'unparseable' | 'empty';
+type PrismaClient = Tx;
+
+export type { InboundClaim, InboundFinish, InboundKind, InboundOutcome, InboundVia, MatchedMessage } from '../../app/ports.ts';
 
 /** A claim older than this was left by a process that died mid-way; the next delivery takes it over. */
 const STALE_CLAIM_MS = 2 * 60_000;
-
-export interface InboundClaim {
-  id: string;
-  /** Set when the mail was already stored: what became of it then. */
-  existing?: { outcome: string; kind: string; reason: string | null };
-}
 
 export async function claimInbound(
   prisma: PrismaClient,
@@ -54,19 +50,6 @@ export async function claimInbound(
   return { id: stored.id, existing: { outcome: stored.outcome, kind: stored.kind, reason: stored.reason } };
 }
 
-export interface InboundFinish {
-  kind: InboundKind;
-  outcome: InboundOutcome;
-  reason: string;
-  projectId?: string | null;
-  messageId?: string | null;
-  personId?: string | null;
-  responseId?: string | null;
-  fromOtherAddress?: boolean;
-  option?: string | null;
-  comment?: string | null;
-}
-
 export async function finishInbound(prisma: PrismaClient, id: string, f: InboundFinish): Promise<void> {
   await prisma.inboundMail.update({
     where: { id },
@@ -90,16 +73,6 @@ export async function releaseInbound(prisma: PrismaClient, id: string): Promise<
   await prisma.inboundMail.deleteMany({ where: { id, outcome: 'processing' } });
 }
 
-export interface MatchedMessage {
-  id: string;
-  projectId: string;
-  channel: string;
-  status: string;
-  providerId: string | null;
-  comm: { key: string; spec: unknown };
-  person: { id: string; key: string; email: string | null; timezone: string };
-}
-
 const matchedSelect = {
   id: true,
   projectId: true,
@@ -110,11 +83,16 @@ const matchedSelect = {
   person: { select: { id: true, key: true, email: true, timezone: true } },
 } as const;
 
+function matched(m: { id: string; projectId: string; channel: string; status: string; providerId: string | null; comm: { key: string; spec: unknown }; person: MatchedMessage['person'] }): MatchedMessage {
+  return { ...m, comm: { key: m.comm.key, spec: decodeCommSpec(m.comm.spec) } };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function messageById(prisma: PrismaClient, id: string): Promise<MatchedMessage | undefined> {
   if (!UUID.test(id)) return undefined;
-  return (await prisma.message.findUnique({ where: { id }, select: matchedSelect })) ?? undefined;
+  const m = await prisma.message.findUnique({ where: { id }, select: matchedSelect });
+  return m ? matched(m) : undefined;
 }
 
 /**
@@ -129,7 +107,7 @@ export async function messageByRefs(prisma: PrismaClient, refs: readonly string[
   const found = byId.length ? byId : await prisma.message.findMany({ where: { providerId: { in: [...refs] }, channel: 'email' }, select: matchedSelect, take: 10 });
   for (const ref of refs) {
     const hit = found.find((m) => m.providerId === ref);
-    if (hit) return hit;
+    if (hit) return matched(hit);
   }
   return undefined;
 }
@@ -160,14 +138,58 @@ export async function projectAddresses(prisma: PrismaClient, now = Date.now()): 
 
 /** A bounce: the message failed with the status code (delivery log row too), the address is rejected. */
 export async function recordBounce(prisma: PrismaClient, m: { messageId: string; personId: string; error: string }, now: Date): Promise<void> {
-  await prisma.$transaction([
-    prisma.message.update({ where: { id: m.messageId }, data: { status: 'failed', lastError: m.error } }),
-    prisma.delivery.create({ data: { messageId: m.messageId, at: now, channel: 'email', outcome: 'failed', error: m.error } }),
-    prisma.person.update({ where: { id: m.personId }, data: { emailRejectedAt: now, emailRejectReason: m.error } }),
-  ]);
+  await prisma.message.update({ where: { id: m.messageId }, data: { status: 'failed', lastError: m.error } });
+  await prisma.delivery.create({ data: { messageId: m.messageId, at: now, channel: 'email', outcome: 'failed', error: m.error } });
+  await prisma.person.update({ where: { id: m.personId }, data: { emailRejectedAt: now, emailRejectReason: m.error } });
 }
 
 /** An out-of-office: no reminders for these people before the instant given for each. */
 export async function pauseReminders(prisma: PrismaClient, pauses: ReadonlyArray<{ personId: string; until: Date }>): Promise<void> {
   for (const p of pauses) await prisma.person.update({ where: { id: p.personId }, data: { remindersPausedUntil: p.until } });
+}
+
+export function inboundStore(prisma: () => Tx): InboundStore {
+  return {
+    claim: (row, now) => claimInbound(prisma(), row, now),
+    finish: (id, f) => finishInbound(prisma(), id, f),
+    release: (id) => releaseInbound(prisma(), id),
+    messageById: (id) => messageById(prisma(), id),
+    messageByRefs: (refs) => messageByRefs(prisma(), refs),
+    projectAddresses: () => projectAddresses(prisma()),
+    recordBounce: (m, now) => recordBounce(prisma(), m, now),
+    pauseReminders: (pauses) => pauseReminders(prisma(), pauses),
+    get: async (id) => (await prisma().inboundMail.findUnique({ where: { id }, omit: { raw: true } })) ?? undefined,
+    getWithRaw: async (id) => (await prisma().inboundMail.findUnique({ where: { id } })) ?? undefined,
+    inbox: (projectId, q) =>
+      prisma().inboundMail.findMany({
+        where: {
+          AND: [
+            q.projectless ? { OR: [{ projectId }, { projectId: null }] } : { projectId },
+            { OR: [{ outcome: { in: [...q.outcomes] } }, { fromOtherAddress: true }] },
+            { outcome: { not: q.excludeOutcome } },
+          ],
+        },
+        orderBy: { receivedAt: 'desc' },
+        take: q.limit,
+        omit: { raw: true },
+      }),
+    updateIfUnchanged: async (id, seen, data) => (await prisma().inboundMail.updateMany({ where: { id, outcome: seen.outcome, updatedAt: seen.updatedAt }, data })).count > 0,
+    update: async (id, data) => {
+      await prisma().inboundMail.update({ where: { id }, data });
+    },
+    async messageOfPerson(projectId, messageId, personKey) {
+      const m = await prisma().message.findFirst({
+        where: { id: messageId, projectId, person: { key: personKey } },
+        select: { id: true, comm: { select: { key: true, spec: true } }, person: { select: { id: true, email: true } } },
+      });
+      return m ? { ...m, comm: { key: m.comm.key, spec: decodeCommSpec(m.comm.spec) } } : undefined;
+    },
+    async keysOf(personIds, messageIds) {
+      const people = new Map((await prisma().person.findMany({ where: { id: { in: [...personIds] } }, select: { id: true, key: true } })).map((p) => [p.id, p.key]));
+      const comms = new Map(
+        (await prisma().message.findMany({ where: { id: { in: [...messageIds] } }, select: { id: true, comm: { select: { key: true } } } })).map((m) => [m.id, m.comm.key]),
+      );
+      return { people, comms };
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { Plan } from '../../domain/plan/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { StoredProject } from '../../app/ports.ts';
+import { decodePlan } from './json-columns.ts';
 import type { SqlClient } from './sql-client.ts';
 
 /** Loads a project's last applied plan and the ids its rows were stored under. */
@@ -12,7 +13,7 @@ export async function projectIdOf(db: SqlClient, projectKey: string): Promise<st
 }
 
 export async function loadProject(db: SqlClient, projectKey: string): Promise<StoredProject> {
-  const [row] = await db.$queryRawUnsafe<Array<{ id: string; plan: Plan | string }>>(
+  const [row] = await db.$queryRawUnsafe<Array<{ id: string; plan: unknown }>>(
     `SELECT "id","plan" FROM "Project" WHERE "key"=$1`,
     projectKey,
   );
@@ -23,7 +24,7 @@ export async function loadProject(db: SqlClient, projectKey: string): Promise<St
       known.length ? `known projects: ${known.map((k) => k.key).join(', ')}` : 'apply a plan first: herald apply PLAN',
     );
   }
-  const plan = typeof row.plan === 'string' ? (JSON.parse(row.plan) as Plan) : row.plan;
+  const plan = decodePlan(row.plan);
   const people = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(
     `SELECT "id","key" FROM "Person" WHERE "projectId"=$1::uuid`,
     row.id,
@@ -42,4 +43,10 @@ export async function loadProject(db: SqlClient, projectKey: string): Promise<St
 
 export async function savePlanJson(db: SqlClient, projectId: string, plan: Plan): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE "Project" SET "plan"=$2::jsonb, "updatedAt"=now() WHERE "id"=$1::uuid`, projectId, JSON.stringify(plan));
+}
+
+/** Read for PlanCache on the worker's hot path (bench:delivery): one indexed row, no Prisma client needed. */
+export async function planById(db: SqlClient, projectId: string): Promise<{ plan: Plan; updatedAt: Date } | undefined> {
+  const [row] = await db.$queryRawUnsafe<Array<{ plan: unknown; updatedAt: Date | string }>>(`SELECT "plan","updatedAt" FROM "Project" WHERE "id"=$1::uuid`, projectId);
+  return row && { plan: decodePlan(row.plan), updatedAt: new Date(row.updatedAt) };
 }

@@ -63,7 +63,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   app.get('/demo', route, async (req, reply) => {
     const now = d.clock.now();
     const { entries, plan } = await listResponses(d.db.prisma, { project: d.project });
-    const open = await listEscalations(d.db.prisma, { project: d.project, open: true, now });
+    const open = await listEscalations(d.db, { project: d.project, open: true, now });
     const digest = await previewDigest(d.db.prisma, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then((p) => p.email.text, (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`);
     const shown = plan.people.filter((p) => p.slack || p.email);
     const sent = d.slack.messages.length + d.sink.messages.length;

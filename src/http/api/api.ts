@@ -356,7 +356,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
       async (req) => {
         authorize(req, 'viewer', req.params.project);
         const offset = decodeCursor(req.query.cursor);
-        const list = await listEscalations(db.prisma, { project: req.params.project, open: req.query.open, now: clock.now() });
+        const list = await listEscalations(db, { project: req.params.project, open: req.query.open, now: clock.now() });
         return page(list.slice(offset, offset + req.query.limit + 1), offset, req.query.limit);
       },
     );
@@ -379,7 +379,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         async (req, reply) => {
           authorize(req, 'editor', req.params.project);
           return idempotent(db.prisma, clock, req, reply, async () => {
-            const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note });
+            const r = await actOnEscalation({ stores: db.stores, clock }, { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note });
             return { status: 200, body: r };
           });
         },

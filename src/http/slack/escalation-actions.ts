@@ -38,7 +38,7 @@ export function registerEscalationActions(app: App, deps: InteractionDeps): void
     }
     let done: string;
     try {
-      const r = await actOnEscalation({ prisma: deps.db.prisma, clock: deps.clock }, { escalationId: value.e, action: value.a, by: actor.id });
+      const r = await actOnEscalation({ stores: deps.db.stores, clock: deps.clock }, { escalationId: value.e, action: value.a, by: actor.id });
       done = r.changed ? `${r.state === 'resolved' ? 'Resolved' : 'Acknowledged'} by ${actor.name}; they have been told.` : `Already ${r.state}.`;
     } catch (e) {
       if (!(e instanceof HeraldError)) throw e;

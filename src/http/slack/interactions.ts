@@ -175,7 +175,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     const chosen = meta?.o;
     if (!meta || !chosen) return ack();
     // Checked before the ack, so the modal can show what is wrong; not yet acked, a failure here loses nothing.
-    const view = await retryTransient(() => loadAnswerView(deps.db.prisma, meta.m));
+    const view = await retryTransient(() => loadAnswerView(deps.db, meta.m));
     if (view.person.slackId !== body.user.id) return ack({ response_action: 'errors', errors: { comment: NOT_YOURS } });
     const option = surveyOption(view.survey, view.comm.key, chosen);
     const comment = normaliseComment(modal.state.values.comment?.comment?.value ?? null);
@@ -214,7 +214,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       await ack();
       const value = valueOf(action.value);
       if (!value) return;
-      const view = await retryTransient(() => loadAnswerView(deps.db.prisma, value.m));
+      const view = await retryTransient(() => loadAnswerView(deps.db, value.m));
       if (view.person.slackId !== body.user.id) return notYours(client, body);
       await handle({ body, client, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
     });

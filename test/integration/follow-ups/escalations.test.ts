@@ -23,7 +23,7 @@ const surveys = new Map<string, string>();
 async function answer(comm: string, person: string, option: string | null, minutes: number, comment: string | null = null) {
   clock.set(at(minutes));
   const input: RecordResponseInput = { messageId: surveys.get(`${comm}:${person}`)!, option, comment, channel: 'slack', receivedAt: at(minutes), sourceRef: `slack:${comm}:${person}:${minutes}` };
-  return recordResponse({ prisma: db.prisma, clock }, input);
+  return recordResponse({ stores: db.stores, clock }, input);
 }
 
 beforeAll(async () => {
@@ -98,7 +98,7 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     // The worker's own sweeper took them to level 2 when it started (16:10 UTC, past 11:00): urgent
     // ones at once, Bea's in Maria's 17:00 UTC batch. Nothing is left to escalate, however often asked.
     clock.set(new Date('2030-01-22T17:01:00Z'));
-    const again = await Promise.all([escalateOverdue({ prisma: db.prisma, clock }), escalateOverdue({ prisma: db.prisma, clock })]);
+    const again = await Promise.all([escalateOverdue({ stores: db.stores, clock }), escalateOverdue({ stores: db.stores, clock })]);
     expect(again).toEqual([0, 0]);
     const seconds = await db.prisma.escalationNotice.groupBy({ by: ['escalationId'], where: { role: 'second' }, _count: true });
     // Gia's (opened at 21:30 in Kolkata) waits for four of Raj's working hours from his next morning.
@@ -119,10 +119,10 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     const e = await db.prisma.escalation.findFirstOrThrow({ where: { person: { key: 'bea' } } });
     const raj = await db.prisma.person.findFirstOrThrow({ where: { key: 'raj' } });
     const jun = await db.prisma.person.findFirstOrThrow({ where: { key: 'jun' } });
-    await expect(actOnEscalation({ prisma: db.prisma, clock }, { escalationId: e.id, action: 'acknowledge', by: jun.id })).rejects.toMatchObject({ code: 'ESCALATION_FORBIDDEN' });
-    const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: e.id, action: 'acknowledge', by: raj.id });
+    await expect(actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: jun.id })).rejects.toMatchObject({ code: 'ESCALATION_FORBIDDEN' });
+    const r = await actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: raj.id });
     expect(r).toMatchObject({ state: 'acknowledged', changed: true });
-    expect(await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: e.id, action: 'acknowledge', by: raj.id })).toMatchObject({ changed: false });
+    expect(await actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: raj.id })).toMatchObject({ changed: false });
     await waitForQuiet(db, 20_000, `"kind"='escalation-update'`);
     const told = h.slack.messagesTo('UBEA00001');
     expect(told.map((m) => m.text).join('\n')).toContain("Raj's team is on it");

@@ -49,7 +49,7 @@ describe('survey reminders in the calendar (PostgreSQL)', () => {
   it('are cancelled the moment the person answers, and a re-apply does not bring them back', async () => {
     const survey = await db.prisma.message.findFirstOrThrow({ where: { key: 'checkin#0:bea:slack' } });
     await db.prisma.message.update({ where: { id: survey.id }, data: { status: 'sent', sentAt: APPLIED } });
-    const r = await recordResponse({ prisma: db.prisma, clock: { now: () => APPLIED } }, { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: APPLIED, sourceRef: 'slack:r1' });
+    const r = await recordResponse({ stores: db.stores, clock: { now: () => APPLIED } }, { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: APPLIED, sourceRef: 'slack:r1' });
     expect(r.followUps.remindersCancelled).toBe(1);
     expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ status: 'cancelled' });
     expect(await localOf('checkin#1~r1:bea:slack')).toMatchObject({ status: 'planned' });
@@ -108,7 +108,7 @@ describe('reminders through the delivery pipeline', () => {
     expect(JSON.parse(buttons(reminder!.blocks!)[0]!.value)).toMatchObject({ m: reminderRow.id });
 
     // Answering through the reminder records the survey's answer and cancels the second reminder.
-    const r = await recordResponse({ prisma: db.prisma, clock }, { messageId: reminderRow.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:omar-1' });
+    const r = await recordResponse({ stores: db.stores, clock }, { messageId: reminderRow.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:omar-1' });
     expect(r.response).toMatchObject({ occurrence: survey.occurrence, commId: survey.commId, option: 'good' });
     expect(r.followUps.remindersCancelled).toBe(1);
   });
@@ -116,7 +116,7 @@ describe('reminders through the delivery pipeline', () => {
   it('a reminder that slipped past the cancellation is skipped at send time, never sent', async () => {
     const bea = (await db.prisma.person.findFirstOrThrow({ where: { key: 'bea' } })).id;
     const survey = await db.prisma.message.findFirstOrThrow({ where: { personId: bea, kind: 'comm', comm: { key: 'pulse' } } });
-    await recordResponse({ prisma: db.prisma, clock }, { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:bea-1' });
+    await recordResponse({ stores: db.stores, clock }, { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:bea-1' });
     // As if the cancellation had lost a race: the reminder is due and planned again.
     await db.prisma.message.updateMany({ where: { personId: bea, kind: 'reminder', comm: { key: 'pulse' } }, data: { status: 'planned', dueAt: clock.now() } });
     const before = h.slack.messagesTo('UBEA00001').length;

@@ -60,11 +60,11 @@ describe('two `herald worker` processes', () => {
     // Ten answers at once (two owners, five people each); then two of them turn urgent, also at once.
     await Promise.all(
       surveys.map((s) =>
-        recordResponse({ prisma: db.prisma, clock }, { messageId: s.id, option: 'minor', comment: `${s.person.key} on ${s.comm.key}`, channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}` }),
+        recordResponse({ stores: db.stores, clock }, { messageId: s.id, option: 'minor', comment: `${s.person.key} on ${s.comm.key}`, channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}` }),
       ),
     );
     const raised = surveys.filter((s) => s.person.key === 'bea');
-    await Promise.all(raised.map((s) => recordResponse({ prisma: db.prisma, clock }, { messageId: s.id, option: 'blocked', comment: 'nothing works', channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}:2` })));
+    await Promise.all(raised.map((s) => recordResponse({ stores: db.stores, clock }, { messageId: s.id, option: 'blocked', comment: 'nothing works', channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}:2` })));
 
     const batches = await db.prisma.message.findMany({ where: { kind: 'escalation', key: { startsWith: 'escalations:' } }, include: { person: true, escalationNotices: true } });
     expect(batches.map((b) => [b.person.key, b.escalationNotices.length]).sort()).toEqual([['lee', 5], ['raj', 5]]);

@@ -218,7 +218,7 @@ describe('REST API /api/v1', () => {
     await db.prisma.message.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now } });
     // Not ana: she owns the workstream, and an owner's own answer escalates to nobody.
     const who = sent.find((m) => m.person.key !== 'ana')!;
-    await recordResponse({ prisma: db.prisma, clock: systemClock }, { messageId: who.id, option: 'blocked', comment: 'no mail', channel: 'api', receivedAt: now, sourceRef: 'api:test:1' });
+    await recordResponse({ stores: db.stores, clock: systemClock }, { messageId: who.id, option: 'blocked', comment: 'no mail', channel: 'api', receivedAt: now, sourceRef: 'api:test:1' });
 
     const list = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses?comm=checkin`, headers: auth(tok.viewer) });
     expect(list.statusCode, list.body).toBe(200);

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { PlanCache } from '../../../src/app/plan-cache.ts';
-import type { SqlClient } from '../../../src/db/repo/sql-client.ts';
+import type { PlanSource } from '../../../src/app/plan-cache.ts';
 import type { Plan } from '../../../src/domain/plan/model.ts';
 
-/** A SqlClient that answers the plan query from a table in memory and counts the reads. */
-function fakeDb(rows: Map<string, { plan: unknown; updatedAt: Date }>): SqlClient & { reads: number } {
+/** A plan source that answers from a table in memory and counts the reads. */
+function fakeDb(rows: Map<string, { plan: unknown; updatedAt: Date }>): PlanSource & { reads: number } {
   const db = {
     reads: 0,
-    async $queryRawUnsafe<T>(_sql: string, id: unknown): Promise<T> {
+    async planById(id: string): Promise<{ plan: Plan; updatedAt: Date } | undefined> {
       db.reads++;
-      const row = rows.get(String(id));
-      return (row ? [row] : []) as T;
-    },
-    async $executeRawUnsafe(): Promise<number> {
-      return 0;
+      const row = rows.get(id);
+      return row && { plan: (typeof row.plan === 'string' ? JSON.parse(row.plan) : row.plan) as Plan, updatedAt: row.updatedAt };
     },
   };
   return db;

@@ -55,7 +55,7 @@ export const escalationsPage: DashboardPage = {
       const project = await projectOf(request, deps, request.params.key);
       const plan = await planOf(deps, project);
       const f = filterOf(request.query);
-      const all = await listEscalations(deps.db.prisma, { project: project.key, open: f.state === 'open', now: deps.clock.now() });
+      const all = await listEscalations(deps.db, { project: project.key, open: f.state === 'open', now: deps.clock.now() });
       const list = f.level === undefined ? all : all.filter((e) => e.level === f.level);
       const keys = [...new Set(list.flatMap((e) => [e.person, e.owner]))];
       const names = new Map((await deps.db.prisma.person.findMany({ where: { projectId: project.id, key: { in: keys } }, select: { key: true, name: true } })).map((p) => [p.key, p.name]));
@@ -77,7 +77,7 @@ ${list.length ? list.map((e) => item(request, project.key, plan, e, names, f)) :
       const note = field(request.body, 'note');
       const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
       const f = filterOf(request.body);
-      const act = () => actOnEscalation({ prisma: deps.db.prisma, clock: deps.clock }, { escalationId: request.params.id, action, project: project.key, note });
+      const act = () => actOnEscalation({ stores: deps.db.stores, clock: deps.clock }, { escalationId: request.params.id, action, project: project.key, note });
       try {
         await orRefuse(act, `Not ${verb}`);
       } catch (e) {

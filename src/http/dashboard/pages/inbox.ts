@@ -80,7 +80,7 @@ export const inboxPage: DashboardPage = {
   register(app, deps) {
     app.get<{ Params: { key: string } }>('/projects/:key/inbox', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
-      const list = await listInbox(deps.db.prisma, project.key, readerScope(request));
+      const list = await listInbox(deps.db, project.key, readerScope(request));
       const table = list.length
         ? html`<div class="scroll" tabindex="0" role="region" aria-label="Inbox"><table><caption class="sr-only">Mail waiting for a person</caption>
 <thead><tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">Subject</th><th scope="col">Outcome</th><th scope="col">Matched</th></tr></thead>
@@ -93,7 +93,7 @@ export const inboxPage: DashboardPage = {
 
     app.get<{ Params: { key: string; id: string } }>('/projects/:key/inbox/:id', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
-      const mail = await orRefuse(() => showInboundMail(deps.db.prisma, project.key, request.params.id, readerScope(request)), 'No such inbox item');
+      const mail = await orRefuse(() => showInboundMail(deps.db, project.key, request.params.id, readerScope(request)), 'No such inbox item');
       const person = field(request.query, 'person')?.trim() ?? (await guessPerson(deps, project, mail.id));
       const assign = canEdit(request) && mail.open
         ? html`<section class="card" aria-labelledby="assign"><h2 id="assign">Assign to a person and message</h2>
@@ -114,7 +114,7 @@ ${assign}<p><a href="/projects/${project.key}/inbox">Back to the inbox</a></p>`;
       const option = field(b, 'option') || null;
       const comment = field(b, 'comment')?.trim() || null;
       await orRefuse(
-        () => assignInboundMail({ prisma: deps.db.prisma, clock: deps.clock }, { project: project.key, inboundId: request.params.id, person: field(b, 'person') ?? '', messageId: field(b, 'message') ?? '', option, comment, by: sessionOf(request).token.name, ...readerScope(request) }),
+        () => assignInboundMail({ stores: deps.db.stores, clock: deps.clock }, { project: project.key, inboundId: request.params.id, person: field(b, 'person') ?? '', messageId: field(b, 'message') ?? '', option, comment, by: sessionOf(request).token.name, ...readerScope(request) }),
         'Not assigned',
       );
       return reply.redirect(`/projects/${encodeURIComponent(project.key)}/inbox${query({ assigned: request.params.id })}`, 303);
