@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DeliveryDeps } from '../src/app/deliver-message.ts';
 import type { ClaimedMessage } from '../src/db/repo/delivery-store.ts';
+import type { SqlClient } from '../src/db/repo/sql-client.ts';
 import type { Channel } from '../src/domain/plan/model.ts';
 import { DELIVERY_QUEUES, deliveryBackoff } from './catalogue.ts';
 import { deliverProcessor } from './deliver.processor.ts';
@@ -56,7 +57,8 @@ export class DeliveryQueues {
 }
 
 export interface WorkerOptions extends QueueConnection {
-  deps: Omit<DeliveryDeps, 'enqueue'>;
+  /** What the processors need, and the sweeper's database. */
+  deps: Omit<DeliveryDeps, 'enqueue'> & { db: SqlClient };
   queues: DeliveryQueues;
   /** Jobs processed at once per channel in this process. */
   concurrency?: { slack?: number; email?: number };

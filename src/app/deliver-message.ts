@@ -4,23 +4,13 @@ import { ChannelError } from '../channels/channel.ts';
 import type { SendLimiter } from '../channels/send-limiter.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
 import { signBounceToken, signReplyToken, signToken } from '../domain/tokens.ts';
-import type { SqlClient } from '../db/repo/sql-client.ts';
-import {
-  createEmailFallback,
-  markEmailRejected,
-  pendingDueAt,
-  unclaim,
-  type DeliveryStore,
-  type ClaimedMessage,
-  type MessageForDelivery,
-} from '../db/repo/delivery-store.ts';
 import { renderMessage } from './render-message.ts';
-import { asReminder, postpone, reminderVerdict } from './reminder-delivery.ts';
+import { asReminder, reminderVerdict } from './reminder-delivery.ts';
 import { noticeOutbound } from './notice-outbound.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { DigestSource } from './build-digest.ts';
-import type { Clock } from './ports.ts';
+import type { ClaimedMessage, Clock, DeliveryStore, MessageForDelivery } from './ports.ts';
 
 /** Told every finished send attempt (the worker's metrics); must not throw. */
 export interface DeliveryObserver {
@@ -28,8 +18,7 @@ export interface DeliveryObserver {
 }
 
 export interface DeliveryDeps {
-  db: SqlClient;
-  /** Batched claims and outcome records over the same database. */
+  /** The delivery path's reads and writes (claims and outcome records batched). */
   store: DeliveryStore;
   clock: Clock;
   channels: Partial<Record<Channel, ChannelAdapter>>;
@@ -116,7 +105,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   // clock set ahead (tests, simulations) must not make a send in flight look abandoned.
   const msg = await deps.store.claim(messageId, new Date(now.getTime() + 1000), new Date(Date.now() - deps.staleSendingMs));
   if (!msg) {
-    const dueAt = await pendingDueAt(deps.db, messageId);
+    const dueAt = await deps.store.pendingDueAt(messageId);
     return dueAt ? { status: 'not-due', dueAt } : { status: 'nothing-to-do' };
   }
 
@@ -135,13 +124,13 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
   }
   if (msg.kind === 'reminder') {
-    const verdict = await reminderVerdict(deps.db, plan, msg, now);
+    const verdict = await reminderVerdict(deps.store, plan, msg, now);
     if (!verdict.send && 'skip' in verdict) {
       await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: verdict.skip });
       return { status: 'skipped', reason: verdict.skip };
     }
     if (!verdict.send) {
-      await postpone(deps.db, msg.id, verdict.waitUntil);
+      await deps.store.postpone(msg.id, verdict.waitUntil);
       return { status: 'postponed', dueAt: verdict.waitUntil };
     }
   }
@@ -150,7 +139,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   const digest = comm.kind === 'digest' && deps.digests ? await deps.digests({ projectId: msg.projectId, plan, now: msg.dueAt }) : undefined;
   let message: OutboundMessage;
   if (notice) {
-    const built = await noticeOutbound(deps.db, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
+    const built = await noticeOutbound(deps.store, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
     if (!built) {
       await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
       return { status: 'skipped', reason: 'already_handled' };
@@ -168,7 +157,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     const durationMs = Date.now() - started;
     if (err.reason === 'paced' && err.retryAfterMs !== undefined) {
       // Herald's own per-conversation pacing said "later": the provider never saw it, so no attempt is used.
-      await unclaim(deps.db, msg.id);
+      await deps.store.unclaim(msg.id);
       return { status: 'wait', waitMs: err.retryAfterMs };
     }
     if (err.retryable && !opts.finalAttempt) {
@@ -176,7 +165,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
       deps.observer?.outcome({ channel: msg.channel, outcome: 'retry', durationMs });
       throw err;
     }
-    if (err.recipientRejected && msg.channel === 'email') await markEmailRejected(deps.db, msg.person.id, err.reason);
+    if (err.recipientRejected && msg.channel === 'email') await deps.store.markEmailRejected(msg.person.id, err.reason);
     return fail(deps, msg, err.reason, err.message, comm, durationMs);
   }
   const durationMs = Date.now() - started;
@@ -213,7 +202,7 @@ async function fail(
   });
   deps.observer?.outcome({ channel: msg.channel, outcome: canFallBack ? 'fallback' : 'failed', ...(durationMs === undefined ? {} : { durationMs }) });
   if (canFallBack) {
-    const fallback = await createEmailFallback(deps.db, msg.id);
+    const fallback = await deps.store.createEmailFallback(msg.id);
     if (fallback) await deps.enqueue([fallback]);
     return fallback ? { status: 'failed', reason, fallbackId: fallback.id } : { status: 'failed', reason };
   }

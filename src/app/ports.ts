@@ -14,6 +14,7 @@ export const silentProgress: Progress = { step: () => {} };
 
 export type * from './ports/access-stores.ts';
 export type * from './ports/answer-stores.ts';
+export type * from './ports/delivery-stores.ts';
 export type * from './ports/inbound-stores.ts';
 export type * from './ports/plan-stores.ts';
 export type * from './ports/stores.ts';

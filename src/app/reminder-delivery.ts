@@ -1,7 +1,6 @@
 import type { Plan } from '../domain/plan/model.ts';
 import { pushOutOfQuietHours, quietWindowOf } from '../domain/schedule/quiet-hours.ts';
-import type { MessageForDelivery } from '../db/repo/delivery-store.ts';
-import type { SqlClient } from '../db/repo/sql-client.ts';
+import type { DeliveryStore, MessageForDelivery } from './ports.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
 
 /** How long a reminder waits for its survey, still on its way, to go out first. */
@@ -14,17 +13,8 @@ export type ReminderVerdict = { send: true } | { send: false; skip: string } | {
  * but an answer may land between the claim and the send, a pause (out-of-office reply) may be
  * set after the reminder was planned, and a survey that never went out needs no reminder.
  */
-export async function reminderVerdict(db: SqlClient, plan: Plan, msg: MessageForDelivery, now: Date): Promise<ReminderVerdict> {
-  const [row] = await db.$queryRawUnsafe<Array<{ answered: boolean; surveySent: boolean; surveyPending: boolean }>>(
-    `SELECT EXISTS (SELECT 1 FROM "Response" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid) AS "answered",
-            EXISTS (SELECT 1 FROM "Message" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid
-                      AND "kind"='comm' AND "status"='sent') AS "surveySent",
-            EXISTS (SELECT 1 FROM "Message" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid
-                      AND "kind"='comm' AND "status" IN ('planned','queued','sending')) AS "surveyPending"`,
-    msg.commId,
-    msg.occurrence,
-    msg.person.id,
-  );
+export async function reminderVerdict(store: Pick<DeliveryStore, 'reminderFacts'>, plan: Plan, msg: MessageForDelivery, now: Date): Promise<ReminderVerdict> {
+  const row = await store.reminderFacts({ commId: msg.commId, occurrence: msg.occurrence, personId: msg.person.id });
   if (row?.answered) return { send: false, skip: 'answered' };
   // Catching up on a past calendar makes a survey and its reminder due together: the reminder follows.
   if (!row?.surveySent && row?.surveyPending) return { send: false, waitUntil: new Date(now.getTime() + SURVEY_FIRST_MS) };
@@ -34,16 +24,6 @@ export async function reminderVerdict(db: SqlClient, plan: Plan, msg: MessageFor
     return { send: false, waitUntil: new Date(pushOutOfQuietHours(msg.person.timezone, paused.getTime(), quietWindowOf(plan.project))) };
   }
   return { send: true };
-}
-
-/** A claimed message goes back to the calendar at a later time, as if never claimed. */
-export async function postpone(db: SqlClient, messageId: string, dueAt: Date): Promise<void> {
-  await db.$executeRawUnsafe(
-    `UPDATE "Message" SET "status"='planned', "dueAt"=$2::timestamptz, "attempts"=GREATEST(0, "attempts"-1), "updatedAt"=now()
-     WHERE "id"=$1::uuid AND "status"='sending'`,
-    messageId,
-    dueAt.toISOString(),
-  );
 }
 
 const PREFIX = 'Reminder: ';

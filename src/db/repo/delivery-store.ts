@@ -1,11 +1,8 @@
+import type { ClaimedMessage, DeliveryStore as DeliveryPort, MessageForDelivery, MessageKind, NoticeEscalation, Outcome } from '../../app/ports.ts';
 import { MicroBatch } from './micro-batch.ts';
 import type { SqlClient } from './sql-client.ts';
 
-export interface ClaimedMessage {
-  id: string;
-  channel: string;
-  dueAt: Date;
-}
+export type { ClaimedMessage, MessageForDelivery, MessageKind, Outcome } from '../../app/ports.ts';
 
 /**
  * Claims planned messages due within the horizon for the queue: planned → queued.
@@ -51,40 +48,6 @@ export async function findStranded(
 export async function touch(db: SqlClient, ids: readonly string[]): Promise<void> {
   if (ids.length) await db.$executeRawUnsafe(`UPDATE "Message" SET "updatedAt"=now() WHERE "id" = ANY($1::uuid[]) AND "status"='queued'`, [...ids]);
 }
-
-export interface MessageForDelivery {
-  id: string;
-  key: string;
-  /** comm (a calendar message), reminder (of a survey), escalation (notice to an owner), escalation-update (to the person who answered). */
-  kind: MessageKind;
-  commId: string;
-  projectId: string;
-  projectKey: string;
-  planUpdatedAt: Date;
-  commKey: string;
-  channel: 'slack' | 'email';
-  occurrence: number;
-  seriesItem: string | null;
-  dueAt: Date;
-  attempts: number;
-  createdAt: Date;
-  person: {
-    id: string;
-    key: string;
-    name: string;
-    email: string | null;
-    slackId: string | null;
-    timezone: string;
-    locale: string;
-    audiences: string[];
-    emailRejectedAt: Date | null;
-    /** No reminders before this (out of office). */
-    remindersPausedUntil: Date | null;
-    optedOut: boolean;
-  };
-}
-
-export type MessageKind = 'comm' | 'reminder' | 'escalation' | 'escalation-update';
 
 /**
  * Takes messages for sending: queued (or planned, when a job fires before the sweeper saw
@@ -181,17 +144,6 @@ interface RawDelivery {
   pOptedOut: boolean;
 }
 
-export interface Outcome {
-  outcome: 'sent' | 'retry' | 'failed' | 'fallback' | 'skipped';
-  channel: string;
-  providerId?: string;
-  providerChannel?: string;
-  error?: string;
-  durationMs?: number;
-  /** A Slack id the send found by e-mail lookup, kept on the person (only where none is set yet). */
-  discoveredSlackId?: { personId: string; slackId: string };
-}
-
 const STATUS_AFTER: Record<Outcome['outcome'], string> = { sent: 'sent', retry: 'queued', failed: 'failed', fallback: 'failed', skipped: 'skipped' };
 
 /**
@@ -228,7 +180,7 @@ export async function recordOutcomes(db: SqlClient, items: ReadonlyArray<{ messa
 }
 
 /** Claims and records grouped into round trips of up to a few hundred messages. */
-export class DeliveryStore {
+export class DeliveryStore implements DeliveryPort {
   private readonly claims: MicroBatch<{ id: string; dueBefore: Date; staleBefore: Date }, MessageForDelivery | undefined>;
   private readonly records: MicroBatch<{ messageId: string; outcome: Outcome }, undefined>;
 
@@ -246,6 +198,34 @@ export class DeliveryStore {
 
   async record(messageId: string, outcome: Outcome): Promise<void> {
     await this.records.add({ messageId, outcome });
+  }
+
+  unclaim(messageId: string): Promise<void> {
+    return unclaim(this.db, messageId);
+  }
+
+  postpone(messageId: string, dueAt: Date): Promise<void> {
+    return postpone(this.db, messageId, dueAt);
+  }
+
+  markEmailRejected(personId: string, reason: string): Promise<void> {
+    return markEmailRejected(this.db, personId, reason);
+  }
+
+  createEmailFallback(messageId: string): Promise<ClaimedMessage | undefined> {
+    return createEmailFallback(this.db, messageId);
+  }
+
+  pendingDueAt(id: string): Promise<Date | undefined> {
+    return pendingDueAt(this.db, id);
+  }
+
+  reminderFacts(key: { commId: string; occurrence: number; personId: string }): Promise<{ answered: boolean; surveySent: boolean; surveyPending: boolean }> {
+    return reminderFacts(this.db, key);
+  }
+
+  noticeEscalations(messageId: string): Promise<NoticeEscalation[]> {
+    return noticeEscalations(this.db, messageId);
   }
 }
 
@@ -299,4 +279,46 @@ export async function pendingDueAt(db: SqlClient, id: string): Promise<Date | un
     id,
   );
   return row ? new Date(row.dueAt) : undefined;
+}
+
+/** What decides whether a survey reminder still goes out (src/app/reminder-delivery.ts), in one round trip. */
+async function reminderFacts(
+  db: SqlClient,
+  key: { commId: string; occurrence: number; personId: string },
+): Promise<{ answered: boolean; surveySent: boolean; surveyPending: boolean }> {
+  const [row] = await db.$queryRawUnsafe<Array<{ answered: boolean; surveySent: boolean; surveyPending: boolean }>>(
+    `SELECT EXISTS (SELECT 1 FROM "Response" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid) AS "answered",
+            EXISTS (SELECT 1 FROM "Message" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid
+                      AND "kind"='comm' AND "status"='sent') AS "surveySent",
+            EXISTS (SELECT 1 FROM "Message" WHERE "commId"=$1::uuid AND "occurrence"=$2 AND "personId"=$3::uuid
+                      AND "kind"='comm' AND "status" IN ('planned','queued','sending')) AS "surveyPending"`,
+    key.commId,
+    key.occurrence,
+    key.personId,
+  );
+  return { answered: row?.answered ?? false, surveySent: row?.surveySent ?? false, surveyPending: row?.surveyPending ?? false };
+}
+
+async function postpone(db: SqlClient, messageId: string, dueAt: Date): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE "Message" SET "status"='planned', "dueAt"=$2::timestamptz, "attempts"=GREATEST(0, "attempts"-1), "updatedAt"=now()
+     WHERE "id"=$1::uuid AND "status"='sending'`,
+    messageId,
+    dueAt.toISOString(),
+  );
+}
+
+/** The escalations a notice carries, rendered at send time (a batch collects until a worker claims it). */
+async function noticeEscalations(db: SqlClient, messageId: string): Promise<NoticeEscalation[]> {
+  const rows = await db.$queryRawUnsafe<Array<Omit<NoticeEscalation, 'openedAt'> & { openedAt: Date | string }>>(
+    `SELECT e."id", e."urgency", e."level", e."state", e."option", e."comment", e."openedAt", e."occurrence",
+            c."key" AS "commKey", p."name" AS "answeredBy", r."channel" AS "answeredOn", r."fromOtherAddress",
+            o."name" AS "ownerName", a."name" AS "actorName"
+     FROM "EscalationNotice" n JOIN "Escalation" e ON e."id"=n."escalationId" JOIN "Comm" c ON c."id"=e."commId"
+       JOIN "Person" p ON p."id"=e."personId" JOIN "Response" r ON r."id"=e."responseId" JOIN "Person" o ON o."id"=e."ownerId"
+       LEFT JOIN "Person" a ON a."id"=COALESCE(e."resolvedBy", e."acknowledgedBy")
+     WHERE n."messageId"=$1::uuid ORDER BY e."openedAt", e."id"`,
+    messageId,
+  );
+  return rows.map((r) => ({ ...r, openedAt: new Date(r.openedAt) }));
 }
