@@ -1,4 +1,4 @@
-import type { ClaimedMessage, DeliveryStore as DeliveryPort, MessageForDelivery, MessageKind, NoticeEscalation, Outcome } from '../../app/ports.ts';
+import type { ClaimedMessage, DeliveryStore as DeliveryPort, MessageForDelivery, NoticeEscalation, Outcome } from '../../app/ports.ts';
 import { MicroBatch } from './micro-batch.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -116,20 +116,11 @@ function toDelivery(r: RawDelivery): MessageForDelivery {
   };
 }
 
-interface RawDelivery {
-  id: string;
-  key: string;
-  kind: MessageKind;
-  commId: string;
-  projectId: string;
-  projectKey: string;
+/** The joined row as the driver returns it: the message's own columns, then the person's, prefixed. */
+interface RawDelivery extends Pick<MessageForDelivery, 'id' | 'key' | 'kind' | 'commId' | 'projectId' | 'projectKey' | 'commKey' | 'occurrence' | 'seriesItem' | 'attempts'> {
   planUpdatedAt: Date | string;
-  commKey: string;
   channel: string;
-  occurrence: number;
-  seriesItem: string | null;
   dueAt: Date | string;
-  attempts: number;
   createdAt: Date | string;
   pId: string;
   pKey: string;
