@@ -1,9 +1,7 @@
 import ical from 'ical-generator';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { commMilestones } from '../domain/schedule/calendar.ts';
-import type { SqlClient } from '../db/repo/sql-client.ts';
-import { loadProject } from '../db/repo/project-store.ts';
+import type { StoreDeps } from './ports.ts';
 import { queryCalendar, type CalendarEntry } from './calendar-view.ts';
 
 /**
@@ -12,14 +10,11 @@ import { queryCalendar, type CalendarEntry } from './calendar-view.ts';
  * receive. UIDs are stable (project, milestone or comm occurrence or message key) and SEQUENCE is the
  * number of times the milestones behind an event moved, so calendar apps update events in place.
  */
-export async function calendarFeed(db: SqlClient, prisma: PrismaClient, q: { project: string; person?: string }): Promise<string> {
-  const cal = await queryCalendar(db, { project: q.project, ...(q.person ? { person: q.person } : {}) });
-  const project = await prisma.project.findUniqueOrThrow({
-    where: { key: q.project },
-    select: { milestones: { select: { key: true, label: true, at: true, doneAt: true, _count: { select: { moves: true } } } } },
-  });
-  const moves = new Map(project.milestones.map((m) => [m.key, m._count.moves]));
-  const { plan } = await loadProject(db, q.project);
+export async function calendarFeed(deps: StoreDeps, q: { project: string; person?: string }): Promise<string> {
+  const cal = await queryCalendar(deps, { project: q.project, ...(q.person ? { person: q.person } : {}) });
+  const milestones = await deps.stores.milestones.withMoveCounts(q.project);
+  const moves = new Map(milestones.map((m) => [m.key, m.moves]));
+  const { plan } = await deps.stores.projects.load(q.project);
   if (q.person && !plan.people.some((p) => p.id === q.person)) {
     throw new NotFoundError(`person ${q.person} in project ${q.project}`, 'use the person id from the plan (as in herald calendar --person)');
   }
@@ -30,7 +25,7 @@ export async function calendarFeed(db: SqlClient, prisma: PrismaClient, q: { pro
     name: q.person ? `Herald: ${cal.name} for ${q.person}` : `Herald: ${cal.name}`,
     prodId: { company: 'Herald', product: 'herald', language: 'EN' },
   });
-  for (const m of project.milestones) {
+  for (const m of milestones) {
     feed.createEvent({
       id: `${q.project}/milestone/${m.key}@herald`,
       sequence: moves.get(m.key) ?? 0,

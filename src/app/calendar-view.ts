@@ -1,10 +1,8 @@
 import { DateTime } from 'luxon';
 import ical from 'ical-generator';
-import type { SqlClient } from '../db/repo/sql-client.ts';
-import { loadProject } from '../db/repo/project-store.ts';
 import type { CapacityLimits } from '../domain/capacity/limits.ts';
 import { expectedSendByMessage } from './expected-send.ts';
-import { loadExplanations } from '../db/repo/explanation-store.ts';
+import type { CalendarMessageRow, StoreDeps } from './ports.ts';
 import type { ExplainStep } from '../domain/schedule/explain.ts';
 
 /** One row of `herald calendar --format json`. */
@@ -45,35 +43,22 @@ export interface CalendarQuery {
   expected?: { limits: CapacityLimits; now: Date };
 }
 
-export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ timezone: string; name: string; entries: CalendarEntry[] }> {
-  const stored = await loadProject(db, q.project);
+export async function queryCalendar({ stores }: StoreDeps, q: CalendarQuery): Promise<{ timezone: string; name: string; entries: CalendarEntry[] }> {
+  const stored = await stores.projects.load(q.project);
   const zone = stored.plan.project.timezone;
   const from = q.fromDay ? DateTime.fromISO(q.fromDay, { zone }).startOf('day').toJSDate() : undefined;
   const to = q.toDay ? DateTime.fromISO(q.toDay, { zone }).startOf('day').plus({ days: 1 }).toJSDate() : undefined;
-  const rows = await db.$queryRawUnsafe<
-    Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; tz: string; occurrence: number; status: string; seriesItem: string | null; explainHash: string | null; kind: string } & ExpectedColumns>
-  >(
-    `SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", p."timezone" AS "tz",
-            m."occurrence", m."status"::text AS "status", m."seriesItem", m."explainHash", m."kind", m."id", m."sentAt"
-     FROM "Message" m JOIN "Comm" c ON c."id"=m."commId" JOIN "Person" p ON p."id"=m."personId"
-     WHERE m."projectId"=$1::uuid
-       AND ($2::timestamptz IS NULL OR m."dueAt" >= $2::timestamptz)
-       AND ($3::timestamptz IS NULL OR m."dueAt" < $3::timestamptz)
-       AND ($4::text IS NULL OR p."key" = $4)
-       AND ($5::boolean OR m."status" <> 'cancelled')
-       AND ($6::text IS NULL OR c."key" = $6)
-     ORDER BY m."dueAt", m."key"`,
-    stored.projectId,
-    from?.toISOString() ?? null,
-    to?.toISOString() ?? null,
-    q.person ?? null,
-    q.includeCancelled ?? false,
-    q.comm ?? null,
-  );
-  const expected = q.expected ? await expectedSendByMessage(db, q.expected.limits, q.expected.now) : undefined;
-  const explanations = await loadExplanations(db, stored.projectId, rows.map((r) => r.explainHash));
+  const rows = await stores.calendarReads.messages(stored.projectId, {
+    from: from ?? null,
+    to: to ?? null,
+    person: q.person ?? null,
+    includeCancelled: q.includeCancelled ?? false,
+    comm: q.comm ?? null,
+  });
+  const expected = q.expected ? await expectedSendByMessage(stores.calendarReads, q.expected.limits, q.expected.now) : undefined;
+  const explanations = await stores.calendarReads.explanations(stored.projectId, rows.map((r) => r.explainHash));
   const entries = rows.map((r): CalendarEntry => {
-    const at = new Date(r.dueAt);
+    const at = r.dueAt;
     const e: CalendarEntry = {
       key: r.key,
       comm: r.comm,
@@ -94,14 +79,8 @@ export async function queryCalendar(db: SqlClient, q: CalendarQuery): Promise<{ 
   return { timezone: stored.plan.project.timezone, name: stored.plan.project.name, entries };
 }
 
-interface ExpectedColumns {
-  id: string;
-  status: string;
-  sentAt: Date | string | null;
-}
-
-function expectedAtOf(r: ExpectedColumns, expected: ReadonlyMap<string, Date>): string | null {
-  if (r.status === 'sent') return r.sentAt === null ? null : new Date(r.sentAt).toISOString();
+function expectedAtOf(r: CalendarMessageRow, expected: ReadonlyMap<string, Date>): string | null {
+  if (r.status === 'sent') return r.sentAt === null ? null : r.sentAt.toISOString();
   return expected.get(r.id)?.toISOString() ?? null;
 }
 

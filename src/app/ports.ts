@@ -18,3 +18,4 @@ export type * from './ports/delivery-stores.ts';
 export type * from './ports/inbound-stores.ts';
 export type * from './ports/plan-stores.ts';
 export type * from './ports/stores.ts';
+export type * from './ports/view-stores.ts';

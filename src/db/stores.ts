@@ -12,6 +12,8 @@ import { apiTokenStore, optOutStore, sessionStore } from './repo/access-store.ts
 import { responseStore } from './repo/answer-store.ts';
 import { escalationStore, workstreamStore } from './repo/escalation-store.ts';
 import { inboundStore } from './repo/inbound-store.ts';
+import { calendarGrid, calendarMessages, calendarOccurrences, occurrenceCopies, pendingMessages } from './repo/calendar-reads.ts';
+import { loadExplanations } from './repo/explanation-store.ts';
 import { answeredSurveys, lastOccurrence, loadExisting, nextOccurrence, remindersPaused, writeDiff } from './repo/message-store.ts';
 import { loadMilestones, markMilestoneDone, recordMove, savePlan, setMilestoneAt } from './repo/plan-store.ts';
 import { loadProject, planById, projectIdOf, savePlanJson } from './repo/project-store.ts';
@@ -55,6 +57,13 @@ function storesOn(conn: Connection): Stores {
       setAt: (projectId, key, at, localAt) => setMilestoneAt(db, projectId, key, at, localAt),
       recordMove: (projectId, key, from, to, source) => recordMove(db, projectId, key, from, to, source),
       markDone: (milestoneId, at) => markMilestoneDone(db, milestoneId, at),
+      withMoveCounts: async (projectKey) => {
+        const project = await conn.prisma().project.findUniqueOrThrow({
+          where: { key: projectKey },
+          select: { milestones: { select: { key: true, label: true, at: true, doneAt: true, _count: { select: { moves: true } } } } },
+        });
+        return project.milestones.map(({ _count, ...m }) => ({ ...m, moves: _count.moves }));
+      },
     },
     calendar: {
       existing: (projectId, commIds) => loadExisting(db, projectId, commIds),
@@ -71,6 +80,14 @@ function storesOn(conn: Connection): Stores {
     workstreams: workstreamStore(conn.prisma),
     escalations: escalationStore(conn.prisma),
     inbound: inboundStore(conn.prisma),
+    calendarReads: {
+      messages: (projectId, f) => calendarMessages(db, projectId, f),
+      pending: () => pendingMessages(db),
+      explanations: (projectId, hashes) => loadExplanations(db, projectId, hashes),
+      grid: (q) => calendarGrid(db, q),
+      occurrences: (q) => calendarOccurrences(db, q),
+      copies: (q) => occurrenceCopies(db, q),
+    },
     retrying: (fn) => retryTransient(fn),
     transaction: <T,>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> => {
       const { begin } = conn;

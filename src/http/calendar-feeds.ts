@@ -32,7 +32,7 @@ export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database
       const allowed = t.personKey ? `/calendar/${t.projectKey}/${t.personKey}.ics` : `/calendar/${t.projectKey}.ics`;
       return reply.status(403).send({ code: 'FORBIDDEN_FEED', message: `feed token "${t.name}" opens ${allowed} only`, details: { allowed } });
     }
-    const text = await calendarFeed(deps.db.sql, deps.db.prisma, person ? { project, person } : { project });
+    const text = await calendarFeed(deps.db, person ? { project, person } : { project });
     return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(text);
   };
   app.get<{ Params: { project: string }; Querystring: { token?: unknown } }>('/calendar/:project.ics', async (req, reply) =>

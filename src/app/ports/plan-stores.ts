@@ -59,6 +59,8 @@ export interface MilestoneStore {
   setAt(projectId: string, key: string, at: Date, localAt: string): Promise<void>;
   recordMove(projectId: string, key: string, from: Date, to: Date, source: string): Promise<void>;
   markDone(milestoneId: string, at: Date): Promise<void>;
+  /** A project's milestones with how often each moved; throws when there is no such project. */
+  withMoveCounts(projectKey: string): Promise<Array<{ key: string; label: string | null; at: Date; doneAt: Date | null; moves: number }>>;
 }
 
 /** The calendar rows (comm messages and their reminders) a re-plan compares and writes. */

@@ -28,7 +28,7 @@ export async function calendar(ctx: CliContext, project: string, opts: CalendarO
   await withDb(ctx, async (db) => {
     // A PM plans in comm occurrences: the table groups the copies unless asked for them (or for one person's).
     if (opts.format === 'table' && !opts.explain && !opts.copies && opts.person === undefined) {
-      const { plan, groups } = await queryOccurrences(db.sql, {
+      const { plan, groups } = await queryOccurrences(db, {
         project,
         comm: opts.comm,
         includeCancelled: opts.all ?? false,
@@ -39,7 +39,7 @@ export async function calendar(ctx: CliContext, project: string, opts: CalendarO
       ctx.output.out(formatOccurrenceTable(groups, plan));
       return;
     }
-    const cal = await queryCalendar(db.sql, {
+    const cal = await queryCalendar(db, {
       project,
       person: opts.person,
       comm: opts.comm,

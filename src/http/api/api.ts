@@ -242,10 +242,10 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         const offset = decodeCursor(q.cursor);
         if (q.group === 'occurrence') {
           if (q.person) throw new ApiError(400, 'BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
-          const { plan, groups } = await queryOccurrences(db.sql, { project: req.params.project, fromDay: q.from, toDay: q.to, comm: q.comm, includeCancelled: q.includeCancelled });
+          const { plan, groups } = await queryOccurrences(db, { project: req.params.project, fromDay: q.from, toDay: q.to, comm: q.comm, includeCancelled: q.includeCancelled });
           return page(groups.slice(offset, offset + q.limit + 1).map((g) => ({ ...g, title: occurrenceTitle(g, plan) })), offset, q.limit);
         }
-        const cal = await queryCalendar(db.sql, {
+        const cal = await queryCalendar(db, {
           project: req.params.project,
           ...(q.from ? { fromDay: q.from } : {}),
           ...(q.to ? { toDay: q.to } : {}),

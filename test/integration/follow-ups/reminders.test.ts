@@ -15,7 +15,7 @@ let loaded: LoadedPlan;
 let db: TestDatabase;
 
 const localOf = async (key: string): Promise<{ localAt: string; status: string; kind?: string } | undefined> => {
-  const { entries } = await queryCalendar(db.sql, { project: PROJECT, includeCancelled: true });
+  const { entries } = await queryCalendar(db, { project: PROJECT, includeCancelled: true });
   return entries.find((e) => e.key === key);
 };
 

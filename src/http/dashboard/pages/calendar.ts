@@ -174,13 +174,13 @@ async function calendarBody(request: FastifyRequest<{ Params: { key: string } }>
   let summary: string;
   let unit: [string, string];
   if (f.person) {
-    const byDay = await calendarGrid(deps.db.sql, { ...range, zone: f.zone, perDay: f.view === 'month' ? MONTH_CELL : WEEK_CELL, person: f.person });
+    const byDay = await calendarGrid(deps.db, { ...range, zone: f.zone, perDay: f.view === 'month' ? MONTH_CELL : WEEK_CELL, person: f.person });
     cells = copyCells(project, f, byDay);
     const total = [...byDay.values()].reduce((n, d) => n + d.total, 0);
     summary = `${total} ${total === 1 ? 'message' : 'messages'}`;
     unit = ['message', 'messages'];
   } else {
-    const groups = await calendarOccurrences(deps.db.sql, range);
+    const groups = await calendarOccurrences(deps.db, range);
     cells = occurrenceCells(project, plan, f, groups);
     const copies = groups.reduce((n, g) => n + g.copies, 0);
     summary = `${groups.length} comm ${groups.length === 1 ? 'occurrence' : 'occurrences'}, ${copies} ${copies === 1 ? 'message' : 'messages'}`;
@@ -256,9 +256,9 @@ async function occurrenceBody(request: FastifyRequest<{ Params: { key: string; c
   const index = Number(request.params.occurrence);
   const missing = () => new DashboardError(404, 'No such comm occurrence', [`Project ${project.key} has no ${kind === 'comm' ? '' : `${kind} of `}${request.params.comm} occurrence ${request.params.occurrence}.`, 'Open one from the calendar.']);
   if (!/^\d{1,9}$/.test(request.params.occurrence)) throw missing();
-  const { copies, total } = await occurrenceCopies(deps.db.sql, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, limit: COPIES_SHOWN });
+  const { copies, total } = await occurrenceCopies(deps.db, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, limit: COPIES_SHOWN });
   if (!copies.length) throw missing();
-  const [g] = await calendarOccurrences(deps.db.sql, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, includeCancelled: true });
+  const [g] = await calendarOccurrences(deps.db, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, includeCancelled: true });
   const first = DateTime.fromISO(copies[0]!.at, { zone });
   const back = `${projectPath(project.key, 'calendar')}${query({ date: first.toISODate(), zone })}`;
   const rows = copies.map((c) => {
