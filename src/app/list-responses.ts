@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { StoreDeps } from './ports.ts';
 
 /** One row of `herald responses --format json`. */
 export interface ResponseEntry {
@@ -56,10 +56,10 @@ export function responseEntry(r: {
 }
 
 /** The project `q.project` with its plan and survey comms; NotFoundError when it, or the survey comm `q.comm`, is not there. */
-export async function surveyProject(prisma: PrismaClient, q: { project: string; comm?: string | undefined }): Promise<{ project: { id: string }; plan: Plan; surveys: Plan['comms'] }> {
-  const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true, plan: true } });
+export async function surveyProject({ stores }: StoreDeps, q: { project: string; comm?: string | undefined }): Promise<{ project: { id: string }; plan: Plan; surveys: Plan['comms'] }> {
+  const project = await stores.responseReads.project(q.project);
   if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
-  const plan = project.plan as unknown as Plan;
+  const { plan } = project;
   const surveys = plan.comms.filter((c) => c.survey);
   if (q.comm !== undefined && !surveys.some((c) => c.key === q.comm)) {
     throw new NotFoundError(`survey comm "${q.comm}" in project ${q.project}`, `survey comms: ${surveys.map((c) => c.key).join(', ') || 'none'}`);
@@ -68,21 +68,12 @@ export async function surveyProject(prisma: PrismaClient, q: { project: string; 
 }
 
 /** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
-export async function listResponses(prisma: PrismaClient, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
-  const { project, plan, surveys } = await surveyProject(prisma, q);
-  const commFilter = q.comm === undefined ? {} : { comm: { key: q.comm } };
-  const rows = await prisma.response.findMany({
-    where: { projectId: project.id, ...commFilter },
-    include: { comm: { select: { key: true } }, person: { select: { key: true, audiences: true } }, history: { orderBy: { at: 'asc' } } },
-    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
-  });
+export async function listResponses(deps: StoreDeps, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
+  const { project, plan, surveys } = await surveyProject(deps, q);
+  const rows = await deps.stores.responseReads.all(project.id, q.comm);
   const entries = rows.map(responseEntry);
   // Asked = distinct (occurrence, person) with a survey message sent, on any channel.
-  const sent = await prisma.message.findMany({
-    where: { projectId: project.id, kind: 'comm', status: 'sent', comm: { key: { in: (q.comm ? [q.comm] : surveys.map((c) => c.key)) } } },
-    select: { occurrence: true, comm: { select: { key: true } }, person: { select: { key: true, audiences: true } } },
-    distinct: ['commId', 'occurrence', 'personId'],
-  });
+  const sent = await deps.stores.responseReads.asked(project.id, q.comm ? [q.comm] : surveys.map((c) => c.key));
   const summaries = surveys
     .filter((c) => q.comm === undefined || c.key === q.comm)
     .map((c): CommSummary => {

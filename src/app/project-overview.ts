@@ -7,7 +7,7 @@
 import { baselineOf } from '../domain/digest/milestones.ts';
 import { surveyRates } from './survey-rates.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { StoreDeps } from './ports.ts';
 
 const DAY = 86_400_000;
 export const OVERVIEW_WINDOW_DAYS = 7;
@@ -66,9 +66,9 @@ function ragOf(status: string | null): OverviewWorkstream['rag'] {
 }
 
 /** Per audience, over all survey comms: people asked and how many answered (surveyRates summed per audience). */
-async function audienceRates(prisma: PrismaClient, projectId: string): Promise<OverviewRate[]> {
+async function audienceRates(deps: StoreDeps, projectId: string): Promise<OverviewRate[]> {
   const byAudience = new Map<string, OverviewRate>();
-  for (const r of await surveyRates(prisma, projectId)) {
+  for (const r of await surveyRates(deps, projectId)) {
     const sum = byAudience.get(r.audience) ?? { audience: r.audience, asked: 0, answered: 0 };
     sum.asked += r.asked;
     sum.answered += r.answered;
@@ -77,27 +77,20 @@ async function audienceRates(prisma: PrismaClient, projectId: string): Promise<O
   return [...byAudience.values()].sort((x, y) => (x.audience < y.audience ? -1 : x.audience > y.audience ? 1 : 0));
 }
 
-export async function projectOverview(prisma: PrismaClient, q: { project: string; now: Date }): Promise<ProjectOverview> {
-  const project = await prisma.project.findUnique({ where: { key: q.project }, select: { id: true, key: true, name: true, timezone: true } });
+export async function projectOverview(deps: StoreDeps, q: { project: string; now: Date }): Promise<ProjectOverview> {
+  const reads = deps.stores.overviewReads;
+  const project = await reads.project(q.project);
   if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
   const weekAgo = new Date(q.now.getTime() - OVERVIEW_WINDOW_DAYS * DAY);
   const weekAhead = new Date(q.now.getTime() + OVERVIEW_WINDOW_DAYS * DAY);
-  const [milestones, comms, sent, due, workstreams, openEscalations, failedMessages, rates] = await Promise.all([
-    prisma.milestone.findMany({ where: { projectId: project.id }, include: { moves: true }, orderBy: { at: 'asc' } }),
-    prisma.comm.findMany({ where: { projectId: project.id }, select: { id: true, key: true } }),
-    prisma.message.groupBy({ by: ['commId', 'channel'], where: { projectId: project.id, status: 'sent', sentAt: { gte: weekAgo, lt: q.now } }, _count: { _all: true } }),
-    prisma.message.groupBy({ by: ['commId', 'channel'], where: { projectId: project.id, status: { in: ['planned', 'queued', 'sending'] }, dueAt: { gte: q.now, lt: weekAhead } }, _count: { _all: true } }),
-    prisma.workstream.findMany({ where: { projectId: project.id }, orderBy: { name: 'asc' } }),
-    prisma.escalation.count({ where: { projectId: project.id, state: { not: 'resolved' } } }),
-    prisma.message.count({ where: { projectId: project.id, status: 'failed' } }),
-    audienceRates(prisma, project.id),
+  const [{ milestones, sent, due, workstreams, openEscalations, failedMessages }, rates] = await Promise.all([
+    reads.data(project.id, { weekAgo, now: q.now, weekAhead }),
+    audienceRates(deps, project.id),
   ]);
-  const commKey = new Map(comms.map((c) => [c.id, c.key]));
-  const counts = (rows: typeof sent): OverviewCount[] =>
-    rows.map((r) => ({ comm: commKey.get(r.commId) ?? '?', channel: r.channel, count: r._count._all })).sort((a, b) => a.comm.localeCompare(b.comm) || a.channel.localeCompare(b.channel));
+  const counts = (rows: typeof sent): OverviewCount[] => [...rows].sort((a, b) => a.comm.localeCompare(b.comm) || a.channel.localeCompare(b.channel));
   const peopleKeys = [...new Set(workstreams.map((w) => w.ownerKey))];
   const peopleIds = workstreams.flatMap((w) => (w.statusByPersonId ? [w.statusByPersonId] : []));
-  const people = await prisma.person.findMany({ where: { projectId: project.id, OR: [{ key: { in: peopleKeys } }, { id: { in: peopleIds } }] }, select: { id: true, key: true, name: true } });
+  const people = await reads.people(project.id, peopleKeys, peopleIds);
   const nameByKey = new Map(people.map((p) => [p.key, p.name]));
   const nameById = new Map(people.map((p) => [p.id, p.name]));
   return {

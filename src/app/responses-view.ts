@@ -5,8 +5,7 @@
  * loads them all, the page took a 7,364 ms median on bench:dashboard's 10,000-person project.
  */
 import type { Plan } from '../domain/plan/model.ts';
-import { surveyRates } from './survey-rates.ts';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { StoreDeps } from './ports.ts';
 import { responseEntry, surveyProject, type CommSummary, type ResponseEntry } from './list-responses.ts';
 
 export interface ResponsesView {
@@ -20,39 +19,26 @@ export interface ResponsesView {
   names: Map<string, string>;
 }
 
-export async function responsesView(prisma: PrismaClient, q: { project: string; comm?: string | undefined; search?: string | undefined; limit: number }): Promise<ResponsesView> {
-  const { project, plan, surveys } = await surveyProject(prisma, q);
+export async function responsesView(deps: StoreDeps, q: { project: string; comm?: string | undefined; search?: string | undefined; limit: number }): Promise<ResponsesView> {
+  const reads = deps.stores.responseReads;
+  const { project, plan, surveys } = await surveyProject(deps, q);
   const shown = surveys.filter((c) => q.comm === undefined || c.key === q.comm);
-  const comms = await prisma.comm.findMany({ where: { projectId: project.id, key: { in: shown.map((c) => c.key) } }, select: { id: true, key: true } });
+  const comms = await reads.commIds(project.id, shown.map((c) => c.key));
   const commIds = comms.map((c) => c.id);
   const idOf = new Map(comms.map((c) => [c.key, c.id]));
   const search = q.search?.trim() || undefined;
-  const matches: Prisma.ResponseWhereInput = search
-    ? { OR: [{ comment: { contains: search, mode: 'insensitive' } }, { person: { key: { contains: search, mode: 'insensitive' } } }, { person: { name: { contains: search, mode: 'insensitive' } } }] }
-    : {};
-  const where: Prisma.ResponseWhereInput = { projectId: project.id, commId: { in: commIds }, ...matches };
+  const filter = { projectId: project.id, commIds, search };
 
-  const [counts, rates, rows, matching, comments] = await Promise.all([
-    prisma.response.groupBy({ by: ['commId', 'option'], where: { projectId: project.id, commId: { in: commIds } }, _count: { _all: true } }),
-    surveyRates(prisma, project.id, commIds),
-    prisma.response.findMany({
-      where,
-      include: { comm: { select: { key: true } }, person: { select: { key: true, name: true } }, history: { orderBy: { at: 'asc' } } },
-      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-      take: q.limit,
-    }),
-    prisma.response.count({ where }),
-    prisma.response.findMany({
-      where: { ...where, comment: { not: null } },
-      select: { commId: true, option: true, comment: true, person: { select: { key: true, name: true } } },
-      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-      take: q.limit,
-    }),
+  const [counts, rates, { rows, matching }, comments] = await Promise.all([
+    reads.counts(project.id, commIds),
+    reads.rates(project.id, commIds),
+    reads.latest(filter, q.limit),
+    reads.latestComments(filter, q.limit),
   ]);
   const names = new Map([...rows, ...comments].map((r) => [r.person.key, r.person.name]));
   const summaries = shown.map((c): CommSummary => {
     const id = idOf.get(c.key);
-    const count = (option: string | null) => counts.find((n) => n.commId === id && n.option === option)?._count._all ?? 0;
+    const count = (option: string | null) => counts.find((n) => n.commId === id && n.option === option)?.count ?? 0;
     const split = c.survey!.options.map((o) => ({ option: o.value, label: o.label, count: count(o.value) }));
     if (count(null) > 0) split.push({ option: '(none)', label: 'comment only', count: count(null) });
     return {

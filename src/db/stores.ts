@@ -14,6 +14,8 @@ import { escalationStore, workstreamStore } from './repo/escalation-store.ts';
 import { inboundStore } from './repo/inbound-store.ts';
 import { calendarGrid, calendarMessages, calendarOccurrences, occurrenceCopies, pendingMessages } from './repo/calendar-reads.ts';
 import { loadExplanations } from './repo/explanation-store.ts';
+import { responseReads } from './repo/response-reads.ts';
+import { overviewReads } from './repo/overview-reads.ts';
 import { answeredSurveys, lastOccurrence, loadExisting, nextOccurrence, remindersPaused, writeDiff } from './repo/message-store.ts';
 import { loadMilestones, markMilestoneDone, recordMove, savePlan, setMilestoneAt } from './repo/plan-store.ts';
 import { loadProject, planById, projectIdOf, savePlanJson } from './repo/project-store.ts';
@@ -80,6 +82,8 @@ function storesOn(conn: Connection): Stores {
     workstreams: workstreamStore(conn.prisma),
     escalations: escalationStore(conn.prisma),
     inbound: inboundStore(conn.prisma),
+    responseReads: responseReads(db, conn.prisma),
+    overviewReads: overviewReads(conn.prisma),
     calendarReads: {
       messages: (projectId, f) => calendarMessages(db, projectId, f),
       pending: () => pendingMessages(db),

@@ -1,7 +1,7 @@
 import type { ApiTokenStore, OptOutStore, SessionStore } from './access-stores.ts';
 import type { EscalationStore, ResponseStore, WorkstreamStore } from './answer-stores.ts';
 import type { InboundStore } from './inbound-stores.ts';
-import type { CalendarReads } from './view-stores.ts';
+import type { CalendarReads, OverviewReads, ResponseReads } from './view-stores.ts';
 import type { CalendarStore, MilestoneStore, ProjectStore } from './plan-stores.ts';
 
 export interface TransactionOptions {
@@ -35,6 +35,8 @@ export interface Stores {
   escalations: EscalationStore;
   inbound: InboundStore;
   calendarReads: CalendarReads;
+  responseReads: ResponseReads;
+  overviewReads: OverviewReads;
   transaction<T>(fn: (tx: Stores) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
    * Runs `fn` again, a few times with a short backoff, when the database reports a transient

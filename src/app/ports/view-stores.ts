@@ -1,6 +1,7 @@
 import type { GridDay, GridQuery } from '../calendar-grid.ts';
 import type { OccurrenceCopy, OccurrenceGroup, OccurrenceQuery } from '../calendar-occurrences.ts';
-import type { Channel } from '../../domain/plan/model.ts';
+import type { SurveyRate } from '../survey-rates.ts';
+import type { Channel, Plan } from '../../domain/plan/model.ts';
 import type { ExplainStep } from '../../domain/schedule/explain.ts';
 
 export interface CalendarMessageFilter {
@@ -39,4 +40,61 @@ export interface CalendarReads {
   grid(q: GridQuery): Promise<Map<string, GridDay>>;
   occurrences(q: OccurrenceQuery): Promise<OccurrenceGroup[]>;
   copies(q: { projectId: string; comm: string; occurrence: number; kind: string; limit: number }): Promise<{ copies: OccurrenceCopy[]; total: number }>;
+}
+
+/** A stored answer with its comm's and person's keys and its history, as the responses views show it. */
+export interface AnswerRow {
+  commId: string;
+  comm: { key: string };
+  person: { key: string; name: string; audiences: string[] };
+  occurrence: number;
+  channel: string;
+  option: string | null;
+  comment: string | null;
+  receivedAt: Date;
+  fromOtherAddress: boolean;
+  history: Array<{ oldOption: string | null; newOption: string | null; newComment: string | null; channel: string; at: Date }>;
+}
+
+/** Which answers a responses page shows: of these comms, matching `search` (comment, person id or name) when given. */
+export interface AnswerFilter {
+  projectId: string;
+  commIds: readonly string[];
+  search: string | undefined;
+}
+
+export interface ResponseReads {
+  /** The project's id and plan, or undefined when there is none. */
+  project(projectKey: string): Promise<{ id: string; plan: Plan } | undefined>;
+  /** Every answer of the project (or of one comm), oldest first. */
+  all(projectId: string, commKey: string | undefined): Promise<AnswerRow[]>;
+  /** Distinct (comm, occurrence, person) with a survey message sent, on any channel. */
+  asked(projectId: string, commKeys: readonly string[]): Promise<Array<{ occurrence: number; comm: { key: string }; person: { key: string; audiences: string[] } }>>;
+  commIds(projectId: string, keys: readonly string[]): Promise<Array<{ id: string; key: string }>>;
+  /** Answers per (comm, option). */
+  counts(projectId: string, commIds: readonly string[]): Promise<Array<{ commId: string; option: string | null; count: number }>>;
+  /** People asked and answered, per comm and audience. */
+  rates(projectId: string, commIds?: readonly string[]): Promise<SurveyRate[]>;
+  /** The newest answers matching, at most `limit`, and how many match in all. */
+  latest(f: AnswerFilter, limit: number): Promise<{ rows: AnswerRow[]; matching: number }>;
+  /** The newest comments matching, at most `limit`. */
+  latestComments(f: AnswerFilter, limit: number): Promise<Array<{ commId: string; option: string | null; comment: string | null; person: { key: string; name: string } }>>;
+}
+
+/** What the dashboard overview counts, read in one go (each part by the database). */
+export interface OverviewData {
+  milestones: Array<{ key: string; label: string | null; at: Date; doneAt: Date | null; moves: Array<{ fromAt: Date; toAt: Date; movedAt: Date }> }>;
+  /** Messages sent in [weekAgo, now) and due in [now, weekAhead), per comm key and channel. */
+  sent: Array<{ comm: string; channel: string; count: number }>;
+  due: Array<{ comm: string; channel: string; count: number }>;
+  workstreams: Array<{ key: string; name: string; ownerKey: string; status: string | null; statusComment: string | null; statusAt: Date | null; statusByPersonId: string | null }>;
+  openEscalations: number;
+  failedMessages: number;
+}
+
+export interface OverviewReads {
+  project(projectKey: string): Promise<{ id: string; key: string; name: string; timezone: string } | undefined>;
+  data(projectId: string, window: { weekAgo: Date; now: Date; weekAhead: Date }): Promise<OverviewData>;
+  /** People of the project with these plan ids or these row ids. */
+  people(projectId: string, keys: readonly string[], ids: readonly string[]): Promise<Array<{ id: string; key: string; name: string }>>;
 }

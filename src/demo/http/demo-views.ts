@@ -53,7 +53,7 @@ function html(reply: FastifyReply, title: string, body: string, referrer: 'no-re
 
 /** `herald demo` only: /demo, the Slack view and the inbox per person, over the sandbox and the sink. */
 export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): Promise<void> {
-  const people = async (): Promise<Person[]> => (await listResponses(d.db.prisma, { project: d.project })).plan.people;
+  const people = async (): Promise<Person[]> => (await listResponses(d.db, { project: d.project })).plan.people;
   const person = async (id: string): Promise<Person | undefined> => (await people()).find((p) => p.id === id);
   const route = { config: { html: true } };
   const slackOf = (p: Person): string | undefined => slackUserOf(p, d.slack.users.list());
@@ -62,7 +62,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
 
   app.get('/demo', route, async (req, reply) => {
     const now = d.clock.now();
-    const { entries, plan } = await listResponses(d.db.prisma, { project: d.project });
+    const { entries, plan } = await listResponses(d.db, { project: d.project });
     const open = await listEscalations(d.db, { project: d.project, open: true, now });
     const digest = await previewDigest(d.db.prisma, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then((p) => p.email.text, (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`);
     const shown = plan.people.filter((p) => p.slack || p.email);

@@ -319,7 +319,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
       async (req) => {
         authorize(req, 'viewer', req.params.project);
         const offset = decodeCursor(req.query.cursor);
-        const r = await listResponses(db.prisma, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
+        const r = await listResponses(db, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
         return page(r.entries.slice(offset, offset + req.query.limit + 1), offset, req.query.limit);
       },
     );
@@ -337,7 +337,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
       },
       async (req) => {
         authorize(req, 'viewer', req.params.project);
-        const r = await listResponses(db.prisma, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
+        const r = await listResponses(db, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
         return { summaries: r.summaries };
       },
     );

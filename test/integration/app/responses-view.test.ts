@@ -29,8 +29,8 @@ describe('responses view', () => {
   afterAll(async () => db?.drop());
 
   it('has the same split and rates as listResponses', async () => {
-    const view = await responsesView(db.prisma, { project: RESPONSES_PROJECT, limit: 100 });
-    const list = await listResponses(db.prisma, { project: RESPONSES_PROJECT });
+    const view = await responsesView(db, { project: RESPONSES_PROJECT, limit: 100 });
+    const list = await listResponses(db, { project: RESPONSES_PROJECT });
     expect(view.summaries.map(({ comments: _c, ...s }) => s)).toEqual(list.summaries.map(({ comments: _c, ...s }) => s));
     expect(view.summaries.find((s) => s.comm === 'checkin')!.counts).toEqual([
       { option: 'good', label: 'Working well', count: 0 },
@@ -46,14 +46,14 @@ describe('responses view', () => {
   });
 
   it('bounds the answers and narrows answers and comments by the search', async () => {
-    const two = await responsesView(db.prisma, { project: RESPONSES_PROJECT, limit: 2 });
+    const two = await responsesView(db, { project: RESPONSES_PROJECT, limit: 2 });
     expect(two.entries).toHaveLength(2);
     expect(two.matching).toBe(4);
-    const teams = await responsesView(db.prisma, { project: RESPONSES_PROJECT, comm: 'checkin', search: 'TEAMS', limit: 100 });
+    const teams = await responsesView(db, { project: RESPONSES_PROJECT, comm: 'checkin', search: 'TEAMS', limit: 100 });
     expect(teams.entries.map((e) => e.person)).toEqual(['ben']);
     expect(teams.summaries[0]!.comments).toEqual([{ person: 'ben', option: 'minor', comment: 'Teams crashes on share' }]);
-    const byName = await responsesView(db.prisma, { project: RESPONSES_PROJECT, search: 'cy tan', limit: 100 });
+    const byName = await responsesView(db, { project: RESPONSES_PROJECT, search: 'cy tan', limit: 100 });
     expect(byName.entries.map((e) => e.person)).toEqual(['cy']);
-    await expect(responsesView(db.prisma, { project: RESPONSES_PROJECT, comm: 'tips', limit: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(responsesView(db, { project: RESPONSES_PROJECT, comm: 'tips', limit: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -61,7 +61,7 @@ export const responsesPage: DashboardPage = {
       const project = await projectOf(request, deps, request.params.key);
       const comm = field(request.query, 'comm') || undefined;
       const q = (field(request.query, 'q') ?? '').trim();
-      const { plan, entries, matching, summaries, names } = await orRefuse(() => responsesView(deps.db.prisma, { project: project.key, comm, search: q, limit: HISTORY_ROWS }), 'No such survey');
+      const { plan, entries, matching, summaries, names } = await orRefuse(() => responsesView(deps.db, { project: project.key, comm, search: q, limit: HISTORY_ROWS }), 'No such survey');
       const surveys = plan.comms.filter((c) => c.survey);
       const filters = html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
 <div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${commTitle(c, c.key)}</option>`)}</select></div>
