@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
-import type { StoreDeps } from './ports.ts';
+import type { AnswerRow, StoreDeps } from './ports.ts';
 
 /** One row of `herald responses --format json`. */
 export interface ResponseEntry {
@@ -31,17 +31,7 @@ export interface CommSummary {
 }
 
 /** A stored answer (with its comm, person and history) as an entry. */
-export function responseEntry(r: {
-  comm: { key: string };
-  person: { key: string };
-  occurrence: number;
-  channel: string;
-  option: string | null;
-  comment: string | null;
-  receivedAt: Date;
-  fromOtherAddress: boolean;
-  history: ReadonlyArray<{ oldOption: string | null; newOption: string | null; newComment: string | null; channel: string; at: Date }>;
-}): ResponseEntry {
+export function responseEntry(r: Omit<AnswerRow, 'commId' | 'person'> & { person: { key: string } }): ResponseEntry {
   return {
     comm: r.comm.key,
     occurrence: r.occurrence,
