@@ -178,7 +178,7 @@ export async function startWorker(
       ...(config.BOUNCE_ADDRESS ? { bounceAddress: config.BOUNCE_ADDRESS } : {}),
       staleSendingMs: opts.staleSendingMs ?? 90_000,
       limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
-      digests: cachedDigests((request) => buildDigest(db.prisma, request)),
+      digests: cachedDigests((request) => buildDigest(db, request)),
       observer: delivery.observer,
     },
   });

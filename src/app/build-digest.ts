@@ -1,7 +1,7 @@
 import { computeDigest } from '../domain/digest/compute-digest.ts';
 import type { Digest } from '../domain/digest/model.ts';
 import type { Plan } from '../domain/plan/model.ts';
-import { loadDigestSnapshot, type DigestReader } from '../db/repo/digest-snapshot.ts';
+import type { StoreDeps } from './ports.ts';
 
 export interface DigestRequest {
   projectId: string;
@@ -14,8 +14,8 @@ export interface DigestRequest {
 export type DigestSource = (request: DigestRequest) => Promise<Digest>;
 
 /** Loads the snapshot and computes the digest: the only I/O is the load. */
-export async function buildDigest(db: DigestReader, request: DigestRequest): Promise<Digest> {
-  return computeDigest(await loadDigestSnapshot(db, request), request.now);
+export async function buildDigest({ stores }: StoreDeps, request: DigestRequest): Promise<Digest> {
+  return computeDigest(await stores.digests.snapshot(request), request.now);
 }
 
 /**

@@ -6,7 +6,7 @@ import { recipientsOf } from '../domain/audience.ts';
 import type { CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
 import { hint } from '../domain/plan/suggest.ts';
 import { buildCalendar } from '../domain/schedule/calendar.ts';
-import type { DigestReader } from '../db/repo/digest-snapshot.ts';
+import type { StoreDeps } from './ports.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
 import { buildDigest } from './build-digest.ts';
@@ -65,13 +65,13 @@ function sendInstant(plan: Plan, comm: CommSpec, person: PersonSpec, week: IsoWe
 }
 
 /** `herald digest PROJECT --preview`: the digest as it would be sent, computed from stored data, sending nothing. */
-export async function previewDigest(db: DigestReader, engine: TemplateEngine, input: DigestPreviewInput): Promise<DigestPreview> {
-  const row = await db.project.findUnique({ where: { key: input.project }, select: { id: true, plan: true } });
+export async function previewDigest(db: StoreDeps, engine: TemplateEngine, input: DigestPreviewInput): Promise<DigestPreview> {
+  const row = await db.stores.projects.findWithPlan(input.project);
   if (!row) {
-    const known = (await db.project.findMany({ select: { key: true } })).map((p) => p.key);
+    const known = await db.stores.projects.keys();
     throw new NotFoundError(`project "${input.project}"`, hint(input.project, known, 'projects').trim() || 'apply a plan first: herald apply PLAN');
   }
-  const plan = row.plan as unknown as Plan;
+  const { plan } = row;
   const comm = digestComm(plan);
   const person = personOf(plan, comm, input.as);
   const at = input.week === undefined ? input.now : sendInstant(plan, comm, person, input.week, input.now);

@@ -1,10 +1,10 @@
-import type { DigestReader } from '../db/repo/digest-snapshot.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
 import { buildDigest } from './build-digest.ts';
 import { asReminder } from './reminder-delivery.ts';
 import { renderFor, type RenderTarget } from './render-message.ts';
+import type { StoreDeps } from './ports.ts';
 
 export interface MessagePreviewInput {
   projectId: string;
@@ -24,7 +24,7 @@ export interface MessagePreviewInput {
  * dashboard's preview and calendar show it. A digest is computed from stored data at its due time,
  * as the worker does (deliver-message.ts), so it shows the week it will cover.
  */
-export async function previewMessage(db: DigestReader, engine: TemplateEngine, input: MessagePreviewInput): Promise<Partial<Record<Channel, RenderedMessage>>> {
+export async function previewMessage(db: StoreDeps, engine: TemplateEngine, input: MessagePreviewInput): Promise<Partial<Record<Channel, RenderedMessage>>> {
   const { plan, comm, person, occurrence } = input;
   const digest = comm.kind === 'digest' ? await buildDigest(db, { projectId: input.projectId, plan, now: occurrence.dueAt }) : undefined;
   // The worker renders at send time: a future occurrence is drawn as of its due time (dates in the text agree with it).

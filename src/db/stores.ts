@@ -16,6 +16,9 @@ import { calendarGrid, calendarMessages, calendarOccurrences, occurrenceCopies, 
 import { loadExplanations } from './repo/explanation-store.ts';
 import { responseReads } from './repo/response-reads.ts';
 import { overviewReads } from './repo/overview-reads.ts';
+import { loadDigestSnapshot } from './repo/digest-snapshot.ts';
+import { messageLogStore } from './repo/message-log.ts';
+import { decodePlan } from './repo/json-columns.ts';
 import { answeredSurveys, lastOccurrence, loadExisting, nextOccurrence, remindersPaused, writeDiff } from './repo/message-store.ts';
 import { loadMilestones, markMilestoneDone, recordMove, savePlan, setMilestoneAt } from './repo/plan-store.ts';
 import { loadProject, planById, projectIdOf, savePlanJson } from './repo/project-store.ts';
@@ -46,6 +49,11 @@ function storesOn(conn: Connection): Stores {
       savePlan: (plan, hash, instants, warnings) => savePlan(db, plan, hash, instants, warnings),
       load: (projectKey) => loadProject(db, projectKey),
       idOf: (projectKey) => projectIdOf(db, projectKey),
+      findWithPlan: async (projectKey) => {
+        const row = await conn.prisma().project.findUnique({ where: { key: projectKey }, select: { id: true, plan: true } });
+        return row ? { id: row.id, plan: decodePlan(row.plan) } : undefined;
+      },
+      keys: async () => (await conn.prisma().project.findMany({ select: { key: true } })).map((p) => p.key),
       findId: async (projectKey) => (await conn.prisma().project.findUnique({ where: { key: projectKey }, select: { id: true } }))?.id ?? null,
       planById: (projectId) => planById(db, projectId),
       planVersion: async (projectId) => (await conn.prisma().project.findUniqueOrThrow({ where: { id: projectId }, select: { updatedAt: true } })).updatedAt,
@@ -84,6 +92,8 @@ function storesOn(conn: Connection): Stores {
     inbound: inboundStore(conn.prisma),
     responseReads: responseReads(db, conn.prisma),
     overviewReads: overviewReads(conn.prisma),
+    messageLog: messageLogStore(db),
+    digests: { snapshot: (input) => loadDigestSnapshot(conn.prisma(), input) },
     calendarReads: {
       messages: (projectId, f) => calendarMessages(db, projectId, f),
       pending: () => pendingMessages(db),

@@ -45,6 +45,10 @@ export interface ProjectStore {
   idOf(projectKey: string): Promise<string>;
   /** The id of a project, or null when there is none. */
   findId(projectKey: string): Promise<string | null>;
+  /** A project's id and plan, or undefined when there is none. */
+  findWithPlan(projectKey: string): Promise<{ id: string; plan: Plan } | undefined>;
+  /** Every project's key. */
+  keys(): Promise<string[]>;
   /** The stored plan of a project by id and the version (`updatedAt`) it is, or undefined. */
   planById(projectId: string): Promise<{ plan: Plan; updatedAt: Date } | undefined>;
   /** Which version of its plan a project has (its `updatedAt`). */

@@ -1,7 +1,7 @@
 import type { ApiTokenStore, OptOutStore, SessionStore } from './access-stores.ts';
 import type { EscalationStore, ResponseStore, WorkstreamStore } from './answer-stores.ts';
 import type { InboundStore } from './inbound-stores.ts';
-import type { CalendarReads, OverviewReads, ResponseReads } from './view-stores.ts';
+import type { CalendarReads, DigestReads, MessageLogStore, OverviewReads, ResponseReads } from './view-stores.ts';
 import type { CalendarStore, MilestoneStore, ProjectStore } from './plan-stores.ts';
 
 export interface TransactionOptions {
@@ -37,6 +37,8 @@ export interface Stores {
   calendarReads: CalendarReads;
   responseReads: ResponseReads;
   overviewReads: OverviewReads;
+  digests: DigestReads;
+  messageLog: MessageLogStore;
   transaction<T>(fn: (tx: Stores) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
    * Runs `fn` again, a few times with a short backoff, when the database reports a transient

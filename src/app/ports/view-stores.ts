@@ -1,6 +1,7 @@
 import type { GridDay, GridQuery } from '../calendar-grid.ts';
 import type { OccurrenceCopy, OccurrenceGroup, OccurrenceQuery } from '../calendar-occurrences.ts';
 import type { SurveyRate } from '../survey-rates.ts';
+import type { DigestSnapshot } from '../../domain/digest/snapshot.ts';
 import type { Channel, Plan } from '../../domain/plan/model.ts';
 import type { ExplainStep } from '../../domain/schedule/explain.ts';
 
@@ -97,4 +98,42 @@ export interface OverviewReads {
   data(projectId: string, window: { weekAgo: Date; now: Date; weekAhead: Date }): Promise<OverviewData>;
   /** People of the project with these plan ids or these row ids. */
   people(projectId: string, keys: readonly string[], ids: readonly string[]): Promise<Array<{ id: string; key: string; name: string }>>;
+}
+
+export interface DigestReads {
+  /** What the weekly digest of a project covers, as of `now`. */
+  snapshot(input: { projectId: string; plan: Plan; now: Date }): Promise<DigestSnapshot>;
+}
+
+export interface MessageLogFilter {
+  status?: string;
+  comm?: string;
+  person?: string;
+  channel?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** One message of the delivery log, with its attempts (as the database renders them). */
+export interface MessageLogRow {
+  id: string;
+  key: string;
+  comm: string;
+  person: string;
+  channel: string;
+  dueAt: Date;
+  status: string;
+  attempts: number;
+  sentAt: Date | null;
+  providerId: string | null;
+  providerChannel: string | null;
+  lastError: string | null;
+  deliveries: Array<{ at: string; outcome: string; channel: string; providerId?: string; error?: string }>;
+}
+
+export interface MessageLogStore {
+  /** A project's messages by due time (default at most 1,000). */
+  list(projectId: string, f: MessageLogFilter): Promise<MessageLogRow[]>;
+  /** Failed messages (all of the project's, or these) back to planned, due no earlier than `now`; returns how many. */
+  retryFailed(projectId: string, messageIds: readonly string[] | undefined, now: Date): Promise<number>;
 }

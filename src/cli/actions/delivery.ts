@@ -23,7 +23,7 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
   checkChoice('--format', o.format, ['table', 'json']);
   const limit = checkCount('--limit', o.limit, 1);
   await withDb(ctx, async (db) => {
-    const list = await listMessages(db.sql, { project, ...pick(o), limit });
+    const list = await listMessages(db, { project, ...pick(o), limit });
     if (!list.length) await checkFilterKeys(db.sql, project, o);
     if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
     if (!list.length) return ctx.output.out('no messages match');
@@ -39,7 +39,7 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
 
 export async function retry(ctx: CliContext, project: string, o: { message?: string[] }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const n = await retryMessages(db.sql, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
+    const n = await retryMessages(db, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
     ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
   });
 }

@@ -23,7 +23,7 @@ export async function digest(ctx: CliContext, project: string, o: DigestOptions)
   if (o.week !== undefined) mondayOfWeek(o.week);
   const engine = cliEngine(ctx);
   await withDb(ctx, async (db) => {
-    const p = await previewDigest(db.prisma, engine, {
+    const p = await previewDigest(db, engine, {
       project,
       now: ctx.clock.now(),
       publicUrl: ctx.config().PUBLIC_URL,

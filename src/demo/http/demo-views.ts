@@ -64,7 +64,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const now = d.clock.now();
     const { entries, plan } = await listResponses(d.db, { project: d.project });
     const open = await listEscalations(d.db, { project: d.project, open: true, now });
-    const digest = await previewDigest(d.db.prisma, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then((p) => p.email.text, (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`);
+    const digest = await previewDigest(d.db, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then((p) => p.email.text, (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`);
     const shown = plan.people.filter((p) => p.slack || p.email);
     const sent = d.slack.messages.length + d.sink.messages.length;
     const rows = shown

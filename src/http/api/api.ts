@@ -273,7 +273,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         authorize(req, 'viewer', req.params.project);
         const q = req.query;
         const offset = decodeCursor(q.cursor);
-        const rows = await listMessages(db.sql, {
+        const rows = await listMessages(db, {
           project: req.params.project,
           ...(q.status ? { status: q.status } : {}),
           ...(q.person ? { person: q.person } : {}),
@@ -300,7 +300,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         authorize(req, 'editor', req.params.project);
         return idempotent(db.prisma, clock, req, reply, async () => ({
           status: 200,
-          body: { retried: await retryMessages(db.sql, { project: req.params.project, ...(req.body.ids ? { messageIds: req.body.ids } : {}), now: clock.now() }) },
+          body: { retried: await retryMessages(db, { project: req.params.project, ...(req.body.ids ? { messageIds: req.body.ids } : {}), now: clock.now() }) },
         }));
       },
     );
@@ -405,7 +405,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         authorize(req, 'viewer', req.params.project);
         const engine = deps.templates;
         if (!engine) throw new ApiError(503, 'TEMPLATES_UNAVAILABLE', 'this server has no template engine, so it cannot render a digest', { hint: 'start it with herald serve' });
-        const p = await previewDigest(db.prisma, engine, {
+        const p = await previewDigest(db, engine, {
           project: req.params.project,
           now: clock.now(),
           publicUrl: deps.publicUrl ?? 'http://localhost',

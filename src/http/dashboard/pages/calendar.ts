@@ -227,7 +227,7 @@ async function messageBody(request: FastifyRequest<{ Params: { key: string; mess
   else if (!comm || !person) view = html`<p class="note">This message's ${comm ? 'person' : 'comm'} is no longer in the plan, so it cannot be drawn.</p>`;
   else if (!deps.templates) view = html`<p class="note">This server has no template engine, so it cannot draw messages (start it with herald serve).</p>`;
   else {
-    const rendered = await previewMessage(deps.db.prisma, deps.templates, {
+    const rendered = await previewMessage(deps.db, deps.templates, {
       projectId: project.id,
       plan,
       comm,

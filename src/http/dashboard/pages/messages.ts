@@ -81,7 +81,7 @@ export const messagesPage: DashboardPage = {
       const plan = await planOf(deps, project);
       const f = filtersOf(request.query, plan);
       const pageNo = Math.max(1, Number.parseInt(field(request.query, 'page') ?? '1', 10) || 1);
-      const rows = await listMessages(deps.db.sql, { project: project.key, ...f, limit: PAGE_SIZE + 1, offset: (pageNo - 1) * PAGE_SIZE });
+      const rows = await listMessages(deps.db, { project: project.key, ...f, limit: PAGE_SIZE + 1, offset: (pageNo - 1) * PAGE_SIZE });
       const shown = rows.slice(0, PAGE_SIZE);
       const failed = canEdit(request) ? await deps.db.prisma.message.count({ where: { projectId: project.id, status: 'failed' } }) : 0;
       const back = query(f).replace(/^\?/, '');
@@ -113,7 +113,7 @@ ${pager}</section>`;
       const f = backFilters(field(request.body, 'back'), plan);
       let retried = 0;
       try {
-        retried = await retryMessages(deps.db.sql, { project: project.key, ...(id ? { messageIds: [id] } : {}), now: deps.clock.now() });
+        retried = await retryMessages(deps.db, { project: project.key, ...(id ? { messageIds: [id] } : {}), now: deps.clock.now() });
       } catch (e) {
         // Someone retried it first (or it was sent meanwhile): say so on the page rather than fail.
         if (!(e instanceof NotFoundError)) throw e;

@@ -83,7 +83,7 @@ async function previewBody(request: FastifyRequest<{ Params: { key: string } }>,
     ? { index: occ.occurrence, dueAt: occ.dueAt, ...(occ.seriesItem ? { seriesItem: occ.seriesItem } : {}) }
     : { index: 0, dueAt: now, ...(c.comm.series?.[0] ? { seriesItem: c.comm.series[0] } : {}) };
   try {
-    const rendered = await previewMessage(deps.db.prisma, deps.templates, {
+    const rendered = await previewMessage(deps.db, deps.templates, {
       projectId: project.id,
       plan,
       comm: c.comm,
