@@ -115,16 +115,8 @@ export interface MessageLogFilter {
 }
 
 /** One message of the delivery log, with its attempts (as the database renders them). */
-export interface MessageLogRow {
-  id: string;
-  key: string;
-  comm: string;
-  person: string;
-  channel: string;
-  dueAt: Date;
-  status: string;
+export interface MessageLogRow extends Pick<CalendarMessageRow, 'id' | 'key' | 'comm' | 'person' | 'channel' | 'dueAt' | 'status' | 'sentAt'> {
   attempts: number;
-  sentAt: Date | null;
   providerId: string | null;
   providerChannel: string | null;
   lastError: string | null;
