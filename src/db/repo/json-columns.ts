@@ -1,19 +1,61 @@
 /**
- * JSON columns, decoded in one place. A raw query returns jsonb parsed (pg, PGlite) or as text
- * (some Prisma adapters), so both are accepted here and nowhere else.
+ * JSON columns, decoded once, here. Project.plan and Comm.spec are written by apply from a
+ * validated plan (src/domain/plan), so reading them checks the shape the code relies on (keys,
+ * ids, zones, channels, survey options) with zod rather than trusting an unchecked cast; the
+ * parts only the scheduler reads (schedules, offsets, triggers) pass through as stored. A raw
+ * query returns jsonb parsed (pg, PGlite) or as text (some Prisma adapters): both are accepted.
  */
+import { z } from 'zod';
 import type { CommSpec, Plan } from '../../domain/plan/model.ts';
+
+const SurveyOptionColumn = z.object({ value: z.string(), label: z.string() }).loose();
+const SurveyColumn = z.object({ question: z.string(), options: z.array(SurveyOptionColumn), comment: z.enum(['none', 'optional', 'required']), escalateTo: z.string() }).loose();
+
+const CommColumn = z
+  .object({
+    key: z.string(),
+    kind: z.string(),
+    audiences: z.array(z.string()),
+    channels: z.array(z.enum(['slack', 'email', 'preferred'])),
+    template: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    optional: z.boolean(),
+    survey: SurveyColumn.optional(),
+  })
+  .loose();
+
+const PlanColumn = z
+  .object({
+    project: z.object({ key: z.string(), name: z.string(), timezone: z.string(), businessDays: z.array(z.string()), catchUp: z.enum(['skip', 'send']) }).loose(),
+    milestones: z.array(z.object({ key: z.string(), at: z.string() }).loose()),
+    workstreams: z.array(z.object({ key: z.string(), name: z.string(), owner: z.string() }).loose()),
+    audiences: z.array(z.object({ key: z.string() }).loose()),
+    people: z.array(z.object({ id: z.string(), name: z.string(), timezone: z.string(), audiences: z.array(z.string()), locale: z.string() }).loose()),
+    comms: z.array(CommColumn),
+  })
+  .loose();
+
+/**
+ * Checks `value` against `schema` (a ZodError says what is wrong) and gives back the value itself,
+ * typed as the model it was written from: not zod's copy, which would reorder keys and cost a copy
+ * of a megabyte plan.
+ */
+function checked<T>(schema: z.ZodType, value: unknown): T {
+  const is = (v: unknown): v is T => schema.parse(v) !== undefined;
+  if (!is(value)) throw new Error('unreachable: zod parse throws or returns the value');
+  return value;
+}
 
 function parsed(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
-/** A project's stored plan (written by apply from a validated plan). */
+/** A project's stored plan. */
 export function decodePlan(value: unknown): Plan {
-  return parsed(value) as Plan;
+  return checked<Plan>(PlanColumn, parsed(value));
 }
 
-/** A comm's stored spec (the plan's comm, written by apply). */
+/** A comm's stored spec (the plan's comm). */
 export function decodeCommSpec(value: unknown): CommSpec {
-  return parsed(value) as CommSpec;
+  return checked<CommSpec>(CommColumn, parsed(value));
 }
