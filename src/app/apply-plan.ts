@@ -82,7 +82,7 @@ export async function applyPlan(
         };
         if (input.dryRun) throw new DryRunRollback();
       },
-      { timeoutMs: 600_000, maxWaitMs: 30_000, bulk: true },
+      { bulk: true },
     );
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;

@@ -80,7 +80,7 @@ export async function moveMilestone(
       };
       if (input.dryRun) throw new RollbackSignal();
     },
-    { timeoutMs: 300_000, maxWaitMs: 30_000, bulk: true },
+    { bulk: true },
   ).catch((e: unknown) => {
     if (!(e instanceof RollbackSignal)) throw e;
   });

@@ -23,7 +23,7 @@ import { answeredSurveys, lastOccurrence, loadExisting, nextOccurrence, reminder
 import { loadMilestones, markMilestoneDone, recordMove, savePlan, setMilestoneAt } from './repo/plan-store.ts';
 import { loadProject, planById, projectIdOf, savePlanJson } from './repo/project-store.ts';
 import type { SqlClient, SqlDatabase } from './repo/sql-client.ts';
-import type { Tx } from './transaction.ts';
+import { withTransaction, type Tx } from './transaction.ts';
 
 /** One connection: raw SQL and Prisma on it (a driver transaction has no Prisma). */
 interface Connection {
@@ -106,9 +106,9 @@ function storesOn(conn: Connection): Stores {
     transaction: <T,>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> => {
       const { begin } = conn;
       if (!begin) return fn(stores);
-      const limits = { timeout: opts.timeoutMs ?? 120_000, maxWait: opts.maxWaitMs ?? 10_000 };
-      if (opts.bulk) return begin.driver.$transaction((tx) => fn(storesOn({ sql: tx, prisma: noPrisma })), limits);
-      return begin.prisma().$transaction((tx) => fn(storesOn({ sql: tx, prisma: () => tx })), limits);
+      // The driver ignores the limits (its statement_timeout bounds each statement); Prisma needs them.
+      if (opts.bulk) return begin.driver.$transaction((tx) => fn(storesOn({ sql: tx, prisma: noPrisma })));
+      return withTransaction(begin.prisma(), (tx) => fn(storesOn({ sql: tx, prisma: () => tx })), opts);
     },
   };
   return stores;

@@ -5,7 +5,7 @@ import type { CalendarReads, DigestReads, MessageLogStore, OverviewReads, Respon
 import type { CalendarStore, MilestoneStore, ProjectStore } from './plan-stores.ts';
 
 export interface TransactionOptions {
-  /** Longest the whole transaction may run (default 120 s; bulk re-plans of thousands of people take minutes). */
+  /** Longest the whole transaction may run (default 120 s); a bulk one is bounded by each statement's server-side timeout instead. */
   timeoutMs?: number;
   /** Longest to wait for a connection (default 10 s). */
   maxWaitMs?: number;

@@ -1,3 +1,4 @@
+/** API tokens, browser sessions and opt-outs, through Prisma. */
 import type { ApiTokenStore, OptOutStore, SessionStore } from '../../app/ports.ts';
 import type { Tx } from '../transaction.ts';
 

@@ -1,3 +1,4 @@
+/** The weekly digest's reads, through Prisma (one snapshot per project and send instant, cached by the worker). */
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { DigestEscalation, DigestSnapshot, StatusReport, SurveyMessage } from '../../domain/digest/snapshot.ts';
 import { clipWords } from '../../domain/digest/text.ts';

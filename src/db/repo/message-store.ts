@@ -1,3 +1,12 @@
+/**
+ * The calendar's rows: what a re-plan compares and the diff it writes, next occurrence indexes,
+ * and who answered or paused (survey reminders).
+ * Raw SQL because it runs inside apply's driver-level transaction (stores.transaction with
+ * { bulk: true }), which bulk-loads new messages with COPY; move-milestone, send-manual and trigger
+ * firings share it. bench:plan, 10,000 people: first apply of 209,943 messages median 3.22 s (1.46×
+ * a plain bulk insert of the rows), re-apply unchanged 1.70 s, move `cutover` 0.69 s (README,
+ * Development); bulk upserts through unnest() keep a plan to a handful of statements.
+ */
 import type { CalendarDiff, ExistingMessage, MessageStatus } from '../../domain/replan/diff.ts';
 import type { CalendarIds } from '../../app/ports.ts';
 import { explainKey } from '../../domain/schedule/explain.ts';

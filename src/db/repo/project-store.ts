@@ -1,3 +1,10 @@
+/**
+ * A project's stored plan and the ids of its people and comms. Raw SQL because loadProject runs
+ * inside apply's driver-level transaction (move-milestone, send-manual and trigger firings load
+ * the plan in it; see plan-store.ts for the bench:plan figures), and planById is the worker's
+ * PlanCache read on the delivery path, which never makes a Prisma client (bench:cli: an unused
+ * client costs an idle worker ~4 MiB; bench:delivery: 1.16 ms of worker CPU per message).
+ */
 import type { Plan } from '../../domain/plan/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { StoredProject } from '../../app/ports.ts';
