@@ -22,7 +22,7 @@ interface Row {
   rChannel: string | null; rOption: string | null; rComment: string | null; rReceivedAt: Date | string | null;
 }
 
-export async function loadMessageForAnswer(db: Raw, messageId: string): Promise<MessageForAnswer | undefined> {
+async function loadMessageForAnswer(db: Raw, messageId: string): Promise<MessageForAnswer | undefined> {
   if (!UUID.test(messageId)) return undefined;
   const [r] = await db.$queryRawUnsafe<Row[]>(
     `SELECT m."id", m."projectId", m."commId", m."personId", m."occurrence", m."channel", m."providerId", m."providerChannel",
@@ -61,7 +61,7 @@ function toResponse(r: RawResponse): Response {
 }
 
 /** Inserts the answer unless one exists; returns the new row, or undefined when there was one. */
-export async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<Response | undefined> {
+async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<Response | undefined> {
   const [row] = await tx.$queryRawUnsafe<RawResponse[]>(
     `INSERT INTO "Response" ("id","projectId","commId","occurrence","personId","messageId","channel","option","comment","receivedAt","sourceRef","sourceRefs","fromOtherAddress","createdAt","updatedAt")
      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::int, $4::uuid, $5::uuid, $6, $7, $8, $9::timestamptz, $10, ARRAY[$10]::text[], $11::boolean, now(), now())
@@ -73,7 +73,7 @@ export async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<R
 }
 
 /** The stored answer, locked until the transaction ends, so concurrent changes apply one at a time. */
-export async function lockResponse(tx: Raw, key: { commId: string; occurrence: number; personId: string }): Promise<Response> {
+async function lockResponse(tx: Raw, key: { commId: string; occurrence: number; personId: string }): Promise<Response> {
   const [row] = await tx.$queryRawUnsafe<RawResponse[]>(
     `SELECT * FROM "Response" WHERE "commId"=$1::uuid AND "occurrence"=$2::int AND "personId"=$3::uuid FOR UPDATE`,
     key.commId, key.occurrence, key.personId,

@@ -7,7 +7,7 @@ import type { CommSpec, Plan, SurveyOption } from '../../domain/plan/model.ts';
 import { WORKSTREAM_STATUS_KIND } from '../../domain/response.ts';
 
 /** The reads a snapshot needs: a Prisma client or transaction. */
-export type DigestReader = Pick<PrismaClient, 'project' | 'workstream' | 'milestone' | 'message' | 'person' | 'response' | 'escalation' | 'comm'>;
+type DigestReader = Pick<PrismaClient, 'project' | 'workstream' | 'milestone' | 'message' | 'person' | 'response' | 'escalation' | 'comm'>;
 
 /** Words of the answerer's comment (and of the owner's acknowledgement note) an escalation line quotes. */
 const ESCALATION_COMMENT_WORDS = 12;

@@ -15,7 +15,7 @@ export type { InboundClaim, InboundFinish, InboundKind, InboundOutcome, InboundV
 /** A claim older than this was left by a process that died mid-way; the next delivery takes it over. */
 const STALE_CLAIM_MS = 2 * 60_000;
 
-export async function claimInbound(
+async function claimInbound(
   prisma: PrismaClient,
   row: { dedupeKey: string; via: InboundVia; raw: Buffer; fromAddress?: string; subject?: string },
   now: Date,
@@ -50,7 +50,7 @@ export async function claimInbound(
   return { id: stored.id, existing: { outcome: stored.outcome, kind: stored.kind, reason: stored.reason } };
 }
 
-export async function finishInbound(prisma: PrismaClient, id: string, f: InboundFinish): Promise<void> {
+async function finishInbound(prisma: PrismaClient, id: string, f: InboundFinish): Promise<void> {
   await prisma.inboundMail.update({
     where: { id },
     data: {
@@ -69,7 +69,7 @@ export async function finishInbound(prisma: PrismaClient, id: string, f: Inbound
 }
 
 /** Gives a claim back when processing failed, so the sender's retry (SMTP 4xx, webhook 5xx, IMAP re-poll) runs it again. */
-export async function releaseInbound(prisma: PrismaClient, id: string): Promise<void> {
+async function releaseInbound(prisma: PrismaClient, id: string): Promise<void> {
   await prisma.inboundMail.deleteMany({ where: { id, outcome: 'processing' } });
 }
 
