@@ -2,14 +2,16 @@
  * JSON columns, decoded once, here. Project.plan and Comm.spec are written by apply from a
  * validated plan (src/domain/plan), so reading them checks the shape the code relies on (keys,
  * ids, zones, channels, survey options) with zod rather than trusting an unchecked cast; the
- * parts only the scheduler reads (schedules, offsets, triggers) pass through as stored. A raw
+ * rest (schedules, offsets, triggers, template data) passes through as stored. A raw
  * query returns jsonb parsed (pg, PGlite) or as text (some Prisma adapters): both are accepted.
  */
 import { z } from 'zod';
 import type { CommSpec, Plan } from '../../domain/plan/model.ts';
 
+// Only what every stored plan has had and the code cannot do without: a plan applied by an older
+// Herald must still read (fields added since are optional in the model or defaulted where read).
 const SurveyOptionColumn = z.object({ value: z.string(), label: z.string() }).loose();
-const SurveyColumn = z.object({ question: z.string(), options: z.array(SurveyOptionColumn), comment: z.enum(['none', 'optional', 'required']), escalateTo: z.string() }).loose();
+const SurveyColumn = z.object({ question: z.string(), options: z.array(SurveyOptionColumn) }).loose();
 
 const CommColumn = z
   .object({
@@ -17,20 +19,17 @@ const CommColumn = z
     kind: z.string(),
     audiences: z.array(z.string()),
     channels: z.array(z.enum(['slack', 'email', 'preferred'])),
-    template: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    optional: z.boolean(),
     survey: SurveyColumn.optional(),
   })
   .loose();
 
 const PlanColumn = z
   .object({
-    project: z.object({ key: z.string(), name: z.string(), timezone: z.string(), businessDays: z.array(z.string()), catchUp: z.enum(['skip', 'send']) }).loose(),
+    project: z.object({ key: z.string(), name: z.string(), timezone: z.string() }).loose(),
     milestones: z.array(z.object({ key: z.string(), at: z.string() }).loose()),
-    workstreams: z.array(z.object({ key: z.string(), name: z.string(), owner: z.string() }).loose()),
+    workstreams: z.array(z.object({ key: z.string() }).loose()),
     audiences: z.array(z.object({ key: z.string() }).loose()),
-    people: z.array(z.object({ id: z.string(), name: z.string(), timezone: z.string(), audiences: z.array(z.string()), locale: z.string() }).loose()),
+    people: z.array(z.object({ id: z.string(), timezone: z.string() }).loose()),
     comms: z.array(CommColumn),
   })
   .loose();
