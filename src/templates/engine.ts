@@ -1,16 +1,15 @@
 import { HeraldError } from '../domain/errors.ts';
 import type { Channel, CommSpec, Plan } from '../domain/plan/model.ts';
 import { hint } from '../domain/plan/suggest.ts';
+import { checkComm } from './check.ts';
 import { TemplateCompiler, type RenderFn } from './compile.ts';
 import type { MessageContext, SeriesItem } from './context-schema.ts';
-import { sampleContext } from './context.ts';
 import { htmlToText, inlineBody, inlineLayout, styleOf, textFooter } from './email-html.ts';
 import type { EscapeMode } from './helpers.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
 import type { PrecompiledTemplates } from './precompiled.ts';
 import { firstLine, TemplateStore, type TemplatePart } from './store.ts';
-import { findVariableIssues } from './variables.ts';
 
 export interface RenderInput {
   template: string;
@@ -44,17 +43,7 @@ export interface TemplateEngineOptions {
 
 const LAYOUT = '_layout/email.hbs';
 
-/** The channels a comm renders for: `preferred` is either. */
-export function channelsOf(comm: Pick<CommSpec, 'channels'>): Channel[] {
-  const set = new Set<Channel>();
-  for (const c of comm.channels) {
-    if (c === 'preferred') {
-      set.add('slack');
-      set.add('email');
-    } else set.add(c);
-  }
-  return [...set];
-}
+export { channelsOf } from './check.ts';
 
 export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
   const store = new TemplateStore(opts.dir);
@@ -132,68 +121,12 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
   };
   const render = (input: RenderInput): RenderedMessage => renderAs(input, false);
 
-  const check = (comm: CommSpec, plan: Plan): string[] => {
-    const template = comm.template;
-    if (!store.has(template)) return [`template "${template}" not found in ${store.display('')}${hint(template, store.list(), 'templates')}`];
-    const problems: string[] = [];
-    const files = new Set<string>();
-    const parts = new Set<TemplatePart>(['subject', ...channelsOf(comm), ...(channelsOf(comm).includes('email') ? (['text'] as const) : [])]);
-    for (const audience of comm.audiences) {
-      for (const part of parts) {
-        const file = store.resolve(template, audience, part);
-        if (file !== undefined) files.add(file);
-        else if (part !== 'text') {
-          const tried = store.candidates(audience, part).map((f) => store.display(`${template}/${f}`));
-          problems.push(`template "${template}" has no ${part} for audience "${audience}"; add ${tried.join(' or ')}`);
-        }
-      }
-    }
-    const items = new Map<string, Set<string>>();
-    for (const key of comm.series ?? []) {
-      try {
-        const item = store.item(template, key);
-        if (item) items.set(key, new Set(Object.keys(item)));
-        else problems.push(`series item "${key}" has no content: add ${store.display(`${template}/items/${key}.yaml`)} (or .md)`);
-      } catch (e) {
-        problems.push((e as Error).message);
-      }
-    }
-    for (const file of [...files].sort()) {
-      const relative = `${template}/${file}`;
-      let ast;
-      try {
-        ast = compiler.parse(store.source(relative));
-      } catch (e) {
-        problems.push(`${store.display(relative)}: ${firstLine((e as Error).message)}`);
-        continue;
-      }
-      // One message per problem and file, listing every line it occurs on.
-      const lines = new Map<string, number[]>();
-      for (const issue of findVariableIssues(ast, { comm, plan, items })) {
-        const at = lines.get(issue.message);
-        if (at) {
-          if (!at.includes(issue.line)) at.push(issue.line);
-        } else lines.set(issue.message, [issue.line]);
-      }
-      for (const [message, at] of lines) problems.push(`${store.display(relative)}:${at.join(',')}: ${message}`);
-    }
-    if (problems.length > 0) return problems;
-    // A trial render catches what static checks cannot (a helper given a bad argument).
-    const firstItem = comm.series?.[0] === undefined ? undefined : store.item(template, comm.series[0]);
-    for (const audience of comm.audiences) {
-      let context: MessageContext | undefined;
-      for (const channel of channelsOf(comm)) {
-        try {
-          // One sample per audience: a render does not change it (withAbsoluteLinks copies).
-          context ??= sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
-          renderAs({ template, channel, audience, context, messageId: 'check' }, true);
-        } catch (e) {
-          problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${firstLine((e as Error).message)}`);
-        }
-      }
-    }
-    return problems;
-  };
+  const check = (comm: CommSpec, plan: Plan): string[] =>
+    checkComm(comm, plan, {
+      store,
+      compiler,
+      trialRender: (template, channel, audience, context) => renderAs({ template, channel, audience, context, messageId: 'check' }, true),
+    });
 
   return {
     has: (name) => store.has(name),
