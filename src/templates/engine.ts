@@ -2,14 +2,14 @@ import { HeraldError } from '../domain/errors.ts';
 import type { Channel, CommSpec, Plan } from '../domain/plan/model.ts';
 import { hint } from '../domain/plan/suggest.ts';
 import { checkComm } from './check.ts';
-import { TemplateCompiler, type RenderFn } from './compile.ts';
+import { TemplateCompiler } from './compile.ts';
+import { compiledCache, LAYOUT } from './compiled-cache.ts';
 import type { MessageContext, SeriesItem } from './context-schema.ts';
-import { htmlToText, inlineBody, inlineLayout, styleOf, textFooter } from './email-html.ts';
-import type { EscapeMode } from './helpers.ts';
+import { htmlToText, textFooter } from './email-html.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
 import type { PrecompiledTemplates } from './precompiled.ts';
-import { firstLine, TemplateStore, type TemplatePart } from './store.ts';
+import { TemplateStore, type TemplatePart } from './store.ts';
 
 export interface RenderInput {
   template: string;
@@ -41,39 +41,13 @@ export interface TemplateEngineOptions {
   precompiled?: PrecompiledTemplates;
 }
 
-const LAYOUT = '_layout/email.hbs';
-
 export { channelsOf } from './check.ts';
 
 export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
   const store = new TemplateStore(opts.dir);
   const compiler = new TemplateCompiler(opts.precompiled);
-  const cache = new Map<string, RenderFn>();
+  const compiled = compiledCache(store, compiler);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
-
-  // CSS is inlined into the email sources once, when they are compiled. A trial render (`check`)
-  // compiles the sources as written: juice leaves `{{…}}` alone, so the Handlebars code, and what it
-  // can throw, is the same either way.
-  const prepare = (relative: string, mode: EscapeMode, trial: boolean): string => {
-    const source = store.source(relative);
-    if (mode !== 'html' || trial) return source;
-    return relative === LAYOUT ? inlineLayout(source) : inlineBody(source, styleOf(store.source(LAYOUT)));
-  };
-
-  const compiled = (relative: string, mode: EscapeMode, trial = false): RenderFn => {
-    // A real compile serves a trial too; a trial one never serves a real render.
-    const id = `${mode}:${relative}`;
-    let fn = cache.get(id) ?? (trial ? cache.get(`trial:${id}`) : undefined);
-    if (!fn) {
-      try {
-        fn = compiler.compile(prepare(relative, mode, trial), mode);
-      } catch (e) {
-        throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${firstLine((e as Error).message)}`, { cause: e });
-      }
-      cache.set(trial ? `trial:${id}` : id, fn);
-    }
-    return fn;
-  };
 
   const absolute = (url: string): string => (url.startsWith('/') && publicUrl !== undefined ? `${publicUrl}${url}` : url);
 
