@@ -20,8 +20,6 @@ import { responseRoutes } from './routes/responses.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { digestRoutes } from './routes/digest.ts';
 
-export type { ApiDeps } from './routes/common.ts';
-
 /** In this order in the OpenAPI document. */
 const ROUTES = [projectRoutes, planRoutes, milestoneRoutes, calendarRoutes, messageRoutes, responseRoutes, escalationRoutes, digestRoutes];
 
