@@ -7,7 +7,6 @@ export const DELIVERY_QUEUES: Readonly<Record<Channel, string>> = { slack: 'deli
 
 /** A job carries ids only; the database is the source of truth. The job id is the message id. */
 export const deliverPayload = z.object({ messageId: z.uuid() });
-export type DeliverPayload = z.infer<typeof deliverPayload>;
 
 /** Attempts per message before it is marked failed (about 1 h of retries with the backoff below). */
 export const DELIVERY_ATTEMPTS = 10;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as HtmlToText from 'html-to-text';
 import type Juice from 'juice';
-import type { MessageContext } from './context.ts';
+import type { MessageContext } from './context-schema.ts';
 
 /*
  * juice (with cheerio) and html-to-text cost ~0.4 s of CPU to import, and only sending or previewing
