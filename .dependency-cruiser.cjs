@@ -79,10 +79,21 @@ module.exports = {
     },
     {
       name: 'http-not-to-db',
-      comment: 'Routes and pages call use cases (src/app), which reach the database through their ports; no route imports src/db.',
+      comment:
+        'Routes and pages call use cases (src/app) and the stores src/main hands them; they never open, query or wire the ' +
+        'database themselves. Naming a store type from src/db (a type-only import) is fine.',
       severity: 'error',
       from: { path: '^src/http/' },
-      to: { path: '^src/db/' },
+      to: { path: '^src/db/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'http-no-database-handle',
+      comment:
+        'Not even the type of a connection: a route that holds a Database, a transaction or a SQL client can query ' +
+        'around the stores. Routes get use cases and stores, which src/main builds.',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: '^src/db/(database|transaction|repo/sql-client)\\.ts$' },
     },
     {
       name: 'app-not-to-adapters',
