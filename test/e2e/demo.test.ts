@@ -25,7 +25,10 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -89,7 +92,10 @@ describe('herald demo in an empty folder', () => {
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /^(http:\S+)$/m.exec(out);
-        if (m?.[1]) (clearTimeout(timer), resolve(m[1]));
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
       });
       child.once('exit', (code) => reject(new Error(`herald demo exited with ${code}: ${stderr}`)));
     });

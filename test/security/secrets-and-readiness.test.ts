@@ -10,7 +10,6 @@ import { startHttpServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { captureLog } from '../support/log-capture.ts';
-import { TEST_REDIS_URL } from '../support/run-id.ts';
 
 function configError(env: Record<string, string>): string {
   try {

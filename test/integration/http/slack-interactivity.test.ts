@@ -4,10 +4,10 @@ import { NOT_YOURS } from '../../../src/http/slack/interactions.ts';
 import { startServer, type ServerRuntime } from '../../../src/main.ts';
 import { blockActions, interactionBody, slackSignatureHeaders, viewClosed, viewSubmission } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type PostedMessage, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { createTestDatabase } from '../../support/databases.ts';
 import { TEST_SECRET } from '../../support/delivery.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from '../../support/redis.ts';
-import { postSeededToSlack, seedResponses, type SeededMessage, type SeededResponses } from '../../support/responses.ts';
+import { postSeededToSlack, seedResponses, type SeededMessage } from '../../support/responses.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
 const SIGNING = 'signing-secret-for-tests';

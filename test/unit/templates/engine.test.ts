@@ -101,7 +101,7 @@ describe('Slack blocks', () => {
       expect(s.text.text.length).toBeLessThanOrEqual(3000);
       expect(s.text.text).not.toMatch(/&(?!amp;|lt;|gt;)/);
     }
-    expect((r.blocks?.[0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
+    expect((r.blocks![0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
   });
 });
 
