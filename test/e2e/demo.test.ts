@@ -56,6 +56,11 @@ async function axeSerious(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
 }
 
+/** The document's width beside the viewport's: a page wider than its viewport scrolls sideways. */
+async function sideways(page: Page): Promise<{ scroll: number; view: number }> {
+  return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+}
+
 /** Reloads `pageUrl` once a second until `target()` is on it; fails the test past `deadline` (epoch ms). */
 async function reloadUntil(page: Page, pageUrl: string, target: () => Locator, deadline: number): Promise<void> {
   for (;;) {
@@ -125,6 +130,7 @@ describe('herald demo in an empty folder', () => {
     const digestBefore = (await page.locator('#digest').textContent()) ?? '';
     expect(digestBefore).toContain('No open escalations');
     expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
     // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
     const slackView = `${url}/slack/bea.meyer`;
@@ -135,6 +141,7 @@ describe('herald demo in an empty folder', () => {
     const stamp = (await page.locator('.slack-message').last().getAttribute('aria-label'))?.replace('Message from Herald at ', '') ?? '';
     expect(Date.parse(stamp)).toBeGreaterThan(Date.now() + 2 * 60_000);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
     await page.getByRole('button', { name: 'Some issues' }).first().click();
     await page.waitForURL(slackView);
@@ -144,6 +151,7 @@ describe('herald demo in an empty folder', () => {
     const inbox = `${url}/mail/alex.khan`;
     await reloadUntil(page, inbox, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/email.png'), fullPage: true });
     await page.getByRole('link', { name: 'Working well' }).first().click();
     await page.waitForURL(/\/r\//);
@@ -166,6 +174,7 @@ describe('herald demo in an empty folder', () => {
     const digestAfter = (await page.locator('#digest').textContent()) ?? '';
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
     // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
     await page.getByRole('button', { name: 'Open dashboard' }).click();
