@@ -27,7 +27,7 @@ import type { HttpDeps, RunningServer } from './http/server.ts';
 import { redisScratch } from './http/slack/scratch.ts';
 import type { SlackInteractivity } from './http/slack/slack-app.ts';
 import type { Logger } from './logger.ts';
-import { closeInOrder } from './close-in-order.ts';
+import { closeInOrder } from './main/closers.ts';
 import type { InboundDeps, InboundResult } from './app/receive-inbound-mail.ts';
 import type { ImapPoller } from './channels/email/inbound/imap-poller.ts';
 import type { SmtpListener } from './channels/email/inbound/smtp-listener.ts';
@@ -148,70 +148,75 @@ export async function startWorker(
   // Slack's one message per second per conversation and e-mail's rate hold across every worker process.
   const paceRedis = redisConnection(config.REDIS_URL, opts.onError, { autoPipelining: true });
   const channels = opts.channels ?? buildChannels(config, { slackGate: new RedisGate(paceRedis, config.REDIS_PREFIX, slackHoldMs(1)) });
-  if (!channels.slack && !channels.email) {
-    throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
-  }
-  const evicting = await evictionPolicyWarning(paceRedis);
-  if (evicting) opts.onWarn?.(evicting);
-  const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
-  const clock = opts.clock ?? systemClock;
-  const delivery = createDeliveryMetrics();
-  const metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
-  const queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }, opts.onError);
-  const workers = startDeliveryWorkers({
-    redisUrl: config.REDIS_URL,
-    prefix: config.REDIS_PREFIX,
-    queues,
-    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-    ...(opts.sweep ? { sweep: opts.sweep } : {}),
-    ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
-    ...(opts.onError ? { onError: opts.onError } : {}),
-    deps: {
-      db: db.sql,
-      store: new DeliveryStore(db.sql),
-      clock,
-      channels,
-      engine: buildEngine(config),
-      plans: new PlanCache(db.sql),
-      publicUrl: config.PUBLIC_URL,
-      secret,
-      ...(config.BOUNCE_ADDRESS ? { bounceAddress: config.BOUNCE_ADDRESS } : {}),
-      staleSendingMs: opts.staleSendingMs ?? 90_000,
-      limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
-      digests: cachedDigests((request) => buildDigest(db.prisma, request)),
-      observer: delivery.observer,
-    },
-  });
-  const escalations = new EscalationSweeper({
-    db,
-    clock,
-    ...(opts.escalationSweepMs ? { intervalMs: opts.escalationSweepMs } : {}),
-    ...(opts.onError ? { onError: opts.onError } : {}),
-  });
-  escalations.start();
-  return {
-    db,
-    queues,
-    workers,
-    channels,
-    ...(metrics ? { metrics } : {}),
-    async close() {
-      // Sends in flight get up to 30 s to finish (their lock outlives that, so another worker would take over); the rest 5 s each.
-      await closeInOrder(
-        [
-          { name: 'escalation sweeper', close: () => escalations.stop() },
-          { name: 'delivery workers', close: () => workers.close(), ms: 30_000 },
-          { name: 'metrics listener', close: () => metrics?.close() },
-          { name: 'delivery queues', close: () => queues.close() },
-          { name: 'channels', close: () => Promise.all(Object.values(channels).map((c) => c.close())) },
-          { name: 'redis', close: () => paceRedis.quit().catch(() => paceRedis.disconnect()), ms: 2_000 },
-          { name: 'database', close: () => (opts.db ? undefined : db.close()) },
-        ],
-        { stepMs: 5_000, log: opts.log },
-      );
-      paceRedis.disconnect();
-    },
+  let db: Database | undefined;
+  let metrics: MetricsListener | undefined;
+  let queues: DeliveryQueues | undefined;
+  let workers: RunningWorkers | undefined;
+  let escalations: EscalationSweeper | undefined;
+  // One list, in order, for a normal shutdown and for a start that failed halfway (each step skips what was not started).
+  // Sends in flight get up to 30 s to finish (their lock outlives that, so another worker would take over); the rest 5 s each.
+  const close = async (): Promise<void> => {
+    await closeInOrder(
+      [
+        { name: 'escalation sweeper', close: () => escalations?.stop() },
+        { name: 'delivery workers', close: () => workers?.close(), ms: 30_000 },
+        { name: 'metrics listener', close: () => metrics?.close() },
+        { name: 'delivery queues', close: () => queues?.close() },
+        { name: 'channels', close: () => Promise.all(Object.values(channels).map((c) => c.close())) },
+        { name: 'redis', close: () => paceRedis.quit().catch(() => paceRedis.disconnect()), ms: 2_000 },
+        { name: 'database', close: () => (opts.db ? undefined : db?.close()) },
+      ],
+      { stepMs: 5_000, log: opts.log },
+    );
+    paceRedis.disconnect();
   };
+  try {
+    if (!channels.slack && !channels.email) {
+      throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
+    }
+    const evicting = await evictionPolicyWarning(paceRedis);
+    if (evicting) opts.onWarn?.(evicting);
+    const database = (db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 })));
+    const clock = opts.clock ?? systemClock;
+    const delivery = createDeliveryMetrics();
+    metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
+    queues = new DeliveryQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }, opts.onError);
+    workers = startDeliveryWorkers({
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_PREFIX,
+      queues,
+      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.sweep ? { sweep: opts.sweep } : {}),
+      ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+      deps: {
+        db: database.sql,
+        store: new DeliveryStore(database.sql),
+        clock,
+        channels,
+        engine: buildEngine(config),
+        plans: new PlanCache(database.sql),
+        publicUrl: config.PUBLIC_URL,
+        secret,
+        ...(config.BOUNCE_ADDRESS ? { bounceAddress: config.BOUNCE_ADDRESS } : {}),
+        staleSendingMs: opts.staleSendingMs ?? 90_000,
+        limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
+        digests: cachedDigests((request) => buildDigest(database.prisma, request)),
+        observer: delivery.observer,
+      },
+    });
+    escalations = new EscalationSweeper({
+      db: database,
+      clock,
+      ...(opts.escalationSweepMs ? { intervalMs: opts.escalationSweepMs } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+    escalations.start();
+    return { db: database, queues, workers, channels, ...(metrics ? { metrics } : {}), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 export interface ServerRuntime {
@@ -318,69 +323,61 @@ export async function startServer(
   const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
   const scratch = redisScratch(redis, config.REDIS_PREFIX);
   let slack: SlackInteractivity | undefined;
+  let slackStarted = false;
   let clicks: { queue: ClickQueue; processor: { close(): Promise<void> } } | undefined;
-  if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
-    // Every answer is queued before its ack; one not recorded at once is recorded from here, by any serve process.
-    const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
-    const [{ ClickQueue, startClickProcessor }, { createSlackInteractivity }] = await Promise.all([import('../jobs/record-click.ts'), import('./http/slack/slack-app.ts')]);
-    const queue = new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')));
-    const interactivity = createSlackInteractivity({
-      botToken: config.SLACK_BOT_TOKEN,
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      appToken: config.SLACK_APP_TOKEN,
-      apiUrl: config.SLACK_API_URL,
-      db,
-      clock,
-      scratch,
-      log: opts.log,
-      clicks: queue,
-    });
-    slack = interactivity;
-    clicks = { queue, processor: startClickProcessor(conn, { db, clock, log: opts.log, show: interactivity.showRecorded }) };
-  }
-  const inbound = await startInbound(config, { db, clock, log: opts.log });
-  const isAdminToken = await adminTokenCheck(config, db, clock);
-  const http = await import('./http/server.ts').then(({ startHttpServer }) => startHttpServer(
-    { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
-    opts.port ?? config.PORT,
-    opts.host ?? config.HOST,
-  )).catch(async (err: unknown) => {
-    await inbound?.close();
-    await clicks?.processor.close();
-    await clicks?.queue.close();
-    throw err;
-  });
-  try {
-    await slack?.start();
-  } catch (err) {
-    await http.close();
-    await inbound?.close();
-    await clicks?.processor.close();
-    await clicks?.queue.close();
-    throw err;
-  }
-  return {
-    db,
-    http,
-    ...(slack ? { slack } : {}),
-    ...(inbound ? { inbound } : {}),
-    url: http.url,
-    async close() {
-      // Each step is bounded: with Slack unreachable a click's chat.update (and Slack's own retries) could otherwise hold shutdown for minutes.
-      await closeInOrder(
-        [
-          { name: 'slack', close: () => slack?.stop() },
-          // In-flight requests get 5 s (startHttpServer), then are cut.
-          { name: 'http server', close: () => http.close(), ms: 7_000 },
-          { name: 'inbound mail', close: () => inbound?.close() },
-          { name: 'click processor', close: () => clicks?.processor.close() },
-          { name: 'click queue', close: () => clicks?.queue.close() },
-          { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()), ms: 2_000 },
-          { name: 'database', close: () => (opts.db ? undefined : db.close()) },
-        ],
-        { stepMs: 3_000, log: opts.log },
-      );
-      redis.disconnect();
-    },
+  let inbound: InboundRuntime | undefined;
+  let http: RunningServer | undefined;
+  // One list, in order, for a normal shutdown and for a start that failed halfway (each step skips what was not started).
+  // Each step is bounded: with Slack unreachable a click's chat.update (and Slack's own retries) could otherwise hold shutdown for minutes.
+  const close = async (): Promise<void> => {
+    await closeInOrder(
+      [
+        { name: 'slack', close: () => (slackStarted ? slack?.stop() : undefined) },
+        // In-flight requests get 5 s (startHttpServer), then are cut.
+        { name: 'http server', close: () => http?.close(), ms: 7_000 },
+        { name: 'inbound mail', close: () => inbound?.close() },
+        { name: 'click processor', close: () => clicks?.processor.close() },
+        { name: 'click queue', close: () => clicks?.queue.close() },
+        { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()), ms: 2_000 },
+        { name: 'database', close: () => (opts.db ? undefined : db.close()) },
+      ],
+      { stepMs: 3_000, log: opts.log },
+    );
+    redis.disconnect();
   };
+  try {
+    if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
+      // Every answer is queued before its ack; one not recorded at once is recorded from here, by any serve process.
+      const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
+      const [{ ClickQueue, startClickProcessor }, { createSlackInteractivity }] = await Promise.all([import('../jobs/record-click.ts'), import('./http/slack/slack-app.ts')]);
+      const queue = new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')));
+      const interactivity = createSlackInteractivity({
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        appToken: config.SLACK_APP_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        db,
+        clock,
+        scratch,
+        log: opts.log,
+        clicks: queue,
+      });
+      slack = interactivity;
+      clicks = { queue, processor: startClickProcessor(conn, { db, clock, log: opts.log, show: interactivity.showRecorded }) };
+    }
+    inbound = await startInbound(config, { db, clock, log: opts.log });
+    const isAdminToken = await adminTokenCheck(config, db, clock);
+    const running = await import('./http/server.ts').then(({ startHttpServer }) => startHttpServer(
+      { db, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, isAdminToken, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
+      opts.port ?? config.PORT,
+      opts.host ?? config.HOST,
+    ));
+    http = running;
+    await slack?.start();
+    slackStarted = true;
+    return { db, http: running, ...(slack ? { slack } : {}), ...(inbound ? { inbound } : {}), url: running.url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -1,6 +1,7 @@
 import { startDemo, openBrowser } from '../../demo/run-demo.ts';
 import { ConfigError } from '../../domain/errors.ts';
 import { createLogger } from '../../logger.ts';
+import { closeOnSignal } from '../../main/closers.ts';
 import type { CliContext } from '../context.ts';
 
 export async function demo(ctx: CliContext, o: { port?: number; speed: number; open: boolean }): Promise<void> {
@@ -11,9 +12,5 @@ export async function demo(ctx: CliContext, o: { port?: number; speed: number; o
   const running = await startDemo({ ...(o.port ? { port: o.port } : {}), speed: o.speed, redisUrl: process.env.REDIS_URL, log });
   ctx.output.out(running.url);
   if (o.open) openBrowser(running.url);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => void running.close().finally(resolve);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await closeOnSignal(() => running.close());
 }
