@@ -1,9 +1,8 @@
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
-import { dropQueuedJobs } from '../drop-jobs.ts';
 import { plural, triggeredLine } from '../output.ts';
-import { withDb } from '../with-db.ts';
+import { withDb, dropQueuedJobs } from '../../main/cli.ts';
 import { DateTime } from 'luxon';
 
 /** An instant as the PM reads it: the project zone with its abbreviation (ISO UTC is for --format json). */

@@ -1,6 +1,6 @@
 import { testClockWarning } from '../../app/configured-clock.ts';
 import { createLogger } from '../../logger.ts';
-import { startServer } from '../../main.ts';
+import { startServer } from '../../main/server.ts';
 import { closeOnSignal } from '../../main/closers.ts';
 import type { CliContext } from '../context.ts';
 

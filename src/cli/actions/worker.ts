@@ -1,6 +1,6 @@
 import { testClockWarning } from '../../app/configured-clock.ts';
 import { createLogger } from '../../logger.ts';
-import { startWorker } from '../../main.ts';
+import { startWorker } from '../../main/worker.ts';
 import { closeOnSignal } from '../../main/closers.ts';
 import type { CliContext } from '../context.ts';
 
