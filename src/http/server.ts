@@ -13,6 +13,7 @@ import type { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
 import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
+import type { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
 import { HeraldError } from '../domain/errors.ts';
@@ -58,6 +59,8 @@ export interface HttpDeps {
   /** `POST /inbound/email`, when INBOUND_WEBHOOK_SECRET is set. */
   inbound?: InboundHttp | undefined;
   log?: Logger;
+  /** The process's plan cache, for the follow-ups of an answer given on an answer page. */
+  plans?: PlanCache | undefined;
   /** Checks plan templates on `POST /api/v1/plans`, as `herald validate` does; without it templates are not checked there. */
   templates?: TemplateEngine | undefined;
   /** PUBLIC_URL, for links in the digest previewed at `GET /api/v1/projects/:project/digest`. */
@@ -176,7 +179,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
-  const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
+  const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit, plans: deps.plans };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));

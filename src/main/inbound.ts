@@ -2,6 +2,7 @@
  * The inbound-mail paths `herald serve` runs (SMTP listener, IMAP poller, webhook), each only when
  * configured. Their modules (smtp-server, imapflow, mailparser) load here, never in the worker.
  */
+import type { PlanCache } from '../app/plan-cache.ts';
 import type { Clock } from '../app/ports.ts';
 import type { InboundDeps, InboundResult } from '../app/receive-inbound-mail.ts';
 import type { ImapPoller } from '../channels/email/inbound/imap-poller.ts';
@@ -24,11 +25,11 @@ export interface InboundRuntime {
  * Inbound mail, each path only when configured (INBOUND_SMTP_PORT, IMAP_URL,
  * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
  */
-export async function startInbound(config: Config, opts: { db: Database; clock: Clock; log?: Logger | undefined }): Promise<InboundRuntime | undefined> {
+export async function startInbound(config: Config, opts: { db: Database; clock: Clock; plans?: PlanCache; log?: Logger | undefined }): Promise<InboundRuntime | undefined> {
   const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
   if (!wanted) return undefined;
   const { receiveInboundMail } = await import('../app/receive-inbound-mail.ts');
-  const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS };
+  const deps: InboundDeps = { prisma: opts.db.prisma, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS, plans: opts.plans };
   const log = opts.log;
   const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
     const r = await receiveInboundMail(deps, raw, { via, ...(envelope ? { envelope } : {}) });

@@ -5,6 +5,7 @@
  * that was ~60 MiB of its idle RSS (bench:cli).
  */
 import { authenticateApiToken } from '../app/api-tokens.ts';
+import { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
@@ -53,6 +54,10 @@ export async function startServer(
   // Each answer holds a connection for its short transaction; 20 keeps 200 answers/s from queueing for one.
   const db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 }));
   const clock = opts.clock ?? systemClock;
+  // The answers of one process read the same plan again and again (each escalating answer needs it; a big plan is megabytes of
+  // JSON): keep it parsed, keyed by the project's `updatedAt`. Measured with `npm run bench:responses`: loading and unpacking
+  // the plan of 8,000 people per Slack click was the largest single cost of an answer. One cache for every path an answer takes.
+  const plans = new PlanCache();
   const redis = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
   const scratch = redisScratch(redis, config.REDIS_PREFIX);
   let slack: SlackInteractivity | undefined;
@@ -93,18 +98,19 @@ export async function startServer(
         apiUrl: config.SLACK_API_URL,
         db,
         clock,
+        plans,
         scratch,
         log: opts.log,
         clicks: queue,
       });
       slack = interactivity;
-      clicks = { queue, processor: startClickProcessor(conn, { db, clock, log: opts.log, show: interactivity.showRecorded }) };
+      clicks = { queue, processor: startClickProcessor(conn, { db, clock, plans, log: opts.log, show: interactivity.showRecorded }) };
     }
-    inbound = await startInbound(config, { db, clock, log: opts.log });
+    inbound = await startInbound(config, { db, clock, plans, log: opts.log });
     const isAdminToken = await adminTokenCheck(config, db, clock);
     const forHttp = (queues = serverQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }));
     const running = await import('../http/server.ts').then(({ startHttpServer }) => startHttpServer(
-      { db, queues: forHttp, isAdminToken, secret: config.HERALD_SECRET, clock, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
+      { db, queues: forHttp, isAdminToken, secret: config.HERALD_SECRET, clock, plans, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
       opts.port ?? config.PORT,
       opts.host ?? config.HOST,
     ));
