@@ -34,6 +34,10 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * `herald worker`: builds the channels, send limits, queues and workers, and returns them with one
+ * close() that stops them in order (also called when starting fails halfway).
+ */
 export async function startWorker(
   config: Config,
   opts: {
