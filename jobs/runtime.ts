@@ -27,7 +27,7 @@ export function redisConnection(url: string, onError: (e: unknown) => void = () 
   return redis;
 }
 
-/** The producer side: queues to add delivery jobs to. Built by src/main/adapters.ts; closes the connection it is given. */
+/** The producer side: queues to add delivery jobs to. Built by src/main/queues.ts; closes the connection it is given. */
 export class DeliveryQueues {
   readonly queues: Record<Channel, Queue>;
 

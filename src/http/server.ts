@@ -36,7 +36,7 @@ import { requestForLog } from './request-log.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 
-/** What the server needs of the delivery queues (built in src/main/adapters.ts, closed there). */
+/** What the server needs of the delivery queues (built in src/main/queues.ts, closed there). */
 export interface ServerQueues {
   /** For /metrics and bull-board. */
   readonly queues: readonly Queue[];
