@@ -17,7 +17,7 @@ import { createApiToken } from '../src/app/api-tokens.ts';
 import { loadPlanFile } from '../src/app/load-plan.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { NAV } from '../src/http/dashboard/nav.ts';
-import { startHttpServer } from '../src/http/server.ts';
+import { startHttpServer } from '../src/main/http.ts';
 import { BenchDatabase } from './delivery-fixture.ts';
 import { generatePlan } from './generate-plan.ts';
 

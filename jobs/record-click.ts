@@ -11,6 +11,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { PlanCache } from '../src/app/plan-cache.ts';
 import type { Clock } from '../src/app/ports.ts';
 import { recordSlackClick, type SlackClickOutcome } from '../src/app/record-slack-click.ts';
 import type { Database } from '../src/db/database.ts';
@@ -98,6 +99,8 @@ export class ClickQueue {
 export interface ClickDeps {
   db: Database;
   clock: Clock;
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
   log?: Logger | undefined;
   /** Replaces the Slack message by the answer; a failure leaves the old message, the answer is stored. */
   show?: ((click: ClickPayload, outcome: Extract<SlackClickOutcome, { kind: 'recorded' }>) => Promise<void>) | undefined;

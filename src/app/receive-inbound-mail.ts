@@ -41,6 +41,7 @@ import { ResponseRejectedError } from '../domain/response.ts';
 import { bounceTokenMessage, verifyBounceToken, verifyReplyToken } from '../domain/tokens.ts';
 import { dmarcPassFor } from '../domain/inbound/authentication-results.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { PlanCache } from './plan-cache.ts';
 import type { Clock } from './ports.ts';
 import { recordResponse } from './record-response.ts';
 
@@ -57,6 +58,8 @@ export interface InboundDeps {
    * person's own address. Never for mail taken by the SMTP listener, where anyone writes the headers.
    */
   trustedAuthservIds?: readonly string[];
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
 }
 
 export interface InboundResult {
@@ -289,7 +292,7 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
   }
   try {
     const recorded = await recordResponse(
-      { prisma: deps.prisma },
+      { prisma: deps.prisma, plans: deps.plans },
       {
         messageId: m.id,
         option: answer.option ?? null,

@@ -20,12 +20,15 @@ import { insertResponseIfAbsent, loadMessageForAnswer, lockResponse, type Messag
 import { retryTransient } from '../db/postgres-errors.ts';
 import { withTransaction, type Tx } from '../db/transaction.ts';
 import { followUpAnswer, type FollowUps } from './follow-up-answer.ts';
+import type { PlanCache } from './plan-cache.ts';
 import { systemClock, type Clock } from './ports.ts';
 
 export interface RecordResponseDeps {
   prisma: PrismaClient;
   /** For follow-ups (escalation batches, reminder cancellation); the system clock by default. */
   clock?: Clock;
+  /** The process's plan cache, for the follow-ups of an escalating answer (src/main/server.ts builds it). */
+  plans?: PlanCache | undefined;
 }
 
 export interface RecordResponseInput {
@@ -174,7 +177,7 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
       // so an answer and its follow-ups commit together.
 
       const option = survey.options.find((o) => o.value === response.option) ?? null;
-      const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now());
+      const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now(), deps.plans);
       return { kind, response, previous, option, survey, context, workstreamsUpdated, followUps };
     },
     { timeoutMs: TX_TIMEOUT_MS },

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { channelPhrase, loadAnswerView, type AnswerView } from '../app/answer-view.ts';
+import type { PlanCache } from '../app/plan-cache.ts';
 import type { Clock } from '../app/ports.ts';
 import { recordResponse } from '../app/record-response.ts';
 import type { Database } from '../db/database.ts';
@@ -23,6 +24,8 @@ export interface PageDeps {
   secret: string | undefined;
   clock: Clock;
   rateLimit: { max: number; timeWindow: number };
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
 }
 
 const COMMENT_MAX = 4000;
@@ -123,7 +126,7 @@ export function registerAnswerLinks(app: FastifyInstance, deps: PageDeps): void 
       return again(400, 'That option is not one of this question’s options. Choose one below.');
     }
     if (commentWanted(view.survey, option) && comment === null) return again(422, `Please add a short comment for “${option?.label ?? optionValue}”.`);
-    const result = await recordResponse(deps.db, {
+    const result = await recordResponse({ prisma: deps.db.prisma, plans: deps.plans }, {
       messageId: view.messageId,
       option: optionValue,
       comment,

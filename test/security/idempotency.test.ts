@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
-import { buildHttpServer } from '../../src/http/server.ts';
+import { buildHttpServer } from '../../src/main/http.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import { loadPlanFile, loadPlanText } from '../../src/app/load-plan.ts';
 import { PlanInvalidError } from '../../src/domain/errors.ts';
-import { buildHttpServer } from '../../src/http/server.ts';
+import { buildHttpServer } from '../../src/main/http.ts';
 import { BUILTIN_TEMPLATES } from '../../src/templates/builtin.ts';
 import { createTemplateEngine, type TemplateEngine } from '../../src/templates/engine.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_PLACEHOLDER_SECRETS, loadConfig } from '../../src/config/config.ts';
-import { startHttpServer } from '../../src/http/server.ts';
+import { startHttpServer } from '../../src/main/http.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { captureLog } from '../support/log-capture.ts';

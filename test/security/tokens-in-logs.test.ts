@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import { signReplyToken, signToken } from '../../src/domain/tokens.ts';
-import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
 import { captureLog } from '../support/log-capture.ts';
 import { createLogger, scrubText } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';

@@ -18,7 +18,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import type { Clock } from '../../src/app/ports.ts';
 import type { DashboardPage } from '../../src/http/dashboard/pages/index.ts';
-import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
 import { buildEngine } from '../../src/templates/builtin.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 import { runCli } from './cli.ts';

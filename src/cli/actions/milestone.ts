@@ -1,9 +1,8 @@
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
-import { dropQueuedJobs } from '../drop-jobs.ts';
 import { plural, projectTime as local, triggeredLine } from '../output.ts';
-import { withDb } from '../with-db.ts';
+import { withDb, dropQueuedJobs } from '../../main/cli.ts';
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
   await withDb(ctx, async (db) => {

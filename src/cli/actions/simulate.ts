@@ -7,7 +7,7 @@ import { withReminders } from '../../domain/survey/reminders.ts';
 import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { cliEngine, planTemplateCheck } from '../templates.ts';
+import { cliEngine, planTemplateCheck } from '../../main/cli.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
 
 export interface SimulateOptions {

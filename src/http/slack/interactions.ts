@@ -13,6 +13,7 @@ import type { App, BlockAction, ButtonAction, SlackViewAction } from '@slack/bol
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import { loadAnswerView, type AnswerView } from '../../app/answer-view.ts';
 import { optOut } from '../../app/opt-out.ts';
+import type { PlanCache } from '../../app/plan-cache.ts';
 import type { Clock } from '../../app/ports.ts';
 import { recordSlackClick, type SlackClickOutcome } from '../../app/record-slack-click.ts';
 import type { Database } from '../../db/database.ts';
@@ -38,6 +39,8 @@ export interface InteractionDeps {
   log?: Logger | undefined;
   /** Where an answer is written before it is acked (the BullMQ click queue in `herald serve`); without it an answer lost between ack and record stays lost. */
   clicks?: { hold(click: ClickPayload): Promise<HeldClick> } | undefined;
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
 }
 
 export const NOT_YOURS = 'This message was sent to someone else, so only they can answer it.';

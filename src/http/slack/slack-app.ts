@@ -27,6 +27,7 @@ export interface SlackInteractivityOptions {
   log?: Logger | undefined;
   /** The durable queue every answer is written to before its ack (jobs/record-click.ts). */
   clicks?: InteractionDeps['clicks'];
+  plans?: InteractionDeps['plans'];
 }
 
 export interface SlackInteractivity {

@@ -6,7 +6,7 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import { moveMilestone } from '../../../src/app/move-milestone.ts';
 import type { Plan } from '../../../src/domain/plan/model.ts';
-import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildHttpServer } from '../../../src/main/http.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, TestClock, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';

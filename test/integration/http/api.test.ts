@@ -9,7 +9,7 @@ import { EXAMPLE_NOW } from '../../fixtures/example-now.ts';
 import { recordResponse } from '../../../src/app/record-response.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
 import { registerApi } from '../../../src/http/api/api.ts';
-import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildHttpServer } from '../../../src/main/http.ts';
 import { buildEngine } from '../../../src/templates/builtin.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';

@@ -5,7 +5,7 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { moveMilestone } from '../../../src/app/move-milestone.ts';
-import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildHttpServer } from '../../../src/main/http.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 

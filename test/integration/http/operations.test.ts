@@ -6,7 +6,7 @@ import { DELIVERY_QUEUES } from '../../../jobs/catalogue.ts';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { staticAdminToken } from '../../../src/http/admin-queues.ts';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, TestClock, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';

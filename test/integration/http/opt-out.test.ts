@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
 import { signToken } from '../../../src/domain/tokens.ts';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, TEST_SECRET, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { RESPONSES_PLAN, RESPONSES_PROJECT, seedResponses, type SeededMessage, type SeededResponses } from '../../support/responses.ts';

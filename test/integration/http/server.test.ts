@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -75,7 +75,7 @@ describe('herald serve: limits and errors', () => {
   let srv: RunningServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    const { buildHttpServer } = await import('../../../src/http/server.ts');
+    const { buildHttpServer } = await import('../../../src/main/http.ts');
     const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, bodyLimit: 1024 });
     app.get('/test/slow', { handlerTimeout: 100 }, async () => new Promise((r) => setTimeout(() => r({ late: true }), 1_000)));
     // What pg-pool throws when no connection frees up in time (an overloaded server; the chaos soak found it).

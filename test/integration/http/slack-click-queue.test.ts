@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
-import { startServer, type ServerRuntime } from '../../../src/main.ts';
+import { startServer, type ServerRuntime } from '../../../src/main/server.ts';
 import { blockActions, interactionBody, slackSignatureHeaders } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
 import { RECORD_CLICK_QUEUE, CLICK_GRACE_MS } from '../../../jobs/record-click.ts';
