@@ -241,7 +241,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
         const q = req.query;
         const offset = decodeCursor(q.cursor);
         if (q.group === 'occurrence') {
-          if (q.person) throw new ApiError(400, 'BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
+          if (q.person) throw new ApiError('BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
           const { plan, groups } = await queryOccurrences(db.sql, { project: req.params.project, fromDay: q.from, toDay: q.to, comm: q.comm, includeCancelled: q.includeCancelled });
           return page(groups.slice(offset, offset + q.limit + 1).map((g) => ({ ...g, title: occurrenceTitle(g, plan) })), offset, q.limit);
         }
@@ -404,7 +404,7 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
       async (req) => {
         authorize(req, 'viewer', req.params.project);
         const engine = deps.templates;
-        if (!engine) throw new ApiError(503, 'TEMPLATES_UNAVAILABLE', 'this server has no template engine, so it cannot render a digest', { hint: 'start it with herald serve' });
+        if (!engine) throw new ApiError('TEMPLATES_UNAVAILABLE', 'this server has no template engine, so it cannot render a digest', { hint: 'start it with herald serve' });
         const p = await previewDigest(db.prisma, engine, {
           project: req.params.project,
           now: clock.now(),

@@ -7,6 +7,7 @@
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
+import { ConfigError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
@@ -75,7 +76,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
       },
     };
   }
-  if (!opts.signingSecret) throw new Error('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
+  if (!opts.signingSecret) throw new ConfigError('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
   const receiver = new FastifySlackReceiver(opts.log);
   const app = new App({ ...base, receiver });
   registerInteractions(app, opts);
