@@ -12,7 +12,7 @@ import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
 import { answerShower, registerInteractions, type InteractionDeps, type RecordedClick, type Scratch } from './interactions.ts';
-import type { ClickPayload } from '../../../jobs/record-click.ts';
+import type { ClickPayload } from '../../app/queue-ports.ts';
 import type { SlackHttp } from './slack-events.ts';
 
 export interface SlackInteractivityOptions {
@@ -26,7 +26,7 @@ export interface SlackInteractivityOptions {
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
-  /** The durable queue every answer is written to before its ack (jobs/record-click.ts). */
+  /** The durable queue every answer is written to before its ack (the ClickQueue port, jobs/record-click.ts). */
   clicks?: InteractionDeps['clicks'];
 }
 
