@@ -12,7 +12,7 @@ import type { ClickPayload } from '../src/app/queue-ports.ts';
 import { ChannelError } from '../src/channels/channel.ts';
 import type { Channel } from '../src/domain/plan/model.ts';
 
-export interface QueueSpec<P extends z.ZodType = z.ZodType> {
+interface QueueSpec<P extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly payload: P;
   /** Attempts per job before it fails for good. */
@@ -33,7 +33,7 @@ export function jobOptions<P extends z.ZodType>(spec: QueueSpec<P>, payload: z.i
 // ---- Delivery: one queue per channel, so e-mail's send-rate limit never holds up Slack.
 
 /** A job carries ids only; the database is the source of truth. The job id is the message id. */
-export const deliverPayload = z.object({ messageId: z.uuid() });
+const deliverPayload = z.object({ messageId: z.uuid() });
 
 const DELIVERY_BASE_MS = 2_000;
 const DELIVERY_CAP_MS = 15 * 60_000;
@@ -63,7 +63,7 @@ const deliveryQueue = (name: string): QueueSpec<typeof deliverPayload> => ({
 // ---- Slack clicks: every answer is held here before Slack gets its ack (jobs/record-click.ts).
 
 /** Everything needed to record the answer later and show it (the port's ClickPayload, checked both ways below). */
-export const clickPayload = z.object({
+const clickPayload = z.object({
   messageId: z.string().min(1),
   option: z.string().nullable(),
   comment: z.string().nullable(),

@@ -11,7 +11,7 @@
 import { ERROR_STATUS, HeraldError, PlanInvalidError, type ErrorCode } from '../domain/errors.ts';
 
 /** A code in an error body: one of Herald's, or Fastify's own (`FST_ERR_…`) for an error Fastify raised. */
-export type WireCode = ErrorCode | `FST_${string}`;
+type WireCode = ErrorCode | `FST_${string}`;
 
 /** The one JSON error body of every route: a stable `code`, a readable message, and details (issues, hints) or null. */
 export type ErrorBody = {
@@ -21,7 +21,7 @@ export type ErrorBody = {
 };
 
 /** `message` is safe to show: the error's own message for a 4xx, a generic sentence for a 5xx. */
-export type ErrorVerdict = ErrorBody & {
+type ErrorVerdict = ErrorBody & {
   status: number;
   /** What to do next, for an error page (the JSON body carries it in details). */
   hint?: string | undefined;
