@@ -84,6 +84,7 @@ export function classifyError(err: Error, reference: string): ErrorVerdict {
  * The link pages and the dashboard both render an error this way.
  */
 export function errorLines(message: string, hint?: string): string[] {
-  const sentence = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
-  return hint ? [sentence(message), `To fix: ${sentence(hint)}`] : [sentence(message)];
+  const stop = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+  const first = stop(`${message[0]!.toUpperCase()}${message.slice(1)}`);
+  return hint ? [first, `To fix: ${stop(hint)}`] : [first];
 }
