@@ -85,6 +85,6 @@ export function classifyError(err: Error, reference: string): ErrorVerdict {
  */
 export function errorLines(message: string, hint?: string): string[] {
   const stop = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
-  const first = stop(`${message[0]!.toUpperCase()}${message.slice(1)}`);
+  const first = stop(`${message.charAt(0).toUpperCase()}${message.slice(1)}`);
   return hint ? [first, `To fix: ${stop(hint)}`] : [first];
 }
