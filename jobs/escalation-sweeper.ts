@@ -2,6 +2,7 @@ import { escalateOverdue } from '../src/app/escalate-overdue.ts';
 import type { Clock } from '../src/app/ports.ts';
 import type { SqlClient } from '../src/db/repo/sql-client.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
+import { PERIODIC } from './catalogue.ts';
 import { Periodic } from './periodic.ts';
 
 /**
@@ -16,7 +17,7 @@ export class EscalationSweeper extends Periodic {
   constructor(o: { db: { readonly prisma: PrismaClient; readonly sql: SqlClient }; clock: Clock; intervalMs?: number; onError?: (e: unknown) => void }) {
     super(
       async () => ((await anyDue(o.db.sql, o.clock.now())) ? escalateOverdue({ prisma: o.db.prisma, clock: o.clock }) : 0),
-      () => o.intervalMs ?? 15_000,
+      () => o.intervalMs ?? PERIODIC.escalateOverdue.intervalMs,
       o.onError,
     );
   }

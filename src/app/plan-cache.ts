@@ -1,3 +1,4 @@
+import { NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
 import type { SqlClient } from '../db/repo/sql-client.ts';
@@ -21,7 +22,7 @@ export class PlanCache {
       `SELECT "plan","updatedAt" FROM "Project" WHERE "id"=$1::uuid`,
       projectId,
     );
-    if (!row) throw new Error(`project ${projectId} vanished`);
+    if (!row) throw new NotFoundError(`project ${projectId}`);
     const plan = typeof row.plan === 'string' ? (JSON.parse(row.plan) as Plan) : row.plan;
     this.plans.set(projectId, { updatedAt: new Date(row.updatedAt).getTime(), plan });
     return plan;

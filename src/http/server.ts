@@ -16,8 +16,8 @@ import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import type { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
-import { HeraldError } from '../domain/errors.ts';
-import { classifyError } from './error-status.ts';
+import type { HeraldError } from '../domain/errors.ts';
+import { classifyError, errorBody, errorLines, type ErrorBody } from './error-status.ts';
 import { registerRateLimits } from './rate-limits.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/rate-limits.ts';
 import type { TrustProxy } from '../config/trust-proxy.ts';
@@ -95,12 +95,11 @@ declare module 'fastify' {
   }
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, hint?: string): FastifyReply {
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody, hint?: string): FastifyReply {
   if (request.routeOptions.config?.html) {
-    const lines = hint ? [message, hint] : [message];
-    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(titleFor(status), lines, 'error'));
+    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(titleFor(status), errorLines(body.message, hint), 'error'));
   }
-  return reply.status(status).send({ error: code, message, ...(hint ? { hint } : {}) });
+  return reply.status(status).send(body);
 }
 
 function titleFor(status: number): string {
@@ -138,15 +137,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     if (isTransientDbError(err)) {
       deps.log?.error({ err, ...requestForLog(request) }, 'request failed: database busy or unreachable');
       reply.header('retry-after', '5');
-      return sendError(request, reply, 503, 'database_busy', 'Herald is busy and could not reach its database in time; try again in a few seconds.');
+      return sendError(request, reply, 503, errorBody('DATABASE_BUSY', 'Herald is busy and could not reach its database in time; try again in a few seconds.'));
     }
-    const v = classifyError(err, request.id);
-    if (v.status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
-    // This handler's own codes are lower-case (`timeout`, `internal`, `payload_too_large`); domain and Fastify codes are kept as they are.
-    const code = err instanceof HeraldError || v.code.startsWith('FST_') ? v.code : v.code.toLowerCase();
-    return sendError(request, reply, v.status, code, v.message, v.hint);
+    const { status, code, message, details, hint } = classifyError(err, request.id);
+    if (status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
+    return sendError(request, reply, status, { code, message, details }, hint);
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)));
 
   // Pages set their own strict CSP (see pages.ts); helmet adds the other security headers everywhere.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });

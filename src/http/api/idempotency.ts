@@ -35,7 +35,7 @@ export async function idempotent(
     return reply.status(r.status).send(r.body);
   }
   if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
-    throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be one header of 1-200 characters');
+    throw new ApiError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be one header of 1-200 characters');
   }
   const id = { tokenId: request.apiToken!.id, route: `${request.method} ${request.url.split('?')[0]}`, key };
   const now = clock.now();
@@ -44,7 +44,7 @@ export async function idempotent(
   const live = seen && now.getTime() - seen.createdAt.getTime() < TTL_MS;
   // '' marks rows stored before requests were hashed (gone within 24 h of the upgrade).
   if (live && seen.request !== '' && seen.request !== hash) {
-    throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours', {
+    throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours', {
       hint: 'use a new Idempotency-Key for each distinct request, e.g. a fresh UUID',
     });
   }

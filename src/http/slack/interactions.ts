@@ -22,7 +22,7 @@ import type { SurveyOption } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClickPayload, HeldClick } from '../../../jobs/record-click.ts';
+import type { ClickPayload, ClickQueue, HeldClick } from '../../app/queue-ports.ts';
 import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
 import { ADD_COMMENT_ACTION, answeredBlocks, answerText, CHANGE_ACTION, COMMENT_CALLBACK, commentModal, reopenedBlocks, unsubscribedBlocks } from './answer-blocks.ts';
 
@@ -38,7 +38,7 @@ export interface InteractionDeps {
   scratch: Scratch;
   log?: Logger | undefined;
   /** Where an answer is written before it is acked (the BullMQ click queue in `herald serve`); without it an answer lost between ack and record stays lost. */
-  clicks?: { hold(click: ClickPayload): Promise<HeldClick> } | undefined;
+  clicks?: ClickQueue | undefined;
   /** The process's plan cache, for the follow-ups of an escalating answer. */
   plans?: PlanCache | undefined;
 }

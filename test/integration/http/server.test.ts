@@ -66,7 +66,7 @@ describe('herald serve: health and metrics', () => {
   it('unknown routes are a JSON 404', async () => {
     const res = await fetch(`${srv.url}/nope`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'not_found' });
+    expect(await res.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String), details: null });
   });
 });
 
@@ -105,11 +105,11 @@ describe('herald serve: limits and errors', () => {
   it('a route past its timeout is 503; an internal error is 500 without a stack trace', async () => {
     const slow = await fetch(`${srv.url}/test/slow`);
     expect(slow.status).toBe(503);
-    expect(await slow.json()).toMatchObject({ error: 'timeout' });
+    expect(await slow.json()).toMatchObject({ code: 'TIMEOUT' });
     const boom = await fetch(`${srv.url}/test/boom`);
     expect(boom.status).toBe(500);
-    const body = (await boom.json()) as { error: string; message: string };
-    expect(body.error).toBe('internal');
+    const body = (await boom.json()) as { code: string; message: string };
+    expect(body.code).toBe('INTERNAL');
     expect(JSON.stringify(body)).not.toContain('secret internals');
     expect(JSON.stringify(body)).not.toContain('.ts:');
   });
@@ -118,7 +118,7 @@ describe('herald serve: limits and errors', () => {
     const busy = await fetch(`${srv.url}/test/busy`);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('5');
-    expect(await busy.json()).toMatchObject({ error: 'database_busy' });
+    expect(await busy.json()).toMatchObject({ code: 'DATABASE_BUSY' });
   });
 
   it('sets security headers', async () => {

@@ -191,7 +191,7 @@ describe('POST /slack/events: signatures and retries', () => {
     const body = interactionBody(click(env, m, 'herald_survey_green', surveyValue(m, 'green')));
     const forged = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders('not-the-secret', body), body });
     expect(forged.status).toBe(401);
-    expect(await forged.json()).toMatchObject({ error: 'invalid_signature' });
+    expect(await forged.json()).toMatchObject({ code: 'INVALID_SIGNATURE' });
     const stale = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body, Math.floor(Date.now() / 1000) - 6 * 60), body });
     expect(stale.status).toBe(401);
     const unsigned = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });

@@ -45,7 +45,7 @@ export function calendarRoutes(app: ApiScope, { db }: ApiDeps): void {
       const q = req.query;
       const offset = decodeCursor(q.cursor);
       if (q.group === 'occurrence') {
-        if (q.person) throw new ApiError(400, 'BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
+        if (q.person) throw new ApiError('BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
         const { plan, groups } = await queryOccurrences(db.sql, { project: req.params.project, fromDay: q.from, toDay: q.to, comm: q.comm, includeCancelled: q.includeCancelled });
         return page(groups.slice(offset, offset + q.limit + 1).map((g) => ({ ...g, title: occurrenceTitle(g, plan) })), offset, q.limit);
       }

@@ -27,7 +27,7 @@ export function digestRoutes(app: ApiScope, deps: ApiDeps): void {
     async (req) => {
       authorize(req, 'viewer', req.params.project);
       const engine = deps.templates;
-      if (!engine) throw new ApiError(503, 'TEMPLATES_UNAVAILABLE', 'this server has no template engine, so it cannot render a digest', { hint: 'start it with herald serve' });
+      if (!engine) throw new ApiError('TEMPLATES_UNAVAILABLE', 'this server has no template engine, so it cannot render a digest', { hint: 'start it with herald serve' });
       const p = await previewDigest(db.prisma, engine, {
         project: req.params.project,
         now: clock.now(),
