@@ -15,17 +15,7 @@ import { SandboxWorkspace } from './slack/workspace.ts';
  * Slack's rate limits and the Socket Mode peer.
  */
 
-export type {
-  EphemeralMessage,
-  PostedMessage,
-  RecordedCall,
-  RecordedView,
-  SandboxSocketMode,
-  SandboxUser,
-  SlackFailure,
-  SlackSandbox,
-  SlackSandboxOptions,
-} from './slack/types.ts';
+export type { PostedMessage, SandboxUser, SlackSandbox, SlackSandboxOptions } from './slack/types.ts';
 
 export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise<SlackSandbox> {
   const ws = new SandboxWorkspace(opts.users);

@@ -4,11 +4,9 @@
  * - projectOf(request, deps, key) loads the project the URL names, refusing (404/403 page) one the
  *   token may not see;
  * - canEdit(request) says whether to show edit forms; csrfField(request) is the hidden field every
- *   POST form must carry (POSTs are checked, and need editor, before the handler runs);
- * - requireRole(request, role) for a GET that needs more than viewer.
+ *   POST form must carry (POSTs are checked, and need editor, before the handler runs).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiRole } from '../../app/api-tokens.ts';
 import { hasRole, mayAccessProject } from '../api/api-auth.ts';
 import { DashboardError, sessionOf, type DashboardDeps } from './context.ts';
 import { html, type Html } from './html.ts';
@@ -27,12 +25,6 @@ export function sendPage(reply: FastifyReply, request: FastifyRequest, input: Om
 /** Whether the signed-in token may change things (editor or admin). */
 export function canEdit(request: FastifyRequest): boolean {
   return hasRole(sessionOf(request).token, 'editor');
-}
-
-/** Throws a 403 page unless the signed-in token has at least `role`. */
-export function requireRole(request: FastifyRequest, role: ApiRole): void {
-  const t = sessionOf(request).token;
-  if (!hasRole(t, role)) throw new DashboardError(403, 'Not allowed', [`This needs a ${role} token; "${t.name}" is ${t.role}, which can look but not change anything.`, 'Ask an admin for an editor token: herald token create --role editor']);
 }
 
 /** The hidden CSRF field for a POST form of this session. */
