@@ -146,6 +146,15 @@ describe('herald demo in an empty folder', () => {
     await page.getByRole('button', { name: 'Some issues' }).first().click();
     await page.waitForURL(slackView);
     expect(await page.getByText('(edited)').count()).toBeGreaterThan(0); // Herald's chat.update
+    // "Add a comment" opens Herald's Slack dialog (views.open), drawn as a form; sending it stores the comment.
+    await page.getByRole('button', { name: /add a comment/i }).first().click();
+    await page.waitForURL(/\/slack\/bea\.meyer\/modal\//);
+    expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    await page.getByRole('textbox').fill('Teams calls drop after the mailbox move');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL(slackView);
+    expect(await page.getByText('Teams calls drop after the mailbox move').count()).toBeGreaterThan(0);
 
     // An e-mail-only end user answers by the link in the mail: Herald's real answer page.
     const inbox = `${url}/mail/alex.khan`;
