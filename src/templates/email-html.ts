@@ -27,6 +27,8 @@ const TO_TEXT: HtmlToText.HtmlToTextOptions = {
     { selector: 'table', format: 'block' },
     { selector: 'tr', format: 'block' },
     { selector: 'td', format: 'block' },
+    // A survey option is a one-cell table (a button Outlook draws); its text stays one line per option.
+    ...['table.choice', 'tr.choice', 'td.choice'].map((selector) => ({ selector, format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
   ],
 };
 
