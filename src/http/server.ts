@@ -12,6 +12,8 @@ import helmet from '@fastify/helmet';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
+import { probeDatabase } from '../db/repo/database-probe.ts';
+import { createMetricsReads } from '../db/repo/metrics-reads.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
 import { forgetJobs } from '../../jobs/forget.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
@@ -152,7 +154,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const queues = Object.values(DELIVERY_QUEUES).map((name) => new Queue(name, { connection: redis, prefix }));
   // An unreachable Redis shows in /readyz; without listeners each reconnect error would be "unhandled".
   for (const q of queues) q.on('error', () => {});
-  const registry = createServerMetrics(deps.db, queues);
+  const registry = createServerMetrics(createMetricsReads(deps.db), queues);
 
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -168,7 +170,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
           deps.log?.warn({ err, component: name }, `readiness: ${name} unreachable`);
         },
       );
-    await check('database', deps.db.prisma.$queryRawUnsafe('SELECT 1'));
+    await check('database', probeDatabase(deps.db));
     await check('redis', redis.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
