@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
 import { probeDatabase } from '../db/repo/database-probe.ts';
+import { createIdempotencyStore } from '../db/repo/idempotency-store.ts';
 import { createMetricsReads } from '../db/repo/metrics-reads.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
 import { forgetJobs } from '../../jobs/forget.ts';
@@ -183,7 +184,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: createIdempotencyStore(deps.db), clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
   await app.register(async (scope) => registerDashboard(scope, { db: deps.db, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => forgetJobs(queues, ids) }));
   if (deps.slack) {
     const slack = deps.slack;

@@ -8,6 +8,7 @@ import { systemClock } from '../../../src/app/ports.ts';
 import { EXAMPLE_NOW } from '../../fixtures/example-now.ts';
 import { recordResponse } from '../../../src/app/record-response.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
+import { createIdempotencyStore } from '../../../src/db/repo/idempotency-store.ts';
 import { registerApi } from '../../../src/http/api/api.ts';
 import { buildHttpServer } from '../../../src/http/server.ts';
 import { buildEngine } from '../../../src/templates/builtin.ts';
@@ -294,7 +295,7 @@ describe('REST API /api/v1', () => {
     bare.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD') registered.push(`${m} ${r.url}`);
     });
-    await bare.register(async (scope) => registerApi(scope, { db, clock: systemClock }), { prefix: '/api/v1' });
+    await bare.register(async (scope) => registerApi(scope, { db, idempotency: createIdempotencyStore(db), clock: systemClock }), { prefix: '/api/v1' });
     await bare.ready();
     const res = await bare.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     await bare.close();

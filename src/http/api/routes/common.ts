@@ -4,12 +4,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../../app/ports.ts';
 import type { Database } from '../../../db/database.ts';
+import type { IdempotencyStore } from '../../../db/repo/idempotency-store.ts';
 import type { Logger } from '../../../logger.ts';
 import type { TemplateEngine } from '../../../templates/engine.ts';
 import { ApiErrorSchema } from '../api-errors.ts';
 
 export interface ApiDeps {
   db: Database;
+  /** Stored answers to POSTs with an Idempotency-Key. */
+  idempotency: IdempotencyStore;
   clock: Clock;
   log?: Logger | undefined;
   templates?: TemplateEngine | undefined;
