@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
 import { probeDatabase } from '../db/repo/database-probe.ts';
+import { createEscalationReads } from '../db/repo/escalation-reads.ts';
 import { createIdempotencyStore } from '../db/repo/idempotency-store.ts';
 import { createMetricsReads } from '../db/repo/metrics-reads.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
@@ -179,7 +180,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
-  const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
+  const pages = { db: deps.db, escalations: createEscalationReads(deps.db), secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
