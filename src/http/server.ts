@@ -12,9 +12,11 @@ import helmet from '@fastify/helmet';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
+import { createDashboardReads } from '../db/repo/dashboard-reads.ts';
 import { probeDatabase } from '../db/repo/database-probe.ts';
 import { createEscalationReads } from '../db/repo/escalation-reads.ts';
 import { createIdempotencyStore } from '../db/repo/idempotency-store.ts';
+import { createInboxReads } from '../db/repo/inbox-reads.ts';
 import { createMetricsReads } from '../db/repo/metrics-reads.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
 import { forgetJobs } from '../../jobs/forget.ts';
@@ -186,7 +188,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
   await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: createIdempotencyStore(deps.db), clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
-  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => forgetJobs(queues, ids) }));
+  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, reads: createDashboardReads(deps.db), inboxReads: createInboxReads(deps.db), clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => forgetJobs(queues, ids) }));
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));
