@@ -12,12 +12,7 @@ import helmet from '@fastify/helmet';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
-import { createDashboardReads } from '../db/repo/dashboard-reads.ts';
-import { probeDatabase } from '../db/repo/database-probe.ts';
-import { createEscalationReads } from '../db/repo/escalation-reads.ts';
-import { createIdempotencyStore } from '../db/repo/idempotency-store.ts';
-import { createInboxReads } from '../db/repo/inbox-reads.ts';
-import { createMetricsReads } from '../db/repo/metrics-reads.ts';
+import type { HttpReads } from '../db/repo/http-reads.ts';
 import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
 import { forgetJobs } from '../../jobs/forget.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
@@ -46,6 +41,8 @@ import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 
 export interface HttpDeps {
   db: Database;
+  /** The read stores of the routes, pages, /metrics and /readyz (createHttpReads in src/db/repo/http-reads.ts). */
+  reads: HttpReads;
   redisUrl: string;
   /** REDIS_PREFIX of the delivery queues (for /metrics and bull-board; default `herald`). */
   redisPrefix?: string;
@@ -158,7 +155,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const queues = Object.values(DELIVERY_QUEUES).map((name) => new Queue(name, { connection: redis, prefix }));
   // An unreachable Redis shows in /readyz; without listeners each reconnect error would be "unhandled".
   for (const q of queues) q.on('error', () => {});
-  const registry = createServerMetrics(createMetricsReads(deps.db), queues);
+  const registry = createServerMetrics(deps.reads.metrics, queues);
 
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -174,7 +171,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
           deps.log?.warn({ err, component: name }, `readiness: ${name} unreachable`);
         },
       );
-    await check('database', probeDatabase(deps.db));
+    await check('database', deps.reads.probe());
     await check('redis', redis.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
@@ -182,13 +179,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
-  const pages = { db: deps.db, escalations: createEscalationReads(deps.db), secret: deps.secret, clock, rateLimit: pageLimit };
+  const pages = { db: deps.db, escalations: deps.reads.escalations, secret: deps.secret, clock, rateLimit: pageLimit };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: createIdempotencyStore(deps.db), clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
-  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, reads: createDashboardReads(deps.db), inboxReads: createInboxReads(deps.db), clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => forgetJobs(queues, ids) }));
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: deps.reads.idempotency, listProjects: deps.reads.apiProjects, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, reads: deps.reads.dashboard, inboxReads: deps.reads.inbox, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => forgetJobs(queues, ids) }));
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

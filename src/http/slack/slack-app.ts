@@ -7,7 +7,7 @@
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
-import { createSlackReads } from '../../db/repo/slack-reads.ts';
+import type { SlackReads } from '../../db/repo/slack-reads.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
@@ -23,6 +23,8 @@ export interface SlackInteractivityOptions {
   /** A Slack-compatible API base (tests, the demo). */
   apiUrl?: string | undefined;
   db: Database;
+  /** Where a sent message is, who may act on an escalation (createSlackReads, src/db/repo/slack-reads.ts). */
+  reads: SlackReads;
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
@@ -57,15 +59,14 @@ function boltLogger(log: Logger | undefined): BoltLogger {
 
 export function createSlackInteractivity(opts: SlackInteractivityOptions): SlackInteractivity {
   const logger = boltLogger(opts.log);
-  const deps: InteractionDeps = { ...opts, reads: createSlackReads(opts.db) };
   const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
   // No listener uses Bolt's conversation store (its middleware runs on every event): bench:responses.
   const base = { token: opts.botToken, logger, clientOptions, convoStore: false as const };
   if (opts.appToken) {
     const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ ...base, receiver });
-    registerInteractions(app, deps);
-    registerEscalationActions(app, deps);
+    registerInteractions(app, opts);
+    registerEscalationActions(app, opts);
     return {
       mode: 'socket',
       showRecorded: answerShower(app.client, opts.scratch),
@@ -80,8 +81,8 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   if (!opts.signingSecret) throw new Error('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
   const receiver = new FastifySlackReceiver(opts.log);
   const app = new App({ ...base, receiver });
-  registerInteractions(app, deps);
-  registerEscalationActions(app, deps);
+  registerInteractions(app, opts);
+  registerEscalationActions(app, opts);
   return {
     mode: 'http',
     showRecorded: answerShower(app.client, opts.scratch),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -8,7 +9,7 @@ describe('herald serve: health and metrics', () => {
   let srv: RunningServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv.close();
@@ -28,7 +29,7 @@ describe('herald serve: health and metrics', () => {
   });
 
   it('/readyz is 503 naming Redis when Redis is unreachable; /healthz stays 200', async () => {
-    const bad = await startHttpServer({ db, redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
+    const bad = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
     try {
       const res = await fetch(`${bad.url}/readyz`);
       expect(res.status).toBe(503);
@@ -43,7 +44,7 @@ describe('herald serve: health and metrics', () => {
 
   it('/readyz is 503 naming the database when it is unreachable', async () => {
     const gone = await createTestDatabase();
-    const s2 = await startHttpServer({ db: gone, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    const s2 = await startHttpServer({ db: gone, reads: createHttpReads(gone), redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
     try {
       await gone.close();
       const res = await fetch(`${s2.url}/readyz`);
@@ -76,7 +77,7 @@ describe('herald serve: limits and errors', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const { buildHttpServer } = await import('../../../src/http/server.ts');
-    const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, bodyLimit: 1024 });
+    const { app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, bodyLimit: 1024 });
     app.get('/test/slow', { handlerTimeout: 100 }, async () => new Promise((r) => setTimeout(() => r({ late: true }), 1_000)));
     // What pg-pool throws when no connection frees up in time (an overloaded server; the chaos soak found it).
     app.get('/test/busy', async () => {
