@@ -13,6 +13,7 @@ import type { PlanCache } from '../app/plan-cache.ts';
 import type { Clock } from '../app/ports.ts';
 import { recordResponse } from '../app/record-response.ts';
 import type { Database } from '../db/database.ts';
+import type { EscalationReads } from '../db/repo/escalation-reads.ts';
 import { HeraldError } from '../domain/errors.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../domain/response.ts';
 import { verifyToken, type TokenPayload } from '../domain/tokens.ts';
@@ -21,6 +22,8 @@ import { esc, messagePage, page, PAGE_CSP } from './pages.ts';
 
 export interface PageDeps {
   db: Database;
+  /** The escalation links' reads (src/db/repo/escalation-reads.ts). */
+  escalations: EscalationReads;
   secret: string | undefined;
   clock: Clock;
   rateLimit: { max: number; timeWindow: number };

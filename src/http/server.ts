@@ -11,6 +11,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
+import type { HttpReads } from '../db/repo/http-reads.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
 import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import type { PlanCache } from '../app/plan-cache.ts';
@@ -49,6 +50,8 @@ export interface ServerQueues {
 export interface HttpDeps {
   db: Database;
   queues: ServerQueues;
+  /** The read stores of the routes, pages, /metrics and /readyz (createHttpReads in src/db/repo/http-reads.ts). */
+  reads: HttpReads;
   /** Opens bull-board at /admin/queues to admin tokens; without it bull-board is not mounted. */
   isAdminToken?: AdminTokenCheck | undefined;
   /** HERALD_SECRET: verifies answer and opt-out tokens. Without it those routes answer 503. */
@@ -152,7 +155,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits, pages: pageLimitPerMinute });
 
   const queues = deps.queues.queues;
-  const registry = createServerMetrics(deps.db, queues);
+  const registry = createServerMetrics(deps.reads.metrics, queues);
 
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -168,7 +171,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
           deps.log?.warn({ err, component: name }, `readiness: ${name} unreachable`);
         },
       );
-    await check('database', deps.db.prisma.$queryRawUnsafe('SELECT 1'));
+    await check('database', deps.reads.probe());
     await check('redis', deps.queues.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
@@ -176,13 +179,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
-  const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit, plans: deps.plans };
+  const pages = { db: deps.db, escalations: deps.reads.escalations, secret: deps.secret, clock, rateLimit: pageLimit, plans: deps.plans };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => deps.queues.forget(ids) }), { prefix: '/api/v1' });
-  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => deps.queues.forget(ids) }));
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: deps.reads.idempotency, listProjects: deps.reads.apiProjects, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => deps.queues.forget(ids) }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, reads: deps.reads.dashboard, inboxReads: deps.reads.inbox, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => deps.queues.forget(ids) }));
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

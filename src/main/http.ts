@@ -5,18 +5,21 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildHttpServer as buildApp, startHttpServer as listen, type HttpDeps, type RunningServer } from '../http/server.ts';
+import { createHttpReads } from '../db/repo/http-reads.ts';
 import { serverQueues } from './queues.ts';
 
-export type HttpOptions = Omit<HttpDeps, 'queues'> & {
+export type HttpOptions = Omit<HttpDeps, 'queues' | 'reads'> & {
+  /** The read stores; built on `db` when not given. */
+  reads?: HttpDeps['reads'];
   redisUrl: string;
   /** REDIS_PREFIX of the delivery queues (for /metrics and bull-board; default `herald`). */
   redisPrefix?: string;
 };
 
 function split(o: HttpOptions): { deps: HttpDeps; queues: ReturnType<typeof serverQueues> } {
-  const { redisUrl, redisPrefix, ...rest } = o;
+  const { redisUrl, redisPrefix, reads, ...rest } = o;
   const queues = serverQueues({ redisUrl, prefix: redisPrefix });
-  return { deps: { ...rest, queues }, queues };
+  return { deps: { ...rest, reads: reads ?? createHttpReads(o.db), queues }, queues };
 }
 
 export async function buildHttpServer(o: HttpOptions): Promise<{ app: FastifyInstance; closeExtras(): Promise<void> }> {

@@ -89,7 +89,11 @@ export async function startServer(
     if (config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
       // Every answer is queued before its ack; one not recorded at once is recorded from here, by any serve process.
       const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
-      const [{ ClickQueue, startClickProcessor }, { createSlackInteractivity }] = await Promise.all([import('../../jobs/record-click.ts'), import('../http/slack/slack-app.ts')]);
+      const [{ ClickQueue, startClickProcessor }, { createSlackInteractivity }, { createSlackReads }] = await Promise.all([
+        import('../../jobs/record-click.ts'),
+        import('../http/slack/slack-app.ts'),
+        import('../db/repo/slack-reads.ts'),
+      ]);
       const queue = new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')));
       const interactivity = createSlackInteractivity({
         botToken: config.SLACK_BOT_TOKEN,
@@ -97,6 +101,7 @@ export async function startServer(
         appToken: config.SLACK_APP_TOKEN,
         apiUrl: config.SLACK_API_URL,
         db,
+        reads: createSlackReads(db),
         clock,
         plans,
         scratch,
@@ -109,8 +114,9 @@ export async function startServer(
     inbound = await startInbound(config, { db, clock, plans, log: opts.log });
     const isAdminToken = await adminTokenCheck(config, db, clock);
     const forHttp = (queues = serverQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }));
+    const { createHttpReads } = await import('../db/repo/http-reads.ts');
     const running = await import('../http/server.ts').then(({ startHttpServer }) => startHttpServer(
-      { db, queues: forHttp, isAdminToken, secret: config.HERALD_SECRET, clock, plans, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
+      { db, reads: createHttpReads(db), queues: forHttp, isAdminToken, secret: config.HERALD_SECRET, clock, plans, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, ...(opts.log ? { log: opts.log } : {}) },
       opts.port ?? config.PORT,
       opts.host ?? config.HOST,
     ));

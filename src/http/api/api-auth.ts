@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { authenticateApiToken, type ApiRole, type ApiTokenInfo } from '../../app/api-tokens.ts';
 import type { Clock } from '../../app/ports.ts';
 import { ApiError } from './api-errors.ts';
@@ -14,7 +13,7 @@ declare module 'fastify' {
 const RANK: Record<ApiRole, number> = { feed: -1, viewer: 0, editor: 1, admin: 2 };
 
 /** onRequest hook: a live bearer token or 401. */
-export function bearerAuth(prisma: PrismaClient, clock: Clock) {
+export function bearerAuth(prisma: Parameters<typeof authenticateApiToken>[0], clock: Clock) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;

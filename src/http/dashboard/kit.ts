@@ -7,6 +7,7 @@
  *   POST form must carry (POSTs are checked, and need editor, before the handler runs).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ProjectSummary } from '../../db/repo/dashboard-reads.ts';
 import { hasRole, mayAccessProject } from '../api/api-auth.ts';
 import { DashboardError, sessionOf, type DashboardDeps } from './context.ts';
 import { html, type Html } from './html.ts';
@@ -32,18 +33,13 @@ export function csrfField(request: FastifyRequest): Html {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${sessionOf(request).csrf}">`;
 }
 
-export interface DashboardProject {
-  id: string;
-  key: string;
-  name: string;
-  timezone: string;
-}
+export type DashboardProject = ProjectSummary;
 
 /** The project `key` names, if the signed-in token may see it; else a 404 or 403 page. */
 export async function projectOf(request: FastifyRequest, deps: DashboardDeps, key: string): Promise<DashboardProject> {
   const t = sessionOf(request).token;
   if (!mayAccessProject(t, key)) throw new DashboardError(403, 'Not allowed', [`Token "${t.name}" is limited to project ${t.projectKey}.`]);
-  const p = await deps.db.prisma.project.findUnique({ where: { key }, select: { id: true, key: true, name: true, timezone: true } });
+  const p = await deps.reads.projectByKey(key);
   if (!p) throw new DashboardError(404, 'No such project', [`There is no project "${key}".`, 'Apply its plan first: herald apply plan.yaml']);
   return p;
 }

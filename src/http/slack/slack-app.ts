@@ -8,6 +8,7 @@ import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@s
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
 import { ConfigError } from '../../domain/errors.ts';
+import type { SlackReads } from '../../db/repo/slack-reads.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
@@ -23,6 +24,8 @@ export interface SlackInteractivityOptions {
   /** A Slack-compatible API base (tests, the demo). */
   apiUrl?: string | undefined;
   db: Database;
+  /** Where a sent message is, who may act on an escalation (createSlackReads, src/db/repo/slack-reads.ts). */
+  reads: SlackReads;
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;

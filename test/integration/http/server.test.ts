@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -8,7 +9,7 @@ describe('herald serve: health and metrics', () => {
   let srv: RunningServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv.close();
@@ -28,7 +29,7 @@ describe('herald serve: health and metrics', () => {
   });
 
   it('/readyz is 503 naming Redis when Redis is unreachable; /healthz stays 200', async () => {
-    const bad = await startHttpServer({ db, redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
+    const bad = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
     try {
       const res = await fetch(`${bad.url}/readyz`);
       expect(res.status).toBe(503);
@@ -43,7 +44,7 @@ describe('herald serve: health and metrics', () => {
 
   it('/readyz is 503 naming the database when it is unreachable', async () => {
     const gone = await createTestDatabase();
-    const s2 = await startHttpServer({ db: gone, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    const s2 = await startHttpServer({ db: gone, reads: createHttpReads(gone), redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
     try {
       await gone.close();
       const res = await fetch(`${s2.url}/readyz`);

@@ -19,7 +19,7 @@ const Escalation = z
 const EscalationParams = ProjectParam.extend({ id: z.uuid() });
 const EscalationActed = z.object({ escalationId: z.string(), state: z.string(), changed: z.boolean(), updateMessageId: z.string().optional(), note: z.string().optional().describe('the note stored with this change') });
 
-export function escalationRoutes(app: ApiScope, { db, clock }: ApiDeps): void {
+export function escalationRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps): void {
   app.get(
     '/projects/:project/escalations',
     {
@@ -56,7 +56,7 @@ export function escalationRoutes(app: ApiScope, { db, clock }: ApiDeps): void {
       },
       async (req, reply) => {
         authorize(req, 'editor', req.params.project);
-        return idempotent(db.prisma, clock, req, reply, async () => {
+        return idempotent(idempotency, clock, req, reply, async () => {
           const r = await actOnEscalation({ prisma: db.prisma, clock }, { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note });
           return { status: 200, body: r };
         });

@@ -14,7 +14,7 @@ const Message = z
   .meta({ id: 'Message' });
 const MessageStatus = z.enum(['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped']);
 
-export function messageRoutes(app: ApiScope, { db, clock }: ApiDeps): void {
+export function messageRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps): void {
   app.get(
     '/projects/:project/messages',
     {
@@ -55,7 +55,7 @@ export function messageRoutes(app: ApiScope, { db, clock }: ApiDeps): void {
     },
     async (req, reply) => {
       authorize(req, 'editor', req.params.project);
-      return idempotent(db.prisma, clock, req, reply, async () => ({
+      return idempotent(idempotency, clock, req, reply, async () => ({
         status: 200,
         body: { retried: await retryMessages(db.sql, { project: req.params.project, ...(req.body.ids ? { messageIds: req.body.ids } : {}), now: clock.now() }) },
       }));

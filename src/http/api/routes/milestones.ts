@@ -22,7 +22,7 @@ export function milestoneRoutes(app: ApiScope, deps: ApiDeps): void {
     },
     async (req, reply) => {
       authorize(req, 'editor', req.params.project);
-      return idempotent(db.prisma, clock, req, reply, async () => {
+      return idempotent(deps.idempotency, clock, req, reply, async () => {
         const r = await moveMilestone(db.sql, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
         if (!req.body.dryRun) await dropQueued(deps, r.queuedChanged);
         return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered, warnings: r.warnings } };
@@ -35,7 +35,7 @@ export function milestoneRoutes(app: ApiScope, deps: ApiDeps): void {
     { schema: { summary: 'Mark a milestone done and send its milestone-done comms', security: bearer, headers: IdemHeader, params: MilestoneParams, response: { 200: z.object({ alreadyDone: z.boolean(), triggered: z.number() }), ...errors } } },
     async (req, reply) => {
       authorize(req, 'editor', req.params.project);
-      return idempotent(db.prisma, clock, req, reply, async () => ({
+      return idempotent(deps.idempotency, clock, req, reply, async () => ({
         status: 200,
         body: await markMilestoneDone(db.sql, { project: req.params.project, milestone: req.params.milestone, now: clock.now() }),
       }));

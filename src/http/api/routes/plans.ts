@@ -26,7 +26,7 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
       const engine = deps.templates;
       const loaded = loadPlanText(req.body, engine ? { checkTemplate: (comm, plan) => engine.check(comm, plan) } : {});
       authorize(req, 'editor', loaded.plan.project.key);
-      return idempotent(db.prisma, clock, req, reply, async () => {
+      return idempotent(deps.idempotency, clock, req, reply, async () => {
         const r = await applyPlan(db.sql, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });
         if (!r.dryRun) await dropQueued(deps, r.queuedChanged);
         return {
