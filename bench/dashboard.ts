@@ -17,7 +17,8 @@ import { createApiToken } from '../src/app/api-tokens.ts';
 import { loadPlanFile } from '../src/app/load-plan.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { NAV } from '../src/http/dashboard/nav.ts';
-import { startHttpServer } from '../src/http/server.ts';
+import { startHttpServer } from '../src/main/http.ts';
+import { createHttpReads } from '../src/db/repo/http-reads.ts';
 import { BenchDatabase } from './delivery-fixture.ts';
 import { generatePlan } from './generate-plan.ts';
 
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     console.log(`set-up: ${counts.rows[0]!.people} people, ${counts.rows[0]!.messages} messages, ${answered.rowCount} answers, now = ${now.toISOString()} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
     const { token } = await createApiToken(db, { role: 'viewer', name: 'bench-viewer', now: new Date(now.getTime() - DAY) });
-    server = await startHttpServer({ db, redisUrl: REDIS_URL, redisPrefix: `herald-bench-dash-${process.pid}`, secret: 'bench-secret-0123456789abcdef-xyz', clock: { now: () => new Date(now) } }, 0, '127.0.0.1');
+    server = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: REDIS_URL, redisPrefix: `herald-bench-dash-${process.pid}`, secret: 'bench-secret-0123456789abcdef-xyz', clock: { now: () => new Date(now) } }, 0, '127.0.0.1');
     const signin = await fetch(`${server.url}/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
     const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
     if (!cookie.startsWith('herald_session=')) throw new Error(`sign-in failed: ${signin.status}`);

@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { moveMilestone } from '../src/app/move-milestone.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { buildCalendar } from '../src/domain/schedule/calendar.ts';
-import { buildEngine } from '../src/main.ts';
+import { buildEngine } from '../src/main/adapters.ts';
 import { generatePlan } from './generate-plan.ts';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);

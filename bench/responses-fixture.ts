@@ -12,7 +12,7 @@ import { applyPlan } from '../src/app/apply-plan.ts';
 import { loadPlanFile } from '../src/app/load-plan.ts';
 import { openDatabase } from '../src/db/database.ts';
 import type { SlackSandbox } from '../src/sandbox/slack-server.ts';
-import { BenchDatabase } from './delivery-fixture.ts';
+import type { BenchDatabase } from './delivery-fixture.ts';
 import { generatePlan } from './generate-plan.ts';
 export { startServeProcess } from '../test/support/serve-process.ts';
 import { markSurveysSent, type LoadRequest, type SurveyMessage } from '../test/support/answer-requests.ts';

@@ -3,7 +3,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ChannelError } from '../src/channels/channel.ts';
 import { deliverMessage, type DeliveryDeps } from '../src/app/deliver-message.ts';
 import type { Channel } from '../src/domain/plan/model.ts';
-import { deliverPayload } from './catalogue.ts';
+import { DELIVERY_SPECS } from './catalogue.ts';
 
 /** A slot this close is waited for in place: moving the job to the delayed set and back costs more. */
 const WAIT_IN_PLACE_MS = 25;
@@ -19,7 +19,7 @@ export function limitTicket(job: Pick<Job, 'id' | 'timestamp' | 'attemptsMade'>)
 /** Thin: unpack the id, call the use case, translate its verdict for BullMQ. */
 export function deliverProcessor(deps: DeliveryDeps, channel: Channel) {
   return async (job: Job, token?: string): Promise<string> => {
-    const { messageId } = deliverPayload.parse(job.data);
+    const { messageId } = DELIVERY_SPECS[channel].payload.parse(job.data);
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const limit = deps.limits?.[channel] ? { channel, ticket: limitTicket(job) } : undefined;
     try {

@@ -28,16 +28,17 @@ export function redisConnection(url: string, onError: (e: unknown) => void = () 
   return redis;
 }
 
-/** The producer side: queues to add delivery jobs to. */
+/** The producer side: queues to add delivery jobs to. Built by src/main/queues.ts; closes the connection it is given. */
 export class DeliveryQueues {
   readonly queues: Record<Channel, Queue>;
-  private readonly redis: Redis;
 
-  constructor(conn: QueueConnection, onError?: (e: unknown) => void) {
-    this.redis = redisConnection(conn.redisUrl, onError);
+  constructor(
+    prefix: string,
+    private readonly redis: Redis,
+  ) {
     this.queues = {
-      slack: new Queue(DELIVERY_QUEUES.slack, { connection: this.redis, prefix: conn.prefix }),
-      email: new Queue(DELIVERY_QUEUES.email, { connection: this.redis, prefix: conn.prefix }),
+      slack: new Queue(DELIVERY_QUEUES.slack, { connection: this.redis, prefix }),
+      email: new Queue(DELIVERY_QUEUES.email, { connection: this.redis, prefix }),
     };
   }
 
@@ -56,7 +57,10 @@ export class DeliveryQueues {
   }
 }
 
-export interface WorkerOptions extends QueueConnection {
+export interface WorkerOptions {
+  /** The workers' own connection (redisConnection); closed with them. */
+  connection: Redis;
+  prefix: string;
   /** What the processors need, and the sweeper's database. */
   deps: Omit<DeliveryDeps, 'enqueue'> & { db: SqlClient };
   queues: DeliveryQueues;
@@ -77,7 +81,7 @@ export interface RunningWorkers {
 
 export function startDeliveryWorkers(o: WorkerOptions): RunningWorkers {
   const deps: DeliveryDeps = { ...o.deps, enqueue: (m) => o.queues.enqueue(m, o.deps.clock.now()) };
-  const connection = redisConnection(o.redisUrl, o.onError);
+  const connection = o.connection;
   const lock = o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {};
   const settings = { backoffStrategy: (attemptsMade: number, type?: string, err?: Error) => deliveryBackoff(attemptsMade, type, err) };
   const workers = [

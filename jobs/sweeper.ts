@@ -1,6 +1,7 @@
 import type { Clock } from '../src/app/ports.ts';
 import { claimDue, findStranded, touch, type ClaimedMessage } from '../src/db/repo/delivery-store.ts';
 import type { SqlClient } from '../src/db/repo/sql-client.ts';
+import { PERIODIC } from './catalogue.ts';
 import { Periodic } from './periodic.ts';
 
 export interface SweeperOptions {
@@ -29,7 +30,7 @@ export class Sweeper {
   private readonly loop: Periodic;
 
   constructor(private readonly o: SweeperOptions) {
-    this.loop = new Periodic(() => this.sweepOnce(), () => this.o.intervalMs ?? 1_000, this.o.onError);
+    this.loop = new Periodic(() => this.sweepOnce(), () => this.o.intervalMs ?? PERIODIC.sweepDue.intervalMs, this.o.onError);
   }
 
   start(): void {

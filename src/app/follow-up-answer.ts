@@ -19,15 +19,7 @@ export interface FollowUps {
   escalation: { id: string; action: 'open' | 'update' | 'raise'; urgency: 'urgent' | 'normal'; noticeId?: string } | undefined;
 }
 
-/**
- * The answers of one process read the same plan again and again (each escalating answer needs it;
- * a big plan is megabytes of JSON): keep it parsed, keyed by the project's `updatedAt`. Measured
- * with `npm run bench:responses`: loading and unpacking the plan of 8,000 people per Slack click
- * was the largest single cost of an answer.
- */
-const plans = new PlanCache();
-
-async function planOf(tx: Stores, context: AnswerFacts['context']): Promise<Plan> {
+async function planOf(tx: Stores, context: AnswerFacts['context'], plans: PlanCache): Promise<Plan> {
   const updatedAt = context.projectUpdatedAt ?? (await tx.projects.planVersion(context.projectId));
   return plans.get(context.projectId, updatedAt, tx.projects);
 }
@@ -36,8 +28,9 @@ async function planOf(tx: Stores, context: AnswerFacts['context']): Promise<Plan
  * What an answer sets off, inside record-response's transaction so the answer and its follow-ups
  * commit together: the person's pending reminders for that survey are cancelled, and an answer on
  * an escalating option opens (or updates, or raises to urgent) the escalation and queues its notice.
+ * `plans` is the process's plan cache (built in src/main/server.ts); without it the plan is read again.
  */
-export async function followUpAnswer(tx: Stores, a: AnswerFacts, now: Date): Promise<FollowUps> {
+export async function followUpAnswer(tx: Stores, a: AnswerFacts, now: Date, plans: PlanCache = new PlanCache()): Promise<FollowUps> {
   if (a.kind === 'unchanged') return { remindersCancelled: 0, escalation: undefined };
   const where = { commId: a.context.comm.id, occurrence: a.context.message.occurrence, personId: a.context.person.id };
   const cancelled = { count: await tx.responses.cancelReminders(where) };
@@ -49,7 +42,7 @@ export async function followUpAnswer(tx: Stores, a: AnswerFacts, now: Date): Pro
   if (action === 'none' || urgency === undefined) return { remindersCancelled: cancelled.count, escalation: undefined };
   const answer = { option: a.response.option ?? '', comment: a.response.comment };
 
-  const plan = await planOf(tx, a.context);
+  const plan = await planOf(tx, a.context, plans);
   const base = { plan, projectId: a.context.projectId, commId: where.commId, occurrence: where.occurrence, now };
 
   if (open) {

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
 import type { ProjectStore } from './ports.ts';
@@ -21,7 +22,7 @@ export class PlanCache {
     if (hit && hit.updatedAt === updatedAt.getTime()) return hit.plan;
     if (!source) throw new Error('PlanCache.get needs a database for a plan it has not cached');
     const row = await source.planById(projectId);
-    if (!row) throw new Error(`project ${projectId} vanished`);
+    if (!row) throw new NotFoundError(`project ${projectId}`);
     this.plans.set(projectId, { updatedAt: row.updatedAt.getTime(), plan: row.plan });
     return row.plan;
   }

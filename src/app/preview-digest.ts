@@ -12,8 +12,6 @@ import type { RenderedMessage } from '../templates/rendered.ts';
 import { buildDigest } from './build-digest.ts';
 import { renderFor } from './render-message.ts';
 
-export type DigestFormat = 'text' | 'html' | 'json' | 'slack';
-
 export interface DigestPreviewInput {
   project: string;
   /** A person id of the plan; default the digest's first recipient. */

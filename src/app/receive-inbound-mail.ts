@@ -27,6 +27,7 @@ import { ResponseRejectedError } from '../domain/response.ts';
 import { bounceTokenMessage, verifyBounceToken, verifyReplyToken } from '../domain/tokens.ts';
 import { dmarcPassFor } from '../domain/inbound/authentication-results.ts';
 import type { Clock, InboundFinish, InboundVia, MatchedMessage, StoreDeps } from './ports.ts';
+import type { PlanCache } from './plan-cache.ts';
 import { recordResponse } from './record-response.ts';
 
 export interface InboundDeps extends StoreDeps {
@@ -41,6 +42,8 @@ export interface InboundDeps extends StoreDeps {
    * person's own address. Never for mail taken by the SMTP listener, where anyone writes the headers.
    */
   trustedAuthservIds?: readonly string[];
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
 }
 
 export interface InboundResult {
@@ -272,7 +275,7 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
   }
   try {
     const recorded = await recordResponse(
-      { stores: deps.stores },
+      { stores: deps.stores, plans: deps.plans },
       {
         messageId: m.id,
         option: answer.option ?? null,

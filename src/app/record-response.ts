@@ -16,6 +16,7 @@ import {
   type ResponseChannel,
 } from '../domain/response.ts';
 import { followUpAnswer, type FollowUps } from './follow-up-answer.ts';
+import type { PlanCache } from './plan-cache.ts';
 import { systemClock, type Clock, type MessageForAnswer, type ResponseRow, type StoreDeps, type Stores } from './ports.ts';
 
 type Response = ResponseRow;
@@ -23,6 +24,8 @@ type Response = ResponseRow;
 export interface RecordResponseDeps extends StoreDeps {
   /** For follow-ups (escalation batches, reminder cancellation); the system clock by default. */
   clock?: Clock;
+  /** The process's plan cache, for the follow-ups of an escalating answer (src/main/server.ts builds it). */
+  plans?: PlanCache | undefined;
 }
 
 export interface RecordResponseInput {
@@ -153,7 +156,7 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
       // so an answer and its follow-ups commit together.
 
       const option = survey.options.find((o) => o.value === response.option) ?? null;
-      const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now());
+      const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now(), deps.plans);
       return { kind, response, previous, option, survey, context, workstreamsUpdated, followUps };
     },
     { timeoutMs: TX_TIMEOUT_MS },

@@ -8,6 +8,7 @@
 import type { SurveyOption } from '../domain/plan/model.ts';
 import { commentWanted, surveyOption } from '../domain/response.ts';
 import { loadAnswerView, type AnswerView } from './answer-view.ts';
+import type { PlanCache } from './plan-cache.ts';
 import type { Clock, StoreDeps } from './ports.ts';
 import { recordResponse, type RecordResponseInput, type RecordResponseResult } from './record-response.ts';
 
@@ -42,7 +43,7 @@ export function slackResponseInput(click: SlackClick): RecordResponseInput {
 }
 
 /** Records the click (see the file comment); `view` when the caller has loaded the message already. */
-export async function recordSlackClick(deps: { db: StoreDeps; clock: Clock }, click: SlackClick, view?: AnswerView): Promise<SlackClickOutcome> {
+export async function recordSlackClick(deps: { db: StoreDeps; clock: Clock; plans?: PlanCache | undefined }, click: SlackClick, view?: AnswerView): Promise<SlackClickOutcome> {
   const v = view ?? (await deps.db.stores.retrying(() => loadAnswerView(deps.db, click.messageId)));
   if (v.person.slackId !== click.userId) return { kind: 'not-yours', view: v };
   if (click.fromButton && click.option !== null) {
@@ -50,6 +51,6 @@ export async function recordSlackClick(deps: { db: StoreDeps; clock: Clock }, cl
     const option = surveyOption(v.survey, v.comm.key, click.option);
     if (option && commentWanted(v.survey!, option)) return { kind: 'needs-comment', view: v, option };
   }
-  const result = await recordResponse({ stores: deps.db.stores, clock: deps.clock }, slackResponseInput(click), { loaded: v.loaded });
+  const result = await recordResponse({ stores: deps.db.stores, clock: deps.clock, plans: deps.plans }, slackResponseInput(click), { loaded: v.loaded });
   return { kind: 'recorded', view: v, result };
 }

@@ -37,6 +37,19 @@ const html = escapeHtml;
 const when = (at: Date, reader: NoticeReader): string =>
   DateTime.fromJSDate(at, { zone: reader.timezone }).setLocale(reader.locale).toLocaleString(DateTime.DATETIME_MED);
 
+/** A table that only lays things out (Outlook for Windows lays out tables, not <div>s). */
+const TABLE = '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">';
+
+/** An e-mail page: its text in one padded, full-width table cell with the font set on the cell. */
+function page(locale: string, title: string, inner: string, head = ''): string {
+  return `<!DOCTYPE html><html lang="${html(locale)}"><head><meta charset="utf-8">${head}<title>${html(title)}</title></head>
+<body style="margin:0;padding:0;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
+${TABLE}<tr><td style="padding:16px;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
+${inner}
+</td></tr></table>
+</body></html>`;
+}
+
 function subjectOf(project: string, items: readonly EscalationItem[]): string {
   const urgent = items.some((i) => i.urgent);
   const lead = urgent ? 'Urgent' : 'Escalation';
@@ -85,17 +98,21 @@ export function renderEscalationNotice(
     .map((i) => {
       const words = i.comment ? `<blockquote style="margin:8px 0;padding:6px 12px;border-left:3px solid #d8dee4;color:#1f2328">${html(i.comment).replace(/\n/g, '<br>')}</blockquote>` : '';
       const other = i.fromOtherAddress ? ' <em>(replied from another address)</em>' : '';
-      return `<div style="margin:0 0 18px 0">
+      return `<tr><td style="padding:0 0 18px 0">
 <p style="margin:6px 0">${i.urgent ? '<strong style="color:#b42318">Urgent.</strong> ' : ''}<strong>${html(i.answeredBy)}</strong> answered <strong>${html(i.option)}</strong> to “${html(i.question)}” (${html(i.commKey)}, ${html(when(i.openedAt, reader))})${other}</p>${words}
 <p style="margin:6px 0"><a href="${html(link(i.id, 'acknowledge'))}" style="color:#0b5cad;font-weight:600">Acknowledge</a> · <a href="${html(link(i.id, 'resolve'))}" style="color:#0b5cad;font-weight:600">Resolve</a></p>
-</div>`;
+</td></tr>`;
     })
     .join('\n');
-  const doc = `<!DOCTYPE html><html lang="${html(reader.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(subject)}</title></head>
-<body style="margin:0;padding:16px;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
-<p>Hi ${html(reader.name.split(/\s+/)[0] ?? reader.name)}, ${items.length === 1 ? 'an answer needs' : 'these answers need'} your attention. Acknowledge to tell ${items.length === 1 ? 'them' : 'each person'} your team is on it.</p>
+  const doc = page(
+    reader.locale,
+    subject,
+    `<p>Hi ${html(reader.name.split(/\s+/)[0] ?? reader.name)}, ${items.length === 1 ? 'an answer needs' : 'these answers need'} your attention. Acknowledge to tell ${items.length === 1 ? 'them' : 'each person'} your team is on it.</p>
+${TABLE}
 ${rows}
-</body></html>`;
+</table>`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  );
   return { channel: 'email', subject, text: htmlToText(doc), html: doc };
 }
 
@@ -119,8 +136,10 @@ export function renderEscalationUpdate(input: {
     const text = `*${escapeSlack(subject)}*\n${escapeSlack(body)}`;
     return { channel: 'slack', subject, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
-  const doc = `<!DOCTYPE html><html lang="${html(input.reader.locale)}"><head><meta charset="utf-8"><title>${html(subject)}</title></head>
-<body style="margin:0;padding:16px;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
-<p>Hi ${html(input.reader.name.split(/\s+/)[0] ?? input.reader.name)},</p><p>${html(body)}</p><p style="color:#57606a;font-size:13px">${html(input.project)}</p></body></html>`;
+  const doc = page(
+    input.reader.locale,
+    subject,
+    `<p>Hi ${html(input.reader.name.split(/\s+/)[0] ?? input.reader.name)},</p><p>${html(body)}</p><p style="color:#57606a;font-size:13px">${html(input.project)}</p>`,
+  );
   return { channel: 'email', subject: `${subject} · ${input.project}`, text: htmlToText(doc), html: doc };
 }

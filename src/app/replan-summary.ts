@@ -30,22 +30,6 @@ export function summarise(diff: CalendarDiff): ReplanSummary {
   };
 }
 
-export function mergeSummaries(a: ReplanSummary, b: ReplanSummary): ReplanSummary {
-  const take = (x: string[], y: string[]): string[] => [...x, ...y].slice(0, EXAMPLES);
-  return {
-    added: a.added + b.added,
-    moved: a.moved + b.moved,
-    cancelled: a.cancelled + b.cancelled,
-    unchanged: a.unchanged + b.unchanged,
-    skipped: a.skipped + b.skipped,
-    examples: {
-      added: take(a.examples.added, b.examples.added),
-      moved: take(a.examples.moved, b.examples.moved),
-      cancelled: take(a.examples.cancelled, b.examples.cancelled),
-    },
-  };
-}
-
 export function formatSummary(s: ReplanSummary): string {
   const lines = [`added ${s.added}, moved ${s.moved}, cancelled ${s.cancelled}, unchanged ${s.unchanged}` + (s.skipped ? ` (${s.skipped} already past: skipped)` : '')];
   for (const [kind, list] of Object.entries(s.examples)) {

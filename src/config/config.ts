@@ -19,7 +19,8 @@ const optionalText = z.string().trim().min(1).optional();
  * the docs at some point, or a typical stand-in. A secret anyone can read signs links anyone can forge.
  */
 export const KNOWN_PLACEHOLDER_SECRETS: readonly string[] = ['change-me-to-a-long-random-secret', 'change-me', 'changeme', 'secret', 'your-secret-here', 'replace-me'];
-const PLACEHOLDER_SHAPE = /change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?(long[-_ ]?)?(random[-_ ]?)?secret|^(.)\1*$/i;
+// One character repeated is refused by the "fewer than 8 different characters" rule below.
+const PLACEHOLDER_SHAPE = /change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?(?:long[-_ ]?)?(?:random[-_ ]?)?secret/i;
 
 const heraldSecret = z
   .string()

@@ -15,6 +15,7 @@ import { liveApiTokenById } from '../app/api-tokens.ts';
 import type { Clock } from '../app/ports.ts';
 import { findSession, openSession } from '../app/sessions.ts';
 import type { Database } from '../db/database.ts';
+import { errorBody } from './error-status.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 const COOKIE = 'herald_admin';
@@ -57,17 +58,17 @@ export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: Database
     const bearer = bearerOf(request);
     const cookie = sessionCookieOf(request);
     if (bearer === undefined && cookie === undefined) {
-      await reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'bull-board needs an admin token: send Authorization: Bearer <token>' });
+      await reply.status(401).header('www-authenticate', 'Bearer').send(errorBody('UNAUTHENTICATED', 'bull-board needs an admin token: send Authorization: Bearer <token>'));
       return reply;
     }
     if (bearer === undefined) {
       if (await liveSession(deps, cookie!)) return undefined;
-      await reply.status(403).send({ error: 'forbidden', message: 'this bull-board session has ended; open /admin/queues again with Authorization: Bearer <admin token>' });
+      await reply.status(403).send(errorBody('SESSION_ENDED', 'this bull-board session has ended; open /admin/queues again with Authorization: Bearer <admin token>'));
       return reply;
     }
     const admin = await isAdminToken(bearer);
     if (!admin) {
-      await reply.status(403).send({ error: 'forbidden', message: 'this token is not an admin token' });
+      await reply.status(403).send(errorBody('FORBIDDEN_ROLE', 'this token is not an admin token'));
       return reply;
     }
     // The dashboard's page then fetches its API and assets itself: those requests carry a session id, never the token.

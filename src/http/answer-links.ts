@@ -9,9 +9,11 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { channelPhrase, loadAnswerView, type AnswerView } from '../app/answer-view.ts';
+import type { PlanCache } from '../app/plan-cache.ts';
 import type { Clock } from '../app/ports.ts';
 import { recordResponse } from '../app/record-response.ts';
 import type { Database } from '../db/database.ts';
+import type { EscalationReads } from '../db/repo/escalation-reads.ts';
 import { HeraldError } from '../domain/errors.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../domain/response.ts';
 import { verifyToken, type TokenPayload } from '../domain/tokens.ts';
@@ -20,9 +22,13 @@ import { esc, messagePage, page, PAGE_CSP } from './pages.ts';
 
 export interface PageDeps {
   db: Database;
+  /** The escalation links' reads (src/db/repo/escalation-reads.ts). */
+  escalations: EscalationReads;
   secret: string | undefined;
   clock: Clock;
   rateLimit: { max: number; timeWindow: number };
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
 }
 
 const COMMENT_MAX = 4000;
@@ -123,7 +129,7 @@ export function registerAnswerLinks(app: FastifyInstance, deps: PageDeps): void 
       return again(400, 'That option is not one of this question’s options. Choose one below.');
     }
     if (commentWanted(view.survey, option) && comment === null) return again(422, `Please add a short comment for “${option?.label ?? optionValue}”.`);
-    const result = await recordResponse(deps.db, {
+    const result = await recordResponse({ stores: deps.db.stores, plans: deps.plans }, {
       messageId: view.messageId,
       option: optionValue,
       comment,

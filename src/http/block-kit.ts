@@ -1,3 +1,4 @@
+import { get, has } from 'node-emoji';
 import { esc } from './pages.ts';
 
 /** One button's form: posting it makes the demo send Slack's signed block_actions for that button. */
@@ -9,27 +10,73 @@ export interface ButtonTarget {
 type Block = Record<string, unknown>;
 const textOf = (t: unknown): string => (t && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string' ? (t as { text: string }).text : '');
 
-/** The emoji shortcodes Herald's own templates use (Slack draws them as emoji); others stay as written. */
-const EMOJI: Readonly<Record<string, string>> = {
+/** Slack's names that differ from GitHub's (node-emoji's): Slack draws these as the emoji shown. */
+const SLACK_EMOJI: Readonly<Record<string, string>> = {
   large_green_circle: '🟢',
   large_orange_circle: '🟠',
   large_yellow_circle: '🟡',
-  red_circle: '🔴',
-  white_circle: '⚪',
   large_blue_circle: '🔵',
-  warning: '⚠️',
-  white_check_mark: '✅',
+  white_circle: '⚪',
 };
 
-/** Slack mrkdwn, minimally: *bold*, _italic_, <url|label> links, :emoji:, line breaks; everything escaped first. */
+const emojiOf = (name: string): string | undefined => SLACK_EMOJI[name] ?? (has(name) ? get(name) : undefined);
+
+/** Slack's text escapes (`&amp;` `&lt;` `&gt;`, the only three it uses) back to the characters they stand for. */
+const unescapeSlack = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Plain text (a header, a button label) as Slack shows it: its escapes decoded, then escaped once for HTML. */
+export const plainText = (text: string): string => esc(unescapeSlack(text));
+
+/** *bold*, _italic_, ~strike~ and :emoji: inside text that is already HTML-escaped. */
+function emphasis(html: string): string {
+  return html
+    .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => emojiOf(name) ?? m)
+    .replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, '$1<strong>$2</strong>')
+    .replace(/(^|[^\w_])_([^_\n]+)_(?![\w_])/g, '$1<em>$2</em>')
+    .replace(/(^|[^\w~])~([^~\n]+)~(?![\w~])/g, '$1<del>$2</del>');
+}
+
+/** A control sequence (`<url|label>`, `<url>`, `<@U1>`, `<#C1|name>`, `<!here>`) as Slack draws it. */
+function control(inner: string): string {
+  const [target = '', label] = inner.split('|', 2);
+  if (/^(https?:|mailto:)/.test(target)) return `<a href="${esc(unescapeSlack(target))}">${esc(unescapeSlack(label ?? target))}</a>`;
+  if (target.startsWith('@')) return `<strong>@${esc(unescapeSlack(label ?? target.slice(1)))}</strong>`;
+  if (target.startsWith('#')) return `<strong>#${esc(unescapeSlack(label ?? target.slice(1)))}</strong>`;
+  if (target.startsWith('!')) return `<strong>@${esc(unescapeSlack(label ?? target.slice(1).split('^')[0] ?? ''))}</strong>`;
+  return esc(unescapeSlack(`<${inner}>`));
+}
+
+/** One line's worth of mrkdwn (or a run of lines): code spans and control sequences, then emphasis. */
+function inline(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(/```([\s\S]*?)```|`([^`\n]+)`|<([^<>\n]+)>/g)) {
+    out += prose(text.slice(at, m.index));
+    if (m[1] !== undefined) out += `<pre>${plainText(m[1].replace(/^\n|\n$/g, ''))}</pre>`;
+    else if (m[2] !== undefined) out += `<code>${plainText(m[2])}</code>`;
+    else out += control(m[3]!);
+    at = m.index + m[0].length;
+  }
+  return out + prose(text.slice(at));
+}
+
+const prose = (text: string): string => emphasis(plainText(text)).replace(/\n/g, '<br>');
+
+/**
+ * Slack mrkdwn as Slack draws it: text arrives with Slack's own escapes (`&amp;`), so they are
+ * decoded before the one HTML escape; a raw `>` starting a line is a quote; `code`, ```blocks```,
+ * *bold*, _italic_, ~strike~, links, mentions and :emoji: (Slack's names, then GitHub's).
+ */
 export function mrkdwn(text: string): string {
-  return esc(text)
-    .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
-    .replace(/&lt;(https?:[^|&]+)\|([^&]*?)&gt;/g, (_m, url: string, label: string) => `<a href="${url}">${label}</a>`)
-    .replace(/&lt;(https?:[^&]+?)&gt;/g, (_m, url: string) => `<a href="${url}">${url}</a>`)
-    .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>')
-    .replace(/(^|\s)_([^_\n]+)_/g, '$1<em>$2</em>')
-    .replace(/\n/g, '<br>');
+  const parts: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; ) {
+    const quoted = lines[i]!.startsWith('>');
+    const run: string[] = [];
+    while (i < lines.length && lines[i]!.startsWith('>') === quoted) run.push(quoted ? lines[i++]!.replace(/^> ?/, '') : lines[i++]!);
+    parts.push(quoted ? `<blockquote>${inline(run.join('\n'))}</blockquote>` : inline(run.join('\n')));
+  }
+  return parts.join('<br>').replace(/<\/blockquote><br>/g, '</blockquote>');
 }
 
 /**
@@ -43,7 +90,7 @@ export function drawBlocks(blocks: readonly unknown[], button?: (b: { actionId: 
     const b = raw as Block;
     switch (b.type) {
       case 'header':
-        out.push(`<p class="bk-header"><strong>${esc(textOf(b.text))}</strong></p>`);
+        out.push(`<p class="bk-header"><strong>${plainText(textOf(b.text))}</strong></p>`);
         break;
       case 'section': {
         const fields = Array.isArray(b.fields) ? b.fields.map((f) => `<div>${mrkdwn(textOf(f))}</div>`).join('') : '';
@@ -64,11 +111,13 @@ export function drawBlocks(blocks: readonly unknown[], button?: (b: { actionId: 
           const el = e as Block;
           const actionId = String(el.action_id ?? '');
           const value = String(el.value ?? '');
-          if (typeof el.url === 'string') return `<a class="bk-button" href="${esc(el.url)}">${esc(textOf(el.text))}</a>`;
-          if (!button) return `<span class="bk-button">${esc(textOf(el.text))}</span>`;
+          // Block Kit's button styles: primary (green) and danger (red); none is the plain button.
+          const style = el.style === 'primary' || el.style === 'danger' ? ` bk-${el.style}` : '';
+          if (typeof el.url === 'string') return `<a class="bk-button${style}" href="${esc(el.url)}">${plainText(textOf(el.text))}</a>`;
+          if (!button) return `<span class="bk-button${style}">${plainText(textOf(el.text))}</span>`;
           const t = button({ actionId, value, blockId });
           const hidden = Object.entries(t.hidden).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
-          return `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit">${esc(textOf(el.text))}</button></form>`;
+          return `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit"${style ? ` class="bk-button${style}"` : ''}>${plainText(textOf(el.text))}</button></form>`;
         });
         out.push(`<div class="bk-actions">${buttons.join(' ')}</div>`);
         break;

@@ -8,20 +8,16 @@ import type { FastifyInstance } from 'fastify';
 import { actOnEscalation, ESCALATION_NOTE_MAX } from '../app/act-on-escalation.ts';
 import type { EscalationAction } from '../domain/escalation/rules.ts';
 import { HeraldError } from '../domain/errors.ts';
-import type { Plan } from '../domain/plan/model.ts';
 import { readToken, requireSecret, sendPage, type PageDeps } from './answer-links.ts';
 import { checkFormProof, issueFormProof } from './form-proof.ts';
 import { esc, messagePage, page } from './pages.ts';
 
 async function escalationView(deps: PageDeps, id: string, personId: string) {
-  const e = await deps.db.prisma.escalation.findUnique({
-    where: { id },
-    include: { person: { select: { name: true } }, project: { select: { name: true, plan: true } }, response: { select: { comm: { select: { key: true } } } } },
-  });
+  const e = await deps.escalations.notice(id);
   if (!e || (personId !== e.ownerId && personId !== e.secondId)) {
     throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (no such escalation for you)', { hint: 'use the link exactly as it came in the email' });
   }
-  const survey = (e.project.plan as unknown as Plan).comms.find((c) => c.key === e.response.comm.key)?.survey;
+  const survey = e.project.plan.comms.find((c) => c.key === e.response.comm.key)?.survey;
   const label = survey?.options.find((o) => o.value === e.option)?.label ?? e.option;
   return { e, label, question: survey?.question ?? e.response.comm.key };
 }

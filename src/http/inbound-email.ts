@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InboundResult } from '../app/receive-inbound-mail.ts';
+import { errorBody } from './error-status.ts';
 
 export interface InboundHttp {
   secret: string;
@@ -52,12 +53,12 @@ export function registerInboundEmail(app: FastifyInstance, deps: InboundHttp): v
         .status(401)
         .header('www-authenticate', 'Bearer realm="herald-inbound"')
         .header('connection', 'close')
-        .send({ error: 'unauthorized', message: 'send the INBOUND_WEBHOOK_SECRET as "Authorization: Bearer <secret>" or as the Basic-auth password' });
+        .send(errorBody('UNAUTHENTICATED', 'send the INBOUND_WEBHOOK_SECRET as "Authorization: Bearer <secret>" or as the Basic-auth password'));
     }
   };
   app.post('/inbound/email', { bodyLimit, onRequest }, async (request, reply) => {
     if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
-      return reply.status(400).send({ error: 'no_mail', message: `send the raw MIME message as the request body with Content-Type ${RAW_TYPES[0]}` });
+      return reply.status(400).send(errorBody('NO_MAIL', `send the raw MIME message as the request body with Content-Type ${RAW_TYPES[0]}`));
     }
     const result = await deps.receive(request.body);
     return reply.status(200).send({ id: result.id, kind: result.kind, outcome: result.outcome, reason: result.reason, duplicate: result.duplicate });

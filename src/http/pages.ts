@@ -24,6 +24,13 @@ textarea{width:100%;min-height:6rem;font:inherit;padding:.6rem;border:1px solid 
 button{display:block;width:100%;margin-top:1rem;padding:.85rem 1rem;font:inherit;font-weight:600;color:#fff;background:#2f6fdb;border:0;border-radius:8px;min-height:3rem;cursor:pointer}
 button.secondary{color:#1b1f24;background:#e7ebf0}
 a{color:#2f6fdb}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:.9rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:.6rem;border-radius:6px}
+a,li,td,p,code{overflow-wrap:anywhere}
+blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border-radius:4px;padding:0 .2rem}
+.bk-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.5rem 0}.bk-inline{display:inline;margin:0}
+.bk-button,.bk-inline button{display:inline-block;width:auto;margin:0;min-height:2.25rem;padding:.35rem .9rem;border:1px solid #8c959f;border-radius:6px;background:#fff;color:#1b1f24;font-weight:600;text-decoration:none}
+.bk-button.bk-primary{background:#007a5a;border-color:#007a5a;color:#fff}.bk-button.bk-danger{background:#fff;border-color:#e01e5a;color:#e01e5a}
 `;
 
 /** `style-src` entry allowing exactly the stylesheet above. */

@@ -9,17 +9,16 @@ import type { Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import { Redis } from 'ioredis';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
-import { DELIVERY_QUEUES } from '../../jobs/catalogue.ts';
-import { forgetJobs } from '../../jobs/forget.ts';
+import type { HttpReads } from '../db/repo/http-reads.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
 import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
+import type { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Database } from '../db/database.ts';
-import { HeraldError } from '../domain/errors.ts';
-import { classifyError } from './error-status.ts';
+import type { HeraldError } from '../domain/errors.ts';
+import { classifyError, errorBody, errorLines, type ErrorBody } from './error-status.ts';
 import { registerRateLimits } from './rate-limits.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/rate-limits.ts';
 import type { TrustProxy } from '../config/trust-proxy.ts';
@@ -38,11 +37,21 @@ import { requestForLog } from './request-log.ts';
 import { messagePage, PAGE_CSP } from './pages.ts';
 import { registerSlackEvents, type SlackHttp } from './slack/slack-events.ts';
 
+/** What the server needs of the delivery queues (built in src/main/queues.ts, closed there). */
+export interface ServerQueues {
+  /** For /metrics and bull-board. */
+  readonly queues: readonly Queue[];
+  /** For /readyz: answers (or fails) within a couple of seconds, also when Redis is down. */
+  ping(): Promise<unknown>;
+  /** Drops the jobs of messages a re-plan moved or cancelled (API and dashboard). */
+  forget(messageIds: readonly string[]): Promise<void>;
+}
+
 export interface HttpDeps {
   db: Database;
-  redisUrl: string;
-  /** REDIS_PREFIX of the delivery queues (for /metrics and bull-board; default `herald`). */
-  redisPrefix?: string;
+  queues: ServerQueues;
+  /** The read stores of the routes, pages, /metrics and /readyz (createHttpReads in src/db/repo/http-reads.ts). */
+  reads: HttpReads;
   /** Opens bull-board at /admin/queues to admin tokens; without it bull-board is not mounted. */
   isAdminToken?: AdminTokenCheck | undefined;
   /** HERALD_SECRET: verifies answer and opt-out tokens. Without it those routes answer 503. */
@@ -53,6 +62,8 @@ export interface HttpDeps {
   /** `POST /inbound/email`, when INBOUND_WEBHOOK_SECRET is set. */
   inbound?: InboundHttp | undefined;
   log?: Logger;
+  /** The process's plan cache, for the follow-ups of an answer given on an answer page. */
+  plans?: PlanCache | undefined;
   /** Checks plan templates on `POST /api/v1/plans`, as `herald validate` does; without it templates are not checked there. */
   templates?: TemplateEngine | undefined;
   /** PUBLIC_URL, for links in the digest previewed at `GET /api/v1/projects/:project/digest`. */
@@ -87,12 +98,11 @@ declare module 'fastify' {
   }
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, hint?: string): FastifyReply {
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody, hint?: string): FastifyReply {
   if (request.routeOptions.config?.html) {
-    const lines = hint ? [message, hint] : [message];
-    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(titleFor(status), lines, 'error'));
+    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(titleFor(status), errorLines(body.message, hint), 'error'));
   }
-  return reply.status(status).send({ error: code, message, ...(hint ? { hint } : {}) });
+  return reply.status(status).send(body);
 }
 
 function titleFor(status: number): string {
@@ -109,7 +119,7 @@ function trustHops(n: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < n;
 }
 
-export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyInstance; closeExtras(): Promise<void> }> {
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
@@ -130,15 +140,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     if (isTransientDbError(err)) {
       deps.log?.error({ err, ...requestForLog(request) }, 'request failed: database busy or unreachable');
       reply.header('retry-after', '5');
-      return sendError(request, reply, 503, 'database_busy', 'Herald is busy and could not reach its database in time; try again in a few seconds.');
+      return sendError(request, reply, 503, errorBody('DATABASE_BUSY', 'Herald is busy and could not reach its database in time; try again in a few seconds.'));
     }
-    const v = classifyError(err, request.id);
-    if (v.status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
-    // This handler's own codes are lower-case (`timeout`, `internal`, `payload_too_large`); domain and Fastify codes are kept as they are.
-    const code = err instanceof HeraldError || v.code.startsWith('FST_') ? v.code : v.code.toLowerCase();
-    return sendError(request, reply, v.status, code, v.message, v.hint);
+    const { status, code, message, details, hint } = classifyError(err, request.id);
+    if (status >= 500) deps.log?.error({ err, ...requestForLog(request) }, 'request failed');
+    return sendError(request, reply, status, { code, message, details }, hint);
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)));
 
   // Pages set their own strict CSP (see pages.ts); helmet adds the other security headers everywhere.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
@@ -146,13 +154,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const pageLimitPerMinute = deps.pageRateLimitPerMinute ?? DEFAULT_RATE_LIMITS.pages;
   await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits, pages: pageLimitPerMinute });
 
-  const redis = new Redis(deps.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-  redis.on('error', () => {});
-  const prefix = deps.redisPrefix ?? 'herald';
-  const queues = Object.values(DELIVERY_QUEUES).map((name) => new Queue(name, { connection: redis, prefix }));
-  // An unreachable Redis shows in /readyz; without listeners each reconnect error would be "unhandled".
-  for (const q of queues) q.on('error', () => {});
-  const registry = createServerMetrics(deps.db, queues);
+  const queues = deps.queues.queues;
+  const registry = createServerMetrics(deps.reads.metrics, queues);
 
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -168,21 +171,21 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
           deps.log?.warn({ err, component: name }, `readiness: ${name} unreachable`);
         },
       );
-    await check('database', deps.db.prisma.$queryRawUnsafe('SELECT 1'));
-    await check('redis', redis.ping());
+    await check('database', deps.reads.probe());
+    await check('redis', deps.queues.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   const pageLimit = { max: pageLimitPerMinute, timeWindow: 60_000 };
-  const pages = { db: deps.db, secret: deps.secret, clock, rateLimit: pageLimit };
+  const pages = { db: deps.db, escalations: deps.reads.escalations, secret: deps.secret, clock, rateLimit: pageLimit, plans: deps.plans };
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => forgetJobs(queues, ids) }), { prefix: '/api/v1' });
-  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => forgetJobs(queues, ids) }));
+  await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: deps.reads.idempotency, listProjects: deps.reads.apiProjects, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => deps.queues.forget(ids) }), { prefix: '/api/v1' });
+  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, reads: deps.reads.dashboard, inboxReads: deps.reads.inbox, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => deps.queues.forget(ids) }));
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));
@@ -196,17 +199,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     const extra = deps.extraRoutes;
     await app.register(async (scope) => extra(scope));
   }
-  return {
-    app,
-    closeExtras: async () => {
-      await Promise.all(queues.map((q) => q.close().catch(() => {})));
-      redis.disconnect();
-    },
-  };
+  return app;
 }
 
 export async function startHttpServer(deps: HttpDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const { app, closeExtras } = await buildHttpServer(deps);
+  const app = await buildHttpServer(deps);
   // Requests in flight get up to 5 s after close() (the handler timeout is 10 s); then they are cut.
   const connections = trackConnections(app.server, 5_000);
   await app.listen({ port, host });
@@ -218,7 +215,6 @@ export async function startHttpServer(deps: HttpDeps, port: number, host = '127.
     url: `http://127.0.0.1:${actual}`,
     async close() {
       await connections.close(() => app.close());
-      await closeExtras();
     },
   };
 }

@@ -5,12 +5,12 @@
  */
 import type { Queue } from 'bullmq';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Database } from '../db/database.ts';
+import type { MetricsReads } from '../db/repo/metrics-reads.ts';
 
 /** BullMQ job states reported per queue: waiting (+prioritized) is the depth, delayed waits for its time. */
 const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 
-export function createServerMetrics(db: Database, queues: readonly Queue[]): Registry {
+export function createServerMetrics(reads: MetricsReads, queues: readonly Queue[]): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'herald_' });
   new Gauge({
@@ -19,9 +19,9 @@ export function createServerMetrics(db: Database, queues: readonly Queue[]): Reg
     labelNames: ['status', 'channel'],
     registers: [registry],
     async collect() {
-      const rows = await db.prisma.message.groupBy({ by: ['status', 'channel'], _count: { _all: true } });
+      const rows = await reads.messagesByStatusAndChannel();
       this.reset();
-      for (const r of rows) this.set({ status: String(r.status), channel: r.channel }, r._count._all);
+      for (const r of rows) this.set({ status: r.status, channel: r.channel }, r.n);
     },
   });
   new Gauge({
@@ -43,9 +43,9 @@ export function createServerMetrics(db: Database, queues: readonly Queue[]): Reg
     labelNames: ['channel'],
     registers: [registry],
     async collect() {
-      const rows = await db.prisma.response.groupBy({ by: ['channel'], _count: { _all: true } });
+      const rows = await reads.responsesByChannel();
       this.reset();
-      for (const r of rows) this.set({ channel: r.channel }, r._count._all);
+      for (const r of rows) this.set({ channel: r.channel }, r.n);
     },
   });
   new Gauge({
@@ -54,9 +54,9 @@ export function createServerMetrics(db: Database, queues: readonly Queue[]): Reg
     labelNames: ['kind', 'outcome'],
     registers: [registry],
     async collect() {
-      const rows = await db.prisma.inboundMail.groupBy({ by: ['kind', 'outcome'], _count: { _all: true } });
+      const rows = await reads.inboundMailByKindAndOutcome();
       this.reset();
-      for (const r of rows) this.set({ kind: r.kind, outcome: r.outcome }, r._count._all);
+      for (const r of rows) this.set({ kind: r.kind, outcome: r.outcome }, r.n);
     },
   });
   new Gauge({
@@ -66,14 +66,8 @@ export function createServerMetrics(db: Database, queues: readonly Queue[]): Reg
     registers: [registry],
     async collect() {
       this.reset();
-      // Raw SQL only because the Escalation table arrives with the follow-up branch: until it is
-      // in this database's schema the gauge stays empty instead of failing the scrape.
-      const [exists] = await db.prisma.$queryRawUnsafe<Array<{ t: string | null }>>(`SELECT to_regclass('"Escalation"')::text AS t`);
-      if (!exists?.t) return;
-      const rows = await db.prisma.$queryRawUnsafe<Array<{ state: string; level: number; n: number }>>(
-        `SELECT "state", "level"::int AS level, count(*)::int AS n FROM "Escalation" WHERE "state" <> 'resolved' GROUP BY 1, 2`,
-      );
-      for (const r of rows) this.set({ state: r.state, level: String(r.level) }, Number(r.n));
+      // Empty until the Escalation table is in this database's schema (see metrics-reads.ts).
+      for (const r of await reads.openEscalationsByStateAndLevel()) this.set({ state: r.state, level: String(r.level) }, r.n);
     },
   });
   return registry;

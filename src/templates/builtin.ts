@@ -17,7 +17,7 @@ export const PRECOMPILED_FILE = new URL('../../templates.precompiled.json', impo
 let precompiled: PrecompiledTemplates | undefined;
 
 /**
- * The engine over the built-in templates. Apart from src/main.ts (which re-exports it) so that
+ * The engine over the built-in templates. Apart from src/main/adapters.ts (which re-exports it) so that
  * `herald validate` can check templates without loading the queue, channels and database.
  */
 export function buildEngine(config: Pick<Config, 'PUBLIC_URL'>): TemplateEngine {

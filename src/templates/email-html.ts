@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as HtmlToText from 'html-to-text';
 import type Juice from 'juice';
-import type { MessageContext } from './context.ts';
+import type { MessageContext } from './context-schema.ts';
 
 /*
  * juice (with cheerio) and html-to-text cost ~0.4 s of CPU to import, and only sending or previewing
@@ -27,6 +27,8 @@ const TO_TEXT: HtmlToText.HtmlToTextOptions = {
     { selector: 'table', format: 'block' },
     { selector: 'tr', format: 'block' },
     { selector: 'td', format: 'block' },
+    // A survey option is a one-cell table (a button Outlook draws); its text stays one line per option.
+    ...['table.choice', 'tr.choice', 'td.choice'].map((selector) => ({ selector, format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
   ],
 };
 

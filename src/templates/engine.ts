@@ -1,15 +1,15 @@
 import { HeraldError } from '../domain/errors.ts';
 import type { Channel, CommSpec, Plan } from '../domain/plan/model.ts';
 import { hint } from '../domain/plan/suggest.ts';
-import { TemplateCompiler, type RenderFn } from './compile.ts';
-import { sampleContext, type MessageContext, type SeriesItem } from './context.ts';
-import { htmlToText, inlineBody, inlineLayout, styleOf, textFooter } from './email-html.ts';
-import type { EscapeMode } from './helpers.ts';
+import { checkComm } from './check.ts';
+import { TemplateCompiler } from './compile.ts';
+import { compiledCache, LAYOUT } from './compiled-cache.ts';
+import type { MessageContext, SeriesItem } from './context-schema.ts';
+import { htmlToText, textFooter } from './email-html.ts';
 import type { RenderedMessage } from './rendered.ts';
 import { slackBlocks, slackFallback } from './slack-blocks.ts';
 import type { PrecompiledTemplates } from './precompiled.ts';
-import { firstLine, TemplateStore, type TemplatePart } from './store.ts';
-import { findVariableIssues } from './variables.ts';
+import { TemplateStore, type TemplatePart } from './store.ts';
 
 export interface RenderInput {
   template: string;
@@ -41,49 +41,13 @@ export interface TemplateEngineOptions {
   precompiled?: PrecompiledTemplates;
 }
 
-const LAYOUT = '_layout/email.hbs';
-
-/** The channels a comm renders for: `preferred` is either. */
-export function channelsOf(comm: Pick<CommSpec, 'channels'>): Channel[] {
-  const set = new Set<Channel>();
-  for (const c of comm.channels) {
-    if (c === 'preferred') {
-      set.add('slack');
-      set.add('email');
-    } else set.add(c);
-  }
-  return [...set];
-}
+export { channelsOf } from './check.ts';
 
 export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
   const store = new TemplateStore(opts.dir);
   const compiler = new TemplateCompiler(opts.precompiled);
-  const cache = new Map<string, RenderFn>();
+  const compiled = compiledCache(store, compiler);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
-
-  // CSS is inlined into the email sources once, when they are compiled. A trial render (`check`)
-  // compiles the sources as written: juice leaves `{{…}}` alone, so the Handlebars code, and what it
-  // can throw, is the same either way.
-  const prepare = (relative: string, mode: EscapeMode, trial: boolean): string => {
-    const source = store.source(relative);
-    if (mode !== 'html' || trial) return source;
-    return relative === LAYOUT ? inlineLayout(source) : inlineBody(source, styleOf(store.source(LAYOUT)));
-  };
-
-  const compiled = (relative: string, mode: EscapeMode, trial = false): RenderFn => {
-    // A real compile serves a trial too; a trial one never serves a real render.
-    const id = `${mode}:${relative}`;
-    let fn = cache.get(id) ?? (trial ? cache.get(`trial:${id}`) : undefined);
-    if (!fn) {
-      try {
-        fn = compiler.compile(prepare(relative, mode, trial), mode);
-      } catch (e) {
-        throw new HeraldError('TEMPLATE_INVALID', `${store.display(relative)}: ${firstLine((e as Error).message)}`, { cause: e });
-      }
-      cache.set(trial ? `trial:${id}` : id, fn);
-    }
-    return fn;
-  };
 
   const absolute = (url: string): string => (url.startsWith('/') && publicUrl !== undefined ? `${publicUrl}${url}` : url);
 
@@ -131,68 +95,12 @@ export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngin
   };
   const render = (input: RenderInput): RenderedMessage => renderAs(input, false);
 
-  const check = (comm: CommSpec, plan: Plan): string[] => {
-    const template = comm.template;
-    if (!store.has(template)) return [`template "${template}" not found in ${store.display('')}${hint(template, store.list(), 'templates')}`];
-    const problems: string[] = [];
-    const files = new Set<string>();
-    const parts = new Set<TemplatePart>(['subject', ...channelsOf(comm), ...(channelsOf(comm).includes('email') ? (['text'] as const) : [])]);
-    for (const audience of comm.audiences) {
-      for (const part of parts) {
-        const file = store.resolve(template, audience, part);
-        if (file !== undefined) files.add(file);
-        else if (part !== 'text') {
-          const tried = store.candidates(audience, part).map((f) => store.display(`${template}/${f}`));
-          problems.push(`template "${template}" has no ${part} for audience "${audience}"; add ${tried.join(' or ')}`);
-        }
-      }
-    }
-    const items = new Map<string, Set<string>>();
-    for (const key of comm.series ?? []) {
-      try {
-        const item = store.item(template, key);
-        if (item) items.set(key, new Set(Object.keys(item)));
-        else problems.push(`series item "${key}" has no content: add ${store.display(`${template}/items/${key}.yaml`)} (or .md)`);
-      } catch (e) {
-        problems.push((e as Error).message);
-      }
-    }
-    for (const file of [...files].sort()) {
-      const relative = `${template}/${file}`;
-      let ast;
-      try {
-        ast = compiler.parse(store.source(relative));
-      } catch (e) {
-        problems.push(`${store.display(relative)}: ${firstLine((e as Error).message)}`);
-        continue;
-      }
-      // One message per problem and file, listing every line it occurs on.
-      const lines = new Map<string, number[]>();
-      for (const issue of findVariableIssues(ast, { comm, plan, items })) {
-        const at = lines.get(issue.message);
-        if (at) {
-          if (!at.includes(issue.line)) at.push(issue.line);
-        } else lines.set(issue.message, [issue.line]);
-      }
-      for (const [message, at] of lines) problems.push(`${store.display(relative)}:${at.join(',')}: ${message}`);
-    }
-    if (problems.length > 0) return problems;
-    // A trial render catches what static checks cannot (a helper given a bad argument).
-    const firstItem = comm.series?.[0] === undefined ? undefined : store.item(template, comm.series[0]);
-    for (const audience of comm.audiences) {
-      let context: MessageContext | undefined;
-      for (const channel of channelsOf(comm)) {
-        try {
-          // One sample per audience: a render does not change it (withAbsoluteLinks copies).
-          context ??= sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
-          renderAs({ template, channel, audience, context, messageId: 'check' }, true);
-        } catch (e) {
-          problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${firstLine((e as Error).message)}`);
-        }
-      }
-    }
-    return problems;
-  };
+  const check = (comm: CommSpec, plan: Plan): string[] =>
+    checkComm(comm, plan, {
+      store,
+      compiler,
+      trialRender: (template, channel, audience, context) => renderAs({ template, channel, audience, context, messageId: 'check' }, true),
+    });
 
   return {
     has: (name) => store.has(name),

@@ -1,4 +1,4 @@
-import type { MessageContext } from './context.ts';
+import type { MessageContext } from './context-schema.ts';
 import { escapeSlack } from './helpers.ts';
 
 /** Slack's limits: section text 3000 chars, header 150, button label 75, 50 blocks, 25 buttons. */

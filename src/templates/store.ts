@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { HeraldError } from '../domain/errors.ts';
-import type { SeriesItem } from './context.ts';
+import type { SeriesItem } from './context-schema.ts';
 import { confinedFile } from '../fs/confined-path.ts';
 import { KEY_RE as SAFE_NAME } from '../domain/plan/read-values.ts';
 

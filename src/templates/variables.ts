@@ -1,6 +1,7 @@
 import { closest, knownList } from '../domain/plan/suggest.ts';
 import type { CommSpec, Plan } from '../domain/plan/model.ts';
-import { anchorMilestone, CONTEXT_FIELDS, CONTEXT_ROOTS } from './context.ts';
+import { anchorMilestone } from './context.ts';
+import { CONTEXT_FIELDS, CONTEXT_ROOTS } from './context-schema.ts';
 import { HELPER_NAMES } from './helpers.ts';
 
 /** The loose shape of Handlebars AST nodes this walker reads. */

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/domain/tokens.ts';
-import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_SECRET } from '../support/delivery.ts';
 import { seedResponses, type SeededMessage, type SeededResponses } from '../support/responses.ts';
@@ -33,7 +34,7 @@ describe('answer page in headless Chromium at 375 px', () => {
     ensureChromium();
     db = await createTestDatabase();
     seed = await seedResponses(db);
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -69,7 +69,10 @@ describe('project overview', () => {
     await dash.db.prisma.milestone.update({ where: { projectId_key: { projectId: project.id, key: 'hypercare-end' } }, data: { label: HOSTILE } });
     const page = await dash.signedIn('editor', `/projects/${dash.project}`);
     const alerts: string[] = [];
-    page.on('dialog', (d) => (alerts.push(d.message()), void d.dismiss()));
+    page.on('dialog', (d) => {
+      alerts.push(d.message());
+      void d.dismiss();
+    });
     await page.reload();
     expect(await page.getByRole('region', { name: 'Milestone dates' }).getByRole('rowheader', { name: HOSTILE }).count()).toBe(1);
     expect(await page.locator('script').count()).toBe(0);

@@ -25,7 +25,10 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -51,6 +54,11 @@ async function axeSerious(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+}
+
+/** The document's width beside the viewport's: a page wider than its viewport scrolls sideways. */
+async function sideways(page: Page): Promise<{ scroll: number; view: number }> {
+  return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
 }
 
 /** Reloads `pageUrl` once a second until `target()` is on it; fails the test past `deadline` (epoch ms). */
@@ -89,7 +97,10 @@ describe('herald demo in an empty folder', () => {
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /^(http:\S+)$/m.exec(out);
-        if (m?.[1]) (clearTimeout(timer), resolve(m[1]));
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
       });
       child.once('exit', (code) => reject(new Error(`herald demo exited with ${code}: ${stderr}`)));
     });
@@ -119,6 +130,7 @@ describe('herald demo in an empty folder', () => {
     const digestBefore = (await page.locator('#digest').textContent()) ?? '';
     expect(digestBefore).toContain('No open escalations');
     expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
     // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
     const slackView = `${url}/slack/bea.meyer`;
@@ -129,15 +141,26 @@ describe('herald demo in an empty folder', () => {
     const stamp = (await page.locator('.slack-message').last().getAttribute('aria-label'))?.replace('Message from Herald at ', '') ?? '';
     expect(Date.parse(stamp)).toBeGreaterThan(Date.now() + 2 * 60_000);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
     await page.getByRole('button', { name: 'Some issues' }).first().click();
     await page.waitForURL(slackView);
     expect(await page.getByText('(edited)').count()).toBeGreaterThan(0); // Herald's chat.update
+    // "Add a comment" opens Herald's Slack dialog (views.open), drawn as a form; sending it stores the comment.
+    await page.getByRole('button', { name: /add a comment/i }).first().click();
+    await page.waitForURL(/\/slack\/bea\.meyer\/modal\//);
+    expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    await page.getByRole('textbox').fill('Teams calls drop after the mailbox move');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL(slackView);
+    expect(await page.getByText('Teams calls drop after the mailbox move').count()).toBeGreaterThan(0);
 
     // An e-mail-only end user answers by the link in the mail: Herald's real answer page.
     const inbox = `${url}/mail/alex.khan`;
     await reloadUntil(page, inbox, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/email.png'), fullPage: true });
     await page.getByRole('link', { name: 'Working well' }).first().click();
     await page.waitForURL(/\/r\//);
@@ -160,6 +183,7 @@ describe('herald demo in an empty folder', () => {
     const digestAfter = (await page.locator('#digest').textContent()) ?? '';
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
     // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
     await page.getByRole('button', { name: 'Open dashboard' }).click();

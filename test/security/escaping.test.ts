@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
-import { buildHttpServer } from '../../src/http/server.ts';
+import { buildHttpServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_SECRET } from '../support/delivery.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
@@ -124,7 +125,7 @@ describe('the dashboard, with a plan whose every text is the payload', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock: { now: () => new Date(NOW) }, templates: engine }));
+    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock: { now: () => new Date(NOW) }, templates: engine }));
     await app.ready();
     const editor = (await createApiToken(db, { role: 'editor', name: 'editor', now: NOW })).token;
     const applied = await app.inject({ method: 'POST', url: '/api/v1/plans', headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml' }, payload: PLAN });

@@ -11,7 +11,7 @@ import { createApiToken } from '../../src/app/api-tokens.ts';
 import { loadPlanFile } from '../../src/app/load-plan.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { signToken, type TokenPayload } from '../../src/domain/tokens.ts';
-import { startServer, type ServerRuntime } from '../../src/main.ts';
+import { startServer, type ServerRuntime } from '../../src/main/server.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_SECRET, TestClock } from '../support/delivery.ts';

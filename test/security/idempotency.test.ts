@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
-import { buildHttpServer } from '../../src/http/server.ts';
+import { buildHttpServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
 
@@ -20,7 +21,7 @@ describe('Idempotency-Key is bound to method, path, query and body', () => {
   let editor = '';
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL }));
+    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL }));
     editor = (await createApiToken(db, { role: 'editor', name: 'editor', now: new Date() })).token;
   });
   afterAll(async () => {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import { loadPlanFile, loadPlanText } from '../../src/app/load-plan.ts';
 import { PlanInvalidError } from '../../src/domain/errors.ts';
-import { buildHttpServer } from '../../src/http/server.ts';
+import { buildHttpServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { BUILTIN_TEMPLATES } from '../../src/templates/builtin.ts';
 import { createTemplateEngine, type TemplateEngine } from '../../src/templates/engine.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -185,7 +186,7 @@ describe('POST /api/v1/plans with a project-scoped editor token', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, templates: engine }));
+    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, templates: engine }));
     await db.prisma.project.create({ data: { key: 'paths-test', name: 'Paths test', timezone: 'UTC', plan: {}, planHash: 'before' } });
     token = (await createApiToken(db, { role: 'editor', projectKey: 'paths-test', name: 'scoped-editor', now: new Date() })).token;
     await app.ready();

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_PLACEHOLDER_SECRETS, loadConfig } from '../../src/config/config.ts';
-import { startHttpServer } from '../../src/http/server.ts';
+import { startHttpServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { captureLog } from '../support/log-capture.ts';
-import { TEST_REDIS_URL } from '../support/run-id.ts';
 
 function configError(env: Record<string, string>): string {
   try {
@@ -67,7 +67,7 @@ describe('/readyz in public', () => {
   it('names the failing component without its error text, which goes to the log', async () => {
     const gone = await createTestDatabase();
     const { lines, stream } = captureLog();
-    const srv = await startHttpServer({ db: gone, redisUrl: 'redis://127.0.0.1:1', log: createLogger('info', 'herald-test', stream) }, 0, '127.0.0.1');
+    const srv = await startHttpServer({ db: gone, reads: createHttpReads(gone), redisUrl: 'redis://127.0.0.1:1', log: createLogger('info', 'herald-test', stream) }, 0, '127.0.0.1');
     try {
       await gone.close();
       const res = await fetch(`${srv.url}/readyz`);

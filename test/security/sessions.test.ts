@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/app/api-tokens.ts';
 import type { Clock } from '../../src/app/ports.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
-import { adminTokenCheck } from '../../src/main.ts';
+import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
+import { adminTokenCheck } from '../../src/main/server.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_SECRET } from '../support/delivery.ts';
 import { RESPONSES_PROJECT, seedResponses } from '../support/responses.ts';
@@ -40,7 +41,7 @@ describe('sessions, sign-in and token placement', () => {
     for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db, { role, name: `t-${role}`, now })).token;
     tokens.feed = (await createApiToken(db, { role: 'feed', projectKey: RESPONSES_PROJECT, name: 't-feed', now })).token;
     const isAdminToken = await adminTokenCheck(loadConfig({}), db, clock);
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock, isAdminToken, publicUrl: 'https://herald.example' }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock, isAdminToken, publicUrl: 'https://herald.example' }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv?.close();

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import { signReplyToken, signToken } from '../../src/domain/tokens.ts';
-import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { captureLog } from '../support/log-capture.ts';
 import { createLogger, scrubText } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -33,7 +34,7 @@ describe('tokens never reach a log', () => {
     const now = new Date();
     for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db, { role, now })).token;
     tokens.feed = (await createApiToken(db, { role: 'feed', projectKey: RESPONSES_PROJECT, now })).token;
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, log: createLogger('info', 'herald-test', stream), isAdminToken: () => null }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, log: createLogger('info', 'herald-test', stream), isAdminToken: () => null }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv?.close();

@@ -18,7 +18,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
 import type { Clock } from '../../src/app/ports.ts';
 import type { DashboardPage } from '../../src/http/dashboard/pages/index.ts';
-import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
+import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { buildEngine } from '../../src/templates/builtin.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 import { runCli } from './cli.ts';
@@ -84,7 +85,7 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
     d.createToken = async (role, projectKey) => (await createApiToken(d.db, { role, projectKey, now: NOW })).token;
     d.tokens = { viewer: await d.createToken('viewer'), editor: await d.createToken('editor'), feed: await d.createToken('feed', DIGEST_PROJECT) };
     prefix = testRedisPrefix();
-    server = await startHttpServer({ db: d.db, redisUrl: TEST_REDIS_URL, redisPrefix: prefix, secret: TEST_SECRET, clock, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }), dashboardPages: opts.pages }, 0, '127.0.0.1');
+    server = await startHttpServer({ db: d.db, reads: createHttpReads(d.db), redisUrl: TEST_REDIS_URL, redisPrefix: prefix, secret: TEST_SECRET, clock, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }), dashboardPages: opts.pages }, 0, '127.0.0.1');
     d.url = server.url;
     d.browser = await launchChromium();
     d.newPage = async () => {

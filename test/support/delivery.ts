@@ -4,7 +4,7 @@ import { createSlackChannel } from '../../src/channels/slack/slack-channel.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import type { Plan } from '../../src/domain/plan/model.ts';
-import { startWorker, type WorkerRuntime } from '../../src/main.ts';
+import { startWorker, type WorkerRuntime } from '../../src/main/worker.ts';
 import { startSlackSandbox, type SandboxUser, type SlackSandbox, type SlackSandboxOptions } from '../../src/sandbox/slack-server.ts';
 import { startSmtpSink, type SmtpSink } from '../../src/sandbox/smtp-sink.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from './redis.ts';

@@ -90,8 +90,14 @@ first_valid_uid = 0
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.setTimeout(2_000, () => (s.destroy(), resolve(false)));
-      s.once('data', () => (s.destroy(), resolve(true)));
+      s.setTimeout(2_000, () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('data', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) break;

@@ -5,7 +5,7 @@
  * Sends "ready" over IPC once started; SIGTERM stops it gracefully.
  */
 import { loadConfig } from '../../src/config/config.ts';
-import { startWorker } from '../../src/main.ts';
+import { startWorker } from '../../src/main/worker.ts';
 
 const windowMs = Number(process.env.TEST_EMAIL_WINDOW_MS ?? 60_000);
 const runtime = await startWorker(loadConfig(process.env), {

@@ -2,11 +2,9 @@ import { applyPlan } from '../../app/apply-plan.ts';
 import { loadPlanFile } from '../../app/load-plan.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
-import { dropQueuedJobs } from '../drop-jobs.ts';
-import { triggeredLine } from '../output.ts';
+import { projectTime, triggeredLine } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
-import { planTemplateCheck } from '../templates.ts';
-import { withDb } from '../with-db.ts';
+import { withDb, dropQueuedJobs, planTemplateCheck } from '../../main/cli.ts';
 import { printWarnings } from './plan-warnings.ts';
 import { planCapacityIssues } from '../../app/plan-capacity.ts';
 import { pastDatesNote } from '../../app/past-dates-note.ts';
@@ -33,7 +31,8 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
     const head = r.dryRun ? `dry run: ${r.project} would change as follows (nothing was stored)` : `applied ${r.project}`;
     ctx.output.out(`${head}\n${formatSummary(r.calendar)}`);
     for (const m of r.milestonesMoved) {
-      ctx.output.out(`milestone ${m.key} moved: ${m.from.toISOString()} → ${m.to.toISOString()}`);
+      const zone = loaded.plan.project.timezone;
+      ctx.output.out(`milestone ${m.key} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
     }
     if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
     if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);

@@ -4,7 +4,7 @@ import { capacityLimits } from '../../domain/capacity/limits.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkFilterKeys } from '../options.ts';
-import { withDb } from '../with-db.ts';
+import { withDb } from '../../main/cli.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
 import { formatOccurrenceTable, queryOccurrences } from '../../app/calendar-occurrences.ts';
 

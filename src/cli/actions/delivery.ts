@@ -5,7 +5,7 @@ import { MESSAGE_STATUSES } from '../../domain/message-status.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount, checkFilterKeys } from '../options.ts';
 import { plural } from '../output.ts';
-import { withDb } from '../with-db.ts';
+import { withDb } from '../../main/cli.ts';
 
 export interface MessagesOptions {
   status?: string;

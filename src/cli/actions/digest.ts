@@ -3,8 +3,7 @@ import { mondayOfWeek } from '../../domain/digest/week.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { cliEngine } from '../templates.ts';
-import { withDb } from '../with-db.ts';
+import { withDb, cliEngine } from '../../main/cli.ts';
 
 export interface DigestOptions {
   preview?: boolean;

@@ -5,7 +5,7 @@ import { HeraldError } from '../../domain/errors.ts';
 import type { EscalationAction } from '../../domain/escalation/rules.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { withDb } from '../with-db.ts';
+import { withDb } from '../../main/cli.ts';
 
 export async function responses(ctx: CliContext, project: string, o: { comm?: string; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);

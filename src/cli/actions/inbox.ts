@@ -1,7 +1,7 @@
 import { listInbox } from '../../app/list-inbox.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount } from '../options.ts';
-import { withDb } from '../with-db.ts';
+import { withDb } from '../../main/cli.ts';
 
 export async function inbox(ctx: CliContext, project: string, o: { limit: string; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);

@@ -16,7 +16,7 @@ import { packagePath } from '../../package-root.ts';
 import type { CliContext } from '../context.ts';
 import { plural } from '../output.ts';
 import { streamAsk, type Ask } from '../prompt.ts';
-import { planTemplateCheck } from '../templates.ts';
+import { planTemplateCheck } from '../../main/cli.ts';
 
 export interface InitOptions {
   starter?: string;

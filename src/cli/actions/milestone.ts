@@ -1,13 +1,8 @@
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
-import { dropQueuedJobs } from '../drop-jobs.ts';
-import { plural, triggeredLine } from '../output.ts';
-import { withDb } from '../with-db.ts';
-import { DateTime } from 'luxon';
-
-/** An instant as the PM reads it: the project zone with its abbreviation (ISO UTC is for --format json). */
-const local = (at: Date, zone: string): string => DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+import { plural, projectTime as local, triggeredLine } from '../output.ts';
+import { withDb, dropQueuedJobs } from '../../main/cli.ts';
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
   await withDb(ctx, async (db) => {

@@ -8,7 +8,7 @@ import { withReminders } from '../../domain/survey/reminders.ts';
 import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkCount } from '../options.ts';
-import { cliEngine, planTemplateCheck } from '../templates.ts';
+import { cliEngine, planTemplateCheck } from '../../main/cli.ts';
 
 export interface PreviewOptions {
   comm: string;

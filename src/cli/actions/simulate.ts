@@ -7,8 +7,9 @@ import { withReminders } from '../../domain/survey/reminders.ts';
 import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { cliEngine, planTemplateCheck } from '../templates.ts';
+import { cliEngine, planTemplateCheck } from '../../main/cli.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
+import { channelName, commOccurrenceTitle } from '../../domain/plan/comm-title.ts';
 
 export interface SimulateOptions {
   person?: string;
@@ -32,7 +33,13 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   // Survey reminders as the calendar will hold them (before anyone answers: then they are cancelled).
   const occs = withReminders(plan, buildCalendar(plan, { now })).filter((x) => (!o.person || x.personId === o.person) && (!o.comm || x.comm === o.comm));
   const zones = new Map(plan.people.map((p) => [p.id, p.timezone]));
-  const rows = occs.map((x) => ({
+  const names = new Map(plan.people.map((p) => [p.id, p.name]));
+  const catchUp = plan.project.catchUp;
+  const rows = occs.map((x) => {
+    // Rendered as of its own send time (a digest's subject names its week, a greeting its hour), not today.
+    const at = new Date(Math.max(x.dueAt.getTime(), now.getTime()));
+    const rendered = renderOccurrence(engine, plan, x, at, ctx.config().PUBLIC_URL);
+    return {
     at: x.dueAt.toISOString(),
     localAt: DateTime.fromJSDate(x.dueAt, { zone: zones.get(x.personId)! }).toISO({ suppressMilliseconds: true })!,
     person: x.personId,
@@ -41,9 +48,12 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
     channel: x.channel,
     ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
     ...(x.reminder ? { reminder: x.reminder } : {}),
-    firstLine: firstLine(x.reminder ? asReminder(renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)) : renderOccurrence(engine, plan, x, now, ctx.config().PUBLIC_URL)),
+    firstLine: firstLine(x.reminder ? asReminder(rendered) : rendered),
     explain: x.explain,
-  }));
+    // Already due: apply stores it as skipped (catchUp: skip) or sends it at once (catchUp: send).
+    ...(x.dueAt.getTime() < now.getTime() ? { past: catchUp === 'skip' ? ('skipped' as const) : ('sent at once' as const) } : {}),
+    };
+  });
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
   if (o.explain) {
     ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
@@ -52,9 +62,12 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   for (const r of rows) {
     // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
     const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
-    ctx.output.out(`${local}  ${r.person} · ${r.channel} · ${r.comm}#${r.occurrence}${r.reminder ? ` (reminder ${r.reminder})` : ''}  ${r.firstLine}`);
+    const what = `${commOccurrenceTitle(plan, r.comm, r.occurrence)}${r.reminder ? ` (reminder ${r.reminder})` : ''}${r.past ? ` (already due: ${r.past})` : ''}`;
+    ctx.output.out(`${local}  ${names.get(r.person) ?? r.person} · ${channelName(r.channel)} · ${what}  ${r.firstLine}`);
   }
   const reminders = rows.filter((r) => r.reminder).length;
+  const past = rows.filter((r) => r.past).length;
   const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
-  ctx.output.out(`${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
+  const pastNote = past ? `; ${past} already due: ${catchUp === 'skip' ? 'apply stores them as skipped and sends none (catchUp: skip)' : 'apply sends them at once (catchUp: send)'}` : '';
+  ctx.output.out(`${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}${pastNote}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
 }

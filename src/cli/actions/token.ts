@@ -1,6 +1,6 @@
 import { createApiToken, listApiTokens, revokeApiToken } from '../../app/api-tokens.ts';
 import type { CliContext } from '../context.ts';
-import { withDb } from '../with-db.ts';
+import { withDb } from '../../main/cli.ts';
 
 export async function tokenCreate(ctx: CliContext, opts: { role: string; project?: string; person?: string; name?: string }): Promise<void> {
   await withDb(ctx, async (db) => {

@@ -3,7 +3,7 @@ import { buildCalendar } from '../../domain/schedule/calendar.ts';
 import { reminderOccurrences } from '../../domain/survey/reminders.ts';
 import type { CliContext } from '../context.ts';
 import { plural } from '../output.ts';
-import { planTemplateCheck } from '../templates.ts';
+import { planTemplateCheck } from '../../main/cli.ts';
 import { printWarnings } from './plan-warnings.ts';
 import { planCapacityIssues } from '../../app/plan-capacity.ts';
 

@@ -1,7 +1,7 @@
 import { testClockWarning } from '../../app/configured-clock.ts';
 import { createLogger } from '../../logger.ts';
-import { startWorker } from '../../main.ts';
-import { exitIfStillRunningAfter } from '../../close-in-order.ts';
+import { startWorker } from '../../main/worker.ts';
+import { closeOnSignal } from '../../main/closers.ts';
 import type { CliContext } from '../context.ts';
 
 export interface WorkerOptions {
@@ -31,22 +31,11 @@ export async function worker(ctx: CliContext, opts: WorkerOptions): Promise<void
     w.on('failed', (job, err) => log.warn({ messageId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'delivery failed'));
   }
   log.info({ channels: Object.keys(rt.channels), database: rt.db.kind, metricsPort: rt.metrics?.port }, 'worker started');
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down: finishing sends in flight, taking no new ones');
-      // Each close step is bounded (sends in flight 30 s, the rest 5 s each); this catches whatever still holds the process.
-      exitIfStillRunningAfter(60_000, log);
-      const done = (): void => {
-        exitIfStillRunningAfter(1_000, log);
-        resolve();
-      };
-      rt.close().then(done, (e: unknown) => {
-        log.error({ err: e }, 'shutdown failed');
-        done();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  // Each close step is bounded (sends in flight 30 s, the rest 5 s each); the grace catches whatever still holds the process.
+  await closeOnSignal(() => rt.close(), {
+    log,
+    graceMs: 60_000,
+    onSignal: (signal) => log.info({ signal }, 'shutting down: finishing sends in flight, taking no new ones'),
   });
   log.info('worker stopped');
 }

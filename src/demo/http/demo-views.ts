@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createTransport } from 'nodemailer';
 import { listEscalations } from '../../app/list-escalations.ts';
@@ -7,8 +8,9 @@ import { channelPhrase } from '../../app/answer-view.ts';
 import { commOccurrenceTitle, optionLabel } from '../../domain/plan/comm-title.ts';
 import type { Database } from '../../db/database.ts';
 import { esc, page, PAGE_CSP } from '../../http/pages.ts';
-import { blockActions, interactionBody, slackSignatureHeaders } from '../../sandbox/slack-payloads.ts';
+import { blockActions, interactionBody, slackSignatureHeaders, viewClosed, viewSubmission } from '../../sandbox/slack-payloads.ts';
 import type { SlackSandbox } from '../../sandbox/slack-server.ts';
+import type { RecordedView } from '../../sandbox/slack/types.ts';
 import type { SmtpSink } from '../../sandbox/smtp-sink.ts';
 import type { TemplateEngine } from '../../templates/engine.ts';
 import { drawBlocks } from '../../http/block-kit.ts';
@@ -32,6 +34,16 @@ export interface DemoViewDeps {
   secret: string;
   project: string;
   engine: TemplateEngine;
+}
+
+/** The parts of a Block Kit modal (views.open) the demo draws. */
+interface SlackModal {
+  title?: { text?: string };
+  submit?: { text?: string };
+  close?: { text?: string };
+  callback_id?: string;
+  private_metadata?: string;
+  blocks?: Array<{ type?: string; optional?: boolean; label?: { text?: string }; element?: { initial_value?: string } }>;
 }
 
 interface Person {
@@ -121,12 +133,74 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     if (!p || !user || !message || !b.action_id) return reply.status(400).type('text/plain').send('unknown message or button; go back to the Slack view and click a button there');
     // Exactly what Slack sends: a block_actions payload, form-encoded, signed with the signing secret,
     // stamped in demo time because Herald checks the stamp's age against the clock it was given.
-    const payload = blockActions({ user, message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' }, actionId: b.action_id, value: b.value ?? '', blockId: b.block_id ?? 'actions' });
+    // The trigger id a views.open for this click carries (Slack's way of tying a dialog to a click).
+    const triggerId = `${Date.now()}.${randomBytes(6).toString('hex')}`;
+    const payload = blockActions({ user, message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' }, actionId: b.action_id, value: b.value ?? '', blockId: b.block_id ?? 'actions', triggerId });
+    const updatedBefore = message.updatedAt;
+    const failed = await postInteraction(payload);
+    if (failed) return reply.status(502).type('text/plain').send(failed);
+    // Herald's chat.update (an answer) or views.open (a comment modal) lands in the sandbox shortly after its 200.
+    const opened = (): RecordedView | undefined => d.slack.views.find((v) => v.method === 'views.open' && v.triggerId === triggerId);
+    for (let i = 0; i < 30 && message.updatedAt === updatedBefore && !opened(); i++) await new Promise((r) => setTimeout(r, 100));
+    const modal = opened();
+    if (modal) {
+      modalsOf.set(modal.viewId, user);
+      return reply.redirect(`/demo/slack/${encodeURIComponent(p.id)}/modal/${encodeURIComponent(modal.viewId)}`, 303);
+    }
+    return reply.redirect(`/demo/slack/${encodeURIComponent(p.id)}`, 303);
+  });
+
+  /** Signs and posts an interaction payload as Slack does; a message when Herald refused it. */
+  async function postInteraction(payload: Record<string, unknown>): Promise<string | undefined> {
     const body = interactionBody(payload);
+    // Stamped in demo time: Herald checks the stamp's age against the clock it was given.
     const res = await fetch(`${d.publicUrl}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(d.signingSecret, body, Math.floor(d.clock.now().getTime() / 1000)), body, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) return reply.status(502).type('text/plain').send(`Herald answered ${res.status} to the interaction: ${await res.text()}`);
-    // Herald's chat.update lands in the sandbox shortly after its 200.
-    for (let i = 0; i < 20 && !message.updatedAt; i++) await new Promise((r) => setTimeout(r, 100));
+    return res.ok ? undefined : `Herald answered ${res.status} to the interaction: ${await res.text()}`;
+  }
+
+  /** The modal Herald opened for `user` (views.open), as Slack shows it over the conversation. */
+  const modalsOf = new Map<string, string>();
+  const modalOf = (user: string, viewId: string): SlackModal | undefined => {
+    const v = modalsOf.get(viewId) === user ? d.slack.views.find((x) => x.method === 'views.open' && x.viewId === viewId) : undefined;
+    if (!v) return undefined;
+    // The WebClient sends `view` as JSON text in its form body.
+    return (typeof v.view === 'string' ? JSON.parse(v.view) : v.view) as SlackModal;
+  };
+
+  app.get<{ Params: { person: string; view: string } }>('/demo/slack/:person/modal/:view', route, async (req, reply) => {
+    const p = await person(req.params.person);
+    const user = p && slackOf(p);
+    const view = user ? modalOf(user, req.params.view) : undefined;
+    if (!p || !view) return reply.status(404).type('text/plain').send('no such Slack dialog; go back to the Slack view and click a button there');
+    const back = `/demo/slack/${encodeURIComponent(p.id)}`;
+    const action = `${back}/modal/${encodeURIComponent(req.params.view)}`;
+    const input = (view.blocks ?? []).find((b) => b.type === 'input');
+    const info = drawBlocks((view.blocks ?? []).filter((b) => b.type !== 'input'));
+    const field = input
+      ? `<label for="comment">${esc(input.label?.text ?? 'Comment')}</label><textarea id="comment" name="comment" rows="4" maxlength="3000"${input.optional ? '' : ' required'}>${esc(input.element?.initial_value ?? '')}</textarea>`
+      : '';
+    return html(
+      reply,
+      `Slack: ${view.title?.text ?? 'Dialog'}`,
+      `<h1>${esc(view.title?.text ?? 'Dialog')}</h1><p class="muted">A Slack dialog (modal) Herald opened for ${esc(p.name)}.</p>
+<article class="slack-message">${info}</article>
+<form method="post" action="${esc(action)}">${field}<button type="submit" name="do" value="submit">${esc(view.submit?.text ?? 'Submit')}</button><button type="submit" name="do" value="cancel" class="secondary" formnovalidate>${esc(view.close?.text ?? 'Cancel')}</button></form>
+<p><a href="${esc(back)}">Back to the Slack view</a></p>`,
+    );
+  });
+
+  app.post<{ Params: { person: string; view: string }; Body: Record<string, string> }>('/demo/slack/:person/modal/:view', route, async (req, reply) => {
+    const p = await person(req.params.person);
+    const user = p && slackOf(p);
+    const view = user ? modalOf(user, req.params.view) : undefined;
+    if (!p || !user || !view) return reply.status(400).type('text/plain').send('no such Slack dialog; go back to the Slack view and click a button there');
+    const opened = { id: req.params.view, callback_id: view.callback_id ?? '', private_metadata: view.private_metadata ?? '', blocks: view.blocks ?? [] };
+    const comment = (req.body?.comment ?? '').trim();
+    const payload = req.body?.do === 'cancel' ? viewClosed({ user, view: opened }) : viewSubmission({ user, view: opened, comment: comment || null });
+    const failed = await postInteraction(payload);
+    if (failed) return reply.status(502).type('text/plain').send(failed);
+    // The answer's chat.update follows Herald's 200 shortly.
+    await new Promise((r) => setTimeout(r, 300));
     return reply.redirect(`/demo/slack/${encodeURIComponent(p.id)}`, 303);
   });
 

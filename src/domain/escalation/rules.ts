@@ -1,5 +1,4 @@
 import type { CommSpec, EscalationSpec, Plan, SurveyOption } from '../plan/model.ts';
-import { HeraldError } from '../errors.ts';
 
 /** How fast an escalation travels: `urgent` at once (even in quiet hours), `normal` batched hourly. */
 export type Urgency = 'urgent' | 'normal';
@@ -50,13 +49,6 @@ export function onAnswer(open: { urgency: Urgency } | undefined, urgency: Urgenc
 export function transition(state: EscalationState, action: EscalationAction): 'acknowledged' | 'resolved' | undefined {
   if (action === 'acknowledge') return state === 'open' ? 'acknowledged' : undefined;
   return state === 'resolved' ? undefined : 'resolved';
-}
-
-export function parseAction(text: string): EscalationAction {
-  const t = text.trim().toLowerCase();
-  if (t === 'ack' || t === 'acknowledge') return 'acknowledge';
-  if (t === 'resolve') return 'resolve';
-  throw new HeraldError('BAD_ACTION', `"${text}" is not an escalation action`, { hint: 'use acknowledge (ack) or resolve' });
 }
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { IdempotencyStore } from '../../db/repo/idempotency-store.ts';
 import type { Clock } from '../../app/ports.ts';
 import { ApiError } from './api-errors.ts';
 
@@ -23,7 +23,7 @@ function requestHash(request: FastifyRequest): string {
  * answered with the other request's response. Without the header the handler just runs.
  */
 export async function idempotent(
-  prisma: PrismaClient,
+  store: IdempotencyStore,
   clock: Clock,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -35,16 +35,16 @@ export async function idempotent(
     return reply.status(r.status).send(r.body);
   }
   if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
-    throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be one header of 1-200 characters');
+    throw new ApiError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be one header of 1-200 characters');
   }
   const id = { tokenId: request.apiToken!.id, route: `${request.method} ${request.url.split('?')[0]}`, key };
   const now = clock.now();
   const hash = requestHash(request);
-  const seen = await prisma.idempotentResponse.findUnique({ where: { tokenId_route_key: id } });
+  const seen = await store.find(id);
   const live = seen && now.getTime() - seen.createdAt.getTime() < TTL_MS;
   // '' marks rows stored before requests were hashed (gone within 24 h of the upgrade).
   if (live && seen.request !== '' && seen.request !== hash) {
-    throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours', {
+    throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours', {
       hint: 'use a new Idempotency-Key for each distinct request, e.g. a fresh UUID',
     });
   }
@@ -53,11 +53,6 @@ export async function idempotent(
   }
   // A failed request (an error thrown) is not stored: fixing the input and retrying with the same key works.
   const result = await run();
-  await prisma.idempotentResponse.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - TTL_MS) } } });
-  await prisma.idempotentResponse.upsert({
-    where: { tokenId_route_key: id },
-    create: { ...id, request: hash, status: result.status, body: result.body as object, createdAt: now },
-    update: { request: hash, status: result.status, body: result.body as object, createdAt: now },
-  });
+  await store.save(id, { request: hash, status: result.status, body: result.body, createdAt: now }, new Date(now.getTime() - TTL_MS));
   return reply.status(result.status).send(result.body);
 }

@@ -6,11 +6,17 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiRole, ApiTokenInfo } from '../../app/api-tokens.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
+import type { DashboardReads } from '../../db/repo/dashboard-reads.ts';
+import type { InboxReads } from '../../db/repo/inbox-reads.ts';
 import type { Logger } from '../../logger.ts';
 import type { TemplateEngine } from '../../templates/engine.ts';
 
 export interface DashboardDeps {
   db: Database;
+  /** The pages' own reads (src/db/repo/dashboard-reads.ts). */
+  reads: DashboardReads;
+  /** The inbox's reads for assigning a mail by hand (src/db/repo/inbox-reads.ts). */
+  inboxReads: InboxReads;
   clock: Clock;
   /** HERALD_SECRET: signs the session cookie and the CSRF proofs. Without it the dashboard answers 503. */
   secret: string;

@@ -4,11 +4,10 @@
  * - projectOf(request, deps, key) loads the project the URL names, refusing (404/403 page) one the
  *   token may not see;
  * - canEdit(request) says whether to show edit forms; csrfField(request) is the hidden field every
- *   POST form must carry (POSTs are checked, and need editor, before the handler runs);
- * - requireRole(request, role) for a GET that needs more than viewer.
+ *   POST form must carry (POSTs are checked, and need editor, before the handler runs).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiRole } from '../../app/api-tokens.ts';
+import type { ProjectSummary } from '../../db/repo/dashboard-reads.ts';
 import { hasRole, mayAccessProject } from '../api/api-auth.ts';
 import { DashboardError, sessionOf, type DashboardDeps } from './context.ts';
 import { html, type Html } from './html.ts';
@@ -29,29 +28,18 @@ export function canEdit(request: FastifyRequest): boolean {
   return hasRole(sessionOf(request).token, 'editor');
 }
 
-/** Throws a 403 page unless the signed-in token has at least `role`. */
-export function requireRole(request: FastifyRequest, role: ApiRole): void {
-  const t = sessionOf(request).token;
-  if (!hasRole(t, role)) throw new DashboardError(403, 'Not allowed', [`This needs a ${role} token; "${t.name}" is ${t.role}, which can look but not change anything.`, 'Ask an admin for an editor token: herald token create --role editor']);
-}
-
 /** The hidden CSRF field for a POST form of this session. */
 export function csrfField(request: FastifyRequest): Html {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${sessionOf(request).csrf}">`;
 }
 
-export interface DashboardProject {
-  id: string;
-  key: string;
-  name: string;
-  timezone: string;
-}
+export type DashboardProject = ProjectSummary;
 
 /** The project `key` names, if the signed-in token may see it; else a 404 or 403 page. */
 export async function projectOf(request: FastifyRequest, deps: DashboardDeps, key: string): Promise<DashboardProject> {
   const t = sessionOf(request).token;
   if (!mayAccessProject(t, key)) throw new DashboardError(403, 'Not allowed', [`Token "${t.name}" is limited to project ${t.projectKey}.`]);
-  const p = await deps.db.prisma.project.findUnique({ where: { key }, select: { id: true, key: true, name: true, timezone: true } });
+  const p = await deps.reads.projectByKey(key);
   if (!p) throw new DashboardError(404, 'No such project', [`There is no project "${key}".`, 'Apply its plan first: herald apply plan.yaml']);
   return p;
 }

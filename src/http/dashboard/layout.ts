@@ -58,13 +58,16 @@ fieldset{border:0;padding:0;margin:.5rem 0}legend{font-weight:600}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:.5rem 0}
 blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
 /* calendar, messages, preview (pages/calendar.ts, messages.ts, preview.ts, ../message-view.ts) */
-.email-frame{width:100%;height:32rem;border:1px solid #d0d7de;border-radius:8px;background:#fff}
+/* A sandboxed frame cannot size itself to the e-mail (no scripts): tall by default, and the reader can drag it taller. */
+.email-frame{width:100%;height:min(85vh,60rem);min-height:24rem;resize:vertical;overflow:auto;border:1px solid #d0d7de;border-radius:8px;background:#fff}
 .email-text{white-space:pre-wrap;overflow-wrap:anywhere}
 .slack-message{border-left:4px solid #4a154b;padding:.25rem .75rem;overflow-wrap:anywhere}
 .slack-message .bk-header{font-size:1.1rem;margin:.25rem 0}
 .bk-section{margin:.4rem 0}.bk-context{color:#57606a;margin:.3rem 0}
 .bk-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.5rem 0}
 .bk-button{display:inline-block;padding:.3rem .8rem;border:1px solid #8c959f;border-radius:6px;font-weight:600;color:#1b1f24;text-decoration:none}
+.bk-button.bk-primary{background:#007a5a;border-color:#007a5a;color:#fff}.bk-button.bk-danger{background:#fff;border-color:#e01e5a;color:#e01e5a}
+.slack-message code{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:0 .2rem;font-size:.9em}.slack-message pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:.4rem;font-family:monospace}
 .cal{list-style:none;margin:0;padding:0}
 .cal-day{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.4rem;margin:0 0 .5rem;min-width:0}
 .cal-day h3{font-size:.95rem;margin:0 0 .25rem}

@@ -5,8 +5,7 @@ import { html, type Html } from './html.ts';
 import type { DashboardProject } from './kit.ts';
 
 export async function planOf(deps: DashboardDeps, project: DashboardProject): Promise<Plan> {
-  const row = await deps.db.prisma.project.findUniqueOrThrow({ where: { id: project.id }, select: { plan: true } });
-  return row.plan as unknown as Plan;
+  return deps.reads.plan(project.id);
 }
 
 /** A filter value that must be one of `known` (or empty): else a 400 page naming the choices. */

@@ -28,11 +28,8 @@ export function registerEscalationActions(app: App, deps: InteractionDeps): void
     const value = valueOf(action.value);
     if (!value) return;
     const channel = body.channel?.id ?? body.container?.channel_id;
-    const escalation = await deps.db.prisma.escalation.findUnique({ where: { id: value.e }, select: { projectId: true, ownerId: true, secondId: true } });
-    const actor = escalation
-      ? await deps.db.prisma.person.findFirst({ where: { projectId: escalation.projectId, slackId: body.user.id, id: { in: [escalation.ownerId, ...(escalation.secondId ? [escalation.secondId] : [])] } } })
-      : null;
-    if (!escalation || !actor) {
+    const actor = await deps.reads.escalationActor(value.e, body.user.id);
+    if (!actor) {
       if (typeof channel === 'string') await client.chat.postEphemeral({ channel, user: body.user.id, text: NOT_YOUR_ESCALATION });
       return;
     }

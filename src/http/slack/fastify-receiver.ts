@@ -6,6 +6,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { ReceiverMultipleAckError } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
+import { errorBody } from '../error-status.ts';
 
 export interface AckReply {
   status: number;
@@ -55,7 +56,7 @@ export class FastifySlackReceiver implements Receiver {
         if (!acked) resolveAck({ status: 200, body: '' });
       },
       (err: unknown) => {
-        if (!acked) resolveAck({ status: 500, body: { error: 'internal', message: 'Herald could not handle this Slack request' } });
+        if (!acked) resolveAck({ status: 500, body: errorBody('INTERNAL', 'Herald could not handle this Slack request') });
         this.log?.error({ err }, 'slack listener failed');
         throw err;
       },

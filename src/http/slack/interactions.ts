@@ -13,15 +13,17 @@ import type { App, BlockAction, ButtonAction, SlackViewAction } from '@slack/bol
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import { loadAnswerView, type AnswerView } from '../../app/answer-view.ts';
 import { optOut } from '../../app/opt-out.ts';
+import type { PlanCache } from '../../app/plan-cache.ts';
 import type { Clock } from '../../app/ports.ts';
 import { recordSlackClick, type SlackClickOutcome } from '../../app/record-slack-click.ts';
 import type { Database } from '../../db/database.ts';
+import type { MessageProvider, SlackReads } from '../../db/repo/slack-reads.ts';
 import { retryTransient } from '../../db/postgres-errors.ts';
 import type { SurveyOption } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClickPayload, HeldClick } from '../../../jobs/record-click.ts';
+import type { ClickPayload, ClickQueue, HeldClick } from '../../app/queue-ports.ts';
 import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
 import { ADD_COMMENT_ACTION, answeredBlocks, answerText, CHANGE_ACTION, COMMENT_CALLBACK, commentModal, reopenedBlocks, unsubscribedBlocks } from './answer-blocks.ts';
 
@@ -33,11 +35,15 @@ export interface Scratch {
 
 export interface InteractionDeps {
   db: Database;
+  /** Where a sent message is, who may act on an escalation (src/db/repo/slack-reads.ts). */
+  reads: SlackReads;
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
   /** Where an answer is written before it is acked (the BullMQ click queue in `herald serve`); without it an answer lost between ack and record stays lost. */
-  clicks?: { hold(click: ClickPayload): Promise<HeldClick> } | undefined;
+  clicks?: ClickQueue | undefined;
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
 }
 
 export const NOT_YOURS = 'This message was sent to someone else, so only they can answer it.';
@@ -68,13 +74,9 @@ function clickedAt(body: BlockAction | undefined): Where | undefined {
 }
 
 /** Where the message is: the channel and ts stored when it was sent, else where the click came from. */
-function whereOf(view: { providerChannel: string | null; providerId: string | null } | undefined, fallback: Where | undefined): Where | undefined {
+function whereOf(view: MessageProvider | undefined, fallback: Where | undefined): Where | undefined {
   if (view?.providerChannel && view.providerId) return { channel: view.providerChannel, ts: view.providerId };
   return fallback;
-}
-
-async function providerOf(db: Database, messageId: string): Promise<{ providerChannel: string | null; providerId: string | null } | undefined> {
-  return (await db.prisma.message.findUnique({ where: { id: messageId }, select: { providerChannel: true, providerId: true } })) ?? undefined;
 }
 
 async function notYours(client: WebClient, body: BlockAction): Promise<void> {
@@ -221,7 +223,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   }
 
   onButton(CHANGE_ACTION, async ({ body, client, view, original }) => {
-    const where = whereOf(await providerOf(deps.db, view.messageId), clickedAt(body));
+    const where = whereOf(await deps.reads.messageProvider(view.messageId), clickedAt(body));
     if (!where || !view.survey) return;
     const blocks = reopenedBlocks(original, view.survey, view.messageId);
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: view.survey.question });
@@ -234,7 +236,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
 
   onButton(UNSUBSCRIBE_ACTION, async ({ body, client, view, original }) => {
     await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
-    const where = whereOf(await providerOf(deps.db, view.messageId), clickedAt(body));
+    const where = whereOf(await deps.reads.messageProvider(view.messageId), clickedAt(body));
     if (!where) return;
     await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks(original)), text: 'You unsubscribed from these messages.' });
   });

@@ -7,11 +7,13 @@
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Clock } from '../../app/ports.ts';
 import type { Database } from '../../db/database.ts';
+import { ConfigError } from '../../domain/errors.ts';
+import type { SlackReads } from '../../db/repo/slack-reads.ts';
 import type { Logger } from '../../logger.ts';
 import { FastifySlackReceiver } from './fastify-receiver.ts';
 import { registerEscalationActions } from './escalation-actions.ts';
 import { answerShower, registerInteractions, type InteractionDeps, type RecordedClick, type Scratch } from './interactions.ts';
-import type { ClickPayload } from '../../../jobs/record-click.ts';
+import type { ClickPayload } from '../../app/queue-ports.ts';
 import type { SlackHttp } from './slack-events.ts';
 
 export interface SlackInteractivityOptions {
@@ -22,11 +24,14 @@ export interface SlackInteractivityOptions {
   /** A Slack-compatible API base (tests, the demo). */
   apiUrl?: string | undefined;
   db: Database;
+  /** Where a sent message is, who may act on an escalation (createSlackReads, src/db/repo/slack-reads.ts). */
+  reads: SlackReads;
   clock: Clock;
   scratch: Scratch;
   log?: Logger | undefined;
-  /** The durable queue every answer is written to before its ack (jobs/record-click.ts). */
+  /** The durable queue every answer is written to before its ack (the ClickQueue port, jobs/record-click.ts). */
   clicks?: InteractionDeps['clicks'];
+  plans?: InteractionDeps['plans'];
 }
 
 export interface SlackInteractivity {
@@ -75,7 +80,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
       },
     };
   }
-  if (!opts.signingSecret) throw new Error('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
+  if (!opts.signingSecret) throw new ConfigError('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
   const receiver = new FastifySlackReceiver(opts.log);
   const app = new App({ ...base, receiver });
   registerInteractions(app, opts);

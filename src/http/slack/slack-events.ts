@@ -12,6 +12,7 @@ import type { Clock } from '../../app/ports.ts';
 import type { Logger } from '../../logger.ts';
 import type { FastifySlackReceiver } from './fastify-receiver.ts';
 import type { Scratch } from './interactions.ts';
+import { errorBody } from '../error-status.ts';
 
 export interface SlackHttp {
   signingSecret: string;
@@ -50,7 +51,7 @@ export function registerSlackEvents(app: FastifyInstance, slack: SlackHttp): voi
     const timestamp = Number(header(request.headers, 'x-slack-request-timestamp'));
     // Bolt refuses a timestamp more than 5 minutes old, not one as far in the future; Slack's rule is either way.
     if (!Number.isFinite(timestamp) || Math.abs(slack.clock.now().getTime() / 1000 - timestamp) > MAX_SKEW_S) {
-      return reply.status(401).send({ error: 'invalid_signature', message: 'the request is not signed by Slack: its X-Slack-Request-Timestamp is missing or more than 5 minutes from now' });
+      return reply.status(401).send(errorBody('INVALID_SIGNATURE', 'the request is not signed by Slack: its X-Slack-Request-Timestamp is missing or more than 5 minutes from now'));
     }
     try {
       verifySlackRequest({
@@ -60,13 +61,13 @@ export function registerSlackEvents(app: FastifyInstance, slack: SlackHttp): voi
         nowMilliseconds: slack.clock.now().getTime(),
       });
     } catch (err) {
-      return reply.status(401).send({ error: 'invalid_signature', message: `the request is not signed by Slack: ${(err as Error).message}` });
+      return reply.status(401).send(errorBody('INVALID_SIGNATURE', `the request is not signed by Slack: ${(err as Error).message}`));
     }
     let body: Record<string, unknown>;
     try {
       body = parseSlackBody(raw, request.headers['content-type'] ?? '');
     } catch {
-      return reply.status(400).send({ error: 'bad_payload', message: 'the Slack payload is not valid JSON' });
+      return reply.status(400).send(errorBody('BAD_PAYLOAD', 'the Slack payload is not valid JSON'));
     }
     if (body.type === 'url_verification' && typeof body.challenge === 'string') return reply.send({ challenge: body.challenge });
     if (body.ssl_check !== undefined) return reply.send('');

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { openDatabase } from '../../../src/db/database.ts';

@@ -47,11 +47,11 @@ describe('herald milestone move', () => {
 
   it('a later apply of the unchanged plan file moves the milestone back and says so', async () => {
     const dry = await ok(['apply', EXAMPLE, '--dry-run'], t.env);
-    expect(dry.stdout).toContain('milestone cutover moved: 2027-01-23T00:00:00.000Z → 2027-01-16T00:00:00.000Z');
+    expect(dry.stdout).toContain('milestone cutover moved: Fri 22 Jan 2027 18:00 CST → Fri 15 Jan 2027 18:00 CST (America/Chicago)');
     expect(dry.stdout).toMatch(/\n44 milestone-moved messages would be queued\n/);
     const r = await ok(['apply', EXAMPLE], t.env);
     expect(r.stdout).toMatch(/\n44 milestone-moved messages queued\n/);
-    expect(r.stdout).toContain('milestone cutover moved: 2027-01-23T00:00:00.000Z → 2027-01-16T00:00:00.000Z');
+    expect(r.stdout).toContain('milestone cutover moved: Fri 22 Jan 2027 18:00 CST → Fri 15 Jan 2027 18:00 CST (America/Chicago)');
     expect(summaryCounts(r.stdout).moved).toBeGreaterThan(0);
   });
 

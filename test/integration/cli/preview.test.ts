@@ -22,6 +22,29 @@ interface SimulatedRow {
 }
 
 describe('herald simulate', () => {
+  it("dates each weekly digest's subject by its own week, not by today", async () => {
+    const text = await ok(['simulate', EXAMPLE, '--comm', 'exec-weekly', '--person', 'maria'], env);
+    const subjects = text.stdout.trimEnd().split('\n').slice(0, -1).filter((l) => l.includes(' · e-mail · '));
+    expect(subjects.length).toBeGreaterThan(4);
+    for (const l of subjects) {
+      // "Mon 2026-12-07 08:00 CST  Maria Lopez · e-mail · Exec weekly week 50  … weekly status, 7 Dec"
+      const [, month, day] = /^\w{3} \d{4}-(\d\d)-(\d\d) /.exec(l)!;
+      const monthName = new Date(Date.UTC(2026, Number(month) - 1, 1)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+      expect(l).toMatch(new RegExp(`, ${Number(day)} ${monthName}$`));
+    }
+  });
+
+  it('marks messages already due as apply will treat them (catchUp: skip), and counts them', async () => {
+    const later = { HERALD_TEST_NOW: '2027-01-10T12:00:00Z' };
+    const rows = await okJson<Array<SimulatedRow & { past?: string }>>(['simulate', EXAMPLE, '--person', 'dana', '--format', 'json'], later);
+    const past = rows.filter((r) => Date.parse(r.at) < Date.parse(later.HERALD_TEST_NOW));
+    expect(past.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.past === 'skipped')).toEqual(past);
+    const text = await ok(['simulate', EXAMPLE, '--person', 'dana'], later);
+    expect(text.stdout.split('\n').filter((l) => l.includes('(already due: skipped)'))).toHaveLength(past.length);
+    expect(text.stdout).toContain(`; ${past.length} already due: apply stores them as skipped and sends none (catchUp: skip)`);
+  });
+
   it('--person lists what Dana receives, in time order, with each rendered first line', async () => {
     const rows = await okJson<SimulatedRow[]>(['simulate', EXAMPLE, '--person', 'dana', '--format', 'json'], env);
     expect(rows.length).toBeGreaterThan(10);
@@ -40,7 +63,8 @@ describe('herald simulate', () => {
     const reminders = rows.filter((r) => r.reminder);
     expect(lines.at(-1)).toBe(`${rows.length} messages (${reminders.length} of them survey reminders, cancelled when the person answers); sent on events, not listed: cutover-moved, exec-go-live`);
     expect(lines.slice(0, -1)).toEqual(
-      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}dana · ${r.channel} · ${r.comm}#${r.occurrence}${r.reminder ? ` \\(reminder ${r.reminder}\\)` : ''} {2}`))),
+      // Names and titles, not ids and keys: "Dana Ruiz · e-mail · Weekly status check 3 …".
+      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}Dana Ruiz · ${r.channel === 'email' ? 'e-mail' : 'Slack'} · [A-Z][^#]*${r.reminder ? ` \\(reminder ${r.reminder}\\)` : ''} {2}`))),
     );
     lines.slice(0, -1).forEach((l, i) => expect(l.endsWith(`  ${rows[i]!.firstLine}`)).toBe(true));
   });

@@ -46,7 +46,7 @@ describe('herald validate', () => {
       const [issue, count, ...rest] = r.stderr.trimEnd().split('\n');
       expect(rest).toEqual([]);
       expect(issue).toMatch(
-        new RegExp(`^${escape(plan.file)}:${lineOf(plan.text, 'ops-impact-notise')}: comms\\[3\\]\\.template: template "ops-impact-notise" not found`),
+        new RegExp(`^${escapeRegExp(plan.file)}:${lineOf(plan.text, 'ops-impact-notise')}: comms\\[3\\]\\.template: template "ops-impact-notise" not found`),
       );
       expect(issue).toContain('did you mean "ops-impact-notice"?');
       expect(count).toBe('1 error; nothing was changed');
@@ -69,6 +69,6 @@ describe('herald validate', () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

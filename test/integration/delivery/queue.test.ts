@@ -6,7 +6,8 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import { moveMilestone } from '../../../src/app/move-milestone.ts';
 import type { Plan } from '../../../src/domain/plan/model.ts';
-import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildHttpServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, TestClock, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
@@ -119,7 +120,7 @@ describe('a re-planned message is delivered at its new time, not its old one', (
   ])('moved earlier by %s through the REST API after it was queued: the API drops the old job, so it goes out at the new time', async (_what, request) => {
     // `herald serve` on the harness's Redis prefix, so the API sees the worker's queues; started
     // (and warmed up) before the clock starts so its start-up does not count as lateness.
-    const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix });
+    const { app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix });
     let t0 = 0;
     try {
       const { token } = await createApiToken(db, { role: 'editor', name: `editor-${Date.now()}`, now: new Date() });

@@ -3,7 +3,7 @@ import { recordResponse } from '../../../src/app/record-response.ts';
 import { ESCALATION_ACTION_PREFIX } from '../../../src/app/render-escalation.ts';
 import { NOT_YOUR_ESCALATION } from '../../../src/http/slack/escalation-actions.ts';
 import { signToken } from '../../../src/domain/tokens.ts';
-import { startServer, type ServerRuntime } from '../../../src/main.ts';
+import { startServer, type ServerRuntime } from '../../../src/main/server.ts';
 import { blockActions, interactionBody, slackSignatureHeaders } from '../../../src/sandbox/slack-payloads.ts';
 import { loadConfig } from '../../../src/config/config.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordResponse } from '../../../src/app/record-response.ts';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { signToken } from '../../../src/domain/tokens.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_SECRET } from '../../support/delivery.ts';
@@ -19,7 +20,7 @@ describe('email answer links /r/:token', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     seed = await seedResponses(db);
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv.close();

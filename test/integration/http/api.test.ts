@@ -9,7 +9,8 @@ import { EXAMPLE_NOW } from '../../fixtures/example-now.ts';
 import { recordResponse } from '../../../src/app/record-response.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
 import { registerApi } from '../../../src/http/api/api.ts';
-import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildHttpServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { buildEngine } from '../../../src/templates/builtin.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
@@ -27,7 +28,7 @@ describe('REST API /api/v1', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }) }));
+    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }) }));
     const now = new Date();
     for (const role of ['admin', 'editor', 'viewer'] as const) tok[role] = (await createApiToken(db, { role, name: role, now })).token;
     await app.ready();
@@ -290,11 +291,12 @@ describe('REST API /api/v1', () => {
   it('every registered /api/v1 route is in the OpenAPI 3.1 document', async () => {
     // A bare Fastify with the API plugin alone, to see every route it registers.
     const bare = Fastify();
+    const reads = createHttpReads(db);
     const registered: string[] = [];
     bare.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD') registered.push(`${m} ${r.url}`);
     });
-    await bare.register(async (scope) => registerApi(scope, { db, clock: systemClock }), { prefix: '/api/v1' });
+    await bare.register(async (scope) => registerApi(scope, { db, idempotency: reads.idempotency, listProjects: reads.apiProjects, clock: systemClock }), { prefix: '/api/v1' });
     await bare.ready();
     const res = await bare.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     await bare.close();

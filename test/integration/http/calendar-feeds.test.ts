@@ -5,7 +5,8 @@ import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { moveMilestone } from '../../../src/app/move-milestone.ts';
-import { buildHttpServer } from '../../../src/http/server.ts';
+import { buildHttpServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -39,7 +40,7 @@ describe('calendar feeds', () => {
   let other = '';
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL }));
+    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL }));
     const loaded = await loadPlanFile('examples/m365-migration.plan.yaml');
     await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date('2026-12-01T00:00:00Z') });
     await db.prisma.project.create({ data: { key: 'other', name: 'Other', timezone: 'UTC', plan: {}, planHash: 'x' } });

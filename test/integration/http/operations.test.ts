@@ -6,7 +6,8 @@ import { DELIVERY_QUEUES } from '../../../jobs/catalogue.ts';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { staticAdminToken } from '../../../src/http/admin-queues.ts';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, TestClock, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
@@ -36,7 +37,7 @@ describe('operations: metrics of a real delivery run, bull-board for admins', ()
     const w = await h.startWorker();
     await waitForQuiet(db, 60_000);
     workerMetrics = await (await fetch(`http://127.0.0.1:${w.metrics!.port}/metrics`)).text();
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix, isAdminToken: staticAdminToken(ADMIN) }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix, isAdminToken: staticAdminToken(ADMIN) }, 0, '127.0.0.1');
   }, 90_000);
   afterAll(async () => {
     await srv?.close();

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
 import { signToken } from '../../../src/domain/tokens.ts';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { sandboxUsersFor, startHarness, TEST_SECRET, waitForQuiet, type Harness } from '../../support/delivery.ts';
 import { RESPONSES_PLAN, RESPONSES_PROJECT, seedResponses, type SeededMessage, type SeededResponses } from '../../support/responses.ts';
@@ -19,7 +20,7 @@ describe('opt-out /u/:token', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     seed = await seedResponses(db);
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
     h = await startHarness(db, { slack: { users: sandboxUsersFor((await loadPlanFile(RESPONSES_PLAN)).plan) } });
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../../../src/http/server.ts';
+import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
+import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -8,7 +9,7 @@ describe('herald serve: health and metrics', () => {
   let srv: RunningServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    srv = await startHttpServer({ db, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
   });
   afterAll(async () => {
     await srv.close();
@@ -28,7 +29,7 @@ describe('herald serve: health and metrics', () => {
   });
 
   it('/readyz is 503 naming Redis when Redis is unreachable; /healthz stays 200', async () => {
-    const bad = await startHttpServer({ db, redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
+    const bad = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: 'redis://127.0.0.1:1' }, 0, '127.0.0.1');
     try {
       const res = await fetch(`${bad.url}/readyz`);
       expect(res.status).toBe(503);
@@ -43,7 +44,7 @@ describe('herald serve: health and metrics', () => {
 
   it('/readyz is 503 naming the database when it is unreachable', async () => {
     const gone = await createTestDatabase();
-    const s2 = await startHttpServer({ db: gone, redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
+    const s2 = await startHttpServer({ db: gone, reads: createHttpReads(gone), redisUrl: TEST_REDIS_URL }, 0, '127.0.0.1');
     try {
       await gone.close();
       const res = await fetch(`${s2.url}/readyz`);
@@ -66,7 +67,7 @@ describe('herald serve: health and metrics', () => {
   it('unknown routes are a JSON 404', async () => {
     const res = await fetch(`${srv.url}/nope`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'not_found' });
+    expect(await res.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String), details: null });
   });
 });
 
@@ -75,7 +76,7 @@ describe('herald serve: limits and errors', () => {
   let srv: RunningServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    const { buildHttpServer } = await import('../../../src/http/server.ts');
+    const { buildHttpServer } = await import('../../../src/main/http.ts');
     const { app, closeExtras } = await buildHttpServer({ db, redisUrl: TEST_REDIS_URL, bodyLimit: 1024 });
     app.get('/test/slow', { handlerTimeout: 100 }, async () => new Promise((r) => setTimeout(() => r({ late: true }), 1_000)));
     // What pg-pool throws when no connection frees up in time (an overloaded server; the chaos soak found it).
@@ -105,11 +106,11 @@ describe('herald serve: limits and errors', () => {
   it('a route past its timeout is 503; an internal error is 500 without a stack trace', async () => {
     const slow = await fetch(`${srv.url}/test/slow`);
     expect(slow.status).toBe(503);
-    expect(await slow.json()).toMatchObject({ error: 'timeout' });
+    expect(await slow.json()).toMatchObject({ code: 'TIMEOUT' });
     const boom = await fetch(`${srv.url}/test/boom`);
     expect(boom.status).toBe(500);
-    const body = (await boom.json()) as { error: string; message: string };
-    expect(body.error).toBe('internal');
+    const body = (await boom.json()) as { code: string; message: string };
+    expect(body.code).toBe('INTERNAL');
     expect(JSON.stringify(body)).not.toContain('secret internals');
     expect(JSON.stringify(body)).not.toContain('.ts:');
   });
@@ -118,7 +119,7 @@ describe('herald serve: limits and errors', () => {
     const busy = await fetch(`${srv.url}/test/busy`);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('5');
-    expect(await busy.json()).toMatchObject({ error: 'database_busy' });
+    expect(await busy.json()).toMatchObject({ code: 'DATABASE_BUSY' });
   });
 
   it('sets security headers', async () => {

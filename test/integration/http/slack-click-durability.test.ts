@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
-import { startServer, type ServerRuntime } from '../../../src/main.ts';
+import { startServer, type ServerRuntime } from '../../../src/main/server.ts';
 import { blockActions, interactionBody, slackSignatureHeaders } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';

@@ -7,10 +7,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
-import { startServer, type ServerRuntime } from '../../../src/main.ts';
+import { startServer, type ServerRuntime } from '../../../src/main/server.ts';
 import { blockActions, interactionBody, slackSignatureHeaders } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
-import { RECORD_CLICK_QUEUE, CLICK_GRACE_MS } from '../../../jobs/record-click.ts';
+import { JOB_CATALOGUE } from '../../../jobs/catalogue.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { TEST_SECRET } from '../../support/delivery.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from '../../support/redis.ts';
@@ -18,6 +18,8 @@ import { postSeededToSlack, seedResponses, type SeededResponses } from '../../su
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 import { setReachable, SIGNING, until, USERS } from '../../support/slack-clicks.ts';
 import { startServeProcess } from '../../support/serve-process.ts';
+
+const { name: RECORD_CLICK_QUEUE, graceMs: CLICK_GRACE_MS } = JOB_CATALOGUE.recordSlackClick;
 
 describe('the Slack click queue', () => {
   let db: TestDatabase;

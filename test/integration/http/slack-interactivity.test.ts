@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { NOT_YOURS } from '../../../src/http/slack/interactions.ts';
-import { startServer, type ServerRuntime } from '../../../src/main.ts';
+import { startServer, type ServerRuntime } from '../../../src/main/server.ts';
 import { blockActions, interactionBody, slackSignatureHeaders, viewClosed, viewSubmission } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type PostedMessage, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { createTestDatabase } from '../../support/databases.ts';
 import { TEST_SECRET } from '../../support/delivery.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from '../../support/redis.ts';
-import { postSeededToSlack, seedResponses, type SeededMessage, type SeededResponses } from '../../support/responses.ts';
+import { postSeededToSlack, seedResponses, type SeededMessage } from '../../support/responses.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
 const SIGNING = 'signing-secret-for-tests';
@@ -191,7 +191,7 @@ describe('POST /slack/events: signatures and retries', () => {
     const body = interactionBody(click(env, m, 'herald_survey_green', surveyValue(m, 'green')));
     const forged = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders('not-the-secret', body), body });
     expect(forged.status).toBe(401);
-    expect(await forged.json()).toMatchObject({ error: 'invalid_signature' });
+    expect(await forged.json()).toMatchObject({ code: 'INVALID_SIGNATURE' });
     const stale = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body, Math.floor(Date.now() / 1000) - 6 * 60), body });
     expect(stale.status).toBe(401);
     const unsigned = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });

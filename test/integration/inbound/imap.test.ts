@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
-import { startInbound, type InboundRuntime } from '../../../src/main.ts';
+import { startInbound, type InboundRuntime } from '../../../src/main/inbound.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startHarness, TestClock, type Harness } from '../../support/delivery.ts';
 import { startDovecot, type Dovecot } from '../../support/dovecot.ts';

@@ -1,6 +1,6 @@
 import { createTransport } from 'nodemailer';
 import { systemClock } from '../../../src/app/ports.ts';
-import { startInbound } from '../../../src/main.ts';
+import { startInbound } from '../../../src/main/inbound.ts';
 import { describeInboundPath } from './inbound-suite.ts';
 
 /** Real SMTP: nodemailer sends each fixture, unchanged, to the listener `herald serve` starts. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../../../src/main.ts';
+import { startServer } from '../../../src/main/server.ts';
 import { describeInboundPath, type SuiteContext } from './inbound-suite.ts';
 
 const SECRET = 'webhook-secret-0123456789';

@@ -46,3 +46,31 @@ describe('mrkdwn', () => {
     expect(mrkdwn(':large_orange_circle: *Overall* :nope:')).toBe('🟠 <strong>Overall</strong> :nope:');
   });
 });
+
+describe('mrkdwn as Slack draws it', () => {
+  it("decodes Slack's escapes before escaping once (no &amp;amp;)", () => {
+    expect(mrkdwn('Identity &amp; MFA &lt;b&gt;')).toBe('Identity &amp; MFA &lt;b&gt;');
+    expect(drawBlocks([{ type: 'header', text: { type: 'plain_text', text: 'Identity &amp; MFA' } }])).toBe('<p class="bk-header"><strong>Identity &amp; MFA</strong></p>');
+  });
+
+  it('draws code, code blocks, quotes, strike and links instead of showing their marks', () => {
+    expect(mrkdwn('run `herald apply` now')).toBe('run <code>herald apply</code> now');
+    expect(mrkdwn('```\nline 1\nline 2\n```')).toBe('<pre>line 1\nline 2</pre>');
+    expect(mrkdwn('> “All good” _Works, ops_\nafter')).toBe('<blockquote>“All good” <em>Works, ops</em></blockquote>after');
+    expect(mrkdwn('~old~ <https://x.example/a?b=1&amp;c=2|the plan> <@U123|dana>')).toBe('<del>old</del> <a href="https://x.example/a?b=1&amp;c=2">the plan</a> <strong>@dana</strong>');
+  });
+
+  it('leaves marks inside words and lone symbols alone, and never lets markup through', () => {
+    expect(mrkdwn('snake_case_name 2*3*4 a > b')).toBe('snake_case_name 2*3*4 a &gt; b');
+    expect(mrkdwn('<script>alert(1)</script> &lt;img onerror=x&gt;')).toBe('&lt;script&gt;alert(1)&lt;/script&gt; &lt;img onerror=x&gt;');
+  });
+
+  it("draws Slack's emoji names and GitHub's (:rotating_light:), unknown ones as written", () => {
+    expect(mrkdwn(':rotating_light: :large_green_circle: :nope:')).toBe('🚨 🟢 :nope:');
+  });
+
+  it('gives buttons their Block Kit style', () => {
+    const b = [{ type: 'actions', elements: [{ type: 'button', style: 'primary', text: { type: 'plain_text', text: 'Working well' }, action_id: 'a', value: 'v' }, { type: 'button', style: 'danger', text: { type: 'plain_text', text: 'Blocked' }, action_id: 'b', value: 'w' }] }];
+    expect(drawBlocks(b)).toBe('<div class="bk-actions"><span class="bk-button bk-primary">Working well</span> <span class="bk-button bk-danger">Blocked</span></div>');
+  });
+});

@@ -92,7 +92,10 @@ describe('comms', () => {
     const o = run(comm(SCHED), {}, (c) => (c.template === 't' ? ['template "t" not found (known: user-prep, exec-digest)'] : []));
     expect(o.errors.map((i) => `${i.line}: ${i.path}: ${i.message}`)).toEqual(['20: comms[0].template: template "t" not found (known: user-prep, exec-digest)']);
     let calls = 0;
-    run(comm('schedule: { at: nowhere, offset: "-1 day" }'), {}, () => (calls++, []));
+    run(comm('schedule: { at: nowhere, offset: "-1 day" }'), {}, () => {
+      calls++;
+      return [];
+    });
     expect(calls).toBe(0);
   });
 });

@@ -131,7 +131,7 @@ describe('built-in templates for the example plan', () => {
     (c.series ?? []).forEach((key, i) => {
       const item = engine.item(c.template, key);
       expect(item?.title, key).toBeTruthy();
-      expect((item?.steps as unknown[]).length, key).toBeGreaterThanOrEqual(2);
+      expect((item!.steps as unknown[]).length, key).toBeGreaterThanOrEqual(2);
       titles.add(item?.title ?? '');
       const r = render(c, 'end-users', 'slack', { item: key, occurrence: i });
       expect(r.subject).toBe(`Microsoft 365 tip ${i + 1}/10: ${item?.title}`);

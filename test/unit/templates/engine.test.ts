@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeraldError } from '../../../src/domain/errors.ts';
 import type { CommSpec, Plan } from '../../../src/domain/plan/model.ts';
-import { buildContext, type MessageContext } from '../../../src/templates/context.ts';
+import { buildContext } from '../../../src/templates/context.ts';
+import type { MessageContext } from '../../../src/templates/context-schema.ts';
 import { createTemplateEngine, type TemplateEngine } from '../../../src/templates/engine.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -100,7 +101,7 @@ describe('Slack blocks', () => {
       expect(s.text.text.length).toBeLessThanOrEqual(3000);
       expect(s.text.text).not.toMatch(/&(?!amp;|lt;|gt;)/);
     }
-    expect((r.blocks?.[0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
+    expect((r.blocks![0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
   });
 });
 

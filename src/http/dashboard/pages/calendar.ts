@@ -208,10 +208,7 @@ async function messageBody(request: FastifyRequest<{ Params: { key: string; mess
   const plan = await planOf(deps, project);
   const zoneAsked = field(request.query, 'zone');
   const zone = zoneAsked && isValidZone(zoneAsked) ? zoneAsked : plan.project.timezone;
-  const m = await deps.db.prisma.message.findUnique({
-    where: { projectId_key: { projectId: project.id, key: request.params.message } },
-    select: { key: true, kind: true, occurrence: true, channel: true, seriesItem: true, dueAt: true, status: true, comm: { select: { key: true } }, person: { select: { key: true, timezone: true } } },
-  });
+  const m = await deps.reads.messageByKey(project.id, request.params.message);
   if (!m) throw new DashboardError(404, 'No such message', [`Project ${project.key} has no message "${request.params.message}".`, 'Open one from the calendar.']);
   const comm = plan.comms.find((c) => c.key === m.comm.key);
   const person = plan.people.find((p) => p.id === m.person.key);

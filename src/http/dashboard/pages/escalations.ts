@@ -58,7 +58,7 @@ export const escalationsPage: DashboardPage = {
       const all = await listEscalations(deps.db, { project: project.key, open: f.state === 'open', now: deps.clock.now() });
       const list = f.level === undefined ? all : all.filter((e) => e.level === f.level);
       const keys = [...new Set(list.flatMap((e) => [e.person, e.owner]))];
-      const names = new Map((await deps.db.prisma.person.findMany({ where: { projectId: project.id, key: { in: keys } }, select: { key: true, name: true } })).map((p) => [p.key, p.name]));
+      const names = await deps.reads.personNames(project.id, keys);
       const levels = [...new Set(all.map((e) => e.level))].sort((a, b) => a - b);
       const filters = html`<form class="filters" method="get" action="/projects/${project.key}/escalations">
 <div><label for="state">State</label><select id="state" name="state"><option value="open">Open and acknowledged</option><option value="all"${f.state === 'all' ? html` selected` : ''}>All, resolved too</option></select></div>

@@ -8,7 +8,6 @@ import type { FastifyRequest } from 'fastify';
 import { assignInboundMail } from '../../../app/assign-inbound-mail.ts';
 import { listInbox, type InboxEntry } from '../../../app/list-inbox.ts';
 import { showInboundMail, type InboundMailView } from '../../../app/show-inbound-mail.ts';
-import type { CommSpec } from '../../../domain/plan/model.ts';
 import { sessionOf, type DashboardDeps } from '../context.ts';
 import { html, query, type Html } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
@@ -31,14 +30,13 @@ function row(projectKey: string, zone: string, e: InboxEntry): Html {
 
 async function assignedNote(deps: DashboardDeps, project: DashboardProject, id: string | undefined): Promise<Html> {
   if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return html``;
-  const done = await deps.db.prisma.inboundMail.findUnique({ where: { id }, select: { subject: true, reason: true, outcome: true, projectId: true } });
+  const done = await deps.inboxReads.mail(id);
   return done?.projectId === project.id && done.outcome === 'assigned' ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is ${done.reason}; it is recorded on the Responses page.</p></div>` : html``;
 }
 
 /** Step 1: whose answer it is. Pre-filled with the person the mail matched, or whose address sent it. */
 async function personStep(deps: DashboardDeps, project: DashboardProject, mail: InboundMailView, person: string): Promise<Html> {
-  const count = await deps.db.prisma.person.count({ where: { projectId: project.id } });
-  const people = count <= PEOPLE_LISTED ? await deps.db.prisma.person.findMany({ where: { projectId: project.id }, select: { key: true, name: true }, orderBy: { name: 'asc' } }) : [];
+  const people = await deps.inboxReads.peopleUpTo(project.id, PEOPLE_LISTED);
   return html`<form method="get" action="${itemPath(project.key, mail.id)}">
 <label for="person">1. Person <span class="muted">(their id in the plan)</span></label>
 <input type="text" id="person" name="person" value="${person}" list="people" required autocomplete="off" spellcheck="false">
@@ -48,15 +46,10 @@ ${people.length ? html`<datalist id="people">${people.map((p) => html`<option va
 
 /** Step 2 and 3: one of the person's sent survey messages, then the option and comment. */
 async function answerSteps(request: FastifyRequest, deps: DashboardDeps, project: DashboardProject, mail: InboundMailView, person: string, messageId: string | undefined): Promise<Html> {
-  const who = await deps.db.prisma.person.findFirst({ where: { projectId: project.id, key: person }, select: { id: true, name: true } });
+  const who = await deps.inboxReads.personByKey(project.id, person);
   if (!who) return html`<p class="error" role="alert">No person "${person}" in this project. Check the id in the plan.</p>`;
-  const sent = await deps.db.prisma.message.findMany({
-    where: { projectId: project.id, personId: who.id, kind: 'comm', status: 'sent' },
-    select: { id: true, occurrence: true, channel: true, sentAt: true, comm: { select: { key: true, spec: true } } },
-    orderBy: { sentAt: 'desc' },
-    take: 200,
-  });
-  const surveys = sent.filter((m) => (m.comm.spec as unknown as CommSpec).survey);
+  const sent = await deps.inboxReads.sentComms(project.id, who.id, 200);
+  const surveys = sent.filter((m) => m.comm.spec.survey);
   if (!surveys.length) return html`<p class="error" role="alert">${who.name} has been sent no survey message yet, so there is nothing to answer.</p>`;
   const chosen = surveys.find((m) => m.id === messageId);
   const pick = html`<form method="get" action="${itemPath(project.key, mail.id)}"><input type="hidden" name="person" value="${person}">
@@ -64,7 +57,7 @@ async function answerSteps(request: FastifyRequest, deps: DashboardDeps, project
 <select id="message" name="message">${surveys.map((m) => html`<option value="${m.id}"${m.id === chosen?.id ? html` selected` : ''}>${m.comm.key} #${m.occurrence} (${m.channel}, sent ${m.sentAt ? localTime(m.sentAt, project.timezone) : '?'})</option>`)}</select>
 <button type="submit" class="secondary">Choose message</button></form>`;
   if (!chosen) return pick;
-  const survey = (chosen.comm.spec as unknown as CommSpec).survey!;
+  const survey = chosen.comm.spec.survey!;
   const answer = html`<form method="post" action="${itemPath(project.key, mail.id)}/assign">${csrfField(request)}
 <input type="hidden" name="person" value="${person}"><input type="hidden" name="message" value="${chosen.id}">
 <fieldset><legend>3. ${survey.question}</legend>
@@ -129,9 +122,5 @@ function readerScope(request: FastifyRequest): { projectless: boolean } {
 
 /** The person the mail matched, else the one person of the project whose address sent it. */
 async function guessPerson(deps: DashboardDeps, project: DashboardProject, id: string): Promise<string | undefined> {
-  const row = await deps.db.prisma.inboundMail.findUnique({ where: { id }, select: { personId: true, fromAddress: true } });
-  if (row?.personId) return (await deps.db.prisma.person.findUnique({ where: { id: row.personId }, select: { key: true } }))?.key;
-  if (!row?.fromAddress) return undefined;
-  const same = await deps.db.prisma.person.findMany({ where: { projectId: project.id, email: { equals: row.fromAddress, mode: 'insensitive' } }, select: { key: true }, take: 2 });
-  return same.length === 1 ? same[0]!.key : undefined;
+  return deps.inboxReads.likelySender(project.id, id);
 }

@@ -83,7 +83,7 @@ export const messagesPage: DashboardPage = {
       const pageNo = Math.max(1, Number.parseInt(field(request.query, 'page') ?? '1', 10) || 1);
       const rows = await listMessages(deps.db, { project: project.key, ...f, limit: PAGE_SIZE + 1, offset: (pageNo - 1) * PAGE_SIZE });
       const shown = rows.slice(0, PAGE_SIZE);
-      const failed = canEdit(request) ? await deps.db.prisma.message.count({ where: { projectId: project.id, status: 'failed' } }) : 0;
+      const failed = canEdit(request) ? await deps.reads.failedMessages(project.id) : 0;
       const back = query(f).replace(/^\?/, '');
       const here = projectPath(project.key, 'messages');
       const pager = html`<nav class="pager" aria-label="Pages">${pageNo > 1 ? html`<a href="${here}${query({ ...f, page: pageNo - 1 })}">← Previous</a>` : ''}<span>Page ${pageNo}</span>${

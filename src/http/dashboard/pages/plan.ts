@@ -7,6 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { moveMilestone, type MoveResult } from '../../../app/move-milestone.ts';
+import type { AppliedPlan, MilestoneRow } from '../../../db/repo/dashboard-reads.ts';
 import type { PlanIssue } from '../../../domain/errors.ts';
 import type { CommSpec } from '../../../domain/plan/model.ts';
 import { commMilestones } from '../../../domain/schedule/calendar.ts';
@@ -16,59 +17,6 @@ import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject }
 import type { DashboardPage } from './index.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
-
-interface MilestoneRow {
-  key: string;
-  label: string | null;
-  localAt: string;
-  at: Date;
-  doneAt: Date | null;
-  /** Where it was first stored: the from of its first move, else where it is. */
-  baseline: Date;
-  moves: number;
-}
-
-async function milestones(deps: DashboardDeps, projectId: string): Promise<MilestoneRow[]> {
-  const rows = await deps.db.prisma.milestone.findMany({
-    where: { projectId },
-    select: { key: true, label: true, localAt: true, at: true, doneAt: true, moves: { select: { fromAt: true }, orderBy: { movedAt: 'asc' } } },
-    orderBy: { at: 'asc' },
-  });
-  return rows.map((m) => ({ key: m.key, label: m.label, localAt: m.localAt, at: m.at, doneAt: m.doneAt, baseline: m.moves[0]?.fromAt ?? m.at, moves: m.moves.length }));
-}
-
-interface AppliedPlan {
-  warnings: PlanIssue[];
-  workstreams: Array<{ key: string; name: string; ownerKey: string; escalationKey: string | null }>;
-  audiences: Array<{ key: string; description: string | null; people: number }>;
-  comms: CommSpec[];
-  /** Names of the workstream owners and escalation people, by plan id. */
-  names: Map<string, string>;
-}
-
-/**
- * The applied plan from its tables, not from Project.plan: that JSON holds every person (megabytes
- * on a 10,000-person project), and reading it made this page 416 ms median on bench:dashboard.
- */
-async function appliedPlan(deps: DashboardDeps, projectId: string): Promise<AppliedPlan> {
-  const prisma = deps.db.prisma;
-  const [stored, workstreams, audiences, comms] = await Promise.all([
-    prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { warnings: true } }),
-    prisma.workstream.findMany({ where: { projectId }, select: { key: true, name: true, ownerKey: true, escalationKey: true }, orderBy: { key: 'asc' } }),
-    prisma.audience.findMany({ where: { projectId }, select: { key: true, description: true }, orderBy: { key: 'asc' } }),
-    prisma.comm.findMany({ where: { projectId }, select: { spec: true }, orderBy: { key: 'asc' } }),
-  ]);
-  const sizes = await Promise.all(audiences.map((a) => prisma.person.count({ where: { projectId, audiences: { has: a.key } } })));
-  const keys = [...new Set(workstreams.flatMap((w) => [w.ownerKey, ...(w.escalationKey ? [w.escalationKey] : [])]))];
-  const names = new Map((await prisma.person.findMany({ where: { projectId, key: { in: keys } }, select: { key: true, name: true } })).map((p) => [p.key, p.name]));
-  return {
-    warnings: stored.warnings as unknown as PlanIssue[],
-    workstreams,
-    audiences: audiences.map((a, i) => ({ ...a, people: sizes[i]! })),
-    comms: comms.map((c) => c.spec as unknown as CommSpec),
-    names,
-  };
-}
 
 /** `file:line: warning: path: message`, exactly as printWarnings (src/cli/actions/plan-warnings.ts) writes it. */
 function warningLine(w: PlanIssue): string {
@@ -143,7 +91,7 @@ export const planPage: DashboardPage = {
   register(app, deps) {
     app.get<{ Params: { key: string } }>('/projects/:key/plan', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
-      const [applied, rows] = await Promise.all([appliedPlan(deps, project.id), milestones(deps, project.id)]);
+      const [applied, rows] = await Promise.all([deps.reads.appliedPlan(project.id), deps.reads.milestones(project.id)]);
       const body = planBody(request, project, applied, rows, field(request.query, 'moved'));
       return sendPage(reply, request, { title: 'Plan', project, active: 'plan', body });
     });
@@ -159,10 +107,10 @@ export const planPage: DashboardPage = {
         await forget(deps, r.queuedChanged);
         return reply.redirect(`/projects/${encodeURIComponent(project.key)}/plan${query({ moved: r.milestone })}`, 303);
       }
-      const { comms } = await appliedPlan(deps, project.id);
+      const { comms } = await deps.reads.appliedPlan(project.id);
       const tied = comms.filter((c) => commMilestones(c).includes(r.milestone)).map((c) => c.key);
-      const sent = await deps.db.prisma.message.count({ where: { projectId: project.id, status: 'sent', comm: { key: { in: tied } } } });
-      const label = (await deps.db.prisma.milestone.findFirst({ where: { projectId: project.id, key: r.milestone }, select: { label: true } }))?.label ?? r.milestone;
+      const sent = await deps.reads.sentOfComms(project.id, tied);
+      const label = (await deps.reads.milestoneLabel(project.id, r.milestone)) ?? r.milestone;
       return sendPage(reply, request, { title: `Move ${label}`, project, active: 'plan', body: summaryBody(request, project, r, when, sent, label) });
     });
   },

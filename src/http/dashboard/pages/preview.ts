@@ -40,12 +40,7 @@ function choiceOf(request: FastifyRequest, plan: Plan): Choice {
 
 /** The person's stored occurrences of the comm (what will be sent), soonest first; the next one is the default. */
 async function occurrencesOf(deps: DashboardDeps, project: DashboardProject, comm: CommSpec, person: PersonSpec) {
-  return deps.db.prisma.message.findMany({
-    where: { projectId: project.id, kind: 'comm', comm: { key: comm.key }, person: { key: person.id } },
-    select: { occurrence: true, dueAt: true, seriesItem: true },
-    distinct: ['occurrence'],
-    orderBy: { dueAt: 'asc' },
-  });
+  return deps.reads.occurrencesOf(project.id, comm.key, person.id);
 }
 
 function form(project: DashboardProject, plan: Plan, c: Choice, occurrences: ReadonlyArray<{ occurrence: number; dueAt: Date; seriesItem: string | null }>, chosen: number | undefined): Html {

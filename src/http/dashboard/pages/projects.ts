@@ -10,14 +10,10 @@ export const projectsPage: DashboardPage = {
   register(app, deps) {
     app.get('/', async (request, reply) => {
       const t = sessionOf(request).token;
-      const projects = await deps.db.prisma.project.findMany({
-        where: t.projectKey ? { key: t.projectKey } : {},
-        select: { key: true, name: true, timezone: true, updatedAt: true, _count: { select: { people: true, comms: true } } },
-        orderBy: { name: 'asc' },
-      });
+      const projects = await deps.reads.projects(t.projectKey);
       const body = projects.length
         ? html`<ul class="plain">${projects.map(
-            (p) => html`<li><a href="${projectPath(p.key, 'overview')}">${p.name}</a> <span class="muted">(${p.key}) · ${p._count.people} people · ${p._count.comms} comms · ${p.timezone}</span></li>`,
+            (p) => html`<li><a href="${projectPath(p.key, 'overview')}">${p.name}</a> <span class="muted">(${p.key}) · ${p.people} people · ${p.comms} comms · ${p.timezone}</span></li>`,
           )}</ul>`
         : html`<p>No projects yet. Apply a plan: <code>herald apply plan.yaml</code></p>`;
       return sendPage(reply, request, { title: 'Projects', body: html`<h1>Projects</h1><div class="card">${body}</div>` });

@@ -4,7 +4,7 @@
  * SIGTERM always ends the process within the sum of the bounds, well inside an orchestrator's
  * grace period (Docker and Kubernetes wait 10 and 30 s before SIGKILL).
  */
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 
 export interface CloseStep {
   name: string;
@@ -43,4 +43,31 @@ export function exitIfStillRunningAfter(ms: number, log?: Logger): void {
     log?.warn({ ms }, 'shutdown: still running; exiting');
     process.exit(process.exitCode ?? 0);
   }, ms).unref();
+}
+
+/**
+ * What a long-running command (serve, worker, demo) does on SIGTERM or SIGINT, written once: run
+ * `close` (an ordered list of bounded steps) and resolve. With `graceMs`, the process exits after
+ * that long whatever still holds it, and 1 s after `close` ends (see exitIfStillRunningAfter).
+ */
+export function closeOnSignal(
+  close: () => Promise<void>,
+  opts: { log?: Logger | undefined; graceMs?: number; onSignal?: (signal: NodeJS.Signals) => void } = {},
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      opts.onSignal?.(signal);
+      if (opts.graceMs !== undefined) exitIfStillRunningAfter(opts.graceMs, opts.log);
+      const done = (): void => {
+        if (opts.graceMs !== undefined) exitIfStillRunningAfter(1_000, opts.log);
+        resolve();
+      };
+      close().then(done, (e: unknown) => {
+        opts.log?.error({ err: e }, 'shutdown failed');
+        done();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,17 +7,21 @@ import { applyPlan } from '../app/apply-plan.ts';
 import { createApiToken } from '../app/api-tokens.ts';
 import { loadPlanFile } from '../app/load-plan.ts';
 import { loadConfig } from '../config/config.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { buildEngine, startServer, startWorker, type ServerRuntime, type WorkerRuntime } from '../main.ts';
 import { startSlackSandbox, type SlackSandbox } from '../sandbox/slack-server.ts';
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp-sink.ts';
-import { demoClock } from './demo-clock.ts';
-import { writeDemoPlan } from './demo-plan.ts';
-import { demoWorkspace } from './demo-workspace.ts';
+import { demoClock } from '../demo/demo-clock.ts';
+import { writeDemoPlan } from '../demo/demo-plan.ts';
+import { demoWorkspace } from '../demo/demo-workspace.ts';
 import { freePort } from '../net/free-port.ts';
-import { resolveDemoRedis, type DemoRedis } from './demo-redis.ts';
-import { registerDemoViews } from './http/demo-views.ts';
+import { resolveDemoRedis, type DemoRedis } from '../demo/demo-redis.ts';
+import { registerDemoViews } from '../demo/http/demo-views.ts';
+import { buildEngine } from './adapters.ts';
+import { closeInOrder, type CloseStep } from './closers.ts';
+import { openConfiguredDatabase } from './database.ts';
+import { startServer, type ServerRuntime } from './server.ts';
+import { startWorker, type WorkerRuntime } from './worker.ts';
 
 export interface DemoOptions {
   port?: number;
@@ -42,20 +45,21 @@ export interface RunningDemo {
  */
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-demo-'));
-  const stops: Array<() => Promise<unknown>> = [async () => rmSync(dir, { recursive: true, force: true })];
-  const close = async (): Promise<void> => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch((err: unknown) => o.log.warn({ err }, 'demo: stopping a part failed'));
-  };
+  // The closers, in the order the parts started; close() runs them last first. Each part bounds its own steps (the worker's
+  // sends in flight 30 s); the bound here only keeps a part that hangs from holding the rest.
+  const stops: CloseStep[] = [{ name: 'demo folder', close: async () => rmSync(dir, { recursive: true, force: true }) }];
+  const stop = (name: string, close: () => Promise<unknown>): void => void stops.push({ name, close });
+  const close = (): Promise<void> => closeInOrder(stops.splice(0).reverse(), { stepMs: 65_000, log: o.log });
   try {
     const redis: DemoRedis = await resolveDemoRedis(o.redisUrl ?? 'redis://127.0.0.1:6379');
-    stops.push(() => redis.stop());
+    stop('redis', () => redis.stop());
     const slack: SlackSandbox = await startSlackSandbox({ perChannelPerSecond: 0 });
-    stops.push(() => slack.close());
+    stop('slack sandbox', () => slack.close());
     const sink: SmtpSink = await startSmtpSink();
-    stops.push(() => sink.close());
+    stop('mail sink', () => sink.close());
     const prefix = `herald-demo-${randomBytes(4).toString('hex')}`;
     // Pushed before the worker's and server's stops, so it runs after them: their queues are closed by then.
-    if (redis.kind === 'external') stops.push(() => dropKeys(redis.url, prefix));
+    if (redis.kind === 'external') stop('demo keys', () => dropKeys(redis.url, prefix));
     const port = o.port || (await freePort());
     const publicUrl = `http://127.0.0.1:${port}`;
     const signingSecret = randomBytes(16).toString('hex');
@@ -77,8 +81,8 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     // The story starts at the next whole minute of demo time, so milestones keep minute precision.
     const startAt = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const clock = demoClock(startAt, o.speed);
-    const db: Database = await openDatabase({ dataDir: config.HERALD_DATA_DIR });
-    stops.push(() => db.close());
+    const db: Database = await openConfiguredDatabase(config);
+    stop('database', () => db.close());
     const loaded = await loadPlanFile(writeDemoPlan(dir, startAt));
     slack.users.add(...demoWorkspace(loaded.plan.people));
     await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
@@ -93,7 +97,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       escalationSweepMs: 1_000,
       onError: (err) => o.log.warn({ err }, 'demo worker'),
     });
-    stops.push(() => worker.close());
+    stop('worker', () => worker.close());
     const server: ServerRuntime = await startServer(config, {
       db,
       clock,
@@ -102,7 +106,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       host: '127.0.0.1',
       extraRoutes: (app) => registerDemoViews(app, { db, clock, slack, sink, signingSecret, publicUrl, inboundSmtpPort: Number(config.INBOUND_SMTP_PORT), adminToken: admin.token, editorToken: editor.token, secret: config.HERALD_SECRET!, project: loaded.plan.project.key, engine: buildEngine(config) }),
     });
-    stops.push(() => server.close());
+    stop('server', () => server.close());
     clock.start();
     return { url: `${publicUrl}/demo`, parts: { db, slack, sink }, close };
   } catch (err) {
@@ -124,17 +128,5 @@ async function dropKeys(url: string, prefix: string): Promise<void> {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
-  }
-}
-
-/** Opens the URL in a browser when xdg-open (or open on macOS) exists; never fails. */
-export function openBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : 'xdg-open';
-  try {
-    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // No opener: the printed URL is enough.
   }
 }

@@ -1,0 +1,26 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { recordSlackClick, type SlackClickOutcome } from '../src/app/record-slack-click.ts';
+import { HeraldError } from '../src/domain/errors.ts';
+import { JOB_CATALOGUE } from './catalogue.ts';
+import type { ClickDeps } from './record-click.ts';
+
+/** Thin: parse the click, record it (recipient check and idempotent record, src/app/record-slack-click.ts), then show it. */
+export function clickProcessor(deps: ClickDeps): (job: Job) => Promise<string> {
+  return async (job) => {
+    const click = JOB_CATALOGUE.recordSlackClick.payload.parse(job.data);
+    let outcome: SlackClickOutcome;
+    try {
+      outcome = await recordSlackClick(deps, click);
+    } catch (err) {
+      // Bad input (an unknown option, a removed message) will not get better by retrying.
+      if (err instanceof HeraldError && !err.retryable) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+    if (outcome.kind === 'recorded') {
+      deps.log?.info({ sourceRef: click.sourceRef, attempt: job.attemptsMade + 1, kind: outcome.result.kind }, 'queued slack click recorded');
+      await deps.show?.(click, outcome).catch((err: unknown) => deps.log?.warn({ err }, 'answer recorded; updating the slack message failed'));
+      return outcome.result.kind;
+    }
+    return outcome.kind;
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { applyPlan } from '../../../app/apply-plan.ts';
+import { loadPlanText } from '../../../app/load-plan.ts';
+import { authorize } from '../api-auth.ts';
+import { idempotent } from '../idempotency.ts';
+import { queryBool } from '../query-bool.ts';
+import { bearer, dropQueued, errors, IdemHeader, Summary, type ApiDeps, type ApiScope } from './common.ts';
+
+export function planRoutes(app: ApiScope, deps: ApiDeps): void {
+  const { db, clock } = deps;
+  app.post(
+    '/plans',
+    {
+      schema: {
+        summary: 'Validate and apply a plan (the YAML file as the body)',
+        description: 'The same validation as `herald validate`; an invalid plan answers 400 with details.issues (file, line, path, message). People CSVs cannot be referenced: list people inline.',
+        security: bearer,
+        headers: IdemHeader,
+        querystring: z.object({ dryRun: queryBool('validate and compute the calendar change without storing anything') }),
+        body: z.string().min(1).describe('the plan YAML (Content-Type: application/yaml)'),
+        response: { 200: z.object({ project: z.string(), dryRun: z.boolean(), calendar: Summary, milestonesMoved: z.array(z.object({ key: z.string(), from: z.string(), to: z.string() })), warnings: z.array(z.unknown()) }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      authorize(req, 'editor');
+      const engine = deps.templates;
+      const loaded = loadPlanText(req.body, engine ? { checkTemplate: (comm, plan) => engine.check(comm, plan) } : {});
+      authorize(req, 'editor', loaded.plan.project.key);
+      return idempotent(deps.idempotency, clock, req, reply, async () => {
+        const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });
+        if (!r.dryRun) await dropQueued(deps, r.queuedChanged);
+        return {
+          status: 200,
+          body: {
+            project: r.project,
+            dryRun: r.dryRun,
+            calendar: r.calendar as unknown as Record<string, unknown>,
+            milestonesMoved: r.milestonesMoved.map((m) => ({ key: m.key, from: m.from.toISOString(), to: m.to.toISOString() })),
+            warnings: loaded.warnings,
+          },
+        };
+      });
+    },
+  );
+}
