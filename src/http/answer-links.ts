@@ -122,7 +122,7 @@ export function registerAnswerLinks(app: FastifyInstance, deps: PageDeps): void 
     const again = (status: number, error: string) =>
       sendPage(reply, status, answerForm(view, token, issueFormProof(secret, token, Math.floor(now.getTime() / 1000)), optionValue, rawComment, error));
     if (optionValue === null) return again(422, 'Choose one of the options, then press the button.');
-    let option;
+    let option: ReturnType<typeof surveyOption>;
     try {
       option = surveyOption(view.survey, view.comm.key, optionValue);
     } catch {

@@ -58,7 +58,7 @@ export function checkComm(comm: CommSpec, plan: Plan, { store, compiler, trialRe
   }
   for (const file of [...files].sort()) {
     const relative = `${template}/${file}`;
-    let ast;
+    let ast: ReturnType<typeof compiler.parse>;
     try {
       ast = compiler.parse(store.source(relative));
     } catch (e) {

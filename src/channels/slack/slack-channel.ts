@@ -119,7 +119,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     // so no conversations.open per message; the answer names the DM channel for chat.update.
     const release = await enter(userId);
     const args = { channel: userId, text: rendered.text, unfurl_links: false, unfurl_media: false, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) };
-    let res;
+    let res: ChatPostMessageResponse;
     let began = false;
     try {
       await hooks.beforeSend?.();

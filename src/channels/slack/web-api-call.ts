@@ -73,7 +73,7 @@ export function webApiCaller(opts: WebApiCallerOptions): { call: WebApiCall; clo
   }
 
   async function attempt<T extends WebAPICallResult>(method: string, payload: Buffer): Promise<T> {
-    let answer;
+    let answer: Awaited<ReturnType<typeof once>>;
     try {
       answer = await once(method, payload);
     } catch (e) {

@@ -98,7 +98,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
       `<h1>Herald demo</h1>
 <p>Demo time <time datetime="${now.toISOString()}">${esc(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>; messages sent so far: <strong id="sent">${sent}</strong>. Reload to see the story move.</p>
 <section aria-labelledby="h-responses"><h2 id="h-responses">Responses recorded: <span id="responses">${entries.length}</span></h2><ul>${answers}</ul></section>
-<section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}</span></h2><ul>${escalations}</ul></section>
+<section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}</span></h2><ul>${escalations}</ul>
+<p class="muted">A "Some issues" answer opens an escalation at once; its owner is told in the next full hour's batch of notices (an urgent answer at once), which at this demo's speed (${d.clock.speed}×) is within ${Math.max(1, Math.ceil(60 / d.clock.speed))} real minute${Math.ceil(60 / d.clock.speed) > 1 ? 's' : ''}. Unacknowledged, it goes to level 2.</p></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
 <section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
 <form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input type="hidden" name="${CSRF_FIELD}" value="${esc(signinProof(req, reply, { secret: d.secret, clock: d.clock, publicUrl: d.publicUrl }))}"><input type="hidden" name="next" value="/projects/${esc(encodeURIComponent(d.project))}"><button type="submit">Open dashboard</button></form></section>

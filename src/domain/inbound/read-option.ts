@@ -20,7 +20,7 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 // What may sit between the option and the person's words: "2 — …", "2. …", "2) …", "minor: …".
 const SEPARATOR = /^[\s\-–—:.,;)!]*/u;
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -28,7 +28,7 @@ function escape(s: string): string {
 function wholeWordAt(line: string, token: string): number {
   const t = token.trim().normalize('NFC');
   if (!t) return 0;
-  const pattern = t.split(/\s+/).map(escape).join('\\s+');
+  const pattern = t.split(/\s+/).map(escapeRegExp).join('\\s+');
   // "fine-tuning" is one word, not the option "fine".
   const tail = WORD_CHAR.test(t.charAt(t.length - 1)) ? '(?![\\p{L}\\p{N}_]|[-\u2010][\\p{L}\\p{N}])' : '';
   return new RegExp(`^${pattern}${tail}`, 'iu').exec(line.normalize('NFC'))?.[0].length ?? 0;

@@ -38,14 +38,14 @@ interface Trigger {
   shift: 0 | 1;
   lang: Lang;
   /** Words that must follow the date for it to count ("ab dem 25.01. wieder erreichbar"). */
-  then?: RegExp;
+  followedBy?: RegExp;
 }
 
 const TRIGGERS: Trigger[] = [
   { lang: 'en', shift: 0, re: /\b(?:back|returning|return|returns|available again|in the office again)(?:\s+(?:in|to)\s+the\s+office)?\s+(?:on\s+|from\s+)?(?:the\s+)?/giu },
   { lang: 'en', shift: 1, re: /\b(?:until|till|through|thru)\s+(?:and\s+including\s+)?/giu },
   { lang: 'de', shift: 0, re: /(?:\bzurück|\bwieder\s+(?:im\s+büro|erreichbar|da|verfügbar|im\s+haus))\s*(?:am|ab)?\s*(?:dem\s+)?/giu },
-  { lang: 'de', shift: 0, re: /\bab\s+(?:dem\s+)?/giu, then: /^[\s,]*(?:\p{L}+\s+){0,3}(?:wieder|zurück)/iu },
+  { lang: 'de', shift: 0, re: /\bab\s+(?:dem\s+)?/giu, followedBy: /^[\s,]*(?:\p{L}+\s+){0,3}(?:wieder|zurück)/iu },
   { lang: 'de', shift: 1, re: /\bbis\s+(?:einschließlich\s+|einschl\.\s+|inkl\.\s+|zum\s+|am\s+)?/giu },
   { lang: 'fr', shift: 0, re: /\b(?:de\s+retour|retour|je\s+reviens)\s+(?:au\s+bureau\s+)?(?:le\s+|à\s+partir\s+du\s+|dès\s+le\s+)?/giu },
   { lang: 'fr', shift: 1, re: /\bjusqu(?:'|’)(?:au|à)\s+(?:le\s+)?(?:inclus\s+)?/giu },
@@ -105,7 +105,7 @@ export function returnDate(text: string, today: LocalDate): LocalDate | undefine
       const start = m.index + m[0].length;
       const found = readDate(body.slice(start, start + 60), t.lang);
       if (!found) continue;
-      if (t.then && !t.then.test(body.slice(start + found.length, start + found.length + 60))) continue;
+      if (t.followedBy && !t.followedBy.test(body.slice(start + found.length, start + found.length + 60))) continue;
       let day: number | undefined;
       if (found.year !== undefined) day = epochDay(found.year, found.month, found.day);
       else {

@@ -39,7 +39,6 @@ export function readSchedule(r: Reader, loc: Loc, known: Known): Schedule | unde
   if (f === undefined) return undefined;
   const timeLoc = f.get('time');
   const time = timeLoc === undefined ? undefined : readTime(r, timeLoc);
-  const withTime = <T extends object>(s: T): T & { time?: string } => (time === undefined ? s : { ...s, time });
 
   const schedule = readForm(r, loc, f, form, known, time);
   // A bad `time` is reported once, after the other keys have been checked too.

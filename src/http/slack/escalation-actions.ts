@@ -11,7 +11,7 @@ import { HeraldError } from '../../domain/errors.ts';
 import { escapeSlack } from '../../templates/helpers.ts';
 import type { InteractionDeps } from './interactions.ts';
 
-function valueOf(raw: string | undefined): EscalationActionValue | undefined {
+function actionValue(raw: string | undefined): EscalationActionValue | undefined {
   try {
     const v = JSON.parse(raw ?? '') as Partial<EscalationActionValue>;
     return typeof v.e === 'string' && (v.a === 'acknowledge' || v.a === 'resolve') ? { e: v.e, a: v.a } : undefined;
@@ -25,7 +25,7 @@ export const NOT_YOUR_ESCALATION = 'Only the owner of this escalation (or the wo
 export function registerEscalationActions(app: App, deps: InteractionDeps): void {
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${ESCALATION_ACTION_PREFIX}`), async ({ ack, body, action, client }) => {
     await ack();
-    const value = valueOf(action.value);
+    const value = actionValue(action.value);
     if (!value) return;
     const channel = body.channel?.id ?? body.container?.channel_id;
     const actor = await deps.reads.escalationActor(value.e, body.user.id);

@@ -56,7 +56,7 @@ interface Where {
   ts: string;
 }
 
-function valueOf(raw: string | undefined): { m: string; o?: string } | undefined {
+function actionValue(raw: string | undefined): { m: string; o?: string } | undefined {
   try {
     const v = JSON.parse(raw ?? '') as { m?: unknown; o?: unknown };
     if (typeof v.m !== 'string') return undefined;
@@ -149,7 +149,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
 
   // A survey button: held in the click queue, acked, recorded (or a modal opened when the option wants a comment).
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${SURVEY_ACTION_PREFIX}`), async ({ ack, body, action, client }) => {
-    const value = valueOf(action.value);
+    const value = actionValue(action.value);
     if (!value?.o) return ack();
     const original = (body.message?.blocks as SlackBlock[] | undefined) ?? [];
     const where = clickedAt(body);
@@ -173,7 +173,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   });
 
   app.view({ callback_id: COMMENT_CALLBACK, type: 'view_submission' }, async ({ ack, body, view: modal, client }) => {
-    const meta = valueOf(modal.private_metadata);
+    const meta = actionValue(modal.private_metadata);
     const chosen = meta?.o;
     if (!meta || !chosen) return ack();
     // Checked before the ack, so the modal can show what is wrong; not yet acked, a failure here loses nothing.
@@ -214,7 +214,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   function onButton(actionId: string, handle: (c: Clicked) => Promise<void>): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
       await ack();
-      const value = valueOf(action.value);
+      const value = actionValue(action.value);
       if (!value) return;
       const view = await retryTransient(() => loadAnswerView(deps.db, value.m));
       if (view.person.slackId !== body.user.id) return notYours(client, body);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { NOT_YOURS } from '../../../src/http/slack/interactions.ts';
-import { startServer, type ServerRuntime } from '../../../src/main/server.ts';
+import { startServer } from '../../../src/main/server.ts';
 import { blockActions, interactionBody, slackSignatureHeaders, viewClosed, viewSubmission } from '../../../src/sandbox/slack-payloads.ts';
 import { startSlackSandbox, type PostedMessage, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
 import { createTestDatabase } from '../../support/databases.ts';
