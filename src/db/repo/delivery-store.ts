@@ -8,7 +8,7 @@ import type { ClaimedMessage, DeliveryStore as DeliveryPort, MessageForDelivery,
 import { MicroBatch } from './micro-batch.ts';
 import type { SqlClient } from './sql-client.ts';
 
-export type { ClaimedMessage, MessageForDelivery, MessageKind, Outcome } from '../../app/ports.ts';
+export type { ClaimedMessage, MessageForDelivery, Outcome } from '../../app/ports.ts';
 
 /**
  * Claims planned messages due within the horizon for the queue: planned → queued.

@@ -10,7 +10,7 @@ import { decodeCommSpec } from './json-columns.ts';
 
 type PrismaClient = Tx;
 
-export type { InboundClaim, InboundFinish, InboundKind, InboundOutcome, InboundVia, MatchedMessage } from '../../app/ports.ts';
+export type { InboundVia, MatchedMessage } from '../../app/ports.ts';
 
 /** A claim older than this was left by a process that died mid-way; the next delivery takes it over. */
 const STALE_CLAIM_MS = 2 * 60_000;
