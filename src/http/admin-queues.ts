@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { liveApiTokenById } from '../app/api-tokens.ts';
 import type { Clock } from '../app/ports.ts';
 import { findSession, openSession } from '../app/sessions.ts';
-import type { Database } from '../db/database.ts';
+import type { StoreDeps } from '../app/ports.ts';
 import { errorBody } from './error-status.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
@@ -44,7 +44,7 @@ function sessionCookieOf(request: FastifyRequest): string | undefined {
 }
 
 /** Whether the cookie names a live bull-board session whose token (if any) is still a live admin token. */
-async function liveSession(deps: { db: Database; clock: Clock }, id: string): Promise<boolean> {
+async function liveSession(deps: { db: StoreDeps; clock: Clock }, id: string): Promise<boolean> {
   const session = await findSession(deps.db, id, 'admin-queues', deps.clock.now());
   if (!session) return false;
   if (session.tokenId === null) return true;
@@ -53,7 +53,7 @@ async function liveSession(deps: { db: Database; clock: Clock }, id: string): Pr
 }
 
 /** Fastify onRequest hook: 401 without a token or session, 403 with a token that is not an admin's or a session that ended. */
-export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: Database; clock: Clock }) {
+export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: StoreDeps; clock: Clock }) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const bearer = bearerOf(request);
     const cookie = sessionCookieOf(request);
@@ -81,7 +81,7 @@ export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: Database
   };
 }
 
-export async function registerAdminQueues(app: FastifyInstance, queues: readonly Queue[], isAdminToken: AdminTokenCheck, deps: { db: Database; clock: Clock }): Promise<void> {
+export async function registerAdminQueues(app: FastifyInstance, queues: readonly Queue[], isAdminToken: AdminTokenCheck, deps: { db: StoreDeps; clock: Clock }): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });

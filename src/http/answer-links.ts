@@ -12,7 +12,7 @@ import { channelPhrase, loadAnswerView, type AnswerView } from '../app/answer-vi
 import type { PlanCache } from '../app/plan-cache.ts';
 import type { Clock } from '../app/ports.ts';
 import { recordResponse } from '../app/record-response.ts';
-import type { Database } from '../db/database.ts';
+import type { StoreDeps } from '../app/ports.ts';
 import type { EscalationReads } from '../db/repo/escalation-reads.ts';
 import { HeraldError } from '../domain/errors.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../domain/response.ts';
@@ -21,7 +21,7 @@ import { checkFormProof, issueFormProof, tokenId } from './form-proof.ts';
 import { esc, messagePage, page, PAGE_CSP } from './pages.ts';
 
 export interface PageDeps {
-  db: Database;
+  db: StoreDeps;
   /** The escalation links' reads (src/db/repo/escalation-reads.ts). */
   escalations: EscalationReads;
   secret: string | undefined;
@@ -56,7 +56,7 @@ export function readToken(secret: string, token: string, kind: TokenPayload['k']
 }
 
 /** The message a token names, checked to belong to the token's person. */
-export async function viewForToken(db: Database, payload: TokenPayload): Promise<AnswerView> {
+export async function viewForToken(db: StoreDeps, payload: TokenPayload): Promise<AnswerView> {
   const view = await loadAnswerView(db, payload.m).catch((err: unknown) => {
     if (err instanceof HeraldError && err.code === 'NOT_FOUND') throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (its message no longer exists)', { hint: 'the plan may have changed; answer from a newer message' });
     throw err;

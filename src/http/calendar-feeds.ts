@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateApiToken } from '../app/api-tokens.ts';
 import { calendarFeed } from '../app/calendar-feed.ts';
 import type { Clock } from '../app/ports.ts';
-import type { Database } from '../db/database.ts';
+import type { StoreDeps } from '../app/ports.ts';
 
 /**
  * `/calendar/:project.ics` and `/calendar/:project/:person.ics`. Calendar apps cannot send a
@@ -12,7 +12,7 @@ import type { Database } from '../db/database.ts';
  * a person, only theirs. A viewer, editor or admin token is refused here (it would open the API
  * to whoever sees the address), with a hint to make a feed token and to revoke the exposed one.
  */
-export function registerCalendarFeeds(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
+export function registerCalendarFeeds(app: FastifyInstance, deps: { db: StoreDeps; clock: Clock }): void {
   const serve = async (reply: FastifyReply, token: unknown, project: string, person?: string): Promise<FastifyReply> => {
     // `?token=a&token=b` arrives as an array (the page fuzzer found it answering 500): one token only.
     if (token !== undefined && typeof token !== 'string') return reply.status(400).send({ code: 'BAD_QUERY', message: 'give the token once: ?token=<a feed token>', details: null });

@@ -16,7 +16,7 @@ import { createServerMetrics } from '../metrics/server-metrics.ts';
 import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
 import type { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
-import type { Database } from '../db/database.ts';
+import type { StoreDeps } from '../app/ports.ts';
 import type { HeraldError } from '../domain/errors.ts';
 import { classifyError, errorBody, errorLines, type ErrorBody } from './error-status.ts';
 import { registerRateLimits } from './rate-limits.ts';
@@ -48,7 +48,7 @@ export interface ServerQueues {
 }
 
 export interface HttpDeps {
-  db: Database;
+  db: StoreDeps;
   queues: ServerQueues;
   /** The read stores of the routes, pages, /metrics and /readyz (createHttpReads in src/db/repo/http-reads.ts). */
   reads: HttpReads;

@@ -5,10 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildHttpServer as buildApp, startHttpServer as listen, type HttpDeps, type RunningServer } from '../http/server.ts';
+import type { Database } from '../db/database.ts';
 import { createHttpReads } from '../db/repo/http-reads.ts';
 import { serverQueues } from './queues.ts';
 
-export type HttpOptions = Omit<HttpDeps, 'queues' | 'reads'> & {
+export type HttpOptions = Omit<HttpDeps, 'queues' | 'reads' | 'db'> & {
+  db: Database;
   /** The read stores; built on `db` when not given. */
   reads?: HttpDeps['reads'];
   redisUrl: string;

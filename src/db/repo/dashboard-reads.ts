@@ -4,6 +4,7 @@
  * in DashboardDeps and never see the Prisma client. Use cases the pages share with the API and the
  * CLI (listMessages, calendarGrid…) keep their own data access in src/app.
  */
+import { decodePlan, decodeCommSpec } from './json-columns.ts';
 import type { PlanIssue } from '../../domain/errors.ts';
 import type { CommSpec, Plan } from '../../domain/plan/model.ts';
 import type { Database } from '../database.ts';
@@ -106,7 +107,7 @@ export function createDashboardReads(db: Pick<Database, 'prisma'>): DashboardRea
 
     async plan(projectId) {
       const row = await db.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { plan: true } });
-      return row.plan as unknown as Plan;
+      return decodePlan(row.plan);
     },
 
     async milestones(projectId) {
@@ -132,7 +133,7 @@ export function createDashboardReads(db: Pick<Database, 'prisma'>): DashboardRea
         warnings: stored.warnings as unknown as PlanIssue[],
         workstreams,
         audiences: audiences.map((a, i) => ({ ...a, people: sizes[i]! })),
-        comms: comms.map((c) => c.spec as unknown as CommSpec),
+        comms: comms.map((c) => decodeCommSpec(c.spec)),
         names: await personNames(projectId, keys),
       };
     },

@@ -2,6 +2,7 @@
  * An escalation as its email link's confirm page shows it (src/http/escalation-links.ts): who
  * answered what, in which project and plan. One Prisma query.
  */
+import { decodePlan } from './json-columns.ts';
 import type { Plan } from '../../domain/plan/model.ts';
 import type { Database } from '../database.ts';
 
@@ -42,7 +43,7 @@ export function createEscalationReads(db: Pick<Database, 'prisma'>): EscalationR
           response: { select: { comm: { select: { key: true } } } },
         },
       });
-      return e && { ...e, project: { name: e.project.name, plan: e.project.plan as unknown as Plan } };
+      return e && { ...e, project: { name: e.project.name, plan: decodePlan(e.project.plan) } };
     },
   };
 }

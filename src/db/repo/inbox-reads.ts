@@ -3,6 +3,7 @@
  * pick from, a person's sent survey messages, and whose mail it probably is. Ordinary Prisma
  * queries; listing and showing the inbox are use cases (src/app/list-inbox.ts, show-inbound-mail.ts).
  */
+import { decodeCommSpec } from './json-columns.ts';
 import type { CommSpec } from '../../domain/plan/model.ts';
 import type { Database } from '../database.ts';
 
@@ -52,7 +53,7 @@ export function createInboxReads(db: Pick<Database, 'prisma'>): InboxReads {
         orderBy: { sentAt: 'desc' },
         take: limit,
       });
-      return rows.map((m) => ({ ...m, comm: { key: m.comm.key, spec: m.comm.spec as unknown as CommSpec } }));
+      return rows.map((m) => ({ ...m, comm: { key: m.comm.key, spec: decodeCommSpec(m.comm.spec) } }));
     },
 
     async likelySender(projectId, mailId) {

@@ -5,14 +5,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { ApiRole, ApiTokenInfo } from '../../app/api-tokens.ts';
 import type { Clock } from '../../app/ports.ts';
-import type { Database } from '../../db/database.ts';
+import type { StoreDeps } from '../../app/ports.ts';
 import type { DashboardReads } from '../../db/repo/dashboard-reads.ts';
 import type { InboxReads } from '../../db/repo/inbox-reads.ts';
 import type { Logger } from '../../logger.ts';
 import type { TemplateEngine } from '../../templates/engine.ts';
 
 export interface DashboardDeps {
-  db: Database;
+  db: StoreDeps;
   /** The pages' own reads (src/db/repo/dashboard-reads.ts). */
   reads: DashboardReads;
   /** The inbox's reads for assigning a mail by hand (src/db/repo/inbox-reads.ts). */

@@ -16,7 +16,7 @@ import { optOut } from '../../app/opt-out.ts';
 import type { PlanCache } from '../../app/plan-cache.ts';
 import type { Clock } from '../../app/ports.ts';
 import { recordSlackClick, type SlackClickOutcome } from '../../app/record-slack-click.ts';
-import type { Database } from '../../db/database.ts';
+import type { StoreDeps } from '../../app/ports.ts';
 import type { MessageProvider, SlackReads } from '../../db/repo/slack-reads.ts';
 import { retryTransient } from '../../db/postgres-errors.ts';
 import type { SurveyOption } from '../../domain/plan/model.ts';
@@ -34,7 +34,7 @@ export interface Scratch {
 }
 
 export interface InteractionDeps {
-  db: Database;
+  db: StoreDeps;
   /** Where a sent message is, who may act on an escalation (src/db/repo/slack-reads.ts). */
   reads: SlackReads;
   clock: Clock;

@@ -6,7 +6,7 @@
  */
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Clock } from '../../app/ports.ts';
-import type { Database } from '../../db/database.ts';
+import type { StoreDeps } from '../../app/ports.ts';
 import { ConfigError } from '../../domain/errors.ts';
 import type { SlackReads } from '../../db/repo/slack-reads.ts';
 import type { Logger } from '../../logger.ts';
@@ -23,7 +23,7 @@ export interface SlackInteractivityOptions {
   appToken?: string | undefined;
   /** A Slack-compatible API base (tests, the demo). */
   apiUrl?: string | undefined;
-  db: Database;
+  db: StoreDeps;
   /** Where a sent message is, who may act on an escalation (createSlackReads, src/db/repo/slack-reads.ts). */
   reads: SlackReads;
   clock: Clock;

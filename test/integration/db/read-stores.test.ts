@@ -26,7 +26,7 @@ describe('read stores on PostgreSQL', () => {
         key: 'stores',
         name: 'Stores',
         timezone: 'Europe/Paris',
-        plan: { project: { key: 'stores' }, comms: [] },
+        plan: { project: { key: 'stores', name: 'Stores', timezone: 'Europe/Paris' }, milestones: [], workstreams: [], audiences: [], people: [], comms: [] },
         planHash: 'abc',
         warnings: [{ file: 'plan.yaml', line: 3, path: 'comms', message: 'a warning' }],
         milestones: {
@@ -42,7 +42,7 @@ describe('read stores on PostgreSQL', () => {
           ],
         },
         audiences: { create: [{ key: 'ops', description: 'Operations' }, { key: 'execs' }] },
-        comms: { create: [{ key: 'prep', kind: 'ops-impact', template: 'prep', audiences: ['ops'], channels: ['email'], spec: { key: 'prep', survey: { question: 'Ready?', options: [] } } }] },
+        comms: { create: [{ key: 'prep', kind: 'ops-impact', template: 'prep', audiences: ['ops'], channels: ['email'], spec: { key: 'prep', kind: 'ops-impact', audiences: ['ops'], channels: ['email'], survey: { question: 'Ready?', options: [] } } }] },
       },
     });
     projectId = p.id;

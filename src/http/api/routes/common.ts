@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../../app/ports.ts';
-import type { Database } from '../../../db/database.ts';
+import type { StoreDeps } from '../../../app/ports.ts';
 import type { ProjectsPage } from '../../../db/repo/http-reads.ts';
 import type { IdempotencyStore } from '../../../db/repo/idempotency-store.ts';
 import type { Logger } from '../../../logger.ts';
@@ -11,7 +11,7 @@ import type { TemplateEngine } from '../../../templates/engine.ts';
 import { ApiErrorSchema } from '../api-errors.ts';
 
 export interface ApiDeps {
-  db: Database;
+  db: StoreDeps;
   /** Stored answers to POSTs with an Idempotency-Key. */
   idempotency: IdempotencyStore;
   /** A page of the projects a token sees (`GET /projects`). */
