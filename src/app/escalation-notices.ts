@@ -1,3 +1,4 @@
+import { HeraldError } from '../domain/errors.ts';
 import { batchDueAt, type Urgency } from '../domain/escalation/rules.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { pushOutOfQuietHours, quietWindowOf } from '../domain/schedule/quiet-hours.ts';
@@ -51,7 +52,7 @@ export async function queueEscalationNotice(
     await tx.escalations.addNotice({ projectId: input.projectId, commId: input.commId, personId: to.id, key, occurrence: input.occurrence, channel, dueAt: new Date(due), kind: 'escalation' });
     // Locked until commit: a worker claiming this row waits, then renders with these escalations.
     const row = await tx.escalations.lockNotice(input.projectId, key);
-    if (!row) throw new Error(`escalation notice ${key} vanished`);
+    if (!row) throw new HeraldError('INTERNAL', `escalation notice ${key} vanished`, { retryable: true });
     const pending = row.status === 'planned' || row.status === 'queued';
     if (pending || attempt >= ROLLOVERS) {
       await tx.escalations.linkNotice(input.escalationIds, row.id, input.role);

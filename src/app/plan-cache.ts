@@ -1,4 +1,4 @@
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, HeraldError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
 import type { ProjectStore } from './ports.ts';
@@ -20,7 +20,7 @@ export class PlanCache {
   async get(projectId: string, updatedAt: Date, source: PlanSource | undefined = this.source): Promise<Plan> {
     const hit = this.plans.get(projectId);
     if (hit && hit.updatedAt === updatedAt.getTime()) return hit.plan;
-    if (!source) throw new Error('PlanCache.get needs a database for a plan it has not cached');
+    if (!source) throw new HeraldError('INTERNAL', 'PlanCache.get needs a database for a plan it has not cached');
     const row = await source.planById(projectId);
     if (!row) throw new NotFoundError(`project ${projectId}`);
     this.plans.set(projectId, { updatedAt: row.updatedAt.getTime(), plan: row.plan });

@@ -5,6 +5,7 @@
  * (or two processes at once) records once. Workstream-status answers also set the workstream's
  * current status.
  */
+import { HeraldError } from '../domain/errors.ts';
 import type { SurveyOption, SurveySpec } from '../domain/plan/model.ts';
 import {
   decideAnswer,
@@ -91,7 +92,7 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
   const survey = spec.survey;
   // Validates before anything is written: a wrong option is the caller's error, never stored.
   surveyOption(survey, message.comm.key, input.option);
-  if (survey === undefined) throw new Error('unreachable: surveyOption checks the survey');
+  if (survey === undefined) throw new HeraldError('INTERNAL', 'unreachable: surveyOption checks the survey', { retryable: true });
   if (input.option === null && comment === null) {
     throw new ResponseRejectedError('RESPONSE_EMPTY', 'an answer needs an option or a comment', 'choose an option or write a comment');
   }

@@ -1,3 +1,4 @@
+import { HeraldError } from '../domain/errors.ts';
 import type { Redis } from 'ioredis';
 
 /** At most `max` sends in any `windowMs` (a sliding window, as providers count). */
@@ -145,7 +146,7 @@ export class RedisSendLimiter implements SendLimiter {
     readonly windows: readonly RateWindow[],
     private readonly leaseMs = 120_000,
   ) {
-    if (windows.length === 0) throw new Error('a send limiter needs at least one window');
+    if (windows.length === 0) throw new HeraldError('INTERNAL', 'a send limiter needs at least one window');
     // defineCommand sends EVALSHA (falling back to EVAL once): the script body crosses the wire once per connection.
     if (!('heraldReserve' in redis)) {
       redis.defineCommand('heraldReserve', { lua: RESERVE });

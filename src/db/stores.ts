@@ -5,6 +5,7 @@
  * connection can stream, and everything apply calls (plan, milestones, calendar, reminders,
  * triggers) must run on that same connection.
  */
+import { HeraldError } from '../domain/errors.ts';
 import type { Stores, TransactionOptions } from '../app/ports.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { retryTransient } from './postgres-errors.ts';
@@ -34,7 +35,7 @@ interface Connection {
 }
 
 function noPrisma(): never {
-  throw new Error('this store needs Prisma, which a bulk (driver-level) transaction does not have: open the transaction without { bulk: true }');
+  throw new HeraldError('INTERNAL', 'this store needs Prisma, which a bulk (driver-level) transaction does not have: open the transaction without { bulk: true }');
 }
 
 /** The stores of a Database: on its pool, with transactions from it. The Prisma client is made on first use. */

@@ -3,6 +3,7 @@
  * through Prisma a Slack click cost 14 queries (each include is its own query) and ~18–25 ms of
  * server CPU; one joined read plus an `INSERT … ON CONFLICT DO NOTHING RETURNING` brings it to 4.
  */
+import { HeraldError } from '../../domain/errors.ts';
 import type { MessageForAnswer, NewResponse, ResponseRow, ResponseStore } from '../../app/ports.ts';
 import type { Tx } from '../transaction.ts';
 import { decodeCommSpec } from './json-columns.ts';
@@ -78,7 +79,7 @@ async function lockResponse(tx: Raw, key: { commId: string; occurrence: number; 
     `SELECT * FROM "Response" WHERE "commId"=$1::uuid AND "occurrence"=$2::int AND "personId"=$3::uuid FOR UPDATE`,
     key.commId, key.occurrence, key.personId,
   );
-  if (!row) throw new Error(`response ${key.commId}/${key.occurrence}/${key.personId} vanished inside its transaction`);
+  if (!row) throw new HeraldError('INTERNAL', `response ${key.commId}/${key.occurrence}/${key.personId} vanished inside its transaction`, { retryable: true });
   return toResponse(row);
 }
 

@@ -5,6 +5,7 @@
  * rest (schedules, offsets, triggers, template data) passes through as stored. A raw
  * query returns jsonb parsed (pg, PGlite) or as text (some Prisma adapters): both are accepted.
  */
+import { HeraldError } from '../../domain/errors.ts';
 import { z } from 'zod';
 import type { CommSpec, Plan } from '../../domain/plan/model.ts';
 
@@ -41,7 +42,7 @@ const PlanColumn = z
  */
 function checked<T>(schema: z.ZodType, value: unknown): T {
   const is = (v: unknown): v is T => schema.parse(v) !== undefined;
-  if (!is(value)) throw new Error('unreachable: zod parse throws or returns the value');
+  if (!is(value)) throw new HeraldError('INTERNAL', 'unreachable: zod parse throws or returns the value');
   return value;
 }
 

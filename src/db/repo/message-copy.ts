@@ -6,6 +6,7 @@
  * a plain bulk insert of the rows), re-apply unchanged 1.70 s, move `cutover` 0.69 s (README,
  * Development); bulk upserts through unnest() keep a plan to a handful of statements.
  */
+import { HeraldError } from '../../domain/errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { Occurrence } from '../../domain/schedule/occurrence.ts';
 import { explainKey } from '../../domain/schedule/explain.ts';
@@ -50,7 +51,7 @@ export async function copyMessages(
   rows: readonly NewMessage[],
   ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
 ): Promise<number> {
-  if (!db.copyFrom) throw new Error('copyMessages needs a driver-level transaction (SqlClient.copyFrom)');
+  if (!db.copyFrom) throw new HeraldError('INTERNAL', 'copyMessages needs a driver-level transaction (SqlClient.copyFrom)');
   await db.$executeRawUnsafe(`LOCK TABLE "Message" IN ACCESS EXCLUSIVE MODE`);
   const fks = await db.$queryRawUnsafe<Array<{ name: string; def: string }>>(
     `SELECT conname AS "name", pg_get_constraintdef(oid) AS "def" FROM pg_constraint

@@ -3,6 +3,7 @@
  * and parses the body, the receiver hands the event to Bolt and resolves with the listener's ack,
  * so the HTTP answer leaves as soon as the listener acks while its work goes on.
  */
+import { HeraldError } from '../../domain/errors.ts';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { ReceiverMultipleAckError } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
@@ -36,7 +37,7 @@ export class FastifySlackReceiver implements Receiver {
    */
   dispatch(body: Record<string, unknown>, retry: { num?: number; reason?: string }): { ack: Promise<AckReply>; done: Promise<void> } {
     const app = this.app;
-    if (!app) throw new Error('FastifySlackReceiver used before Bolt initialised it');
+    if (!app) throw new HeraldError('INTERNAL', 'FastifySlackReceiver used before Bolt initialised it');
     let acked = false;
     let resolveAck!: (r: AckReply) => void;
     const ack = new Promise<AckReply>((resolve) => (resolveAck = resolve));

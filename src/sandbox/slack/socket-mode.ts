@@ -1,3 +1,4 @@
+import { HeraldError } from '../../domain/errors.ts';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -37,7 +38,7 @@ export function attachSocketMode(server: Server, nextId: () => number): { socket
     async waitForConnection(timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (sockets.size === 0) {
-        if (Date.now() > until) throw new Error('no Socket Mode client connected to the Slack sandbox');
+        if (Date.now() > until) throw new HeraldError('INTERNAL', 'no Socket Mode client connected to the Slack sandbox');
         await sleep(20);
       }
     },
