@@ -23,10 +23,10 @@ export function deliverProcessor(deps: DeliveryDeps, channel: Channel) {
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const limit = deps.limits?.[channel] ? { channel, ticket: limitTicket(job) } : undefined;
     try {
-      let result = await deliverMessage(deps, messageId, { finalAttempt, ...(limit ? { limit } : {}) });
+      let result = await deliverMessage(deps, messageId, { finalAttempt, limit });
       while (result.status === 'wait' && (result.waitMs <= WAIT_IN_PLACE_MS || !token)) {
         await sleep(result.waitMs);
-        result = await deliverMessage(deps, messageId, { finalAttempt, ...(limit ? { limit } : {}) });
+        result = await deliverMessage(deps, messageId, { finalAttempt, limit });
       }
       if (result.status === 'wait' && token) {
         // Its send slot is later (the rate limit is used up): wait in the delayed set, not as a failed attempt.

@@ -129,7 +129,7 @@ export class PlanInvalidError extends HeraldError {
 
 export class NotFoundError extends HeraldError {
   constructor(what: string, hint?: string) {
-    super('NOT_FOUND', `${what} not found`, hint === undefined ? {} : { hint });
+    super('NOT_FOUND', `${what} not found`, { hint });
   }
 }
 

@@ -14,7 +14,7 @@ export const WORKSTREAM_STATUS_KIND = 'workstream-status';
 /** An answer that can never be recorded as given (wrong option, no survey, empty): not retryable. */
 export class ResponseRejectedError extends HeraldError {
   constructor(code: 'RESPONSE_NOT_A_SURVEY' | 'RESPONSE_OPTION_UNKNOWN' | 'RESPONSE_EMPTY' | 'RESPONSE_MESSAGE_UNKNOWN', message: string, hint?: string) {
-    super(code, message, hint === undefined ? {} : { hint });
+    super(code, message, { hint });
   }
 }
 

@@ -174,7 +174,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     await check('database', deps.reads.probe());
     await check('redis', deps.queues.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
-    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', ...(failed.length ? { failed } : {}), ...checks });
+    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', failed: failed.length ? failed : undefined, ...checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 

@@ -25,10 +25,10 @@ export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {
   if (config.SLACK_BOT_TOKEN) {
     channels.slack = createSlackChannel({
       token: config.SLACK_BOT_TOKEN,
-      ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+      apiUrl: config.SLACK_API_URL,
       // A burst to one person waits in place (exact spacing); only a longer queue goes back to the delayed set.
       maxPaceWaitMs: 15_000,
-      ...(opts.slackGate ? { gate: opts.slackGate } : {}),
+      gate: opts.slackGate,
     });
   }
   if (config.SMTP_URL) {

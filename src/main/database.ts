@@ -9,7 +9,7 @@ export async function openConfiguredDatabase(config: Config, opts: { log?: (line
   return openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.HERALD_DATA_DIR,
-    ...(opts.log ? { log: opts.log } : {}),
-    ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+    log: opts.log,
+    poolSize: opts.poolSize || undefined,
   });
 }

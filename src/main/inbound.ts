@@ -32,7 +32,7 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
   const deps: InboundDeps = { stores: opts.db.stores, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS, plans: opts.plans };
   const log = opts.log;
   const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
-    const r = await receiveInboundMail(deps, raw, { via, ...(envelope ? { envelope } : {}) });
+    const r = await receiveInboundMail(deps, raw, { via, envelope });
     log?.info({ via, inbound: r.id, kind: r.kind, outcome: r.outcome, duplicate: r.duplicate }, `inbound mail: ${r.reason}`);
     return r;
   };
@@ -47,7 +47,7 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
       connectionsPerAddress: config.INBOUND_SMTP_MAX_CONNECTIONS_PER_ADDRESS,
       messagesPerMinutePerAddress: config.INBOUND_SMTP_MESSAGES_PER_MINUTE_PER_ADDRESS,
       onMail: async (raw, envelope) => void (await receive(raw, 'smtp', envelope)),
-      ...(log ? { log } : {}),
+      log,
     });
     log?.info({ port: runtime.smtp.port }, 'inbound SMTP listening');
   }
@@ -62,16 +62,16 @@ export async function startInbound(config: Config, opts: { db: Database; clock: 
       ...(oauth
         ? {
             accessToken: oauth2TokenProvider({
-              ...(config.IMAP_OAUTH2_ACCESS_TOKEN ? { accessToken: config.IMAP_OAUTH2_ACCESS_TOKEN } : {}),
-              ...(config.IMAP_OAUTH2_TOKEN_URL ? { tokenUrl: config.IMAP_OAUTH2_TOKEN_URL } : {}),
-              ...(config.IMAP_OAUTH2_CLIENT_ID ? { clientId: config.IMAP_OAUTH2_CLIENT_ID } : {}),
-              ...(config.IMAP_OAUTH2_CLIENT_SECRET ? { clientSecret: config.IMAP_OAUTH2_CLIENT_SECRET } : {}),
-              ...(config.IMAP_OAUTH2_REFRESH_TOKEN ? { refreshToken: config.IMAP_OAUTH2_REFRESH_TOKEN } : {}),
-              ...(config.IMAP_OAUTH2_SCOPE ? { scope: config.IMAP_OAUTH2_SCOPE } : {}),
+              accessToken: config.IMAP_OAUTH2_ACCESS_TOKEN,
+              tokenUrl: config.IMAP_OAUTH2_TOKEN_URL,
+              clientId: config.IMAP_OAUTH2_CLIENT_ID,
+              clientSecret: config.IMAP_OAUTH2_CLIENT_SECRET,
+              refreshToken: config.IMAP_OAUTH2_REFRESH_TOKEN,
+              scope: config.IMAP_OAUTH2_SCOPE,
             }),
           }
         : {}),
-      ...(log ? { log } : {}),
+      log,
     });
     log?.info({ mailbox: describeImapUrl(config.IMAP_URL), everySeconds: config.IMAP_POLL_SECONDS }, 'polling IMAP');
   }

@@ -105,10 +105,10 @@ export async function startWorker(
       connection: redisConnection(config.REDIS_URL, opts.onError),
       prefix: config.REDIS_PREFIX,
       queues,
-      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-      ...(opts.sweep ? { sweep: opts.sweep } : {}),
-      ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
-      ...(opts.onError ? { onError: opts.onError } : {}),
+      concurrency: opts.concurrency,
+      sweep: opts.sweep,
+      lockDurationMs: opts.lockDurationMs,
+      onError: opts.onError,
       deps: {
         db: database.sql,
         store: new DeliveryStore(database.sql),
@@ -118,9 +118,9 @@ export async function startWorker(
         plans: new PlanCache(database.stores.projects),
         publicUrl: config.PUBLIC_URL,
         secret,
-        ...(config.BOUNCE_ADDRESS ? { bounceAddress: config.BOUNCE_ADDRESS } : {}),
+        bounceAddress: config.BOUNCE_ADDRESS,
         staleSendingMs: opts.staleSendingMs ?? 90_000,
-        limits: buildLimits(config, paceRedis, opts.emailWindowMs ? { emailWindowMs: opts.emailWindowMs } : {}),
+        limits: buildLimits(config, paceRedis, { emailWindowMs: opts.emailWindowMs || undefined }),
         digests: cachedDigests((request) => buildDigest(database, request)),
         observer: delivery.observer,
       },
@@ -128,11 +128,11 @@ export async function startWorker(
     escalations = new EscalationSweeper({
       db: database,
       clock,
-      ...(opts.escalationSweepMs ? { intervalMs: opts.escalationSweepMs } : {}),
-      ...(opts.onError ? { onError: opts.onError } : {}),
+      intervalMs: opts.escalationSweepMs || undefined,
+      onError: opts.onError,
     });
     escalations.start();
-    return { db: database, queues, workers, channels, ...(metrics ? { metrics } : {}), close };
+    return { db: database, queues, workers, channels, metrics, close };
   } catch (err) {
     await close();
     throw err;

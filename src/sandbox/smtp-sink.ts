@@ -185,7 +185,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     connections,
     rejections,
     inject: (failure) => {
-      injections.push({ failure, left: failure.times ?? 1, ...(failure.forMs === undefined ? {} : { until: Date.now() + failure.forMs }) });
+      injections.push({ failure, left: failure.times ?? 1, until: failure.forMs === undefined ? undefined : Date.now() + failure.forMs });
     },
     clearInjections: () => {
       injections.length = 0;

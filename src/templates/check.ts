@@ -83,7 +83,7 @@ export function checkComm(comm: CommSpec, plan: Plan, { store, compiler, trialRe
     for (const channel of channelsOf(comm)) {
       try {
         // One sample per audience: a render does not change it (the engine copies it to make links absolute).
-        context ??= sampleContext(plan, comm, { audience, ...(firstItem ? { item: firstItem } : {}) });
+        context ??= sampleContext(plan, comm, { audience, item: firstItem });
         trialRender(template, channel, audience, context);
       } catch (e) {
         problems.push(`rendering "${template}" for ${audience} on ${channel} failed: ${firstLine((e as Error).message)}`);

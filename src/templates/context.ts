@@ -189,8 +189,8 @@ export function sampleContext(plan: Plan, comm: CommSpec, opts: SampleOptions = 
     audience,
     now,
     occurrence: count === undefined ? { index, dueAt: now } : { index, dueAt: now, count },
-    ...(opts.item ? { item: opts.item } : {}),
-    ...(opts.digest === undefined ? {} : { digest: opts.digest }),
+    item: opts.item,
+    digest: opts.digest,
     links: {
       ...(comm.optional ? { unsubscribe: '/u/preview' } : {}),
       ...(comm.survey ? { answer: '/r/preview' } : {}),

@@ -79,11 +79,11 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
     const { envelope, raw } = composeOrRefuse({
       from: message.sender?.email ?? opts.from,
       to: { name: recipient.name, address: recipient.email },
-      ...(replyTo ? { replyTo } : {}),
-      ...(message.returnPath ? { returnPath: message.returnPath } : {}),
+      replyTo,
+      returnPath: message.returnPath || undefined,
       subject: rendered.subject,
       text: rendered.text,
-      ...(rendered.html ? { html: rendered.html } : {}),
+      html: rendered.html || undefined,
       messageId,
       headers,
     });

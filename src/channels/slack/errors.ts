@@ -107,7 +107,7 @@ export function classifySlackError(err: unknown, ctx: ClassifyContext = {}): Cha
     if (code === 'account_inactive' && ctx.tokenWorks === false) cls = 'config';
     if (cls === 'transient') {
       const seconds = e.data?.response_metadata?.retryAfter;
-      return new ChannelError('slack', code, `${where} failed: ${code}`, { retryable: true, ...(typeof seconds === 'number' ? { retryAfterMs: seconds * 1000 } : {}), cause: err });
+      return new ChannelError('slack', code, `${where} failed: ${code}`, { retryable: true, retryAfterMs: typeof seconds === 'number' ? seconds * 1000 : undefined, cause: err });
     }
     const hint = cls === 'recipient' ? 'this person cannot be reached on Slack' : cls === 'config' ? 'check SLACK_BOT_TOKEN, its scopes and the message content' : 'unknown Slack error, not retried';
     return new ChannelError('slack', code, `${where} failed: ${code} (${hint})`, { retryable: false, recipientRejected: cls === 'recipient', cause: err });

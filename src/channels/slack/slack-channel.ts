@@ -51,7 +51,7 @@ const retryConfig: RetryOptions & { onFailedAttempt(err: unknown): void } = {
 
 export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const client = new WebClient(opts.token, {
-    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    slackApiUrl: opts.apiUrl || undefined,
     timeout: opts.timeoutMs ?? SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
     retryConfig,
@@ -70,7 +70,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       return await fn();
     } catch (err) {
       const code = (err as { data?: { error?: unknown } }).data?.error;
-      throw classifySlackError(err, { method, ...(code === 'account_inactive' ? { tokenWorks: await tokenWorks() } : {}) });
+      throw classifySlackError(err, { method, tokenWorks: code === 'account_inactive' ? await tokenWorks() : undefined });
     }
   }
 
@@ -131,7 +131,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       if (began) await hooks.afterSend?.();
     }
     if (!res.ts) throw new ChannelError('slack', 'no_ts', 'chat.postMessage returned no ts', { retryable: false });
-    return { providerId: res.ts, ...(res.channel ? { providerChannel: res.channel } : {}), ...(discoveredSlackId ? { discoveredSlackId } : {}) };
+    return { providerId: res.ts, providerChannel: res.channel || undefined, discoveredSlackId };
   }
 
   return {

@@ -39,7 +39,7 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
 
 export async function retry(ctx: CliContext, project: string, o: { message?: string[] }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const n = await retryMessages(db, { project, now: ctx.clock.now(), ...(o.message ? { messageIds: o.message } : {}) });
+    const n = await retryMessages(db, { project, now: ctx.clock.now(), messageIds: o.message });
     ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
   });
 }
@@ -53,8 +53,8 @@ export async function send(ctx: CliContext, project: string, comm: string, o: { 
 
 function pick(o: { status?: string; comm?: string; person?: string }): { status?: string; comm?: string; person?: string } {
   return {
-    ...(o.status ? { status: o.status } : {}),
-    ...(o.comm ? { comm: o.comm } : {}),
-    ...(o.person ? { person: o.person } : {}),
+    status: o.status || undefined,
+    comm: o.comm || undefined,
+    person: o.person || undefined,
   };
 }

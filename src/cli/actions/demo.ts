@@ -12,7 +12,7 @@ export async function demo(ctx: CliContext, o: { port?: number; speed: number; o
   // is quieter than serve: it logs warnings unless LOG_LEVEL asks for something other than the default.
   const config = ctx.config();
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, 'herald-demo');
-  const running = await startDemo({ ...(o.port ? { port: o.port } : {}), speed: o.speed, redisUrl: config.REDIS_URL, log });
+  const running = await startDemo({ port: o.port, speed: o.speed, redisUrl: config.REDIS_URL, log });
   ctx.output.out(running.url);
   if (o.open) openBrowser(running.url);
   await closeOnSignal(() => running.close());

@@ -26,8 +26,8 @@ export async function digest(ctx: CliContext, project: string, o: DigestOptions)
       project,
       now: ctx.clock.now(),
       publicUrl: ctx.config().PUBLIC_URL,
-      ...(o.as === undefined ? {} : { as: o.as }),
-      ...(o.week === undefined ? {} : { week: o.week }),
+      as: o.as,
+      week: o.week,
     });
     if (o.format === 'json') ctx.output.out(JSON.stringify(p.digest, null, 2));
     else if (o.format === 'html') ctx.output.out(p.email.html ?? '');

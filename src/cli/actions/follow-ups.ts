@@ -10,7 +10,7 @@ import { withDb } from '../../main/cli.ts';
 export async function responses(ctx: CliContext, project: string, o: { comm?: string; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);
   await withDb(ctx, async (db) => {
-    const r = await listResponses(db, { project, ...(o.comm ? { comm: o.comm } : {}) });
+    const r = await listResponses(db, { project, comm: o.comm || undefined });
     ctx.output.out(o.format === 'json' ? JSON.stringify(r.entries, null, 2) : formatResponses(r.summaries));
   });
 }

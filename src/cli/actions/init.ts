@@ -55,7 +55,7 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
   const timezone = o.timezone ?? (country === undefined ? undefined : zoneOfCountry(country)) ?? systemZone();
   if (!isValidZone(timezone)) throw new HeraldError('INPUT_INVALID', `--timezone: ${zoneError(timezone)}`);
   const businessDays = workingWeekOf(country);
-  const calendar = new ProjectCalendar({ timezone, businessDays: [...businessDays], holidays: { extra: [], ...(country ? { country } : {}) } });
+  const calendar = new ProjectCalendar({ timezone, businessDays: [...businessDays], holidays: { extra: [], country } });
   const goLive = o.goLive === undefined ? defaultGoLive(ctx.clock.now(), calendar) : checked('--go-live', parseIsoDate(o.goLive));
   const cutover = readCutover(starter, o.cutover, goLive, calendar);
   if (!calendar.isBusinessDay(goLive)) {
@@ -113,7 +113,7 @@ async function askFor(opts: InitOptions, ask: Ask, now: Date): Promise<InitOptio
   const timezone = await ask('Time zone', opts.timezone ?? (c === undefined ? undefined : zoneOfCountry(c)) ?? systemZone());
   const country_ = c === undefined ? undefined : checked('country', checkCountry(c));
   if (!isValidZone(timezone)) throw new HeraldError('INPUT_INVALID', `time zone: ${zoneError(timezone)}`);
-  const calendar = new ProjectCalendar({ timezone, businessDays: [...workingWeekOf(country_)], holidays: { extra: [], ...(country_ ? { country: country_ } : {}) } });
+  const calendar = new ProjectCalendar({ timezone, businessDays: [...workingWeekOf(country_)], holidays: { extra: [], country: country_ } });
   const goLive = checked('go-live', parseIsoDate(await ask('Go-live date (first business day after six weeks from today)', opts.goLive ?? defaultGoLive(now, calendar))));
   const out: InitOptions = { ...opts, starter, name, timezone, goLive, ...(country_ ? { country: country_ } : {}) };
   if (info.cutover) {

@@ -46,12 +46,12 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
     comm: x.comm,
     occurrence: x.occurrence,
     channel: x.channel,
-    ...(x.seriesItem ? { seriesItem: x.seriesItem } : {}),
-    ...(x.reminder ? { reminder: x.reminder } : {}),
+    seriesItem: x.seriesItem || undefined,
+    reminder: x.reminder || undefined,
     firstLine: firstLine(x.reminder ? asReminder(rendered) : rendered),
     explain: x.explain,
     // Already due: apply stores it as skipped (catchUp: skip) or sends it at once (catchUp: send).
-    ...(x.dueAt.getTime() < now.getTime() ? { past: catchUp === 'skip' ? ('skipped' as const) : ('sent at once' as const) } : {}),
+    past: x.dueAt.getTime() < now.getTime() ? (catchUp === 'skip' ? ('skipped' as const) : ('sent at once' as const)) : undefined,
     };
   });
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));

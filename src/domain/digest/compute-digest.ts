@@ -56,7 +56,7 @@ export function computeDigest(snapshot: DigestSnapshot, now: Date): Digest {
     delivery: {
       sent: snapshot.delivery.sent,
       failed: snapshot.delivery.failed,
-      bounced: bounces.slice(0, MAX_BOUNCES).map((b) => ({ name: b.personName, email: b.email, at: b.at.toISOString(), ...(b.reason ? { reason: b.reason } : {}) })),
+      bounced: bounces.slice(0, MAX_BOUNCES).map((b) => ({ name: b.personName, email: b.email, at: b.at.toISOString(), reason: b.reason || undefined })),
       bouncedMore: Math.max(0, bounces.length - MAX_BOUNCES),
     },
     surveys: surveyLines(snapshot.surveyMessages, window),

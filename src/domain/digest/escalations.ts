@@ -26,7 +26,7 @@ export function openEscalations(snapshot: DigestSnapshot, now: Date): Escalation
       return {
         id: e.id,
         summary: e.summary,
-        ...(workstream === undefined ? {} : { workstream }),
+        workstream,
         owner: e.ownerName,
         level: e.level,
         state: e.state,

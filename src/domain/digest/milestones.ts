@@ -9,7 +9,7 @@ export const DUE_AHEAD_DAYS = 14;
 const byAt = (a: { at: Date }, b: { at: Date }): number => a.at.getTime() - b.at.getTime();
 
 function line(m: DigestMilestone): MilestoneLine {
-  return { key: m.key, label: m.label, at: m.at.toISOString(), ...(m.doneAt ? { doneAt: m.doneAt.toISOString() } : {}) };
+  return { key: m.key, label: m.label, at: m.at.toISOString(), doneAt: m.doneAt?.toISOString() };
 }
 
 /** The first planned instant: where the earliest recorded move started from, else where it is now. */

@@ -68,7 +68,7 @@ export function workstreamLines(snapshot: DigestSnapshot, window: DigestWindow):
       tone: toneOf(status),
       reported,
       reason,
-      ...(report ? { reportedAt: report.at.toISOString() } : {}),
+      reportedAt: report?.at.toISOString(),
       raisedByEscalation: raised,
     };
   });

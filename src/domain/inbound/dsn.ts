@@ -94,8 +94,8 @@ export function parseDeliveryReport(mail: Pick<InboundEmail, 'parts'>): Delivery
         recipients.push({
           address,
           action: ACTIONS.has(action) ? (action as DsnAction) : 'unknown',
-          ...(status ? { status } : {}),
-          ...(diag ? { diagnostic: (diag.includes(';') ? diag.slice(diag.indexOf(';') + 1) : diag).trim() } : {}),
+          status,
+          diagnostic: diag ? (diag.includes(';') ? diag.slice(diag.indexOf(';') + 1) : diag).trim() : undefined,
         });
       }
     } else if (part.contentType === 'message/rfc822' || part.contentType === 'text/rfc822-headers' || part.contentType === 'message/global-headers') {

@@ -71,7 +71,7 @@ function readPlainReport(text: string): DeliveryReport {
     }
     const reason = [m[2] ?? '', ...after].join(' ').replace(/\s+/g, ' ').trim();
     const status = /\b[245]\.\d{1,3}\.\d{1,3}\b/.exec(reason)?.[0];
-    recipients.push({ address, action: 'failed', ...(status ? { status } : {}), ...(reason ? { diagnostic: reason.slice(0, 500) } : {}) });
+    recipients.push({ address, action: 'failed', status, diagnostic: reason.slice(0, 500) || undefined });
   }
   const copy = /^(?:return-path|message-id|x-herald-message-id):.*$/gim;
   const originalMessageIds: string[] = [];

@@ -71,9 +71,9 @@ function readDate(text: string, lang: Lang): Found | undefined {
   let m = ISO.exec(s);
   if (m) return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), length: skipped + m[0].length };
   m = DAY_MONTH.exec(s);
-  if (m) return { month: MONTHS[m[2]!.toLowerCase()]!, day: Number(m[1]), ...(m[3] ? { year: Number(m[3]) } : {}), length: skipped + m[0].length };
+  if (m) return { month: MONTHS[m[2]!.toLowerCase()]!, day: Number(m[1]), year: m[3] ? Number(m[3]) : undefined, length: skipped + m[0].length };
   m = MONTH_DAY.exec(s);
-  if (m) return { month: MONTHS[m[1]!.toLowerCase()]!, day: Number(m[2]), ...(m[3] ? { year: Number(m[3]) } : {}), length: skipped + m[0].length };
+  if (m) return { month: MONTHS[m[1]!.toLowerCase()]!, day: Number(m[2]), year: m[3] ? Number(m[3]) : undefined, length: skipped + m[0].length };
   m = NUMERIC.exec(s);
   if (m) {
     const a = Number(m[1]);
@@ -81,7 +81,7 @@ function readDate(text: string, lang: Lang): Found | undefined {
     // English notices with slashes are month first (US), unless that cannot be a date.
     const monthFirst = lang === 'en' && m[2] === '/' && a <= 12;
     const year = m[4] === undefined ? undefined : m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
-    return { month: monthFirst ? a : b, day: monthFirst ? b : a, ...(year === undefined ? {} : { year }), length: skipped + m[0].length };
+    return { month: monthFirst ? a : b, day: monthFirst ? b : a, year, length: skipped + m[0].length };
   }
   return undefined;
 }

@@ -159,7 +159,7 @@ function occurrencesOf(people: readonly PersonSpec[], p: CommPlacer, milestones:
 /** The placer of one comm; `exempt` names why a time-critical comm skips recipient days and blackouts. */
 function placerFor(plan: Plan, comm: CommSpec, slots: readonly Slot[], shared: Shared, exempt?: string): CommPlacer {
   const why = comm.urgent ? 'urgent: true' : exempt;
-  const policy: Policy = { comm, projectCalendar: shared.calendar, blackouts: shared.blackouts, quiet: shared.quiet, ...(why ? { exempt: why } : {}) };
+  const policy: Policy = { comm, projectCalendar: shared.calendar, blackouts: shared.blackouts, quiet: shared.quiet, exempt: why };
   return { comm, slots, policy, rule: why ? undefined : recipientRule(plan, comm), plan, days: shared.days };
 }
 

@@ -53,7 +53,7 @@ function containing(policy: Policy, t: number): { blocking?: Blackout; allowed?:
     if (!allows(b, policy.comm)) return { blocking: b };
     allowed ??= b;
   }
-  return allowed ? { allowed } : {};
+  return { allowed };
 }
 
 function allowedNote(b: Blackout): ExplainStep {

@@ -27,6 +27,6 @@ export class SlackFaults {
     const { status = 200, retryAfter } = hit.failure;
     const error = hit.failure.error ?? (status === 429 ? 'ratelimited' : status >= 500 ? 'internal_error' : 'unknown_error');
     const needsRetryAfter = status === 429 || error === 'ratelimited';
-    return { status, payload: { ok: false, error }, injected: true, ...(needsRetryAfter ? { retryAfter: retryAfter ?? 1 } : {}) };
+    return { status, payload: { ok: false, error }, injected: true, retryAfter: needsRetryAfter ? (retryAfter ?? 1) : undefined };
   }
 }

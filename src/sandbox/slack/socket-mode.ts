@@ -55,7 +55,7 @@ export function attachSocketMode(server: Server, nextId: () => number): { socket
         pendingAcks.set(envelopeId, (ackPayload) => {
           clearTimeout(timer);
           pendingAcks.delete(envelopeId);
-          resolve({ ackMs: Date.now() - sent, ...(ackPayload === undefined ? {} : { payload: ackPayload }) });
+          resolve({ ackMs: Date.now() - sent, payload: ackPayload });
         });
         ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
       });

@@ -24,7 +24,7 @@ export function webApiMethods(
   function recordView(method: RecordedView['method'], body: Body, at: number, viewId: string): Reply {
     const view = body.view;
     if (view === undefined || view === null) return fail('invalid_arguments');
-    views.push({ method, viewId, view, at, ...(str(body.trigger_id) ? { triggerId: str(body.trigger_id) } : {}), ...(str(body.user_id) ? { userId: str(body.user_id) } : {}) });
+    views.push({ method, viewId, view, at, triggerId: str(body.trigger_id) || undefined, userId: str(body.user_id) || undefined });
     return ok({ view: { ...(typeof view === 'object' ? view : {}), id: viewId } });
   }
 
@@ -57,8 +57,8 @@ export function webApiMethods(
       const limited = rateLimited(target.id, at);
       if (limited) return limited;
       const ts = ws.nextTs(at);
-      messages.push({ channel: target.id, ...(target.user ? { user: target.user } : {}), ts, ...(text ? { text } : {}), ...(blocks ? { blocks } : {}), at });
-      return ok({ channel: target.id, ts, message: { type: 'message', bot_id: 'B0HERALD', user: 'U0HERALD', ts, text: text ?? '', ...(blocks ? { blocks } : {}) } });
+      messages.push({ channel: target.id, user: target.user || undefined, ts, text: text || undefined, blocks, at });
+      return ok({ channel: target.id, ts, message: { type: 'message', bot_id: 'B0HERALD', user: 'U0HERALD', ts, text: text ?? '', blocks } });
     },
 
     'chat.update': (body, at) => {
@@ -77,7 +77,7 @@ export function webApiMethods(
       if (!target) return fail('channel_not_found');
       if (!user || !users.has(user)) return fail('user_not_found');
       const text = str(body.text);
-      ephemerals.push({ channel: target.id, user, ...(text ? { text } : {}), at });
+      ephemerals.push({ channel: target.id, user, text: text || undefined, at });
       return ok({ message_ts: ws.nextTs(at) });
     },
 
@@ -160,9 +160,9 @@ export function webApiHandler(
         body,
         at,
         status: reply.status,
-        ...(error ? { error } : {}),
-        ...(reply.retryAfter === undefined ? {} : { retryAfter: reply.retryAfter }),
-        ...(reply.injected ? { injected: true } : {}),
+        error: error || undefined,
+        retryAfter: reply.retryAfter,
+        injected: reply.injected || undefined,
       });
     }
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };

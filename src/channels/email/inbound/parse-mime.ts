@@ -45,7 +45,7 @@ function contentType(parsed: ParsedMail): { type: string; reportType?: string } 
   if (!ct) return { type: 'text/plain' };
   if (typeof ct === 'string') return { type: ct.split(';')[0]!.trim().toLowerCase() };
   const reportType = ct.params?.['report-type']?.toLowerCase();
-  return { type: (ct.value ?? 'text/plain').toLowerCase(), ...(reportType ? { reportType } : {}) };
+  return { type: (ct.value ?? 'text/plain').toLowerCase(), reportType };
 }
 
 function idList(v: string | string[] | undefined): string[] {
@@ -72,7 +72,7 @@ export async function parseMime(raw: Buffer, envelope?: Envelope): Promise<Inbou
   const inReplyTo = parsed.inReplyTo ? idList(parsed.inReplyTo)[0] : undefined;
   return {
     ...(parsed.messageId ? { messageId: idList(parsed.messageId)[0] ?? parsed.messageId } : {}),
-    ...(inReplyTo ? { inReplyTo } : {}),
+    inReplyTo,
     references: idList(parsed.references),
     ...(fromValue?.address ? { from: { address: fromValue.address.toLowerCase(), ...(fromValue.name ? { name: fromValue.name } : {}) } } : {}),
     recipients: [...recipients].filter(Boolean),
@@ -82,6 +82,6 @@ export async function parseMime(raw: Buffer, envelope?: Envelope): Promise<Inbou
     ...(reportType ? { reportType } : {}),
     headers,
     parts,
-    ...(parsed.date ? { date: parsed.date } : {}),
+    date: parsed.date,
   };
 }

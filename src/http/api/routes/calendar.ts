@@ -51,10 +51,10 @@ export function calendarRoutes(app: ApiScope, { db }: ApiDeps): void {
       }
       const cal = await queryCalendar(db, {
         project: req.params.project,
-        ...(q.from ? { fromDay: q.from } : {}),
-        ...(q.to ? { toDay: q.to } : {}),
-        ...(q.person ? { person: q.person } : {}),
-        ...(q.comm ? { comm: q.comm } : {}),
+        fromDay: q.from,
+        toDay: q.to,
+        person: q.person || undefined,
+        comm: q.comm || undefined,
         includeCancelled: q.includeCancelled,
       });
       const entries = cal.entries.slice(offset, offset + q.limit + 1).map(({ explain: _explain, expectedAt: _expected, ...e }) => e);

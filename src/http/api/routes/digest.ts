@@ -32,13 +32,13 @@ export function digestRoutes(app: ApiScope, deps: ApiDeps): void {
         project: req.params.project,
         now: clock.now(),
         publicUrl: deps.publicUrl ?? 'http://localhost',
-        ...(req.query.as ? { as: req.query.as } : {}),
-        ...(req.query.week ? { week: req.query.week } : {}),
+        as: req.query.as || undefined,
+        week: req.query.week || undefined,
       });
       const head = { comm: p.comm, person: p.person, at: p.at.toISOString(), digest: p.digest as unknown as Record<string, unknown> };
       if (req.query.channel === 'slack') return { ...head, slack: { text: p.slack.text, blocks: p.slack.blocks ?? [] } };
       const { subject, text, html } = p.email;
-      return { ...head, email: { subject, text, ...(html === undefined ? {} : { html }) } };
+      return { ...head, email: { subject, text, html } };
     },
   );
 }

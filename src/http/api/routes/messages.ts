@@ -32,9 +32,9 @@ export function messageRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps
       const offset = decodeCursor(q.cursor);
       const rows = await listMessages(db, {
         project: req.params.project,
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.person ? { person: q.person } : {}),
-        ...(q.comm ? { comm: q.comm } : {}),
+        status: q.status || undefined,
+        person: q.person || undefined,
+        comm: q.comm || undefined,
         limit: offset + q.limit + 1,
       });
       return page(rows.slice(offset), offset, q.limit);
@@ -57,7 +57,7 @@ export function messageRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps
       authorize(req, 'editor', req.params.project);
       return idempotent(idempotency, clock, req, reply, async () => ({
         status: 200,
-        body: { retried: await retryMessages(db, { project: req.params.project, ...(req.body.ids ? { messageIds: req.body.ids } : {}), now: clock.now() }) },
+        body: { retried: await retryMessages(db, { project: req.params.project, messageIds: req.body.ids, now: clock.now() }) },
       }));
     },
   );

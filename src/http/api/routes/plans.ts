@@ -24,7 +24,7 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
     async (req, reply) => {
       authorize(req, 'editor');
       const engine = deps.templates;
-      const loaded = loadPlanText(req.body, engine ? { checkTemplate: (comm, plan) => engine.check(comm, plan) } : {});
+      const loaded = loadPlanText(req.body, { checkTemplate: engine ? (comm, plan) => engine.check(comm, plan) : undefined });
       authorize(req, 'editor', loaded.plan.project.key);
       return idempotent(deps.idempotency, clock, req, reply, async () => {
         const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });

@@ -35,7 +35,7 @@ export function responseRoutes(app: ApiScope, { db }: ApiDeps): void {
     async (req) => {
       authorize(req, 'viewer', req.params.project);
       const offset = decodeCursor(req.query.cursor);
-      const r = await listResponses(db, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
+      const r = await listResponses(db, { project: req.params.project, comm: req.query.comm || undefined });
       return page(r.entries.slice(offset, offset + req.query.limit + 1), offset, req.query.limit);
     },
   );
@@ -53,7 +53,7 @@ export function responseRoutes(app: ApiScope, { db }: ApiDeps): void {
     },
     async (req) => {
       authorize(req, 'viewer', req.params.project);
-      const r = await listResponses(db, { project: req.params.project, ...(req.query.comm ? { comm: req.query.comm } : {}) });
+      const r = await listResponses(db, { project: req.params.project, comm: req.query.comm || undefined });
       return { summaries: r.summaries };
     },
   );

@@ -229,7 +229,7 @@ async function messageBody(request: FastifyRequest<{ Params: { key: string; mess
       plan,
       comm,
       person,
-      occurrence: { index: m.occurrence, dueAt: m.dueAt, ...(m.seriesItem ? { seriesItem: m.seriesItem } : {}) },
+      occurrence: { index: m.occurrence, dueAt: m.dueAt, seriesItem: m.seriesItem ?? undefined },
       channels: channelsOf(comm),
       kind: m.kind,
       now: deps.clock.now(),

@@ -113,7 +113,7 @@ ${pager}</section>`;
       const f = backFilters(field(request.body, 'back'), plan);
       let retried = 0;
       try {
-        retried = await retryMessages(deps.db, { project: project.key, ...(id ? { messageIds: [id] } : {}), now: deps.clock.now() });
+        retried = await retryMessages(deps.db, { project: project.key, messageIds: id ? [id] : undefined, now: deps.clock.now() });
       } catch (e) {
         // Someone retried it first (or it was sent meanwhile): say so on the page rather than fail.
         if (!(e instanceof NotFoundError)) throw e;

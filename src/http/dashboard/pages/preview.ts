@@ -75,8 +75,8 @@ async function previewBody(request: FastifyRequest<{ Params: { key: string } }>,
   if (!deps.templates) return { project, body: html`${top}<p class="note">This server has no template engine, so it cannot draw messages (start it with herald serve).</p>` };
   const person = c.person;
   const occurrence = occ
-    ? { index: occ.occurrence, dueAt: occ.dueAt, ...(occ.seriesItem ? { seriesItem: occ.seriesItem } : {}) }
-    : { index: 0, dueAt: now, ...(c.comm.series?.[0] ? { seriesItem: c.comm.series[0] } : {}) };
+    ? { index: occ.occurrence, dueAt: occ.dueAt, seriesItem: occ.seriesItem ?? undefined }
+    : { index: 0, dueAt: now, seriesItem: c.comm.series?.[0] };
   try {
     const rendered = await previewMessage(deps.db, deps.templates, {
       projectId: project.id,
@@ -104,7 +104,7 @@ export const previewPage: DashboardPage = {
   register(app, deps) {
     app.get<{ Params: { key: string } }>('/projects/:key/preview', async (request, reply) => {
       const { project, body, csp } = await previewBody(request, deps);
-      return sendPage(reply, request, { title: 'Preview', project, active: 'preview', body, ...(csp ? { csp } : {}) });
+      return sendPage(reply, request, { title: 'Preview', project, active: 'preview', body, csp: csp || undefined });
     });
   },
 };
