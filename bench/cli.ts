@@ -28,7 +28,14 @@ const PLAN = 'examples/m365-migration.plan.yaml';
 const HERALD = ['bin/herald.js'];
 // The pre-build entry: the sources through tsx, as the old bin/herald.js ran them.
 // (`--` ends node's own options, so `--version` reaches Herald.)
-const FROM_SOURCES = ['--import', 'tsx', '--input-type=module', '-e', "process.exitCode = await (await import('./src/cli/main.ts')).main(['node', 'herald', ...process.argv.slice(1)])", '--'];
+const FROM_SOURCES = [
+  '--import',
+  'tsx',
+  '--input-type=module',
+  '-e',
+  "process.exitCode = await (await import('./src/cli/main.ts')).main(['node', 'herald', ...process.argv.slice(1)])",
+  '--',
+];
 
 interface Row {
   label: string;
@@ -62,7 +69,9 @@ function checkBuild(): void {
 
 /** CPU time (user + system, ms) of this process's finished children so far, from /proc (10 ms ticks). */
 function childrenCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // After the command name: cutime and cstime are fields 16 and 17 of stat(5), here 13 and 14.
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
@@ -145,7 +154,8 @@ async function workerMemory(): Promise<void> {
     const results = await Promise.all([idleWorker('herald worker', HERALD, env('dist')), idleWorker('herald worker (tsx, sources)', FROM_SOURCES, env('tsx'))]);
     console.log(`Idle worker RSS (PostgreSQL, Slack and e-mail configured), 5 s after start and settled after ${IDLE_S} s idle:`);
     for (const r of results) {
-      const aim = r.label === 'herald worker' ? `   [aim ≤ 120 MiB: ${verdict(r.early <= 120 * 1024)} at 5 s, ${verdict(r.settled <= 120 * 1024)} settled]` : '';
+      const aim =
+        r.label === 'herald worker' ? `   [aim ≤ 120 MiB: ${verdict(r.early <= 120 * 1024)} at 5 s, ${verdict(r.settled <= 120 * 1024)} settled]` : '';
       console.log(`  ${r.label.padEnd(32)} ${mib(r.early).padStart(8)} at 5 s  ${mib(r.settled).padStart(8)} settled${aim}`);
     }
   } finally {

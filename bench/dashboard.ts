@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     const now = new Date(mid.rows[0]!.at);
     // Bench set-up, not Herald code: bulk SQL makes the past sent and answers half the surveys.
     await c.query(`UPDATE "Message" SET "status"='sent', "sentAt"="dueAt", "attempts"=1 WHERE "dueAt" < $1`, [now]);
-    await c.query(`UPDATE "Message" SET "status"='failed', "lastError"='550 mailbox unavailable' WHERE "id" IN (SELECT "id" FROM "Message" WHERE "status"='sent' ORDER BY "key" LIMIT 200)`);
+    await c.query(
+      `UPDATE "Message" SET "status"='failed', "lastError"='550 mailbox unavailable' WHERE "id" IN (SELECT "id" FROM "Message" WHERE "status"='sent' ORDER BY "key" LIMIT 200)`,
+    );
     const answered = await c.query(
       `INSERT INTO "Response" ("id","projectId","commId","occurrence","personId","messageId","channel","option","comment","receivedAt","sourceRef","sourceRefs","updatedAt")
        SELECT DISTINCT ON (m."commId", m."occurrence", m."personId") gen_random_uuid(), m."projectId", m."commId", m."occurrence", m."personId", m."id", 'email-link',
@@ -58,12 +60,32 @@ async function main(): Promise<void> {
     );
     // Autovacuum would have analysed the tables after a load this size; without it the planner guesses 1 row.
     await c.query('ANALYZE');
-    const counts = await c.query<{ messages: number; people: number }>(`SELECT (SELECT count(*)::int FROM "Message") AS messages, (SELECT count(*)::int FROM "Person") AS people`);
-    console.log(`set-up: ${counts.rows[0]!.people} people, ${counts.rows[0]!.messages} messages, ${answered.rowCount} answers, now = ${now.toISOString()} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    const counts = await c.query<{ messages: number; people: number }>(
+      `SELECT (SELECT count(*)::int FROM "Message") AS messages, (SELECT count(*)::int FROM "Person") AS people`,
+    );
+    console.log(
+      `set-up: ${counts.rows[0]!.people} people, ${counts.rows[0]!.messages} messages, ${answered.rowCount} answers, now = ${now.toISOString()} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
 
     const { token } = await createApiToken(db, { role: 'viewer', name: 'bench-viewer', now: new Date(now.getTime() - DAY) });
-    server = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: REDIS_URL, redisPrefix: `herald-bench-dash-${process.pid}`, secret: 'bench-secret-0123456789abcdef-xyz', clock: { now: () => new Date(now) } }, 0, '127.0.0.1');
-    const signin = await fetch(`${server.url}/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+    server = await startHttpServer(
+      {
+        db,
+        reads: createHttpReads(db),
+        redisUrl: REDIS_URL,
+        redisPrefix: `herald-bench-dash-${process.pid}`,
+        secret: 'bench-secret-0123456789abcdef-xyz',
+        clock: { now: () => new Date(now) },
+      },
+      0,
+      '127.0.0.1',
+    );
+    const signin = await fetch(`${server.url}/signin`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
     const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
     if (!cookie.startsWith('herald_session=')) throw new Error(`sign-in failed: ${signin.status}`);
 
@@ -86,7 +108,11 @@ async function main(): Promise<void> {
         status = st;
       }
       const m = median(times);
-      console.log(`${path.padEnd(40)} ${String(status).padEnd(4)} median ${m.toFixed(0).padStart(5)} ms  max ${Math.max(...times).toFixed(0).padStart(5)} ms  ${m <= AIM_MS ? 'within' : 'OVER'} the ${AIM_MS} ms aim`);
+      console.log(
+        `${path.padEnd(40)} ${String(status).padEnd(4)} median ${m.toFixed(0).padStart(5)} ms  max ${Math.max(...times)
+          .toFixed(0)
+          .padStart(5)} ms  ${m <= AIM_MS ? 'within' : 'OVER'} the ${AIM_MS} ms aim`,
+      );
     }
     console.log(`\nuptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   } finally {

@@ -188,7 +188,11 @@ async function runNoop(msg: Extract<ToWorker, { type: 'noop' }>): Promise<void> 
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const t = performance.now();
   const jobs = (channel: 'slack' | 'email', n: number) =>
-    Array.from({ length: n }, (_, i) => ({ name: 'deliver', data: { messageId: `${channel}-${i}` }, opts: { jobId: `${channel}-${i}`, removeOnComplete: true, removeOnFail: true } }));
+    Array.from({ length: n }, (_, i) => ({
+      name: 'deliver',
+      data: { messageId: `${channel}-${i}` },
+      opts: { jobId: `${channel}-${i}`, removeOnComplete: true, removeOnFail: true },
+    }));
   await Promise.all([queues[0]!.addBulk(jobs('slack', msg.jobs.slack)), queues[1]!.addBulk(jobs('email', msg.jobs.email))]);
   await Promise.race([done, new Promise((r) => setTimeout(r, 60_000))]);
   send({ type: 'noop-done', ms: performance.now() - t, completed });

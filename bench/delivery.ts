@@ -179,7 +179,9 @@ let pipelineRate = NaN;
 let noopRate = NaN;
 
 async function throughput(db: BenchDatabase, c: pg.Client, users: SandboxUser[]): Promise<WorkerReport | undefined> {
-  log(`1. Throughput: ${THROUGHPUT.slack + THROUGHPUT.email} messages due now (${THROUGHPUT.slack} Slack DMs to distinct people, ${THROUGHPUT.email} e-mails), sinks unthrottled, concurrency slack ${CONCURRENCY.slack} / email ${CONCURRENCY.email}`);
+  log(
+    `1. Throughput: ${THROUGHPUT.slack + THROUGHPUT.email} messages due now (${THROUGHPUT.slack} Slack DMs to distinct people, ${THROUGHPUT.email} e-mails), sinks unthrottled, concurrency slack ${CONCURRENCY.slack} / email ${CONCURRENCY.email}`,
+  );
   const slackIds = await pickSlackOnePerPerson(c, THROUGHPUT.slack);
   const emailIds = await pickEmail(c, THROUGHPUT.email);
   const ids = [...slackIds, ...emailIds];
@@ -204,8 +206,12 @@ async function throughput(db: BenchDatabase, c: pg.Client, users: SandboxUser[])
   const rate = sent / (elapsed / 1000);
   pipelineRate = rate;
   log(`  pipeline: ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}`);
-  log(`  pipeline: ${rate.toFixed(0)} msg/s end to end (${secs(elapsed)} from worker start to last record; ${steady.toFixed(0)} msg/s first→last send)   [target ≥ 1000 msg/s]`);
-  log(`  sinks saw ${slack.callsTo('chat.postMessage').length} chat.postMessage, ${slack.callsTo('conversations.open').length} conversations.open, ${slack.callsTo('users.lookupByEmail').length} users.lookupByEmail, ${sink.messages.length} e-mails (mean ${(sink.messages.reduce((a, m) => a + m.raw.length, 0) / Math.max(1, sink.messages.length) / 1024).toFixed(1)} KiB) over ${sink.connections.length} SMTP connections`);
+  log(
+    `  pipeline: ${rate.toFixed(0)} msg/s end to end (${secs(elapsed)} from worker start to last record; ${steady.toFixed(0)} msg/s first→last send)   [target ≥ 1000 msg/s]`,
+  );
+  log(
+    `  sinks saw ${slack.callsTo('chat.postMessage').length} chat.postMessage, ${slack.callsTo('conversations.open').length} conversations.open, ${slack.callsTo('users.lookupByEmail').length} users.lookupByEmail, ${sink.messages.length} e-mails (mean ${(sink.messages.reduce((a, m) => a + m.raw.length, 0) / Math.max(1, sink.messages.length) / 1024).toFixed(1)} KiB) over ${sink.connections.length} SMTP connections`,
+  );
   const extra = slack.messages.length + sink.messages.length - sent;
   if (extra !== 0) log(`  WARNING: sinks accepted ${slack.messages.length + sink.messages.length} messages for ${sent} sent rows (${extra} duplicates)`);
   const workerCpu = reports.reduce((a, r) => a + (r ? r.cpuMs / r.wallMs : 0), 0);
@@ -227,7 +233,8 @@ async function throughput(db: BenchDatabase, c: pg.Client, users: SandboxUser[])
     '—',
     undefined,
   );
-  if (slack.callsTo('conversations.open').length) log(`  WARNING: ${slack.callsTo('conversations.open').length} conversations.open calls (Slack DMs should post to the user id)`);
+  if (slack.callsTo('conversations.open').length)
+    log(`  WARNING: ${slack.callsTo('conversations.open').length} conversations.open calls (Slack DMs should post to the user id)`);
   if (report) {
     const stageRows = Object.entries(report.stages).sort((a, b) => b[1].ms - a[1].ms);
     log(`  worker stages (first worker; mean wall time per call, calls overlap ${CONCURRENCY.slack + CONCURRENCY.email} ways):`);
@@ -249,7 +256,9 @@ async function noopBaseline(): Promise<void> {
     const report = await w.stop();
     const total = THROUGHPUT.slack + THROUGHPUT.email;
     noopRate = r.completed / (r.ms / 1000);
-    log(`  raw BullMQ (no-op processor, same queues split and concurrency, ${total} jobs via addBulk): ${noopRate.toFixed(0)} jobs/s (${r.completed}/${total} in ${secs(r.ms)}), worker CPU ${report ? pct(report.cpuMs / report.wallMs) : '?'}`);
+    log(
+      `  raw BullMQ (no-op processor, same queues split and concurrency, ${total} jobs via addBulk): ${noopRate.toFixed(0)} jobs/s (${r.completed}/${total} in ${secs(r.ms)}), worker CPU ${report ? pct(report.cpuMs / report.wallMs) : '?'}`,
+    );
     if (Number.isFinite(pipelineRate)) {
       const ratio = pipelineRate / noopRate;
       log(`  pipeline ÷ raw BullMQ in this run: ${ratio.toFixed(3)}   [aim ≥ 0.15]`);
@@ -265,7 +274,9 @@ async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUse
   const persons = 6;
   const perPerson = 10;
   const workspacePerMinute = 600;
-  log(`2a. Slack per-channel limit: sandbox 1 msg/s per channel (429 beyond) and ${workspacePerMinute}/min per workspace; ${persons} people × ${perPerson} DMs due at once`);
+  log(
+    `2a. Slack per-channel limit: sandbox 1 msg/s per channel (429 beyond) and ${workspacePerMinute}/min per workspace; ${persons} people × ${perPerson} DMs due at once`,
+  );
   const { ids, personIds } = await pickSlackBursts(c, persons, perPerson);
   await cancelPending(c);
   await makeDue(c, ids, new Date());
@@ -276,9 +287,18 @@ async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUse
   const fractions = [...byChannel.values()].filter((a) => a.length > 1).map((a) => (a.length - 1) / ((Math.max(...a) - Math.min(...a)) / 1000));
   const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
   const r429 = slack.calls.filter((x) => x.status === 429).length;
-  log(`  achieved per-channel rate: mean ${mean.toFixed(3)} msg/s = ${pct(mean)} of allowed (min ${pct(Math.min(...fractions))}, max ${pct(Math.max(...fractions))}) over ${fractions.length} channels   [target ≥ 95%]`);
-  aim('Slack per-conversation rate (sandbox 1/s)', `${pct(mean)} of allowed, ${slack.calls.filter((x) => x.status === 429).length} × 429`, '≥ 95%, no 429', mean >= 0.95 && !slack.calls.some((x) => x.status === 429));
-  log(`  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}; 429s received ${r429}; accepted posts ${slack.messages.length}   [lost must be 0]`);
+  log(
+    `  achieved per-channel rate: mean ${mean.toFixed(3)} msg/s = ${pct(mean)} of allowed (min ${pct(Math.min(...fractions))}, max ${pct(Math.max(...fractions))}) over ${fractions.length} channels   [target ≥ 95%]`,
+  );
+  aim(
+    'Slack per-conversation rate (sandbox 1/s)',
+    `${pct(mean)} of allowed, ${slack.calls.filter((x) => x.status === 429).length} × 429`,
+    '≥ 95%, no 429',
+    mean >= 0.95 && !slack.calls.some((x) => x.status === 429),
+  );
+  log(
+    `  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}; 429s received ${r429}; accepted posts ${slack.messages.length}   [lost must be 0]`,
+  );
   // Why a channel fell short: each 429 costs the message a whole Retry-After second.
   const gaps = slack.calls
     .filter((x) => x.status === 429)
@@ -286,7 +306,8 @@ async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUse
       const prev = (byChannel.get(String(x.body.channel)) ?? []).filter((t) => t <= x.at);
       return prev.length ? `${x.at - Math.max(...prev)} ms` : '?';
     });
-  if (gaps.length) log(`  the 429s arrived ${gaps.join(', ')} after the channel's previous accepted post (Herald holds each DM closed 1000 ms after a post completes)`);
+  if (gaps.length)
+    log(`  the 429s arrived ${gaps.join(', ')} after the channel's previous accepted post (Herald holds each DM closed 1000 ms after a post completes)`);
   errorLines(report).forEach((l) => log(l));
   await closeSinks(slack, sink);
   return { report, used: personIds };
@@ -295,7 +316,9 @@ async function perChannelRate(db: BenchDatabase, c: pg.Client, users: SandboxUse
 async function workspaceLimit(db: BenchDatabase, c: pg.Client, users: SandboxUser[], exclude: string[]): Promise<WorkerReport | undefined> {
   const n = 40;
   const limit = 30;
-  log(`2b. Slack workspace limit: sandbox ${limit} msg/min per workspace (429 + Retry-After beyond) and 1/s per channel; ${n} DMs to distinct people due at once`);
+  log(
+    `2b. Slack workspace limit: sandbox ${limit} msg/min per workspace (429 + Retry-After beyond) and 1/s per channel; ${n} DMs to distinct people due at once`,
+  );
   const ids = await pickSlackOnePerPerson(c, n, exclude);
   await cancelPending(c);
   await makeDue(c, ids, new Date());
@@ -308,7 +331,9 @@ async function workspaceLimit(db: BenchDatabase, c: pg.Client, users: SandboxUse
   // The sliding window lets post k+limit go 60 s after post k: the earliest the last one could go.
   const earliestLast = at.length > limit ? (at[at.length - 1 - limit] ?? first) + 60_000 : first;
   const r429 = slack.calls.filter((x) => x.status === 429).length;
-  log(`  ${inFirstMinute} posts accepted in the first minute (limit ${limit}); last post ${secs(last - first)} after the first, earliest the window allowed ${secs(earliestLast - first)} → ${pct((earliestLast - first) / (last - first))} of the allowed rate`);
+  log(
+    `  ${inFirstMinute} posts accepted in the first minute (limit ${limit}); last post ${secs(last - first)} after the first, earliest the window allowed ${secs(earliestLast - first)} → ${pct((earliestLast - first) / (last - first))} of the allowed rate`,
+  );
   log(`  ${statusLine(result, ids.length)}${result.timedOut ? ' — TIMED OUT' : ''}; 429s received ${r429}   [lost must be 0]`);
   errorLines(report).forEach((l) => log(l));
   await closeSinks(slack, sink);
@@ -320,7 +345,9 @@ async function lateness(db: BenchDatabase, c: pg.Client, users: SandboxUser[]): 
   const emailN = 100;
   const spreadMs = 20_000;
   const leadMs = 5_000;
-  log(`3. Lateness: ${slackN} Slack + ${emailN} e-mail messages due one by one over ${secs(spreadMs)}, starting ${secs(leadMs)} ahead (sandbox 1 msg/s per channel, e-mail unthrottled)`);
+  log(
+    `3. Lateness: ${slackN} Slack + ${emailN} e-mail messages due one by one over ${secs(spreadMs)}, starting ${secs(leadMs)} ahead (sandbox 1 msg/s per channel, e-mail unthrottled)`,
+  );
   const slackIds = await pickSlackOnePerPerson(c, slackN);
   const emailIds = await pickEmail(c, emailN);
   // Interleave the two channels so both are measured over the whole spread.
@@ -397,8 +424,15 @@ async function emailRate(db: BenchDatabase, c: pg.Client, users: SandboxUser[]):
   await waitForFinal(c, burstIds, 30_000);
   const late = sink.messages.map((m) => m.receivedAt - due).sort((a, b) => a - b);
   const [report] = await stopWorkers(ws);
-  log(`  a. ${burst} e-mails due at one instant: lateness p50 ${percentile(late, 50).toFixed(0)} ms, max ${percentile(late, 100).toFixed(0)} ms (${late.length} arrived)   [aim: all within 1000 ms]`);
-  aim(`e-mail burst: ${burst} due at once at ${rate}/min, max lateness`, `${percentile(late, 100).toFixed(0)} ms`, '≤ 1000 ms', late.length === burst && percentile(late, 100) <= 1000);
+  log(
+    `  a. ${burst} e-mails due at one instant: lateness p50 ${percentile(late, 50).toFixed(0)} ms, max ${percentile(late, 100).toFixed(0)} ms (${late.length} arrived)   [aim: all within 1000 ms]`,
+  );
+  aim(
+    `e-mail burst: ${burst} due at once at ${rate}/min, max lateness`,
+    `${percentile(late, 100).toFixed(0)} ms`,
+    '≤ 1000 ms',
+    late.length === burst && percentile(late, 100) <= 1000,
+  );
 
   // b. A backlog through two worker processes sharing the limit, the window scaled down to EMAIL_WINDOW_MS.
   ws = await startWorkers(2, { ...env, REDIS_PREFIX: `${runPrefix}-email-backlog` }, EMAIL_WINDOW_MS);
@@ -407,15 +441,22 @@ async function emailRate(db: BenchDatabase, c: pg.Client, users: SandboxUser[]):
   const backlogIds = ids.slice(20 + burst);
   const t0 = Date.now();
   await makeDue(c, backlogIds, new Date());
-  const result = await waitForFinal(c, backlogIds, ((backlog / rate) * EMAIL_WINDOW_MS) + 60_000);
+  const result = await waitForFinal(c, backlogIds, (backlog / rate) * EMAIL_WINDOW_MS + 60_000);
   await stopWorkers(ws);
   const started = sink.messages.map((m) => m.mailFromAt).sort((a, b) => a - b);
   const fidelity = backlogFidelity(started, rate, EMAIL_WINDOW_MS);
   const overruns = windowOverruns(started, rate, EMAIL_WINDOW_MS);
   const scale = EMAIL_WINDOW_MS === 60_000 ? 'real time' : `the minute scaled to ${secs(EMAIL_WINDOW_MS)}`;
-  log(`  b. backlog of ${backlog} due at once, 2 worker processes, ${scale}: ${statusLine(result, backlog)}; last sent ${secs((started.at(-1) ?? t0) - t0)} after due`);
+  log(
+    `  b. backlog of ${backlog} due at once, 2 worker processes, ${scale}: ${statusLine(result, backlog)}; last sent ${secs((started.at(-1) ?? t0) - t0)} after due`,
+  );
   log(`     achieved ${pct(fidelity)} of the configured rate; ${overruns} window overruns (${rate + 1} sends within one window)   [aim ≥ 95%, 0 overruns]`);
-  aim(`e-mail backlog rate, 2 workers (${scale})`, `${pct(fidelity)} of EMAIL_RATE_PER_MINUTE, ${overruns} overruns`, '≥ 95%, 0 overruns', fidelity >= 0.95 && overruns === 0);
+  aim(
+    `e-mail backlog rate, 2 workers (${scale})`,
+    `${pct(fidelity)} of EMAIL_RATE_PER_MINUTE, ${overruns} overruns`,
+    '≥ 95%, 0 overruns',
+    fidelity >= 0.95 && overruns === 0,
+  );
   await closeSinks(slack, sink);
   return report;
 }
@@ -447,7 +488,9 @@ try {
   await herald.close();
   const c = await bench.sql();
   const users = await sandboxUsers(c);
-  log(`setup: ${PEOPLE} generated people, ${applied.calendar.added} messages applied in ${secs(performance.now() - t)}; worker in a child process; Node ${process.version}, ${cpus().length} CPUs`);
+  log(
+    `setup: ${PEOPLE} generated people, ${applied.calendar.added} messages applied in ${secs(performance.now() - t)}; worker in a child process; Node ${process.version}, ${cpus().length} CPUs`,
+  );
   log();
 
   const reports: Array<[string, WorkerReport | undefined]> = [];

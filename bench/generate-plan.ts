@@ -1,7 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ZONES = ['America/Chicago', 'America/New_York', 'America/Denver', 'America/Los_Angeles', 'America/Phoenix', 'Europe/London', 'Asia/Kolkata', 'Pacific/Honolulu'];
+const ZONES = [
+  'America/Chicago',
+  'America/New_York',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Phoenix',
+  'Europe/London',
+  'Asia/Kolkata',
+  'Pacific/Honolulu',
+];
 
 /**
  * Writes the example plan with `people` generated people in its CSV (the inline owners stay),

@@ -80,12 +80,12 @@ try {
     applies.push({ applyMs, insertMs, rows: first.calendar.added });
     if (again && moved) {
       const [, updateAllMs] = await timed(() => c.query(`UPDATE bench_copy SET "updatedAt"=now()`));
-      const [, updateMovedMs] = await timed(() =>
-        c.query(`UPDATE bench_copy SET "dueAt"="dueAt" + interval '7 days' WHERE 'cutover' = ANY("milestones")`),
-      );
+      const [, updateMovedMs] = await timed(() => c.query(`UPDATE bench_copy SET "dueAt"="dueAt" + interval '7 days' WHERE 'cutover' = ANY("milestones")`));
       const [r, reapplyMs] = again;
       const [m, moveMs] = moved;
-      console.log(`re-apply (same): ${secs(reapplyMs)}, ${r.calendar.unchanged} unchanged, ${r.calendar.added + r.calendar.moved + r.calendar.cancelled} changed; plain bulk update ${secs(updateAllMs)} (${ratio(reapplyMs, updateAllMs)})   [target < 10 s]`);
+      console.log(
+        `re-apply (same): ${secs(reapplyMs)}, ${r.calendar.unchanged} unchanged, ${r.calendar.added + r.calendar.moved + r.calendar.cancelled} changed; plain bulk update ${secs(updateAllMs)} (${ratio(reapplyMs, updateAllMs)})   [target < 10 s]`,
+      );
       console.log(
         `move cutover:    ${secs(moveMs)}, ${m.calendar.moved} moved, ${m.calendar.unchanged} unchanged, ${m.triggered} milestone-moved messages; ` +
           `plain update of the tied rows ${secs(updateMovedMs)} (${ratio(moveMs, updateMovedMs)})   [target < 5 s]`,
@@ -93,7 +93,9 @@ try {
     }
     await c.end();
     const a = applies[round]!;
-    console.log(`apply (first), round ${round + 1}/${ROUNDS}: ${secs(a.applyMs)} for ${a.rows} rows; plain bulk insert ${secs(a.insertMs)} (${ratio(a.applyMs, a.insertMs)})`);
+    console.log(
+      `apply (first), round ${round + 1}/${ROUNDS}: ${secs(a.applyMs)} for ${a.rows} rows; plain bulk insert ${secs(a.insertMs)} (${ratio(a.applyMs, a.insertMs)})`,
+    );
   }
   const ratios = applies.map((a) => a.applyMs / a.insertMs);
   console.log(

@@ -19,7 +19,6 @@ const OPTIONS = ['1', 'minor', 'Some issues', '3'];
 
 let port = 0;
 
-
 function reply(m: SurveyMessage, i: number, secret: string): { raw: string; to: string } {
   const token = signReplyToken(secret, { m: m.id, exp: Math.floor(Date.now() / 1000) + 86_400 });
   const to = `it-pmo+${token}@northwind.example`;
@@ -96,8 +95,16 @@ export const smtpReplies: ResponseBenchPart = {
       );
       const recorded = Number(rows[0]?.n ?? 0);
       const sorted = [...latencies].sort((a, b) => a - b);
-      ctx.report('SMTP replies: sent', `${messages.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(1)}/s acknowledged, ${refused} refused)`, `${RATE}/s`);
-      ctx.report('SMTP replies: parse-and-record p50 / p99', `${percentile(sorted, 50).toFixed(0)} ms / ${percentile(sorted, 99).toFixed(0)} ms`, `p99 ≤ ${P99_AIM_MS} ms`);
+      ctx.report(
+        'SMTP replies: sent',
+        `${messages.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(1)}/s acknowledged, ${refused} refused)`,
+        `${RATE}/s`,
+      );
+      ctx.report(
+        'SMTP replies: parse-and-record p50 / p99',
+        `${percentile(sorted, 50).toFixed(0)} ms / ${percentile(sorted, 99).toFixed(0)} ms`,
+        `p99 ≤ ${P99_AIM_MS} ms`,
+      );
       ctx.report('SMTP replies: responses recorded / acknowledged', `${recorded} / ${latencies.length}`, 'equal');
       ctx.report('SMTP replies: herald serve CPU per reply', `${cpuMs.toFixed(1)} ms`);
       ctx.report('SMTP replies: messages lost', String(messages.length - recorded), '0');

@@ -113,11 +113,27 @@ function loadPart(name: string, part: LoadPart): ResponseBenchPart {
       const warm = ctx.take(part.channel, WARM_UP);
       const distinct = ctx.take(part.channel, Math.ceil(total / (1 + DUP_SHARE)));
       part.prepare?.(ctx, [...warm, ...distinct]);
-      await warmUp(ctx, warm.map((m, i) => part.request(ctx, m, i)));
-      const load = withDuplicates(distinct.map((m, i) => part.request(ctx, m, i)), DUP_SHARE).slice(0, total);
+      await warmUp(
+        ctx,
+        warm.map((m, i) => part.request(ctx, m, i)),
+      );
+      const load = withDuplicates(
+        distinct.map((m, i) => part.request(ctx, m, i)),
+        DUP_SHARE,
+      ).slice(0, total);
       const answered = new Set(load.map(part.identity)).size;
       let stored = 0;
-      await measuredLoad(ctx, part.label, load, async () => (stored = await settledCount(ctx, distinct.map((m) => m.id), answered)));
+      await measuredLoad(
+        ctx,
+        part.label,
+        load,
+        async () =>
+          (stored = await settledCount(
+            ctx,
+            distinct.map((m) => m.id),
+            answered,
+          )),
+      );
       ctx.report(`${part.label}: answers stored / distinct answers`, `${stored} / ${answered}`, 'equal');
       part.after?.(ctx);
     },
@@ -195,7 +211,13 @@ async function main(): Promise<void> {
       console.log(`\n== ${part.name} ==`);
       await part.run(ctx);
       // The machine may be shared: figures beside the load they were measured under.
-      ctx.report(`${part.name}: load average (1, 5 min) after the part`, loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(', '));
+      ctx.report(
+        `${part.name}: load average (1, 5 min) after the part`,
+        loadavg()
+          .slice(0, 2)
+          .map((l) => l.toFixed(1))
+          .join(', '),
+      );
     }
   } finally {
     await serve?.stop();

@@ -107,7 +107,10 @@ export const JOB_CATALOGUE = {
 } as const;
 
 /** The delivery queue of each channel. */
-export const DELIVERY_SPECS: Readonly<Record<Channel, QueueSpec<typeof deliverPayload>>> = { slack: JOB_CATALOGUE.deliverSlack, email: JOB_CATALOGUE.deliverEmail };
+export const DELIVERY_SPECS: Readonly<Record<Channel, QueueSpec<typeof deliverPayload>>> = {
+  slack: JOB_CATALOGUE.deliverSlack,
+  email: JOB_CATALOGUE.deliverEmail,
+};
 export const DELIVERY_QUEUES: Readonly<Record<Channel, string>> = { slack: DELIVERY_SPECS.slack.name, email: DELIVERY_SPECS.email.name };
 
 // ---- Periodic tasks: each worker process runs them on a timer (jobs/periodic.ts); they claim rows with SKIP LOCKED, so workers never clash.

@@ -7,7 +7,11 @@ export class Periodic {
   private running: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(private readonly task: () => Promise<unknown>, private readonly intervalMs: () => number, private readonly onError?: (e: unknown) => void) {}
+  constructor(
+    private readonly task: () => Promise<unknown>,
+    private readonly intervalMs: () => number,
+    private readonly onError?: (e: unknown) => void,
+  ) {}
 
   start(): void {
     this.stopped = false;

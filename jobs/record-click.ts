@@ -26,7 +26,10 @@ const CLICKS = JOB_CATALOGUE.recordSlackClick;
 export class ClickQueue implements ClickQueuePort {
   private readonly queue: Queue;
 
-  constructor(conn: QueueConnection, private readonly redis = redisConnection(conn.redisUrl)) {
+  constructor(
+    conn: QueueConnection,
+    private readonly redis = redisConnection(conn.redisUrl),
+  ) {
     this.queue = new Queue(CLICKS.name, { connection: redis, prefix: conn.prefix });
   }
 
@@ -72,7 +75,9 @@ export function startClickProcessor(conn: QueueConnection, deps: ClickDeps, conc
     settings: { backoffStrategy: (attemptsMade: number) => CLICKS.backoff(attemptsMade) },
   });
   worker.on('error', (err) => deps.log?.warn({ err }, 'click processor'));
-  worker.on('failed', (job, err) => deps.log?.warn({ err, sourceRef: (job?.data as ClickPayload | undefined)?.sourceRef, attempts: job?.attemptsMade }, 'queued slack click not recorded yet'));
+  worker.on('failed', (job, err) =>
+    deps.log?.warn({ err, sourceRef: (job?.data as ClickPayload | undefined)?.sourceRef, attempts: job?.attemptsMade }, 'queued slack click not recorded yet'),
+  );
   return {
     async close() {
       await worker.close();

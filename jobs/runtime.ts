@@ -22,7 +22,12 @@ export interface QueueConnection {
  * once; not for BullMQ's own connections, whose blocking commands must not queue others behind them.
  */
 export function redisConnection(url: string, onError: (e: unknown) => void = () => {}, opts: { autoPipelining?: boolean } = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: opts.autoPipelining ?? false });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+    enableAutoPipelining: opts.autoPipelining ?? false,
+  });
   // ioredis reconnects by itself; without a listener each failed attempt is printed as "unhandled".
   redis.on('error', onError);
   return redis;

@@ -30,7 +30,11 @@ export class Sweeper {
   private readonly loop: Periodic;
 
   constructor(private readonly o: SweeperOptions) {
-    this.loop = new Periodic(() => this.sweepOnce(), () => this.o.intervalMs ?? PERIODIC.sweepDue.intervalMs, this.o.onError);
+    this.loop = new Periodic(
+      () => this.sweepOnce(),
+      () => this.o.intervalMs ?? PERIODIC.sweepDue.intervalMs,
+      this.o.onError,
+    );
   }
 
   start(): void {
@@ -60,7 +64,10 @@ export class Sweeper {
       );
       if (stranded.length) {
         await this.o.enqueue(stranded);
-        await touch(this.o.db, stranded.filter((s) => s.status === 'queued').map((s) => s.id));
+        await touch(
+          this.o.db,
+          stranded.filter((s) => s.status === 'queued').map((s) => s.id),
+        );
         total += stranded.length;
       }
     }

@@ -36,7 +36,10 @@ function runAudit() {
       if (typeof via !== 'object') continue; // reached through another vulnerable package, reported there
       const id = /GHSA-[\w-]+/.exec(via.url ?? '')?.[0] ?? String(via.source);
       if (ADVISORY_EXCEPTIONS[id]) console.log(`audit: ${name} ${id} (${v.severity}) accepted: ${ADVISORY_EXCEPTIONS[id]}`);
-      else problems.push(`${name}: ${v.severity} advisory ${id} "${via.title}" (${via.url}); upgrade it, or add a written exception to scripts/audit-deps.mjs and README "Dependencies"`);
+      else
+        problems.push(
+          `${name}: ${v.severity} advisory ${id} "${via.title}" (${via.url}); upgrade it, or add a written exception to scripts/audit-deps.mjs and README "Dependencies"`,
+        );
     }
   }
   const m = report.metadata?.vulnerabilities ?? {};
@@ -49,7 +52,8 @@ function checkManifest() {
   for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
     for (const [name, spec] of Object.entries(pkg[field] ?? {})) {
       // A semver range or exact version from the registry; not git, a URL, a path or a GitHub shorthand.
-      if (!/^[\^~]?\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec)) problems.push(`package.json ${field}.${name}: "${spec}" is not a registry version range (^x.y.z, ~x.y.z or x.y.z)`);
+      if (!/^[\^~]?\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec))
+        problems.push(`package.json ${field}.${name}: "${spec}" is not a registry version range (^x.y.z, ~x.y.z or x.y.z)`);
     }
   }
 }
@@ -66,7 +70,8 @@ function checkLockfile() {
     // `resolved` is omitted for the default registry (omit-lockfile-registry-resolved); when present it must be that registry.
     if (p.resolved && !p.resolved.startsWith(REGISTRY)) problems.push(`${path}: resolved from ${p.resolved}, not ${REGISTRY}`);
     if (!/^sha512-[A-Za-z0-9+/]+=*$/.test(p.integrity ?? '')) problems.push(`${path}: no sha512 integrity hash, so npm ci cannot verify the tarball`);
-    if (p.hasInstallScript && !INSTALL_SCRIPT_EXCEPTIONS[name]) problems.push(`${path}: runs an install script; review it and add it to INSTALL_SCRIPT_EXCEPTIONS in scripts/audit-deps.mjs and README "Dependencies"`);
+    if (p.hasInstallScript && !INSTALL_SCRIPT_EXCEPTIONS[name])
+      problems.push(`${path}: runs an install script; review it and add it to INSTALL_SCRIPT_EXCEPTIONS in scripts/audit-deps.mjs and README "Dependencies"`);
   }
   console.log(`audit: lockfile: ${count} packages checked (registry tarball, sha512 hash, install scripts only where excepted)`);
 }

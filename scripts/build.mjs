@@ -25,7 +25,11 @@ if (existsSync(`${root}templates`)) {
   const { TemplateCompiler } = await import('../dist/src/templates/compile.js');
   const { writePrecompiled } = await import('../dist/src/templates/precompiled.js');
   const compiler = new TemplateCompiler();
-  writePrecompiled(`${root}templates`, `${root}dist/templates.precompiled.json`, { version: TemplateCompiler.version, precompile: (s, m) => compiler.precompile(s, m), parse: (s) => compiler.parse(s) });
+  writePrecompiled(`${root}templates`, `${root}dist/templates.precompiled.json`, {
+    version: TemplateCompiler.version,
+    precompile: (s, m) => compiler.precompile(s, m),
+    parse: (s) => compiler.parse(s),
+  });
 }
 writeFileSync(`${root}${STAMP}`, `${startedAt.toISOString()}\n`);
 utimesSync(`${root}${STAMP}`, startedAt, startedAt);

@@ -53,7 +53,12 @@ export function dockerignore(text: string): (rel: string) => boolean {
     .filter((p) => p && !p.startsWith('#'))
     .map((p) => {
       if (p.startsWith('!')) throw new Error(`.dockerignore: exceptions ("${p}") are not supported by the dry run`);
-      const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\0').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\0/g, '.*');
+      const body = p
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*\*/g, '\0')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')
+        .replace(/\0/g, '.*');
       return new RegExp(`^${body}(/|$)`);
     });
   return (rel) => res.some((r) => r.test(rel));
@@ -63,7 +68,12 @@ const words = (args: string): string[] => (args.trim().startsWith('[') ? (JSON.p
 
 function run(cmd: string[], cwd: string, env: Record<string, string>, what: string): string {
   const [bin, ...rest] = cmd;
-  const r = spawnSync(bin === 'node' ? process.execPath : bin!, rest, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(bin === 'node' ? process.execPath : bin!, rest, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   return r.stdout;
 }
@@ -78,7 +88,14 @@ export function dryRun(dockerfile: string, work: string): Stage {
     if (op === 'FROM') {
       const [image, as, name] = words(args);
       const base = stages.find((s) => s.name === image);
-      st = { name: as?.toUpperCase() === 'AS' ? name! : String(stages.length), root: join(work, `stage-${stages.length}`), workdir: '/', env: { ...base?.env }, entrypoint: [], cmd: [] };
+      st = {
+        name: as?.toUpperCase() === 'AS' ? name! : String(stages.length),
+        root: join(work, `stage-${stages.length}`),
+        workdir: '/',
+        env: { ...base?.env },
+        entrypoint: [],
+        cmd: [],
+      };
       mkdirSync(st.root, { recursive: true });
       if (base) cpSync(base.root, st.root, { recursive: true });
       stages.push(st);
@@ -106,7 +123,8 @@ export function dryRun(dockerfile: string, work: string): Stage {
       for (const p of paths) {
         const src = source ? join(source.root, p) : join(CONTEXT, p);
         if (!source && (isAbsolute(p) || relative(CONTEXT, src).startsWith('..'))) throw new Error(`${at}: ${p} is outside the build context`);
-        if (!existsSync(src) || (!source && ignored(relative(CONTEXT, src)))) throw new Error(`${at}: ${p} not found${source ? ` in stage ${from}` : ' in the build context'}`);
+        if (!existsSync(src) || (!source && ignored(relative(CONTEXT, src))))
+          throw new Error(`${at}: ${p} not found${source ? ` in stage ${from}` : ' in the build context'}`);
         // Docker copies a folder's contents into dest, and a file into dest/ when dest ends in / or there are several sources.
         const target = statSync(src).isDirectory() || !(dest.endsWith('/') || paths.length > 1) ? inStage(st, dest) : join(inStage(st, dest), basename(p));
         mkdirSync(statSync(src).isDirectory() ? target : dirname(target), { recursive: true });
@@ -129,12 +147,19 @@ export function dryRun(dockerfile: string, work: string): Stage {
 /** The final stage is the image: check what it holds and that it runs. */
 function checkImage(image: Stage): void {
   const app = join(image.root, image.workdir);
-  if (!image.user || image.user === 'root' || image.user.startsWith('0')) throw new Error(`the image runs as ${image.user ?? 'root'}; set USER to an unprivileged user`);
+  if (!image.user || image.user === 'root' || image.user.startsWith('0'))
+    throw new Error(`the image runs as ${image.user ?? 'root'}; set USER to an unprivileged user`);
   if (existsSync(join(app, 'src'))) throw new Error('the image holds src/: it should hold compiled code only');
   // devOptional: a dev dependency that a production one names as an optional peer (prisma, typescript).
   const lock = JSON.parse(readFileSync(join(CONTEXT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
   const dev = Object.entries(lock.packages).filter(([path, p]) => (p.dev || p.devOptional) && path.startsWith('node_modules/') && existsSync(join(app, path)));
-  if (dev.length) throw new Error(`the image holds dev dependencies: ${dev.slice(0, 5).map(([p]) => p.slice('node_modules/'.length)).join(', ')}${dev.length > 5 ? ', …' : ''}`);
+  if (dev.length)
+    throw new Error(
+      `the image holds dev dependencies: ${dev
+        .slice(0, 5)
+        .map(([p]) => p.slice('node_modules/'.length))
+        .join(', ')}${dev.length > 5 ? ', …' : ''}`,
+    );
   const herald = (...args: string[]): string => run([...image.entrypoint, ...args], app, image.env, `the image's ENTRYPOINT ${args.join(' ')}`);
   console.log(`  herald --version: ${herald('--version').trim()}`);
   const valid = herald('validate', PLAN);

@@ -18,14 +18,27 @@ const dir = mkdtempSync(join(tmpdir(), 'herald-security-'));
 const json = join(dir, 'results.json');
 const notes = join(dir, 'notes.txt');
 const extra = process.argv.slice(2);
-const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...(extra.length ? extra : ['test/security']), '--reporter=default', '--reporter=json', `--outputFile.json=${json}`], {
-  stdio: 'inherit',
-  env: { ...process.env, HERALD_SECURITY_NOTES: notes },
-});
+const run = spawnSync(
+  process.execPath,
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    ...(extra.length ? extra : ['test/security']),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${json}`,
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, HERALD_SECURITY_NOTES: notes },
+  },
+);
 
 /** The class of attack a file covers: its name, made readable (bad-input-4xx → "Bad input 4xx"). */
 function className(file: string): string {
-  const words = basename(file).replace(/\.test\.ts$/, '').replace(/-/g, ' ');
+  const words = basename(file)
+    .replace(/\.test\.ts$/, '')
+    .replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -8,10 +8,33 @@ export type { Logger };
  * stores; people's addresses and what Herald told them do not.
  */
 export const REDACT_PATHS = [
-  'email', 'to', 'from', 'cc', 'address', 'fromAddress', 'mailFrom', 'rcptTo', 'replyTo', 'envelope',
-  'body', 'text', 'html', 'raw', 'comment', 'subject', 'rendered',
-  'token', 'secret', 'password', 'authorization', 'cookie', 'accessToken', 'refreshToken',
-].flatMap((k) => [k, `*.${k}`]).concat(['req.headers.authorization', 'req.headers.cookie', 'err.config.headers']);
+  'email',
+  'to',
+  'from',
+  'cc',
+  'address',
+  'fromAddress',
+  'mailFrom',
+  'rcptTo',
+  'replyTo',
+  'envelope',
+  'body',
+  'text',
+  'html',
+  'raw',
+  'comment',
+  'subject',
+  'rendered',
+  'token',
+  'secret',
+  'password',
+  'authorization',
+  'cookie',
+  'accessToken',
+  'refreshToken',
+]
+  .flatMap((k) => [k, `*.${k}`])
+  .concat(['req.headers.authorization', 'req.headers.cookie', 'err.config.headers']);
 
 // Addresses in free text, e.g. a log line's message.
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;

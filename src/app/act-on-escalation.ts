@@ -32,16 +32,21 @@ export async function actOnEscalation(
   // Blank notes are stored as none, so "has a note" means there is something to read.
   const note = input.note?.trim() ? input.note.trim() : null;
   if (note !== null && note.length > ESCALATION_NOTE_MAX) {
-    throw new HeraldError('ESCALATION_NOTE_INVALID', `the note is ${note.length} characters; at most ${ESCALATION_NOTE_MAX} are kept`, { hint: 'shorten the note; link to a longer write-up' });
+    throw new HeraldError('ESCALATION_NOTE_INVALID', `the note is ${note.length} characters; at most ${ESCALATION_NOTE_MAX} are kept`, {
+      hint: 'shorten the note; link to a longer write-up',
+    });
   }
   return deps.stores.transaction(async (tx) => {
     // Locks the row: of two clicks at once, one changes it and the other sees the change.
     const e = await tx.escalations.lock(input.escalationId);
     if (!e || (input.project !== undefined && e.projectKey !== input.project)) {
-      throw new NotFoundError(`escalation ${input.escalationId}${input.project ? ` in project ${input.project}` : ''}`, `list them with: herald escalations ${input.project ?? 'PROJECT'} --open`);
+      throw new NotFoundError(
+        `escalation ${input.escalationId}${input.project ? ` in project ${input.project}` : ''}`,
+        `list them with: herald escalations ${input.project ?? 'PROJECT'} --open`,
+      );
     }
     if (input.by !== undefined && input.by !== e.ownerId && input.by !== e.secondId) {
-      throw new HeraldError('ESCALATION_FORBIDDEN', 'only the escalation\'s owner or the workstream\'s escalation person can change it', {
+      throw new HeraldError('ESCALATION_FORBIDDEN', "only the escalation's owner or the workstream's escalation person can change it", {
         hint: 'ask the owner, or use herald escalation ack|resolve as the project manager',
       });
     }

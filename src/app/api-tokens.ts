@@ -52,10 +52,16 @@ export async function createApiToken(
     throw new HeraldError('TOKEN_ROLE_INVALID', `unknown role "${input.role}"`, { hint: `use one of ${API_ROLES.join(', ')}` });
   }
   if (input.role === 'feed' && !input.projectKey) {
-    throw new HeraldError('TOKEN_PROJECT_INVALID', 'a feed token is for one project: add --project KEY', { hint: 'herald token create --role feed --project KEY [--person ID]' });
+    throw new HeraldError('TOKEN_PROJECT_INVALID', 'a feed token is for one project: add --project KEY', {
+      hint: 'herald token create --role feed --project KEY [--person ID]',
+    });
   }
   if (input.personKey && input.role !== 'feed') {
-    throw new HeraldError('TOKEN_PERSON_INVALID', `--person makes a feed token for one person's calendar; a ${input.role} token cannot be limited to a person`, { hint: 'use --role feed --project KEY --person ID' });
+    throw new HeraldError(
+      'TOKEN_PERSON_INVALID',
+      `--person makes a feed token for one person's calendar; a ${input.role} token cannot be limited to a person`,
+      { hint: 'use --role feed --project KEY --person ID' },
+    );
   }
   const { stores } = deps;
   const projectId = input.projectKey ? await stores.projects.findId(input.projectKey) : null;
@@ -68,7 +74,14 @@ export async function createApiToken(
   if (await stores.apiTokens.nameTaken(name)) {
     throw new HeraldError('TOKEN_NAME_TAKEN', `a token named "${name}" already exists`, { hint: 'pick another --name, or revoke the old one first' });
   }
-  const row = await stores.apiTokens.create({ name, role: input.role, projectKey: input.projectKey ?? null, personKey: input.personKey ?? null, hash: hashToken(secret), createdAt: input.now });
+  const row = await stores.apiTokens.create({
+    name,
+    role: input.role,
+    projectKey: input.projectKey ?? null,
+    personKey: input.personKey ?? null,
+    hash: hashToken(secret),
+    createdAt: input.now,
+  });
   return { token: secret, info: info(row) };
 }
 

@@ -43,31 +43,57 @@ export async function assignInboundMail(deps: StoreDeps & { clock: Clock }, inpu
   }
   const waiting = (INBOX_OUTCOMES as readonly string[]).includes(item.outcome) || (item.fromOtherAddress && item.outcome !== ASSIGNED_OUTCOME);
   if (!waiting) {
-    throw new HeraldError('INBOX_ITEM_CLOSED', `inbox item ${item.id} is ${item.outcome} (${item.reason ?? 'no reason given'}), so it is no longer in the inbox`, { hint: 'reload the inbox; change the answer on the Responses page instead' });
+    throw new HeraldError(
+      'INBOX_ITEM_CLOSED',
+      `inbox item ${item.id} is ${item.outcome} (${item.reason ?? 'no reason given'}), so it is no longer in the inbox`,
+      { hint: 'reload the inbox; change the answer on the Responses page instead' },
+    );
   }
-  const message = /^[0-9a-f-]{36}$/i.test(input.messageId)
-    ? await stores.inbound.messageOfPerson(projectId, input.messageId, input.person)
-    : undefined;
-  if (!message) throw new NotFoundError(`message ${input.messageId} to ${input.person} in project ${input.project}`, 'choose one of the person\'s survey messages');
+  const message = /^[0-9a-f-]{36}$/i.test(input.messageId) ? await stores.inbound.messageOfPerson(projectId, input.messageId, input.person) : undefined;
+  if (!message)
+    throw new NotFoundError(`message ${input.messageId} to ${input.person} in project ${input.project}`, "choose one of the person's survey messages");
   if (!message.comm.spec.survey) {
-    throw new HeraldError('INBOX_NOT_A_SURVEY', `${message.comm.key} asks no question, so there is no answer to record`, { hint: 'choose one of the person\'s survey messages' });
+    throw new HeraldError('INBOX_NOT_A_SURVEY', `${message.comm.key} asks no question, so there is no answer to record`, {
+      hint: "choose one of the person's survey messages",
+    });
   }
 
   // Claim the item first: of two people assigning it at once, one records and the other is told.
   const reason = `assigned by ${input.by} to ${input.person} on ${message.comm.key}`;
-  const claimed = await stores.inbound.updateIfUnchanged(item.id, item, { outcome: ASSIGNED_OUTCOME, reason, projectId, messageId: message.id, personId: message.person.id });
-  if (!claimed) throw new HeraldError('INBOX_ITEM_CHANGED', `inbox item ${item.id} changed while you were assigning it`, { hint: 'reload the inbox and look again' });
+  const claimed = await stores.inbound.updateIfUnchanged(item.id, item, {
+    outcome: ASSIGNED_OUTCOME,
+    reason,
+    projectId,
+    messageId: message.id,
+    personId: message.person.id,
+  });
+  if (!claimed)
+    throw new HeraldError('INBOX_ITEM_CHANGED', `inbox item ${item.id} changed while you were assigning it`, { hint: 'reload the inbox and look again' });
   try {
     const fromOtherAddress = item.fromAddress !== null && item.fromAddress.toLowerCase() !== message.person.email?.toLowerCase();
     const recorded = await recordResponse(
       { stores, clock: deps.clock },
-      { messageId: message.id, option: input.option, comment: input.comment, channel: 'email-reply', receivedAt: item.receivedAt, sourceRef: mailRef(item.dedupeKey), fromOtherAddress },
+      {
+        messageId: message.id,
+        option: input.option,
+        comment: input.comment,
+        channel: 'email-reply',
+        receivedAt: item.receivedAt,
+        sourceRef: mailRef(item.dedupeKey),
+        fromOtherAddress,
+      },
     );
     await stores.inbound.update(item.id, { responseId: recorded.response.id, option: input.option, comment: recorded.response.comment });
     return { recorded };
   } catch (e) {
     // Nothing recorded (a wrong option, an empty answer): the item goes back to the inbox as it was.
-    await stores.inbound.update(item.id, { outcome: item.outcome, reason: item.reason, projectId: item.projectId, messageId: item.messageId, personId: item.personId });
+    await stores.inbound.update(item.id, {
+      outcome: item.outcome,
+      reason: item.reason,
+      projectId: item.projectId,
+      messageId: item.messageId,
+      personId: item.personId,
+    });
     throw e;
   }
 }

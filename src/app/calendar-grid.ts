@@ -38,7 +38,6 @@ export interface GridQuery {
   audience?: string | undefined;
 }
 
-
 /** Days (YYYY-MM-DD in `zone`) that have messages, each with its count and first `perDay` entries by due time. */
 export function calendarGrid({ stores }: StoreDeps, q: GridQuery): Promise<Map<string, GridDay>> {
   return stores.calendarReads.grid(q);

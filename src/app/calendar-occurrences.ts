@@ -50,8 +50,6 @@ export interface OccurrenceQuery {
   kind?: string | undefined;
 }
 
-
-
 /** `herald calendar` and the API: the same groups for a project key and days (YYYY-MM-DD) in the project zone. */
 export async function queryOccurrences(
   deps: StoreDeps,
@@ -91,7 +89,9 @@ export function occurrenceAudiences(g: OccurrenceGroup): string {
 export function occurrenceStatuses(g: OccurrenceGroup): string {
   const entries = Object.entries(g.statuses);
   if (entries.length === 1 && entries[0]![0] === 'planned') return '';
-  return MESSAGE_STATUSES.filter((s) => g.statuses[s]).map((s) => `${s} ${g.statuses[s]}`).join(', ');
+  return MESSAGE_STATUSES.filter((s) => g.statuses[s])
+    .map((s) => `${s} ${g.statuses[s]}`)
+    .join(', ');
 }
 
 /** When: "14:00 local" when every copy goes at the same local time, else the span in `zone` ("09:00–17:30 CST"). */
@@ -136,7 +136,6 @@ export interface OccurrenceCopy {
   at: string;
   status: string;
 }
-
 
 /** The comm occurrences with messages due in [from, to), in order of their first copy. */
 export function calendarOccurrences({ stores }: StoreDeps, q: OccurrenceQuery): Promise<OccurrenceGroup[]> {

@@ -56,7 +56,10 @@ export async function queryCalendar({ stores }: StoreDeps, q: CalendarQuery): Pr
     comm: q.comm ?? null,
   });
   const expected = q.expected ? await expectedSendByMessage(stores.calendarReads, q.expected.limits, q.expected.now) : undefined;
-  const explanations = await stores.calendarReads.explanations(stored.projectId, rows.map((r) => r.explainHash));
+  const explanations = await stores.calendarReads.explanations(
+    stored.projectId,
+    rows.map((r) => r.explainHash),
+  );
   const entries = rows.map((r): CalendarEntry => {
     const at = r.dueAt;
     const e: CalendarEntry = {

@@ -119,7 +119,8 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     return { status: 'skipped', reason: 'unsubscribed' };
   }
   const channel = deps.channels[msg.channel];
-  if (!channel) return fail(deps, msg, 'channel_not_configured', `${msg.channel} is not configured (set ${msg.channel === 'slack' ? 'SLACK_BOT_TOKEN' : 'SMTP_URL'})`);
+  if (!channel)
+    return fail(deps, msg, 'channel_not_configured', `${msg.channel} is not configured (set ${msg.channel === 'slack' ? 'SLACK_BOT_TOKEN' : 'SMTP_URL'})`);
   if (msg.channel === 'email' && msg.person.emailRejectedAt) {
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
   }
@@ -153,7 +154,8 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   try {
     result = await channel.send(message, hooks);
   } catch (e) {
-    const err = e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
+    const err =
+      e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
     const durationMs = Date.now() - started;
     if (err.reason === 'paced' && err.retryAfterMs !== undefined) {
       // Herald's own per-conversation pacing said "later": the provider never saw it, so no attempt is used.
@@ -238,14 +240,27 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },
   );
   // Only e-mail has a Reply-To; signing it for every Slack message was wasted HMAC work.
-  const replyTo = msg.channel === 'email' && plan.project.sender.replyTo ? replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp })) : undefined;
-  const returnPath = msg.channel === 'email' && person.email ? bounceAddress(deps.bounceAddress ?? plan.project.sender.replyTo, signBounceToken(deps.secret, msg.id, person.email)) : undefined;
+  const replyTo =
+    msg.channel === 'email' && plan.project.sender.replyTo
+      ? replyAddress(plan.project.sender.replyTo, signReplyToken(deps.secret, { m: msg.id, exp }))
+      : undefined;
+  const returnPath =
+    msg.channel === 'email' && person.email
+      ? bounceAddress(deps.bounceAddress ?? plan.project.sender.replyTo, signBounceToken(deps.secret, msg.id, person.email))
+      : undefined;
   return {
     messageId: msg.id,
     projectKey: msg.projectKey,
     commKey: comm.key,
     optional: comm.optional,
-    recipient: { id: person.id, name: person.name, timezone: person.timezone, locale: person.locale, ...(person.email ? { email: person.email } : {}), ...(person.slack ? { slackId: person.slack } : {}) },
+    recipient: {
+      id: person.id,
+      name: person.name,
+      timezone: person.timezone,
+      locale: person.locale,
+      ...(person.email ? { email: person.email } : {}),
+      ...(person.slack ? { slackId: person.slack } : {}),
+    },
     sender: plan.project.sender,
     rendered: msg.kind === 'reminder' ? asReminder(rendered) : rendered,
     ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),

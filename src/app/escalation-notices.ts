@@ -49,7 +49,16 @@ export async function queueEscalationNotice(
       input.urgency === 'urgent'
         ? `escalation:${input.escalationIds[0]}:l${input.level}:${to.key}:${channel}`
         : `escalations:${to.key}:${new Date(due).toISOString()}:${channel}`;
-    await tx.escalations.addNotice({ projectId: input.projectId, commId: input.commId, personId: to.id, key, occurrence: input.occurrence, channel, dueAt: new Date(due), kind: 'escalation' });
+    await tx.escalations.addNotice({
+      projectId: input.projectId,
+      commId: input.commId,
+      personId: to.id,
+      key,
+      occurrence: input.occurrence,
+      channel,
+      dueAt: new Date(due),
+      kind: 'escalation',
+    });
     // Locked until commit: a worker claiming this row waits, then renders with these escalations.
     const row = await tx.escalations.lockNotice(input.projectId, key);
     if (!row) throw new HeraldError('INTERNAL', `escalation notice ${key} vanished`, { retryable: true });
@@ -82,7 +91,16 @@ export async function queueEscalationUpdate(
   const channel = input.answeredOn === 'slack' && (to.slackId || !to.email) ? 'slack' : to.email ? 'email' : 'slack';
   const due = new Date(pushOutOfQuietHours(to.timezone, input.now.getTime(), quietWindowOf(input.plan.project)));
   const key = `escalation:${input.escalation.id}:${input.state}:${to.key}:${channel}`;
-  await tx.escalations.addNotice({ projectId: input.projectId, commId: input.escalation.commId, personId: to.id, key, occurrence: input.escalation.occurrence, channel, dueAt: due, kind: 'escalation-update' });
+  await tx.escalations.addNotice({
+    projectId: input.projectId,
+    commId: input.escalation.commId,
+    personId: to.id,
+    key,
+    occurrence: input.escalation.occurrence,
+    channel,
+    dueAt: due,
+    kind: 'escalation-update',
+  });
   const id = await tx.escalations.noticeId(input.projectId, key);
   await tx.escalations.linkNotice([input.escalation.id], id, 'answerer');
   return id;

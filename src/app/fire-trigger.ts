@@ -23,13 +23,7 @@ export function commsFiredBy(plan: Plan, event: TriggerEvent): string[] {
  * Materialises one firing of each triggered comm at `at` (quiet hours still apply per person).
  * Each firing gets the next occurrence index, so earlier firings stay as they were.
  */
-export async function fireTrigger(
-  stores: Stores,
-  plan: Plan,
-  ids: CalendarIds,
-  event: TriggerEvent,
-  at: Date,
-): Promise<ReplanSummary | undefined> {
+export async function fireTrigger(stores: Stores, plan: Plan, ids: CalendarIds, event: TriggerEvent, at: Date): Promise<ReplanSummary | undefined> {
   const comms = commsFiredBy(plan, event);
   let total: ReplanSummary | undefined;
   for (const key of comms) {

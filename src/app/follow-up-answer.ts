@@ -10,7 +10,13 @@ export interface AnswerFacts {
   kind: 'created' | 'changed' | 'unchanged';
   response: { id: string; option: string | null; comment: string | null };
   option: SurveyOption | null;
-  context: { projectId: string; projectUpdatedAt?: Date; comm: { id: string; key: string }; message: { occurrence: number }; person: { id: string; key: string } };
+  context: {
+    projectId: string;
+    projectUpdatedAt?: Date;
+    comm: { id: string; key: string };
+    message: { occurrence: number };
+    person: { id: string; key: string };
+  };
 }
 
 export interface FollowUps {
@@ -54,7 +60,14 @@ export async function followUpAnswer(tx: Stores, a: AnswerFacts, now: Date, plan
     await tx.escalations.update(open.id, { ...answer, urgency: 'urgent' });
     const holder = open.level > 1 && open.secondId ? open.secondId : open.ownerId;
     const to = await tx.escalations.recipient(holder);
-    const notice = await queueEscalationNotice(tx, { ...base, to, urgency: 'urgent', level: open.level, escalationIds: [open.id], role: open.level > 1 ? 'second' : 'owner' });
+    const notice = await queueEscalationNotice(tx, {
+      ...base,
+      to,
+      urgency: 'urgent',
+      level: open.level,
+      escalationIds: [open.id],
+      role: open.level > 1 ? 'second' : 'owner',
+    });
     return { remindersCancelled: cancelled.count, escalation: { id: open.id, action, urgency: 'urgent', noticeId: notice.messageId } };
   }
 

@@ -45,7 +45,12 @@ export interface InboxEntry {
 export async function listInbox({ stores }: StoreDeps, projectKey: string, opts: { limit?: number } & InboxScope = {}): Promise<InboxEntry[]> {
   const projectId = await stores.projects.findId(projectKey);
   if (!projectId) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first, or check the key with herald calendar');
-  const rows = await stores.inbound.inbox(projectId, { outcomes: INBOX_OUTCOMES, excludeOutcome: ASSIGNED_OUTCOME, projectless: opts.projectless !== false, limit: opts.limit ?? 200 });
+  const rows = await stores.inbound.inbox(projectId, {
+    outcomes: INBOX_OUTCOMES,
+    excludeOutcome: ASSIGNED_OUTCOME,
+    projectless: opts.projectless !== false,
+    limit: opts.limit ?? 200,
+  });
   const personIds = [...new Set(rows.map((r) => r.personId).filter((x): x is string => x !== null))];
   const messageIds = [...new Set(rows.map((r) => r.messageId).filter((x): x is string => x !== null))];
   const { people, comms } = await stores.inbound.keysOf(personIds, messageIds);

@@ -46,7 +46,10 @@ export function responseEntry(r: Omit<AnswerRow, 'commId' | 'person'> & { person
 }
 
 /** The project `q.project` with its plan and survey comms; NotFoundError when it, or the survey comm `q.comm`, is not there. */
-export async function surveyProject({ stores }: StoreDeps, q: { project: string; comm?: string | undefined }): Promise<{ project: { id: string }; plan: Plan; surveys: Plan['comms'] }> {
+export async function surveyProject(
+  { stores }: StoreDeps,
+  q: { project: string; comm?: string | undefined },
+): Promise<{ project: { id: string }; plan: Plan; surveys: Plan['comms'] }> {
   const project = await stores.responseReads.project(q.project);
   if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
   const { plan } = project;
@@ -58,7 +61,10 @@ export async function surveyProject({ stores }: StoreDeps, q: { project: string;
 }
 
 /** The answers of a project's surveys, one per (comm, occurrence, person), with their history. */
-export async function listResponses(deps: StoreDeps, q: { project: string; comm?: string }): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
+export async function listResponses(
+  deps: StoreDeps,
+  q: { project: string; comm?: string },
+): Promise<{ plan: Plan; entries: ResponseEntry[]; summaries: CommSummary[] }> {
   const { project, plan, surveys } = await surveyProject(deps, q);
   const rows = await deps.stores.responseReads.all(project.id, q.comm);
   const entries = rows.map(responseEntry);
@@ -91,7 +97,8 @@ export function formatResponses(summaries: readonly CommSummary[]): string {
     out.push(`${s.comm} — ${s.question}`, `  answers: ${total}`);
     for (const c of s.counts) out.push(`    ${c.label.padEnd(24)} ${String(c.count).padStart(5)}${total ? `  ${Math.round((100 * c.count) / total)}%` : ''}`);
     out.push('  response rate:');
-    for (const r of s.rates) out.push(`    ${r.audience.padEnd(24)} ${r.answered}/${r.asked}${r.asked ? `  ${Math.round((100 * r.answered) / r.asked)}%` : ''}`);
+    for (const r of s.rates)
+      out.push(`    ${r.audience.padEnd(24)} ${r.answered}/${r.asked}${r.asked ? `  ${Math.round((100 * r.answered) / r.asked)}%` : ''}`);
     if (s.comments.length) {
       out.push('  comments:');
       for (const c of s.comments) out.push(`    ${c.person} (${c.option ?? 'no option'}): ${c.comment.replace(/\s+/g, ' ')}`);

@@ -73,6 +73,9 @@ function displayName(cwd: string, absolute: string): string {
  */
 export function loadPlanText(text: string, opts: ParsePlanOptions & { name?: string } = {}): Omit<LoadedPlan, 'files'> {
   const { checkTemplate } = opts;
-  const { plan, warnings, commAt } = parsePlan({ file: opts.name ?? 'plan.yaml', text, readFile: () => undefined }, checkTemplate === undefined ? {} : { checkTemplate });
+  const { plan, warnings, commAt } = parsePlan(
+    { file: opts.name ?? 'plan.yaml', text, readFile: () => undefined },
+    checkTemplate === undefined ? {} : { checkTemplate },
+  );
   return { plan, warnings, commAt, hash: createHash('sha256').update(text).digest('hex') };
 }

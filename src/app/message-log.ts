@@ -51,6 +51,7 @@ export async function listMessages(
 export async function retryMessages({ stores }: StoreDeps, q: { project: string; messageIds?: string[]; now: Date }): Promise<number> {
   const projectId = await stores.projects.idOf(q.project);
   const n = await stores.messageLog.retryFailed(projectId, q.messageIds, q.now);
-  if (q.messageIds?.length && n === 0) throw new NotFoundError(`failed message ${q.messageIds.join(', ')}`, 'list them with: herald messages PROJECT --status failed');
+  if (q.messageIds?.length && n === 0)
+    throw new NotFoundError(`failed message ${q.messageIds.join(', ')}`, 'list them with: herald messages PROJECT --status failed');
   return Number(n);
 }

@@ -35,55 +35,63 @@ export async function moveMilestone(
   input: { project: string; milestone: string; when: string; now: Date; source?: string; dryRun?: boolean },
 ): Promise<MoveResult> {
   let result: MoveResult | undefined;
-  await stores.transaction(
-    async (tx) => {
-      const stored = await tx.projects.load(input.project);
-      const { plan } = stored;
-      const current = plan.milestones.find((m) => m.key === input.milestone);
-      if (!current) {
-        throw new NotFoundError(`milestone "${input.milestone}" in project ${input.project}`, `known milestones: ${plan.milestones.map((m) => m.key).join(', ')}`);
-      }
-      const at = parseWhen(input.when, current.at, plan.project.timezone);
-      const moved: Plan = { ...plan, milestones: plan.milestones.map((m) => (m.key === current.key ? { ...m, at } : m)) };
-      const from = milestoneInstant(plan, current.key).toJSDate();
-      const to = milestoneInstant(moved, current.key).toJSDate();
+  await stores
+    .transaction(
+      async (tx) => {
+        const stored = await tx.projects.load(input.project);
+        const { plan } = stored;
+        const current = plan.milestones.find((m) => m.key === input.milestone);
+        if (!current) {
+          throw new NotFoundError(
+            `milestone "${input.milestone}" in project ${input.project}`,
+            `known milestones: ${plan.milestones.map((m) => m.key).join(', ')}`,
+          );
+        }
+        const at = parseWhen(input.when, current.at, plan.project.timezone);
+        const moved: Plan = { ...plan, milestones: plan.milestones.map((m) => (m.key === current.key ? { ...m, at } : m)) };
+        const from = milestoneInstant(plan, current.key).toJSDate();
+        const to = milestoneInstant(moved, current.key).toJSDate();
 
-      // A blackout bounded by this milestone moves with it, and can move any scheduled comm.
-      const movesBlackout = (plan.project.blackouts ?? []).some((b) => [b.from, b.to].some((x) => 'milestone' in x && x.milestone === current.key));
-      const affected = moved.comms.filter((c) => c.schedule && (movesBlackout || commMilestones(c).includes(current.key))).map((c) => c.key);
-      const desired = buildCalendar(moved, { now: input.now, comms: affected });
-      const affectedSet = new Set(affected);
-      const existing = (await tx.calendar.existing(stored.projectId, affected.map((k) => stored.commIds.get(k)!))).filter((m) =>
-        affectedSet.has(commOfKey(m.key)),
-      );
-      const wanted = await withStoredReminders(tx, { plan: moved, projectId: stored.projectId, desired, existing, now: input.now });
-      const diff = diffCalendar(wanted, existing, { now: input.now, catchUp: plan.project.catchUp });
-      const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
-      await tx.calendar.writeDiff(stored.projectId, diff, ids);
-      let triggered = 0;
-      if (from.getTime() !== to.getTime()) {
-        await tx.milestones.setAt(stored.projectId, current.key, to, at);
-        await tx.milestones.recordMove(stored.projectId, current.key, from, to, input.source ?? 'cli');
-        await tx.projects.savePlanJson(stored.projectId, moved);
-        triggered = (await fireTrigger(tx, moved, ids, { type: 'milestone-moved', milestone: current.key }, input.now))?.added ?? 0;
-      }
-      result = {
-        project: input.project,
-        milestone: current.key,
-        from,
-        to,
-        calendar: summarise(diff),
-        triggered,
-        queuedChanged: queuedChanges(diff),
-        warnings: milestoneOrderWarnings(plan, moved, current.key),
-        timezone: plan.project.timezone,
-      };
-      if (input.dryRun) throw new RollbackSignal();
-    },
-    { bulk: true },
-  ).catch((e: unknown) => {
-    if (!(e instanceof RollbackSignal)) throw e;
-  });
+        // A blackout bounded by this milestone moves with it, and can move any scheduled comm.
+        const movesBlackout = (plan.project.blackouts ?? []).some((b) => [b.from, b.to].some((x) => 'milestone' in x && x.milestone === current.key));
+        const affected = moved.comms.filter((c) => c.schedule && (movesBlackout || commMilestones(c).includes(current.key))).map((c) => c.key);
+        const desired = buildCalendar(moved, { now: input.now, comms: affected });
+        const affectedSet = new Set(affected);
+        const existing = (
+          await tx.calendar.existing(
+            stored.projectId,
+            affected.map((k) => stored.commIds.get(k)!),
+          )
+        ).filter((m) => affectedSet.has(commOfKey(m.key)));
+        const wanted = await withStoredReminders(tx, { plan: moved, projectId: stored.projectId, desired, existing, now: input.now });
+        const diff = diffCalendar(wanted, existing, { now: input.now, catchUp: plan.project.catchUp });
+        const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
+        await tx.calendar.writeDiff(stored.projectId, diff, ids);
+        let triggered = 0;
+        if (from.getTime() !== to.getTime()) {
+          await tx.milestones.setAt(stored.projectId, current.key, to, at);
+          await tx.milestones.recordMove(stored.projectId, current.key, from, to, input.source ?? 'cli');
+          await tx.projects.savePlanJson(stored.projectId, moved);
+          triggered = (await fireTrigger(tx, moved, ids, { type: 'milestone-moved', milestone: current.key }, input.now))?.added ?? 0;
+        }
+        result = {
+          project: input.project,
+          milestone: current.key,
+          from,
+          to,
+          calendar: summarise(diff),
+          triggered,
+          queuedChanged: queuedChanges(diff),
+          warnings: milestoneOrderWarnings(plan, moved, current.key),
+          timezone: plan.project.timezone,
+        };
+        if (input.dryRun) throw new RollbackSignal();
+      },
+      { bulk: true },
+    )
+    .catch((e: unknown) => {
+      if (!(e instanceof RollbackSignal)) throw e;
+    });
   return result!;
 }
 
@@ -108,17 +116,20 @@ export async function markMilestoneDone(
   { stores }: StoreDeps,
   input: { project: string; milestone: string; now: Date },
 ): Promise<{ alreadyDone: boolean; triggered: number }> {
-  return stores.transaction(async (tx) => {
-    const stored = await tx.projects.load(input.project);
-    const ms = await tx.milestones.byKey(stored.projectId);
-    const m = ms.get(input.milestone);
-    if (!m) {
-      throw new NotFoundError(`milestone "${input.milestone}" in project ${input.project}`, `known milestones: ${[...ms.keys()].join(', ')}`);
-    }
-    if (m.doneAt) return { alreadyDone: true, triggered: 0 };
-    await tx.milestones.markDone(m.id, input.now);
-    const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
-    const fired = await fireTrigger(tx, stored.plan, ids, { type: 'milestone-done', milestone: input.milestone }, input.now);
-    return { alreadyDone: false, triggered: fired?.added ?? 0 };
-  }, { bulk: true });
+  return stores.transaction(
+    async (tx) => {
+      const stored = await tx.projects.load(input.project);
+      const ms = await tx.milestones.byKey(stored.projectId);
+      const m = ms.get(input.milestone);
+      if (!m) {
+        throw new NotFoundError(`milestone "${input.milestone}" in project ${input.project}`, `known milestones: ${[...ms.keys()].join(', ')}`);
+      }
+      if (m.doneAt) return { alreadyDone: true, triggered: 0 };
+      await tx.milestones.markDone(m.id, input.now);
+      const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
+      const fired = await fireTrigger(tx, stored.plan, ids, { type: 'milestone-done', milestone: input.milestone }, input.now);
+      return { alreadyDone: false, triggered: fired?.added ?? 0 };
+    },
+    { bulk: true },
+  );
 }

@@ -63,8 +63,9 @@ export async function noticeOutbound(
   }));
   const base = links.publicUrl.replace(/\/$/, '');
   const exp = Math.floor(links.now.getTime() / 1000) + LINK_LIFETIME_S;
-  const rendered = renderEscalationNotice({ project: plan.project.name, channel: msg.channel, reader, items }, (e, a) =>
-    `${base}/e/${signToken(links.secret, { k: 'escalation', m: e, p: msg.person.id, o: a, exp })}`,
+  const rendered = renderEscalationNotice(
+    { project: plan.project.name, channel: msg.channel, reader, items },
+    (e, a) => `${base}/e/${signToken(links.secret, { k: 'escalation', m: e, p: msg.person.id, o: a, exp })}`,
   );
   return { ...common, rendered };
 }

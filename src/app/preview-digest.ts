@@ -36,7 +36,10 @@ export interface DigestPreview {
 function digestComm(plan: Plan): CommSpec {
   const comm = plan.comms.find((c) => c.kind === 'digest');
   if (!comm) {
-    throw new NotFoundError(`a comm with kind: digest in project "${plan.project.key}"`, 'add one, e.g. - { key: exec-weekly, kind: digest, audience: executives, channels: [email, slack], template: exec-digest, schedule: { every: week, on: monday, time: "08:00", from: kickoff, until: hypercare-end } }');
+    throw new NotFoundError(
+      `a comm with kind: digest in project "${plan.project.key}"`,
+      'add one, e.g. - { key: exec-weekly, kind: digest, audience: executives, channels: [email, slack], template: exec-digest, schedule: { every: week, on: monday, time: "08:00", from: kickoff, until: hypercare-end } }',
+    );
   }
   return comm;
 }
@@ -44,11 +47,20 @@ function digestComm(plan: Plan): CommSpec {
 function personOf(plan: Plan, comm: CommSpec, as: string | undefined): PersonSpec {
   if (as === undefined) {
     const first = recipientsOf(plan, comm)[0];
-    if (!first) throw new HeraldError('NOT_FOUND', `comm "${comm.key}" reaches nobody`, { hint: `add people to ${comm.audiences.join(', ')}, or pass --as PERSON` });
+    if (!first)
+      throw new HeraldError('NOT_FOUND', `comm "${comm.key}" reaches nobody`, { hint: `add people to ${comm.audiences.join(', ')}, or pass --as PERSON` });
     return first;
   }
   const person = plan.people.find((p) => p.id === as);
-  if (!person) throw new NotFoundError(`person "${as}" in project "${plan.project.key}"`, hint(as, plan.people.map((p) => p.id), 'people').trim() || undefined);
+  if (!person)
+    throw new NotFoundError(
+      `person "${as}" in project "${plan.project.key}"`,
+      hint(
+        as,
+        plan.people.map((p) => p.id),
+        'people',
+      ).trim() || undefined,
+    );
   return person;
 }
 

@@ -68,7 +68,13 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
   const usable = mail !== undefined && [...mail.headers.keys()].some((k) => k !== '') && mail.from !== undefined;
   const dedupeKey = usable && mail.messageId ? `mid:${mail.messageId}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   const claim = await deps.stores.inbound.claim(
-    { dedupeKey, via: source.via, raw, ...(mail?.from ? { fromAddress: mail.from.address } : {}), ...(mail?.subject ? { subject: mail.subject.slice(0, 500) } : {}) },
+    {
+      dedupeKey,
+      via: source.via,
+      raw,
+      ...(mail?.from ? { fromAddress: mail.from.address } : {}),
+      ...(mail?.subject ? { subject: mail.subject.slice(0, 500) } : {}),
+    },
     now,
   );
   if (claim.existing) {
@@ -78,7 +84,11 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
   try {
     const finish = usable
       ? await handle(deps, mail, dedupeKey, now, source.via)
-      : { kind: 'unparseable' as const, outcome: 'unparseable' as const, reason: mail && [...mail.headers.keys()].some((k) => k !== '') ? 'it has no From header' : 'no mail headers could be read from it' };
+      : {
+          kind: 'unparseable' as const,
+          outcome: 'unparseable' as const,
+          reason: mail && [...mail.headers.keys()].some((k) => k !== '') ? 'it has no From header' : 'no mail headers could be read from it',
+        };
     await deps.stores.inbound.finish(claim.id, finish);
     return { id: claim.id, kind: finish.kind, outcome: finish.outcome, reason: finish.reason, duplicate: false };
   } catch (e) {
@@ -96,14 +106,25 @@ async function handle(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, 
     case 'delay': {
       const { message, hint } = await bounceCredential(deps, mail, kind.report);
       const who = kind.report.recipients.map((r) => `${r.address} ${r.action}${r.status ? ` ${r.status}` : ''}`).join(', ');
-      return { kind: 'delay', outcome: 'ignored', reason: `delivery notice (${who || 'no recipients named'}): nothing marked failed`, ...placed(message ?? hint) };
+      return {
+        kind: 'delay',
+        outcome: 'ignored',
+        reason: `delivery notice (${who || 'no recipients named'}): nothing marked failed`,
+        ...placed(message ?? hint),
+      };
     }
     case 'auto-reply':
       return autoReply(deps, mail, kind, now);
     case 'list': {
       const match = await replyCredential(deps, mail, now);
       const m = match.message ?? match.hint;
-      return { kind: 'list', outcome: 'listed', reason: `mailing-list copy (${kind.reason}): kept, nothing recorded`, ...placed(m), projectId: m?.projectId ?? (await projectOf(deps, mail)) };
+      return {
+        kind: 'list',
+        outcome: 'listed',
+        reason: `mailing-list copy (${kind.reason}): kept, nothing recorded`,
+        ...placed(m),
+        projectId: m?.projectId ?? (await projectOf(deps, mail)),
+      };
     }
     case 'reply':
       return reply(deps, mail, dedupeKey, now, via);
@@ -215,7 +236,12 @@ async function autoReply(deps: InboundDeps, mail: InboundEmail, kind: Extract<Ma
   const m = cred.message;
   const base = { kind: 'auto-reply' as const, ...placed(m ?? cred.hint) };
   if (kind.readReceipt) return { ...base, outcome: 'ignored', reason: kind.reason };
-  if (!m) return { ...base, outcome: cred.hint ? 'ignored' : 'unmatched', reason: `auto-reply (${kind.reason}) from ${mail.from?.address ?? 'no sender'}: ${cred.how}, so no reminders were paused` };
+  if (!m)
+    return {
+      ...base,
+      outcome: cred.hint ? 'ignored' : 'unmatched',
+      reason: `auto-reply (${kind.reason}) from ${mail.from?.address ?? 'no sender'}: ${cred.how}, so no reminders were paused`,
+    };
   const back = returnDate(`${mail.subject}\n${mail.text}`, DateTime.fromJSDate(now, { zone: 'utc' }).toISODate()!);
   if (!back) return { ...base, outcome: 'ignored', reason: `auto-reply (${kind.reason}) without a return date` };
   await deps.stores.inbound.pauseReminders([{ personId: m.person.id, until: DateTime.fromISO(back, { zone: m.person.timezone }).startOf('day').toJSDate() }]);
@@ -230,7 +256,11 @@ async function projectOf(deps: InboundDeps, mail: InboundEmail): Promise<string 
 }
 
 /** The person's words and the option they name, read against the survey of message `m`; undefined when it asks nothing. */
-async function readReply(deps: InboundDeps, mail: InboundEmail, m: MatchedMessage): Promise<{ answer: ReturnType<typeof readAnswer>; truncated: boolean } | undefined> {
+async function readReply(
+  deps: InboundDeps,
+  mail: InboundEmail,
+  m: MatchedMessage,
+): Promise<{ answer: ReturnType<typeof readAnswer>; truncated: boolean } | undefined> {
   const spec = m.comm.spec;
   if (!spec.survey) return undefined;
   const addresses = (await deps.stores.inbound.projectAddresses()).find((p) => p.projectId === m.projectId)?.addresses ?? [];
@@ -298,6 +328,13 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
     };
   } catch (e) {
     if (!(e instanceof ResponseRejectedError)) throw e;
-    return { kind: 'reply', outcome: 'kept', reason: `matched by ${how}, not recorded: ${e.message}`, ...where, option: answer.option ?? null, comment: answer.comment ?? null };
+    return {
+      kind: 'reply',
+      outcome: 'kept',
+      reason: `matched by ${how}, not recorded: ${e.message}`,
+      ...where,
+      option: answer.option ?? null,
+      comment: answer.comment ?? null,
+    };
   }
 }

@@ -77,7 +77,11 @@ const TX_TIMEOUT_MS = 15_000;
  * Records an answer (see the file comment). A transient database failure is retried a few times
  * with a short backoff, so an acknowledged Slack click is not lost to a busy pool.
  */
-export async function recordResponse(deps: RecordResponseDeps, input: RecordResponseInput, opts: { loaded?: MessageForAnswer } = {}): Promise<RecordResponseResult> {
+export async function recordResponse(
+  deps: RecordResponseDeps,
+  input: RecordResponseInput,
+  opts: { loaded?: MessageForAnswer } = {},
+): Promise<RecordResponseResult> {
   return deps.stores.retrying((attempt) => recordOnce(deps, input, attempt === 1 ? opts.loaded : undefined));
 }
 
@@ -100,7 +104,13 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
     projectId: message.projectId,
     projectKey: message.projectKey,
     projectUpdatedAt: message.projectUpdatedAt,
-    message: { id: message.id, channel: message.channel, occurrence: message.occurrence, providerId: message.providerId, providerChannel: message.providerChannel },
+    message: {
+      id: message.id,
+      channel: message.channel,
+      occurrence: message.occurrence,
+      providerId: message.providerId,
+      providerChannel: message.providerChannel,
+    },
     comm: { id: message.comm.id, key: message.comm.key, kind: message.comm.kind, optional: message.comm.optional, workstreamKey: message.comm.workstreamKey },
     person: { ...message.person },
   };
@@ -172,5 +182,10 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
 async function setWorkstreamStatus(tx: Stores, context: AnswerContext, response: Response): Promise<string[]> {
   if (context.comm.kind !== WORKSTREAM_STATUS_KIND || response.option === null) return [];
   const which = context.comm.workstreamKey === null ? { ownerKey: context.person.key } : { key: context.comm.workstreamKey };
-  return tx.workstreams.setStatus(context.projectId, which, { status: response.option, comment: response.comment, at: response.receivedAt, byPersonId: context.person.id });
+  return tx.workstreams.setStatus(context.projectId, which, {
+    status: response.option,
+    comment: response.comment,
+    at: response.receivedAt,
+    byPersonId: context.person.id,
+  });
 }

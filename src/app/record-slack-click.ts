@@ -43,7 +43,11 @@ export function slackResponseInput(click: SlackClick): RecordResponseInput {
 }
 
 /** Records the click (see the file comment); `view` when the caller has loaded the message already. */
-export async function recordSlackClick(deps: { db: StoreDeps; clock: Clock; plans?: PlanCache | undefined }, click: SlackClick, view?: AnswerView): Promise<SlackClickOutcome> {
+export async function recordSlackClick(
+  deps: { db: StoreDeps; clock: Clock; plans?: PlanCache | undefined },
+  click: SlackClick,
+  view?: AnswerView,
+): Promise<SlackClickOutcome> {
   const v = view ?? (await deps.db.stores.retrying(() => loadAnswerView(deps.db, click.messageId)));
   if (v.person.slackId !== click.userId) return { kind: 'not-yours', view: v };
   if (click.fromButton && click.option !== null) {

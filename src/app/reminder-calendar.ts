@@ -18,10 +18,7 @@ export async function withStoredReminders(
   const { plan, desired, existing, now } = input;
   const reminding = plan.comms.filter((c) => c.survey?.remind).map((c) => c.key);
   if (reminding.length === 0) return [...desired];
-  const [answered, paused] = await Promise.all([
-    stores.calendar.answered(input.projectId, reminding),
-    stores.calendar.remindersPaused(input.projectId, now),
-  ]);
+  const [answered, paused] = await Promise.all([stores.calendar.answered(input.projectId, reminding), stores.calendar.remindersPaused(input.projectId, now)]);
   const byKey = new Map(existing.map((m) => [m.key, m]));
   const sentDueAt = new Map<string, Date>();
   const skip = new Set<string>();

@@ -91,12 +91,18 @@ export function renderEscalationNotice(
         })),
       });
     }
-    if (items.length > 15) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${items.length - 15} more: \`herald escalations ${escapeSlack(input.project)} --open\`` }] });
+    if (items.length > 15)
+      blocks.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `…and ${items.length - 15} more: \`herald escalations ${escapeSlack(input.project)} --open\`` }],
+      });
     return { channel: 'slack', subject, text: `${escapeSlack(subject)}\n\n${lines.join('\n\n')}`, blocks };
   }
   const rows = items
     .map((i) => {
-      const words = i.comment ? `<blockquote style="margin:8px 0;padding:6px 12px;border-left:3px solid #d8dee4;color:#1f2328">${html(i.comment).replace(/\n/g, '<br>')}</blockquote>` : '';
+      const words = i.comment
+        ? `<blockquote style="margin:8px 0;padding:6px 12px;border-left:3px solid #d8dee4;color:#1f2328">${html(i.comment).replace(/\n/g, '<br>')}</blockquote>`
+        : '';
       const other = i.fromOtherAddress ? ' <em>(replied from another address)</em>' : '';
       return `<tr><td style="padding:0 0 18px 0">
 <p style="margin:6px 0">${i.urgent ? '<strong style="color:#b42318">Urgent.</strong> ' : ''}<strong>${html(i.answeredBy)}</strong> answered <strong>${html(i.option)}</strong> to “${html(i.question)}” (${html(i.commKey)}, ${html(when(i.openedAt, reader))})${other}</p>${words}

@@ -33,7 +33,13 @@ export interface RenderTarget {
  * The one way a message is rendered, by the worker and by previews alike: the variant of the
  * first of the comm's audiences the person belongs to, with the series item and links.
  */
-export function renderMessage(engine: TemplateEngine, plan: Plan, t: RenderTarget, now: Date, links: LinkMaker): { rendered: RenderedMessage; unsubscribe?: string } {
+export function renderMessage(
+  engine: TemplateEngine,
+  plan: Plan,
+  t: RenderTarget,
+  now: Date,
+  links: LinkMaker,
+): { rendered: RenderedMessage; unsubscribe?: string } {
   const { comm, person } = t;
   const audience = comm.audiences.find((a) => person.audiences.includes(a)) ?? comm.audiences[0] ?? 'everyone';
   const item = t.occurrence.seriesItem ? engine.item(comm.template, t.occurrence.seriesItem) : undefined;
@@ -87,5 +93,10 @@ export function renderFor(
 /** The first line a person sees: the subject for e-mail, the first text line for Slack. */
 export function firstLine(r: RenderedMessage): string {
   if (r.channel === 'email') return r.subject;
-  return r.text.split('\n').find((l) => l.trim())?.trim() ?? r.subject;
+  return (
+    r.text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? r.subject
+  );
 }

@@ -31,7 +31,9 @@ export function summarise(diff: CalendarDiff): ReplanSummary {
 }
 
 export function formatSummary(s: ReplanSummary): string {
-  const lines = [`added ${s.added}, moved ${s.moved}, cancelled ${s.cancelled}, unchanged ${s.unchanged}` + (s.skipped ? ` (${s.skipped} already past: skipped)` : '')];
+  const lines = [
+    `added ${s.added}, moved ${s.moved}, cancelled ${s.cancelled}, unchanged ${s.unchanged}` + (s.skipped ? ` (${s.skipped} already past: skipped)` : ''),
+  ];
   for (const [kind, list] of Object.entries(s.examples)) {
     if (list.length) lines.push(`  ${kind}:`, ...list.map((l) => `    ${l}`));
   }

@@ -19,11 +19,17 @@ export interface ResponsesView {
   names: Map<string, string>;
 }
 
-export async function responsesView(deps: StoreDeps, q: { project: string; comm?: string | undefined; search?: string | undefined; limit: number }): Promise<ResponsesView> {
+export async function responsesView(
+  deps: StoreDeps,
+  q: { project: string; comm?: string | undefined; search?: string | undefined; limit: number },
+): Promise<ResponsesView> {
   const reads = deps.stores.responseReads;
   const { project, plan, surveys } = await surveyProject(deps, q);
   const shown = surveys.filter((c) => q.comm === undefined || c.key === q.comm);
-  const comms = await reads.commIds(project.id, shown.map((c) => c.key));
+  const comms = await reads.commIds(
+    project.id,
+    shown.map((c) => c.key),
+  );
   const commIds = comms.map((c) => c.id);
   const idOf = new Map(comms.map((c) => [c.key, c.id]));
   const search = q.search?.trim() || undefined;

@@ -20,12 +20,23 @@ function hashId(id: string): string {
 export async function openSession({ stores }: StoreDeps, input: { kind: SessionKind; tokenId: string | null; now: Date; lifetimeS: number }): Promise<string> {
   const id = randomBytes(32).toString('base64url');
   await stores.sessions.deleteExpired(input.now);
-  await stores.sessions.create({ idHash: hashId(id), kind: input.kind, tokenId: input.tokenId, createdAt: input.now, expiresAt: new Date(input.now.getTime() + input.lifetimeS * 1000) });
+  await stores.sessions.create({
+    idHash: hashId(id),
+    kind: input.kind,
+    tokenId: input.tokenId,
+    createdAt: input.now,
+    expiresAt: new Date(input.now.getTime() + input.lifetimeS * 1000),
+  });
   return id;
 }
 
 /** The live session with this id and kind, or null (unknown, ended, expired, malformed). */
-export async function findSession({ stores }: StoreDeps, id: string, kind: SessionKind, now: Date): Promise<{ tokenId: string | null; createdAt: Date } | null> {
+export async function findSession(
+  { stores }: StoreDeps,
+  id: string,
+  kind: SessionKind,
+  now: Date,
+): Promise<{ tokenId: string | null; createdAt: Date } | null> {
   if (!SESSION_ID.test(id)) return null;
   const row = await stores.sessions.byHash(hashId(id));
   if (!row || row.kind !== kind || row.expiresAt <= now) return null;

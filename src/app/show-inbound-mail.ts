@@ -31,10 +31,13 @@ export async function showInboundMail({ stores }: StoreDeps, projectKey: string,
   const projectId = await stores.projects.findId(projectKey);
   if (!projectId) throw new NotFoundError(`project "${projectKey}"`, 'apply a plan first');
   const row = /^[0-9a-f-]{36}$/i.test(id) ? await stores.inbound.getWithRaw(id) : undefined;
-  if (!row || !inInbox(row, projectId, scope)) throw new NotFoundError(`inbox item ${id} in project ${projectKey}`, `list the inbox with: herald inbox ${projectKey}`);
+  if (!row || !inInbox(row, projectId, scope))
+    throw new NotFoundError(`inbox item ${id} in project ${projectKey}`, `list the inbox with: herald inbox ${projectKey}`);
   const mail = await parseMime(Buffer.from(row.raw)).catch(() => undefined);
   const fullText = mail?.text ?? '';
-  const addresses = ((await stores.inbound.projectAddresses()).find((p) => p.projectId === projectId)?.addresses ?? []).map((a) => baseAddress(a)).filter((a): a is string => a !== undefined);
+  const addresses = ((await stores.inbound.projectAddresses()).find((p) => p.projectId === projectId)?.addresses ?? [])
+    .map((a) => baseAddress(a))
+    .filter((a): a is string => a !== undefined);
   return {
     id: row.id,
     from: row.fromAddress,

@@ -8,7 +8,6 @@ export interface SurveyRate {
   answered: number;
 }
 
-
 export function surveyRates({ stores }: StoreDeps, projectId: string, commIds?: readonly string[]): Promise<SurveyRate[]> {
   return stores.responseReads.rates(projectId, commIds);
 }

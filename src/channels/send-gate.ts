@@ -52,10 +52,13 @@ export class LocalGate implements SendGate {
     return async (holdMs) => {
       if (released) return;
       released = true;
-      setTimeout(() => {
-        if (--q.depth === 0) this.queues.delete(key);
-        open();
-      }, Math.max(0, holdMs)).unref();
+      setTimeout(
+        () => {
+          if (--q.depth === 0) this.queues.delete(key);
+          open();
+        },
+        Math.max(0, holdMs),
+      ).unref();
     };
   }
 }

@@ -81,7 +81,10 @@ export async function main(argv: string[], output: Output = processOutput, env: 
   program.hook('preAction', async () => {
     loadConfig ??= (await import('../config/config.ts')).loadConfig;
     // Every command that computes a calendar keeps the public holidays it computed on disk.
-    const [{ useHolidayStore }, { diskHolidayStore }] = await Promise.all([import('../domain/schedule/holiday-data.ts'), import('../app/holiday-disk-store.ts')]);
+    const [{ useHolidayStore }, { diskHolidayStore }] = await Promise.all([
+      import('../domain/schedule/holiday-data.ts'),
+      import('../app/holiday-disk-store.ts'),
+    ]);
     useHolidayStore(diskHolidayStore(env));
     // Tests only: a clock that starts at HERALD_TEST_NOW. The config is parsed for it only when it is
     // set, so light commands keep their lazy parse otherwise. Serve and worker log the warning; a

@@ -36,8 +36,7 @@ export const projectTime = (at: Date, zone: string): string => DateTime.fromJSDa
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The line after a re-plan that fired milestone-moved comms; a dry run queues nothing. */
-export const triggeredLine = (n: number, dryRun: boolean): string =>
-  `${plural(n, 'milestone-moved message')} ${dryRun ? 'would be queued' : 'queued'}`;
+export const triggeredLine = (n: number, dryRun: boolean): string => `${plural(n, 'milestone-moved message')} ${dryRun ? 'would be queued' : 'queued'}`;
 
 /** Turns any failure into one clear message and an exit code; stack traces only for bugs. */
 export function reportError(e: unknown, o: Output): number {

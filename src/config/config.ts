@@ -4,13 +4,16 @@ import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
 import { trustProxySchema } from './trust-proxy.ts';
 
 const url = (schemes: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+  );
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -18,18 +21,46 @@ const optionalText = z.string().trim().min(1).optional();
  * HERALD_SECRET values that are public: shipped in docker-compose.yml, .env.example, the README or
  * the docs at some point, or a typical stand-in. A secret anyone can read signs links anyone can forge.
  */
-export const KNOWN_PLACEHOLDER_SECRETS: readonly string[] = ['change-me-to-a-long-random-secret', 'change-me', 'changeme', 'secret', 'your-secret-here', 'replace-me'];
+export const KNOWN_PLACEHOLDER_SECRETS: readonly string[] = [
+  'change-me-to-a-long-random-secret',
+  'change-me',
+  'changeme',
+  'secret',
+  'your-secret-here',
+  'replace-me',
+];
 // One character repeated is refused by the "fewer than 8 different characters" rule below.
 const PLACEHOLDER_SHAPE = /change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?(?:long[-_ ]?)?(?:random[-_ ]?)?secret/i;
 
 const heraldSecret = z
   .string()
   .min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)')
-  .refine((v) => !KNOWN_PLACEHOLDER_SECRETS.includes(v.toLowerCase()) && !PLACEHOLDER_SHAPE.test(v), 'is a published placeholder; anyone could forge links with it. Set your own: openssl rand -hex 24')
+  .refine(
+    (v) => !KNOWN_PLACEHOLDER_SECRETS.includes(v.toLowerCase()) && !PLACEHOLDER_SHAPE.test(v),
+    'is a published placeholder; anyone could forge links with it. Set your own: openssl rand -hex 24',
+  )
   .refine((v) => new Set(v).size >= 8, 'has fewer than 8 different characters; use a random one: openssl rand -hex 24');
 
 /** Variables whose value may be printed in a config error: none of them holds a secret or a URL with a password. */
-const SHOWN_VALUES = new Set(['HERALD_DATA_DIR', 'REDIS_PREFIX', 'EMAIL_RATE_PER_MINUTE', 'EMAIL_RECIPIENTS_PER_DAY', 'SLACK_WORKSPACE_RATE_PER_MINUTE', 'CAPACITY_WARN_MINUTES', 'SMTP_MAX_CONNECTIONS', 'INBOUND_SMTP_PORT', 'INBOUND_SMTP_HOST', 'IMAP_POLL_SECONDS', 'PUBLIC_URL', 'PORT', 'HOST', 'HERALD_TEST_NOW', 'HTTP_RATE_LIMIT_PER_MINUTE', 'WORKER_METRICS_PORT', 'LOG_LEVEL']);
+const SHOWN_VALUES = new Set([
+  'HERALD_DATA_DIR',
+  'REDIS_PREFIX',
+  'EMAIL_RATE_PER_MINUTE',
+  'EMAIL_RECIPIENTS_PER_DAY',
+  'SLACK_WORKSPACE_RATE_PER_MINUTE',
+  'CAPACITY_WARN_MINUTES',
+  'SMTP_MAX_CONNECTIONS',
+  'INBOUND_SMTP_PORT',
+  'INBOUND_SMTP_HOST',
+  'IMAP_POLL_SECONDS',
+  'PUBLIC_URL',
+  'PORT',
+  'HOST',
+  'HERALD_TEST_NOW',
+  'HTTP_RATE_LIMIT_PER_MINUTE',
+  'WORKER_METRICS_PORT',
+  'LOG_LEVEL',
+]);
 const port = z.coerce.number().int().min(1).max(65535);
 const rate = z.coerce.number().int().min(1).max(10_000_000);
 
@@ -37,7 +68,10 @@ const schema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   HERALD_DATA_DIR: z.string().min(1).default('./.herald'),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only').default('herald'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')
+    .default('herald'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -53,7 +87,12 @@ const schema = z.object({
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_SMTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
   // What one hostile client can make the listener hold: at most MAX_CONNECTIONS × MAX_BYTES.
-  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  INBOUND_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
   INBOUND_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(100),
   INBOUND_SMTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   INBOUND_SMTP_MESSAGES_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -67,11 +106,23 @@ const schema = z.object({
   IMAP_OAUTH2_SCOPE: optionalText,
   INBOUND_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   // Envelope sender base for signed return paths (VERP); default: each plan's sender.replyTo.
-  BOUNCE_ADDRESS: z.string().trim().regex(/^[^\s@<>+"]{1,17}@[^\s@<>]+\.[^\s@<>]+$/, 'must be a plain address with a local part of at most 17 characters and no "+", e.g. bounces@herald.example').optional(),
+  BOUNCE_ADDRESS: z
+    .string()
+    .trim()
+    .regex(
+      /^[^\s@<>+"]{1,17}@[^\s@<>]+\.[^\s@<>]+$/,
+      'must be a plain address with a local part of at most 17 characters and no "+", e.g. bounces@herald.example',
+    )
+    .optional(),
   // authserv-ids (RFC 8601) whose Authentication-Results Herald trusts for DMARC; empty = off.
   INBOUND_TRUSTED_AUTHSERV_IDS: z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, 'each id is a host name such as mx.google.com')))
     .default([]),
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
@@ -81,7 +132,11 @@ const schema = z.object({
    * The address `herald serve` and the worker's metrics listener bind. Loopback by default, so a
    * server started by hand is not on the network by accident; the Docker image sets 0.0.0.0.
    */
-  HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name, e.g. 127.0.0.1, 0.0.0.0 or ::').default('127.0.0.1'),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name, e.g. 127.0.0.1, 0.0.0.0 or ::')
+    .default('127.0.0.1'),
   /** Requests per minute per client address on the answer and unsubscribe pages. */
   HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_RATE_LIMITS.pages),
   /** The same, for `POST /signin`, `/api/v1` with the calendar feeds, `POST /slack/events` and `POST /inbound/email`. */
@@ -119,7 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = String(first.path[0] ?? 'environment');
     // Secrets and URLs (which may hold a password) are never echoed: a config error lands in CI logs and terminals.
     const value = cleaned[name] ?? '';
-    const got = SHOWN_VALUES.has(name) || (name.endsWith('_URL') && !holdsCredential(value)) ? `got ${JSON.stringify(value)}` : `value not shown, ${value.length} characters`;
+    const got =
+      SHOWN_VALUES.has(name) || (name.endsWith('_URL') && !holdsCredential(value))
+        ? `got ${JSON.stringify(value)}`
+        : `value not shown, ${value.length} characters`;
     throw new ConfigError(`${name}: ${first.message} (${got}); see .env.example`);
   }
   checkImap(parsed.data);
@@ -139,9 +197,11 @@ function holdsCredential(value: string): boolean {
 function checkImap(c: z.infer<typeof schema>): void {
   if (!c.IMAP_URL) return;
   const u = new URL(c.IMAP_URL);
-  if (!u.username) throw new ConfigError('IMAP_URL: name the mailbox user, e.g. imaps://pmo%40northwind.example@outlook.office365.com:993/INBOX; see .env.example');
+  if (!u.username)
+    throw new ConfigError('IMAP_URL: name the mailbox user, e.g. imaps://pmo%40northwind.example@outlook.office365.com:993/INBOX; see .env.example');
   const oauth = c.IMAP_OAUTH2_ACCESS_TOKEN || c.IMAP_OAUTH2_TOKEN_URL;
-  if (c.IMAP_OAUTH2_TOKEN_URL && !c.IMAP_OAUTH2_CLIENT_ID) throw new ConfigError('IMAP_OAUTH2_CLIENT_ID: required with IMAP_OAUTH2_TOKEN_URL; see .env.example');
+  if (c.IMAP_OAUTH2_TOKEN_URL && !c.IMAP_OAUTH2_CLIENT_ID)
+    throw new ConfigError('IMAP_OAUTH2_CLIENT_ID: required with IMAP_OAUTH2_TOKEN_URL; see .env.example');
   if (!oauth && !u.password) {
     throw new ConfigError('IMAP_URL: give a password in the URL, or set IMAP_OAUTH2_TOKEN_URL (or IMAP_OAUTH2_ACCESS_TOKEN) for XOAUTH2; see .env.example');
   }

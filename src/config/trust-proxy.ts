@@ -30,10 +30,16 @@ export const trustProxySchema = z
     if (raw === undefined || raw === '' || /^false$/i.test(raw)) return false;
     if (/^true$/i.test(raw)) return true;
     if (/^\d{1,2}$/.test(raw)) return Number(raw);
-    const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+    const entries = raw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     const bad = entries.filter((e) => !address(e));
     if (bad.length) {
-      ctx.addIssue({ code: 'custom', message: `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address or CIDR range; use false, true, a hop count such as 1, or a comma-separated list such as 10.0.0.0/8,127.0.0.1` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address or CIDR range; use false, true, a hop count such as 1, or a comma-separated list such as 10.0.0.0/8,127.0.0.1`,
+      });
       return false;
     }
     return entries;

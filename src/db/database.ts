@@ -19,7 +19,7 @@ import { databaseStores } from './stores.ts';
 
 function pgSql(db: pg.Pool | pg.PoolClient): SqlClient {
   return {
-    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
+    $queryRawUnsafe: async <T>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
     $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).rowCount ?? 0,
   };
 }
@@ -38,7 +38,7 @@ function pgTxSql(client: pg.PoolClient, copyFromStdin: typeof CopyFrom): SqlClie
 
 function pgliteSql(db: Pick<PGlite, 'query'>): SqlClient {
   return {
-    $queryRawUnsafe: async <T,>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
+    $queryRawUnsafe: async <T>(text: string, ...values: unknown[]) => (await db.query(text, values)).rows as T,
     $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await db.query(text, values)).affectedRows ?? 0,
     // PGlite reads COPY data from a Blob that the statement names as '/dev/blob'.
     copyFrom: async (statement, data) =>
@@ -63,7 +63,10 @@ export interface Database {
  * The Prisma client, made on first use: the worker's hot path runs on `sql` and may never touch
  * it, and an unused client still costs ~4 MiB of an idle worker's memory (bench:cli).
  */
-function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>): { get(): PrismaClient; disconnect(): Promise<void> } {
+function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>): {
+  get(): PrismaClient;
+  disconnect(): Promise<void>;
+} {
   let client: PrismaClient | undefined;
   return {
     get: () => (client ??= new PrismaClient({ adapter: adapter() })),

@@ -52,10 +52,13 @@ export async function runMigrations(target: MigrationTarget, opts: MigrateOption
   if (typeof target !== 'string' && !('connect' in target)) {
     // pglite-prisma-adapter 0.7.2 reports a failed statement as done, so talk to PGlite directly.
     const pglite = target;
-    return migrate({
-      rows: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
-      script: async (sql) => void (await pglite.exec(sql)),
-    }, opts);
+    return migrate(
+      {
+        rows: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+        script: async (sql) => void (await pglite.exec(sql)),
+      },
+      opts,
+    );
   }
   const pool = typeof target === 'string' ? new (await import('pg')).default.Pool({ connectionString: target, max: 1 }) : target;
   const client = await pool.connect();
@@ -79,14 +82,16 @@ export async function runMigrations(target: MigrationTarget, opts: MigrateOption
 async function migrate(db: Session, opts: MigrateOptions): Promise<{ applied: string[] }> {
   const files = listMigrations(opts.dir ?? DEFAULT_MIGRATIONS_DIR);
   await db.script(MIGRATIONS_TABLE);
-  const booked = await db.rows<BookedMigration>(
-    'SELECT id, migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at',
-  );
+  const booked = await db.rows<BookedMigration>('SELECT id, migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at');
   const failed = booked.filter((b) => b.finished_at === null && b.rolled_back_at === null);
   if (failed.length > 0) {
-    throw new HeraldError('DB_MIGRATION_FAILED', `migration ${failed.map((f) => f.migration_name).join(', ')} failed earlier and was left half-applied; new migrations will not be applied`, {
-      hint: 'fix the database by hand, then mark it with `npx prisma migrate resolve --rolled-back NAME` (or --applied NAME)',
-    });
+    throw new HeraldError(
+      'DB_MIGRATION_FAILED',
+      `migration ${failed.map((f) => f.migration_name).join(', ')} failed earlier and was left half-applied; new migrations will not be applied`,
+      {
+        hint: 'fix the database by hand, then mark it with `npx prisma migrate resolve --rolled-back NAME` (or --applied NAME)',
+      },
+    );
   }
   const done = new Map(booked.filter((b) => b.finished_at !== null).map((b) => [b.migration_name, b]));
   const applied: string[] = [];

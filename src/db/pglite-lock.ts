@@ -53,7 +53,11 @@ export function lockPgliteDir(lockPath: string, shownDir: string): FileLock {
         );
       }
       // Stale (dead owner) or half-written by a process that died between create and write.
-      try { unlinkSync(lockPath); } catch { /* another process took it over first */ }
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        /* another process took it over first */
+      }
       continue;
     }
     writeSync(fd, `${process.pid}\n`);
@@ -66,7 +70,11 @@ export function lockPgliteDir(lockPath: string, shownDir: string): FileLock {
       heldHere.delete(key);
       process.off('exit', release);
       if (readPid(lockPath) === process.pid) {
-        try { unlinkSync(lockPath); } catch { /* already gone */ }
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          /* already gone */
+        }
       }
     };
     process.on('exit', release);

@@ -15,15 +15,22 @@ function reason(err: unknown): string {
   // Node reports "localhost" failures as an AggregateError (IPv4 and IPv6) with an empty message.
   const code = e.code ?? (e.errors?.[0] as { code?: string } | undefined)?.code;
   switch (code) {
-    case 'ECONNREFUSED': return 'connection refused (is PostgreSQL running?)';
+    case 'ECONNREFUSED':
+      return 'connection refused (is PostgreSQL running?)';
     case 'ENOTFOUND':
-    case 'EAI_AGAIN': return 'unknown host';
-    case 'ETIMEDOUT': return 'connection timed out';
-    case 'ECONNRESET': return 'connection reset by the server';
-    case '3D000': return e.message ?? 'database does not exist';
+    case 'EAI_AGAIN':
+      return 'unknown host';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'ECONNRESET':
+      return 'connection reset by the server';
+    case '3D000':
+      return e.message ?? 'database does not exist';
     case '28P01':
-    case '28000': return e.message ?? 'authentication failed';
-    default: return e.message || String(err);
+    case '28000':
+      return e.message ?? 'authentication failed';
+    default:
+      return e.message || String(err);
   }
 }
 

@@ -93,7 +93,11 @@ function adapterFactory(url: string, opened: SqlDriverAdapter[]): SqlMigrationAw
       const admin = async (sql: string) => {
         const c = new pg.Client(poolConfig(url));
         await c.connect();
-        try { await c.query(sql); } finally { await c.end(); }
+        try {
+          await c.query(sql);
+        } finally {
+          await c.end();
+        }
       };
       await admin(`CREATE DATABASE "${name}"`);
       const adapter = await new PrismaPg(poolConfig(url, name)).connect();

@@ -35,7 +35,10 @@ interface Connection {
 }
 
 function noPrisma(): never {
-  throw new HeraldError('INTERNAL', 'this store needs Prisma, which a bulk (driver-level) transaction does not have: open the transaction without { bulk: true }');
+  throw new HeraldError(
+    'INTERNAL',
+    'this store needs Prisma, which a bulk (driver-level) transaction does not have: open the transaction without { bulk: true }',
+  );
 }
 
 /** The stores of a Database: on its pool, with transactions from it. The Prisma client is made on first use. */
@@ -61,7 +64,8 @@ function storesOn(conn: Connection): Stores {
       savePlanJson: (projectId, plan) => savePlanJson(db, projectId, plan),
     },
     people: {
-      findId: async (projectId, key) => (await conn.prisma().person.findUnique({ where: { projectId_key: { projectId, key } }, select: { id: true } }))?.id ?? null,
+      findId: async (projectId, key) =>
+        (await conn.prisma().person.findUnique({ where: { projectId_key: { projectId, key } }, select: { id: true } }))?.id ?? null,
     },
     milestones: {
       byKey: (projectId) => loadMilestones(db, projectId),
@@ -104,7 +108,7 @@ function storesOn(conn: Connection): Stores {
       copies: (q) => occurrenceCopies(db, q),
     },
     retrying: (fn) => retryTransient(fn),
-    transaction: <T,>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> => {
+    transaction: <T>(fn: (tx: Stores) => Promise<T>, opts: TransactionOptions = {}): Promise<T> => {
       const { begin } = conn;
       if (!begin) return fn(stores);
       // The driver ignores the limits (its statement_timeout bounds each statement); Prisma needs them.

@@ -35,7 +35,9 @@ const HOW_TO_GET_REDIS =
 export async function resolveDemoRedis(redisUrl: string, opts: { spawnRedis?: (port: number) => ChildProcess } = {}): Promise<DemoRedis> {
   if (await redisAnswers(redisUrl)) return { url: redisUrl, kind: 'external', stop: async () => {} };
   const port = await freePort();
-  const start = opts.spawnRedis ?? ((p: number) => spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  const start =
+    opts.spawnRedis ??
+    ((p: number) => spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
   const child = start(port);
   const failed = new Promise<false>((resolve) => {
     child.once('error', () => resolve(false));

@@ -56,9 +56,7 @@ export interface IncomingAnswer extends AnswerState {
   sourceRef: string;
 }
 
-export type AnswerDecision =
-  | { kind: 'unchanged'; reason: 'redelivered' | 'same-answer' }
-  | { kind: 'changed'; next: AnswerState };
+export type AnswerDecision = { kind: 'unchanged'; reason: 'redelivered' | 'same-answer' } | { kind: 'changed'; next: AnswerState };
 
 /**
  * What an answer does to the stored one. A source reference seen before (a Slack retry, the same
@@ -68,7 +66,8 @@ export type AnswerDecision =
  */
 export function decideAnswer(existing: AnswerState & { sourceRefs: readonly string[] }, incoming: IncomingAnswer): AnswerDecision {
   if (existing.sourceRefs.includes(incoming.sourceRef)) return { kind: 'unchanged', reason: 'redelivered' };
-  const next: AnswerState = incoming.option === null ? { option: existing.option, comment: incoming.comment } : { option: incoming.option, comment: incoming.comment };
+  const next: AnswerState =
+    incoming.option === null ? { option: existing.option, comment: incoming.comment } : { option: incoming.option, comment: incoming.comment };
   if (next.option === existing.option && next.comment === existing.comment) return { kind: 'unchanged', reason: 'same-answer' };
   return { kind: 'changed', next };
 }

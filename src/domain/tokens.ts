@@ -222,7 +222,9 @@ export function signBounceToken(secret: string, messageId: string, recipient: st
   const body = Buffer.concat([Buffer.of(KIND_BYTE.bounce), encodeField(messageId)]);
   const token = `b${base32(Buffer.concat([body, bounceMac(secret, body, recipient)]))}`;
   if (token.length > REPLY_TOKEN_MAX_LENGTH) {
-    throw new HeraldError('TOKEN_TOO_LONG', `bounce token is ${token.length} characters; the limit is ${REPLY_TOKEN_MAX_LENGTH}`, { hint: 'bounce tokens need UUID message ids' });
+    throw new HeraldError('TOKEN_TOO_LONG', `bounce token is ${token.length} characters; the limit is ${REPLY_TOKEN_MAX_LENGTH}`, {
+      hint: 'bounce tokens need UUID message ids',
+    });
   }
   return token;
 }

@@ -58,12 +58,17 @@ export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: StoreDep
     const bearer = bearerOf(request);
     const cookie = sessionCookieOf(request);
     if (bearer === undefined && cookie === undefined) {
-      await reply.status(401).header('www-authenticate', 'Bearer').send(errorBody('UNAUTHENTICATED', 'bull-board needs an admin token: send Authorization: Bearer <token>'));
+      await reply
+        .status(401)
+        .header('www-authenticate', 'Bearer')
+        .send(errorBody('UNAUTHENTICATED', 'bull-board needs an admin token: send Authorization: Bearer <token>'));
       return reply;
     }
     if (bearer === undefined) {
       if (await liveSession(deps, cookie!)) return undefined;
-      await reply.status(403).send(errorBody('SESSION_ENDED', 'this bull-board session has ended; open /admin/queues again with Authorization: Bearer <admin token>'));
+      await reply
+        .status(403)
+        .send(errorBody('SESSION_ENDED', 'this bull-board session has ended; open /admin/queues again with Authorization: Bearer <admin token>'));
       return reply;
     }
     const admin = await isAdminToken(bearer);
@@ -81,7 +86,12 @@ export function requireAdmin(isAdminToken: AdminTokenCheck, deps: { db: StoreDep
   };
 }
 
-export async function registerAdminQueues(app: FastifyInstance, queues: readonly Queue[], isAdminToken: AdminTokenCheck, deps: { db: StoreDeps; clock: Clock }): Promise<void> {
+export async function registerAdminQueues(
+  app: FastifyInstance,
+  queues: readonly Queue[],
+  isAdminToken: AdminTokenCheck,
+  deps: { db: StoreDeps; clock: Clock },
+): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });

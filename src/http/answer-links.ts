@@ -44,21 +44,29 @@ export function sendPage(reply: FastifyReply, status: number, html: string): Fas
 }
 
 export function requireSecret(secret: string | undefined): string {
-  if (!secret) throw new HeraldError('SERVER_NOT_CONFIGURED', 'HERALD_SECRET is not set on this server', { retryable: true, hint: 'set HERALD_SECRET to the value the workers use' });
+  if (!secret)
+    throw new HeraldError('SERVER_NOT_CONFIGURED', 'HERALD_SECRET is not set on this server', {
+      retryable: true,
+      hint: 'set HERALD_SECRET to the value the workers use',
+    });
   return secret;
 }
 
 /** Verifies a link token of the expected kind (TOKEN_INVALID → 400, TOKEN_EXPIRED → 410). */
 export function readToken(secret: string, token: string, kind: TokenPayload['k'], now: Date): TokenPayload {
   const payload = verifyToken(secret, token, Math.floor(now.getTime() / 1000));
-  if (payload.k !== kind) throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (wrong kind of link)', { hint: 'use the link exactly as it came in the email' });
+  if (payload.k !== kind)
+    throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (wrong kind of link)', { hint: 'use the link exactly as it came in the email' });
   return payload;
 }
 
 /** The message a token names, checked to belong to the token's person. */
 export async function viewForToken(db: StoreDeps, payload: TokenPayload): Promise<AnswerView> {
   const view = await loadAnswerView(db, payload.m).catch((err: unknown) => {
-    if (err instanceof HeraldError && err.code === 'NOT_FOUND') throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (its message no longer exists)', { hint: 'the plan may have changed; answer from a newer message' });
+    if (err instanceof HeraldError && err.code === 'NOT_FOUND')
+      throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (its message no longer exists)', {
+        hint: 'the plan may have changed; answer from a newer message',
+      });
     throw err;
   });
   if (view.person.id !== payload.p) throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (person mismatch)');
@@ -83,10 +91,17 @@ function answerForm(view: AnswerView, token: string, proof: string, chosen: stri
       return `<label class="option"><input type="radio" name="option" value="${esc(o.value)}"${o.value === chosen ? ' checked' : ''} required> <span>${esc(o.label)}${wants}</span></label>`;
     })
     .join('\n');
-  parts.push(`<form method="post" action="/r/${esc(token)}">`, `<input type="hidden" name="proof" value="${esc(proof)}">`, `<fieldset><legend>Your answer</legend>\n${options}\n</fieldset>`);
+  parts.push(
+    `<form method="post" action="/r/${esc(token)}">`,
+    `<input type="hidden" name="proof" value="${esc(proof)}">`,
+    `<fieldset><legend>Your answer</legend>\n${options}\n</fieldset>`,
+  );
   if (asksComment) {
     const req = survey.comment === 'required' ? ' (required)' : ' (optional)';
-    parts.push(`<label for="comment"><strong>Comment</strong>${req}</label>`, `<textarea id="comment" name="comment" maxlength="${COMMENT_MAX}"${survey.comment === 'required' ? ' required' : ''}>${esc(comment ?? '')}</textarea>`);
+    parts.push(
+      `<label for="comment"><strong>Comment</strong>${req}</label>`,
+      `<textarea id="comment" name="comment" maxlength="${COMMENT_MAX}"${survey.comment === 'required' ? ' required' : ''}>${esc(comment ?? '')}</textarea>`,
+    );
   }
   parts.push(`<button type="submit">${current ? 'Change my answer' : 'Confirm my answer'}</button>`, '</form>');
   parts.push(`<p class="muted">Nothing is recorded until you press the button.</p>`);
@@ -129,16 +144,23 @@ export function registerAnswerLinks(app: FastifyInstance, deps: PageDeps): void 
       return again(400, 'That option is not one of this question’s options. Choose one below.');
     }
     if (commentWanted(view.survey, option) && comment === null) return again(422, `Please add a short comment for “${option?.label ?? optionValue}”.`);
-    const result = await recordResponse({ stores: deps.db.stores, plans: deps.plans }, {
-      messageId: view.messageId,
-      option: optionValue,
-      comment,
-      channel: 'email-link',
-      receivedAt: now,
-      sourceRef: `link:${tokenId(token)}:${String(body.proof)}`,
-    }, { loaded: view.loaded });
+    const result = await recordResponse(
+      { stores: deps.db.stores, plans: deps.plans },
+      {
+        messageId: view.messageId,
+        option: optionValue,
+        comment,
+        channel: 'email-link',
+        receivedAt: now,
+        sourceRef: `link:${tokenId(token)}:${String(body.proof)}`,
+      },
+      { loaded: view.loaded },
+    );
     const label = result.option?.label ?? optionValue;
-    const lines = [`You answered: ${label}${result.response.comment ? ` — “${result.response.comment}”` : ''}.`, 'You can close this page. To change your answer, open the link in the email again.'];
+    const lines = [
+      `You answered: ${label}${result.response.comment ? ` — “${result.response.comment}”` : ''}.`,
+      'You can close this page. To change your answer, open the link in the email again.',
+    ];
     return sendPage(reply, 200, messagePage(result.kind === 'changed' ? 'Your answer was changed' : 'Thank you, your answer is recorded', lines, 'note'));
   });
 }

@@ -107,18 +107,22 @@ export function drawBlocks(blocks: readonly unknown[], button?: (b: { actionId: 
         break;
       case 'actions': {
         const blockId = typeof b.block_id === 'string' ? b.block_id : 'actions';
-        const buttons = (Array.isArray(b.elements) ? b.elements : []).filter((e) => (e as Block).type === 'button').map((e) => {
-          const el = e as Block;
-          const actionId = String(el.action_id ?? '');
-          const value = String(el.value ?? '');
-          // Block Kit's button styles: primary (green) and danger (red); none is the plain button.
-          const style = el.style === 'primary' || el.style === 'danger' ? ` bk-${el.style}` : '';
-          if (typeof el.url === 'string') return `<a class="bk-button${style}" href="${esc(el.url)}">${plainText(textOf(el.text))}</a>`;
-          if (!button) return `<span class="bk-button${style}">${plainText(textOf(el.text))}</span>`;
-          const t = button({ actionId, value, blockId });
-          const hidden = Object.entries(t.hidden).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
-          return `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit"${style ? ` class="bk-button${style}"` : ''}>${plainText(textOf(el.text))}</button></form>`;
-        });
+        const buttons = (Array.isArray(b.elements) ? b.elements : [])
+          .filter((e) => (e as Block).type === 'button')
+          .map((e) => {
+            const el = e as Block;
+            const actionId = String(el.action_id ?? '');
+            const value = String(el.value ?? '');
+            // Block Kit's button styles: primary (green) and danger (red); none is the plain button.
+            const style = el.style === 'primary' || el.style === 'danger' ? ` bk-${el.style}` : '';
+            if (typeof el.url === 'string') return `<a class="bk-button${style}" href="${esc(el.url)}">${plainText(textOf(el.text))}</a>`;
+            if (!button) return `<span class="bk-button${style}">${plainText(textOf(el.text))}</span>`;
+            const t = button({ actionId, value, blockId });
+            const hidden = Object.entries(t.hidden)
+              .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+              .join('');
+            return `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit"${style ? ` class="bk-button${style}"` : ''}>${plainText(textOf(el.text))}</button></form>`;
+          });
         out.push(`<div class="bk-actions">${buttons.join(' ')}</div>`);
         break;
       }

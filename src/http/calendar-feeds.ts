@@ -15,14 +15,22 @@ import type { StoreDeps } from '../app/ports.ts';
 export function registerCalendarFeeds(app: FastifyInstance, deps: { db: StoreDeps; clock: Clock }): void {
   const serve = async (reply: FastifyReply, token: unknown, project: string, person?: string): Promise<FastifyReply> => {
     // `?token=a&token=b` arrives as an array (the page fuzzer found it answering 500): one token only.
-    if (token !== undefined && typeof token !== 'string') return reply.status(400).send({ code: 'BAD_QUERY', message: 'give the token once: ?token=<a feed token>', details: null });
+    if (token !== undefined && typeof token !== 'string')
+      return reply.status(400).send({ code: 'BAD_QUERY', message: 'give the token once: ?token=<a feed token>', details: null });
     const t = token ? await authenticateApiToken(deps.db, token, deps.clock.now()) : null;
-    if (!t) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'add ?token=<a feed token> to the feed address', details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}` } });
+    if (!t)
+      return reply.status(401).send({
+        code: 'UNAUTHENTICATED',
+        message: 'add ?token=<a feed token> to the feed address',
+        details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}` },
+      });
     if (t.role !== 'feed') {
       return reply.status(403).send({
         code: 'FEED_TOKEN_REQUIRED',
         message: `"${t.name}" is a ${t.role} token; a feed address takes only a feed token, because the address is stored and shared by calendar apps`,
-        details: { hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}; then consider revoking "${t.name}" (herald token revoke ${t.name}), as it was sent in a URL` },
+        details: {
+          hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}; then consider revoking "${t.name}" (herald token revoke ${t.name}), as it was sent in a URL`,
+        },
       });
     }
     if (t.projectKey !== null && t.projectKey !== project) {

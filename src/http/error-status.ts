@@ -67,7 +67,11 @@ export function classifyError(err: Error, reference: string): ErrorVerdict {
   const state = sqlState(err);
   if (state?.startsWith('22')) {
     const hint = 'check dates are real calendar dates in years 1970–9999 and texts are of a sensible length';
-    return { status: ERROR_STATUS.VALUE_OUT_OF_RANGE, ...errorBody('VALUE_OUT_OF_RANGE', 'a value in the request (a date, number or text) is outside what Herald can store or compare', hint), hint };
+    return {
+      status: ERROR_STATUS.VALUE_OUT_OF_RANGE,
+      ...errorBody('VALUE_OUT_OF_RANGE', 'a value in the request (a date, number or text) is outside what Herald can store or compare', hint),
+      hint,
+    };
   }
   const status = 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 500;
   const fastifyCode = 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_') ? (err.code as `FST_${string}`) : undefined;

@@ -15,7 +15,9 @@ import { esc, messagePage, page } from './pages.ts';
 async function escalationView(deps: PageDeps, id: string, personId: string) {
   const e = await deps.escalations.notice(id);
   if (!e || (personId !== e.ownerId && personId !== e.secondId)) {
-    throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (no such escalation for you)', { hint: 'use the link exactly as it came in the email' });
+    throw new HeraldError('TOKEN_INVALID', 'the link or token is not valid (no such escalation for you)', {
+      hint: 'use the link exactly as it came in the email',
+    });
   }
   const survey = e.project.plan.comms.find((c) => c.key === e.response.comm.key)?.survey;
   const label = survey?.options.find((o) => o.value === e.option)?.label ?? e.option;
@@ -57,7 +59,9 @@ export function registerEscalationLinks(app: FastifyInstance, deps: PageDeps): v
     const action = (payload.o === 'resolve' ? 'resolve' : 'acknowledge') as EscalationAction;
     const note = typeof request.body?.note === 'string' ? request.body.note : undefined;
     const r = await actOnEscalation({ stores: deps.db.stores, clock: deps.clock }, { escalationId: e.id, action, by: payload.p, note });
-    const lines = r.changed ? [`The escalation is ${r.state}.`, `${e.person.name} will be told that your team is on it.`] : [`This escalation was already ${r.state}; nothing changed.`];
+    const lines = r.changed
+      ? [`The escalation is ${r.state}.`, `${e.person.name} will be told that your team is on it.`]
+      : [`This escalation was already ${r.state}; nothing changed.`];
     return sendPage(reply, 200, messagePage(r.changed ? 'Thank you' : 'Nothing to change', lines, 'note'));
   });
 }

@@ -25,7 +25,14 @@ export function issueProof(secret: string, purpose: FormPurpose, binding: string
 }
 
 /** Why `proof` is not valid for (purpose, binding) now, or null when it is. */
-export function proofProblem(secret: string, purpose: FormPurpose, binding: string, proof: unknown, nowSeconds: number, lifetimeS = FORM_LIFETIME_S): string | null {
+export function proofProblem(
+  secret: string,
+  purpose: FormPurpose,
+  binding: string,
+  proof: unknown,
+  nowSeconds: number,
+  lifetimeS = FORM_LIFETIME_S,
+): string | null {
   if (typeof proof !== 'string') return 'missing form field';
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{22})$/.exec(proof);
   if (!m) return 'malformed form field';
@@ -44,7 +51,10 @@ export function issueFormProof(secret: string, token: string, nowSeconds: number
 /** Throws FORM_INVALID (400) for a forged, foreign or stale proof. */
 export function checkFormProof(secret: string, token: string, proof: unknown, nowSeconds: number): void {
   const why = proofProblem(secret, 'answer-form', token, proof, nowSeconds);
-  if (why) throw new HeraldError('FORM_INVALID', `the answer form could not be accepted (${why})`, { hint: 'open the link from your email again and confirm once more' });
+  if (why)
+    throw new HeraldError('FORM_INVALID', `the answer form could not be accepted (${why})`, {
+      hint: 'open the link from your email again and confirm once more',
+    });
 }
 
 /** A short, stable id for a token, to name it as a response's source without storing the token. */

@@ -12,10 +12,14 @@ import { readToken, requireSecret, sendPage, viewForToken, type PageDeps } from 
 import { esc, messagePage, page } from './pages.ts';
 
 function mandatoryPage(projectName: string): string {
-  return messagePage('This notice cannot be unsubscribed from', [
-    `This is a required notice from ${projectName} about changes that affect your work, so it is sent to everyone it concerns.`,
-    'Only optional messages, such as tips, can be unsubscribed from.',
-  ], 'note');
+  return messagePage(
+    'This notice cannot be unsubscribed from',
+    [
+      `This is a required notice from ${projectName} about changes that affect your work, so it is sent to everyone it concerns.`,
+      'Only optional messages, such as tips, can be unsubscribed from.',
+    ],
+    'note',
+  );
 }
 
 export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
@@ -34,7 +38,9 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
     const body = [
       `<p class="muted">${esc(view.projectName)}</p>`,
       `<h1>Unsubscribe from these messages?</h1>`,
-      already ? `<p class="note">You are already unsubscribed from these messages.</p>` : `<p>You will stop receiving optional messages such as tips. Required notices about the project still reach you.</p>`,
+      already
+        ? `<p class="note">You are already unsubscribed from these messages.</p>`
+        : `<p>You will stop receiving optional messages such as tips. Required notices about the project still reach you.</p>`,
       `<form method="post" action="/u/${esc(request.params.token)}">`,
       `<button type="submit" name="scope" value="comm">Unsubscribe from these messages</button>`,
       `<button type="submit" name="scope" value="all" class="secondary">Unsubscribe from all optional messages of ${esc(view.projectName)}</button>`,
@@ -52,6 +58,10 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
     const scope = body.scope === 'all' ? 'all' : 'comm';
     await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: true, scope });
     const what = scope === 'all' ? `all optional messages of ${view.projectName}` : 'these messages';
-    return sendPage(reply, 200, messagePage('You are unsubscribed', [`You will no longer receive ${what}.`, 'Required notices about the project still reach you.'], 'note'));
+    return sendPage(
+      reply,
+      200,
+      messagePage('You are unsubscribed', [`You will no longer receive ${what}.`, 'Required notices about the project still reach you.'], 'note'),
+    );
   });
 }

@@ -100,7 +100,11 @@ declare module 'fastify' {
 
 function sendError(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody, hint?: string): FastifyReply {
   if (request.routeOptions.config?.html) {
-    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(titleFor(status), errorLines(body.message, hint), 'error'));
+    return reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .send(messagePage(titleFor(status), errorLines(body.message, hint), 'error'));
   }
   return reply.status(status).send(body);
 }
@@ -174,7 +178,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     await check('database', deps.reads.probe());
     await check('redis', deps.queues.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
-    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ok', failed: failed.length ? failed : undefined, ...checks });
+    return reply
+      .status(failed.length ? 503 : 200)
+      .send({ status: failed.length ? 'unavailable' : 'ok', failed: failed.length ? failed : undefined, ...checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
@@ -184,8 +190,34 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
-  await app.register(async (scope) => registerApi(scope, { db: deps.db, idempotency: deps.reads.idempotency, listProjects: deps.reads.apiProjects, clock, log: deps.log, templates: deps.templates, publicUrl: deps.publicUrl, forgetQueued: (ids) => deps.queues.forget(ids) }), { prefix: '/api/v1' });
-  await app.register(async (scope) => registerDashboard(scope, { db: deps.db, reads: deps.reads.dashboard, inboxReads: deps.reads.inbox, clock, secret: deps.secret, publicUrl: deps.publicUrl, log: deps.log, templates: deps.templates, extraPages: deps.dashboardPages, forgetQueued: (ids) => deps.queues.forget(ids) }));
+  await app.register(
+    async (scope) =>
+      registerApi(scope, {
+        db: deps.db,
+        idempotency: deps.reads.idempotency,
+        listProjects: deps.reads.apiProjects,
+        clock,
+        log: deps.log,
+        templates: deps.templates,
+        publicUrl: deps.publicUrl,
+        forgetQueued: (ids) => deps.queues.forget(ids),
+      }),
+    { prefix: '/api/v1' },
+  );
+  await app.register(async (scope) =>
+    registerDashboard(scope, {
+      db: deps.db,
+      reads: deps.reads.dashboard,
+      inboxReads: deps.reads.inbox,
+      clock,
+      secret: deps.secret,
+      publicUrl: deps.publicUrl,
+      log: deps.log,
+      templates: deps.templates,
+      extraPages: deps.dashboardPages,
+      forgetQueued: (ids) => deps.queues.forget(ids),
+    }),
+  );
   if (deps.slack) {
     const slack = deps.slack;
     await app.register(async (scope) => registerSlackEvents(scope, slack));

@@ -58,15 +58,10 @@ export function buildLimits(
 ): Partial<Record<Channel, SendLimiter>> {
   const minute = opts.emailWindowMs ?? EMAIL_WINDOW_MS;
   return {
-    email: new RedisSendLimiter(
-      redis,
-      config.REDIS_PREFIX,
-      'email',
-      [
-        { name: 'EMAIL_RATE_PER_MINUTE', max: config.EMAIL_RATE_PER_MINUTE, windowMs: minute },
-        { name: 'EMAIL_RECIPIENTS_PER_DAY', max: config.EMAIL_RECIPIENTS_PER_DAY, windowMs: (DAY_MS * minute) / EMAIL_WINDOW_MS },
-      ],
-    ),
+    email: new RedisSendLimiter(redis, config.REDIS_PREFIX, 'email', [
+      { name: 'EMAIL_RATE_PER_MINUTE', max: config.EMAIL_RATE_PER_MINUTE, windowMs: minute },
+      { name: 'EMAIL_RECIPIENTS_PER_DAY', max: config.EMAIL_RECIPIENTS_PER_DAY, windowMs: (DAY_MS * minute) / EMAIL_WINDOW_MS },
+    ]),
   };
 }
 

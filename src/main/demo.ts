@@ -104,7 +104,21 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       log: o.log,
       port,
       host: '127.0.0.1',
-      extraRoutes: (app) => registerDemoViews(app, { db, clock, slack, sink, signingSecret, publicUrl, inboundSmtpPort: Number(config.INBOUND_SMTP_PORT), adminToken: admin.token, editorToken: editor.token, secret: config.HERALD_SECRET!, project: loaded.plan.project.key, engine: buildEngine(config) }),
+      extraRoutes: (app) =>
+        registerDemoViews(app, {
+          db,
+          clock,
+          slack,
+          sink,
+          signingSecret,
+          publicUrl,
+          inboundSmtpPort: Number(config.INBOUND_SMTP_PORT),
+          adminToken: admin.token,
+          editorToken: editor.token,
+          secret: config.HERALD_SECRET!,
+          project: loaded.plan.project.key,
+          engine: buildEngine(config),
+        }),
     });
     stop('server', () => server.close());
     clock.start();

@@ -25,11 +25,21 @@ export interface InboundRuntime {
  * Inbound mail, each path only when configured (INBOUND_SMTP_PORT, IMAP_URL,
  * INBOUND_WEBHOOK_SECRET). All three hand raw MIME to receiveInboundMail.
  */
-export async function startInbound(config: Config, opts: { db: Database; clock: Clock; plans?: PlanCache; log?: Logger | undefined }): Promise<InboundRuntime | undefined> {
+export async function startInbound(
+  config: Config,
+  opts: { db: Database; clock: Clock; plans?: PlanCache; log?: Logger | undefined },
+): Promise<InboundRuntime | undefined> {
   const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
   if (!wanted) return undefined;
   const { receiveInboundMail } = await import('../app/receive-inbound-mail.ts');
-  const deps: InboundDeps = { stores: opts.db.stores, clock: opts.clock, secret: requireSecret(config, 'inbound mail'), publicUrl: config.PUBLIC_URL, trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS, plans: opts.plans };
+  const deps: InboundDeps = {
+    stores: opts.db.stores,
+    clock: opts.clock,
+    secret: requireSecret(config, 'inbound mail'),
+    publicUrl: config.PUBLIC_URL,
+    trustedAuthservIds: config.INBOUND_TRUSTED_AUTHSERV_IDS,
+    plans: opts.plans,
+  };
   const log = opts.log;
   const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
     const r = await receiveInboundMail(deps, raw, { via, envelope });

@@ -94,7 +94,10 @@ export async function startServer(
         import('../http/slack/slack-app.ts'),
         import('../db/repo/slack-reads.ts'),
       ]);
-      const queue = new ClickQueue(conn, redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')));
+      const queue = new ClickQueue(
+        conn,
+        redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')),
+      );
       const interactivity = createSlackInteractivity({
         botToken: config.SLACK_BOT_TOKEN,
         signingSecret: config.SLACK_SIGNING_SECRET,
@@ -115,11 +118,35 @@ export async function startServer(
     const isAdminToken = await adminTokenCheck(config, db, clock);
     const forHttp = (queues = serverQueues({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX }));
     const { createHttpReads } = await import('../db/repo/http-reads.ts');
-    const running = await import('../http/server.ts').then(({ startHttpServer }) => startHttpServer(
-      { db, reads: createHttpReads(db), queues: forHttp, isAdminToken, secret: config.HERALD_SECRET, clock, plans, slack: slack?.http, inbound: inbound?.webhook, pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE, rateLimits: { signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE, api: config.HTTP_RATE_LIMIT_API_PER_MINUTE, slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE, webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE }, trustProxy: config.TRUST_PROXY, templates: buildEngine(config), publicUrl: config.PUBLIC_URL, extraRoutes: opts.extraRoutes, log: opts.log },
-      opts.port ?? config.PORT,
-      opts.host ?? config.HOST,
-    ));
+    const running = await import('../http/server.ts').then(({ startHttpServer }) =>
+      startHttpServer(
+        {
+          db,
+          reads: createHttpReads(db),
+          queues: forHttp,
+          isAdminToken,
+          secret: config.HERALD_SECRET,
+          clock,
+          plans,
+          slack: slack?.http,
+          inbound: inbound?.webhook,
+          pageRateLimitPerMinute: config.HTTP_RATE_LIMIT_PER_MINUTE,
+          rateLimits: {
+            signin: config.HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE,
+            api: config.HTTP_RATE_LIMIT_API_PER_MINUTE,
+            slack: config.HTTP_RATE_LIMIT_SLACK_PER_MINUTE,
+            webhook: config.HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE,
+          },
+          trustProxy: config.TRUST_PROXY,
+          templates: buildEngine(config),
+          publicUrl: config.PUBLIC_URL,
+          extraRoutes: opts.extraRoutes,
+          log: opts.log,
+        },
+        opts.port ?? config.PORT,
+        opts.host ?? config.HOST,
+      ),
+    );
     http = running;
     await slack?.start();
     slackStarted = true;

@@ -17,7 +17,15 @@ export interface ClickedMessage {
 let counter = 0;
 const uniq = () => `${Date.now()}${String(++counter).padStart(6, '0')}`;
 
-export function blockActions(opts: { user: string; message: ClickedMessage; actionId: string; value: string; blockId?: string; actionTs?: string; triggerId?: string }): Record<string, unknown> {
+export function blockActions(opts: {
+  user: string;
+  message: ClickedMessage;
+  actionId: string;
+  value: string;
+  blockId?: string;
+  actionTs?: string;
+  triggerId?: string;
+}): Record<string, unknown> {
   const actionTs = opts.actionTs ?? `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
   return {
     type: 'block_actions',
@@ -33,7 +41,16 @@ export function blockActions(opts: { user: string; message: ClickedMessage; acti
     message: { type: 'message', user: 'U0HERALD', bot_id: 'B0HERALD', ts: opts.message.ts, text: opts.message.text ?? '', blocks: opts.message.blocks ?? [] },
     state: { values: {} },
     response_url: 'https://hooks.slack.invalid/actions/T0SANDBOX/1/x',
-    actions: [{ type: 'button', action_id: opts.actionId, block_id: opts.blockId ?? 'herald_survey', value: opts.value, text: { type: 'plain_text', text: opts.actionId }, action_ts: actionTs }],
+    actions: [
+      {
+        type: 'button',
+        action_id: opts.actionId,
+        block_id: opts.blockId ?? 'herald_survey',
+        value: opts.value,
+        text: { type: 'plain_text', text: opts.actionId },
+        action_ts: actionTs,
+      },
+    ],
   };
 }
 

@@ -150,7 +150,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   async function record(raw: Buffer, envelope: SinkMessage['envelope'], sessionId: string, receivedAt: number, startedAt: number): Promise<void> {
     const parsed = await simpleParser(raw, { skipImageLinks: true });
     const headers: Record<string, string> = {};
-    for (const h of parsed.headerLines) headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    for (const h of parsed.headerLines)
+      headers[h.key] = h.line
+        .slice(h.line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim();
     const addresses = (v: typeof parsed.to): string[] =>
       (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? '')).filter(Boolean);
     messages.push({

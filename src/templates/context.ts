@@ -14,7 +14,13 @@ function toInstant(value: Date | string, zone: string): DateTime {
 }
 
 const LOCAL_AT: Intl.DateTimeFormatOptions = {
-  weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
+  weekday: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
 };
 
 /*
@@ -166,8 +172,7 @@ export interface SampleOptions {
  */
 export function sampleContext(plan: Plan, comm: CommSpec, opts: SampleOptions = {}): MessageContext {
   const audience = opts.audience ?? comm.audiences[0] ?? 'everyone';
-  const person =
-    (opts.personId === undefined ? undefined : plan.people.find((p) => p.id === opts.personId)) ??
+  const person = (opts.personId === undefined ? undefined : plan.people.find((p) => p.id === opts.personId)) ??
     plan.people.find((p) => p.audiences.includes(audience)) ?? {
       id: 'sample',
       name: 'Alex Sample',

@@ -64,7 +64,9 @@ export function inlineBody(source: string, css: string): string {
 const STYLE_ATTRIBUTE = /(<[a-zA-Z][^<>]*?)\s+style="[^"]*"/g;
 
 export function htmlToText(html: string): string {
-  return toText(html.replace(STYLE_ATTRIBUTE, '$1')).replace(/\n{3,}/g, '\n\n').trim();
+  return toText(html.replace(STYLE_ATTRIBUTE, '$1'))
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** The survey and unsubscribe lines a hand-written text part gets, mirroring the HTML layout. */

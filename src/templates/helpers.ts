@@ -15,9 +15,34 @@ export const ESCAPE_HELPER = '__esc';
 
 /** Helpers a template may call: ours plus Handlebars' own. */
 export const HELPER_NAMES: ReadonlySet<string> = new Set([
-  'formatDate', 'formatTime', 'formatDateTime', 'relative', 'list', 'plural', 'eq', 'ne', 'gt', 'lt',
-  'and', 'or', 'not', 'add', 'sub', 'ifEquals', 'paragraphs', 'link', 'upcoming', 'toneColor', 'textBar', 'greeting',
-  'if', 'unless', 'each', 'with', 'lookup', 'log',
+  'formatDate',
+  'formatTime',
+  'formatDateTime',
+  'relative',
+  'list',
+  'plural',
+  'eq',
+  'ne',
+  'gt',
+  'lt',
+  'and',
+  'or',
+  'not',
+  'add',
+  'sub',
+  'ifEquals',
+  'paragraphs',
+  'link',
+  'upcoming',
+  'toneColor',
+  'textBar',
+  'greeting',
+  'if',
+  'unless',
+  'each',
+  'with',
+  'lookup',
+  'log',
 ]);
 
 const TONE_COLORS: Record<string, string> = { good: '#1a7f37', warn: '#d4a72c', bad: '#cf222e', none: '#8c959f' };
@@ -56,8 +81,7 @@ function root(options: Options): Root {
 function when(value: unknown, options: Options): DateTime | undefined {
   const r = root(options);
   const hashZone = (options.hash as { zone?: unknown }).zone;
-  const zone =
-    hashZone === 'project' ? r.project?.timezone : typeof hashZone === 'string' ? hashZone : r.person?.timezone;
+  const zone = hashZone === 'project' ? r.project?.timezone : typeof hashZone === 'string' ? hashZone : r.person?.timezone;
   const locale = r.person?.locale ?? 'en-US';
   let dt: DateTime;
   if (value instanceof Date) dt = DateTime.fromJSDate(value);
@@ -121,7 +145,15 @@ export function registerHelpers(hb: HB, mode: EscapeMode): void {
       options,
       '',
       () =>
-        when(value, options)?.toLocaleString({ weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) ?? '',
+        when(value, options)?.toLocaleString({
+          weekday: 'long',
+          month: 'long',
+          day: 'numeric',
+          year: 'numeric',
+          hour: 'numeric',
+          minute: '2-digit',
+          timeZoneName: 'short',
+        }) ?? '',
     ),
   );
   // By the hour the message reaches its reader (their zone): no "Good morning" at 8:48 PM.
@@ -187,7 +219,10 @@ export function registerHelpers(hb: HB, mode: EscapeMode): void {
   });
   // Blank lines separate paragraphs; each paragraph is escaped before markup is added.
   hb.registerHelper('paragraphs', (text: unknown) => {
-    const paras = String(text ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== '');
+    const paras = String(text ?? '')
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     if (mode === 'html') return safe(paras.map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`).join('\n'));
     return safe(paras.map(esc).join('\n\n'));
   });

@@ -55,7 +55,10 @@ function bodyBlocks(mrkdwn: string): SlackBlock[] {
       if (current.trim() !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current.trim() } });
       current = '';
     };
-    for (const para of part.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== '')) {
+    for (const para of part
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter((p) => p !== '')) {
       for (const piece of chunks(para, SECTION_MAX)) {
         if (current !== '' && current.length + piece.length + 2 > SECTION_MAX) flush();
         current = current === '' ? piece : `${current}\n\n${piece}`;
@@ -67,7 +70,12 @@ function bodyBlocks(mrkdwn: string): SlackBlock[] {
 }
 
 /** The survey question, one button per option and the comment note; also rebuilt when an answer is changed. */
-export function surveyBlocks(survey: Pick<NonNullable<MessageContext['survey']>, 'question' | 'comment'> & { options: ReadonlyArray<{ value: string; label: string; escalate?: true | 'urgent' }> }, messageId: string): SlackBlock[] {
+export function surveyBlocks(
+  survey: Pick<NonNullable<MessageContext['survey']>, 'question' | 'comment'> & {
+    options: ReadonlyArray<{ value: string; label: string; escalate?: true | 'urgent' }>;
+  },
+  messageId: string,
+): SlackBlock[] {
   const blocks: SlackBlock[] = [
     { type: 'section', block_id: 'herald_survey_question', text: { type: 'mrkdwn', text: `*${escapeSlack(survey.question)}*` } },
     {
@@ -83,7 +91,8 @@ export function surveyBlocks(survey: Pick<NonNullable<MessageContext['survey']>,
     },
   ];
   if (survey.comment !== 'none') {
-    const note = survey.comment === 'required' ? 'After you choose, you will be asked for a short comment.' : 'After you choose, you can add a comment if you like.';
+    const note =
+      survey.comment === 'required' ? 'After you choose, you will be asked for a short comment.' : 'After you choose, you can add a comment if you like.';
     blocks.push({ type: 'context', block_id: 'herald_survey_note', elements: [{ type: 'mrkdwn', text: note }] });
   }
   return blocks;
@@ -96,7 +105,14 @@ export function unsubscribeBlocks(projectName: string, commKind: string, url: st
     {
       type: 'actions',
       block_id: UNSUBSCRIBE_BLOCK,
-      elements: [{ type: 'button', action_id: UNSUBSCRIBE_ACTION, text: { type: 'plain_text', text: commKind === 'adoption-tip' ? 'Unsubscribe from tips' : 'Unsubscribe from these' }, value: JSON.stringify({ m: messageId }) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: UNSUBSCRIBE_ACTION,
+          text: { type: 'plain_text', text: commKind === 'adoption-tip' ? 'Unsubscribe from tips' : 'Unsubscribe from these' },
+          value: JSON.stringify({ m: messageId }),
+        },
+      ],
     },
   ];
 }
@@ -121,6 +137,9 @@ export function slackBlocks(subject: string, mrkdwn: string, ctx: MessageContext
 
 /** The notification fallback: the subject and the body, escaped like the blocks. */
 export function slackFallback(subject: string, mrkdwn: string): string {
-  const body = mrkdwn.replace(/^\s*---\s*$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  const body = mrkdwn
+    .replace(/^\s*---\s*$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return subject === '' ? body : `${escapeSlack(subject)}\n\n${body}`;
 }

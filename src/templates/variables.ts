@@ -162,12 +162,15 @@ function pathProblem(abs: string[], written: string, guarded: boolean, rules: Va
       if (!comm.series) return `"${written}": comm "${comm.key}" has no series, so there is no item`;
       if (field === undefined || ITEM_FIXED.has(field)) return undefined;
       const lacking = comm.series.filter((k) => rules.items.has(k) && !rules.items.get(k)?.has(field));
-      return lacking.length > 0 ? `"${written}": series items without "${field}": ${knownList(lacking)}; add it or guard it with {{#if item.${field}}}` : undefined;
+      return lacking.length > 0
+        ? `"${written}": series items without "${field}": ${knownList(lacking)}; add it or guard it with {{#if item.${field}}}`
+        : undefined;
     }
     case 'survey':
       return comm.survey ? undefined : `"${written}": comm "${comm.key}" has no survey`;
     case 'workstream': {
-      if (comm.workstream === undefined) return `"${written}": comm "${comm.key}" has no workstream; add workstream: to the comm or guard it with {{#if workstream}}`;
+      if (comm.workstream === undefined)
+        return `"${written}": comm "${comm.key}" has no workstream; add workstream: to the comm or guard it with {{#if workstream}}`;
       const ws = plan.workstreams.find((w) => w.key === comm.workstream);
       if (field === 'escalation' && ws && ws.escalation === undefined) {
         return `"${written}": workstream "${ws.key}" has no escalation contact; guard it with {{#if workstream.escalation}}`;
@@ -187,7 +190,8 @@ function pathProblem(abs: string[], written: string, guarded: boolean, rules: Va
       return undefined;
     }
     case 'links':
-      if (field === 'unsubscribe' && !comm.optional) return `"${written}": only optional comms have an unsubscribe link; guard it with {{#if links.unsubscribe}}`;
+      if (field === 'unsubscribe' && !comm.optional)
+        return `"${written}": only optional comms have an unsubscribe link; guard it with {{#if links.unsubscribe}}`;
       if (field === 'answer' && !comm.survey) return `"${written}": comm "${comm.key}" has no survey, so no answer link`;
       return undefined;
     default:

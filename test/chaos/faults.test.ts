@@ -62,7 +62,10 @@ async function sentCount(ids: readonly string[]): Promise<number> {
 
 /** Rows of `ids` in `sending` claimed since `since`: the sends in flight in the worker started then. */
 async function inFlightSince(ids: readonly string[], since: Date): Promise<number> {
-  const { rows: r } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE id = ANY($1::uuid[]) AND status='sending' AND "updatedAt" >= $2`, [ids, since]);
+  const { rows: r } = await c.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Message" WHERE id = ANY($1::uuid[]) AND status='sending' AND "updatedAt" >= $2`,
+    [ids, since],
+  );
   return Number(r[0]?.n ?? 0);
 }
 
@@ -71,56 +74,74 @@ describe('chaos: workers killed and stopped', () => {
     const random = seededRandom(SEED);
     const due = await dueNow(4_000, 1_000);
     // Rates that make the run last ~20 s, so the kills land while sends are in flight.
-    await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, timeoutMs: 460_000, env: { EMAIL_RATE_PER_MINUTE: '12000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } }, async (s) => {
-      const inFlight: number[] = [];
-      for (let k = 0; k < 10; k++) {
-        const startedAt = new Date();
-        const w = s.worker();
-        await w.ready;
-        // A random point in the sending: after 50–400 more messages went out (or 20 s, whichever first).
-        const target = (await sentCount(due)) + 50 + Math.floor(random() * 350);
-        const until = Date.now() + 20_000;
-        while ((await sentCount(due)) < target && Date.now() < until) await sleep(50 + random() * 100);
-        await stopWorker(w, 'SIGKILL');
-        inFlight.push(await inFlightSince(due, startedAt));
-        step(`SIGKILL ${k + 1}: ${inFlight.at(-1)} in flight, ${JSON.stringify(await statusCounts(c, due))}`);
-      }
-      s.worker();
-      const counts = await waitUntilSettled(c, due, 240_000, 'after ten SIGKILLs');
-      const row = await countDelivered(c, s, due);
-      const bound = inFlight.reduce((a, b) => a + b, 0);
-      rows.push({ scenario: 'worker SIGKILL ×10', ...row, notes: `in flight at the kills: ${inFlight.join(', ')} (Σ ${bound})` });
-      expect(counts).toEqual({ sent: due.length });
-      expect(row.lost).toBe(0);
-      expect(row.duplicates).toBeLessThanOrEqual(bound);
-    });
+    await withScenario(
+      {
+        databaseUrl: database.url,
+        redisUrl: TEST_REDIS_URL,
+        users,
+        timeoutMs: 460_000,
+        env: { EMAIL_RATE_PER_MINUTE: '12000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' },
+      },
+      async (s) => {
+        const inFlight: number[] = [];
+        for (let k = 0; k < 10; k++) {
+          const startedAt = new Date();
+          const w = s.worker();
+          await w.ready;
+          // A random point in the sending: after 50–400 more messages went out (or 20 s, whichever first).
+          const target = (await sentCount(due)) + 50 + Math.floor(random() * 350);
+          const until = Date.now() + 20_000;
+          while ((await sentCount(due)) < target && Date.now() < until) await sleep(50 + random() * 100);
+          await stopWorker(w, 'SIGKILL');
+          inFlight.push(await inFlightSince(due, startedAt));
+          step(`SIGKILL ${k + 1}: ${inFlight.at(-1)} in flight, ${JSON.stringify(await statusCounts(c, due))}`);
+        }
+        s.worker();
+        const counts = await waitUntilSettled(c, due, 240_000, 'after ten SIGKILLs');
+        const row = await countDelivered(c, s, due);
+        const bound = inFlight.reduce((a, b) => a + b, 0);
+        rows.push({ scenario: 'worker SIGKILL ×10', ...row, notes: `in flight at the kills: ${inFlight.join(', ')} (Σ ${bound})` });
+        expect(counts).toEqual({ sent: due.length });
+        expect(row.lost).toBe(0);
+        expect(row.duplicates).toBeLessThanOrEqual(bound);
+      },
+    );
   }, 480_000);
 
   it('SIGTERM three times mid-run: the sends in flight finish, none is sent twice', async () => {
     const due = await dueNow(1_000, 100);
-    await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, timeoutMs: 230_000, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '1200' } }, async (s) => {
-      const codes: Array<number | null> = [];
-      for (let k = 0; k < 3; k++) {
-        // The default job lock (30 s): with the 2 s one of the SIGKILL run, a send held up longer than
-        // 10 s on a starved machine counts as abandoned and is claimed again (see README "Reliability").
-        const w = s.worker(['--lock-ms', '30000']);
-        await w.ready;
-        // Stop it while it is sending: after 100 more messages went out (or 20 s).
-        const target = (await sentCount(due)) + 100;
-        const until = Date.now() + 20_000;
-        while ((await sentCount(due)) < target && Date.now() < until) await sleep(100);
-        codes.push(await stopWorker(w, 'SIGTERM'));
-        step(`SIGTERM ${k + 1}: exit ${codes.at(-1)}, ${JSON.stringify(await statusCounts(c, due))}`);
-      }
-      s.worker(['--lock-ms', '30000']);
-      const counts = await waitUntilSettled(c, due, 120_000, 'after three SIGTERMs');
-      const row = await countDelivered(c, s, due);
-      rows.push({ scenario: 'worker SIGTERM ×3', ...row, notes: `exit codes ${codes.join(', ')}` });
-      expect(codes).toEqual([0, 0, 0]);
-      expect(counts).toEqual({ sent: due.length });
-      expect(row.lost).toBe(0);
-      expect(row.duplicates).toBe(0);
-    });
+    await withScenario(
+      {
+        databaseUrl: database.url,
+        redisUrl: TEST_REDIS_URL,
+        users,
+        timeoutMs: 230_000,
+        env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '1200' },
+      },
+      async (s) => {
+        const codes: Array<number | null> = [];
+        for (let k = 0; k < 3; k++) {
+          // The default job lock (30 s): with the 2 s one of the SIGKILL run, a send held up longer than
+          // 10 s on a starved machine counts as abandoned and is claimed again (see README "Reliability").
+          const w = s.worker(['--lock-ms', '30000']);
+          await w.ready;
+          // Stop it while it is sending: after 100 more messages went out (or 20 s).
+          const target = (await sentCount(due)) + 100;
+          const until = Date.now() + 20_000;
+          while ((await sentCount(due)) < target && Date.now() < until) await sleep(100);
+          codes.push(await stopWorker(w, 'SIGTERM'));
+          step(`SIGTERM ${k + 1}: exit ${codes.at(-1)}, ${JSON.stringify(await statusCounts(c, due))}`);
+        }
+        s.worker(['--lock-ms', '30000']);
+        const counts = await waitUntilSettled(c, due, 120_000, 'after three SIGTERMs');
+        const row = await countDelivered(c, s, due);
+        rows.push({ scenario: 'worker SIGTERM ×3', ...row, notes: `exit codes ${codes.join(', ')}` });
+        expect(codes).toEqual([0, 0, 0]);
+        expect(counts).toEqual({ sent: due.length });
+        expect(row.lost).toBe(0);
+        expect(row.duplicates).toBe(0);
+      },
+    );
   }, 240_000);
 });
 
@@ -174,11 +195,20 @@ describe('chaos: providers failing', () => {
         const refusedBySlackLimits = posts.filter((p) => p.status === 429 && !p.injected).length;
         const injected429 = posts.filter((p) => p.status === 429 && p.injected);
         // A post to a channel before the Retry-After it was given for that channel ran out.
-        const early = injected429.filter((r) => posts.some((p) => p.body.channel === r.body.channel && p.at > r.at && p.at < r.at + (r.retryAfter ?? 1) * 1000)).length;
+        const early = injected429.filter((r) =>
+          posts.some((p) => p.body.channel === r.body.channel && p.at > r.at && p.at < r.at + (r.retryAfter ?? 1) * 1000),
+        ).length;
         const badRefusals = s.smtp.rejections.filter((r) => r.code === 550).length;
         const deferred = s.smtp.rejections.filter((r) => r.code !== 550).length;
-        const { rows: failed } = await c.query<{ id: string; lastError: string | null }>(`SELECT id, "lastError" FROM "Message" WHERE id = ANY($1::uuid[]) AND status='failed'`, [due]);
-        rows.push({ scenario: 'SMTP 421/451 for 30 s, 550 for one address', ...emailRow, notes: `${deferred} deferrals; ${badIds.length} to the refused address failed (${badRefusals} RCPT refused)` });
+        const { rows: failed } = await c.query<{ id: string; lastError: string | null }>(
+          `SELECT id, "lastError" FROM "Message" WHERE id = ANY($1::uuid[]) AND status='failed'`,
+          [due],
+        );
+        rows.push({
+          scenario: 'SMTP 421/451 for 30 s, 550 for one address',
+          ...emailRow,
+          notes: `${deferred} deferrals; ${badIds.length} to the refused address failed (${badRefusals} RCPT refused)`,
+        });
         rows.push({
           scenario: 'Slack 429 bursts + random 5xx',
           ...slackRow,
@@ -223,7 +253,11 @@ describe('chaos: Redis and PostgreSQL restarted mid-run', () => {
       const people = await sandboxUsers(setup);
       // Due over ~20 s from now, so sends are going on across both restarts.
       const start = Date.now() + 2_000;
-      await makeDue(setup, due, due.map((_, i) => new Date(start + (i % 100) * 200)));
+      await makeDue(
+        setup,
+        due,
+        due.map((_, i) => new Date(start + (i % 100) * 200)),
+      );
       await setup.end();
       // A pool reconnects by itself after the restart; a single client would stay broken.
       pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -270,17 +304,29 @@ describe('chaos: two workers and two servers at once', () => {
     const due = [...(await pickEmail(c, 1_000)), ...(await pickSlackOnePerPerson(c, 200, [...slackPeople]))];
     await makeDue(c, due, new Date());
     await withScenario(
-      { databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, timeoutMs: 400_000, env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' } },
+      {
+        databaseUrl: database.url,
+        redisUrl: TEST_REDIS_URL,
+        users,
+        slack: { perChannelPerSecond: 0 },
+        timeoutMs: 400_000,
+        env: { EMAIL_RATE_PER_MINUTE: '6000', SLACK_WORKSPACE_RATE_PER_MINUTE: '3000' },
+      },
       async (s) => {
         for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
         const servers = await Promise.all([s.serve(), s.serve()]);
         // The default job lock (30 s); with 2 s, a send slower than 10 s on a starved machine is taken over by the other worker and sent twice.
         await Promise.all([s.worker(['--lock-ms', '30000']).ready, s.worker(['--lock-ms', '30000']).ready]);
         // Option 0 ("Working well") escalates nothing, so the sends counted are only the due ones.
-        const requests = [...slackSurveys.map((m) => slackClickRequest(CHAOS_SIGNING, m, 0)), ...emailSurveys.map((m) => answerLinkRequest(CHAOS_SECRET, m, 0))];
+        const requests = [
+          ...slackSurveys.map((m) => slackClickRequest(CHAOS_SIGNING, m, 0)),
+          ...emailSurveys.map((m) => answerLinkRequest(CHAOS_SECRET, m, 0)),
+        ];
         const statuses: number[] = [];
         for (let k = 0; k < requests.length; k += 20) {
-          const batch = requests.slice(k, k + 20).flatMap((r) => servers.map((srv) => fetch(`${srv.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body }).then((res) => res.status)));
+          const batch = requests
+            .slice(k, k + 20)
+            .flatMap((r) => servers.map((srv) => fetch(`${srv.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body }).then((res) => res.status)));
           statuses.push(...(await Promise.all(batch)));
         }
         const counts = await waitUntilSettled(c, due, 240_000, 'two workers');
@@ -288,18 +334,27 @@ describe('chaos: two workers and two servers at once', () => {
         let stored = 0;
         const end = Date.now() + 60_000;
         do {
-          const { rows: r } = await c.query<{ n: number; d: number }>(`SELECT count(*)::int AS n FROM "Response" WHERE "messageId" = ANY($1::uuid[])`, [answered]);
+          const { rows: r } = await c.query<{ n: number; d: number }>(`SELECT count(*)::int AS n FROM "Response" WHERE "messageId" = ANY($1::uuid[])`, [
+            answered,
+          ]);
           stored = Number(r[0]?.n ?? 0);
           if (stored >= answered.length) break;
           await sleep(250);
         } while (Date.now() < end);
         await sleep(1_000);
-        const { rows: final } = await c.query<{ n: number; d: number }>(`SELECT count(*)::int AS n, count(DISTINCT "messageId")::int AS d FROM "Response" WHERE "messageId" = ANY($1::uuid[])`, [answered]);
+        const { rows: final } = await c.query<{ n: number; d: number }>(
+          `SELECT count(*)::int AS n, count(DISTINCT "messageId")::int AS d FROM "Response" WHERE "messageId" = ANY($1::uuid[])`,
+          [answered],
+        );
         stored = Number(final[0]?.n ?? 0);
         const twice = stored - Number(final[0]?.d ?? 0);
         const row = await countDelivered(c, s, due);
         const not200 = statuses.filter((x) => x !== 200).length;
-        rows.push({ scenario: 'two workers + two servers', ...row, notes: `${answered.length} answers, each posted to both servers: ${stored} stored, ${twice} twice, ${not200} not 200` });
+        rows.push({
+          scenario: 'two workers + two servers',
+          ...row,
+          notes: `${answered.length} answers, each posted to both servers: ${stored} stored, ${twice} twice, ${not200} not 200`,
+        });
         expect(counts).toEqual({ sent: due.length });
         expect(row.lost).toBe(0);
         expect(row.duplicates).toBe(0);

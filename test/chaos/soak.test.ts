@@ -63,78 +63,92 @@ function growth(samples: number[]): { first: number; last: number; grew: boolean
   return { first, last, grew: last - first > Math.max(16, first * 0.25) };
 }
 
-it(`soak: ${MINUTES} min of steady sends, Slack clicks and answer-link POSTs — no errors, no memory growth`, async () => {
-  const surveys = await markSurveysSent(c);
-  const slackSurveys = surveys.filter((m) => m.channel === 'slack');
-  const emailSurveys = surveys.filter((m) => m.channel === 'email');
-  const users = await sandboxUsers(c);
-  await cancelPending(c);
-  const sends = await pickEmail(c, Math.floor((SEND_RATE * DURATION_MS) / 1000));
-  const t0 = Date.now() + 5_000;
-  await makeDue(c, sends, sends.map((_, i) => new Date(t0 + (i * DURATION_MS) / sends.length)));
-
-  await withScenario({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, timeoutMs: DURATION_MS + 280_000 }, async (s) => {
-    for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
-    const serve = await s.serve();
-    const worker = s.worker();
-    await worker.ready;
-    const latencies: number[] = [];
-    const errors: string[] = [];
-    const pending = new Set<Promise<void>>();
-    const fire = (r: LoadRequest): void => {
-      const started = performance.now();
-      const p = fetch(`${serve.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body })
-        .then(async (res) => {
-          await res.arrayBuffer();
-          latencies.push(performance.now() - started);
-          if (res.status !== 200) errors.push(`${r.path.slice(0, 12)} answered ${res.status}`);
-        })
-        .catch((e: unknown) => void errors.push(`${r.path.slice(0, 12)}: ${String(e)}`))
-        .finally(() => pending.delete(p));
-      pending.add(p);
-    };
-    const samples: Array<{ at: number; serve: number; worker: number }> = [];
-    const begin = Date.now();
-    let nextSample = begin;
-    let i = 0;
-    const pick = (list: SurveyMessage[], k: number): SurveyMessage => list[k % list.length]!;
-    while (Date.now() - begin < DURATION_MS) {
-      if (Date.now() >= nextSample) {
-        samples.push({ at: Math.round((Date.now() - begin) / 1000), serve: rssMiB(serve.child.pid!), worker: rssMiB(worker.pid) });
-        nextSample += SAMPLE_MS;
-      }
-      // The same message is answered again on later rounds: a changed answer, as people do.
-      fire(slackClickRequest(CHAOS_SIGNING, pick(slackSurveys, i), i));
-      fire(answerLinkRequest(CHAOS_SECRET, pick(emailSurveys, i), i));
-      i++;
-      await sleep(1000 / RATE);
-    }
-    await Promise.all(pending);
-    samples.push({ at: Math.round((Date.now() - begin) / 1000), serve: rssMiB(serve.child.pid!), worker: rssMiB(worker.pid) });
-    // The last sends were due at the end of the run: give them a moment.
-    const settleUntil = Date.now() + 30_000;
-    let counts = await statusCounts(c, sends);
-    while ((counts.sent ?? 0) < sends.length && Date.now() < settleUntil) {
-      await sleep(500);
-      counts = await statusCounts(c, sends);
-    }
-    const failedSends = sends.length - (counts.sent ?? 0);
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN;
-    const p50 = latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN;
-    const afterWarmUp = samples.filter((x) => x.at * 1000 >= WARM_UP_MS);
-    const serveGrowth = growth(afterWarmUp.map((x) => x.serve));
-    const workerGrowth = growth(afterWarmUp.map((x) => x.worker));
-    console.log(
-      `\nSoak, ${MINUTES} min: ${latencies.length} requests (${i} Slack clicks + ${i} answer-link POSTs), p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, ` +
-        `${errors.length} request errors; ${counts.sent ?? 0} of ${sends.length} messages sent (${failedSends} not)\n` +
-        formatTable(['t (s)', 'serve RSS (MiB)', 'worker RSS (MiB)'], samples.map((x) => [String(x.at), x.serve.toFixed(1), x.worker.toFixed(1)])) +
-        `\nRSS median first → last third after ${WARM_UP_MS / 1000} s: serve ${serveGrowth.first.toFixed(1)} → ${serveGrowth.last.toFixed(1)} MiB, worker ${workerGrowth.first.toFixed(1)} → ${workerGrowth.last.toFixed(1)} MiB\n`,
+it(
+  `soak: ${MINUTES} min of steady sends, Slack clicks and answer-link POSTs — no errors, no memory growth`,
+  async () => {
+    const surveys = await markSurveysSent(c);
+    const slackSurveys = surveys.filter((m) => m.channel === 'slack');
+    const emailSurveys = surveys.filter((m) => m.channel === 'email');
+    const users = await sandboxUsers(c);
+    await cancelPending(c);
+    const sends = await pickEmail(c, Math.floor((SEND_RATE * DURATION_MS) / 1000));
+    const t0 = Date.now() + 5_000;
+    await makeDue(
+      c,
+      sends,
+      sends.map((_, i) => new Date(t0 + (i * DURATION_MS) / sends.length)),
     );
-    if (errors.length > 0) console.log(`first errors: ${errors.slice(0, 5).join('; ')}`);
-    expect(errors).toEqual([]);
-    expect(failedSends).toBe(0);
-    expect(serveGrowth.grew).toBe(false);
-    expect(workerGrowth.grew).toBe(false);
-  });
-}, DURATION_MS + 300_000);
+
+    await withScenario(
+      { databaseUrl: database.url, redisUrl: TEST_REDIS_URL, users, slack: { perChannelPerSecond: 0 }, timeoutMs: DURATION_MS + 280_000 },
+      async (s) => {
+        for (const m of slackSurveys) s.slack.messages.push(postedSurvey(m));
+        const serve = await s.serve();
+        const worker = s.worker();
+        await worker.ready;
+        const latencies: number[] = [];
+        const errors: string[] = [];
+        const pending = new Set<Promise<void>>();
+        const fire = (r: LoadRequest): void => {
+          const started = performance.now();
+          const p = fetch(`${serve.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body })
+            .then(async (res) => {
+              await res.arrayBuffer();
+              latencies.push(performance.now() - started);
+              if (res.status !== 200) errors.push(`${r.path.slice(0, 12)} answered ${res.status}`);
+            })
+            .catch((e: unknown) => void errors.push(`${r.path.slice(0, 12)}: ${String(e)}`))
+            .finally(() => pending.delete(p));
+          pending.add(p);
+        };
+        const samples: Array<{ at: number; serve: number; worker: number }> = [];
+        const begin = Date.now();
+        let nextSample = begin;
+        let i = 0;
+        const pick = (list: SurveyMessage[], k: number): SurveyMessage => list[k % list.length]!;
+        while (Date.now() - begin < DURATION_MS) {
+          if (Date.now() >= nextSample) {
+            samples.push({ at: Math.round((Date.now() - begin) / 1000), serve: rssMiB(serve.child.pid!), worker: rssMiB(worker.pid) });
+            nextSample += SAMPLE_MS;
+          }
+          // The same message is answered again on later rounds: a changed answer, as people do.
+          fire(slackClickRequest(CHAOS_SIGNING, pick(slackSurveys, i), i));
+          fire(answerLinkRequest(CHAOS_SECRET, pick(emailSurveys, i), i));
+          i++;
+          await sleep(1000 / RATE);
+        }
+        await Promise.all(pending);
+        samples.push({ at: Math.round((Date.now() - begin) / 1000), serve: rssMiB(serve.child.pid!), worker: rssMiB(worker.pid) });
+        // The last sends were due at the end of the run: give them a moment.
+        const settleUntil = Date.now() + 30_000;
+        let counts = await statusCounts(c, sends);
+        while ((counts.sent ?? 0) < sends.length && Date.now() < settleUntil) {
+          await sleep(500);
+          counts = await statusCounts(c, sends);
+        }
+        const failedSends = sends.length - (counts.sent ?? 0);
+        latencies.sort((a, b) => a - b);
+        const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN;
+        const p50 = latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN;
+        const afterWarmUp = samples.filter((x) => x.at * 1000 >= WARM_UP_MS);
+        const serveGrowth = growth(afterWarmUp.map((x) => x.serve));
+        const workerGrowth = growth(afterWarmUp.map((x) => x.worker));
+        console.log(
+          `\nSoak, ${MINUTES} min: ${latencies.length} requests (${i} Slack clicks + ${i} answer-link POSTs), p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, ` +
+            `${errors.length} request errors; ${counts.sent ?? 0} of ${sends.length} messages sent (${failedSends} not)\n` +
+            formatTable(
+              ['t (s)', 'serve RSS (MiB)', 'worker RSS (MiB)'],
+              samples.map((x) => [String(x.at), x.serve.toFixed(1), x.worker.toFixed(1)]),
+            ) +
+            `\nRSS median first → last third after ${WARM_UP_MS / 1000} s: serve ${serveGrowth.first.toFixed(1)} → ${serveGrowth.last.toFixed(1)} MiB, worker ${workerGrowth.first.toFixed(1)} → ${workerGrowth.last.toFixed(1)} MiB\n`,
+        );
+        if (errors.length > 0) console.log(`first errors: ${errors.slice(0, 5).join('; ')}`);
+        expect(errors).toEqual([]);
+        expect(failedSends).toBe(0);
+        expect(serveGrowth.grew).toBe(false);
+        expect(workerGrowth.grew).toBe(false);
+      },
+    );
+  },
+  DURATION_MS + 300_000,
+);

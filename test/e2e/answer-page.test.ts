@@ -37,7 +37,16 @@ describe('answer page in headless Chromium at 375 px', () => {
     srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 360_000);
   afterAll(async () => {
@@ -51,7 +60,13 @@ describe('answer page in headless Chromium at 375 px', () => {
 
   it('opening the page with JavaScript on loads nothing from outside, fits 375 px and records nothing', async () => {
     const m = seed.message('checkin', 'ben', 'email');
-    const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: true });
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 667 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      javaScriptEnabled: true,
+    });
     const page = await context.newPage();
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
@@ -61,7 +76,11 @@ describe('answer page in headless Chromium at 375 px', () => {
     await page.waitForTimeout(1_500);
     expect(requested.filter((u) => !u.startsWith(srv.url))).toEqual([]);
     expect(requested.filter((u) => u !== url)).toEqual([]);
-    interface Box { width: number; height: number; right: number }
+    interface Box {
+      width: number;
+      height: number;
+      right: number;
+    }
     // A string, because this runs in the page (this project's types have no DOM).
     const layout = await page.evaluate<{ scrollWidth: number; button: Box; options: Box[]; checked?: string; fontSize: number }>(`(() => {
       const box = (e) => { const r = e.getBoundingClientRect(); return { width: r.width, height: r.height, right: r.right }; };

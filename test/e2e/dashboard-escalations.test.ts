@@ -13,10 +13,35 @@ const dash = useDashboard({
     const cy = await db.prisma.person.findFirstOrThrow({ where: { key: 'cy', projectId: first.projectId } });
     const m = await db.prisma.message.findFirstOrThrow({ where: { commId: first.commId, occurrence: 0, personId: cy.id } });
     const r = await db.prisma.response.create({
-      data: { projectId: first.projectId, commId: first.commId, occurrence: 0, personId: cy.id, messageId: m.id, channel: 'slack', option: 'blocked', comment: 'Cannot open Teams', receivedAt: first.openedAt, sourceRef: 'slack:seed', sourceRefs: ['slack:seed'] },
+      data: {
+        projectId: first.projectId,
+        commId: first.commId,
+        occurrence: 0,
+        personId: cy.id,
+        messageId: m.id,
+        channel: 'slack',
+        option: 'blocked',
+        comment: 'Cannot open Teams',
+        receivedAt: first.openedAt,
+        sourceRef: 'slack:seed',
+        sourceRefs: ['slack:seed'],
+      },
     });
     await db.prisma.escalation.create({
-      data: { projectId: first.projectId, commId: first.commId, occurrence: 0, personId: cy.id, responseId: r.id, option: 'blocked', comment: r.comment, urgency: 'urgent', ownerId: first.ownerId, secondId: first.secondId, level: 2, openedAt: first.openedAt },
+      data: {
+        projectId: first.projectId,
+        commId: first.commId,
+        occurrence: 0,
+        personId: cy.id,
+        responseId: r.id,
+        option: 'blocked',
+        comment: r.comment,
+        urgency: 'urgent',
+        ownerId: first.ownerId,
+        secondId: first.secondId,
+        level: 2,
+        openedAt: first.openedAt,
+      },
     });
   },
 });
@@ -33,7 +58,7 @@ describe('dashboard escalations', () => {
 
     await page.getByLabel('Level').selectOption('2');
     await Promise.all([page.waitForURL(/level=2/), page.getByRole('button', { name: 'Show' }).click()]);
-    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Cy Tan answered “I can\'t work” to Pulse 1']);
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(["Cy Tan answered “I can't work” to Pulse 1"]);
     expect(await page.getByText('Owner: Eva Lind').count()).toBe(1);
   });
 
@@ -55,14 +80,21 @@ describe('dashboard escalations', () => {
     expect(await bob.textContent()).toContain('State: resolved');
     expect(await bob.textContent()).toContain('Fixed by the sync patch');
     const stored = await dash.db.prisma.escalation.findFirstOrThrow({ where: { option: 'minor' } });
-    expect(stored).toMatchObject({ state: 'resolved', acknowledgementNote: 'Looking at calendar sync with the Exchange team', resolutionNote: 'Fixed by the sync patch' });
+    expect(stored).toMatchObject({
+      state: 'resolved',
+      acknowledgementNote: 'Looking at calendar sync with the Exchange team',
+      resolutionNote: 'Fixed by the sync patch',
+    });
   });
 
   it('a note over 2,000 characters gets a readable 422 page and changes nothing', async () => {
     const page = await dash.signedIn('editor', `/projects/${dash.project}/escalations`);
     const cy = page.locator('section', { has: page.getByRole('heading', { name: /^Cy Tan/ }) });
     await cy.getByLabel('Acknowledge note').fill('x'.repeat(2001));
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), cy.getByRole('button', { name: 'Acknowledge' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      cy.getByRole('button', { name: 'Acknowledge' }).click(),
+    ]);
     expect(response.status()).toBe(422);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not acknowledged');
     expect(await page.getByRole('main').textContent()).toContain('The note is 2001 characters; at most 2000 are kept.');

@@ -13,8 +13,17 @@ const SUBJECT = 'Re: How is Outlook working for you after the move?';
 
 const dash = useDashboard({
   seed: async (db) => {
-    const raw = mailFixture('gmail-en', { TO: 'pmo@herald.example', FROM: 'cy.home@mail.example', MESSAGE_ID: '<cy-home-1@mail.example>', IN_REPLY_TO: '<not-ours@mail.example>' });
-    const r = await receiveInboundMail({ stores: db.stores, clock: { now: () => new Date(NOW.getTime() - 3_600_000) }, secret: TEST_SECRET, publicUrl: 'http://herald.test' }, raw, { via: 'webhook' });
+    const raw = mailFixture('gmail-en', {
+      TO: 'pmo@herald.example',
+      FROM: 'cy.home@mail.example',
+      MESSAGE_ID: '<cy-home-1@mail.example>',
+      IN_REPLY_TO: '<not-ours@mail.example>',
+    });
+    const r = await receiveInboundMail(
+      { stores: db.stores, clock: { now: () => new Date(NOW.getTime() - 3_600_000) }, secret: TEST_SECRET, publicUrl: 'http://herald.test' },
+      raw,
+      { via: 'webhook' },
+    );
     if (r.outcome !== 'unmatched') throw new Error(`seed mail was ${r.outcome}: ${r.reason}`);
   },
 });
@@ -41,7 +50,9 @@ describe('dashboard inbox', () => {
     await page.getByLabel(/^1\. Person/).fill('cy');
     await Promise.all([page.waitForURL(/person=cy/), page.getByRole('button', { name: 'Choose person' }).click()]);
     // Cy was sent one survey message, the pulse; it is the one offered.
-    expect(await page.getByLabel("2. Cy Tan's survey message").locator('option').allTextContents()).toEqual([expect.stringMatching(/^pulse #0 \(email, sent /)]);
+    expect(await page.getByLabel("2. Cy Tan's survey message").locator('option').allTextContents()).toEqual([
+      expect.stringMatching(/^pulse #0 \(email, sent /),
+    ]);
     await Promise.all([page.waitForURL(/message=/), page.getByRole('button', { name: 'Choose message' }).click()]);
     expect(await dash.checkPage(page)).toEqual([]);
     await page.getByLabel(/^Some issues/).check();

@@ -22,7 +22,9 @@ describe('project overview', () => {
   it('shows milestones, sent and due counts, workstream status, response rates and what needs attention', async () => {
     const page = await dash.signedIn('viewer', `/projects/${dash.project}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Digest test project');
-    expect(await page.getByRole('navigation', { name: 'Digest test project' }).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('navigation', { name: 'Digest test project' }).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
 
     const milestones = page.getByRole('region', { name: 'Milestone dates' });
     const cutover = milestones.getByRole('row', { name: /Mailbox cutover/ });
@@ -31,7 +33,9 @@ describe('project overview', () => {
 
     const sent = page.getByRole('region', { name: 'Sent in the last 7 days' });
     // Comm titles and channel names, not keys; the links keep the keys.
-    expect(await sent.getByRole('link', { name: 'Pulse · e-mail' }).getAttribute('href')).toBe(`/projects/${dash.project}/messages?status=sent&comm=pulse&channel=email`);
+    expect(await sent.getByRole('link', { name: 'Pulse · e-mail' }).getAttribute('href')).toBe(
+      `/projects/${dash.project}/messages?status=sent&comm=pulse&channel=email`,
+    );
     expect(await sent.textContent()).toContain('Pulse · e-mail: 2');
     const due = page.getByRole('region', { name: 'Due in the next 7 days' });
     expect(await due.getByRole('link', { name: /Exec weekly · e-mail/ }).count()).toBe(1);

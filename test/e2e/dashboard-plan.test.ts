@@ -42,7 +42,12 @@ describe('dashboard plan', () => {
     expect(main).toContain('Exchange Online migration');
     expect(main).toContain('Owner: Ana Silva (ana) · Escalation: Eva Lind (eva)');
     expect(main).toContain('executives: 3 people');
-    expect(await page.getByRole('row', { name: /workstream-status/ }).first().textContent()).toContain('recurring schedule, tied to kickoff, hypercare-end');
+    expect(
+      await page
+        .getByRole('row', { name: /workstream-status/ })
+        .first()
+        .textContent(),
+    ).toContain('recurring schedule, tied to kickoff, hypercare-end');
     expect(await page.getByRole('button', { name: 'Dry run' }).count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
   });

@@ -12,22 +12,41 @@ const HOUR = 3_600_000;
 
 const dash = useDashboard({
   seed: async (db) => {
-    const cys = await db.prisma.message.findFirstOrThrow({ where: { comm: { key: 'pulse' }, occurrence: 0, person: { key: 'cy' }, project: { key: DIGEST_PROJECT } } });
+    const cys = await db.prisma.message.findFirstOrThrow({
+      where: { comm: { key: 'pulse' }, occurrence: 0, person: { key: 'cy' }, project: { key: DIGEST_PROJECT } },
+    });
     const clock = { now: () => NOW };
     const base = { messageId: cys.id, channel: 'email-reply' as const, fromOtherAddress: true };
-    await recordResponse({ stores: db.stores, clock }, { ...base, option: 'good', comment: 'Works fine since Monday', receivedAt: new Date(NOW.getTime() - 5 * HOUR), sourceRef: 'mail:cy-1@test' });
-    await recordResponse({ stores: db.stores, clock }, { ...base, option: 'blocked', comment: 'Outlook will not start after the update <b>now</b>', receivedAt: new Date(NOW.getTime() - 2 * HOUR), sourceRef: 'mail:cy-2@test' });
+    await recordResponse(
+      { stores: db.stores, clock },
+      { ...base, option: 'good', comment: 'Works fine since Monday', receivedAt: new Date(NOW.getTime() - 5 * HOUR), sourceRef: 'mail:cy-1@test' },
+    );
+    await recordResponse(
+      { stores: db.stores, clock },
+      {
+        ...base,
+        option: 'blocked',
+        comment: 'Outlook will not start after the update <b>now</b>',
+        receivedAt: new Date(NOW.getTime() - 2 * HOUR),
+        sourceRef: 'mail:cy-2@test',
+      },
+    );
   },
 });
 
 describe('dashboard responses', () => {
-  it('shows the answer split, the rates, the comments and each person\'s history', async () => {
+  it("shows the answer split, the rates, the comments and each person's history", async () => {
     const page = await dash.signedIn('viewer', `/projects/${dash.project}/responses`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Responses');
     const pulse = page.getByRole('region', { name: 'Answers to pulse' });
     expect(await pulse.getByRole('row', { name: /Some issues/ }).textContent()).toContain('1 of 2 (50%)');
     expect(await pulse.getByRole('row', { name: /I can't work/ }).textContent()).toContain('1 of 2 (50%)');
-    expect(await page.getByRole('region', { name: 'Response rate for pulse' }).getByRole('row', { name: /end-users/ }).textContent()).toContain('2 of 2 (100%)');
+    expect(
+      await page
+        .getByRole('region', { name: 'Response rate for pulse' })
+        .getByRole('row', { name: /end-users/ })
+        .textContent(),
+    ).toContain('2 of 2 (100%)');
     const people = page.getByRole('region', { name: "Each person's answers" });
     const cy = people.getByRole('row', { name: /Cy Tan/ });
     // Option labels, not values.

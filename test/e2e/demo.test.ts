@@ -35,7 +35,10 @@ function listening(port: number): Promise<boolean> {
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
   } catch {
     return [];
   }
@@ -52,7 +55,9 @@ const alive = (pid: number): boolean => {
 
 async function axeSerious(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations);
+  const violations = await page.evaluate(
+    async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations,
+  );
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
 }
 
@@ -147,7 +152,10 @@ describe('herald demo in an empty folder', () => {
     await page.waitForURL(slackView);
     expect(await page.getByText('(edited)').count()).toBeGreaterThan(0); // Herald's chat.update
     // "Add a comment" opens Herald's Slack dialog (views.open), drawn as a form; sending it stores the comment.
-    await page.getByRole('button', { name: /add a comment/i }).first().click();
+    await page
+      .getByRole('button', { name: /add a comment/i })
+      .first()
+      .click();
     await page.waitForURL(/\/slack\/bea\.meyer\/modal\//);
     expect(await axeSerious(page)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
@@ -188,7 +196,12 @@ describe('herald demo in an empty folder', () => {
     // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
     await page.getByRole('button', { name: 'Open dashboard' }).click();
     await page.waitForURL(/\/projects\/northwind-m365$/);
-    expect(await page.getByRole('region', { name: 'Needs attention' }).getByRole('link', { name: /open escalations/ }).textContent()).toMatch(/^2/);
+    expect(
+      await page
+        .getByRole('region', { name: 'Needs attention' })
+        .getByRole('link', { name: /open escalations/ })
+        .textContent(),
+    ).toMatch(/^2/);
     expect(await page.getByText('demo-editor (editor)').count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -223,7 +236,9 @@ describe('herald demo without any Redis', () => {
     const closed = await freePort();
     try {
       const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const c = spawn(process.execPath, [join(ROOT, 'bin/herald.js'), 'demo', '--no-open'], { env: { PATH: emptyPath, HOME: emptyPath, TMPDIR: emptyPath, REDIS_URL: `redis://127.0.0.1:${closed}`, NODE_OPTIONS: '' } });
+        const c = spawn(process.execPath, [join(ROOT, 'bin/herald.js'), 'demo', '--no-open'], {
+          env: { PATH: emptyPath, HOME: emptyPath, TMPDIR: emptyPath, REDIS_URL: `redis://127.0.0.1:${closed}`, NODE_OPTIONS: '' },
+        });
         let out = '';
         let err = '';
         c.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -59,7 +59,12 @@ async function measure(source: string): Promise<Measured> {
       }
       // Prose: what is read as sentences, i.e. everything but the fact tables.
       const clone = document.body.cloneNode(true) as HTMLElement;
-      for (const t of Array.from(clone.querySelectorAll('[data-section="workstreams"], [data-section="escalations"], [data-section="milestones"], [data-section="surveys"], [data-section="delivery"]'))) t.remove();
+      for (const t of Array.from(
+        clone.querySelectorAll(
+          '[data-section="workstreams"], [data-section="escalations"], [data-section="milestones"], [data-section="surveys"], [data-section="delivery"]',
+        ),
+      ))
+        t.remove();
       document.body.appendChild(clone);
       const words = clone.innerText.split(/\s+/).filter((w) => w !== '').length;
       clone.remove();
@@ -71,7 +76,10 @@ async function measure(source: string): Promise<Measured> {
 }
 
 describe('digest email in headless Chromium at 600 px', () => {
-  for (const [name, make] of [['a typical week', () => computeDigest(snapshot(), NOW)], ['a week with far too much news', hugeDigest]] as const) {
+  for (const [name, make] of [
+    ['a typical week', () => computeDigest(snapshot(), NOW)],
+    ['a week with far too much news', hugeDigest],
+  ] as const) {
     it(`${name}: no horizontal overflow, every section present and visible, prose within ~250 words`, async () => {
       const m = await measure(html(make()));
       expect(m.viewport).toBe(600);

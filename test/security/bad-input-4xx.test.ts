@@ -16,23 +16,33 @@ const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-ty
 
 describe('API: bad input is a 4xx, never a 500', () => {
   const move = (when: unknown) =>
-    fetch(`${t.url}/api/v1/projects/${EXAMPLE_PROJECT}/milestones/pilot/move`, { method: 'POST', headers: json(t.tokens.editor), body: JSON.stringify({ when, dryRun: true }) });
+    fetch(`${t.url}/api/v1/projects/${EXAMPLE_PROJECT}/milestones/pilot/move`, {
+      method: 'POST',
+      headers: json(t.tokens.editor),
+      body: JSON.stringify({ when, dryRun: true }),
+    });
 
-  it.each(['2027-02-30', '', '2027-13-01', '2027-01-05T25:00', 'tomorrow', '2027-1-5', '９９９９-01-01', '2027-01-05T09:00:00.000Z'])('milestone move to %j is a 400 naming the field', async (when) => {
-    const r = await move(when);
-    expect(r.status, await r.clone().text()).toBe(400);
-    const body = (await r.json()) as { code: string; message: string };
-    expect(body.message).toMatch(/when|date/i);
-  });
+  it.each(['2027-02-30', '', '2027-13-01', '2027-01-05T25:00', 'tomorrow', '2027-1-5', '９９９９-01-01', '2027-01-05T09:00:00.000Z'])(
+    'milestone move to %j is a 400 naming the field',
+    async (when) => {
+      const r = await move(when);
+      expect(r.status, await r.clone().text()).toBe(400);
+      const body = (await r.json()) as { code: string; message: string };
+      expect(body.message).toMatch(/when|date/i);
+    },
+  );
 
   // Found by the API fuzzer: a NUL in a path parameter reached PostgreSQL through Prisma and answered 500.
-  it.each(['escalations', 'responses', 'digest?week=2027-W02', 'calendar', 'messages'])('a NUL or control character in the project key of %s is a 4xx', async (rest) => {
-    for (const key of ['%00', `${EXAMPLE_PROJECT}%00`, '%07%F4%8F%BF%BA%00%0B']) {
-      const r = await fetch(`${t.url}/api/v1/projects/${key}/${rest}`, { headers: json(t.tokens.admin) });
-      expect(r.status, `${key}/${rest}: ${await r.clone().text()}`).toBeGreaterThanOrEqual(400);
-      expect(r.status, `${key}/${rest}`).toBeLessThan(500);
-    }
-  });
+  it.each(['escalations', 'responses', 'digest?week=2027-W02', 'calendar', 'messages'])(
+    'a NUL or control character in the project key of %s is a 4xx',
+    async (rest) => {
+      for (const key of ['%00', `${EXAMPLE_PROJECT}%00`, '%07%F4%8F%BF%BA%00%0B']) {
+        const r = await fetch(`${t.url}/api/v1/projects/${key}/${rest}`, { headers: json(t.tokens.admin) });
+        expect(r.status, `${key}/${rest}: ${await r.clone().text()}`).toBeGreaterThanOrEqual(400);
+        expect(r.status, `${key}/${rest}`).toBeLessThan(500);
+      }
+    },
+  );
 
   // Found by the page fuzzer: a repeated token parameter reached the feed as an array and answered 500.
   it('a calendar feed with the token given twice is a 400', async () => {
@@ -87,17 +97,22 @@ describe('links decode strictly', () => {
 
   it.each(['A', 'x', '-', '_', 'AA', 'AAA', '0'])('the link with %j appended is refused with a page, not shown', async (extra) => {
     const m = t.seed.message('checkin', 'ana', 'email');
-    for (const [route, kind] of [['r', 'answer'], ['u', 'unsubscribe'], ['e', 'escalation']] as const) for (const o of lengths) {
-      const token = t.link(kind, m.id, m.personId, o);
-      // (No escalation is seeded, so /e/ refuses even the signed token; it is here for the decoder.)
-      if (route !== 'e') expect((await fetch(`${t.url}/${route}/${token}`)).status, `/${route}/ as signed`).toBe(200);
-      const r = await fetch(`${t.url}/${route}/${token}${extra}`);
-      expect(r.status, `/${route}/…${extra}`).toBeGreaterThanOrEqual(400);
-      expect(r.status).toBeLessThan(500);
-      const text = await r.text();
-      expect(text).not.toContain('<form');
-      expect(text).toMatch(/not valid/);
-    }
+    for (const [route, kind] of [
+      ['r', 'answer'],
+      ['u', 'unsubscribe'],
+      ['e', 'escalation'],
+    ] as const)
+      for (const o of lengths) {
+        const token = t.link(kind, m.id, m.personId, o);
+        // (No escalation is seeded, so /e/ refuses even the signed token; it is here for the decoder.)
+        if (route !== 'e') expect((await fetch(`${t.url}/${route}/${token}`)).status, `/${route}/ as signed`).toBe(200);
+        const r = await fetch(`${t.url}/${route}/${token}${extra}`);
+        expect(r.status, `/${route}/…${extra}`).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+        const text = await r.text();
+        expect(text).not.toContain('<form');
+        expect(text).toMatch(/not valid/);
+      }
   });
 
   it('a truncated, a re-cased and a non-canonical link are refused', async () => {
@@ -106,7 +121,15 @@ describe('links decode strictly', () => {
     // Flip the unused low bits of the last character: the same bytes, another spelling.
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const idx = alphabet.indexOf(last);
-    const variants = [token.slice(0, -1), token.slice(0, -4), token.toUpperCase(), token.slice(0, -1) + alphabet[idx ^ 1]!, `${token}=`, `${token}%00`, ` ${token}`];
+    const variants = [
+      token.slice(0, -1),
+      token.slice(0, -4),
+      token.toUpperCase(),
+      token.slice(0, -1) + alphabet[idx ^ 1]!,
+      `${token}=`,
+      `${token}%00`,
+      ` ${token}`,
+    ];
     for (const v of variants) {
       const r = await fetch(`${t.url}/r/${encodeURIComponent(v)}`);
       expect([400, 404], v).toContain(r.status);
@@ -123,7 +146,13 @@ describe('links decode strictly', () => {
     const expired = signToken(TEST_SECRET, { k: 'answer', m: m.id, p: m.personId, o: 'good', exp: Math.floor(t.clock.now().getTime() / 1000) - 1 });
     const r = await fetch(`${t.url}/r/${expired}`);
     expect(r.status).toBe(410);
-    const other = signToken('another-deployments-secret-000000', { k: 'answer', m: m.id, p: m.personId, o: 'good', exp: Math.floor(t.clock.now().getTime() / 1000) + 3600 });
+    const other = signToken('another-deployments-secret-000000', {
+      k: 'answer',
+      m: m.id,
+      p: m.personId,
+      o: 'good',
+      exp: Math.floor(t.clock.now().getTime() / 1000) + 3600,
+    });
     expect((await fetch(`${t.url}/r/${other}`)).status).toBe(400);
   });
 });

@@ -31,7 +31,14 @@ const engine = buildEngine({ PUBLIC_URL: 'https://herald.example' });
 
 /** Every free-text field of the plan set to the payload (ids, keys, zones and addresses stay valid). */
 function poisoned(plan: Plan): Plan {
-  const deep = (v: unknown): unknown => (typeof v === 'string' ? `${v} ${EVIL}` : Array.isArray(v) ? v.map(deep) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
+  const deep = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? `${v} ${EVIL}`
+      : Array.isArray(v)
+        ? v.map(deep)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
+          : v;
   return {
     ...plan,
     project: { ...plan.project, name: `Project ${EVIL}` },
@@ -42,7 +49,9 @@ function poisoned(plan: Plan): Plan {
     comms: plan.comms.map((c) => ({
       ...c,
       data: deep(c.data) as Record<string, unknown>,
-      ...(c.survey ? { survey: { ...c.survey, question: `${c.survey.question} ${EVIL}`, options: c.survey.options.map((o) => ({ ...o, label: `${o.label} ${EVIL}` })) } } : {}),
+      ...(c.survey
+        ? { survey: { ...c.survey, question: `${c.survey.question} ${EVIL}`, options: c.survey.options.map((o) => ({ ...o, label: `${o.label} ${EVIL}` })) } }
+        : {}),
     })),
   };
 }
@@ -78,7 +87,10 @@ describe('every built-in template, every field poisoned', async () => {
   const cases = plan.comms.flatMap((comm) => comm.audiences.flatMap((audience) => channelsOf(comm).map((channel) => ({ comm, audience, channel }))));
   it.each(cases.map((c) => [`${c.comm.key} / ${c.audience} / ${c.channel}`, c]))('%s', (_name, { comm, audience, channel }) => {
     const item = comm.series?.[0] === undefined ? undefined : engine.item(comm.template, comm.series[0]);
-    const context = sampleContext(plan, comm, { audience, ...(item ? { item: { ...item, title: `${item.title} ${EVIL}`, body: `${item.body} ${EVIL}` } } : {}) });
+    const context = sampleContext(plan, comm, {
+      audience,
+      ...(item ? { item: { ...item, title: `${item.title} ${EVIL}`, body: `${item.body} ${EVIL}` } } : {}),
+    });
     const r = engine.render({ template: comm.template, channel, audience, context, messageId: 'm1' });
     if (channel === 'slack') expectSafeSlack(r, comm.key);
     else expectSafeHtml(r.html, comm.key);
@@ -90,8 +102,29 @@ describe('every built-in template, every field poisoned', async () => {
 
 describe('escalation notices: answers and comments come from the answering person', () => {
   const items = [
-    { id: 'e1', urgent: true, level: 2, answeredBy: `Eve ${EVIL}`, option: `Blocked ${EVIL}`, question: `Working? ${EVIL}`, commKey: 'checkin', comment: `my comment ${EVIL}`, openedAt: new Date('2030-01-01T10:00:00Z') },
-    { id: 'e2', urgent: false, level: 1, answeredBy: 'Bo', option: 'Slow', question: 'Working?', commKey: 'checkin', comment: EVIL, openedAt: new Date('2030-01-01T11:00:00Z'), fromOtherAddress: true },
+    {
+      id: 'e1',
+      urgent: true,
+      level: 2,
+      answeredBy: `Eve ${EVIL}`,
+      option: `Blocked ${EVIL}`,
+      question: `Working? ${EVIL}`,
+      commKey: 'checkin',
+      comment: `my comment ${EVIL}`,
+      openedAt: new Date('2030-01-01T10:00:00Z'),
+    },
+    {
+      id: 'e2',
+      urgent: false,
+      level: 1,
+      answeredBy: 'Bo',
+      option: 'Slow',
+      question: 'Working?',
+      commKey: 'checkin',
+      comment: EVIL,
+      openedAt: new Date('2030-01-01T11:00:00Z'),
+      fromOtherAddress: true,
+    },
   ];
   const reader = { name: `Owner ${EVIL}`, timezone: 'UTC', locale: 'en-US' };
 
@@ -125,10 +158,22 @@ describe('the dashboard, with a plan whose every text is the payload', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock: { now: () => new Date(NOW) }, templates: engine }));
+    ({ app, closeExtras } = await buildHttpServer({
+      db,
+      reads: createHttpReads(db),
+      redisUrl: TEST_REDIS_URL,
+      secret: TEST_SECRET,
+      clock: { now: () => new Date(NOW) },
+      templates: engine,
+    }));
     await app.ready();
     const editor = (await createApiToken(db, { role: 'editor', name: 'editor', now: NOW })).token;
-    const applied = await app.inject({ method: 'POST', url: '/api/v1/plans', headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml' }, payload: PLAN });
+    const applied = await app.inject({
+      method: 'POST',
+      url: '/api/v1/plans',
+      headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml' },
+      payload: PLAN,
+    });
     expect(applied.statusCode, applied.body).toBe(200);
     cookie = await signInCookie(
       {
@@ -150,7 +195,17 @@ describe('the dashboard, with a plan whose every text is the payload', () => {
   it('every page shows the payload as text, never as markup', async () => {
     const key = 'delivery-test';
     const messages = await db.prisma.message.findMany({ where: { project: { key } }, select: { key: true, channel: true }, orderBy: { key: 'asc' } });
-    const urls = ['/', `/projects/${key}`, `/projects/${key}/plan`, `/projects/${key}/calendar`, `/projects/${key}/calendar?view=month&at=2030-01-15`, `/projects/${key}/messages`, `/projects/${key}/responses`, `/projects/${key}/escalations`, `/projects/${key}/inbox`];
+    const urls = [
+      '/',
+      `/projects/${key}`,
+      `/projects/${key}/plan`,
+      `/projects/${key}/calendar`,
+      `/projects/${key}/calendar?view=month&at=2030-01-15`,
+      `/projects/${key}/messages`,
+      `/projects/${key}/responses`,
+      `/projects/${key}/escalations`,
+      `/projects/${key}/inbox`,
+    ];
     // One preview per channel: the rendered message inside the page.
     for (const channel of ['slack', 'email']) {
       const m = messages.find((x) => x.channel === channel);

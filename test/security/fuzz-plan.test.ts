@@ -26,14 +26,66 @@ const VALID = readFileSync('test/fixtures/plans/delivery.plan.yaml', 'utf8');
 const EXAMPLE = readFileSync('examples/m365-migration.plan.yaml', 'utf8');
 const engine = buildEngine({ PUBLIC_URL: 'http://127.0.0.1' });
 
-const YAML_BITS = ['\n', '  ', '- ', ': ', '[', ']', '{', '}', ',', '&a ', '*a', '&b ', '*b', '!!str ', '!!binary ', '!!map ', '? ', '|', '>-', '#', '"', "'", '%YAML 1.2\n', '---\n', '...\n', '<<: *a', 'key', 'comms', 'people', 'data', 'series', 'template', '..', '/', '\\', '\u0000', '\r', '\u2028', '\t', '\uFEFF', '1e999', '0x1F', '~', 'null', 'true', '2030-01-15T18:00'];
+const YAML_BITS = [
+  '\n',
+  '  ',
+  '- ',
+  ': ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '&b ',
+  '*b',
+  '!!str ',
+  '!!binary ',
+  '!!map ',
+  '? ',
+  '|',
+  '>-',
+  '#',
+  '"',
+  "'",
+  '%YAML 1.2\n',
+  '---\n',
+  '...\n',
+  '<<: *a',
+  'key',
+  'comms',
+  'people',
+  'data',
+  'series',
+  'template',
+  '..',
+  '/',
+  '\\',
+  '\u0000',
+  '\r',
+  '\u2028',
+  '\t',
+  '\uFEFF',
+  '1e999',
+  '0x1F',
+  '~',
+  'null',
+  'true',
+  '2030-01-15T18:00',
+];
 
-const yamlish = fc.array(fc.oneof(fc.constantFrom(...YAML_BITS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 200 }).map((a) => a.join(''));
+const yamlish = fc
+  .array(fc.oneof(fc.constantFrom(...YAML_BITS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 200 })
+  .map((a) => a.join(''));
 
 const mutated = fc
   .tuple(
     fc.constantFrom(VALID, EXAMPLE),
-    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.oneof(fc.constantFrom(...YAML_BITS), fc.string({ maxLength: 12 }), fc.constant(''))), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.oneof(fc.constantFrom(...YAML_BITS), fc.string({ maxLength: 12 }), fc.constant(''))), {
+      minLength: 1,
+      maxLength: 8,
+    }),
   )
   .map(([text, edits]) => {
     let t = text;
@@ -51,24 +103,36 @@ const deep = fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('[', 
   return VALID.replace('    trigger: manual\n', `    data: { x: ${open.repeat(n)}1${closeIt ? close.repeat(n) : ''} }\n    trigger: manual\n`);
 });
 
-const huge = fc.tuple(fc.integer({ min: 10_000, max: 600_000 }), fc.constantFrom('name: Ana Silva', 'key: prep-preferred', 'title: "Mailbox move: what to do"', 'template: announcement')).map(([n, field]) => {
-  const [k] = field.split(':');
-  return VALID.replace(field, `${k}: "${'A'.repeat(n)}"`);
-});
+const huge = fc
+  .tuple(
+    fc.integer({ min: 10_000, max: 600_000 }),
+    fc.constantFrom('name: Ana Silva', 'key: prep-preferred', 'title: "Mailbox move: what to do"', 'template: announcement'),
+  )
+  .map(([n, field]) => {
+    const [k] = field.split(':');
+    return VALID.replace(field, `${k}: "${'A'.repeat(n)}"`);
+  });
 
-const aliasBomb = fc.tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }), fc.constantFrom('data', 'audience', 'people', 'milestones', 'series', 'channels')).map(([width, depth, where]) => {
-  const lines = [`x0: &a0 ["lol"${', "lol"'.repeat(width - 1)}]`];
-  for (let i = 1; i < depth; i++) lines.push(`x${i}: &a${i} [${Array(width).fill(`*a${i - 1}`).join(', ')}]`);
-  const anchors = `    data:\n${lines.map((l) => `      ${l}`).join('\n')}\n`;
-  const last = `*a${depth - 1}`;
-  const withAnchors = VALID.replace('    trigger: manual\n', `${anchors}    trigger: manual\n`);
-  if (where === 'data') return withAnchors;
-  if (where === 'series') return withAnchors.replace('    trigger: manual\n', `    series: ${last}\n    trigger: manual\n`);
-  if (where === 'channels') return withAnchors.replace('channels: [preferred]', `channels: ${last}`);
-  if (where === 'audience') return withAnchors.replace('audience: ops\n', `audience: ${last}\n`);
-  // Aliases used before their anchor, or pointing into themselves.
-  return `${where}: &self [*self, *self]\n${VALID}`;
-});
+const aliasBomb = fc
+  .tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }), fc.constantFrom('data', 'audience', 'people', 'milestones', 'series', 'channels'))
+  .map(([width, depth, where]) => {
+    const lines = [`x0: &a0 ["lol"${', "lol"'.repeat(width - 1)}]`];
+    for (let i = 1; i < depth; i++)
+      lines.push(
+        `x${i}: &a${i} [${Array(width)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const anchors = `    data:\n${lines.map((l) => `      ${l}`).join('\n')}\n`;
+    const last = `*a${depth - 1}`;
+    const withAnchors = VALID.replace('    trigger: manual\n', `${anchors}    trigger: manual\n`);
+    if (where === 'data') return withAnchors;
+    if (where === 'series') return withAnchors.replace('    trigger: manual\n', `    series: ${last}\n    trigger: manual\n`);
+    if (where === 'channels') return withAnchors.replace('channels: [preferred]', `channels: ${last}`);
+    if (where === 'audience') return withAnchors.replace('audience: ops\n', `audience: ${last}\n`);
+    // Aliases used before their anchor, or pointing into themselves.
+    return `${where}: &self [*self, *self]\n${VALID}`;
+  });
 
 function runCase(text: string): void {
   const started = performance.now();
@@ -76,7 +140,9 @@ function runCase(text: string): void {
     loadPlanText(text, { checkTemplate: (c, p) => engine.check(c, p) });
   } catch (e) {
     if (!(e instanceof PlanInvalidError)) {
-      throw new Error(`threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)} for input of ${text.length} chars:\n${text.slice(0, 600)}`);
+      throw new Error(
+        `threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)} for input of ${text.length} chars:\n${text.slice(0, 600)}`,
+      );
     }
     expect(e.issues.length).toBeGreaterThan(0);
     for (const i of e.issues) expect(i.line).toBeGreaterThanOrEqual(1);
@@ -91,14 +157,23 @@ describe(`plan parser fuzz (${SECONDS} s; HERALD_FUZZ_SECONDS)`, () => {
     const heapBefore = process.memoryUsage().heapUsed;
     let peak = heapBefore;
     let cases = 0;
-    const property = fc.property(fc.oneof({ arbitrary: yamlish, weight: 3 }, { arbitrary: mutated, weight: 4 }, { arbitrary: deep, weight: 1 }, { arbitrary: huge, weight: 1 }, { arbitrary: aliasBomb, weight: 2 }), (text) => {
-      runCase(text);
-      cases++;
-      if (cases % 100 === 0) {
-        gc();
-        peak = Math.max(peak, process.memoryUsage().heapUsed);
-      }
-    });
+    const property = fc.property(
+      fc.oneof(
+        { arbitrary: yamlish, weight: 3 },
+        { arbitrary: mutated, weight: 4 },
+        { arbitrary: deep, weight: 1 },
+        { arbitrary: huge, weight: 1 },
+        { arbitrary: aliasBomb, weight: 2 },
+      ),
+      (text) => {
+        runCase(text);
+        cases++;
+        if (cases % 100 === 0) {
+          gc();
+          peak = Math.max(peak, process.memoryUsage().heapUsed);
+        }
+      },
+    );
     fc.assert(property, { numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false });
     gc();
     peak = Math.max(peak, process.memoryUsage().heapUsed);
@@ -126,6 +201,11 @@ describe(`plan parser fuzz (${SECONDS} s; HERALD_FUZZ_SECONDS)`, () => {
 
 function aliasBombText(width: number, depth: number): string {
   const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
-  for (let i = 1; i < depth; i++) lines.push(`l${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < depth; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(width)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return VALID.replace('    trigger: manual\n', `    data:\n${lines.map((l) => `      ${l}`).join('\n')}\n    trigger: manual\n`);
 }

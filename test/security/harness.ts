@@ -62,7 +62,8 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
   });
   const srv = await startServer(config, { db, clock, port: 0, host: '127.0.0.1' });
   const now = clock.now();
-  const make = async (role: string, name: string, projectKey?: string) => (await createApiToken(db, { role, name, now, ...(projectKey ? { projectKey } : {}) })).token;
+  const make = async (role: string, name: string, projectKey?: string) =>
+    (await createApiToken(db, { role, name, now, ...(projectKey ? { projectKey } : {}) })).token;
   const tokens = {
     admin: await make('admin', 'sec-admin'),
     editor: await make('editor', 'sec-editor'),
@@ -118,7 +119,12 @@ export async function dashboardCookie(t: Target, token: string): Promise<string>
     {
       origin: t.url,
       send: async (req) => {
-        const r = await fetch(`${t.url}${req.path}`, { method: req.method, redirect: 'manual', headers: req.headers, ...(req.body === undefined ? {} : { body: req.body }) });
+        const r = await fetch(`${t.url}${req.path}`, {
+          method: req.method,
+          redirect: 'manual',
+          headers: req.headers,
+          ...(req.body === undefined ? {} : { body: req.body }),
+        });
         return { status: r.status, body: await r.text(), setCookie: r.headers.getSetCookie() };
       },
     },

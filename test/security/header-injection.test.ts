@@ -52,7 +52,9 @@ function refused(fn: () => unknown): PlanInvalidError {
 describe('control characters in plan values', () => {
   it.each(BAD.map((c) => [JSON.stringify(c), c]))('a name holding %s is an error at its line, naming the field', (_shown, c) => {
     const err = refused(() => loadPlanText(plan(`Ana${c}Bcc: all@example.com`)));
-    expect(err.issues).toEqual([expect.objectContaining({ file: 'plan.yaml', line: 10, path: 'people.inline[0].name', message: expect.stringContaining('control character U+') })]);
+    expect(err.issues).toEqual([
+      expect.objectContaining({ file: 'plan.yaml', line: 10, path: 'people.inline[0].name', message: expect.stringContaining('control character U+') }),
+    ]);
   });
 
   it('any other string value too (project name, data keys), and a tab is fine', () => {
@@ -76,16 +78,31 @@ describe('control characters in the people CSV', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(BAD.map((c) => [JSON.stringify(c), c]))('a quoted CSV name holding %s is an error at its row', async (_shown, c) => {
-    writeFileSync(path.join(dir, 'people.csv'), `id,name,email,audiences\nbo,Bo,bo@example.com,users\nev,"Eve${c}Bcc: all@example.com",eve@example.com,users\n`);
+    writeFileSync(
+      path.join(dir, 'people.csv'),
+      `id,name,email,audiences\nbo,Bo,bo@example.com,users\nev,"Eve${c}Bcc: all@example.com",eve@example.com,users\n`,
+    );
     writeFileSync(path.join(dir, 'plan.yaml'), plan('Ana').replace('people:\n  inline:', 'people:\n  csv: people.csv\n  inline:'));
-    const err = await loadPlanFile(path.join(dir, 'plan.yaml'), { cwd: dir }).then(() => undefined, (e: unknown) => e);
+    const err = await loadPlanFile(path.join(dir, 'plan.yaml'), { cwd: dir }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PlanInvalidError);
-    expect((err as PlanInvalidError).issues).toEqual([expect.objectContaining({ file: 'people.csv', line: 3, path: 'people.csv[ev].name', message: expect.stringContaining('control character') })]);
+    expect((err as PlanInvalidError).issues).toEqual([
+      expect.objectContaining({ file: 'people.csv', line: 3, path: 'people.csv[ev].name', message: expect.stringContaining('control character') }),
+    ]);
   });
 });
 
 describe('every mail header refuses a line break (values not from the plan: stored rows, answers)', () => {
-  const base = { from: 'Herald <herald@example.org>', to: { name: 'Ana', address: 'ana@example.com' }, subject: 'Hi', text: 'x', messageId: '<m@herald.test>', headers: {} };
+  const base = {
+    from: 'Herald <herald@example.org>',
+    to: { name: 'Ana', address: 'ana@example.com' },
+    subject: 'Hi',
+    text: 'x',
+    messageId: '<m@herald.test>',
+    headers: {},
+  };
 
   it.each([
     ['To name', { to: { name: 'Ana\r\nBcc: all@example.com', address: 'ana@example.com' } }],
@@ -103,7 +120,11 @@ describe('every mail header refuses a line break (values not from the plan: stor
   });
 
   it('names and subjects that are only unusual are encoded, not refused', () => {
-    const raw = composeMime({ ...base, to: { name: 'Zoë "Z" <O\'Neil>', address: 'zoe@example.com' }, subject: 'Grüße <@U123> & <!channel>\tnow' }).raw.toString();
+    const raw = composeMime({
+      ...base,
+      to: { name: 'Zoë "Z" <O\'Neil>', address: 'zoe@example.com' },
+      subject: 'Grüße <@U123> & <!channel>\tnow',
+    }).raw.toString();
     expect(raw).toMatch(/^To: =\?UTF-8\?Q\?.*\?= <zoe@example\.com>\r$/m);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?Q\?/m);
     expect(raw.split('\r\n\r\n')[0]).not.toMatch(/^Bcc:/im);
@@ -118,12 +139,34 @@ describe('every mail header refuses a line break (values not from the plan: stor
           project: 'p',
           channel: 'email',
           reader: { name: 'Owner', timezone: 'UTC', locale: 'en' },
-          items: [{ id: 'e1', answeredBy: 'Eve\r\nBcc: all@example.com', option: 'Blocked', comment: null, openedAt: new Date(0), level: 1, urgent: false, commKey: 'c', question: 'q' }],
+          items: [
+            {
+              id: 'e1',
+              answeredBy: 'Eve\r\nBcc: all@example.com',
+              option: 'Blocked',
+              comment: null,
+              openedAt: new Date(0),
+              level: 1,
+              urgent: false,
+              commKey: 'c',
+              question: 'q',
+            },
+          ],
         },
         () => 'https://x/e',
       );
-      const msg: OutboundMessage = { messageId: 'm1', projectKey: 'p', commKey: 'c', optional: false, recipient: { id: 'own', name: 'Owner', timezone: 'UTC', locale: 'en', email: 'own@example.com' }, rendered };
-      const err = await channel.send(msg).then(() => undefined, (e: unknown) => e);
+      const msg: OutboundMessage = {
+        messageId: 'm1',
+        projectKey: 'p',
+        commKey: 'c',
+        optional: false,
+        recipient: { id: 'own', name: 'Owner', timezone: 'UTC', locale: 'en', email: 'own@example.com' },
+        rendered,
+      };
+      const err = await channel.send(msg).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ChannelError);
       expect(err).toMatchObject({ retryable: false, reason: 'header_invalid' });
       expect(sink.messages).toHaveLength(0);

@@ -31,7 +31,12 @@ describe('Idempotency-Key is bound to method, path, query and body', () => {
   });
 
   const apply = (query: string, key: string, body = PLAN) =>
-    app.inject({ method: 'POST', url: `/api/v1/plans${query}`, headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml', 'idempotency-key': key }, payload: body });
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/plans${query}`,
+      headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/yaml', 'idempotency-key': key },
+      payload: body,
+    });
 
   it('a real apply after a dry run with the same key is refused (422), not answered with the dry run', async () => {
     const dry = await apply('?dryRun=true', 'deploy-42');

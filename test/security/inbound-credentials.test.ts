@@ -91,7 +91,15 @@ describe('a quoted Message-ID is no credential', () => {
     expect(await responseOf('outlook-en')).toBeNull();
     // Placed in the project, on the message it quotes, with what it seems to say: a person decides.
     const row = await stored(r.id);
-    expect(row).toMatchObject({ kind: 'reply', projectId: sent.projectId, messageId: victim.messageId, personId: victim.personId, option: 'blocked', responseId: null, fromOtherAddress: false });
+    expect(row).toMatchObject({
+      kind: 'reply',
+      projectId: sent.projectId,
+      messageId: victim.messageId,
+      personId: victim.personId,
+      option: 'blocked',
+      responseId: null,
+      fromOtherAddress: false,
+    });
     expect(row.reason).toMatch(/anyone can copy/);
     expect((await listInbox(db, REPLIES_PROJECT)).map((e) => e.id)).toContain(r.id);
     expect(await db.prisma.escalation.count({ where: { personId: victim.personId } })).toBe(0);
@@ -120,7 +128,8 @@ describe('a quoted Message-ID is no credential', () => {
 
 describe('opt-in: DMARC pass from a trusted receiver for the person’s own address', () => {
   const trusted = { trustedAuthservIds: ['mx.google.com'] };
-  const pass = 'Authentication-Results: mx.google.com; dkim=pass header.i=@northwind.example; spf=pass smtp.mailfrom=northwind.example; dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=northwind.example';
+  const pass =
+    'Authentication-Results: mx.google.com; dkim=pass header.i=@northwind.example; spf=pass smtp.mailfrom=northwind.example; dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=northwind.example';
 
   it('does not count with the setting off, over the SMTP listener, or with a forged header under the receiver’s own', async () => {
     const s = sent.sent('gmail-de');
@@ -194,7 +203,9 @@ describe('an out-of-office pauses only the person a valid token names', () => {
     const victim = sent.sent('ooo');
     const body = 'I am out of the office until Friday, January 22, 2027. I will be back on Monday, January 25.';
     for (const inReplyTo of [undefined, victim.providerId]) {
-      const r = await receive(raw({ from: victim.email, subject: 'Automatic reply: survey', headers: ['Auto-Submitted: auto-replied'], body, ...(inReplyTo ? { inReplyTo } : {}) }));
+      const r = await receive(
+        raw({ from: victim.email, subject: 'Automatic reply: survey', headers: ['Auto-Submitted: auto-replied'], body, ...(inReplyTo ? { inReplyTo } : {}) }),
+      );
       expect(r.kind).toBe('auto-reply');
       expect(r.outcome).not.toBe('paused');
     }
@@ -203,7 +214,15 @@ describe('an out-of-office pauses only the person a valid token names', () => {
 
   it('pauses the person of the signed Reply-To, and only them', async () => {
     const s = sent.sent('ooo-de');
-    const r = await receive(raw({ from: 'ooo@northwind.example', to: s.replyTo, subject: 'Automatic reply: survey', headers: ['Auto-Submitted: auto-replied'], body: 'Back on Monday, January 25.' }));
+    const r = await receive(
+      raw({
+        from: 'ooo@northwind.example',
+        to: s.replyTo,
+        subject: 'Automatic reply: survey',
+        headers: ['Auto-Submitted: auto-replied'],
+        body: 'Back on Monday, January 25.',
+      }),
+    );
     expect(r.outcome).toBe('paused');
     expect((await personOf('ooo-de')).remindersPausedUntil).not.toBeNull();
     expect((await personOf('ooo')).remindersPausedUntil).toBeNull();
@@ -219,7 +238,19 @@ describe('mail of no known project', () => {
     await expect(showInboundMail(db, REPLIES_PROJECT, r.id, { projectless: false })).rejects.toThrow(/inbox item/);
     const s = sent.sent('html-only');
     await expect(
-      assignInboundMail({ stores: db.stores, clock }, { project: REPLIES_PROJECT, inboundId: r.id, person: 'html-only', messageId: s.messageId, option: 'fine', comment: null, by: 'scoped', projectless: false }),
+      assignInboundMail(
+        { stores: db.stores, clock },
+        {
+          project: REPLIES_PROJECT,
+          inboundId: r.id,
+          person: 'html-only',
+          messageId: s.messageId,
+          option: 'fine',
+          comment: null,
+          by: 'scoped',
+          projectless: false,
+        },
+      ),
     ).rejects.toThrow(/inbox item/);
     expect(await responseOf('html-only')).toBeNull();
   });
@@ -237,11 +268,19 @@ describe('signed tokens', () => {
 
 describe('configuration', () => {
   it('parses the trusted authserv-ids and refuses a bounce address that cannot carry a token', () => {
-    expect(loadConfig({ INBOUND_TRUSTED_AUTHSERV_IDS: ' mx.google.com, Exchange-Online ,' }).INBOUND_TRUSTED_AUTHSERV_IDS).toEqual(['mx.google.com', 'exchange-online']);
+    expect(loadConfig({ INBOUND_TRUSTED_AUTHSERV_IDS: ' mx.google.com, Exchange-Online ,' }).INBOUND_TRUSTED_AUTHSERV_IDS).toEqual([
+      'mx.google.com',
+      'exchange-online',
+    ]);
     expect(loadConfig({}).INBOUND_TRUSTED_AUTHSERV_IDS).toEqual([]);
     expect(() => loadConfig({ INBOUND_TRUSTED_AUTHSERV_IDS: 'mx.google.com; dmarc=pass' })).toThrow(/INBOUND_TRUSTED_AUTHSERV_IDS/);
     expect(loadConfig({ BOUNCE_ADDRESS: 'bounces@herald.example' }).BOUNCE_ADDRESS).toBe('bounces@herald.example');
-    for (const bad of ['a-very-long-mailbox-name@herald.example', 'bounces+x@herald.example', 'Herald <bounces@herald.example>', 'bounces@herald.example\r\nBcc: x@y.example']) {
+    for (const bad of [
+      'a-very-long-mailbox-name@herald.example',
+      'bounces+x@herald.example',
+      'Herald <bounces@herald.example>',
+      'bounces@herald.example\r\nBcc: x@y.example',
+    ]) {
       expect(() => loadConfig({ BOUNCE_ADDRESS: bad })).toThrow(/BOUNCE_ADDRESS/);
     }
   });

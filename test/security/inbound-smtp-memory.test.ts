@@ -105,7 +105,10 @@ async function sendReply(fixture: string, messageId: string) {
   const s = sent.sent(fixture);
   const transport = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
   try {
-    await transport.sendMail({ envelope: { from: s.email, to: s.replyTo }, raw: mailFixture(fixture, { TO: s.replyTo, FROM: s.email, IN_REPLY_TO: s.providerId, MESSAGE_ID: messageId }) });
+    await transport.sendMail({
+      envelope: { from: s.email, to: s.replyTo },
+      raw: mailFixture(fixture, { TO: s.replyTo, FROM: s.email, IN_REPLY_TO: s.providerId, MESSAGE_ID: messageId }),
+    });
   } finally {
     transport.close();
   }
@@ -206,12 +209,17 @@ describe('the inbound SMTP listener under a hostile client', () => {
   it('still records a normal reply afterwards', async () => {
     const mail = await sendReply('gmail-en', `<normal-${process.pid}@mail.example>`);
     expect(mail).toMatchObject({ kind: 'reply', outcome: 'recorded' });
-    expect(await db.prisma.response.findFirst({ where: { personId: sent.sent('gmail-en').personId } })).toMatchObject({ channel: 'email-reply', option: 'minor' });
+    expect(await db.prisma.response.findFirst({ where: { personId: sent.sent('gmail-en').personId } })).toMatchObject({
+      channel: 'email-reply',
+      option: 'minor',
+    });
     // The attacks above are held to their peak; what they leave behind is the server's RSS now. (A
     // normal reply's own allocations, before V8 collects the attacks' garbage, can lift the peak
     // past the bound on a loaded machine: 72.6 MiB once in CI, while the attacks' peak stayed under.)
     const left = rssOf(serve.child.pid!);
-    console.log(`inbound SMTP RSS: ${(baseline / MiB).toFixed(0)} MiB at start, ${(left / MiB).toFixed(0)} MiB left after the attacks and a reply, peak ${(peak / MiB).toFixed(0)} MiB`);
+    console.log(
+      `inbound SMTP RSS: ${(baseline / MiB).toFixed(0)} MiB at start, ${(left / MiB).toFixed(0)} MiB left after the attacks and a reply, peak ${(peak / MiB).toFixed(0)} MiB`,
+    );
     expect(left - baseline, `RSS ${Math.round(baseline / MiB)} MiB at start, ${Math.round(left / MiB)} MiB now`).toBeLessThan(PROCESSING_BOUND);
   }, 60_000);
 });

@@ -70,11 +70,15 @@ describe('inbound webhook: the secret is checked before the body is read', () =>
 
   it('the right secret still gets its mail read (a small one)', async () => {
     const mail = 'From: ana@herald.example\r\nTo: pmo@herald.example\r\nSubject: hello\r\nMessage-ID: <early-refusal@test>\r\n\r\nhi\r\n';
-    const r = await fetch(`${t.url}/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_SECRET}` }, body: mail });
+    const r = await fetch(`${t.url}/inbound/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_SECRET}` },
+      body: mail,
+    });
     expect(r.status, await r.clone().text()).toBe(200);
   });
 
-  it('twenty 25 MiB posts with a wrong secret do not grow the server\'s memory by their size', async () => {
+  it("twenty 25 MiB posts with a wrong secret do not grow the server's memory by their size", async () => {
     const before = process.memoryUsage().rss;
     const runs = await Promise.all(Array.from({ length: 20 }, () => sendSlowly(t.url, 'Bearer wrong')));
     expect(runs.every((r) => r.closedByServer && r.sentBytes < 1024 * 1024)).toBe(true);

@@ -27,17 +27,65 @@ export interface JsonSchema {
 
 /** Strings that have broken parsers before: impossible and extreme dates and weeks, traversal, encodings, control characters. */
 export const HOSTILE_STRINGS = [
-  '', ' ', '0', '-1', '1e309', 'NaN', 'null', 'undefined', 'true', '[]', '{}', '__proto__', 'constructor',
-  '2027-02-30', '2027-13-01', '0000-01-01', '0001-01-01', '9999-12-31', '275760-09-13', '2027-01-05T25:00', '2027-W54', '2027-W00', '0000-W01', '9999-W99',
-  '../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '%00', '\u0000', '\r\nX-Injected: 1', '<script>alert(1)</script>', '<@U123> <!channel>', "' OR 1=1 --",
-  '😀'.repeat(50), '\u202e\u200b', 'ａｂｃ', 'x'.repeat(5000), '*', '%', '%%', '\\', '/', '.', '..',
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  '2027-02-30',
+  '2027-13-01',
+  '0000-01-01',
+  '0001-01-01',
+  '9999-12-31',
+  '275760-09-13',
+  '2027-01-05T25:00',
+  '2027-W54',
+  '2027-W00',
+  '0000-W01',
+  '9999-W99',
+  '../../etc/passwd',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%00',
+  '\u0000',
+  '\r\nX-Injected: 1',
+  '<script>alert(1)</script>',
+  '<@U123> <!channel>',
+  "' OR 1=1 --",
+  '😀'.repeat(50),
+  '\u202e\u200b',
+  'ａｂｃ',
+  'x'.repeat(5000),
+  '*',
+  '%',
+  '%%',
+  '\\',
+  '/',
+  '.',
+  '..',
 ];
 
-export const hostileString = (): fc.Arbitrary<string> => fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 40 }));
+export const hostileString = (): fc.Arbitrary<string> =>
+  fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 40 }));
 
 /** Any JSON value, often of the wrong type. */
 export const hostileJson = (): fc.Arbitrary<unknown> =>
-  fc.oneof(hostileString(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(hostileString(), { maxLength: 5 }), fc.dictionary(hostileString(), hostileString(), { maxKeys: 5 }));
+  fc.oneof(
+    hostileString(),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(hostileString(), { maxLength: 5 }),
+    fc.dictionary(hostileString(), hostileString(), { maxKeys: 5 }),
+  );
 
 function regexArbitrary(pattern: string): fc.Arbitrary<string> {
   try {
@@ -59,7 +107,8 @@ export function validValue(schema: JsonSchema, components: Record<string, JsonSc
     case 'string':
       if (schema.format === 'uuid') return fc.uuid();
       if (schema.pattern) return regexArbitrary(schema.pattern);
-      if (schema.format === 'date') return fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      if (schema.format === 'date')
+        return fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
       return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 60, 200) });
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -1_000_000, max: schema.maximum ?? 1_000_000 });
@@ -75,7 +124,9 @@ export function validValue(schema: JsonSchema, components: Record<string, JsonSc
       if (depth > 4) return fc.constant({});
       const props = schema.properties ?? {};
       const required = new Set(schema.required ?? []);
-      return fc.record(Object.fromEntries(Object.entries(props).map(([k, s]) => [k, validValue(s, components, depth + 1)])), { requiredKeys: Object.keys(props).filter((k) => required.has(k)) });
+      return fc.record(Object.fromEntries(Object.entries(props).map(([k, s]) => [k, validValue(s, components, depth + 1)])), {
+        requiredKeys: Object.keys(props).filter((k) => required.has(k)),
+      });
     }
     default:
       return hostileJson();

@@ -112,11 +112,14 @@ describe('series item keys and template names', () => {
     expect(message).toMatch(/plan\.yaml:\d+: comms\[0\]\.(series\[0\]|template): /);
   });
 
-  it.each(['..', '../secret', '../../secret', 'linked-template', '_layout', '.', 'a/b', path.join(root, 'outside-template')])('template name %j is refused and quotes no file', (name) => {
-    const message = issuesOf(() => loadPlanText(PLAN('teams-chat', name), { checkTemplate: (c, p) => engine.check(c, p) }));
-    expect(message).not.toContain(MARKER);
-    expect(message).toMatch(/plan\.yaml:17: comms\[0\]\.template: /);
-  });
+  it.each(['..', '../secret', '../../secret', 'linked-template', '_layout', '.', 'a/b', path.join(root, 'outside-template')])(
+    'template name %j is refused and quotes no file',
+    (name) => {
+      const message = issuesOf(() => loadPlanText(PLAN('teams-chat', name), { checkTemplate: (c, p) => engine.check(c, p) }));
+      expect(message).not.toContain(MARKER);
+      expect(message).toMatch(/plan\.yaml:17: comms\[0\]\.template: /);
+    },
+  );
 
   it('the store itself never reads outside the folder, whatever key reaches it (plans stored before keys were checked)', () => {
     for (const key of itemAttacks()) {
@@ -139,28 +142,34 @@ describe('series item keys and template names', () => {
 });
 
 describe('the people CSV (CLI)', () => {
-  const planWithCsv = (csv: string) =>
-    PLAN('teams-chat').replace('people:\n  inline:', `people:\n  csv: ${JSON.stringify(csv)}\n  inline:`);
+  const planWithCsv = (csv: string) => PLAN('teams-chat').replace('people:\n  inline:', `people:\n  csv: ${JSON.stringify(csv)}\n  inline:`);
 
-  it.each(['../secret.csv', path.join(root, 'secret.csv'), '/etc/passwd', '..\\secret.csv', '%2e%2e/secret.csv', 'C:/secret.csv', 'people\u0000.csv', 'link.csv', 'dir-link/secret.csv'])(
-    'csv %j is refused at the csv: line and quotes no file',
-    async (csv) => {
-      const dir = mkdtempSync(path.join(root, 'plan-'));
-      symlinkSync(path.join(root, 'secret.csv'), path.join(dir, 'link.csv'));
-      symlinkSync(root, path.join(dir, 'dir-link'));
-      const file = path.join(dir, 'plan.yaml');
-      writeFileSync(file, planWithCsv(csv));
-      const err = await loadPlanFile(file, { cwd: dir }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(PlanInvalidError);
-      const message = (err as PlanInvalidError).message;
-      expect(message).not.toContain(MARKER);
-      expect(message).not.toContain('root:x');
-      expect(message).toMatch(/plan\.yaml:10: people\.csv: /);
-    },
-  );
+  it.each([
+    '../secret.csv',
+    path.join(root, 'secret.csv'),
+    '/etc/passwd',
+    '..\\secret.csv',
+    '%2e%2e/secret.csv',
+    'C:/secret.csv',
+    'people\u0000.csv',
+    'link.csv',
+    'dir-link/secret.csv',
+  ])('csv %j is refused at the csv: line and quotes no file', async (csv) => {
+    const dir = mkdtempSync(path.join(root, 'plan-'));
+    symlinkSync(path.join(root, 'secret.csv'), path.join(dir, 'link.csv'));
+    symlinkSync(root, path.join(dir, 'dir-link'));
+    const file = path.join(dir, 'plan.yaml');
+    writeFileSync(file, planWithCsv(csv));
+    const err = await loadPlanFile(file, { cwd: dir }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PlanInvalidError);
+    const message = (err as PlanInvalidError).message;
+    expect(message).not.toContain(MARKER);
+    expect(message).not.toContain('root:x');
+    expect(message).toMatch(/plan\.yaml:10: people\.csv: /);
+  });
 
   it('a CSV in the plan folder or below it is still read', async () => {
     const dir = mkdtempSync(path.join(root, 'plan-'));
@@ -168,7 +177,7 @@ describe('the people CSV (CLI)', () => {
     writeFileSync(path.join(dir, 'people', 'team.csv'), 'id,name,email,audiences\nbo,Bo,bo@example.com,end-users\n');
     writeFileSync(path.join(dir, 'plan.yaml'), planWithCsv('people/team.csv'));
     const loaded = await loadPlanFile(path.join(dir, 'plan.yaml'), { cwd: dir });
-    expect(loaded.plan.people.map((p) => p.id).sort()).toEqual(["ana", "bo"]);
+    expect(loaded.plan.people.map((p) => p.id).sort()).toEqual(['ana', 'bo']);
   });
 
   it('confinedFile: a FIFO-like non-file and the folder itself are refused', () => {
@@ -198,7 +207,12 @@ describe('POST /api/v1/plans with a project-scoped editor token', () => {
   });
 
   const post = (body: string, dryRun: boolean) =>
-    app.inject({ method: 'POST', url: `/api/v1/plans?dryRun=${dryRun}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' }, payload: body });
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/plans?dryRun=${dryRun}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+      payload: body,
+    });
 
   it.each(itemAttacks())('series item %j: 400 PLAN_INVALID without the file, nothing stored', async (key) => {
     for (const dryRun of [true, false]) {
@@ -218,7 +232,16 @@ describe('POST /api/v1/plans with a project-scoped editor token', () => {
 
   // §1.6: an alias bomb in data: (and its cousins) answered 500; now a 400 at its line, quickly.
   it.each([
-    ['alias bomb', `\n    data:\n${Array.from({ length: 10 }, (_, i) => `      l${i}: &l${i} [${Array(10).fill(i === 0 ? '"lol"' : `*l${i - 1}`).join(', ')}]`).join('\n')}`],
+    [
+      'alias bomb',
+      `\n    data:\n${Array.from(
+        { length: 10 },
+        (_, i) =>
+          `      l${i}: &l${i} [${Array(10)
+            .fill(i === 0 ? '"lol"' : `*l${i - 1}`)
+            .join(', ')}]`,
+      ).join('\n')}`,
+    ],
     ['self-referencing alias', '\n    data: &d { x: *d }'],
     ['100,000 nested brackets', `\n    data: { x: ${'['.repeat(100_000)}${']'.repeat(100_000)} }`],
   ])('%s in data: is a 400 PLAN_INVALID', async (_what, data) => {

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { EXAMPLE_PROJECT, INBOUND_SECRET, startTarget, type Target } from './harness.ts';
 
-const LIMITS = { HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE: '3', HTTP_RATE_LIMIT_API_PER_MINUTE: '5', HTTP_RATE_LIMIT_SLACK_PER_MINUTE: '4', HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE: '4', HTTP_RATE_LIMIT_PER_MINUTE: '6' };
+const LIMITS = {
+  HTTP_RATE_LIMIT_SIGNIN_PER_MINUTE: '3',
+  HTTP_RATE_LIMIT_API_PER_MINUTE: '5',
+  HTTP_RATE_LIMIT_SLACK_PER_MINUTE: '4',
+  HTTP_RATE_LIMIT_WEBHOOK_PER_MINUTE: '4',
+  HTTP_RATE_LIMIT_PER_MINUTE: '6',
+};
 
 interface Probe {
   name: string;
@@ -16,10 +22,33 @@ interface Probe {
 }
 
 const PROBES: Probe[] = [
-  { name: 'POST /signin', limit: 3, send: (t, h) => fetch(`${t.url}/signin`, { method: 'POST', redirect: 'manual', headers: { ...h, 'content-type': 'application/x-www-form-urlencoded', origin: t.url }, body: 'token=hrld_wrong' }) },
+  {
+    name: 'POST /signin',
+    limit: 3,
+    send: (t, h) =>
+      fetch(`${t.url}/signin`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { ...h, 'content-type': 'application/x-www-form-urlencoded', origin: t.url },
+        body: 'token=hrld_wrong',
+      }),
+  },
   { name: 'GET /api/v1/projects (no token)', limit: 5, send: (t, h) => fetch(`${t.url}/api/v1/projects`, { headers: h }) },
-  { name: 'POST /slack/events (unsigned)', limit: 4, send: (t, h) => fetch(`${t.url}/slack/events`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: '{}' }) },
-  { name: 'POST /inbound/email (wrong secret)', limit: 4, send: (t, h) => fetch(`${t.url}/inbound/email`, { method: 'POST', headers: { ...h, 'content-type': 'message/rfc822', authorization: 'Bearer wrong' }, body: 'Subject: x\r\n\r\nx' }) },
+  {
+    name: 'POST /slack/events (unsigned)',
+    limit: 4,
+    send: (t, h) => fetch(`${t.url}/slack/events`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: '{}' }),
+  },
+  {
+    name: 'POST /inbound/email (wrong secret)',
+    limit: 4,
+    send: (t, h) =>
+      fetch(`${t.url}/inbound/email`, {
+        method: 'POST',
+        headers: { ...h, 'content-type': 'message/rfc822', authorization: 'Bearer wrong' },
+        body: 'Subject: x\r\n\r\nx',
+      }),
+  },
   { name: 'GET /r/:token (link page)', limit: 6, send: (t, h) => fetch(`${t.url}/r/AAAA`, { headers: h }) },
 ];
 
@@ -44,7 +73,10 @@ describe('without TRUST_PROXY: the peer address, whatever X-Forwarded-For says',
 
   it.each(PROBES.map((p) => [p.name, p] as const))('%s: 429 past the limit, even with a new X-Forwarded-For each time', async (_name, p) => {
     const got = await statuses(t, p, p.limit + 2, (i) => ({ 'x-forwarded-for': `203.0.113.${i + 1}` }));
-    expect(got.slice(0, p.limit).every((s) => s !== 429 && s < 500), got.join(',')).toBe(true);
+    expect(
+      got.slice(0, p.limit).every((s) => s !== 429 && s < 500),
+      got.join(','),
+    ).toBe(true);
     expect(got.slice(p.limit), got.join(',')).toEqual([429, 429]);
   });
 
@@ -54,7 +86,11 @@ describe('without TRUST_PROXY: the peer address, whatever X-Forwarded-For says',
   });
 
   it('the webhook with the right secret is limited too, and the limit answer says when to retry', async () => {
-    const r = await fetch(`${t.url}/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_SECRET}` }, body: 'Subject: x\r\n\r\nx' });
+    const r = await fetch(`${t.url}/inbound/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_SECRET}` },
+      body: 'Subject: x\r\n\r\nx',
+    });
     expect(r.status).toBe(429);
     expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
   });
@@ -72,7 +108,10 @@ describe('TRUST_PROXY=1 (one proxy in front): the forwarded client address', () 
   it('each client behind the proxy has its own budget; one client alone still hits the limit', async () => {
     const api = PROBES[1]!;
     const spread = await statuses(t, api, 12, (i) => ({ 'x-forwarded-for': `198.51.100.${i + 1}` }));
-    expect(spread.every((s) => s === 401), spread.join(',')).toBe(true);
+    expect(
+      spread.every((s) => s === 401),
+      spread.join(','),
+    ).toBe(true);
     // The client cannot prepend a spoofed hop: with one trusted proxy only the last entry counts.
     const one = await statuses(t, api, 7, (i) => ({ 'x-forwarded-for': `10.9.9.${i}, 192.0.2.7` }));
     expect(one.slice(5)).toEqual([429, 429]);

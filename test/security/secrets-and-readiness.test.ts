@@ -47,7 +47,13 @@ describe('secrets in configuration', () => {
   it('published placeholders and low-variety HERALD_SECRETs are refused with one clear line', () => {
     const compose = readFileSync('docker-compose.yml', 'utf8');
     expect(compose, 'compose requires HERALD_SECRET instead of a default').toMatch(/HERALD_SECRET: \$\{HERALD_SECRET:\?[^}]+\}/);
-    for (const placeholder of [...KNOWN_PLACEHOLDER_SECRETS.filter((p) => p.length >= 16), 'CHANGE-ME-please-0123456789', 'your-long-random-secret-here', 'aaaaaaaaaaaaaaaaaaaaaaaa', 'abababababababababababab']) {
+    for (const placeholder of [
+      ...KNOWN_PLACEHOLDER_SECRETS.filter((p) => p.length >= 16),
+      'CHANGE-ME-please-0123456789',
+      'your-long-random-secret-here',
+      'aaaaaaaaaaaaaaaaaaaaaaaa',
+      'abababababababababababab',
+    ]) {
       const message = configError({ HERALD_SECRET: placeholder });
       expect(message, placeholder).toMatch(/^HERALD_SECRET: (is a published placeholder|has fewer than 8 different characters)/);
       expect(message.split('\n')).toHaveLength(1);
@@ -67,7 +73,11 @@ describe('/readyz in public', () => {
   it('names the failing component without its error text, which goes to the log', async () => {
     const gone = await createTestDatabase();
     const { lines, stream } = captureLog();
-    const srv = await startHttpServer({ db: gone, reads: createHttpReads(gone), redisUrl: 'redis://127.0.0.1:1', log: createLogger('info', 'herald-test', stream) }, 0, '127.0.0.1');
+    const srv = await startHttpServer(
+      { db: gone, reads: createHttpReads(gone), redisUrl: 'redis://127.0.0.1:1', log: createLogger('info', 'herald-test', stream) },
+      0,
+      '127.0.0.1',
+    );
     try {
       await gone.close();
       const res = await fetch(`${srv.url}/readyz`);

@@ -26,7 +26,10 @@ function cookiesOf(res: Response): Record<string, string> {
   }
   return out;
 }
-const cookieHeader = (c: Record<string, string>) => Object.entries(c).map(([k, v]) => `${k}=${v}`).join('; ');
+const cookieHeader = (c: Record<string, string>) =>
+  Object.entries(c)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
 
 describe('sessions, sign-in and token placement', () => {
   let db: TestDatabase;
@@ -41,7 +44,11 @@ describe('sessions, sign-in and token placement', () => {
     for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db, { role, name: `t-${role}`, now })).token;
     tokens.feed = (await createApiToken(db, { role: 'feed', projectKey: RESPONSES_PROJECT, name: 't-feed', now })).token;
     const isAdminToken = await adminTokenCheck(loadConfig({}), db, clock);
-    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock, isAdminToken, publicUrl: 'https://herald.example' }, 0, '127.0.0.1');
+    srv = await startHttpServer(
+      { db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, clock, isAdminToken, publicUrl: 'https://herald.example' },
+      0,
+      '127.0.0.1',
+    );
   });
   afterAll(async () => {
     await srv?.close();
@@ -79,7 +86,12 @@ describe('sessions, sign-in and token placement', () => {
   it('signing out ends the session server-side: a copy of the cookie no longer opens anything', async () => {
     const cookie = await signIn(tokens.viewer!);
     const copy = { ...cookie };
-    const out = await fetch(`${srv.url}/signout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(cookie) }, body: new URLSearchParams({ _csrf: await csrfOf(cookie) }).toString() });
+    const out = await fetch(`${srv.url}/signout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(cookie) },
+      body: new URLSearchParams({ _csrf: await csrfOf(cookie) }).toString(),
+    });
     expect(out.status).toBe(303);
     const replay = await home(copy);
     expect(replay.status).toBe(303);
@@ -109,7 +121,12 @@ describe('sessions, sign-in and token placement', () => {
 
   it('/signin refuses a POST without the form’s proof, with a proof from another browser, or from another origin', async () => {
     const post = (headers: Record<string, string>, fields: Record<string, string>) =>
-      fetch(`${srv.url}/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ token: tokens.editor!, ...fields }).toString() });
+      fetch(`${srv.url}/signin`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ token: tokens.editor!, ...fields }).toString(),
+      });
     // A cross-site form: no proof at all.
     const bare = await post({ origin: 'https://evil.example' }, {});
     expect(bare.status).toBe(403);

@@ -52,9 +52,19 @@ describe('herald serve exits promptly on SIGTERM with Slack unreachable', () => 
     });
     try {
       const m = seed.message('checkin', 'ana', 'slack');
-      const payload = blockActions({ user: m.slackId!, message: { channel: m.providerChannel!, ts: m.providerId!, blocks: [] }, actionId: 'herald_survey_good', value: JSON.stringify({ m: m.id, o: 'good' }) });
+      const payload = blockActions({
+        user: m.slackId!,
+        message: { channel: m.providerChannel!, ts: m.providerId!, blocks: [] },
+        actionId: 'herald_survey_good',
+        value: JSON.stringify({ m: m.id, o: 'good' }),
+      });
       const body = interactionBody(payload);
-      const res = await fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+      const res = await fetch(`${srv.url}/slack/events`, {
+        method: 'POST',
+        headers: slackSignatureHeaders(SIGNING, body),
+        body,
+        signal: AbortSignal.timeout(10_000),
+      }).catch(() => undefined);
       expect(res?.status ?? 0, 'the click is acknowledged').toBeLessThan(500);
       // Herald is now waiting on Slack (the blackhole holds the request).
       const deadline = Date.now() + 10_000;

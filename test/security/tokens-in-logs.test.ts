@@ -34,14 +34,29 @@ describe('tokens never reach a log', () => {
     const now = new Date();
     for (const role of ['admin', 'editor', 'viewer'] as const) tokens[role] = (await createApiToken(db, { role, now })).token;
     tokens.feed = (await createApiToken(db, { role: 'feed', projectKey: RESPONSES_PROJECT, now })).token;
-    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET, log: createLogger('info', 'herald-test', stream), isAdminToken: () => null }, 0, '127.0.0.1');
+    srv = await startHttpServer(
+      {
+        db,
+        reads: createHttpReads(db),
+        redisUrl: TEST_REDIS_URL,
+        secret: TEST_SECRET,
+        log: createLogger('info', 'herald-test', stream),
+        isAdminToken: () => null,
+      },
+      0,
+      '127.0.0.1',
+    );
   });
   afterAll(async () => {
     await srv?.close();
     await db?.drop();
   });
 
-  const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   const bearer = (t: string) => ({ headers: { authorization: `Bearer ${t}` } });
 
   /** Every route that carries a token, in its path, query, header or body. */
@@ -116,6 +131,8 @@ describe('tokens never reach a log', () => {
       for (const text of texts) expect(scrubText(text), `${kind} in: ${text}`).not.toContain(t.slice(0, 16));
     }
     // Ids stay readable: a UUID and a sha256 are not secrets.
-    expect(scrubText('message 3f2a9c1e-8b7d-4e6f-a5c4-1b2d3e4f5a6b hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08')).toContain('3f2a9c1e-8b7d-4e6f-a5c4-1b2d3e4f5a6b');
+    expect(scrubText('message 3f2a9c1e-8b7d-4e6f-a5c4-1b2d3e4f5a6b hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08')).toContain(
+      '3f2a9c1e-8b7d-4e6f-a5c4-1b2d3e4f5a6b',
+    );
   });
 });

@@ -12,7 +12,11 @@ import { surveyBlocks } from '../../src/templates/slack-blocks.ts';
 export const SURVEY = {
   question: 'How is the new Outlook and Teams setup working for you?',
   comment: 'optional' as const,
-  options: [{ value: 'good', label: 'Working well' }, { value: 'minor', label: 'Some issues', escalate: true as const }, { value: 'blocked', label: "I can't work", escalate: 'urgent' as const }],
+  options: [
+    { value: 'good', label: 'Working well' },
+    { value: 'minor', label: 'Some issues', escalate: true as const },
+    { value: 'blocked', label: "I can't work", escalate: 'urgent' as const },
+  ],
 };
 
 export interface SurveyMessage {
@@ -58,7 +62,12 @@ export function postedSurvey(m: SurveyMessage): { channel: string; user: string;
 /** A signed click on option `i % 3` of Slack survey message `m`, for POST /slack/events. */
 export function slackClickRequest(signingSecret: string, m: SurveyMessage, i: number): LoadRequest {
   const o = SURVEY.options[i % 3]!.value;
-  const payload = blockActions({ user: m.slackId!, message: { channel: m.providerChannel!, ts: m.providerId!, blocks: surveyBlocks(SURVEY, m.id) }, actionId: `herald_survey_${o}`, value: JSON.stringify({ m: m.id, o }) });
+  const payload = blockActions({
+    user: m.slackId!,
+    message: { channel: m.providerChannel!, ts: m.providerId!, blocks: surveyBlocks(SURVEY, m.id) },
+    actionId: `herald_survey_${o}`,
+    value: JSON.stringify({ m: m.id, o }),
+  });
   const body = interactionBody(payload);
   return { path: '/slack/events', headers: slackSignatureHeaders(signingSecret, body, Math.floor(Date.now() / 1000)), body };
 }

@@ -65,8 +65,17 @@ const errorsOf = new WeakMap<Page, string[]>();
 
 async function axeSerious(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run()).violations);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `axe: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const violations = await page.evaluate(
+    async () =>
+      (
+        await (
+          globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }
+        ).axe.run()
+      ).violations,
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `axe: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Starts the dashboard before the file's tests and stops it after them. Read its fields inside tests. */
@@ -85,7 +94,20 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
     d.createToken = async (role, projectKey) => (await createApiToken(d.db, { role, projectKey, now: NOW })).token;
     d.tokens = { viewer: await d.createToken('viewer'), editor: await d.createToken('editor'), feed: await d.createToken('feed', DIGEST_PROJECT) };
     prefix = testRedisPrefix();
-    server = await startHttpServer({ db: d.db, reads: createHttpReads(d.db), redisUrl: TEST_REDIS_URL, redisPrefix: prefix, secret: TEST_SECRET, clock, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }), dashboardPages: opts.pages }, 0, '127.0.0.1');
+    server = await startHttpServer(
+      {
+        db: d.db,
+        reads: createHttpReads(d.db),
+        redisUrl: TEST_REDIS_URL,
+        redisPrefix: prefix,
+        secret: TEST_SECRET,
+        clock,
+        templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }),
+        dashboardPages: opts.pages,
+      },
+      0,
+      '127.0.0.1',
+    );
     d.url = server.url;
     d.browser = await launchChromium();
     d.newPage = async () => {

@@ -56,7 +56,15 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
     closed = true;
     await db.close();
   };
-  return { ...db, close, url, drop: async () => { await close(); await dropDatabase(adminUrl, name); } };
+  return {
+    ...db,
+    close,
+    url,
+    drop: async () => {
+      await close();
+      await dropDatabase(adminUrl, name);
+    },
+  };
 }
 
 /** A migrated in-memory PGlite database loaded from the run's snapshot (~0.5 s). Close it when done. */

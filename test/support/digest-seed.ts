@@ -24,7 +24,9 @@ export async function seedDigestWeek(prisma: PrismaClient, now: Date): Promise<v
     data: { status: 'decide', statusComment: 'Approve a hard MFA deadline for the last 50 users', statusAt: at(-2), statusByPersonId: person('dan').id },
   });
   const cutover = await prisma.milestone.findUniqueOrThrow({ where: { projectId_key: { projectId: project.id, key: 'cutover' } } });
-  await prisma.milestoneMove.create({ data: { milestoneId: cutover.id, fromAt: cutover.at, toAt: new Date(cutover.at.getTime() + 7 * DAY), source: 'cli', movedAt: at(-1) } });
+  await prisma.milestoneMove.create({
+    data: { milestoneId: cutover.id, fromAt: cutover.at, toAt: new Date(cutover.at.getTime() + 7 * DAY), source: 'cli', movedAt: at(-1) },
+  });
   await prisma.milestone.update({ where: { id: cutover.id }, data: { at: new Date(cutover.at.getTime() + 7 * DAY) } });
 
   const pulse = project.comms.find((c) => c.key === 'pulse')!;

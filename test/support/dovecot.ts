@@ -25,7 +25,6 @@ export function ensureDovecot(): void {
   }
 }
 
-
 export interface Dovecot {
   port: number;
   /** `imap://user:password@127.0.0.1:port/INBOX`, user and password URL-encoded. */
@@ -41,7 +40,12 @@ export async function startDovecot(opts: { users: Record<string, string>; oauth2
   const ids = execFileSync('id', ['-u', 'dovecot']).toString().trim();
   const gid = execFileSync('id', ['-g', 'dovecot']).toString().trim();
   chownSync(join(dir, 'mail'), Number(ids), Number(gid));
-  writeFileSync(join(dir, 'users'), Object.entries(opts.users).map(([u, p]) => `${u}:{PLAIN}${p}\n`).join(''));
+  writeFileSync(
+    join(dir, 'users'),
+    Object.entries(opts.users)
+      .map(([u, p]) => `${u}:{PLAIN}${p}\n`)
+      .join(''),
+  );
   const port = await freePort();
   const oauth = opts.oauth2IntrospectionUrl;
   if (oauth) {

@@ -10,5 +10,12 @@ const file = process.env.HERALD_IMPORT_TRACE;
 if (file) {
   register('./import-trace-hooks.mjs', import.meta.url);
   const cache = createRequire(import.meta.url).cache;
-  process.on('exit', () => appendFileSync(file, Object.keys(cache).map((p) => `${p}\n`).join('')));
+  process.on('exit', () =>
+    appendFileSync(
+      file,
+      Object.keys(cache)
+        .map((p) => `${p}\n`)
+        .join(''),
+    ),
+  );
 }

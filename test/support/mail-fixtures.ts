@@ -15,17 +15,7 @@ export interface FixtureVars {
   HERALD_ID?: string;
 }
 
-export const CLIENT_FIXTURES = [
-  'outlook-en',
-  'outlook-de',
-  'outlook-fr',
-  'gmail-en',
-  'gmail-de',
-  'apple-mail',
-  'iphone',
-  'thunderbird',
-  'html-only',
-] as const;
+export const CLIENT_FIXTURES = ['outlook-en', 'outlook-de', 'outlook-fr', 'gmail-en', 'gmail-de', 'apple-mail', 'iphone', 'thunderbird', 'html-only'] as const;
 
 let seq = 0;
 
@@ -40,5 +30,8 @@ export function mailFixture(name: string, vars: FixtureVars = {}): Buffer {
     HERALD_ID: '00000000-0000-4000-8000-000000000000',
     ...vars,
   };
-  return Buffer.from(raw.toString('latin1').replace(/\{\{([A-Z_]+)\}\}/g, (m, k: string) => (k in values ? values[k as keyof FixtureVars] : m)), 'latin1');
+  return Buffer.from(
+    raw.toString('latin1').replace(/\{\{([A-Z_]+)\}\}/g, (m, k: string) => (k in values ? values[k as keyof FixtureVars] : m)),
+    'latin1',
+  );
 }

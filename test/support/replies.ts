@@ -50,7 +50,14 @@ export async function sendForReplies(db: Database & { url?: string }, clock: Tes
     const mail = byId.get(r.id);
     if (!mail || !r.providerId) throw new Error(`message ${r.key} did not reach the SMTP sink`);
     const replyTo = /<([^>]+)>/.exec(mail.headers['reply-to'] ?? '')?.[1] ?? mail.headers['reply-to'] ?? '';
-    sent.set(`${r.comm.key}:${r.person.key}`, { messageId: r.id, personId: r.personId, email: r.person.email!, providerId: r.providerId, replyTo, returnPath: mail.envelope.mailFrom });
+    sent.set(`${r.comm.key}:${r.person.key}`, {
+      messageId: r.id,
+      personId: r.personId,
+      email: r.person.email!,
+      providerId: r.providerId,
+      replyTo,
+      returnPath: mail.envelope.mailFrom,
+    });
   }
   return {
     harness,

@@ -73,7 +73,11 @@ export async function seedResponses(db: Database, now = new Date()): Promise<See
  * blocks, and stores the channel and ts on the message as the worker does, so clicks on it can
  * be answered and the message updated in place.
  */
-export async function postSeededToSlack(db: Database, seed: SeededResponses, slackApiUrl: string): Promise<Map<string, { channel: string; ts: string; blocks: unknown[] }>> {
+export async function postSeededToSlack(
+  db: Database,
+  seed: SeededResponses,
+  slackApiUrl: string,
+): Promise<Map<string, { channel: string; ts: string; blocks: unknown[] }>> {
   const { WebClient } = await import('@slack/web-api');
   const { surveyBlocks, unsubscribeBlocks } = await import('../../src/templates/slack-blocks.ts');
   const client = new WebClient('xoxb-test', { slackApiUrl, retryConfig: { retries: 0 } });

@@ -5,7 +5,11 @@ import { randomBytes } from 'node:crypto';
  * later run recognise databases and Redis keys that a crashed run left behind.
  */
 export function newRunId(now: number = Date.now()): string {
-  return Math.floor(now / 1000).toString(36).padStart(7, '0') + randomBytes(3).toString('hex');
+  return (
+    Math.floor(now / 1000)
+      .toString(36)
+      .padStart(7, '0') + randomBytes(3).toString('hex')
+  );
 }
 
 /** Start time of the run that made `runId`, or undefined if it is not one of ours. */

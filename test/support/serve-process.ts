@@ -37,4 +37,3 @@ export async function startServeProcess(env: Record<string, string>): Promise<{ 
       }),
   };
 }
-

@@ -4,7 +4,12 @@
  */
 export interface FormTransport {
   /** Sends one request to the server under test; `path` starts with `/`. */
-  send(req: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string; setCookie: string[] }>;
+  send(req: {
+    method: 'GET' | 'POST';
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+  }): Promise<{ status: number; body: string; setCookie: string[] }>;
   /** The origin the server sees itself at (sent as `Origin`). */
   origin: string;
 }
@@ -17,7 +22,12 @@ export async function signInCookie(t: FormTransport, token: string): Promise<str
   const proof = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
   if (!proof) throw new Error(`sign-in form without a proof (${form.status})`);
   const body = new URLSearchParams({ token, next: '/', _csrf: proof }).toString();
-  const r = await t.send({ method: 'POST', path: '/signin', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.origin, cookie: pairs(form.setCookie).join('; ') }, body });
+  const r = await t.send({
+    method: 'POST',
+    path: '/signin',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.origin, cookie: pairs(form.setCookie).join('; ') },
+    body,
+  });
   const session = pairs(r.setCookie).filter((c) => c.startsWith('herald_session='));
   if (r.status !== 303 || session.length === 0) throw new Error(`sign-in failed: ${r.status}`);
   return session.join('; ');

@@ -4,7 +4,10 @@ import type { SurveySpec } from '../../src/domain/plan/model.ts';
 
 const survey: SurveySpec = {
   question: 'How is it going?',
-  options: [{ value: 'good', label: 'Working well' }, { value: 'minor', label: 'Some issues', escalate: true, comment: true }],
+  options: [
+    { value: 'good', label: 'Working well' },
+    { value: 'minor', label: 'Some issues', escalate: true, comment: true },
+  ],
   comment: 'optional',
   escalateTo: 'workstream-owner',
 };
@@ -28,7 +31,13 @@ describe('answers', () => {
     const existing = { option: 'good', comment: 'fine', sourceRefs: ['slack:1'] };
     expect(decideAnswer(existing, { option: 'minor', comment: null, sourceRef: 'slack:1' })).toEqual({ kind: 'unchanged', reason: 'redelivered' });
     expect(decideAnswer(existing, { option: 'good', comment: 'fine', sourceRef: 'slack:2' })).toEqual({ kind: 'unchanged', reason: 'same-answer' });
-    expect(decideAnswer(existing, { option: 'good', comment: null, sourceRef: 'slack:2' })).toEqual({ kind: 'changed', next: { option: 'good', comment: null } });
-    expect(decideAnswer(existing, { option: null, comment: 'slow', sourceRef: 'mail:1' })).toEqual({ kind: 'changed', next: { option: 'good', comment: 'slow' } });
+    expect(decideAnswer(existing, { option: 'good', comment: null, sourceRef: 'slack:2' })).toEqual({
+      kind: 'changed',
+      next: { option: 'good', comment: null },
+    });
+    expect(decideAnswer(existing, { option: null, comment: 'slow', sourceRef: 'mail:1' })).toEqual({
+      kind: 'changed',
+      next: { option: 'good', comment: 'slow' },
+    });
   });
 });

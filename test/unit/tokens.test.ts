@@ -48,7 +48,7 @@ describe('signToken / verifyToken', () => {
     // splice the body of one with the MAC of the other
     const mixed = forged.slice(0, forged.length - 22) + token.slice(token.length - 22);
     expect(code(() => verifyToken(SECRET, mixed, NOW))).toBe('TOKEN_INVALID');
-    const flipped = (token[3] === 'A' ? 'B' : 'A');
+    const flipped = token[3] === 'A' ? 'B' : 'A';
     expect(code(() => verifyToken(SECRET, token.slice(0, 3) + flipped + token.slice(4), NOW))).toBe('TOKEN_INVALID');
     expect(code(() => verifyToken('another-secret-entirely', token, NOW))).toBe('TOKEN_INVALID');
     expect(code(() => verifyToken(SECRET, 'not a token!', NOW))).toBe('TOKEN_INVALID');

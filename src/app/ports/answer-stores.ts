@@ -117,10 +117,32 @@ export interface EscalationStore {
   lock(id: string): Promise<(EscalationRow & { projectKey: string; plan: Plan; answeredOn: string }) | undefined>;
   /** The open (not resolved) escalation of an answer, the newest. */
   openFor(key: AnswerKey): Promise<EscalationRow | undefined>;
-  create(row: Pick<EscalationRow, 'projectId' | 'commId' | 'occurrence' | 'personId' | 'responseId' | 'option' | 'comment' | 'urgency' | 'ownerId' | 'secondId' | 'openedAt'>): Promise<EscalationRow>;
+  create(
+    row: Pick<
+      EscalationRow,
+      'projectId' | 'commId' | 'occurrence' | 'personId' | 'responseId' | 'option' | 'comment' | 'urgency' | 'ownerId' | 'secondId' | 'openedAt'
+    >,
+  ): Promise<EscalationRow>;
   update(
     id: string,
-    data: Partial<Pick<EscalationRow, 'option' | 'comment' | 'urgency' | 'level' | 'state' | 'escalateAt' | 'escalatedAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'acknowledgementNote' | 'resolvedAt' | 'resolvedBy' | 'resolutionNote'>>,
+    data: Partial<
+      Pick<
+        EscalationRow,
+        | 'option'
+        | 'comment'
+        | 'urgency'
+        | 'level'
+        | 'state'
+        | 'escalateAt'
+        | 'escalatedAt'
+        | 'acknowledgedAt'
+        | 'acknowledgedBy'
+        | 'acknowledgementNote'
+        | 'resolvedAt'
+        | 'resolvedBy'
+        | 'resolutionNote'
+      >
+    >,
   ): Promise<void>;
   /** A project's escalations, oldest first, with the answering person's and the comm's keys. */
   list(projectId: string, openOnly: boolean): Promise<Array<EscalationRow & { personKey: string; commKey: string }>>;
@@ -129,7 +151,16 @@ export interface EscalationStore {
   /** Person keys by id. */
   personKeys(ids: readonly string[]): Promise<Map<string, string>>;
   /** Adds a notice message unless its key exists (escalation notices and updates). */
-  addNotice(row: { projectId: string; commId: string; personId: string; key: string; occurrence: number; channel: string; dueAt: Date; kind: 'escalation' | 'escalation-update' }): Promise<void>;
+  addNotice(row: {
+    projectId: string;
+    commId: string;
+    personId: string;
+    key: string;
+    occurrence: number;
+    channel: string;
+    dueAt: Date;
+    kind: 'escalation' | 'escalation-update';
+  }): Promise<void>;
   /** The notice message with this key, locked until the transaction ends. */
   lockNotice(projectId: string, key: string): Promise<{ id: string; status: string } | undefined>;
   noticeId(projectId: string, key: string): Promise<string>;

@@ -79,7 +79,11 @@ export interface InboundStore {
   updateIfUnchanged(id: string, seen: { outcome: string; updatedAt: Date }, data: Partial<InboundRow>): Promise<boolean>;
   update(id: string, data: Partial<InboundRow>): Promise<void>;
   /** A survey message of the person (by plan id) in the project, or undefined. */
-  messageOfPerson(projectId: string, messageId: string, personKey: string): Promise<{ id: string; comm: { key: string; spec: CommSpec }; person: { id: string; email: string | null } } | undefined>;
+  messageOfPerson(
+    projectId: string,
+    messageId: string,
+    personKey: string,
+  ): Promise<{ id: string; comm: { key: string; spec: CommSpec }; person: { id: string; email: string | null } } | undefined>;
   /** Person keys by id, and comm keys by message id. */
   keysOf(personIds: readonly string[], messageIds: readonly string[]): Promise<{ people: Map<string, string>; comms: Map<string, string> }>;
 }

@@ -70,7 +70,10 @@ export interface ResponseReads {
   /** Every answer of the project (or of one comm), oldest first. */
   all(projectId: string, commKey: string | undefined): Promise<AnswerRow[]>;
   /** Distinct (comm, occurrence, person) with a survey message sent, on any channel. */
-  asked(projectId: string, commKeys: readonly string[]): Promise<Array<{ occurrence: number; comm: { key: string }; person: { key: string; audiences: string[] } }>>;
+  asked(
+    projectId: string,
+    commKeys: readonly string[],
+  ): Promise<Array<{ occurrence: number; comm: { key: string }; person: { key: string; audiences: string[] } }>>;
   commIds(projectId: string, keys: readonly string[]): Promise<Array<{ id: string; key: string }>>;
   /** Answers per (comm, option). */
   counts(projectId: string, commIds: readonly string[]): Promise<Array<{ commId: string; option: string | null; count: number }>>;
@@ -79,7 +82,10 @@ export interface ResponseReads {
   /** The newest answers matching, at most `limit`, and how many match in all. */
   latest(f: AnswerFilter, limit: number): Promise<{ rows: AnswerRow[]; matching: number }>;
   /** The newest comments matching, at most `limit`. */
-  latestComments(f: AnswerFilter, limit: number): Promise<Array<{ commId: string; option: string | null; comment: string | null; person: { key: string; name: string } }>>;
+  latestComments(
+    f: AnswerFilter,
+    limit: number,
+  ): Promise<Array<{ commId: string; option: string | null; comment: string | null; person: { key: string; name: string } }>>;
 }
 
 /** What the dashboard overview counts, read in one go (each part by the database). */
@@ -88,7 +94,15 @@ export interface OverviewData {
   /** Messages sent in [weekAgo, now) and due in [now, weekAhead), per comm key and channel. */
   sent: Array<{ comm: string; channel: string; count: number }>;
   due: Array<{ comm: string; channel: string; count: number }>;
-  workstreams: Array<{ key: string; name: string; ownerKey: string; status: string | null; statusComment: string | null; statusAt: Date | null; statusByPersonId: string | null }>;
+  workstreams: Array<{
+    key: string;
+    name: string;
+    ownerKey: string;
+    status: string | null;
+    statusComment: string | null;
+    statusAt: Date | null;
+    statusByPersonId: string | null;
+  }>;
   openEscalations: number;
   failedMessages: number;
 }

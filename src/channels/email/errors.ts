@@ -1,7 +1,20 @@
 import { ChannelError } from '../channel.ts';
 
 /** Socket and protocol failures where the server never gave a verdict: try again later. */
-const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EDNS', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPROTOCOL']);
+const TRANSIENT_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EDNS',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPROTOCOL',
+]);
 
 /** Permanent replies at RCPT that say the address itself is bad (RFC 5321 §4.2.3). */
 const BAD_ADDRESS_CODES = new Set([550, 551, 553]);
@@ -28,7 +41,11 @@ export function classifySmtpError(err: unknown): ChannelError {
   if (responseCode !== undefined && responseCode >= 500) {
     const atRcpt = command.startsWith('RCPT') || code === 'EENVELOPE';
     const recipientRejected = atRcpt && BAD_ADDRESS_CODES.has(responseCode);
-    return new ChannelError('email', String(responseCode), `SMTP server rejected the ${recipientRejected ? 'address' : 'message'}: ${detail}`, { retryable: false, recipientRejected, cause: err });
+    return new ChannelError('email', String(responseCode), `SMTP server rejected the ${recipientRejected ? 'address' : 'message'}: ${detail}`, {
+      retryable: false,
+      recipientRejected,
+      cause: err,
+    });
   }
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
     return new ChannelError('email', code, `SMTP server unreachable (${code}): ${detail}`, { retryable: true, cause: err });

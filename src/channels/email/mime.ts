@@ -66,7 +66,13 @@ export function composeMime(m: MimeMessage, boundary = nextBoundary()): Composed
   const lines = [
     `From: ${formatAddress(from, 'From')}`,
     `To: ${formatAddress(m.to, 'To')}`,
-    ...(m.replyTo ? [`Reply-To: ${parseAddresses(m.replyTo).map((a) => formatAddress(a, 'Reply-To')).join(', ')}`] : []),
+    ...(m.replyTo
+      ? [
+          `Reply-To: ${parseAddresses(m.replyTo)
+            .map((a) => formatAddress(a, 'Reply-To'))
+            .join(', ')}`,
+        ]
+      : []),
     foldLines(`Subject: ${headerText(m.subject, 'Subject')}`, 76),
     `Message-ID: ${wireValue(m.messageId, 'Message-ID')}`,
     `Date: ${(m.date ?? new Date()).toUTCString().replace(/GMT/, '+0000')}`,

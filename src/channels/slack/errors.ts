@@ -90,7 +90,11 @@ export function classifySlackError(err: unknown, ctx: ClassifyContext = {}): Cha
 
   if (e.code === ErrorCode.RateLimitedError) {
     const seconds = typeof e.retryAfter === 'number' ? e.retryAfter : 1;
-    return new ChannelError('slack', 'ratelimited', `${where} was rate limited; retry after ${seconds} s`, { retryable: true, retryAfterMs: seconds * 1000, cause: err });
+    return new ChannelError('slack', 'ratelimited', `${where} was rate limited; retry after ${seconds} s`, {
+      retryable: true,
+      retryAfterMs: seconds * 1000,
+      cause: err,
+    });
   }
   if (e.code === ErrorCode.HTTPError) {
     const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
@@ -107,9 +111,18 @@ export function classifySlackError(err: unknown, ctx: ClassifyContext = {}): Cha
     if (code === 'account_inactive' && ctx.tokenWorks === false) cls = 'config';
     if (cls === 'transient') {
       const seconds = e.data?.response_metadata?.retryAfter;
-      return new ChannelError('slack', code, `${where} failed: ${code}`, { retryable: true, retryAfterMs: typeof seconds === 'number' ? seconds * 1000 : undefined, cause: err });
+      return new ChannelError('slack', code, `${where} failed: ${code}`, {
+        retryable: true,
+        retryAfterMs: typeof seconds === 'number' ? seconds * 1000 : undefined,
+        cause: err,
+      });
     }
-    const hint = cls === 'recipient' ? 'this person cannot be reached on Slack' : cls === 'config' ? 'check SLACK_BOT_TOKEN, its scopes and the message content' : 'unknown Slack error, not retried';
+    const hint =
+      cls === 'recipient'
+        ? 'this person cannot be reached on Slack'
+        : cls === 'config'
+          ? 'check SLACK_BOT_TOKEN, its scopes and the message content'
+          : 'unknown Slack error, not retried';
     return new ChannelError('slack', code, `${where} failed: ${code} (${hint})`, { retryable: false, recipientRejected: cls === 'recipient', cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);

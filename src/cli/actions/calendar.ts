@@ -21,7 +21,10 @@ export interface CalendarOptions {
 
 export async function calendar(ctx: CliContext, project: string, opts: CalendarOptions): Promise<void> {
   checkChoice('--format', opts.format, ['table', 'json', 'ics']);
-  if (opts.explain && opts.format === 'ics') throw new HeraldError('BAD_OPTION', '--explain does not apply to --format ics', { hint: 'use --explain with the table, or --format json (which carries "explain")' });
+  if (opts.explain && opts.format === 'ics')
+    throw new HeraldError('BAD_OPTION', '--explain does not apply to --format ics', {
+      hint: 'use --explain with the table, or --format json (which carries "explain")',
+    });
   if (opts.from !== undefined && opts.to !== undefined && checkDay(opts.from, '--from') > checkDay(opts.to, '--to')) {
     throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
   }

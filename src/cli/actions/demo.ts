@@ -6,8 +6,10 @@ import { closeOnSignal } from '../../main/closers.ts';
 import type { CliContext } from '../context.ts';
 
 export async function demo(ctx: CliContext, o: { port?: number; speed: number; open: boolean }): Promise<void> {
-  if (!Number.isFinite(o.speed) || o.speed < 1 || o.speed > 100_000) throw new ConfigError(`--speed: "${o.speed}" is not a number from 1 to 100000; try --speed 30`);
-  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)) throw new ConfigError(`--port: "${o.port}" is not a port (0–65535); leave it out for a free one`);
+  if (!Number.isFinite(o.speed) || o.speed < 1 || o.speed > 100_000)
+    throw new ConfigError(`--speed: "${o.speed}" is not a number from 1 to 100000; try --speed 30`);
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535))
+    throw new ConfigError(`--port: "${o.port}" is not a port (0–65535); leave it out for a free one`);
   // Only REDIS_URL and LOG_LEVEL are taken from the configuration; the rest is the demo's own. The demo
   // is quieter than serve: it logs warnings unless LOG_LEVEL asks for something other than the default.
   const config = ctx.config();

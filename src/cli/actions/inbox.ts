@@ -19,4 +19,3 @@ export async function inbox(ctx: CliContext, project: string, o: { limit: string
     }
   });
 }
-

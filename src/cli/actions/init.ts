@@ -78,9 +78,13 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
   const files = Object.values(INIT_FILES).map((f) => path.join(target, f));
   const existing = files.filter((f) => existsSync(f));
   if (existing.length > 0 && !o.force) {
-    throw new HeraldError('INPUT_INVALID', `${existing.map((f) => path.relative(ctx.cwd, f) || f).join(', ')} already exist${existing.length === 1 ? 's' : ''}`, {
-      hint: 'choose another folder, or add --force to overwrite',
-    });
+    throw new HeraldError(
+      'INPUT_INVALID',
+      `${existing.map((f) => path.relative(ctx.cwd, f) || f).join(', ')} already exist${existing.length === 1 ? 's' : ''}`,
+      {
+        hint: 'choose another folder, or add --force to overwrite',
+      },
+    );
   }
   const source = (file: string) => readFileSync(packagePath('starters', starter.name, file), 'utf8');
   mkdirSync(target, { recursive: true });
@@ -114,7 +118,10 @@ async function askFor(opts: InitOptions, ask: Ask, now: Date): Promise<InitOptio
   const country_ = c === undefined ? undefined : checked('country', checkCountry(c));
   if (!isValidZone(timezone)) throw new HeraldError('INPUT_INVALID', `time zone: ${zoneError(timezone)}`);
   const calendar = new ProjectCalendar({ timezone, businessDays: [...workingWeekOf(country_)], holidays: { extra: [], country: country_ } });
-  const goLive = checked('go-live', parseIsoDate(await ask('Go-live date (first business day after six weeks from today)', opts.goLive ?? defaultGoLive(now, calendar))));
+  const goLive = checked(
+    'go-live',
+    parseIsoDate(await ask('Go-live date (first business day after six weeks from today)', opts.goLive ?? defaultGoLive(now, calendar))),
+  );
   const out: InitOptions = { ...opts, starter, name, timezone, goLive, ...(country_ ? { country: country_ } : {}) };
   if (info.cutover) {
     const label = info.cutover.label.replace(/ \(.*\)$/, '');
@@ -137,7 +144,10 @@ function readCutover(starter: StarterInfo, given: string | undefined, goLive: st
     return undefined;
   }
   const cutover = given === undefined ? defaultCutover(starter, goLive, calendar)! : checked('--cutover', parseIsoDate(given));
-  if (cutover > goLive) throw new HeraldError('INPUT_INVALID', `--cutover ${cutover} is after go-live ${goLive}`, { hint: 'the cutover comes first: give an earlier --cutover or a later --go-live' });
+  if (cutover > goLive)
+    throw new HeraldError('INPUT_INVALID', `--cutover ${cutover} is after go-live ${goLive}`, {
+      hint: 'the cutover comes first: give an earlier --cutover or a later --go-live',
+    });
   return cutover;
 }
 
@@ -152,7 +162,13 @@ function defaultName(s: StarterInfo): string {
 
 /** A project key from its name: lower-case words joined by "-". */
 function keyOf(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'my-project';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'my-project'
+  );
 }
 
 function systemZone(): string {

@@ -31,7 +31,9 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
   const plan = loaded.plan;
   const comm = plan.comms.find((c) => c.key === o.comm);
   if (!comm) throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
-  const person = o.person ? plan.people.find((p) => p.id === o.person) : plan.people.find((p) => p.audiences.includes(o.audience!) && comm.audiences.includes(o.audience!));
+  const person = o.person
+    ? plan.people.find((p) => p.id === o.person)
+    : plan.people.find((p) => p.audiences.includes(o.audience!) && comm.audiences.includes(o.audience!));
   if (!person) {
     throw new HeraldError('NOT_FOUND', o.person ? `person "${o.person}" is not in the plan` : `no one in audience "${o.audience}" receives ${comm.key}`, {
       hint: `${comm.key} goes to: ${comm.audiences.join(', ')}`,
@@ -48,7 +50,9 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
   if (!occ && comm.schedule) {
     const known = [...new Set(own.map((x) => x.occurrence))];
     throw new HeraldError('NOT_FOUND', `${comm.key} has no occurrence ${index} for ${person.id}`, {
-      hint: known.length ? `use --occurrence ${known.length === 1 ? known[0] : `${Math.min(...known)} to ${Math.max(...known)}`}` : `${person.id} does not receive ${comm.key}`,
+      hint: known.length
+        ? `use --occurrence ${known.length === 1 ? known[0] : `${Math.min(...known)} to ${Math.max(...known)}`}`
+        : `${person.id} does not receive ${comm.key}`,
     });
   }
   const reminders = all.filter((x) => x.reminder && x.occurrence === index);
@@ -56,7 +60,9 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
   const reminder = reminderNo === undefined ? undefined : reminders.find((x) => x.reminder === reminderNo);
   if (reminderNo !== undefined && !reminder) {
     throw new HeraldError('NOT_FOUND', `${comm.key}#${index} has no reminder ${reminderNo} for ${person.id}`, {
-      hint: reminders.length ? `use --reminder 1${reminders.length > 1 ? ` to ${reminders.length}` : ''}` : `${comm.key} has no survey.remind (or its reminder would fall after the calendar ends)`,
+      hint: reminders.length
+        ? `use --reminder 1${reminders.length > 1 ? ` to ${reminders.length}` : ''}`
+        : `${comm.key} has no survey.remind (or its reminder would fall after the calendar ends)`,
     });
   }
   const message = renderFor(
@@ -74,9 +80,12 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
   const at = (d: Date) => DateTime.fromJSDate(d, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ");
   const sent = reminder ?? occ;
   const when = sent ? at(sent.dueAt) : 'when triggered';
-  ctx.output.out(`To: ${person.name} (${person.id}) via ${o.channel}, ${when}${reminder ? ` (reminder ${reminder.reminder})` : ''}\nSubject: ${rendered.subject}`);
+  ctx.output.out(
+    `To: ${person.name} (${person.id}) via ${o.channel}, ${when}${reminder ? ` (reminder ${reminder.reminder})` : ''}\nSubject: ${rendered.subject}`,
+  );
   // The reminders this occurrence will get unless the person answers first (--reminder N shows one).
-  if (!reminder && reminders.length) ctx.output.out(reminders.map((r) => `Reminder ${r.reminder}: ${at(r.dueAt)}, unless answered before (--reminder ${r.reminder} to see it)`).join('\n'));
+  if (!reminder && reminders.length)
+    ctx.output.out(reminders.map((r) => `Reminder ${r.reminder}: ${at(r.dueAt)}, unless answered before (--reminder ${r.reminder} to see it)`).join('\n'));
   ctx.output.out('');
   if (rendered.channel === 'slack') {
     ctx.output.out(`${rendered.text}\n\n--- Block Kit ---\n${JSON.stringify(rendered.blocks ?? [], null, 2)}`);

@@ -23,7 +23,12 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
   const plan = loaded.plan;
   if (o.person && !plan.people.some((p) => p.id === o.person)) {
-    throw new HeraldError('NOT_FOUND', `person "${o.person}" is not in the plan`, { hint: `people include: ${plan.people.slice(0, 8).map((p) => p.id).join(', ')}…` });
+    throw new HeraldError('NOT_FOUND', `person "${o.person}" is not in the plan`, {
+      hint: `people include: ${plan.people
+        .slice(0, 8)
+        .map((p) => p.id)
+        .join(', ')}…`,
+    });
   }
   const now = ctx.clock.now();
   const engine = cliEngine(ctx);
@@ -40,18 +45,18 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
     const at = new Date(Math.max(x.dueAt.getTime(), now.getTime()));
     const rendered = renderOccurrence(engine, plan, x, at, ctx.config().PUBLIC_URL);
     return {
-    at: x.dueAt.toISOString(),
-    localAt: DateTime.fromJSDate(x.dueAt, { zone: zones.get(x.personId)! }).toISO({ suppressMilliseconds: true })!,
-    person: x.personId,
-    comm: x.comm,
-    occurrence: x.occurrence,
-    channel: x.channel,
-    seriesItem: x.seriesItem || undefined,
-    reminder: x.reminder || undefined,
-    firstLine: firstLine(x.reminder ? asReminder(rendered) : rendered),
-    explain: x.explain,
-    // Already due: apply stores it as skipped (catchUp: skip) or sends it at once (catchUp: send).
-    past: x.dueAt.getTime() < now.getTime() ? (catchUp === 'skip' ? ('skipped' as const) : ('sent at once' as const)) : undefined,
+      at: x.dueAt.toISOString(),
+      localAt: DateTime.fromJSDate(x.dueAt, { zone: zones.get(x.personId)! }).toISO({ suppressMilliseconds: true })!,
+      person: x.personId,
+      comm: x.comm,
+      occurrence: x.occurrence,
+      channel: x.channel,
+      seriesItem: x.seriesItem || undefined,
+      reminder: x.reminder || undefined,
+      firstLine: firstLine(x.reminder ? asReminder(rendered) : rendered),
+      explain: x.explain,
+      // Already due: apply stores it as skipped (catchUp: skip) or sends it at once (catchUp: send).
+      past: x.dueAt.getTime() < now.getTime() ? (catchUp === 'skip' ? ('skipped' as const) : ('sent at once' as const)) : undefined,
     };
   });
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
@@ -68,6 +73,10 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   const reminders = rows.filter((r) => r.reminder).length;
   const past = rows.filter((r) => r.past).length;
   const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
-  const pastNote = past ? `; ${past} already due: ${catchUp === 'skip' ? 'apply stores them as skipped and sends none (catchUp: skip)' : 'apply sends them at once (catchUp: send)'}` : '';
-  ctx.output.out(`${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}${pastNote}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`);
+  const pastNote = past
+    ? `; ${past} already due: ${catchUp === 'skip' ? 'apply stores them as skipped and sends none (catchUp: skip)' : 'apply sends them at once (catchUp: send)'}`
+    : '';
+  ctx.output.out(
+    `${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}${pastNote}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`,
+  );
 }

@@ -6,7 +6,8 @@ export async function tokenCreate(ctx: CliContext, opts: { role: string; project
   await withDb(ctx, async (db) => {
     const r = await createApiToken(db, { role: opts.role, projectKey: opts.project, personKey: opts.person, name: opts.name, now: ctx.clock.now() });
     const t = r.info;
-    const feed = t.role === 'feed' ? `${ctx.config().PUBLIC_URL}/calendar/${t.projectKey}${t.personKey ? `/${t.personKey}` : ''}.ics?token=${r.token}` : undefined;
+    const feed =
+      t.role === 'feed' ? `${ctx.config().PUBLIC_URL}/calendar/${t.projectKey}${t.personKey ? `/${t.personKey}` : ''}.ics?token=${r.token}` : undefined;
     ctx.output.out(
       `token ${t.name} (${t.id}) role ${t.role}${t.projectKey ? ` project ${t.projectKey}` : ''}${t.personKey ? ` person ${t.personKey}` : ''}\n${r.token}\n` +
         (feed ? `feed: ${feed}\n` : '') +
@@ -28,7 +29,10 @@ export async function tokenList(ctx: CliContext): Promise<void> {
     if (rows.length === 0) return ctx.output.out('no tokens; create one with "herald token create --role viewer"');
     ctx.output.out(
       rows
-        .map((t) => `${t.id}  ${t.name}  ${t.role}  ${t.projectKey ?? '*'}${t.personKey ? `/${t.personKey}` : ''}  ${t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`}`)
+        .map(
+          (t) =>
+            `${t.id}  ${t.name}  ${t.role}  ${t.projectKey ?? '*'}${t.personKey ? `/${t.personKey}` : ''}  ${t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`}`,
+        )
         .join('\n'),
     );
   });

@@ -29,6 +29,6 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .description('send a manual comm')
     .argument('<project>', 'project key')
     .argument('<comm>', 'comm key (with trigger: manual)')
-    .option('--now', 'send at once, even inside recipients\' quiet hours')
+    .option('--now', "send at once, even inside recipients' quiet hours")
     .action(async (project: string, comm: string, o: { now?: boolean }) => (await import('../actions/delivery.ts')).send(ctx, project, comm, o));
 }

@@ -22,13 +22,21 @@ export function registerFollowUpCommands(program: Command, ctx: CliContext): voi
     .action(async (project: string, o: { open?: boolean; format: string }) => (await import('../actions/follow-ups.ts')).escalations(ctx, project, o));
 
   const one = program.command('escalation').description('acknowledge or resolve an escalation (tells the person who answered)');
-  for (const [name, action] of [['ack', 'acknowledge'], ['resolve', 'resolve']] as const) {
+  for (const [name, action] of [
+    ['ack', 'acknowledge'],
+    ['resolve', 'resolve'],
+  ] as const) {
     one
       .command(name)
       .description(action === 'acknowledge' ? 'acknowledge: "the team is on it"' : 'resolve it')
       .argument('<project>', 'project key')
       .argument('<id>', 'escalation id, or its first characters as `herald escalations` shows them')
-      .option('--note <text>', action === 'acknowledge' ? 'what the team is doing (stored; shown by herald escalations)' : 'what was done (stored; shown by herald escalations)')
-      .action(async (project: string, id: string, o: { note?: string }) => (await import('../actions/follow-ups.ts')).escalation(ctx, action as EscalationAction, project, id, o));
+      .option(
+        '--note <text>',
+        action === 'acknowledge' ? 'what the team is doing (stored; shown by herald escalations)' : 'what was done (stored; shown by herald escalations)',
+      )
+      .action(async (project: string, id: string, o: { note?: string }) =>
+        (await import('../actions/follow-ups.ts')).escalation(ctx, action as EscalationAction, project, id, o),
+      );
   }
 }

@@ -12,7 +12,7 @@ export function registerInitCommands(program: Command, ctx: CliContext): void {
     .option('--starter <name>', 'm365-mail-migration, mfa-rollout or teams-rollout')
     .option('--go-live <date>', 'go-live date YYYY-MM-DD (default: the first business day after six weeks from today)')
     .option('--cutover <date>', 'mail cutover / MFA registration deadline YYYY-MM-DD (default: 1 / 5 business days before go-live)')
-    .option('--timezone <zone>', 'IANA time zone of the project (default: the country\'s, else this machine\'s)')
+    .option('--timezone <zone>', "IANA time zone of the project (default: the country's, else this machine's)")
     .option('--country <code>', 'ISO country code: public holidays and working week (IL: Sunday–Thursday)')
     .option('--name <text>', 'project name (the project key is made from it)')
     .option('-y, --yes', 'ask nothing: take the defaults for everything not given (starter: m365-mail-migration)')

@@ -39,7 +39,7 @@ export function registerPreviewCommands(program: Command, ctx: CliContext): void
     .option('--person <id>', 'render for this person')
     .option('--audience <key>', 'render for a sample member of this audience')
     .requiredOption('--channel <channel>', 'slack or email')
-    .option('--occurrence <n>', 'which occurrence (0-based; a digest\'s is its ISO week, e.g. 202703); default the first')
+    .option('--occurrence <n>', "which occurrence (0-based; a digest's is its ISO week, e.g. 202703); default the first")
     .option('--reminder <n>', 'render the n-th survey reminder (from 1) of that occurrence instead')
     .option('--out <file>', 'write the e-mail HTML to this file')
     .option('--json', 'print the rendered message as JSON (Slack blocks included)')

@@ -9,7 +9,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .description('create a token and print its secret once (for --role feed, also the feed address)')
     .requiredOption('--role <role>', 'admin | editor | viewer, or feed: a calendar feed only, never the API (needs --project)')
     .option('--project <key>', 'limit the token to one project')
-    .option('--person <id>', 'with --role feed: only this person\'s feed')
+    .option('--person <id>', "with --role feed: only this person's feed")
     .option('--name <name>', 'a unique name to revoke it by (default: generated)')
     .action(async (opts: { role: string; project?: string; person?: string; name?: string }) => (await import('../actions/token.ts')).tokenCreate(ctx, opts));
   token

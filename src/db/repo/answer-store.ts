@@ -15,12 +15,30 @@ type Response = ResponseRow;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Row {
-  id: string; projectId: string; commId: string; personId: string; occurrence: number; channel: string;
-  providerId: string | null; providerChannel: string | null;
-  commKey: string; commKind: string; commOptional: boolean; workstreamKey: string | null; commSpec: unknown;
-  personKey: string; personName: string; personEmail: string | null; personSlackId: string | null;
-  projectKey: string; projectName: string; projectUpdatedAt: Date | string;
-  rChannel: string | null; rOption: string | null; rComment: string | null; rReceivedAt: Date | string | null;
+  id: string;
+  projectId: string;
+  commId: string;
+  personId: string;
+  occurrence: number;
+  channel: string;
+  providerId: string | null;
+  providerChannel: string | null;
+  commKey: string;
+  commKind: string;
+  commOptional: boolean;
+  workstreamKey: string | null;
+  commSpec: unknown;
+  personKey: string;
+  personName: string;
+  personEmail: string | null;
+  personSlackId: string | null;
+  projectKey: string;
+  projectName: string;
+  projectUpdatedAt: Date | string;
+  rChannel: string | null;
+  rOption: string | null;
+  rComment: string | null;
+  rReceivedAt: Date | string | null;
 }
 
 async function loadMessageForAnswer(db: Raw, messageId: string): Promise<MessageForAnswer | undefined> {
@@ -68,7 +86,17 @@ async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<Response
      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::int, $4::uuid, $5::uuid, $6, $7, $8, $9::timestamptz, $10, ARRAY[$10]::text[], $11::boolean, now(), now())
      ON CONFLICT ("commId","occurrence","personId") DO NOTHING
      RETURNING *`,
-    n.projectId, n.commId, n.occurrence, n.personId, n.messageId, n.channel, n.option, n.comment, n.receivedAt.toISOString(), n.sourceRef, n.fromOtherAddress,
+    n.projectId,
+    n.commId,
+    n.occurrence,
+    n.personId,
+    n.messageId,
+    n.channel,
+    n.option,
+    n.comment,
+    n.receivedAt.toISOString(),
+    n.sourceRef,
+    n.fromOtherAddress,
   );
   return row ? toResponse(row) : undefined;
 }
@@ -77,7 +105,9 @@ async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<Response
 async function lockResponse(tx: Raw, key: { commId: string; occurrence: number; personId: string }): Promise<Response> {
   const [row] = await tx.$queryRawUnsafe<RawResponse[]>(
     `SELECT * FROM "Response" WHERE "commId"=$1::uuid AND "occurrence"=$2::int AND "personId"=$3::uuid FOR UPDATE`,
-    key.commId, key.occurrence, key.personId,
+    key.commId,
+    key.occurrence,
+    key.personId,
   );
   if (!row) throw new HeraldError('INTERNAL', `response ${key.commId}/${key.occurrence}/${key.personId} vanished inside its transaction`, { retryable: true });
   return toResponse(row);

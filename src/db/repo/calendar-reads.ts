@@ -13,7 +13,20 @@ import type { SqlClient } from './sql-client.ts';
 
 /** Days (YYYY-MM-DD in `zone`) that have messages, each with its count and first `perDay` entries by due time. */
 export async function calendarGrid(db: SqlClient, q: GridQuery): Promise<Map<string, GridDay>> {
-  const rows = await db.$queryRawUnsafe<Array<{ key: string; comm: string; person: string; channel: string; dueAt: Date | string; status: string; seriesItem: string | null; kind: string; day: string; total: number | bigint }>>(
+  const rows = await db.$queryRawUnsafe<
+    Array<{
+      key: string;
+      comm: string;
+      person: string;
+      channel: string;
+      dueAt: Date | string;
+      status: string;
+      seriesItem: string | null;
+      kind: string;
+      day: string;
+      total: number | bigint;
+    }>
+  >(
     `WITH x AS (
        SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", m."status"::text AS "status", m."seriesItem", m."kind",
               to_char(m."dueAt" AT TIME ZONE $4, 'YYYY-MM-DD') AS "day"
@@ -131,7 +144,9 @@ export async function occurrenceCopies(
   db: SqlClient,
   q: { projectId: string; comm: string; occurrence: number; kind: string; limit: number },
 ): Promise<{ copies: OccurrenceCopy[]; total: number }> {
-  const rows = await db.$queryRawUnsafe<Array<{ key: string; person: string; name: string; timezone: string; channel: string; dueAt: Date | string; status: string; total: number | bigint }>>(
+  const rows = await db.$queryRawUnsafe<
+    Array<{ key: string; person: string; name: string; timezone: string; channel: string; dueAt: Date | string; status: string; total: number | bigint }>
+  >(
     `SELECT m."key", p."key" AS "person", p."name", p."timezone", m."channel", m."dueAt", m."status"::text AS "status", count(*) OVER () AS "total"
      FROM "Message" m JOIN "Comm" c ON c."id" = m."commId" JOIN "Person" p ON p."id" = m."personId"
      WHERE m."projectId" = $1::uuid AND c."key" = $2 AND m."occurrence" = $3 AND m."kind" = $4
@@ -144,7 +159,15 @@ export async function occurrenceCopies(
   );
   return {
     total: Number(rows[0]?.total ?? 0),
-    copies: rows.map((r) => ({ key: r.key, person: r.person, name: r.name, timezone: r.timezone, channel: r.channel, at: new Date(r.dueAt).toISOString(), status: r.status })),
+    copies: rows.map((r) => ({
+      key: r.key,
+      person: r.person,
+      name: r.name,
+      timezone: r.timezone,
+      channel: r.channel,
+      at: new Date(r.dueAt).toISOString(),
+      status: r.status,
+    })),
   };
 }
 

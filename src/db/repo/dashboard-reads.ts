@@ -116,7 +116,15 @@ export function createDashboardReads(db: Pick<Database, 'prisma'>): DashboardRea
         select: { key: true, label: true, localAt: true, at: true, doneAt: true, moves: { select: { fromAt: true }, orderBy: { movedAt: 'asc' } } },
         orderBy: { at: 'asc' },
       });
-      return rows.map((m) => ({ key: m.key, label: m.label, localAt: m.localAt, at: m.at, doneAt: m.doneAt, baseline: m.moves[0]?.fromAt ?? m.at, moves: m.moves.length }));
+      return rows.map((m) => ({
+        key: m.key,
+        label: m.label,
+        localAt: m.localAt,
+        at: m.at,
+        doneAt: m.doneAt,
+        baseline: m.moves[0]?.fromAt ?? m.at,
+        moves: m.moves.length,
+      }));
     },
 
     async appliedPlan(projectId) {
@@ -159,7 +167,17 @@ export function createDashboardReads(db: Pick<Database, 'prisma'>): DashboardRea
     messageByKey: (projectId, key) =>
       db.prisma.message.findUnique({
         where: { projectId_key: { projectId, key } },
-        select: { key: true, kind: true, occurrence: true, channel: true, seriesItem: true, dueAt: true, status: true, comm: { select: { key: true } }, person: { select: { key: true, timezone: true } } },
+        select: {
+          key: true,
+          kind: true,
+          occurrence: true,
+          channel: true,
+          seriesItem: true,
+          dueAt: true,
+          status: true,
+          comm: { select: { key: true } },
+          person: { select: { key: true, timezone: true } },
+        },
       }),
   };
 }

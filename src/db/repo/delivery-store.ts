@@ -123,7 +123,8 @@ function toDelivery(r: RawDelivery): MessageForDelivery {
 }
 
 /** The joined row as the driver returns it: the message's own columns, then the person's, prefixed. */
-interface RawDelivery extends Pick<MessageForDelivery, 'id' | 'key' | 'kind' | 'commId' | 'projectId' | 'projectKey' | 'commKey' | 'occurrence' | 'seriesItem' | 'attempts'> {
+interface RawDelivery
+  extends Pick<MessageForDelivery, 'id' | 'key' | 'kind' | 'commId' | 'projectId' | 'projectKey' | 'commKey' | 'occurrence' | 'seriesItem' | 'attempts'> {
   planUpdatedAt: Date | string;
   channel: string;
   dueAt: Date | string;

@@ -21,7 +21,10 @@ export async function loadEscalations(db: DigestReader, projectId: string, plan:
   });
   if (rows.length === 0) return [];
   const [holders, comms] = await Promise.all([
-    db.person.findMany({ where: { id: { in: [...new Set(rows.flatMap((r) => [r.ownerId, ...(r.secondId ? [r.secondId] : [])]))] } }, select: { id: true, key: true, name: true } }),
+    db.person.findMany({
+      where: { id: { in: [...new Set(rows.flatMap((r) => [r.ownerId, ...(r.secondId ? [r.secondId] : [])]))] } },
+      select: { id: true, key: true, name: true },
+    }),
     db.comm.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.commId))] } }, select: { id: true, key: true, workstreamKey: true } }),
   ]);
   const holder = new Map(holders.map((p) => [p.id, p]));
@@ -75,12 +78,22 @@ export async function loadDigestSnapshot(db: DigestReader, input: { projectId: s
     db.milestone.findMany({ where: { projectId }, include: { moves: true }, orderBy: { at: 'asc' } }),
     db.message.count({ where: { projectId, status: 'sent', sentAt: { gte: w.from, lt: w.to } } }),
     db.message.count({ where: { projectId, status: 'failed', updatedAt: { gte: w.from, lt: w.to } } }),
-    db.person.findMany({ where: { projectId, emailRejectedAt: { gte: w.from, lt: w.to } }, select: { name: true, email: true, emailRejectedAt: true, emailRejectReason: true } }),
+    db.person.findMany({
+      where: { projectId, emailRejectedAt: { gte: w.from, lt: w.to } },
+      select: { name: true, email: true, emailRejectedAt: true, emailRejectReason: true },
+    }),
     surveyComms.length === 0
       ? Promise.resolve([])
       : db.message.findMany({
           where: { projectId, status: 'sent', sentAt: { gte: w.previousFrom, lt: w.to }, comm: { key: { in: surveyComms.map((c) => c.key) } } },
-          select: { commId: true, occurrence: true, personId: true, sentAt: true, comm: { select: { key: true } }, person: { select: { key: true, audiences: true } } },
+          select: {
+            commId: true,
+            occurrence: true,
+            personId: true,
+            sentAt: true,
+            comm: { select: { key: true } },
+            person: { select: { key: true, audiences: true } },
+          },
         }),
     loadEscalations(db, projectId, plan, w.previousFrom),
   ]);
@@ -116,7 +129,12 @@ export async function loadDigestSnapshot(db: DigestReader, input: { projectId: s
       moves: m.moves.map((mv) => ({ fromAt: mv.fromAt, toAt: mv.toAt, movedAt: mv.movedAt })),
     })),
     delivery: { sent, failed },
-    bounces: bounced.map((p) => ({ personName: p.name, email: p.email ?? '', at: p.emailRejectedAt as Date, ...(p.emailRejectReason ? { reason: p.emailRejectReason } : {}) })),
+    bounces: bounced.map((p) => ({
+      personName: p.name,
+      email: p.email ?? '',
+      at: p.emailRejectedAt as Date,
+      ...(p.emailRejectReason ? { reason: p.emailRejectReason } : {}),
+    })),
     surveyMessages: await surveyMessages(db, projectId, surveyComms, messages),
     escalations,
   };

@@ -26,12 +26,18 @@ export function escalationStore(prisma: () => Tx): EscalationStore {
     },
     async lock(id) {
       const [locked] = await prisma().$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "Escalation" WHERE "id"=$1::uuid FOR UPDATE`, id);
-      const e = locked && (await prisma().escalation.findUnique({ where: { id: locked.id }, include: { project: { select: { key: true, plan: true } }, response: { select: { channel: true } } } }));
+      const e =
+        locked &&
+        (await prisma().escalation.findUnique({
+          where: { id: locked.id },
+          include: { project: { select: { key: true, plan: true } }, response: { select: { channel: true } } },
+        }));
       if (!e) return undefined;
       const { project, response, ...row } = e;
       return { ...row, projectKey: project.key, plan: decodePlan(project.plan), answeredOn: response.channel };
     },
-    openFor: async (key) => (await prisma().escalation.findFirst({ where: { ...key, state: { not: 'resolved' } }, orderBy: { openedAt: 'desc' } })) ?? undefined,
+    openFor: async (key) =>
+      (await prisma().escalation.findFirst({ where: { ...key, state: { not: 'resolved' } }, orderBy: { openedAt: 'desc' } })) ?? undefined,
     create: (data) => prisma().escalation.create({ data }),
     update: async (id, data) => {
       await prisma().escalation.update({ where: { id }, data });

@@ -27,7 +27,8 @@ export interface IdempotencyStore {
 
 export function createIdempotencyStore(db: Pick<Database, 'prisma'>): IdempotencyStore {
   return {
-    find: (id) => db.prisma.idempotentResponse.findUnique({ where: { tokenId_route_key: id }, select: { request: true, status: true, body: true, createdAt: true } }),
+    find: (id) =>
+      db.prisma.idempotentResponse.findUnique({ where: { tokenId_route_key: id }, select: { request: true, status: true, body: true, createdAt: true } }),
 
     async save(id, answer, before) {
       await db.prisma.idempotentResponse.deleteMany({ where: { createdAt: { lt: before } } });

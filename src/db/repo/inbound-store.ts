@@ -39,7 +39,10 @@ async function claimInbound(
     select: { id: true },
   });
   if (created[0]) return { id: created[0].id };
-  const stored = await prisma.inboundMail.findUniqueOrThrow({ where: { dedupeKey: row.dedupeKey }, select: { id: true, outcome: true, kind: true, reason: true } });
+  const stored = await prisma.inboundMail.findUniqueOrThrow({
+    where: { dedupeKey: row.dedupeKey },
+    select: { id: true, outcome: true, kind: true, reason: true },
+  });
   if (stored.outcome === 'processing') {
     const taken = await prisma.inboundMail.updateMany({
       where: { id: stored.id, outcome: 'processing', updatedAt: { lt: new Date(now.getTime() - STALE_CLAIM_MS) } },
@@ -83,7 +86,15 @@ const matchedSelect = {
   person: { select: { id: true, key: true, email: true, timezone: true } },
 } as const;
 
-function matched(m: { id: string; projectId: string; channel: string; status: string; providerId: string | null; comm: { key: string; spec: unknown }; person: MatchedMessage['person'] }): MatchedMessage {
+function matched(m: {
+  id: string;
+  projectId: string;
+  channel: string;
+  status: string;
+  providerId: string | null;
+  comm: { key: string; spec: unknown };
+  person: MatchedMessage['person'];
+}): MatchedMessage {
   return { ...m, comm: { key: m.comm.key, spec: decodeCommSpec(m.comm.spec) } };
 }
 
@@ -104,7 +115,9 @@ export async function messageByRefs(prisma: PrismaClient, refs: readonly string[
   if (!refs.length) return undefined;
   const ids = refs.map((r) => /^<([^@<>]+)@/.exec(r)?.[1]).filter((x): x is string => x !== undefined && UUID.test(x));
   const byId = ids.length ? await prisma.message.findMany({ where: { id: { in: ids }, providerId: { in: [...refs] } }, select: matchedSelect }) : [];
-  const found = byId.length ? byId : await prisma.message.findMany({ where: { providerId: { in: [...refs] }, channel: 'email' }, select: matchedSelect, take: 10 });
+  const found = byId.length
+    ? byId
+    : await prisma.message.findMany({ where: { providerId: { in: [...refs] }, channel: 'email' }, select: matchedSelect, take: 10 });
   for (const ref of refs) {
     const hit = found.find((m) => m.providerId === ref);
     if (hit) return matched(hit);
@@ -173,7 +186,8 @@ export function inboundStore(prisma: () => Tx): InboundStore {
         take: q.limit,
         omit: { raw: true },
       }),
-    updateIfUnchanged: async (id, seen, data) => (await prisma().inboundMail.updateMany({ where: { id, outcome: seen.outcome, updatedAt: seen.updatedAt }, data })).count > 0,
+    updateIfUnchanged: async (id, seen, data) =>
+      (await prisma().inboundMail.updateMany({ where: { id, outcome: seen.outcome, updatedAt: seen.updatedAt }, data })).count > 0,
     update: async (id, data) => {
       await prisma().inboundMail.update({ where: { id }, data });
     },
@@ -185,9 +199,14 @@ export function inboundStore(prisma: () => Tx): InboundStore {
       return m ? { ...m, comm: { key: m.comm.key, spec: decodeCommSpec(m.comm.spec) } } : undefined;
     },
     async keysOf(personIds, messageIds) {
-      const people = new Map((await prisma().person.findMany({ where: { id: { in: [...personIds] } }, select: { id: true, key: true } })).map((p) => [p.id, p.key]));
+      const people = new Map(
+        (await prisma().person.findMany({ where: { id: { in: [...personIds] } }, select: { id: true, key: true } })).map((p) => [p.id, p.key]),
+      );
       const comms = new Map(
-        (await prisma().message.findMany({ where: { id: { in: [...messageIds] } }, select: { id: true, comm: { select: { key: true } } } })).map((m) => [m.id, m.comm.key]),
+        (await prisma().message.findMany({ where: { id: { in: [...messageIds] } }, select: { id: true, comm: { select: { key: true } } } })).map((m) => [
+          m.id,
+          m.comm.key,
+        ]),
       );
       return { people, comms };
     },

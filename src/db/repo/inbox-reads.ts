@@ -60,7 +60,11 @@ export function createInboxReads(db: Pick<Database, 'prisma'>): InboxReads {
       const row = await db.prisma.inboundMail.findUnique({ where: { id: mailId }, select: { personId: true, fromAddress: true } });
       if (row?.personId) return (await db.prisma.person.findUnique({ where: { id: row.personId }, select: { key: true } }))?.key;
       if (!row?.fromAddress) return undefined;
-      const same = await db.prisma.person.findMany({ where: { projectId, email: { equals: row.fromAddress, mode: 'insensitive' } }, select: { key: true }, take: 2 });
+      const same = await db.prisma.person.findMany({
+        where: { projectId, email: { equals: row.fromAddress, mode: 'insensitive' } },
+        select: { key: true },
+        take: 2,
+      });
       return same.length === 1 ? same[0]!.key : undefined;
     },
   };

@@ -70,7 +70,11 @@ export async function copyMessages(
  * The rows in COPY's text format, about 1,000 a chunk: PostgreSQL parses one chunk while the next is
  * built, so the encoding overlaps the load instead of preceding it.
  */
-function* copyLines(projectId: string, rows: readonly NewMessage[], ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> }): Generator<string> {
+function* copyLines(
+  projectId: string,
+  rows: readonly NewMessage[],
+  ids: { person: ReadonlyMap<string, string>; comm: ReadonlyMap<string, string> },
+): Generator<string> {
   // Occurrences of one comm share their milestones array, and a wave shares its instant: encode each once.
   const literals = new Map<readonly string[], string>();
   const instants = new Map<number, string>();

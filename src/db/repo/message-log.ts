@@ -10,7 +10,9 @@ import type { SqlClient } from './sql-client.ts';
 export function messageLogStore(db: SqlClient): MessageLogStore {
   return {
     async list(projectId, q) {
-      const rows = await db.$queryRawUnsafe<Array<Omit<MessageLogRow, 'dueAt' | 'sentAt' | 'deliveries'> & { dueAt: Date | string; sentAt: Date | string | null; deliveries: unknown }>>(
+      const rows = await db.$queryRawUnsafe<
+        Array<Omit<MessageLogRow, 'dueAt' | 'sentAt' | 'deliveries'> & { dueAt: Date | string; sentAt: Date | string | null; deliveries: unknown }>
+      >(
         `SELECT m."id", m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", m."status"::text AS "status",
                 m."attempts", m."sentAt", m."providerId", m."providerChannel", m."lastError",
                 COALESCE((SELECT json_agg(json_build_object('at', d."at", 'outcome', d."outcome", 'channel', d."channel",

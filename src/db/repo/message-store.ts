@@ -54,7 +54,11 @@ export async function writeDiff(
   ids: Pick<CalendarIds, 'person' | 'comm'>,
   opts: { bulkLoadMinRows?: number } = {},
 ): Promise<void> {
-  await saveExplanations(db, projectId, [...diff.add, ...diff.move, ...diff.reexplain].map((x) => x.occurrence));
+  await saveExplanations(
+    db,
+    projectId,
+    [...diff.add, ...diff.move, ...diff.reexplain].map((x) => x.occurrence),
+  );
   const inserts = diff.add.filter((a) => !a.reinstateId);
   // Inside the transaction that loaded the existing rows no key of `inserts` can exist (the table
   // lock taken by the bulk path keeps it so), so COPY needs no ON CONFLICT.
@@ -117,7 +121,6 @@ export async function writeDiff(
   }
 }
 
-
 export async function nextOccurrence(db: SqlClient, commId: string): Promise<number> {
   const [row] = await db.$queryRawUnsafe<Array<{ next: number }>>(
     `SELECT COALESCE(MAX("occurrence") + 1, 0)::int AS "next" FROM "Message" WHERE "commId"=$1::uuid`,
@@ -132,7 +135,11 @@ export async function lastOccurrence(db: SqlClient, commId: string): Promise<num
 }
 
 /** Who has answered the surveys of these comms (survey reminders skip them). */
-export async function answeredSurveys(db: SqlClient, projectId: string, commKeys: readonly string[]): Promise<Array<{ comm: string; occurrence: number; person: string }>> {
+export async function answeredSurveys(
+  db: SqlClient,
+  projectId: string,
+  commKeys: readonly string[],
+): Promise<Array<{ comm: string; occurrence: number; person: string }>> {
   const rows = await db.$queryRawUnsafe<Array<{ comm: string; occurrence: number; person: string }>>(
     `SELECT c."key" AS "comm", r."occurrence", p."key" AS "person"
      FROM "Response" r JOIN "Comm" c ON c."id"=r."commId" JOIN "Person" p ON p."id"=r."personId"

@@ -32,7 +32,13 @@ export async function savePlan(
      ON CONFLICT ("key") DO UPDATE SET "name"=EXCLUDED."name", "timezone"=EXCLUDED."timezone",
        "catchUp"=EXCLUDED."catchUp", "plan"=EXCLUDED."plan", "planHash"=EXCLUDED."planHash", "warnings"=EXCLUDED."warnings", "updatedAt"=now()
      RETURNING "id"`,
-    p.key, p.name, p.timezone, p.catchUp, JSON.stringify(plan), hash, JSON.stringify(warnings),
+    p.key,
+    p.name,
+    p.timezone,
+    p.catchUp,
+    JSON.stringify(plan),
+    hash,
+    JSON.stringify(warnings),
   );
   const projectId = project!.id;
 
@@ -158,14 +164,21 @@ export async function recordMove(db: SqlClient, projectId: string, key: string, 
   await db.$executeRawUnsafe(
     `INSERT INTO "MilestoneMove" ("id","milestoneId","fromAt","toAt","source")
      SELECT gen_random_uuid(), "id", $3::timestamptz, $4::timestamptz, $5 FROM "Milestone" WHERE "projectId"=$1::uuid AND "key"=$2`,
-    projectId, key, from.toISOString(), to.toISOString(), source,
+    projectId,
+    key,
+    from.toISOString(),
+    to.toISOString(),
+    source,
   );
 }
 
 export async function setMilestoneAt(db: SqlClient, projectId: string, key: string, at: Date, localAt: string): Promise<void> {
   await db.$executeRawUnsafe(
     `UPDATE "Milestone" SET "at"=$3::timestamptz, "localAt"=$4 WHERE "projectId"=$1::uuid AND "key"=$2`,
-    projectId, key, at.toISOString(), localAt,
+    projectId,
+    key,
+    at.toISOString(),
+    localAt,
   );
 }
 

@@ -20,10 +20,7 @@ export async function projectIdOf(db: SqlClient, projectKey: string): Promise<st
 }
 
 export async function loadProject(db: SqlClient, projectKey: string): Promise<StoredProject> {
-  const [row] = await db.$queryRawUnsafe<Array<{ id: string; plan: unknown }>>(
-    `SELECT "id","plan" FROM "Project" WHERE "key"=$1`,
-    projectKey,
-  );
+  const [row] = await db.$queryRawUnsafe<Array<{ id: string; plan: unknown }>>(`SELECT "id","plan" FROM "Project" WHERE "key"=$1`, projectKey);
   if (!row) {
     const known = await db.$queryRawUnsafe<Array<{ key: string }>>(`SELECT "key" FROM "Project" ORDER BY "key" LIMIT 20`);
     throw new NotFoundError(
@@ -32,14 +29,8 @@ export async function loadProject(db: SqlClient, projectKey: string): Promise<St
     );
   }
   const plan = decodePlan(row.plan);
-  const people = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(
-    `SELECT "id","key" FROM "Person" WHERE "projectId"=$1::uuid`,
-    row.id,
-  );
-  const comms = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(
-    `SELECT "id","key" FROM "Comm" WHERE "projectId"=$1::uuid`,
-    row.id,
-  );
+  const people = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(`SELECT "id","key" FROM "Person" WHERE "projectId"=$1::uuid`, row.id);
+  const comms = await db.$queryRawUnsafe<Array<{ id: string; key: string }>>(`SELECT "id","key" FROM "Comm" WHERE "projectId"=$1::uuid`, row.id);
   return {
     projectId: row.id,
     plan,
@@ -54,6 +45,9 @@ export async function savePlanJson(db: SqlClient, projectId: string, plan: Plan)
 
 /** Read for PlanCache on the worker's hot path (bench:delivery): one indexed row, no Prisma client needed. */
 export async function planById(db: SqlClient, projectId: string): Promise<{ plan: Plan; updatedAt: Date } | undefined> {
-  const [row] = await db.$queryRawUnsafe<Array<{ plan: unknown; updatedAt: Date | string }>>(`SELECT "plan","updatedAt" FROM "Project" WHERE "id"=$1::uuid`, projectId);
+  const [row] = await db.$queryRawUnsafe<Array<{ plan: unknown; updatedAt: Date | string }>>(
+    `SELECT "plan","updatedAt" FROM "Project" WHERE "id"=$1::uuid`,
+    projectId,
+  );
   return row && { plan: decodePlan(row.plan), updatedAt: new Date(row.updatedAt) };
 }

@@ -37,11 +37,21 @@ export async function surveyRates(db: SqlClient, projectId: string, commIds?: re
   return rows.map((r) => ({ commId: r.commId, audience: r.audience, asked: Number(r.asked), answered: Number(r.answered) }));
 }
 
-const ANSWER_INCLUDE = { comm: { select: { key: true } }, person: { select: { key: true, name: true, audiences: true } }, history: { orderBy: { at: 'asc' } } } as const;
+const ANSWER_INCLUDE = {
+  comm: { select: { key: true } },
+  person: { select: { key: true, name: true, audiences: true } },
+  history: { orderBy: { at: 'asc' } },
+} as const;
 
 function matching(f: AnswerFilter): Prisma.ResponseWhereInput {
   const matches: Prisma.ResponseWhereInput = f.search
-    ? { OR: [{ comment: { contains: f.search, mode: 'insensitive' } }, { person: { key: { contains: f.search, mode: 'insensitive' } } }, { person: { name: { contains: f.search, mode: 'insensitive' } } }] }
+    ? {
+        OR: [
+          { comment: { contains: f.search, mode: 'insensitive' } },
+          { person: { key: { contains: f.search, mode: 'insensitive' } } },
+          { person: { name: { contains: f.search, mode: 'insensitive' } } },
+        ],
+      }
     : {};
   return { projectId: f.projectId, commId: { in: [...f.commIds] }, ...matches };
 }

@@ -29,7 +29,10 @@ export function createSlackReads(db: Pick<Database, 'prisma'>): SlackReads {
     async escalationActor(escalationId, slackUserId) {
       const e = await db.prisma.escalation.findUnique({ where: { id: escalationId }, select: { projectId: true, ownerId: true, secondId: true } });
       if (!e) return null;
-      return db.prisma.person.findFirst({ where: { projectId: e.projectId, slackId: slackUserId, id: { in: [e.ownerId, ...(e.secondId ? [e.secondId] : [])] } }, select: { id: true, name: true } });
+      return db.prisma.person.findFirst({
+        where: { projectId: e.projectId, slackId: slackUserId, id: { in: [e.ownerId, ...(e.secondId ? [e.secondId] : [])] } },
+        select: { id: true, name: true },
+      });
     },
   };
 }

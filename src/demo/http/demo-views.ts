@@ -60,7 +60,10 @@ function unescapeHtml(s: string): string {
 
 /** `same-origin` for /demo: its sign-in form must carry an Origin (see page()). */
 function html(reply: FastifyReply, title: string, body: string, referrer: 'no-referrer' | 'same-origin' = 'no-referrer'): FastifyReply {
-  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(page(title, body, referrer));
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', PAGE_CSP)
+    .send(page(title, body, referrer));
 }
 
 /** `herald demo` only: /demo, the Slack view and the inbox per person, over the sandbox and the sink. */
@@ -76,21 +79,35 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const now = d.clock.now();
     const { entries, plan } = await listResponses(d.db, { project: d.project });
     const open = await listEscalations(d.db, { project: d.project, open: true, now });
-    const digest = await previewDigest(d.db, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then((p) => p.email.text, (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`);
+    const digest = await previewDigest(d.db, d.engine, { project: d.project, now, publicUrl: d.publicUrl }).then(
+      (p) => p.email.text,
+      (e: unknown) => `(no digest yet: ${e instanceof Error ? e.message : String(e)})`,
+    );
     const shown = plan.people.filter((p) => p.slack || p.email);
     const sent = d.slack.messages.length + d.sink.messages.length;
     const rows = shown
       .map((p) => {
-        const links = [slackOf(p) ? `<a href="/demo/slack/${encodeURIComponent(p.id)}">Slack</a>` : '', p.email ? `<a href="/demo/mail/${encodeURIComponent(p.id)}">Inbox</a>` : ''].filter(Boolean).join(' · ');
+        const links = [
+          slackOf(p) ? `<a href="/demo/slack/${encodeURIComponent(p.id)}">Slack</a>` : '',
+          p.email ? `<a href="/demo/mail/${encodeURIComponent(p.id)}">Inbox</a>` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
         return `<li>${esc(p.name)} <small>(${esc(p.audiences.join(', '))})</small>: ${links}</li>`;
       })
       .join('\n');
     const name = (id: string) => plan.people.find((p) => p.id === id)?.name ?? id;
     const answers = entries
-      .map((e) => `<li>${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}</li>`)
+      .map(
+        (e) =>
+          `<li>${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}</li>`,
+      )
       .join('');
     const escalations = open
-      .map((e) => `<li>${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}</li>`)
+      .map(
+        (e) =>
+          `<li>${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}</li>`,
+      )
       .join('');
     return html(
       reply,
@@ -118,12 +135,19 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const items = messages
       .map((m) => {
         const body = m.blocks
-          ? drawBlocks(m.blocks, (b) => ({ action: `/demo/slack/${encodeURIComponent(p.id)}/click`, hidden: { channel: m.channel, ts: m.ts, action_id: b.actionId, value: b.value, block_id: b.blockId } }))
+          ? drawBlocks(m.blocks, (b) => ({
+              action: `/demo/slack/${encodeURIComponent(p.id)}/click`,
+              hidden: { channel: m.channel, ts: m.ts, action_id: b.actionId, value: b.value, block_id: b.blockId },
+            }))
           : esc(m.text ?? '');
         return `<article class="slack-message" aria-label="Message from Herald at ${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(hms(m.at))}${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`;
       })
       .join('\n');
-    return html(reply, `Slack: ${p.name}`, `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No messages yet; reload in a few seconds.</p>'}`);
+    return html(
+      reply,
+      `Slack: ${p.name}`,
+      `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No messages yet; reload in a few seconds.</p>'}`,
+    );
   });
 
   app.post<{ Params: { person: string }; Body: Record<string, string> }>('/demo/slack/:person/click', route, async (req, reply) => {
@@ -131,12 +155,20 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const b = req.body ?? {};
     const user = p && slackOf(p);
     const message = user ? d.slack.messagesTo(user).find((m) => m.ts === b.ts && m.channel === b.channel) : undefined;
-    if (!p || !user || !message || !b.action_id) return reply.status(400).type('text/plain').send('unknown message or button; go back to the Slack view and click a button there');
+    if (!p || !user || !message || !b.action_id)
+      return reply.status(400).type('text/plain').send('unknown message or button; go back to the Slack view and click a button there');
     // Exactly what Slack sends: a block_actions payload, form-encoded, signed with the signing secret,
     // stamped in demo time because Herald checks the stamp's age against the clock it was given.
     // The trigger id a views.open for this click carries (Slack's way of tying a dialog to a click).
     const triggerId = `${Date.now()}.${randomBytes(6).toString('hex')}`;
-    const payload = blockActions({ user, message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' }, actionId: b.action_id, value: b.value ?? '', blockId: b.block_id ?? 'actions', triggerId });
+    const payload = blockActions({
+      user,
+      message: { channel: message.channel, ts: message.ts, blocks: message.blocks ?? [], text: message.text ?? '' },
+      actionId: b.action_id,
+      value: b.value ?? '',
+      blockId: b.block_id ?? 'actions',
+      triggerId,
+    });
     const updatedBefore = message.updatedAt;
     const failed = await postInteraction(payload);
     if (failed) return reply.status(502).type('text/plain').send(failed);
@@ -155,7 +187,12 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   async function postInteraction(payload: Record<string, unknown>): Promise<string | undefined> {
     const body = interactionBody(payload);
     // Stamped in demo time: Herald checks the stamp's age against the clock it was given.
-    const res = await fetch(`${d.publicUrl}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(d.signingSecret, body, Math.floor(d.clock.now().getTime() / 1000)), body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${d.publicUrl}/slack/events`, {
+      method: 'POST',
+      headers: slackSignatureHeaders(d.signingSecret, body, Math.floor(d.clock.now().getTime() / 1000)),
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     return res.ok ? undefined : `Herald answered ${res.status} to the interaction: ${await res.text()}`;
   }
 
@@ -221,7 +258,11 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
 <form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label><textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply</button></form></article><hr>`;
       })
       .join('\n');
-    return html(reply, `Inbox: ${p.name}`, `<h1>Inbox of ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No mail yet; reload in a few seconds.</p>'}`);
+    return html(
+      reply,
+      `Inbox: ${p.name}`,
+      `<h1>Inbox of ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No mail yet; reload in a few seconds.</p>'}`,
+    );
   });
 
   app.post<{ Params: { person: string; index: string }; Body: Record<string, string> }>('/demo/mail/:person/reply/:index', route, async (req, reply) => {
@@ -233,10 +274,24 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const to = m.headers['reply-to'] || m.from;
     const transport = createTransport({ host: '127.0.0.1', port: d.inboundSmtpPort, secure: false, ignoreTLS: true });
     try {
-      await transport.sendMail({ from: `${p.name} <${p.email}>`, to, subject: `Re: ${m.subject}`, text: `${text}\n\nOn ${d.clock.at(m.receivedAt).toUTCString()}, Herald wrote:\n${m.text.split('\n').map((l) => `> ${l}`).join('\n')}`, inReplyTo: m.messageId, references: [m.messageId] });
+      await transport.sendMail({
+        from: `${p.name} <${p.email}>`,
+        to,
+        subject: `Re: ${m.subject}`,
+        text: `${text}\n\nOn ${d.clock.at(m.receivedAt).toUTCString()}, Herald wrote:\n${m.text
+          .split('\n')
+          .map((l) => `> ${l}`)
+          .join('\n')}`,
+        inReplyTo: m.messageId,
+        references: [m.messageId],
+      });
     } finally {
       transport.close();
     }
-    return html(reply, 'Reply sent', `<h1>Reply sent</h1><p>Herald's inbound listener has your reply to “${esc(m.subject)}”.</p><p><a href="/demo/mail/${encodeURIComponent(p.id)}">Back to the inbox</a> · <a href="/demo">Back to the demo</a></p>`);
+    return html(
+      reply,
+      'Reply sent',
+      `<h1>Reply sent</h1><p>Herald's inbound listener has your reply to “${esc(m.subject)}”.</p><p><a href="/demo/mail/${encodeURIComponent(p.id)}">Back to the inbox</a> · <a href="/demo">Back to the demo</a></p>`,
+    );
   });
 }

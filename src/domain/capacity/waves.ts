@@ -137,11 +137,13 @@ export function capacityWarnings(plan: Plan, occurrences: readonly Occurrence[],
     const worst = list.reduce((a, b) => (b.lastAt - b.dueAt > a.lastAt - a.dueAt ? b : a));
     const more = list.length - 1;
     const tail = more > 0 ? ` (${more} more ${more === 1 ? 'wave' : 'waves'} of this comm ${more === 1 ? 'has' : 'have'} the same problem)` : '';
-    return { comm: worst.comms[0]![0], message: describeWave(worst, limits[worst.channel], plan.project.timezone, opts.warnAfterMs) + tail, order: worst.dueAt };
+    return {
+      comm: worst.comms[0]![0],
+      message: describeWave(worst, limits[worst.channel], plan.project.timezone, opts.warnAfterMs) + tail,
+      order: worst.dueAt,
+    };
   });
-  return out
-    .sort((a, b) => (commOrder.get(a.comm) ?? 0) - (commOrder.get(b.comm) ?? 0) || a.order - b.order)
-    .map(({ comm, message }) => ({ comm, message }));
+  return out.sort((a, b) => (commOrder.get(a.comm) ?? 0) - (commOrder.get(b.comm) ?? 0) || a.order - b.order).map(({ comm, message }) => ({ comm, message }));
 }
 
 /** "400 emails due Fri 8 Jan 2027 09:00 America/Chicago go out at 30 a minute …: the last leaves at 09:13 …" */
@@ -151,7 +153,13 @@ export function describeWave(w: Wave, cap: ChannelCapacity, projectZone: string,
   const last = DateTime.fromMillis(w.lastAt, { zone });
   const sameDay = due.hasSame(last, 'day');
   const noun = w.channel === 'email' ? (w.count === 1 ? 'email' : 'emails') : w.count === 1 ? 'Slack message' : 'Slack messages';
-  const others = w.comms.length > 1 ? ` (with ${w.comms.slice(1).map(([c, n]) => `${n} of ${c}`).join(', ')})` : '';
+  const others =
+    w.comms.length > 1
+      ? ` (with ${w.comms
+          .slice(1)
+          .map(([c, n]) => `${n} of ${c}`)
+          .join(', ')})`
+      : '';
   const limit = cap.windows.find((x) => x.setting === w.heldBy) ?? cap.windows[0];
   const rate = limit ? `${rateText(limit.max, limit.ms)} (${limit.setting})` : 'the channel limit';
   const parts = [

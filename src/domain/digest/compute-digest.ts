@@ -16,7 +16,12 @@ export const MAX_DECISIONS = 5;
 export const MAX_BOUNCES = 10;
 export const MAX_ESCALATIONS = 10;
 
-function headline(ws: readonly WorkstreamLine[], decisions: readonly DecisionLine[], escalations: readonly EscalationLine[], moved: readonly MovedMilestone[]): string {
+function headline(
+  ws: readonly WorkstreamLine[],
+  decisions: readonly DecisionLine[],
+  escalations: readonly EscalationLine[],
+  moved: readonly MovedMilestone[],
+): string {
   const parts = [...statusCounts(ws)];
   if (decisions.length) parts.push(`${pluralise(decisions.length, 'decision')} needed`);
   const urgent = escalations.filter((e) => e.urgent).length;

@@ -18,15 +18,24 @@ export function baselineOf(m: DigestMilestone): Date {
   return first ? first.fromAt : m.at;
 }
 
-export function milestoneSections(milestones: readonly DigestMilestone[], window: DigestWindow): {
+export function milestoneSections(
+  milestones: readonly DigestMilestone[],
+  window: DigestWindow,
+): {
   done: MilestoneLine[];
   due: MilestoneLine[];
   moved: MovedMilestone[];
 } {
   const { from, to } = window;
   const horizon = new Date(to.getTime() + DUE_AHEAD_DAYS * DAY_MS);
-  const done = milestones.filter((m) => inWindow(m.doneAt, from, to)).sort(byAt).map(line);
-  const due = milestones.filter((m) => !m.doneAt && inWindow(m.at, to, horizon)).sort(byAt).map(line);
+  const done = milestones
+    .filter((m) => inWindow(m.doneAt, from, to))
+    .sort(byAt)
+    .map(line);
+  const due = milestones
+    .filter((m) => !m.doneAt && inWindow(m.at, to, horizon))
+    .sort(byAt)
+    .map(line);
   // Moved milestones stay listed until done (done this week still shows how far it slipped).
   const moved = milestones
     .filter((m) => m.moves.length > 0 && (!m.doneAt || m.doneAt.getTime() >= from.getTime()))

@@ -6,8 +6,7 @@ import { inWindow, type DigestWindow } from './week.ts';
 export const MAX_COMMENTS = 5;
 /** Words one quoted comment may take. */
 export const COMMENT_WORDS = 30;
-export const COMMENT_RULE =
-  'Up to five comments from this week: answers that raised an escalation first, then the others, most recent first.';
+export const COMMENT_RULE = 'Up to five comments from this week: answers that raised an escalation first, then the others, most recent first.';
 
 function toneOfAnswer(a: Pick<SurveyAnswer, 'escalate'>): Tone {
   return a.escalate === 'urgent' ? 'bad' : a.escalate === true ? 'warn' : 'good';
@@ -101,7 +100,9 @@ export function surveyLines(messages: readonly SurveyMessage[], window: DigestWi
 export function chosenComments(messages: readonly SurveyMessage[], window: DigestWindow): CommentLine[] {
   const withComment = messages
     .map((m) => ({ m, a: m.answer }))
-    .filter((x): x is { m: SurveyMessage; a: SurveyAnswer } => x.a?.comment !== undefined && x.a.comment.trim() !== '' && inWindow(x.a.at, window.from, window.to));
+    .filter(
+      (x): x is { m: SurveyMessage; a: SurveyAnswer } => x.a?.comment !== undefined && x.a.comment.trim() !== '' && inWindow(x.a.at, window.from, window.to),
+    );
   withComment.sort((x, y) => Number(y.a.escalate !== undefined) - Number(x.a.escalate !== undefined) || y.a.at.getTime() - x.a.at.getTime());
   return withComment.slice(0, MAX_COMMENTS).map(({ m, a }) => ({
     text: clipWords(a.comment as string, COMMENT_WORDS),

@@ -62,9 +62,14 @@ const WEEK_YEARS = { min: 1970, max: 9998 } as const;
 export function mondayOfWeek(week: IsoWeek): string {
   const m = ISO_WEEK.exec(week);
   const year = m ? Number(m[1]) : NaN;
-  const d = m && year >= WEEK_YEARS.min && year <= WEEK_YEARS.max ? DateTime.fromObject({ weekYear: year, weekNumber: Number(m[2]), weekday: 1 }, { zone: 'utc' }) : undefined;
+  const d =
+    m && year >= WEEK_YEARS.min && year <= WEEK_YEARS.max
+      ? DateTime.fromObject({ weekYear: year, weekNumber: Number(m[2]), weekday: 1 }, { zone: 'utc' })
+      : undefined;
   if (!m || !d || !d.isValid || d.weekNumber !== Number(m[2])) {
-    throw new HeraldError('BAD_WEEK', `"${week}" is not an ISO week of ${WEEK_YEARS.min}–${WEEK_YEARS.max}`, { hint: 'write it as YYYY-Www with a week that exists (W01–W52, W53 in long years), e.g. 2027-W03' });
+    throw new HeraldError('BAD_WEEK', `"${week}" is not an ISO week of ${WEEK_YEARS.min}–${WEEK_YEARS.max}`, {
+      hint: 'write it as YYYY-Www with a week that exists (W01–W52, W53 in long years), e.g. 2027-W03',
+    });
   }
   return d.toISODate() as string;
 }

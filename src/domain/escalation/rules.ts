@@ -19,8 +19,7 @@ export function urgencyOf(option: Pick<SurveyOption, 'escalate'> | undefined): U
  * answering person owns.
  */
 export function escalationTargets(plan: Plan, comm: CommSpec, answeredBy: string): { owner: string; second?: string } | undefined {
-  const ws =
-    comm.workstream === undefined ? plan.workstreams.find((w) => w.owner === answeredBy) : plan.workstreams.find((w) => w.key === comm.workstream);
+  const ws = comm.workstream === undefined ? plan.workstreams.find((w) => w.owner === answeredBy) : plan.workstreams.find((w) => w.key === comm.workstream);
   const to = comm.survey?.escalateTo;
   let owner = to !== undefined && to !== 'workstream-owner' ? to : ws?.owner;
   let second = ws?.escalation;

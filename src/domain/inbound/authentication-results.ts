@@ -44,7 +44,9 @@ interface Results {
 }
 
 export function parseAuthenticationResults(value: string): Results {
-  const clauses = withoutComments(value).split(';').map((c) => c.trim());
+  const clauses = withoutComments(value)
+    .split(';')
+    .map((c) => c.trim());
   const first = clauses[0] ?? '';
   const hasId = first !== '' && !/^[a-z0-9-]+\s*=/i.test(first);
   const authservId = hasId ? first.split(/\s+/)[0]!.toLowerCase() : '';
@@ -52,7 +54,14 @@ export function parseAuthenticationResults(value: string): Results {
     // A real statement is short; bounding it keeps the property scan linear on hostile input.
     .filter((c) => c && c.length <= 1_000)
     .slice(0, 50)
-    .map((clause) => new Map([...clause.matchAll(/([a-z0-9.-]+)\s*=\s*("[^"]*"|[^\s;]+)/gi)].map((m) => [m[1]!.toLowerCase(), m[2]!.replace(/^"|"$/g, '').toLowerCase()] as [string, string])));
+    .map(
+      (clause) =>
+        new Map(
+          [...clause.matchAll(/([a-z0-9.-]+)\s*=\s*("[^"]*"|[^\s;]+)/gi)].map(
+            (m) => [m[1]!.toLowerCase(), m[2]!.replace(/^"|"$/g, '').toLowerCase()] as [string, string],
+          ),
+        ),
+    );
   return { authservId, statements };
 }
 

@@ -73,7 +73,9 @@ export function returnedHeaderIds(content: string): { messageIds: string[]; hera
 }
 
 export function isDeliveryReport(mail: Pick<InboundEmail, 'contentType' | 'reportType' | 'parts'>): boolean {
-  return (mail.contentType === 'multipart/report' && mail.reportType === 'delivery-status') || mail.parts.some((p) => p.contentType === 'message/delivery-status');
+  return (
+    (mail.contentType === 'multipart/report' && mail.reportType === 'delivery-status') || mail.parts.some((p) => p.contentType === 'message/delivery-status')
+  );
 }
 
 /** Reads the recipients and the returned message's ids out of a DSN. */

@@ -47,7 +47,10 @@ export function readAnswer(text: string, options: readonly SurveyOption[]): Read
   const match = matchOption(first.l.replace(/^[(*"'“„«]+/, ''), options);
   if (!match) return { comment: text.trim() };
   const leading = first.l.length - first.l.replace(/^[(*"'“„«]+/, '').length;
-  const rest = first.l.slice(leading + match.length).replace(SEPARATOR, '').replace(/^[*"'”“»]+\s*/, '');
+  const rest = first.l
+    .slice(leading + match.length)
+    .replace(SEPARATOR, '')
+    .replace(/^[*"'”“»]+\s*/, '');
   const comment = [rest, ...lines.slice(first.i + 1)].join('\n').trim();
   return comment ? { option: match.value, comment } : { option: match.value };
 }

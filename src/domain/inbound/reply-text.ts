@@ -56,18 +56,26 @@ const BANNER = [
 const ATTRIBUTION_VERB = /\b(wrote|schrieb|a écrit|écrit|escribió|ha scritto|scritto|escreveu|schreef|skrev|napisał)\b/i;
 // An Outlook header block: "From:/Von:/De:" then "Sent:/Gesendet:/Envoyé:", "To:/An:/À:", "Subject:/Betreff:/Objet:".
 const HEADER_FROM = /^\s*\*?(from|von|de|da|van|från|fra|od)\s*:\s*\*?\s*\S/i;
-const HEADER_FIELD = /^\s*\*?(sent|date|gesendet|datum|envoyé|inviato|verzonden|enviado|skickat|to|an|à|a|aan|para|till|cc|subject|betreff|objet|oggetto|asunto|onderwerp|assunto|ämne)\s*:/i;
-const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|weitergeleitete nachricht)\s*-{2,}/i;
+const HEADER_FIELD =
+  /^\s*\*?(sent|date|gesendet|datum|envoyé|inviato|verzonden|enviado|skickat|to|an|à|a|aan|para|till|cc|subject|betreff|objet|oggetto|asunto|onderwerp|assunto|ämne)\s*:/i;
+const ORIGINAL_MESSAGE =
+  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|weitergeleitete nachricht)\s*-{2,}/i;
 // A closing formula; the line after it is the person's name, and what follows that is their signature block.
-const VALEDICTION = /^(best( regards| wishes)?|kind(est)? regards|warm regards|regards|many thanks|thanks( again| and regards)?|thank you|cheers|sincerely|yours( sincerely| truly)?|br|mit freundlichen grüßen|mit freundlichem gruß|freundliche grüße|viele grüße|beste grüße|liebe grüße|herzliche grüße|schöne grüße|besten dank|vielen dank|lg|vg|mfg|gruß|grüße|cordialement|bien cordialement|bien à vous|salutations( distinguées)?|meilleures salutations)\s*[,.!]?$/i;
-const SIGNATURE_LINE = /(\b(tel|phone|fon|telefon|fax|mobil|mobile|handy|cell|m|t|f)\b\.?\s*:?\s*\+?[\d(]|\+\d{2}[\s\d()/-]{6,}|www\.|https?:\/\/|@|\b(gmbh|ag|kg|se|ltd|limited|inc|llc|plc|s\.a\.|sarl|sas|bv|n\.v\.)\b|straße|strasse|str\.|\bstreet\b|\bavenue\b|\d{5}\s+\p{L}|geschäftsführ|registergericht|\bhrb\b|ust-?id|vat)/iu;
+const VALEDICTION =
+  /^(best( regards| wishes)?|kind(est)? regards|warm regards|regards|many thanks|thanks( again| and regards)?|thank you|cheers|sincerely|yours( sincerely| truly)?|br|mit freundlichen grüßen|mit freundlichem gruß|freundliche grüße|viele grüße|beste grüße|liebe grüße|herzliche grüße|schöne grüße|besten dank|vielen dank|lg|vg|mfg|gruß|grüße|cordialement|bien cordialement|bien à vous|salutations( distinguées)?|meilleures salutations)\s*[,.!]?$/i;
+const SIGNATURE_LINE =
+  /(\b(tel|phone|fon|telefon|fax|mobil|mobile|handy|cell|m|t|f)\b\.?\s*:?\s*\+?[\d(]|\+\d{2}[\s\d()/-]{6,}|www\.|https?:\/\/|@|\b(gmbh|ag|kg|se|ltd|limited|inc|llc|plc|s\.a\.|sarl|sas|bv|n\.v\.)\b|straße|strasse|str\.|\bstreet\b|\bavenue\b|\d{5}\s+\p{L}|geschäftsführ|registergericht|\bhrb\b|ust-?id|vat)/iu;
 // A quote header the person's mail client wrapped over two lines, whose second line Herald's cut hits.
 const QUOTE_HEADER_START = /^\s*(on|am|le|el|il|em|op|den)\s.*\d/i;
 const QUOTE_HEADER_END = /(wrote|schrieb|écrit|escribió|scritto|escreveu|schreef|skrev)\s*:?\s*$/i;
 const SEPARATOR = /^[\s\-_=*~]*$/;
 
 function normalize(line: string): string {
-  return line.replace(/^[\s>]+/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return line
+    .replace(/^[\s>]+/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** `it-pmo+r…@x` → `it-pmo@x`, so a quoted plus-addressed Reply-To matches the base address. */
@@ -141,7 +149,10 @@ function quoteHeaderCut(lines: string[]): number {
     if (ORIGINAL_MESSAGE.test(line)) return i;
     if (QUOTE_HEADER_START.test(line)) {
       for (let span = 1; span <= 3 && i + span <= lines.length; span++) {
-        const joined = lines.slice(i, i + span).join(' ').trim();
+        const joined = lines
+          .slice(i, i + span)
+          .join(' ')
+          .trim();
         if (joined.length <= 300 && /:\s*$/.test(joined) && ATTRIBUTION_VERB.test(joined)) return i;
       }
     }

@@ -26,7 +26,9 @@ const monthNames: Array<[number, string[]]> = [
   [12, ['december', 'dec', 'dezember', 'dez', 'décembre', 'decembre', 'déc']],
 ];
 for (const [n, names] of monthNames) for (const name of names) MONTHS[name] = n;
-const MONTH = `(${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})(?!\\p{L})\\.?`;
+const MONTH = `(${Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})(?!\\p{L})\\.?`;
 
 const WEEKDAY =
   '(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\\.?,?\\s+(?:the\\s+|den\\s+|le\\s+)?';
@@ -42,7 +44,11 @@ interface Trigger {
 }
 
 const TRIGGERS: Trigger[] = [
-  { lang: 'en', shift: 0, re: /\b(?:back|returning|return|returns|available again|in the office again)(?:\s+(?:in|to)\s+the\s+office)?\s+(?:on\s+|from\s+)?(?:the\s+)?/giu },
+  {
+    lang: 'en',
+    shift: 0,
+    re: /\b(?:back|returning|return|returns|available again|in the office again)(?:\s+(?:in|to)\s+the\s+office)?\s+(?:on\s+|from\s+)?(?:the\s+)?/giu,
+  },
   { lang: 'en', shift: 1, re: /\b(?:until|till|through|thru)\s+(?:and\s+including\s+)?/giu },
   { lang: 'de', shift: 0, re: /(?:\bzurück|\bwieder\s+(?:im\s+büro|erreichbar|da|verfügbar|im\s+haus))\s*(?:am|ab)?\s*(?:dem\s+)?/giu },
   { lang: 'de', shift: 0, re: /\bab\s+(?:dem\s+)?/giu, followedBy: /^[\s,]*(?:\p{L}+\s+){0,3}(?:wieder|zurück)/iu },

@@ -73,13 +73,23 @@ export function parseLocalDateTime(raw: string, zone: string | undefined): Parse
 }
 
 const WEEKDAY_NAMES: Record<string, Weekday> = {
-  mon: 'mon', monday: 'mon',
-  tue: 'tue', tues: 'tue', tuesday: 'tue',
-  wed: 'wed', wednesday: 'wed',
-  thu: 'thu', thur: 'thu', thurs: 'thu', thursday: 'thu',
-  fri: 'fri', friday: 'fri',
-  sat: 'sat', saturday: 'sat',
-  sun: 'sun', sunday: 'sun',
+  mon: 'mon',
+  monday: 'mon',
+  tue: 'tue',
+  tues: 'tue',
+  tuesday: 'tue',
+  wed: 'wed',
+  wednesday: 'wed',
+  thu: 'thu',
+  thur: 'thu',
+  thurs: 'thu',
+  thursday: 'thu',
+  fri: 'fri',
+  friday: 'fri',
+  sat: 'sat',
+  saturday: 'sat',
+  sun: 'sun',
+  sunday: 'sun',
 };
 
 export function parseWeekday(raw: string): Parsed<Weekday> {

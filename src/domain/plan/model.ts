@@ -117,10 +117,7 @@ export type Schedule =
   | { type: 'stepped'; at: string; offset: Offset; every: Every; count?: number; time?: WallTime }
   | { type: 'recurring'; every: Every; on?: Weekday; time?: WallTime; from: AnchorRef; until: AnchorRef };
 
-export type Trigger =
-  | { type: 'milestone-moved'; milestone: string }
-  | { type: 'milestone-done'; milestone: string }
-  | { type: 'manual' };
+export type Trigger = { type: 'milestone-moved'; milestone: string } | { type: 'milestone-done'; milestone: string } | { type: 'manual' };
 
 export type ChannelChoice = 'slack' | 'email' | 'preferred';
 export type Channel = 'slack' | 'email';

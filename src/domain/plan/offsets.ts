@@ -29,7 +29,11 @@ const EVERY_UNITS: Record<string, EveryUnit> = {
 
 function unitHint(unit: string, units: Record<string, unknown>): string {
   const near = closest(unit, Object.keys(units));
-  return near !== undefined ? ` (did you mean "${near}"?)` : ` (use ${Object.keys(units).filter((u) => !u.endsWith('s')).join(', ')}, singular or plural)`;
+  return near !== undefined
+    ? ` (did you mean "${near}"?)`
+    : ` (use ${Object.keys(units)
+        .filter((u) => !u.endsWith('s'))
+        .join(', ')}, singular or plural)`;
 }
 
 const OFFSET_RE = /^([+-])?\s*(\d+)\s*([a-z][a-z ]*?)$/;

@@ -10,6 +10,7 @@ export function planJsonSchema(): Record<string, unknown> {
   return {
     ...schema,
     title: 'Herald comms plan',
-    description: 'A Herald comms plan: project, milestones, workstreams, audiences, people and comms. `herald validate` checks what a schema cannot (unknown milestones, zones, templates).',
+    description:
+      'A Herald comms plan: project, milestones, workstreams, audiences, people and comms. `herald validate` checks what a schema cannot (unknown milestones, zones, templates).',
   };
 }

@@ -24,7 +24,10 @@ const WEEKDAY_WORDS = [...WEEKDAYS, 'monday', 'tuesday', 'wednesday', 'thursday'
 const text = (description: string) => z.string().min(1).meta({ description });
 const key = (description: string) => z.string().regex(KEY).meta({ description });
 const oneOrMany = (item: z.ZodType, description: string) => z.union([item, z.array(item).min(1)]).meta({ description });
-const weekday = z.string().regex(new RegExp(`^(${WEEKDAY_WORDS.join('|')})$`, 'i')).meta({ description: 'mon…sun (or monday…sunday)' });
+const weekday = z
+  .string()
+  .regex(new RegExp(`^(${WEEKDAY_WORDS.join('|')})$`, 'i'))
+  .meta({ description: 'mon…sun (or monday…sunday)' });
 const weekdays = (description: string) => z.array(weekday).min(1).meta({ description });
 const wallTime = (description: string) => z.string().regex(WALL_TIME).meta({ description });
 const date = z.string().regex(DATE).meta({ description: 'a date YYYY-MM-DD' });
@@ -98,11 +101,13 @@ export const PersonShape = z.strictObject({
   locale: text('e.g. en-US'),
   country: z.string().min(2).meta({ description: 'public holidays of this country' }),
   region: text('region or state code'),
-  workDays: weekdays('this person\'s working week, e.g. [sun, mon, tue, wed, thu]'),
+  workDays: weekdays("this person's working week, e.g. [sun, mon, tue, wed, thu]"),
 });
 export const PeopleShape = z.strictObject({
   csv: text('a CSV file beside the plan: id,name,email,slack,timezone,audiences,locale[,country,region,workDays]'),
-  inline: z.array(PersonShape.partial({ name: true, email: true, slack: true, timezone: true, audiences: true, locale: true, country: true, region: true, workDays: true })),
+  inline: z.array(
+    PersonShape.partial({ name: true, email: true, slack: true, timezone: true, audiences: true, locale: true, country: true, region: true, workDays: true }),
+  ),
 });
 
 export const SCHEDULE_FORMS = {
@@ -161,17 +166,54 @@ export const CommShape = z.strictObject({
   trigger,
   urgent: z.boolean().meta({ description: 'ignore recipient holidays, days off and blackouts (not quiet hours)' }),
   recipientCalendar,
-  title: text('what people read as the comm\'s name (else a readable form of its key)'),
+  title: text("what people read as the comm's name (else a readable form of its key)"),
 });
 
 export const PlanShape = z
   .strictObject({
-  project: ProjectShape.partial({ businessDays: true, holidays: true, quietHours: true, catchUp: true, sender: true, recipientCalendar: true, blackouts: true, escalation: true }),
-  milestones: z.record(z.string().regex(KEY), MilestoneShape.partial({ label: true })),
-  workstreams: z.record(z.string().regex(KEY), WorkstreamShape.partial({ escalation: true })),
-  audiences: z.record(z.string().regex(KEY), AudienceShape.partial()),
-  people: z.union([PeopleShape.partial(), z.array(PersonShape.partial({ name: true, email: true, slack: true, timezone: true, audiences: true, locale: true, country: true, region: true, workDays: true }))]),
-  comms: z.array(CommShape.partial({ workstream: true, data: true, survey: true, optional: true, series: true, schedule: true, trigger: true, urgent: true, recipientCalendar: true, title: true })),
+    project: ProjectShape.partial({
+      businessDays: true,
+      holidays: true,
+      quietHours: true,
+      catchUp: true,
+      sender: true,
+      recipientCalendar: true,
+      blackouts: true,
+      escalation: true,
+    }),
+    milestones: z.record(z.string().regex(KEY), MilestoneShape.partial({ label: true })),
+    workstreams: z.record(z.string().regex(KEY), WorkstreamShape.partial({ escalation: true })),
+    audiences: z.record(z.string().regex(KEY), AudienceShape.partial()),
+    people: z.union([
+      PeopleShape.partial(),
+      z.array(
+        PersonShape.partial({
+          name: true,
+          email: true,
+          slack: true,
+          timezone: true,
+          audiences: true,
+          locale: true,
+          country: true,
+          region: true,
+          workDays: true,
+        }),
+      ),
+    ]),
+    comms: z.array(
+      CommShape.partial({
+        workstream: true,
+        data: true,
+        survey: true,
+        optional: true,
+        series: true,
+        schedule: true,
+        trigger: true,
+        urgent: true,
+        recipientCalendar: true,
+        title: true,
+      }),
+    ),
   })
   .partial({ milestones: true, workstreams: true, audiences: true, people: true, comms: true });
 

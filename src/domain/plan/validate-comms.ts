@@ -79,7 +79,10 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
 
   const tLoc = f.need('template', 'user-prep');
   const templateName = tLoc === undefined ? undefined : readString(r, tLoc, 'a template name');
-  const template = tLoc !== undefined && templateName !== undefined && checkKeyName(r, tLoc, templateName, 'template name (a folder of the templates directory)') ? templateName : undefined;
+  const template =
+    tLoc !== undefined && templateName !== undefined && checkKeyName(r, tLoc, templateName, 'template name (a folder of the templates directory)')
+      ? templateName
+      : undefined;
 
   const wsLoc = f.get('workstream');
   let workstream: string | undefined;
@@ -115,7 +118,10 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   if (schedLoc !== undefined && trigLoc !== undefined) {
     r.sink.error({ ...trigLoc, line: f.keyLine('trigger') }, 'a comm has either a schedule or a trigger, not both: split it into two comms');
   } else if (schedLoc === undefined && trigLoc === undefined) {
-    r.sink.error(loc, 'missing "schedule" or "trigger": say when this comm is sent, e.g. schedule: { at: cutover, offset: "-3 business days" } or trigger: manual');
+    r.sink.error(
+      loc,
+      'missing "schedule" or "trigger": say when this comm is sent, e.g. schedule: { at: cutover, offset: "-3 business days" } or trigger: manual',
+    );
   }
   const schedule = schedLoc === undefined ? undefined : readSchedule(r, schedLoc, known);
   const trigger = trigLoc === undefined || schedLoc !== undefined ? undefined : readTrigger(r, trigLoc, known);
@@ -124,14 +130,20 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   if (kind === 'digest' && schedLoc !== undefined && schedule !== undefined && !(schedule.type === 'recurring' && schedule.every.unit === 'week')) {
     r.sink.error(schedLoc, 'a digest is weekly: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … } (or every: "2 weeks")');
   } else if (kind === 'digest' && trigLoc !== undefined && schedLoc === undefined) {
-    r.sink.error({ ...trigLoc, line: f.keyLine('trigger') }, 'a digest is sent weekly, not by a trigger: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … }; `herald digest PROJECT --preview` shows it at any time');
+    r.sink.error(
+      { ...trigLoc, line: f.keyLine('trigger') },
+      'a digest is sent weekly, not by a trigger: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … }; `herald digest PROJECT --preview` shows it at any time',
+    );
   }
 
   const seriesLoc = f.get('series');
   const series = seriesLoc === undefined ? undefined : readSeries(r, seriesLoc);
   if (schedule?.type === 'stepped' && schedLoc !== undefined) {
     if (seriesLoc !== undefined && schedule.count !== undefined) {
-      r.sink.error({ ...schedLoc, path: `${schedLoc.path}.count` }, 'give either "series" on the comm or "count" in the schedule, not both: the series length is the count');
+      r.sink.error(
+        { ...schedLoc, path: `${schedLoc.path}.count` },
+        'give either "series" on the comm or "count" in the schedule, not both: the series length is the count',
+      );
     } else if (seriesLoc === undefined && schedule.count === undefined) {
       r.sink.error(schedLoc, 'a stepped schedule needs an end: add series: [item, …] to the comm (one message per item) or count: N to the schedule');
     }
@@ -176,7 +188,7 @@ function readSeries(r: Reader, loc: Loc): string[] | undefined {
   const seen = new Map<string, number>();
   for (const item of items) {
     const s = readString(r, item, 'an item key');
-    if (s === undefined || !checkKeyName(r, item, s, 'series item key (a file name under the template\'s items/ folder)')) continue;
+    if (s === undefined || !checkKeyName(r, item, s, "series item key (a file name under the template's items/ folder)")) continue;
     const first = seen.get(s);
     if (first !== undefined) r.sink.error(item, `"${s}" is already in the series (line ${first}); each item is sent once`);
     else {

@@ -35,7 +35,8 @@ export function readEscalation(r: Reader, loc: Loc): EscalationSpec | undefined 
       else r.sink.error(v, t.error);
     }
     if (times.start !== undefined && times.end !== undefined) {
-      if (times.start >= times.end) r.sink.error(hLoc, `business hours must start before they end (got ${times.start}–${times.end}), e.g. start "09:00", end "17:00"`);
+      if (times.start >= times.end)
+        r.sink.error(hLoc, `business hours must start before they end (got ${times.start}–${times.end}), e.g. start "09:00", end "17:00"`);
       else businessHours = { start: times.start, end: times.end };
     }
   }

@@ -22,17 +22,19 @@ export function readPeople(r: Reader, loc: Loc | undefined, defaults: PersonDefa
   const declared = new Set<string>();
   if (loc === undefined || isNothing(loc.node)) return { people: [], declared };
   const seen = new Map<string, Seen>();
-  const adder = (into: PersonSpec[]): Add => (raw, p, at, report) => {
-    if (raw.id !== undefined) declared.add(raw.id);
-    if (p === undefined) return;
-    const first = seen.get(p.id);
-    if (first !== undefined) {
-      report(`duplicate person id "${p.id}" (first defined at ${first.file}:${first.line}); ids must be unique across inline people and CSV files`);
-      return;
-    }
-    seen.set(p.id, at);
-    into.push(p);
-  };
+  const adder =
+    (into: PersonSpec[]): Add =>
+    (raw, p, at, report) => {
+      if (raw.id !== undefined) declared.add(raw.id);
+      if (p === undefined) return;
+      const first = seen.get(p.id);
+      if (first !== undefined) {
+        report(`duplicate person id "${p.id}" (first defined at ${first.file}:${first.line}); ids must be unique across inline people and CSV files`);
+        return;
+      }
+      seen.set(p.id, at);
+      into.push(p);
+    };
 
   let inlineLoc: Loc | undefined;
   let csvLoc: Loc | undefined;
@@ -127,7 +129,8 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
     }
   }
   for (const required of ['id', 'name'] as const) {
-    if (!seenCols.has(required)) r.sink.error({ file, line: header.line, path: 'people.csv' }, `missing column "${required}" in the header (columns: ${PERSON_FIELDS.join(',')})`);
+    if (!seenCols.has(required))
+      r.sink.error({ file, line: header.line, path: 'people.csv' }, `missing column "${required}" in the header (columns: ${PERSON_FIELDS.join(',')})`);
   }
   if (!seenCols.has('email') && !seenCols.has('slack')) {
     r.sink.error({ file, line: header.line, path: 'people.csv' }, 'the header needs an "email" or a "slack" column so people can be reached');
@@ -142,7 +145,10 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
       const v = cell.trim();
       if (field === undefined || v === '') return;
       if ((PERSON_LIST_FIELDS as readonly string[]).includes(field)) {
-        raw[field as (typeof PERSON_LIST_FIELDS)[number]] = v.split(';').map((a) => a.trim()).filter((a) => a !== '');
+        raw[field as (typeof PERSON_LIST_FIELDS)[number]] = v
+          .split(';')
+          .map((a) => a.trim())
+          .filter((a) => a !== '');
       } else raw[field as Exclude<PersonField, (typeof PERSON_LIST_FIELDS)[number]>] = v;
     });
     const base = `people.csv[${raw.id !== undefined && controlCharIn(raw.id) === undefined ? raw.id : `row ${i}`}]`;

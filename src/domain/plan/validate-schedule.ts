@@ -14,8 +14,7 @@ const FORMS = {
 };
 type Form = keyof typeof FORMS;
 
-const FORMS_HELP =
-  'use { at, offset } (anchored), { at, offsets: [...] } (series), { at, offset, every } (stepped) or { every, from, until } (recurring)';
+const FORMS_HELP = 'use { at, offset } (anchored), { at, offsets: [...] } (series), { at, offset, every } (stepped) or { every, from, until } (recurring)';
 
 /** Picks the form from the keys present, so a typo in one key reports against the intended form. */
 function detectForm(keys: ReadonlySet<string>): Form | undefined {
@@ -144,5 +143,8 @@ function warnMidnight(r: Reader, loc: Loc, known: Known, at: string, time: strin
   const m = known.milestones.get(at);
   if (time !== undefined || m === undefined || m.at.includes('T')) return;
   const hours = offsets.some((o) => o.unit === 'minutes' || o.unit === 'hours');
-  r.sink.warn(loc, `milestone "${at}" has no time of day and this schedule has no "time": messages are due ${hours ? 'relative to' : 'at'} 00:00; add time: "09:00" (for example)`);
+  r.sink.warn(
+    loc,
+    `milestone "${at}" has no time of day and this schedule has no "time": messages are due ${hours ? 'relative to' : 'at'} 00:00; add time: "09:00" (for example)`,
+  );
 }

@@ -35,11 +35,19 @@ export class YamlSource {
   private readonly doc: Document;
   private readonly lc = new LineCounter();
 
-  constructor(readonly file: string, text: string) {
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
     const deep = tooDeepAt(text);
     if (deep !== undefined) {
       this.doc = parseDocument('');
-      this.errors.push({ file, line: deep, path: '', message: `YAML: lists and maps are nested more than ${MAX_FLOW_DEPTH} levels deep here; no plan needs that many: flatten it` });
+      this.errors.push({
+        file,
+        line: deep,
+        path: '',
+        message: `YAML: lists and maps are nested more than ${MAX_FLOW_DEPTH} levels deep here; no plan needs that many: flatten it`,
+      });
       return;
     }
     // uniqueKeys off: duplicate keys are reported by the validators, with both lines, alongside other issues.
@@ -97,7 +105,8 @@ export class YamlSource {
     try {
       const value = n !== null && typeof n === 'object' && typeof n.toJS === 'function' ? n.toJS(this.doc, { maxAliasCount: 100 }) : n;
       const json = JSON.stringify(value) as string | undefined;
-      if (json !== undefined && json.length > maxChars) return { ok: false, reason: `it expands to more than ${Math.round(maxChars / 1024)} KiB (aliases repeat what they point at)` };
+      if (json !== undefined && json.length > maxChars)
+        return { ok: false, reason: `it expands to more than ${Math.round(maxChars / 1024)} KiB (aliases repeat what they point at)` };
       return { ok: true, value: json === undefined ? undefined : JSON.parse(json) };
     } catch (e) {
       if (e instanceof ReferenceError) return { ok: false, reason: 'it uses too many aliases (*name) for its size' };
@@ -108,7 +117,7 @@ export class YamlSource {
   }
 
   private resolve(node: unknown): unknown {
-    return isAlias(node) ? node.resolve(this.doc) ?? null : node ?? null;
+    return isAlias(node) ? (node.resolve(this.doc) ?? null) : (node ?? null);
   }
 
   private yamlIssue(e: { message: string; linePos?: [{ line: number }] | [{ line: number }, { line: number }] }): PlanIssue {

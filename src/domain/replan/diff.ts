@@ -53,8 +53,7 @@ export function diffCalendar(
   opts: { now: Date; catchUp: 'skip' | 'send' },
 ): CalendarDiff {
   const nowMs = opts.now.getTime();
-  const statusFor = (o: Occurrence): 'planned' | 'skipped' =>
-    o.dueAt.getTime() < nowMs && opts.catchUp === 'skip' ? 'skipped' : 'planned';
+  const statusFor = (o: Occurrence): 'planned' | 'skipped' => (o.dueAt.getTime() < nowMs && opts.catchUp === 'skip' ? 'skipped' : 'planned');
 
   const byKey = new Map<string, ExistingMessage>();
   for (const m of existing) byKey.set(m.key, m);

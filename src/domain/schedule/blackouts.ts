@@ -32,7 +32,13 @@ export function resolveBlackout(plan: Plan, calendar: ProjectCalendar, spec: Bla
   const from = boundInstant(plan, calendar, spec.from);
   const to = boundInstant(plan, calendar, spec.to);
   const zone = calendar.zone;
-  return { from, to, label: spec.label ?? `blackout ${index + 1}`, allow: new Set(spec.allow), text: `${localText(from, zone)} – ${localText(to, zone)} ${zone}` };
+  return {
+    from,
+    to,
+    label: spec.label ?? `blackout ${index + 1}`,
+    allow: new Set(spec.allow),
+    text: `${localText(from, zone)} – ${localText(to, zone)} ${zone}`,
+  };
 }
 
 /** The plan's blackouts in order of start; an empty or inverted window (to ≤ from) holds nothing. */

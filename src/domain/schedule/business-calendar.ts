@@ -34,7 +34,9 @@ export class ProjectCalendar {
         throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the country "${country}"`, { hint: 'use an ISO 3166 code such as US or GB' });
       }
       if (region && !(known.states ?? known.regions)?.[region.toUpperCase()]) {
-        throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the region "${region}" of ${country}`, { hint: 'use a region code such as CA for California' });
+        throw new HeraldError('CALENDAR_INVALID', `date-holidays does not know the region "${region}" of ${country}`, {
+          hint: 'use a region code such as CA for California',
+        });
       }
       this.country = country;
       this.region = region;

@@ -205,7 +205,8 @@ export function triggeredOccurrences(plan: Plan, commKey: string, at: Date, occu
   const out: Occurrence[] = [];
   const shared = sharedOf(plan);
   const zone = shared.calendar.zone;
-  const why = t?.type === 'milestone-moved' ? `milestone ${t.milestone} moved` : t?.type === 'milestone-done' ? `milestone ${t.milestone} done` : 'sent with herald send';
+  const why =
+    t?.type === 'milestone-moved' ? `milestone ${t.milestone} moved` : t?.type === 'milestone-done' ? `milestone ${t.milestone} done` : 'sent with herald send';
   const fired = step('trigger', null, localIso(at.getTime(), zone), `${why}: fired ${localText(at.getTime(), zone)} ${zone}`);
   const day = instantToWall(zone, at.getTime()).epochDay;
   const slot: Slot = { index: occurrence, at: { kind: 'instant', instant: at.getTime() }, day, explain: [fired] };

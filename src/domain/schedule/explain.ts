@@ -103,7 +103,9 @@ export function weekText(days: readonly Weekday[]): string {
     while (n < 7 && set.has(ORDER[(s + n) % 7] as Weekday)) n++;
     if (n === days.length) return n === 1 ? DAY_NAMES[start] : `${DAY_NAMES[start]}–${DAY_NAMES[ORDER[(s + n - 1) % 7] as Weekday]}`;
   }
-  return ORDER.filter((d) => set.has(d)).map((d) => DAY_NAMES[d]).join(', ');
+  return ORDER.filter((d) => set.has(d))
+    .map((d) => DAY_NAMES[d])
+    .join(', ');
 }
 
 const hashes = new WeakMap<readonly ExplainStep[], { hash: string; json: string }>();

@@ -34,14 +34,23 @@ function quietText(q: QuietWindow): string {
 function localTime(at: SlotAt, zone: string, chain: ExplainStep[]): number {
   if (at.kind === 'instant') {
     const t = at.instant;
-    chain.push(step('local-time', null, localIso(t, zone), `no time given, so the same instant for everyone: ${localText(t, zone)} in ${zone} (${utcTime(t)} UTC)`));
+    chain.push(
+      step('local-time', null, localIso(t, zone), `no time given, so the same instant for everyone: ${localText(t, zone)} in ${zone} (${utcTime(t)} UTC)`),
+    );
     return t;
   }
   const t = wallToInstant(zone, at.epochDay, at.msOfDay);
   chain.push(step('local-time', null, localIso(t, zone), `${hhmm(at.msOfDay)} in ${zone} (${utcTime(t)} UTC)`));
   const got = instantToWall(zone, t);
   if (got.epochDay !== at.epochDay || got.msOfDay !== at.msOfDay) {
-    chain.push(step('clock-change', null, localIso(t, zone), `${hhmm(at.msOfDay)} does not exist in ${zone} on ${dayText(at.epochDay)} (the clocks skip it) → ${hhmm(got.msOfDay)}`));
+    chain.push(
+      step(
+        'clock-change',
+        null,
+        localIso(t, zone),
+        `${hhmm(at.msOfDay)} does not exist in ${zone} on ${dayText(at.epochDay)} (the clocks skip it) → ${hhmm(got.msOfDay)}`,
+      ),
+    );
   }
   return t;
 }
@@ -75,7 +84,14 @@ function settle(t0: number, zone: string, policy: Policy, days: RecipientDays | 
       if (!days.isWorking(epochDay)) {
         const next = days.nextWorking(epochDay + 1);
         const nt = wallToInstant(zone, next, msOfDay);
-        chain.push(step('recipient-calendar', localIso(t, zone), localIso(nt, zone), `${dayText(epochDay)} is ${days.whyOff(epochDay)} → next working day ${dayText(next)}, same local time`));
+        chain.push(
+          step(
+            'recipient-calendar',
+            localIso(t, zone),
+            localIso(nt, zone),
+            `${dayText(epochDay)} is ${days.whyOff(epochDay)} → next working day ${dayText(next)}, same local time`,
+          ),
+        );
         t = nt;
         moved = true;
       } else if (first) {
@@ -96,7 +112,14 @@ function settle(t0: number, zone: string, policy: Policy, days: RecipientDays | 
     if (policy.quiet) {
       const q = pushOutOfQuietHours(zone, t, policy.quiet);
       if (q !== t) {
-        chain.push(step('quiet-hours', localIso(t, zone), localIso(q, zone), `${hhmm(instantToWall(zone, t).msOfDay)} is inside ${quietText(policy.quiet)} → ${localText(q, zone)}`));
+        chain.push(
+          step(
+            'quiet-hours',
+            localIso(t, zone),
+            localIso(q, zone),
+            `${hhmm(instantToWall(zone, t).msOfDay)} is inside ${quietText(policy.quiet)} → ${localText(q, zone)}`,
+          ),
+        );
         t = q;
         moved = true;
       } else if (pass === 0) {
@@ -109,7 +132,8 @@ function settle(t0: number, zone: string, policy: Policy, days: RecipientDays | 
 }
 
 function exemptStep(policy: Policy, chain: ExplainStep[]): void {
-  if (policy.exempt !== undefined) chain.push(step('urgent', null, null, `${policy.exempt}: recipient holidays, days off and blackouts do not apply (quiet hours still do)`));
+  if (policy.exempt !== undefined)
+    chain.push(step('urgent', null, null, `${policy.exempt}: recipient holidays, days off and blackouts do not apply (quiet hours still do)`));
 }
 
 /** One message on its own: its slot's instant for the recipient, then every rule in turn. */
@@ -153,7 +177,14 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
     else if (every.unit === 'business day') {
       day = prev;
       for (let i = 0; i < every.n; i++) day = counter.next(day + 1);
-      chain.push(step('step', isoDay(prev), isoDay(day), `step ${k}: ${every.n} business day${every.n === 1 ? '' : 's'} after the previous step, counted on ${where} = ${dayText(day)}`));
+      chain.push(
+        step(
+          'step',
+          isoDay(prev),
+          isoDay(day),
+          `step ${k}: ${every.n} business day${every.n === 1 ? '' : 's'} after the previous step, counted on ${where} = ${dayText(day)}`,
+        ),
+      );
     } else {
       const nominal = base.epochDay + (slot.day - first.day);
       day = Math.max(nominal, prev + 1);
@@ -167,13 +198,22 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
     for (let pass = 0; pass < 400; pass++) {
       if (days && !days.isWorking(day)) {
         const next = days.nextWorking(day + 1);
-        chain.push(step('recipient-calendar', isoDay(day), isoDay(next), `${dayText(day)} is ${days.whyOff(day)} → the step is taken on the next working day, ${dayText(next)}, same local time`));
+        chain.push(
+          step(
+            'recipient-calendar',
+            isoDay(day),
+            isoDay(next),
+            `${dayText(day)} is ${days.whyOff(day)} → the step is taken on the next working day, ${dayText(next)}, same local time`,
+          ),
+        );
         day = next;
       } else {
         const hit = containing(policy, wallToInstant(frame, day, base.msOfDay));
-        if (!noted && days) chain.push(step('recipient-calendar', null, null, `${dayText(day)} is not a holiday or day off for the recipient (${days.describe})`));
+        if (!noted && days)
+          chain.push(step('recipient-calendar', null, null, `${dayText(day)} is not a holiday or day off for the recipient (${days.describe})`));
         if (!hit.blocking) {
-          if (!noted && policy.blackouts.length > 0) chain.push(hit.allowed ? allowedNote(hit.allowed) : step('blackout', null, null, 'outside every blackout'));
+          if (!noted && policy.blackouts.length > 0)
+            chain.push(hit.allowed ? allowedNote(hit.allowed) : step('blackout', null, null, 'outside every blackout'));
           const settled = [...chain];
           const due = settle(wallToInstant(frame, day, base.msOfDay), zone, policy, days, settled, false);
           // Quiet hours (or a window's end) can carry a step onto the day the previous one reached: take the next day instead.
@@ -192,7 +232,14 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
         const end = instantToWall(frame, hit.blocking.to);
         const after = Math.max(day + 1, end.msOfDay <= base.msOfDay ? end.epochDay : end.epochDay + 1);
         const next = !days && every.unit === 'day' ? after : counter.next(after);
-        chain.push(step('blackout', isoDay(day), isoDay(next), `inside blackout "${hit.blocking.label}" (${hit.blocking.text}) → the step is taken on the next allowed day, ${dayText(next)}, and later steps follow`));
+        chain.push(
+          step(
+            'blackout',
+            isoDay(day),
+            isoDay(next),
+            `inside blackout "${hit.blocking.label}" (${hit.blocking.text}) → the step is taken on the next allowed day, ${dayText(next)}, and later steps follow`,
+          ),
+        );
         day = next;
       }
       noted = true;

@@ -12,9 +12,7 @@ import { instantToWall, parseWallTime, wallToInstant } from './zone-time.ts';
  * - `instant`: the same instant for everyone (no `time`).
  * Quiet hours, recipient calendars and blackouts are applied later, per recipient.
  */
-export type SlotAt =
-  | { kind: 'person'; epochDay: number; msOfDay: number }
-  | { kind: 'instant'; instant: number };
+export type SlotAt = { kind: 'person'; epochDay: number; msOfDay: number } | { kind: 'instant'; instant: number };
 
 export interface Slot {
   index: number;
@@ -92,7 +90,12 @@ export function offsetFrom(ctx: Ctx, anchor: ProjectLocal, offset: Offset): { at
       const instant = projectInstant(ctx, anchor) + n * UNIT_MS[offset.unit];
       const zone = ctx.calendar.zone;
       const day = instantToWall(zone, instant).epochDay;
-      const s = step('offset', localIso(projectInstant(ctx, anchor), zone), localIso(instant, zone), `${offsetText(offset)} exactly = ${localText(instant, zone)} ${zone}`);
+      const s = step(
+        'offset',
+        localIso(projectInstant(ctx, anchor), zone),
+        localIso(instant, zone),
+        `${offsetText(offset)} exactly = ${localText(instant, zone)} ${zone}`,
+      );
       // With a `time`, only the date of the shifted instant (project zone) is kept.
       return { at: ctx.time === undefined ? { kind: 'instant', instant } : { kind: 'person', epochDay: day, msOfDay: ctx.time }, day, step: s };
     }
@@ -132,7 +135,9 @@ function steppedSlots(ctx: Ctx, comm: CommSpec, schedule: Extract<Schedule, { ty
     const day = index === 0 ? first.day : stepDay(ctx.calendar, base.epochDay, index, schedule.every);
     const at = index === 0 ? first.at : onDay(ctx, day, base.msOfDay);
     const explain =
-      index === 0 ? head : [...head, step('step', isoDay(base.epochDay), isoDay(day), `step ${index}: every ${schedule.every.raw} on the project calendar = ${dayText(day)}`)];
+      index === 0
+        ? head
+        : [...head, step('step', isoDay(base.epochDay), isoDay(day), `step ${index}: every ${schedule.every.raw} on the project calendar = ${dayText(day)}`)];
     const seriesItem = comm.series?.[index];
     slots.push(seriesItem === undefined ? { index, at, day, explain } : { index, at, day, explain, seriesItem });
   }
@@ -191,7 +196,8 @@ function recurringSlots(ctx: Ctx, schedule: Recurring, weekKeyed = false): Slot[
   if (unit === 'day') {
     for (let d = from.epochDay; d <= until; d += step_) days.push({ day: d, nominal: d });
   } else if (unit === 'business day') {
-    for (let d = calendar.nextBusinessEpochDayOnOrAfter(from.epochDay); d <= until; d = calendar.addBusinessEpochDays(d, step_)) days.push({ day: d, nominal: d });
+    for (let d = calendar.nextBusinessEpochDayOnOrAfter(from.epochDay); d <= until; d = calendar.addBusinessEpochDays(d, step_))
+      days.push({ day: d, nominal: d });
   } else {
     // from..until bounds the nominal dates; a non-business nominal date then moves to the next business day.
     const start = unit === 'week' && schedule.on ? firstWeekdayOnOrAfter(from.epochDay, schedule.on) : from.epochDay;

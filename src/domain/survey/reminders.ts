@@ -57,8 +57,7 @@ export function reminderDueAt(
     at = dueAt + steps * UNIT_MS[after.unit];
   } else {
     const { epochDay, msOfDay } = instantToWall(zone, dueAt);
-    const day =
-      after.unit === 'business days' ? calendar.addBusinessEpochDays(epochDay, steps) : epochDay + (after.unit === 'weeks' ? 7 * steps : steps);
+    const day = after.unit === 'business days' ? calendar.addBusinessEpochDays(epochDay, steps) : epochDay + (after.unit === 'weeks' ? 7 * steps : steps);
     at = wallToInstant(zone, day, msOfDay);
   }
   if (pausedUntil !== undefined && pausedUntil > at) at = pausedUntil;

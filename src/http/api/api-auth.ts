@@ -17,11 +17,15 @@ export function bearerAuth(prisma: Parameters<typeof authenticateApiToken>[0], c
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!m) throw new ApiError('UNAUTHENTICATED', 'send a bearer token: "Authorization: Bearer <token>"', { hint: 'create one with: herald token create --role viewer' });
+    if (!m)
+      throw new ApiError('UNAUTHENTICATED', 'send a bearer token: "Authorization: Bearer <token>"', {
+        hint: 'create one with: herald token create --role viewer',
+      });
     const token = await authenticateApiToken(prisma, m[1]!, clock.now());
     if (!token) throw new ApiError('TOKEN_UNKNOWN', 'the bearer token is unknown or revoked', { hint: 'see "herald token list"' });
     // Before any route runs, so no /api/v1 route (present or future) can forget to refuse it.
-    if (token.role === 'feed') throw new ApiError('FORBIDDEN_ROLE', `"${token.name}" is a feed token: it opens calendar feeds only, not the API`, { needed: 'viewer', role: 'feed' });
+    if (token.role === 'feed')
+      throw new ApiError('FORBIDDEN_ROLE', `"${token.name}" is a feed token: it opens calendar feeds only, not the API`, { needed: 'viewer', role: 'feed' });
     // Every operation that changes something needs an editor: refused here, before the body is
     // validated, so a viewer learns "not allowed" rather than what the body should have been.
     if (request.method !== 'GET' && request.method !== 'HEAD' && !hasRole(token, 'editor')) {
@@ -45,7 +49,11 @@ export function mayAccessProject(token: Pick<ApiTokenInfo, 'projectKey'>, projec
 export function authorize(request: FastifyRequest, role: ApiRole, project?: string): ApiTokenInfo {
   const t = request.apiToken!;
   if (!hasRole(t, role)) {
-    throw new ApiError('FORBIDDEN_ROLE', `this needs a ${role} token; "${t.name}" is ${t.role}${t.role === 'feed' ? ' (feed tokens open calendar feeds only)' : ''}`, { needed: role, role: t.role });
+    throw new ApiError(
+      'FORBIDDEN_ROLE',
+      `this needs a ${role} token; "${t.name}" is ${t.role}${t.role === 'feed' ? ' (feed tokens open calendar feeds only)' : ''}`,
+      { needed: role, role: t.role },
+    );
   }
   if (project !== undefined && !mayAccessProject(t, project)) {
     throw new ApiError('FORBIDDEN_PROJECT', `token "${t.name}" is limited to project ${t.projectKey}`, { project, allowed: t.projectKey });

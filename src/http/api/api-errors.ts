@@ -22,7 +22,11 @@ export function apiErrorHandler(log: Logger | undefined) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath, message: v.message }));
-      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: `the request ${err.validationContext} is not valid: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`, details: { issues } });
+      return reply.status(400).send({
+        code: 'VALIDATION_FAILED',
+        message: `the request ${err.validationContext} is not valid: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`,
+        details: { issues },
+      });
     }
     // Its message is written for the caller, whatever the status (TEMPLATES_UNAVAILABLE is a 503).
     if (err instanceof ApiError) return reply.status(statusOf(err)).send({ code: err.code, message: err.message, details: err.details });

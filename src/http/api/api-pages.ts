@@ -22,7 +22,9 @@ export function decodeCursor(cursor: string | undefined): number {
   } catch {
     // falls through to the error below
   }
-  throw new ApiError('CURSOR_INVALID', 'the cursor is not one this API returned', { hint: 'pass nextCursor from the previous page unchanged, or leave it out for the first page' });
+  throw new ApiError('CURSOR_INVALID', 'the cursor is not one this API returned', {
+    hint: 'pass nextCursor from the previous page unchanged, or leave it out for the first page',
+  });
 }
 
 /** `fetched` holds up to limit+1 items from `offset` on; the extra one says whether there is a next page. */

@@ -28,10 +28,14 @@ export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promis
   scope.setSerializerCompiler(serializerCompiler);
   scope.setErrorHandler(apiErrorHandler(deps.log));
   scope.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}`, details: { hint: 'see /api/v1/openapi.json' } }),
+    reply
+      .status(404)
+      .send({ code: 'NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}`, details: { hint: 'see /api/v1/openapi.json' } }),
   );
   // POST /plans takes the plan file itself.
-  scope.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  scope.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   await scope.register(swagger, {
     openapi: {
       openapi: '3.1.0',

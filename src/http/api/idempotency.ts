@@ -11,7 +11,8 @@ const TTL_MS = 24 * 60 * 60 * 1000;
  * run (`?dryRun=true`) and the real apply are different requests, so they never share an answer.
  */
 function requestHash(request: FastifyRequest): string {
-  const body = request.body === undefined ? '' : typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body);
+  const body =
+    request.body === undefined ? '' : typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body);
   const bodyHash = createHash('sha256').update(body).digest('hex');
   return createHash('sha256').update(`${request.method}\n${request.url}\n${bodyHash}`).digest('hex');
 }
@@ -44,9 +45,13 @@ export async function idempotent(
   const live = seen && now.getTime() - seen.createdAt.getTime() < TTL_MS;
   // '' marks rows stored before requests were hashed (gone within 24 h of the upgrade).
   if (live && seen.request !== '' && seen.request !== hash) {
-    throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours', {
-      hint: 'use a new Idempotency-Key for each distinct request, e.g. a fresh UUID',
-    });
+    throw new ApiError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was used for a different request (another query, such as dryRun, or another body) in the last 24 hours',
+      {
+        hint: 'use a new Idempotency-Key for each distinct request, e.g. a fresh UUID',
+      },
+    );
   }
   if (live) {
     return reply.status(seen.status).header('idempotent-replayed', 'true').send(seen.body);

@@ -38,13 +38,20 @@ export function milestoneTimeline(items: readonly TimelineItem[], zone: string, 
     const moved = i.baseline.getTime() !== i.current.getTime();
     return html`<g>
 <text x="0" y="${y + 5}" font-size="13" fill="#1b1f24">${i.label.length > 18 ? `${i.label.slice(0, 17)}…` : i.label}</text>
-${moved ? html`<line x1="${bx}" y1="${y}" x2="${cx}" y2="${y}" stroke="#8a4b00" stroke-width="2" stroke-dasharray="4 3"/>
-<circle cx="${bx}" cy="${y}" r="6" fill="#fff" stroke="#57606a" stroke-width="2"/>` : ''}
+${
+  moved
+    ? html`<line x1="${bx}" y1="${y}" x2="${cx}" y2="${y}" stroke="#8a4b00" stroke-width="2" stroke-dasharray="4 3"/>
+<circle cx="${bx}" cy="${y}" r="6" fill="#fff" stroke="#57606a" stroke-width="2"/>`
+    : ''
+}
 <circle cx="${cx}" cy="${y}" r="7" fill="${i.done ? '#116329' : moved ? '#8a4b00' : '#0b57c2'}"/>
 </g>`;
   });
   const nx = x(now.getTime());
-  const ticks = [min, min + span / 2, max].map((t, k) => html`<text x="${x(t)}" y="${height - 4}" font-size="11" fill="#57606a" text-anchor="${k === 0 ? 'start' : k === 2 ? 'end' : 'middle'}">${day(new Date(t), zone)}</text>`);
+  const ticks = [min, min + span / 2, max].map(
+    (t, k) =>
+      html`<text x="${x(t)}" y="${height - 4}" font-size="11" fill="#57606a" text-anchor="${k === 0 ? 'start' : k === 2 ? 'end' : 'middle'}">${day(new Date(t), zone)}</text>`,
+  );
   return html`<svg viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="timeline-title" focusable="false">
 <title id="timeline-title">${title}</title>
 <line x1="${nx}" y1="8" x2="${nx}" y2="${height - 20}" stroke="#6e7781" stroke-width="1"/>

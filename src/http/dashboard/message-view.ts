@@ -21,16 +21,17 @@ const sha = (text: string) => `'sha256-${createHash('sha256').update(text).diges
 export function cspForEmails(emails: readonly (RenderedMessage | undefined)[]): string {
   const blocks = emails.flatMap((e) => [...(e?.html ?? '').matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => sha(m[1] ?? '')));
   if (!emails.some((e) => e?.html)) return DASHBOARD_CSP;
-  return DASHBOARD_CSP.replace(`style-src ${DASHBOARD_STYLE_HASH}`, `style-src ${[DASHBOARD_STYLE_HASH, ...new Set(blocks)].join(' ')}; style-src-attr 'unsafe-inline'`);
+  return DASHBOARD_CSP.replace(
+    `style-src ${DASHBOARD_STYLE_HASH}`,
+    `style-src ${[DASHBOARD_STYLE_HASH, ...new Set(blocks)].join(' ')}; style-src-attr 'unsafe-inline'`,
+  );
 }
 
 function emailView(r: RenderedMessage, to: string): Html {
   return html`<section class="card" aria-label="Email">
 <h2>Email</h2>
 <p class="muted">To ${to} · Subject: <strong>${r.subject}</strong></p>
-${r.html
-  ? html`<iframe class="email-frame" sandbox title="Email: ${r.subject}" srcdoc="${r.html}"></iframe>`
-  : html`<pre class="email-text">${r.text}</pre>`}
+${r.html ? html`<iframe class="email-frame" sandbox title="Email: ${r.subject}" srcdoc="${r.html}"></iframe>` : html`<pre class="email-text">${r.text}</pre>`}
 </section>`;
 }
 

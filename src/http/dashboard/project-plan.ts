@@ -16,7 +16,13 @@ export function oneOf(what: string, value: string | undefined, known: readonly s
 }
 
 /** A labelled <select> for a GET filter form; the empty option is `any`. */
-export function select(name: string, label: string, options: readonly (string | { value: string; label: string })[], chosen: string | undefined, any: string | null = 'Any'): Html {
+export function select(
+  name: string,
+  label: string,
+  options: readonly (string | { value: string; label: string })[],
+  chosen: string | undefined,
+  any: string | null = 'Any',
+): Html {
   const opts = options.map((o) => (typeof o === 'string' ? { value: o, label: o } : o));
   return html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${any === null ? '' : html`<option value="">${any}</option>`}${opts.map(
     (o) => html`<option value="${o.value}"${o.value === chosen ? html` selected` : ''}>${o.label}</option>`,

@@ -50,7 +50,17 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
   if (!secret) {
     // Without a secret there is nothing to sign sessions with: say so on every dashboard page.
     const off = (_r: FastifyRequest, reply: FastifyReply) =>
-      reply.status(503).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).send(layout({ title: 'Dashboard off', session: null, body: html`<h1>The dashboard is off</h1><div class="card error"><p>Set HERALD_SECRET (at least 16 random characters, e.g. from openssl rand -base64 32) and restart herald serve.</p></div>` }));
+      reply
+        .status(503)
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', DASHBOARD_CSP)
+        .send(
+          layout({
+            title: 'Dashboard off',
+            session: null,
+            body: html`<h1>The dashboard is off</h1><div class="card error"><p>Set HERALD_SECRET (at least 16 random characters, e.g. from openssl rand -base64 32) and restart herald serve.</p></div>`,
+          }),
+        );
     app.get('/', off);
     app.get('/signin', off);
     app.get('/projects/*', off);
@@ -67,12 +77,18 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
     const session = await readSession(request, deps);
     if (!session) {
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
-      throw new DashboardError(401, 'Signed out', ['Your session has ended (signed out, expired, or its token was revoked).', 'Sign in again, then repeat what you were doing.']);
+      throw new DashboardError(401, 'Signed out', [
+        'Your session has ended (signed out, expired, or its token was revoked).',
+        'Sign in again, then repeat what you were doing.',
+      ]);
     }
     request.dashboard = session;
     if (request.method === 'POST') {
       const role: ApiRole = config.role ?? 'editor';
-      if (!hasRole(session.token, role)) throw new DashboardError(403, 'Not allowed', [`This needs a ${role} token; "${session.token.name}" is ${session.token.role}, which can look but not change anything.`]);
+      if (!hasRole(session.token, role))
+        throw new DashboardError(403, 'Not allowed', [
+          `This needs a ${role} token; "${session.token.name}" is ${session.token.role}, which can look but not change anything.`,
+        ]);
       const why = csrfProblem(deps, session, request.body);
       if (why) throw new DashboardError(403, 'Form not accepted', [`The form could not be accepted (${why}).`, 'Reload the page and submit it again.']);
     }
@@ -99,7 +115,8 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
     const next = safeNext(field(request.body, 'next'));
     const secretToken = field(request.body, 'token')?.trim() ?? '';
     const token = secretToken ? await authenticateApiToken(deps.db, secretToken, deps.clock.now()) : null;
-    const refuse = (message: string, status = 401) => sendPage(reply, request, { title: 'Sign in', body: signinForm(next, signinProof(request, reply, deps), message) }, status);
+    const refuse = (message: string, status = 401) =>
+      sendPage(reply, request, { title: 'Sign in', body: signinForm(next, signinProof(request, reply, deps), message) }, status);
     // Before the token is even looked up: a foreign page must not sign the visitor in as someone else.
     const forged = signinProblem(request, deps, request.body);
     if (forged) return refuse(`The sign-in form could not be accepted (${forged}). Sign in from this page.`, 403);

@@ -34,7 +34,14 @@ function isHttps(request: FastifyRequest, publicUrl: string | undefined): boolea
 export async function startSession(request: FastifyRequest, reply: FastifyReply, deps: DashboardDeps, tokenId: string): Promise<void> {
   const id = await openSession(deps.db, { kind: 'dashboard', tokenId, now: deps.clock.now(), lifetimeS: SESSION_LIFETIME_S });
   // Lax, not Strict: a dashboard link pasted in mail or chat opens signed in; POSTs carry a CSRF proof anyway.
-  reply.setCookie(SESSION_COOKIE, id, { signed: true, httpOnly: true, sameSite: 'lax', secure: isHttps(request, deps.publicUrl), path: '/', maxAge: SESSION_LIFETIME_S });
+  reply.setCookie(SESSION_COOKIE, id, {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isHttps(request, deps.publicUrl),
+    path: '/',
+    maxAge: SESSION_LIFETIME_S,
+  });
   reply.clearCookie(SIGNIN_COOKIE, { path: '/signin' });
 }
 

@@ -44,7 +44,14 @@ export function answeredBlocks(original: readonly SlackBlock[], survey: SurveySp
     answer.push({
       type: 'actions',
       block_id: `${ANSWER_BLOCK}_more`,
-      elements: [{ type: 'button', action_id: ADD_COMMENT_ACTION, text: { type: 'plain_text', text: comment === null ? 'Add a comment' : 'Edit comment' }, value: JSON.stringify({ m: messageId }) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: ADD_COMMENT_ACTION,
+          text: { type: 'plain_text', text: comment === null ? 'Add a comment' : 'Edit comment' },
+          value: JSON.stringify({ m: messageId }),
+        },
+      ],
     });
   }
   return replaceBlocks(original, isSurveyOrAnswer, answer);
@@ -58,12 +65,22 @@ export function reopenedBlocks(original: readonly SlackBlock[], survey: SurveySp
 /** The optional message with its unsubscribe control replaced by a confirmation. */
 export function unsubscribedBlocks(original: readonly SlackBlock[]): SlackBlock[] {
   return replaceBlocks(original, (b) => blockId(b) === UNSUBSCRIBE_BLOCK, [
-    { type: 'context', block_id: UNSUBSCRIBE_BLOCK, elements: [{ type: 'mrkdwn', text: 'You unsubscribed from these messages. Required notices still reach you.' }] },
+    {
+      type: 'context',
+      block_id: UNSUBSCRIBE_BLOCK,
+      elements: [{ type: 'mrkdwn', text: 'You unsubscribed from these messages. Required notices still reach you.' }],
+    },
   ]);
 }
 
 /** The modal asking for a comment after an option that wants one. */
-export function commentModal(survey: SurveySpec, messageId: string, option: { value: string; label: string }, required: boolean, previous: string | null): Record<string, unknown> {
+export function commentModal(
+  survey: SurveySpec,
+  messageId: string,
+  option: { value: string; label: string },
+  required: boolean,
+  previous: string | null,
+): Record<string, unknown> {
   return {
     type: 'modal',
     callback_id: COMMENT_CALLBACK,

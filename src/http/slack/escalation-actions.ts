@@ -20,7 +20,7 @@ function actionValue(raw: string | undefined): EscalationActionValue | undefined
   }
 }
 
-export const NOT_YOUR_ESCALATION = 'Only the owner of this escalation (or the workstream\'s escalation contact) can change it.';
+export const NOT_YOUR_ESCALATION = "Only the owner of this escalation (or the workstream's escalation contact) can change it.";
 
 export function registerEscalationActions(app: App, deps: InteractionDeps): void {
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${ESCALATION_ACTION_PREFIX}`), async ({ ack, body, action, client }) => {
@@ -46,7 +46,9 @@ export function registerEscalationActions(app: App, deps: InteractionDeps): void
     if (typeof channel !== 'string' || typeof ts !== 'string' || blocks.length === 0) return;
     // The answered escalation's buttons give way to what happened; a resolved one keeps no buttons.
     const updated = blocks.map((b) =>
-      b.block_id === `herald_escalation_${value.e}` ? { type: 'context', block_id: b.block_id, elements: [{ type: 'mrkdwn', text: `:white_check_mark: ${escapeSlack(done)}` }] } : b,
+      b.block_id === `herald_escalation_${value.e}`
+        ? { type: 'context', block_id: b.block_id, elements: [{ type: 'mrkdwn', text: `:white_check_mark: ${escapeSlack(done)}` }] }
+        : b,
     );
     await client.chat.update({ channel, ts, blocks: updated as unknown as KnownBlock[], text: done });
   });

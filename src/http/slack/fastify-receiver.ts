@@ -48,7 +48,10 @@ export class FastifySlackReceiver implements Receiver {
       ack: async (response?: unknown) => {
         if (acked) throw new ReceiverMultipleAckError();
         acked = true;
-        resolveAck({ status: 200, body: response === undefined || response === null ? '' : typeof response === 'string' ? response : (response as Record<string, unknown>) });
+        resolveAck({
+          status: 200,
+          body: response === undefined || response === null ? '' : typeof response === 'string' ? response : (response as Record<string, unknown>),
+        });
       },
     };
     const done = app.processEvent(event).then(

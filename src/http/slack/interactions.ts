@@ -25,7 +25,16 @@ import { HeraldError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { ClickPayload, ClickQueue, HeldClick } from '../../app/queue-ports.ts';
 import { SURVEY_ACTION_PREFIX, UNSUBSCRIBE_ACTION, type SlackBlock } from '../../templates/slack-blocks.ts';
-import { ADD_COMMENT_ACTION, answeredBlocks, answerText, CHANGE_ACTION, COMMENT_CALLBACK, commentModal, reopenedBlocks, unsubscribedBlocks } from './answer-blocks.ts';
+import {
+  ADD_COMMENT_ACTION,
+  answeredBlocks,
+  answerText,
+  CHANGE_ACTION,
+  COMMENT_CALLBACK,
+  commentModal,
+  reopenedBlocks,
+  unsubscribedBlocks,
+} from './answer-blocks.ts';
 
 /** Short-lived shared storage (Redis in `herald serve`): the message blocks while a comment modal is open, which another process may receive. */
 export interface Scratch {
@@ -102,7 +111,12 @@ export function answerShower(client: WebClient, scratch: Scratch): (click: Click
     const original = (click.blocks as SlackBlock[] | undefined) ?? (stored ? (JSON.parse(stored) as SlackBlock[]) : []);
     const label = result.option?.label ?? click.option ?? '';
     const blocks = answeredBlocks(original, view.survey, view.messageId, label, result.response.comment);
-    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(blocks), text: answerText(label, result.response.comment).replace(/\*/g, '') });
+    await client.chat.update({
+      channel: where.channel,
+      ts: where.ts,
+      blocks: asBlocks(blocks),
+      text: answerText(label, result.response.comment).replace(/\*/g, ''),
+    });
   };
 }
 
@@ -143,7 +157,10 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     const survey = view.survey!;
     await Promise.all([
       deps.scratch.set(blocksKey(view.messageId), JSON.stringify(original), BLOCKS_TTL_S),
-      client.views.open({ trigger_id: triggerId, view: commentModal(survey, view.messageId, option, commentWanted(survey, option), view.current?.comment ?? null) as never }),
+      client.views.open({
+        trigger_id: triggerId,
+        view: commentModal(survey, view.messageId, option, commentWanted(survey, option), view.current?.comment ?? null) as never,
+      }),
     ]);
   }
 
@@ -238,6 +255,11 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
     const where = whereOf(await deps.reads.messageProvider(view.messageId), clickedAt(body));
     if (!where) return;
-    await client.chat.update({ channel: where.channel, ts: where.ts, blocks: asBlocks(unsubscribedBlocks(original)), text: 'You unsubscribed from these messages.' });
+    await client.chat.update({
+      channel: where.channel,
+      ts: where.ts,
+      blocks: asBlocks(unsubscribedBlocks(original)),
+      text: 'You unsubscribed from these messages.',
+    });
   });
 }

@@ -51,7 +51,9 @@ export function registerSlackEvents(app: FastifyInstance, slack: SlackHttp): voi
     const timestamp = Number(header(request.headers, 'x-slack-request-timestamp'));
     // Bolt refuses a timestamp more than 5 minutes old, not one as far in the future; Slack's rule is either way.
     if (!Number.isFinite(timestamp) || Math.abs(slack.clock.now().getTime() / 1000 - timestamp) > MAX_SKEW_S) {
-      return reply.status(401).send(errorBody('INVALID_SIGNATURE', 'the request is not signed by Slack: its X-Slack-Request-Timestamp is missing or more than 5 minutes from now'));
+      return reply
+        .status(401)
+        .send(errorBody('INVALID_SIGNATURE', 'the request is not signed by Slack: its X-Slack-Request-Timestamp is missing or more than 5 minutes from now'));
     }
     try {
       verifySlackRequest({
@@ -81,10 +83,12 @@ export function registerSlackEvents(app: FastifyInstance, slack: SlackHttp): voi
       ...(retryNum === undefined ? {} : { num: Number(retryNum) }),
       ...(retryReason === undefined ? {} : { reason: retryReason }),
     });
-    done.then(
-      () => slack.scratch.set(seenKey, '1', SEEN_TTL_S),
-      () => {},
-    ).catch((err: unknown) => slack.log?.warn({ err }, 'could not remember a Slack delivery'));
+    done
+      .then(
+        () => slack.scratch.set(seenKey, '1', SEEN_TTL_S),
+        () => {},
+      )
+      .catch((err: unknown) => slack.log?.warn({ err }, 'could not remember a Slack delivery'));
     const answer = await ack;
     return reply.status(answer.status).send(answer.body);
   });

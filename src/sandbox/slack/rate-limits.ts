@@ -5,7 +5,9 @@ import type { SlackSandboxOptions } from './types.ts';
  * Slack's "about one message per second per channel", plus an optional workspace cap, for
  * chat.postMessage: a 429 `ratelimited` with Retry-After, or undefined when the post may go.
  */
-export function slackRateLimits(opts: Pick<SlackSandboxOptions, 'perChannelPerSecond' | 'workspacePerMinute'>): (channel: string, at: number) => Reply | undefined {
+export function slackRateLimits(
+  opts: Pick<SlackSandboxOptions, 'perChannelPerSecond' | 'workspacePerMinute'>,
+): (channel: string, at: number) => Reply | undefined {
   const perChannelPerSecond = opts.perChannelPerSecond ?? 1;
   const channelIntervalMs = perChannelPerSecond > 0 ? 1000 / perChannelPerSecond : 0;
   const lastPostByChannel = new Map<string, number>();

@@ -25,7 +25,9 @@ export function attachSocketMode(server: Server, nextId: () => number): { socket
           // not an ack
         }
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'herald-sandbox' }, connection_info: { app_id: 'A0SANDBOX' } }));
+      ws.send(
+        JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'herald-sandbox' }, connection_info: { app_id: 'A0SANDBOX' } }),
+      );
     });
   });
   const pinger = setInterval(() => sockets.forEach((ws) => ws.ping()), 5_000);
@@ -57,7 +59,9 @@ export function attachSocketMode(server: Server, nextId: () => number): { socket
           pendingAcks.delete(envelopeId);
           resolve({ ackMs: Date.now() - sent, payload: ackPayload });
         });
-        ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+        ws.send(
+          JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }),
+        );
       });
     },
   };

@@ -89,7 +89,11 @@ export interface SandboxSocketMode {
    * Sends an envelope (`interactive` for block_actions / view_submission / view_closed, or
    * `events_api`) to a connected client and resolves with its ack (the envelope's response payload, if any).
    */
-  deliver(type: 'interactive' | 'events_api' | 'slash_commands', payload: Record<string, unknown>, timeoutMs?: number): Promise<{ ackMs: number; payload?: unknown }>;
+  deliver(
+    type: 'interactive' | 'events_api' | 'slash_commands',
+    payload: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<{ ackMs: number; payload?: unknown }>;
 }
 
 export interface SlackSandbox {

@@ -30,12 +30,23 @@ export function webApiMethods(
 
   return {
     'auth.test': () =>
-      ok({ url: 'https://herald-sandbox.slack.com/', team: 'Herald Sandbox', user: 'herald', team_id: 'T0SANDBOX', user_id: 'U0HERALD', bot_id: 'B0HERALD', is_enterprise_install: false }),
+      ok({
+        url: 'https://herald-sandbox.slack.com/',
+        team: 'Herald Sandbox',
+        user: 'herald',
+        team_id: 'T0SANDBOX',
+        user_id: 'U0HERALD',
+        bot_id: 'B0HERALD',
+        is_enterprise_install: false,
+      }),
 
     'conversations.open': (body) => {
       const channel = str(body.channel);
       if (channel) return ws.isDm(channel) ? ok({ channel: { id: channel }, already_open: true }) : fail('channel_not_found');
-      const ids = (str(body.users) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const ids = (str(body.users) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (ids.length === 0) return fail('users_list_not_supplied');
       for (const id of ids) {
         const u = users.get(id);
@@ -94,13 +105,15 @@ export function webApiMethods(
       return u ? ok({ user: userPayload(u) }) : fail('user_not_found');
     },
 
-    'views.open': (body, at) => (str(body.trigger_id) ? recordView('views.open', body, at, `V${ws.next().toString(36).toUpperCase()}`) : fail('invalid_trigger_id')),
+    'views.open': (body, at) =>
+      str(body.trigger_id) ? recordView('views.open', body, at, `V${ws.next().toString(36).toUpperCase()}`) : fail('invalid_trigger_id'),
     'views.update': (body, at) => {
       const id = str(body.view_id) ?? str(body.external_id);
       const known = id && views.find((v) => v.viewId === id);
       return known ? recordView('views.update', body, at, known.viewId) : fail('not_found');
     },
-    'views.publish': (body, at) => (str(body.user_id) ? recordView('views.publish', body, at, `V${ws.next().toString(36).toUpperCase()}`) : fail('invalid_arguments')),
+    'views.publish': (body, at) =>
+      str(body.user_id) ? recordView('views.publish', body, at, `V${ws.next().toString(36).toUpperCase()}`) : fail('invalid_arguments'),
   };
 }
 

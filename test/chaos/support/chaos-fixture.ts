@@ -54,7 +54,14 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 
 /** The environment of `herald worker` / `herald serve` pointed at a scenario's database, Redis and sandboxes. */
-export function heraldEnv(o: { databaseUrl: string; redisUrl: string; prefix: string; slack: SlackSandbox; smtp?: SmtpSink; extra?: Record<string, string> }): Record<string, string> {
+export function heraldEnv(o: {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  slack: SlackSandbox;
+  smtp?: SmtpSink;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     DATABASE_URL: o.databaseUrl,
     REDIS_URL: o.redisUrl,
@@ -114,7 +121,10 @@ export async function stopWorker(w: WorkerProcess, signal: 'SIGTERM' | 'SIGKILL'
 
 /** Message counts by status among `ids`. */
 export async function statusCounts(c: pg.Client | pg.Pool, ids: readonly string[]): Promise<Record<string, number>> {
-  const { rows } = await c.query<{ status: string; n: number }>(`SELECT status::text AS status, count(*)::int AS n FROM "Message" WHERE id = ANY($1::uuid[]) GROUP BY 1`, [ids]);
+  const { rows } = await c.query<{ status: string; n: number }>(
+    `SELECT status::text AS status, count(*)::int AS n FROM "Message" WHERE id = ANY($1::uuid[]) GROUP BY 1`,
+    [ids],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 

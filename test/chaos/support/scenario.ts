@@ -22,7 +22,12 @@ export interface Scenario {
 }
 
 export async function withScenario<T>(
-  o: { databaseUrl: string; redisUrl: string; users: SandboxUser[]; slack?: SlackSandboxOptions; env?: Record<string, string>;
+  o: {
+    databaseUrl: string;
+    redisUrl: string;
+    users: SandboxUser[];
+    slack?: SlackSandboxOptions;
+    env?: Record<string, string>;
     /** Below the test's own timeout, so the clean-up runs (vitest starts the next test while a timed-out one still runs). */
     timeoutMs?: number;
   },
@@ -44,26 +49,30 @@ export async function withScenario<T>(
   });
   timeout.catch(() => {});
   try {
-    return await Promise.race([crash, timeout, body({
-      slack,
-      smtp,
-      prefix,
-      env,
-      worker: (args) => {
-        const w = startWorkerProcess(env, args);
-        workers.push(w);
-        // A worker that dies on its own is a finding, not something to wait out.
-        void w.exited.then((code) => {
-          if (!w.stopping) crashed(new Error(`herald worker ${w.pid} exited by itself (${code ?? w.child.signalCode}): ${w.output().slice(-2000)}`));
-        });
-        return w;
-      },
-      serve: async () => {
-        const s = await startServeProcess(env);
-        serves.push(s);
-        return s;
-      },
-    })]);
+    return await Promise.race([
+      crash,
+      timeout,
+      body({
+        slack,
+        smtp,
+        prefix,
+        env,
+        worker: (args) => {
+          const w = startWorkerProcess(env, args);
+          workers.push(w);
+          // A worker that dies on its own is a finding, not something to wait out.
+          void w.exited.then((code) => {
+            if (!w.stopping) crashed(new Error(`herald worker ${w.pid} exited by itself (${code ?? w.child.signalCode}): ${w.output().slice(-2000)}`));
+          });
+          return w;
+        },
+        serve: async () => {
+          const s = await startServeProcess(env);
+          serves.push(s);
+          return s;
+        },
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
     await Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL')));

@@ -181,10 +181,29 @@ describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, o
     expect(await messageForeignKeys(db)).toEqual(fks);
     expect(fks.every((f) => f.valid)).toBe(true);
     const want = buildCalendar(loaded.plan, { now: NOW })
-      .map((o) => ({ key: o.key, dueAt: o.dueAt.toISOString(), channel: o.channel, occurrence: o.occurrence, seriesItem: o.seriesItem ?? null, milestones: o.milestones, status: 'planned' }))
+      .map((o) => ({
+        key: o.key,
+        dueAt: o.dueAt.toISOString(),
+        channel: o.channel,
+        occurrence: o.occurrence,
+        seriesItem: o.seriesItem ?? null,
+        milestones: o.milestones,
+        status: 'planned',
+      }))
       .sort((a, b) => a.key.localeCompare(b.key));
     const got = await db.prisma.message.findMany({
-      select: { key: true, kind: true, dueAt: true, channel: true, occurrence: true, seriesItem: true, milestones: true, status: true, person: { select: { key: true } }, comm: { select: { key: true } } },
+      select: {
+        key: true,
+        kind: true,
+        dueAt: true,
+        channel: true,
+        occurrence: true,
+        seriesItem: true,
+        milestones: true,
+        status: true,
+        person: { select: { key: true } },
+        comm: { select: { key: true } },
+      },
     });
     expect(got.length).toBe(r.calendar.added);
     // Person and comm ids point at the right rows.
@@ -196,7 +215,19 @@ describe.each(ENGINES)('first apply through the bulk COPY path on %s', (_name, o
     }
     // The calendar's own rows exactly; survey reminders (added by apply from the stored state) each follow a stored survey row.
     const own = got.filter((m) => m.kind === 'comm');
-    expect(own.map((m) => ({ key: m.key, dueAt: m.dueAt.toISOString(), channel: m.channel, occurrence: m.occurrence, seriesItem: m.seriesItem, milestones: m.milestones, status: m.status })).sort((a, b) => a.key.localeCompare(b.key))).toEqual(want);
+    expect(
+      own
+        .map((m) => ({
+          key: m.key,
+          dueAt: m.dueAt.toISOString(),
+          channel: m.channel,
+          occurrence: m.occurrence,
+          seriesItem: m.seriesItem,
+          milestones: m.milestones,
+          status: m.status,
+        }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual(want);
     const ownKeys = new Set(own.map((m) => m.key));
     for (const m of got.filter((x) => x.kind === 'reminder')) expect(ownKeys.has(m.key.replace(/~r\d+:/, ':'))).toBe(true);
   });

@@ -45,32 +45,71 @@ describe('assign inbound mail', () => {
     const id = await unmatched('<assign-1@mail.example>');
     expect((await listInbox(db, RESPONSES_PROJECT)).map((e) => e.id)).toContain(id);
     const m = seed.message('checkin', 'ben', 'email');
-    const r = await assignInboundMail({ stores: db.stores, clock }, { project: RESPONSES_PROJECT, inboundId: id, person: 'ben', messageId: m.id, option: 'minor', comment: 'Teams keeps crashing', by: 'pm-editor' });
+    const r = await assignInboundMail(
+      { stores: db.stores, clock },
+      { project: RESPONSES_PROJECT, inboundId: id, person: 'ben', messageId: m.id, option: 'minor', comment: 'Teams keeps crashing', by: 'pm-editor' },
+    );
     expect(r.recorded.kind).toBe('created');
-    expect(r.recorded.response).toMatchObject({ option: 'minor', comment: 'Teams keeps crashing', channel: 'email-reply', sourceRef: 'mail:<assign-1@mail.example>', fromOtherAddress: true, personId: m.personId });
+    expect(r.recorded.response).toMatchObject({
+      option: 'minor',
+      comment: 'Teams keeps crashing',
+      channel: 'email-reply',
+      sourceRef: 'mail:<assign-1@mail.example>',
+      fromOtherAddress: true,
+      personId: m.personId,
+    });
     expect(await db.prisma.inboundMail.findUniqueOrThrow({ where: { id }, omit: { raw: true } })).toMatchObject({
-      outcome: 'assigned', reason: 'assigned by pm-editor to ben on checkin', personId: m.personId, messageId: m.id, responseId: r.recorded.response.id,
+      outcome: 'assigned',
+      reason: 'assigned by pm-editor to ben on checkin',
+      personId: m.personId,
+      messageId: m.id,
+      responseId: r.recorded.response.id,
     });
     expect((await listInbox(db, RESPONSES_PROJECT)).map((e) => e.id)).not.toContain(id);
     // A second assignment (another tab, a double click) is refused and records nothing.
-    const again = assignInboundMail({ stores: db.stores, clock }, { project: RESPONSES_PROJECT, inboundId: id, person: 'ana', messageId: seed.message('checkin', 'ana', 'email').id, option: 'good', comment: null, by: 'pm-editor' });
+    const again = assignInboundMail(
+      { stores: db.stores, clock },
+      {
+        project: RESPONSES_PROJECT,
+        inboundId: id,
+        person: 'ana',
+        messageId: seed.message('checkin', 'ana', 'email').id,
+        option: 'good',
+        comment: null,
+        by: 'pm-editor',
+      },
+    );
     await expect(again).rejects.toMatchObject({ code: 'INBOX_ITEM_CLOSED' });
-    expect(await db.prisma.response.count({ where: { personId: seed.message('checkin', 'ana', 'email').personId, sourceRef: { startsWith: 'mail:' } } })).toBe(0);
+    expect(await db.prisma.response.count({ where: { personId: seed.message('checkin', 'ana', 'email').personId, sourceRef: { startsWith: 'mail:' } } })).toBe(
+      0,
+    );
   });
 
-  it('a wrong option or someone else\'s message changes nothing and leaves the item in the inbox', async () => {
+  it("a wrong option or someone else's message changes nothing and leaves the item in the inbox", async () => {
     const id = await unmatched('<assign-2@mail.example>', 'cy@herald.example');
     const m = seed.message('checkin', 'cy', 'email');
-    const wrong = assignInboundMail({ stores: db.stores, clock }, { project: RESPONSES_PROJECT, inboundId: id, person: 'cy', messageId: m.id, option: 'maybe', comment: null, by: 'pm' });
+    const wrong = assignInboundMail(
+      { stores: db.stores, clock },
+      { project: RESPONSES_PROJECT, inboundId: id, person: 'cy', messageId: m.id, option: 'maybe', comment: null, by: 'pm' },
+    );
     await expect(wrong).rejects.toBeInstanceOf(ResponseRejectedError);
-    const notTheirs = assignInboundMail({ stores: db.stores, clock }, { project: RESPONSES_PROJECT, inboundId: id, person: 'ana', messageId: m.id, option: 'good', comment: null, by: 'pm' });
+    const notTheirs = assignInboundMail(
+      { stores: db.stores, clock },
+      { project: RESPONSES_PROJECT, inboundId: id, person: 'ana', messageId: m.id, option: 'good', comment: null, by: 'pm' },
+    );
     await expect(notTheirs).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const notSurvey = assignInboundMail({ stores: db.stores, clock }, { project: RESPONSES_PROJECT, inboundId: id, person: 'cy', messageId: seed.message('tips', 'cy', 'email').id, option: null, comment: 'x', by: 'pm' });
+    const notSurvey = assignInboundMail(
+      { stores: db.stores, clock },
+      { project: RESPONSES_PROJECT, inboundId: id, person: 'cy', messageId: seed.message('tips', 'cy', 'email').id, option: null, comment: 'x', by: 'pm' },
+    );
     await expect(notSurvey).rejects.toBeInstanceOf(HeraldError);
     expect(await db.prisma.inboundMail.findUniqueOrThrow({ where: { id }, omit: { raw: true } })).toMatchObject({ outcome: 'unmatched', responseId: null });
     expect((await listInbox(db, RESPONSES_PROJECT)).map((e) => e.id)).toContain(id);
     // From the person's own address: recorded, not flagged.
-    const ok = await assignInboundMail({ stores: db.stores, clock }, { project: RESPONSES_PROJECT, inboundId: id, person: 'cy', messageId: m.id, option: 'good', comment: null, by: 'pm' });
+    const ok = await assignInboundMail(
+      { stores: db.stores, clock },
+      { project: RESPONSES_PROJECT, inboundId: id, person: 'cy', messageId: m.id, option: 'good', comment: null, by: 'pm' },
+    );
     expect(ok.recorded.response).toMatchObject({ option: 'good', fromOtherAddress: false });
   });
 });

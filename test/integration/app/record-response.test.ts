@@ -40,7 +40,14 @@ describe.each([
     const first = await recordResponse(db, input);
     expect(first.kind).toBe('created');
     expect(first.previous).toBeNull();
-    expect(first.response).toMatchObject({ option: 'good', comment: null, channel: 'slack', sourceRef: 'slack:trigger-1', occurrence: m.occurrence, personId: m.personId });
+    expect(first.response).toMatchObject({
+      option: 'good',
+      comment: null,
+      channel: 'slack',
+      sourceRef: 'slack:trigger-1',
+      occurrence: m.occurrence,
+      personId: m.personId,
+    });
     expect(first.context.message).toMatchObject({ providerChannel: m.providerChannel, providerId: m.providerId });
     const again = await recordResponse(db, input);
     expect(again.kind).toBe('unchanged');
@@ -52,7 +59,10 @@ describe.each([
     const slack = seed.message('checkin', 'ana', 'slack');
     const email = seed.message('checkin', 'ana', 'email');
     await recordResponse(db, answer(slack.id, { option: 'good', sourceRef: 'slack:a1', receivedAt: at(1) }));
-    const changed = await recordResponse(db, answer(email.id, { option: 'minor', comment: '  Outlook asks for my password ', channel: 'email-link', sourceRef: 'link:a2', receivedAt: at(2) }));
+    const changed = await recordResponse(
+      db,
+      answer(email.id, { option: 'minor', comment: '  Outlook asks for my password ', channel: 'email-link', sourceRef: 'link:a2', receivedAt: at(2) }),
+    );
     expect(changed.kind).toBe('changed');
     expect(changed.previous).toEqual({ option: 'good', comment: null });
     expect(changed.option).toMatchObject({ value: 'minor', escalate: true });
@@ -60,7 +70,14 @@ describe.each([
     const rows = await db.prisma.response.findMany({ where: { personId: slack.personId, commId: changed.response.commId }, include: { history: true } });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.history).toEqual([
-      expect.objectContaining({ oldOption: 'good', newOption: 'minor', oldComment: null, newComment: 'Outlook asks for my password', channel: 'email-link', at: at(2) }),
+      expect.objectContaining({
+        oldOption: 'good',
+        newOption: 'minor',
+        oldComment: null,
+        newComment: 'Outlook asks for my password',
+        channel: 'email-link',
+        at: at(2),
+      }),
     ]);
     // A late redelivery of the first click does not revert the change.
     const late = await recordResponse(db, answer(slack.id, { option: 'good', sourceRef: 'slack:a1', receivedAt: at(3) }));
@@ -71,7 +88,10 @@ describe.each([
   it('a comment-only reply keeps the option and sets the comment; flags another address', async () => {
     const m = seed.message('checkin', 'cy', 'email');
     await recordResponse(db, answer(m.id, { option: 'blocked', channel: 'email-link', sourceRef: 'link:c1' }));
-    const r = await recordResponse(db, answer(m.id, { comment: "I'd say 3, it mostly works", channel: 'email-reply', sourceRef: 'mail:<x@y>', fromOtherAddress: true }));
+    const r = await recordResponse(
+      db,
+      answer(m.id, { comment: "I'd say 3, it mostly works", channel: 'email-reply', sourceRef: 'mail:<x@y>', fromOtherAddress: true }),
+    );
     expect(r.kind).toBe('changed');
     expect(r.response).toMatchObject({ option: 'blocked', comment: "I'd say 3, it mostly works", fromOtherAddress: true, channel: 'email-reply' });
     const same = await recordResponse(db, answer(m.id, { option: 'blocked', comment: "I'd say 3, it mostly works", channel: 'slack', sourceRef: 'slack:c3' }));
@@ -85,7 +105,9 @@ describe.each([
     await expect(recordResponse(db, answer(m.id, { comment: '   ' }))).rejects.toMatchObject({ code: 'RESPONSE_EMPTY' });
     const tip = seed.message('tips', 'ben', 'email');
     await expect(recordResponse(db, answer(tip.id, { option: 'good' }))).rejects.toBeInstanceOf(ResponseRejectedError);
-    await expect(recordResponse(db, answer('00000000-0000-4000-8000-000000000000', { option: 'good' }))).rejects.toMatchObject({ code: 'RESPONSE_MESSAGE_UNKNOWN' });
+    await expect(recordResponse(db, answer('00000000-0000-4000-8000-000000000000', { option: 'good' }))).rejects.toMatchObject({
+      code: 'RESPONSE_MESSAGE_UNKNOWN',
+    });
     expect(await db.prisma.response.count()).toBe(before);
   });
 
@@ -109,7 +131,9 @@ describe.each([
     const m = seed.message('status', 'ana', 'slack');
     const other = seed.message('checkin', 'ben', 'email');
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => recordResponse(db, answer(i % 2 ? m.id : other.id, { option: i % 2 ? 'red' : 'blocked', sourceRef: `slack:dup-${i % 2}` }))),
+      Array.from({ length: 12 }, (_, i) =>
+        recordResponse(db, answer(i % 2 ? m.id : other.id, { option: i % 2 ? 'red' : 'blocked', sourceRef: `slack:dup-${i % 2}` })),
+      ),
     );
     expect(results.filter((r) => r.kind !== 'unchanged')).toHaveLength(2);
     const history = await db.prisma.responseChange.count({ where: { sourceRef: { startsWith: 'slack:dup-' } } });

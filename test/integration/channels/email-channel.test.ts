@@ -12,7 +12,12 @@ function outbound(over: Partial<OutboundMessage> = {}, email: string | null = 'a
     commKey: 'c',
     optional: false,
     recipient: { id: 'ada', name: 'Ada Lovelace', timezone: 'Europe/London', locale: 'en', ...(email ? { email } : {}) },
-    rendered: { channel: 'email', subject: 'Cutover this weekend', text: 'Plain words.', html: '<html><body><p style="color:#333">Plain <b>words</b>.</p></body></html>' },
+    rendered: {
+      channel: 'email',
+      subject: 'Cutover this weekend',
+      text: 'Plain words.',
+      html: '<html><body><p style="color:#333">Plain <b>words</b>.</p></body></html>',
+    },
     ...over,
   };
 }

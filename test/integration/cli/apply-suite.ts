@@ -75,7 +75,9 @@ export function applySuite(name: string, open: () => Promise<Backend>): void {
       expect(r.stdout).toMatch(/\n {2}added:\n {4}\S+ #\d+ → \S+ \((slack|email)\) at \d{4}-\d\d-\d\dT\d\d:\d\dZ/);
       const after = await backend.inspect(snapshot);
       expect(after).toMatchObject({ projects: 1, people: 45, comms: 10 });
-      const messages = Object.entries(after).filter(([k]) => k.startsWith('messages:')).reduce((n, [, v]) => n + v, 0);
+      const messages = Object.entries(after)
+        .filter(([k]) => k.startsWith('messages:'))
+        .reduce((n, [, v]) => n + v, 0);
       expect(messages).toBe(total);
     });
 

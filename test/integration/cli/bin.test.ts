@@ -23,7 +23,7 @@ function herald(args: string[], onStdout?: (chunk: string, close: () => void) =>
 
 // Each test starts Node on the compiled build (a second or more on a busy machine).
 describe('bin/herald.js', { timeout: 60_000 }, () => {
-  it('exits with the command\'s exit code', async () => {
+  it("exits with the command's exit code", async () => {
     const r = await herald(['validate', 'test/fixtures/plans/broken.plan.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\d+ errors; nothing was changed\n$/);

@@ -29,7 +29,7 @@ describe('herald calendar --format json', () => {
     expect(all.map((e) => e.at)).toEqual(all.map((e) => e.at).sort());
   });
 
-  it('numbers each comm\'s occurrences from 0 (a digest\'s by its ISO week)', () => {
+  it("numbers each comm's occurrences from 0 (a digest's by its ISO week)", () => {
     const byComm = new Map<string, number[]>();
     for (const e of all) byComm.set(e.comm, [...(byComm.get(e.comm) ?? []), e.occurrence]);
     expect(byComm.size).toBeGreaterThanOrEqual(8);
@@ -76,7 +76,10 @@ describe('herald calendar --format json', () => {
 describe('herald calendar (table)', () => {
   it('with --copies, groups rows under one heading per project-zone day, in order', async () => {
     const r = await ok(['calendar', PROJECT, '--copies'], t.env);
-    const lines = r.stdout.trimEnd().split('\n').filter((l) => l !== '');
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l !== '');
     const headings = lines.filter((l) => !l.startsWith('  '));
     for (const h of headings) expect(h).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2} \(America\/Chicago\)$/);
     const days = headings.map((h) => h.split(' ')[1]!);
@@ -90,7 +93,10 @@ describe('herald calendar (table)', () => {
 describe('herald calendar (table, by comm occurrence)', () => {
   it('prints one line per comm occurrence with its people and copies per channel, which add up to the messages', async () => {
     const r = await ok(['calendar', PROJECT, '--from', '2027-01-11', '--to', '2027-01-24'], t.env);
-    const lines = r.stdout.trimEnd().split('\n').filter((l) => l !== '');
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l !== '');
     const headings = lines.filter((l) => !l.startsWith('  '));
     for (const h of headings) expect(h).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \(America\/Chicago, C[SD]T\)$/);
     const rows = lines.filter((l) => /→ \d+ (person|people): /.test(l));
@@ -111,7 +117,10 @@ describe('herald calendar --format ics', () => {
   it('is a VCALENDAR with one VEVENT per comm occurrence', async () => {
     const r = await ok(['calendar', PROJECT, '--format', 'ics'], t.env);
     // Unfold continuation lines (RFC 5545 3.1) before reading properties.
-    const lines = r.stdout.replace(/\r?\n[ \t]/g, '').split(/\r?\n/).filter((l) => l !== '');
+    const lines = r.stdout
+      .replace(/\r?\n[ \t]/g, '')
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
     expect(lines[0]).toBe('BEGIN:VCALENDAR');
     expect(lines.at(-1)).toBe('END:VCALENDAR');
     expect(lines).toContain('VERSION:2.0');

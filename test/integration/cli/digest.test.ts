@@ -23,22 +23,35 @@ describe('herald digest PROJECT --preview', () => {
       ['identity', 'amber', 'Approve a hard MFA deadline for the last 50 users'],
     ]);
     expect(d.decisions).toEqual([
-      expect.objectContaining({ kind: 'escalation', text: 'Bob Moss answered “Some issues”: Shared calendars are slow to open: not acknowledged by Ana Silva (level 1)' }),
+      expect.objectContaining({
+        kind: 'escalation',
+        text: 'Bob Moss answered “Some issues”: Shared calendars are slow to open: not acknowledged by Ana Silva (level 1)',
+      }),
       expect.objectContaining({ kind: 'status', text: 'Identity and MFA: Approve a hard MFA deadline for the last 50 users (Dan Ito)' }),
     ]);
-    expect(d.milestones.moved).toEqual([expect.objectContaining({ key: 'cutover', baseline: '2030-02-16T00:00:00.000Z', current: '2030-02-23T00:00:00.000Z', moves: 1, movedThisWeek: true })]);
+    expect(d.milestones.moved).toEqual([
+      expect.objectContaining({ key: 'cutover', baseline: '2030-02-16T00:00:00.000Z', current: '2030-02-23T00:00:00.000Z', moves: 1, movedThisWeek: true }),
+    ]);
     expect(d.surveys).toEqual([expect.objectContaining({ comm: 'pulse', audience: 'end-users', sent: 2, answered: 1, rate: 50, changeText: 'new this week' })]);
     expect(d.comments.map((c) => c.text)).toEqual(['Shared calendars are slow to open']);
     expect(d.delivery).toMatchObject({ sent: 2, bounced: [{ name: 'Cy Tan', email: 'cy@herald.example', reason: '550 mailbox unavailable' }] });
     expect(d.escalations).toEqual([
-      expect.objectContaining({ summary: 'Bob Moss answered “Some issues”: Shared calendars are slow to open', workstream: 'Exchange Online migration', owner: 'Ana Silva', level: 1, state: 'open', age: '1 day' }),
+      expect.objectContaining({
+        summary: 'Bob Moss answered “Some issues”: Shared calendars are slow to open',
+        workstream: 'Exchange Online migration',
+        owner: 'Ana Silva',
+        level: 1,
+        state: 'open',
+        age: '1 day',
+      }),
     ]);
   });
 
   it('--format text (the default) prints the subject and the text part, every section in it', async () => {
     const r = await ok(['digest', DIGEST_PROJECT, '--preview', '--week', '2030-W07'], t.env);
     expect(r.stdout.split('\n')[0]).toBe('Digest test project weekly status: red, 11 Feb');
-    for (const h of ['OVERALL: red', 'WORKSTREAMS', 'DECISIONS NEEDED', 'OPEN ESCALATIONS', 'MILESTONES', 'SURVEYS', 'WHAT PEOPLE SAID', 'DELIVERY']) expect(r.stdout).toContain(h);
+    for (const h of ['OVERALL: red', 'WORKSTREAMS', 'DECISIONS NEEDED', 'OPEN ESCALATIONS', 'MILESTONES', 'SURVEYS', 'WHAT PEOPLE SAID', 'DELIVERY'])
+      expect(r.stdout).toContain(h);
     expect(r.stdout).toContain('Good morning Eva.');
     expect(r.stdout).toContain('Mailbox cutover: 15 Feb -> 22 Feb, 1 move (moved this week)');
   });
@@ -54,12 +67,16 @@ describe('herald digest PROJECT --preview', () => {
   it('--format html prints the Outlook-safe email', async () => {
     const r = await ok(['digest', DIGEST_PROJECT, '--preview', '--week', '2030-W07', '--format', 'html'], t.env);
     expect(r.stdout).toMatch(/^<!DOCTYPE html>/);
-    for (const s of ['overall', 'workstreams', 'decisions', 'escalations', 'milestones', 'surveys', 'comments', 'delivery']) expect(r.stdout).toContain(`data-section="${s}"`);
+    for (const s of ['overall', 'workstreams', 'decisions', 'escalations', 'milestones', 'surveys', 'comments', 'delivery'])
+      expect(r.stdout).toContain(`data-section="${s}"`);
     expect(r.stdout).not.toMatch(/<script|<svg|<style/i);
   });
 
-  it('--format slack prints the Block Kit message within Slack\'s limits', async () => {
-    const m = await okJson<{ text: string; blocks: Array<{ type: string; text?: { text: string } }> }>(['digest', DIGEST_PROJECT, '--preview', '--week', '2030-W07', '--format', 'slack'], t.env);
+  it("--format slack prints the Block Kit message within Slack's limits", async () => {
+    const m = await okJson<{ text: string; blocks: Array<{ type: string; text?: { text: string } }> }>(
+      ['digest', DIGEST_PROJECT, '--preview', '--week', '2030-W07', '--format', 'slack'],
+      t.env,
+    );
     expect(m.text.length).toBeGreaterThan(0);
     expect(m.blocks.length).toBeGreaterThan(3);
     expect(m.blocks.length).toBeLessThanOrEqual(50);

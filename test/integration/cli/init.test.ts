@@ -67,7 +67,9 @@ describe.each(STARTERS.map((s) => s.name))('herald init --starter %s', (starter)
       if (sc.timezone) args.push('--timezone', sc.timezone);
       const r = await runCli(args, {});
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain(`go-live ${new Date(`${sc.goLive}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })}`);
+      expect(r.stdout).toContain(
+        `go-live ${new Date(`${sc.goLive}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })}`,
+      );
       loaded = await loadPlanFile(path.join(dir, 'plan.yaml'));
     });
 
@@ -168,7 +170,12 @@ describe('herald apply of each starter', () => {
       .map((l) => l.replace(/\s+#.*$/, '').trim())
       .filter(Boolean)
       .flatMap((l) => l.split(' && '))
-      .map((c) => c.replace(/^npx herald /, '').split(/\s+/).map((a) => (a.startsWith('my-plan') ? path.join(work, 'quick', a) : a)));
+      .map((c) =>
+        c
+          .replace(/^npx herald /, '')
+          .split(/\s+/)
+          .map((a) => (a.startsWith('my-plan') ? path.join(work, 'quick', a) : a)),
+      );
     expect(commands.map((c) => c[0])).toEqual(['init', 'simulate', 'apply', 'calendar']);
     const env = { DATABASE_URL: db.url };
     let last = '';
@@ -186,7 +193,14 @@ describe('herald apply of each starter', () => {
   it('says in one line when a plan is mostly in the past, and what catchUp will do', async () => {
     // Go-live in January 2026: every message is past on any date this test runs.
     const dir = path.join(work, 'apply-past');
-    expect((await runCli(['init', dir, '--starter', 'teams-rollout', '--go-live', '2026-01-12', '--timezone', 'Europe/London', '--country', 'GB', '--name', 'Past plan'], {})).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          ['init', dir, '--starter', 'teams-rollout', '--go-live', '2026-01-12', '--timezone', 'Europe/London', '--country', 'GB', '--name', 'Past plan'],
+          {},
+        )
+      ).code,
+    ).toBe(0);
     const r = await runCli(['apply', path.join(dir, 'plan.yaml')], { DATABASE_URL: db.url });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
@@ -258,7 +272,9 @@ describe('herald init defaults, prompts and mistakes', () => {
   it('asks on a real terminal (a pseudo-terminal from script(1)) when run without options', async () => {
     const dir = path.join(work, 'pty');
     const bin = path.join(import.meta.dirname, '../../../bin/herald.js');
-    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} init ${JSON.stringify(dir)}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} init ${JSON.stringify(dir)}`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let shown = '';
     const done = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.stdout.on('data', (b: Buffer) => {
@@ -284,7 +300,12 @@ describe('herald init defaults, prompts and mistakes', () => {
 
   it('warns when go-live is not a working day', async () => {
     const err: string[] = [];
-    await init(context(work, [], err), path.join(work, 'holiday'), { starter: 'teams-rollout', goLive: '2027-01-01', country: 'US', timezone: 'America/Chicago' });
+    await init(context(work, [], err), path.join(work, 'holiday'), {
+      starter: 'teams-rollout',
+      goLive: '2027-01-01',
+      country: 'US',
+      timezone: 'America/Chicago',
+    });
     expect(err).toEqual(['warning: go-live Fri, 1 Jan 2027 is a public holiday; messages tied to it move to the next working day']);
   });
 
@@ -294,7 +315,11 @@ describe('herald init defaults, prompts and mistakes', () => {
     ['a bad date', ['--starter', 'teams-rollout', '--go-live', '2027-02-30'], /--go-live: "2027-02-30" is not a date/],
     ['a bad zone', ['--starter', 'teams-rollout', '--timezone', 'Mars/Base'], /--timezone: "Mars\/Base" is not an IANA time zone/],
     ['an unknown country', ['--starter', 'teams-rollout', '--country', 'XX'], /--country: unknown holiday country "XX"/],
-    ['a cutover after go-live', ['--starter', 'm365-mail-migration', '--go-live', '2027-03-01', '--cutover', '2027-03-05'], /--cutover 2027-03-05 is after go-live 2027-03-01/],
+    [
+      'a cutover after go-live',
+      ['--starter', 'm365-mail-migration', '--go-live', '2027-03-01', '--cutover', '2027-03-05'],
+      /--cutover 2027-03-05 is after go-live 2027-03-01/,
+    ],
     ['a cutover for a starter without one', ['--starter', 'teams-rollout', '--cutover', '2027-03-05'], /--cutover: the teams-rollout starter has no cutover/],
   ])('rejects %s with one clear line', async (_what, args, message) => {
     const r = await runCli(['init', path.join(work, 'rejected'), ...args], {});

@@ -8,7 +8,21 @@ import { EXAMPLE } from './cli-fixtures.ts';
 // What the light commands must never load: the queue, Redis, Slack, the database drivers and
 // Prisma, the mailer, and the email renderer's CSS inliner and HTML-to-text converter (validate's
 // trial renders need neither; see the command layout described in src/cli/main.ts).
-const HEAVY = ['bullmq', 'ioredis', '@slack/bolt', '@slack/web-api', 'pg', '@electric-sql/pglite', '@prisma/client', '@prisma/adapter-pg', 'pglite-prisma-adapter', 'nodemailer', 'juice', 'cheerio', 'html-to-text'];
+const HEAVY = [
+  'bullmq',
+  'ioredis',
+  '@slack/bolt',
+  '@slack/web-api',
+  'pg',
+  '@electric-sql/pglite',
+  '@prisma/client',
+  '@prisma/adapter-pg',
+  'pglite-prisma-adapter',
+  'nodemailer',
+  'juice',
+  'cheerio',
+  'html-to-text',
+];
 const heavy = (loaded: string[]): string[] =>
   loaded.filter((m) => HEAVY.some((p) => m.includes(`/node_modules/${p}/`)) || m.includes('/generated/prisma/') || m.includes('/jobs/'));
 
@@ -48,7 +62,7 @@ describe('bin/herald.js', { timeout: 240_000 }, () => {
     expect(heavy(r.loaded)).toEqual([]);
   });
 
-  it('`herald validate` of the example plan needs neither Handlebars\' compiler nor date-holidays\' parser once built and cached', () => {
+  it("`herald validate` of the example plan needs neither Handlebars' compiler nor date-holidays' parser once built and cached", () => {
     // The build precompiles the shipped templates; the first run stores the plan's public holidays.
     const env = { HERALD_CACHE_DIR: join(dir, 'cache') };
     const first = traced(['validate', EXAMPLE], env);

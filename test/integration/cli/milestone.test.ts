@@ -18,7 +18,9 @@ describe('herald milestone move', () => {
     const r = await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-22', '--dry-run'], t.env);
     expect(r.stdout.split('\n')[0]).toBe(`dry run: ${MOVE}`);
     // The README's own example puts the cutover after go-live: the hypercare comms now come first.
-    expect(r.stderr).toContain('warning: Mailbox cutover weekend (Fri 22 Jan 2027 18:00 CST) now comes after Go-live (Mon 18 Jan 2027 08:00 CST); it was before it.');
+    expect(r.stderr).toContain(
+      'warning: Mailbox cutover weekend (Fri 22 Jan 2027 18:00 CST) now comes after Go-live (Mon 18 Jan 2027 08:00 CST); it was before it.',
+    );
     expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
     expect(r.stdout).toMatch(/\n {2}moved:\n {4}cutover-\S+ #\d → \S+ \((slack|email)\): \S+Z → \S+Z/);
     // Nothing was queued, so the dry run must not claim it was.

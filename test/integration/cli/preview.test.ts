@@ -24,7 +24,11 @@ interface SimulatedRow {
 describe('herald simulate', () => {
   it("dates each weekly digest's subject by its own week, not by today", async () => {
     const text = await ok(['simulate', EXAMPLE, '--comm', 'exec-weekly', '--person', 'maria'], env);
-    const subjects = text.stdout.trimEnd().split('\n').slice(0, -1).filter((l) => l.includes(' · e-mail · '));
+    const subjects = text.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(0, -1)
+      .filter((l) => l.includes(' · e-mail · '));
     expect(subjects.length).toBeGreaterThan(4);
     for (const l of subjects) {
       // "Mon 2026-12-07 08:00 CST  Maria Lopez · e-mail · Exec weekly week 50  … weekly status, 7 Dec"
@@ -61,10 +65,18 @@ describe('herald simulate', () => {
     const text = await ok(['simulate', EXAMPLE, '--person', 'dana'], env);
     const lines = text.stdout.trimEnd().split('\n');
     const reminders = rows.filter((r) => r.reminder);
-    expect(lines.at(-1)).toBe(`${rows.length} messages (${reminders.length} of them survey reminders, cancelled when the person answers); sent on events, not listed: cutover-moved, exec-go-live`);
+    expect(lines.at(-1)).toBe(
+      `${rows.length} messages (${reminders.length} of them survey reminders, cancelled when the person answers); sent on events, not listed: cutover-moved, exec-go-live`,
+    );
     expect(lines.slice(0, -1)).toEqual(
       // Names and titles, not ids and keys: "Dana Ruiz · e-mail · Weekly status check 3 …".
-      rows.map((r) => expect.stringMatching(new RegExp(`^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}Dana Ruiz · ${r.channel === 'email' ? 'e-mail' : 'Slack'} · [A-Z][^#]*${r.reminder ? ` \\(reminder ${r.reminder}\\)` : ''} {2}`))),
+      rows.map((r) =>
+        expect.stringMatching(
+          new RegExp(
+            `^\\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d EST {2}Dana Ruiz · ${r.channel === 'email' ? 'e-mail' : 'Slack'} · [A-Z][^#]*${r.reminder ? ` \\(reminder ${r.reminder}\\)` : ''} {2}`,
+          ),
+        ),
+      ),
     );
     lines.slice(0, -1).forEach((l, i) => expect(l.endsWith(`  ${rows[i]!.firstLine}`)).toBe(true));
   });

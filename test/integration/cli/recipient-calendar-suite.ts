@@ -31,7 +31,9 @@ function calendarPlan(): { file: string; dir: string; remove(): void } {
     );
   const csv = readFileSync('examples/people.csv', 'utf8')
     .split('\n')
-    .map((line, i) => (line === '' ? line : i === 0 ? `${line},country,region,workDays` : line.startsWith('kai.vargas,') ? `${line},IN,,mon;tue;wed;thu;fri` : `${line},,,`))
+    .map((line, i) =>
+      line === '' ? line : i === 0 ? `${line},country,region,workDays` : line.startsWith('kai.vargas,') ? `${line},IN,,mon;tue;wed;thu;fri` : `${line},,,`,
+    )
     .join('\n');
   writeFileSync(join(dir, 'plan.yaml'), plan);
   writeFileSync(join(dir, 'people.csv'), csv);
@@ -58,15 +60,28 @@ export function recipientCalendarSuite(name: string, open: () => Promise<Backend
     it('kai.vargas (IN, from the CSV): the first tip (Tue 19 Jan 10:30 IST = Mon 23:00 Chicago) is inside the blackout, so the series starts Wed 20 Jan; none on Republic Day, Tue 26 Jan', async () => {
       const tips = (await calendar('--person', 'kai.vargas')).filter((e) => e.comm === 'adoption-tips');
       expect(tips.map(local)).toEqual([
-        '2027-01-20T10:30', '2027-01-21T10:30', '2027-01-22T10:30', '2027-01-25T10:30', '2027-01-27T10:30',
-        '2027-01-28T10:30', '2027-01-29T10:30', '2027-02-01T10:30', '2027-02-02T10:30', '2027-02-03T10:30',
+        '2027-01-20T10:30',
+        '2027-01-21T10:30',
+        '2027-01-22T10:30',
+        '2027-01-25T10:30',
+        '2027-01-27T10:30',
+        '2027-01-28T10:30',
+        '2027-01-29T10:30',
+        '2027-02-01T10:30',
+        '2027-02-02T10:30',
+        '2027-02-03T10:30',
       ]);
       expect(tips[0]!.explain!.find((s) => s.rule === 'blackout')).toMatchObject({ from: '2027-01-19', to: '2027-01-20' });
       const step = tips[4]!.explain!.find((s) => s.rule === 'step');
-      expect(step).toEqual({ rule: 'step', from: '2027-01-25', to: '2027-01-27', reason: "step 4: 1 business day after the previous step, counted on the recipient's working days = Wed 27 Jan" });
+      expect(step).toEqual({
+        rule: 'step',
+        from: '2027-01-25',
+        to: '2027-01-27',
+        reason: "step 4: 1 business day after the previous step, counted on the recipient's working days = Wed 27 Jan",
+      });
     });
 
-    it('calendar JSON carries each message\'s explanation; --explain prints it for raj\'s cutover-ops-impact #0', async () => {
+    it("calendar JSON carries each message's explanation; --explain prints it for raj's cutover-ops-impact #0", async () => {
       const [raj] = await calendar('--person', 'raj', '--comm', 'cutover-ops-impact');
       expect(raj?.explain?.map((s) => s.rule)).toEqual(['anchor', 'offset', 'local-time', 'recipient-calendar', 'blackout', 'quiet-hours']);
       const r = await ok(['calendar', PROJECT, '--explain', '--person', 'raj', '--comm', 'cutover-ops-impact'], backend.env);
@@ -77,7 +92,7 @@ export function recipientCalendarSuite(name: string, open: () => Promise<Backend
       );
     });
 
-    it('a message inside the blackout moves to its end: jonas\'s check-in Tue 19 Jan 14:00 Berlin (07:00 Chicago) goes at 15:00 Berlin', async () => {
+    it("a message inside the blackout moves to its end: jonas's check-in Tue 19 Jan 14:00 Berlin (07:00 Chicago) goes at 15:00 Berlin", async () => {
       const checkin = (await calendar('--person', 'jonas', '--comm', 'hypercare-checkin'))[0];
       expect(local(checkin)).toBe('2027-01-19T15:00');
       expect(checkin?.explain?.find((s) => s.rule === 'blackout')).toMatchObject({ from: '2027-01-19T14:00+01:00', to: '2027-01-19T15:00+01:00' });
@@ -88,7 +103,7 @@ export function recipientCalendarSuite(name: string, open: () => Promise<Backend
       expect(r.stdout).toMatch(/\nadded 0, moved 0, cancelled 0, unchanged \d+\n/);
     });
 
-    it('moving cutover a week earlier moves the window with it: jonas\'s check-in comes back out, maria\'s Mon 11 Jan digest moves in to its end', async () => {
+    it("moving cutover a week earlier moves the window with it: jonas's check-in comes back out, maria's Mon 11 Jan digest moves in to its end", async () => {
       const maria = (await calendar('--person', 'maria', '--comm', 'exec-weekly')).find((e) => e.localAt.startsWith('2027-01-11'));
       expect(local(maria)).toBe('2027-01-11T08:00');
       await ok(['milestone', 'move', PROJECT, 'cutover', '2027-01-08'], backend.env);
@@ -107,7 +122,9 @@ export function recipientCalendarSuite(name: string, open: () => Promise<Backend
       const r = await runCli(['validate', bad], backend.env);
       expect(r.code).toBe(1);
       const line = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-      expect(r.stderr).toContain(`bad.yaml:${line('country: INN')}: people.inline[2].country: unknown holiday country "INN": use an ISO 3166 code known to date-holidays (did you mean "IN"?`);
+      expect(r.stderr).toContain(
+        `bad.yaml:${line('country: INN')}: people.inline[2].country: unknown holiday country "INN": use an ISO 3166 code known to date-holidays (did you mean "IN"?`,
+      );
       expect(r.stderr).toContain(`bad.yaml:${line('region: BYY')}: people.inline[3].region: unknown region "BYY" for DE (did you mean "BY"?`);
     });
   });

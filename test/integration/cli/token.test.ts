@@ -36,7 +36,11 @@ describe('herald token', () => {
     expect(project.stdout).toContain(`feed: http://localhost:3000/calendar/delivery-test.ics?token=${secret}`);
     const person = await ok(['token', 'create', '--role', 'feed', '--project', 'delivery-test', '--person', 'ana', '--name', 'ana-feed'], t.env);
     expect(person.stdout).toMatch(/feed: http:\/\/localhost:3000\/calendar\/delivery-test\/ana\.ics\?token=hrld_/);
-    expect(await t.db.prisma.apiToken.findUniqueOrThrow({ where: { name: 'ana-feed' } })).toMatchObject({ role: 'feed', projectKey: 'delivery-test', personKey: 'ana' });
+    expect(await t.db.prisma.apiToken.findUniqueOrThrow({ where: { name: 'ana-feed' } })).toMatchObject({
+      role: 'feed',
+      projectKey: 'delivery-test',
+      personKey: 'ana',
+    });
     expect((await ok(['token', 'list'], t.env)).stdout).toContain('ana-feed  feed  delivery-test/ana');
   });
 

@@ -25,7 +25,9 @@ function expectPrismaRows(rows: Record<string, unknown>[]): void {
   expect(rows.map((r) => r.migration_name)).toEqual(files.map((f) => f.name));
   for (const [i, row] of rows.entries()) {
     const file = files[i]!;
-    const sha = createHash('sha256').update(readFileSync(join(DEFAULT_MIGRATIONS_DIR, file.name, 'migration.sql'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(DEFAULT_MIGRATIONS_DIR, file.name, 'migration.sql')))
+      .digest('hex');
     expect(row).toMatchObject({ checksum: sha, logs: null, rolled_back_at: null, applied_steps_count: 1 });
     expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(row.finished_at).toBeInstanceOf(Date);
@@ -114,7 +116,11 @@ describe('migrations on PGlite', () => {
     try {
       await pglite.exec('CREATE SCHEMA broken; SET search_path TO broken');
       await expect(runMigrations(pglite, { dir })).rejects.toMatchObject({ code: 'DB_MIGRATION_FAILED' });
-      const rows = (await pglite.query<{ migration_name: string; logs: string | null }>('SELECT migration_name, logs FROM broken._prisma_migrations WHERE finished_at IS NULL')).rows;
+      const rows = (
+        await pglite.query<{ migration_name: string; logs: string | null }>(
+          'SELECT migration_name, logs FROM broken._prisma_migrations WHERE finished_at IS NULL',
+        )
+      ).rows;
       expect(rows).toEqual([{ migration_name: '20260102000000_two', logs: expect.stringContaining('no_such_function') }]);
     } finally {
       await pglite.exec('SET search_path TO public; DROP SCHEMA broken CASCADE');

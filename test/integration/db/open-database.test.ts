@@ -44,7 +44,10 @@ describe('openDatabase on the embedded PGlite', () => {
     const owner = liveProcess();
     cleanups.push(owner.kill);
     writeFileSync(join(dir, 'pglite.lock'), `${owner.pid}\n`);
-    const err = await openDatabase({ dataDir: dir }).then(() => undefined, (e: unknown) => e);
+    const err = await openDatabase({ dataDir: dir }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HeraldError);
     expect(err).toMatchObject({
       code: 'DB_LOCKED',
@@ -75,7 +78,10 @@ describe('openDatabase on the embedded PGlite', () => {
     const lines: string[] = [];
     const db: Database = await openDatabase({ dataDir: dir, log: (l) => lines.push(l) });
     cleanups.push(() => db.close());
-    const migrations = readdirSync(join(process.cwd(), 'prisma', 'migrations'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const migrations = readdirSync(join(process.cwd(), 'prisma', 'migrations'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(lines).toEqual(migrations.map((m) => `applied migration ${m}`));
     expect(lines[0]).toMatch(/^applied migration \d{14}_init$/);
     expect(await db.prisma.message.count()).toBe(0);

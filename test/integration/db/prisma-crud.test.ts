@@ -33,7 +33,11 @@ describe.each(backends)('Prisma client on %s', (kind, create) => {
             { key: 'lee', name: 'Lee', slackId: 'U123', timezone: 'Asia/Kolkata', audiences: ['end-users'] },
           ],
         },
-        comms: { create: [{ key: 'prep', kind: 'ops-impact', template: 'prep', audiences: ['ops'], channels: ['slack', 'email'], spec: { schedule: { at: 'cutover' } } }] },
+        comms: {
+          create: [
+            { key: 'prep', kind: 'ops-impact', template: 'prep', audiences: ['ops'], channels: ['slack', 'email'], spec: { schedule: { at: 'cutover' } } },
+          ],
+        },
       },
       include: { people: true, comms: true, milestones: true },
     });
@@ -51,7 +55,16 @@ describe.each(backends)('Prisma client on %s', (kind, create) => {
     expect(project.milestones[0]!.at.toISOString()).toBe('2026-03-14T21:00:00.000Z');
 
     const message = await db.prisma.message.create({
-      data: { projectId: project.id, commId: comm.id, personId: dana.id, key: 'prep#0:dana:email', occurrence: 0, channel: 'email', milestones: ['cutover'], dueAt: new Date('2026-03-11T13:00:00Z') },
+      data: {
+        projectId: project.id,
+        commId: comm.id,
+        personId: dana.id,
+        key: 'prep#0:dana:email',
+        occurrence: 0,
+        channel: 'email',
+        milestones: ['cutover'],
+        dueAt: new Date('2026-03-11T13:00:00Z'),
+      },
     });
     expect(message.status).toBe('planned');
     await db.prisma.message.update({ where: { id: message.id }, data: { status: 'sent', attempts: { increment: 1 }, sentAt: new Date() } });
@@ -64,7 +77,18 @@ describe.each(backends)('Prisma client on %s', (kind, create) => {
     expect(byPlan).toEqual([{ key: 'crud' }]);
 
     await db.prisma.response.create({
-      data: { projectId: project.id, commId: comm.id, occurrence: 0, messageId: message.id, personId: dana.id, option: 'ready', channel: 'email-link', receivedAt: new Date(), sourceRef: 'link:1', sourceRefs: ['link:1'] },
+      data: {
+        projectId: project.id,
+        commId: comm.id,
+        occurrence: 0,
+        messageId: message.id,
+        personId: dana.id,
+        option: 'ready',
+        channel: 'email-link',
+        receivedAt: new Date(),
+        sourceRef: 'link:1',
+        sourceRefs: ['link:1'],
+      },
     });
     await db.prisma.project.delete({ where: { id: project.id } });
     expect(await db.prisma.response.count()).toBe(0);
@@ -73,7 +97,10 @@ describe.each(backends)('Prisma client on %s', (kind, create) => {
 
   it('reports unique violations as P2002', async () => {
     await seedProject('dup');
-    const err = await seedProject('dup').then(() => undefined, (e: unknown) => e);
+    const err = await seedProject('dup').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
     expect((err as Prisma.PrismaClientKnownRequestError).code).toBe('P2002');
   });

@@ -42,7 +42,18 @@ describe('read stores on PostgreSQL', () => {
           ],
         },
         audiences: { create: [{ key: 'ops', description: 'Operations' }, { key: 'execs' }] },
-        comms: { create: [{ key: 'prep', kind: 'ops-impact', template: 'prep', audiences: ['ops'], channels: ['email'], spec: { key: 'prep', kind: 'ops-impact', audiences: ['ops'], channels: ['email'], survey: { question: 'Ready?', options: [] } } }] },
+        comms: {
+          create: [
+            {
+              key: 'prep',
+              kind: 'ops-impact',
+              template: 'prep',
+              audiences: ['ops'],
+              channels: ['email'],
+              spec: { key: 'prep', kind: 'ops-impact', audiences: ['ops'], channels: ['email'], survey: { question: 'Ready?', options: [] } },
+            },
+          ],
+        },
       },
     });
     projectId = p.id;
@@ -89,7 +100,17 @@ describe('read stores on PostgreSQL', () => {
     expect(dana?.name).toBe('Dana');
     expect(await r.sentComms(projectId, dana!.id, 10)).toEqual([]);
     const mail = await db.prisma.inboundMail.create({
-      data: { dedupeKey: randomUUID(), via: 'smtp', fromAddress: 'dana@example.com', subject: 'Re: prep', kind: 'reply', outcome: 'unmatched', raw: Buffer.from('x'), size: 1, projectId },
+      data: {
+        dedupeKey: randomUUID(),
+        via: 'smtp',
+        fromAddress: 'dana@example.com',
+        subject: 'Re: prep',
+        kind: 'reply',
+        outcome: 'unmatched',
+        raw: Buffer.from('x'),
+        size: 1,
+        projectId,
+      },
     });
     expect(await r.likelySender(projectId, mail.id)).toBe('dana');
     expect(await r.mail(mail.id)).toEqual({ subject: 'Re: prep', reason: null, outcome: 'unmatched', projectId });

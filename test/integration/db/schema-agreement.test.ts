@@ -7,7 +7,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../../src/db/migrate.ts';
 import { DEFAULT_MIGRATIONS_DIR, listMigrations } from '../../../src/db/migrations-dir.ts';
-import { isEmptyDiff, migrationList, migrationsTarget, openSchemaEngine, schemaTarget, databaseTarget, type SchemaEngineSession } from '../../../src/db/schema-engine.ts';
+import {
+  isEmptyDiff,
+  migrationList,
+  migrationsTarget,
+  openSchemaEngine,
+  schemaTarget,
+  databaseTarget,
+  type SchemaEngineSession,
+} from '../../../src/db/schema-engine.ts';
 import { createEmptyTestDatabase } from '../../support/databases.ts';
 
 async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
@@ -22,10 +30,16 @@ async function sql(url: string, text: string): Promise<Record<string, unknown>[]
 
 /** `_prisma_migrations` as Prisma compares it: its columns, and each row without ids and times. */
 async function bookings(url: string) {
-  const columns = await sql(url, `SELECT column_name, data_type, character_maximum_length, is_nullable, column_default
-    FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`);
-  const rows = await sql(url, `SELECT migration_name, checksum, logs, applied_steps_count, finished_at IS NOT NULL AS finished,
-    rolled_back_at IS NULL AS live, length(id) AS id_length FROM _prisma_migrations ORDER BY started_at`);
+  const columns = await sql(
+    url,
+    `SELECT column_name, data_type, character_maximum_length, is_nullable, column_default
+    FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
+  );
+  const rows = await sql(
+    url,
+    `SELECT migration_name, checksum, logs, applied_steps_count, finished_at IS NOT NULL AS finished,
+    rolled_back_at IS NULL AS live, length(id) AS id_length FROM _prisma_migrations ORDER BY started_at`,
+  );
   return { columns, rows };
 }
 
@@ -69,7 +83,10 @@ describe('migrations agree with schema.prisma (Prisma schema engine)', () => {
     const other = await createEmptyTestDatabase();
     let prisma = await openSchemaEngine(other.url, schemaPath);
     try {
-      const out = await prisma.engine.applyMigrations({ migrationsList: migrationList(DEFAULT_MIGRATIONS_DIR), filters: { externalTables: [], externalEnums: [] } });
+      const out = await prisma.engine.applyMigrations({
+        migrationsList: migrationList(DEFAULT_MIGRATIONS_DIR),
+        filters: { externalTables: [], externalEnums: [] },
+      });
       expect(out.appliedMigrationNames).toEqual(listMigrations().map((m) => m.name));
       // Prisma holds its migration advisory lock (the key Herald takes too) while its connection lives.
       await prisma.close();

@@ -12,7 +12,13 @@ const backends: Array<[string, () => Promise<Database & { drop?: () => Promise<v
   ['pglite', createPgliteTestDatabase],
 ];
 
-const session = (idHash: string) => ({ idHash, kind: 'dashboard', tokenId: null, createdAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-02T00:00:00Z') });
+const session = (idHash: string) => ({
+  idHash,
+  kind: 'dashboard',
+  tokenId: null,
+  createdAt: new Date('2030-01-01T00:00:00Z'),
+  expiresAt: new Date('2030-01-02T00:00:00Z'),
+});
 
 describe.each(backends)('stores on %s', (_kind, create) => {
   let db: Database & { drop?: () => Promise<void> };

@@ -45,7 +45,11 @@ function workerEnv(): NodeJS.ProcessEnv {
 }
 
 async function weekRows(): Promise<Array<{ key: string; status: string; dueAt: Date; person: { key: string; timezone: string } }>> {
-  return db.prisma.message.findMany({ where: { key: { startsWith: WEEK_KEYS.slice(0, -1) } }, select: { key: true, status: true, dueAt: true, person: { select: { key: true, timezone: true } } }, orderBy: { key: 'asc' } });
+  return db.prisma.message.findMany({
+    where: { key: { startsWith: WEEK_KEYS.slice(0, -1) } },
+    select: { key: true, status: true, dueAt: true, person: { select: { key: true, timezone: true } } },
+    orderBy: { key: 'asc' },
+  });
 }
 
 describe('the weekly digest is delivered exactly once per person, channel and week', () => {

@@ -153,7 +153,9 @@ describe('e-mail at its configured rate', () => {
     expectWindowKept(started, rate, windowMs);
     const fidelity = backlogFidelity(started, rate, windowMs);
     const closest = Math.min(...started.slice(rate).map((t, i) => t - started[i]!));
-    console.log(`two processes: ${n} e-mails, backlog at ${(fidelity * 100).toFixed(1)}% of the configured rate; closest ${rate + 1} sends ${closest} ms apart (window ${windowMs} ms)`);
+    console.log(
+      `two processes: ${n} e-mails, backlog at ${(fidelity * 100).toFixed(1)}% of the configured rate; closest ${rate + 1} sends ${closest} ms apart (window ${windowMs} ms)`,
+    );
     expect(fidelity).toBeGreaterThanOrEqual(0.95);
     expect(new Set(got.map((m) => m.sessionId)).size).toBe(2);
     await expectOneAttemptEach(db, n + 10);

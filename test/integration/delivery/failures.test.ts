@@ -15,7 +15,10 @@ describe('delivery failures, classified and handled', () => {
   let h: Harness;
   const clock = new TestClock();
 
-  async function fire(comm: string): Promise<{ where: string; rows: () => Promise<Array<{ id: string; key: string; status: string; attempts: number; lastError: string | null; personKey: string; channel: string }>> }> {
+  async function fire(comm: string): Promise<{
+    where: string;
+    rows: () => Promise<Array<{ id: string; key: string; status: string; attempts: number; lastError: string | null; personKey: string; channel: string }>>;
+  }> {
     const r = await sendManual(db, { project: PROJECT, comm, now: clock.now(), ignoreQuietHours: true });
     const where = `"key" LIKE '${comm}#${r.occurrence}:%'`;
     return {

@@ -54,7 +54,12 @@ describe('a re-planned message is delivered at its new time, not its old one', (
       ...base.plan,
       milestones: base.plan.milestones.map((m) => (m.key === 'cutover' ? { ...m, at: local(at) } : m)),
       comms: base.plan.comms.map((c) =>
-        c.key === 'ops-notice' ? { ...c, schedule: { type: 'anchored' as const, at: 'cutover', offset: { sign: 1 as const, amount: 0, unit: 'minutes' as const, raw: '+0 minutes' } } } : c,
+        c.key === 'ops-notice'
+          ? {
+              ...c,
+              schedule: { type: 'anchored' as const, at: 'cutover', offset: { sign: 1 as const, amount: 0, unit: 'minutes' as const, raw: '+0 minutes' } },
+            }
+          : c,
       ),
     };
   }
@@ -117,29 +122,33 @@ describe('a re-planned message is delivered at its new time, not its old one', (
   it.each([
     ['a milestone move', (to: number) => ({ url: '/api/v1/projects/delivery-test/milestones/cutover/move', payload: { when: local(to) }, headers: {} })],
     ['a plan apply', (to: number) => ({ url: '/api/v1/plans', payload: yamlWithCutoverAt(to), headers: { 'content-type': 'application/yaml' } })],
-  ])('moved earlier by %s through the REST API after it was queued: the API drops the old job, so it goes out at the new time', async (_what, request) => {
-    // `herald serve` on the harness's Redis prefix, so the API sees the worker's queues; started
-    // (and warmed up) before the clock starts so its start-up does not count as lateness.
-    const { app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix });
-    let t0 = 0;
-    try {
-      const { token } = await createApiToken(db, { role: 'editor', name: `editor-${Date.now()}`, now: new Date() });
-      await app.inject({ method: 'GET', url: '/api/v1/projects', headers: { authorization: `Bearer ${token}` } });
-      t0 = Math.ceil(Date.now() / 1000) * 1000;
-      await applyPlan(db, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });
-      while ((await notice()).status !== 'queued') await new Promise((r) => setTimeout(r, 50));
-      const { url, payload, headers } = request(t0 + 2_500);
-      const r = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}`, ...headers } });
-      expect(r.statusCode, r.body).toBe(200);
-    } finally {
-      await app.close();
-      await closeExtras();
-    }
-    const at = await sentAt();
-    // Had the job for t0 + 5 s stayed, the sweeper could not queue the new time (same job id).
-    expect(at).toBeGreaterThanOrEqual(t0 + 2_500 - 50);
-    expect(at - (t0 + 2_500)).toBeLessThan(1_000);
-  }, 20_000);
+  ])(
+    'moved earlier by %s through the REST API after it was queued: the API drops the old job, so it goes out at the new time',
+    async (_what, request) => {
+      // `herald serve` on the harness's Redis prefix, so the API sees the worker's queues; started
+      // (and warmed up) before the clock starts so its start-up does not count as lateness.
+      const { app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix });
+      let t0 = 0;
+      try {
+        const { token } = await createApiToken(db, { role: 'editor', name: `editor-${Date.now()}`, now: new Date() });
+        await app.inject({ method: 'GET', url: '/api/v1/projects', headers: { authorization: `Bearer ${token}` } });
+        t0 = Math.ceil(Date.now() / 1000) * 1000;
+        await applyPlan(db, { plan: planWithCutoverAt(t0 + 5_000), hash: 'a', now: new Date() });
+        while ((await notice()).status !== 'queued') await new Promise((r) => setTimeout(r, 50));
+        const { url, payload, headers } = request(t0 + 2_500);
+        const r = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}`, ...headers } });
+        expect(r.statusCode, r.body).toBe(200);
+      } finally {
+        await app.close();
+        await closeExtras();
+      }
+      const at = await sentAt();
+      // Had the job for t0 + 5 s stayed, the sweeper could not queue the new time (same job id).
+      expect(at).toBeGreaterThanOrEqual(t0 + 2_500 - 50);
+      expect(at - (t0 + 2_500)).toBeLessThan(1_000);
+    },
+    20_000,
+  );
 
   it('cancelled after it was queued: nothing is sent', async () => {
     const t0 = Math.ceil(Date.now() / 1000) * 1000;

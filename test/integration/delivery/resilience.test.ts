@@ -76,7 +76,10 @@ describe('a worker killed with SIGKILL', () => {
     // Every post takes 300 ms, so many sends are in flight when the worker dies.
     h = await startHarness(db, { slack: { users: sandboxUsersFor(loaded.plan) } });
     h.slack.inject('chat.postMessage', { delayMs: 300, times: Infinity });
-    const child = spawn(process.execPath, ['bin/herald.js', 'worker', '--lock-ms', '2000', '--slack-concurrency', '20'], { env: workerEnv(db, h), stdio: 'ignore' });
+    const child = spawn(process.execPath, ['bin/herald.js', 'worker', '--lock-ms', '2000', '--slack-concurrency', '20'], {
+      env: workerEnv(db, h),
+      stdio: 'ignore',
+    });
     children.push(child);
     const sent = () => db!.prisma.message.count({ where: { status: 'sent' } });
     await waitFor(async () => (await sent()) >= 60, 30_000);

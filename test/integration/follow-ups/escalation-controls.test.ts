@@ -30,7 +30,13 @@ beforeAll(async () => {
   db = await createTestDatabase();
   seed = await seedResponses(db);
   h = await startHarness(db, {
-    slack: { users: [{ id: 'UANA00001', email: 'ana@herald.example', name: 'Ana' }, { id: 'UBEN00001', email: 'ben@herald.example', name: 'Ben' }, { id: 'UEVE00001', email: 'eve@x.example', name: 'Eve' }] },
+    slack: {
+      users: [
+        { id: 'UANA00001', email: 'ana@herald.example', name: 'Ana' },
+        { id: 'UBEN00001', email: 'ben@herald.example', name: 'Ben' },
+        { id: 'UEVE00001', email: 'eve@x.example', name: 'Eve' },
+      ],
+    },
   });
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -52,15 +58,24 @@ afterAll(async () => {
 });
 
 describe('acknowledge and resolve controls', () => {
-  it('a Slack button on the owner\'s notice acknowledges it in place, and the person who answered is told by email', async () => {
+  it("a Slack button on the owner's notice acknowledges it in place, and the person who answered is told by email", async () => {
     // Cy has email only; "I can't work" is urgent: Ana (the exchange owner) gets a DM at once.
     const m = seed.message('checkin', 'cy', 'email');
-    const r = await recordResponse(db, { messageId: m.id, option: 'blocked', comment: 'Laptop will not boot', channel: 'email-link', receivedAt: new Date(), sourceRef: 'link:cy-1' });
+    const r = await recordResponse(db, {
+      messageId: m.id,
+      option: 'blocked',
+      comment: 'Laptop will not boot',
+      channel: 'email-link',
+      receivedAt: new Date(),
+      sourceRef: 'link:cy-1',
+    });
     const escalationId = r.followUps.escalation!.id;
     const dm = await until('the notice DM', () => h.slack.messagesTo('UANA00001').find((p) => JSON.stringify(p.blocks).includes('Laptop will not boot')));
     const value = JSON.stringify({ e: escalationId, a: 'acknowledge' });
     const post = async (user: string) => {
-      const body = interactionBody(blockActions({ user, message: { channel: dm.channel, ts: dm.ts, blocks: dm.blocks ?? [] }, actionId: `${ESCALATION_ACTION_PREFIX}acknowledge`, value }));
+      const body = interactionBody(
+        blockActions({ user, message: { channel: dm.channel, ts: dm.ts, blocks: dm.blocks ?? [] }, actionId: `${ESCALATION_ACTION_PREFIX}acknowledge`, value }),
+      );
       return fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body });
     };
 
@@ -72,11 +87,13 @@ describe('acknowledge and resolve controls', () => {
     await until('acknowledged', async () => (await db.prisma.escalation.findUniqueOrThrow({ where: { id: escalationId } })).state === 'acknowledged');
     const updated = await until('chat.update', () => h.slack.messagesTo('UANA00001').find((p) => p.ts === dm.ts && p.updatedAt !== undefined));
     expect(JSON.stringify(updated.blocks)).toContain('Acknowledged by Ana Silva');
-    const mail = await until('the update email', () => h.smtp.messages.find((x) => x.to.includes('cy@herald.example') && x.subject.includes("Ana's team is on it")));
+    const mail = await until('the update email', () =>
+      h.smtp.messages.find((x) => x.to.includes('cy@herald.example') && x.subject.includes("Ana's team is on it")),
+    );
     expect(mail.text).toContain("I can't work");
   });
 
-  it('email links open a confirm page (GET and HEAD change nothing); only its form\'s POST resolves', async () => {
+  it("email links open a confirm page (GET and HEAD change nothing); only its form's POST resolves", async () => {
     const e = await db.prisma.escalation.findFirstOrThrow({ where: { person: { key: 'cy' } } });
     const token = signToken(TEST_SECRET, { k: 'escalation', m: e.id, p: e.ownerId, o: 'resolve', exp: Math.floor(Date.now() / 1000) + 3600 });
     const url = `${srv.url}/e/${token}`;
@@ -101,11 +118,19 @@ describe('acknowledge and resolve controls', () => {
     expect((await fetch(`${srv.url}/e/${stranger}`)).status).toBe(400);
 
     const proof = /name="proof" value="([^"]+)"/.exec(html)![1]!;
-    const long = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `proof=${encodeURIComponent(proof)}&note=${'x'.repeat(2001)}` });
+    const long = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `proof=${encodeURIComponent(proof)}&note=${'x'.repeat(2001)}`,
+    });
     expect(long.status).toBe(422);
     expect(await long.text()).toContain('at most 2000 are kept');
     expect((await db.prisma.escalation.findUniqueOrThrow({ where: { id: e.id } })).state).toBe('acknowledged');
-    const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `proof=${encodeURIComponent(proof)}&note=${encodeURIComponent('New disk fitted')}` });
+    const done = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `proof=${encodeURIComponent(proof)}&note=${encodeURIComponent('New disk fitted')}`,
+    });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('resolved');
     expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ state: 'resolved', resolutionNote: 'New disk fitted' });

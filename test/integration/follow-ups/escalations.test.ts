@@ -22,7 +22,14 @@ const surveys = new Map<string, string>();
 
 async function answer(comm: string, person: string, option: string | null, minutes: number, comment: string | null = null) {
   clock.set(at(minutes));
-  const input: RecordResponseInput = { messageId: surveys.get(`${comm}:${person}`)!, option, comment, channel: 'slack', receivedAt: at(minutes), sourceRef: `slack:${comm}:${person}:${minutes}` };
+  const input: RecordResponseInput = {
+    messageId: surveys.get(`${comm}:${person}`)!,
+    option,
+    comment,
+    channel: 'slack',
+    receivedAt: at(minutes),
+    sourceRef: `slack:${comm}:${person}:${minutes}`,
+  };
   return recordResponse({ stores: db.stores, clock }, input);
 }
 
@@ -50,16 +57,26 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     expect(a.followUps.escalation).toMatchObject({ action: 'open', urgency: 'normal' });
     const b = await answer('pulse', 'omar', 'minor', 20);
     expect(b.followUps.escalation?.noticeId).toBe(a.followUps.escalation?.noticeId);
-    const notice = await db.prisma.message.findUniqueOrThrow({ where: { id: a.followUps.escalation!.noticeId! }, include: { escalationNotices: true, person: true } });
+    const notice = await db.prisma.message.findUniqueOrThrow({
+      where: { id: a.followUps.escalation!.noticeId! },
+      include: { escalationNotices: true, person: true },
+    });
     expect(notice).toMatchObject({ kind: 'escalation', channel: 'slack', status: 'planned', dueAt: new Date('2030-01-22T07:00:00Z') });
     expect(notice.person.key).toBe('raj');
     expect(notice.escalationNotices).toHaveLength(2);
     const e = await db.prisma.escalation.findUniqueOrThrow({ where: { id: a.followUps.escalation!.id } });
     // Four of Raj's working hours from 12:30 IST (07:00 UTC): 16:30 IST.
-    expect(e).toMatchObject({ state: 'open', level: 1, urgency: 'normal', option: 'minor', comment: 'Outlook keeps asking for my password', escalateAt: new Date('2030-01-22T11:00:00Z') });
+    expect(e).toMatchObject({
+      state: 'open',
+      level: 1,
+      urgency: 'normal',
+      option: 'minor',
+      comment: 'Outlook keeps asking for my password',
+      escalateAt: new Date('2030-01-22T11:00:00Z'),
+    });
   });
 
-  it('urgent goes out at once, even inside the owner\'s quiet hours', async () => {
+  it("urgent goes out at once, even inside the owner's quiet hours", async () => {
     // 16:00 UTC = 21:30 in Kolkata: quiet hours for Raj.
     const r = await answer('pulse', 'gia', 'blocked', 600, 'Cannot open any mail');
     const notice = await db.prisma.message.findUniqueOrThrow({ where: { id: r.followUps.escalation!.noticeId! } });
@@ -94,7 +111,7 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     expect(actions[0]!.elements!.map((b) => b.action_id)).toEqual(['herald_escalation_acknowledge', 'herald_escalation_resolve']);
   });
 
-  it('unacknowledged past 4 business hours it goes to the workstream\'s escalation person, once, by email with confirm-page links', async () => {
+  it("unacknowledged past 4 business hours it goes to the workstream's escalation person, once, by email with confirm-page links", async () => {
     // The worker's own sweeper took them to level 2 when it started (16:10 UTC, past 11:00): urgent
     // ones at once, Bea's in Maria's 17:00 UTC batch. Nothing is left to escalate, however often asked.
     clock.set(new Date('2030-01-22T17:01:00Z'));
@@ -115,11 +132,13 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     expect(Object.fromEntries(levels.map((e) => [e.person.key, e.level]))).toEqual({ bea: 2, omar: 2, gia: 1 });
   });
 
-  it('acknowledging tells the person who answered that the owner\'s team is on it; repeats change nothing', async () => {
+  it("acknowledging tells the person who answered that the owner's team is on it; repeats change nothing", async () => {
     const e = await db.prisma.escalation.findFirstOrThrow({ where: { person: { key: 'bea' } } });
     const raj = await db.prisma.person.findFirstOrThrow({ where: { key: 'raj' } });
     const jun = await db.prisma.person.findFirstOrThrow({ where: { key: 'jun' } });
-    await expect(actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: jun.id })).rejects.toMatchObject({ code: 'ESCALATION_FORBIDDEN' });
+    await expect(actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: jun.id })).rejects.toMatchObject({
+      code: 'ESCALATION_FORBIDDEN',
+    });
     const r = await actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: raj.id });
     expect(r).toMatchObject({ state: 'acknowledged', changed: true });
     expect(await actOnEscalation({ stores: db.stores, clock }, { escalationId: e.id, action: 'acknowledge', by: raj.id })).toMatchObject({ changed: false });
@@ -169,7 +188,10 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
       resolutionNote: 'Licence reassigned;\nmail flows again',
     });
     const list = JSON.parse((await runCli(['escalations', PROJECT, '--format', 'json'], env)).stdout) as Array<Record<string, unknown>>;
-    expect(list.find((x) => x.id === gia.id)).toMatchObject({ acknowledgementNote: 'Raj is calling the vendor', resolutionNote: 'Licence reassigned;\nmail flows again' });
+    expect(list.find((x) => x.id === gia.id)).toMatchObject({
+      acknowledgementNote: 'Raj is calling the vendor',
+      resolutionNote: 'Licence reassigned;\nmail flows again',
+    });
     expect(list.find((x) => x.person === 'bea')).toMatchObject({ acknowledgementNote: null, resolutionNote: null });
     const table = (await runCli(['escalations', PROJECT], env)).stdout;
     expect(table).toContain('acknowledged: Raj is calling the vendor');

@@ -49,18 +49,29 @@ describe('survey reminders in the calendar (PostgreSQL)', () => {
   it('are cancelled the moment the person answers, and a re-apply does not bring them back', async () => {
     const survey = await db.prisma.message.findFirstOrThrow({ where: { key: 'checkin#0:bea:slack' } });
     await db.prisma.message.update({ where: { id: survey.id }, data: { status: 'sent', sentAt: APPLIED } });
-    const r = await recordResponse({ stores: db.stores, clock: { now: () => APPLIED } }, { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: APPLIED, sourceRef: 'slack:r1' });
+    const r = await recordResponse(
+      { stores: db.stores, clock: { now: () => APPLIED } },
+      { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: APPLIED, sourceRef: 'slack:r1' },
+    );
     expect(r.followUps.remindersCancelled).toBe(1);
     expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ status: 'cancelled' });
     expect(await localOf('checkin#1~r1:bea:slack')).toMatchObject({ status: 'planned' });
-    await applyPlan(db, { plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) }, hash: 'changed', now: APPLIED });
+    await applyPlan(db, {
+      plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) },
+      hash: 'changed',
+      now: APPLIED,
+    });
     expect(await localOf('checkin#0~r1:bea:slack')).toMatchObject({ status: 'cancelled' });
   });
 
   it('wait for an out-of-office pause, then leave quiet hours', async () => {
     // Sat 2 Feb 2030 03:00 UTC = Fri 1 Feb 21:00 in Chicago, inside quiet hours.
     await db.prisma.person.updateMany({ where: { key: 'omar' }, data: { remindersPausedUntil: new Date('2030-02-02T03:00:00Z') } });
-    await applyPlan(db, { plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) }, hash: 'changed-2', now: APPLIED });
+    await applyPlan(db, {
+      plan: { ...loaded.plan, milestones: loaded.plan.milestones.map((m) => ({ ...m, at: '2030-01-28T08:00' })) },
+      hash: 'changed-2',
+      now: APPLIED,
+    });
     expect(await localOf('checkin#0~r1:omar:slack')).toMatchObject({ localAt: '2030-02-02T08:00:00-05:00' });
   });
 });
@@ -75,7 +86,7 @@ describe('reminders through the delivery pipeline', () => {
     await h.close();
   });
 
-  it('go out with the survey\'s buttons, record the same answer, and stop when answered', async () => {
+  it("go out with the survey's buttons, record the same answer, and stop when answered", async () => {
     const t0 = new Date('2030-03-05T15:00:00Z'); // Tue 09:00 in Chicago, 10:00 in New York
     clock.set(t0);
     // Only the pulse survey is on the wire here: the scheduled check-ins (in January) stay out of it.
@@ -95,7 +106,9 @@ describe('reminders through the delivery pipeline', () => {
     const header = (reminder!.blocks as Array<{ type: string; text?: { text: string } }>).find((b) => b.type === 'header');
     expect(header?.text?.text).toMatch(/^Reminder: /);
     const buttons = (blocks: unknown[]) =>
-      (blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+      (blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>)
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => b.elements ?? []);
     expect(buttons(reminder!.blocks!).map((b) => b.action_id)).toEqual(buttons(first!.blocks!).map((b) => b.action_id));
     // The sandbox has the post a moment before the worker records the outcome.
     const sentReminder = () => db.prisma.message.findFirst({ where: { key: { startsWith: 'pulse#' }, personId: omar, kind: 'reminder', status: 'sent' } });
@@ -108,7 +121,10 @@ describe('reminders through the delivery pipeline', () => {
     expect(JSON.parse(buttons(reminder!.blocks!)[0]!.value)).toMatchObject({ m: reminderRow.id });
 
     // Answering through the reminder records the survey's answer and cancels the second reminder.
-    const r = await recordResponse({ stores: db.stores, clock }, { messageId: reminderRow.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:omar-1' });
+    const r = await recordResponse(
+      { stores: db.stores, clock },
+      { messageId: reminderRow.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:omar-1' },
+    );
     expect(r.response).toMatchObject({ occurrence: survey.occurrence, commId: survey.commId, option: 'good' });
     expect(r.followUps.remindersCancelled).toBe(1);
   });
@@ -116,7 +132,10 @@ describe('reminders through the delivery pipeline', () => {
   it('a reminder that slipped past the cancellation is skipped at send time, never sent', async () => {
     const bea = (await db.prisma.person.findFirstOrThrow({ where: { key: 'bea' } })).id;
     const survey = await db.prisma.message.findFirstOrThrow({ where: { personId: bea, kind: 'comm', comm: { key: 'pulse' } } });
-    await recordResponse({ stores: db.stores, clock }, { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:bea-1' });
+    await recordResponse(
+      { stores: db.stores, clock },
+      { messageId: survey.id, option: 'good', comment: null, channel: 'slack', receivedAt: clock.now(), sourceRef: 'slack:bea-1' },
+    );
     // As if the cancellation had lost a race: the reminder is due and planned again.
     await db.prisma.message.updateMany({ where: { personId: bea, kind: 'reminder', comm: { key: 'pulse' } }, data: { status: 'planned', dueAt: clock.now() } });
     const before = h.slack.messagesTo('UBEA00001').length;

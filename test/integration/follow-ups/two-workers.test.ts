@@ -60,25 +60,52 @@ describe('two `herald worker` processes', () => {
     // Ten answers at once (two owners, five people each); then two of them turn urgent, also at once.
     await Promise.all(
       surveys.map((s) =>
-        recordResponse({ stores: db.stores, clock }, { messageId: s.id, option: 'minor', comment: `${s.person.key} on ${s.comm.key}`, channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}` }),
+        recordResponse(
+          { stores: db.stores, clock },
+          {
+            messageId: s.id,
+            option: 'minor',
+            comment: `${s.person.key} on ${s.comm.key}`,
+            channel: 'slack',
+            receivedAt: new Date(),
+            sourceRef: `slack:${s.id}`,
+          },
+        ),
       ),
     );
     const raised = surveys.filter((s) => s.person.key === 'bea');
-    await Promise.all(raised.map((s) => recordResponse({ stores: db.stores, clock }, { messageId: s.id, option: 'blocked', comment: 'nothing works', channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}:2` })));
+    await Promise.all(
+      raised.map((s) =>
+        recordResponse(
+          { stores: db.stores, clock },
+          { messageId: s.id, option: 'blocked', comment: 'nothing works', channel: 'slack', receivedAt: new Date(), sourceRef: `slack:${s.id}:2` },
+        ),
+      ),
+    );
 
-    const batches = await db.prisma.message.findMany({ where: { kind: 'escalation', key: { startsWith: 'escalations:' } }, include: { person: true, escalationNotices: true } });
-    expect(batches.map((b) => [b.person.key, b.escalationNotices.length]).sort()).toEqual([['lee', 5], ['raj', 5]]);
+    const batches = await db.prisma.message.findMany({
+      where: { kind: 'escalation', key: { startsWith: 'escalations:' } },
+      include: { person: true, escalationNotices: true },
+    });
+    expect(batches.map((b) => [b.person.key, b.escalationNotices.length]).sort()).toEqual([
+      ['lee', 5],
+      ['raj', 5],
+    ]);
     expect(await db.prisma.message.count({ where: { kind: 'escalation', key: { startsWith: 'escalation:' } } })).toBe(2);
 
     // The test cannot wait for the next full hour: make the batches due now, and every escalation overdue.
     await db.prisma.message.updateMany({ where: { kind: 'escalation' }, data: { dueAt: new Date() } });
     await db.prisma.escalation.updateMany({ data: { escalateAt: new Date(Date.now() - 60_000) } });
-    for (let i = 0; i < 2; i++) children.push(spawn(process.execPath, ['bin/herald.js', 'worker'], { env: workerEnv(), stdio: ['ignore', 'ignore', 'inherit'] }));
+    for (let i = 0; i < 2; i++)
+      children.push(spawn(process.execPath, ['bin/herald.js', 'worker'], { env: workerEnv(), stdio: ['ignore', 'ignore', 'inherit'] }));
 
     // Both workers sweep escalations as they start (a slow start on a loaded machine): each goes to level 2 once.
     await waitFor(async () => (await db.prisma.escalation.count({ where: { level: 2 } })) === 10, 150_000);
     await db.prisma.message.updateMany({ where: { kind: 'escalation', status: 'planned' }, data: { dueAt: new Date() } });
-    await waitFor(async () => (await db.prisma.message.count({ where: { kind: 'escalation', status: { in: ['planned', 'queued', 'sending'] } } })) === 0, 90_000);
+    await waitFor(
+      async () => (await db.prisma.message.count({ where: { kind: 'escalation', status: { in: ['planned', 'queued', 'sending'] } } })) === 0,
+      90_000,
+    );
 
     expect(h.slack.messagesTo('URAJ00001')).toHaveLength(2); // raj's batch + bea's urgent pulse
     expect(h.slack.messagesTo('ULEE00001')).toHaveLength(2); // lee's batch + bea's urgent teams-pulse

@@ -9,9 +9,14 @@ import { seedResponses, type SeededMessage, type SeededResponses } from '../../s
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
 const exp = () => Math.floor(Date.now() / 1000) + 3600;
-const answerToken = (m: SeededMessage, o?: string, expiry = exp()) => signToken(TEST_SECRET, { k: 'answer', m: m.id, p: m.personId, exp: expiry, ...(o ? { o } : {}) });
+const answerToken = (m: SeededMessage, o?: string, expiry = exp()) =>
+  signToken(TEST_SECRET, { k: 'answer', m: m.id, p: m.personId, exp: expiry, ...(o ? { o } : {}) });
 const proofOf = (html: string) => /name="proof" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
 
 describe('email answer links /r/:token', () => {
   let db: TestDatabase;

@@ -28,7 +28,12 @@ describe('REST API /api/v1', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ({ app, closeExtras } = await buildHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }) }));
+    ({ app, closeExtras } = await buildHttpServer({
+      db,
+      reads: createHttpReads(db),
+      redisUrl: TEST_REDIS_URL,
+      templates: buildEngine({ PUBLIC_URL: 'http://127.0.0.1' }),
+    }));
     const now = new Date();
     for (const role of ['admin', 'editor', 'viewer'] as const) tok[role] = (await createApiToken(db, { role, name: role, now })).token;
     await app.ready();
@@ -88,8 +93,13 @@ describe('REST API /api/v1', () => {
     expect((await db.prisma.project.findUniqueOrThrow({ where: { key: PROJECT } })).timezone).toBe('America/Chicago');
   });
 
-  it('an unknown template is a 400 at the comm\'s template line, as herald validate says', async () => {
-    const r = await app.inject({ method: 'POST', url: '/api/v1/plans?dryRun=true', headers: yaml(tok.editor), payload: PLAN.replace('template: announcement', 'template: no-such-template') });
+  it("an unknown template is a 400 at the comm's template line, as herald validate says", async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/plans?dryRun=true',
+      headers: yaml(tok.editor),
+      payload: PLAN.replace('template: announcement', 'template: no-such-template'),
+    });
     expect(r.statusCode).toBe(400);
     const line = PLAN.split('\n').findIndex((l) => l.includes('template: announcement')) + 1;
     expect(r.json().details.issues).toContainEqual(expect.objectContaining({ file: 'plan.yaml', line }));
@@ -128,10 +138,23 @@ describe('REST API /api/v1', () => {
 
   it('group=occurrence gives one item per comm occurrence whose copies add up to the per-copy calendar', async () => {
     const base = '/api/v1/projects/northwind-m365/calendar?from=2027-01-01&to=2027-01-20&limit=500';
-    const copies = (await app.inject({ method: 'GET', url: base, headers: auth(tok.viewer) })).json().items as Array<{ comm: string; occurrence: number; channel: string }>;
+    const copies = (await app.inject({ method: 'GET', url: base, headers: auth(tok.viewer) })).json().items as Array<{
+      comm: string;
+      occurrence: number;
+      channel: string;
+    }>;
     const r = await app.inject({ method: 'GET', url: `${base}&group=occurrence`, headers: auth(tok.viewer) });
     expect(r.statusCode, r.body).toBe(200);
-    const groups = r.json().items as Array<{ comm: string; title: string; occurrence: number; occurrences: number; copies: number; people: number; channels: { slack: number; email: number }; first: string }>;
+    const groups = r.json().items as Array<{
+      comm: string;
+      title: string;
+      occurrence: number;
+      occurrences: number;
+      copies: number;
+      people: number;
+      channels: { slack: number; email: number };
+      first: string;
+    }>;
     expect(groups.length).toBeGreaterThan(0);
     expect(groups.length).toBeLessThan(copies.length);
     expect(groups.reduce((n, g) => n + g.copies, 0)).toBe(copies.length);
@@ -181,7 +204,12 @@ describe('REST API /api/v1', () => {
     await db.prisma.message.update({ where: { id: first.id }, data: { status: 'failed', lastError: 'smtp 550' } });
     const failed = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/messages?status=failed`, headers: auth(tok.viewer) });
     expect(failed.json().items.map((m: { id: string }) => m.id)).toEqual([first.id]);
-    const retry = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/messages/retry`, headers: auth(tok.editor), payload: { ids: [first.id] } });
+    const retry = await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${PROJECT}/messages/retry`,
+      headers: auth(tok.editor),
+      payload: { ids: [first.id] },
+    });
     expect(retry.statusCode, retry.body).toBe(200);
     expect(retry.json()).toEqual({ retried: 1 });
     expect((await db.prisma.message.findUniqueOrThrow({ where: { id: first.id } })).status).toBe('planned');
@@ -214,16 +242,26 @@ describe('REST API /api/v1', () => {
   it('lists survey responses with per-audience rates, and escalations a viewer cannot act on', async () => {
     const now = new Date();
     await sendManual(db, { project: PROJECT, comm: 'checkin', now, ignoreQuietHours: true });
-    const sent = await db.prisma.message.findMany({ where: { project: { key: PROJECT }, comm: { key: 'checkin' }, kind: 'comm', status: 'planned' }, include: { person: true }, orderBy: { key: 'asc' } });
+    const sent = await db.prisma.message.findMany({
+      where: { project: { key: PROJECT }, comm: { key: 'checkin' }, kind: 'comm', status: 'planned' },
+      include: { person: true },
+      orderBy: { key: 'asc' },
+    });
     expect(sent.length).toBeGreaterThan(0);
     await db.prisma.message.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now } });
     // Not ana: she owns the workstream, and an owner's own answer escalates to nobody.
     const who = sent.find((m) => m.person.key !== 'ana')!;
-    await recordResponse({ stores: db.stores, clock: systemClock }, { messageId: who.id, option: 'blocked', comment: 'no mail', channel: 'api', receivedAt: now, sourceRef: 'api:test:1' });
+    await recordResponse(
+      { stores: db.stores, clock: systemClock },
+      { messageId: who.id, option: 'blocked', comment: 'no mail', channel: 'api', receivedAt: now, sourceRef: 'api:test:1' },
+    );
 
     const list = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses?comm=checkin`, headers: auth(tok.viewer) });
     expect(list.statusCode, list.body).toBe(200);
-    expect(list.json()).toMatchObject({ items: [{ comm: 'checkin', person: who.person.key, option: 'blocked', comment: 'no mail', channel: 'api' }], nextCursor: null });
+    expect(list.json()).toMatchObject({
+      items: [{ comm: 'checkin', person: who.person.key, option: 'blocked', comment: 'no mail', channel: 'api' }],
+      nextCursor: null,
+    });
     const summary = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/responses/summary`, headers: auth(tok.viewer) });
     expect(summary.statusCode, summary.body).toBe(200);
     const s = summary.json().summaries.find((x: { comm: string }) => x.comm === 'checkin');
@@ -238,24 +276,52 @@ describe('REST API /api/v1', () => {
     const [esc] = open.json().items;
     expect(esc).toMatchObject({ person: who.person.key, option: 'blocked', urgency: 'urgent', state: 'open' });
     for (const action of ['acknowledge', 'resolve']) {
-      const denied = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/${action}`, headers: auth(tok.viewer), payload: {} });
+      const denied = await app.inject({
+        method: 'POST',
+        url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/${action}`,
+        headers: auth(tok.viewer),
+        payload: {},
+      });
       expect(denied.statusCode).toBe(403);
       expect(denied.json().code).toBe('FORBIDDEN_ROLE');
     }
-    const ack = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/acknowledge`, headers: auth(tok.editor), payload: { note: '  checking the licence  ' } });
+    const ack = await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/acknowledge`,
+      headers: auth(tok.editor),
+      payload: { note: '  checking the licence  ' },
+    });
     expect(ack.statusCode, ack.body).toBe(200);
     expect(ack.json()).toMatchObject({ escalationId: esc.id, state: 'acknowledged', changed: true, note: 'checking the licence' });
-    const tooLong = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'x'.repeat(2001) } });
+    const tooLong = await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`,
+      headers: auth(tok.editor),
+      payload: { note: 'x'.repeat(2001) },
+    });
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json().code).toBe('VALIDATION_FAILED');
-    const resolve = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'mailbox re-licensed' } });
+    const resolve = await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`,
+      headers: auth(tok.editor),
+      payload: { note: 'mailbox re-licensed' },
+    });
     expect(resolve.statusCode, resolve.body).toBe(200);
     expect(resolve.json()).toMatchObject({ state: 'resolved', changed: true, note: 'mailbox re-licensed' });
-    const again = await app.inject({ method: 'POST', url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`, headers: auth(tok.editor), payload: { note: 'a second note' } });
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${PROJECT}/escalations/${esc.id}/resolve`,
+      headers: auth(tok.editor),
+      payload: { note: 'a second note' },
+    });
     expect(again.json()).toMatchObject({ state: 'resolved', changed: false });
     expect(again.json().note).toBeUndefined();
     // Stored, and the repeat's note did not replace the first one.
-    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: esc.id } })).toMatchObject({ acknowledgementNote: 'checking the licence', resolutionNote: 'mailbox re-licensed' });
+    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: esc.id } })).toMatchObject({
+      acknowledgementNote: 'checking the licence',
+      resolutionNote: 'mailbox re-licensed',
+    });
     expect((await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations?open=true`, headers: auth(tok.viewer) })).json().items).toEqual([]);
     const all = await app.inject({ method: 'GET', url: `/api/v1/projects/${PROJECT}/escalations`, headers: auth(tok.viewer) });
     expect(all.json().items.map((e: { state: string }) => e.state)).toEqual(['resolved']);
@@ -296,14 +362,18 @@ describe('REST API /api/v1', () => {
     bare.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD') registered.push(`${m} ${r.url}`);
     });
-    await bare.register(async (scope) => registerApi(scope, { db, idempotency: reads.idempotency, listProjects: reads.apiProjects, clock: systemClock }), { prefix: '/api/v1' });
+    await bare.register(async (scope) => registerApi(scope, { db, idempotency: reads.idempotency, listProjects: reads.apiProjects, clock: systemClock }), {
+      prefix: '/api/v1',
+    });
     await bare.ready();
     const res = await bare.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     await bare.close();
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} /api/v1${p.replace(/\{(\w+)\}/g, ':$1')}`)));
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} /api/v1${p.replace(/\{(\w+)\}/g, ':$1')}`)),
+    );
     const api = registered.filter((r) => r !== 'GET /api/v1/openapi.json');
     expect(api.length).toBeGreaterThanOrEqual(7);
     for (const r of api) expect([...documented], r).toContain(r);

@@ -120,14 +120,17 @@ describe('calendar feeds', () => {
   });
 
   it("a person's feed holds the milestones and only what they will receive", async () => {
-    const person = (await db.prisma.message.findFirstOrThrow({ where: { project: { key: PROJECT } }, select: { person: { select: { key: true } } } })).person.key;
+    const person = (await db.prisma.message.findFirstOrThrow({ where: { project: { key: PROJECT } }, select: { person: { select: { key: true } } } })).person
+      .key;
     const personFeed = (await createApiToken(db, { role: 'feed', projectKey: PROJECT, personKey: person, name: `feed-${person}`, now: new Date() })).token;
     const res = await app.inject({ url: `/calendar/${PROJECT}/${person}.ics?token=${personFeed}` });
     expect(res.statusCode).toBe(200);
     expectFolded(res.body);
     const ev = events(res.body);
     const messages = [...ev.keys()].filter((u) => u.includes('/message/'));
-    const expected = await db.prisma.message.count({ where: { project: { key: PROJECT }, person: { key: person }, status: { notIn: ['cancelled', 'skipped'] } } });
+    const expected = await db.prisma.message.count({
+      where: { project: { key: PROJECT }, person: { key: person }, status: { notIn: ['cancelled', 'skipped'] } },
+    });
     expect(messages.length).toBe(expected);
     expect(messages.every((u) => u.includes(`:${person}:`))).toBe(true);
     expect(ev.has(`${PROJECT}/milestone/cutover@herald`)).toBe(true);

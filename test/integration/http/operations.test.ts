@@ -37,7 +37,11 @@ describe('operations: metrics of a real delivery run, bull-board for admins', ()
     const w = await h.startWorker();
     await waitForQuiet(db, 60_000);
     workerMetrics = await (await fetch(`http://127.0.0.1:${w.metrics!.port}/metrics`)).text();
-    srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix, isAdminToken: staticAdminToken(ADMIN) }, 0, '127.0.0.1');
+    srv = await startHttpServer(
+      { db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, redisPrefix: h.prefix, isAdminToken: staticAdminToken(ADMIN) },
+      0,
+      '127.0.0.1',
+    );
   }, 90_000);
   afterAll(async () => {
     await srv?.close();
@@ -61,7 +65,9 @@ describe('operations: metrics of a real delivery run, bull-board for admins', ()
     const queue = new Queue(DELIVERY_QUEUES.email, { connection: new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }), prefix: h.prefix });
     await queue.add('deliver', { messageId: randomUUID() }, { delay: 3600_000, jobId: randomUUID() });
     await queue.close();
-    await db.prisma.inboundMail.create({ data: { dedupeKey: `<${randomUUID()}@test>`, via: 'smtp', kind: 'reply', outcome: 'unmatched', raw: Buffer.from('x'), size: 1 } });
+    await db.prisma.inboundMail.create({
+      data: { dedupeKey: `<${randomUUID()}@test>`, via: 'smtp', kind: 'reply', outcome: 'unmatched', raw: Buffer.from('x'), size: 1 },
+    });
     const text = await (await fetch(`${srv.url}/metrics`)).text();
     const sentEmail = await db.prisma.message.count({ where: { channel: 'email', status: 'sent' } });
     expect(sample(text, 'herald_messages', 'status="sent",channel="email"')).toBe(sentEmail);

@@ -9,7 +9,8 @@ import { sandboxUsersFor, startHarness, TEST_SECRET, waitForQuiet, type Harness 
 import { RESPONSES_PLAN, RESPONSES_PROJECT, seedResponses, type SeededMessage, type SeededResponses } from '../../support/responses.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
-const unsubToken = (m: SeededMessage, expiry = Math.floor(Date.now() / 1000) + 3600) => signToken(TEST_SECRET, { k: 'unsubscribe', m: m.id, p: m.personId, exp: expiry });
+const unsubToken = (m: SeededMessage, expiry = Math.floor(Date.now() / 1000) + 3600) =>
+  signToken(TEST_SECRET, { k: 'unsubscribe', m: m.id, p: m.personId, exp: expiry });
 const form = (body: string, type = 'application/x-www-form-urlencoded') => ({ method: 'POST', headers: { 'content-type': type }, body });
 
 describe('opt-out /u/:token', () => {

@@ -88,7 +88,15 @@ describe('herald serve: limits and errors', () => {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
-    srv = { server: app.server, app, url: `http://127.0.0.1:${port}`, close: async () => { await app.close(); await closeExtras(); } };
+    srv = {
+      server: app.server,
+      app,
+      url: `http://127.0.0.1:${port}`,
+      close: async () => {
+        await app.close();
+        await closeExtras();
+      },
+    };
   });
   afterAll(async () => {
     await srv.close();
@@ -96,7 +104,11 @@ describe('herald serve: limits and errors', () => {
   });
 
   it('a body over the limit is 413 with a readable message', async () => {
-    const res = await fetch(`${srv.url}/r/abc`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `comment=${'x'.repeat(5000)}` });
+    const res = await fetch(`${srv.url}/r/abc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `comment=${'x'.repeat(5000)}`,
+    });
     expect(res.status).toBe(413);
     const text = await res.text();
     expect(text).toMatch(/too large/i);

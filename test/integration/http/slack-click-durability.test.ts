@@ -54,7 +54,12 @@ describe('Slack clicks survive a database outage', () => {
   const clickOn = (person: string, option: string) => {
     const m = seed.message('checkin', person, 'slack');
     const p = slack.messages.find((x) => x.channel === m.providerChannel && x.ts === m.providerId)!;
-    const payload = blockActions({ user: m.slackId!, message: { channel: p.channel, ts: p.ts, blocks: p.blocks ?? [] }, actionId: `herald_survey_${option}`, value: JSON.stringify({ m: m.id, o: option }) });
+    const payload = blockActions({
+      user: m.slackId!,
+      message: { channel: p.channel, ts: p.ts, blocks: p.blocks ?? [] },
+      actionId: `herald_survey_${option}`,
+      value: JSON.stringify({ m: m.id, o: option }),
+    });
     const body = interactionBody(payload);
     return { m, deliver: () => fetch(`${srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body), body }) };
   };
@@ -76,7 +81,9 @@ describe('Slack clicks survive a database outage', () => {
     } finally {
       await onDb(`DELETE FROM fail_response_inserts`);
     }
-    await until('the spooled answer', async () => ((await db.prisma.response.count({ where: { personId: m.personId, comm: { key: m.comm } } })) === 1 ? true : undefined));
+    await until('the spooled answer', async () =>
+      (await db.prisma.response.count({ where: { personId: m.personId, comm: { key: m.comm } } })) === 1 ? true : undefined,
+    );
     const rows = await db.prisma.response.findMany({ where: { personId: m.personId, comm: { key: m.comm } }, include: { history: true } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ option: 'good', channel: 'slack' });

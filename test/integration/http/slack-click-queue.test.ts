@@ -62,14 +62,23 @@ describe('the Slack click queue', () => {
   const clickOn = (person: string, option: string) => {
     const m = seed.message('checkin', person, 'slack');
     const p = slack.messages.find((x) => x.channel === m.providerChannel && x.ts === m.providerId)!;
-    const payload = blockActions({ user: m.slackId!, message: { channel: p.channel, ts: p.ts, blocks: p.blocks ?? [] }, actionId: `herald_survey_${option}`, value: JSON.stringify({ m: m.id, o: option }) });
+    const payload = blockActions({
+      user: m.slackId!,
+      message: { channel: p.channel, ts: p.ts, blocks: p.blocks ?? [] },
+      actionId: `herald_survey_${option}`,
+      value: JSON.stringify({ m: m.id, o: option }),
+    });
     const body = interactionBody(payload);
     const headers = slackSignatureHeaders(SIGNING, body);
     return {
       m,
       posted: p,
       deliver: (url: string, retry?: number) =>
-        fetch(`${url}/slack/events`, { method: 'POST', headers: retry === undefined ? headers : { ...headers, 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' }, body }),
+        fetch(`${url}/slack/events`, {
+          method: 'POST',
+          headers: retry === undefined ? headers : { ...headers, 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' },
+          body,
+        }),
     };
   };
 

@@ -79,7 +79,11 @@ const responseOf = (env: Env, m: SeededMessage) =>
   env.db.prisma.response.findFirst({ where: { personId: m.personId, comm: { key: m.comm } }, include: { history: true } });
 
 /** The behaviours both transports must show, given a way to deliver a payload and read the ack. */
-function interactivitySuite(name: string, socket: boolean, deliver: (env: Env, payload: Record<string, unknown>) => Promise<{ status: number; body: unknown }>) {
+function interactivitySuite(
+  name: string,
+  socket: boolean,
+  deliver: (env: Env, payload: Record<string, unknown>) => Promise<{ status: number; body: unknown }>,
+) {
   describe(`Slack interactivity over ${name}`, () => {
     let env: Env;
     beforeAll(async () => {
@@ -192,7 +196,11 @@ describe('POST /slack/events: signatures and retries', () => {
     const forged = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders('not-the-secret', body), body });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ code: 'INVALID_SIGNATURE' });
-    const stale = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: slackSignatureHeaders(SIGNING, body, Math.floor(Date.now() / 1000) - 6 * 60), body });
+    const stale = await fetch(`${env.srv.url}/slack/events`, {
+      method: 'POST',
+      headers: slackSignatureHeaders(SIGNING, body, Math.floor(Date.now() / 1000) - 6 * 60),
+      body,
+    });
     expect(stale.status).toBe(401);
     const unsigned = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     expect(unsigned.status).toBe(401);
@@ -208,7 +216,11 @@ describe('POST /slack/events: signatures and retries', () => {
     await until('chat.update', () => posted(env.slack, m).updatedAt);
     const updates = env.slack.callsTo('chat.update').length;
     for (const n of [1, 2]) {
-      const retry = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: { ...slackSignatureHeaders(SIGNING, body), 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' }, body });
+      const retry = await fetch(`${env.srv.url}/slack/events`, {
+        method: 'POST',
+        headers: { ...slackSignatureHeaders(SIGNING, body), 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' },
+        body,
+      });
       expect(retry.status).toBe(200);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -223,7 +235,11 @@ describe('POST /slack/events: signatures and retries', () => {
 
   it('answers the Events API URL check', async () => {
     const body = JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' });
-    const res = await fetch(`${env.srv.url}/slack/events`, { method: 'POST', headers: { ...slackSignatureHeaders(SIGNING, body), 'content-type': 'application/json' }, body });
+    const res = await fetch(`${env.srv.url}/slack/events`, {
+      method: 'POST',
+      headers: { ...slackSignatureHeaders(SIGNING, body), 'content-type': 'application/json' },
+      body,
+    });
     expect(await res.json()).toEqual({ challenge: 'abc123' });
   });
 });

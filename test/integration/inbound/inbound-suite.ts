@@ -98,7 +98,15 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
     it('keeps a reply without the signed Reply-To, matched only by In-Reply-To, for a person to assign', async () => {
       const mail = await deliver('in-reply-to-only', { ...replyOf('in-reply-to-only'), TO: 'it-pmo@northwind.example' });
       // Anyone can copy a Message-ID: it places the mail (project, person, what it seems to say) but records nothing.
-      expect(mail).toMatchObject({ kind: 'reply', outcome: 'unmatched', projectId: sent.projectId, messageId: sent.sent('in-reply-to-only').messageId, option: 'blocked', comment: 'My laptop does not start Outlook at all.', fromOtherAddress: false });
+      expect(mail).toMatchObject({
+        kind: 'reply',
+        outcome: 'unmatched',
+        projectId: sent.projectId,
+        messageId: sent.sent('in-reply-to-only').messageId,
+        option: 'blocked',
+        comment: 'My laptop does not start Outlook at all.',
+        fromOtherAddress: false,
+      });
       expect(mail.reason).toContain('In-Reply-To');
       expect(await responseOf('in-reply-to-only')).toBeNull();
     });
@@ -117,7 +125,10 @@ export function describeInboundPath(name: string, open: (ctx: SuiteContext) => P
     });
 
     it('pauses reminders until the return date of an out-of-office (English and German), records nothing', async () => {
-      for (const [person, fixture] of [['ooo', 'out-of-office'], ['ooo-de', 'out-of-office-de']] as const) {
+      for (const [person, fixture] of [
+        ['ooo', 'out-of-office'],
+        ['ooo-de', 'out-of-office-de'],
+      ] as const) {
         const mail = await deliver(fixture, replyOf(person));
         expect(mail).toMatchObject({ kind: 'auto-reply', outcome: 'paused' });
         const p = await db.prisma.person.findUniqueOrThrow({ where: { id: sent.sent(person).personId } });

@@ -13,7 +13,11 @@ describeInboundPath('the POST /inbound/email webhook', async (ctx) => {
   const srv = await serve(ctx);
   return {
     async deliver(raw) {
-      const res = await fetch(`${srv.url}/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRET}` }, body: new Uint8Array(raw) });
+      const res = await fetch(`${srv.url}/inbound/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRET}` },
+        body: new Uint8Array(raw),
+      });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
     },
     close: () => srv.close(),
@@ -28,13 +32,21 @@ describe('the inbound webhook refuses what it should', () => {
     const h = await startHarness(db);
     const srv = await serve({ db, clock: new TestClock(), config: h.config });
     try {
-      const post = (headers: Record<string, string>, body?: string) => fetch(`${srv.url}/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', ...headers }, ...(body === undefined ? {} : { body }) });
+      const post = (headers: Record<string, string>, body?: string) =>
+        fetch(`${srv.url}/inbound/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'message/rfc822', ...headers },
+          ...(body === undefined ? {} : { body }),
+        });
       const none = await post({}, 'From: a@b\r\n\r\nx');
       expect(none.status).toBe(401);
       expect(((await none.json()) as { message: string }).message).toContain('INBOUND_WEBHOOK_SECRET');
       expect((await post({ authorization: 'Bearer wrong-secret-0123456789' }, 'From: a@b\r\n\r\nx')).status).toBe(401);
       expect((await post({ authorization: `Bearer ${SECRET}` })).status).toBe(400);
-      const basic = await post({ authorization: `Basic ${Buffer.from(`herald:${SECRET}`).toString('base64')}` }, 'From: a@b.example\r\nMessage-ID: <basic@x>\r\n\r\nhello');
+      const basic = await post(
+        { authorization: `Basic ${Buffer.from(`herald:${SECRET}`).toString('base64')}` },
+        'From: a@b.example\r\nMessage-ID: <basic@x>\r\n\r\nhello',
+      );
       expect(basic.status).toBe(200);
       expect(await basic.json()).toMatchObject({ kind: 'reply', outcome: 'unmatched', duplicate: false });
     } finally {

@@ -29,6 +29,8 @@ describe('HERALD_TEST_NOW (the test-only clock)', () => {
 
   it('rejects anything but an ISO instant, saying what it wants', () => {
     expect(() => loadConfig({ HERALD_TEST_NOW: '2026-11-20' })).toThrow(ConfigError);
-    expect(() => loadConfig({ HERALD_TEST_NOW: 'yesterday' })).toThrow(/^HERALD_TEST_NOW: must be an ISO 8601 instant such as 2026-11-20T12:00:00Z \(got "yesterday"\)/);
+    expect(() => loadConfig({ HERALD_TEST_NOW: 'yesterday' })).toThrow(
+      /^HERALD_TEST_NOW: must be an ISO 8601 instant such as 2026-11-20T12:00:00Z \(got "yesterday"\)/,
+    );
   });
 });

@@ -16,7 +16,8 @@ function fakeDb(rows: Map<string, { plan: unknown; updatedAt: Date }>): PlanSour
   return db;
 }
 
-const plan = (name: string) => ({ project: { key: 'p', name, timezone: 'Europe/Berlin', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [] } } }) as unknown as Plan;
+const plan = (name: string) =>
+  ({ project: { key: 'p', name, timezone: 'Europe/Berlin', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [] } } }) as unknown as Plan;
 
 describe('PlanCache', () => {
   it('reads a plan once per project version, and again when the project changed', async () => {

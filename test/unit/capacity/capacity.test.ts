@@ -16,12 +16,36 @@ const clock = (ms: number): string => DateTime.fromMillis(ms, { zone: ZONE }).to
 
 function plan(people: number, quietHours?: { start: string; end: string }): Plan {
   return {
-    project: { key: 'p', name: 'P', timezone: ZONE, businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [] }, catchUp: 'skip', sender: {}, ...(quietHours ? { quietHours } : {}) },
+    project: {
+      key: 'p',
+      name: 'P',
+      timezone: ZONE,
+      businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      holidays: { extra: [] },
+      catchUp: 'skip',
+      sender: {},
+      ...(quietHours ? { quietHours } : {}),
+    },
     milestones: [],
     workstreams: [],
     audiences: [{ key: 'all' }],
-    people: Array.from({ length: people }, (_, i) => ({ id: `p${String(i).padStart(5, '0')}`, name: `P ${i}`, email: `p${i}@x.example`, timezone: ZONE, audiences: ['all'], locale: 'en-US' })),
-    comms: ['notice', 'reminder'].map((key) => ({ key, kind: 'announcement', audiences: ['all'], channels: ['email'], template: 'announcement', data: {}, optional: false })),
+    people: Array.from({ length: people }, (_, i) => ({
+      id: `p${String(i).padStart(5, '0')}`,
+      name: `P ${i}`,
+      email: `p${i}@x.example`,
+      timezone: ZONE,
+      audiences: ['all'],
+      locale: 'en-US',
+    })),
+    comms: ['notice', 'reminder'].map((key) => ({
+      key,
+      kind: 'announcement',
+      audiences: ['all'],
+      channels: ['email'],
+      template: 'announcement',
+      data: {},
+      optional: false,
+    })),
   };
 }
 
@@ -81,7 +105,10 @@ describe('expected send times', () => {
   it('never before due or before now, never above any window, and in due order (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ due: fc.integer({ min: 0, max: 600_000 }), person: fc.integer({ min: 0, max: 5 }), channel: fc.constantFrom<Channel>('email', 'slack') }), { maxLength: 200 }),
+        fc.array(
+          fc.record({ due: fc.integer({ min: 0, max: 600_000 }), person: fc.integer({ min: 0, max: 5 }), channel: fc.constantFrom<Channel>('email', 'slack') }),
+          { maxLength: 200 },
+        ),
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 0, max: 300_000 }),
         (raw, perMinute, now) => {
@@ -143,7 +170,12 @@ describe('capacity warnings', () => {
   });
 
   it('warns when the daily cap pushes sends past the day they are due', () => {
-    const w = capacityWarnings(plan(101), wave('notice', local('2027-01-08T09:00'), 101), limits({ EMAIL_RATE_PER_MINUTE: 1000, EMAIL_RECIPIENTS_PER_DAY: 100 }), opts);
+    const w = capacityWarnings(
+      plan(101),
+      wave('notice', local('2027-01-08T09:00'), 101),
+      limits({ EMAIL_RATE_PER_MINUTE: 1000, EMAIL_RECIPIENTS_PER_DAY: 100 }),
+      opts,
+    );
     expect(w[0]!.message).toContain('go out at 100 a day (EMAIL_RECIPIENTS_PER_DAY): the last leaves at Sat 9 Jan 09:00, 1 d after it is due');
     expect(w[0]!.message).toContain('1 of them leaves on a later day than due');
   });
@@ -160,7 +192,14 @@ describe('capacity warnings', () => {
     const nine = local('2027-01-08T09:00');
     const waves = sendWaves(plan(50), [...wave('notice', nine, 50), ...wave('reminder', nine, 20), ...wave('notice', nine, 50, 'slack')], limits(), NOW);
     expect(waves.map((w) => [w.channel, w.count, w.comms])).toEqual([
-      ['email', 70, [['notice', 50], ['reminder', 20]]],
+      [
+        'email',
+        70,
+        [
+          ['notice', 50],
+          ['reminder', 20],
+        ],
+      ],
       ['slack', 50, [['notice', 50]]],
     ]);
   });

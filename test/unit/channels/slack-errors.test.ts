@@ -12,7 +12,14 @@ describe('classifySlackError', () => {
   it('makes 429 retryable and carries Retry-After in ms', () => {
     const e = classifySlackError(new WebAPIRateLimitedError(12));
     expect(e).toBeInstanceOf(ChannelError);
-    expect(e).toMatchObject({ channel: 'slack', reason: 'ratelimited', retryable: true, retryAfterMs: 12_000, recipientRejected: false, code: 'CHANNEL_TRANSIENT' });
+    expect(e).toMatchObject({
+      channel: 'slack',
+      reason: 'ratelimited',
+      retryable: true,
+      retryAfterMs: 12_000,
+      recipientRejected: false,
+      code: 'CHANNEL_TRANSIENT',
+    });
   });
 
   it('makes a `ratelimited` body retryable with its retry hint', () => {
@@ -37,12 +44,19 @@ describe('classifySlackError', () => {
     expect(classifySlackError(platform(code))).toMatchObject({ reason: code, retryable: true, recipientRejected: false });
   });
 
-  it.each(['user_not_found', 'users_not_found', 'channel_not_found', 'not_in_channel', 'account_inactive', 'user_disabled', 'is_archived', 'cannot_dm_bot', 'messages_tab_disabled'])(
-    'makes %s a permanent rejected recipient',
-    (code) => {
-      expect(classifySlackError(platform(code))).toMatchObject({ reason: code, retryable: false, recipientRejected: true, code: 'CHANNEL_PERMANENT' });
-    },
-  );
+  it.each([
+    'user_not_found',
+    'users_not_found',
+    'channel_not_found',
+    'not_in_channel',
+    'account_inactive',
+    'user_disabled',
+    'is_archived',
+    'cannot_dm_bot',
+    'messages_tab_disabled',
+  ])('makes %s a permanent rejected recipient', (code) => {
+    expect(classifySlackError(platform(code))).toMatchObject({ reason: code, retryable: false, recipientRejected: true, code: 'CHANNEL_PERMANENT' });
+  });
 
   it.each(['invalid_auth', 'not_authed', 'token_revoked', 'missing_scope'])('makes %s a permanent configuration problem', (code) => {
     expect(classifySlackError(platform(code))).toMatchObject({ reason: code, retryable: false, recipientRejected: false });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCommSpec, decodePlan } from '../../../src/db/repo/json-columns.ts';
 
-const comm = { key: 'pulse', kind: 'survey', audiences: ['all'], channels: ['slack'], template: 'pulse', data: { z: 1, a: 2 }, optional: false, survey: { question: 'How?', options: [{ value: 'ok', label: 'OK' }] } };
+const comm = {
+  key: 'pulse',
+  kind: 'survey',
+  audiences: ['all'],
+  channels: ['slack'],
+  template: 'pulse',
+  data: { z: 1, a: 2 },
+  optional: false,
+  survey: { question: 'How?', options: [{ value: 'ok', label: 'OK' }] },
+};
 const plan = {
   project: { key: 'p', name: 'P', timezone: 'Europe/Berlin', extra: true },
   milestones: [{ key: 'go-live', at: '2030-01-01' }],

@@ -32,7 +32,16 @@ describe('computeDigest: window and overall status', () => {
   });
 
   it('with nothing stored it says so and is green', () => {
-    const s = { ...snapshot(), workstreams: [], statusReports: [], milestones: [], bounces: [], surveyMessages: [], escalations: [], delivery: { sent: 0, failed: 0 } };
+    const s = {
+      ...snapshot(),
+      workstreams: [],
+      statusReports: [],
+      milestones: [],
+      bounces: [],
+      surveyMessages: [],
+      escalations: [],
+      delivery: { sent: 0, failed: 0 },
+    };
     const empty = computeDigest(s, NOW);
     expect(empty.overall).toEqual({ status: 'green', tone: 'good', headline: 'Nothing to report this week.' });
   });
@@ -62,14 +71,32 @@ describe('computeDigest: workstreams', () => {
 
   it('a not-reported workstream with an open urgent escalation is amber, not blank', () => {
     const s = snapshot();
-    s.escalations.push({ id: 'e9', workstreamKey: 'endpoint', ownerName: 'Sam Okafor', level: 1, state: 'acknowledged', urgent: true, openedAt: d(-1), summary: 'x' });
+    s.escalations.push({
+      id: 'e9',
+      workstreamKey: 'endpoint',
+      ownerName: 'Sam Okafor',
+      level: 1,
+      state: 'acknowledged',
+      urgent: true,
+      openedAt: d(-1),
+      summary: 'x',
+    });
     const endpoint = computeDigest(s, NOW).workstreams.find((w) => w.key === 'endpoint');
     expect(endpoint).toMatchObject({ status: 'amber', reported: false, reason: 'Sam Okafor has not reported this week (last: green); open urgent escalation' });
   });
 
   it('grades option values other than green/amber/red by their escalate flag, and cuts long reasons', () => {
     const s = snapshot();
-    s.statusReports.push({ workstreamKey: 'endpoint', personId: 'sam', value: 'stuck', label: 'Stuck', escalate: 'urgent', decision: false, comment: Array(40).fill('word').join(' '), at: d(-1) });
+    s.statusReports.push({
+      workstreamKey: 'endpoint',
+      personId: 'sam',
+      value: 'stuck',
+      label: 'Stuck',
+      escalate: 'urgent',
+      decision: false,
+      comment: Array(40).fill('word').join(' '),
+      at: d(-1),
+    });
     const endpoint = computeDigest(s, NOW).workstreams.find((w) => w.key === 'endpoint');
     expect(endpoint?.status).toBe('red');
     expect(wordCount(endpoint?.reason ?? '')).toBe(25);
@@ -108,7 +135,12 @@ describe('computeDigest: decisions needed', () => {
   it('lists escalations past their acknowledgement time, then status answers asking for a decision', () => {
     expect(computeDigest(snapshot(), NOW).decisions).toEqual([
       { kind: 'escalation', text: 'Dev Kim answered “I can’t work”: not acknowledged by Maria Lopez (level 2)', since: iso(d(-4, 4)), urgent: true },
-      { kind: 'status', text: 'Identity & MFA (Entra ID): MFA at 71%; approve a hard deadline for the last 50 users (Dana Ruiz)', since: iso(d(-3)), urgent: false },
+      {
+        kind: 'status',
+        text: 'Identity & MFA (Entra ID): MFA at 71%; approve a hard deadline for the last 50 users (Dana Ruiz)',
+        since: iso(d(-3)),
+        urgent: false,
+      },
     ]);
   });
 
@@ -120,7 +152,17 @@ describe('computeDigest: decisions needed', () => {
 
   it('shows at most five and counts the rest', () => {
     const s = snapshot();
-    for (let i = 0; i < 7; i++) s.escalations.push({ id: `x${i}`, ownerName: 'Raj Patel', level: 1, state: 'open', urgent: false, openedAt: d(-2), ackDueAt: d(-1), summary: `case ${i}` });
+    for (let i = 0; i < 7; i++)
+      s.escalations.push({
+        id: `x${i}`,
+        ownerName: 'Raj Patel',
+        level: 1,
+        state: 'open',
+        urgent: false,
+        openedAt: d(-2),
+        ackDueAt: d(-1),
+        summary: `case ${i}`,
+      });
     const digest = computeDigest(s, NOW);
     expect(digest.decisions).toHaveLength(5);
     expect(digest.decisionsMore).toBe(4);
@@ -190,7 +232,15 @@ describe('computeDigest: surveys', () => {
     ]);
     const s = snapshot();
     for (let i = 0; i < 8; i++) {
-      s.surveyMessages.push({ commKey: 'c', question: 'q', occurrence: 0, personId: `p${i}`, audience: 'end-users', sentAt: d(-3), answer: { value: 'good', label: 'Good', comment: `comment ${i}`, firstAt: d(-3), at: d(-3, i) } });
+      s.surveyMessages.push({
+        commKey: 'c',
+        question: 'q',
+        occurrence: 0,
+        personId: `p${i}`,
+        audience: 'end-users',
+        sentAt: d(-3),
+        answer: { value: 'good', label: 'Good', comment: `comment ${i}`, firstAt: d(-3), at: d(-3, i) },
+      });
     }
     const many = computeDigest(s, NOW).comments;
     expect(many).toHaveLength(5);
@@ -216,7 +266,16 @@ describe('computeDigest: open escalations', () => {
     const s = snapshot();
     const e2 = s.escalations.find((e) => e.id === 'e2')!;
     e2.acknowledgementNote = 'Vendor ticket raised, fix due Tuesday';
-    s.escalations.push({ id: 'e8', ownerName: 'Raj Patel', level: 1, state: 'open', urgent: false, openedAt: d(-1), summary: 'x', acknowledgementNote: 'stale' });
+    s.escalations.push({
+      id: 'e8',
+      ownerName: 'Raj Patel',
+      level: 1,
+      state: 'open',
+      urgent: false,
+      openedAt: d(-1),
+      summary: 'x',
+      acknowledgementNote: 'stale',
+    });
     const lines = computeDigest(s, NOW).escalations;
     expect(lines.find((e) => e.id === 'e2')?.note).toBe('Vendor ticket raised, fix due Tuesday');
     expect(lines.find((e) => e.id === 'e8')).not.toHaveProperty('note');
@@ -234,7 +293,15 @@ describe('computeDigest: readable in three minutes', () => {
     const long = Array(60).fill('lengthy').join(' ');
     for (let i = 0; i < 20; i++) {
       s.escalations.push({ id: `l${i}`, ownerName: 'Raj Patel', level: 1, state: 'open', urgent: true, openedAt: d(-2), ackDueAt: d(-1), summary: long });
-      s.surveyMessages.push({ commKey: 'c', question: 'q', occurrence: 0, personId: `p${i}`, audience: 'end-users', sentAt: d(-3), answer: { value: 'bad', label: 'Bad', escalate: true, comment: long, firstAt: d(-3), at: d(-3, i) } });
+      s.surveyMessages.push({
+        commKey: 'c',
+        question: 'q',
+        occurrence: 0,
+        personId: `p${i}`,
+        audience: 'end-users',
+        sentAt: d(-3),
+        answer: { value: 'bad', label: 'Bad', escalate: true, comment: long, firstAt: d(-3), at: d(-3, i) },
+      });
     }
     const digest = computeDigest(s, NOW);
     const words = wordCount(digest.overall.headline) + [...digest.decisions, ...digest.comments].reduce((n, x) => n + wordCount(x.text), 0);

@@ -46,9 +46,27 @@ export function snapshot(): DigestSnapshot {
     statusReports: [
       // identity: green last week, amber with a decision this week.
       { workstreamKey: 'identity', personId: 'dana', value: 'green', label: 'On track', decision: false, at: d(-10) },
-      { workstreamKey: 'identity', personId: 'dana', value: 'amber', label: 'At risk', escalate: true, decision: true, comment: 'MFA at 71%; approve a hard deadline for the last 50 users', at: d(-3) },
+      {
+        workstreamKey: 'identity',
+        personId: 'dana',
+        value: 'amber',
+        label: 'At risk',
+        escalate: true,
+        decision: true,
+        comment: 'MFA at 71%; approve a hard deadline for the last 50 users',
+        at: d(-3),
+      },
       // exchange: red this week; a later answer by someone else does not count.
-      { workstreamKey: 'exchange', personId: 'raj', value: 'red', label: 'Blocked', escalate: 'urgent', decision: false, comment: 'Archive mailboxes over 100 GB fail to migrate', at: d(-3, 2) },
+      {
+        workstreamKey: 'exchange',
+        personId: 'raj',
+        value: 'red',
+        label: 'Blocked',
+        escalate: 'urgent',
+        decision: false,
+        comment: 'Archive mailboxes over 100 GB fail to migrate',
+        at: d(-3, 2),
+      },
       { workstreamKey: 'exchange', personId: 'dana', value: 'green', label: 'On track', decision: false, at: d(-1) },
       // teams: green this week but an urgent escalation is open.
       { workstreamKey: 'teams', personId: 'lee', value: 'green', label: 'On track', decision: false, at: d(-3) },
@@ -57,10 +75,15 @@ export function snapshot(): DigestSnapshot {
     ],
     milestones: [
       { key: 'pilot', label: 'Pilot group migrated', at: d(-13), doneAt: d(-5), moves: [] },
-      { key: 'cutover', label: 'Mailbox cutover weekend', at: d(4), moves: [
-        { fromAt: d(-3), toAt: d(1), movedAt: d(-20) },
-        { fromAt: d(1), toAt: d(4), movedAt: d(-2) },
-      ] },
+      {
+        key: 'cutover',
+        label: 'Mailbox cutover weekend',
+        at: d(4),
+        moves: [
+          { fromAt: d(-3), toAt: d(1), movedAt: d(-20) },
+          { fromAt: d(1), toAt: d(4), movedAt: d(-2) },
+        ],
+      },
       { key: 'go-live', label: 'Go-live', at: d(7), moves: [] },
       { key: 'hypercare-end', label: 'End of hypercare', at: d(25), moves: [] },
       { key: 'kickoff', label: 'Project kickoff', at: d(-48), doneAt: d(-48), moves: [] },
@@ -83,10 +106,40 @@ export function snapshot(): DigestSnapshot {
       survey('sd1', 'service-desk', 3, { value: 'good', comment: 'Queue is calm', at: d(-2, 5) }),
     ],
     escalations: [
-      { id: 'e1', workstreamKey: 'teams', ownerName: 'Maria Lopez', level: 2, state: 'open', urgent: true, openedAt: d(-4), ackDueAt: d(-4, 4), summary: 'Dev Kim answered “I can’t work”' },
-      { id: 'e2', workstreamKey: 'exchange', ownerName: 'Raj Patel', level: 1, state: 'acknowledged', urgent: false, openedAt: d(-1, -5), ackDueAt: d(0, -1), acknowledgedAt: d(0, -3), summary: 'Cai Wu answered “Some issues”' },
+      {
+        id: 'e1',
+        workstreamKey: 'teams',
+        ownerName: 'Maria Lopez',
+        level: 2,
+        state: 'open',
+        urgent: true,
+        openedAt: d(-4),
+        ackDueAt: d(-4, 4),
+        summary: 'Dev Kim answered “I can’t work”',
+      },
+      {
+        id: 'e2',
+        workstreamKey: 'exchange',
+        ownerName: 'Raj Patel',
+        level: 1,
+        state: 'acknowledged',
+        urgent: false,
+        openedAt: d(-1, -5),
+        ackDueAt: d(0, -1),
+        acknowledgedAt: d(0, -3),
+        summary: 'Cai Wu answered “Some issues”',
+      },
       { id: 'e3', workstreamKey: 'identity', ownerName: 'Dana Ruiz', level: 1, state: 'resolved', urgent: true, openedAt: d(-6), summary: 'resolved one' },
-      { id: 'e4', ownerName: 'Dana Ruiz', level: 1, state: 'open', urgent: false, openedAt: d(0, -5), ackDueAt: d(1), summary: 'Bea Meyer answered “Some issues”' },
+      {
+        id: 'e4',
+        ownerName: 'Dana Ruiz',
+        level: 1,
+        state: 'open',
+        urgent: false,
+        openedAt: d(0, -5),
+        ackDueAt: d(1),
+        summary: 'Bea Meyer answered “Some issues”',
+      },
     ],
   };
 }
@@ -100,12 +153,38 @@ export function hugeDigest(): Digest {
   const long = 'This comment is long on purpose so that the Slack sections fill up quickly and must be split '.repeat(3);
   for (let i = 0; i < 60; i++) {
     s.workstreams.push({ key: `ws${i}`, name: `Workstream number ${i} with a long name`, ownerId: `o${i}`, ownerName: `Owner ${i}` });
-    s.statusReports.push({ workstreamKey: `ws${i}`, personId: `o${i}`, value: 'red', label: 'Blocked', escalate: 'urgent', decision: true, comment: long, at: d(-2) });
-    s.escalations.push({ id: `x${i}`, workstreamKey: `ws${i}`, ownerName: `Owner ${i}`, level: 1, state: 'open', urgent: true, openedAt: d(-3), ackDueAt: d(-2), summary: long });
+    s.statusReports.push({
+      workstreamKey: `ws${i}`,
+      personId: `o${i}`,
+      value: 'red',
+      label: 'Blocked',
+      escalate: 'urgent',
+      decision: true,
+      comment: long,
+      at: d(-2),
+    });
+    s.escalations.push({
+      id: `x${i}`,
+      workstreamKey: `ws${i}`,
+      ownerName: `Owner ${i}`,
+      level: 1,
+      state: 'open',
+      urgent: true,
+      openedAt: d(-3),
+      ackDueAt: d(-2),
+      summary: long,
+    });
     s.bounces.push({ personName: `Person ${i}`, email: `a.very.long.address.number.${i}@subsidiary.northwind.example`, at: d(-1) });
-    s.surveyMessages.push({ commKey: `survey-${i % 12}`, question: `Question ${i % 12}?`, occurrence: 0, personId: `p${i}`, audience: `audience-${i % 5}`, sentAt: d(-2), answer: { value: 'bad', label: 'Bad', escalate: true, comment: long, firstAt: d(-2), at: d(-1) } });
+    s.surveyMessages.push({
+      commKey: `survey-${i % 12}`,
+      question: `Question ${i % 12}?`,
+      occurrence: 0,
+      personId: `p${i}`,
+      audience: `audience-${i % 5}`,
+      sentAt: d(-2),
+      answer: { value: 'bad', label: 'Bad', escalate: true, comment: long, firstAt: d(-2), at: d(-1) },
+    });
     s.milestones.push({ key: `m${i}`, label: `Milestone ${i}`, at: d(3), moves: [{ fromAt: d(-1), toAt: d(3), movedAt: d(-1) }] });
   }
   return computeDigest(s, NOW);
 }
-

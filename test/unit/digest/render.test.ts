@@ -48,10 +48,13 @@ describe('digest email HTML', () => {
 
   it('the text part carries every section', () => {
     const text = render(computeDigest(snapshot(), NOW), 'email').text;
-    for (const h of ['OVERALL: red', 'WORKSTREAMS', 'DECISIONS NEEDED', 'OPEN ESCALATIONS', 'MILESTONES', 'SURVEYS', 'WHAT PEOPLE SAID', 'DELIVERY']) expect(text).toContain(h);
+    for (const h of ['OVERALL: red', 'WORKSTREAMS', 'DECISIONS NEEDED', 'OPEN ESCALATIONS', 'MILESTONES', 'SURVEYS', 'WHAT PEOPLE SAID', 'DELIVERY'])
+      expect(text).toContain(h);
     expect(text).toContain('- [red] Exchange Online mailbox migration (Raj Patel): Archive mailboxes over 100 GB fail to migrate');
     expect(text).toContain('- [no report] Intune endpoint management (Sam Okafor): Sam Okafor has not reported this week (last: green)');
-    expect(text).toContain('How is your new mailbox working? (end-users): ████████░░ 75% answered (3 of 4), −25 pts. All good 34% / Some issues 33% / I can\'t work 33%');
+    expect(text).toContain(
+      "How is your new mailbox working? (end-users): ████████░░ 75% answered (3 of 4), −25 pts. All good 34% / Some issues 33% / I can't work 33%",
+    );
     expect(text).toContain('Sent 412, failed 3.');
     expect(text).toContain('- Bounced: Dee Brooks <dee.brooks@northwind.example> (550 mailbox unavailable)');
   });
@@ -77,8 +80,20 @@ describe('digest in Slack', () => {
   const sectionsOf = (r: RenderedMessage): Array<{ type: string; text?: { text: string } }> => r.blocks as Array<{ type: string; text?: { text: string } }>;
 
   it('has every section', () => {
-    const text = sectionsOf(render(computeDigest(snapshot(), NOW), 'slack')).map((b) => b.text?.text ?? '').join('\n');
-    for (const h of ['*Overall: red.*', '*Workstreams*', '*Decisions needed*', '*Open escalations*', '*Milestones*', '*Surveys*', '*What people said*', '*Delivery*']) expect(text).toContain(h);
+    const text = sectionsOf(render(computeDigest(snapshot(), NOW), 'slack'))
+      .map((b) => b.text?.text ?? '')
+      .join('\n');
+    for (const h of [
+      '*Overall: red.*',
+      '*Workstreams*',
+      '*Decisions needed*',
+      '*Open escalations*',
+      '*Milestones*',
+      '*Surveys*',
+      '*What people said*',
+      '*Delivery*',
+    ])
+      expect(text).toContain(h);
     expect(text).toContain('Mailbox cutover weekend: 15 Jan → *22 Jan*, 2 moves _(moved this week)_');
   });
 

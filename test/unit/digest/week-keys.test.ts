@@ -6,7 +6,16 @@ import { examplePlan } from '../../fixtures/example-plan.ts';
 import { errorsOf, planYaml, validPlan } from '../plan/plan-helpers.ts';
 
 const digestComm = (schedule: string, extra = ''): string =>
-  ['comms:', '  - key: d', '    kind: digest', '    audience: ops', '    channels: [email]', '    template: t', `    ${schedule}`, ...(extra ? [`    ${extra}`] : [])].join('\n');
+  [
+    'comms:',
+    '  - key: d',
+    '    kind: digest',
+    '    audience: ops',
+    '    channels: [email]',
+    '    template: t',
+    `    ${schedule}`,
+    ...(extra ? [`    ${extra}`] : []),
+  ].join('\n');
 
 describe('ISO weeks', () => {
   it('names the week an instant falls in, in a zone', () => {
@@ -27,7 +36,10 @@ describe('ISO weeks', () => {
 });
 
 describe('digest message keys', () => {
-  const keysOf = (plan: Plan): string[] => buildCalendar(plan, { now: new Date('2026-11-01T00:00:00Z'), comms: ['exec-weekly'] }).filter((o) => o.channel === 'email').map((o) => o.key);
+  const keysOf = (plan: Plan): string[] =>
+    buildCalendar(plan, { now: new Date('2026-11-01T00:00:00Z'), comms: ['exec-weekly'] })
+      .filter((o) => o.channel === 'email')
+      .map((o) => o.key);
 
   it('carry the ISO week of each Monday, so keys do not depend on where the schedule starts', () => {
     const keys = keysOf(examplePlan);
@@ -48,7 +60,9 @@ describe('digest message keys', () => {
 
 describe('plan rules for digests', () => {
   it('a weekly digest is valid', () => {
-    expect(validPlan(planYaml({ comms: digestComm('schedule: { every: week, on: monday, time: "08:00", from: kickoff, until: go-live }') })).comms[0]?.kind).toBe('digest');
+    expect(
+      validPlan(planYaml({ comms: digestComm('schedule: { every: week, on: monday, time: "08:00", from: kickoff, until: go-live }') })).comms[0]?.kind,
+    ).toBe('digest');
   });
 
   it('a digest that is not weekly is an error that says how to fix it', () => {
@@ -59,10 +73,19 @@ describe('plan rules for digests', () => {
   });
 
   it('a survey option may carry decision: true', () => {
-    const comms = ['comms:', '  - key: s', '    kind: workstream-status', '    audience: ops', '    channels: [email]', '    template: t',
+    const comms = [
+      'comms:',
+      '  - key: s',
+      '    kind: workstream-status',
+      '    audience: ops',
+      '    channels: [email]',
+      '    template: t',
       '    schedule: { every: week, on: friday, time: "11:00", from: kickoff, until: go-live }',
-      '    survey: { question: Status?, options: [ { value: green, label: OK }, { value: decide, label: Decide, decision: true } ] }'].join('\n');
+      '    survey: { question: Status?, options: [ { value: green, label: OK }, { value: decide, label: Decide, decision: true } ] }',
+    ].join('\n');
     expect(validPlan(planYaml({ comms })).comms[0]?.survey?.options[1]).toEqual({ value: 'decide', label: 'Decide', decision: true });
-    expect(errorsOf(planYaml({ comms: comms.replace('decision: true', 'decision: maybe') }))).toEqual(['comms[0].survey.options[1].decision: decision must be true or false, found "maybe"']);
+    expect(errorsOf(planYaml({ comms: comms.replace('decision: true', 'decision: maybe') }))).toEqual([
+      'comms[0].survey.options[1].decision: decision must be true or false, found "maybe"',
+    ]);
   });
 });

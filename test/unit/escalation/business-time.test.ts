@@ -20,7 +20,9 @@ describe('business time', () => {
   });
 
   it('skips the project holidays (Martin Luther King Jr. Day, Mon 18 Jan 2027) and counts from the next opening', () => {
-    expect(local(addBusinessTime(cal, hours, 'America/Chicago', at('2027-01-16T22:00', 'America/Chicago'), fourBh), 'America/Chicago')).toBe('Tue 2027-01-19 13:00');
+    expect(local(addBusinessTime(cal, hours, 'America/Chicago', at('2027-01-16T22:00', 'America/Chicago'), fourBh), 'America/Chicago')).toBe(
+      'Tue 2027-01-19 13:00',
+    );
   });
 
   it('exact units are plain durations', () => {
@@ -63,7 +65,7 @@ describe('escalation rules', () => {
     expect(escalationTargets(examplePlan, to, 'bea.meyer')).toEqual({ owner: 'lee', second: 'maria' });
   });
 
-  it('a workstream-status answer by an owner goes to their workstream\'s escalation person', () => {
+  it("a workstream-status answer by an owner goes to their workstream's escalation person", () => {
     const status = examplePlan.comms.find((c) => c.key === 'workstream-status')!;
     expect(escalationTargets(examplePlan, status, 'raj')).toEqual({ owner: 'maria' });
     expect(escalationTargets(examplePlan, status, 'fatima.singh')).toBeUndefined();

@@ -5,7 +5,9 @@ import { safeNext } from '../../../src/http/dashboard/register.ts';
 describe('dashboard html template', () => {
   it('escapes every interpolated value, in text and attributes', () => {
     const v = `<script>alert("x")</script>&'`;
-    expect(html`<p title="${v}">${v}</p>`.value).toBe('<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>');
+    expect(html`<p title="${v}">${v}</p>`.value).toBe(
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>',
+    );
   });
   it('keeps nested html and raw() as markup, joins arrays, and drops null, undefined and false', () => {
     const items = ['a<', 'b'].map((s) => html`<li>${s}</li>`);

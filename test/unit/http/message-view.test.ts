@@ -25,7 +25,9 @@ describe('cspForEmails', () => {
 describe('messageViews', () => {
   it('puts the email, escaped, in a sandboxed srcdoc frame', () => {
     const out = messageViews({ email: email('<p onclick="x()">a & b</p>') }, 'Kai').value;
-    expect(out).toContain('<iframe class="email-frame" sandbox title="Email: Hi &quot;you&quot;" srcdoc="&lt;p onclick=&quot;x()&quot;&gt;a &amp; b&lt;/p&gt;"></iframe>');
+    expect(out).toContain(
+      '<iframe class="email-frame" sandbox title="Email: Hi &quot;you&quot;" srcdoc="&lt;p onclick=&quot;x()&quot;&gt;a &amp; b&lt;/p&gt;"></iframe>',
+    );
   });
 });
 
@@ -37,7 +39,9 @@ describe('drawBlocks', () => {
   });
 
   it('draws each button as a form with a target', () => {
-    expect(drawBlocks(blocks, () => ({ action: '/click', hidden: { v: '1' } }))).toContain('<form method="post" action="/click" class="bk-inline"><input type="hidden" name="v" value="1"><button type="submit">&lt;Yes&gt;</button></form>');
+    expect(drawBlocks(blocks, () => ({ action: '/click', hidden: { v: '1' } }))).toContain(
+      '<form method="post" action="/click" class="bk-inline"><input type="hidden" name="v" value="1"><button type="submit">&lt;Yes&gt;</button></form>',
+    );
   });
 });
 
@@ -50,14 +54,18 @@ describe('mrkdwn', () => {
 describe('mrkdwn as Slack draws it', () => {
   it("decodes Slack's escapes before escaping once (no &amp;amp;)", () => {
     expect(mrkdwn('Identity &amp; MFA &lt;b&gt;')).toBe('Identity &amp; MFA &lt;b&gt;');
-    expect(drawBlocks([{ type: 'header', text: { type: 'plain_text', text: 'Identity &amp; MFA' } }])).toBe('<p class="bk-header"><strong>Identity &amp; MFA</strong></p>');
+    expect(drawBlocks([{ type: 'header', text: { type: 'plain_text', text: 'Identity &amp; MFA' } }])).toBe(
+      '<p class="bk-header"><strong>Identity &amp; MFA</strong></p>',
+    );
   });
 
   it('draws code, code blocks, quotes, strike and links instead of showing their marks', () => {
     expect(mrkdwn('run `herald apply` now')).toBe('run <code>herald apply</code> now');
     expect(mrkdwn('```\nline 1\nline 2\n```')).toBe('<pre>line 1\nline 2</pre>');
     expect(mrkdwn('> “All good” _Works, ops_\nafter')).toBe('<blockquote>“All good” <em>Works, ops</em></blockquote>after');
-    expect(mrkdwn('~old~ <https://x.example/a?b=1&amp;c=2|the plan> <@U123|dana>')).toBe('<del>old</del> <a href="https://x.example/a?b=1&amp;c=2">the plan</a> <strong>@dana</strong>');
+    expect(mrkdwn('~old~ <https://x.example/a?b=1&amp;c=2|the plan> <@U123|dana>')).toBe(
+      '<del>old</del> <a href="https://x.example/a?b=1&amp;c=2">the plan</a> <strong>@dana</strong>',
+    );
   });
 
   it('leaves marks inside words and lone symbols alone, and never lets markup through', () => {
@@ -70,7 +78,17 @@ describe('mrkdwn as Slack draws it', () => {
   });
 
   it('gives buttons their Block Kit style', () => {
-    const b = [{ type: 'actions', elements: [{ type: 'button', style: 'primary', text: { type: 'plain_text', text: 'Working well' }, action_id: 'a', value: 'v' }, { type: 'button', style: 'danger', text: { type: 'plain_text', text: 'Blocked' }, action_id: 'b', value: 'w' }] }];
-    expect(drawBlocks(b)).toBe('<div class="bk-actions"><span class="bk-button bk-primary">Working well</span> <span class="bk-button bk-danger">Blocked</span></div>');
+    const b = [
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', style: 'primary', text: { type: 'plain_text', text: 'Working well' }, action_id: 'a', value: 'v' },
+          { type: 'button', style: 'danger', text: { type: 'plain_text', text: 'Blocked' }, action_id: 'b', value: 'w' },
+        ],
+      },
+    ];
+    expect(drawBlocks(b)).toBe(
+      '<div class="bk-actions"><span class="bk-button bk-primary">Working well</span> <span class="bk-button bk-danger">Blocked</span></div>',
+    );
   });
 });

@@ -8,9 +8,7 @@ describe('classifying inbound mail before matching', () => {
     const k = classifyMail(m);
     expect(k.kind).toBe('bounce');
     if (k.kind !== 'bounce') return;
-    expect(k.failed).toEqual([
-      { address: 'gone@northwind.example', action: 'failed', status: '5.1.1', diagnostic: expect.stringContaining('550 5.1.1') },
-    ]);
+    expect(k.failed).toEqual([{ address: 'gone@northwind.example', action: 'failed', status: '5.1.1', diagnostic: expect.stringContaining('550 5.1.1') }]);
     expect(k.report.originalMessageIds).toEqual(['<abc@herald.test>']);
     expect(k.report.heraldMessageIds).toEqual(['abc']);
   });
@@ -22,7 +20,8 @@ describe('classifying inbound mail before matching', () => {
   });
 
   it('recognises out-of-office notices in English, German and French and read receipts', async () => {
-    for (const name of ['out-of-office', 'out-of-office-de', 'out-of-office-fr']) expect(classifyMail(await fixture(name))).toMatchObject({ kind: 'auto-reply', readReceipt: false });
+    for (const name of ['out-of-office', 'out-of-office-de', 'out-of-office-fr'])
+      expect(classifyMail(await fixture(name))).toMatchObject({ kind: 'auto-reply', readReceipt: false });
     expect(classifyMail(await fixture('read-receipt'))).toMatchObject({ kind: 'auto-reply', readReceipt: true });
   });
 

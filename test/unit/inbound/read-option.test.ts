@@ -39,6 +39,11 @@ describe('reading a survey option from the first line of a reply', () => {
 
   it('returns nothing for empty text, and no option when two options tie', () => {
     expect(readAnswer('  \n ', OPTIONS)).toEqual({});
-    expect(readAnswer('yes please', [{ value: 'yes', label: 'Yes' }, { value: 'y2', label: 'yes' }]).option).toBeUndefined();
+    expect(
+      readAnswer('yes please', [
+        { value: 'yes', label: 'Yes' },
+        { value: 'y2', label: 'yes' },
+      ]).option,
+    ).toBeUndefined();
   });
 });

@@ -14,10 +14,7 @@ describe('the new text of a reply', () => {
   });
 
   it('drops disclaimers, signatures and mobile footers', () => {
-    const t = replyText(
-      '2 slow\n\nSent from my iPhone',
-      MARKERS,
-    );
+    const t = replyText('2 slow\n\nSent from my iPhone', MARKERS);
     expect(t.text).toBe('2 slow');
     expect(replyText('1 ok\n\nCONFIDENTIALITY NOTICE: This e-mail is confidential.', MARKERS).text).toBe('1 ok');
     expect(replyText('1 ok\n\nDiese E-Mail enthält vertrauliche Informationen.', MARKERS).text).toBe('1 ok');

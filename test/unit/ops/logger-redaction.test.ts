@@ -26,7 +26,16 @@ describe('info logs carry no message bodies, e-mail addresses or tokens', () => 
     );
     // An inbound reply, shaped like startInbound's line plus what a parser yields.
     log.info(
-      { via: 'smtp', inbound: 'i-1', kind: 'reply', outcome: 'recorded', fromAddress: ADDRESS, envelope: { mailFrom: ADDRESS, rcptTo: [`pmo+${TOKEN}@northwind.example`] }, text: BODY, comment: BODY },
+      {
+        via: 'smtp',
+        inbound: 'i-1',
+        kind: 'reply',
+        outcome: 'recorded',
+        fromAddress: ADDRESS,
+        envelope: { mailFrom: ADDRESS, rcptTo: [`pmo+${TOKEN}@northwind.example`] },
+        text: BODY,
+        comment: BODY,
+      },
       `inbound mail: reply from ${ADDRESS} to pmo+${TOKEN}@northwind.example matched`,
     );
     log.info({ req: { headers: { authorization: `Bearer ${TOKEN}` } } }, 'request');

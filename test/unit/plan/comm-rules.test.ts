@@ -9,7 +9,13 @@ const rawComm = (body: string): string => planYaml({ comms: `comms:\n  - ${body}
 describe('comms', () => {
   it('reads a minimal comm with its defaults', () => {
     expect(validPlan(comm(SCHED)).comms[0]).toEqual({
-      key: 'c1', kind: 'announcement', audiences: ['ops'], channels: ['email'], template: 't', data: {}, optional: false,
+      key: 'c1',
+      kind: 'announcement',
+      audiences: ['ops'],
+      channels: ['email'],
+      template: 't',
+      data: {},
+      optional: false,
       schedule: { type: 'anchored', at: 'cutover', offset: { sign: -1, amount: 1, unit: 'days', raw: '-1 day' } },
     });
   });
@@ -37,7 +43,9 @@ describe('comms', () => {
   it('rejects duplicate comm keys at the second one', () => {
     const text = planYaml({ comms: `${commsYaml(SCHED)}\n${commsYaml(SCHED).replace('comms:\n', '')}` });
     const o = run(text);
-    expect(o.errors.map((i) => `${i.line}: ${i.path}: ${i.message}`)).toEqual([`22: comms[1].key: duplicate comm key "c1" (first at line 16); comm keys must be unique`]);
+    expect(o.errors.map((i) => `${i.line}: ${i.path}: ${i.message}`)).toEqual([
+      `22: comms[1].key: duplicate comm key "c1" (first at line 16); comm keys must be unique`,
+    ]);
   });
 
   it('accepts one or many audiences, all known', () => {
@@ -48,7 +56,9 @@ describe('comms', () => {
   });
 
   it('warns when an audience has no people', () => {
-    const o = run(planYaml({ audiences: 'audiences:\n  ops: {}\n  users: {}\n  empty: {}', comms: commsYaml(SCHED).replace('audience: ops', 'audience: empty') }));
+    const o = run(
+      planYaml({ audiences: 'audiences:\n  ops: {}\n  users: {}\n  empty: {}', comms: commsYaml(SCHED).replace('audience: ops', 'audience: empty') }),
+    );
     expect(o.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual(['comms[0].audience: audience "empty" has no people: this comm reaches nobody there']);
   });
 
@@ -65,7 +75,9 @@ describe('comms', () => {
 
   it('checks the workstream, data, optional', () => {
     expect(validPlan(comm(SCHED, 'workstream: ws', 'data: { window: "Fri 18:00", n: 3, list: [a, b] }', 'optional: true')).comms[0]).toMatchObject({
-      workstream: 'ws', data: { window: 'Fri 18:00', n: 3, list: ['a', 'b'] }, optional: true,
+      workstream: 'ws',
+      data: { window: 'Fri 18:00', n: 3, list: ['a', 'b'] },
+      optional: true,
     });
     expect(errorsOf(comm(SCHED, 'workstream: wz', 'data: [1, 2]', 'optional: yes'))).toEqual([
       'comms[0].workstream: unknown workstream "wz" (known: ws)',
@@ -78,7 +90,9 @@ describe('comms', () => {
     expect(errorsOf(comm())).toEqual([
       'comms[0]: missing "schedule" or "trigger": say when this comm is sent, e.g. schedule: { at: cutover, offset: "-3 business days" } or trigger: manual',
     ]);
-    expect(errorsOf(comm(SCHED, 'trigger: manual'))).toEqual(['comms[0].trigger: a comm has either a schedule or a trigger, not both: split it into two comms']);
+    expect(errorsOf(comm(SCHED, 'trigger: manual'))).toEqual([
+      'comms[0].trigger: a comm has either a schedule or a trigger, not both: split it into two comms',
+    ]);
   });
 
   it('series belongs to a stepped schedule only, with unique items', () => {
@@ -90,7 +104,9 @@ describe('comms', () => {
 
   it('reports template problems from checkTemplate at the template line, only for otherwise valid comms', () => {
     const o = run(comm(SCHED), {}, (c) => (c.template === 't' ? ['template "t" not found (known: user-prep, exec-digest)'] : []));
-    expect(o.errors.map((i) => `${i.line}: ${i.path}: ${i.message}`)).toEqual(['20: comms[0].template: template "t" not found (known: user-prep, exec-digest)']);
+    expect(o.errors.map((i) => `${i.line}: ${i.path}: ${i.message}`)).toEqual([
+      '20: comms[0].template: template "t" not found (known: user-prep, exec-digest)',
+    ]);
     let calls = 0;
     run(comm('schedule: { at: nowhere, offset: "-1 day" }'), {}, () => {
       calls++;

@@ -38,14 +38,19 @@ describe('milestones', () => {
 
 describe('audiences and workstreams', () => {
   it('reads audiences with or without a description', () => {
-    expect(validPlan(planYaml({ audiences: 'audiences:\n  ops: { description: Ops }\n  users:\n' })).audiences).toEqual([{ key: 'ops', description: 'Ops' }, { key: 'users' }]);
+    expect(validPlan(planYaml({ audiences: 'audiences:\n  ops: { description: Ops }\n  users:\n' })).audiences).toEqual([
+      { key: 'ops', description: 'Ops' },
+      { key: 'users' },
+    ]);
     expect(errorsOf(planYaml({ audiences: 'audiences:\n  ops: { descripton: Ops }\n  users: {}' }))).toEqual([
       'audiences.ops.descripton: unknown key "descripton" (did you mean "description"? allowed: description)',
     ]);
   });
 
   it('requires a workstream name and an owner who is a known person; escalation too', () => {
-    expect(validPlan(planYaml({ workstreams: 'workstreams:\n  ws: { name: WS, owner: dana, escalation: lee }' })).workstreams).toEqual([{ key: 'ws', name: 'WS', owner: 'dana', escalation: 'lee' }]);
+    expect(validPlan(planYaml({ workstreams: 'workstreams:\n  ws: { name: WS, owner: dana, escalation: lee }' })).workstreams).toEqual([
+      { key: 'ws', name: 'WS', owner: 'dana', escalation: 'lee' },
+    ]);
     expect(errorsOf(planYaml({ workstreams: 'workstreams:\n  ws: { owner: dan, escalation: bob }' }))).toEqual([
       'workstreams.ws: missing required key "name" (for example name: Identity & MFA)',
       'workstreams.ws.owner: unknown person "dan" (did you mean "dana"? known: dana, lee)',
@@ -56,14 +61,25 @@ describe('audiences and workstreams', () => {
 
 describe('people: inline', () => {
   it('defaults timezone to the project zone and locale to en-US; audiences may be one or many', () => {
-    expect(validPlan(inline('{ id: a, name: A, email: a@example.com, audiences: ops }', '{ id: b, name: B, slack: U0B, timezone: Europe/Paris, locale: fr-FR }')).people).toEqual([
+    expect(
+      validPlan(inline('{ id: a, name: A, email: a@example.com, audiences: ops }', '{ id: b, name: B, slack: U0B, timezone: Europe/Paris, locale: fr-FR }'))
+        .people,
+    ).toEqual([
       { id: 'a', name: 'A', email: 'a@example.com', timezone: 'America/Chicago', audiences: ['ops'], locale: 'en-US' },
       { id: 'b', name: 'B', slack: 'U0B', timezone: 'Europe/Paris', audiences: [], locale: 'fr-FR' },
     ]);
   });
 
   it('needs an id, a name and an email or slack; checks email, zone, locale and audiences', () => {
-    expect(errorsOf(inline('{ name: A, email: a@example.com }', '{ id: b }', '{ id: c, name: C, email: "c@", timezone: Moon/Base, locale: "not a locale", audiences: [opz] }'))).toEqual([
+    expect(
+      errorsOf(
+        inline(
+          '{ name: A, email: a@example.com }',
+          '{ id: b }',
+          '{ id: c, name: C, email: "c@", timezone: Moon/Base, locale: "not a locale", audiences: [opz] }',
+        ),
+      ),
+    ).toEqual([
       'people.inline[0]: missing id: every person needs a unique id such as dana or dana.ruiz',
       'people.inline[1]: missing name: give the name messages address the person by',
       'people.inline[1]: needs an email or a slack id (or both) so Herald can reach them',

@@ -29,8 +29,14 @@ describe('parseOffset', () => {
   });
 
   it('suggests the unit for a typo and rejects nonsense', () => {
-    expect(parseOffset('-3 bussiness days', { signRequired: true })).toEqual({ ok: false, error: '"-3 bussiness days": unknown unit "bussiness days" (did you mean "business days"?)' });
-    expect(parseOffset('-3 fortnights', { signRequired: true })).toMatchObject({ ok: false, error: expect.stringContaining('use minute, hour, day, business day, week') });
+    expect(parseOffset('-3 bussiness days', { signRequired: true })).toEqual({
+      ok: false,
+      error: '"-3 bussiness days": unknown unit "bussiness days" (did you mean "business days"?)',
+    });
+    expect(parseOffset('-3 fortnights', { signRequired: true })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('use minute, hour, day, business day, week'),
+    });
     expect(parseOffset('soon', { signRequired: true })).toMatchObject({ ok: false, error: expect.stringContaining('is not an offset') });
     expect(parseOffset('-1.5 days', { signRequired: true })).toMatchObject({ ok: false });
   });

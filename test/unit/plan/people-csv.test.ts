@@ -14,7 +14,10 @@ describe('parseCsv', () => {
   });
 
   it('handles a byte-order mark and a last line without newline', () => {
-    expect(parseCsv('\uFEFFid\nx').rows).toEqual([{ line: 1, cells: ['id'] }, { line: 2, cells: ['x'] }]);
+    expect(parseCsv('\uFEFFid\nx').rows).toEqual([
+      { line: 1, cells: ['id'] },
+      { line: 2, cells: ['x'] },
+    ]);
   });
 
   it('reports an unclosed quote at the line where the field starts', () => {

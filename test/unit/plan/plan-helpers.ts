@@ -21,7 +21,15 @@ export const SECTIONS: Record<Section, string> = {
 
 /** A comms section with one comm; `extra` lines are added to the comm (2-space YAML inside the item). */
 export function commsYaml(...extra: string[]): string {
-  return ['comms:', '  - key: c1', '    kind: announcement', '    audience: ops', '    channels: [email]', '    template: t', ...extra.map((l) => `    ${l}`)].join('\n');
+  return [
+    'comms:',
+    '  - key: c1',
+    '    kind: announcement',
+    '    audience: ops',
+    '    channels: [email]',
+    '    template: t',
+    ...extra.map((l) => `    ${l}`),
+  ].join('\n');
 }
 
 export function planYaml(over: Partial<Record<Section, string>> = {}): string {

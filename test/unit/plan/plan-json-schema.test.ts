@@ -39,8 +39,21 @@ function validatorErrors(yamlText: string): string[] {
 }
 
 function starterText(name: string): string {
-  const calendar = new ProjectCalendar({ timezone: 'Europe/Berlin', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [], country: 'DE' } });
-  const values = { projectKey: 'x', projectName: 'X "quoted" \\ name', timezone: 'Europe/Berlin', country: 'DE', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], goLive: '2027-03-29', cutover: '2027-03-25', help: 'the desk' };
+  const calendar = new ProjectCalendar({
+    timezone: 'Europe/Berlin',
+    businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    holidays: { extra: [], country: 'DE' },
+  });
+  const values = {
+    projectKey: 'x',
+    projectName: 'X "quoted" \\ name',
+    timezone: 'Europe/Berlin',
+    country: 'DE',
+    businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    goLive: '2027-03-29',
+    cutover: '2027-03-25',
+    help: 'the desk',
+  };
   return fillStarter(read(`starters/${name}/plan.yaml`), values, calendar);
 }
 

@@ -6,7 +6,13 @@ const project = (body: string): string => planYaml({ project: `project:\n  key: 
 describe('project rules', () => {
   it('applies defaults: mon–fri, no holidays, catchUp skip, no quiet hours', () => {
     expect(validPlan(planYaml()).project).toEqual({
-      key: 'p', name: 'P', timezone: 'America/Chicago', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [] }, catchUp: 'skip', sender: {},
+      key: 'p',
+      name: 'P',
+      timezone: 'America/Chicago',
+      businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      holidays: { extra: [] },
+      catchUp: 'skip',
+      sender: {},
     });
   });
 
@@ -39,7 +45,11 @@ describe('project rules', () => {
 
   it('reads holidays as a list of dates or as a country/region with extras', () => {
     expect(validPlan(project('  holidays: [2027-01-01, 2027-12-25]\n')).project.holidays).toEqual({ extra: ['2027-01-01', '2027-12-25'] });
-    expect(validPlan(project('  holidays: { country: us, state: CA, extra: [2026-12-24] }\n')).project.holidays).toEqual({ country: 'US', region: 'CA', extra: ['2026-12-24'] });
+    expect(validPlan(project('  holidays: { country: us, state: CA, extra: [2026-12-24] }\n')).project.holidays).toEqual({
+      country: 'US',
+      region: 'CA',
+      extra: ['2026-12-24'],
+    });
     expect(validPlan(project('  holidays: { country: DE, region: BY }\n')).project.holidays).toEqual({ country: 'DE', region: 'BY', extra: [] });
     expect(errorsOf(project('  holidays: { country: US, region: ZZ }\n'))[0]).toMatch(/^project\.holidays\.region: unknown region "ZZ" for US \(known: /);
     expect(errorsOf(project('  holidays: { region: CA }\n'))).toEqual(['project.holidays.region: a region needs a country: add country: US (for example)']);
@@ -66,7 +76,8 @@ describe('project rules', () => {
 
   it('accepts sender addresses with a display name', () => {
     expect(validPlan(project('  sender: { email: "IT PMO <pmo@example.com>", replyTo: pmo@example.com }\n')).project.sender).toEqual({
-      email: 'IT PMO <pmo@example.com>', replyTo: 'pmo@example.com',
+      email: 'IT PMO <pmo@example.com>',
+      replyTo: 'pmo@example.com',
     });
     expect(validPlan(project('  sender: { email: \'"PMO, IT" <pmo@example.com>\' }\n')).project.sender.email).toBe('"PMO, IT" <pmo@example.com>');
     expect(errorsOf(project('  sender: { replyTo: "pmo at example.com" }\n'))).toEqual([

@@ -10,7 +10,10 @@ const off = (raw: string, sign: 1 | -1, amount: number, unit: string) => ({ raw,
 describe('schedule: anchored', () => {
   it('reads at, offset and an optional recipient-local time', () => {
     expect(scheduleOf('{ at: cutover, offset: "-3 business days", time: "09:00" }')).toEqual({
-      type: 'anchored', at: 'cutover', offset: off('-3 business days', -1, 3, 'business days'), time: '09:00',
+      type: 'anchored',
+      at: 'cutover',
+      offset: off('-3 business days', -1, 3, 'business days'),
+      time: '09:00',
     });
     expect(scheduleOf('{ at: cutover, offset: "+4 hours" }')).toEqual({ type: 'anchored', at: 'cutover', offset: off('+4 hours', 1, 4, 'hours') });
   });
@@ -21,34 +24,52 @@ describe('schedule: anchored', () => {
       'comms[0].schedule.at: unknown milestone "cutovr" (did you mean "cutover"? known: kickoff, cutover, go-live)',
       'comms[0].schedule.offset: "3 days" needs a sign: "-3 days" (before) or "+3 days" (after)',
     ]);
-    expect(errs('{ at: cutover }')).toEqual(['comms[0].schedule: missing required key "offset" (for example offset: "-3 business days" (or "+0 days" for the milestone itself))']);
-    expect(errs('{ at: cutover, offset: "-1 day", tiem: "09:00" }')).toEqual(['comms[0].schedule.tiem: unknown key "tiem" (did you mean "time"? allowed: at, offset, time)']);
+    expect(errs('{ at: cutover }')).toEqual([
+      'comms[0].schedule: missing required key "offset" (for example offset: "-3 business days" (or "+0 days" for the milestone itself))',
+    ]);
+    expect(errs('{ at: cutover, offset: "-1 day", tiem: "09:00" }')).toEqual([
+      'comms[0].schedule.tiem: unknown key "tiem" (did you mean "time"? allowed: at, offset, time)',
+    ]);
   });
 
   it('warns when a date-only milestone and no time put the message at midnight', () => {
     const o = run(withSchedule('{ at: go-live, offset: "+1 day" }'));
     expect(o.errors).toEqual([]);
-    expect(o.warnings.map((w) => w.message)).toEqual(['milestone "go-live" has no time of day and this schedule has no "time": messages are due at 00:00; add time: "09:00" (for example)']);
+    expect(o.warnings.map((w) => w.message)).toEqual([
+      'milestone "go-live" has no time of day and this schedule has no "time": messages are due at 00:00; add time: "09:00" (for example)',
+    ]);
   });
 });
 
 describe('schedule: series', () => {
   it('reads a list of signed offsets', () => {
     expect(scheduleOf('{ at: go-live, offsets: ["+1 business day", "+7 days"], time: "14:00" }')).toEqual({
-      type: 'series', at: 'go-live', offsets: [off('+1 business day', 1, 1, 'business days'), off('+7 days', 1, 7, 'days')], time: '14:00',
+      type: 'series',
+      at: 'go-live',
+      offsets: [off('+1 business day', 1, 1, 'business days'), off('+7 days', 1, 7, 'days')],
+      time: '14:00',
     });
   });
 
   it('rejects an empty list and bad offsets, each at its index', () => {
-    expect(errs('{ at: go-live, offsets: [], time: "14:00" }')).toEqual(['comms[0].schedule.offsets: expected a non-empty list of offsets, e.g. ["-5 business days", "-1 business day"]']);
-    expect(errs('{ at: go-live, offsets: ["+1 day", "7 days"], time: "14:00" }')).toEqual(['comms[0].schedule.offsets[1]: "7 days" needs a sign: "-7 days" (before) or "+7 days" (after)']);
+    expect(errs('{ at: go-live, offsets: [], time: "14:00" }')).toEqual([
+      'comms[0].schedule.offsets: expected a non-empty list of offsets, e.g. ["-5 business days", "-1 business day"]',
+    ]);
+    expect(errs('{ at: go-live, offsets: ["+1 day", "7 days"], time: "14:00" }')).toEqual([
+      'comms[0].schedule.offsets[1]: "7 days" needs a sign: "-7 days" (before) or "+7 days" (after)',
+    ]);
   });
 });
 
 describe('schedule: stepped', () => {
   it('reads at, offset, every and a count', () => {
     expect(scheduleOf('{ at: go-live, offset: "+1 business day", every: "business day", count: 5, time: "10:30" }')).toEqual({
-      type: 'stepped', at: 'go-live', offset: off('+1 business day', 1, 1, 'business days'), every: { unit: 'business day', n: 1, raw: 'business day' }, count: 5, time: '10:30',
+      type: 'stepped',
+      at: 'go-live',
+      offset: off('+1 business day', 1, 1, 'business days'),
+      every: { unit: 'business day', n: 1, raw: 'business day' },
+      count: 5,
+      time: '10:30',
     });
   });
 
@@ -65,16 +86,26 @@ describe('schedule: stepped', () => {
     expect(errs('{ at: go-live, offset: "+1 day", every: day, count: 2, time: "10:30" }', 'series: [a, b]')).toEqual([
       'comms[0].schedule.count: give either "series" on the comm or "count" in the schedule, not both: the series length is the count',
     ]);
-    expect(errs('{ at: go-live, offset: "+1 day", every: day, count: 0, time: "10:30" }')).toEqual(['comms[0].schedule.count: expected a whole number ≥ 1, found number 0']);
+    expect(errs('{ at: go-live, offset: "+1 day", every: day, count: 0, time: "10:30" }')).toEqual([
+      'comms[0].schedule.count: expected a whole number ≥ 1, found number 0',
+    ]);
   });
 });
 
 describe('schedule: recurring', () => {
   it('reads every/on/time/from/until with milestone keys or dates', () => {
     expect(scheduleOf('{ every: week, on: monday, time: "08:00", from: kickoff, until: 2027-03-01 }')).toEqual({
-      type: 'recurring', every: { unit: 'week', n: 1, raw: 'week' }, on: 'mon', time: '08:00', from: { milestone: 'kickoff' }, until: { date: '2027-03-01' },
+      type: 'recurring',
+      every: { unit: 'week', n: 1, raw: 'week' },
+      on: 'mon',
+      time: '08:00',
+      from: { milestone: 'kickoff' },
+      until: { date: '2027-03-01' },
     });
-    expect(scheduleOf('{ every: month, from: 2027-01-01T09:00, until: go-live }')).toMatchObject({ every: { unit: 'month' }, from: { date: '2027-01-01T09:00' } });
+    expect(scheduleOf('{ every: month, from: 2027-01-01T09:00, until: go-live }')).toMatchObject({
+      every: { unit: 'month' },
+      from: { date: '2027-01-01T09:00' },
+    });
     expect(scheduleOf('{ every: "2 weeks", on: Fri, from: kickoff, until: go-live }')).toMatchObject({ every: { unit: 'week', n: 2 }, on: 'fri' });
   });
 
@@ -83,7 +114,9 @@ describe('schedule: recurring', () => {
       'comms[0].schedule: missing required key "from" (for example from: kickoff)',
       'comms[0].schedule: missing required key "until" (for example until: hypercare-end)',
     ]);
-    expect(errs('{ every: day, from: go-live, until: kickoff }')).toEqual(['comms[0].schedule.until: "until" is before "from": the schedule would never run; swap them or pick a later end']);
+    expect(errs('{ every: day, from: go-live, until: kickoff }')).toEqual([
+      'comms[0].schedule.until: "until" is before "from": the schedule would never run; swap them or pick a later end',
+    ]);
     expect(errs('{ every: day, from: kickof, until: 2027-02-30 }')).toEqual([
       'comms[0].schedule.from: unknown milestone "kickof" (did you mean "kickoff"? known: kickoff, cutover, go-live)',
       'comms[0].schedule.until: "2027-02-30" is not a date: use YYYY-MM-DD, e.g. 2027-01-15',
@@ -101,8 +134,6 @@ describe('schedule: recurring', () => {
     expect(errs('{ time: "09:00" }')).toEqual([
       'comms[0].schedule: cannot tell which schedule this is: use { at, offset } (anchored), { at, offsets: [...] } (series), { at, offset, every } (stepped) or { every, from, until } (recurring)',
     ]);
-    expect(errs('{ at: cutover, offset: "-1 day", from: kickoff }')).toEqual([
-      'comms[0].schedule.from: unknown key "from" (allowed: at, offset, time)',
-    ]);
+    expect(errs('{ at: cutover, offset: "-1 day", from: kickoff }')).toEqual(['comms[0].schedule.from: unknown key "from" (allowed: at, offset, time)']);
   });
 });

@@ -49,9 +49,23 @@ const timeOptArb = fc.option(wallTimeArb, { nil: undefined });
 export const scheduleArb: fc.Arbitrary<Schedule> = fc.oneof(
   fc.record({ type: fc.constant('anchored' as const), at: milestoneKeyArb, offset: offsetArb, time: timeOptArb }),
   fc.record({ type: fc.constant('series' as const), at: milestoneKeyArb, offsets: fc.array(offsetArb, { minLength: 1, maxLength: 4 }), time: timeOptArb }),
-  fc.record({ type: fc.constant('stepped' as const), at: milestoneKeyArb, offset: offsetArb, every: everyArb, count: fc.integer({ min: 1, max: 12 }), time: timeOptArb }),
+  fc.record({
+    type: fc.constant('stepped' as const),
+    at: milestoneKeyArb,
+    offset: offsetArb,
+    every: everyArb,
+    count: fc.integer({ min: 1, max: 12 }),
+    time: timeOptArb,
+  }),
   fc
-    .record({ every: everyArb, on: fc.option(weekdayArb, { nil: undefined }), time: timeOptArb, from: dateArb, fromTime: timeOptArb, span: fc.integer({ min: 0, max: 90 }) })
+    .record({
+      every: everyArb,
+      on: fc.option(weekdayArb, { nil: undefined }),
+      time: timeOptArb,
+      from: dateArb,
+      fromTime: timeOptArb,
+      span: fc.integer({ min: 0, max: 90 }),
+    })
     .map(({ span, from, fromTime, ...r }) => ({
       type: 'recurring' as const,
       ...r,

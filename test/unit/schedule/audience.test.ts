@@ -9,7 +9,15 @@ const via = (channels: ChannelChoice[]) => ({ channels });
 
 describe('recipientsOf', () => {
   it('cutover-ops-impact (ops + service-desk) reaches each person once, in plan order, even raj who is in both', () => {
-    expect(recipientsOf(examplePlan, comm('cutover-ops-impact')).map((p) => p.id)).toEqual(['alex.khan', 'bea.meyer', 'fatima.singh', 'dana', 'raj', 'lee', 'sam']);
+    expect(recipientsOf(examplePlan, comm('cutover-ops-impact')).map((p) => p.id)).toEqual([
+      'alex.khan',
+      'bea.meyer',
+      'fatima.singh',
+      'dana',
+      'raj',
+      'lee',
+      'sam',
+    ]);
   });
 
   it('exec-weekly reaches only the executives', () => {
@@ -41,7 +49,7 @@ describe('channelsFor', () => {
     expect(channelsFor(slackOnly, via(['email', 'slack']))).toEqual(['slack']);
   });
 
-  it('keeps the comm\'s order and drops duplicates ([email, preferred, slack] for a person with both = email, slack)', () => {
+  it("keeps the comm's order and drops duplicates ([email, preferred, slack] for a person with both = email, slack)", () => {
     expect(channelsFor(both, via(['email', 'preferred', 'slack']))).toEqual(['email', 'slack']);
     expect(channelsFor(emailOnly, via(['preferred', 'email']))).toEqual(['email']);
   });

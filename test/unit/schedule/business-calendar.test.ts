@@ -56,7 +56,11 @@ describe('ProjectCalendar options', () => {
   });
 
   it('a region adds its public holidays: US-CA has César Chávez Day Wed 2027-03-31 and the day after Thanksgiving Fri 2027-11-26', () => {
-    const c = new ProjectCalendar({ timezone: 'America/Los_Angeles', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { country: 'US', region: 'CA', extra: [] } });
+    const c = new ProjectCalendar({
+      timezone: 'America/Los_Angeles',
+      businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      holidays: { country: 'US', region: 'CA', extra: [] },
+    });
     expect(c.isBusinessDay('2027-01-18')).toBe(false);
     expect(c.isBusinessDay('2027-03-31')).toBe(false);
     expect(c.isBusinessDay('2027-11-26')).toBe(false);

@@ -27,7 +27,7 @@ describe('milestones of the example plan', () => {
 });
 
 describe('anchored and series offsets of the example plan', () => {
-  it('cutover-ops-impact -5 business days from Fri 2027-01-15 lands Fri 2027-01-08 09:00 in each person\'s zone (Jan 14, 13, 12, 11, 8)', () => {
+  it("cutover-ops-impact -5 business days from Fri 2027-01-15 lands Fri 2027-01-08 09:00 in each person's zone (Jan 14, 13, 12, 11, 8)", () => {
     expect(localTimes('cutover-ops-impact', 'raj', 'email')[0]).toBe('Fri 2027-01-08 09:00'); // Asia/Kolkata
     expect(localTimes('cutover-ops-impact', 'dana', 'slack')[0]).toBe('Fri 2027-01-08 09:00'); // America/New_York
     expect(localTimes('cutover-ops-impact', 'sam', 'email')[0]).toBe('Fri 2027-01-08 09:00'); // Europe/London
@@ -43,7 +43,11 @@ describe('anchored and series offsets of the example plan', () => {
   });
 
   it('cutover-ops-impact reaches raj (email only) on slack too: his Slack id is looked up by email at send time', () => {
-    expect(forPerson(of('cutover-ops-impact'), 'raj').map((o) => o.channel).sort()).toEqual(['email', 'email', 'slack', 'slack']);
+    expect(
+      forPerson(of('cutover-ops-impact'), 'raj')
+        .map((o) => o.channel)
+        .sort(),
+    ).toEqual(['email', 'email', 'slack', 'slack']);
   });
 
   it('cutover-user-prep -3 business days from Fri 2027-01-15 lands Tue 2027-01-12 10:00 local, via preferred channel', () => {
@@ -149,7 +153,7 @@ describe('calendar shape', () => {
     expect(of('adoption-tips')[0]?.milestones).toEqual(['go-live']);
   });
 
-  it('commMilestones names the schedule\'s anchors, or the trigger\'s milestone', () => {
+  it("commMilestones names the schedule's anchors, or the trigger's milestone", () => {
     const comm = (key: string) => plan.comms.find((c) => c.key === key)!;
     expect(commMilestones(comm('hypercare-service-desk'))).toEqual(['go-live', 'hypercare-end']);
     expect(commMilestones(comm('cutover-moved'))).toEqual(['cutover']);

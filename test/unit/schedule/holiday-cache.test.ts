@@ -13,7 +13,9 @@ describe('public holidays on disk', () => {
   it('stores what date-holidays computes, and a later run reads it instead of computing', () => {
     useHolidayStore(diskHolidayStore({ HERALD_CACHE_DIR: dir }));
     const days = publicHolidayDays('US', undefined, 2026);
-    const computed = holidayRules('US').getHolidays(2026).filter((x) => x.type === 'public');
+    const computed = holidayRules('US')
+      .getHolidays(2026)
+      .filter((x) => x.type === 'public');
     expect(days.map(([, name]) => name)).toEqual([...new Set(computed.map((x) => x.name))]);
     expect(days.find(([, name]) => name === 'Independence Day')).toBeDefined();
 

@@ -5,7 +5,15 @@ import { milestoneOrderWarnings } from '../../../src/domain/schedule/milestone-o
 import { commsYaml, planYaml, run } from '../plan/plan-helpers.ts';
 
 const plan = (): Plan => {
-  const r = run(planYaml({ comms: commsYaml('title: Hypercare check-in', 'schedule: { at: go-live, offsets: ["+1 day", "+2 days", "+3 days"], time: "14:00" }', 'survey: { question: "How?", options: [{ value: good, label: "Working well" }, { value: minor, label: "Some issues" }] }') }));
+  const r = run(
+    planYaml({
+      comms: commsYaml(
+        'title: Hypercare check-in',
+        'schedule: { at: go-live, offsets: ["+1 day", "+2 days", "+3 days"], time: "14:00" }',
+        'survey: { question: "How?", options: [{ value: good, label: "Working well" }, { value: minor, label: "Some issues" }] }',
+      ),
+    }),
+  );
   expect(r.errors).toEqual([]);
   return r.plan!;
 };

@@ -37,13 +37,14 @@ describe('quiet hours (property)', () => {
     );
   });
 
-  it('no occurrence of any generated plan is due inside its recipient\'s quiet hours', () => {
+  it("no occurrence of any generated plan is due inside its recipient's quiet hours", () => {
     fc.assert(
       fc.property(planArb, (plan) => {
         const q = plan.project.quietHours;
         fc.pre(q !== undefined && q.start !== q.end);
         const [start, end] = [toMinutes(q!.start), toMinutes(q!.end)];
-        for (const o of buildCalendar(plan, { now: NOW })) expect(inWindow(localMinute(o.dueAt.getTime(), zoneOfPerson(plan, o.personId)), start, end)).toBe(false);
+        for (const o of buildCalendar(plan, { now: NOW }))
+          expect(inWindow(localMinute(o.dueAt.getTime(), zoneOfPerson(plan, o.personId)), start, end)).toBe(false);
       }),
       { numRuns: 200 },
     );
@@ -53,13 +54,20 @@ describe('quiet hours (property)', () => {
 describe('business days (property)', () => {
   it('addBusinessDays(n) then (-n) returns to the same business day', () => {
     fc.assert(
-      fc.property(businessDaysArb, fc.constantFrom(undefined, 'US', 'GB', 'IN'), fc.array(dateArb, { maxLength: 10 }), dateArb, fc.integer({ min: -60, max: 60 }), (days, country, extra, date, n) => {
-        const cal = new ProjectCalendar({ timezone: 'UTC', businessDays: days, holidays: { ...(country ? { country } : {}), extra } });
-        const start = cal.nextBusinessDayOnOrAfter(date);
-        const there = cal.addBusinessDays(start, n);
-        expect(cal.isBusinessDay(there)).toBe(true);
-        expect(cal.addBusinessDays(there, -n)).toBe(start);
-      }),
+      fc.property(
+        businessDaysArb,
+        fc.constantFrom(undefined, 'US', 'GB', 'IN'),
+        fc.array(dateArb, { maxLength: 10 }),
+        dateArb,
+        fc.integer({ min: -60, max: 60 }),
+        (days, country, extra, date, n) => {
+          const cal = new ProjectCalendar({ timezone: 'UTC', businessDays: days, holidays: { ...(country ? { country } : {}), extra } });
+          const start = cal.nextBusinessDayOnOrAfter(date);
+          const there = cal.addBusinessDays(start, n);
+          expect(cal.isBusinessDay(there)).toBe(true);
+          expect(cal.addBusinessDays(there, -n)).toBe(start);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -80,7 +88,18 @@ describe('business days (property)', () => {
           const plan: Plan = {
             ...examplePlan,
             project,
-            comms: [{ key: 'r', kind: 'k', audiences: ['end-users'], channels: ['email'], template: 't', data: {}, optional: false, schedule: { type: 'recurring', every: { unit, n, raw: '' }, on, time, from: { date: from }, until: { date: until } } }],
+            comms: [
+              {
+                key: 'r',
+                kind: 'k',
+                audiences: ['end-users'],
+                channels: ['email'],
+                template: 't',
+                data: {},
+                optional: false,
+                schedule: { type: 'recurring', every: { unit, n, raw: '' }, on, time, from: { date: from }, until: { date: until } },
+              },
+            ],
           };
           const cal = new ProjectCalendar(project);
           for (const o of buildCalendar(plan, { now: NOW })) {
@@ -133,7 +152,10 @@ describe('wall times and DST (property)', () => {
         const tHi = wallToInstant(zone, day, hi * MIN);
         // A skipped 02:30 becomes 03:30, after a real 03:00: order holds among times that exist.
         if (localMinute(tLo, zone) === lo && localMinute(tHi, zone) === hi) expect(tLo).toBeLessThanOrEqual(tHi);
-        for (const [m, t] of [[lo, tLo], [hi, tHi]] as const) {
+        for (const [m, t] of [
+          [lo, tLo],
+          [hi, tHi],
+        ] as const) {
           const local = DateTime.fromMillis(t, { zone });
           expect(toEpochDay(local.toISODate() ?? '')).toBe(day);
           const later = wallToInstant(zone, day, m * MIN, 'later');
@@ -152,7 +174,7 @@ describe('wall times and DST (property)', () => {
     );
   });
 
-  it('the day\'s length in each DST zone is 23, 24 or 25 hours (Lord Howe: 23.5/24.5)', () => {
+  it("the day's length in each DST zone is 23, 24 or 25 hours (Lord Howe: 23.5/24.5)", () => {
     fc.assert(
       fc.property(zoneArb, fc.integer({ min: toEpochDay('2026-01-01'), max: toEpochDay('2028-12-30') }), (zone, day) => {
         const hours = (wallToInstant(zone, day + 1, 0) - wallToInstant(zone, day, 0)) / 3_600_000;

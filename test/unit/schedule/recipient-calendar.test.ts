@@ -11,8 +11,27 @@ import type { Occurrence } from '../../../src/domain/schedule/occurrence.ts';
 import { examplePlan } from '../../fixtures/example-plan.ts';
 import { localText, NOW, offset } from './helpers.ts';
 
-const jonas: PersonSpec = { id: 'jonas', name: 'Jonas Weber', email: 'jonas@northwind.example', slack: 'U0JONAS01', timezone: 'Europe/Berlin', audiences: ['end-users', 'ops', 'service-desk'], locale: 'de-DE', country: 'DE', region: 'BY' };
-const yael: PersonSpec = { id: 'yael', name: 'Yael Cohen', email: 'yael@northwind.example', timezone: 'Asia/Jerusalem', audiences: ['ops'], locale: 'en-US', country: 'IL', workDays: ['sun', 'mon', 'tue', 'wed', 'thu'] };
+const jonas: PersonSpec = {
+  id: 'jonas',
+  name: 'Jonas Weber',
+  email: 'jonas@northwind.example',
+  slack: 'U0JONAS01',
+  timezone: 'Europe/Berlin',
+  audiences: ['end-users', 'ops', 'service-desk'],
+  locale: 'de-DE',
+  country: 'DE',
+  region: 'BY',
+};
+const yael: PersonSpec = {
+  id: 'yael',
+  name: 'Yael Cohen',
+  email: 'yael@northwind.example',
+  timezone: 'Asia/Jerusalem',
+  audiences: ['ops'],
+  locale: 'en-US',
+  country: 'IL',
+  workDays: ['sun', 'mon', 'tue', 'wed', 'thu'],
+};
 
 function withCalendars(extra: Partial<Plan['project']> = {}): Plan {
   const people = examplePlan.people.map((p) => (p.id === 'raj' || p.id === 'kai.vargas' ? { ...p, country: 'IN' } : p));
@@ -72,22 +91,42 @@ describe('recipient calendars on the example plan', () => {
 
   it('yael (IL, Sun–Thu): cutover-ops-impact −5 business days lands on Fri 8 Jan, her day off, so it moves to Sun 10 Jan 09:00 Jerusalem', () => {
     expect(times(plan, cal, 'cutover-ops-impact', 'yael', 'email')).toEqual(['Sun 2027-01-10 09:00', 'Thu 2027-01-14 09:00']);
-    expect(reasons(find(cal, 'cutover-ops-impact#0:yael:email'))).toContain('Fri 8 Jan is not a working day (works Sun–Thu) → next working day Sun 10 Jan, same local time');
+    expect(reasons(find(cal, 'cutover-ops-impact#0:yael:email'))).toContain(
+      'Fri 8 Jan is not a working day (works Sun–Thu) → next working day Sun 10 Jan, same local time',
+    );
   });
 
-  it('the anchor date never depends on the recipient: every recipient\'s chain counts −5 business days on the project calendar to Fri 8 Jan', () => {
+  it("the anchor date never depends on the recipient: every recipient's chain counts −5 business days on the project calendar to Fri 8 Jan", () => {
     const firsts = cal.filter((o) => o.comm === 'cutover-ops-impact' && o.occurrence === 0);
     expect(new Set(firsts.map((o) => JSON.stringify(o.explain.slice(0, 2)))).size).toBe(1);
-    expect(firsts[0]!.explain[1]).toEqual({ rule: 'offset', from: '2027-01-15', to: '2027-01-08', reason: '−5 business days on the project calendar = Fri 8 Jan' });
+    expect(firsts[0]!.explain[1]).toEqual({
+      rule: 'offset',
+      from: '2027-01-15',
+      to: '2027-01-08',
+      reason: '−5 business days on the project calendar = Fri 8 Jan',
+    });
   });
 
   it('jonas (DE-BY): Wed 6 Jan 2027 is Epiphany in Bavaria, so a notice due that day moves to Thu 7 Jan at the same local time', () => {
     const p = withCalendars();
-    p.comms = [{ key: 'probe', kind: 'announcement', audiences: ['end-users'], channels: ['email'], template: 'probe', data: {}, optional: false, schedule: { type: 'anchored', at: 'pilot', offset: offset('+1 day'), time: '10:00' } }];
+    p.comms = [
+      {
+        key: 'probe',
+        kind: 'announcement',
+        audiences: ['end-users'],
+        channels: ['email'],
+        template: 'probe',
+        data: {},
+        optional: false,
+        schedule: { type: 'anchored', at: 'pilot', offset: offset('+1 day'), time: '10:00' },
+      },
+    ];
     const c = buildCalendar(p, { now: NOW });
     expect(times(p, c, 'probe', 'jonas')).toEqual(['Thu 2027-01-07 10:00']);
     expect(times(p, c, 'probe', 'bea.meyer')).toEqual(['Wed 2027-01-06 10:00']);
-    expect(reasons(find(c, 'probe#0:jonas:email'))).toContain('Wed 6 Jan is Heilige Drei Könige, a public holiday in DE-BY → next working day Thu 7 Jan, same local time');
+    expect(reasons(find(c, 'probe#0:jonas:email'))).toContain(
+      'Wed 6 Jan is Heilige Drei Könige, a public holiday in DE-BY → next working day Thu 7 Jan, same local time',
+    );
   });
 
   it('a comm can turn the rule off: yael then gets the Friday notice', () => {
@@ -96,9 +135,12 @@ describe('recipient calendars on the example plan', () => {
     expect(times(p, buildCalendar(p, { now: NOW }), 'cutover-ops-impact', 'yael', 'email')[0]).toBe('Fri 2027-01-08 09:00');
   });
 
-  it('without the rule nothing changes: the example plan\'s calendar is the same with or without people\'s countries', () => {
+  it("without the rule nothing changes: the example plan's calendar is the same with or without people's countries", () => {
     const plain = buildCalendar(examplePlan, { now: NOW });
-    const withCountries = buildCalendar({ ...plan, project: examplePlan.project, people: plan.people.filter((p) => p.id !== 'jonas' && p.id !== 'yael') }, { now: NOW });
+    const withCountries = buildCalendar(
+      { ...plan, project: examplePlan.project, people: plan.people.filter((p) => p.id !== 'jonas' && p.id !== 'yael') },
+      { now: NOW },
+    );
     expect(withCountries.map((o) => [o.key, o.dueAt.toISOString()])).toEqual(plain.map((o) => [o.key, o.dueAt.toISOString()]));
   });
 
@@ -107,7 +149,12 @@ describe('recipient calendars on the example plan', () => {
       { rule: 'anchor', from: null, to: '2027-01-15T18:00-06:00', reason: 'anchor cutover = Fri 15 Jan 2027 18:00 America/Chicago' },
       { rule: 'offset', from: '2027-01-15', to: '2027-01-08', reason: '−5 business days on the project calendar = Fri 8 Jan' },
       { rule: 'local-time', from: null, to: '2027-01-08T09:00+05:30', reason: '09:00 in Asia/Kolkata (03:30 UTC)' },
-      { rule: 'recipient-calendar', from: null, to: null, reason: 'Fri 8 Jan is not a holiday or day off for the recipient (IN public holidays, works Mon–Fri)' },
+      {
+        rule: 'recipient-calendar',
+        from: null,
+        to: null,
+        reason: 'Fri 8 Jan is not a holiday or day off for the recipient (IN public holidays, works Mon–Fri)',
+      },
       { rule: 'quiet-hours', from: null, to: null, reason: 'outside quiet hours 19:00–08:00 local' },
     ]);
   });
@@ -122,19 +169,26 @@ describe('time-critical comms', () => {
     expect(reasons(raj)).toContain('milestone-moved notice (time-critical): recipient holidays, days off and blackouts do not apply (quiet hours still do)');
   });
 
-  it('urgent: true ignores yael\'s Friday off and a blackout, but not quiet hours', () => {
+  it("urgent: true ignores yael's Friday off and a blackout, but not quiet hours", () => {
     const blackout: BlackoutSpec = { from: { date: '2027-01-07T00:00' }, to: { date: '2027-01-09T00:00' }, label: 'Freeze', allow: [] };
     const p = withCalendars({ blackouts: [blackout] });
     p.comms = p.comms.map((c) => (c.key === 'cutover-ops-impact' ? { ...c, urgent: true } : c));
     const c = buildCalendar(p, { now: NOW });
     expect(times(p, c, 'cutover-ops-impact', 'yael', 'email')[0]).toBe('Fri 2027-01-08 09:00');
-    expect(reasons(find(c, 'cutover-ops-impact#0:yael:email'))[3]).toBe('urgent: true: recipient holidays, days off and blackouts do not apply (quiet hours still do)');
+    expect(reasons(find(c, 'cutover-ops-impact#0:yael:email'))[3]).toBe(
+      'urgent: true: recipient holidays, days off and blackouts do not apply (quiet hours still do)',
+    );
   });
 });
 
 describe('blackouts', () => {
   // "No adoption tips or surveys during the cutover weekend": from cutover to one business day after go-live.
-  const weekend: BlackoutSpec = { from: { milestone: 'cutover' }, to: { milestone: 'go-live', offset: offset('+1 business day') }, label: 'Cutover weekend', allow: ['ops-impact'] };
+  const weekend: BlackoutSpec = {
+    from: { milestone: 'cutover' },
+    to: { milestone: 'go-live', offset: offset('+1 business day') },
+    label: 'Cutover weekend',
+    allow: ['ops-impact'],
+  };
   const bp = withCalendars({ blackouts: [weekend] });
   const bc = buildCalendar(bp, { now: NOW });
 
@@ -147,7 +201,7 @@ describe('blackouts', () => {
     expect(times(bp, bc, 'hypercare-checkin', 'jonas')[0]).toBe('Tue 2027-01-19 15:00');
   });
 
-  it('kai.vargas (Kolkata): moved to the window\'s end (19:30 IST), which is quiet there, so Wed 20 Jan 08:00', () => {
+  it("kai.vargas (Kolkata): moved to the window's end (19:30 IST), which is quiet there, so Wed 20 Jan 08:00", () => {
     expect(times(bp, bc, 'hypercare-checkin', 'kai.vargas')[0]).toBe('Wed 2027-01-20 08:00');
     const r = reasons(find(bc, 'hypercare-checkin#0:kai.vargas:slack'));
     expect(r).toContain('inside blackout "Cutover weekend" (Fri 15 Jan 18:00 – Tue 19 Jan 08:00 America/Chicago) → moved to its end');
@@ -171,11 +225,18 @@ describe('blackouts', () => {
 
   it('allowed comms go out inside the window: the ops-impact service-desk summary for raj on Mon 18 Jan 08:30 IST (Sun 21:00 Chicago)', () => {
     expect(times(bp, bc, 'hypercare-service-desk', 'raj')[0]).toBe('Mon 2027-01-18 08:30');
-    expect(reasons(find(bc, 'hypercare-service-desk#0:raj:slack'))).toContain('inside blackout "Cutover weekend" (Fri 15 Jan 18:00 – Tue 19 Jan 08:00 America/Chicago) but allowed there');
+    expect(reasons(find(bc, 'hypercare-service-desk#0:raj:slack'))).toContain(
+      'inside blackout "Cutover weekend" (Fri 15 Jan 18:00 – Tue 19 Jan 08:00 America/Chicago) but allowed there',
+    );
   });
 
   it('the window moves with its milestones: cutover and go-live a week later free Tue 19 Jan again for Berlin', () => {
-    const moved: Plan = { ...bp, milestones: bp.milestones.map((m) => (m.key === 'cutover' ? { ...m, at: '2027-01-22T18:00' } : m.key === 'go-live' ? { ...m, at: '2027-01-25T08:00' } : m)) };
+    const moved: Plan = {
+      ...bp,
+      milestones: bp.milestones.map((m) =>
+        m.key === 'cutover' ? { ...m, at: '2027-01-22T18:00' } : m.key === 'go-live' ? { ...m, at: '2027-01-25T08:00' } : m,
+      ),
+    };
     const mc = buildCalendar(moved, { now: NOW });
     // go-live Mon 25 Jan + 1 business day = Tue 26 Jan; the window is Fri 22 Jan 18:00 – Tue 26 Jan 08:00 Chicago.
     expect(times(moved, mc, 'hypercare-checkin', 'jonas')[0]).toBe('Tue 2027-01-26 15:00');

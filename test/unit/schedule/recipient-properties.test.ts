@@ -12,9 +12,15 @@ import { planArb } from './arbitraries.ts';
 import { NOW } from './helpers.ts';
 
 const offsetArb = fc
-  .record({ sign: fc.constantFrom(1 as const, -1 as const), amount: fc.integer({ min: 0, max: 4 }), unit: fc.constantFrom('hours' as const, 'days' as const, 'business days' as const) })
+  .record({
+    sign: fc.constantFrom(1 as const, -1 as const),
+    amount: fc.integer({ min: 0, max: 4 }),
+    unit: fc.constantFrom('hours' as const, 'days' as const, 'business days' as const),
+  })
   .map((o) => ({ ...o, raw: `${o.sign < 0 ? '-' : '+'}${o.amount} ${o.unit}` }));
-const boundArb = fc.record({ milestone: fc.constantFrom('m0', 'm1', 'm2'), offset: fc.option(offsetArb, { nil: undefined }) }).map(({ milestone, offset }) => (offset ? { milestone, offset } : { milestone }));
+const boundArb = fc
+  .record({ milestone: fc.constantFrom('m0', 'm1', 'm2'), offset: fc.option(offsetArb, { nil: undefined }) })
+  .map(({ milestone, offset }) => (offset ? { milestone, offset } : { milestone }));
 const blackoutArb: fc.Arbitrary<BlackoutSpec> = fc.record({ from: boundArb, to: boundArb, allow: fc.subarray(['k', 'x']) }).map((b) => ({ ...b, label: 'w' }));
 const ownArb = fc.record({
   country: fc.constantFrom(undefined, 'US', 'IN', 'DE', 'IL'),
@@ -24,7 +30,14 @@ const ruleArb: fc.Arbitrary<RecipientCalendarSpec> = fc.record({ holidays: fc.bo
 
 /** Generated plans with people's own calendars, the rule on (or per comm), blackouts and urgent comms. */
 const calendarPlanArb: fc.Arbitrary<Plan> = fc
-  .record({ plan: planArb, own: fc.array(ownArb, { minLength: 8, maxLength: 8 }), rule: ruleArb, commRule: fc.option(ruleArb, { nil: undefined }), blackouts: fc.array(blackoutArb, { maxLength: 2 }), urgent: fc.boolean() })
+  .record({
+    plan: planArb,
+    own: fc.array(ownArb, { minLength: 8, maxLength: 8 }),
+    rule: ruleArb,
+    commRule: fc.option(ruleArb, { nil: undefined }),
+    blackouts: fc.array(blackoutArb, { maxLength: 2 }),
+    urgent: fc.boolean(),
+  })
   .map(({ plan, own, rule, commRule, blackouts, urgent }) => ({
     ...plan,
     project: { ...plan.project, recipientCalendar: rule, blackouts },
@@ -32,13 +45,17 @@ const calendarPlanArb: fc.Arbitrary<Plan> = fc
       const o = own[i % own.length]!;
       return { ...p, ...(o.country ? { country: o.country } : {}), ...(o.workDays ? { workDays: o.workDays } : {}) };
     }),
-    comms: plan.comms.map((c, i) => ({ ...c, ...(i === 0 && commRule ? { recipientCalendar: commRule } : {}), ...(i === 1 && urgent ? { urgent: true } : {}) })),
+    comms: plan.comms.map((c, i) => ({
+      ...c,
+      ...(i === 0 && commRule ? { recipientCalendar: commRule } : {}),
+      ...(i === 1 && urgent ? { urgent: true } : {}),
+    })),
   }));
 
 const localDay = (o: Occurrence, zone: string): number => toEpochDay(DateTime.fromJSDate(o.dueAt, { zone }).toISODate()!);
 
 describe('recipient calendars (property)', () => {
-  it('with the rule on, no message of a comm that is not urgent lands on its recipient\'s holiday or non-working day', () => {
+  it("with the rule on, no message of a comm that is not urgent lands on its recipient's holiday or non-working day", () => {
     fc.assert(
       fc.property(calendarPlanArb, (plan) => {
         const cals = new Map<string, ProjectCalendar>();
@@ -51,7 +68,11 @@ describe('recipient calendars (property)', () => {
           if (!cal) {
             const h = plan.project.holidays;
             const country = p.country ?? h.country;
-            cal = new ProjectCalendar({ timezone: p.timezone, businessDays: p.workDays ?? plan.project.businessDays, holidays: { extra: h.extra, ...(country ? { country } : {}) } });
+            cal = new ProjectCalendar({
+              timezone: p.timezone,
+              businessDays: p.workDays ?? plan.project.businessDays,
+              holidays: { extra: h.extra, ...(country ? { country } : {}) },
+            });
             cals.set(p.id, cal);
           }
           const day = localDay(o, p.timezone);
@@ -81,11 +102,13 @@ describe('recipient calendars (property)', () => {
     );
   }, 240_000);
 
-  it('a stepped series never puts two steps on one of its recipient\'s local days', () => {
+  it("a stepped series never puts two steps on one of its recipient's local days", () => {
     fc.assert(
       fc.property(calendarPlanArb, (plan) => {
         const seen = new Map<string, number>();
-        const cal = buildCalendar(plan, { now: NOW }).slice().sort((a, b) => a.occurrence - b.occurrence);
+        const cal = buildCalendar(plan, { now: NOW })
+          .slice()
+          .sort((a, b) => a.occurrence - b.occurrence);
         for (const o of cal) {
           const comm = plan.comms.find((c) => c.key === o.comm)!;
           if (comm.schedule?.type !== 'stepped' || comm.urgent || comm.schedule.every.unit === 'month') continue;
@@ -106,7 +129,16 @@ describe('recipient calendars (property)', () => {
       fc.property(calendarPlanArb, fc.integer({ min: -10, max: 10 }), (plan, shift) => {
         const moved: Plan = {
           ...plan,
-          milestones: plan.milestones.map((m) => (m.key === 'm0' ? { ...m, at: DateTime.fromISO(m.at).plus({ days: shift }).toFormat(m.at.includes('T') ? "yyyy-MM-dd'T'HH:mm" : 'yyyy-MM-dd') } : m)),
+          milestones: plan.milestones.map((m) =>
+            m.key === 'm0'
+              ? {
+                  ...m,
+                  at: DateTime.fromISO(m.at)
+                    .plus({ days: shift })
+                    .toFormat(m.at.includes('T') ? "yyyy-MM-dd'T'HH:mm" : 'yyyy-MM-dd'),
+                }
+              : m,
+          ),
         };
         for (const p of [plan, moved]) {
           const windows = resolveBlackouts(p, new ProjectCalendar(p.project));

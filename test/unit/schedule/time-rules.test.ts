@@ -99,11 +99,11 @@ describe('DST: America/Chicago springs forward Sun 2027-03-14 02:00→03:00 and 
     expect(o?.dueAt.toISOString()).toBe('2026-11-01T06:30:00.000Z');
   });
 
-  it('Europe/London (east of UTC in luxon\'s guess) also takes the first 01:30 on Sun 2026-10-25: 00:30Z (BST)', () => {
+  it("Europe/London (east of UTC in luxon's guess) also takes the first 01:30 on Sun 2026-10-25: 00:30Z (BST)", () => {
     expect(new Date(wallToInstant('Europe/London', toEpochDay('2026-10-25'), HM(1, 30))).toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
-  it('day offsets without `time` keep the anchor\'s wall time across DST: go-live 08:00 CST +56 days = Mon 2027-03-15 08:00 CDT (a 23-hour day between)', () => {
+  it("day offsets without `time` keep the anchor's wall time across DST: go-live 08:00 CST +56 days = Mon 2027-03-15 08:00 CDT (a 23-hour day between)", () => {
     const p = only(planWith({ type: 'anchored', at: 'go-live', offset: offset('+56 days') }, noQuiet), chicago);
     const [o] = buildCalendar(p, { now: NOW });
     expect(o?.dueAt.toISOString()).toBe('2027-03-15T13:00:00.000Z');
@@ -152,20 +152,39 @@ describe('zones with half- and quarter-hour offsets', () => {
 
 describe('schedule forms beyond the example plan', () => {
   it('weekly every 2 weeks on Monday from kickoff: Mon 2026-12-07, 12-21, 2027-01-04, 01-18 (MLK → Tue 01-19), 02-01', () => {
-    const p = planWith({ type: 'recurring', every: { unit: 'week', n: 2, raw: '2 weeks' }, on: 'mon', time: '09:00', from: { milestone: 'kickoff' }, until: { milestone: 'hypercare-end' } });
+    const p = planWith({
+      type: 'recurring',
+      every: { unit: 'week', n: 2, raw: '2 weeks' },
+      on: 'mon',
+      time: '09:00',
+      from: { milestone: 'kickoff' },
+      until: { milestone: 'hypercare-end' },
+    });
     const times = forPerson(buildCalendar(p, { now: NOW }), 'alex.khan').map((o) => localText(o.dueAt, 'America/Chicago'));
     expect(times).toEqual(['Mon 2026-12-07 09:00', 'Mon 2026-12-21 09:00', 'Mon 2027-01-04 09:00', 'Tue 2027-01-19 09:00', 'Mon 2027-02-01 09:00']);
   });
 
   it('monthly from a date: 2026-10-31 → Mon 11-30 (day clamped), Thu 12-31 is an extra holiday → Mon 2027-01-04… until 2027-02-28', () => {
-    const p = planWith({ type: 'recurring', every: { unit: 'month', n: 1, raw: 'month' }, time: '09:00', from: { date: '2026-10-31' }, until: { date: '2027-02-28' } });
+    const p = planWith({
+      type: 'recurring',
+      every: { unit: 'month', n: 1, raw: 'month' },
+      time: '09:00',
+      from: { date: '2026-10-31' },
+      until: { date: '2027-02-28' },
+    });
     const times = forPerson(buildCalendar(p, { now: NOW }), 'alex.khan').map((o) => localText(o.dueAt, 'America/Chicago'));
     // Sat 2026-10-31 → Mon 11-02; Mon 11-30; Thu 12-31 (extra) → Fri 01-01 (New Year) → Mon 01-04; Sun 01-31 → Mon 02-01; Sat 02-28 → Mon 03-01.
     expect(times).toEqual(['Mon 2026-11-02 09:00', 'Mon 2026-11-30 09:00', 'Mon 2027-01-04 09:00', 'Mon 2027-02-01 09:00', 'Mon 2027-03-01 09:00']);
   });
 
   it('daily from 2027-01-15 to 2027-01-18 includes both ends and weekends: 4 occurrences', () => {
-    const p = planWith({ type: 'recurring', every: { unit: 'day', n: 1, raw: 'day' }, time: '12:00', from: { date: '2027-01-15' }, until: { date: '2027-01-18' } });
+    const p = planWith({
+      type: 'recurring',
+      every: { unit: 'day', n: 1, raw: 'day' },
+      time: '12:00',
+      from: { date: '2027-01-15' },
+      until: { date: '2027-01-18' },
+    });
     expect(forPerson(buildCalendar(p, { now: NOW }), 'alex.khan').map((o) => localText(o.dueAt, 'America/Chicago'))).toEqual([
       'Fri 2027-01-15 12:00',
       'Sat 2027-01-16 12:00',
@@ -174,7 +193,7 @@ describe('schedule forms beyond the example plan', () => {
     ]);
   });
 
-  it('recurring without `time` keeps `from`\'s wall time in the project zone (kickoff 10:00 Chicago) for everyone', () => {
+  it("recurring without `time` keeps `from`'s wall time in the project zone (kickoff 10:00 Chicago) for everyone", () => {
     const p = planWith({ type: 'recurring', every: { unit: 'week', n: 1, raw: 'week' }, from: { milestone: 'kickoff' }, until: { date: '2026-12-10' } });
     const d = dues(p);
     expect(d['probe#0:alex.khan:email']).toBe('Tue 2026-12-01 10:00');
@@ -183,7 +202,14 @@ describe('schedule forms beyond the example plan', () => {
   });
 
   it('stepped with `count` and no series: +1 business day from go-live, then weekly, 3 times: Tue 01-19, Tue 01-26, Tue 02-02', () => {
-    const p = planWith({ type: 'stepped', at: 'go-live', offset: offset('+1 business day'), every: { unit: 'week', n: 1, raw: 'week' }, count: 3, time: '09:00' });
+    const p = planWith({
+      type: 'stepped',
+      at: 'go-live',
+      offset: offset('+1 business day'),
+      every: { unit: 'week', n: 1, raw: 'week' },
+      count: 3,
+      time: '09:00',
+    });
     const occ = forPerson(buildCalendar(p, { now: NOW }), 'alex.khan');
     expect(occ.map((o) => localText(o.dueAt, 'America/Chicago'))).toEqual(['Tue 2027-01-19 09:00', 'Tue 2027-01-26 09:00', 'Tue 2027-02-02 09:00']);
     expect(occ.every((o) => o.seriesItem === undefined)).toBe(true);

@@ -51,7 +51,9 @@ describe('survey reminders on the example plan', () => {
 
   it('a pause (out of office) holds reminders until it ends, then quiet hours apply', () => {
     const until = new Date('2027-01-23T03:00:00Z'); // Fri 22 Jan 21:00 in Chicago, inside quiet hours
-    const r = reminderOccurrences(examplePlan, calendar, { pausedUntil: new Map([['bea.meyer', until]]) }).find((x) => x.key === 'hypercare-checkin#0~r1:bea.meyer:slack')!;
+    const r = reminderOccurrences(examplePlan, calendar, { pausedUntil: new Map([['bea.meyer', until]]) }).find(
+      (x) => x.key === 'hypercare-checkin#0~r1:bea.meyer:slack',
+    )!;
     expect(localText(r.dueAt, 'America/Chicago')).toBe('Sat 2027-01-23 08:00');
   });
 
@@ -64,9 +66,13 @@ describe('survey reminders on the example plan', () => {
   it('times: 2 makes two reminders, each `after` later than the one before', () => {
     const plan: Plan = {
       ...examplePlan,
-      comms: examplePlan.comms.map((c) => (c.key === 'hypercare-checkin' ? { ...c, survey: { ...c.survey!, remind: { after: offset('+1 week'), times: 2 } } } : c)),
+      comms: examplePlan.comms.map((c) =>
+        c.key === 'hypercare-checkin' ? { ...c, survey: { ...c.survey!, remind: { after: offset('+1 week'), times: 2 } } } : c,
+      ),
     };
-    const rs = reminderOccurrences(plan, buildCalendar(plan, { now: NOW })).filter((r) => r.key.startsWith('hypercare-checkin#0~') && r.personId === 'bea.meyer');
+    const rs = reminderOccurrences(plan, buildCalendar(plan, { now: NOW })).filter(
+      (r) => r.key.startsWith('hypercare-checkin#0~') && r.personId === 'bea.meyer',
+    );
     expect(rs.map((r) => localText(r.dueAt, 'America/Chicago'))).toEqual(['Tue 2027-01-26 14:00', 'Tue 2027-02-02 14:00']);
   });
 
@@ -85,19 +91,27 @@ describe('reminder timing (property)', () => {
 
   it('never before the survey, never in quiet hours, never before a pause; business days land on business days', () => {
     fc.assert(
-      fc.property(zoneArb, instantArb, fc.integer({ min: 1, max: 30 }), unitArb, fc.integer({ min: 1, max: 3 }), fc.option(instantArb), (zone, due, amount, unit, n, paused) => {
-        const at = reminderDueAt(cal, quiet, zone, due, { sign: 1, amount, unit, raw: `${amount} ${unit}` }, n, paused ?? undefined);
-        expect(at).toBeGreaterThan(due);
-        if (paused !== null) expect(at).toBeGreaterThanOrEqual(paused);
-        const local = DateTime.fromMillis(at, { zone });
-        const minute = local.hour * 60 + local.minute;
-        expect(minute >= 19 * 60 || minute < 8 * 60).toBe(false);
-        if (unit === 'business days' && paused === null) {
-          // Quiet hours can push a late-evening survey's reminder to the next morning only.
-          const before = DateTime.fromMillis(at - 12 * 3_600_000, { zone }).toISODate()!;
-          expect(cal.isBusinessEpochDay(toEpochDay(local.toISODate()!)) || cal.isBusinessEpochDay(toEpochDay(before))).toBe(true);
-        }
-      }),
+      fc.property(
+        zoneArb,
+        instantArb,
+        fc.integer({ min: 1, max: 30 }),
+        unitArb,
+        fc.integer({ min: 1, max: 3 }),
+        fc.option(instantArb),
+        (zone, due, amount, unit, n, paused) => {
+          const at = reminderDueAt(cal, quiet, zone, due, { sign: 1, amount, unit, raw: `${amount} ${unit}` }, n, paused ?? undefined);
+          expect(at).toBeGreaterThan(due);
+          if (paused !== null) expect(at).toBeGreaterThanOrEqual(paused);
+          const local = DateTime.fromMillis(at, { zone });
+          const minute = local.hour * 60 + local.minute;
+          expect(minute >= 19 * 60 || minute < 8 * 60).toBe(false);
+          if (unit === 'business days' && paused === null) {
+            // Quiet hours can push a late-evening survey's reminder to the next morning only.
+            const before = DateTime.fromMillis(at - 12 * 3_600_000, { zone }).toISODate()!;
+            expect(cal.isBusinessEpochDay(toEpochDay(local.toISODate()!)) || cal.isBusinessEpochDay(toEpochDay(before))).toBe(true);
+          }
+        },
+      ),
       { numRuns: 1500 },
     );
   });

@@ -59,7 +59,10 @@ describe('built-in templates for the example plan', () => {
           expect(visible(r), label).not.toMatch(/undefined|\[object Object\]|NaN|Invalid DateTime|\{\{/);
           if (channel === 'slack') {
             expect(r.blocks?.[0], label).toMatchObject({ type: 'header' });
-            expect(r.blocks?.some((b) => (b as { type: string }).type === 'section'), label).toBe(true);
+            expect(
+              r.blocks?.some((b) => (b as { type: string }).type === 'section'),
+              label,
+            ).toBe(true);
             expect(r.html).toBeUndefined();
           } else {
             expect(r.html, label).toMatch(/^<!DOCTYPE html>/);
@@ -135,7 +138,7 @@ describe('built-in templates for the example plan', () => {
       titles.add(item?.title ?? '');
       const r = render(c, 'end-users', 'slack', { item: key, occurrence: i });
       expect(r.subject).toBe(`Microsoft 365 tip ${i + 1}/10: ${item?.title}`);
-      expect(sectionText(r)).toContain(item?.body.slice(0, 40) ?? "");
+      expect(sectionText(r)).toContain(item?.body.slice(0, 40) ?? '');
       expect(sectionText(r)).toContain(`${PUBLIC}/u/preview|Stop these`);
     });
     expect(titles.size).toBe(10);

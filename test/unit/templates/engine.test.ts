@@ -14,7 +14,15 @@ let dir: string;
 let engine: TemplateEngine;
 
 const plan: Plan = {
-  project: { key: 'p', name: 'Pilot', timezone: 'America/Chicago', businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: { extra: [] }, catchUp: 'skip', sender: {} },
+  project: {
+    key: 'p',
+    name: 'Pilot',
+    timezone: 'America/Chicago',
+    businessDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    holidays: { extra: [] },
+    catchUp: 'skip',
+    sender: {},
+  },
   milestones: [{ key: 'cutover', at: '2027-01-15T18:00', label: 'Cutover' }],
   workstreams: [{ key: 'mail', name: 'Mail', owner: 'raj' }],
   audiences: [{ key: 'ops' }, { key: 'service-desk' }],
@@ -24,8 +32,14 @@ const plan: Plan = {
 
 function makeComm(over: Partial<CommSpec> = {}): CommSpec {
   return {
-    key: 'notice', kind: 'announcement', audiences: ['ops'], channels: ['slack', 'email'], template: 'notice',
-    data: { window: EVIL }, optional: false, schedule: { type: 'anchored', at: 'cutover', offset: { sign: -1, amount: 1, unit: 'days', raw: '-1 days' } },
+    key: 'notice',
+    kind: 'announcement',
+    audiences: ['ops'],
+    channels: ['slack', 'email'],
+    template: 'notice',
+    data: { window: EVIL },
+    optional: false,
+    schedule: { type: 'anchored', at: 'cutover', offset: { sign: -1, amount: 1, unit: 'days', raw: '-1 days' } },
     ...over,
   };
 }
@@ -44,7 +58,10 @@ function write(rel: string, text: string): void {
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'herald-tpl-'));
-  write('_layout/email.hbs', '<html><head><style>p { color: red; }</style></head><body>{{body}}{{#if survey}}{{#each survey.options}}<a href="{{url}}">{{label}}</a>{{/each}}{{/if}}</body></html>');
+  write(
+    '_layout/email.hbs',
+    '<html><head><style>p { color: red; }</style></head><body>{{body}}{{#if survey}}{{#each survey.options}}<a href="{{url}}">{{label}}</a>{{/each}}{{/if}}</body></html>',
+  );
   write('notice/subject.hbs', 'Window: {{data.window}}');
   write('notice/default.slack.hbs', 'default slack {{data.window}} | {{{data.window}}} | {{list (lookup data "list")}}');
   write('notice/default.email.hbs', '<p>default email {{data.window}} | {{{data.window}}}</p>');
@@ -52,7 +69,10 @@ beforeAll(() => {
   write('notice/ops.text.hbs', 'ops text part');
   write('notice/service-desk.subject.hbs', 'desk subject');
   write('broken/subject.hbs', 'Hi {{persn.name}} {{data.missing}} {{shout data.window}} {{workstream.escalation.name}}');
-  write('broken/default.slack.hbs', '{{#if data.extra}}{{data.extra}}{{/if}}{{#with workstream}}{{owner.name}}{{/with}} {{item.title}} {{survey.question}} {{milestones.golive.at}}');
+  write(
+    'broken/default.slack.hbs',
+    '{{#if data.extra}}{{data.extra}}{{/if}}{{#with workstream}}{{owner.name}}{{/with}} {{item.title}} {{survey.question}} {{milestones.golive.at}}',
+  );
   write('broken/default.email.hbs', '<p>{{#unless milestone}}none{{else}}{{milestone.label}}{{/unless}}</p>');
   write('series/subject.hbs', '{{item.title}}');
   write('series/default.slack.hbs', '{{item.title}} {{item.extra}}');
@@ -186,7 +206,13 @@ describe('series items and helpers', () => {
       '{{formatDate milestone.at "DDDD"}}|{{formatTime milestone.at}}|{{formatDate milestone.at "HH:mm" zone="project"}}|{{relative milestone.at}}|{{list (lookup data "xs")}}|{{plural 1 "tip" "tips"}}|{{plural 3 "tip" "tips"}}|{{#ifEquals audience "ops"}}OPS{{/ifEquals}}',
     );
     const fresh = createTemplateEngine({ dir });
-    const r = fresh.render({ template: 'helpers', channel: 'slack', audience: 'ops', context: ctx(makeComm({ data: { xs: ['a', 'b', 'c'] } })), messageId: 'm' });
+    const r = fresh.render({
+      template: 'helpers',
+      channel: 'slack',
+      audience: 'ops',
+      context: ctx(makeComm({ data: { xs: ['a', 'b', 'c'] } })),
+      messageId: 'm',
+    });
     // Raj is in London (en-GB): 18:00 Chicago is midnight in London, on the 16th
     expect(r.text.split('\n\n')[1]).toMatch(/^Saturday, 16 January 2027\|00:00 GMT\|18:00\|in 4 days\|a, b and c\|tip\|tips\|OPS$/);
   });

@@ -20,7 +20,11 @@ let written: number;
 beforeAll(async () => {
   ({ plan } = await loadPlanFile('examples/m365-migration.plan.yaml', { cwd: ROOT }));
   const compiler = new TemplateCompiler();
-  written = writePrecompiled(TEMPLATES, file, { version: TemplateCompiler.version, precompile: (s, m) => compiler.precompile(s, m), parse: (s) => compiler.parse(s) });
+  written = writePrecompiled(TEMPLATES, file, {
+    version: TemplateCompiler.version,
+    precompile: (s, m) => compiler.precompile(s, m),
+    parse: (s) => compiler.parse(s),
+  });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -48,10 +48,14 @@ export function oauth2TokenProvider(o: OAuth2Options, now: () => number = Date.n
     }
     const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
     if (!res.ok || !body.access_token) {
-      throw new HeraldError('IMAP_OAUTH2_REFUSED', `the OAuth2 token endpoint refused: ${body.error ?? res.status}${body.error_description ? ` (${body.error_description})` : ''}`, {
-        retryable: res.status >= 500,
-        hint: 'check IMAP_OAUTH2_CLIENT_ID, IMAP_OAUTH2_CLIENT_SECRET, IMAP_OAUTH2_REFRESH_TOKEN and IMAP_OAUTH2_SCOPE',
-      });
+      throw new HeraldError(
+        'IMAP_OAUTH2_REFUSED',
+        `the OAuth2 token endpoint refused: ${body.error ?? res.status}${body.error_description ? ` (${body.error_description})` : ''}`,
+        {
+          retryable: res.status >= 500,
+          hint: 'check IMAP_OAUTH2_CLIENT_ID, IMAP_OAUTH2_CLIENT_SECRET, IMAP_OAUTH2_REFRESH_TOKEN and IMAP_OAUTH2_SCOPE',
+        },
+      );
     }
     cached = { token: body.access_token, until: now() + Math.max(0, (body.expires_in ?? 3600) * 1000 - EARLY_MS) };
     return cached.token;

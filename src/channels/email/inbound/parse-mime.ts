@@ -26,13 +26,18 @@ export interface Envelope {
 }
 
 function addresses(v: AddressObject | AddressObject[] | undefined): string[] {
-  return (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.flatMap((x) => [x.address ?? '', ...(x.group ?? []).map((g) => g.address ?? '')])).filter(Boolean);
+  return (Array.isArray(v) ? v : v ? [v] : [])
+    .flatMap((a) => a.value.flatMap((x) => [x.address ?? '', ...(x.group ?? []).map((g) => g.address ?? '')]))
+    .filter(Boolean);
 }
 
 function headerMap(parsed: ParsedMail): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const h of parsed.headerLines) {
-    const value = h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = h.line
+      .slice(h.line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     const list = map.get(h.key) ?? [];
     list.push(value);
     map.set(h.key, list);

@@ -8,16 +8,35 @@ import { queryBool } from '../query-bool.ts';
 import { bearer, errors, ProjectParam, type ApiDeps, type ApiScope } from './common.ts';
 
 const CalendarEntry = z
-  .object({ key: z.string(), comm: z.string(), person: z.string(), channel: z.string(), at: z.string(), localAt: z.string(), timezone: z.string(), occurrence: z.number(), status: z.string(), seriesItem: z.string().optional() })
+  .object({
+    key: z.string(),
+    comm: z.string(),
+    person: z.string(),
+    channel: z.string(),
+    at: z.string(),
+    localAt: z.string(),
+    timezone: z.string(),
+    occurrence: z.number(),
+    status: z.string(),
+    seriesItem: z.string().optional(),
+  })
   .meta({ id: 'CalendarEntry' });
 const CalendarOccurrence = z
   .object({
-    comm: z.string(), title: z.string().describe('the comm title and occurrence as a person reads them, e.g. "Hypercare checkin 2 of 3"'),
-    occurrence: z.number().describe('0-based'), occurrences: z.number().describe("the comm's occurrences so far"),
-    kind: z.string().optional(), seriesItem: z.string().optional(),
-    first: z.string().describe('first copy due, ISO-8601 UTC'), last: z.string(), localTime: z.string().nullable().describe('HH:mm when every copy is due at that time in its person\'s zone'),
-    people: z.number(), copies: z.number(), channels: z.object({ slack: z.number(), email: z.number() }),
-    audiences: z.record(z.string(), z.number()), statuses: z.record(z.string(), z.number()),
+    comm: z.string(),
+    title: z.string().describe('the comm title and occurrence as a person reads them, e.g. "Hypercare checkin 2 of 3"'),
+    occurrence: z.number().describe('0-based'),
+    occurrences: z.number().describe("the comm's occurrences so far"),
+    kind: z.string().optional(),
+    seriesItem: z.string().optional(),
+    first: z.string().describe('first copy due, ISO-8601 UTC'),
+    last: z.string(),
+    localTime: z.string().nullable().describe("HH:mm when every copy is due at that time in its person's zone"),
+    people: z.number(),
+    copies: z.number(),
+    channels: z.object({ slack: z.number(), email: z.number() }),
+    audiences: z.record(z.string(), z.number()),
+    statuses: z.record(z.string(), z.number()),
   })
   .meta({ id: 'CalendarOccurrence' });
 
@@ -35,7 +54,10 @@ export function calendarRoutes(app: ApiScope, { db }: ApiDeps): void {
           person: z.string().optional(),
           comm: z.string().optional(),
           includeCancelled: queryBool('include cancelled messages'),
-          group: z.enum(['copy', 'occurrence']).default('copy').describe('copy: one item per person and channel; occurrence: one per comm occurrence, with counts (person filter not allowed)'),
+          group: z
+            .enum(['copy', 'occurrence'])
+            .default('copy')
+            .describe('copy: one item per person and channel; occurrence: one per comm occurrence, with counts (person filter not allowed)'),
         }),
         response: { 200: z.union([pageOf(CalendarEntry), pageOf(CalendarOccurrence)]), ...errors },
       },
@@ -45,9 +67,22 @@ export function calendarRoutes(app: ApiScope, { db }: ApiDeps): void {
       const q = req.query;
       const offset = decodeCursor(q.cursor);
       if (q.group === 'occurrence') {
-        if (q.person) throw new ApiError('BAD_QUERY', 'group=occurrence counts everyone: it does not take person', { hint: 'drop person, or use group=copy for one person\'s messages' });
-        const { plan, groups } = await queryOccurrences(db, { project: req.params.project, fromDay: q.from, toDay: q.to, comm: q.comm, includeCancelled: q.includeCancelled });
-        return page(groups.slice(offset, offset + q.limit + 1).map((g) => ({ ...g, title: occurrenceTitle(g, plan) })), offset, q.limit);
+        if (q.person)
+          throw new ApiError('BAD_QUERY', 'group=occurrence counts everyone: it does not take person', {
+            hint: "drop person, or use group=copy for one person's messages",
+          });
+        const { plan, groups } = await queryOccurrences(db, {
+          project: req.params.project,
+          fromDay: q.from,
+          toDay: q.to,
+          comm: q.comm,
+          includeCancelled: q.includeCancelled,
+        });
+        return page(
+          groups.slice(offset, offset + q.limit + 1).map((g) => ({ ...g, title: occurrenceTitle(g, plan) })),
+          offset,
+          q.limit,
+        );
       }
       const cal = await queryCalendar(db, {
         project: req.params.project,

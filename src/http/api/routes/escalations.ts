@@ -9,15 +9,33 @@ import { bearer, errors, IdemHeader, ProjectParam, type ApiDeps, type ApiScope }
 
 const Escalation = z
   .object({
-    id: z.string(), comm: z.string(), occurrence: z.number(), person: z.string(), option: z.string(), comment: z.string().nullable(), urgency: z.enum(['urgent', 'normal']),
-    owner: z.string(), level: z.number(), state: z.enum(['open', 'acknowledged', 'resolved']), openedAt: z.string(), ageSeconds: z.number(),
-    escalateAt: z.string().nullable(), acknowledgedAt: z.string().nullable(), resolvedAt: z.string().nullable(),
+    id: z.string(),
+    comm: z.string(),
+    occurrence: z.number(),
+    person: z.string(),
+    option: z.string(),
+    comment: z.string().nullable(),
+    urgency: z.enum(['urgent', 'normal']),
+    owner: z.string(),
+    level: z.number(),
+    state: z.enum(['open', 'acknowledged', 'resolved']),
+    openedAt: z.string(),
+    ageSeconds: z.number(),
+    escalateAt: z.string().nullable(),
+    acknowledgedAt: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
     acknowledgementNote: z.string().nullable().describe('the note given with the acknowledgement'),
     resolutionNote: z.string().nullable().describe('the note given with the resolution'),
   })
   .meta({ id: 'Escalation' });
 const EscalationParams = ProjectParam.extend({ id: z.uuid() });
-const EscalationActed = z.object({ escalationId: z.string(), state: z.string(), changed: z.boolean(), updateMessageId: z.string().optional(), note: z.string().optional().describe('the note stored with this change') });
+const EscalationActed = z.object({
+  escalationId: z.string(),
+  state: z.string(),
+  changed: z.boolean(),
+  updateMessageId: z.string().optional(),
+  note: z.string().optional().describe('the note stored with this change'),
+});
 
 export function escalationRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps): void {
   app.get(
@@ -44,20 +62,27 @@ export function escalationRoutes(app: ApiScope, { db, idempotency, clock }: ApiD
       `/projects/:project/escalations/:id/${action}`,
       {
         schema: {
-          summary: action === 'acknowledge' ? 'Acknowledge an escalation; the person who answered is told' : 'Resolve an escalation; the person who answered is told',
+          summary:
+            action === 'acknowledge' ? 'Acknowledge an escalation; the person who answered is told' : 'Resolve an escalation; the person who answered is told',
           description:
             'Acts as the project manager (as `herald escalation`). The note is stored (acknowledgementNote or resolutionNote on the escalation). A repeat changes nothing, its note included (changed: false).',
           security: bearer,
           headers: IdemHeader,
           params: EscalationParams,
-          body: z.object({ note: z.string().max(ESCALATION_NOTE_MAX).optional() }).nullish().describe('optional; the body may be left out'),
+          body: z
+            .object({ note: z.string().max(ESCALATION_NOTE_MAX).optional() })
+            .nullish()
+            .describe('optional; the body may be left out'),
           response: { 200: EscalationActed, ...errors },
         },
       },
       async (req, reply) => {
         authorize(req, 'editor', req.params.project);
         return idempotent(idempotency, clock, req, reply, async () => {
-          const r = await actOnEscalation({ stores: db.stores, clock }, { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note });
+          const r = await actOnEscalation(
+            { stores: db.stores, clock },
+            { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note },
+          );
           return { status: 200, body: r };
         });
       },

@@ -7,8 +7,16 @@ import { bearer, errors, IdemHeader, ProjectParam, type ApiDeps, type ApiScope }
 
 const Message = z
   .object({
-    id: z.string(), key: z.string(), comm: z.string(), person: z.string(), channel: z.string(), dueAt: z.string(), status: z.string(), attempts: z.number(),
-    sentAt: z.string().optional(), lastError: z.string().optional(),
+    id: z.string(),
+    key: z.string(),
+    comm: z.string(),
+    person: z.string(),
+    channel: z.string(),
+    dueAt: z.string(),
+    status: z.string(),
+    attempts: z.number(),
+    sentAt: z.string().optional(),
+    lastError: z.string().optional(),
     deliveries: z.array(z.object({ at: z.string(), outcome: z.string(), channel: z.string() }).loose()),
   })
   .meta({ id: 'Message' });

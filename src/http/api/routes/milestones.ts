@@ -16,23 +16,63 @@ export function milestoneRoutes(app: ApiScope, deps: ApiDeps): void {
         security: bearer,
         headers: IdemHeader,
         params: MilestoneParams,
-        body: z.object({ when: z.string().min(1).max(40).describe('YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, project time zone'), dryRun: z.boolean().default(false) }),
-        response: { 200: z.object({ milestone: z.string(), from: z.string(), to: z.string(), dryRun: z.boolean(), calendar: Summary, triggered: z.number(), warnings: z.array(z.string()).describe('milestones whose order with this one the move changes, in words') }), ...errors },
+        body: z.object({
+          when: z.string().min(1).max(40).describe('YYYY-MM-DD (keeps the time of day) or YYYY-MM-DDTHH:mm, project time zone'),
+          dryRun: z.boolean().default(false),
+        }),
+        response: {
+          200: z.object({
+            milestone: z.string(),
+            from: z.string(),
+            to: z.string(),
+            dryRun: z.boolean(),
+            calendar: Summary,
+            triggered: z.number(),
+            warnings: z.array(z.string()).describe('milestones whose order with this one the move changes, in words'),
+          }),
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
       authorize(req, 'editor', req.params.project);
       return idempotent(deps.idempotency, clock, req, reply, async () => {
-        const r = await moveMilestone(db, { project: req.params.project, milestone: req.params.milestone, when: req.body.when, now: clock.now(), source: 'api', dryRun: req.body.dryRun });
+        const r = await moveMilestone(db, {
+          project: req.params.project,
+          milestone: req.params.milestone,
+          when: req.body.when,
+          now: clock.now(),
+          source: 'api',
+          dryRun: req.body.dryRun,
+        });
         if (!req.body.dryRun) await dropQueued(deps, r.queuedChanged);
-        return { status: 200, body: { milestone: r.milestone, from: r.from.toISOString(), to: r.to.toISOString(), dryRun: req.body.dryRun, calendar: r.calendar as unknown as Record<string, unknown>, triggered: r.triggered, warnings: r.warnings } };
+        return {
+          status: 200,
+          body: {
+            milestone: r.milestone,
+            from: r.from.toISOString(),
+            to: r.to.toISOString(),
+            dryRun: req.body.dryRun,
+            calendar: r.calendar as unknown as Record<string, unknown>,
+            triggered: r.triggered,
+            warnings: r.warnings,
+          },
+        };
       });
     },
   );
 
   app.post(
     '/projects/:project/milestones/:milestone/done',
-    { schema: { summary: 'Mark a milestone done and send its milestone-done comms', security: bearer, headers: IdemHeader, params: MilestoneParams, response: { 200: z.object({ alreadyDone: z.boolean(), triggered: z.number() }), ...errors } } },
+    {
+      schema: {
+        summary: 'Mark a milestone done and send its milestone-done comms',
+        security: bearer,
+        headers: IdemHeader,
+        params: MilestoneParams,
+        response: { 200: z.object({ alreadyDone: z.boolean(), triggered: z.number() }), ...errors },
+      },
+    },
     async (req, reply) => {
       authorize(req, 'editor', req.params.project);
       return idempotent(deps.idempotency, clock, req, reply, async () => ({

@@ -13,12 +13,22 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
     {
       schema: {
         summary: 'Validate and apply a plan (the YAML file as the body)',
-        description: 'The same validation as `herald validate`; an invalid plan answers 400 with details.issues (file, line, path, message). People CSVs cannot be referenced: list people inline.',
+        description:
+          'The same validation as `herald validate`; an invalid plan answers 400 with details.issues (file, line, path, message). People CSVs cannot be referenced: list people inline.',
         security: bearer,
         headers: IdemHeader,
         querystring: z.object({ dryRun: queryBool('validate and compute the calendar change without storing anything') }),
         body: z.string().min(1).describe('the plan YAML (Content-Type: application/yaml)'),
-        response: { 200: z.object({ project: z.string(), dryRun: z.boolean(), calendar: Summary, milestonesMoved: z.array(z.object({ key: z.string(), from: z.string(), to: z.string() })), warnings: z.array(z.unknown()) }), ...errors },
+        response: {
+          200: z.object({
+            project: z.string(),
+            dryRun: z.boolean(),
+            calendar: Summary,
+            milestonesMoved: z.array(z.object({ key: z.string(), from: z.string(), to: z.string() })),
+            warnings: z.array(z.unknown()),
+          }),
+          ...errors,
+        },
       },
     },
     async (req, reply) => {

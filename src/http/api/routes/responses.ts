@@ -6,14 +6,21 @@ import { bearer, errors, ProjectParam, type ApiDeps, type ApiScope } from './com
 
 const ResponseEntry = z
   .object({
-    comm: z.string(), occurrence: z.number(), person: z.string(), channel: z.string(), option: z.string().nullable(), comment: z.string().nullable(), answeredAt: z.string(),
+    comm: z.string(),
+    occurrence: z.number(),
+    person: z.string(),
+    channel: z.string(),
+    option: z.string().nullable(),
+    comment: z.string().nullable(),
+    answeredAt: z.string(),
     history: z.array(z.object({ from: z.string().nullable(), to: z.string().nullable(), comment: z.string().nullable(), channel: z.string(), at: z.string() })),
     fromOtherAddress: z.boolean(),
   })
   .meta({ id: 'ResponseEntry' });
 const ResponseSummary = z
   .object({
-    comm: z.string(), question: z.string(),
+    comm: z.string(),
+    question: z.string(),
     counts: z.array(z.object({ option: z.string(), label: z.string(), count: z.number() })),
     rates: z.array(z.object({ audience: z.string(), asked: z.number(), answered: z.number() })),
     comments: z.array(z.object({ person: z.string(), option: z.string().nullable(), comment: z.string() })),

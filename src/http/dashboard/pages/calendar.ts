@@ -54,19 +54,34 @@ function zonesOf(plan: Plan): string[] {
 function filtersOf(request: FastifyRequest, plan: Plan, now: Date): CalendarFilters {
   const q = request.query;
   const view = field(q, 'view') || 'week';
-  if (view !== 'week' && view !== 'month') throw new DashboardError(400, 'No such view', [`view=${view} is not a calendar view.`, 'Use view=week or view=month.']);
+  if (view !== 'week' && view !== 'month')
+    throw new DashboardError(400, 'No such view', [`view=${view} is not a calendar view.`, 'Use view=week or view=month.']);
   const zone = field(q, 'zone') || plan.project.timezone;
-  if (!isValidZone(zone)) throw new DashboardError(400, 'No such time zone', [`zone=${zone} is not an IANA time zone.`, 'Use one like Europe/London or America/Chicago.']);
+  if (!isValidZone(zone))
+    throw new DashboardError(400, 'No such time zone', [`zone=${zone} is not an IANA time zone.`, 'Use one like Europe/London or America/Chicago.']);
   const day = field(q, 'date');
   const date = day ? DateTime.fromISO(day, { zone }) : DateTime.fromJSDate(now, { zone });
-  if (!date.isValid || (day && !/^\d{4}-\d{2}-\d{2}$/.test(day))) throw new DashboardError(400, 'Not a date', [`date=${day} is not a date.`, 'Use YYYY-MM-DD, e.g. date=2030-02-11.']);
+  if (!date.isValid || (day && !/^\d{4}-\d{2}-\d{2}$/.test(day)))
+    throw new DashboardError(400, 'Not a date', [`date=${day} is not a date.`, 'Use YYYY-MM-DD, e.g. date=2030-02-11.']);
   return {
     view,
     date: date.startOf('day'),
     zone,
-    audience: oneOf('audience', field(q, 'audience'), plan.audiences.map((a) => a.key)),
-    person: oneOf('person', field(q, 'person'), plan.people.map((p) => p.id)),
-    comm: oneOf('comm', field(q, 'comm'), plan.comms.map((c) => c.key)),
+    audience: oneOf(
+      'audience',
+      field(q, 'audience'),
+      plan.audiences.map((a) => a.key),
+    ),
+    person: oneOf(
+      'person',
+      field(q, 'person'),
+      plan.people.map((p) => p.id),
+    ),
+    comm: oneOf(
+      'comm',
+      field(q, 'comm'),
+      plan.comms.map((c) => c.key),
+    ),
     channel: oneOf('channel', field(q, 'channel'), ['email', 'slack']),
   };
 }
@@ -119,7 +134,15 @@ function occurrenceCells(project: DashboardProject, plan: Plan, f: CalendarFilte
   return days;
 }
 
-function grid(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<string, Cells>, start: DateTime, end: DateTime, today: string, unit: [string, string]): Html {
+function grid(
+  project: DashboardProject,
+  f: CalendarFilters,
+  byDay: ReadonlyMap<string, Cells>,
+  start: DateTime,
+  end: DateTime,
+  today: string,
+  unit: [string, string],
+): Html {
   const days: Html[] = [];
   for (let d = start; d < end; d = d.plus({ days: 1 })) {
     const iso = d.toISODate()!;
@@ -127,24 +150,57 @@ function grid(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<
     const shown = list.items.slice(0, f.view === 'month' ? MONTH_CELL : WEEK_CELL);
     const more = list.total - shown.length;
     const moreLink =
-      more <= 0 ? '' : f.view === 'month' ? html`<p><a href="${link(project, f, { view: 'week', date: d })}">+${more} more</a></p>` : html`<p class="muted">+${more} more: filter by person, comm or channel to see them.</p>`;
-    const cls = ['cal-day', list.total ? '' : 'empty', iso === today ? 'today' : '', f.view === 'month' && d.month !== f.date.month ? 'other' : ''].filter(Boolean).join(' ');
-    days.push(html`<li class="${cls}"><h3>${d.toFormat('ccc d LLL')}${iso === today ? html` <span class="sr-only">(today)</span>` : ''}</h3>${
-      shown.length ? html`<ul aria-label="${list.total} ${list.total === 1 ? unit[0] : unit[1]}">${shown}</ul>` : f.view === 'week' ? html`<p class="muted">Nothing planned</p>` : ''
-    }${moreLink}</li>`);
+      more <= 0
+        ? ''
+        : f.view === 'month'
+          ? html`<p><a href="${link(project, f, { view: 'week', date: d })}">+${more} more</a></p>`
+          : html`<p class="muted">+${more} more: filter by person, comm or channel to see them.</p>`;
+    const cls = ['cal-day', list.total ? '' : 'empty', iso === today ? 'today' : '', f.view === 'month' && d.month !== f.date.month ? 'other' : '']
+      .filter(Boolean)
+      .join(' ');
+    days.push(
+      html`<li class="${cls}"><h3>${d.toFormat('ccc d LLL')}${iso === today ? html` <span class="sr-only">(today)</span>` : ''}</h3>${
+        shown.length
+          ? html`<ul aria-label="${list.total} ${list.total === 1 ? unit[0] : unit[1]}">${shown}</ul>`
+          : f.view === 'week'
+            ? html`<p class="muted">Nothing planned</p>`
+            : ''
+      }${moreLink}</li>`,
+    );
   }
   return html`<ol class="cal cal-${f.view}" aria-label="${f.view === 'week' ? 'Week' : 'Month'} of ${f.date.toFormat(f.view === 'week' ? "'week of' d LLLL yyyy" : 'LLLL yyyy')}">${days}</ol>`;
 }
 
 function filterForm(project: DashboardProject, plan: Plan, f: CalendarFilters): Html {
-  const people = plan.people.filter((p) => !f.audience || p.audiences.includes(f.audience) || p.id === f.person).map((p) => ({ value: p.id, label: `${p.name} (${p.id})` }));
+  const people = plan.people
+    .filter((p) => !f.audience || p.audiences.includes(f.audience) || p.id === f.person)
+    .map((p) => ({ value: p.id, label: `${p.name} (${p.id})` }));
   return html`<form class="filters card" method="get" action="${projectPath(project.key, 'calendar')}" aria-label="Filters">
 <input type="hidden" name="date" value="${f.date.toISODate()}">
-${select('view', 'View', [{ value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }], f.view, null)}
+${select(
+  'view',
+  'View',
+  [
+    { value: 'week', label: 'Week' },
+    { value: 'month', label: 'Month' },
+  ],
+  f.view,
+  null,
+)}
 ${select('zone', 'Time zone', zonesOf(plan), f.zone, null)}
-${select('audience', 'Audience', plan.audiences.map((a) => a.key), f.audience)}
+${select(
+  'audience',
+  'Audience',
+  plan.audiences.map((a) => a.key),
+  f.audience,
+)}
 ${select('person', 'Person', people, f.person)}
-${select('comm', 'Comm', plan.comms.map((c) => c.key), f.comm)}
+${select(
+  'comm',
+  'Comm',
+  plan.comms.map((c) => c.key),
+  f.comm,
+)}
 ${select('channel', 'Channel', ['email', 'slack'], f.channel)}
 <div><button type="submit">Show</button></div>
 </form>`;
@@ -203,13 +259,17 @@ ${feeds(request, deps, project, f.person)}`;
   return { project, body };
 }
 
-async function messageBody(request: FastifyRequest<{ Params: { key: string; message: string } }>, deps: DashboardDeps): Promise<{ project: DashboardProject; body: Html; csp: string }> {
+async function messageBody(
+  request: FastifyRequest<{ Params: { key: string; message: string } }>,
+  deps: DashboardDeps,
+): Promise<{ project: DashboardProject; body: Html; csp: string }> {
   const project = await projectOf(request, deps, request.params.key);
   const plan = await planOf(deps, project);
   const zoneAsked = field(request.query, 'zone');
   const zone = zoneAsked && isValidZone(zoneAsked) ? zoneAsked : plan.project.timezone;
   const m = await deps.reads.messageByKey(project.id, request.params.message);
-  if (!m) throw new DashboardError(404, 'No such message', [`Project ${project.key} has no message "${request.params.message}".`, 'Open one from the calendar.']);
+  if (!m)
+    throw new DashboardError(404, 'No such message', [`Project ${project.key} has no message "${request.params.message}".`, 'Open one from the calendar.']);
   const comm = plan.comms.find((c) => c.key === m.comm.key);
   const person = plan.people.find((p) => p.id === m.person.key);
   const back = `${projectPath(project.key, 'calendar')}${query({ date: DateTime.fromJSDate(m.dueAt, { zone }).toISODate(), zone, person: m.person.key })}`;
@@ -220,7 +280,8 @@ async function messageBody(request: FastifyRequest<{ Params: { key: string; mess
 <p><a href="${back}">Back to the calendar</a></p></div>`;
   let view: Html;
   let csp: string | undefined;
-  if (m.kind === 'escalation' || m.kind === 'escalation-update') view = html`<p class="note">Escalation notices are written when they are sent, from the answer that raised them: see Escalations.</p>`;
+  if (m.kind === 'escalation' || m.kind === 'escalation-update')
+    view = html`<p class="note">Escalation notices are written when they are sent, from the answer that raised them: see Escalations.</p>`;
   else if (!comm || !person) view = html`<p class="note">This message's ${comm ? 'person' : 'comm'} is no longer in the plan, so it cannot be drawn.</p>`;
   else if (!deps.templates) view = html`<p class="note">This server has no template engine, so it cannot draw messages (start it with herald serve).</p>`;
   else {
@@ -244,14 +305,21 @@ async function messageBody(request: FastifyRequest<{ Params: { key: string; mess
 /** Copies an occurrence page lists; a 10,000-person comm has 10,000, which are filtered, not scrolled. */
 const COPIES_SHOWN = 500;
 
-async function occurrenceBody(request: FastifyRequest<{ Params: { key: string; comm: string; occurrence: string } }>, deps: DashboardDeps): Promise<{ project: DashboardProject; body: Html }> {
+async function occurrenceBody(
+  request: FastifyRequest<{ Params: { key: string; comm: string; occurrence: string } }>,
+  deps: DashboardDeps,
+): Promise<{ project: DashboardProject; body: Html }> {
   const project = await projectOf(request, deps, request.params.key);
   const plan = await planOf(deps, project);
   const zoneAsked = field(request.query, 'zone');
   const zone = zoneAsked && isValidZone(zoneAsked) ? zoneAsked : plan.project.timezone;
   const kind = field(request.query, 'kind') || 'comm';
   const index = Number(request.params.occurrence);
-  const missing = () => new DashboardError(404, 'No such comm occurrence', [`Project ${project.key} has no ${kind === 'comm' ? '' : `${kind} of `}${request.params.comm} occurrence ${request.params.occurrence}.`, 'Open one from the calendar.']);
+  const missing = () =>
+    new DashboardError(404, 'No such comm occurrence', [
+      `Project ${project.key} has no ${kind === 'comm' ? '' : `${kind} of `}${request.params.comm} occurrence ${request.params.occurrence}.`,
+      'Open one from the calendar.',
+    ]);
   if (!/^\d{1,9}$/.test(request.params.occurrence)) throw missing();
   const { copies, total } = await occurrenceCopies(deps.db, { projectId: project.id, comm: request.params.comm, occurrence: index, kind, limit: COPIES_SHOWN });
   if (!copies.length) throw missing();

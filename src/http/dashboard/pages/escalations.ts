@@ -72,7 +72,8 @@ ${list.length ? list.map((e) => item(request, project.key, plan, e, names, f)) :
     app.post<{ Params: { key: string; id: string; action: string } }>('/projects/:key/escalations/:id/:action', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
       const action = request.params.action;
-      if (action !== 'acknowledge' && action !== 'resolve') throw new DashboardError(404, 'No such action', [`"${action}" is not an escalation action.`, 'Use the Acknowledge or Resolve button.']);
+      if (action !== 'acknowledge' && action !== 'resolve')
+        throw new DashboardError(404, 'No such action', [`"${action}" is not an escalation action.`, 'Use the Acknowledge or Resolve button.']);
       if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw new DashboardError(404, 'No such escalation', [`"${request.params.id}" is not an escalation id.`]);
       const note = field(request.body, 'note');
       const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
@@ -91,7 +92,10 @@ ${list.length ? list.map((e) => item(request, project.key, plan, e, names, f)) :
 <p><a href="/projects/${project.key}/escalations">Back to escalations</a></p>`;
         return sendPage(reply, request, { title: e.title, project, active: 'escalations', body }, 422);
       }
-      return reply.redirect(`/projects/${encodeURIComponent(project.key)}/escalations${query({ state: f.state === 'all' ? 'all' : undefined, level: f.level })}#esc-${request.params.id}`, 303);
+      return reply.redirect(
+        `/projects/${encodeURIComponent(project.key)}/escalations${query({ state: f.state === 'all' ? 'all' : undefined, level: f.level })}#esc-${request.params.id}`,
+        303,
+      );
     });
   },
 };

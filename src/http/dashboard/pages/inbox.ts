@@ -31,7 +31,9 @@ function row(projectKey: string, zone: string, e: InboxEntry): Html {
 async function assignedNote(deps: DashboardDeps, project: DashboardProject, id: string | undefined): Promise<Html> {
   if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return html``;
   const done = await deps.inboxReads.mail(id);
-  return done?.projectId === project.id && done.outcome === 'assigned' ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is ${done.reason}; it is recorded on the Responses page.</p></div>` : html``;
+  return done?.projectId === project.id && done.outcome === 'assigned'
+    ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is ${done.reason}; it is recorded on the Responses page.</p></div>`
+    : html``;
 }
 
 /** Step 1: whose answer it is. Pre-filled with the person the mail matched, or whose address sent it. */
@@ -45,7 +47,14 @@ ${people.length ? html`<datalist id="people">${people.map((p) => html`<option va
 }
 
 /** Step 2 and 3: one of the person's sent survey messages, then the option and comment. */
-async function answerSteps(request: FastifyRequest, deps: DashboardDeps, project: DashboardProject, mail: InboundMailView, person: string, messageId: string | undefined): Promise<Html> {
+async function answerSteps(
+  request: FastifyRequest,
+  deps: DashboardDeps,
+  project: DashboardProject,
+  mail: InboundMailView,
+  person: string,
+  messageId: string | undefined,
+): Promise<Html> {
   const who = await deps.inboxReads.personByKey(project.id, person);
   if (!who) return html`<p class="error" role="alert">No person "${person}" in this project. Check the id in the plan.</p>`;
   const sent = await deps.inboxReads.sentComms(project.id, who.id, 200);
@@ -88,10 +97,11 @@ export const inboxPage: DashboardPage = {
       const project = await projectOf(request, deps, request.params.key);
       const mail = await orRefuse(() => showInboundMail(deps.db, project.key, request.params.id, readerScope(request)), 'No such inbox item');
       const person = field(request.query, 'person')?.trim() ?? (await guessPerson(deps, project, mail.id));
-      const assign = canEdit(request) && mail.open
-        ? html`<section class="card" aria-labelledby="assign"><h2 id="assign">Assign to a person and message</h2>
+      const assign =
+        canEdit(request) && mail.open
+          ? html`<section class="card" aria-labelledby="assign"><h2 id="assign">Assign to a person and message</h2>
 ${await personStep(deps, project, mail, person ?? '')}${person ? await answerSteps(request, deps, project, mail, person, field(request.query, 'message')) : ''}</section>`
-        : '';
+          : '';
       const body = html`<h1>${mail.subject || '(no subject)'}</h1>
 <div class="card"><p><strong>From:</strong> ${mail.from ?? 'no sender'} · <strong>Received:</strong> ${localTime(mail.receivedAt, project.timezone)}</p>
 <p><strong>${mail.kind}, ${mail.outcome}:</strong> ${mail.reason ?? ''}</p>
@@ -107,7 +117,20 @@ ${assign}<p><a href="/projects/${project.key}/inbox">Back to the inbox</a></p>`;
       const option = field(b, 'option') || null;
       const comment = field(b, 'comment')?.trim() || null;
       await orRefuse(
-        () => assignInboundMail({ stores: deps.db.stores, clock: deps.clock }, { project: project.key, inboundId: request.params.id, person: field(b, 'person') ?? '', messageId: field(b, 'message') ?? '', option, comment, by: sessionOf(request).token.name, ...readerScope(request) }),
+        () =>
+          assignInboundMail(
+            { stores: deps.db.stores, clock: deps.clock },
+            {
+              project: project.key,
+              inboundId: request.params.id,
+              person: field(b, 'person') ?? '',
+              messageId: field(b, 'message') ?? '',
+              option,
+              comment,
+              by: sessionOf(request).token.name,
+              ...readerScope(request),
+            },
+          ),
         'Not assigned',
       );
       return reply.redirect(`/projects/${encodeURIComponent(project.key)}/inbox${query({ assigned: request.params.id })}`, 303);

@@ -44,4 +44,14 @@ export interface DashboardPage {
   register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
 }
 
-export const PAGES: readonly DashboardPage[] = [projectsPage, overviewPage, calendarPage, messagesPage, responsesPage, escalationsPage, inboxPage, previewPage, planPage];
+export const PAGES: readonly DashboardPage[] = [
+  projectsPage,
+  overviewPage,
+  calendarPage,
+  messagesPage,
+  responsesPage,
+  escalationsPage,
+  inboxPage,
+  previewPage,
+  planPage,
+];

@@ -25,8 +25,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function filtersOf(source: unknown, plan: Plan): Filters {
   return {
     status: oneOf('status', field(source, 'status'), STATUSES),
-    comm: oneOf('comm', field(source, 'comm'), plan.comms.map((c) => c.key)),
-    person: oneOf('person', field(source, 'person'), plan.people.map((p) => p.id)),
+    comm: oneOf(
+      'comm',
+      field(source, 'comm'),
+      plan.comms.map((c) => c.key),
+    ),
+    person: oneOf(
+      'person',
+      field(source, 'person'),
+      plan.people.map((p) => p.id),
+    ),
     channel: oneOf('channel', field(source, 'channel'), ['email', 'slack']),
   };
 }
@@ -93,8 +101,18 @@ export const messagesPage: DashboardPage = {
 ${notice(request)}
 <form class="filters card" method="get" action="${here}" aria-label="Filters">
 ${select('status', 'Status', STATUSES, f.status)}
-${select('comm', 'Comm', plan.comms.map((c) => c.key), f.comm)}
-${select('person', 'Person', plan.people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })), f.person)}
+${select(
+  'comm',
+  'Comm',
+  plan.comms.map((c) => c.key),
+  f.comm,
+)}
+${select(
+  'person',
+  'Person',
+  plan.people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })),
+  f.person,
+)}
 ${select('channel', 'Channel', ['email', 'slack'], f.channel)}
 <div><button type="submit">Show</button></div>
 </form>
@@ -109,7 +127,8 @@ ${pager}</section>`;
       const project = await projectOf(request, deps, request.params.key);
       const plan = await planOf(deps, project);
       const id = field(request.body, 'id');
-      if (id !== undefined && !UUID.test(id)) throw new DashboardError(400, 'No such message', [`"${id}" is not a message id.`, 'Go back to Messages and use its Retry button.']);
+      if (id !== undefined && !UUID.test(id))
+        throw new DashboardError(400, 'No such message', [`"${id}" is not a message id.`, 'Go back to Messages and use its Retry button.']);
       const f = backFilters(field(request.body, 'back'), plan);
       let retried = 0;
       try {

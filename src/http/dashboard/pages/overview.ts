@@ -16,14 +16,19 @@ import type { DashboardPage } from './index.ts';
 function countList(plan: Plan, rows: readonly OverviewCount[], link: (r: OverviewCount) => string, none: string): Html {
   if (!rows.length) return html`<p class="muted">${none}</p>`;
   const total = rows.reduce((s, r) => s + r.count, 0);
-  const title = (k: string) => commTitle(plan.comms.find((c) => c.key === k), k);
+  const title = (k: string) =>
+    commTitle(
+      plan.comms.find((c) => c.key === k),
+      k,
+    );
   return html`<p><span class="big">${total}</span> messages</p><ul class="plain">${rows.map((r) => html`<li><a href="${link(r)}">${title(r.comm)} · ${channelName(r.channel)}</a>: ${r.count}</li>`)}</ul>`;
 }
 
 function timelineSection(o: ProjectOverview, now: Date): Html {
   const moved = o.milestones.filter((m) => m.moves > 0).length;
   const rows = o.milestones.map(
-    (m) => html`<tr><th scope="row">${m.label}</th><td>${localDay(m.baseline, o.timezone)}</td><td>${localDay(m.current, o.timezone)}</td><td>${m.moves}${m.done ? ' (done)' : ''}</td></tr>`,
+    (m) =>
+      html`<tr><th scope="row">${m.label}</th><td>${localDay(m.baseline, o.timezone)}</td><td>${localDay(m.current, o.timezone)}</td><td>${m.moves}${m.done ? ' (done)' : ''}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="h-milestones"><h2 id="h-milestones">Milestones</h2>
 <p class="muted">Hollow circle: baseline; filled: current date${moved ? html`; ${moved} moved` : ''}. Dates in ${o.timezone}.</p>
@@ -33,7 +38,8 @@ ${milestoneTimeline(o.milestones, o.timezone, `Milestones of ${o.name}: baseline
 }
 
 function workstreamSection(o: ProjectOverview): Html {
-  if (!o.workstreams.length) return html`<section class="card" aria-labelledby="h-ws"><h2 id="h-ws">Workstreams</h2><p class="muted">No workstreams in the plan.</p></section>`;
+  if (!o.workstreams.length)
+    return html`<section class="card" aria-labelledby="h-ws"><h2 id="h-ws">Workstreams</h2><p class="muted">No workstreams in the plan.</p></section>`;
   const items = o.workstreams.map((w) => {
     const label = w.rag ? `${w.rag}${w.status === 'decide' ? ' (needs a decision)' : ''}` : 'no status yet';
     return html`<li><span class="rag rag-${w.rag ?? 'none'}">${label}</span> <strong>${w.name}</strong> <span class="muted">owner ${w.owner}</span>
@@ -44,7 +50,9 @@ ${w.note ? html`<br>“${w.note}”${w.by ? html` <span class="muted">(${w.by}${
 
 function ratesSection(o: ProjectOverview): Html {
   const bars = o.rates.map((r) => ({ label: r.audience, percent: r.asked ? (100 * r.answered) / r.asked : 0, detail: `${r.answered} of ${r.asked}` }));
-  const text = o.rates.map((r) => html`<li>${r.audience}: ${r.answered} of ${r.asked} answered${r.asked ? html` (${Math.round((100 * r.answered) / r.asked)}%)` : ''}</li>`);
+  const text = o.rates.map(
+    (r) => html`<li>${r.audience}: ${r.answered} of ${r.asked} answered${r.asked ? html` (${Math.round((100 * r.answered) / r.asked)}%)` : ''}</li>`,
+  );
   return html`<section class="card" aria-labelledby="h-rates"><h2 id="h-rates">Response rate per audience</h2>
 ${o.rates.length ? html`${barChart(bars, `Response rate per audience of ${o.name}`, 'rates-title')}<ul class="plain">${text}</ul><p><a href="${projectPath(o.key, 'responses')}">All responses</a></p>` : html`<p class="muted">No survey has been sent yet.</p>`}
 </section>`;

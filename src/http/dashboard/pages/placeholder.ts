@@ -11,7 +11,12 @@ export function registerPlaceholders(app: FastifyInstance, deps: DashboardDeps, 
     if (pages.some((p) => p.name === n.name)) continue;
     app.get<{ Params: { key: string } }>(`/projects/:key${n.path}`, async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
-      return sendPage(reply, request, { title: n.label, project, active: n.name, body: html`<h1>${n.label}</h1><div class="card"><p>This page is not built yet.</p></div>` });
+      return sendPage(reply, request, {
+        title: n.label,
+        project,
+        active: n.name,
+        body: html`<h1>${n.label}</h1><div class="card"><p>This page is not built yet.</p></div>`,
+      });
     });
   }
 }

@@ -65,7 +65,8 @@ ${applied.workstreams.length ? html`<ul class="plain">${applied.workstreams.map(
 
 function summaryBody(request: FastifyRequest, project: DashboardProject, r: MoveResult, when: string, sent: number, label: string): Html {
   const s = r.calendar;
-  const examples = (title: string, list: readonly string[]) => (list.length ? html`<h3>${title}</h3><ul class="plain">${list.map((l) => html`<li><code>${l}</code></li>`)}</ul>` : '');
+  const examples = (title: string, list: readonly string[]) =>
+    list.length ? html`<h3>${title}</h3><ul class="plain">${list.map((l) => html`<li><code>${l}</code></li>`)}</ul>` : '';
   const same = r.from.getTime() === r.to.getTime();
   return html`<h1>Move ${label}: dry run</h1>
 <div class="card"><p><strong>From</strong> ${localTime(r.from, project.timezone)} <strong>to</strong> ${localTime(r.to, project.timezone)}</p>
@@ -102,7 +103,10 @@ export const planPage: DashboardPage = {
       const when = (field(request.body, 'when') ?? '').trim();
       const confirm = field(request.body, 'confirm') === 'yes';
       const now = deps.clock.now();
-      const r = await orRefuse(() => moveMilestone(deps.db, { project: project.key, milestone, when, now, source: 'dashboard', dryRun: !confirm }), 'Not moved');
+      const r = await orRefuse(
+        () => moveMilestone(deps.db, { project: project.key, milestone, when, now, source: 'dashboard', dryRun: !confirm }),
+        'Not moved',
+      );
       if (confirm) {
         await forget(deps, r.queuedChanged);
         return reply.redirect(`/projects/${encodeURIComponent(project.key)}/plan${query({ moved: r.milestone })}`, 303);

@@ -28,10 +28,18 @@ interface Choice {
 
 function choiceOf(request: FastifyRequest, plan: Plan): Choice {
   const q = request.query;
-  const commKey = oneOf('comm', field(q, 'comm'), plan.comms.map((c) => c.key));
+  const commKey = oneOf(
+    'comm',
+    field(q, 'comm'),
+    plan.comms.map((c) => c.key),
+  );
   const comm = plan.comms.find((c) => c.key === commKey) ?? plan.comms[0]!;
   const audience = oneOf('audience', field(q, 'audience'), comm.audiences);
-  const personKey = oneOf('person', field(q, 'person'), plan.people.map((p) => p.id));
+  const personKey = oneOf(
+    'person',
+    field(q, 'person'),
+    plan.people.map((p) => p.id),
+  );
   const recipients = recipientsOf(plan, comm);
   // As `herald preview --audience`: the first person of that audience the comm reaches stands in.
   const person = personKey ? plan.people.find((p) => p.id === personKey) : recipients.find((p) => !audience || p.audiences.includes(audience));
@@ -43,7 +51,13 @@ async function occurrencesOf(deps: DashboardDeps, project: DashboardProject, com
   return deps.reads.occurrencesOf(project.id, comm.key, person.id);
 }
 
-function form(project: DashboardProject, plan: Plan, c: Choice, occurrences: ReadonlyArray<{ occurrence: number; dueAt: Date; seriesItem: string | null }>, chosen: number | undefined): Html {
+function form(
+  project: DashboardProject,
+  plan: Plan,
+  c: Choice,
+  occurrences: ReadonlyArray<{ occurrence: number; dueAt: Date; seriesItem: string | null }>,
+  chosen: number | undefined,
+): Html {
   const people = recipientsOf(plan, c.comm).filter((p) => !c.audience || p.audiences.includes(c.audience));
   if (c.person && !people.includes(c.person)) people.unshift(c.person);
   const occ = occurrences.map((o) => ({
@@ -51,16 +65,31 @@ function form(project: DashboardProject, plan: Plan, c: Choice, occurrences: Rea
     label: `#${o.occurrence} · ${DateTime.fromJSDate(o.dueAt, { zone: c.person?.timezone ?? plan.project.timezone }).toFormat('ccc d LLL yyyy HH:mm')}${o.seriesItem ? ` · ${o.seriesItem}` : ''}`,
   }));
   return html`<form class="filters card" method="get" action="${projectPath(project.key, 'preview')}" aria-label="What to preview">
-${select('comm', 'Comm', plan.comms.map((x) => ({ value: x.key, label: `${x.key} (${x.kind})` })), c.comm.key, null)}
+${select(
+  'comm',
+  'Comm',
+  plan.comms.map((x) => ({ value: x.key, label: `${x.key} (${x.kind})` })),
+  c.comm.key,
+  null,
+)}
 ${select('audience', 'Audience', c.comm.audiences, c.audience, 'Any of the comm’s')}
-${select('person', 'Person', people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })), c.person?.id, 'First in the audience')}
+${select(
+  'person',
+  'Person',
+  people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })),
+  c.person?.id,
+  'First in the audience',
+)}
 ${occ.length ? select('occurrence', 'Occurrence', occ, chosen === undefined ? undefined : String(chosen), 'The next one') : ''}
 ${select('channel', 'Channel', channelsOf(c.comm), c.channel, 'All of the comm’s')}
 <div><button type="submit">Preview</button></div>
 </form>`;
 }
 
-async function previewBody(request: FastifyRequest<{ Params: { key: string } }>, deps: DashboardDeps): Promise<{ project: DashboardProject; body: Html; csp?: string }> {
+async function previewBody(
+  request: FastifyRequest<{ Params: { key: string } }>,
+  deps: DashboardDeps,
+): Promise<{ project: DashboardProject; body: Html; csp?: string }> {
   const project = await projectOf(request, deps, request.params.key);
   const plan = await planOf(deps, project);
   if (!plan.comms.length) return { project, body: html`<h1>Preview</h1><div class="card"><p>This plan has no comms to preview.</p></div>` };
@@ -68,11 +97,24 @@ async function previewBody(request: FastifyRequest<{ Params: { key: string } }>,
   const now = deps.clock.now();
   const occurrences = c.person ? await occurrencesOf(deps, project, c.comm, c.person) : [];
   const asked = field(request.query, 'occurrence');
-  const chosen = asked ? Number(oneOf('occurrence', asked, occurrences.map((o) => String(o.occurrence)))) : undefined;
+  const chosen = asked
+    ? Number(
+        oneOf(
+          'occurrence',
+          asked,
+          occurrences.map((o) => String(o.occurrence)),
+        ),
+      )
+    : undefined;
   const occ = chosen === undefined ? (occurrences.find((o) => o.dueAt >= now) ?? occurrences.at(-1)) : occurrences.find((o) => o.occurrence === chosen);
   const top = html`<h1>Preview</h1>${form(project, plan, c, occurrences, chosen)}`;
-  if (!c.person) return { project, body: html`${top}<p class="note">${c.comm.key} reaches nobody${c.audience ? ` in ${c.audience}` : ''}: add people to ${c.comm.audiences.join(', ')} in the plan.</p>` };
-  if (!deps.templates) return { project, body: html`${top}<p class="note">This server has no template engine, so it cannot draw messages (start it with herald serve).</p>` };
+  if (!c.person)
+    return {
+      project,
+      body: html`${top}<p class="note">${c.comm.key} reaches nobody${c.audience ? ` in ${c.audience}` : ''}: add people to ${c.comm.audiences.join(', ')} in the plan.</p>`,
+    };
+  if (!deps.templates)
+    return { project, body: html`${top}<p class="note">This server has no template engine, so it cannot draw messages (start it with herald serve).</p>` };
   const person = c.person;
   const occurrence = occ
     ? { index: occ.occurrence, dueAt: occ.dueAt, seriesItem: occ.seriesItem ?? undefined }
@@ -89,9 +131,15 @@ async function previewBody(request: FastifyRequest<{ Params: { key: string } }>,
       publicUrl: deps.publicUrl ?? 'http://localhost',
     });
     const variant = c.comm.audiences.find((a) => person.audiences.includes(a));
-    const when = occ ? DateTime.fromJSDate(occ.dueAt, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm") + ` (${person.timezone})` : 'when triggered';
+    const when = occ
+      ? DateTime.fromJSDate(occ.dueAt, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm") + ` (${person.timezone})`
+      : 'when triggered';
     const summary = html`<p class="muted">${c.comm.key} #${occurrence.index} for ${person.name} (${person.id}), ${when}; ${variant ? `the ${variant} variant` : `${person.id} is in none of ${c.comm.audiences.join(', ')}`}. Links are placeholders.</p>`;
-    return { project, body: html`${top}<h2>${person.name} gets</h2>${summary}${messageViews(rendered, `${person.name} (${person.id})`)}`, csp: cspForEmails([rendered.email]) };
+    return {
+      project,
+      body: html`${top}<h2>${person.name} gets</h2>${summary}${messageViews(rendered, `${person.name} (${person.id})`)}`,
+      csp: cspForEmails([rendered.email]),
+    };
   } catch (e) {
     // A template that does not render for this person is what a preview is for finding: say why.
     if (!(e instanceof HeraldError)) throw e;

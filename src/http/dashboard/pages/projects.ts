@@ -13,7 +13,8 @@ export const projectsPage: DashboardPage = {
       const projects = await deps.reads.projects(t.projectKey);
       const body = projects.length
         ? html`<ul class="plain">${projects.map(
-            (p) => html`<li><a href="${projectPath(p.key, 'overview')}">${p.name}</a> <span class="muted">(${p.key}) · ${p.people} people · ${p.comms} comms · ${p.timezone}</span></li>`,
+            (p) =>
+              html`<li><a href="${projectPath(p.key, 'overview')}">${p.name}</a> <span class="muted">(${p.key}) · ${p.people} people · ${p.comms} comms · ${p.timezone}</span></li>`,
           )}</ul>`
         : html`<p>No projects yet. Apply a plan: <code>herald apply plan.yaml</code></p>`;
       return sendPage(reply, request, { title: 'Projects', body: html`<h1>Projects</h1><div class="card">${body}</div>` });

@@ -61,7 +61,10 @@ export const responsesPage: DashboardPage = {
       const project = await projectOf(request, deps, request.params.key);
       const comm = field(request.query, 'comm') || undefined;
       const q = (field(request.query, 'q') ?? '').trim();
-      const { plan, entries, matching, summaries, names } = await orRefuse(() => responsesView(deps.db, { project: project.key, comm, search: q, limit: HISTORY_ROWS }), 'No such survey');
+      const { plan, entries, matching, summaries, names } = await orRefuse(
+        () => responsesView(deps.db, { project: project.key, comm, search: q, limit: HISTORY_ROWS }),
+        'No such survey',
+      );
       const surveys = plan.comms.filter((c) => c.survey);
       const filters = html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
 <div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${commTitle(c, c.key)}</option>`)}</select></div>
@@ -69,7 +72,10 @@ export const responsesPage: DashboardPage = {
 <div><button type="submit">Show</button></div>
 </form>`;
       const cards = summaries.map(
-        (s) => html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${commTitle(plan.comms.find((c) => c.key === s.comm), s.comm)}: ${s.question}</h2>
+        (s) => html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${commTitle(
+          plan.comms.find((c) => c.key === s.comm),
+          s.comm,
+        )}: ${s.question}</h2>
 <div class="grid"><div><h3>Answers</h3>${split(s)}</div><div><h3>Response rate</h3>${rates(s)}</div></div>
 <h3>Comments</h3>${comments(plan, s, q, names)}</section>`,
       );
