@@ -16,6 +16,7 @@ const INSTALL_SCRIPT_EXCEPTIONS = {
   prisma: 'the Prisma CLI checks its engines on install',
   esbuild: "installs the platform's esbuild binary (dev only: tsx runs tests and scripts)",
   'msgpackr-extract': "builds or picks msgpackr's optional native extension (BullMQ's serializer); it falls back to JavaScript",
+  'vnu-jar': 'dev only (the W3C HTML checker of the e-mail tests): fetches a Java runtime into node_modules/.cache when no java is installed',
 };
 
 const REGISTRY = 'https://registry.npmjs.org/';
