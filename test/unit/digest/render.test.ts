@@ -64,6 +64,21 @@ describe('digest email HTML', () => {
   });
 });
 
+describe('digest comments', () => {
+  it('says "No comments this week" alone: the rule for choosing comments shows only when there are some', () => {
+    const digest = computeDigest(snapshot(), NOW);
+    const quiet: Digest = { ...digest, comments: [] };
+    for (const channel of ['email', 'slack'] as const) {
+      const r = render(quiet, channel);
+      const all = [r.text, r.html ?? '', JSON.stringify(r.blocks ?? [])].join('\n');
+      expect(all).toContain('No comments this week.');
+      expect(all).not.toContain(digest.rules.comments);
+    }
+    expect(digest.comments.length).toBeGreaterThan(0);
+    expect(render(digest, 'email').text).toContain(digest.rules.comments);
+  });
+});
+
 describe('digest escalation notes', () => {
   it('email, text and Slack quote the owner\'s acknowledgement note beside "acknowledged"', () => {
     const s = snapshot();
