@@ -46,9 +46,22 @@ export function parseWallTime(raw: string): Parsed<string> {
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
+/** Why a date or date-time of the right shape does not exist, in a PM's words ("February 2027 has 28 days"). */
+function outOfRange(raw: string): string | undefined {
+  const [y, mo, d, h, mi, se] = (raw.match(/\d+/g) ?? []).map(Number);
+  if (y === undefined || mo === undefined || d === undefined) return undefined;
+  if (mo < 1 || mo > 12) return `there is no month ${mo}: months go from 01 to 12`;
+  const month = DateTime.utc(y, mo, 1);
+  if (d < 1 || d > (month.daysInMonth ?? 31)) return `${month.toFormat('LLLL yyyy')} has ${month.daysInMonth} days`;
+  if (h !== undefined && h > 23) return 'hours go from 00 to 23';
+  if ((mi !== undefined && mi > 59) || (se !== undefined && se > 59)) return 'minutes and seconds go from 00 to 59';
+  return undefined;
+}
+
 export function parseIsoDate(raw: string): Parsed<string> {
   if (DATE_RE.test(raw) && DateTime.fromISO(raw, { zone: 'UTC' }).isValid) return { ok: true, value: raw };
-  return { ok: false, error: `"${raw}" is not a date: use YYYY-MM-DD, e.g. 2027-01-15` };
+  const why = DATE_RE.test(raw) ? outOfRange(raw) : undefined;
+  return { ok: false, error: why ? `"${raw}" is not a date: ${why}` : `"${raw}" is not a date: use YYYY-MM-DD, e.g. 2027-01-15` };
 }
 
 /**
@@ -61,7 +74,10 @@ export function parseLocalDateTime(raw: string, zone: string | undefined): Parse
     return { ok: false, error: `"${raw}" is not a date or date-time: use YYYY-MM-DD or YYYY-MM-DDTHH:mm, e.g. 2027-01-15T18:00` };
   }
   const utc = DateTime.fromISO(raw, { zone: 'UTC' });
-  if (!utc.isValid) return { ok: false, error: `"${raw}" is not a valid date-time (${utc.invalidExplanation ?? 'out of range'})` };
+  // Luxon reads T24:00 as the next midnight; a PM writing it meant a time that does not exist.
+  const why = outOfRange(raw);
+  if (why !== undefined || !utc.isValid)
+    return { ok: false, error: `"${raw}" is not a valid date-time: ${why ?? 'use YYYY-MM-DDTHH:mm, e.g. 2027-01-15T18:00'}` };
   if (zone !== undefined && isValidZone(zone)) {
     const local = DateTime.fromISO(raw, { zone });
     const fmt = raw.length > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm";

@@ -25,6 +25,16 @@ export function indexPath(path: string, i: number): string {
   return `${path}[${i}]`;
 }
 
+/** The YAML parser's errors a PM meets most, in a PM's words with the fix (the parser's own wording for the rest). */
+const YAML_WORDS: Readonly<Record<string, string>> = {
+  BLOCK_AS_IMPLICIT_KEY:
+    'two "key: value" pairs on one line (a map inside a one-line map): put the inner one on its own indented line, ' + 'or quote the value if it contains ": "',
+  TAB_AS_INDENT: 'a tab indents this line: YAML indents with spaces only',
+  BAD_INDENT: 'this line is indented differently from the lines around it: align it with the other keys of its map, using spaces',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line: is a ":" missing, or a quote left open on a line above?',
+  BLOCK_IN_FLOW: 'a "key: value" block inside [ ] or { }: write the list or map either all on one line or one item per line',
+};
+
 /**
  * Parses YAML keeping the node tree, so every value can be reported at its own line.
  * Syntax errors come back as issues; a document with syntax errors has no usable root.
@@ -120,8 +130,9 @@ export class YamlSource {
     return isAlias(node) ? (node.resolve(this.doc) ?? null) : (node ?? null);
   }
 
-  private yamlIssue(e: { message: string; linePos?: [{ line: number }] | [{ line: number }, { line: number }] }): PlanIssue {
+  private yamlIssue(e: { code?: string; message: string; linePos?: [{ line: number }] | [{ line: number }, { line: number }] }): PlanIssue {
     const firstLine = e.message.split('\n')[0] ?? e.message;
-    return { file: this.file, line: e.linePos?.[0].line ?? 1, path: '', message: `YAML: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}` };
+    const message = (e.code && YAML_WORDS[e.code]) ?? firstLine.replace(/ at line \d+, column \d+:?$/, '');
+    return { file: this.file, line: e.linePos?.[0].line ?? 1, path: '', message: `YAML: ${message}` };
   }
 }

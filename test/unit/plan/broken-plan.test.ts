@@ -15,7 +15,7 @@ describe('a broken plan (test/fixtures/plans/broken.plan.yaml)', () => {
     expect(lines).toEqual([
       `${P}:6: project.businessDays[4]: "fry" is not a weekday: use mon, tue, wed, thu, fri, sat, sun (or monday…sunday)`,
       `${P}:7: project.holidays.country: unknown holiday country "XX": use an ISO 3166 code known to date-holidays (known: AD, AE, AG, AI, AL, AM, AO, AR…)`,
-      `${P}:7: project.holidays.extra[0]: "2027-02-30" is not a date: use YYYY-MM-DD, e.g. 2027-01-15`,
+      `${P}:7: project.holidays.extra[0]: "2027-02-30" is not a date: February 2027 has 28 days`,
       `${P}:8: project.quietHours.end: "25:00" is not a time: use 24-hour HH:mm, e.g. "09:00" or "18:30" (quote it in YAML)`,
       `${P}:9: project.catchUp: "later" is not allowed (use one of: skip, send)`,
       `${P}:10: project.sender.email: "IT <not-an-address>" is not an email address: use name@example.com or "Name <name@example.com>"`,

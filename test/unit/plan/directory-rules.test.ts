@@ -19,7 +19,7 @@ describe('milestones', () => {
 
   it('rejects impossible dates, other formats and wall times skipped by DST in the project zone', () => {
     expect(errorsOf(milestones('a: { at: 2027-02-29 }', 'b: { at: "15/01/2027" }', 'c: { at: 2027-03-14T02:15 }', 'd: {}'))).toEqual([
-      'milestones.a.at: "2027-02-29" is not a date: use YYYY-MM-DD, e.g. 2027-01-15',
+      'milestones.a.at: "2027-02-29" is not a date: February 2027 has 28 days',
       'milestones.b.at: "15/01/2027" is not a date or date-time: use YYYY-MM-DD or YYYY-MM-DDTHH:mm, e.g. 2027-01-15T18:00',
       'milestones.c.at: "2027-03-14T02:15" does not exist in America/Chicago (the clocks skip it); use 2027-03-14T03:15 or another time',
       'milestones.d: missing required key "at" (for example at: 2027-01-15T18:00)',

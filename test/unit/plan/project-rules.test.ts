@@ -54,7 +54,7 @@ describe('project rules', () => {
     expect(errorsOf(project('  holidays: { country: US, region: ZZ }\n'))[0]).toMatch(/^project\.holidays\.region: unknown region "ZZ" for US \(known: /);
     expect(errorsOf(project('  holidays: { region: CA }\n'))).toEqual(['project.holidays.region: a region needs a country: add country: US (for example)']);
     expect(errorsOf(project('  holidays: [2027-13-01, tomorrow]\n'))).toEqual([
-      'project.holidays[0]: "2027-13-01" is not a date: use YYYY-MM-DD, e.g. 2027-01-15',
+      'project.holidays[0]: "2027-13-01" is not a date: there is no month 13: months go from 01 to 12',
       'project.holidays[1]: "tomorrow" is not a date: use YYYY-MM-DD, e.g. 2027-01-15',
     ]);
     expect(errorsOf(project('  holidays: { country: Narnia }\n'))[0]).toMatch(/^project\.holidays\.country: unknown holiday country "Narnia"/);

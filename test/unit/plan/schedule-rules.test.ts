@@ -119,7 +119,7 @@ describe('schedule: recurring', () => {
     ]);
     expect(errs('{ every: day, from: kickof, until: 2027-02-30 }')).toEqual([
       'comms[0].schedule.from: unknown milestone "kickof" (did you mean "kickoff"? known: kickoff, cutover, go-live)',
-      'comms[0].schedule.until: "2027-02-30" is not a date: use YYYY-MM-DD, e.g. 2027-01-15',
+      'comms[0].schedule.until: "2027-02-30" is not a date: February 2027 has 28 days',
     ]);
   });
 
