@@ -4,7 +4,7 @@
  *   const dash = useDashboard();                    // beforeAll/afterAll inside
  *   const page = await dash.signedIn('viewer');     // a 375 px page of a Chromium signed in as viewer
  *   await page.goto(`${dash.url}/projects/${dash.project}`);
- *   expect(await dash.checkPage(page)).toEqual([]); // console errors + axe serious/critical + 375 px overflow
+ *   expect(await dash.checkPage(page)).toEqual([]); // console errors + axe serious/critical + overflow at 375 and 1,280 px
  *
  * The server is Herald's real one (startHttpServer, as `herald serve` starts it) in this process,
  * on a fresh PostgreSQL database with the digest plan applied and seedDigestWeek's news, under a
@@ -48,7 +48,7 @@ export interface Dashboard {
   newPage(): Promise<Page>;
   /** Signs the browser in with `token` (a role of `tokens`, or a token secret) through the /signin form; returns the page, now on `next` (default /). */
   signedIn(who: Role | string, next?: string): Promise<Page>;
-  /** Problems on the page as it is now: console errors, axe serious/critical violations, horizontal scroll at 375 px. [] when clean. */
+  /** Problems on the page as it is now: console errors, axe serious/critical violations, horizontal scroll at 375 and 1,280 px. [] when clean. */
   checkPage(page: Page): Promise<string[]>;
   /** Creates another token (e.g. one to revoke, or one limited to a project). */
   createToken(role: 'viewer' | 'editor' | 'admin' | 'feed', projectKey?: string): Promise<string>;
@@ -139,6 +139,11 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
       const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
       if (width.view !== 375) problems.push(`viewport is ${width.view} px, not 375`);
       if (width.scroll > width.view) problems.push(`scrolls sideways at 375 px (content is ${width.scroll} px wide)`);
+      // And on a laptop: the same page at 1,280 px must not scroll sideways either.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+      if (wide.scroll > wide.view) problems.push(`scrolls sideways at 1,280 px (content is ${wide.scroll} px wide)`);
+      await page.setViewportSize({ width: 375, height: 800 });
       return problems;
     };
   }, 120_000);
