@@ -43,8 +43,15 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background
 export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
 
 /** The Content-Security-Policy of every page: nothing but the stylesheet, forms posting back here. */
-export const PAGE_CSP =
-  `default-src 'none'; style-src ${PAGE_STYLE_HASH}; form-action 'self'; base-uri 'none';` + " frame-ancestors 'none'; img-src 'none'; script-src 'none'";
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src ${PAGE_STYLE_HASH}`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'none'",
+  "script-src 'none'",
+].join('; ');
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
