@@ -30,7 +30,8 @@ export function redisAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
 }
 
 const HOW_TO_GET_REDIS =
-  'REDIS_URL: no Redis answered at %URL% and redis-server is not on PATH; install it (apt-get install redis-server, brew install redis) or run `docker run -p 6379:6379 redis:7`, then run `herald demo` again';
+  'REDIS_URL: no Redis answered at %URL% and redis-server is not on PATH; install it (apt-get install redis-server, brew' +
+  ' install redis) or run `docker run -p 6379:6379 redis:7`, then run `herald demo` again';
 
 export async function resolveDemoRedis(redisUrl: string, opts: { spawnRedis?: (port: number) => ChildProcess } = {}): Promise<DemoRedis> {
   if (await redisAnswers(redisUrl)) return { url: redisUrl, kind: 'external', stop: async () => {} };

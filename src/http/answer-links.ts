@@ -80,7 +80,9 @@ function answerForm(view: AnswerView, token: string, proof: string, chosen: stri
   const parts: string[] = [`<p class="muted">${esc(view.projectName)}</p>`, `<h1>${esc(survey.question)}</h1>`];
   if (current) {
     parts.push(
-      `<p class="note">You answered <strong>${esc(label(current.option))}</strong> ${esc(channelPhrase(current.channel))}${current.comment ? `: “${esc(current.comment)}”` : ''}. You can change your answer below.</p>`,
+      `<p class="note">You answered <strong>${esc(label(current.option))}</strong> ` +
+        `${esc(channelPhrase(current.channel))}${current.comment ? `: “${esc(current.comment)}”` : ''}. You can` +
+        ' change your answer below.</p>',
     );
   }
   if (error) parts.push(`<p class="error">${esc(error)}</p>`);
@@ -88,7 +90,10 @@ function answerForm(view: AnswerView, token: string, proof: string, chosen: stri
   const options = survey.options
     .map((o) => {
       const wants = commentWanted(survey, o) ? ' <span class="muted">(please add a comment)</span>' : '';
-      return `<label class="option"><input type="radio" name="option" value="${esc(o.value)}"${o.value === chosen ? ' checked' : ''} required> <span>${esc(o.label)}${wants}</span></label>`;
+      return (
+        `<label class="option"><input type="radio" name="option" value="${esc(o.value)}"` +
+        `${o.value === chosen ? ' checked' : ''} required> <span>${esc(o.label)}${wants}</span></label>`
+      );
     })
     .join('\n');
   parts.push(

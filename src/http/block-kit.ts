@@ -121,7 +121,10 @@ export function drawBlocks(blocks: readonly unknown[], button?: (b: { actionId: 
             const hidden = Object.entries(t.hidden)
               .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
               .join('');
-            return `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit"${style ? ` class="bk-button${style}"` : ''}>${plainText(textOf(el.text))}</button></form>`;
+            return (
+              `<form method="post" action="${esc(t.action)}" class="bk-inline">${hidden}<button type="submit"` +
+              `${style ? ` class="bk-button${style}"` : ''}>${plainText(textOf(el.text))}</button></form>`
+            );
           });
         out.push(`<div class="bk-actions">${buttons.join(' ')}</div>`);
         break;

@@ -29,7 +29,10 @@ export function registerCalendarFeeds(app: FastifyInstance, deps: { db: StoreDep
         code: 'FEED_TOKEN_REQUIRED',
         message: `"${t.name}" is a ${t.role} token; a feed address takes only a feed token, because the address is stored and shared by calendar apps`,
         details: {
-          hint: `create one with: herald token create --role feed --project ${project}${person ? ` --person ${person}` : ''}; then consider revoking "${t.name}" (herald token revoke ${t.name}), as it was sent in a URL`,
+          hint:
+            `create one with: herald token create --role feed --project ${project}` +
+            `${person ? ` --person ${person}` : ''}; then consider revoking "${t.name}" (herald token revoke ` +
+            `${t.name}), as it was sent in a URL`,
         },
       });
     }

@@ -43,8 +43,11 @@ export function registerEscalationLinks(app: FastifyInstance, deps: PageDeps): v
       `<p class="muted">Now: ${esc(e.state)}${e.level > 1 ? ', escalated' : ''}.</p>`,
       e.state === 'resolved'
         ? `<p class="note">This escalation is already resolved.</p>`
-        : `<form method="post" action="/e/${esc(request.params.token)}"><input type="hidden" name="proof" value="${esc(issueFormProof(secret, request.params.token, Math.floor(now.getTime() / 1000)))}">` +
-          `<label for="note"><strong>Note</strong> (optional${action === 'resolve' ? ': what was done' : ': what your team is doing'})</label><textarea id="note" name="note" maxlength="${ESCALATION_NOTE_MAX}"></textarea>` +
+        : `<form method="post" action="/e/${esc(request.params.token)}"><input type="hidden" name="proof" value="` +
+          `${esc(issueFormProof(secret, request.params.token, Math.floor(now.getTime() / 1000)))}">` +
+          ('<label for="note"><strong>Note</strong> (optional' +
+            `${action === 'resolve' ? ': what was done' : ': what your team is doing'})</label><textarea id="note"` +
+            ` name="note" maxlength="${ESCALATION_NOTE_MAX}"></textarea>`) +
           `<button type="submit">${esc(VERB[action])}</button></form>`,
     ];
     return sendPage(reply, 200, page(`${VERB[action]} escalation`, body.filter(Boolean).join('\n')));

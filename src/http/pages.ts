@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 
-const CSS = `
+const CSS =
+  `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f4f5f7}
 main{max-width:34rem;margin:0 auto;padding:1.25rem 1rem}
@@ -18,18 +19,23 @@ p{margin:.5rem 0}
 .error{background:#fff1f0;border-left:4px solid #cf222e;padding:.6rem .75rem;border-radius:4px}
 fieldset{border:0;margin:1rem 0;padding:0}
 legend{font-weight:600;margin-bottom:.5rem}
-label.option{display:flex;align-items:center;gap:.6rem;padding:.75rem;margin:.4rem 0;border:1px solid #d0d7de;border-radius:8px;min-height:3rem;cursor:pointer}
+label.option{display:flex;align-items:center;gap:.6rem;padding:.75rem;margin:.4rem 0;border:1px solid` +
+  ` #d0d7de;border-radius:8px;min-height:3rem;cursor:pointer}
 label.option input{width:1.25rem;height:1.25rem;flex:none}
 textarea{width:100%;min-height:6rem;font:inherit;padding:.6rem;border:1px solid #d0d7de;border-radius:8px}
-button{display:block;width:100%;margin-top:1rem;padding:.85rem 1rem;font:inherit;font-weight:600;color:#fff;background:#2f6fdb;border:0;border-radius:8px;min-height:3rem;cursor:pointer}
+button{display:block;width:100%;margin-top:1rem;padding:.85rem` +
+  ` 1rem;font:inherit;font-weight:600;color:#fff;background:#2f6fdb;border:0;border-radius:8px;min-height:3rem;cursor:pointer}
 button.secondary{color:#1b1f24;background:#e7ebf0}
 a{color:#2f6fdb}
-pre{white-space:pre-wrap;overflow-wrap:anywhere;font:.9rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:.6rem;border-radius:6px}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:.9rem/1.45` +
+  ` ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:.6rem;border-radius:6px}
 a,li,td,p,code{overflow-wrap:anywhere}
 blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border-radius:4px;padding:0 .2rem}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border-radius:4px;padding:0` +
+  ` .2rem}
 .bk-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.5rem 0}.bk-inline{display:inline;margin:0}
-.bk-button,.bk-inline button{display:inline-block;width:auto;margin:0;min-height:2.25rem;padding:.35rem .9rem;border:1px solid #8c959f;border-radius:6px;background:#fff;color:#1b1f24;font-weight:600;text-decoration:none}
+.bk-button,.bk-inline button{display:inline-block;width:auto;margin:0;min-height:2.25rem;padding:.35rem .9rem;border:1px` +
+  ` solid #8c959f;border-radius:6px;background:#fff;color:#1b1f24;font-weight:600;text-decoration:none}
 .bk-button.bk-primary{background:#007a5a;border-color:#007a5a;color:#fff}.bk-button.bk-danger{background:#fff;border-color:#e01e5a;color:#e01e5a}
 `;
 
@@ -37,7 +43,15 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background
 export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
 
 /** The Content-Security-Policy of every page: nothing but the stylesheet, forms posting back here. */
-export const PAGE_CSP = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; img-src 'none'; script-src 'none'`;
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src ${PAGE_STYLE_HASH}`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'none'",
+  "script-src 'none'",
+].join('; ');
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

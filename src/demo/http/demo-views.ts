@@ -100,28 +100,42 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const answers = entries
       .map(
         (e) =>
-          `<li>${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}</li>`,
+          `<li>${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}` +
+          `</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}` +
+          '</li>',
       )
       .join('');
     const escalations = open
       .map(
         (e) =>
-          `<li>${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}</li>`,
+          `<li>${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ` +
+          `${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}</li>`,
       )
       .join('');
     return html(
       reply,
       'Herald demo',
       `<h1>Herald demo</h1>
-<p>Demo time <time datetime="${now.toISOString()}">${esc(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>; messages sent so far: <strong id="sent">${sent}</strong>. Reload to see the story move.</p>
-<section aria-labelledby="h-responses"><h2 id="h-responses">Responses recorded: <span id="responses">${entries.length}</span></h2><ul>${answers}</ul></section>
-<section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}</span></h2><ul>${escalations}</ul>
-<p class="muted">A "Some issues" answer opens an escalation at once; its owner is told in the next full hour's batch of notices (an urgent answer at once), which at this demo's speed (${d.clock.speed}×) is within ${Math.max(1, Math.ceil(60 / d.clock.speed))} real minute${Math.ceil(60 / d.clock.speed) > 1 ? 's' : ''}. Unacknowledged, it goes to level 2.</p></section>
+<p>Demo time <time datetime="${now.toISOString()}">${esc(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>;` +
+        ` messages sent so far: <strong id="sent">${sent}</strong>. Reload to see the story move.</p>
+<section aria-labelledby="h-responses"><h2 id="h-responses">Responses recorded: <span id="responses">${entries.length}` +
+        `</span></h2><ul>${answers}</ul></section>
+<section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}` +
+        `</span></h2><ul>${escalations}</ul>
+<p class="muted">A "Some issues" answer opens an escalation at once; its owner is told in the next full hour's batch of` +
+        ` notices (an urgent answer at once), which at this demo's speed (${d.clock.speed}×) is within ` +
+        `${Math.max(1, Math.ceil(60 / d.clock.speed))} real minute${Math.ceil(60 / d.clock.speed) > 1 ? 's' : ''}.` +
+        ` Unacknowledged, it goes to level 2.</p></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
 <section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
-<form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input type="hidden" name="${CSRF_FIELD}" value="${esc(signinProof(req, reply, { secret: d.secret, clock: d.clock, publicUrl: d.publicUrl }))}"><input type="hidden" name="next" value="/projects/${esc(encodeURIComponent(d.project))}"><button type="submit">Open dashboard</button></form></section>
+<form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input` +
+        ` type="hidden" name="${CSRF_FIELD}" value="` +
+        `${esc(signinProof(req, reply, { secret: d.secret, clock: d.clock, publicUrl: d.publicUrl }))}"><input` +
+        ` type="hidden" name="next" value="/projects/${esc(encodeURIComponent(d.project))}"><button type="submit">` +
+        `Open dashboard</button></form></section>
 <section aria-labelledby="h-api"><h2 id="h-api">REST API</h2>
-<p>The demo's admin API token:</p><pre id="api">curl -H 'Authorization: Bearer ${esc(d.adminToken)}' ${esc(d.publicUrl)}/api/v1/projects</pre></section>
+<p>The demo's admin API token:</p><pre id="api">curl -H 'Authorization: Bearer ${esc(d.adminToken)}' ` +
+        `${esc(d.publicUrl)}/api/v1/projects</pre></section>
 <section aria-labelledby="h-people"><h2 id="h-people">People</h2><ul>${rows}</ul></section>`,
       'same-origin',
     );
@@ -140,13 +154,18 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
               hidden: { channel: m.channel, ts: m.ts, action_id: b.actionId, value: b.value, block_id: b.blockId },
             }))
           : esc(m.text ?? '');
-        return `<article class="slack-message" aria-label="Message from Herald at ${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(hms(m.at))}${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`;
+        return (
+          '<article class="slack-message" aria-label="Message from Herald at ' +
+          `${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(hms(m.at))}` +
+          `${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`
+        );
       })
       .join('\n');
     return html(
       reply,
       `Slack: ${p.name}`,
-      `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No messages yet; reload in a few seconds.</p>'}`,
+      `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>` +
+        `${items || '<p>No messages yet; reload in a few seconds.</p>'}`,
     );
   });
 
@@ -215,14 +234,19 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const input = (view.blocks ?? []).find((b) => b.type === 'input');
     const info = drawBlocks((view.blocks ?? []).filter((b) => b.type !== 'input'));
     const field = input
-      ? `<label for="comment">${esc(input.label?.text ?? 'Comment')}</label><textarea id="comment" name="comment" rows="4" maxlength="3000"${input.optional ? '' : ' required'}>${esc(input.element?.initial_value ?? '')}</textarea>`
+      ? `<label for="comment">${esc(input.label?.text ?? 'Comment')}</label><textarea id="comment" name="comment"` +
+        ` rows="4" maxlength="3000"${input.optional ? '' : ' required'}>${esc(input.element?.initial_value ?? '')}` +
+        '</textarea>'
       : '';
     return html(
       reply,
       `Slack: ${view.title?.text ?? 'Dialog'}`,
-      `<h1>${esc(view.title?.text ?? 'Dialog')}</h1><p class="muted">A Slack dialog (modal) Herald opened for ${esc(p.name)}.</p>
+      `<h1>${esc(view.title?.text ?? 'Dialog')}</h1><p class="muted">A Slack dialog (modal) Herald opened for ` +
+        `${esc(p.name)}.</p>
 <article class="slack-message">${info}</article>
-<form method="post" action="${esc(action)}">${field}<button type="submit" name="do" value="submit">${esc(view.submit?.text ?? 'Submit')}</button><button type="submit" name="do" value="cancel" class="secondary" formnovalidate>${esc(view.close?.text ?? 'Cancel')}</button></form>
+<form method="post" action="${esc(action)}">${field}<button type="submit" name="do" value="submit">` +
+        `${esc(view.submit?.text ?? 'Submit')}</button><button type="submit" name="do" value="cancel"` +
+        ` class="secondary" formnovalidate>${esc(view.close?.text ?? 'Cancel')}</button></form>
 <p><a href="${esc(back)}">Back to the Slack view</a></p>`,
     );
   });
@@ -253,9 +277,14 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
           .map((x) => ({ href: unescapeHtml(x[1] ?? ''), label: unescapeHtml((x[2] ?? '').replace(/<[^>]+>/g, '')).trim() }))
           .filter((l) => l.href.startsWith(d.publicUrl));
         const linkList = links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.label || l.href)}</a></li>`).join('');
-        return `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ${esc(m.from)} · ${esc(hms(m.receivedAt))}</small></p>
+        return (
+          `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ` +
+          `${esc(m.from)} · ${esc(hms(m.receivedAt))}</small></p>
 <pre>${esc(m.text)}</pre>${linkList ? `<ul aria-label="Links in this e-mail">${linkList}</ul>` : ''}
-<form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label><textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply</button></form></article><hr>`;
+<form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label>` +
+          `<textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply` +
+          '</button></form></article><hr>'
+        );
       })
       .join('\n');
     return html(
@@ -291,7 +320,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     return html(
       reply,
       'Reply sent',
-      `<h1>Reply sent</h1><p>Herald's inbound listener has your reply to “${esc(m.subject)}”.</p><p><a href="/demo/mail/${encodeURIComponent(p.id)}">Back to the inbox</a> · <a href="/demo">Back to the demo</a></p>`,
+      `<h1>Reply sent</h1><p>Herald's inbound listener has your reply to “${esc(m.subject)}”.</p><p><a href="/demo/mail/` +
+        `${encodeURIComponent(p.id)}">Back to the inbox</a> · <a href="/demo">Back to the demo</a></p>`,
     );
   });
 }

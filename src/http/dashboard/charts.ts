@@ -4,7 +4,7 @@
  * Colours meet 3:1 against white for graphics; text is dark on light.
  */
 import { DateTime } from 'luxon';
-import { html, type Html } from './html.ts';
+import { html, type Html, concat } from './html.ts';
 
 export interface TimelineItem {
   label: string;
@@ -48,9 +48,11 @@ ${
 </g>`;
   });
   const nx = x(now.getTime());
-  const ticks = [min, min + span / 2, max].map(
-    (t, k) =>
-      html`<text x="${x(t)}" y="${height - 4}" font-size="11" fill="#57606a" text-anchor="${k === 0 ? 'start' : k === 2 ? 'end' : 'middle'}">${day(new Date(t), zone)}</text>`,
+  const ticks = [min, min + span / 2, max].map((t, k) =>
+    concat(
+      html`<text x="${x(t)}" y="${height - 4}" font-size="11" fill="#57606a" text-anchor="`,
+      html`${k === 0 ? 'start' : k === 2 ? 'end' : 'middle'}">${day(new Date(t), zone)}</text>`,
+    ),
   );
   return html`<svg viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="timeline-title" focusable="false">
 <title id="timeline-title">${title}</title>
@@ -83,7 +85,10 @@ export function barChart(bars: readonly Bar[], title: string, id: string): Html 
 <text x="${LABEL_W + full + 6}" y="${y + 17}" font-size="13" fill="#1b1f24">${Math.round(b.percent)}%</text>
 </g>`;
   });
-  return html`<svg viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="${id}" focusable="false"><title id="${id}">${title}</title>${rows}</svg>`;
+  return concat(
+    html`<svg viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="${id}"`,
+    html` focusable="false"><title id="${id}">${title}</title>${rows}</svg>`,
+  );
 }
 
 /** A Date as the project's local day, for tables beside the charts. */

@@ -42,3 +42,8 @@ export function query(params: Record<string, string | number | undefined | null>
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** Markup parts one after another, each rendered as `html` renders an interpolated value (a long template split in parts). */
+export function concat(...parts: HtmlValue[]): Html {
+  return new Html(render(parts));
+}

@@ -10,11 +10,13 @@ import type { DashboardSession } from './context.ts';
 import { NAV, type NavName } from './nav.ts';
 import { CSRF_FIELD } from './session.ts';
 
-const CSS = `
+const CSS =
+  `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f4f5f7}
 a{color:#0b57c2}
-header.top{background:#1b1f24;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}
+header.top{background:#1b1f24;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem` +
+  ` 1rem}
 header.top a{color:#fff}
 header.top .brand{font-weight:700;text-decoration:none;margin-right:auto}
 header.top form{margin:0}
@@ -41,12 +43,15 @@ ul.plain{list-style:none;padding:0;margin:0}
 ul.plain li{padding:.35rem 0;border-bottom:1px solid #eef0f2}
 .big{font-size:1.8rem;font-weight:700;line-height:1.1}
 .counts{display:flex;flex-wrap:wrap;gap:1rem}
-.counts a{display:block;text-decoration:none;padding:.5rem .75rem;border:1px solid #d0d7de;border-radius:8px;min-width:9rem}
+.counts a{display:block;text-decoration:none;padding:.5rem .75rem;border:1px solid` +
+  ` #d0d7de;border-radius:8px;min-width:9rem}
 .rag{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.85rem;font-weight:600;color:#fff}
 .rag-green{background:#116329}.rag-amber{background:#8a4b00}.rag-red{background:#b3261e}.rag-none{background:#57606a}
 label{display:block;font-weight:600;margin:.5rem 0 .25rem}
-input[type=text],input[type=password],input[type=search],select,textarea{width:100%;font:inherit;padding:.55rem;border:1px solid #6e7781;border-radius:8px;background:#fff;color:#1b1f24}
-button{display:inline-block;margin-top:.75rem;padding:.6rem 1rem;font:inherit;font-weight:600;color:#fff;background:#0b57c2;border:0;border-radius:8px;min-height:2.75rem;cursor:pointer}
+input[type=text],input[type=password],input[type=search],select,textarea{width:100%;font:inherit;padding:.55rem;border:1px` +
+  ` solid #6e7781;border-radius:8px;background:#fff;color:#1b1f24}
+button{display:inline-block;margin-top:.75rem;padding:.6rem` +
+  ` 1rem;font:inherit;font-weight:600;color:#fff;background:#0b57c2;border:0;border-radius:8px;min-height:2.75rem;cursor:pointer}
 button.secondary{color:#1b1f24;background:#e7ebf0}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 form.filters>div{flex:1 1 10rem}
@@ -58,16 +63,21 @@ fieldset{border:0;padding:0;margin:.5rem 0}legend{font-weight:600}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:.5rem 0}
 blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
 /* calendar, messages, preview (pages/calendar.ts, messages.ts, preview.ts, ../message-view.ts) */
-/* A sandboxed frame cannot size itself to the e-mail (no scripts): tall by default, and the reader can drag it taller. */
-.email-frame{width:100%;height:min(85vh,60rem);min-height:24rem;resize:vertical;overflow:auto;border:1px solid #d0d7de;border-radius:8px;background:#fff}
+/* A sandboxed frame cannot size itself to the e-mail (no scripts): tall by default, and the reader can drag it taller.` +
+  ` */
+.email-frame{width:100%;height:min(85vh,60rem);min-height:24rem;resize:vertical;overflow:auto;border:1px solid` +
+  ` #d0d7de;border-radius:8px;background:#fff}
 .email-text{white-space:pre-wrap;overflow-wrap:anywhere}
 .slack-message{border-left:4px solid #4a154b;padding:.25rem .75rem;overflow-wrap:anywhere}
 .slack-message .bk-header{font-size:1.1rem;margin:.25rem 0}
 .bk-section{margin:.4rem 0}.bk-context{color:#57606a;margin:.3rem 0}
 .bk-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.5rem 0}
-.bk-button{display:inline-block;padding:.3rem .8rem;border:1px solid #8c959f;border-radius:6px;font-weight:600;color:#1b1f24;text-decoration:none}
+.bk-button{display:inline-block;padding:.3rem .8rem;border:1px solid` +
+  ` #8c959f;border-radius:6px;font-weight:600;color:#1b1f24;text-decoration:none}
 .bk-button.bk-primary{background:#007a5a;border-color:#007a5a;color:#fff}.bk-button.bk-danger{background:#fff;border-color:#e01e5a;color:#e01e5a}
-.slack-message code{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:0 .2rem;font-size:.9em}.slack-message pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:.4rem;font-family:monospace}
+.slack-message code{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:0` +
+  ' .2rem;font-size:.9em}.slack-message pre{background:#f6f8fa;border:1px solid' +
+  ` #d0d7de;border-radius:4px;padding:.4rem;font-family:monospace}
 .cal{list-style:none;margin:0;padding:0}
 .cal-day{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.4rem;margin:0 0 .5rem;min-width:0}
 .cal-day h3{font-size:.95rem;margin:0 0 .25rem}
@@ -78,10 +88,13 @@ blockquote{margin:.5rem 0;padding-left:.75rem;border-left:4px solid #d0d7de}
 .cal-day li.occ{margin:.3rem 0}.occ summary{cursor:pointer}.occ-time{color:#57606a}.occ details p{margin:.2rem 0}
 .cal-month .cal-day.empty{display:none}
 .cal-month .cal-day.other h3{color:#57606a}
-@media (min-width:52rem){.cal{display:grid;grid-template-columns:repeat(7,minmax(0,1fr));gap:.25rem}.cal-day{margin:0;min-height:6rem}.cal-month .cal-day.empty{display:block}}
+@media` +
+  ' (min-width:52rem){.cal{display:grid;grid-template-columns:repeat(7,minmax(0,1fr));gap:.25rem}.cal-day{margin:0;min-height:6rem}.cal-month' +
+  ` .cal-day.empty{display:block}}
 .pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}
 .pager a{display:inline-block;padding:.35rem .6rem;min-height:2.25rem}
-.status{display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.85rem;font-weight:600;background:#e7ebf0;color:#1b1f24}
+.status{display:inline-block;padding:0` +
+  ` .45rem;border-radius:999px;font-size:.85rem;font-weight:600;background:#e7ebf0;color:#1b1f24}
 .status-failed{background:#b3261e;color:#fff}.status-sent{background:#116329;color:#fff}
 ol.log{list-style:none;padding:0;margin:0}
 ol.log>li{border-bottom:1px solid #e1e4e8;padding:.5rem 0;overflow-wrap:anywhere}
@@ -93,7 +106,9 @@ ol.log ul{margin:.25rem 0;padding-left:1.25rem;font-size:.9rem}
 export const DASHBOARD_STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
 
 /** Nothing but the stylesheet; forms post back here; no frames of us elsewhere. */
-export const DASHBOARD_CSP = `default-src 'none'; style-src ${DASHBOARD_STYLE_HASH}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; img-src 'self' data:; script-src 'none'`;
+export const DASHBOARD_CSP =
+  `default-src 'none'; style-src ${DASHBOARD_STYLE_HASH}; form-action 'self'; base-uri` +
+  " 'none'; frame-ancestors 'none'; img-src 'self' data:; script-src 'none'";
 
 export interface LayoutInput {
   title: string;

@@ -1,7 +1,7 @@
 /** The plan a project was last applied with, and the GET-form helpers the plan-driven pages share. */
 import type { Plan } from '../../domain/plan/model.ts';
 import { DashboardError, type DashboardDeps } from './context.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html, concat } from './html.ts';
 import type { DashboardProject } from './kit.ts';
 
 export async function planOf(deps: DashboardDeps, project: DashboardProject): Promise<Plan> {
@@ -24,7 +24,10 @@ export function select(
   any: string | null = 'Any',
 ): Html {
   const opts = options.map((o) => (typeof o === 'string' ? { value: o, label: o } : o));
-  return html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${any === null ? '' : html`<option value="">${any}</option>`}${opts.map(
-    (o) => html`<option value="${o.value}"${o.value === chosen ? html` selected` : ''}>${o.label}</option>`,
-  )}</select></div>`;
+  return concat(
+    html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">`,
+    any === null ? '' : html`<option value="">${any}</option>`,
+    opts.map((o) => html`<option value="${o.value}"${o.value === chosen ? html` selected` : ''}>${o.label}</option>`),
+    html`</select></div>`,
+  );
 }

@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiToken, type ApiRole } from '../../app/api-tokens.ts';
 import { hasRole } from '../api/api-auth.ts';
 import { DashboardError, sessionOf, type DashboardDeps } from './context.ts';
-import { html } from './html.ts';
+import { html, concat } from './html.ts';
 import { field, sendPage } from './kit.ts';
 import { PAGES, type DashboardPage } from './pages/index.ts';
 import { registerPlaceholders } from './pages/placeholder.ts';
@@ -31,9 +31,12 @@ function errorPage(reply: FastifyReply, request: FastifyRequest, e: DashboardErr
 }
 
 function signinForm(next: string, proof: string, message?: string): ReturnType<typeof html> {
-  return html`<h1>Sign in to Herald</h1>
+  return concat(
+    html`<h1>Sign in to Herald</h1>
 <div class="card">
-${message ? html`<div class="error" role="alert"><p>${message}</p></div>` : ''}
+`,
+    message ? html`<div class="error" role="alert"><p>${message}</p></div>` : '',
+    html`
 <form method="post" action="/signin">
 <label for="token">API token</label>
 <input type="password" id="token" name="token" autocomplete="current-password" required spellcheck="false">
@@ -41,8 +44,10 @@ ${message ? html`<div class="error" role="alert"><p>${message}</p></div>` : ''}
 <input type="hidden" name="${CSRF_FIELD}" value="${proof}">
 <button type="submit">Sign in</button>
 </form>
-<p class="muted">Create a token with <code>herald token create --role viewer</code> (sees everything) or <code>--role editor</code> (can act). Feed tokens open calendar feeds only.</p>
-</div>`;
+<p class="muted">Create a token with <code>herald token create --role viewer</code> (sees everything) or <code>--role`,
+    html` editor</code> (can act). Feed tokens open calendar feeds only.</p>
+</div>`,
+  );
 }
 
 export async function registerDashboard(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
@@ -58,7 +63,10 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
           layout({
             title: 'Dashboard off',
             session: null,
-            body: html`<h1>The dashboard is off</h1><div class="card error"><p>Set HERALD_SECRET (at least 16 random characters, e.g. from openssl rand -base64 32) and restart herald serve.</p></div>`,
+            body: concat(
+              html`<h1>The dashboard is off</h1><div class="card error"><p>Set HERALD_SECRET (at least 16 random`,
+              html` characters, e.g. from openssl rand -base64 32) and restart herald serve.</p></div>`,
+            ),
           }),
         );
     app.get('/', off);

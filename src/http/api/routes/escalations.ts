@@ -65,7 +65,8 @@ export function escalationRoutes(app: ApiScope, { db, idempotency, clock }: ApiD
           summary:
             action === 'acknowledge' ? 'Acknowledge an escalation; the person who answered is told' : 'Resolve an escalation; the person who answered is told',
           description:
-            'Acts as the project manager (as `herald escalation`). The note is stored (acknowledgementNote or resolutionNote on the escalation). A repeat changes nothing, its note included (changed: false).',
+            'Acts as the project manager (as `herald escalation`). The note is stored (acknowledgementNote or' +
+            ' resolutionNote on the escalation). A repeat changes nothing, its note included (changed: false).',
           security: bearer,
           headers: IdemHeader,
           params: EscalationParams,

@@ -14,7 +14,8 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
       schema: {
         summary: 'Validate and apply a plan (the YAML file as the body)',
         description:
-          'The same validation as `herald validate`; an invalid plan answers 400 with details.issues (file, line, path, message). People CSVs cannot be referenced: list people inline.',
+          'The same validation as `herald validate`; an invalid plan answers 400 with details.issues (file, line, path,' +
+          ' message). People CSVs cannot be referenced: list people inline.',
         security: bearer,
         headers: IdemHeader,
         querystring: z.object({ dryRun: queryBool('validate and compute the calendar change without storing anything') }),

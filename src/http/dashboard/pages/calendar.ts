@@ -22,7 +22,7 @@ import { isValidZone } from '../../../domain/plan/calendar-values.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
 import { channelsOf } from '../../../templates/engine.ts';
 import { DashboardError, type DashboardDeps } from '../context.ts';
-import { html, query, type Html } from '../html.ts';
+import { html, query, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { cspForEmails, messageViews } from '../message-view.ts';
 import { projectPath } from '../nav.ts';
@@ -89,7 +89,10 @@ function filtersOf(request: FastifyRequest, plan: Plan, now: Date): CalendarFilt
 /** The filters as a query string, with some replaced (e.g. another date). */
 function link(project: DashboardProject, f: CalendarFilters, change: Partial<CalendarFilters> = {}): string {
   const g = { ...f, ...change };
-  return `${projectPath(project.key, 'calendar')}${query({ view: g.view, date: g.date.toISODate(), zone: g.zone, audience: g.audience, person: g.person, comm: g.comm, channel: g.channel })}`;
+  return (
+    `${projectPath(project.key, 'calendar')}` +
+    `${query({ view: g.view, date: g.date.toISODate(), zone: g.zone, audience: g.audience, person: g.person, comm: g.comm, channel: g.channel })}`
+  );
 }
 
 function messageHref(project: DashboardProject, e: GridEntry, zone: string): string {
@@ -99,7 +102,11 @@ function messageHref(project: DashboardProject, e: GridEntry, zone: string): str
 function entryItem(project: DashboardProject, e: GridEntry, zone: string): Html {
   const at = DateTime.fromISO(e.at, { zone });
   const kind = e.kind ? ` (${e.kind})` : '';
-  return html`<li><a href="${messageHref(project, e, zone)}">${at.toFormat('HH:mm')} ${e.comm}${e.seriesItem ? ` [${e.seriesItem}]` : ''}${kind}</a> <span class="muted">${e.person} · ${e.channel}${e.status === 'planned' ? '' : ` · ${e.status}`}</span></li>`;
+  return concat(
+    html`<li><a href="${messageHref(project, e, zone)}">${at.toFormat('HH:mm')} ${e.comm}`,
+    html`${e.seriesItem ? ` [${e.seriesItem}]` : ''}${kind}</a> <span class="muted">${e.person} · ${e.channel}`,
+    html`${e.status === 'planned' ? '' : ` · ${e.status}`}</span></li>`,
+  );
 }
 
 /** Cells per day: the comm occurrences (the PM's view) or, filtered by person, that person's copies. */
@@ -117,9 +124,15 @@ function occurrenceHref(project: DashboardProject, g: OccurrenceGroup, zone: str
 function occurrenceItem(project: DashboardProject, plan: Plan, g: OccurrenceGroup, zone: string): Html {
   const status = occurrenceStatuses(g);
   const aud = occurrenceAudiences(g);
-  return html`<li class="occ"><details><summary><span class="occ-time">${occurrenceTime(g, zone)}</span> <strong>${occurrenceTitle(g, plan)}</strong><br><span class="muted">→ ${occurrenceReach(g)}</span></summary>
-${aud ? html`<p class="muted">Audiences: ${aud}</p>` : ''}${status ? html`<p class="muted">Copies: ${status}</p>` : ''}
-<p><a href="${occurrenceHref(project, g, zone)}">Recipients and each copy</a></p></details></li>`;
+  return concat(
+    html`<li class="occ"><details><summary><span class="occ-time">${occurrenceTime(g, zone)}</span> <strong>`,
+    html`${occurrenceTitle(g, plan)}</strong><br><span class="muted">→ ${occurrenceReach(g)}</span></summary>
+`,
+    aud ? html`<p class="muted">Audiences: ${aud}</p>` : '',
+    status ? html`<p class="muted">Copies: ${status}</p>` : '',
+    html`
+<p><a href="${occurrenceHref(project, g, zone)}">Recipients and each copy</a></p></details></li>`,
+  );
 }
 
 function occurrenceCells(project: DashboardProject, plan: Plan, f: CalendarFilters, groups: readonly OccurrenceGroup[]): Map<string, Cells> {
@@ -168,7 +181,11 @@ function grid(
       }${moreLink}</li>`,
     );
   }
-  return html`<ol class="cal cal-${f.view}" aria-label="${f.view === 'week' ? 'Week' : 'Month'} of ${f.date.toFormat(f.view === 'week' ? "'week of' d LLLL yyyy" : 'LLLL yyyy')}">${days}</ol>`;
+  return concat(
+    html`<ol class="cal cal-${f.view}" aria-label="${f.view === 'week' ? 'Week' : 'Month'} of `,
+    f.date.toFormat(f.view === 'week' ? "'week of' d LLLL yyyy" : 'LLLL yyyy'),
+    html`">${days}</ol>`,
+  );
 }
 
 function filterForm(project: DashboardProject, plan: Plan, f: CalendarFilters): Html {
@@ -211,10 +228,23 @@ function feeds(request: FastifyRequest, deps: DashboardDeps, project: DashboardP
   const k = encodeURIComponent(project.key);
   const row = (label: string, path: string, create: string) =>
     html`<li><strong>${label}</strong>: <code>${base}${path}?token=FEED_TOKEN</code><br><span class="muted">FEED_TOKEN from <code>${create}</code></span></li>`;
-  return html`<section class="card" aria-labelledby="feeds"><h2 id="feeds">Subscribe in a calendar app</h2><ul class="plain">
-${row('The project', `/calendar/${k}.ics`, `herald token create --role feed --project ${project.key}`)}
-${person ? row(`${person}'s messages`, `/calendar/${k}/${encodeURIComponent(person)}.ics`, `herald token create --role feed --project ${project.key} --person ${person}`) : ''}
-</ul></section>`;
+  return concat(
+    html`<section class="card" aria-labelledby="feeds"><h2 id="feeds">Subscribe in a calendar app</h2><ul`,
+    html` class="plain">
+`,
+    row('The project', `/calendar/${k}.ics`, `herald token create --role feed --project ${project.key}`),
+    html`
+`,
+    person
+      ? row(
+          `${person}'s messages`,
+          `/calendar/${k}/${encodeURIComponent(person)}.ics`,
+          `herald token create --role feed --project ${project.key} --person ${person}`,
+        )
+      : '',
+    html`
+</ul></section>`,
+  );
 }
 
 async function calendarBody(request: FastifyRequest<{ Params: { key: string } }>, deps: DashboardDeps): Promise<{ project: DashboardProject; body: Html }> {
@@ -274,10 +304,15 @@ async function messageBody(
   const person = plan.people.find((p) => p.id === m.person.key);
   const back = `${projectPath(project.key, 'calendar')}${query({ date: DateTime.fromJSDate(m.dueAt, { zone }).toISODate(), zone, person: m.person.key })}`;
   const due = (z: string) => DateTime.fromJSDate(m.dueAt, { zone: z }).toFormat("cccc d LLLL yyyy 'at' HH:mm");
-  const head = html`<h1>${m.comm.key} #${m.occurrence} for ${person?.name ?? m.person.key}</h1>
-<div class="card"><p>${m.channel}${m.kind === 'comm' ? '' : ` · ${m.kind}`}${m.seriesItem ? ` · ${m.seriesItem}` : ''} · <span class="status status-${m.status}">${m.status}</span></p>
-<p>Due ${due(zone)} (${zone})${m.person.timezone === zone ? '' : html`, ${due(m.person.timezone)} for them (${m.person.timezone})`}</p>
-<p><a href="${back}">Back to the calendar</a></p></div>`;
+  const head = concat(
+    html`<h1>${m.comm.key} #${m.occurrence} for ${person?.name ?? m.person.key}</h1>
+<div class="card"><p>${m.channel}${m.kind === 'comm' ? '' : ` · ${m.kind}`}${m.seriesItem ? ` · ${m.seriesItem}` : ''} ·`,
+    html` <span class="status status-${m.status}">${m.status}</span></p>
+<p>Due ${due(zone)} (${zone})`,
+    m.person.timezone === zone ? '' : html`, ${due(m.person.timezone)} for them (${m.person.timezone})`,
+    html`</p>
+<p><a href="${back}">Back to the calendar</a></p></div>`,
+  );
   let view: Html;
   let csp: string | undefined;
   if (m.kind === 'escalation' || m.kind === 'escalation-update')
@@ -296,7 +331,11 @@ async function messageBody(
       now: deps.clock.now(),
       publicUrl: deps.publicUrl ?? 'http://localhost',
     });
-    view = html`<p class="muted">Drawn now with placeholder links; the ${m.channel} version is the one this row sends.</p>${messageViews(rendered, `${person.name} (${person.id})`)}`;
+    view = concat(
+      html`<p class="muted">Drawn now with placeholder links; the ${m.channel} version is the one this row sends.`,
+      html`</p>`,
+      messageViews(rendered, `${person.name} (${person.id})`),
+    );
     csp = cspForEmails([rendered.email]);
   }
   return { project, body: html`${head}${view}`, csp: csp ?? cspForEmails([]) };
@@ -329,14 +368,30 @@ async function occurrenceBody(
   const rows = copies.map((c) => {
     const local = DateTime.fromISO(c.at, { zone: c.timezone });
     const href = `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(c.key)}${query({ zone })}`;
-    return html`<tr><td><a href="${href}">${c.name}</a></td><td>${local.toFormat('ccc d LLL HH:mm ZZZZ')}</td><td>${c.channel === 'email' ? 'E-mail' : 'Slack'}</td><td><span class="status status-${c.status}">${c.status}</span></td></tr>`;
+    return concat(
+      html`<tr><td><a href="${href}">${c.name}</a></td><td>${local.toFormat('ccc d LLL HH:mm ZZZZ')}</td><td>`,
+      html`${c.channel === 'email' ? 'E-mail' : 'Slack'}</td><td><span class="status status-${c.status}">${c.status}`,
+      html`</span></td></tr>`,
+    );
   });
-  const body = html`<h1>${g ? occurrenceTitle(g, plan) : request.params.comm}</h1>
-<div class="card"><p>${first.toFormat('cccc d LLLL yyyy')}, ${g ? occurrenceTime(g, zone) : first.toFormat('HH:mm ZZZZ')}${g ? html` → ${occurrenceReach(g)}` : ''}</p>
-${g && occurrenceAudiences(g) ? html`<p class="muted">Audiences: ${occurrenceAudiences(g)}</p>` : ''}
+  const body = concat(
+    html`<h1>`,
+    g ? occurrenceTitle(g, plan) : request.params.comm,
+    html`</h1>
+<div class="card"><p>${first.toFormat('cccc d LLLL yyyy')}, `,
+    g ? occurrenceTime(g, zone) : first.toFormat('HH:mm ZZZZ'),
+    html`${g ? html` → ${occurrenceReach(g)}` : ''}</p>
+`,
+    g && occurrenceAudiences(g) ? html`<p class="muted">Audiences: ${occurrenceAudiences(g)}</p>` : '',
+    html`
 <p><a href="${back}">Back to the calendar</a></p></div>
-<h2>Recipients <span class="muted">(${total > copies.length ? `first ${copies.length} of ${total}` : `${total}`} copies; open one to see it as its person gets it)</span></h2>
-<div class="scroll" role="region" aria-label="Recipients" tabindex="0"><table><thead><tr><th scope="col">Person</th><th scope="col">Their time</th><th scope="col">Channel</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<h2>Recipients <span class="muted">(`,
+    total > copies.length ? `first ${copies.length} of ${total}` : `${total}`,
+    html` copies; open one to see it as its person gets it)</span></h2>
+<div class="scroll" role="region" aria-label="Recipients" tabindex="0"><table><thead><tr><th scope="col">Person</th><th`,
+    html` scope="col">Their time</th><th scope="col">Channel</th><th scope="col">Status</th></tr></thead><tbody>${rows}`,
+    html`</tbody></table></div>`,
+  );
   return { project, body };
 }
 

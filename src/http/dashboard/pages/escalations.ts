@@ -10,7 +10,7 @@ import { commOccurrenceTitle, optionLabel } from '../../../domain/plan/comm-titl
 import type { Plan } from '../../../domain/plan/model.ts';
 import { DashboardError } from '../context.ts';
 import { planOf } from '../project-plan.ts';
-import { html, query, type Html } from '../html.ts';
+import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
 import { orRefuse } from './refusal.ts';
@@ -39,13 +39,27 @@ ${csrfField(request)}<input type="hidden" name="state" value="${f.state}"><input
 function item(request: FastifyRequest, projectKey: string, plan: Plan, e: EscalationEntry, names: Map<string, string>, f: Filter): Html {
   const who = (k: string) => names.get(k) ?? k;
   const zone = plan.project.timezone;
-  return html`<section class="card" id="esc-${e.id}"><h2>${who(e.person)} answered “${optionLabel(plan, e.comm, e.option)}” to ${commOccurrenceTitle(plan, e.comm, e.occurrence)}</h2>
-${e.comment ? html`<blockquote>${e.comment}</blockquote>` : html`<p class="muted">No comment.</p>`}
-<p><strong>State:</strong> ${e.state} · <strong>Level:</strong> ${e.level} · <strong>Owner:</strong> ${who(e.owner)} · <strong>Urgency:</strong> ${e.urgency} · <strong>Age:</strong> ${formatAge(e.ageSeconds)}</p>
-<p class="muted">Opened ${localTime(e.openedAt, zone)}${e.escalateAt && e.state === 'open' ? ` · goes up a level ${localTime(e.escalateAt, zone)}` : ''}</p>
-${e.acknowledgedAt ? html`<p>Acknowledged ${localTime(e.acknowledgedAt, zone)}${e.acknowledgementNote ? html`: <q>${e.acknowledgementNote}</q>` : ''}</p>` : ''}
-${e.resolvedAt ? html`<p>Resolved ${localTime(e.resolvedAt, zone)}${e.resolutionNote ? html`: <q>${e.resolutionNote}</q>` : ''}</p>` : ''}
-${actions(request, projectKey, e, f)}</section>`;
+  return concat(
+    html`<section class="card" id="esc-${e.id}"><h2>${who(e.person)} answered “`,
+    html`${optionLabel(plan, e.comm, e.option)}” to ${commOccurrenceTitle(plan, e.comm, e.occurrence)}</h2>
+`,
+    e.comment ? html`<blockquote>${e.comment}</blockquote>` : html`<p class="muted">No comment.</p>`,
+    html`
+<p><strong>State:</strong> ${e.state} · <strong>Level:</strong> ${e.level} · <strong>Owner:</strong> ${who(e.owner)} · `,
+    html`<strong>Urgency:</strong> ${e.urgency} · <strong>Age:</strong> ${formatAge(e.ageSeconds)}</p>
+<p class="muted">Opened ${localTime(e.openedAt, zone)}`,
+    e.escalateAt && e.state === 'open' ? ` · goes up a level ${localTime(e.escalateAt, zone)}` : '',
+    html`</p>
+`,
+    e.acknowledgedAt
+      ? html`<p>Acknowledged ${localTime(e.acknowledgedAt, zone)}${e.acknowledgementNote ? html`: <q>${e.acknowledgementNote}</q>` : ''}</p>`
+      : '',
+    html`
+`,
+    e.resolvedAt ? html`<p>Resolved ${localTime(e.resolvedAt, zone)}${e.resolutionNote ? html`: <q>${e.resolutionNote}</q>` : ''}</p>` : '',
+    html`
+${actions(request, projectKey, e, f)}</section>`,
+  );
 }
 
 export const escalationsPage: DashboardPage = {
@@ -60,12 +74,22 @@ export const escalationsPage: DashboardPage = {
       const keys = [...new Set(list.flatMap((e) => [e.person, e.owner]))];
       const names = await deps.reads.personNames(project.id, keys);
       const levels = [...new Set(all.map((e) => e.level))].sort((a, b) => a - b);
-      const filters = html`<form class="filters" method="get" action="/projects/${project.key}/escalations">
-<div><label for="state">State</label><select id="state" name="state"><option value="open">Open and acknowledged</option><option value="all"${f.state === 'all' ? html` selected` : ''}>All, resolved too</option></select></div>
-<div><label for="level">Level</label><select id="level" name="level"><option value="">Any level</option>${levels.map((l) => html`<option value="${l}"${l === f.level ? html` selected` : ''}>Level ${l}</option>`)}</select></div>
-<div><button type="submit">Show</button></div></form>`;
-      const body = html`<h1>Escalations</h1><div class="card">${filters}</div>
-${list.length ? list.map((e) => item(request, project.key, plan, e, names, f)) : html`<div class="card"><p>No escalations ${f.state === 'open' ? 'are open' : 'yet'}${f.level ? ` at level ${f.level}` : ''}.</p></div>`}`;
+      const filters = concat(
+        html`<form class="filters" method="get" action="/projects/${project.key}/escalations">
+<div><label for="state">State</label><select id="state" name="state"><option value="open">Open and acknowledged</option>`,
+        html`<option value="all"${f.state === 'all' ? html` selected` : ''}>All, resolved too</option></select></div>
+<div><label for="level">Level</label><select id="level" name="level"><option value="">Any level</option>`,
+        levels.map((l) => html`<option value="${l}"${l === f.level ? html` selected` : ''}>Level ${l}</option>`),
+        html`</select></div>
+<div><button type="submit">Show</button></div></form>`,
+      );
+      const body = concat(
+        html`<h1>Escalations</h1><div class="card">${filters}</div>
+`,
+        list.length
+          ? list.map((e) => item(request, project.key, plan, e, names, f))
+          : html`<div class="card"><p>No escalations ${f.state === 'open' ? 'are open' : 'yet'}${f.level ? ` at level ${f.level}` : ''}.</p></div>`,
+      );
       return sendPage(reply, request, { title: 'Escalations', project, active: 'escalations', body });
     });
 
@@ -84,16 +108,23 @@ ${list.length ? list.map((e) => item(request, project.key, plan, e, names, f)) :
       } catch (e) {
         if (!(e instanceof DashboardError) || e.status !== 422) throw e;
         // The note is given back in the form, so a long one is shortened rather than typed again.
-        const again = html`<form method="post" action="/projects/${project.key}/escalations/${request.params.id}/${action}">${csrfField(request)}
+        const again = concat(
+          html`<form method="post" action="/projects/${project.key}/escalations/${request.params.id}/`,
+          html`${action}">${csrfField(request)}
 <input type="hidden" name="state" value="${f.state}"><input type="hidden" name="level" value="${f.level ?? ''}">
-<label for="note">Note <span class="muted">(${(note ?? '').trim().length.toLocaleString('en')} of at most ${ESCALATION_NOTE_MAX.toLocaleString('en')} characters)</span></label>
-<textarea id="note" name="note" rows="6">${note ?? ''}</textarea><button type="submit">${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'}</button></form>`;
+<label for="note">Note <span class="muted">(${(note ?? '').trim().length.toLocaleString('en')} of at most `,
+          html`${ESCALATION_NOTE_MAX.toLocaleString('en')} characters)</span></label>
+<textarea id="note" name="note" rows="6">${note ?? ''}</textarea><button type="submit">`,
+          action === 'acknowledge' ? 'Acknowledge' : 'Resolve',
+          html`</button></form>`,
+        );
         const body = html`<h1>${e.title}</h1><div class="card error" role="alert">${e.lines.map((l) => html`<p>${l}</p>`)}</div><div class="card">${again}</div>
 <p><a href="/projects/${project.key}/escalations">Back to escalations</a></p>`;
         return sendPage(reply, request, { title: e.title, project, active: 'escalations', body }, 422);
       }
       return reply.redirect(
-        `/projects/${encodeURIComponent(project.key)}/escalations${query({ state: f.state === 'all' ? 'all' : undefined, level: f.level })}#esc-${request.params.id}`,
+        `/projects/${encodeURIComponent(project.key)}/escalations` +
+          `${query({ state: f.state === 'all' ? 'all' : undefined, level: f.level })}#esc-${request.params.id}`,
         303,
       );
     });

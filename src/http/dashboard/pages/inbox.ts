@@ -9,7 +9,7 @@ import { assignInboundMail } from '../../../app/assign-inbound-mail.ts';
 import { listInbox, type InboxEntry } from '../../../app/list-inbox.ts';
 import { showInboundMail, type InboundMailView } from '../../../app/show-inbound-mail.ts';
 import { sessionOf, type DashboardDeps } from '../context.ts';
-import { html, query, type Html } from '../html.ts';
+import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
 import { orRefuse } from './refusal.ts';
@@ -23,9 +23,17 @@ function itemPath(projectKey: string, id: string): string {
 }
 
 function row(projectKey: string, zone: string, e: InboxEntry): Html {
-  return html`<tr><td>${localTime(e.receivedAt, zone)}</td><td>${e.from ?? 'no sender'}${e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : ''}</td>
-<td><a href="${itemPath(projectKey, e.id)}">${e.subject || '(no subject)'}</a></td><td>${e.outcome}<br><span class="muted">${e.reason ?? ''}</span></td>
-<td>${e.person ?? ''}${e.comm ? html`<br><span class="muted">${e.comm}</span>` : ''}${e.inProject ? '' : html`<br><span class="muted">no known project</span>`}</td></tr>`;
+  return concat(
+    html`<tr><td>${localTime(e.receivedAt, zone)}</td><td>${e.from ?? 'no sender'}`,
+    e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : '',
+    html`</td>
+<td><a href="${itemPath(projectKey, e.id)}">${e.subject || '(no subject)'}</a></td><td>${e.outcome}<br><span`,
+    html` class="muted">${e.reason ?? ''}</span></td>
+<td>${e.person ?? ''}`,
+    e.comm ? html`<br><span class="muted">${e.comm}</span>` : '',
+    e.inProject ? '' : html`<br><span class="muted">no known project</span>`,
+    html`</td></tr>`,
+  );
 }
 
 async function assignedNote(deps: DashboardDeps, project: DashboardProject, id: string | undefined): Promise<Html> {
@@ -61,19 +69,41 @@ async function answerSteps(
   const surveys = sent.filter((m) => m.comm.spec.survey);
   if (!surveys.length) return html`<p class="error" role="alert">${who.name} has been sent no survey message yet, so there is nothing to answer.</p>`;
   const chosen = surveys.find((m) => m.id === messageId);
-  const pick = html`<form method="get" action="${itemPath(project.key, mail.id)}"><input type="hidden" name="person" value="${person}">
+  const pick = concat(
+    html`<form method="get" action="${itemPath(project.key, mail.id)}"><input type="hidden" name="person"`,
+    html` value="${person}">
 <label for="message">2. ${who.name}'s survey message</label>
-<select id="message" name="message">${surveys.map((m) => html`<option value="${m.id}"${m.id === chosen?.id ? html` selected` : ''}>${m.comm.key} #${m.occurrence} (${m.channel}, sent ${m.sentAt ? localTime(m.sentAt, project.timezone) : '?'})</option>`)}</select>
-<button type="submit" class="secondary">Choose message</button></form>`;
+<select id="message" name="message">`,
+    surveys.map((m) =>
+      concat(
+        html`<option value="${m.id}"${m.id === chosen?.id ? html` selected` : ''}>${m.comm.key} #${m.occurrence} (`,
+        html`${m.channel}, sent `,
+        m.sentAt ? localTime(m.sentAt, project.timezone) : '?',
+        html`)</option>`,
+      ),
+    ),
+    html`</select>
+<button type="submit" class="secondary">Choose message</button></form>`,
+  );
   if (!chosen) return pick;
   const survey = chosen.comm.spec.survey!;
-  const answer = html`<form method="post" action="${itemPath(project.key, mail.id)}/assign">${csrfField(request)}
+  const answer = concat(
+    html`<form method="post" action="${itemPath(project.key, mail.id)}/assign">${csrfField(request)}
 <input type="hidden" name="person" value="${person}"><input type="hidden" name="message" value="${chosen.id}">
 <fieldset><legend>3. ${survey.question}</legend>
-${survey.options.map((o, i) => html`<div><input type="radio" id="opt-${i}" name="option" value="${o.value}"${i === 0 ? html` required` : ''}> <label class="inline" for="opt-${i}">${o.label} <span class="muted">(${o.value})</span></label></div>`)}
-<div><input type="radio" id="opt-none" name="option" value=""> <label class="inline" for="opt-none">No option, comment only</label></div></fieldset>
+`,
+    survey.options.map((o, i) =>
+      concat(
+        html`<div><input type="radio" id="opt-${i}" name="option" value="${o.value}"${i === 0 ? html` required` : ''}> `,
+        html`<label class="inline" for="opt-${i}">${o.label} <span class="muted">(${o.value})</span></label></div>`,
+      ),
+    ),
+    html`
+<div><input type="radio" id="opt-none" name="option" value=""> <label class="inline" for="opt-none">No option, comment`,
+    html` only</label></div></fieldset>
 <label for="comment">Comment</label><textarea id="comment" name="comment" rows="4">${mail.text}</textarea>
-<button type="submit">Record as ${who.name}'s answer</button></form>`;
+<button type="submit">Record as ${who.name}'s answer</button></form>`,
+  );
   return html`${pick}${answer}`;
 }
 
@@ -84,12 +114,23 @@ export const inboxPage: DashboardPage = {
       const project = await projectOf(request, deps, request.params.key);
       const list = await listInbox(deps.db, project.key, readerScope(request));
       const table = list.length
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label="Inbox"><table><caption class="sr-only">Mail waiting for a person</caption>
-<thead><tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">Subject</th><th scope="col">Outcome</th><th scope="col">Matched</th></tr></thead>
-<tbody>${list.map((e) => row(project.key, project.timezone, e))}</tbody></table></div>`
+        ? concat(
+            html`<div class="scroll" tabindex="0" role="region" aria-label="Inbox"><table><caption class="sr-only">Mail`,
+            html` waiting for a person</caption>
+<thead><tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">Subject</th><th scope="col">Outcome`,
+            html`</th><th scope="col">Matched</th></tr></thead>
+<tbody>`,
+            list.map((e) => row(project.key, project.timezone, e)),
+            html`</tbody></table></div>`,
+          )
         : html`<p>The inbox is empty: every inbound mail was recorded or handled.</p>`;
-      const body = html`<h1>Inbox</h1>${await assignedNote(deps, project, field(request.query, 'assigned'))}
-<div class="card"><p class="muted">Unmatched mail, mailing-list copies, unparseable mail, replies that said nothing new or could not be recorded, and replies sent from another address.</p>${table}</div>`;
+      const body = concat(
+        html`<h1>Inbox</h1>`,
+        await assignedNote(deps, project, field(request.query, 'assigned')),
+        html`
+<div class="card"><p class="muted">Unmatched mail, mailing-list copies, unparseable mail, replies that said nothing new`,
+        html` or could not be recorded, and replies sent from another address.</p>${table}</div>`,
+      );
       return sendPage(reply, request, { title: 'Inbox', project, active: 'inbox', body });
     });
 
@@ -99,8 +140,13 @@ export const inboxPage: DashboardPage = {
       const person = field(request.query, 'person')?.trim() ?? (await guessPerson(deps, project, mail.id));
       const assign =
         canEdit(request) && mail.open
-          ? html`<section class="card" aria-labelledby="assign"><h2 id="assign">Assign to a person and message</h2>
-${await personStep(deps, project, mail, person ?? '')}${person ? await answerSteps(request, deps, project, mail, person, field(request.query, 'message')) : ''}</section>`
+          ? concat(
+              html`<section class="card" aria-labelledby="assign"><h2 id="assign">Assign to a person and message</h2>
+`,
+              await personStep(deps, project, mail, person ?? ''),
+              person ? await answerSteps(request, deps, project, mail, person, field(request.query, 'message')) : '',
+              html`</section>`,
+            )
           : '';
       const body = html`<h1>${mail.subject || '(no subject)'}</h1>
 <div class="card"><p><strong>From:</strong> ${mail.from ?? 'no sender'} · <strong>Received:</strong> ${localTime(mail.receivedAt, project.timezone)}</p>

@@ -9,7 +9,7 @@ import { listMessages, retryMessages, type MessageLogEntry } from '../../../app/
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
 import { DashboardError } from '../context.ts';
-import { html, query, type Html } from '../html.ts';
+import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { projectPath } from '../nav.ts';
 import { oneOf, planOf, select } from '../project-plan.ts';
@@ -59,16 +59,33 @@ function entry(request: FastifyRequest, project: DashboardProject, plan: Plan, m
   const person = plan.people.find((p) => p.id === m.person)?.name ?? m.person;
   const retry =
     m.status === 'failed' && canEdit(request)
-      ? html`<form method="post" action="${projectPath(project.key, 'messages')}/retry">${csrfField(request)}<input type="hidden" name="id" value="${m.id}"><input type="hidden" name="back" value="${back}"><button type="submit" class="secondary" aria-label="Retry ${m.key}">Retry</button></form>`
+      ? concat(
+          html`<form method="post" action="${projectPath(project.key, 'messages')}/retry">${csrfField(request)}<input`,
+          html` type="hidden" name="id" value="${m.id}"><input type="hidden" name="back" value="${back}"><button`,
+          html` type="submit" class="secondary" aria-label="Retry ${m.key}">Retry</button></form>`,
+        )
       : '';
   const attempts = m.deliveries.length
-    ? html`<ul>${m.deliveries.map((d) => html`<li>${when(d.at, project.timezone)} · ${d.channel} · ${d.outcome}${d.error ? html` · <span class="muted">${d.error}</span>` : ''}</li>`)}</ul>`
+    ? concat(
+        html`<ul>`,
+        m.deliveries.map(
+          (d) => html`<li>${when(d.at, project.timezone)} · ${d.channel} · ${d.outcome}${d.error ? html` · <span class="muted">${d.error}</span>` : ''}</li>`,
+        ),
+        html`</ul>`,
+      )
     : '';
   // The calendar page draws any stored message as its person gets it.
   const view = `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(m.key)}`;
-  return html`<li><p><a href="${view}"><strong>${commOccurrenceTitle(plan, m.comm, occurrence)}</strong></a> → ${person} · ${channelName(m.channel)} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
-<p class="muted">Due ${when(m.dueAt, project.timezone)}${m.sentAt ? ` · sent ${when(m.sentAt, project.timezone)}` : ''} · ${m.attempts} ${m.attempts === 1 ? 'attempt' : 'attempts'}</p>
-${m.lastError ? html`<p class="error">${m.lastError}</p>` : ''}${attempts}</li>`;
+  return concat(
+    html`<li><p><a href="${view}"><strong>${commOccurrenceTitle(plan, m.comm, occurrence)}</strong></a> → ${person}`,
+    html` · ${channelName(m.channel)} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
+<p class="muted">Due ${when(m.dueAt, project.timezone)}`,
+    m.sentAt ? ` · sent ${when(m.sentAt, project.timezone)}` : '',
+    html` · ${m.attempts} ${m.attempts === 1 ? 'attempt' : 'attempts'}</p>
+`,
+    m.lastError ? html`<p class="error">${m.lastError}</p>` : '',
+    html`${attempts}</li>`,
+  );
 }
 
 function notice(request: FastifyRequest): Html {
@@ -77,7 +94,8 @@ function notice(request: FastifyRequest): Html {
   const text =
     n === '0'
       ? 'Nothing was retried: the message is no longer failed.'
-      : `${n} failed ${n === '1' ? 'message is' : 'messages are'} back in the calendar, due now (planned); the sweeper queues ${n === '1' ? 'it' : 'them'} within a second.`;
+      : `${n} failed ${n === '1' ? 'message is' : 'messages are'} back in the calendar, due now (planned); the sweeper` +
+        ` queues ${n === '1' ? 'it' : 'them'} within a second.`;
   return html`<p class="note" role="status">${text}</p>`;
 }
 
@@ -94,32 +112,55 @@ export const messagesPage: DashboardPage = {
       const failed = canEdit(request) ? await deps.reads.failedMessages(project.id) : 0;
       const back = query(f).replace(/^\?/, '');
       const here = projectPath(project.key, 'messages');
-      const pager = html`<nav class="pager" aria-label="Pages">${pageNo > 1 ? html`<a href="${here}${query({ ...f, page: pageNo - 1 })}">← Previous</a>` : ''}<span>Page ${pageNo}</span>${
-        rows.length > PAGE_SIZE ? html`<a href="${here}${query({ ...f, page: pageNo + 1 })}">Next →</a>` : ''
-      }</nav>`;
-      const body = html`<h1>Messages</h1>
+      const pager = concat(
+        html`<nav class="pager" aria-label="Pages">`,
+        pageNo > 1 ? html`<a href="${here}${query({ ...f, page: pageNo - 1 })}">← Previous</a>` : '',
+        html`<span>Page ${pageNo}</span>`,
+        rows.length > PAGE_SIZE ? html`<a href="${here}${query({ ...f, page: pageNo + 1 })}">Next →</a>` : '',
+        html`</nav>`,
+      );
+      const body = concat(
+        html`<h1>Messages</h1>
 ${notice(request)}
 <form class="filters card" method="get" action="${here}" aria-label="Filters">
 ${select('status', 'Status', STATUSES, f.status)}
-${select(
-  'comm',
-  'Comm',
-  plan.comms.map((c) => c.key),
-  f.comm,
-)}
-${select(
-  'person',
-  'Person',
-  plan.people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })),
-  f.person,
-)}
-${select('channel', 'Channel', ['email', 'slack'], f.channel)}
+`,
+        select(
+          'comm',
+          'Comm',
+          plan.comms.map((c) => c.key),
+          f.comm,
+        ),
+        html`
+`,
+        select(
+          'person',
+          'Person',
+          plan.people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })),
+          f.person,
+        ),
+        html`
+`,
+        select('channel', 'Channel', ['email', 'slack'], f.channel),
+        html`
 <div><button type="submit">Show</button></div>
 </form>
-${failed > 0 ? html`<form method="post" action="${here}/retry" class="card">${csrfField(request)}<input type="hidden" name="back" value="${back}"><p>${failed} failed ${failed === 1 ? 'message' : 'messages'} in this project.</p><button type="submit">Retry all failed</button></form>` : ''}
-<section class="card" aria-labelledby="log"><h2 id="log">Delivery log <span class="muted">(times in ${project.timezone})</span></h2>
-${shown.length ? html`<ol class="log">${shown.map((m) => entry(request, project, plan, m, back))}</ol>` : html`<p>No messages match these filters.</p>`}
-${pager}</section>`;
+`,
+        failed > 0
+          ? concat(
+              html`<form method="post" action="${here}/retry" class="card">${csrfField(request)}<input type="hidden"`,
+              html` name="back" value="${back}"><p>${failed} failed ${failed === 1 ? 'message' : 'messages'} in this`,
+              html` project.</p><button type="submit">Retry all failed</button></form>`,
+            )
+          : '',
+        html`
+<section class="card" aria-labelledby="log"><h2 id="log">Delivery log <span class="muted">(times in ${project.timezone})`,
+        html`</span></h2>
+`,
+        shown.length ? html`<ol class="log">${shown.map((m) => entry(request, project, plan, m, back))}</ol>` : html`<p>No messages match these filters.</p>`,
+        html`
+${pager}</section>`,
+      );
       return sendPage(reply, request, { title: 'Messages', project, active: 'messages', body });
     });
 

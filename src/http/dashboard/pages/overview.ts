@@ -5,7 +5,7 @@
  */
 import { projectOverview, type OverviewCount, type ProjectOverview } from '../../../app/project-overview.ts';
 import { barChart, localDay, milestoneTimeline } from '../charts.ts';
-import { html, query, type Html } from '../html.ts';
+import { html, query, type Html, concat } from '../html.ts';
 import { projectOf, sendPage } from '../kit.ts';
 import { projectPath } from '../nav.ts';
 import { planOf } from '../project-plan.ts';
@@ -21,20 +21,33 @@ function countList(plan: Plan, rows: readonly OverviewCount[], link: (r: Overvie
       plan.comms.find((c) => c.key === k),
       k,
     );
-  return html`<p><span class="big">${total}</span> messages</p><ul class="plain">${rows.map((r) => html`<li><a href="${link(r)}">${title(r.comm)} · ${channelName(r.channel)}</a>: ${r.count}</li>`)}</ul>`;
+  return concat(
+    html`<p><span class="big">${total}</span> messages</p><ul class="plain">`,
+    rows.map((r) => html`<li><a href="${link(r)}">${title(r.comm)} · ${channelName(r.channel)}</a>: ${r.count}</li>`),
+    html`</ul>`,
+  );
 }
 
 function timelineSection(o: ProjectOverview, now: Date): Html {
   const moved = o.milestones.filter((m) => m.moves > 0).length;
-  const rows = o.milestones.map(
-    (m) =>
-      html`<tr><th scope="row">${m.label}</th><td>${localDay(m.baseline, o.timezone)}</td><td>${localDay(m.current, o.timezone)}</td><td>${m.moves}${m.done ? ' (done)' : ''}</td></tr>`,
+  const rows = o.milestones.map((m) =>
+    concat(
+      html`<tr><th scope="row">${m.label}</th><td>${localDay(m.baseline, o.timezone)}</td><td>`,
+      html`${localDay(m.current, o.timezone)}</td><td>${m.moves}${m.done ? ' (done)' : ''}</td></tr>`,
+    ),
   );
-  return html`<section class="card" aria-labelledby="h-milestones"><h2 id="h-milestones">Milestones</h2>
-<p class="muted">Hollow circle: baseline; filled: current date${moved ? html`; ${moved} moved` : ''}. Dates in ${o.timezone}.</p>
-${milestoneTimeline(o.milestones, o.timezone, `Milestones of ${o.name}: baseline and current dates`, now)}
-<div class="scroll" role="region" aria-label="Milestone dates" tabindex="0"><table><thead><tr><th scope="col">Milestone</th><th scope="col">Baseline</th><th scope="col">Current</th><th scope="col">Moves</th></tr></thead><tbody>${rows}</tbody></table></div>
-</section>`;
+  return concat(
+    html`<section class="card" aria-labelledby="h-milestones"><h2 id="h-milestones">Milestones</h2>
+<p class="muted">Hollow circle: baseline; filled: current date${moved ? html`; ${moved} moved` : ''}. Dates in `,
+    html`${o.timezone}.</p>
+`,
+    milestoneTimeline(o.milestones, o.timezone, `Milestones of ${o.name}: baseline and current dates`, now),
+    html`
+<div class="scroll" role="region" aria-label="Milestone dates" tabindex="0"><table><thead><tr><th scope="col">Milestone`,
+    html`</th><th scope="col">Baseline</th><th scope="col">Current</th><th scope="col">Moves</th></tr></thead><tbody>`,
+    html`${rows}</tbody></table></div>
+</section>`,
+  );
 }
 
 function workstreamSection(o: ProjectOverview): Html {
@@ -53,9 +66,18 @@ function ratesSection(o: ProjectOverview): Html {
   const text = o.rates.map(
     (r) => html`<li>${r.audience}: ${r.answered} of ${r.asked} answered${r.asked ? html` (${Math.round((100 * r.answered) / r.asked)}%)` : ''}</li>`,
   );
-  return html`<section class="card" aria-labelledby="h-rates"><h2 id="h-rates">Response rate per audience</h2>
-${o.rates.length ? html`${barChart(bars, `Response rate per audience of ${o.name}`, 'rates-title')}<ul class="plain">${text}</ul><p><a href="${projectPath(o.key, 'responses')}">All responses</a></p>` : html`<p class="muted">No survey has been sent yet.</p>`}
-</section>`;
+  return concat(
+    html`<section class="card" aria-labelledby="h-rates"><h2 id="h-rates">Response rate per audience</h2>
+`,
+    o.rates.length
+      ? concat(
+          barChart(bars, `Response rate per audience of ${o.name}`, 'rates-title'),
+          html`<ul class="plain">${text}</ul><p><a href="${projectPath(o.key, 'responses')}">All responses</a></p>`,
+        )
+      : html`<p class="muted">No survey has been sent yet.</p>`,
+    html`
+</section>`,
+  );
 }
 
 export const overviewPage: DashboardPage = {
@@ -68,7 +90,8 @@ export const overviewPage: DashboardPage = {
       const o = await projectOverview(deps.db, { project: project.key, now });
       const messages = projectPath(o.key, 'messages');
       const calendar = projectPath(o.key, 'calendar');
-      const body = html`<h1>${o.name}</h1>
+      const body = concat(
+        html`<h1>${o.name}</h1>
 <section class="card" aria-labelledby="h-attention"><h2 id="h-attention">Needs attention</h2>
 <div class="counts">
 <a href="${projectPath(o.key, 'escalations')}"><span class="big">${o.openEscalations}</span><br>open escalations</a>
@@ -76,15 +99,25 @@ export const overviewPage: DashboardPage = {
 </div></section>
 <div class="grid">
 <section class="card" aria-labelledby="h-sent"><h2 id="h-sent">Sent in the last 7 days</h2>
-${countList(plan, o.sentLastWeek, (r) => `${messages}${query({ status: 'sent', comm: r.comm, channel: r.channel })}`, 'Nothing was sent in the last 7 days.')}</section>
+`,
+        countList(
+          plan,
+          o.sentLastWeek,
+          (r) => `${messages}${query({ status: 'sent', comm: r.comm, channel: r.channel })}`,
+          'Nothing was sent in the last 7 days.',
+        ),
+        html`</section>
 <section class="card" aria-labelledby="h-due"><h2 id="h-due">Due in the next 7 days</h2>
-${countList(plan, o.dueNextWeek, (r) => `${calendar}${query({ comm: r.comm, channel: r.channel })}`, 'Nothing is due in the next 7 days.')}</section>
+`,
+        countList(plan, o.dueNextWeek, (r) => `${calendar}${query({ comm: r.comm, channel: r.channel })}`, 'Nothing is due in the next 7 days.'),
+        html`</section>
 </div>
 ${timelineSection(o, now)}
 <div class="grid">
 ${workstreamSection(o)}
 ${ratesSection(o)}
-</div>`;
+</div>`,
+      );
       return sendPage(reply, request, { title: 'Overview', project, active: 'overview', body });
     });
   },

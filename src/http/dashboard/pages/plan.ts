@@ -12,7 +12,7 @@ import type { PlanIssue } from '../../../domain/errors.ts';
 import type { CommSpec } from '../../../domain/plan/model.ts';
 import { commMilestones } from '../../../domain/schedule/calendar.ts';
 import type { DashboardDeps } from '../context.ts';
-import { html, query, type Html } from '../html.ts';
+import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
 import { orRefuse } from './refusal.ts';
@@ -32,11 +32,17 @@ function when(c: CommSpec): string {
 }
 
 function moveForm(request: FastifyRequest, project: DashboardProject, rows: readonly MilestoneRow[], chosen?: string, value?: string): Html {
-  return html`<form method="post" action="/projects/${project.key}/plan/move">${csrfField(request)}
-<div class="grid"><div><label for="milestone">Milestone</label><select id="milestone" name="milestone">${rows.map((m) => html`<option value="${m.key}"${m.key === chosen ? html` selected` : ''}>${m.label ?? m.key} (${m.key})</option>`)}</select></div>
-<div><label for="when">New date or date-time <span class="muted">(${project.timezone})</span></label><input type="text" id="when" name="when" value="${value ?? ''}" required placeholder="2030-02-22 or 2030-02-22T18:00" aria-describedby="when-hint" spellcheck="false" autocomplete="off">
+  return concat(
+    html`<form method="post" action="/projects/${project.key}/plan/move">${csrfField(request)}
+<div class="grid"><div><label for="milestone">Milestone</label><select id="milestone" name="milestone">`,
+    rows.map((m) => html`<option value="${m.key}"${m.key === chosen ? html` selected` : ''}>${m.label ?? m.key} (${m.key})</option>`),
+    html`</select></div>
+<div><label for="when">New date or date-time <span class="muted">(${project.timezone})</span></label><input type="text"`,
+    html` id="when" name="when" value="${value ?? ''}" required placeholder="2030-02-22 or 2030-02-22T18:00"`,
+    html` aria-describedby="when-hint" spellcheck="false" autocomplete="off">
 <p class="muted" id="when-hint">A date keeps the milestone's time of day.</p></div></div>
-<button type="submit">Dry run</button></form>`;
+<button type="submit">Dry run</button></form>`,
+  );
 }
 
 function planBody(request: FastifyRequest, project: DashboardProject, applied: AppliedPlan, rows: readonly MilestoneRow[], moved: string | undefined): Html {
@@ -44,23 +50,75 @@ function planBody(request: FastifyRequest, project: DashboardProject, applied: A
   const zone = project.timezone;
   const who = (k: string | undefined) => (k ? `${names.get(k) ?? k} (${k})` : '');
   const movedRow = moved ? rows.find((m) => m.key === moved) : undefined;
-  return html`<h1>Plan</h1>
-${movedRow ? html`<div class="card note" role="status"><p>Moved ${movedRow.label ?? movedRow.key} to ${localTime(movedRow.at, zone)}. The plan file in git still has the old date: change it there too, or the next apply moves it back.</p></div>` : ''}
+  return concat(
+    html`<h1>Plan</h1>
+`,
+    movedRow
+      ? concat(
+          html`<div class="card note" role="status"><p>Moved ${movedRow.label ?? movedRow.key} to `,
+          html`${localTime(movedRow.at, zone)}. The plan file in git still has the old date: change it there too, or the`,
+          html` next apply moves it back.</p></div>`,
+        )
+      : '',
+    html`
 <section class="card" aria-labelledby="warnings"><h2 id="warnings">Validation warnings</h2>
-${warnings.length ? html`<ul class="plain">${warnings.map((w) => html`<li><code>${warningLine(w)}</code></li>`)}</ul>` : html`<p>No warnings at the last apply.</p>`}</section>
+`,
+    warnings.length
+      ? html`<ul class="plain">${warnings.map((w) => html`<li><code>${warningLine(w)}</code></li>`)}</ul>`
+      : html`<p>No warnings at the last apply.</p>`,
+    html`</section>
 <section class="card" aria-labelledby="milestones"><h2 id="milestones">Milestones</h2>
-<div class="scroll" tabindex="0" role="region" aria-label="Milestones table"><table><caption class="sr-only">Milestones, baseline against current</caption>
-<thead><tr><th scope="col">Milestone</th><th scope="col">Baseline</th><th scope="col">Current</th><th scope="col">Moves</th></tr></thead>
-<tbody>${rows.map((m) => html`<tr><td>${m.label ?? m.key}<br><span class="muted">${m.key}${m.doneAt ? ' · done' : ''}</span></td><td>${localTime(m.baseline, zone)}</td><td>${localTime(m.at, zone)}</td><td>${m.moves}</td></tr>`)}</tbody></table></div>
-${canEdit(request) ? html`<h3>Move a milestone</h3>${moveForm(request, project, rows)}` : ''}</section>
+<div class="scroll" tabindex="0" role="region" aria-label="Milestones table"><table><caption class="sr-only">Milestones,`,
+    html` baseline against current</caption>
+<thead><tr><th scope="col">Milestone</th><th scope="col">Baseline</th><th scope="col">Current</th><th scope="col">Moves`,
+    html`</th></tr></thead>
+<tbody>`,
+    rows.map((m) =>
+      concat(
+        html`<tr><td>${m.label ?? m.key}<br><span class="muted">${m.key}${m.doneAt ? ' · done' : ''}</span></td><td>`,
+        html`${localTime(m.baseline, zone)}</td><td>${localTime(m.at, zone)}</td><td>${m.moves}</td></tr>`,
+      ),
+    ),
+    html`</tbody></table></div>
+`,
+    canEdit(request) ? html`<h3>Move a milestone</h3>${moveForm(request, project, rows)}` : '',
+    html`</section>
 <section class="card" aria-labelledby="workstreams"><h2 id="workstreams">Workstreams</h2>
-${applied.workstreams.length ? html`<ul class="plain">${applied.workstreams.map((w) => html`<li><strong>${w.name}</strong> <span class="muted">(${w.key})</span><br>Owner: ${who(w.ownerKey)}${w.escalationKey ? html` · Escalation: ${who(w.escalationKey)}` : ''}</li>`)}</ul>` : html`<p>No workstreams.</p>`}</section>
+`,
+    applied.workstreams.length
+      ? concat(
+          html`<ul class="plain">`,
+          applied.workstreams.map((w) =>
+            concat(
+              html`<li><strong>${w.name}</strong> <span class="muted">(${w.key})</span><br>Owner: ${who(w.ownerKey)}`,
+              w.escalationKey ? html` · Escalation: ${who(w.escalationKey)}` : '',
+              html`</li>`,
+            ),
+          ),
+          html`</ul>`,
+        )
+      : html`<p>No workstreams.</p>`,
+    html`</section>
 <section class="card" aria-labelledby="audiences"><h2 id="audiences">Audiences</h2>
-<ul class="plain">${applied.audiences.map((a) => html`<li><strong>${a.key}</strong>: ${a.people} people${a.description ? html` <span class="muted">· ${a.description}</span>` : ''}</li>`)}</ul></section>
+<ul class="plain">`,
+    applied.audiences.map(
+      (a) => html`<li><strong>${a.key}</strong>: ${a.people} people${a.description ? html` <span class="muted">· ${a.description}</span>` : ''}</li>`,
+    ),
+    html`</ul></section>
 <section class="card" aria-labelledby="comms"><h2 id="comms">Comms</h2>
-<div class="scroll" tabindex="0" role="region" aria-label="Comms table"><table><caption class="sr-only">The plan's comms</caption>
+<div class="scroll" tabindex="0" role="region" aria-label="Comms table"><table><caption class="sr-only">The plan's comms`,
+    html`</caption>
 <thead><tr><th scope="col">Comm</th><th scope="col">Audiences and channels</th><th scope="col">When</th></tr></thead>
-<tbody>${applied.comms.map((c) => html`<tr><td>${c.key}<br><span class="muted">${c.kind}${c.survey ? ' · survey' : ''}${c.workstream ? ` · ${c.workstream}` : ''}</span></td><td>${c.audiences.join(', ')}<br><span class="muted">${c.channels.join(', ')}</span></td><td>${when(c)}</td></tr>`)}</tbody></table></div></section>`;
+<tbody>`,
+    applied.comms.map((c) =>
+      concat(
+        html`<tr><td>${c.key}<br><span class="muted">${c.kind}${c.survey ? ' · survey' : ''}`,
+        html`${c.workstream ? ` · ${c.workstream}` : ''}</span></td><td>${c.audiences.join(', ')}<br><span`,
+        html` class="muted">${c.channels.join(', ')}</span></td><td>${when(c)}</td></tr>`,
+      ),
+    ),
+    html`</tbody></table></div></section>`,
+  );
 }
 
 function summaryBody(request: FastifyRequest, project: DashboardProject, r: MoveResult, when: string, sent: number, label: string): Html {
@@ -68,23 +126,42 @@ function summaryBody(request: FastifyRequest, project: DashboardProject, r: Move
   const examples = (title: string, list: readonly string[]) =>
     list.length ? html`<h3>${title}</h3><ul class="plain">${list.map((l) => html`<li><code>${l}</code></li>`)}</ul>` : '';
   const same = r.from.getTime() === r.to.getTime();
-  return html`<h1>Move ${label}: dry run</h1>
-<div class="card"><p><strong>From</strong> ${localTime(r.from, project.timezone)} <strong>to</strong> ${localTime(r.to, project.timezone)}</p>
-${same ? html`<p class="note">That is where it already is: nothing would change.</p>` : ''}
-${r.warnings.length ? html`<div class="note" role="alert"><h2>The order of milestones changes</h2><ul class="plain">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>` : ''}
+  return concat(
+    html`<h1>Move ${label}: dry run</h1>
+<div class="card"><p><strong>From</strong> ${localTime(r.from, project.timezone)} <strong>to</strong> `,
+    html`${localTime(r.to, project.timezone)}</p>
+`,
+    same ? html`<p class="note">That is where it already is: nothing would change.</p>` : '',
+    html`
+`,
+    r.warnings.length
+      ? html`<div class="note" role="alert"><h2>The order of milestones changes</h2><ul class="plain">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>`
+      : '',
+    html`
 <ul class="plain" aria-label="What the move changes">
 <li><strong>${s.moved}</strong> messages move</li>
 <li><strong>${s.cancelled}</strong> messages are cancelled</li>
-<li><strong>${s.added}</strong> messages are added${s.skipped ? ` (${s.skipped} of the added and moved are already past and are skipped)` : ''}</li>
+<li><strong>${s.added}</strong> messages are added`,
+    s.skipped ? ` (${s.skipped} of the added and moved are already past and are skipped)` : '',
+    html`</li>
 <li><strong>${sent}</strong> messages tied to it are already sent and stay as they are</li>
 <li><strong>${s.unchanged}</strong> messages are unchanged</li>
-${r.triggered ? html`<li><strong>${r.triggered}</strong> messages are sent because it moved (milestone-moved comms)</li>` : ''}
+`,
+    r.triggered ? html`<li><strong>${r.triggered}</strong> messages are sent because it moved (milestone-moved comms)</li>` : '',
+    html`
 </ul>
-${examples('Examples of moved messages', s.examples.moved)}${examples('Examples of cancelled messages', s.examples.cancelled)}${examples('Examples of added messages', s.examples.added)}
+`,
+    examples('Examples of moved messages', s.examples.moved),
+    examples('Examples of cancelled messages', s.examples.cancelled),
+    examples('Examples of added messages', s.examples.added),
+    html`
 <p>Nothing is stored until you confirm.</p>
-<form method="post" action="/projects/${project.key}/plan/move">${csrfField(request)}<input type="hidden" name="milestone" value="${r.milestone}"><input type="hidden" name="when" value="${when}"><input type="hidden" name="confirm" value="yes">
+<form method="post" action="/projects/${project.key}/plan/move">${csrfField(request)}<input type="hidden"`,
+    html` name="milestone" value="${r.milestone}"><input type="hidden" name="when" value="${when}"><input type="hidden"`,
+    html` name="confirm" value="yes">
 <button type="submit">Confirm move</button></form>
-<p><a href="/projects/${project.key}/plan">Cancel</a></p></div>`;
+<p><a href="/projects/${project.key}/plan">Cancel</a></p></div>`,
+  );
 }
 
 export const planPage: DashboardPage = {

@@ -12,7 +12,7 @@ import { HeraldError } from '../../../domain/errors.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../../../domain/plan/model.ts';
 import { channelsOf } from '../../../templates/engine.ts';
 import type { DashboardDeps } from '../context.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { cspForEmails, messageViews } from '../message-view.ts';
 import { projectPath } from '../nav.ts';
@@ -62,7 +62,10 @@ function form(
   if (c.person && !people.includes(c.person)) people.unshift(c.person);
   const occ = occurrences.map((o) => ({
     value: String(o.occurrence),
-    label: `#${o.occurrence} · ${DateTime.fromJSDate(o.dueAt, { zone: c.person?.timezone ?? plan.project.timezone }).toFormat('ccc d LLL yyyy HH:mm')}${o.seriesItem ? ` · ${o.seriesItem}` : ''}`,
+    label:
+      `#${o.occurrence} · ` +
+      `${DateTime.fromJSDate(o.dueAt, { zone: c.person?.timezone ?? plan.project.timezone }).toFormat('ccc d LLL yyyy HH:mm')}` +
+      `${o.seriesItem ? ` · ${o.seriesItem}` : ''}`,
   }));
   return html`<form class="filters card" method="get" action="${projectPath(project.key, 'preview')}" aria-label="What to preview">
 ${select(
@@ -111,7 +114,10 @@ async function previewBody(
   if (!c.person)
     return {
       project,
-      body: html`${top}<p class="note">${c.comm.key} reaches nobody${c.audience ? ` in ${c.audience}` : ''}: add people to ${c.comm.audiences.join(', ')} in the plan.</p>`,
+      body: concat(
+        html`${top}<p class="note">${c.comm.key} reaches nobody${c.audience ? ` in ${c.audience}` : ''}: add people`,
+        html` to ${c.comm.audiences.join(', ')} in the plan.</p>`,
+      ),
     };
   if (!deps.templates)
     return { project, body: html`${top}<p class="note">This server has no template engine, so it cannot draw messages (start it with herald serve).</p>` };
@@ -134,7 +140,12 @@ async function previewBody(
     const when = occ
       ? DateTime.fromJSDate(occ.dueAt, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm") + ` (${person.timezone})`
       : 'when triggered';
-    const summary = html`<p class="muted">${c.comm.key} #${occurrence.index} for ${person.name} (${person.id}), ${when}; ${variant ? `the ${variant} variant` : `${person.id} is in none of ${c.comm.audiences.join(', ')}`}. Links are placeholders.</p>`;
+    const summary = concat(
+      html`<p class="muted">${c.comm.key} #${occurrence.index} for ${person.name} (${person.id}), ${when};`,
+      html` `,
+      variant ? `the ${variant} variant` : `${person.id} is in none of ${c.comm.audiences.join(', ')}`,
+      html`. Links are placeholders.</p>`,
+    );
     return {
       project,
       body: html`${top}<h2>${person.name} gets</h2>${summary}${messageViews(rendered, `${person.name} (${person.id})`)}`,

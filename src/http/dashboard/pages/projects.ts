@@ -1,5 +1,5 @@
 /** `/`: the projects the signed-in token may see, each linking to its overview. */
-import { html } from '../html.ts';
+import { html, concat } from '../html.ts';
 import { sendPage } from '../kit.ts';
 import { sessionOf } from '../context.ts';
 import { projectPath } from '../nav.ts';
@@ -12,10 +12,16 @@ export const projectsPage: DashboardPage = {
       const t = sessionOf(request).token;
       const projects = await deps.reads.projects(t.projectKey);
       const body = projects.length
-        ? html`<ul class="plain">${projects.map(
-            (p) =>
-              html`<li><a href="${projectPath(p.key, 'overview')}">${p.name}</a> <span class="muted">(${p.key}) · ${p.people} people · ${p.comms} comms · ${p.timezone}</span></li>`,
-          )}</ul>`
+        ? concat(
+            html`<ul class="plain">`,
+            projects.map((p) =>
+              concat(
+                html`<li><a href="${projectPath(p.key, 'overview')}">${p.name}</a> <span class="muted">(${p.key}) · `,
+                html`${p.people} people · ${p.comms} comms · ${p.timezone}</span></li>`,
+              ),
+            ),
+            html`</ul>`,
+          )
         : html`<p>No projects yet. Apply a plan: <code>herald apply plan.yaml</code></p>`;
       return sendPage(reply, request, { title: 'Projects', body: html`<h1>Projects</h1><div class="card">${body}</div>` });
     });

@@ -6,7 +6,7 @@ import type { CommSummary, ResponseEntry } from '../../../app/list-responses.ts'
 import { responsesView } from '../../../app/responses-view.ts';
 import { commOccurrenceTitle, commTitle, optionLabel } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
 import { bar, share } from './bar.ts';
@@ -33,7 +33,17 @@ function rates(s: CommSummary): Html {
 /** The comments matching the search (the database filtered them), latest first. */
 function comments(plan: Plan, s: CommSummary, q: string, names: Map<string, string>): Html {
   if (!s.comments.length) return html`<p class="muted">${q ? `No comment matches "${q}".` : 'No comments yet.'}</p>`;
-  return html`<ul class="plain">${s.comments.map((c) => html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(${optionLabel(plan, s.comm, c.option) ?? 'no option'})</span><br>${c.comment}</li>`)}</ul>`;
+  return concat(
+    html`<ul class="plain">`,
+    s.comments.map((c) =>
+      concat(
+        html`<li><strong>${names.get(c.person) ?? c.person}</strong> <span class="muted">(`,
+        optionLabel(plan, s.comm, c.option) ?? 'no option',
+        html`)</span><br>${c.comment}</li>`,
+      ),
+    ),
+    html`</ul>`,
+  );
 }
 
 /** Rows in the history table and comments listed; a large project finds one person with the search box. */
@@ -43,15 +53,38 @@ function history(plan: Plan, entries: readonly ResponseEntry[], matching: number
   const zone = plan.project.timezone;
   const label = (e: ResponseEntry, v: string | null) => optionLabel(plan, e.comm, v);
   if (!entries.length) return html`<p class="muted">${q ? `No answer matches "${q}".` : 'No answers yet.'}</p>`;
-  return html`${matching > entries.length ? html`<p class="muted">The ${entries.length} latest of ${matching} answers; search a name or id to find one person.</p>` : ''}<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
+  return concat(
+    matching > entries.length ? html`<p class="muted">The ${entries.length} latest of ${matching} answers; search a name or id to find one person.</p>` : '',
+    html`<div class="scroll" tabindex="0" role="region" aria-label="Each person's answers"><table>
 <caption class="sr-only">Each person's answer and its history</caption>
-<thead><tr><th scope="col">Person</th><th scope="col">Comm</th><th scope="col">Answer</th><th scope="col">History</th></tr></thead>
-<tbody>${entries.map(
-    (e) => html`<tr><td>${names.get(e.person) ?? e.person}</td><td>${commOccurrenceTitle(plan, e.comm, e.occurrence)}</td>
-<td>${label(e, e.option) ?? 'comment only'}<br><span class="muted">${localTime(e.answeredAt, zone)} · ${e.channel}</span>${e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : ''}</td>
-<td>${e.history.length ? html`<ul class="plain">${e.history.map((h) => html`<li>${label(e, h.from) ?? 'none'} → ${label(e, h.to) ?? 'none'} <span class="muted">${localTime(h.at, zone)} · ${h.channel}</span></li>`)}</ul>` : html`<span class="muted">first answer</span>`}</td></tr>`,
-  )}</tbody>
-</table></div>`;
+<thead><tr><th scope="col">Person</th><th scope="col">Comm</th><th scope="col">Answer</th><th scope="col">History</th>`,
+    html`</tr></thead>
+<tbody>`,
+    entries.map((e) =>
+      concat(
+        html`<tr><td>${names.get(e.person) ?? e.person}</td><td>${commOccurrenceTitle(plan, e.comm, e.occurrence)}`,
+        html`</td>
+<td>${label(e, e.option) ?? 'comment only'}<br><span class="muted">${localTime(e.answeredAt, zone)} · ${e.channel}`,
+        html`</span>`,
+        e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : '',
+        html`</td>
+<td>`,
+        e.history.length
+          ? concat(
+              html`<ul class="plain">`,
+              e.history.map(
+                (h) =>
+                  html`<li>${label(e, h.from) ?? 'none'} → ${label(e, h.to) ?? 'none'} <span class="muted">${localTime(h.at, zone)} · ${h.channel}</span></li>`,
+              ),
+              html`</ul>`,
+            )
+          : html`<span class="muted">first answer</span>`,
+        html`</td></tr>`,
+      ),
+    ),
+    html`</tbody>
+</table></div>`,
+  );
 }
 
 export const responsesPage: DashboardPage = {
@@ -66,11 +99,15 @@ export const responsesPage: DashboardPage = {
         'No such survey',
       );
       const surveys = plan.comms.filter((c) => c.survey);
-      const filters = html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
-<div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>${surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${commTitle(c, c.key)}</option>`)}</select></div>
+      const filters = concat(
+        html`<form class="filters" method="get" action="/projects/${project.key}/responses" role="search">
+<div><label for="comm">Survey</label><select id="comm" name="comm"><option value="">All surveys</option>`,
+        surveys.map((c) => html`<option value="${c.key}"${c.key === comm ? html` selected` : ''}>${commTitle(c, c.key)}</option>`),
+        html`</select></div>
 <div><label for="q">Search comments and people</label><input type="search" id="q" name="q" value="${q}"></div>
 <div><button type="submit">Show</button></div>
-</form>`;
+</form>`,
+      );
       const cards = summaries.map(
         (s) => html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${commTitle(
           plan.comms.find((c) => c.key === s.comm),
