@@ -320,7 +320,10 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
     return {
       kind: 'reply',
       outcome: 'recorded',
-      reason: `${said} (${recorded.kind}), matched by ${how}${fromOtherAddress ? `, sent from ${mail.from?.address} rather than ${m.person.email ?? 'the person’s address'}` : ''}${read.truncated ? '; the reply was cut to its first 16,000 characters' : ''}`,
+      reason:
+        `${said} (${recorded.kind}), matched by ${how}` +
+        `${fromOtherAddress ? `, sent from ${mail.from?.address} rather than ${m.person.email ?? 'the person’s address'}` : ''}` +
+        `${read.truncated ? '; the reply was cut to its first 16,000 characters' : ''}`,
       ...where,
       responseId: recorded.response.id,
       option: answer.option ?? null,
