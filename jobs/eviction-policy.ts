@@ -15,5 +15,8 @@ export async function evictionPolicyWarning(redis: Redis): Promise<string | unde
   }
   const policy = Array.isArray(reply) ? reply[1] : undefined;
   if (typeof policy !== 'string' || policy === 'noeviction') return undefined;
-  return `Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict queued jobs under memory pressure; set maxmemory-policy noeviction (redis-server --maxmemory-policy noeviction)`;
+  return (
+    `Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict queued jobs under memory pressure; ` +
+    `set maxmemory-policy noeviction (redis-server --maxmemory-policy noeviction)`
+  );
 }

@@ -65,7 +65,7 @@ export async function applyPlan(
         const diff = diffCalendar(wanted, existing, { now, catchUp: plan.project.catchUp });
         progress.step('writing messages', 2, 3);
         const ids = { projectId: saved.projectId, person: saved.personIds, comm: saved.commIds };
-        await tx.calendar.writeDiff(saved.projectId, diff, ids, input.bulkLoadMinRows === undefined ? {} : { bulkLoadMinRows: input.bulkLoadMinRows });
+        await tx.calendar.writeDiff(saved.projectId, diff, ids, { bulkLoadMinRows: input.bulkLoadMinRows });
         let triggered = 0;
         for (const mv of saved.moved) {
           const fired = await fireTrigger(tx, plan, ids, { type: 'milestone-moved', milestone: mv.key }, now);

@@ -38,7 +38,7 @@ export async function assignInboundMail(deps: StoreDeps & { clock: Clock }, inpu
   const projectId = await stores.projects.findId(input.project);
   if (!projectId) throw new NotFoundError(`project "${input.project}"`, 'apply a plan first');
   const item = /^[0-9a-f-]{36}$/i.test(input.inboundId) ? await stores.inbound.get(input.inboundId) : undefined;
-  if (!item || !inInbox(item, projectId, input.projectless === undefined ? {} : { projectless: input.projectless })) {
+  if (!item || !inInbox(item, projectId, { projectless: input.projectless })) {
     throw new NotFoundError(`inbox item ${input.inboundId} in project ${input.project}`, `list the inbox with: herald inbox ${input.project}`);
   }
   const waiting = (INBOX_OUTCOMES as readonly string[]).includes(item.outcome) || (item.fromOtherAddress && item.outcome !== ASSIGNED_OUTCOME);

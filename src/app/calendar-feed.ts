@@ -11,7 +11,7 @@ import { queryCalendar, type CalendarEntry } from './calendar-view.ts';
  * number of times the milestones behind an event moved, so calendar apps update events in place.
  */
 export async function calendarFeed(deps: StoreDeps, q: { project: string; person?: string }): Promise<string> {
-  const cal = await queryCalendar(deps, { project: q.project, ...(q.person ? { person: q.person } : {}) });
+  const cal = await queryCalendar(deps, { project: q.project, person: q.person || undefined });
   const milestones = await deps.stores.milestones.withMoveCounts(q.project);
   const moves = new Map(milestones.map((m) => [m.key, m.moves]));
   const { plan } = await deps.stores.projects.load(q.project);

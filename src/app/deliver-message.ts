@@ -176,8 +176,8 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     outcome: 'sent',
     channel: msg.channel,
     providerId: result.providerId,
-    ...(result.providerChannel === undefined ? {} : { providerChannel: result.providerChannel }),
-    ...(result.discoveredSlackId ? { discoveredSlackId: { personId: msg.person.id, slackId: result.discoveredSlackId } } : {}),
+    providerChannel: result.providerChannel,
+    discoveredSlackId: result.discoveredSlackId ? { personId: msg.person.id, slackId: result.discoveredSlackId } : undefined,
     durationMs,
   });
   deps.observer?.outcome({ channel: msg.channel, outcome: 'sent', durationMs, latenessMs });
@@ -200,9 +200,9 @@ async function fail(
     outcome: canFallBack ? 'fallback' : 'failed',
     channel: msg.channel,
     error: `${reason}: ${message}`,
-    ...(durationMs === undefined ? {} : { durationMs }),
+    durationMs,
   });
-  deps.observer?.outcome({ channel: msg.channel, outcome: canFallBack ? 'fallback' : 'failed', ...(durationMs === undefined ? {} : { durationMs }) });
+  deps.observer?.outcome({ channel: msg.channel, outcome: canFallBack ? 'fallback' : 'failed', durationMs });
   if (canFallBack) {
     const fallback = await deps.store.createEmailFallback(msg.id);
     if (fallback) await deps.enqueue([fallback]);
@@ -219,22 +219,22 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
     timezone: p.timezone,
     locale: p.locale,
     audiences: p.audiences,
-    ...(p.email ? { email: p.email } : {}),
-    ...(p.slackId ? { slack: p.slackId } : {}),
+    email: p.email || undefined,
+    slack: p.slackId || undefined,
   };
   const exp = Math.floor(msg.dueAt.getTime() / 1000) + LINK_LIFETIME_S;
   const base = deps.publicUrl.replace(/\/$/, '');
-  const sign = (k: 'answer' | 'unsubscribe', o?: string): string => signToken(deps.secret, { k, m: msg.id, p: p.id, exp, ...(o === undefined ? {} : { o }) });
+  const sign = (k: 'answer' | 'unsubscribe', o?: string): string => signToken(deps.secret, { k, m: msg.id, p: p.id, exp, o });
   const { rendered, unsubscribe } = renderMessage(
     deps.engine,
     plan,
     {
       comm,
       person,
-      occurrence: { index: msg.occurrence, dueAt: msg.dueAt, ...(msg.seriesItem ? { seriesItem: msg.seriesItem } : {}) },
+      occurrence: { index: msg.occurrence, dueAt: msg.dueAt, seriesItem: msg.seriesItem || undefined },
       channel: msg.channel,
       messageId: msg.id,
-      ...(digest === undefined ? {} : { digest }),
+      digest,
     },
     now,
     { answer: (o) => `${base}/r/${sign('answer', o)}`, unsubscribe: () => `${base}/u/${sign('unsubscribe')}` },
@@ -258,14 +258,14 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
       name: person.name,
       timezone: person.timezone,
       locale: person.locale,
-      ...(person.email ? { email: person.email } : {}),
-      ...(person.slack ? { slackId: person.slack } : {}),
+      email: person.email || undefined,
+      slackId: person.slack || undefined,
     },
     sender: plan.project.sender,
     rendered: msg.kind === 'reminder' ? asReminder(rendered) : rendered,
-    ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}),
-    ...(replyTo ? { replyTo } : {}),
-    ...(returnPath ? { returnPath } : {}),
+    unsubscribeUrl: unsubscribe || undefined,
+    replyTo: replyTo || undefined,
+    returnPath: returnPath || undefined,
   };
 }
 

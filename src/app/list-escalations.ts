@@ -69,7 +69,8 @@ export function formatEscalations(list: readonly EscalationEntry[]): string {
   const oneLine = (text: string): string => text.replace(/\s+/g, ' ').slice(0, 80);
   // Notes go on their own indented lines under the escalation, so the columns stay aligned.
   const lines = list.flatMap((e) => [
-    `${e.id.slice(0, 8)} ${e.state.padEnd(12)} ${String(e.level).padStart(3)} ${formatAge(e.ageSeconds).padStart(7)}  ${e.owner.padEnd(14)} ${e.urgency.padEnd(7)} ` +
+    `${e.id.slice(0, 8)} ${e.state.padEnd(12)} ${String(e.level).padStart(3)} ` +
+      `${formatAge(e.ageSeconds).padStart(7)}  ${e.owner.padEnd(14)} ${e.urgency.padEnd(7)} ` +
       `${e.person} on ${e.comm}#${e.occurrence}: ${e.option}${e.comment ? ` — ${oneLine(e.comment)}` : ''}`,
     ...(e.acknowledgementNote ? [`${' '.repeat(9)}acknowledged: ${oneLine(e.acknowledgementNote)}`] : []),
     ...(e.resolutionNote ? [`${' '.repeat(9)}resolved: ${oneLine(e.resolutionNote)}`] : []),

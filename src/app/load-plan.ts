@@ -55,7 +55,7 @@ export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {})
     }
   };
   const { checkTemplate } = opts;
-  const { plan, warnings, commAt } = parsePlan({ file: shown, text, readFile }, checkTemplate === undefined ? {} : { checkTemplate });
+  const { plan, warnings, commAt } = parsePlan({ file: shown, text, readFile }, { checkTemplate });
   return { plan, warnings, commAt, files, hash: hash.digest('hex') };
 }
 
@@ -73,9 +73,6 @@ function displayName(cwd: string, absolute: string): string {
  */
 export function loadPlanText(text: string, opts: ParsePlanOptions & { name?: string } = {}): Omit<LoadedPlan, 'files'> {
   const { checkTemplate } = opts;
-  const { plan, warnings, commAt } = parsePlan(
-    { file: opts.name ?? 'plan.yaml', text, readFile: () => undefined },
-    checkTemplate === undefined ? {} : { checkTemplate },
-  );
+  const { plan, warnings, commAt } = parsePlan({ file: opts.name ?? 'plan.yaml', text, readFile: () => undefined }, { checkTemplate });
   return { plan, warnings, commAt, hash: createHash('sha256').update(text).digest('hex') };
 }

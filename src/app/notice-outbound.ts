@@ -26,8 +26,8 @@ export async function noticeOutbound(
     name: msg.person.name,
     timezone: msg.person.timezone,
     locale: msg.person.locale,
-    ...(msg.person.email ? { email: msg.person.email } : {}),
-    ...(msg.person.slackId ? { slackId: msg.person.slackId } : {}),
+    email: msg.person.email || undefined,
+    slackId: msg.person.slackId || undefined,
   };
   const common = { messageId: msg.id, projectKey: msg.projectKey, commKey: msg.commKey, optional: false, recipient, sender: plan.project.sender };
 

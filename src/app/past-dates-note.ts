@@ -14,5 +14,8 @@ export function pastDatesNote(calendar: readonly Pick<Occurrence, 'dueAt'>[], no
   const what =
     catchUp === 'skip' ? 'catchUp: skip stores them as skipped and sends none of them' : 'catchUp: send sends every one of them as soon as a worker runs';
   const tail = past.length === calendar.length ? `all ${calendar.length} messages` : `${past.length} of ${calendar.length} messages`;
-  return `note: ${tail} are already due (the last on ${lastText}); ${what}. To plan ahead instead, move the milestones (herald milestone move) or start from herald init.`;
+  return (
+    `note: ${tail} are already due (the last on ${lastText}); ${what}. ` +
+    `To plan ahead instead, move the milestones (herald milestone move) or start from herald init.`
+  );
 }

@@ -38,7 +38,8 @@ function digestComm(plan: Plan): CommSpec {
   if (!comm) {
     throw new NotFoundError(
       `a comm with kind: digest in project "${plan.project.key}"`,
-      'add one, e.g. - { key: exec-weekly, kind: digest, audience: executives, channels: [email, slack], template: exec-digest, schedule: { every: week, on: monday, time: "08:00", from: kickoff, until: hypercare-end } }',
+      'add one, e.g. - { key: exec-weekly, kind: digest, audience: executives, channels: [email, slack], template: exec-digest, ' +
+        'schedule: { every: week, on: monday, time: "08:00", from: kickoff, until: hypercare-end } }',
     );
   }
   return comm;

@@ -72,8 +72,8 @@ export async function receiveInboundMail(deps: InboundDeps, raw: Buffer, source:
       dedupeKey,
       via: source.via,
       raw,
-      ...(mail?.from ? { fromAddress: mail.from.address } : {}),
-      ...(mail?.subject ? { subject: mail.subject.slice(0, 500) } : {}),
+      fromAddress: mail?.from?.address,
+      subject: mail?.subject ? mail.subject.slice(0, 500) : undefined,
     },
     now,
   );
@@ -171,7 +171,7 @@ async function replyCredential(deps: InboundDeps, mail: InboundEmail, now: Date)
     const why = tokenProblem ? `${tokenProblem}; ` : 'no signed reply token; ';
     return { hint: quoted, how: `${why}it names a Herald message only by a quoted Message-ID (In-Reply-To/References), which anyone can copy` };
   }
-  return { ...(hint ? { hint } : {}), how: tokenProblem ?? 'no reply token and no quoted Message-ID of a Herald message' };
+  return { hint, how: tokenProblem ?? 'no reply token and no quoted Message-ID of a Herald message' };
 }
 
 /**
@@ -208,7 +208,7 @@ async function returnedMessageHint(deps: InboundDeps, report: DeliveryReport): P
     if (m) return { hint: m };
   }
   const m = await deps.stores.inbound.messageByRefs(report.originalMessageIds.slice(0, 50));
-  return m ? { hint: m } : {};
+  return { hint: m };
 }
 
 async function bounce(deps: InboundDeps, mail: InboundEmail, kind: Extract<MailKind, { kind: 'bounce' }>): Promise<InboundFinish> {
@@ -320,7 +320,10 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
     return {
       kind: 'reply',
       outcome: 'recorded',
-      reason: `${said} (${recorded.kind}), matched by ${how}${fromOtherAddress ? `, sent from ${mail.from?.address} rather than ${m.person.email ?? 'the person’s address'}` : ''}${read.truncated ? '; the reply was cut to its first 16,000 characters' : ''}`,
+      reason:
+        `${said} (${recorded.kind}), matched by ${how}` +
+        `${fromOtherAddress ? `, sent from ${mail.from?.address} rather than ${m.person.email ?? 'the person’s address'}` : ''}` +
+        `${read.truncated ? '; the reply was cut to its first 16,000 characters' : ''}`,
       ...where,
       responseId: recorded.response.id,
       option: answer.option ?? null,

@@ -76,7 +76,9 @@ export function renderEscalationNotice(
     for (const i of items.slice(0, 15)) {
       const words = i.comment ? `\n>${escapeSlack(i.comment).replace(/\n/g, '\n>')}` : '';
       const other = i.fromOtherAddress ? ' _(replied from another address)_' : '';
-      const text = `${i.urgent ? ':rotating_light: ' : ''}*${escapeSlack(i.answeredBy)}* answered *${escapeSlack(i.option)}* to “${escapeSlack(i.question)}” (${escapeSlack(i.commKey)}, ${escapeSlack(when(i.openedAt, reader))})${other}${words}`;
+      const text =
+        `${i.urgent ? ':rotating_light: ' : ''}*${escapeSlack(i.answeredBy)}* answered *${escapeSlack(i.option)}*` +
+        ` to “${escapeSlack(i.question)}” (${escapeSlack(i.commKey)}, ${escapeSlack(when(i.openedAt, reader))})${other}${words}`;
       lines.push(text);
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
       blocks.push({
@@ -104,16 +106,22 @@ export function renderEscalationNotice(
         ? `<blockquote style="margin:8px 0;padding:6px 12px;border-left:3px solid #d8dee4;color:#1f2328">${html(i.comment).replace(/\n/g, '<br>')}</blockquote>`
         : '';
       const other = i.fromOtherAddress ? ' <em>(replied from another address)</em>' : '';
-      return `<tr><td style="padding:0 0 18px 0">
-<p style="margin:6px 0">${i.urgent ? '<strong style="color:#b42318">Urgent.</strong> ' : ''}<strong>${html(i.answeredBy)}</strong> answered <strong>${html(i.option)}</strong> to “${html(i.question)}” (${html(i.commKey)}, ${html(when(i.openedAt, reader))})${other}</p>${words}
-<p style="margin:6px 0"><a href="${html(link(i.id, 'acknowledge'))}" style="color:#0b5cad;font-weight:600">Acknowledge</a> · <a href="${html(link(i.id, 'resolve'))}" style="color:#0b5cad;font-weight:600">Resolve</a></p>
-</td></tr>`;
+      return (
+        `<tr><td style="padding:0 0 18px 0">
+<p style="margin:6px 0">${i.urgent ? '<strong style="color:#b42318">Urgent.</strong> ' : ''}` +
+        `<strong>${html(i.answeredBy)}</strong> answered <strong>${html(i.option)}</strong>` +
+        ` to “${html(i.question)}” (${html(i.commKey)}, ${html(when(i.openedAt, reader))})${other}</p>${words}
+<p style="margin:6px 0"><a href="${html(link(i.id, 'acknowledge'))}" style="color:#0b5cad;font-weight:600">Acknowledge</a>` +
+        ` · <a href="${html(link(i.id, 'resolve'))}" style="color:#0b5cad;font-weight:600">Resolve</a></p>
+</td></tr>`
+      );
     })
     .join('\n');
   const doc = page(
     reader.locale,
     subject,
-    `<p>Hi ${html(reader.name.split(/\s+/)[0] ?? reader.name)}, ${items.length === 1 ? 'an answer needs' : 'these answers need'} your attention. Acknowledge to tell ${items.length === 1 ? 'them' : 'each person'} your team is on it.</p>
+    `<p>Hi ${html(reader.name.split(/\s+/)[0] ?? reader.name)}, ${items.length === 1 ? 'an answer needs' : 'these answers need'} your attention.` +
+      ` Acknowledge to tell ${items.length === 1 ? 'them' : 'each person'} your team is on it.</p>
 ${TABLE}
 ${rows}
 </table>`,
@@ -145,7 +153,8 @@ export function renderEscalationUpdate(input: {
   const doc = page(
     input.reader.locale,
     subject,
-    `<p>Hi ${html(input.reader.name.split(/\s+/)[0] ?? input.reader.name)},</p><p>${html(body)}</p><p style="color:#57606a;font-size:13px">${html(input.project)}</p>`,
+    `<p>Hi ${html(input.reader.name.split(/\s+/)[0] ?? input.reader.name)},</p><p>${html(body)}</p>` +
+      `<p style="color:#57606a;font-size:13px">${html(input.project)}</p>`,
   );
   return { channel: 'email', subject: `${subject} · ${input.project}`, text: htmlToText(doc), html: doc };
 }

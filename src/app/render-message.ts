@@ -51,10 +51,10 @@ export function renderMessage(
     audience,
     now,
     occurrence: { index: t.occurrence.index, dueAt: t.occurrence.dueAt },
-    ...(item ? { item } : {}),
+    item,
     links: { ...(unsubscribe ? { unsubscribe } : {}), ...(comm.survey ? { answer: links.answer() } : {}) },
     answerUrl: (o) => links.answer(o.value),
-    ...(t.digest === undefined ? {} : { digest: t.digest }),
+    digest: t.digest,
   });
   const rendered = engine.render({ template: comm.template, channel: t.channel, audience, context, messageId: t.messageId });
   return unsubscribe ? { rendered, unsubscribe } : { rendered };
@@ -67,7 +67,7 @@ export function renderOccurrence(engine: TemplateEngine, plan: Plan, occ: Occurr
     plan,
     plan.comms.find((c) => c.key === occ.comm)!,
     plan.people.find((p) => p.id === occ.personId)!,
-    { index: occ.occurrence, dueAt: occ.dueAt, ...(occ.seriesItem ? { seriesItem: occ.seriesItem } : {}) },
+    { index: occ.occurrence, dueAt: occ.dueAt, seriesItem: occ.seriesItem || undefined },
     occ.channel,
     now,
     publicUrl,
@@ -86,7 +86,7 @@ export function renderFor(
   publicUrl: string,
   digest?: unknown,
 ): RenderedMessage {
-  const target: RenderTarget = { comm, person, occurrence, channel, messageId: 'preview', ...(digest === undefined ? {} : { digest }) };
+  const target: RenderTarget = { comm, person, occurrence, channel, messageId: 'preview', digest };
   return renderMessage(engine, plan, target, now, previewLinks(publicUrl)).rendered;
 }
 

@@ -38,7 +38,9 @@ export const trustProxySchema = z
     if (bad.length) {
       ctx.addIssue({
         code: 'custom',
-        message: `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address or CIDR range; use false, true, a hop count such as 1, or a comma-separated list such as 10.0.0.0/8,127.0.0.1`,
+        message:
+          `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address or CIDR range` +
+          `; use false, true, a hop count such as 1, or a comma-separated list such as 10.0.0.0/8,127.0.0.1`,
       });
       return false;
     }

@@ -49,7 +49,9 @@ export function lockPgliteDir(lockPath: string, shownDir: string): FileLock {
       if (pid !== undefined && pid !== process.pid && alive(pid)) {
         throw new HeraldError(
           'DB_LOCKED',
-          `embedded database ${shownDir} is in use by another Herald process (pid ${pid}); PGlite serves one process at a time: run serve and worker together with "herald demo", or set DATABASE_URL to a PostgreSQL database`,
+          `embedded database ${shownDir} is in use by another Herald process (pid ${pid})` +
+            `; PGlite serves one process at a time: run serve and worker together with "herald demo"` +
+            `, or set DATABASE_URL to a PostgreSQL database`,
         );
       }
       // Stale (dead owner) or half-written by a process that died between create and write.

@@ -154,7 +154,10 @@ function pathProblem(abs: string[], written: string, guarded: boolean, rules: Va
       const keys = Object.keys(comm.data);
       if (field !== undefined && !keys.includes(field)) {
         const near = closest(field, keys);
-        return `"${written}": comm "${comm.key}" has no data.${field}${near ? ` (did you mean "${near}"?)` : ''}; add it under the comm's data: (it has: ${knownList(keys)}) or guard it with {{#if data.${field}}}`;
+        return (
+          `"${written}": comm "${comm.key}" has no data.${field}${near ? ` (did you mean "${near}"?)` : ''}` +
+          `; add it under the comm's data: (it has: ${knownList(keys)}) or guard it with {{#if data.${field}}}`
+        );
       }
       return undefined;
     }

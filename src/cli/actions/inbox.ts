@@ -13,7 +13,8 @@ export async function inbox(ctx: CliContext, project: string, o: { limit: string
     for (const m of list) {
       const who = m.person ? ` person ${m.person}${m.comm ? ` (${m.comm})` : ''}` : '';
       ctx.output.out(
-        `${m.receivedAt}  ${m.outcome.padEnd(11)} ${m.kind.padEnd(10)} via ${m.via}  from ${m.from ?? '?'}${who}${m.fromOtherAddress ? '  [sent from another address]' : ''}${m.inProject ? '' : '  [no project]'}` +
+        `${m.receivedAt}  ${m.outcome.padEnd(11)} ${m.kind.padEnd(10)} via ${m.via}  from ${m.from ?? '?'}${who}` +
+          `${m.fromOtherAddress ? '  [sent from another address]' : ''}${m.inProject ? '' : '  [no project]'}` +
           `\n    ${m.subject ? `"${m.subject}" — ` : ''}${m.reason ?? ''}`,
       );
     }

@@ -99,8 +99,10 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
   ctx.output.out(
     [
       `wrote ${planFile}, ${INIT_FILES.people} and ${INIT_FILES.schema} in ${path.relative(ctx.cwd, target) || '.'} (starter ${starter.name})`,
-      `go-live ${weekdayDate(goLive)}${cutover ? `, ${starter.cutover!.label.replace(/ \(.*\)$/, '')} ${weekdayDate(cutover)}` : ''}, zone ${timezone}, working week ${businessDays.join('–').replace(/–.*–/, '–')}${country ? `, ${country} public holidays` : ''}`,
-      `${plural(loaded.plan.comms.length, 'comm')}, ${plural(messages, 'scheduled message')} for the sample people; edit people.csv and the texts under each comm's data, then:`,
+      `go-live ${weekdayDate(goLive)}${cutover ? `, ${starter.cutover!.label.replace(/ \(.*\)$/, '')} ${weekdayDate(cutover)}` : ''}` +
+        `, zone ${timezone}, working week ${businessDays.join('–').replace(/–.*–/, '–')}${country ? `, ${country} public holidays` : ''}`,
+      `${plural(loaded.plan.comms.length, 'comm')}, ${plural(messages, 'scheduled message')}` +
+        ` for the sample people; edit people.csv and the texts under each comm's data, then:`,
       `  herald simulate ${planFile}    # what everyone receives, in order`,
       `  herald apply ${planFile}       # store it and build the calendar`,
     ].join('\n'),

@@ -8,7 +8,8 @@ export async function milestoneMove(ctx: CliContext, project: string, key: strin
   await withDb(ctx, async (db) => {
     const r = await moveMilestone(db, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
     ctx.output.out(
-      `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${local(r.from, r.timezone)} → ${local(r.to, r.timezone)} (${r.timezone})\n${formatSummary(r.calendar)}` +
+      `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${local(r.from, r.timezone)} → ${local(r.to, r.timezone)} (${r.timezone})` +
+        `\n${formatSummary(r.calendar)}` +
         (r.triggered ? `\n${triggeredLine(r.triggered, opts.dryRun ?? false)}` : '') +
         (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
     );

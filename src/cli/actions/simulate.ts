@@ -67,16 +67,19 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   for (const r of rows) {
     // The person's zone, not the bare offset, so the line reads EST rather than UTC-5.
     const local = DateTime.fromISO(r.at, { zone: zones.get(r.person)! }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
-    const what = `${commOccurrenceTitle(plan, r.comm, r.occurrence)}${r.reminder ? ` (reminder ${r.reminder})` : ''}${r.past ? ` (already due: ${r.past})` : ''}`;
+    const what =
+      `${commOccurrenceTitle(plan, r.comm, r.occurrence)}${r.reminder ? ` (reminder ${r.reminder})` : ''}` + `${r.past ? ` (already due: ${r.past})` : ''}`;
     ctx.output.out(`${local}  ${names.get(r.person) ?? r.person} · ${channelName(r.channel)} · ${what}  ${r.firstLine}`);
   }
   const reminders = rows.filter((r) => r.reminder).length;
   const past = rows.filter((r) => r.past).length;
   const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
   const pastNote = past
-    ? `; ${past} already due: ${catchUp === 'skip' ? 'apply stores them as skipped and sends none (catchUp: skip)' : 'apply sends them at once (catchUp: send)'}`
+    ? `; ${past} already due: ` +
+      `${catchUp === 'skip' ? 'apply stores them as skipped and sends none (catchUp: skip)' : 'apply sends them at once (catchUp: send)'}`
     : '';
   ctx.output.out(
-    `${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}${pastNote}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`,
+    `${rows.length} messages${reminders ? ` (${reminders} of them survey reminders, cancelled when the person answers)` : ''}` +
+      `${pastNote}${manual.length ? `; sent on events, not listed: ${manual.join(', ')}` : ''}`,
   );
 }

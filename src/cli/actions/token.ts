@@ -31,7 +31,8 @@ export async function tokenList(ctx: CliContext): Promise<void> {
       rows
         .map(
           (t) =>
-            `${t.id}  ${t.name}  ${t.role}  ${t.projectKey ?? '*'}${t.personKey ? `/${t.personKey}` : ''}  ${t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`}`,
+            `${t.id}  ${t.name}  ${t.role}  ${t.projectKey ?? '*'}${t.personKey ? `/${t.personKey}` : ''}` +
+            `  ${t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`}`,
         )
         .join('\n'),
     );

@@ -18,6 +18,7 @@ export async function validate(ctx: CliContext, file: string): Promise<void> {
   const p = loaded.plan;
   ctx.output.out(
     `${file} is valid: project ${p.project.key}, ${plural(p.milestones.length, 'milestone')}, ` +
-      `${p.people.length} ${p.people.length === 1 ? 'person' : 'people'}, ${plural(p.comms.length, 'comm')}, ${plural(count, 'scheduled message')}${reminders ? ` (${reminders} of them survey reminders)` : ''}`,
+      `${p.people.length} ${p.people.length === 1 ? 'person' : 'people'}, ${plural(p.comms.length, 'comm')}, ${plural(count, 'scheduled message')}` +
+      `${reminders ? ` (${reminders} of them survey reminders)` : ''}`,
   );
 }

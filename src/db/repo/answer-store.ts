@@ -82,8 +82,10 @@ function toResponse(r: RawResponse): Response {
 /** Inserts the answer unless one exists; returns the new row, or undefined when there was one. */
 async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<Response | undefined> {
   const [row] = await tx.$queryRawUnsafe<RawResponse[]>(
-    `INSERT INTO "Response" ("id","projectId","commId","occurrence","personId","messageId","channel","option","comment","receivedAt","sourceRef","sourceRefs","fromOtherAddress","createdAt","updatedAt")
-     VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::int, $4::uuid, $5::uuid, $6, $7, $8, $9::timestamptz, $10, ARRAY[$10]::text[], $11::boolean, now(), now())
+    `INSERT INTO "Response" ("id","projectId","commId","occurrence","personId","messageId","channel","option","comment",` +
+      `"receivedAt","sourceRef","sourceRefs","fromOtherAddress","createdAt","updatedAt")
+     VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::int, $4::uuid, $5::uuid, $6, $7, $8, $9::timestamptz, $10, ` +
+      `ARRAY[$10]::text[], $11::boolean, now(), now())
      ON CONFLICT ("commId","occurrence","personId") DO NOTHING
      RETURNING *`,
     n.projectId,

@@ -10,7 +10,7 @@ export interface ProjectListing {
 /** A page of projects by key (`GET /api/v1/projects`): every project, or only `onlyKey` when a token is limited to one. */
 export async function listProjectsPage(prisma: PrismaClient, opts: { onlyKey: string | null; skip: number; take: number }): Promise<ProjectListing[]> {
   return prisma.project.findMany({
-    where: opts.onlyKey ? { key: opts.onlyKey } : {},
+    where: { key: opts.onlyKey || undefined },
     orderBy: { key: 'asc' },
     skip: opts.skip,
     take: opts.take,

@@ -98,7 +98,7 @@ export function createDashboardReads(db: Pick<Database, 'prisma'>): DashboardRea
 
     async projects(onlyKey) {
       const rows = await db.prisma.project.findMany({
-        where: onlyKey ? { key: onlyKey } : {},
+        where: { key: onlyKey || undefined },
         select: { key: true, name: true, timezone: true, _count: { select: { people: true, comms: true } } },
         orderBy: { name: 'asc' },
       });

@@ -59,7 +59,8 @@ export async function copyMessages(
   );
   if (fks.length) await db.$executeRawUnsafe(`ALTER TABLE "Message" ${fks.map((f) => `DROP CONSTRAINT ${quoteIdent(f.name)}`).join(', ')}`);
   const copied = await db.copyFrom(
-    `COPY "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","explainHash","kind") FROM STDIN`,
+    `COPY "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones",` +
+      `"dueAt","status","explainHash","kind") FROM STDIN`,
     copyLines(projectId, rows, ids),
   );
   if (fks.length) await db.$executeRawUnsafe(`ALTER TABLE "Message" ${fks.map((f) => `ADD CONSTRAINT ${quoteIdent(f.name)} ${f.def}`).join(', ')}`);

@@ -28,7 +28,8 @@ export async function loadExisting(db: SqlClient, projectId: string, commIds?: r
         [...commIds],
       )
     : await db.$queryRawUnsafe<RawExisting[]>(
-        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem","explainHash" FROM "Message" WHERE "projectId"=$1::uuid AND "kind" IN ('comm','reminder')`,
+        `SELECT "id","key","dueAt","status"::text AS "status","seriesItem","explainHash"` +
+          ` FROM "Message" WHERE "projectId"=$1::uuid AND "kind" IN ('comm','reminder')`,
         projectId,
       );
   return rows.map((r) => ({ id: r.id, key: r.key, dueAt: new Date(r.dueAt), status: r.status, seriesItem: r.seriesItem, explainHash: r.explainHash }));

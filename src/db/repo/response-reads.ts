@@ -64,7 +64,7 @@ export function responseReads(sql: SqlClient, prisma: () => Tx): ResponseReads {
     },
     all: (projectId, commKey) =>
       prisma().response.findMany({
-        where: { projectId, ...(commKey === undefined ? {} : { comm: { key: commKey } }) },
+        where: { projectId, comm: commKey === undefined ? undefined : { key: commKey } },
         include: ANSWER_INCLUDE,
         orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
       }),

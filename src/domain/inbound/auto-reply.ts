@@ -12,8 +12,12 @@ export interface AutoReplyVerdict {
 
 // "Automatic reply:" (Outlook, en), "Automatische Antwort:" (de), "Réponse automatique :" (fr),
 // and the other prefixes common responders put on a subject.
-const AUTO_SUBJECT =
-  /^\s*(automatic reply|auto(?:matic)?[ -]?reply|autoreply|automatische antwort|réponse automatique|reponse automatique|out of (?:the )?office|abwesenheitsnotiz|abwesend|absence|respuesta automática|risposta automatica)\s*:/i;
+const AUTO_SUBJECT = new RegExp(
+  String.raw`^\s*(automatic reply|auto(?:matic)?[ -]?reply|autoreply|automatische antwort|réponse automatique` +
+    '|reponse automatique|out of (?:the )?office|abwesenheitsnotiz|abwesend|absence|respuesta automática' +
+    String.raw`|risposta automatica)\s*:`,
+  'i',
+);
 const READ_RECEIPT_SUBJECT = /^\s*(read|gelesen|lu|gelezen|leído|letto)\s*:/i;
 
 export function detectAutoReply(mail: Pick<InboundEmail, 'headers' | 'subject' | 'contentType' | 'reportType' | 'parts'>): AutoReplyVerdict | undefined {

@@ -27,8 +27,13 @@ const FAILURE_TEXT = [
   /non remis|impossible de remettre|n'a pas pu être remis/i,
 ];
 const DELAY_TEXT = /\b(delayed|not yet been delivered|hasn't been delivered yet|will (continue|keep) (to )?(try|attempt)|still trying|verzögert|retardée?)\b/i;
-const SUBJECT =
-  /^\s*(failure notice|undeliverable|undelivered mail|returned mail|mail delivery (failed|failure|system)|delivery (status notification|failure|failed|delayed|has failed)|warning: could not send message|unzustellbar|nicht zustellbar|non remis|message not delivered)/i;
+const SUBJECT = new RegExp(
+  String.raw`^\s*(failure notice|undeliverable|undelivered mail|returned mail|mail delivery (failed|failure` +
+    '|system)|delivery (status notification|failure|failed|delayed|has failed)' +
+    '|warning: could not send message|unzustellbar|nicht zustellbar|non remis' +
+    '|message not delivered)',
+  'i',
+);
 
 export function fromDaemon(mail: Pick<InboundEmail, 'from' | 'headers'>): boolean {
   const address = mail.from?.address ?? '';

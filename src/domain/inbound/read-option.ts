@@ -14,8 +14,12 @@ export interface ReadAnswer {
   comment?: string;
 }
 
-const GREETING =
-  /^(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|hi there|liebe[rs]?|sehr geehrte[rs]?|guten (morgen|tag|abend)|moin|servus|grüß gott|bonjour|bonsoir|salut|coucou|cher|chère|madame|monsieur)\b[^\n\d]{0,30}$/iu;
+const GREETING = new RegExp(
+  '^(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|hi there|liebe[rs]?' +
+    '|sehr geehrte[rs]?|guten (morgen|tag|abend)|moin|servus|grüß gott|bonjour|bonsoir|salut|coucou|cher' +
+    String.raw`|chère|madame|monsieur)\b[^\n\d]{0,30}$`,
+  'iu',
+);
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 // What may sit between the option and the person's words: "2 — …", "2. …", "2) …", "minor: …".
 const SEPARATOR = /^[\s\-–—:.,;)!]*/u;

@@ -29,11 +29,33 @@ export interface ReplyText {
 }
 
 const DISCLAIMER = [
-  /^(confidentiality notice|disclaimer|caution:|this (e-?mail|message|communication)( and any (files|attachments)[^.]*)? (is|are|may be|may contain|contains?) (confidential|privileged|intended))/i,
-  /^(the (information|content)s? (in|of|contained in) this (e-?mail|message)|if you (are not the intended|have received this (e-?mail|message) in error)|please consider the environment before printing)/i,
-  /^(vertraulichkeitshinweis|haftungsausschluss|datenschutzhinweis|informationen zum datenschutz|pflichtangaben|sitz der gesellschaft|registergericht|diese (e-?mail|nachricht)[^.]{0,80}(vertraulich|ist ausschließlich|rechtlich geschützt)|der inhalt dieser (e-?mail|nachricht)|wenn sie nicht der (richtige|beabsichtigte) (adressat|empfänger)|bitte denken sie an die umwelt)/i,
+  new RegExp(
+    '^(confidentiality notice|disclaimer|caution:|this (e-?mail|message|communication)( and any (files' +
+      '|attachments)[^.]*)? (is|are|may be|may contain|contains?) (confidential|privileged' +
+      '|intended))',
+    'i',
+  ),
+  new RegExp(
+    '^(the (information|content)s? (in|of|contained in) this (e-?mail|message)' +
+      '|if you (are not the intended|have received this (e-?mail|message) in error)' +
+      '|please consider the environment before printing)',
+    'i',
+  ),
+  new RegExp(
+    '^(vertraulichkeitshinweis|haftungsausschluss|datenschutzhinweis|informationen zum datenschutz' +
+      '|pflichtangaben|sitz der gesellschaft|registergericht|diese (e-?mail' +
+      '|nachricht)[^.]{0,80}(vertraulich|ist ausschließlich|rechtlich geschützt)|der inhalt dieser (e-?mail' +
+      '|nachricht)|wenn sie nicht der (richtige|beabsichtigte) (adressat|empfänger)' +
+      '|bitte denken sie an die umwelt)',
+    'i',
+  ),
   // Mobile clients' footers the reply parser does not know.
-  /^(get outlook for (ios|android)|outlook für (ios|android) (herunterladen|beziehen)|télécharger outlook pour|sent from (outlook|mail) for (ios|android|windows)|gesendet von outlook für)/i,
+  new RegExp(
+    '^(get outlook for (ios|android)|outlook für (ios|android) (herunterladen|beziehen)' +
+      '|télécharger outlook pour|sent from (outlook|mail) for (ios|android|windows)' +
+      '|gesendet von outlook für)',
+    'i',
+  ),
   /^(avis de confidentialité|avertissement\s*:|ce (message|courriel|e-?mail)[^.]{0,80}(confidentiel|destinés?|exclusivement))/i,
 ];
 /**
@@ -56,15 +78,33 @@ const BANNER = [
 const ATTRIBUTION_VERB = /\b(wrote|schrieb|a écrit|écrit|escribió|ha scritto|scritto|escreveu|schreef|skrev|napisał)\b/i;
 // An Outlook header block: "From:/Von:/De:" then "Sent:/Gesendet:/Envoyé:", "To:/An:/À:", "Subject:/Betreff:/Objet:".
 const HEADER_FROM = /^\s*\*?(from|von|de|da|van|från|fra|od)\s*:\s*\*?\s*\S/i;
-const HEADER_FIELD =
-  /^\s*\*?(sent|date|gesendet|datum|envoyé|inviato|verzonden|enviado|skickat|to|an|à|a|aan|para|till|cc|subject|betreff|objet|oggetto|asunto|onderwerp|assunto|ämne)\s*:/i;
-const ORIGINAL_MESSAGE =
-  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|weitergeleitete nachricht)\s*-{2,}/i;
+const HEADER_FIELD = new RegExp(
+  String.raw`^\s*\*?(sent|date|gesendet|datum|envoyé|inviato|verzonden|enviado|skickat|to|an|à|a|aan|para|till|cc` +
+    String.raw`|subject|betreff|objet|oggetto|asunto|onderwerp|assunto|ämne)\s*:`,
+  'i',
+);
+const ORIGINAL_MESSAGE = new RegExp(
+  String.raw`^\s*-{2,}\s*(original message|ursprüngliche nachricht|originalnachricht|message d'origine` +
+    '|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message' +
+    String.raw`|weitergeleitete nachricht)\s*-{2,}`,
+  'i',
+);
 // A closing formula; the line after it is the person's name, and what follows that is their signature block.
-const VALEDICTION =
-  /^(best( regards| wishes)?|kind(est)? regards|warm regards|regards|many thanks|thanks( again| and regards)?|thank you|cheers|sincerely|yours( sincerely| truly)?|br|mit freundlichen grüßen|mit freundlichem gruß|freundliche grüße|viele grüße|beste grüße|liebe grüße|herzliche grüße|schöne grüße|besten dank|vielen dank|lg|vg|mfg|gruß|grüße|cordialement|bien cordialement|bien à vous|salutations( distinguées)?|meilleures salutations)\s*[,.!]?$/i;
-const SIGNATURE_LINE =
-  /(\b(tel|phone|fon|telefon|fax|mobil|mobile|handy|cell|m|t|f)\b\.?\s*:?\s*\+?[\d(]|\+\d{2}[\s\d()/-]{6,}|www\.|https?:\/\/|@|\b(gmbh|ag|kg|se|ltd|limited|inc|llc|plc|s\.a\.|sarl|sas|bv|n\.v\.)\b|straße|strasse|str\.|\bstreet\b|\bavenue\b|\d{5}\s+\p{L}|geschäftsführ|registergericht|\bhrb\b|ust-?id|vat)/iu;
+const VALEDICTION = new RegExp(
+  '^(best( regards| wishes)?|kind(est)? regards|warm regards|regards|many thanks|thanks( again' +
+    '| and regards)?|thank you|cheers|sincerely|yours( sincerely| truly)?|br|mit freundlichen grüßen' +
+    '|mit freundlichem gruß|freundliche grüße|viele grüße|beste grüße|liebe grüße|herzliche grüße' +
+    '|schöne grüße|besten dank|vielen dank|lg|vg|mfg|gruß|grüße|cordialement|bien cordialement' +
+    String.raw`|bien à vous|salutations( distinguées)?|meilleures salutations)\s*[,.!]?$`,
+  'i',
+);
+const SIGNATURE_LINE = new RegExp(
+  String.raw`(\b(tel|phone|fon|telefon|fax|mobil|mobile|handy|cell|m|t|f)\b\.?\s*:?\s*\+?[\d(]` +
+    String.raw`|\+\d{2}[\s\d()/-]{6,}|www\.|https?:\/\/|@|\b(gmbh|ag|kg|se|ltd|limited|inc|llc|plc|s\.a\.|sarl|sas` +
+    String.raw`|bv|n\.v\.)\b|straße|strasse|str\.|\bstreet\b|\bavenue\b|\d{5}\s+\p{L}|geschäftsführ|registergericht` +
+    String.raw`|\bhrb\b|ust-?id|vat)`,
+  'iu',
+);
 // A quote header the person's mail client wrapped over two lines, whose second line Herald's cut hits.
 const QUOTE_HEADER_START = /^\s*(on|am|le|el|il|em|op|den)\s.*\d/i;
 const QUOTE_HEADER_END = /(wrote|schrieb|écrit|escribió|scritto|escreveu|schreef|skrev)\s*:?\s*$/i;

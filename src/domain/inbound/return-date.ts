@@ -31,7 +31,8 @@ const MONTH = `(${Object.keys(MONTHS)
   .join('|')})(?!\\p{L})\\.?`;
 
 const WEEKDAY =
-  '(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\\.?,?\\s+(?:the\\s+|den\\s+|le\\s+)?';
+  '(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|' +
+  'montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\\.?,?\\s+(?:the\\s+|den\\s+|le\\s+)?';
 
 type Lang = 'en' | 'de' | 'fr';
 interface Trigger {

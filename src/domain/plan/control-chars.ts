@@ -21,7 +21,10 @@ export function controlCharIn(value: string, multiLine = false): string | undefi
 }
 
 export function controlCharMessage(char: string): string {
-  return `contains the control character ${char}: remove it (line breaks, NUL and other invisible characters are not allowed here; they could end a mail header early)`;
+  return (
+    `contains the control character ${char}` +
+    `: remove it (line breaks, NUL and other invisible characters are not allowed here; they could end a mail header early)`
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ export function planJsonSchema(): Record<string, unknown> {
     ...schema,
     title: 'Herald comms plan',
     description:
-      'A Herald comms plan: project, milestones, workstreams, audiences, people and comms. `herald validate` checks what a schema cannot (unknown milestones, zones, templates).',
+      'A Herald comms plan: project, milestones, workstreams, audiences, people and comms. ' +
+      '`herald validate` checks what a schema cannot (unknown milestones, zones, templates).',
   };
 }

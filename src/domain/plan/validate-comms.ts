@@ -132,7 +132,8 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   } else if (kind === 'digest' && trigLoc !== undefined && schedLoc === undefined) {
     r.sink.error(
       { ...trigLoc, line: f.keyLine('trigger') },
-      'a digest is sent weekly, not by a trigger: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … }; `herald digest PROJECT --preview` shows it at any time',
+      'a digest is sent weekly, not by a trigger: use schedule: { every: week, on: monday, time: "08:00", from: …, until: … }' +
+        '; `herald digest PROJECT --preview` shows it at any time',
     );
   }
 

@@ -145,6 +145,7 @@ function warnMidnight(r: Reader, loc: Loc, known: Known, at: string, time: strin
   const hours = offsets.some((o) => o.unit === 'minutes' || o.unit === 'hours');
   r.sink.warn(
     loc,
-    `milestone "${at}" has no time of day and this schedule has no "time": messages are due ${hours ? 'relative to' : 'at'} 00:00; add time: "09:00" (for example)`,
+    `milestone "${at}" has no time of day and this schedule has no "time": messages are due ${hours ? 'relative to' : 'at'} 00:00` +
+      `; add time: "09:00" (for example)`,
   );
 }

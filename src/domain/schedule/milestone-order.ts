@@ -26,9 +26,11 @@ export function milestoneOrderWarnings(before: Plan, after: Plan, moved: string)
     // Comms that follow the milestone now first in time (positive offsets) go out before the other one happens.
     const following = after.comms.filter((c) => c.schedule && commMilestones(c).includes(first)).map((c) => commTitle(c, c.key));
     out.push(
-      `${label(after, moved)} (${when(after, moved)}) now comes ${a > 0 ? 'after' : 'before'} ${label(after, m.key)} (${when(after, m.key)}); it was ${b > 0 ? 'after' : 'before'} it.` +
+      `${label(after, moved)} (${when(after, moved)}) now comes ${a > 0 ? 'after' : 'before'} ${label(after, m.key)} (${when(after, m.key)})` +
+        `; it was ${b > 0 ? 'after' : 'before'} it.` +
         (following.length
-          ? ` Comms anchored on ${label(after, first)} (${following.slice(0, 4).join(', ')}${following.length > 4 ? ', …' : ''}) may now go out before ${label(after, second)}: check the plan reads in the right order.`
+          ? ` Comms anchored on ${label(after, first)} (${following.slice(0, 4).join(', ')}${following.length > 4 ? ', …' : ''})` +
+            ` may now go out before ${label(after, second)}: check the plan reads in the right order.`
           : ''),
     );
   }

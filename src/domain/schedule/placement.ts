@@ -237,7 +237,8 @@ export function placeSteps(slots: readonly Slot[], every: Every, zone: string, p
             'blackout',
             isoDay(day),
             isoDay(next),
-            `inside blackout "${hit.blocking.label}" (${hit.blocking.text}) → the step is taken on the next allowed day, ${dayText(next)}, and later steps follow`,
+            `inside blackout "${hit.blocking.label}" (${hit.blocking.text})` +
+              ` → the step is taken on the next allowed day, ${dayText(next)}, and later steps follow`,
           ),
         );
         day = next;
