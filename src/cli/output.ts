@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { HeraldError, PlanInvalidError } from '../domain/errors.ts';
 
 /** Where CLI commands write: injectable so tests can capture output without spawning processes. */
@@ -30,9 +29,6 @@ export const processOutput: Output = {
 };
 
 /** `1 message`, `2 messages`. */
-/** An instant as the PM reads it: the project zone with its abbreviation (ISO UTC is for --format json). */
-export const projectTime = (at: Date, zone: string): string => DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
-
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The line after a re-plan that fired milestone-moved comms; a dry run queues nothing. */

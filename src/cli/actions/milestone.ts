@@ -1,7 +1,8 @@
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
-import { plural, projectTime as local, triggeredLine } from '../output.ts';
+import { plural, triggeredLine } from '../output.ts';
+import { projectTime as local } from '../project-time.ts';
 import { withDb, dropQueuedJobs } from '../../main/cli.ts';
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
