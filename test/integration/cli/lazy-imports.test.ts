@@ -62,6 +62,10 @@ describe('bin/herald.js', { timeout: 240_000 }, () => {
     expect(heavy(r.loaded)).toEqual([]);
   });
 
+  it('`herald --version` and `--help` load no date library: luxon is for the commands that print times', () => {
+    for (const command of ['--version', '--help']) expect(traced([command]).loaded.filter((m) => m.includes('/node_modules/luxon/'))).toEqual([]);
+  });
+
   it("`herald validate` of the example plan needs neither Handlebars' compiler nor date-holidays' parser once built and cached", () => {
     // The build precompiles the shipped templates; the first run stores the plan's public holidays.
     const env = { HERALD_CACHE_DIR: join(dir, 'cache') };
