@@ -17,7 +17,8 @@ import type { Database } from '../src/db/database.ts';
 import type { Logger } from '../src/logger.ts';
 import { JOB_CATALOGUE, jobOptions } from './catalogue.ts';
 import { clickProcessor } from './record-click.processor.ts';
-import { redisConnection, type QueueConnection } from './runtime.ts';
+import type { Redis } from 'ioredis';
+import type { QueueConnection } from './runtime.ts';
 
 /** The click queue's name, payload, attempts, backoff and grace period. */
 const CLICKS = JOB_CATALOGUE.recordSlackClick;
@@ -26,9 +27,10 @@ const CLICKS = JOB_CATALOGUE.recordSlackClick;
 export class ClickQueue implements ClickQueuePort {
   private readonly queue: Queue;
 
+  /** `redis`: a connection built by the composition root (src/main/server.ts); closed with the queue. */
   constructor(
-    conn: QueueConnection,
-    private readonly redis = redisConnection(conn.redisUrl),
+    conn: Pick<QueueConnection, 'prefix'>,
+    private readonly redis: Redis,
   ) {
     this.queue = new Queue(CLICKS.name, { connection: redis, prefix: conn.prefix });
   }
@@ -66,8 +68,13 @@ export interface ClickDeps {
 }
 
 /** A small processor: `herald serve` runs one so a queued click is recorded without a `herald worker`. */
-export function startClickProcessor(conn: QueueConnection, deps: ClickDeps, concurrency = 5): { close(): Promise<void> } {
-  const connection = redisConnection(conn.redisUrl, (err) => deps.log?.warn({ err }, 'redis'));
+/** `connection`: the worker's own Redis connection (BullMQ blocks on it), built by the composition root; closed with the worker. */
+export function startClickProcessor(
+  conn: Pick<QueueConnection, 'prefix'> & { connection: Redis },
+  deps: ClickDeps,
+  concurrency = 5,
+): { close(): Promise<void> } {
+  const connection = conn.connection;
   const worker = new Worker(CLICKS.name, clickProcessor(deps), {
     connection,
     prefix: conn.prefix,

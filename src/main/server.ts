@@ -98,6 +98,7 @@ export async function startServer(
         conn,
         redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis')),
       );
+      const processorConnection = redisConnection(config.REDIS_URL, (err) => opts.log?.warn({ err }, 'redis'));
       const interactivity = createSlackInteractivity({
         botToken: config.SLACK_BOT_TOKEN,
         signingSecret: config.SLACK_SIGNING_SECRET,
@@ -112,7 +113,13 @@ export async function startServer(
         clicks: queue,
       });
       slack = interactivity;
-      clicks = { queue, processor: startClickProcessor(conn, { db, clock, plans, log: opts.log, show: interactivity.showRecorded }) };
+      clicks = {
+        queue,
+        processor: startClickProcessor(
+          { prefix: conn.prefix, connection: processorConnection },
+          { db, clock, plans, log: opts.log, show: interactivity.showRecorded },
+        ),
+      };
     }
     inbound = await startInbound(config, { db, clock, plans, log: opts.log });
     const isAdminToken = await adminTokenCheck(config, db, clock);
