@@ -6,7 +6,7 @@
  * (Fastify's inject would skip nothing that matters here). Prints the median and the slowest
  * beside the aim (≤ 300 ms), and `uptime`, since the machine is shared.
  * Env: BENCH_PEOPLE (default 10000), BENCH_ROUNDS (timed requests per page, default 15),
- * BENCH_PG_URL (admin URL), REDIS_URL.
+ * BENCH_PAGES (only the pages whose path ends so, comma-separated), BENCH_PG_URL (admin URL), REDIS_URL.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +26,8 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Only the pages whose path ends with one of these (comma-separated, e.g. `/calendar`); all when unset. */
+const ONLY = (process.env.BENCH_PAGES ?? '').split(',').filter(Boolean);
 const AIM_MS = 300;
 const DAY = 86_400_000;
 
@@ -80,16 +82,20 @@ async function main(): Promise<void> {
       0,
       '127.0.0.1',
     );
+    // As the sign-in form does (login CSRF guard): GET /signin for its nonce cookie and proof, then POST both with our Origin.
+    const form = await fetch(`${server.url}/signin`);
+    const proof = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const nonce = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
     const signin = await fetch(`${server.url}/signin`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, cookie: nonce },
+      body: new URLSearchParams({ token, next: '/', _csrf: proof }).toString(),
     });
     const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
     if (!cookie.startsWith('herald_session=')) throw new Error(`sign-in failed: ${signin.status}`);
 
-    const pages = ['/', ...NAV.map((n) => `/projects/${key}${n.path}`)];
+    const pages = ['/', ...NAV.map((n) => `/projects/${key}${n.path}`)].filter((p) => !ONLY.length || ONLY.some((o) => p.endsWith(o)));
     console.log(`\nserver time per page, ${ROUNDS} requests each after 2 warm-up (aim: median ≤ ${AIM_MS} ms)`);
     for (const path of pages) {
       const get = async (): Promise<[number, number]> => {
