@@ -1,7 +1,7 @@
 /** The plan a project was last applied with, and the GET-form helpers the plan-driven pages share. */
 import type { Plan } from '../../domain/plan/model.ts';
 import { DashboardError, type DashboardDeps } from './context.ts';
-import { html, type Html, concat } from './html.ts';
+import { html, type Html, concat, optionList } from './html.ts';
 import type { DashboardProject } from './kit.ts';
 
 export async function planOf(deps: DashboardDeps, project: DashboardProject): Promise<Plan> {
@@ -27,7 +27,7 @@ export function select(
   return concat(
     html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">`,
     any === null ? '' : html`<option value="">${any}</option>`,
-    opts.map((o) => html`<option value="${o.value}"${o.value === chosen ? html` selected` : ''}>${o.label}</option>`),
+    optionList(opts, chosen),
     html`</select></div>`,
   );
 }
