@@ -83,8 +83,9 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
  * handful of rows), then summed: each person has one set, so the people of an occurrence are the
  * sum of its sets' and the people per audience follow from the sets without reading the copies
  * again. The earlier form (every copy materialised, then sorted and counted twice, once for the
- * audiences) made the calendar page 318 ms median on bench:dashboard, over its 300 ms aim (14:35
- * UTC 7 Dec 2026, load 5); this one: see README, "Benchmarks".
+ * audiences) made the calendar page 318 ms median on bench:dashboard, over its 300 ms aim (7 Dec
+ * 2026, load 5); with this one (and the plan cached) the page took 0.56× the time in three runs
+ * interleaved with the old build: 831 against 1,480 ms median at load ~20 (README, "Benchmarks").
  */
 export async function calendarOccurrences(db: SqlClient, q: OccurrenceQuery): Promise<OccurrenceGroup[]> {
   const rows = await db.$queryRawUnsafe<Row[]>(
