@@ -53,6 +53,36 @@ export async function listEscalations({ stores }: StoreDeps, q: { project: strin
   }));
 }
 
+/** A notice that carried an escalation: the owner told, the level-2 person told, or the person who answered told of an acknowledgement. */
+export interface EscalationNoticeEntry {
+  role: 'owner' | 'second' | 'answerer';
+  /** The key of the person it went to. */
+  person: string;
+  channel: string;
+  status: string;
+  dueAt: string;
+  sentAt: string | null;
+}
+
+/** Each escalation's notices, oldest first, by escalation id (none yet: absent). */
+export async function escalationNotices({ stores }: StoreDeps, escalationIds: readonly string[]): Promise<Map<string, EscalationNoticeEntry[]>> {
+  const out = new Map<string, EscalationNoticeEntry[]>();
+  if (escalationIds.length === 0) return out;
+  for (const n of await stores.escalations.notices(escalationIds)) {
+    const list = out.get(n.escalationId) ?? [];
+    list.push({
+      role: n.role as EscalationNoticeEntry['role'],
+      person: n.personKey,
+      channel: n.channel,
+      status: n.status,
+      dueAt: n.dueAt.toISOString(),
+      sentAt: n.sentAt?.toISOString() ?? null,
+    });
+    out.set(n.escalationId, list);
+  }
+  return out;
+}
+
 /** "3d 4h", "2h 05m", "7m". */
 export function formatAge(seconds: number): string {
   const m = Math.floor(seconds / 60);
