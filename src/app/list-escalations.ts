@@ -19,6 +19,8 @@ export interface EscalationEntry {
   /** Seconds since it was opened (until resolved, for resolved ones). */
   ageSeconds: number;
   escalateAt: string | null;
+  /** When it went to level 2. */
+  escalatedAt: string | null;
   acknowledgedAt: string | null;
   /** The note given with the acknowledgement, if any. */
   acknowledgementNote: string | null;
@@ -46,6 +48,7 @@ export async function listEscalations({ stores }: StoreDeps, q: { project: strin
     openedAt: r.openedAt.toISOString(),
     ageSeconds: Math.max(0, Math.round(((r.resolvedAt ?? q.now).getTime() - r.openedAt.getTime()) / 1000)),
     escalateAt: r.escalateAt?.toISOString() ?? null,
+    escalatedAt: r.escalatedAt?.toISOString() ?? null,
     acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
     acknowledgementNote: r.acknowledgementNote,
     resolvedAt: r.resolvedAt?.toISOString() ?? null,

@@ -144,7 +144,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
         ` the owner's Slack view or inbox below to see the notice. The owner acknowledges it from the notice, and the person` +
         ` who answered is told. Not acknowledged within ${esc(rule.after.raw)} of the notice` +
         `${rule.after.unit.startsWith('business') ? ` (counted ${esc(rule.businessHours.start)}–${esc(rule.businessHours.end)} in the owner's own time zone)` : ''},` +
-        ` it goes to level 2: the workstream's escalation person is told too. The digest preview below lists the open` +
+        ` it goes to level 2: the workstream's escalation person is told too, in their next hourly batch. The digest preview below lists the open` +
         ` ones, as the executives' weekly digest will.</p></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
 <section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
@@ -363,7 +363,11 @@ function timeline(
   when: (at: string) => string,
 ): string {
   const steps: Array<{ at: string; event: string; text: string }> = [{ at: e.openedAt, event: 'opened', text: 'opened by the answer' }];
-  const how = (n: EscalationNoticeEntry): string => (n.channel === 'slack' ? 'in Slack' : 'by e-mail');
+  // The notice itself is one click away: the person's Slack view or inbox.
+  const how = (n: EscalationNoticeEntry): string =>
+    n.channel === 'slack'
+      ? `in <a href="/demo/slack/${esc(encodeURIComponent(n.person))}">Slack</a>`
+      : `by <a href="/demo/mail/${esc(encodeURIComponent(n.person))}">e-mail</a>`;
   const told = (n: EscalationNoticeEntry, who: string, what: string): void => {
     const sent = n.status === 'sent' && n.sentAt !== null;
     steps.push({
@@ -374,17 +378,20 @@ function timeline(
   };
   for (const n of notices) {
     if (n.role === 'owner') told(n, `${esc(name(n.person))} (the owner)`, '');
-    else if (n.role === 'second') told(n, `${esc(name(n.person))} (level 2)`, ': not acknowledged in time');
+    else if (n.role === 'second') told(n, `${esc(name(n.person))} (level 2)`, '');
     else told(n, esc(name(n.person)), ' that the owner is on it');
   }
   if (e.acknowledgedAt) steps.push({ at: e.acknowledgedAt, event: 'acknowledged', text: 'acknowledged' });
   const comm = plan.comms.find((c) => c.key === e.comm);
   const second = comm && escalationTargets(plan, comm, e.person)?.second;
+  if (e.escalatedAt) {
+    steps.push({ at: e.escalatedAt, event: 'level-2', text: `went to level 2${second ? ` (${esc(name(second))})` : ''}: not acknowledged in time` });
+  }
   if (e.level === 1 && e.state === 'open' && e.escalateAt && second) {
     const due = new Date(e.escalateAt) > now;
     steps.push({
       at: e.escalateAt,
-      event: 'level-2',
+      event: 'level-2-due',
       text: due ? `goes to level 2 (${esc(name(second))}) unless acknowledged by then` : `due to go to level 2 (${esc(name(second))})`,
     });
   }
