@@ -68,7 +68,11 @@ function item(
 <p><strong>State:</strong> ${e.state} · <strong>Level:</strong> ${e.level} · <strong>Owner:</strong> ${who(e.owner)} · `,
     html`<strong>Urgency:</strong> ${e.urgency} · <strong>Age:</strong> ${formatAge(e.ageSeconds)}</p>
 <p class="muted">Opened ${localTime(e.openedAt, zone)}`,
-    e.escalateAt && e.state === 'open' ? ` · goes up a level ${localTime(e.escalateAt, zone)}` : '',
+    e.escalatedAt
+      ? ` · went up a level ${localTime(e.escalatedAt, zone)}`
+      : e.escalateAt && e.state === 'open'
+        ? ` · goes up a level ${localTime(e.escalateAt, zone)}`
+        : '',
     html`</p>
 `,
     told(notices, who, zone),
