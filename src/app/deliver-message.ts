@@ -114,7 +114,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
   const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
   if (comm.optional && msg.person.optedOut && !notice) {
-    await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
+    await deps.store.record(msg.id, { at: deps.clock.now(), outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
     deps.observer?.outcome({ channel: msg.channel, outcome: 'skipped' });
     return { status: 'skipped', reason: 'unsubscribed' };
   }
@@ -127,7 +127,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   if (msg.kind === 'reminder') {
     const verdict = await reminderVerdict(deps.store, plan, msg, now);
     if (!verdict.send && 'skip' in verdict) {
-      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: verdict.skip });
+      await deps.store.record(msg.id, { at: deps.clock.now(), outcome: 'skipped', channel: msg.channel, error: verdict.skip });
       return { status: 'skipped', reason: verdict.skip };
     }
     if (!verdict.send) {
@@ -142,7 +142,7 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   if (notice) {
     const built = await noticeOutbound(deps.store, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
     if (!built) {
-      await deps.store.record(msg.id, { outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
+      await deps.store.record(msg.id, { at: deps.clock.now(), outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
       return { status: 'skipped', reason: 'already_handled' };
     }
     message = built;
@@ -163,16 +163,18 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
       return { status: 'wait', waitMs: err.retryAfterMs };
     }
     if (err.retryable && !opts.finalAttempt) {
-      await deps.store.record(msg.id, { outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
+      await deps.store.record(msg.id, { at: deps.clock.now(), outcome: 'retry', channel: msg.channel, error: `${err.reason}: ${err.message}`, durationMs });
       deps.observer?.outcome({ channel: msg.channel, outcome: 'retry', durationMs });
       throw err;
     }
-    if (err.recipientRejected && msg.channel === 'email') await deps.store.markEmailRejected(msg.person.id, err.reason);
+    if (err.recipientRejected && msg.channel === 'email') await deps.store.markEmailRejected(msg.person.id, err.reason, deps.clock.now());
     return fail(deps, msg, err.reason, err.message, comm, durationMs);
   }
   const durationMs = Date.now() - started;
-  const latenessMs = deps.clock.now().getTime() - msg.dueAt.getTime();
+  const sentAt = deps.clock.now();
+  const latenessMs = sentAt.getTime() - msg.dueAt.getTime();
   await deps.store.record(msg.id, {
+    at: sentAt,
     outcome: 'sent',
     channel: msg.channel,
     providerId: result.providerId,
@@ -197,6 +199,7 @@ async function fail(
   const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
   const canFallBack = msg.channel === 'slack' && (notice || comm?.channels.includes('preferred')) && msg.person.email && !msg.person.emailRejectedAt;
   await deps.store.record(msg.id, {
+    at: deps.clock.now(),
     outcome: canFallBack ? 'fallback' : 'failed',
     channel: msg.channel,
     error: `${reason}: ${message}`,
@@ -204,7 +207,7 @@ async function fail(
   });
   deps.observer?.outcome({ channel: msg.channel, outcome: canFallBack ? 'fallback' : 'failed', durationMs });
   if (canFallBack) {
-    const fallback = await deps.store.createEmailFallback(msg.id);
+    const fallback = await deps.store.createEmailFallback(msg.id, deps.clock.now());
     if (fallback) await deps.enqueue([fallback]);
     return fallback ? { status: 'failed', reason, fallbackId: fallback.id } : { status: 'failed', reason };
   }

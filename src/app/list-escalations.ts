@@ -19,6 +19,8 @@ export interface EscalationEntry {
   /** Seconds since it was opened (until resolved, for resolved ones). */
   ageSeconds: number;
   escalateAt: string | null;
+  /** When it went to level 2. */
+  escalatedAt: string | null;
   acknowledgedAt: string | null;
   /** The note given with the acknowledgement, if any. */
   acknowledgementNote: string | null;
@@ -46,11 +48,42 @@ export async function listEscalations({ stores }: StoreDeps, q: { project: strin
     openedAt: r.openedAt.toISOString(),
     ageSeconds: Math.max(0, Math.round(((r.resolvedAt ?? q.now).getTime() - r.openedAt.getTime()) / 1000)),
     escalateAt: r.escalateAt?.toISOString() ?? null,
+    escalatedAt: r.escalatedAt?.toISOString() ?? null,
     acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
     acknowledgementNote: r.acknowledgementNote,
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
     resolutionNote: r.resolutionNote,
   }));
+}
+
+/** A notice that carried an escalation: the owner told, the level-2 person told, or the person who answered told of an acknowledgement. */
+export interface EscalationNoticeEntry {
+  role: 'owner' | 'second' | 'answerer';
+  /** The key of the person it went to. */
+  person: string;
+  channel: string;
+  status: string;
+  dueAt: string;
+  sentAt: string | null;
+}
+
+/** Each escalation's notices, oldest first, by escalation id (none yet: absent). */
+export async function escalationNotices({ stores }: StoreDeps, escalationIds: readonly string[]): Promise<Map<string, EscalationNoticeEntry[]>> {
+  const out = new Map<string, EscalationNoticeEntry[]>();
+  if (escalationIds.length === 0) return out;
+  for (const n of await stores.escalations.notices(escalationIds)) {
+    const list = out.get(n.escalationId) ?? [];
+    list.push({
+      role: n.role as EscalationNoticeEntry['role'],
+      person: n.personKey,
+      channel: n.channel,
+      status: n.status,
+      dueAt: n.dueAt.toISOString(),
+      sentAt: n.sentAt?.toISOString() ?? null,
+    });
+    out.set(n.escalationId, list);
+  }
+  return out;
 }
 
 /** "3d 4h", "2h 05m", "7m". */

@@ -14,6 +14,8 @@ export interface ResponseEntry {
   comment: string | null;
   /** When the latest answer arrived, ISO UTC. */
   answeredAt: string;
+  /** When the first answer arrived, ISO UTC (answeredAt, unless it was changed since). */
+  firstAnsweredAt: string;
   /** Earlier answers, oldest first: what it was, what it became, when and through which channel. */
   history: Array<{ from: string | null; to: string | null; comment: string | null; channel: string; at: string }>;
   /** An email reply from an address other than the person's. */
@@ -40,6 +42,7 @@ export function responseEntry(r: Omit<AnswerRow, 'commId' | 'person'> & { person
     option: r.option,
     comment: r.comment,
     answeredAt: r.receivedAt.toISOString(),
+    firstAnsweredAt: (r.createdAt < r.receivedAt ? r.createdAt : r.receivedAt).toISOString(),
     history: r.history.map((h) => ({ from: h.oldOption, to: h.newOption, comment: h.newComment, channel: h.channel, at: h.at.toISOString() })),
     fromOtherAddress: r.fromOtherAddress,
   };

@@ -305,7 +305,7 @@ async function reply(deps: InboundDeps, mail: InboundEmail, dedupeKey: string, n
   }
   try {
     const recorded = await recordResponse(
-      { stores: deps.stores, plans: deps.plans },
+      { stores: deps.stores, clock: deps.clock, plans: deps.plans },
       {
         messageId: m.id,
         option: answer.option ?? null,

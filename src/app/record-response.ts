@@ -18,13 +18,13 @@ import {
 } from '../domain/response.ts';
 import { followUpAnswer, type FollowUps } from './follow-up-answer.ts';
 import type { PlanCache } from './plan-cache.ts';
-import { systemClock, type Clock, type MessageForAnswer, type ResponseRow, type StoreDeps, type Stores } from './ports.ts';
+import type { Clock, MessageForAnswer, ResponseRow, StoreDeps, Stores } from './ports.ts';
 
 type Response = ResponseRow;
 
 export interface RecordResponseDeps extends StoreDeps {
-  /** For follow-ups (escalation batches, reminder cancellation); the system clock by default. */
-  clock?: Clock;
+  /** When an escalation the answer sets off opens and when its notice is due: the caller's clock (`herald demo`'s too). */
+  clock: Clock;
   /** The process's plan cache, for the follow-ups of an escalating answer (src/main/server.ts builds it). */
   plans?: PlanCache | undefined;
 }
@@ -167,7 +167,7 @@ async function recordOnce(deps: RecordResponseDeps, input: RecordResponseInput, 
       // so an answer and its follow-ups commit together.
 
       const option = survey.options.find((o) => o.value === response.option) ?? null;
-      const followUps = await followUpAnswer(tx, { kind, response, option, context }, (deps.clock ?? systemClock).now(), deps.plans);
+      const followUps = await followUpAnswer(tx, { kind, response, option, context }, deps.clock.now(), deps.plans);
       return { kind, response, previous, option, survey, context, workstreamsUpdated, followUps };
     },
     { timeoutMs: TX_TIMEOUT_MS },

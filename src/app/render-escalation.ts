@@ -34,8 +34,11 @@ export interface EscalationActionValue {
 }
 
 const html = escapeHtml;
+/** When it was opened, in the reader's zone and locale, the zone named ("Dec 7, 2026, 10:20 AM CST"). */
 const when = (at: Date, reader: NoticeReader): string =>
-  DateTime.fromJSDate(at, { zone: reader.timezone }).setLocale(reader.locale).toLocaleString(DateTime.DATETIME_MED);
+  DateTime.fromJSDate(at, { zone: reader.timezone })
+    .setLocale(reader.locale)
+    .toLocaleString({ ...DateTime.DATETIME_MED, timeZoneName: 'short' });
 
 /** A table that only lays things out (Outlook for Windows lays out tables, not <div>s). */
 const TABLE = '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">';

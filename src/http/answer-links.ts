@@ -150,7 +150,7 @@ export function registerAnswerLinks(app: FastifyInstance, deps: PageDeps): void 
     }
     if (commentWanted(view.survey, option) && comment === null) return again(422, `Please add a short comment for “${option?.label ?? optionValue}”.`);
     const result = await recordResponse(
-      { stores: deps.db.stores, plans: deps.plans },
+      { stores: deps.db.stores, clock: deps.clock, plans: deps.plans },
       {
         messageId: view.messageId,
         option: optionValue,

@@ -145,6 +145,8 @@ describe('herald demo in an empty folder', () => {
     // at T+6 demo minutes, minutes ahead of the wall clock by now.
     const stamp = (await page.locator('.slack-message').last().getAttribute('aria-label'))?.replace('Message from Herald at ', '') ?? '';
     expect(Date.parse(stamp)).toBeGreaterThan(Date.now() + 2 * 60_000);
+    // Shown as the landing page shows demo time, with the zone named.
+    expect(await page.locator('.slack-message small time').first().textContent()).toMatch(/^\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d UTC$/);
     expect(await axeSerious(page)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
@@ -193,6 +195,43 @@ describe('herald demo in an empty folder', () => {
     expect(digestAfter).not.toContain('No open escalations');
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
+    // One clock, in a believable order. Every comparison is between two stamps of the story, never
+    // with today's date: the demo runs minutes ahead of the wall clock, so a stamp taken from the
+    // database's or the process's own clock would land before the demo time it follows.
+    const api = /Bearer (\S+)' (\S+)\/api\/v1\/projects/.exec((await (await fetch(url)).text()).replace(/&#39;/g, "'"));
+    expect(api).not.toBeNull();
+    const get = async <T>(path: string): Promise<T> => {
+      const res = await fetch(`${api![2]}/api/v1/projects/northwind-m365/${path}`, { headers: { authorization: `Bearer ${api![1]}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as T;
+    };
+    type Sent = { key: string; person: string; dueAt: string; sentAt?: string; deliveries: Array<{ at: string; outcome: string }> };
+    const sentMessages = (await get<{ items: Sent[] }>('messages?status=sent&limit=500')).items;
+    expect(sentMessages.length).toBeGreaterThan(10);
+    for (const m of sentMessages) {
+      expect(Date.parse(m.sentAt!), `${m.key} sent before it was due`).toBeGreaterThanOrEqual(Date.parse(m.dueAt));
+      expect(m.deliveries.filter((d) => d.outcome === 'sent').map((d) => Date.parse(d.at))).toEqual([Date.parse(m.sentAt!)]);
+    }
+    const answers = (await get<{ items: Array<{ person: string; comm: string; firstAnsweredAt: string; answeredAt: string }> }>('responses?limit=500')).items;
+    const escalations = (await get<{ items: Array<{ person: string; comm: string; openedAt: string }> }>('escalations')).items;
+    expect(escalations.map((e) => e.person).sort()).toEqual(['bea.meyer', 'dee.brooks']);
+    for (const e of escalations) {
+      const answer = answers.find((a) => a.person === e.person && a.comm === e.comm);
+      const survey = sentMessages.find((m) => m.person === e.person && m.key.startsWith(`${e.comm}#`));
+      // Bea's comment, added after her answer, moved answeredAt on; the escalation opened with the first answer.
+      expect(Date.parse(e.openedAt), `${e.person}: opened before the answer`).toBeGreaterThanOrEqual(Date.parse(answer!.firstAnsweredAt));
+      expect(Date.parse(answer!.firstAnsweredAt), `${e.person}: answered before the survey was sent`).toBeGreaterThanOrEqual(Date.parse(survey!.sentAt!));
+    }
+    // The landing page tells each escalation's story in time order, from the answer that opened it.
+    const times = (scope: Locator): Promise<string[]> => scope.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime') ?? ''));
+    for (const person of ['bea.meyer', 'dee.brooks']) {
+      const [answered] = await times(page.locator(`#h-responses ~ ul li[data-person="${person}"]`));
+      const story = await times(page.locator(`#h-escalations ~ ul > li[data-person="${person}"] ol.timeline`));
+      expect(story).toEqual([...story].sort());
+      expect(story[0]! >= answered!).toBe(true);
+      expect(await page.locator(`#h-escalations ~ ul > li[data-person="${person}"] li`).first().getAttribute('data-event')).toBe('opened');
+    }
+
     // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
     await page.getByRole('button', { name: 'Open dashboard' }).click();
     await page.waitForURL(/\/projects\/northwind-m365$/);
@@ -204,15 +243,27 @@ describe('herald demo in an empty folder', () => {
     ).toMatch(/^2/);
     expect(await page.getByText('demo-editor (editor)').count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
+
+    // The owner is told in the next full demo hour's batch (within 2 real minutes), in Slack; acknowledging there
+    // tells the person who answered. The landing page shows each step after the one before.
+    const told = () => page.locator('#h-escalations ~ ul > li li[data-event="owner-told"]');
+    await reloadUntil(page, url, told, started + 165_000);
+    await page.goto(`${url}/slack/raj`);
+    await page.getByRole('button', { name: 'Acknowledge' }).first().click();
+    await page.waitForURL(`${url}/slack/raj`);
+    await reloadUntil(page, url, () => page.locator('#h-escalations ~ ul > li li[data-event="acknowledged"]'), started + 170_000);
+    const acked = page.locator('#h-escalations ~ ul > li', { has: page.locator('li[data-event="acknowledged"]') });
+    const steps = await acked.locator('ol.timeline li').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-event')));
+    expect(steps.slice(0, 3)).toEqual(['opened', 'owner-told', 'acknowledged']);
+    const story = await times(acked.locator('ol.timeline'));
+    expect(story).toEqual([...story].sort());
+    expect(await axeSerious(page)).toEqual([]);
     expect(errors).toEqual([]);
     // The page and browser stay open through Ctrl-C: their keep-alive and spare sockets once held the exit ~100 s.
 
     // No message failed: the story (cutover notice on Slack and e-mail included) reached everyone.
-    const api = /Bearer (\S+)' (\S+)\/api\/v1\/projects/.exec((await (await fetch(url)).text()).replace(/&#39;/g, "'"));
-    expect(api).not.toBeNull();
-    const res = await fetch(`${api![2]}/api/v1/projects/northwind-m365/messages?status=failed`, { headers: { authorization: `Bearer ${api![1]}` } });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { items: Array<{ key: string; lastError: string }> }).items.map((m) => `${m.key}: ${m.lastError}`)).toEqual([]);
+    const failed = await get<{ items: Array<{ key: string; lastError: string }> }>('messages?status=failed');
+    expect(failed.items.map((m) => `${m.key}: ${m.lastError}`)).toEqual([]);
     expect(Date.now() - started).toBeLessThan(180_000);
 
     // Ctrl-C: everything stops, nothing is left behind.

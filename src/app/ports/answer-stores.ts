@@ -166,4 +166,18 @@ export interface EscalationStore {
   noticeId(projectId: string, key: string): Promise<string>;
   /** Joins escalations to a notice message (repeats change nothing). */
   linkNotice(escalationIds: readonly string[], messageId: string, role: string): Promise<void>;
+  /** The notices that carried these escalations (owner, level 2, the person who answered), with their messages' times. */
+  notices(escalationIds: readonly string[]): Promise<EscalationNoticeRow[]>;
+}
+
+/** One escalation's notice: who it went to, in which role, when it was due and when it was sent. */
+export interface EscalationNoticeRow {
+  escalationId: string;
+  /** owner | second | answerer */
+  role: string;
+  personKey: string;
+  channel: string;
+  status: string;
+  dueAt: Date;
+  sentAt: Date | null;
 }

@@ -44,6 +44,8 @@ export interface MessageForDelivery {
 export interface Outcome {
   outcome: 'sent' | 'retry' | 'failed' | 'fallback' | 'skipped';
   channel: string;
+  /** When the attempt finished, by the use case's clock: the delivery log's time and, when sent, the message's sentAt. */
+  at: Date;
   providerId?: string;
   providerChannel?: string;
   error?: string;
@@ -83,9 +85,10 @@ export interface DeliveryStore {
   unclaim(messageId: string): Promise<void>;
   /** A claimed message goes back to the calendar at a later time, as if never claimed. */
   postpone(messageId: string, dueAt: Date): Promise<void>;
-  markEmailRejected(personId: string, reason: string): Promise<void>;
-  /** The same occurrence by email, queued at once (created at most once). */
-  createEmailFallback(messageId: string): Promise<ClaimedMessage | undefined>;
+  /** `at`: when the mail server refused the address, by the use case's clock (the digest lists it). */
+  markEmailRejected(personId: string, reason: string, at: Date): Promise<void>;
+  /** The same occurrence by email, due `now` (the use case's clock) and queued at once (created at most once). */
+  createEmailFallback(messageId: string, now: Date): Promise<ClaimedMessage | undefined>;
   /** Why a message could not be claimed: still pending but due later (moved), or finished (undefined). */
   pendingDueAt(id: string): Promise<Date | undefined>;
   /** What decides whether a survey reminder still goes out. */

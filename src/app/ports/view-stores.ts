@@ -53,6 +53,8 @@ export interface AnswerRow {
   option: string | null;
   comment: string | null;
   receivedAt: Date;
+  /** When the first answer was recorded (receivedAt moves with each change). */
+  createdAt: Date;
   fromOtherAddress: boolean;
   history: Array<{ oldOption: string | null; newOption: string | null; newComment: string | null; channel: string; at: Date }>;
 }

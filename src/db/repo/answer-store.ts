@@ -79,13 +79,16 @@ function toResponse(r: RawResponse): Response {
   return { ...r, occurrence: Number(r.occurrence), receivedAt: new Date(r.receivedAt), createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) };
 }
 
-/** Inserts the answer unless one exists; returns the new row, or undefined when there was one. */
+/**
+ * Inserts the answer unless one exists; returns the new row, or undefined when there was one.
+ * Created when it was received (the caller's clock, not the database's: `herald demo` runs ahead).
+ */
 async function insertResponseIfAbsent(tx: Raw, n: NewResponse): Promise<Response | undefined> {
   const [row] = await tx.$queryRawUnsafe<RawResponse[]>(
     `INSERT INTO "Response" ("id","projectId","commId","occurrence","personId","messageId","channel","option","comment",` +
       `"receivedAt","sourceRef","sourceRefs","fromOtherAddress","createdAt","updatedAt")
      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::int, $4::uuid, $5::uuid, $6, $7, $8, $9::timestamptz, $10, ` +
-      `ARRAY[$10]::text[], $11::boolean, now(), now())
+      `ARRAY[$10]::text[], $11::boolean, $9::timestamptz, $9::timestamptz)
      ON CONFLICT ("commId","occurrence","personId") DO NOTHING
      RETURNING *`,
     n.projectId,

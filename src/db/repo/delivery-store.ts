@@ -146,23 +146,24 @@ const STATUS_AFTER: Record<Outcome['outcome'], string> = { sent: 'sent', retry: 
 
 /**
  * Records attempts in the delivery log, moves each message to its next status and caches Slack
- * ids found by lookup: one statement per batch. The Slack id rides along with the record because
+ * ids found by lookup: one statement per batch. The log's time and sentAt are the outcome's `at`
+ * (the use case's clock, so `herald demo`'s clock too); updatedAt stays the database's (claim staleness). The Slack id rides along with the record because
  * its own UPDATE per message was 40% of the worker's queries (bench:delivery throughput).
  */
 export async function recordOutcomes(db: SqlClient, items: ReadonlyArray<{ messageId: string; outcome: Outcome }>): Promise<void> {
   await db.$executeRawUnsafe(
     `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::uuid[], $10::text[])
-         AS t(id, channel, outcome, provider_id, provider_channel, error, duration_ms, status, person_id, slack_id)),
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::uuid[], $10::text[], $11::timestamptz[])
+         AS t(id, channel, outcome, provider_id, provider_channel, error, duration_ms, status, person_id, slack_id, at)),
      d AS (
-       INSERT INTO "Delivery" ("id","messageId","channel","outcome","providerId","providerChannel","error","durationMs")
-       SELECT gen_random_uuid(), id, channel, outcome, provider_id, provider_channel, error, duration_ms FROM input),
+       INSERT INTO "Delivery" ("id","messageId","channel","outcome","providerId","providerChannel","error","durationMs","at")
+       SELECT gen_random_uuid(), id, channel, outcome, provider_id, provider_channel, error, duration_ms, at FROM input),
      s AS (
        UPDATE "Person" p SET "slackId"=i.slack_id, "slackLookedUpAt"=now()
        FROM input i WHERE i.slack_id IS NOT NULL AND p."id"=i.person_id AND p."slackId" IS NULL)
      UPDATE "Message" m SET "status"=i.status::"MessageStatus", "updatedAt"=now(),
        "providerId"=COALESCE(i.provider_id, m."providerId"), "providerChannel"=COALESCE(i.provider_channel, m."providerChannel"),
-       "lastError"=i.error, "sentAt"=CASE WHEN i.status='sent' THEN now() ELSE m."sentAt" END
+       "lastError"=i.error, "sentAt"=CASE WHEN i.status='sent' THEN i.at ELSE m."sentAt" END
      FROM input i WHERE m."id"=i.id`,
     items.map((i) => i.messageId),
     items.map((i) => i.outcome.channel),
@@ -174,6 +175,7 @@ export async function recordOutcomes(db: SqlClient, items: ReadonlyArray<{ messa
     items.map((i) => STATUS_AFTER[i.outcome.outcome]),
     items.map((i) => i.outcome.discoveredSlackId?.personId ?? null),
     items.map((i) => i.outcome.discoveredSlackId?.slackId ?? null),
+    items.map((i) => i.outcome.at.toISOString()),
   );
 }
 
@@ -206,12 +208,12 @@ export class DeliveryStore implements DeliveryPort {
     return postpone(this.db, messageId, dueAt);
   }
 
-  markEmailRejected(personId: string, reason: string): Promise<void> {
-    return markEmailRejected(this.db, personId, reason);
+  markEmailRejected(personId: string, reason: string, at: Date): Promise<void> {
+    return markEmailRejected(this.db, personId, reason, at);
   }
 
-  createEmailFallback(messageId: string): Promise<ClaimedMessage | undefined> {
-    return createEmailFallback(this.db, messageId);
+  createEmailFallback(messageId: string, now: Date): Promise<ClaimedMessage | undefined> {
+    return createEmailFallback(this.db, messageId, now);
   }
 
   pendingDueAt(id: string): Promise<Date | undefined> {
@@ -238,23 +240,29 @@ export async function unclaim(db: SqlClient, messageId: string): Promise<void> {
   );
 }
 
-export async function markEmailRejected(db: SqlClient, personId: string, reason: string): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE "Person" SET "emailRejectedAt"=now(), "emailRejectReason"=$2 WHERE "id"=$1::uuid`, personId, reason);
+export async function markEmailRejected(db: SqlClient, personId: string, reason: string, at: Date): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE "Person" SET "emailRejectedAt"=$3::timestamptz, "emailRejectReason"=$2 WHERE "id"=$1::uuid`,
+    personId,
+    reason,
+    at.toISOString(),
+  );
 }
 
 /**
  * For `preferred` comms whose Slack delivery failed for good: the same occurrence by email,
- * queued at once. Its key differs only by channel, so it is created at most once.
+ * due `now` and queued at once. Its key differs only by channel, so it is created at most once.
  */
-export async function createEmailFallback(db: SqlClient, messageId: string): Promise<ClaimedMessage | undefined> {
+export async function createEmailFallback(db: SqlClient, messageId: string, now: Date): Promise<ClaimedMessage | undefined> {
   const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string }>>(
     `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","kind")
      SELECT gen_random_uuid(), "projectId", "commId", "personId", regexp_replace("key", ':slack$', ':email'), "occurrence", 'email',
-            "seriesItem", "milestones", now(), 'queued', "kind"
+            "seriesItem", "milestones", $2::timestamptz, 'queued', "kind"
      FROM "Message" WHERE "id"=$1::uuid
      ON CONFLICT ("projectId","key") DO NOTHING
      RETURNING "id","channel","dueAt"`,
     messageId,
+    now.toISOString(),
   );
   const fallback = rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
   // An escalation notice's email copy carries the same escalations.

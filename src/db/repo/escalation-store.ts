@@ -72,6 +72,26 @@ export function escalationStore(prisma: () => Tx): EscalationStore {
     linkNotice: async (escalationIds, messageId, role) => {
       await prisma().escalationNotice.createMany({ data: escalationIds.map((escalationId) => ({ escalationId, messageId, role })), skipDuplicates: true });
     },
+    async notices(escalationIds) {
+      const rows = await prisma().escalationNotice.findMany({
+        where: { escalationId: { in: [...escalationIds] } },
+        select: {
+          escalationId: true,
+          role: true,
+          message: { select: { channel: true, status: true, dueAt: true, sentAt: true, person: { select: { key: true } } } },
+        },
+        orderBy: [{ message: { dueAt: 'asc' } }, { message: { key: 'asc' } }],
+      });
+      return rows.map(({ escalationId, role, message: m }) => ({
+        escalationId,
+        role,
+        personKey: m.person.key,
+        channel: m.channel,
+        status: m.status,
+        dueAt: m.dueAt,
+        sentAt: m.sentAt,
+      }));
+    },
   };
 }
 

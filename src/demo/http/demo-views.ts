@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createTransport } from 'nodemailer';
-import { listEscalations } from '../../app/list-escalations.ts';
+import { escalationNotices, listEscalations, type EscalationEntry, type EscalationNoticeEntry } from '../../app/list-escalations.ts';
 import { listResponses } from '../../app/list-responses.ts';
 import { previewDigest } from '../../app/preview-digest.ts';
 import { channelPhrase } from '../../app/answer-view.ts';
 import { commOccurrenceTitle, optionLabel } from '../../domain/plan/comm-title.ts';
+import { DEFAULT_ESCALATION, escalationTargets } from '../../domain/escalation/rules.ts';
+import type { Plan } from '../../domain/plan/model.ts';
+import { localTime } from '../../http/dashboard/pages/when.ts';
 import type { Database } from '../../db/database.ts';
 import { esc, page, PAGE_CSP } from '../../http/pages.ts';
 import { blockActions, interactionBody, slackSignatureHeaders, viewClosed, viewSubmission } from '../../sandbox/slack-payloads.ts';
@@ -72,8 +75,12 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   const person = async (id: string): Promise<Person | undefined> => (await people()).find((p) => p.id === id);
   const route = { config: { html: true } };
   const slackOf = (p: Person): string | undefined => slackUserOf(p, d.slack.users.list());
-  /** A sandbox stamp (wall-clock ms) as demo time: HH:MM:SS, UTC. */
-  const hms = (wallMs: number): string => d.clock.at(wallMs).toISOString().slice(11, 19);
+  /** Every time the demo pages show: demo time, in the project's zone (UTC in the demo plan), named as the dashboard names it. */
+  const zoneOf = async (): Promise<string> => (await listResponses(d.db, { project: d.project })).plan.project.timezone;
+  const when = (at: Date | string, zone: string): string => {
+    const iso = typeof at === 'string' ? at : at.toISOString();
+    return `<time datetime="${esc(iso)}">${esc(localTime(iso, zone))}</time>`;
+  };
 
   app.get('/demo', route, async (req, reply) => {
     const now = d.clock.now();
@@ -97,35 +104,48 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
       })
       .join('\n');
     const name = (id: string) => plan.people.find((p) => p.id === id)?.name ?? id;
+    const zone = plan.project.timezone;
     const answers = entries
       .map(
         (e) =>
-          `<li>${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}` +
-          `</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}` +
-          '</li>',
+          `<li data-person="${esc(e.person)}">${esc(name(e.person))} answered <strong>${esc(optionLabel(plan, e.comm, e.option) ?? '(a comment)')}` +
+          `</strong> to ${esc(commOccurrenceTitle(plan, e.comm, e.occurrence))} ${esc(channelPhrase(e.channel))}, ` +
+          `${when(e.firstAnsweredAt, zone)}${e.history.length ? `; last changed ${when(e.answeredAt, zone)}` : ''}</li>`,
       )
       .join('');
+    const notices = await escalationNotices(
+      d.db,
+      open.map((e) => e.id),
+    );
     const escalations = open
       .map(
         (e) =>
-          `<li>${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ` +
-          `${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}</li>`,
+          `<li data-person="${esc(e.person)}">${esc(name(e.person))}: “${esc(optionLabel(plan, e.comm, e.option) ?? '')}” (${esc(e.urgency)}) → ` +
+          `${esc(name(e.owner))}, level ${e.level}, ${esc(e.state)}` +
+          `${timeline(plan, e, notices.get(e.id) ?? [], now, name, (at) => when(at, zone))}</li>`,
       )
       .join('');
+    const rule = plan.project.escalation ?? DEFAULT_ESCALATION;
     return html(
       reply,
       'Herald demo',
       `<h1>Herald demo</h1>
-<p>Demo time <time datetime="${now.toISOString()}">${esc(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>;` +
-        ` messages sent so far: <strong id="sent">${sent}</strong>. Reload to see the story move.</p>
+<p>Demo time: <span id="now">${when(now, zone)}</span>. The story runs ${d.clock.speed} times faster than real time` +
+        ` (an hour in ${Number((60 / d.clock.speed).toFixed(1))} real minutes). Every time shown is demo time with its zone` +
+        ` named: ${esc(zone)} on these pages, the reader’s own zone inside messages.` +
+        ` Messages sent so far: <strong id="sent">${sent}</strong>. Reload to see the story move.</p>
 <section aria-labelledby="h-responses"><h2 id="h-responses">Responses recorded: <span id="responses">${entries.length}` +
         `</span></h2><ul>${answers}</ul></section>
 <section aria-labelledby="h-escalations"><h2 id="h-escalations">Open escalations: <span id="escalations">${open.length}` +
         `</span></h2><ul>${escalations}</ul>
-<p class="muted">A "Some issues" answer opens an escalation at once; its owner is told in the next full hour's batch of` +
-        ` notices (an urgent answer at once), which at this demo's speed (${d.clock.speed}×) is within ` +
-        `${Math.max(1, Math.ceil(60 / d.clock.speed))} real minute${Math.ceil(60 / d.clock.speed) > 1 ? 's' : ''}.` +
-        ` Unacknowledged, it goes to level 2.</p></section>
+<p class="muted">How an escalation plays out: a "Some issues" answer opens one at once. The workstream's owner is told` +
+        ` in the next full hour's batch of notices (an "I can't work" answer at once), which at this speed is within` +
+        ` ${Math.max(1, Math.ceil(60 / d.clock.speed))} real minute${Math.ceil(60 / d.clock.speed) > 1 ? 's' : ''}: open` +
+        ` the owner's Slack view or inbox below to see the notice. The owner acknowledges it from the notice, and the person` +
+        ` who answered is told. Not acknowledged within ${esc(rule.after.raw)} of the notice` +
+        `${rule.after.unit.startsWith('business') ? ` (counted ${esc(rule.businessHours.start)}–${esc(rule.businessHours.end)} in the owner's own time zone)` : ''},` +
+        ` it goes to level 2: the workstream's escalation person is told too, in their next hourly batch. The digest preview below lists the open` +
+        ` ones, as the executives' weekly digest will.</p></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
 <section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
 <form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input` +
@@ -146,6 +166,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     const user = p && slackOf(p);
     if (!p || !user) return reply.status(404).type('text/plain').send(`no Slack user for person "${req.params.person}"; pick one on /demo`);
     const messages = d.slack.messagesTo(user);
+    const zone = await zoneOf();
     const items = messages
       .map((m) => {
         const body = m.blocks
@@ -156,7 +177,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
           : esc(m.text ?? '');
         return (
           '<article class="slack-message" aria-label="Message from Herald at ' +
-          `${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(hms(m.at))}` +
+          `${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${when(d.clock.at(m.at), zone)}` +
           `${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`
         );
       })
@@ -164,7 +185,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     return html(
       reply,
       `Slack: ${p.name}`,
-      `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>` +
+      `<h1>Slack: direct messages to ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a>` +
+        ` · <span class="muted">Times are demo time, ${esc(zone)}.</span></p>` +
         `${items || '<p>No messages yet; reload in a few seconds.</p>'}`,
     );
   });
@@ -271,6 +293,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   app.get<{ Params: { person: string } }>('/demo/mail/:person', route, async (req, reply) => {
     const p = await person(req.params.person);
     if (!p?.email) return reply.status(404).type('text/plain').send(`no e-mail address for person "${req.params.person}"; pick one on /demo`);
+    const zone = await zoneOf();
     const items = mailOf(p)
       .map((m, i) => {
         const links = [...m.html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)]
@@ -279,7 +302,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
         const linkList = links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.label || l.href)}</a></li>`).join('');
         return (
           `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ` +
-          `${esc(m.from)} · ${esc(hms(m.receivedAt))}</small></p>
+          `${esc(m.from)} · ${when(d.clock.at(m.receivedAt), zone)}</small></p>
 <pre>${esc(m.text)}</pre>${linkList ? `<ul aria-label="Links in this e-mail">${linkList}</ul>` : ''}
 <form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label>` +
           `<textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply` +
@@ -290,7 +313,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     return html(
       reply,
       `Inbox: ${p.name}`,
-      `<h1>Inbox of ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a></p>${items || '<p>No mail yet; reload in a few seconds.</p>'}`,
+      `<h1>Inbox of ${esc(p.name)}</h1><p><a href="/demo">Back to the demo</a> · <span class="muted">Times are demo time,` +
+        ` ${esc(zone)}.</span></p>${items || '<p>No mail yet; reload in a few seconds.</p>'}`,
     );
   });
 
@@ -324,4 +348,53 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
         `${encodeURIComponent(p.id)}">Back to the inbox</a> · <a href="/demo">Back to the demo</a></p>`,
     );
   });
+}
+
+/**
+ * One escalation's story on /demo, in time order: opened by the answer, the owner told (or when they will be),
+ * acknowledged, level 2 (due or reached), the person who answered told. Each step carries its time.
+ */
+function timeline(
+  plan: Plan,
+  e: EscalationEntry,
+  notices: readonly EscalationNoticeEntry[],
+  now: Date,
+  name: (key: string) => string,
+  when: (at: string) => string,
+): string {
+  const steps: Array<{ at: string; event: string; text: string }> = [{ at: e.openedAt, event: 'opened', text: 'opened by the answer' }];
+  // The notice itself is one click away: the person's Slack view or inbox.
+  const how = (n: EscalationNoticeEntry): string =>
+    n.channel === 'slack'
+      ? `in <a href="/demo/slack/${esc(encodeURIComponent(n.person))}">Slack</a>`
+      : `by <a href="/demo/mail/${esc(encodeURIComponent(n.person))}">e-mail</a>`;
+  const told = (n: EscalationNoticeEntry, who: string, what: string): void => {
+    const sent = n.status === 'sent' && n.sentAt !== null;
+    steps.push({
+      at: sent ? n.sentAt! : n.dueAt,
+      event: `${n.role}-${sent ? 'told' : 'due'}`,
+      text: sent ? `${who} told ${how(n)}${what}` : n.status === 'failed' ? `${who} could not be told ${how(n)}` : `${who} to be told ${how(n)}${what}`,
+    });
+  };
+  for (const n of notices) {
+    if (n.role === 'owner') told(n, `${esc(name(n.person))} (the owner)`, '');
+    else if (n.role === 'second') told(n, `${esc(name(n.person))} (level 2)`, '');
+    else told(n, esc(name(n.person)), ' that the owner is on it');
+  }
+  if (e.acknowledgedAt) steps.push({ at: e.acknowledgedAt, event: 'acknowledged', text: 'acknowledged' });
+  const comm = plan.comms.find((c) => c.key === e.comm);
+  const second = comm && escalationTargets(plan, comm, e.person)?.second;
+  if (e.escalatedAt) {
+    steps.push({ at: e.escalatedAt, event: 'level-2', text: `went to level 2${second ? ` (${esc(name(second))})` : ''}: not acknowledged in time` });
+  }
+  if (e.level === 1 && e.state === 'open' && e.escalateAt && second) {
+    const due = new Date(e.escalateAt) > now;
+    steps.push({
+      at: e.escalateAt,
+      event: 'level-2-due',
+      text: due ? `goes to level 2 (${esc(name(second))}) unless acknowledged by then` : `due to go to level 2 (${esc(name(second))})`,
+    });
+  }
+  steps.sort((a, b) => a.at.localeCompare(b.at));
+  return `<ol class="timeline">${steps.map((s) => `<li data-event="${s.event}">${when(s.at)}: ${s.text}</li>`).join('')}</ol>`;
 }

@@ -19,14 +19,17 @@ describe('responses view', () => {
     db = await createTestDatabase();
     const seed = await seedResponses(db, new Date('2030-01-20T14:00:00Z'));
     const answer = (comm: string, person: string, option: string | null, comment: string | null, minute: number) =>
-      recordResponse(db, {
-        messageId: seed.message(comm, person, 'email').id,
-        option,
-        comment,
-        channel: 'email-link',
-        receivedAt: at(minute),
-        sourceRef: `link:${comm}:${person}:${minute}`,
-      });
+      recordResponse(
+        { stores: db.stores, clock: { now: () => at(minute) } },
+        {
+          messageId: seed.message(comm, person, 'email').id,
+          option,
+          comment,
+          channel: 'email-link',
+          receivedAt: at(minute),
+          sourceRef: `link:${comm}:${person}:${minute}`,
+        },
+      );
     await answer('checkin', 'ana', 'good', null, 1);
     await answer('checkin', 'ben', 'minor', 'Teams crashes on share', 2);
     await answer('checkin', 'cy', null, 'Where is my archive?', 3);

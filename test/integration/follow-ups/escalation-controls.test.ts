@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordResponse } from '../../../src/app/record-response.ts';
+import { systemClock } from '../../../src/app/ports.ts';
 import { ESCALATION_ACTION_PREFIX } from '../../../src/app/render-escalation.ts';
 import { NOT_YOUR_ESCALATION } from '../../../src/http/slack/escalation-actions.ts';
 import { signToken } from '../../../src/domain/tokens.ts';
@@ -61,14 +62,17 @@ describe('acknowledge and resolve controls', () => {
   it("a Slack button on the owner's notice acknowledges it in place, and the person who answered is told by email", async () => {
     // Cy has email only; "I can't work" is urgent: Ana (the exchange owner) gets a DM at once.
     const m = seed.message('checkin', 'cy', 'email');
-    const r = await recordResponse(db, {
-      messageId: m.id,
-      option: 'blocked',
-      comment: 'Laptop will not boot',
-      channel: 'email-link',
-      receivedAt: new Date(),
-      sourceRef: 'link:cy-1',
-    });
+    const r = await recordResponse(
+      { stores: db.stores, clock: systemClock },
+      {
+        messageId: m.id,
+        option: 'blocked',
+        comment: 'Laptop will not boot',
+        channel: 'email-link',
+        receivedAt: new Date(),
+        sourceRef: 'link:cy-1',
+      },
+    );
     const escalationId = r.followUps.escalation!.id;
     const dm = await until('the notice DM', () => h.slack.messagesTo('UANA00001').find((p) => JSON.stringify(p.blocks).includes('Laptop will not boot')));
     const value = JSON.stringify({ e: escalationId, a: 'acknowledge' });

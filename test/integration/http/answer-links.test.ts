@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordResponse } from '../../../src/app/record-response.ts';
+import { systemClock } from '../../../src/app/ports.ts';
 import { startHttpServer, type RunningServer } from '../../../src/main/http.ts';
 import { createHttpReads } from '../../../src/db/repo/http-reads.ts';
 import { signToken } from '../../../src/domain/tokens.ts';
@@ -85,7 +86,10 @@ describe('email answer links /r/:token', () => {
   it('someone who answered in Slack sees that answer and can change it; the change keeps history', async () => {
     const slack = seed.message('checkin', 'ana', 'slack');
     const email = seed.message('checkin', 'ana', 'email');
-    await recordResponse(db, { messageId: slack.id, option: 'good', comment: null, channel: 'slack', receivedAt: new Date(), sourceRef: 'slack:test:1' });
+    await recordResponse(
+      { stores: db.stores, clock: systemClock },
+      { messageId: slack.id, option: 'good', comment: null, channel: 'slack', receivedAt: new Date(), sourceRef: 'slack:test:1' },
+    );
     const token = answerToken(email, 'minor');
     const html = await (await fetch(`${srv.url}/r/${token}`)).text();
     expect(html).toMatch(/You answered <strong>Working well<\/strong> in Slack/);

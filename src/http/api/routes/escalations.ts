@@ -22,6 +22,7 @@ const Escalation = z
     openedAt: z.string(),
     ageSeconds: z.number(),
     escalateAt: z.string().nullable(),
+    escalatedAt: z.string().nullable().describe('when it went to level 2'),
     acknowledgedAt: z.string().nullable(),
     resolvedAt: z.string().nullable(),
     acknowledgementNote: z.string().nullable().describe('the note given with the acknowledgement'),

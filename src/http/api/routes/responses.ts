@@ -13,6 +13,7 @@ const ResponseEntry = z
     option: z.string().nullable(),
     comment: z.string().nullable(),
     answeredAt: z.string(),
+    firstAnsweredAt: z.string().describe('when the first answer arrived (answeredAt moves with each change)'),
     history: z.array(z.object({ from: z.string().nullable(), to: z.string().nullable(), comment: z.string().nullable(), channel: z.string(), at: z.string() })),
     fromOtherAddress: z.boolean(),
   })

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { actOnEscalation, ESCALATION_NOTE_MAX } from '../../../app/act-on-escalation.ts';
-import { formatAge, listEscalations, type EscalationEntry } from '../../../app/list-escalations.ts';
+import { escalationNotices, formatAge, listEscalations, type EscalationEntry, type EscalationNoticeEntry } from '../../../app/list-escalations.ts';
 import { commOccurrenceTitle, optionLabel } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
 import { DashboardError } from '../context.ts';
@@ -36,7 +36,27 @@ ${csrfField(request)}<input type="hidden" name="state" value="${f.state}"><input
   return html`<div class="grid">${e.state === 'open' ? form('acknowledge', 'Acknowledge') : ''}${form('resolve', 'Resolve')}</div>`;
 }
 
-function item(request: FastifyRequest, projectKey: string, plan: Plan, e: EscalationEntry, names: Map<string, string>, f: Filter): Html {
+/** Who was told, when and how: the owner's notice, level 2's, the answerer's "on it" (a pending one with its due time). */
+function told(notices: readonly EscalationNoticeEntry[], who: (k: string) => string, zone: string): Html {
+  const role = { owner: 'owner', second: 'level 2', answerer: 'who answered' } as const;
+  const line = (n: EscalationNoticeEntry): Html => {
+    const how = n.channel === 'slack' ? 'in Slack' : 'by e-mail';
+    if (n.status === 'sent' && n.sentAt) return html`${who(n.person)} (${role[n.role]}) told ${how} ${localTime(n.sentAt, zone)}`;
+    if (n.status === 'failed') return html`${who(n.person)} (${role[n.role]}) could not be told ${how}`;
+    return html`${who(n.person)} (${role[n.role]}) to be told ${how} ${localTime(n.dueAt, zone)}`;
+  };
+  return notices.length ? html`<p class="muted">${concat(...notices.flatMap((n, i) => (i ? [html` · `, line(n)] : [line(n)])))}</p>` : html``;
+}
+
+function item(
+  request: FastifyRequest,
+  projectKey: string,
+  plan: Plan,
+  e: EscalationEntry,
+  names: Map<string, string>,
+  f: Filter,
+  notices: readonly EscalationNoticeEntry[],
+): Html {
   const who = (k: string) => names.get(k) ?? k;
   const zone = plan.project.timezone;
   return concat(
@@ -48,9 +68,14 @@ function item(request: FastifyRequest, projectKey: string, plan: Plan, e: Escala
 <p><strong>State:</strong> ${e.state} · <strong>Level:</strong> ${e.level} · <strong>Owner:</strong> ${who(e.owner)} · `,
     html`<strong>Urgency:</strong> ${e.urgency} · <strong>Age:</strong> ${formatAge(e.ageSeconds)}</p>
 <p class="muted">Opened ${localTime(e.openedAt, zone)}`,
-    e.escalateAt && e.state === 'open' ? ` · goes up a level ${localTime(e.escalateAt, zone)}` : '',
+    e.escalatedAt
+      ? ` · went up a level ${localTime(e.escalatedAt, zone)}`
+      : e.escalateAt && e.state === 'open'
+        ? ` · goes up a level ${localTime(e.escalateAt, zone)}`
+        : '',
     html`</p>
 `,
+    told(notices, who, zone),
     e.acknowledgedAt
       ? html`<p>Acknowledged ${localTime(e.acknowledgedAt, zone)}${e.acknowledgementNote ? html`: <q>${e.acknowledgementNote}</q>` : ''}</p>`
       : '',
@@ -71,7 +96,11 @@ export const escalationsPage: DashboardPage = {
       const f = filterOf(request.query);
       const all = await listEscalations(deps.db, { project: project.key, open: f.state === 'open', now: deps.clock.now() });
       const list = f.level === undefined ? all : all.filter((e) => e.level === f.level);
-      const keys = [...new Set(list.flatMap((e) => [e.person, e.owner]))];
+      const notices = await escalationNotices(
+        deps.db,
+        list.map((e) => e.id),
+      );
+      const keys = [...new Set([...list.flatMap((e) => [e.person, e.owner]), ...[...notices.values()].flat().map((n) => n.person)])];
       const names = await deps.reads.personNames(project.id, keys);
       const levels = [...new Set(all.map((e) => e.level))].sort((a, b) => a - b);
       const filters = concat(
@@ -87,7 +116,7 @@ export const escalationsPage: DashboardPage = {
         html`<h1>Escalations</h1><div class="card">${filters}</div>
 `,
         list.length
-          ? list.map((e) => item(request, project.key, plan, e, names, f))
+          ? list.map((e) => item(request, project.key, plan, e, names, f, notices.get(e.id) ?? []))
           : html`<div class="card"><p>No escalations ${f.state === 'open' ? 'are open' : 'yet'}${f.level ? ` at level ${f.level}` : ''}.</p></div>`,
       );
       return sendPage(reply, request, { title: 'Escalations', project, active: 'escalations', body });
