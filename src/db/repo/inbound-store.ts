@@ -151,8 +151,9 @@ export async function projectAddresses(prisma: PrismaClient, now = Date.now()): 
 
 /**
  * A bounce: the message failed with the status code (delivery log row too), the address is rejected.
- * One statement, so atomic without a transaction: three Prisma writes in an interactive transaction
- * took five round trips plus BEGIN/COMMIT bookkeeping (before the stores, a batch `$transaction([...])`).
+ * One statement, so atomic without a transaction and one round trip: three Prisma writes in an
+ * interactive transaction took five (BEGIN, the writes, COMMIT); before the stores it was a batch
+ * `$transaction([...])`.
  */
 export async function recordBounce(prisma: PrismaClient, m: { messageId: string; personId: string; error: string }, now: Date): Promise<void> {
   await prisma.$executeRawUnsafe(
