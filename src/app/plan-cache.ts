@@ -12,6 +12,8 @@ export type PlanSource = Pick<ProjectStore, 'planById'>;
  */
 export class PlanCache {
   private readonly plans = new Map<string, { updatedAt: number; plan: Plan }>();
+  /** Reads under way, so jobs that miss at once (a cold worker, a re-applied plan) share one read and decode. */
+  private readonly loading = new Map<string, { updatedAt: number; plan: Promise<Plan> }>();
   private readonly calendars = new WeakMap<Plan, ProjectCalendar>();
 
   /** `source` reads a plan that is not cached; a caller inside a transaction passes its own to `get`. */
@@ -21,6 +23,21 @@ export class PlanCache {
     const hit = this.plans.get(projectId);
     if (hit && hit.updatedAt === updatedAt.getTime()) return hit.plan;
     if (!source) throw new HeraldError('INTERNAL', 'PlanCache.get needs a database for a plan it has not cached');
+    // A caller in a transaction reads through its own source (it may see a plan not yet committed).
+    if (source !== this.source) return this.load(projectId, source);
+    const pending = this.loading.get(projectId);
+    if (pending && pending.updatedAt === updatedAt.getTime()) return pending.plan;
+    const plan = this.load(projectId, source);
+    const entry = { updatedAt: updatedAt.getTime(), plan };
+    this.loading.set(projectId, entry);
+    const forget = (): void => {
+      if (this.loading.get(projectId) === entry) this.loading.delete(projectId);
+    };
+    plan.then(forget, forget);
+    return plan;
+  }
+
+  private async load(projectId: string, source: PlanSource): Promise<Plan> {
     const row = await source.planById(projectId);
     if (!row) throw new NotFoundError(`project ${projectId}`);
     this.plans.set(projectId, { updatedAt: row.updatedAt.getTime(), plan: row.plan });

@@ -222,7 +222,7 @@ async function bounce(deps: InboundDeps, mail: InboundEmail, kind: Extract<MailK
   // The token names the message and its recipient; a report naming another address is a forwarding mailbox's.
   const failed = kind.failed.find((r) => r.address === email) ?? kind.failed[0];
   const error = `bounced ${failed?.status ?? 'unknown status'}${failed?.diagnostic ? `: ${failed.diagnostic}` : ''}`.slice(0, 1000);
-  await deps.stores.transaction((tx) => tx.inbound.recordBounce({ messageId: m.id, personId: m.person.id, error }, deps.clock.now()));
+  await deps.stores.inbound.recordBounce({ messageId: m.id, personId: m.person.id, error }, deps.clock.now());
   return { kind: 'bounce', outcome: 'bounced', reason: `${email} ${error} (matched by its ${how}); the address is marked rejected`, ...placed(m) };
 }
 

@@ -67,7 +67,7 @@ export interface InboundStore {
   messageByRefs(refs: readonly string[]): Promise<MatchedMessage | undefined>;
   /** Each project's sender and reply addresses (as written in the plan). */
   projectAddresses(): Promise<Array<{ projectId: string; addresses: string[] }>>;
-  /** A bounce: the message failed (delivery log row too), the address is rejected. */
+  /** A bounce: the message failed (delivery log row too), the address is rejected; all or nothing. */
   recordBounce(m: { messageId: string; personId: string; error: string }, now: Date): Promise<void>;
   /** An out-of-office: no reminders for these people before the instant given for each. */
   pauseReminders(pauses: ReadonlyArray<{ personId: string; until: Date }>): Promise<void>;

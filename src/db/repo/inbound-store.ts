@@ -149,11 +149,25 @@ export async function projectAddresses(prisma: PrismaClient, now = Date.now()): 
   return rows;
 }
 
-/** A bounce: the message failed with the status code (delivery log row too), the address is rejected. */
+/**
+ * A bounce: the message failed with the status code (delivery log row too), the address is rejected.
+ * One statement, so atomic without a transaction and one round trip: three Prisma writes in an
+ * interactive transaction took five (BEGIN, the writes, COMMIT); before the stores it was a batch
+ * `$transaction([...])`.
+ */
 export async function recordBounce(prisma: PrismaClient, m: { messageId: string; personId: string; error: string }, now: Date): Promise<void> {
-  await prisma.message.update({ where: { id: m.messageId }, data: { status: 'failed', lastError: m.error } });
-  await prisma.delivery.create({ data: { messageId: m.messageId, at: now, channel: 'email', outcome: 'failed', error: m.error } });
-  await prisma.person.update({ where: { id: m.personId }, data: { emailRejectedAt: now, emailRejectReason: m.error } });
+  await prisma.$executeRawUnsafe(
+    `WITH msg AS (
+       UPDATE "Message" SET "status"='failed', "lastError"=$3, "updatedAt"=now() WHERE "id"=$1::uuid RETURNING "id"),
+     d AS (
+       INSERT INTO "Delivery" ("id","messageId","at","channel","outcome","error")
+       SELECT gen_random_uuid(), "id", $4::timestamptz, 'email', 'failed', $3 FROM msg)
+     UPDATE "Person" SET "emailRejectedAt"=$4::timestamptz, "emailRejectReason"=$3 WHERE "id"=$2::uuid AND EXISTS (SELECT 1 FROM msg)`,
+    m.messageId,
+    m.personId,
+    m.error,
+    now.toISOString(),
+  );
 }
 
 /** An out-of-office: no reminders for these people before the instant given for each. */

@@ -34,6 +34,30 @@ describe('PlanCache', () => {
     expect(db.reads).toBe(2);
   });
 
+  it('shares one read among jobs that miss at once, and reads again once it is done', async () => {
+    const t1 = new Date('2027-01-01T00:00:00Z');
+    const t2 = new Date('2027-01-02T00:00:00Z');
+    const rows = new Map<string, { plan: unknown; updatedAt: Date }>([['a', { plan: plan('one'), updatedAt: t1 }]]);
+    const db = fakeDb(rows);
+    const cache = new PlanCache(db);
+    const plans = await Promise.all(Array.from({ length: 40 }, () => cache.get('a', t1)));
+    expect(new Set(plans).size).toBe(1);
+    expect(db.reads).toBe(1);
+    rows.set('a', { plan: plan('two'), updatedAt: t2 });
+    const [two] = await Promise.all([cache.get('a', t2), cache.get('a', t2)]);
+    expect(two.project.name).toBe('two');
+    expect(db.reads).toBe(2);
+  });
+
+  it('does not keep a failed read: the next job tries again', async () => {
+    const t1 = new Date('2027-01-01T00:00:00Z');
+    const rows = new Map<string, { plan: unknown; updatedAt: Date }>();
+    const cache = new PlanCache(fakeDb(rows));
+    await expect(Promise.all([cache.get('a', t1), cache.get('a', t1)])).rejects.toThrow('project a');
+    rows.set('a', { plan: plan('one'), updatedAt: t1 });
+    expect((await cache.get('a', t1)).project.name).toBe('one');
+  });
+
   it('builds the business calendar once per plan', async () => {
     const cache = new PlanCache();
     const p = plan('one');
