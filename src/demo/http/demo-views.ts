@@ -73,7 +73,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
   const route = { config: { html: true } };
   const slackOf = (p: Person): string | undefined => slackUserOf(p, d.slack.users.list());
   /** A sandbox stamp (wall-clock ms) as demo time: HH:MM:SS, UTC. */
-  const hms = (wallMs: number): string => d.clock.at(wallMs).toISOString().slice(11, 19);
+  // Demo time is UTC (the demo plan's zone); say so wherever a time is shown.
+  const hms = (wallMs: number): string => `${d.clock.at(wallMs).toISOString().slice(11, 19)} UTC`;
 
   app.get('/demo', route, async (req, reply) => {
     const now = d.clock.now();
@@ -155,8 +156,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
             }))
           : esc(m.text ?? '');
         return (
-          '<article class="slack-message" aria-label="Message from Herald at ' +
-          `${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${esc(hms(m.at))}` +
+          `<article class="slack-message" aria-label="Message from Herald at ${esc(hms(m.at))}"><p><strong>Herald</strong> <small>` +
+          `<time datetime="${esc(d.clock.at(m.at).toISOString())}">${esc(hms(m.at))}</time>` +
           `${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`
         );
       })
