@@ -11,7 +11,8 @@
  * the preview of the check-in as Bea Meyer gets it on Slack (docs/slack-view.png) and as Alex Khan
  * gets it by e-mail (docs/email.png); at 375 px the overview again (docs/overview-phone.png).
  * Each page is checked first (test/support/labels.ts: names and labels, not keys; zoned times) and
- * must not scroll sideways; the script fails instead of writing a screenshot that shows either.
+ * must not scroll sideways; so are the dashboard's other pages at 1,280 and 375 px. The script
+ * fails, after writing, when any page shows either: do not commit what it wrote then.
  * Env: REDIS_URL (default redis://127.0.0.1:6379; the server's rate limits use it).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,11 +67,12 @@ async function storeTheWeek(db: Database, projectKey: string): Promise<void> {
     ['dee.brooks', 'minor', 'Outlook keeps asking for my password on the laptop'],
     ['alex.khan', 'good', null],
   ];
-  for (const [key, option, comment] of answers) {
+  for (const [i, [key, option, comment]] of answers.entries()) {
     const p = person(key);
     const m = await prisma.message.findFirst({ where: { commId: checkin.id, occurrence: 0, personId: p.id, status: 'sent' } });
     if (!m) throw new Error(`the example plan sent no first hypercare check-in to ${key}`);
-    const at = new Date(m.dueAt.getTime() + 3 * HOUR);
+    // Distinct times, so the pages list the answers in one order on every run (the PNGs do not change by themselves).
+    const at = new Date(m.dueAt.getTime() + 3 * HOUR + i * 17 * 60_000);
     const response = await prisma.response.create({
       data: {
         projectId: project.id,
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'Sign in' }).click()]);
 
     const problems: string[] = [];
-    const shoot = async (path: string, file: string, width: number, target?: (p: Page) => Promise<Buffer>) => {
+    const shoot = async (path: string, file: string | undefined, width: number, target?: (p: Page) => Promise<Buffer>) => {
       await page.setViewportSize({ width, height: 900 });
       const r = await page.goto(`${base}${path}`);
       if (r?.status() !== 200) throw new Error(`${path} answered ${r?.status()}`);
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       if (wide > width) found.push(`scrolls sideways at ${width} px (${wide} px wide)`);
       problems.push(...found.map((f) => `${path} at ${width} px: ${f}`));
+      if (file === undefined) return;
       const png = target ? await target(page) : await page.screenshot({ fullPage: true });
       writeFileSync(join(DOCS, file), png);
       console.log(`docs/${file}: ${path} at ${width} px`);
@@ -165,6 +168,9 @@ async function main(): Promise<void> {
       await frame.scrollIntoViewIfNeeded();
       return frame.screenshot();
     });
+    // The other pages are not in the README, but a PM sees them too: checked the same way, at both widths.
+    for (const path of ['calendar', 'calendar?person=bea.meyer', 'messages', 'escalations', 'inbox', 'preview', 'plan'])
+      for (const width of [1280, 375]) await shoot(`${project}/${path}`, undefined, width);
     if (problems.length) throw new Error(`the pages show what a PM should not see:\n${problems.join('\n')}`);
   } finally {
     await browser.close();
