@@ -9,6 +9,8 @@ import type { StoreDeps } from './ports.ts';
 export interface GridEntry {
   key: string;
   comm: string;
+  /** The comm's 0-based occurrence (a digest's ISO week). */
+  occurrence: number;
   person: string;
   channel: string;
   /** Due time, ISO-8601 UTC. */

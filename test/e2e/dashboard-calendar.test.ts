@@ -25,7 +25,7 @@ describe('dashboard calendar', () => {
     await Promise.all([page.waitForURL(/person=kai/), page.getByRole('button', { name: 'Show' }).click()]);
     const entries = await page.locator('.cal-day li').allTextContents();
     expect(entries.length).toBeGreaterThan(0);
-    expect(entries.every((t) => t.includes('kai'))).toBe(true);
+    expect(entries.every((t) => t.includes('Kai Berg'))).toBe(true);
     expect(await page.locator('#feeds + ul').textContent()).toContain('/calendar/digest-test/kai.ics?token=FEED_TOKEN');
     expect(await dash.checkPage(page)).toEqual([]);
 
@@ -33,7 +33,7 @@ describe('dashboard calendar', () => {
     expect(await page.getByRole('list', { name: 'Month of February 2030' }).count()).toBe(1);
     expect(new URL(page.url()).searchParams.get('person')).toBe('kai');
     // Kai gets the Monday digest every week of February on two channels.
-    expect(await page.locator('.cal-day li', { hasText: 'exec-weekly' }).count()).toBeGreaterThanOrEqual(8);
+    expect(await page.locator('.cal-day li', { hasText: 'Exec weekly' }).count()).toBeGreaterThanOrEqual(8);
     expect(await dash.checkPage(page)).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe('dashboard calendar', () => {
     expect(await rows.filter({ hasText: 'Kai Berg' }).count()).toBeGreaterThan(0);
     expect(await dash.checkPage(page)).toEqual([]);
     await Promise.all([page.waitForURL(/\/calendar\/messages\//), rows.filter({ hasText: 'Kai Berg' }).first().getByRole('link').click()]);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^exec-weekly #\d+ for Kai Berg$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Exec weekly week \d+ for Kai Berg$/);
     const missing = await page.goto(`${dash.url}/projects/${dash.project}/calendar/occurrences/exec-weekly/x`);
     expect(missing?.status()).toBe(404);
   });
@@ -56,7 +56,7 @@ describe('dashboard calendar', () => {
   it('shows times in the zone picked, and moves a week with the pager', async () => {
     const page = await dash.signedIn('viewer', `/projects/${dash.project}/calendar?person=kai&zone=Europe/London`);
     // 08:00 in London is Kai's own send time for the Monday digest.
-    expect(await page.locator('.cal-day li', { hasText: '08:00 exec-weekly' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.cal-day li', { hasText: '08:00 GMT Exec weekly' }).count()).toBeGreaterThan(0);
     await Promise.all([page.waitForURL(/date=2030-02-18/), page.getByRole('link', { name: /Next week/ }).click()]);
     expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain('Week of 18 February 2030');
     const bad = await page.goto(`${dash.url}/projects/${dash.project}/calendar?zone=Mars/Olympus`);
@@ -67,8 +67,8 @@ describe('dashboard calendar', () => {
 
   it('opens an entry as the email (sandboxed frame) and the Slack message its person gets', async () => {
     const page = await dash.signedIn('viewer', `/projects/${dash.project}/calendar?person=kai`);
-    await Promise.all([page.waitForURL(/\/calendar\/messages\//), page.locator('.cal-day li a', { hasText: 'exec-weekly' }).first().click()]);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^exec-weekly #\d+ for Kai Berg$/);
+    await Promise.all([page.waitForURL(/\/calendar\/messages\//), page.locator('.cal-day li a', { hasText: 'Exec weekly' }).first().click()]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Exec weekly week \d+ for Kai Berg$/);
     const frame = page.locator('iframe.email-frame');
     expect(await frame.getAttribute('sandbox')).toBe('');
     expect(await frame.getAttribute('srcdoc')).toContain('<html');

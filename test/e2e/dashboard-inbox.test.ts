@@ -51,7 +51,7 @@ describe('dashboard inbox', () => {
     await Promise.all([page.waitForURL(/person=cy/), page.getByRole('button', { name: 'Choose person' }).click()]);
     // Cy was sent one survey message, the pulse; it is the one offered.
     expect(await page.getByLabel("2. Cy Tan's survey message").locator('option').allTextContents()).toEqual([
-      expect.stringMatching(/^pulse #0 \(email, sent /),
+      expect.stringMatching(/^Pulse 1 \(e-mail, sent /),
     ]);
     await Promise.all([page.waitForURL(/message=/), page.getByRole('button', { name: 'Choose message' }).click()]);
     expect(await dash.checkPage(page)).toEqual([]);
@@ -59,14 +59,14 @@ describe('dashboard inbox', () => {
     expect(await page.getByRole('textbox', { name: 'Comment' }).inputValue()).toBe('Some issues — Teams keeps crashing when I share my screen.');
     await page.getByRole('textbox', { name: 'Comment' }).fill('Teams keeps crashing when I share my screen');
     await Promise.all([page.waitForURL(/\/inbox\?assigned=/), page.getByRole('button', { name: "Record as Cy Tan's answer" }).click()]);
-    expect(await page.getByRole('status').textContent()).toContain('assigned by');
+    expect(await page.getByRole('status').textContent()).toContain('is assigned; the answer is recorded on the Responses page');
     expect(await page.getByRole('row', { name: /cy\.home@mail\.example/ }).count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
 
     await page.goto(`${dash.url}/projects/${dash.project}/responses?comm=pulse`);
     const cy = page.getByRole('region', { name: "Each person's answers" }).getByRole('row', { name: /Cy Tan/ });
     expect(await cy.textContent()).toContain('Some issues');
-    expect(await cy.textContent()).toContain('email-reply');
+    expect(await cy.textContent()).toContain('by email reply');
     expect(await cy.textContent()).toContain('Sent from another address');
     expect(await page.getByText('Teams keeps crashing when I share my screen').count()).toBe(1);
   });

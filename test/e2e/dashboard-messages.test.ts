@@ -45,7 +45,7 @@ describe('dashboard messages', () => {
     expect(await dash.checkPage(page)).toEqual([]);
     // Each entry opens the message as its person gets it.
     await Promise.all([page.waitForURL(/\/calendar\/messages\//), items.filter({ hasText: 'cy' }).getByRole('link').first().click()]);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^pulse #\d+ for Cy Tan$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Pulse \d+ for Cy Tan$/);
     expect(await page.locator('.status').textContent()).toBe('failed');
   });
 

@@ -2,7 +2,7 @@
  * The project overview in Chromium, on the digest plan's seeded week (test/support/digest-seed.ts):
  * milestones with the cutover moved a week, what went out and what is due, workstream status,
  * response rate per audience, and the counts that link to escalations and failed messages. A
- * plan value that is markup shows as text. Saves docs/overview.png for the README.
+ * plan value that is markup shows as text. (The README's screenshot comes from `npm run docs:screenshots`.)
  */
 import { describe, expect, it } from 'vitest';
 import { NOW, useDashboard } from '../support/dashboard.ts';
@@ -56,10 +56,6 @@ describe('project overview', () => {
     // A viewer sees no edit forms: the only form is sign-out.
     expect(await page.locator('main form').count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
-
-    await page.setViewportSize({ width: 1100, height: 900 });
-    await page.screenshot({ path: 'docs/overview.png', fullPage: true });
-    await page.setViewportSize({ width: 375, height: 800 });
 
     // The open-escalations count leads to the Escalations page of the project.
     await attention.getByRole('link', { name: /open escalations/ }).click();

@@ -40,14 +40,14 @@ describe('dashboard plan', () => {
     expect(warnings).toMatch(/digest-warn\.plan\.yaml:\d+: warning: comms\[0\]\.channels\[2\]: channel "email" is listed twice/);
     const main = await page.getByRole('main').textContent();
     expect(main).toContain('Exchange Online migration');
-    expect(main).toContain('Owner: Ana Silva (ana) · Escalation: Eva Lind (eva)');
+    expect(main).toContain('Owner: Ana Silva · Escalation: Eva Lind');
     expect(main).toContain('executives: 3 people');
     expect(
       await page
         .getByRole('row', { name: /workstream-status/ })
         .first()
         .textContent(),
-    ).toContain('recurring schedule, tied to kickoff, hypercare-end');
+    ).toContain('recurring schedule, tied to Kickoff, End of hypercare');
     expect(await page.getByRole('button', { name: 'Dry run' }).count()).toBe(0);
     expect(await dash.checkPage(page)).toEqual([]);
   });

@@ -38,7 +38,7 @@ describe('dashboard preview', () => {
     expect(await frame.getAttribute('sandbox')).toBe('');
     expect(await frame.getAttribute('srcdoc')).toMatch(/^<!doctype html>/i);
     // Kai is in London: the digest's time is his 08:00.
-    expect(await page.locator('main').textContent()).toContain('at 08:00 (Europe/London)');
+    expect(await page.locator('main').textContent()).toContain('at 08:00 GMT (Europe/London)');
     expect(await page.frameLocator('iframe.email-frame').locator('body').textContent()).toContain('Exchange Online migration');
     const slack = page.locator('.slack-message');
     expect(await slack.locator('.bk-header').count()).toBeGreaterThan(0);
@@ -53,7 +53,7 @@ describe('dashboard preview', () => {
     expect(await page.frameLocator('iframe.email-frame').getByText('On track').count()).toBeGreaterThan(0);
     const bad = await page.goto(`${dash.url}/projects/${dash.project}/preview?comm=nope`);
     expect(bad?.status()).toBe(400);
-    expect(await page.locator('.error').textContent()).toContain('Pick one of: exec-weekly');
+    expect(await page.locator('.error').textContent()).toContain('Pick one in the form: Exec weekly');
     expect(await dash.checkPage(page)).toEqual([]);
   });
 

@@ -38,12 +38,12 @@ describe('dashboard responses', () => {
   it("shows the answer split, the rates, the comments and each person's history", async () => {
     const page = await dash.signedIn('viewer', `/projects/${dash.project}/responses`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Responses');
-    const pulse = page.getByRole('region', { name: 'Answers to pulse' });
+    const pulse = page.getByRole('region', { name: 'Answers to Pulse' });
     expect(await pulse.getByRole('row', { name: /Some issues/ }).textContent()).toContain('1 of 2 (50%)');
     expect(await pulse.getByRole('row', { name: /I can't work/ }).textContent()).toContain('1 of 2 (50%)');
     expect(
       await page
-        .getByRole('region', { name: 'Response rate for pulse' })
+        .getByRole('region', { name: 'Response rate for Pulse' })
         .getByRole('row', { name: /end-users/ })
         .textContent(),
     ).toContain('2 of 2 (100%)');

@@ -6,7 +6,8 @@
  * the /demo page then shows the responses, the escalations and a digest preview that changed, the
  * views stamp messages in demo time, and no message has failed. Ctrl-C, with the browser still
  * open, must end the demo within 10 s and leave no process, port or temporary folder.
- * Saves docs/slack-view.png and docs/email.png for the README.
+ * Every view shows names, labels and zoned times, not keys (test/support/labels.ts). The README's
+ * screenshots come from `npm run docs:screenshots`, not from this test.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,11 +17,21 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/domain/plan/parse-plan.ts';
 import { launchChromium, type Browser } from '../support/chromium.ts';
+import { keysShown, labelRulesOfPlan } from '../support/labels.ts';
 import { freePort } from '../support/serve-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// The demo plays examples/m365-migration.plan.yaml's people and comms (examples/demo/demo.plan.yaml re-anchors its dates).
+const LABELS = labelRulesOfPlan(
+  parsePlan({
+    file: 'm365-migration.plan.yaml',
+    text: readFileSync(join(ROOT, 'examples/m365-migration.plan.yaml'), 'utf8'),
+    readFile: (rel) => ({ file: rel, text: readFileSync(join(ROOT, 'examples', rel), 'utf8') }),
+  }).plan,
+);
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -135,6 +146,7 @@ describe('herald demo in an empty folder', () => {
     const digestBefore = (await page.locator('#digest').textContent()) ?? '';
     expect(digestBefore).toContain('No open escalations');
     expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
     // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
@@ -143,13 +155,13 @@ describe('herald demo in an empty folder', () => {
     expect(await page.locator('.bk-header').count()).toBeGreaterThan(1); // announcements came first
     // Stamped in demo time (30× the wall clock), not the sandbox's wall clock: the survey went out
     // at T+6 demo minutes, minutes ahead of the wall clock by now.
-    const stamp = (await page.locator('.slack-message').last().getAttribute('aria-label'))?.replace('Message from Herald at ', '') ?? '';
+    const stamp = (await page.locator('.slack-message').last().locator('time').getAttribute('datetime')) ?? '';
     expect(Date.parse(stamp)).toBeGreaterThan(Date.now() + 2 * 60_000);
     // Shown as the landing page shows demo time, with the zone named.
     expect(await page.locator('.slack-message small time').first().textContent()).toMatch(/^\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d UTC$/);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
-    await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
     await page.getByRole('button', { name: 'Some issues' }).first().click();
     await page.waitForURL(slackView);
     expect(await page.getByText('(edited)').count()).toBeGreaterThan(0); // Herald's chat.update
@@ -160,6 +172,7 @@ describe('herald demo in an empty folder', () => {
       .click();
     await page.waitForURL(/\/slack\/bea\.meyer\/modal\//);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('textbox').fill('Teams calls drop after the mailbox move');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -170,10 +183,12 @@ describe('herald demo in an empty folder', () => {
     const inbox = `${url}/mail/alex.khan`;
     await reloadUntil(page, inbox, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
-    await page.screenshot({ path: join(ROOT, 'docs/email.png'), fullPage: true });
     await page.getByRole('link', { name: 'Working well' }).first().click();
     await page.waitForURL(/\/r\//);
+    expect(await keysShown(page, LABELS)).toEqual([]);
+    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('button').first().click();
     await page.waitForLoadState('load');
 
@@ -193,6 +208,7 @@ describe('herald demo in an empty folder', () => {
     const digestAfter = (await page.locator('#digest').textContent()) ?? '';
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
+    expect(await keysShown(page, LABELS)).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
 
     // One clock, in a believable order. Every comparison is between two stamps of the story, never
@@ -243,6 +259,7 @@ describe('herald demo in an empty folder', () => {
     ).toMatch(/^2/);
     expect(await page.getByText('demo-editor (editor)').count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
 
     // The owner is told in the next full demo hour's batch (within 2 real minutes), in Slack; acknowledging there
     // tells the person who answered. The landing page shows each step after the one before.
@@ -258,6 +275,7 @@ describe('herald demo in an empty folder', () => {
     const story = await times(acked.locator('ol.timeline'));
     expect(story).toEqual([...story].sort());
     expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
     expect(errors).toEqual([]);
     // The page and browser stay open through Ctrl-C: their keep-alive and spare sockets once held the exit ~100 s.
 

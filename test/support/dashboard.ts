@@ -22,6 +22,7 @@ import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
 import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { buildEngine } from '../../src/templates/builtin.ts';
 import { launchChromium, type Browser } from './chromium.ts';
+import { keysShown, labelRulesOf, type LabelRules } from './labels.ts';
 import { runCli } from './cli.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { TEST_SECRET } from './delivery.ts';
@@ -48,7 +49,7 @@ export interface Dashboard {
   newPage(): Promise<Page>;
   /** Signs the browser in with `token` (a role of `tokens`, or a token secret) through the /signin form; returns the page, now on `next` (default /). */
   signedIn(who: Role | string, next?: string): Promise<Page>;
-  /** Problems on the page as it is now: console errors, axe serious/critical violations, horizontal scroll at 375 and 1,280 px. [] when clean. */
+  /** Problems on the page as it is now: console errors, axe serious/critical violations, horizontal scroll at 375 and 1,280 px, keys shown where labels exist (./labels.ts). [] when clean. */
   checkPage(page: Page): Promise<string[]>;
   /** Creates another token (e.g. one to revoke, or one limited to a project). */
   createToken(role: 'viewer' | 'editor' | 'admin' | 'feed', projectKey?: string): Promise<string>;
@@ -91,6 +92,7 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
     await seedDigestWeek(d.db.prisma, NOW);
     await opts.seed?.(d.db);
     d.project = DIGEST_PROJECT;
+    const labels: LabelRules = await labelRulesOf(d.db.prisma, DIGEST_PROJECT);
     d.createToken = async (role, projectKey) => (await createApiToken(d.db, { role, projectKey, now: NOW })).token;
     d.tokens = { viewer: await d.createToken('viewer'), editor: await d.createToken('editor'), feed: await d.createToken('feed', DIGEST_PROJECT) };
     prefix = testRedisPrefix();
@@ -136,6 +138,7 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
     d.checkPage = async (page) => {
       const problems = [...(errorsOf.get(page) ?? [])];
       problems.push(...(await axeSerious(page)));
+      problems.push(...(await keysShown(page, labels)));
       const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
       if (width.view !== 375) problems.push(`viewport is ${width.view} px, not 375`);
       if (width.scroll > width.view) problems.push(`scrolls sideways at 375 px (content is ${width.scroll} px wide)`);

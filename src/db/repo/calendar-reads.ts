@@ -23,12 +23,13 @@ export async function calendarGrid(db: SqlClient, q: GridQuery): Promise<Map<str
       status: string;
       seriesItem: string | null;
       kind: string;
+      occurrence: number;
       day: string;
       total: number | bigint;
     }>
   >(
     `WITH x AS (
-       SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", m."status"::text AS "status", m."seriesItem", m."kind",
+       SELECT m."key", c."key" AS "comm", p."key" AS "person", m."channel", m."dueAt", m."status"::text AS "status", m."seriesItem", m."kind", m."occurrence",
               to_char(m."dueAt" AT TIME ZONE $4, 'YYYY-MM-DD') AS "day"
        FROM "Message" m JOIN "Comm" c ON c."id" = m."commId" JOIN "Person" p ON p."id" = m."personId"
        WHERE m."projectId" = $1::uuid AND m."dueAt" >= $2::timestamptz AND m."dueAt" < $3::timestamptz AND m."status" <> 'cancelled'
@@ -50,7 +51,15 @@ export async function calendarGrid(db: SqlClient, q: GridQuery): Promise<Map<str
   for (const r of rows) {
     let d = days.get(r.day);
     if (!d) days.set(r.day, (d = { total: Number(r.total), entries: [] }));
-    const e: GridEntry = { key: r.key, comm: r.comm, person: r.person, channel: r.channel, at: new Date(r.dueAt).toISOString(), status: r.status };
+    const e: GridEntry = {
+      key: r.key,
+      comm: r.comm,
+      occurrence: r.occurrence,
+      person: r.person,
+      channel: r.channel,
+      at: new Date(r.dueAt).toISOString(),
+      status: r.status,
+    };
     if (r.seriesItem) e.seriesItem = r.seriesItem;
     if (r.kind !== 'comm') e.kind = r.kind;
     d.entries.push(e);

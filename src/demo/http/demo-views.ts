@@ -176,8 +176,8 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
             }))
           : esc(m.text ?? '');
         return (
-          '<article class="slack-message" aria-label="Message from Herald at ' +
-          `${esc(d.clock.at(m.at).toISOString())}"><p><strong>Herald</strong> <small>${when(d.clock.at(m.at), zone)}` +
+          `<article class="slack-message" aria-label="Message from Herald at ${esc(localTime(d.clock.at(m.at).toISOString(), zone))}">` +
+          `<p><strong>Herald</strong> <small>${when(d.clock.at(m.at), zone)}` +
           `${m.updatedAt ? ' (edited)' : ''}</small></p>${body}</article><hr>`
         );
       })

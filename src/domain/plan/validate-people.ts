@@ -99,8 +99,10 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
     return;
   }
   const file = source.file;
+  // Paths name the CSV the plan names (staff.csv, team/ops.csv), never a people.csv it may not have.
+  const csv = rel.split(/[\\/]/).pop() ?? rel;
   const { rows, errors } = parseCsv(source.text);
-  for (const e of errors) r.sink.error({ file, line: e.line, path: 'people.csv' }, e.message);
+  for (const e of errors) r.sink.error({ file, line: e.line, path: csv }, e.message);
   const header = rows[0];
   if (header === undefined) {
     r.sink.error(loc, `people file "${rel}" is empty: its first line must be the header id,name,email,slack,timezone,audiences,locale`);
@@ -112,11 +114,11 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
     const name = cell.trim();
     const char = controlCharIn(name);
     if (char !== undefined) {
-      r.sink.error({ file, line: header.line, path: 'people.csv' }, `a column name ${controlCharMessage(char)}`);
+      r.sink.error({ file, line: header.line, path: csv }, `a column name ${controlCharMessage(char)}`);
       columns.push(undefined);
       continue;
     }
-    const at = { file, line: header.line, path: `people.csv.${name}` };
+    const at = { file, line: header.line, path: `${csv}.${name}` };
     if (!(PERSON_FIELDS as readonly string[]).includes(name)) {
       r.sink.error(at, `unknown column "${name}"${hint(name, PERSON_FIELDS, 'columns', Infinity)}`);
       columns.push(undefined);
@@ -130,10 +132,10 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
   }
   for (const required of ['id', 'name'] as const) {
     if (!seenCols.has(required))
-      r.sink.error({ file, line: header.line, path: 'people.csv' }, `missing column "${required}" in the header (columns: ${PERSON_FIELDS.join(',')})`);
+      r.sink.error({ file, line: header.line, path: csv }, `missing column "${required}" in the header (columns: ${PERSON_FIELDS.join(',')})`);
   }
   if (!seenCols.has('email') && !seenCols.has('slack')) {
-    r.sink.error({ file, line: header.line, path: 'people.csv' }, 'the header needs an "email" or a "slack" column so people can be reached');
+    r.sink.error({ file, line: header.line, path: csv }, 'the header needs an "email" or a "slack" column so people can be reached');
   }
 
   for (let i = 1; i < rows.length; i++) {
@@ -151,7 +153,7 @@ function readCsvPeople(r: Reader, loc: Loc, defaults: PersonDefaults, readFile: 
           .filter((a) => a !== '');
       } else raw[field as Exclude<PersonField, (typeof PERSON_LIST_FIELDS)[number]>] = v;
     });
-    const base = `people.csv[${raw.id !== undefined && controlCharIn(raw.id) === undefined ? raw.id : `row ${i}`}]`;
+    const base = `${csv}[${raw.id !== undefined && controlCharIn(raw.id) === undefined ? raw.id : `row ${i}`}]`;
     const at = (field: PersonField | undefined) => ({ file, line: row.line, path: field === undefined ? base : `${base}.${field}` });
     const bad = row.cells.flatMap((cell, c) => {
       const char = controlCharIn(cell);

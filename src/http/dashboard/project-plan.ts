@@ -9,10 +9,17 @@ export async function planOf(deps: DashboardDeps, project: DashboardProject): Pr
 }
 
 /** A filter value that must be one of `known` (or empty): else a 400 page naming the choices. */
-export function oneOf(what: string, value: string | undefined, known: readonly string[]): string | undefined {
+export function oneOf(what: string, value: string | undefined, known: readonly (string | { value: string; label: string })[]): string | undefined {
   if (!value) return undefined;
-  if (known.includes(value)) return value;
-  throw new DashboardError(400, `No such ${what}`, [`"${value}" is not a ${what} of this project.`, `Pick one of: ${known.join(', ') || '(none)'}.`]);
+  const opts = known.map((o) => (typeof o === 'string' ? { value: o, label: o } : o));
+  if (opts.some((o) => o.value === value)) return value;
+  // Named as the form lists them (people and comms by name and title, never by key), ten at most.
+  const shown = opts.slice(0, 10).map((o) => o.label);
+  const more = opts.length > shown.length ? ` and ${opts.length - shown.length} more` : '';
+  throw new DashboardError(400, `No such ${what}`, [
+    `"${value}" is not a ${what} of this project.`,
+    `Pick one ${opts.length > 0 ? `in the form: ${shown.join(', ')}${more}` : 'of: (none)'}.`,
+  ]);
 }
 
 /** A labelled <select> for a GET filter form; the empty option is `any`. */
@@ -30,4 +37,10 @@ export function select(
     optionList(opts, chosen),
     html`</select></div>`,
   );
+}
+
+/** A person as a page names them: their name, and their address too when another person has the same name. */
+export function personLabel(plan: Pick<Plan, 'people'>, p: Plan['people'][number]): string {
+  const twin = plan.people.some((o) => o !== p && o.name === p.name);
+  return twin ? `${p.name} (${p.email ?? p.slack ?? p.id})` : p.name;
 }

@@ -36,11 +36,11 @@ describe('a broken plan (test/fixtures/plans/broken.plan.yaml)', () => {
       `${P}:50: comms[2].schedule: a stepped schedule needs an end: add series: [item, …] to the comm (one message per item) or count: N to the schedule`,
       `${P}:61: comms[3].survey.options[1].value: duplicate option value "green" (first at line 60); values must be unique`,
       `${P}:62: comms[3].survey.remind.after: "-2 days" must not be negative: write "2 days"`,
-      `${C}:2: people.csv[ana].email: "ana@example" is not an email address: use name@example.com`,
-      `${C}:3: people.csv[bo].audiences: unknown audience "executives" (known: ops, end-users)`,
-      `${C}:4: people.csv[dana].id: duplicate person id "dana" (first defined at ${P}:29); ids must be unique across inline people and CSV files`,
-      `${C}:5: people.csv[cy]: needs an email or a slack id (or both) so Herald can reach them`,
-      `${C}:5: people.csv[cy].timezone: "Not/AZone" is not an IANA time zone: use a name like America/Chicago, Europe/London or UTC`,
+      `${C}:2: broken-people.csv[ana].email: "ana@example" is not an email address: use name@example.com`,
+      `${C}:3: broken-people.csv[bo].audiences: unknown audience "executives" (known: ops, end-users)`,
+      `${C}:4: broken-people.csv[dana].id: duplicate person id "dana" (first defined at ${P}:29); ids must be unique across inline people and CSV files`,
+      `${C}:5: broken-people.csv[cy]: needs an email or a slack id (or both) so Herald can reach them`,
+      `${C}:5: broken-people.csv[cy].timezone: "Not/AZone" is not an IANA time zone: use a name like America/Chicago, Europe/London or UTC`,
     ]);
   });
 

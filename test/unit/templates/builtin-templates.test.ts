@@ -78,7 +78,7 @@ describe('built-in templates for the example plan', () => {
   it('ops impact notice: ops get the window, impact and owner; the service desk gets its own variant', () => {
     const c = comm('cutover-ops-impact');
     const ops = render(c, 'ops', 'slack');
-    expect(ops.text).toContain('Friday 18:00 to Sunday 18:00 (project time)');
+    expect(ops.text).toContain('Friday 18:00 CST to Sunday 18:00 CST (Chicago)');
     expect(ops.text).toContain('Outlook on desktop and phone will not sync during the window.');
     expect(ops.text).toContain('Raj Patel');
     expect(ops.text).toContain('Maria Lopez');

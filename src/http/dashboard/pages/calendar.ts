@@ -19,6 +19,7 @@ import {
 } from '../../../app/calendar-occurrences.ts';
 import { previewMessage } from '../../../app/preview-message.ts';
 import { isValidZone } from '../../../domain/plan/calendar-values.ts';
+import { channelName, commOccurrenceTitle, commTitle, readableKey } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
 import { channelsOf } from '../../../templates/engine.ts';
 import { DashboardError, type DashboardDeps } from '../context.ts';
@@ -26,7 +27,7 @@ import { html, query, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { cspForEmails, messageViews } from '../message-view.ts';
 import { projectPath } from '../nav.ts';
-import { oneOf, planOf, select } from '../project-plan.ts';
+import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
 import type { DashboardPage } from './index.ts';
 
 /** Entries a month cell shows before "+N more" (which opens that week). */
@@ -75,14 +76,18 @@ function filtersOf(request: FastifyRequest, plan: Plan, now: Date): CalendarFilt
     person: oneOf(
       'person',
       field(q, 'person'),
-      plan.people.map((p) => p.id),
+      plan.people.map((p) => ({ value: p.id, label: personLabel(plan, p) })),
     ),
     comm: oneOf(
       'comm',
       field(q, 'comm'),
-      plan.comms.map((c) => c.key),
+      plan.comms.map((c) => ({ value: c.key, label: commTitle(c, c.key) })),
     ),
-    channel: oneOf('channel', field(q, 'channel'), ['email', 'slack']),
+    channel: oneOf(
+      'channel',
+      field(q, 'channel'),
+      ['email', 'slack'].map((c) => ({ value: c, label: channelName(c) })),
+    ),
   };
 }
 
@@ -99,12 +104,13 @@ function messageHref(project: DashboardProject, e: GridEntry, zone: string): str
   return `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(e.key)}${query({ zone })}`;
 }
 
-function entryItem(project: DashboardProject, e: GridEntry, zone: string): Html {
+function entryItem(project: DashboardProject, plan: Plan, e: GridEntry, zone: string): Html {
   const at = DateTime.fromISO(e.at, { zone });
   const kind = e.kind ? ` (${e.kind})` : '';
+  const person = plan.people.find((p) => p.id === e.person);
   return concat(
-    html`<li><a href="${messageHref(project, e, zone)}">${at.toFormat('HH:mm')} ${e.comm}`,
-    html`${e.seriesItem ? ` [${e.seriesItem}]` : ''}${kind}</a> <span class="muted">${e.person} · ${e.channel}`,
+    html`<li><a href="${messageHref(project, e, zone)}">${at.toFormat('HH:mm ZZZZ')} ${commOccurrenceTitle(plan, e.comm, e.occurrence)}`,
+    html`${e.seriesItem ? ` [${readableKey(e.seriesItem)}]` : ''}${kind}</a> <span class="muted">${person ? personLabel(plan, person) : e.person} · ${channelName(e.channel)}`,
     html`${e.status === 'planned' ? '' : ` · ${e.status}`}</span></li>`,
   );
 }
@@ -112,8 +118,8 @@ function entryItem(project: DashboardProject, e: GridEntry, zone: string): Html 
 /** Cells per day: the comm occurrences (the PM's view) or, filtered by person, that person's copies. */
 type Cells = { total: number; items: Html[] };
 
-function copyCells(project: DashboardProject, f: CalendarFilters, byDay: ReadonlyMap<string, GridDay>): Map<string, Cells> {
-  return new Map([...byDay].map(([day, d]) => [day, { total: d.total, items: d.entries.map((e) => entryItem(project, e, f.zone)) }]));
+function copyCells(project: DashboardProject, plan: Plan, f: CalendarFilters, byDay: ReadonlyMap<string, GridDay>): Map<string, Cells> {
+  return new Map([...byDay].map(([day, d]) => [day, { total: d.total, items: d.entries.map((e) => entryItem(project, plan, e, f.zone)) }]));
 }
 
 function occurrenceHref(project: DashboardProject, g: OccurrenceGroup, zone: string): string {
@@ -191,7 +197,7 @@ function grid(
 function filterForm(project: DashboardProject, plan: Plan, f: CalendarFilters): Html {
   const people = plan.people
     .filter((p) => !f.audience || p.audiences.includes(f.audience) || p.id === f.person)
-    .map((p) => ({ value: p.id, label: `${p.name} (${p.id})` }));
+    .map((p) => ({ value: p.id, label: personLabel(plan, p) }));
   return html`<form class="filters card" method="get" action="${projectPath(project.key, 'calendar')}" aria-label="Filters">
 <input type="hidden" name="date" value="${f.date.toISODate()}">
 ${select(
@@ -215,15 +221,20 @@ ${select('person', 'Person', people, f.person)}
 ${select(
   'comm',
   'Comm',
-  plan.comms.map((c) => c.key),
+  plan.comms.map((c) => ({ value: c.key, label: commTitle(c, c.key) })),
   f.comm,
 )}
-${select('channel', 'Channel', ['email', 'slack'], f.channel)}
+${select(
+  'channel',
+  'Channel',
+  ['email', 'slack'].map((c) => ({ value: c, label: channelName(c) })),
+  f.channel,
+)}
 <div><button type="submit">Show</button></div>
 </form>`;
 }
 
-function feeds(request: FastifyRequest, deps: DashboardDeps, project: DashboardProject, person: string | undefined): Html {
+function feeds(request: FastifyRequest, deps: DashboardDeps, project: DashboardProject, person: string | undefined, personName?: string): Html {
   const base = (deps.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, '');
   const k = encodeURIComponent(project.key);
   const row = (label: string, path: string, create: string) =>
@@ -237,7 +248,7 @@ function feeds(request: FastifyRequest, deps: DashboardDeps, project: DashboardP
 `,
     person
       ? row(
-          `${person}'s messages`,
+          `${personName ?? person}'s messages`,
           `/calendar/${k}/${encodeURIComponent(person)}.ics`,
           `herald token create --role feed --project ${project.key} --person ${person}`,
         )
@@ -261,7 +272,7 @@ async function calendarBody(request: FastifyRequest<{ Params: { key: string } }>
   let unit: [string, string];
   if (f.person) {
     const byDay = await calendarGrid(deps.db, { ...range, zone: f.zone, perDay: f.view === 'month' ? MONTH_CELL : WEEK_CELL, person: f.person });
-    cells = copyCells(project, f, byDay);
+    cells = copyCells(project, plan, f, byDay);
     const total = [...byDay.values()].reduce((n, d) => n + d.total, 0);
     summary = `${total} ${total === 1 ? 'message' : 'messages'}`;
     unit = ['message', 'messages'];
@@ -285,7 +296,7 @@ ${filterForm(project, plan, f)}
 </nav>
 <h2>${title} <span class="muted">(${f.zone}, ${start.toFormat('ZZZZ')}) · ${summary}</span></h2>
 ${grid(project, f, cells, start, end, today.toISODate()!, unit)}
-${feeds(request, deps, project, f.person)}`;
+${feeds(request, deps, project, f.person, plan.people.find((p) => p.id === f.person)?.name)}`;
   return { project, body };
 }
 
@@ -305,8 +316,8 @@ async function messageBody(
   const back = `${projectPath(project.key, 'calendar')}${query({ date: DateTime.fromJSDate(m.dueAt, { zone }).toISODate(), zone, person: m.person.key })}`;
   const due = (z: string) => DateTime.fromJSDate(m.dueAt, { zone: z }).toFormat("cccc d LLLL yyyy 'at' HH:mm");
   const head = concat(
-    html`<h1>${m.comm.key} #${m.occurrence} for ${person?.name ?? m.person.key}</h1>
-<div class="card"><p>${m.channel}${m.kind === 'comm' ? '' : ` · ${m.kind}`}${m.seriesItem ? ` · ${m.seriesItem}` : ''} ·`,
+    html`<h1>${commOccurrenceTitle(plan, m.comm.key, m.occurrence)} for ${person?.name ?? m.person.key}</h1>
+<div class="card"><p>${channelName(m.channel)}${m.kind === 'comm' ? '' : ` · ${m.kind}`}${m.seriesItem ? ` · ${readableKey(m.seriesItem)}` : ''} ·`,
     html` <span class="status status-${m.status}">${m.status}</span></p>
 <p>Due ${due(zone)} (${zone})`,
     m.person.timezone === zone ? '' : html`, ${due(m.person.timezone)} for them (${m.person.timezone})`,
@@ -334,7 +345,7 @@ async function messageBody(
     view = concat(
       html`<p class="muted">Drawn now with placeholder links; the ${m.channel} version is the one this row sends.`,
       html`</p>`,
-      messageViews(rendered, `${person.name} (${person.id})`),
+      messageViews(rendered, personLabel(plan, person)),
     );
     csp = cspForEmails([rendered.email]);
   }

@@ -11,6 +11,9 @@ import { showInboundMail, type InboundMailView } from '../../../app/show-inbound
 import { sessionOf, type DashboardDeps } from '../context.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
+import { personLabel, planOf } from '../project-plan.ts';
+import { channelName, commOccurrenceTitle, commTitle } from '../../../domain/plan/comm-title.ts';
+import type { Plan } from '../../../domain/plan/model.ts';
 import type { DashboardPage } from './index.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
@@ -22,15 +25,21 @@ function itemPath(projectKey: string, id: string): string {
   return `/projects/${encodeURIComponent(projectKey)}/inbox/${id}`;
 }
 
-function row(projectKey: string, zone: string, e: InboxEntry): Html {
+function row(projectKey: string, plan: Plan, zone: string, e: InboxEntry): Html {
+  const person = e.person === null ? undefined : plan.people.find((p) => p.id === e.person);
   return concat(
     html`<tr><td>${localTime(e.receivedAt, zone)}</td><td>${e.from ?? 'no sender'}`,
     e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : '',
     html`</td>
 <td><a href="${itemPath(projectKey, e.id)}">${e.subject || '(no subject)'}</a></td><td>${e.outcome}<br><span`,
     html` class="muted">${e.reason ?? ''}</span></td>
-<td>${e.person ?? ''}`,
-    e.comm ? html`<br><span class="muted">${e.comm}</span>` : '',
+<td>${person ? personLabel(plan, person) : (e.person ?? '')}`,
+    e.comm
+      ? html`<br><span class="muted">${commTitle(
+          plan.comms.find((c) => c.key === e.comm),
+          e.comm,
+        )}</span>`
+      : '',
     e.inProject ? '' : html`<br><span class="muted">no known project</span>`,
     html`</td></tr>`,
   );
@@ -40,7 +49,7 @@ async function assignedNote(deps: DashboardDeps, project: DashboardProject, id: 
   if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return html``;
   const done = await deps.inboxReads.mail(id);
   return done?.projectId === project.id && done.outcome === 'assigned'
-    ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is ${done.reason}; it is recorded on the Responses page.</p></div>`
+    ? html`<div class="card note" role="status"><p>"${done.subject ?? '(no subject)'}" is assigned; the answer is recorded on the Responses page.</p></div>`
     : html``;
 }
 
@@ -76,8 +85,8 @@ async function answerSteps(
 <select id="message" name="message">`,
     surveys.map((m) =>
       concat(
-        html`<option value="${m.id}"${m.id === chosen?.id ? html` selected` : ''}>${m.comm.key} #${m.occurrence} (`,
-        html`${m.channel}, sent `,
+        html`<option value="${m.id}"${m.id === chosen?.id ? html` selected` : ''}>${commOccurrenceTitle({ comms: [m.comm.spec] }, m.comm.key, m.occurrence)} (`,
+        html`${channelName(m.channel)}, sent `,
         m.sentAt ? localTime(m.sentAt, project.timezone) : '?',
         html`)</option>`,
       ),
@@ -95,7 +104,7 @@ async function answerSteps(
     survey.options.map((o, i) =>
       concat(
         html`<div><input type="radio" id="opt-${i}" name="option" value="${o.value}"${i === 0 ? html` required` : ''}> `,
-        html`<label class="inline" for="opt-${i}">${o.label} <span class="muted">(${o.value})</span></label></div>`,
+        html`<label class="inline" for="opt-${i}">${o.label}</label></div>`,
       ),
     ),
     html`
@@ -113,6 +122,7 @@ export const inboxPage: DashboardPage = {
     app.get<{ Params: { key: string } }>('/projects/:key/inbox', async (request, reply) => {
       const project = await projectOf(request, deps, request.params.key);
       const list = await listInbox(deps.db, project.key, readerScope(request));
+      const plan = await planOf(deps, project);
       const table = list.length
         ? concat(
             html`<div class="scroll" tabindex="0" role="region" aria-label="Inbox"><table><caption class="sr-only">Mail`,
@@ -120,7 +130,7 @@ export const inboxPage: DashboardPage = {
 <thead><tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">Subject</th><th scope="col">Outcome`,
             html`</th><th scope="col">Matched</th></tr></thead>
 <tbody>`,
-            list.map((e) => row(project.key, project.timezone, e)),
+            list.map((e) => row(project.key, plan, project.timezone, e)),
             html`</tbody></table></div>`,
           )
         : html`<p>The inbox is empty: every inbound mail was recorded or handled.</p>`;

@@ -12,8 +12,8 @@ import { DashboardError } from '../context.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { projectPath } from '../nav.ts';
-import { oneOf, planOf, select } from '../project-plan.ts';
-import { channelName, commOccurrenceTitle } from '../../../domain/plan/comm-title.ts';
+import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
+import { channelName, commOccurrenceTitle, commTitle } from '../../../domain/plan/comm-title.ts';
 import type { DashboardPage } from './index.ts';
 
 const PAGE_SIZE = 50;
@@ -28,14 +28,18 @@ function filtersOf(source: unknown, plan: Plan): Filters {
     comm: oneOf(
       'comm',
       field(source, 'comm'),
-      plan.comms.map((c) => c.key),
+      plan.comms.map((c) => ({ value: c.key, label: commTitle(c, c.key) })),
     ),
     person: oneOf(
       'person',
       field(source, 'person'),
-      plan.people.map((p) => p.id),
+      plan.people.map((p) => ({ value: p.id, label: personLabel(plan, p) })),
     ),
-    channel: oneOf('channel', field(source, 'channel'), ['email', 'slack']),
+    channel: oneOf(
+      'channel',
+      field(source, 'channel'),
+      ['email', 'slack'].map((c) => ({ value: c, label: channelName(c) })),
+    ),
   };
 }
 
@@ -51,25 +55,27 @@ function backFilters(back: string | undefined, plan: Plan): Filters {
 }
 
 function when(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy HH:mm');
+  return DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
 }
 
 function entry(request: FastifyRequest, project: DashboardProject, plan: Plan, m: MessageLogEntry, back: string): Html {
   const occurrence = Number(m.key.split('#')[1]?.split(':')[0] ?? 0);
   const person = plan.people.find((p) => p.id === m.person)?.name ?? m.person;
+  const title = commOccurrenceTitle(plan, m.comm, occurrence);
   const retry =
     m.status === 'failed' && canEdit(request)
       ? concat(
           html`<form method="post" action="${projectPath(project.key, 'messages')}/retry">${csrfField(request)}<input`,
           html` type="hidden" name="id" value="${m.id}"><input type="hidden" name="back" value="${back}"><button`,
-          html` type="submit" class="secondary" aria-label="Retry ${m.key}">Retry</button></form>`,
+          html` type="submit" class="secondary" aria-label="Retry ${title} to ${person}">Retry</button></form>`,
         )
       : '';
   const attempts = m.deliveries.length
     ? concat(
         html`<ul>`,
         m.deliveries.map(
-          (d) => html`<li>${when(d.at, project.timezone)} · ${d.channel} · ${d.outcome}${d.error ? html` · <span class="muted">${d.error}</span>` : ''}</li>`,
+          (d) =>
+            html`<li>${when(d.at, project.timezone)} · ${channelName(d.channel)} · ${d.outcome}${d.error ? html` · <span class="muted">${d.error}</span>` : ''}</li>`,
         ),
         html`</ul>`,
       )
@@ -77,7 +83,7 @@ function entry(request: FastifyRequest, project: DashboardProject, plan: Plan, m
   // The calendar page draws any stored message as its person gets it.
   const view = `${projectPath(project.key, 'calendar')}/messages/${encodeURIComponent(m.key)}`;
   return concat(
-    html`<li><p><a href="${view}"><strong>${commOccurrenceTitle(plan, m.comm, occurrence)}</strong></a> → ${person}`,
+    html`<li><p><a href="${view}"><strong>${title}</strong></a> → ${person}`,
     html` · ${channelName(m.channel)} · <span class="status status-${m.status}">${m.status}</span> ${retry}</p>
 <p class="muted">Due ${when(m.dueAt, project.timezone)}`,
     m.sentAt ? ` · sent ${when(m.sentAt, project.timezone)}` : '',
@@ -128,7 +134,7 @@ ${select('status', 'Status', STATUSES, f.status)}
         select(
           'comm',
           'Comm',
-          plan.comms.map((c) => c.key),
+          plan.comms.map((c) => ({ value: c.key, label: commTitle(c, c.key) })),
           f.comm,
         ),
         html`
@@ -136,12 +142,17 @@ ${select('status', 'Status', STATUSES, f.status)}
         select(
           'person',
           'Person',
-          plan.people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })),
+          plan.people.map((p) => ({ value: p.id, label: personLabel(plan, p) })),
           f.person,
         ),
         html`
 `,
-        select('channel', 'Channel', ['email', 'slack'], f.channel),
+        select(
+          'channel',
+          'Channel',
+          ['email', 'slack'].map((c) => ({ value: c, label: channelName(c) })),
+          f.channel,
+        ),
         html`
 <div><button type="submit">Show</button></div>
 </form>

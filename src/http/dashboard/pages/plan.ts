@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { moveMilestone, type MoveResult } from '../../../app/move-milestone.ts';
 import type { AppliedPlan, MilestoneRow } from '../../../db/repo/dashboard-reads.ts';
 import type { PlanIssue } from '../../../domain/errors.ts';
+import { channelName, commTitle, readableKey } from '../../../domain/plan/comm-title.ts';
 import type { CommSpec } from '../../../domain/plan/model.ts';
 import { commMilestones } from '../../../domain/schedule/calendar.ts';
 import type { DashboardDeps } from '../context.ts';
@@ -23,8 +24,8 @@ function warningLine(w: PlanIssue): string {
   return `${w.file}:${w.line}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`;
 }
 
-function when(c: CommSpec): string {
-  const tied = commMilestones(c);
+function when(c: CommSpec, milestone: (key: string) => string): string {
+  const tied = commMilestones(c).map(milestone);
   const on = tied.length ? `, tied to ${tied.join(', ')}` : '';
   if (c.schedule) return `${c.schedule.type} schedule${on}`;
   if (c.trigger) return `${c.trigger.type === 'manual' ? 'sent by hand' : `on ${c.trigger.type}`}${on}`;
@@ -35,7 +36,7 @@ function moveForm(request: FastifyRequest, project: DashboardProject, rows: read
   return concat(
     html`<form method="post" action="/projects/${project.key}/plan/move">${csrfField(request)}
 <div class="grid"><div><label for="milestone">Milestone</label><select id="milestone" name="milestone">`,
-    rows.map((m) => html`<option value="${m.key}"${m.key === chosen ? html` selected` : ''}>${m.label ?? m.key} (${m.key})</option>`),
+    rows.map((m) => html`<option value="${m.key}"${m.key === chosen ? html` selected` : ''}>${m.label ?? m.key}</option>`),
     html`</select></div>
 <div><label for="when">New date or date-time <span class="muted">(${project.timezone})</span></label><input type="text"`,
     html` id="when" name="when" value="${value ?? ''}" required placeholder="2030-02-22 or 2030-02-22T18:00"`,
@@ -48,7 +49,9 @@ function moveForm(request: FastifyRequest, project: DashboardProject, rows: read
 function planBody(request: FastifyRequest, project: DashboardProject, applied: AppliedPlan, rows: readonly MilestoneRow[], moved: string | undefined): Html {
   const { warnings, names } = applied;
   const zone = project.timezone;
-  const who = (k: string | undefined) => (k ? `${names.get(k) ?? k} (${k})` : '');
+  const who = (k: string | undefined) => (k ? (names.get(k) ?? k) : '');
+  const milestoneLabel = (k: string) => rows.find((m) => m.key === k)?.label ?? k;
+  const workstreamName = (k: string) => applied.workstreams.find((w) => w.key === k)?.name ?? k;
   const movedRow = moved ? rows.find((m) => m.key === moved) : undefined;
   return concat(
     html`<h1>Plan</h1>
@@ -75,7 +78,7 @@ function planBody(request: FastifyRequest, project: DashboardProject, applied: A
 <tbody>`,
     rows.map((m) =>
       concat(
-        html`<tr><td>${m.label ?? m.key}<br><span class="muted">${m.key}${m.doneAt ? ' · done' : ''}</span></td><td>`,
+        html`<tr><td>${m.label ?? m.key}<br><span class="muted"><code>${m.key}</code>${m.doneAt ? ' · done' : ''}</span></td><td>`,
         html`${localTime(m.baseline, zone)}</td><td>${localTime(m.at, zone)}</td><td>${m.moves}</td></tr>`,
       ),
     ),
@@ -90,7 +93,7 @@ function planBody(request: FastifyRequest, project: DashboardProject, applied: A
           html`<ul class="plain">`,
           applied.workstreams.map((w) =>
             concat(
-              html`<li><strong>${w.name}</strong> <span class="muted">(${w.key})</span><br>Owner: ${who(w.ownerKey)}`,
+              html`<li><strong>${w.name}</strong> <span class="muted"><code>${w.key}</code></span><br>Owner: ${who(w.ownerKey)}`,
               w.escalationKey ? html` · Escalation: ${who(w.escalationKey)}` : '',
               html`</li>`,
             ),
@@ -112,9 +115,9 @@ function planBody(request: FastifyRequest, project: DashboardProject, applied: A
 <tbody>`,
     applied.comms.map((c) =>
       concat(
-        html`<tr><td>${c.key}<br><span class="muted">${c.kind}${c.survey ? ' · survey' : ''}`,
-        html`${c.workstream ? ` · ${c.workstream}` : ''}</span></td><td>${c.audiences.join(', ')}<br><span`,
-        html` class="muted">${c.channels.join(', ')}</span></td><td>${when(c)}</td></tr>`,
+        html`<tr><td>${commTitle(c, c.key)}<br><span class="muted"><code>${c.key}</code> · ${readableKey(c.kind)}${c.survey ? ' · survey' : ''}`,
+        html`${c.workstream ? ` · ${workstreamName(c.workstream)}` : ''}</span></td><td>${c.audiences.join(', ')}<br><span`,
+        html` class="muted">${c.channels.map(channelName).join(', ')}</span></td><td>${when(c, milestoneLabel)}</td></tr>`,
       ),
     ),
     html`</tbody></table></div></section>`,

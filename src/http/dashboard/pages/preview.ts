@@ -10,13 +10,14 @@ import { previewMessage } from '../../../app/preview-message.ts';
 import { recipientsOf } from '../../../domain/audience.ts';
 import { HeraldError } from '../../../domain/errors.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../../../domain/plan/model.ts';
+import { channelName, commOccurrenceTitle, commTitle, readableKey } from '../../../domain/plan/comm-title.ts';
 import { channelsOf } from '../../../templates/engine.ts';
 import type { DashboardDeps } from '../context.ts';
 import { html, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { cspForEmails, messageViews } from '../message-view.ts';
 import { projectPath } from '../nav.ts';
-import { oneOf, planOf, select } from '../project-plan.ts';
+import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
 import type { DashboardPage } from './index.ts';
 
 interface Choice {
@@ -31,14 +32,14 @@ function choiceOf(request: FastifyRequest, plan: Plan): Choice {
   const commKey = oneOf(
     'comm',
     field(q, 'comm'),
-    plan.comms.map((c) => c.key),
+    plan.comms.map((c) => ({ value: c.key, label: commTitle(c, c.key) })),
   );
   const comm = plan.comms.find((c) => c.key === commKey) ?? plan.comms[0]!;
   const audience = oneOf('audience', field(q, 'audience'), comm.audiences);
   const personKey = oneOf(
     'person',
     field(q, 'person'),
-    plan.people.map((p) => p.id),
+    plan.people.map((p) => ({ value: p.id, label: personLabel(plan, p) })),
   );
   const recipients = recipientsOf(plan, comm);
   // As `herald preview --audience`: the first person of that audience the comm reaches stands in.
@@ -63,15 +64,15 @@ function form(
   const occ = occurrences.map((o) => ({
     value: String(o.occurrence),
     label:
-      `#${o.occurrence} · ` +
-      `${DateTime.fromJSDate(o.dueAt, { zone: c.person?.timezone ?? plan.project.timezone }).toFormat('ccc d LLL yyyy HH:mm')}` +
-      `${o.seriesItem ? ` · ${o.seriesItem}` : ''}`,
+      `${commOccurrenceTitle(plan, c.comm.key, o.occurrence)} · ` +
+      `${DateTime.fromJSDate(o.dueAt, { zone: c.person?.timezone ?? plan.project.timezone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}` +
+      `${o.seriesItem ? ` · ${readableKey(o.seriesItem)}` : ''}`,
   }));
   return html`<form class="filters card" method="get" action="${projectPath(project.key, 'preview')}" aria-label="What to preview">
 ${select(
   'comm',
   'Comm',
-  plan.comms.map((x) => ({ value: x.key, label: `${x.key} (${x.kind})` })),
+  plan.comms.map((x) => ({ value: x.key, label: commTitle(x, x.key) })),
   c.comm.key,
   null,
 )}
@@ -79,12 +80,18 @@ ${select('audience', 'Audience', c.comm.audiences, c.audience, 'Any of the comm�
 ${select(
   'person',
   'Person',
-  people.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` })),
+  people.map((p) => ({ value: p.id, label: personLabel(plan, p) })),
   c.person?.id,
   'First in the audience',
 )}
 ${occ.length ? select('occurrence', 'Occurrence', occ, chosen === undefined ? undefined : String(chosen), 'The next one') : ''}
-${select('channel', 'Channel', channelsOf(c.comm), c.channel, 'All of the comm’s')}
+${select(
+  'channel',
+  'Channel',
+  channelsOf(c.comm).map((ch) => ({ value: ch, label: channelName(ch) })),
+  c.channel,
+  'All of the comm’s',
+)}
 <div><button type="submit">Preview</button></div>
 </form>`;
 }
@@ -115,7 +122,7 @@ async function previewBody(
     return {
       project,
       body: concat(
-        html`${top}<p class="note">${c.comm.key} reaches nobody${c.audience ? ` in ${c.audience}` : ''}: add people`,
+        html`${top}<p class="note">${commTitle(c.comm, c.comm.key)} reaches nobody${c.audience ? ` in ${c.audience}` : ''}: add people`,
         html` to ${c.comm.audiences.join(', ')} in the plan.</p>`,
       ),
     };
@@ -138,23 +145,26 @@ async function previewBody(
     });
     const variant = c.comm.audiences.find((a) => person.audiences.includes(a));
     const when = occ
-      ? DateTime.fromJSDate(occ.dueAt, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm") + ` (${person.timezone})`
+      ? DateTime.fromJSDate(occ.dueAt, { zone: person.timezone }).toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ") + ` (${person.timezone})`
       : 'when triggered';
     const summary = concat(
-      html`<p class="muted">${c.comm.key} #${occurrence.index} for ${person.name} (${person.id}), ${when};`,
+      html`<p class="muted">${commOccurrenceTitle(plan, c.comm.key, occurrence.index)} for ${personLabel(plan, person)}, ${when};`,
       html` `,
-      variant ? `the ${variant} variant` : `${person.id} is in none of ${c.comm.audiences.join(', ')}`,
+      variant ? `the ${variant} variant` : `${person.name} is in none of ${c.comm.audiences.join(', ')}`,
       html`. Links are placeholders.</p>`,
     );
     return {
       project,
-      body: html`${top}<h2>${person.name} gets</h2>${summary}${messageViews(rendered, `${person.name} (${person.id})`)}`,
+      body: html`${top}<h2>${person.name} gets</h2>${summary}${messageViews(rendered, personLabel(plan, person))}`,
       csp: cspForEmails([rendered.email]),
     };
   } catch (e) {
     // A template that does not render for this person is what a preview is for finding: say why.
     if (!(e instanceof HeraldError)) throw e;
-    return { project, body: html`${top}<div class="card error" role="alert"><p>${c.comm.key} does not render for ${person.id}: ${e.message}</p></div>` };
+    return {
+      project,
+      body: html`${top}<div class="card error" role="alert"><p>${commTitle(c.comm, c.comm.key)} does not render for ${personLabel(plan, person)}: ${e.message}</p></div>`,
+    };
   }
 }
 

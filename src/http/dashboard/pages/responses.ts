@@ -9,22 +9,23 @@ import type { Plan } from '../../../domain/plan/model.ts';
 import { html, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './index.ts';
+import { channelPhrase } from '../../../app/answer-view.ts';
 import { bar, share } from './bar.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
 
-function split(s: CommSummary): Html {
+function split(s: CommSummary, title: string): Html {
   const total = s.counts.reduce((n, c) => n + c.count, 0);
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="Answers to ${s.comm}"><table>
-<caption class="sr-only">Answers to ${s.comm}</caption>
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="Answers to ${title}"><table>
+<caption class="sr-only">Answers to ${title}</caption>
 <thead><tr><th scope="col">Answer</th><th scope="col">Count</th><th scope="col"><span class="sr-only">Share</span></th></tr></thead>
 <tbody>${s.counts.map((c) => html`<tr><td>${c.label}</td><td>${share(c.count, total)}</td><td>${bar(c.count, total)}</td></tr>`)}</tbody>
 </table></div>`;
 }
 
-function rates(s: CommSummary): Html {
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="Response rate for ${s.comm}"><table>
-<caption class="sr-only">Response rate per audience for ${s.comm}</caption>
+function rates(s: CommSummary, title: string): Html {
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="Response rate for ${title}"><table>
+<caption class="sr-only">Response rate per audience for ${title}</caption>
 <thead><tr><th scope="col">Audience</th><th scope="col">Answered</th><th scope="col"><span class="sr-only">Rate</span></th></tr></thead>
 <tbody>${s.rates.map((r) => html`<tr><td>${r.audience}</td><td>${share(r.answered, r.asked)}</td><td>${bar(r.answered, r.asked)}</td></tr>`)}</tbody>
 </table></div>`;
@@ -64,7 +65,7 @@ function history(plan: Plan, entries: readonly ResponseEntry[], matching: number
       concat(
         html`<tr><td>${names.get(e.person) ?? e.person}</td><td>${commOccurrenceTitle(plan, e.comm, e.occurrence)}`,
         html`</td>
-<td>${label(e, e.option) ?? 'comment only'}<br><span class="muted">${localTime(e.answeredAt, zone)} · ${e.channel}`,
+<td>${label(e, e.option) ?? 'comment only'}<br><span class="muted">${localTime(e.answeredAt, zone)} · ${channelPhrase(e.channel)}`,
         html`</span>`,
         e.fromOtherAddress ? html`<br><strong>Sent from another address</strong>` : '',
         html`</td>
@@ -74,7 +75,7 @@ function history(plan: Plan, entries: readonly ResponseEntry[], matching: number
               html`<ul class="plain">`,
               e.history.map(
                 (h) =>
-                  html`<li>${label(e, h.from) ?? 'none'} → ${label(e, h.to) ?? 'none'} <span class="muted">${localTime(h.at, zone)} · ${h.channel}</span></li>`,
+                  html`<li>${label(e, h.from) ?? 'none'} → ${label(e, h.to) ?? 'none'} <span class="muted">${localTime(h.at, zone)} · ${channelPhrase(h.channel)}</span></li>`,
               ),
               html`</ul>`,
             )
@@ -108,14 +109,15 @@ export const responsesPage: DashboardPage = {
 <div><button type="submit">Show</button></div>
 </form>`,
       );
-      const cards = summaries.map(
-        (s) => html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${commTitle(
+      const cards = summaries.map((s) => {
+        const title = commTitle(
           plan.comms.find((c) => c.key === s.comm),
           s.comm,
-        )}: ${s.question}</h2>
-<div class="grid"><div><h3>Answers</h3>${split(s)}</div><div><h3>Response rate</h3>${rates(s)}</div></div>
-<h3>Comments</h3>${comments(plan, s, q, names)}</section>`,
-      );
+        );
+        return html`<section class="card" aria-labelledby="s-${s.comm}"><h2 id="s-${s.comm}">${title}: ${s.question}</h2>
+<div class="grid"><div><h3>Answers</h3>${split(s, title)}</div><div><h3>Response rate</h3>${rates(s, title)}</div></div>
+<h3>Comments</h3>${comments(plan, s, q, names)}</section>`;
+      });
       const body = html`<h1>Responses</h1><div class="card">${filters}</div>
 ${summaries.length ? cards : html`<div class="card"><p>This project has no survey comms.</p></div>`}
 <section class="card" aria-labelledby="people"><h2 id="people">Each person's answers</h2>${history(plan, entries, matching, q, names)}</section>`;
