@@ -269,11 +269,16 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
   };
 }
 
-/** `it-pmo@northwind.example` + token → `it-pmo+<token>@northwind.example` (plus addressing). */
+/**
+ * `it-pmo@northwind.example` + token → `it-pmo+<token>@northwind.example` (plus addressing). A local
+ * part that would pass RFC 5321's 64 octets keeps the plain address (validate reports such a plan):
+ * replies to it are then matched only by the Message-ID they quote.
+ */
 export function replyAddress(replyTo: string | undefined, token: string): string | undefined {
   if (!replyTo) return undefined;
   const m = /^(?:(.*)<)?\s*([^<>\s@]+)@([^<>\s@]+)\s*>?$/.exec(replyTo.trim());
   if (!m) return replyTo;
+  if (Buffer.byteLength(`${m[2]}+${token}`, 'utf8') > 64) return replyTo;
   const name = m[1]?.trim();
   const address = `${m[2]}+${token}@${m[3]}`;
   return name ? `${name} <${address}>` : address;

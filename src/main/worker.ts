@@ -19,6 +19,7 @@ import { startMetricsListener, type MetricsListener } from '../metrics/metrics-l
 import { EscalationSweeper } from '../../jobs/escalation-sweeper.ts';
 import { evictionPolicyWarning } from '../../jobs/eviction-policy.ts';
 import { redisConnection, startDeliveryWorkers, type DeliveryQueues, type RunningWorkers } from '../../jobs/runtime.ts';
+import { publicUrlProblem } from '../app/doctor/public-url.ts';
 import { buildChannels, buildEngine, buildLimits, requireSecret } from './adapters.ts';
 import { deliveryQueues } from './queues.ts';
 import { closeInOrder } from './closers.ts';
@@ -57,7 +58,7 @@ export async function startWorker(
     emailWindowMs?: number;
     /** How often unacknowledged escalations are checked for level 2 (default 15 s). */
     escalationSweepMs?: number;
-    /** One-line warnings at start (Redis eviction policy). */
+    /** One-line warnings at start (Redis eviction policy, an http PUBLIC_URL). */
     onWarn?: (line: string) => void;
   } = {},
 ): Promise<WorkerRuntime> {
@@ -96,6 +97,8 @@ export async function startWorker(
     }
     const evicting = await evictionPolicyWarning(paceRedis);
     if (evicting) opts.onWarn?.(evicting);
+    const insecure = publicUrlProblem(config.PUBLIC_URL);
+    if (insecure) opts.onWarn?.(`${insecure.message}; ${insecure.fix}`);
     const database = (db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 })));
     const clock = opts.clock ?? systemClock;
     const delivery = createDeliveryMetrics();

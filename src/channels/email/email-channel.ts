@@ -1,3 +1,4 @@
+import { listUnsubscribeHeaders } from './list-unsubscribe.ts';
 import { createTransport } from 'nodemailer';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { classifySmtpError } from './errors.ts';
@@ -72,10 +73,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       'X-Auto-Response-Suppress': 'OOF, AutoReply',
       'X-Herald-Message-Id': message.messageId,
     };
-    if (message.unsubscribeUrl) {
-      headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
-      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-    }
+    Object.assign(headers, listUnsubscribeHeaders(message.unsubscribeUrl));
     const { envelope, raw } = composeOrRefuse({
       from: message.sender?.email ?? opts.from,
       to: { name: recipient.name, address: recipient.email },
