@@ -19,6 +19,7 @@ import { startMetricsListener, type MetricsListener } from '../metrics/metrics-l
 import { EscalationSweeper } from '../../jobs/escalation-sweeper.ts';
 import { evictionPolicyWarning } from '../../jobs/eviction-policy.ts';
 import { redisConnection, startDeliveryWorkers, type DeliveryQueues, type RunningWorkers } from '../../jobs/runtime.ts';
+import { cachedMailboxes } from '../app/sender-mailbox.ts';
 import { publicUrlProblem } from '../app/doctor/public-url.ts';
 import { buildChannels, buildEngine, buildLimits, requireSecret } from './adapters.ts';
 import { deliveryQueues } from './queues.ts';
@@ -104,6 +105,7 @@ export async function startWorker(
     const delivery = createDeliveryMetrics();
     metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
     queues = deliveryQueues(config, opts.onError);
+    const store = new DeliveryStore(database.sql);
     workers = startDeliveryWorkers({
       connection: redisConnection(config.REDIS_URL, opts.onError),
       prefix: config.REDIS_PREFIX,
@@ -114,7 +116,7 @@ export async function startWorker(
       onError: opts.onError,
       deps: {
         db: database.sql,
-        store: new DeliveryStore(database.sql),
+        store,
         clock,
         channels,
         engine: buildEngine(config),
@@ -124,6 +126,7 @@ export async function startWorker(
         bounceAddress: config.BOUNCE_ADDRESS,
         staleSendingMs: opts.staleSendingMs ?? 90_000,
         limits: buildLimits(config, paceRedis, { emailWindowMs: opts.emailWindowMs || undefined }),
+        mailboxOf: cachedMailboxes(store),
         digests: cachedDigests((request) => buildDigest(database, request)),
         observer: delivery.observer,
       },
