@@ -40,8 +40,8 @@ export function emailMessageId(messageId: string, domain: string): string {
 
 /**
  * Sends each message as one pre-built MIME buffer over pooled SMTP connections. The send rate
- * is not kept here: the delivery use case reserves a slot from the one limiter all workers share
- * (see src/channels/send-limiter.ts) before it calls send.
+ * is not kept here: the delivery use case reserves a slot from the limiter of the message's sender
+ * mailbox, shared by all workers (see src/channels/send-limiter.ts), before it calls send.
  */
 export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
   const timeout = opts.timeoutMs ?? 30_000;
