@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
+import { expectedSendByMessage } from '../../../src/app/expected-send.ts';
+import { capacityLimits } from '../../../src/domain/capacity/limits.ts';
 import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import type { Plan } from '../../../src/domain/plan/model.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
@@ -25,9 +27,9 @@ afterEach(async () => {
   db = undefined;
 });
 
-/** The example plan as a second project with its own sender mailbox. */
-function secondProject(plan: Plan): Plan {
-  return { ...plan, project: { ...plan.project, key: 'contoso-m365', sender: { email: 'Contoso PMO <pmo@contoso.example>', replyTo: 'pmo@contoso.example' } } };
+/** The example plan as a second project with its own sender mailbox (or the first one's, in another spelling). */
+function secondProject(plan: Plan, email = 'Contoso PMO <pmo@contoso.example>'): Plan {
+  return { ...plan, project: { ...plan.project, key: 'contoso-m365', sender: { email, replyTo: 'pmo@contoso.example' } } };
 }
 
 /** Applies the plan with every message cancelled; returns `n` e-mail ids of it. */
@@ -81,5 +83,31 @@ describe('e-mail limits per sender mailbox', () => {
     console.log(`two mailboxes at ${rate} per ${windowMs} ms each: ${firstWindow} of 24 started in the first window`);
     expect(firstWindow).toBe(2 * rate);
     expect(await waitForQuiet(db, 10_000)).toEqual({ sent: 24, cancelled: expect.any(Number) });
+  }, 60_000);
+});
+
+describe('expectedAt per sender mailbox', () => {
+  const limits = capacityLimits({ EMAIL_RATE_PER_MINUTE: 30, EMAIL_RECIPIENTS_PER_DAY: 10_000, SLACK_WORKSPACE_RATE_PER_MINUTE: 300 });
+  const due = new Date('2031-03-03T15:00:00Z');
+
+  async function lastExpected(sender: string): Promise<{ a: number; b: number }> {
+    const target = (db = await createTestDatabase());
+    const a = await emails(target, loaded.plan, 30);
+    const b = await emails(target, secondProject(loaded.plan, sender), 30);
+    await target.prisma.$executeRawUnsafe(
+      `UPDATE "Message" SET "status"='planned', "dueAt"=$2::timestamptz WHERE "id" = ANY($1::uuid[])`,
+      [...a, ...b],
+      due.toISOString(),
+    );
+    const at = await expectedSendByMessage(target.stores.calendarReads, limits, new Date(due.getTime() - 3_600_000));
+    const last = (ids: string[]) => Math.max(...ids.map((id) => at.get(id)!.getTime())) - due.getTime();
+    return { a: last(a), b: last(b) };
+  }
+
+  it("two mailboxes: each project's 30 e-mails leave at their due time; one mailbox (however spelled): the second 30 a minute later", async () => {
+    expect(await lastExpected('Contoso PMO <pmo@contoso.example>')).toEqual({ a: 0, b: 0 });
+    await db?.drop();
+    const shared = await lastExpected('IT-PMO@Northwind.example');
+    expect(Math.max(shared.a, shared.b)).toBe(60_000);
   }, 60_000);
 });
