@@ -7,6 +7,7 @@ import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack
 import { startSmtpSink, type SmtpSink } from '../../../src/sandbox/smtp-sink.ts';
 import { runCli } from '../../support/cli.ts';
 import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { startDovecot } from '../../support/dovecot.ts';
 import { privateRedis } from '../../support/private-redis.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
 
@@ -152,6 +153,18 @@ describe('herald doctor', { timeout: 60_000 }, () => {
     expect(JSON.stringify(refused.checks)).not.toContain('wrong-password');
     const down = await doctorJson({ ...goodEnv(), SMTP_URL: 'smtp://127.0.0.1:1' });
     expect(byName(down.checks, 'smtp')).toMatchObject({ status: 'fail', message: expect.stringContaining('cannot connect') });
+  });
+
+  it('IMAP: the reply mailbox readable (Dovecot), and a refused login', async () => {
+    const dovecot = await startDovecot({ users: { 'pmo@northwind.example': 'imap-password' } });
+    cleanups.push(() => dovecot.stop());
+    const good = await doctorJson({ ...goodEnv(), IMAP_URL: dovecot.url('pmo@northwind.example', 'imap-password') });
+    expect(good.code).toBe(0);
+    expect(byName(good.checks, 'imap')).toMatchObject({ status: 'ok', message: expect.stringMatching(/mailbox INBOX readable \(0 messages\)$/) });
+    const refused = await doctorJson({ ...goodEnv(), IMAP_URL: dovecot.url('pmo@northwind.example', 'wrong') });
+    expect(refused.code).toBe(1);
+    expect(byName(refused.checks, 'imap')).toMatchObject({ status: 'fail', message: expect.stringContaining('login refused') });
+    expect(JSON.stringify(refused.checks)).not.toContain('wrong');
   });
 
   it('an http PUBLIC_URL is a warning (no one-click unsubscribe), not a failure: exit 0', async () => {
