@@ -32,8 +32,12 @@ export function jobOptions<P extends z.ZodType>(spec: QueueSpec<P>, payload: z.i
 
 // ---- Delivery: one queue per channel, so e-mail's send-rate limit never holds up Slack.
 
-/** A job carries ids only; the database is the source of truth. The job id is the message id. */
-const deliverPayload = z.object({ messageId: z.uuid() });
+/**
+ * A job carries ids only; the database is the source of truth. The job id is the message id. The
+ * project names the sender mailbox whose e-mail limit the send counts against (absent in jobs
+ * queued by an older Herald: those share the default mailbox's limit).
+ */
+const deliverPayload = z.object({ messageId: z.uuid(), projectId: z.uuid().optional() });
 
 const DELIVERY_BASE_MS = 2_000;
 const DELIVERY_CAP_MS = 15 * 60_000;

@@ -19,9 +19,9 @@ export function limitTicket(job: Pick<Job, 'id' | 'timestamp' | 'attemptsMade'>)
 /** Thin: unpack the id, call the use case, translate its verdict for BullMQ. */
 export function deliverProcessor(deps: DeliveryDeps, channel: Channel) {
   return async (job: Job, token?: string): Promise<string> => {
-    const { messageId } = DELIVERY_SPECS[channel].payload.parse(job.data);
+    const { messageId, projectId } = DELIVERY_SPECS[channel].payload.parse(job.data);
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const limit = deps.limits?.[channel] ? { channel, ticket: limitTicket(job) } : undefined;
+    const limit = deps.limits?.[channel] ? { channel, ticket: limitTicket(job), projectId } : undefined;
     try {
       let result = await deliverMessage(deps, messageId, { finalAttempt, limit });
       while (result.status === 'wait' && (result.waitMs <= WAIT_IN_PLACE_MS || !token)) {

@@ -21,7 +21,7 @@ export async function enqueueMessages(queues: Readonly<Record<Channel, Queue>>, 
     await queues[channel].addBulk(
       list.map((m) => ({
         name: 'deliver',
-        data: { messageId: m.id },
+        data: m.projectId ? { messageId: m.id, projectId: m.projectId } : { messageId: m.id },
         opts: { ...jobOptions(spec, { messageId: m.id }), delay: Math.max(0, m.dueAt.getTime() - now.getTime()) },
       })),
     );

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelAdapter, OutboundMessage, SendHooks, SendResult } from '../channels/channel.ts';
 import { ChannelError } from '../channels/channel.ts';
-import type { SendLimiter } from '../channels/send-limiter.ts';
+import type { SendLimiterPool } from '../channels/send-limiter.ts';
 import type { Channel, CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
 import { signBounceToken, signReplyToken, signToken } from '../domain/tokens.ts';
 import { renderMessage } from './render-message.ts';
@@ -32,8 +32,10 @@ export interface DeliveryDeps {
   enqueue: (messages: ClaimedMessage[]) => Promise<void>;
   /** A `sending` row older than this was abandoned by a killed worker. */
   staleSendingMs: number;
-  /** The provider limit of a channel (e-mail's per-minute and per-day caps), shared by all workers. */
-  limits?: Partial<Record<Channel, SendLimiter>>;
+  /** The provider limits of a channel (e-mail's per-minute and per-day caps, per sender mailbox), shared by all workers. */
+  limits?: Partial<Record<Channel, SendLimiterPool>>;
+  /** The sending mailbox of a project's e-mail (see senderMailbox), whose limiter its messages use; without it, one for all. */
+  mailboxOf?: (projectId: string) => Promise<string>;
   /** Computes the weekly digest (`kind: digest` comms); without it a digest renders its "still coming in" text. */
   digests?: DigestSource;
   observer?: DeliveryObserver;
@@ -45,7 +47,7 @@ export interface DeliverOptions {
    * With the channel's limiter: the queue of this channel, and a ticket naming this attempt
    * (the same on every return from a delay). A slot is reserved before the message is claimed.
    */
-  limit?: { channel: Channel; ticket: string };
+  limit?: { channel: Channel; ticket: string; projectId?: string | undefined };
 }
 
 export type DeliveryResult =
@@ -68,9 +70,12 @@ const LINK_LIFETIME_S = 90 * 24 * 3600;
  * recorded as failed and returned, never retried.
  */
 export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: DeliverOptions): Promise<DeliveryResult> {
-  const limiter = opts.limit ? deps.limits?.[opts.limit.channel] : undefined;
-  if (!limiter || !opts.limit) return deliverNow(deps, messageId, opts, {});
-  const { ticket } = opts.limit;
+  const pool = opts.limit ? deps.limits?.[opts.limit.channel] : undefined;
+  if (!pool || !opts.limit) return deliverNow(deps, messageId, opts, {});
+  const { ticket, projectId, channel } = opts.limit;
+  // Each sender mailbox has its own allowance: two projects with two mailboxes send at twice the rate.
+  const mailbox = channel === 'email' && projectId && deps.mailboxOf ? await deps.mailboxOf(projectId) : '';
+  const limiter = pool.of(mailbox);
   const waitMs = await limiter.reserve(ticket);
   if (waitMs > 0) return { status: 'wait', waitMs };
   let sent = false;
@@ -272,11 +277,16 @@ function outbound(deps: DeliveryDeps, plan: Plan, comm: CommSpec, msg: MessageFo
   };
 }
 
-/** `it-pmo@northwind.example` + token → `it-pmo+<token>@northwind.example` (plus addressing). */
+/**
+ * `it-pmo@northwind.example` + token → `it-pmo+<token>@northwind.example` (plus addressing). A local
+ * part that would pass RFC 5321's 64 octets keeps the plain address (validate reports such a plan):
+ * replies to it are then matched only by the Message-ID they quote.
+ */
 export function replyAddress(replyTo: string | undefined, token: string): string | undefined {
   if (!replyTo) return undefined;
   const m = /^(?:(.*)<)?\s*([^<>\s@]+)@([^<>\s@]+)\s*>?$/.exec(replyTo.trim());
   if (!m) return replyTo;
+  if (Buffer.byteLength(`${m[2]}+${token}`, 'utf8') > 64) return replyTo;
   const name = m[1]?.trim();
   const address = `${m[2]}+${token}@${m[3]}`;
   return name ? `${name} <${address}>` : address;

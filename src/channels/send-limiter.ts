@@ -176,3 +176,32 @@ export class RedisSendLimiter implements SendLimiter {
     await this.redis.heraldRelease(this.keys.length, ...this.keys, ticket);
   }
 }
+
+/** A channel's limiters, one per sending account: e-mail's per sender mailbox (Exchange Online counts per mailbox). */
+export interface SendLimiterPool {
+  /** The limiter of one mailbox (`''`: the default From, and jobs queued before mailboxes were told apart). */
+  of(mailbox: string): SendLimiter;
+}
+
+/** One RedisSendLimiter per mailbox, each with the same windows, made on first use. */
+export class RedisSendLimiterPool implements SendLimiterPool {
+  private readonly limiters = new Map<string, SendLimiter>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly key: string,
+    readonly windows: readonly RateWindow[],
+  ) {}
+
+  of(mailbox: string): SendLimiter {
+    let l = this.limiters.get(mailbox);
+    if (!l) {
+      // The default mailbox keeps the keys of the single limiter this replaced, so a rolling upgrade counts on.
+      l = new RedisSendLimiter(this.redis, this.prefix, mailbox ? `${this.key}:${mailbox}` : this.key, this.windows);
+      if (this.limiters.size >= 10_000) this.limiters.clear();
+      this.limiters.set(mailbox, l);
+    }
+    return l;
+  }
+}

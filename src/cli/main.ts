@@ -26,6 +26,7 @@ import { registerPlanCommands, registerPreviewCommands } from './commands/plan.t
 import { registerCalendarCommands } from './commands/calendar.ts';
 import { registerMilestoneCommands } from './commands/milestone.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDoctorCommands } from './commands/doctor.ts';
 import { registerDeliveryCommands } from './commands/delivery.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerInboxCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerDbCommands(program, ctx);
+  registerDoctorCommands(program, ctx);
   registerDemoCommands(program, ctx);
   return program;
 }

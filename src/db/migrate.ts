@@ -117,3 +117,27 @@ async function migrate(db: Session, opts: MigrateOptions): Promise<{ applied: st
   }
   return { applied };
 }
+
+/**
+ * For `herald doctor`: which migrations the database at `url` has not applied, and which failed
+ * halfway, without applying anything. Throws when the database cannot be reached.
+ */
+export async function migrationStatus(url: string, opts: { dir?: string; timeoutMs?: number } = {}): Promise<{ pending: string[]; failed: string[] }> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: opts.timeoutMs ?? 5_000, application_name: 'herald doctor' });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const files = listMigrations(opts.dir ?? DEFAULT_MIGRATIONS_DIR);
+    const [exists] = (await client.query<{ t: string | null }>(`SELECT to_regclass('_prisma_migrations')::text AS t`)).rows;
+    if (!exists?.t) return { pending: files.map((f) => f.name), failed: [] };
+    const booked = (await client.query<BookedMigration>('SELECT id, migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations')).rows;
+    const done = new Set(booked.filter((b) => b.finished_at !== null).map((b) => b.migration_name));
+    return {
+      pending: files.filter((f) => !done.has(f.name)).map((f) => f.name),
+      failed: booked.filter((b) => b.finished_at === null && b.rolled_back_at === null).map((b) => b.migration_name),
+    };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

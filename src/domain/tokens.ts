@@ -179,27 +179,57 @@ function unbase32(text: string): Buffer {
   return Buffer.from(bytes);
 }
 
+const REPLY_V2_MAC_BYTES = 8;
+const DAY_S = 86_400;
+/** Mixed into the v2 MAC only, so no other token's body and MAC can pass as a reply token. */
+const REPLY_V2_CONTEXT = Buffer.from('herald-reply-v2\n', 'utf8');
+/** A v2 reply token's bytes: 16 (UUID) + 2 (expiry day) + 8 (MAC). */
+const REPLY_V2_BYTES = 16 + 2 + REPLY_V2_MAC_BYTES;
+/** The length of a reply token for a UUID message id: `r` and 42 base32 characters. */
+export const REPLY_TOKEN_LENGTH = 1 + Math.ceil((REPLY_V2_BYTES * 8) / 5);
+
+function replyV2Mac(secret: string, body: Buffer): Buffer {
+  return mac(secret, Buffer.concat([REPLY_V2_CONTEXT, body]), REPLY_V2_MAC_BYTES);
+}
+
 /**
- * The Reply-To short form: `r` + lower-case base32, 49 characters for a UUID message id, so
- * `it-pmo+<token>@…` fits the 64-character local part. Throws when the id makes it longer.
+ * The Reply-To short form: `r` + lower-case base32 of the message id (16 bytes), the expiry as a
+ * UTC day (2 bytes, rounded up: a token lives to the end of its last day) and a 64-bit MAC, 43
+ * characters in all, so `name+<token>@…` fits RFC 5321's 64-octet local part for any `name` of up
+ * to 20 characters (validate checks the plan's replyTo). Earlier tokens (53 characters, kind byte,
+ * expiry in seconds, 80-bit MAC) are still accepted by verifyReplyToken.
  */
 export function signReplyToken(secret: string, payload: ReplyTokenPayload): string {
-  const body = Buffer.concat([Buffer.of(KIND_BYTE.reply), uint32(payload.exp), encodeField(payload.m)]);
-  const token = `r${base32(Buffer.concat([body, mac(secret, body, REPLY_MAC_BYTES)]))}`;
-  if (token.length > REPLY_TOKEN_MAX_LENGTH) {
-    throw new HeraldError('TOKEN_TOO_LONG', `reply token is ${token.length} characters; the limit is ${REPLY_TOKEN_MAX_LENGTH}`, {
+  if (!UUID.test(payload.m)) {
+    throw new HeraldError('TOKEN_TOO_LONG', `reply tokens carry UUID message ids, not "${payload.m.slice(0, 40)}"`, {
       hint: 'reply tokens need UUID message ids',
     });
   }
-  return token;
+  const days = Math.ceil(payload.exp / DAY_S);
+  if (!Number.isInteger(days) || days < 0 || days > 0xffff)
+    throw new HeraldError('TOKEN_EXPIRY_INVALID', `token expiry must be epoch seconds, got ${payload.exp}`);
+  const day = Buffer.alloc(2);
+  day.writeUInt16BE(days);
+  const body = Buffer.concat([Buffer.from(payload.m.replaceAll('-', ''), 'hex'), day]);
+  return `r${base32(Buffer.concat([body, replyV2Mac(secret, body)]))}`;
 }
 
-/** Verifies a token made by signReplyToken (case-insensitive). */
+/** Verifies a token made by signReplyToken, or by its earlier 53-character form (case-insensitive). */
 export function verifyReplyToken(secret: string, token: string, nowSeconds: number): ReplyTokenPayload {
   if (token.length > REPLY_TOKEN_MAX_LENGTH || !/^r[a-z2-7]+$/i.test(token)) throw invalid('malformed');
   const raw = unbase32(token.slice(1));
   // As for links: a dangling character or unused bits would give a second spelling of the same bytes.
   if (base32(raw) !== token.slice(1).toLowerCase()) throw invalid('not canonical');
+  if (raw.length === REPLY_V2_BYTES) {
+    const body = raw.subarray(0, raw.length - REPLY_V2_MAC_BYTES);
+    const given = raw.subarray(raw.length - REPLY_V2_MAC_BYTES);
+    if (!timingSafeEqual(given, replyV2Mac(secret, body))) throw invalid('signature mismatch');
+    const h = body.subarray(0, 16).toString('hex');
+    const m = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    const exp = body.readUInt16BE(16) * DAY_S;
+    checkExpiry(exp, nowSeconds);
+    return { m, exp };
+  }
   if (raw.length <= REPLY_MAC_BYTES) throw invalid('too short');
   const body = raw.subarray(0, raw.length - REPLY_MAC_BYTES);
   checkMac(secret, body, raw.subarray(raw.length - REPLY_MAC_BYTES), REPLY_MAC_BYTES);

@@ -33,7 +33,7 @@ export function staticAdminToken(expected: string): AdminTokenCheck {
   return (token) => (timingSafeEqual(createHash('sha256').update(token).digest(), want) ? { tokenId: null } : null);
 }
 
-function bearerOf(request: FastifyRequest): string | undefined {
+export function bearerOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   return auth ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined;
 }

@@ -13,7 +13,8 @@ import type { Queue } from 'bullmq';
 import { isTransientDbError } from '../db/postgres-errors.ts';
 import type { HttpReads } from '../db/repo/http-reads.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
-import { registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
+import { bearerOf, registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
+import type { CheckResult } from '../app/doctor/check.ts';
 import type { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { StoreDeps } from '../app/ports.ts';
@@ -52,6 +53,8 @@ export interface HttpDeps {
   queues: ServerQueues;
   /** The read stores of the routes, pages, /metrics and /readyz (createHttpReads in src/db/repo/http-reads.ts). */
   reads: HttpReads;
+  /** `herald doctor`'s checks (src/main/doctor.ts), given in `/readyz` to an admin token; without it /readyz has no detail. */
+  diagnose?: (() => Promise<CheckResult[]>) | undefined;
   /** Opens bull-board at /admin/queues to admin tokens; without it bull-board is not mounted. */
   isAdminToken?: AdminTokenCheck | undefined;
   /** HERALD_SECRET: verifies answer and opt-out tokens. Without it those routes answer 503. */
@@ -161,11 +164,16 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const queues = deps.queues.queues;
   const registry = createServerMetrics(deps.reads.metrics, queues);
 
+  const isAdminRequest = async (request: FastifyRequest): Promise<boolean> => {
+    const bearer = bearerOf(request);
+    if (bearer === undefined || !deps.isAdminToken) return false;
+    return (await deps.isAdminToken(bearer)) !== null;
+  };
   // Liveness: the process answers. No dependency is checked, so a database outage does not get it restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Readiness: can it do its work? 503 names what failed, so a load balancer holds traffic and a person knows where to look.
   // The answer is public: it says only which component failed; the error text (hosts, users, paths) goes to the log.
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (request, reply) => {
     const checks: Record<string, string> = {};
     const check = (name: string, probe: Promise<unknown>) =>
       probe.then(
@@ -178,9 +186,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     await check('database', deps.reads.probe());
     await check('redis', deps.queues.ping());
     const failed = Object.keys(checks).filter((k) => checks[k] !== 'ok');
+    // An admin token (Authorization: Bearer) also gets `herald doctor`'s checks, with what to fix; the public answer stays as it is.
+    const detail = deps.diagnose && (await isAdminRequest(request)) ? await deps.diagnose() : undefined;
     return reply
       .status(failed.length ? 503 : 200)
-      .send({ status: failed.length ? 'unavailable' : 'ok', failed: failed.length ? failed : undefined, ...checks });
+      .send({ status: failed.length ? 'unavailable' : 'ok', failed: failed.length ? failed : undefined, ...checks, ...(detail ? { checks: detail } : {}) });
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 

@@ -13,7 +13,7 @@ import type { ChannelAdapter } from '../channels/channel.ts';
 import { createEmailChannel } from '../channels/email/email-channel.ts';
 import { createSlackChannel } from '../channels/slack/slack-channel.ts';
 import type { SendGate } from '../channels/send-gate.ts';
-import { RedisSendLimiter, type SendLimiter } from '../channels/send-limiter.ts';
+import { RedisSendLimiterPool, type SendLimiterPool } from '../channels/send-limiter.ts';
 import type { Config } from '../config/config.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { Channel } from '../domain/plan/model.ts';
@@ -48,17 +48,18 @@ export const EMAIL_WINDOW_MS = 60_000;
 const DAY_MS = 24 * 3600_000;
 
 /**
- * The provider limits of e-mail, one limiter for all worker processes: EMAIL_RATE_PER_MINUTE
- * in any minute and EMAIL_RECIPIENTS_PER_DAY in any 24 hours (one recipient per message).
+ * The provider limits of e-mail, shared by all worker processes, per sender mailbox (the plan's
+ * `project.sender`): EMAIL_RATE_PER_MINUTE in any minute and EMAIL_RECIPIENTS_PER_DAY in any 24
+ * hours (one recipient per message), as Exchange Online counts them for each mailbox.
  */
 export function buildLimits(
   config: Pick<Config, 'EMAIL_RATE_PER_MINUTE' | 'EMAIL_RECIPIENTS_PER_DAY' | 'REDIS_PREFIX'>,
   redis: Redis,
   opts: { emailWindowMs?: number } = {},
-): Partial<Record<Channel, SendLimiter>> {
+): Partial<Record<Channel, SendLimiterPool>> {
   const minute = opts.emailWindowMs ?? EMAIL_WINDOW_MS;
   return {
-    email: new RedisSendLimiter(redis, config.REDIS_PREFIX, 'email', [
+    email: new RedisSendLimiterPool(redis, config.REDIS_PREFIX, 'email', [
       { name: 'EMAIL_RATE_PER_MINUTE', max: config.EMAIL_RATE_PER_MINUTE, windowMs: minute },
       { name: 'EMAIL_RECIPIENTS_PER_DAY', max: config.EMAIL_RECIPIENTS_PER_DAY, windowMs: (DAY_MS * minute) / EMAIL_WINDOW_MS },
     ]),

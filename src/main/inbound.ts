@@ -6,6 +6,7 @@ import type { PlanCache } from '../app/plan-cache.ts';
 import type { Clock } from '../app/ports.ts';
 import type { InboundDeps, InboundResult } from '../app/receive-inbound-mail.ts';
 import type { ImapPoller } from '../channels/email/inbound/imap-poller.ts';
+import type { TokenProvider } from '../channels/email/inbound/oauth2-token.ts';
 import type { SmtpListener } from '../channels/email/inbound/smtp-listener.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
@@ -63,24 +64,12 @@ export async function startInbound(
   }
   if (config.IMAP_URL !== undefined) {
     const { startImapPoller, describeImapUrl } = await import('../channels/email/inbound/imap-poller.ts');
-    const { oauth2TokenProvider } = await import('../channels/email/inbound/oauth2-token.ts');
-    const oauth = config.IMAP_OAUTH2_TOKEN_URL || config.IMAP_OAUTH2_ACCESS_TOKEN;
+    const accessToken = await imapTokenProvider(config);
     runtime.imap = startImapPoller({
       url: config.IMAP_URL,
       intervalMs: config.IMAP_POLL_SECONDS * 1000,
       onMail: async (raw) => void (await receive(raw, 'imap')),
-      ...(oauth
-        ? {
-            accessToken: oauth2TokenProvider({
-              accessToken: config.IMAP_OAUTH2_ACCESS_TOKEN,
-              tokenUrl: config.IMAP_OAUTH2_TOKEN_URL,
-              clientId: config.IMAP_OAUTH2_CLIENT_ID,
-              clientSecret: config.IMAP_OAUTH2_CLIENT_SECRET,
-              refreshToken: config.IMAP_OAUTH2_REFRESH_TOKEN,
-              scope: config.IMAP_OAUTH2_SCOPE,
-            }),
-          }
-        : {}),
+      ...(accessToken ? { accessToken } : {}),
       log,
     });
     log?.info({ mailbox: describeImapUrl(config.IMAP_URL), everySeconds: config.IMAP_POLL_SECONDS }, 'polling IMAP');
@@ -90,4 +79,18 @@ export async function startInbound(
     await Promise.all([runtime.smtp?.close(), runtime.imap?.close()]);
   };
   return runtime;
+}
+
+/** XOAUTH2 tokens for IMAP_URL from the IMAP_OAUTH2_* settings; undefined: log in with the URL's password. */
+export async function imapTokenProvider(config: Config): Promise<TokenProvider | undefined> {
+  if (!config.IMAP_OAUTH2_TOKEN_URL && !config.IMAP_OAUTH2_ACCESS_TOKEN) return undefined;
+  const { oauth2TokenProvider } = await import('../channels/email/inbound/oauth2-token.ts');
+  return oauth2TokenProvider({
+    accessToken: config.IMAP_OAUTH2_ACCESS_TOKEN,
+    tokenUrl: config.IMAP_OAUTH2_TOKEN_URL,
+    clientId: config.IMAP_OAUTH2_CLIENT_ID,
+    clientSecret: config.IMAP_OAUTH2_CLIENT_SECRET,
+    refreshToken: config.IMAP_OAUTH2_REFRESH_TOKEN,
+    scope: config.IMAP_OAUTH2_SCOPE,
+  });
 }

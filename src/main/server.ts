@@ -132,6 +132,11 @@ export async function startServer(
           reads: createHttpReads(db),
           queues: forHttp,
           isAdminToken,
+          // The doctor's checks for /readyz's admin detail, each bounded so a probe cannot hold the answer long.
+          diagnose: async () => {
+            const [{ runChecks }, { doctorChecks }] = await Promise.all([import('../app/doctor/check.ts'), import('./doctor.ts')]);
+            return runChecks(doctorChecks(config, { timeoutMs: 3_000 }), { timeoutMs: 4_000 });
+          },
           secret: config.HERALD_SECRET,
           clock,
           plans,

@@ -19,6 +19,8 @@ import { startMetricsListener, type MetricsListener } from '../metrics/metrics-l
 import { EscalationSweeper } from '../../jobs/escalation-sweeper.ts';
 import { evictionPolicyWarning } from '../../jobs/eviction-policy.ts';
 import { redisConnection, startDeliveryWorkers, type DeliveryQueues, type RunningWorkers } from '../../jobs/runtime.ts';
+import { cachedMailboxes } from '../app/sender-mailbox.ts';
+import { publicUrlProblem } from '../app/doctor/public-url.ts';
 import { buildChannels, buildEngine, buildLimits, requireSecret } from './adapters.ts';
 import { deliveryQueues } from './queues.ts';
 import { closeInOrder } from './closers.ts';
@@ -57,7 +59,7 @@ export async function startWorker(
     emailWindowMs?: number;
     /** How often unacknowledged escalations are checked for level 2 (default 15 s). */
     escalationSweepMs?: number;
-    /** One-line warnings at start (Redis eviction policy). */
+    /** One-line warnings at start (Redis eviction policy, an http PUBLIC_URL). */
     onWarn?: (line: string) => void;
   } = {},
 ): Promise<WorkerRuntime> {
@@ -96,11 +98,14 @@ export async function startWorker(
     }
     const evicting = await evictionPolicyWarning(paceRedis);
     if (evicting) opts.onWarn?.(evicting);
+    const insecure = publicUrlProblem(config.PUBLIC_URL);
+    if (insecure) opts.onWarn?.(`${insecure.message}; ${insecure.fix}`);
     const database = (db = opts.db ?? (await openConfiguredDatabase(config, { poolSize: 20 })));
     const clock = opts.clock ?? systemClock;
     const delivery = createDeliveryMetrics();
     metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
     queues = deliveryQueues(config, opts.onError);
+    const store = new DeliveryStore(database.sql);
     workers = startDeliveryWorkers({
       connection: redisConnection(config.REDIS_URL, opts.onError),
       prefix: config.REDIS_PREFIX,
@@ -111,7 +116,7 @@ export async function startWorker(
       onError: opts.onError,
       deps: {
         db: database.sql,
-        store: new DeliveryStore(database.sql),
+        store,
         clock,
         channels,
         engine: buildEngine(config),
@@ -121,6 +126,7 @@ export async function startWorker(
         bounceAddress: config.BOUNCE_ADDRESS,
         staleSendingMs: opts.staleSendingMs ?? 90_000,
         limits: buildLimits(config, paceRedis, { emailWindowMs: opts.emailWindowMs || undefined }),
+        mailboxOf: cachedMailboxes(store),
         digests: cachedDigests((request) => buildDigest(database, request)),
         observer: delivery.observer,
       },

@@ -22,7 +22,7 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
   const faults = new SlackFaults();
   let port = 0;
   const methods = webApiMethods(ws, slackRateLimits(opts), () => `ws://127.0.0.1:${port}/socket-mode?ticket=${ws.next().toString(36)}`);
-  const handle = webApiHandler(ws, methods, faults, opts.token);
+  const handle = webApiHandler(ws, methods, faults, opts.token, opts.scopes);
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.writeHead(500).end());
   });

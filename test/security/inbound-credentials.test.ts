@@ -118,7 +118,8 @@ describe('a quoted Message-ID is no credential', () => {
 
   it('keeps the project of an expired token without recording', async () => {
     const s = sent.sent('iphone');
-    const expired = signReplyToken(deps.secret, { m: s.messageId, exp: Math.floor(clock.now().getTime() / 1000) - 60 });
+    // Reply tokens expire at the end of a UTC day: two days back is past any rounding.
+    const expired = signReplyToken(deps.secret, { m: s.messageId, exp: Math.floor(clock.now().getTime() / 1000) - 2 * 86_400 });
     const r = await receive(raw({ from: s.email, to: `it-pmo+${expired}@northwind.example`, body: '1' }));
     expect(r.outcome).toBe('unmatched');
     expect(await stored(r.id)).toMatchObject({ projectId: sent.projectId, messageId: s.messageId, responseId: null });

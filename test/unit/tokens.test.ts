@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HeraldError } from '../../src/domain/errors.ts';
-import { REPLY_TOKEN_MAX_LENGTH, signReplyToken, signToken, verifyReplyToken, verifyToken, type TokenPayload } from '../../src/domain/tokens.ts';
+import { REPLY_TOKEN_LENGTH, signReplyToken, signToken, verifyReplyToken, verifyToken, type TokenPayload } from '../../src/domain/tokens.ts';
 
 const SECRET = 'a-test-secret-of-some-length';
 const M = '0b6f1c52-3c4e-4c8f-9a53-1d2e3f4a5b6c';
@@ -64,24 +64,44 @@ describe('signToken / verifyToken', () => {
 });
 
 describe('reply tokens (Reply-To short form)', () => {
-  it('fits an address local part, is lower case, and round-trips case-insensitively', () => {
-    const token = signReplyToken(SECRET, { m: M, exp: NOW + 86_400 * 365 });
-    expect(token.length).toBeLessThanOrEqual(REPLY_TOKEN_MAX_LENGTH);
-    expect(`it-pmo+${token}`.length).toBeLessThanOrEqual(64);
+  // Expiry is kept as a UTC day: a whole-day instant round-trips exactly.
+  const DAY_END = Math.ceil(NOW / 86_400) * 86_400;
+
+  it('fits an address local part with a 20-character name, is lower case, and round-trips case-insensitively', () => {
+    const token = signReplyToken(SECRET, { m: M, exp: DAY_END + 86_400 * 365 });
+    expect(token).toHaveLength(REPLY_TOKEN_LENGTH);
+    expect(REPLY_TOKEN_LENGTH).toBe(43);
+    expect(`${'p'.repeat(20)}+${token}`.length).toBeLessThanOrEqual(64);
     expect(token).toMatch(/^r[a-z2-7]+$/);
-    expect(verifyReplyToken(SECRET, token, NOW)).toEqual({ m: M, exp: NOW + 86_400 * 365 });
+    expect(verifyReplyToken(SECRET, token, NOW)).toEqual({ m: M, exp: DAY_END + 86_400 * 365 });
     expect(verifyReplyToken(SECRET, token.toUpperCase(), NOW).m).toBe(M);
+  });
+
+  it('rounds the expiry up to the end of its UTC day, never earlier', () => {
+    const token = signReplyToken(SECRET, { m: M, exp: NOW });
+    expect(verifyReplyToken(SECRET, token, NOW).exp).toBe(DAY_END);
+    expect(verifyReplyToken(SECRET, token, DAY_END).m).toBe(M);
   });
 
   it('rejects tampering and expiry', () => {
     const token = signReplyToken(SECRET, { m: M, exp: NOW });
     const last = token.at(-2) === 'a' ? 'b' : 'a';
     expect(code(() => verifyReplyToken(SECRET, token.slice(0, -2) + last + token.slice(-1), NOW))).toBe('TOKEN_INVALID');
-    expect(code(() => verifyReplyToken(SECRET, token, NOW + 1))).toBe('TOKEN_EXPIRED');
+    expect(code(() => verifyReplyToken('another-secret-entirely', token, NOW))).toBe('TOKEN_INVALID');
+    expect(code(() => verifyReplyToken(SECRET, token, DAY_END + 1))).toBe('TOKEN_EXPIRED');
     expect(code(() => verifyReplyToken(SECRET, 'r!!', NOW))).toBe('TOKEN_INVALID');
   });
 
-  it('refuses ids that would make the address too long', () => {
+  it('still accepts the earlier 53-character tokens already sent (kind byte, expiry in seconds, 80-bit MAC)', () => {
+    // Signed by the earlier signReplyToken with SECRET, for message M, expiring at NOW.
+    const legacy = 'ranvutuqaaefw6hcshrhezd42kmos4p2klnwalxszmwei7ivkil5q';
+    expect(legacy).toHaveLength(53);
+    expect(verifyReplyToken(SECRET, legacy, NOW)).toEqual({ m: M, exp: NOW });
+    expect(code(() => verifyReplyToken(SECRET, legacy, NOW + 1))).toBe('TOKEN_EXPIRED');
+    expect(code(() => verifyReplyToken('another-secret-entirely', legacy, NOW))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses message ids that are not UUIDs', () => {
     expect(code(() => signReplyToken(SECRET, { m: 'x'.repeat(60), exp: NOW }))).toBe('TOKEN_TOO_LONG');
   });
 });

@@ -3,6 +3,8 @@ export interface ClaimedMessage {
   id: string;
   channel: string;
   dueAt: Date;
+  /** Its project: the job carries it, so the e-mail limit of the project's sender mailbox applies before the claim. */
+  projectId?: string;
 }
 
 export type MessageKind = 'comm' | 'reminder' | 'escalation' | 'escalation-update';
@@ -91,6 +93,8 @@ export interface DeliveryStore {
   createEmailFallback(messageId: string, now: Date): Promise<ClaimedMessage | undefined>;
   /** Why a message could not be claimed: still pending but due later (moved), or finished (undefined). */
   pendingDueAt(id: string): Promise<Date | undefined>;
+  /** The From address of a project's e-mail (its plan's `project.sender.email`), if the plan sets one. */
+  senderEmail(projectId: string): Promise<string | undefined>;
   /** What decides whether a survey reminder still goes out. */
   reminderFacts(key: { commId: string; occurrence: number; personId: string }): Promise<{ answered: boolean; surveySent: boolean; surveyPending: boolean }>;
   /** The escalations a notice message carries, oldest first. */

@@ -34,8 +34,8 @@ export interface CalendarMessageRow {
 /** The calendar's reads (counted and cut in the database where a page would otherwise load every message). */
 export interface CalendarReads {
   messages(projectId: string, f: CalendarMessageFilter): Promise<CalendarMessageRow[]>;
-  /** Every pending message of every project, by due time (for expected send times). */
-  pending(): Promise<Array<{ id: string; channel: Channel; personId: string; dueAt: Date }>>;
+  /** Every pending message of every project, by due time, with its project's `sender.email` (for expected send times). */
+  pending(): Promise<Array<{ id: string; channel: Channel; personId: string; dueAt: Date; sender: string | null }>>;
   /** The explanations stored under these hashes. */
   explanations(projectId: string, hashes: readonly (string | null)[]): Promise<Map<string, ExplainStep[]>>;
   grid(q: GridQuery): Promise<Map<string, GridDay>>;

@@ -1,3 +1,4 @@
+import { listUnsubscribeHeaders } from './list-unsubscribe.ts';
 import { createTransport } from 'nodemailer';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
 import { classifySmtpError } from './errors.ts';
@@ -39,8 +40,8 @@ export function emailMessageId(messageId: string, domain: string): string {
 
 /**
  * Sends each message as one pre-built MIME buffer over pooled SMTP connections. The send rate
- * is not kept here: the delivery use case reserves a slot from the one limiter all workers share
- * (see src/channels/send-limiter.ts) before it calls send.
+ * is not kept here: the delivery use case reserves a slot from the limiter of the message's sender
+ * mailbox, shared by all workers (see src/channels/send-limiter.ts), before it calls send.
  */
 export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
   const timeout = opts.timeoutMs ?? 30_000;
@@ -72,10 +73,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       'X-Auto-Response-Suppress': 'OOF, AutoReply',
       'X-Herald-Message-Id': message.messageId,
     };
-    if (message.unsubscribeUrl) {
-      headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
-      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-    }
+    Object.assign(headers, listUnsubscribeHeaders(message.unsubscribeUrl));
     const { envelope, raw } = composeOrRefuse({
       from: message.sender?.email ?? opts.from,
       to: { name: recipient.name, address: recipient.email },

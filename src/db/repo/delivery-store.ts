@@ -15,16 +15,16 @@ export type { ClaimedMessage, MessageForDelivery, Outcome } from '../../app/port
  * SKIP LOCKED lets any number of workers sweep at once without claiming a row twice.
  */
 export async function claimDue(db: SqlClient, horizon: Date, limit: number): Promise<ClaimedMessage[]> {
-  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string }>>(
+  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string; projectId: string }>>(
     `UPDATE "Message" SET "status"='queued', "updatedAt"=now()
      WHERE "id" IN (
        SELECT "id" FROM "Message" WHERE "status"='planned' AND "dueAt" <= $1::timestamptz
        ORDER BY "dueAt" LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING "id", "channel", "dueAt"`,
+     RETURNING "id", "channel", "dueAt", "projectId"`,
     horizon.toISOString(),
     limit,
   );
-  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }));
+  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt), projectId: r.projectId }));
 }
 
 /**
@@ -38,8 +38,8 @@ export async function findStranded(
   bounds: { queuedBefore: Date; sendingBefore: Date },
   limit: number,
 ): Promise<Array<ClaimedMessage & { status: string }>> {
-  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string; status: string }>>(
-    `SELECT "id","channel","dueAt","status"::text AS "status" FROM "Message"
+  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string; status: string; projectId: string }>>(
+    `SELECT "id","channel","dueAt","status"::text AS "status","projectId" FROM "Message"
      WHERE (("status"='queued' AND "updatedAt" < $1::timestamptz AND "dueAt" < $1::timestamptz)
          OR ("status"='sending' AND "updatedAt" < $2::timestamptz))
      ORDER BY "dueAt" LIMIT $3`,
@@ -47,7 +47,7 @@ export async function findStranded(
     bounds.sendingBefore.toISOString(),
     limit,
   );
-  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt), status: r.status }));
+  return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt), status: r.status, projectId: r.projectId }));
 }
 
 /** Marks re-enqueued queued rows as touched so the next sweep does not enqueue them again at once. */
@@ -220,6 +220,10 @@ export class DeliveryStore implements DeliveryPort {
     return pendingDueAt(this.db, id);
   }
 
+  senderEmail(projectId: string): Promise<string | undefined> {
+    return senderEmail(this.db, projectId);
+  }
+
   reminderFacts(key: { commId: string; occurrence: number; personId: string }): Promise<{ answered: boolean; surveySent: boolean; surveyPending: boolean }> {
     return reminderFacts(this.db, key);
   }
@@ -254,17 +258,17 @@ export async function markEmailRejected(db: SqlClient, personId: string, reason:
  * due `now` and queued at once. Its key differs only by channel, so it is created at most once.
  */
 export async function createEmailFallback(db: SqlClient, messageId: string, now: Date): Promise<ClaimedMessage | undefined> {
-  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string }>>(
+  const rows = await db.$queryRawUnsafe<Array<{ id: string; channel: string; dueAt: Date | string; projectId: string }>>(
     `INSERT INTO "Message" ("id","projectId","commId","personId","key","occurrence","channel","seriesItem","milestones","dueAt","status","kind")
      SELECT gen_random_uuid(), "projectId", "commId", "personId", regexp_replace("key", ':slack$', ':email'), "occurrence", 'email',
             "seriesItem", "milestones", $2::timestamptz, 'queued', "kind"
      FROM "Message" WHERE "id"=$1::uuid
      ON CONFLICT ("projectId","key") DO NOTHING
-     RETURNING "id","channel","dueAt"`,
+     RETURNING "id","channel","dueAt","projectId"`,
     messageId,
     now.toISOString(),
   );
-  const fallback = rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt) }))[0];
+  const fallback = rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: new Date(r.dueAt), projectId: r.projectId }))[0];
   // An escalation notice's email copy carries the same escalations.
   if (fallback) {
     await db.$executeRawUnsafe(
@@ -285,6 +289,15 @@ export async function pendingDueAt(db: SqlClient, id: string): Promise<Date | un
     id,
   );
   return row ? new Date(row.dueAt) : undefined;
+}
+
+/** The plan's `project.sender.email` (read from the stored plan without loading the rest of it). */
+async function senderEmail(db: SqlClient, projectId: string): Promise<string | undefined> {
+  const [row] = await db.$queryRawUnsafe<Array<{ email: string | null }>>(
+    `SELECT "plan"->'project'->'sender'->>'email' AS "email" FROM "Project" WHERE "id"=$1::uuid`,
+    projectId,
+  );
+  return row?.email ?? undefined;
 }
 
 /** What decides whether a survey reminder still goes out (src/app/reminder-delivery.ts), in one round trip. */

@@ -7,6 +7,8 @@ export interface QueuedSend {
   personId: string;
   /** Due instant, epoch ms. */
   dueAt: number;
+  /** Whose allowance it uses within its channel: e-mail's sender mailbox (each has its own limits). Absent: the channel's one. */
+  pool?: string;
 }
 
 export interface SendEstimate {
@@ -23,13 +25,17 @@ export interface SendEstimate {
  * draining queues behind it. Within the allowance a burst leaves at once (10 emails at 30 a minute
  * all leave at their due instant; the 31st a minute later), as a sliding-window limiter allows.
  *
+ * The windows hold per pool: two e-mail sender mailboxes each get the whole allowance.
+ *
  * `sends` must be sorted by due instant; `now` (epoch ms) is the earliest anything can leave.
  */
 export function expectedSendTimes(sends: readonly QueuedSend[], limits: CapacityLimits, now = Number.NEGATIVE_INFINITY): SendEstimate[] {
-  const state = new Map<Channel, { slots: number[]; conversations: Map<string, number> }>();
+  const state = new Map<string, { slots: number[]; conversations: Map<string, number> }>();
   return sends.map((s) => {
-    let st = state.get(s.channel);
-    if (!st) state.set(s.channel, (st = { slots: [], conversations: new Map() }));
+    // Each channel, and within it each pool (an e-mail sender mailbox), has its own windows and its own queue.
+    const key = s.pool ? `${s.channel}\u0000${s.pool}` : s.channel;
+    let st = state.get(key);
+    if (!st) state.set(key, (st = { slots: [], conversations: new Map() }));
     const cap = limits[s.channel];
     const { slots } = st;
     let at = Math.max(s.dueAt, now);

@@ -12,3 +12,11 @@ export function mailboxAddress(s: string): string | undefined {
   const addr = m !== null ? m[1] : s.trim();
   return addr !== undefined && isEmail(addr) ? addr : undefined;
 }
+
+/**
+ * The sending mailbox a provider counts limits against (Exchange Online: per mailbox), from a
+ * plan's `sender.email`: the bare address in lower case, or '' for "the default From".
+ */
+export function senderMailbox(sender: string | undefined | null): string {
+  return (sender ? mailboxAddress(sender) : undefined)?.toLowerCase() ?? '';
+}

@@ -1,6 +1,7 @@
 import { isSeq } from 'yaml';
 import { WEEKDAYS, type HolidaySpec, type ProjectSpec, type Weekday } from './model.ts';
 import { mailboxAddress } from './addresses.ts';
+import { REPLY_TOKEN_LENGTH } from '../tokens.ts';
 import { isValidZone, parseIsoDate, parseWallTime, parseWeekday, zoneError } from './calendar-values.ts';
 import { readEscalation } from './validate-escalation.ts';
 import { checkKeyName, readEnum, readMap, readString, type Reader } from './read-values.ts';
@@ -170,8 +171,20 @@ function readSender(r: Reader, loc: Loc): { email?: string; replyTo?: string } {
     if (v === undefined) continue;
     const s = readString(r, v, 'an email address');
     if (s === undefined) continue;
-    if (mailboxAddress(s) !== undefined) out[k] = s;
-    else r.sink.error(v, `"${s}" is not an email address: use name@example.com or "Name <name@example.com>"`);
+    const address = mailboxAddress(s);
+    if (address === undefined) {
+      r.sink.error(v, `"${s}" is not an email address: use name@example.com or "Name <name@example.com>"`);
+      continue;
+    }
+    out[k] = s;
+    const local = address.slice(0, address.lastIndexOf('@'));
+    // Replies come back to `local+<token>@domain`, and RFC 5321 caps a local part at 64 octets.
+    if (k === 'replyTo' && Buffer.byteLength(`${local}+`, 'utf8') + REPLY_TOKEN_LENGTH > 64) {
+      r.sink.error(
+        v,
+        `the replyTo local part "${local}" is too long: with its reply token (${REPLY_TOKEN_LENGTH} characters) the address passes the 64-octet limit; use a local part of at most ${64 - REPLY_TOKEN_LENGTH - 1} characters (an alias of the mailbox)`,
+      );
+    }
   }
   return out;
 }

@@ -70,6 +70,8 @@ export interface SlackSandboxOptions {
   users?: SandboxUser[];
   /** When set, any other bearer token fails with `invalid_auth`. */
   token?: string;
+  /** The bot token's scopes, sent as Slack does in `x-oauth-scopes` on authenticated answers (default: the three Herald needs). */
+  scopes?: readonly string[];
 }
 
 export interface EphemeralMessage {

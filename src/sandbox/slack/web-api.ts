@@ -148,6 +148,7 @@ export function webApiHandler(
   methods: Record<string, Method>,
   faults: SlackFaults,
   token: string | undefined,
+  scopes: readonly string[] = ['chat:write', 'users:read', 'users:read.email'],
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const at = Date.now();
@@ -179,6 +180,8 @@ export function webApiHandler(
       });
     }
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    // As Slack: the token's granted scopes on every answer to an authenticated call.
+    if (method && reply.payload.error !== 'not_authed' && reply.payload.error !== 'invalid_auth') headers['x-oauth-scopes'] = scopes.join(',');
     if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
     res.writeHead(reply.status, headers).end(JSON.stringify(reply.payload));
   };

@@ -77,6 +77,15 @@ describe('email channel against the local SMTP sink', () => {
     expect(got?.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
   });
 
+  it('sends List-Unsubscribe-Post (one-click) only with an https unsubscribe link (RFC 8058)', async () => {
+    const url = 'http://herald.example.org/u/abc';
+    const before = sink.messages.length;
+    await channel().send(outbound({ optional: true, unsubscribeUrl: url }));
+    const got = (await sink.waitFor(before + 1))[before];
+    expect(got?.headers['list-unsubscribe']).toBe(`<${url}>`);
+    expect(got?.headers['list-unsubscribe-post']).toBeUndefined();
+  });
+
   it('reuses one pooled connection for consecutive messages', async () => {
     const email = channel();
     const connectionsBefore = sink.connections.length;

@@ -1,35 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evictionPolicyWarning } from '../../../jobs/eviction-policy.ts';
+import { privateRedis } from '../../support/private-redis.ts';
 import { TEST_REDIS_URL } from '../../support/run-id.ts';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-/** A private redis-server (the shared one must not have its policy changed under other tests). */
-async function privateRedis(args: string[]): Promise<{ redis: Redis; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  for (let i = 0; i < 50; i++) {
-    try {
-      await redis.connect();
-      break;
-    } catch {
-      await sleep(100);
-    }
-  }
-  return { redis, proc };
-}
 
 describe('the worker checks Redis maxmemory-policy at start', () => {
   const started: Array<{ redis: Redis; proc: ChildProcess }> = [];

@@ -83,6 +83,20 @@ describe('expected send times', () => {
     expect(clock(at[499]!.at)).toBe('Fri 09:16:00');
   });
 
+  it('each sender mailbox has its own allowance: 60 e-mails from two mailboxes all leave at 09:00, from one the last 30 at 09:01', () => {
+    const occ = sends(wave('notice', local('2027-01-08T09:00'), 60));
+    const twoMailboxes = expectedSendTimes(
+      occ.map((s, i) => ({ ...s, pool: i % 2 ? 'pmo@contoso.example' : 'it-pmo@northwind.example' })),
+      limits(),
+    );
+    expect(twoMailboxes.every((e) => clock(e.at) === 'Fri 09:00:00')).toBe(true);
+    const oneMailbox = expectedSendTimes(
+      occ.map((s) => ({ ...s, pool: 'it-pmo@northwind.example' })),
+      limits(),
+    );
+    expect(clock(oneMailbox[59]!.at)).toBe('Fri 09:01:00');
+  });
+
   it('the daily cap pushes what is over it to the next day', () => {
     const at = expectedSendTimes(sends(wave('notice', local('2027-01-08T09:00'), 101)), limits({ EMAIL_RATE_PER_MINUTE: 1000, EMAIL_RECIPIENTS_PER_DAY: 100 }));
     expect(clock(at[99]!.at)).toBe('Fri 09:00:00');

@@ -85,6 +85,15 @@ describe('project rules', () => {
     ]);
   });
 
+  it('accepts a replyTo local part of up to 20 characters and refuses a longer one (its reply token would pass 64 octets)', () => {
+    expect(validPlan(project('  sender: { replyTo: "PMO <project-office-2027@example.com>" }\n')).project.sender.replyTo).toBe(
+      'PMO <project-office-2027@example.com>',
+    );
+    expect(errorsOf(project('  sender: { replyTo: project-management-office@example.com }\n'))).toEqual([
+      'project.sender.replyTo: the replyTo local part "project-management-office" is too long: with its reply token (43 characters) the address passes the 64-octet limit; use a local part of at most 20 characters (an alias of the mailbox)',
+    ]);
+  });
+
   it('rejects a project key that cannot be used on the command line', () => {
     expect(errorsOf(planYaml({ project: 'project: { key: "my project", name: P, timezone: UTC }' }))).toEqual([
       'project.key: "my project" is not a valid key: use letters, digits, ".", "_" or "-", starting with a letter or digit',

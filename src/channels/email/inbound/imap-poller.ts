@@ -32,11 +32,55 @@ export function describeImapUrl(url: string): string {
   return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname.length > 1 ? u.pathname : '/INBOX'}`;
 }
 
-export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
+/** The mailbox an IMAP_URL names (its path), INBOX by default. */
+function mailboxOf(u: URL): string {
+  return decodeURIComponent(u.pathname.replace(/^\//, '')) || 'INBOX';
+}
+
+/** An unconnected client for IMAP_URL: the URL's password, or an XOAUTH2 token from `accessToken`. */
+async function imapClient(
+  opts: Pick<ImapPollerOptions, 'url' | 'accessToken' | 'allowSelfSigned'>,
+  o: { renew?: boolean; timeoutMs?: number } = {},
+): Promise<ImapFlow> {
   const u = new URL(opts.url);
   const secure = u.protocol === 'imaps:';
-  const mailbox = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'INBOX';
   const user = decodeURIComponent(u.username);
+  const auth = opts.accessToken ? { user, accessToken: await opts.accessToken({ renew: o.renew ?? false }) } : { user, pass: decodeURIComponent(u.password) };
+  return new ImapFlow({
+    host: u.hostname,
+    port: Number(u.port) || (secure ? 993 : 143),
+    secure,
+    auth,
+    logger: false,
+    ...(opts.allowSelfSigned ? { tls: { rejectUnauthorized: false } } : {}),
+    connectionTimeout: o.timeoutMs ?? 30_000,
+    greetingTimeout: o.timeoutMs ?? 15_000,
+    socketTimeout: o.timeoutMs ?? 5 * 60_000,
+  });
+}
+
+/**
+ * For `herald doctor`: logs in and opens the reply mailbox read-only (nothing is marked seen);
+ * resolves with how many messages it holds. Rejects when the login or the mailbox fails.
+ */
+export async function checkImapMailbox(
+  opts: Pick<ImapPollerOptions, 'url' | 'accessToken' | 'allowSelfSigned'>,
+  timeoutMs = 10_000,
+): Promise<{ mailbox: string; messages: number }> {
+  const mailbox = mailboxOf(new URL(opts.url));
+  const c = await imapClient(opts, { timeoutMs });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    const opened = await c.mailboxOpen(mailbox, { readOnly: true });
+    return { mailbox, messages: opened.exists };
+  } finally {
+    await c.logout().catch(() => c.close());
+  }
+}
+
+export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
+  const mailbox = mailboxOf(new URL(opts.url));
   let stopped = false;
   let client: ImapFlow | undefined;
   let wake: (() => void) | undefined;
@@ -64,18 +108,7 @@ export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
     });
 
   async function connect(renew: boolean): Promise<ImapFlow> {
-    const auth = opts.accessToken ? { user, accessToken: await opts.accessToken({ renew }) } : { user, pass: decodeURIComponent(u.password) };
-    const c = new ImapFlow({
-      host: u.hostname,
-      port: Number(u.port) || (secure ? 993 : 143),
-      secure,
-      auth,
-      logger: false,
-      ...(opts.allowSelfSigned ? { tls: { rejectUnauthorized: false } } : {}),
-      connectionTimeout: 30_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 5 * 60_000,
-    });
+    const c = await imapClient(opts, { renew });
     c.on('error', (err: unknown) => opts.log?.warn({ err }, 'IMAP connection error'));
     await c.connect();
     c.on('exists', poke);
