@@ -135,6 +135,15 @@ module.exports = {
       to: { path: ['^src/main/', '^src/main\\.ts$'] },
     },
     {
+      name: 'cli-actions-get-adapters-from-context',
+      comment:
+        'A one-shot command receives the database, the queues and the template engine in its context (src/cli/context.ts), ' +
+        'which src/main/cli.ts builds; it never imports src/main/cli.ts itself.',
+      severity: 'error',
+      from: { path: '^src/cli/actions/' },
+      to: { path: '^src/main/cli\\.ts$' },
+    },
+    {
       name: 'production-not-to-tests',
       comment: 'Nothing that ships imports test/, bench/ or scripts/.',
       severity: 'error',

@@ -11,6 +11,8 @@
  * - src/cli/actions/<name>.ts holds the implementation and imports whatever it needs. Commands
  *   that need the same modules may share a file (actions/delivery.ts); a command that must stay
  *   light gets its own (validate.ts beside apply.ts).
+ * - An action gets the adapters it uses (database, queues, template engine) from its context, which
+ *   the composition root builds (src/main/cli.ts); it never imports them.
  * - The config module (zod) loads in a preAction hook, so `ctx.config()` stays synchronous in
  *   every action while `--help` and `--version` skip it.
  * test/integration/cli/lazy-imports.test.ts fails when a light command starts loading heavy modules.
@@ -19,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { systemClock } from '../app/ports.ts';
 import type { Config } from '../config/config.ts';
+import { cliContext } from '../main/cli.ts';
 import { packagePath } from '../package-root.ts';
 import type { CliContext } from './context.ts';
 import { processOutput, reportError, type Output } from './output.ts';
@@ -69,12 +72,13 @@ export function buildProgram(ctx: CliContext): Command {
 export async function main(argv: string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let loadConfig: ((env: NodeJS.ProcessEnv) => Config) | undefined;
   let config: Config | undefined;
-  const ctx: CliContext = {
+  // The composition root adds what commands use (database, queues, template engine), each loaded when first used.
+  const ctx = cliContext({
     config: () => (config ??= loadConfig!(env)),
     output,
     clock: systemClock,
     cwd: process.cwd(),
-  };
+  });
   const program = buildProgram(ctx);
   // Runs before any command's action (never for --help or --version); the environment is still
   // parsed only when an action first asks for it.

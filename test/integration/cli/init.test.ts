@@ -20,6 +20,7 @@ import { init } from '../../../src/cli/actions/init.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
 import { streamAsk } from '../../../src/cli/prompt.ts';
 import { loadConfig } from '../../../src/config/config.ts';
+import { cliContext } from '../../../src/main/cli.ts';
 import { ProjectCalendar } from '../../../src/domain/schedule/business-calendar.ts';
 import { buildCalendar } from '../../../src/domain/schedule/calendar.ts';
 import { withReminders } from '../../../src/domain/survey/reminders.ts';
@@ -43,7 +44,12 @@ const SCENARIOS = [
 
 function context(cwd: string, out: string[], err: string[] = [], now = NOW): CliContext {
   const config = loadConfig({});
-  return { config: () => config, output: { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false }, clock: { now: () => now }, cwd };
+  return cliContext({
+    config: () => config,
+    output: { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false },
+    clock: { now: () => now },
+    cwd,
+  });
 }
 
 let work: string;
