@@ -81,12 +81,11 @@ module.exports = {
       name: 'http-not-to-db',
       comment:
         'Routes and pages call use cases (src/app) and the stores src/main hands them; they never open, query or wire the ' +
-        'database themselves. Naming a store type from src/db (a type-only import) is fine, and so is ' +
-        'postgres-errors.ts: a pure classifier of driver errors (no connection) that the HTTP error mapping and the ' +
-        'Slack listeners use to tell a busy database (retry, 503) from a bug.',
+        'database themselves. Naming a store type from src/db (a type-only import) is fine. A busy database is told ' +
+        'from a bug by what src/main passes in: the classifier HttpDeps.isDatabaseBusy, and stores.retrying for the Slack listeners.',
       severity: 'error',
       from: { path: '^src/http/' },
-      to: { path: '^src/db/', pathNot: '^src/db/postgres-errors\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/db/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'http-no-database-handle',
