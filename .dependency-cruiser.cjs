@@ -169,8 +169,10 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      comment: 'Import cycles make load order matter and hide layering mistakes.',
-      severity: 'warn',
+      comment:
+        'Import cycles make load order matter and hide layering mistakes. A type two modules share belongs to the one ' +
+        'that owns it (a port, a page list, a processor), imported by the other.',
+      severity: 'error',
       from: { pathNot: '^src/generated/' },
       to: { circular: true },
     },

@@ -11,7 +11,7 @@ import { showInboundMail, type InboundMailView } from '../../../app/show-inbound
 import { sessionOf, type DashboardDeps } from '../context.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
 

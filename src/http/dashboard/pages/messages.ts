@@ -14,7 +14,7 @@ import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject }
 import { projectPath } from '../nav.ts';
 import { oneOf, planOf, select } from '../project-plan.ts';
 import { channelName, commOccurrenceTitle } from '../../../domain/plan/comm-title.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
