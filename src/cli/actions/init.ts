@@ -69,8 +69,8 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
     businessDays,
     goLive,
     help: DEFAULT_HELP,
-    ...(country ? { country } : {}),
-    ...(cutover ? { cutover } : {}),
+    country,
+    cutover,
   };
 
   const target = path.resolve(ctx.cwd, dir ?? '.');

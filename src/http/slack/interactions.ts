@@ -178,7 +178,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       sourceRef: `slack:${body.user.id}:${action.action_ts}`,
       fromButton: true,
       blocks: original,
-      ...(where ? { where } : {}),
+      where,
     };
     const held = await deps.clicks?.hold(click);
     await ack();
