@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Browser } from '../support/chromium.ts';
+import { pageWidth } from '../support/page-width.ts';
 import { freePort } from '../support/serve-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -59,11 +60,6 @@ async function axeSerious(page: Page): Promise<string[]> {
     async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations,
   );
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-}
-
-/** The document's width beside the viewport's: a page wider than its viewport scrolls sideways. */
-async function sideways(page: Page): Promise<{ scroll: number; view: number }> {
-  return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
 }
 
 /** Reloads `pageUrl` once a second until `target()` is on it; fails the test past `deadline` (epoch ms). */
@@ -135,7 +131,7 @@ describe('herald demo in an empty folder', () => {
     const digestBefore = (await page.locator('#digest').textContent()) ?? '';
     expect(digestBefore).toContain('No open escalations');
     expect(await axeSerious(page)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
 
     // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
     const slackView = `${url}/slack/bea.meyer`;
@@ -146,7 +142,7 @@ describe('herald demo in an empty folder', () => {
     const stamp = (await page.locator('.slack-message').last().getAttribute('aria-label'))?.replace('Message from Herald at ', '') ?? '';
     expect(Date.parse(stamp)).toBeGreaterThan(Date.now() + 2 * 60_000);
     expect(await axeSerious(page)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/slack-view.png'), fullPage: true });
     await page.getByRole('button', { name: 'Some issues' }).first().click();
     await page.waitForURL(slackView);
@@ -158,7 +154,7 @@ describe('herald demo in an empty folder', () => {
       .click();
     await page.waitForURL(/\/slack\/bea\.meyer\/modal\//);
     expect(await axeSerious(page)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('textbox').fill('Teams calls drop after the mailbox move');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForURL(slackView);
@@ -168,7 +164,7 @@ describe('herald demo in an empty folder', () => {
     const inbox = `${url}/mail/alex.khan`;
     await reloadUntil(page, inbox, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
     expect(await axeSerious(page)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.screenshot({ path: join(ROOT, 'docs/email.png'), fullPage: true });
     await page.getByRole('link', { name: 'Working well' }).first().click();
     await page.waitForURL(/\/r\//);
@@ -191,7 +187,7 @@ describe('herald demo in an empty folder', () => {
     const digestAfter = (await page.locator('#digest').textContent()) ?? '';
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
 
     // "Open dashboard" signs the newcomer in (the demo's editor token) and opens the project overview.
     await page.getByRole('button', { name: 'Open dashboard' }).click();
