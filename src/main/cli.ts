@@ -2,21 +2,20 @@
  * What the one-shot CLI commands need, built here and handed to them in their context
  * (src/cli/context.ts): the configured database (opened, migrated, always closed), the template
  * engine, and the delivery queues a re-plan drops moved jobs from. src/cli/main.ts loads this file
- * for every command, `--version` included, so it imports only types: the database, the queues and
- * the engine are imported when first used, so `herald validate` loads neither database nor queue
- * (test/integration/cli/lazy-imports.test.ts).
+ * when a command first asks for one of them (never for `--version` or `--help`), and this file
+ * imports each adapter when it is first used, so `herald validate` loads neither database nor
+ * queue (test/integration/cli/lazy-imports.test.ts).
  */
-import type { CliBasics, CliContext } from '../cli/context.ts';
+import type { CliBasics, CliServices } from '../cli/context.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 
 /**
- * The context of one CLI run: `basics` with the services added. One per run, not module-wide:
- * main() may run many times in one process (tests, embedding), each with its own PUBLIC_URL.
+ * The services of one CLI run, on its config and output. One set per run, not module-wide: main()
+ * may run many times in one process (tests, embedding), each with its own PUBLIC_URL.
  */
-export function cliContext(basics: CliBasics): CliContext {
+export function cliServices(ctx: CliBasics): CliServices {
   let engine: Promise<TemplateEngine> | undefined;
-  const ctx: CliContext = {
-    ...basics,
+  const services: CliServices = {
     async withDb(fn) {
       const { openConfiguredDatabase } = await import('./database.ts');
       const db = await openConfiguredDatabase(ctx.config());
@@ -51,9 +50,9 @@ export function cliContext(basics: CliBasics): CliContext {
     },
     engine: () => (engine ??= import('../templates/builtin.ts').then(({ buildEngine }) => buildEngine(ctx.config()))),
     async planTemplateCheck() {
-      const e = await ctx.engine();
+      const e = await services.engine();
       return (comm, plan) => e.check(comm, plan);
     },
   };
-  return ctx;
+  return services;
 }
