@@ -81,12 +81,11 @@ module.exports = {
       name: 'http-not-to-db',
       comment:
         'Routes and pages call use cases (src/app) and the stores src/main hands them; they never open, query or wire the ' +
-        'database themselves. Naming a store type from src/db (a type-only import) is fine, and so is ' +
-        'postgres-errors.ts: a pure classifier of driver errors (no connection) that the HTTP error mapping and the ' +
-        'Slack listeners use to tell a busy database (retry, 503) from a bug.',
+        'database themselves. Naming a store type from src/db (a type-only import) is fine. A busy database is told ' +
+        'from a bug by what src/main passes in: the classifier HttpDeps.isDatabaseBusy, and stores.retrying for the Slack listeners.',
       severity: 'error',
       from: { path: '^src/http/' },
-      to: { path: '^src/db/', pathNot: '^src/db/postgres-errors\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/db/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'http-no-database-handle',
@@ -135,6 +134,15 @@ module.exports = {
       to: { path: ['^src/main/', '^src/main\\.ts$'] },
     },
     {
+      name: 'cli-actions-get-adapters-from-context',
+      comment:
+        'A one-shot command receives the database, the queues and the template engine in its context (src/cli/context.ts), ' +
+        'which src/main/cli.ts builds; it never imports src/main/cli.ts itself.',
+      severity: 'error',
+      from: { path: '^src/cli/actions/' },
+      to: { path: '^src/main/cli\\.ts$' },
+    },
+    {
       name: 'production-not-to-tests',
       comment: 'Nothing that ships imports test/, bench/ or scripts/.',
       severity: 'error',
@@ -161,8 +169,10 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      comment: 'Import cycles make load order matter and hide layering mistakes.',
-      severity: 'warn',
+      comment:
+        'Import cycles make load order matter and hide layering mistakes. A type two modules share belongs to the one ' +
+        'that owns it (a port, a page list, a processor), imported by the other.',
+      severity: 'error',
       from: { pathNot: '^src/generated/' },
       to: { circular: true },
     },

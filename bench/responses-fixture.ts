@@ -22,6 +22,14 @@ export const BENCH_SECRET = 'bench-secret-0123456789abcdef';
 export const BENCH_SIGNING = 'bench-signing-secret';
 
 /** What each part of the benchmark gets; parts print their own figures with `report`. */
+/** One kind of answer bench:responses measures (Slack clicks, answer links, SMTP replies). */
+export interface ResponseBenchPart {
+  name: string;
+  /** Extra environment for the `herald serve` process (e.g. INBOUND_SMTP_PORT for an SMTP part). */
+  serveEnv?(): Promise<Record<string, string>> | Record<string, string>;
+  run(ctx: ResponsesBenchContext): Promise<void>;
+}
+
 export interface ResponsesBenchContext {
   db: BenchDatabase;
   sql: pg.Client;

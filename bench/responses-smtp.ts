@@ -8,8 +8,7 @@
  */
 import { createTransport } from 'nodemailer';
 import { signReplyToken } from '../src/domain/tokens.ts';
-import type { ResponseBenchPart } from './responses.ts';
-import { processCpuSeconds, type ResponsesBenchContext, type SurveyMessage } from './responses-fixture.ts';
+import { processCpuSeconds, type ResponseBenchPart, type ResponsesBenchContext, type SurveyMessage } from './responses-fixture.ts';
 import { freePort } from '../test/support/serve-process.ts';
 
 const RATE = Number(process.env.BENCH_SMTP_RATE ?? 50);

@@ -27,6 +27,7 @@ import {
   startServeProcess,
   withDuplicates,
   type LoadRequest,
+  type ResponseBenchPart,
   type ResponsesBenchContext,
   type SurveyMessage,
 } from './responses-fixture.ts';
@@ -40,13 +41,6 @@ const ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ACK_P99_AIM_MS = 200;
 const WARM_UP = 60;
-
-export interface ResponseBenchPart {
-  name: string;
-  /** Extra environment for the `herald serve` process (e.g. INBOUND_SMTP_PORT for an SMTP part). */
-  serveEnv?(): Promise<Record<string, string>> | Record<string, string>;
-  run(ctx: ResponsesBenchContext): Promise<void>;
-}
 
 /**
  * Answers stored for the given messages, once the count has stopped growing for 15 s (a stalled pool can pause it for 10 s) (listeners

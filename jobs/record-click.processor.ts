@@ -2,7 +2,21 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { recordSlackClick, type SlackClickOutcome } from '../src/app/record-slack-click.ts';
 import { HeraldError } from '../src/domain/errors.ts';
 import { JOB_CATALOGUE } from './catalogue.ts';
-import type { ClickDeps } from './record-click.ts';
+import type { PlanCache } from '../src/app/plan-cache.ts';
+import type { Clock } from '../src/app/ports.ts';
+import type { ClickPayload } from '../src/app/queue-ports.ts';
+import type { Database } from '../src/db/database.ts';
+import type { Logger } from '../src/logger.ts';
+
+export interface ClickDeps {
+  db: Database;
+  clock: Clock;
+  /** The process's plan cache, for the follow-ups of an escalating answer. */
+  plans?: PlanCache | undefined;
+  log?: Logger | undefined;
+  /** Replaces the Slack message by the answer; a failure leaves the old message, the answer is stored. */
+  show?: ((click: ClickPayload, outcome: Extract<SlackClickOutcome, { kind: 'recorded' }>) => Promise<void>) | undefined;
+}
 
 /** Thin: parse the click, record it (recipient check and idempotent record, src/app/record-slack-click.ts), then show it. */
 export function clickProcessor(deps: ClickDeps): (job: Job) => Promise<string> {

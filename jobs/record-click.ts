@@ -9,14 +9,9 @@
  * records nothing twice. A job that records also replaces the Slack message ("You answered: …").
  */
 import { Queue, Worker } from 'bullmq';
-import type { PlanCache } from '../src/app/plan-cache.ts';
-import type { Clock } from '../src/app/ports.ts';
 import type { ClickPayload, ClickQueue as ClickQueuePort, HeldClick } from '../src/app/queue-ports.ts';
-import type { SlackClickOutcome } from '../src/app/record-slack-click.ts';
-import type { Database } from '../src/db/database.ts';
-import type { Logger } from '../src/logger.ts';
 import { JOB_CATALOGUE, jobOptions } from './catalogue.ts';
-import { clickProcessor } from './record-click.processor.ts';
+import { clickProcessor, type ClickDeps } from './record-click.processor.ts';
 import type { Redis } from 'ioredis';
 import type { QueueConnection } from './runtime.ts';
 
@@ -55,16 +50,6 @@ export class ClickQueue implements ClickQueuePort {
     await this.queue.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
-}
-
-export interface ClickDeps {
-  db: Database;
-  clock: Clock;
-  /** The process's plan cache, for the follow-ups of an escalating answer. */
-  plans?: PlanCache | undefined;
-  log?: Logger | undefined;
-  /** Replaces the Slack message by the answer; a failure leaves the old message, the answer is stored. */
-  show?: ((click: ClickPayload, outcome: Extract<SlackClickOutcome, { kind: 'recorded' }>) => Promise<void>) | undefined;
 }
 
 /** A small processor: `herald serve` runs one so a queued click is recorded without a `herald worker`. */

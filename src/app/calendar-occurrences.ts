@@ -6,49 +6,10 @@
  * `group=occurrence` all read this.
  */
 import { DateTime } from 'luxon';
-import type { StoreDeps } from './ports.ts';
+import type { OccurrenceCopy, OccurrenceGroup, OccurrenceQuery, StoreDeps } from './ports.ts';
 import { MESSAGE_STATUSES } from '../domain/message-status.ts';
 import { commOccurrenceTitle, readableKey } from '../domain/plan/comm-title.ts';
 import type { Plan } from '../domain/plan/model.ts';
-
-export type MessageStatusName = (typeof MESSAGE_STATUSES)[number];
-
-export interface OccurrenceGroup {
-  comm: string;
-  /** 0-based index of the occurrence within its comm. */
-  occurrence: number;
-  /** Occurrences the comm has so far (its highest index + 1), for "2 of 3". */
-  occurrences: number;
-  /** Absent for the comm's own messages; `reminder`, `escalation`, `escalation-update` otherwise. */
-  kind?: string;
-  seriesItem?: string;
-  /** First and last due instants of the copies, ISO-8601 UTC. */
-  first: string;
-  last: string;
-  /** "HH:mm" when every copy is due at the same wall time in its person's zone (the usual case). */
-  localTime: string | null;
-  people: number;
-  copies: number;
-  channels: { slack: number; email: number };
-  /** People per audience the comm targets (a person in two counts in both). */
-  audiences: Record<string, number>;
-  /** Copies per status, only the statuses present. */
-  statuses: Partial<Record<MessageStatusName, number>>;
-}
-
-export interface OccurrenceQuery {
-  projectId: string;
-  from?: Date | undefined;
-  to?: Date | undefined;
-  person?: string | undefined;
-  comm?: string | undefined;
-  channel?: string | undefined;
-  audience?: string | undefined;
-  includeCancelled?: boolean | undefined;
-  /** One occurrence (with `comm`) of one kind (`comm` for the comm's own messages). */
-  occurrence?: number | undefined;
-  kind?: string | undefined;
-}
 
 /** `herald calendar` and the API: the same groups for a project key and days (YYYY-MM-DD) in the project zone. */
 export async function queryOccurrences(
@@ -124,17 +85,6 @@ export function formatOccurrenceTable(groups: readonly OccurrenceGroup[], plan: 
     if (aud) lines.push(`  ${''.padEnd(28)} ${aud}`);
   }
   return lines.slice(1).join('\n');
-}
-
-export interface OccurrenceCopy {
-  key: string;
-  person: string;
-  name: string;
-  timezone: string;
-  channel: string;
-  /** Due instant, ISO-8601 UTC. */
-  at: string;
-  status: string;
 }
 
 /** The comm occurrences with messages due in [from, to), in order of their first copy. */

@@ -32,9 +32,11 @@ const PREFIX = 'Reminder: ';
 export function asReminder(r: RenderedMessage): RenderedMessage {
   const subject = `${PREFIX}${r.subject}`;
   if (r.channel === 'email') return { ...r, subject };
-  const blocks = r.blocks?.map((b) => {
+  const text = `${PREFIX}${r.text}`;
+  if (!r.blocks) return { ...r, subject, text };
+  const blocks = r.blocks.map((b) => {
     const block = b as { type?: string; text?: { type: string; text: string } };
     return block.type === 'header' && block.text ? { ...block, text: { ...block.text, text: `${PREFIX}${block.text.text}`.slice(0, 150) } } : b;
   });
-  return { ...r, subject, text: `${PREFIX}${r.text}`, ...(blocks ? { blocks } : {}) };
+  return { ...r, subject, text, blocks };
 }

@@ -1,3 +1,4 @@
+import { definedOnly } from '../domain/defined-only.ts';
 import type { CommSpec, PersonSpec, Plan } from '../domain/plan/model.ts';
 import type { Occurrence } from '../domain/schedule/occurrence.ts';
 import { buildContext } from '../templates/context.ts';
@@ -52,7 +53,8 @@ export function renderMessage(
     now,
     occurrence: { index: t.occurrence.index, dueAt: t.occurrence.dueAt },
     item,
-    links: { ...(unsubscribe ? { unsubscribe } : {}), ...(comm.survey ? { answer: links.answer() } : {}) },
+    // A template may list the links ({{#each links}}): only the ones this message has.
+    links: definedOnly({ unsubscribe, answer: comm.survey ? links.answer() : undefined }),
     answerUrl: (o) => links.answer(o.value),
     digest: t.digest,
   });

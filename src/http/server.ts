@@ -10,7 +10,6 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { Queue } from 'bullmq';
-import { isTransientDbError } from '../db/postgres-errors.ts';
 import type { HttpReads } from '../db/repo/http-reads.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
 import { bearerOf, registerAdminQueues, type AdminTokenCheck } from './admin-queues.ts';
@@ -50,6 +49,12 @@ export interface ServerQueues {
 
 export interface HttpDeps {
   db: StoreDeps;
+  /**
+   * Whether an error is the database being busy or unreachable for a moment (no connection free in time,
+   * a dropped connection): answered 503 with Retry-After, not 500. The composition root passes the
+   * driver's classifier (isTransientDbError, src/db/postgres-errors.ts).
+   */
+  isDatabaseBusy(err: unknown): boolean;
   queues: ServerQueues;
   /** The read stores of the routes, pages, /metrics and /readyz (createHttpReads in src/db/repo/http-reads.ts). */
   reads: HttpReads;
@@ -144,7 +149,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.setErrorHandler((err: FastifyError | HeraldError | Error, request, reply) => {
     // The chaos soak found answer-link POSTs answering 500 on an overloaded server: the pool had no
     // connection free within its timeout. That is "busy, come back", not a bug: 503 with Retry-After.
-    if (isTransientDbError(err)) {
+    if (deps.isDatabaseBusy(err)) {
       deps.log?.error({ err, ...requestForLog(request) }, 'request failed: database busy or unreachable');
       reply.header('retry-after', '5');
       return sendError(request, reply, 503, errorBody('DATABASE_BUSY', 'Herald is busy and could not reach its database in time; try again in a few seconds.'));

@@ -7,9 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildHttpServer as buildApp, startHttpServer as listen, type HttpDeps, type RunningServer } from '../http/server.ts';
 import type { Database } from '../db/database.ts';
 import { createHttpReads } from '../db/repo/http-reads.ts';
+import { isTransientDbError } from '../db/postgres-errors.ts';
 import { serverQueues } from './queues.ts';
 
-export type HttpOptions = Omit<HttpDeps, 'queues' | 'reads' | 'db'> & {
+export type HttpOptions = Omit<HttpDeps, 'queues' | 'reads' | 'db' | 'isDatabaseBusy'> & {
   db: Database;
   /** The read stores; built on `db` when not given. */
   reads?: HttpDeps['reads'];
@@ -21,7 +22,7 @@ export type HttpOptions = Omit<HttpDeps, 'queues' | 'reads' | 'db'> & {
 function split(o: HttpOptions): { deps: HttpDeps; queues: ReturnType<typeof serverQueues> } {
   const { redisUrl, redisPrefix, reads, ...rest } = o;
   const queues = serverQueues({ redisUrl, prefix: redisPrefix });
-  return { deps: { ...rest, reads: reads ?? createHttpReads(o.db), queues }, queues };
+  return { deps: { ...rest, reads: reads ?? createHttpReads(o.db), queues, isDatabaseBusy: isTransientDbError }, queues };
 }
 
 export async function buildHttpServer(o: HttpOptions): Promise<{ app: FastifyInstance; closeExtras(): Promise<void> }> {

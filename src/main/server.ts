@@ -9,10 +9,11 @@ import { PlanCache } from '../app/plan-cache.ts';
 import { systemClock, type Clock } from '../app/ports.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
+import { isTransientDbError } from '../db/postgres-errors.ts';
 import type { AdminTokenCheck } from '../http/admin-queues.ts';
 import type { HttpDeps, RunningServer } from '../http/server.ts';
 import { redisScratch } from '../http/slack/scratch.ts';
-import type { SlackInteractivity } from '../http/slack/slack-app.ts';
+import type { SlackInteractivity } from './slack.ts';
 import type { Logger } from '../logger.ts';
 import type { ClickQueue } from '../../jobs/record-click.ts';
 import { redisConnection } from '../../jobs/runtime.ts';
@@ -91,7 +92,7 @@ export async function startServer(
       const conn = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX };
       const [{ ClickQueue, startClickProcessor }, { createSlackInteractivity }, { createSlackReads }] = await Promise.all([
         import('../../jobs/record-click.ts'),
-        import('../http/slack/slack-app.ts'),
+        import('./slack.ts'),
         import('../db/repo/slack-reads.ts'),
       ]);
       const queue = new ClickQueue(
@@ -130,6 +131,7 @@ export async function startServer(
         {
           db,
           reads: createHttpReads(db),
+          isDatabaseBusy: isTransientDbError,
           queues: forHttp,
           isAdminToken,
           // The doctor's checks for /readyz's admin detail, each bounded so a probe cannot hold the answer long.

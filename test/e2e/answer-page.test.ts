@@ -1,29 +1,18 @@
 /**
  * The answer page in a real headless Chromium at a phone's width (375 px): usable, no outside
  * requests, and opening it — with JavaScript on, as some mail scanners do — records nothing.
- * Chromium comes from Debian (`apt-get install -y chromium`); set-up installs it when missing.
- * Playwright gives each launch a fresh temporary profile (it refuses `--user-data-dir`).
+ * Chromium comes from Debian, with the flags of test/support/chromium.ts (which installs it when missing).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/domain/tokens.ts';
 import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
 import { createHttpReads } from '../../src/db/repo/http-reads.ts';
+import { launchChromiumBrowser } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_SECRET } from '../support/delivery.ts';
 import { seedResponses, type SeededMessage, type SeededResponses } from '../support/responses.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  // A missing browser is installed, never a reason to skip: the test fails if this fails.
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', timeout: 300_000 });
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is still missing after apt-get install chromium`);
-}
 
 describe('answer page in headless Chromium at 375 px', () => {
   let db: TestDatabase;
@@ -31,23 +20,10 @@ describe('answer page in headless Chromium at 375 px', () => {
   let seed: SeededResponses;
   let browser: Browser;
   beforeAll(async () => {
-    ensureChromium();
     db = await createTestDatabase();
     seed = await seedResponses(db);
     srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromiumBrowser();
   }, 360_000);
   afterAll(async () => {
     await browser?.close();

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/domain/plan/parse-plan.ts';
 import { launchChromium, type Browser } from '../support/chromium.ts';
 import { keysShown, labelRulesOfPlan } from '../support/labels.ts';
+import { pageWidth } from '../support/page-width.ts';
 import { freePort } from '../support/serve-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -70,11 +71,6 @@ async function axeSerious(page: Page): Promise<string[]> {
     async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations,
   );
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-}
-
-/** The document's width beside the viewport's: a page wider than its viewport scrolls sideways. */
-async function sideways(page: Page): Promise<{ scroll: number; view: number }> {
-  return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
 }
 
 /** Reloads `pageUrl` once a second until `target()` is on it; fails the test past `deadline` (epoch ms). */
@@ -147,7 +143,7 @@ describe('herald demo in an empty folder', () => {
     expect(digestBefore).toContain('No open escalations');
     expect(await axeSerious(page)).toEqual([]);
     expect(await keysShown(page, LABELS)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
 
     // The survey reaches an end user on Slack within the first minute or so; answer "Some issues".
     const slackView = `${url}/slack/bea.meyer`;
@@ -161,7 +157,7 @@ describe('herald demo in an empty folder', () => {
     expect(await page.locator('.slack-message small time').first().textContent()).toMatch(/^\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d UTC$/);
     expect(await axeSerious(page)).toEqual([]);
     expect(await keysShown(page, LABELS)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('button', { name: 'Some issues' }).first().click();
     await page.waitForURL(slackView);
     expect(await page.getByText('(edited)').count()).toBeGreaterThan(0); // Herald's chat.update
@@ -173,7 +169,7 @@ describe('herald demo in an empty folder', () => {
     await page.waitForURL(/\/slack\/bea\.meyer\/modal\//);
     expect(await axeSerious(page)).toEqual([]);
     expect(await keysShown(page, LABELS)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('textbox').fill('Teams calls drop after the mailbox move');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForURL(slackView);
@@ -184,11 +180,11 @@ describe('herald demo in an empty folder', () => {
     await reloadUntil(page, inbox, () => page.getByRole('link', { name: 'Working well' }), started + 150_000);
     expect(await axeSerious(page)).toEqual([]);
     expect(await keysShown(page, LABELS)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('link', { name: 'Working well' }).first().click();
     await page.waitForURL(/\/r\//);
     expect(await keysShown(page, LABELS)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
     await page.getByRole('button').first().click();
     await page.waitForLoadState('load');
 
@@ -209,7 +205,7 @@ describe('herald demo in an empty folder', () => {
     expect(digestAfter).not.toBe(digestBefore);
     expect(digestAfter).not.toContain('No open escalations');
     expect(await keysShown(page, LABELS)).toEqual([]);
-    expect(await sideways(page)).toEqual({ scroll: 375, view: 375 });
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
 
     // One clock, in a believable order. Every comparison is between two stamps of the story, never
     // with today's date: the demo runs minutes ahead of the wall clock, so a stamp taken from the

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Browser as PlaywrightBrowser } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The flags /work/shared/recipes/README.md measured for Debian's build running as root.
@@ -47,4 +47,9 @@ export async function launchChromium(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A headless Chromium for tests that open contexts of their own (a phone's viewport, JavaScript off); Playwright gives it a fresh profile. */
+export function launchChromiumBrowser(): Promise<PlaywrightBrowser> {
+  return chromium.launch({ executablePath: ensureChromium(), args: FLAGS });
 }

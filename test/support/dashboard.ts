@@ -23,6 +23,7 @@ import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { buildEngine } from '../../src/templates/builtin.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 import { keysShown, labelRulesOf, type LabelRules } from './labels.ts';
+import { pageWidth } from './page-width.ts';
 import { runCli } from './cli.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { TEST_SECRET } from './delivery.ts';
@@ -139,12 +140,12 @@ export function useDashboard(opts: DashboardOptions = {}): Dashboard {
       const problems = [...(errorsOf.get(page) ?? [])];
       problems.push(...(await axeSerious(page)));
       problems.push(...(await keysShown(page, labels)));
-      const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+      const width = await pageWidth(page);
       if (width.view !== 375) problems.push(`viewport is ${width.view} px, not 375`);
       if (width.scroll > width.view) problems.push(`scrolls sideways at 375 px (content is ${width.scroll} px wide)`);
       // And on a laptop: the same page at 1,280 px must not scroll sideways either.
       await page.setViewportSize({ width: 1280, height: 800 });
-      const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+      const wide = await pageWidth(page);
       if (wide.scroll > wide.view) problems.push(`scrolls sideways at 1,280 px (content is ${wide.scroll} px wide)`);
       await page.setViewportSize({ width: 375, height: 800 });
       return problems;

@@ -1,6 +1,4 @@
-import type { GridDay, GridQuery } from '../calendar-grid.ts';
-import type { OccurrenceCopy, OccurrenceGroup, OccurrenceQuery } from '../calendar-occurrences.ts';
-import type { SurveyRate } from '../survey-rates.ts';
+import type { MESSAGE_STATUSES } from '../../domain/message-status.ts';
 import type { DigestSnapshot } from '../../domain/digest/snapshot.ts';
 import type { Channel, Plan } from '../../domain/plan/model.ts';
 import type { ExplainStep } from '../../domain/schedule/explain.ts';
@@ -29,6 +27,92 @@ export interface CalendarMessageRow {
   explainHash: string | null;
   kind: string;
   sentAt: Date | null;
+}
+
+/** One message in a cell of the dashboard calendar (calendarGrid, src/app/calendar-grid.ts). */
+export interface GridEntry {
+  key: string;
+  comm: string;
+  /** The comm's 0-based occurrence (a digest's ISO week). */
+  occurrence: number;
+  person: string;
+  channel: string;
+  /** Due time, ISO-8601 UTC. */
+  at: string;
+  status: string;
+  seriesItem?: string;
+  /** Absent for a comm's own message; `reminder`, `escalation`, … otherwise. */
+  kind?: string;
+}
+
+export interface GridDay {
+  total: number;
+  entries: GridEntry[];
+}
+
+export interface GridQuery {
+  projectId: string;
+  from: Date;
+  to: Date;
+  /** The zone whose days the cells are. */
+  zone: string;
+  /** Entries kept per day (the rest are only counted). */
+  perDay: number;
+  person?: string | undefined;
+  comm?: string | undefined;
+  channel?: string | undefined;
+  audience?: string | undefined;
+}
+
+type MessageStatusName = (typeof MESSAGE_STATUSES)[number];
+
+/** One comm occurrence with its copies counted (calendarOccurrences, src/app/calendar-occurrences.ts). */
+export interface OccurrenceGroup {
+  comm: string;
+  /** 0-based index of the occurrence within its comm. */
+  occurrence: number;
+  /** Occurrences the comm has so far (its highest index + 1), for "2 of 3". */
+  occurrences: number;
+  /** Absent for the comm's own messages; `reminder`, `escalation`, `escalation-update` otherwise. */
+  kind?: string;
+  seriesItem?: string;
+  /** First and last due instants of the copies, ISO-8601 UTC. */
+  first: string;
+  last: string;
+  /** "HH:mm" when every copy is due at the same wall time in its person's zone (the usual case). */
+  localTime: string | null;
+  people: number;
+  copies: number;
+  channels: { slack: number; email: number };
+  /** People per audience the comm targets (a person in two counts in both). */
+  audiences: Record<string, number>;
+  /** Copies per status, only the statuses present. */
+  statuses: Partial<Record<MessageStatusName, number>>;
+}
+
+export interface OccurrenceQuery {
+  projectId: string;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  person?: string | undefined;
+  comm?: string | undefined;
+  channel?: string | undefined;
+  audience?: string | undefined;
+  includeCancelled?: boolean | undefined;
+  /** One occurrence (with `comm`) of one kind (`comm` for the comm's own messages). */
+  occurrence?: number | undefined;
+  kind?: string | undefined;
+}
+
+export interface OccurrenceCopy {
+  key: string;
+  person: string;
+  name: string;
+  timezone: string;
+  channel: string;
+  /** Due instant, ISO-8601 UTC. */
+  at: string;
+  status: string;
 }
 
 /** The calendar's reads (counted and cut in the database where a page would otherwise load every message). */
@@ -64,6 +148,15 @@ export interface AnswerFilter {
   projectId: string;
   commIds: readonly string[];
   search: string | undefined;
+}
+
+/** People asked and answered, per comm and audience (surveyRates, src/app/survey-rates.ts). */
+export interface SurveyRate {
+  commId: string;
+  audience: string;
+  /** People asked: distinct (occurrence, person) with a survey message sent, on any channel. */
+  asked: number;
+  answered: number;
 }
 
 export interface ResponseReads {

@@ -25,8 +25,8 @@ const REPEAT_AFTER_MS = 200;
  * fetch with web streams, a request queue, a retry wrapper and debug strings built and
  * redacted for every call even with debug logging off. Its contract is kept: the same error
  * classes (so classifySlackError decides retries exactly as before), a 429 with Retry-After
- * rejected as WebAPIRateLimitedError (rejectRateLimitedCalls), any other non-200 a
- * WebAPIHTTPError, `ok: false` a WebAPIPlatformError, and one repeat only of a request that
+ * rejected as WebAPIRateLimitedError (rejectRateLimitedCalls), any other non-200 (a 429
+ * without a usable Retry-After included) a WebAPIHTTPError, `ok: false` a WebAPIPlatformError, and one repeat only of a request that
  * never reached Slack.
  */
 export function webApiCaller(opts: WebApiCallerOptions): { call: WebApiCall; close(): void } {
@@ -83,7 +83,7 @@ export function webApiCaller(opts: WebApiCallerOptions): { call: WebApiCall; clo
     if (res.statusCode === 429) {
       const retryAfter = Number.parseInt(String(res.headers['retry-after'] ?? ''), 10);
       if (!Number.isNaN(retryAfter)) throw new WebAPIRateLimitedError(retryAfter);
-      throw new Error(`Retry header did not contain a valid timeout (method: ${method}, retry-after header: ${String(res.headers['retry-after'])})`);
+      // Without a usable Retry-After it is an ordinary HTTP error below (http_429: retried with the catalogue's backoff).
     }
     if (res.statusCode !== 200) {
       const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));

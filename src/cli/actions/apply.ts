@@ -5,15 +5,14 @@ import type { CliContext } from '../context.ts';
 import { triggeredLine } from '../output.ts';
 import { projectTime } from '../project-time.ts';
 import { terminalProgress } from '../progress.ts';
-import { withDb, dropQueuedJobs, planTemplateCheck } from '../../main/cli.ts';
 import { printWarnings } from './plan-warnings.ts';
 import { planCapacityIssues } from '../../app/plan-capacity.ts';
 import { pastDatesNote } from '../../app/past-dates-note.ts';
 
 export async function apply(ctx: CliContext, file: string, opts: { dryRun?: boolean }): Promise<void> {
-  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  const loaded = await loadPlanFile(file, { checkTemplate: await ctx.planTemplateCheck() });
   printWarnings(ctx, loaded.warnings);
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const now = ctx.clock.now();
     const r = await applyPlan(db, {
       plan: loaded.plan,
@@ -36,6 +35,6 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
       ctx.output.out(`milestone ${m.key} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
     }
     if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
-    if (!r.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
+    if (!r.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
   });
 }

@@ -4,7 +4,6 @@ import { capacityLimits } from '../../domain/capacity/limits.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkFilterKeys } from '../options.ts';
-import { withDb } from '../../main/cli.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
 import { formatOccurrenceTable, queryOccurrences } from '../../app/calendar-occurrences.ts';
 
@@ -28,7 +27,7 @@ export async function calendar(ctx: CliContext, project: string, opts: CalendarO
   if (opts.from !== undefined && opts.to !== undefined && checkDay(opts.from, '--from') > checkDay(opts.to, '--to')) {
     throw new HeraldError('BAD_OPTION', `--from ${opts.from} is after --to ${opts.to}`, { hint: '--to is the last day shown, inclusive' });
   }
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     // A PM plans in comm occurrences: the table groups the copies unless asked for them (or for one person's).
     if (opts.format === 'table' && !opts.explain && !opts.copies && opts.person === undefined) {
       const { plan, groups } = await queryOccurrences(db, {

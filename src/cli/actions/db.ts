@@ -1,7 +1,6 @@
-import { migrateDb } from '../../main/cli.ts';
 import type { CliContext } from '../context.ts';
 
 export async function dbMigrate(ctx: CliContext): Promise<void> {
-  const applied = await migrateDb(ctx);
+  const applied = await ctx.migrateDb();
   ctx.output.out(applied.length ? applied.join('\n') : 'database is up to date');
 }

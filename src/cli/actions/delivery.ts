@@ -5,7 +5,6 @@ import { MESSAGE_STATUSES } from '../../domain/message-status.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount, checkFilterKeys } from '../options.ts';
 import { plural } from '../output.ts';
-import { withDb } from '../../main/cli.ts';
 
 export interface MessagesOptions {
   status?: string;
@@ -22,7 +21,7 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
   }
   checkChoice('--format', o.format, ['table', 'json']);
   const limit = checkCount('--limit', o.limit, 1);
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const list = await listMessages(db, { project, ...pick(o), limit });
     if (!list.length) await checkFilterKeys(db.sql, project, o);
     if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
@@ -38,14 +37,14 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
 }
 
 export async function retry(ctx: CliContext, project: string, o: { message?: string[] }): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const n = await retryMessages(db, { project, now: ctx.clock.now(), messageIds: o.message });
     ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
   });
 }
 
 export async function send(ctx: CliContext, project: string, comm: string, o: { now?: boolean }): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const r = await sendManual(db, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
     ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
   });

@@ -3,7 +3,6 @@ import { mondayOfWeek } from '../../domain/digest/week.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { withDb, cliEngine } from '../../main/cli.ts';
 
 export interface DigestOptions {
   preview?: boolean;
@@ -20,8 +19,8 @@ export async function digest(ctx: CliContext, project: string, o: DigestOptions)
   }
   checkChoice('--format', o.format, ['text', 'html', 'json', 'slack']);
   if (o.week !== undefined) mondayOfWeek(o.week);
-  const engine = cliEngine(ctx);
-  await withDb(ctx, async (db) => {
+  const engine = await ctx.engine();
+  await ctx.withDb(async (db) => {
     const p = await previewDigest(db, engine, {
       project,
       now: ctx.clock.now(),

@@ -5,11 +5,10 @@ import { HeraldError } from '../../domain/errors.ts';
 import type { EscalationAction } from '../../domain/escalation/rules.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { withDb } from '../../main/cli.ts';
 
 export async function responses(ctx: CliContext, project: string, o: { comm?: string; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const r = await listResponses(db, { project, comm: o.comm || undefined });
     ctx.output.out(o.format === 'json' ? JSON.stringify(r.entries, null, 2) : formatResponses(r.summaries));
   });
@@ -17,14 +16,14 @@ export async function responses(ctx: CliContext, project: string, o: { comm?: st
 
 export async function escalations(ctx: CliContext, project: string, o: { open?: boolean; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const list = await listEscalations(db, { project, open: o.open ?? false, now: ctx.clock.now() });
     ctx.output.out(o.format === 'json' ? JSON.stringify(list, null, 2) : formatEscalations(list));
   });
 }
 
 export async function escalation(ctx: CliContext, action: EscalationAction, project: string, id: string, o: { note?: string } = {}): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const escalationId = await resolveId(db, project, id, ctx);
     const r = await actOnEscalation({ stores: db.stores, clock: ctx.clock }, { escalationId, action, project, note: o.note });
     ctx.output.out(

@@ -1,12 +1,11 @@
 import { listInbox } from '../../app/list-inbox.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount } from '../options.ts';
-import { withDb } from '../../main/cli.ts';
 
 export async function inbox(ctx: CliContext, project: string, o: { limit: string; format: string }): Promise<void> {
   checkChoice('--format', o.format, ['table', 'json']);
   const limit = checkCount('--limit', o.limit, 1);
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const list = await listInbox(db, project, { limit });
     if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
     if (!list.length) return ctx.output.out('the inbox is empty: every inbound mail was recorded or handled');

@@ -16,7 +16,6 @@ import { packagePath } from '../../package-root.ts';
 import type { CliContext } from '../context.ts';
 import { plural } from '../output.ts';
 import { streamAsk, type Ask } from '../prompt.ts';
-import { planTemplateCheck } from '../../main/cli.ts';
 
 export interface InitOptions {
   starter?: string;
@@ -70,8 +69,8 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
     businessDays,
     goLive,
     help: DEFAULT_HELP,
-    ...(country ? { country } : {}),
-    ...(cutover ? { cutover } : {}),
+    country,
+    cutover,
   };
 
   const target = path.resolve(ctx.cwd, dir ?? '.');
@@ -94,7 +93,7 @@ export async function init(ctx: CliContext, dir: string | undefined, opts: InitO
 
   // What was written must validate as it is: check it the way `herald validate` does.
   const planFile = path.relative(ctx.cwd, path.join(target, INIT_FILES.plan)) || INIT_FILES.plan;
-  const loaded = await loadPlanFile(planFile, { cwd: ctx.cwd, checkTemplate: planTemplateCheck(ctx) });
+  const loaded = await loadPlanFile(planFile, { cwd: ctx.cwd, checkTemplate: await ctx.planTemplateCheck() });
   const messages = buildCalendar(loaded.plan, { now: ctx.clock.now() }).length;
   ctx.output.out(
     [

@@ -3,10 +3,9 @@ import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
 import { plural, triggeredLine } from '../output.ts';
 import { projectTime as local } from '../project-time.ts';
-import { withDb, dropQueuedJobs } from '../../main/cli.ts';
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const r = await moveMilestone(db, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
     ctx.output.out(
       `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${local(r.from, r.timezone)} → ${local(r.to, r.timezone)} (${r.timezone})` +
@@ -15,12 +14,12 @@ export async function milestoneMove(ctx: CliContext, project: string, key: strin
         (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
     );
     for (const w of r.warnings) ctx.output.err(`warning: ${w}`);
-    if (!opts.dryRun) await dropQueuedJobs(ctx, r.queuedChanged);
+    if (!opts.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
   });
 }
 
 export async function milestoneDone(ctx: CliContext, project: string, key: string): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const r = await markMilestoneDone(db, { project, milestone: key, now: ctx.clock.now() });
     ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${plural(r.triggered, 'message')} queued`);
   });

@@ -8,7 +8,6 @@ import { withReminders } from '../../domain/survey/reminders.ts';
 import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkCount } from '../options.ts';
-import { cliEngine, planTemplateCheck } from '../../main/cli.ts';
 
 export interface PreviewOptions {
   comm: string;
@@ -27,7 +26,7 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
     throw new HeraldError('BAD_OPTION', `--channel ${o.channel} is not a channel`, { hint: 'use --channel slack or --channel email' });
   }
   if (!o.person === !o.audience) throw new HeraldError('BAD_OPTION', 'give exactly one of --person ID or --audience KEY');
-  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  const loaded = await loadPlanFile(file, { checkTemplate: await ctx.planTemplateCheck() });
   const plan = loaded.plan;
   const comm = plan.comms.find((c) => c.key === o.comm);
   if (!comm) throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
@@ -66,7 +65,7 @@ export async function preview(ctx: CliContext, file: string, o: PreviewOptions):
     });
   }
   const message = renderFor(
-    cliEngine(ctx),
+    await ctx.engine(),
     plan,
     comm,
     person,

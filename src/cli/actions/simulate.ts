@@ -7,7 +7,6 @@ import { withReminders } from '../../domain/survey/reminders.ts';
 import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
-import { cliEngine, planTemplateCheck } from '../../main/cli.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
 import { channelName, commOccurrenceTitle } from '../../domain/plan/comm-title.ts';
 
@@ -20,7 +19,7 @@ export interface SimulateOptions {
 
 export async function simulate(ctx: CliContext, file: string, o: SimulateOptions): Promise<void> {
   checkChoice('--format', o.format, ['text', 'json']);
-  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  const loaded = await loadPlanFile(file, { checkTemplate: await ctx.planTemplateCheck() });
   const plan = loaded.plan;
   if (o.person && !plan.people.some((p) => p.id === o.person)) {
     throw new HeraldError('NOT_FOUND', `person "${o.person}" is not in the plan`, {
@@ -31,7 +30,7 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
     });
   }
   const now = ctx.clock.now();
-  const engine = cliEngine(ctx);
+  const engine = await ctx.engine();
   if (o.comm && !plan.comms.some((c) => c.key === o.comm)) {
     throw new HeraldError('NOT_FOUND', `comm "${o.comm}" is not in the plan`, { hint: `comms: ${plan.comms.map((c) => c.key).join(', ')}` });
   }

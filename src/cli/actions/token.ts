@@ -1,9 +1,8 @@
 import { createApiToken, listApiTokens, revokeApiToken } from '../../app/api-tokens.ts';
 import type { CliContext } from '../context.ts';
-import { withDb } from '../../main/cli.ts';
 
 export async function tokenCreate(ctx: CliContext, opts: { role: string; project?: string; person?: string; name?: string }): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const r = await createApiToken(db, { role: opts.role, projectKey: opts.project, personKey: opts.person, name: opts.name, now: ctx.clock.now() });
     const t = r.info;
     const feed =
@@ -17,14 +16,14 @@ export async function tokenCreate(ctx: CliContext, opts: { role: string; project
 }
 
 export async function tokenRevoke(ctx: CliContext, idOrName: string): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const t = await revokeApiToken(db, idOrName, ctx.clock.now());
     ctx.output.out(`token ${t.name} revoked at ${t.revokedAt}`);
   });
 }
 
 export async function tokenList(ctx: CliContext): Promise<void> {
-  await withDb(ctx, async (db) => {
+  await ctx.withDb(async (db) => {
     const rows = await listApiTokens(db);
     if (rows.length === 0) return ctx.output.out('no tokens; create one with "herald token create --role viewer"');
     ctx.output.out(

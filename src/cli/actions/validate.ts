@@ -3,12 +3,11 @@ import { buildCalendar } from '../../domain/schedule/calendar.ts';
 import { reminderOccurrences } from '../../domain/survey/reminders.ts';
 import type { CliContext } from '../context.ts';
 import { plural } from '../output.ts';
-import { planTemplateCheck } from '../../main/cli.ts';
 import { printWarnings } from './plan-warnings.ts';
 import { planCapacityIssues } from '../../app/plan-capacity.ts';
 
 export async function validate(ctx: CliContext, file: string): Promise<void> {
-  const loaded = await loadPlanFile(file, { checkTemplate: planTemplateCheck(ctx) });
+  const loaded = await loadPlanFile(file, { checkTemplate: await ctx.planTemplateCheck() });
   const now = ctx.clock.now();
   const calendar = buildCalendar(loaded.plan, { now });
   printWarnings(ctx, [...loaded.warnings, ...planCapacityIssues(loaded, calendar, ctx.config(), now)]);

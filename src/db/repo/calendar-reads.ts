@@ -4,8 +4,7 @@
  * week and grouping it in Node took a median 6.3 s of server time per calendar page (178 ms
  * counted here, commit e7c3e73); the occurrence groups and copies follow the same rule (b63a101).
  */
-import type { GridDay, GridEntry, GridQuery } from '../../app/calendar-grid.ts';
-import type { OccurrenceCopy, OccurrenceGroup, OccurrenceQuery } from '../../app/calendar-occurrences.ts';
+import type { GridDay, GridEntry, GridQuery, OccurrenceCopy, OccurrenceGroup, OccurrenceQuery } from '../../app/ports.ts';
 import type { CalendarMessageFilter, CalendarMessageRow } from '../../app/ports.ts';
 import { MESSAGE_STATUSES } from '../../domain/message-status.ts';
 import type { Channel } from '../../domain/plan/model.ts';

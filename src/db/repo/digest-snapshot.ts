@@ -1,6 +1,7 @@
 /** The weekly digest's reads, through Prisma (one snapshot per project and send instant, cached by the worker). */
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { DigestEscalation, DigestSnapshot, StatusReport, SurveyMessage } from '../../domain/digest/snapshot.ts';
+import { definedOnly } from '../../domain/defined-only.ts';
 import { clipWords } from '../../domain/digest/text.ts';
 import { digestWindow } from '../../domain/digest/week.ts';
 import type { CommSpec, Plan, SurveyOption } from '../../domain/plan/model.ts';
@@ -37,19 +38,20 @@ export async function loadEscalations(db: DigestReader, projectId: string, plan:
     // A comm without a workstream escalates to the owner of the workstream the owner runs.
     const workstreamKey = comm?.workstreamKey ?? plan.workstreams.find((w) => w.owner === firstOwner?.key)?.key;
     const label = spec?.survey?.options.find((o) => o.value === r.option)?.label ?? r.option;
-    return {
+    // The digest's template context: a template may list an escalation's fields, so absent ones are left out.
+    return definedOnly({
       id: r.id,
-      ...(workstreamKey ? { workstreamKey } : {}),
+      workstreamKey: workstreamKey || undefined,
       ownerName: owner?.name ?? '?',
       level: r.level,
       state: r.state as DigestEscalation['state'],
       urgent: r.urgency === 'urgent',
       openedAt: r.openedAt,
-      ...(r.escalateAt ? { ackDueAt: r.escalateAt } : {}),
-      ...(r.acknowledgedAt ? { acknowledgedAt: r.acknowledgedAt } : {}),
-      ...(r.acknowledgementNote ? { acknowledgementNote: clipWords(r.acknowledgementNote, ESCALATION_COMMENT_WORDS) } : {}),
+      ackDueAt: r.escalateAt ?? undefined,
+      acknowledgedAt: r.acknowledgedAt ?? undefined,
+      acknowledgementNote: r.acknowledgementNote ? clipWords(r.acknowledgementNote, ESCALATION_COMMENT_WORDS) : undefined,
       summary: `${r.person.name} answered “${label}”${r.comment ? `: ${clipWords(r.comment, ESCALATION_COMMENT_WORDS)}` : ''}`,
-    };
+    });
   });
 }
 

@@ -5,7 +5,6 @@
  * rest (schedules, offsets, triggers, template data) passes through as stored. A raw
  * query returns jsonb parsed (pg, PGlite) or as text (some Prisma adapters): both are accepted.
  */
-import { HeraldError } from '../../domain/errors.ts';
 import { z } from 'zod';
 import type { CommSpec, Plan } from '../../domain/plan/model.ts';
 
@@ -41,9 +40,8 @@ const PlanColumn = z
  * of a megabyte plan.
  */
 function checked<T>(schema: z.ZodType, value: unknown): T {
-  const is = (v: unknown): v is T => schema.parse(v) !== undefined;
-  if (!is(value)) throw new HeraldError('INTERNAL', 'unreachable: zod parse throws or returns the value');
-  return value;
+  schema.parse(value);
+  return value as T;
 }
 
 function parsed(value: unknown): unknown {

@@ -5,7 +5,7 @@
  * the Responses page from a 7,364 ms median).
  */
 import type { AnswerFilter, ResponseReads } from '../../app/ports.ts';
-import type { SurveyRate } from '../../app/survey-rates.ts';
+import type { SurveyRate } from '../../app/ports.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../transaction.ts';
 import { decodePlan } from './json-columns.ts';

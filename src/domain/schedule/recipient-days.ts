@@ -76,7 +76,7 @@ function calendarOf(country: string | undefined, region: string | undefined, wor
   let cal = calendars.get(key);
   if (cal === undefined) {
     if (calendars.size >= 256) calendars.clear();
-    const holidays = { extra: [...extra], ...(country ? { country } : {}), ...(region ? { region } : {}) };
+    const holidays = { extra: [...extra], country, region };
     cal = new ProjectCalendar({ timezone: 'UTC', businessDays: [...workDays], holidays });
     calendars.set(key, cal);
   }

@@ -18,7 +18,6 @@ import type { Clock } from '../../app/ports.ts';
 import { recordSlackClick, type SlackClickOutcome } from '../../app/record-slack-click.ts';
 import type { StoreDeps } from '../../app/ports.ts';
 import type { MessageProvider, SlackReads } from '../../db/repo/slack-reads.ts';
-import { retryTransient } from '../../db/postgres-errors.ts';
 import type { SurveyOption } from '../../domain/plan/model.ts';
 import { commentWanted, normaliseComment, surveyOption } from '../../domain/response.ts';
 import { HeraldError } from '../../domain/errors.ts';
@@ -179,7 +178,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       sourceRef: `slack:${body.user.id}:${action.action_ts}`,
       fromButton: true,
       blocks: original,
-      ...(where ? { where } : {}),
+      where,
     };
     const held = await deps.clicks?.hold(click);
     await ack();
@@ -194,7 +193,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     const chosen = meta?.o;
     if (!meta || !chosen) return ack();
     // Checked before the ack, so the modal can show what is wrong; not yet acked, a failure here loses nothing.
-    const view = await retryTransient(() => loadAnswerView(deps.db, meta.m));
+    const view = await deps.db.stores.retrying(() => loadAnswerView(deps.db, meta.m));
     if (view.person.slackId !== body.user.id) return ack({ response_action: 'errors', errors: { comment: NOT_YOURS } });
     const option = surveyOption(view.survey, view.comm.key, chosen);
     const comment = normaliseComment(modal.state.values.comment?.comment?.value ?? null);
@@ -233,7 +232,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       await ack();
       const value = actionValue(action.value);
       if (!value) return;
-      const view = await retryTransient(() => loadAnswerView(deps.db, value.m));
+      const view = await deps.db.stores.retrying(() => loadAnswerView(deps.db, value.m));
       if (view.person.slackId !== body.user.id) return notYours(client, body);
       await handle({ body, client, view, original: (body.message?.blocks as SlackBlock[] | undefined) ?? [] });
     });

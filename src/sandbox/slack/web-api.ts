@@ -25,7 +25,8 @@ export function webApiMethods(
     const view = body.view;
     if (view === undefined || view === null) return fail('invalid_arguments');
     views.push({ method, viewId, view, at, triggerId: str(body.trigger_id) || undefined, userId: str(body.user_id) || undefined });
-    return ok({ view: { ...(typeof view === 'object' ? view : {}), id: viewId } });
+    const fields = typeof view === 'object' ? view : {};
+    return ok({ view: { ...fields, id: viewId } });
   }
 
   return {

@@ -17,9 +17,10 @@ import { loadPlanFile, type LoadedPlan } from '../../../src/app/load-plan.ts';
 import { pastDatesNote } from '../../../src/app/past-dates-note.ts';
 import { renderOccurrence } from '../../../src/app/render-message.ts';
 import { init } from '../../../src/cli/actions/init.ts';
-import type { CliContext } from '../../../src/cli/context.ts';
+import type { CliBasics, CliContext } from '../../../src/cli/context.ts';
 import { streamAsk } from '../../../src/cli/prompt.ts';
 import { loadConfig } from '../../../src/config/config.ts';
+import { cliServices } from '../../../src/main/cli.ts';
 import { ProjectCalendar } from '../../../src/domain/schedule/business-calendar.ts';
 import { buildCalendar } from '../../../src/domain/schedule/calendar.ts';
 import { withReminders } from '../../../src/domain/survey/reminders.ts';
@@ -43,7 +44,13 @@ const SCENARIOS = [
 
 function context(cwd: string, out: string[], err: string[] = [], now = NOW): CliContext {
   const config = loadConfig({});
-  return { config: () => config, output: { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false }, clock: { now: () => now }, cwd };
+  const basics: CliBasics = {
+    config: () => config,
+    output: { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false },
+    clock: { now: () => now },
+    cwd,
+  };
+  return { ...basics, ...cliServices(basics) };
 }
 
 let work: string;

@@ -84,7 +84,7 @@ export async function parseMime(raw: Buffer, envelope?: Envelope): Promise<Inbou
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
     contentType: type,
-    ...(reportType ? { reportType } : {}),
+    reportType: reportType || undefined,
     headers,
     parts,
     date: parsed.date,

@@ -6,7 +6,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { calendarGrid, type GridDay, type GridEntry } from '../../../app/calendar-grid.ts';
+import { calendarGrid } from '../../../app/calendar-grid.ts';
+import type { GridDay, GridEntry, OccurrenceGroup } from '../../../app/ports.ts';
 import {
   calendarOccurrences,
   occurrenceAudiences,
@@ -15,7 +16,6 @@ import {
   occurrenceStatuses,
   occurrenceTime,
   occurrenceTitle,
-  type OccurrenceGroup,
 } from '../../../app/calendar-occurrences.ts';
 import { previewMessage } from '../../../app/preview-message.ts';
 import { isValidZone } from '../../../domain/plan/calendar-values.ts';
@@ -28,7 +28,7 @@ import { field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { cspForEmails, messageViews } from '../message-view.ts';
 import { projectPath } from '../nav.ts';
 import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 /** Entries a month cell shows before "+N more" (which opens that week). */
 const MONTH_CELL = 4;

@@ -12,7 +12,7 @@ import { DashboardError } from '../context.ts';
 import { planOf } from '../project-plan.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage } from '../kit.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
 

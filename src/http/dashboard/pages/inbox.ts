@@ -14,7 +14,7 @@ import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject }
 import { personLabel, planOf } from '../project-plan.ts';
 import { channelName, commOccurrenceTitle, commTitle } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
 

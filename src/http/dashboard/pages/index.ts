@@ -5,7 +5,7 @@
  * 1. Create src/http/dashboard/pages/messages.ts:
  *      import { html } from '../html.ts';
  *      import { canEdit, csrfField, field, projectOf, sendPage } from '../kit.ts';
- *      import type { DashboardPage } from './index.ts';
+ *      import type { DashboardPage } from './page.ts';
  *      export const messagesPage: DashboardPage = {
  *        name: 'messages',   // a NavName from ../nav.ts: the nav links there and marks it current
  *        register(app, deps) {
@@ -25,9 +25,7 @@
  *    canEdit(request). Set `config: { dashboard: { role: 'admin' } }` on a route for more.
  * 4. Test it in test/e2e/dashboard-<page>.test.ts with test/support/dashboard.ts (checkPage).
  */
-import type { FastifyInstance } from 'fastify';
-import type { DashboardDeps } from '../context.ts';
-import type { NavName } from '../nav.ts';
+import type { DashboardPage } from './page.ts';
 import { calendarPage } from './calendar.ts';
 import { messagesPage } from './messages.ts';
 import { overviewPage } from './overview.ts';
@@ -38,11 +36,7 @@ import { responsesPage } from './responses.ts';
 import { inboxPage } from './inbox.ts';
 import { planPage } from './plan.ts';
 
-export interface DashboardPage {
-  /** The nav entry it is (or 'projects' for the list at /). */
-  name: NavName | 'projects';
-  register(app: FastifyInstance, deps: DashboardDeps): void | Promise<void>;
-}
+export type { DashboardPage } from './page.ts';
 
 export const PAGES: readonly DashboardPage[] = [
   projectsPage,

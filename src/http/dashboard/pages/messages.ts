@@ -14,7 +14,7 @@ import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject }
 import { projectPath } from '../nav.ts';
 import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
 import { channelName, commOccurrenceTitle, commTitle } from '../../../domain/plan/comm-title.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];

@@ -11,7 +11,7 @@ import { projectPath } from '../nav.ts';
 import { planOf } from '../project-plan.ts';
 import { channelName, commTitle } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 function countList(plan: Plan, rows: readonly OverviewCount[], link: (r: OverviewCount) => string, none: string): Html {
   if (!rows.length) return html`<p class="muted">${none}</p>`;

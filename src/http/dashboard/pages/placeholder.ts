@@ -4,7 +4,7 @@ import type { DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
 import { projectOf, sendPage } from '../kit.ts';
 import { NAV } from '../nav.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 export function registerPlaceholders(app: FastifyInstance, deps: DashboardDeps, pages: readonly DashboardPage[]): void {
   for (const n of NAV) {

@@ -15,7 +15,7 @@ import { commMilestones } from '../../../domain/schedule/calendar.ts';
 import type { DashboardDeps } from '../context.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 import { orRefuse } from './refusal.ts';
 import { localTime } from './when.ts';
 

@@ -18,7 +18,7 @@ import { field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { cspForEmails, messageViews } from '../message-view.ts';
 import { projectPath } from '../nav.ts';
 import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 interface Choice {
   comm: CommSpec;

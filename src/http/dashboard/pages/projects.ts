@@ -3,7 +3,7 @@ import { html, concat } from '../html.ts';
 import { sendPage } from '../kit.ts';
 import { sessionOf } from '../context.ts';
 import { projectPath } from '../nav.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 
 export const projectsPage: DashboardPage = {
   name: 'projects',

@@ -8,7 +8,7 @@ import { commOccurrenceTitle, commTitle, optionLabel } from '../../../domain/pla
 import type { Plan } from '../../../domain/plan/model.ts';
 import { html, type Html, concat } from '../html.ts';
 import { field, projectOf, sendPage } from '../kit.ts';
-import type { DashboardPage } from './index.ts';
+import type { DashboardPage } from './page.ts';
 import { channelPhrase } from '../../../app/answer-view.ts';
 import { bar, share } from './bar.ts';
 import { orRefuse } from './refusal.ts';

@@ -1,20 +1,22 @@
 /**
- * Slack interactivity as one Bolt app: over HTTP (`POST /slack/events`, SLACK_SIGNING_SECRET)
- * or, when SLACK_APP_TOKEN is set, over Socket Mode (Bolt's SocketModeReceiver: Herald dials out
- * to Slack over a WebSocket, for companies that cannot expose an HTTP endpoint). Listeners are the
- * same either way (interactions.ts).
+ * Slack interactivity as one Bolt app, built here (with the WebClient Bolt makes for it): over HTTP
+ * (`POST /slack/events`, SLACK_SIGNING_SECRET, the receiver src/http/slack/fastify-receiver.ts) or,
+ * when SLACK_APP_TOKEN is set, over Socket Mode (Bolt's SocketModeReceiver: Herald dials out to
+ * Slack over a WebSocket, for companies that cannot expose an HTTP endpoint). The listeners are the
+ * same either way (src/http/slack/listeners.ts). server.ts imports this file only when Slack is
+ * configured, so Bolt loads in neither the worker nor a serve without Slack.
  */
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import type { Clock } from '../../app/ports.ts';
-import type { StoreDeps } from '../../app/ports.ts';
-import { ConfigError } from '../../domain/errors.ts';
-import type { SlackReads } from '../../db/repo/slack-reads.ts';
-import type { Logger } from '../../logger.ts';
-import { FastifySlackReceiver } from './fastify-receiver.ts';
-import { registerEscalationActions } from './escalation-actions.ts';
-import { answerShower, registerInteractions, type InteractionDeps, type RecordedClick, type Scratch } from './interactions.ts';
-import type { ClickPayload } from '../../app/queue-ports.ts';
-import type { SlackHttp } from './slack-events.ts';
+import type { Clock } from '../app/ports.ts';
+import type { StoreDeps } from '../app/ports.ts';
+import { ConfigError } from '../domain/errors.ts';
+import type { SlackReads } from '../db/repo/slack-reads.ts';
+import type { Logger } from '../logger.ts';
+import { FastifySlackReceiver } from '../http/slack/fastify-receiver.ts';
+import { answerShower, type InteractionDeps, type RecordedClick, type Scratch } from '../http/slack/interactions.ts';
+import { registerSlackListeners } from '../http/slack/listeners.ts';
+import type { ClickPayload } from '../app/queue-ports.ts';
+import type { SlackHttp } from '../http/slack/slack-events.ts';
 
 export interface SlackInteractivityOptions {
   botToken: string;
@@ -67,8 +69,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   if (opts.appToken) {
     const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
     const app = new App({ ...base, receiver });
-    registerInteractions(app, opts);
-    registerEscalationActions(app, opts);
+    registerSlackListeners(app, opts);
     return {
       mode: 'socket',
       showRecorded: answerShower(app.client, opts.scratch),
@@ -83,8 +84,7 @@ export function createSlackInteractivity(opts: SlackInteractivityOptions): Slack
   if (!opts.signingSecret) throw new ConfigError('Slack interactivity over HTTP needs SLACK_SIGNING_SECRET');
   const receiver = new FastifySlackReceiver(opts.log);
   const app = new App({ ...base, receiver });
-  registerInteractions(app, opts);
-  registerEscalationActions(app, opts);
+  registerSlackListeners(app, opts);
   return {
     mode: 'http',
     showRecorded: answerShower(app.client, opts.scratch),
