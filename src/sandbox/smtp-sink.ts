@@ -142,7 +142,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
               callback(Object.assign(new Error(text), { responseCode: code }));
             };
             if (a.method === 'XOAUTH2') {
-              if (!auth.xoauth2?.(user, a.accessToken ?? '')) return refuse(535, '5.7.3 Authentication unsuccessful');
+              if (!auth.xoauth2?.(user, a.accessToken ?? '')) {
+                // RFC 7628: a 334 challenge with the error as JSON, then 535; a client may renew its token and try again.
+                logins.push({ method: a.method, user, ok: false, at: Date.now() });
+                return callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://outlook.office365.com/.default' } });
+              }
             } else if (auth.basicAuthDisabled) {
               return refuse(550, '5.7.30 Basic authentication is not supported for Client Submission.');
             } else if (!auth.passwords || auth.passwords[user] !== a.password) return refuse(535, '5.7.8 Authentication credentials invalid');
