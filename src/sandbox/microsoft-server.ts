@@ -158,6 +158,7 @@ export async function startMicrosoftSandbox(opts: MicrosoftSandboxOptions): Prom
   }
 
   const server = createServer({ cert: opts.tls.cert, key: opts.tls.key }, (req, res) => {
+    const startedAt = Date.now();
     handle(req).then(
       (reply) => {
         requests.push({
@@ -165,6 +166,7 @@ export async function startMicrosoftSandbox(opts: MicrosoftSandboxOptions): Prom
           path: new URL(req.url ?? '/', base).pathname,
           endpoint: reply.endpoint,
           status: reply.status,
+          startedAt,
           at: Date.now(),
         });
         const headers: Record<string, string> = { ...reply.headers };

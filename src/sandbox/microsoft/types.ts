@@ -69,6 +69,8 @@ export interface GraphRequest {
   path: string;
   endpoint: MicrosoftEndpoint | 'openid' | 'other';
   status: number;
+  /** When the request arrived, and when it was answered (ms since the epoch). */
+  startedAt: number;
   at: number;
 }
 
