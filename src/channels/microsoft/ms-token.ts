@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import type { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
 import { HeraldError } from '../../domain/errors.ts';
 
 /** The app registration, as the MS_* settings give it. */
@@ -67,13 +67,16 @@ export function microsoftTokens(c: MicrosoftCredentials): MicrosoftTokens {
     ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
     ...(c.certificatePath ? { clientCertificate: certificateCredential(c.certificatePath) } : {}),
   };
-  const app = new ConfidentialClientApplication({ auth });
+  // msal-node (and jsonwebtoken) load with the first token, not with every worker that never uses them.
+  let app: Promise<ConfidentialClientApplication> | undefined;
+  const client = (): Promise<ConfidentialClientApplication> =>
+    (app ??= import('@azure/msal-node').then(({ ConfidentialClientApplication: App }) => new App({ auth })));
   const timeoutMs = c.timeoutMs ?? 15_000;
   return async (scope, { renew = false } = {}) => {
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([
-        app.acquireTokenByClientCredential({ scopes: [scope], skipCache: renew }),
+        client().then((a) => a.acquireTokenByClientCredential({ scopes: [scope], skipCache: renew })),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new HeraldError('MS_TOKEN_UNREACHABLE', `${host.host} gave no token within ${timeoutMs} ms`, { retryable: true })),
