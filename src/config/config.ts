@@ -109,7 +109,7 @@ const schema = z.object({
     .trim()
     .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be the reply mailbox address, e.g. pmo@contoso.com')
     .optional(),
-  INBOUND_GRAPH_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(30),
+  INBOUND_GRAPH_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   EMAIL_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   // Exchange Online: 10,000 recipients in a rolling 24 hours per mailbox.
   EMAIL_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000_000).default(10_000),

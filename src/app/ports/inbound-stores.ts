@@ -1,6 +1,6 @@
 import type { CommSpec } from '../../domain/plan/model.ts';
 
-export type InboundVia = 'smtp' | 'imap' | 'webhook';
+export type InboundVia = 'smtp' | 'imap' | 'webhook' | 'graph';
 export type InboundKind = 'reply' | 'bounce' | 'delay' | 'auto-reply' | 'list' | 'unparseable';
 export type InboundOutcome = 'recorded' | 'bounced' | 'paused' | 'ignored' | 'listed' | 'kept' | 'unmatched' | 'unparseable' | 'empty';
 
