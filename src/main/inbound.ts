@@ -94,9 +94,12 @@ export async function startInbound(
   if (config.INBOUND_GRAPH_MAILBOX !== undefined) {
     const { startGraphPoller } = await import('../channels/email/inbound/graph-poller.ts');
     const { createGraphClient } = await import('../channels/microsoft/graph-client.ts');
+    const mailbox = config.INBOUND_GRAPH_MAILBOX.toLowerCase();
+    const inboundStore = opts.db.stores.inbound;
     runtime.graph = startGraphPoller({
       graph: createGraphClient({ graphUrl: config.MS_GRAPH_URL, tokens: buildMicrosoftTokens(config) }),
       mailbox: config.INBOUND_GRAPH_MAILBOX,
+      cursor: { load: () => inboundStore.deltaLink(mailbox), save: (link) => inboundStore.saveDeltaLink(mailbox, link) },
       intervalMs: config.INBOUND_GRAPH_POLL_SECONDS * 1000,
       onMail: async (raw) => void (await receive(raw, 'graph')),
       log,

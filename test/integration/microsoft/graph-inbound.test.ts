@@ -55,7 +55,7 @@ describe('replies through Microsoft Graph (delta query on the reply mailbox)', (
       await db?.drop();
     });
 
-    it('records a reply once, marks it read, and a restarted poller does not record it again', async () => {
+    it('records a reply once, marks it read, keeps the delta link, and a restarted poller goes on from it', async () => {
       const s = sent.sent('outlook-en');
       const messageId = `<graph-restart-${process.pid}@mail.example>`;
       const id = ms.deliver(REPLY_BOX, mailFixture('outlook-en', { MESSAGE_ID: messageId, TO: s.replyTo, FROM: s.email, IN_REPLY_TO: s.providerId }));
@@ -67,13 +67,21 @@ describe('replies through Microsoft Graph (delta query on the reply mailbox)', (
       await first!.graph!.pollNow();
       await first!.close();
       expect(ms.inbox(REPLY_BOX).find((m) => m.id === id)?.isRead).toBe(true);
+      // The delta link of the last complete round is in the database.
+      const cursor = await db.prisma.mailboxCursor.findUnique({ where: { mailbox: REPLY_BOX } });
+      expect(cursor?.deltaLink).toMatch(/\$deltatoken=\d+$/);
+      // Mail that arrives while Herald is down is read after the restart, from the stored link.
+      const laterId = `<graph-restart-later-${process.pid}@mail.example>`;
+      ms.deliver(REPLY_BOX, mailFixture('gmail-en', { MESSAGE_ID: laterId, TO: s.replyTo, FROM: s.email, IN_REPLY_TO: s.providerId }));
 
       const fetchedBefore = ms.requests.filter((r) => r.endpoint === 'mime').length;
       const second = await startInbound(config, { db, clock });
       await second!.graph!.pollNow();
       await second!.close();
-      expect(ms.requests.filter((r) => r.endpoint === 'mime').length).toBe(fetchedBefore);
+      // Only the mail that came while it was down was fetched; the first one is not recorded again.
+      expect(ms.requests.filter((r) => r.endpoint === 'mime').length).toBe(fetchedBefore + 1);
       expect(await db.prisma.inboundMail.count({ where: { dedupeKey: `mid:${messageId}` } })).toBe(1);
+      expect(await db.prisma.inboundMail.count({ where: { dedupeKey: `mid:${laterId}`, via: 'graph' } })).toBe(1);
       expect(await db.prisma.response.count({ where: { personId: s.personId } })).toBe(1);
     });
   });

@@ -14,7 +14,7 @@ export interface GraphPollerOptions {
   intervalMs: number;
   /** Hands one mail's MIME to the inbound pipeline; a throw leaves it unread for the next round. */
   onMail: (raw: Buffer) => Promise<void>;
-  /** Default: in memory (a restart starts a new delta round; the pipeline stores each Message-ID once). */
+  /** Default: in memory (a restart starts a new delta round); `herald serve` keeps it in the database. */
   cursor?: DeltaCursor;
   log?: Logger | undefined;
 }
