@@ -4,6 +4,8 @@ import { ChannelError } from '../../../src/channels/channel.ts';
 import { createGraphEmailChannel } from '../../../src/channels/email/graph-channel.ts';
 import { createGraphClient } from '../../../src/channels/microsoft/graph-client.ts';
 import { microsoftTokens, type MicrosoftCredentials } from '../../../src/channels/microsoft/ms-token.ts';
+import { loadConfig } from '../../../src/config/config.ts';
+import { buildChannels } from '../../../src/main/adapters.ts';
 import type { MicrosoftSandbox } from '../../../src/sandbox/microsoft-server.ts';
 import { CERT_APP, OPS, outbound, PMO, SECRET, SECRET_APP, TENANT, msTls, startTenant } from './sandbox.ts';
 
@@ -57,6 +59,23 @@ describe('Graph sendMail with msal-node against the Microsoft sandbox', () => {
     expect(got?.headers.from).toBe('"PMO" <pmo@contoso.example>');
     expect(got?.subject).toBe('Cutover this weekend');
     expect(got?.text.trim()).toBe('Plain words.');
+  });
+
+  it('is what the composition root builds for EMAIL_TRANSPORT=graph with the MS_* settings', async () => {
+    const config = loadConfig({
+      EMAIL_TRANSPORT: 'graph',
+      MS_TENANT_ID: TENANT,
+      MS_CLIENT_ID: SECRET_APP,
+      MS_CLIENT_SECRET: SECRET,
+      MS_AUTHORITY_HOST: ms.url,
+      MS_GRAPH_URL: ms.url,
+    });
+    const { email } = buildChannels(config);
+    const msg = outbound();
+    const before = ms.sent.length;
+    await email!.send(msg);
+    expect((await ms.waitForSent(before + 1)).at(-1)?.headers['x-herald-message-id']).toBe(msg.messageId);
+    await email!.close();
   });
 
   it('asks for one token, keeps it, and fetches a new one when Graph refuses it', async () => {
