@@ -6,17 +6,20 @@
  *  3. lateness of messages due at spread-out instants;
  *  4. e-mail rate fidelity: a burst of 10 due at once (lateness) and a backlog through two worker
  *     processes (achieved rate as a fraction of EMAIL_RATE_PER_MINUTE, window kept);
- *  5. worker peak memory; then every figure beside its aim.
+ *  5. worker peak memory; then every figure beside its aim;
+ *  7. Graph sendMail at the Microsoft sandbox beside SMTP at the sink, the e-mail channel alone (bench/delivery-graph.ts).
  * Env: BENCH_PEOPLE (default 7000), BENCH_PG_URL (admin URL), REDIS_URL, BENCH_CPU_PROF=1 (profile
  * the throughput worker and print where its CPU went), BENCH_CPU_PROF_DIR (keep the profiles there), BENCH_CONCURRENCY=slack,email (default 50,40), BENCH_SMTP_CONNECTIONS (default 10),
  * BENCH_WORKERS (worker processes for the throughput part, default 1), BENCH_WORKER_BUILD=dist (workers run the compiled dist/, build first),
- * BENCH_PARTS=throughput,noop,rate,lateness,email (default all; `per-channel` alone runs 2a without 2b),
+ * BENCH_PARTS=throughput,noop,rate,lateness,email,graph (default all; `per-channel` alone runs 2a without 2b),
  * BENCH_EMAIL_WINDOW_MS (e-mail's "minute" scaled down for the backlog part, default 10000; 60000 = real time).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { applyPlan } from '../src/app/apply-plan.ts';
 import { loadPlanFile } from '../src/app/load-plan.ts';
@@ -49,7 +52,7 @@ const [slackConc = 50, emailConc = 40] = (process.env.BENCH_CONCURRENCY ?? '').s
 const CONCURRENCY: Concurrency = { slack: slackConc, email: emailConc };
 /** The throughput mix: Slack to distinct people (Herald paces each DM to 1/s), e-mail to anyone. */
 const THROUGHPUT = { slack: 6_000, email: 4_000 };
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,noop,rate,lateness,email').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,noop,rate,lateness,email,graph').split(','));
 const EMAIL_WINDOW_MS = Number(process.env.BENCH_EMAIL_WINDOW_MS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 // Every part on a loaded 2-core machine: setup alone took 86 s, the e-mail part needs about 90 s.
@@ -509,6 +512,11 @@ try {
   }
   if (PARTS.has('email')) {
     reports.push(['email-burst', await emailRate(bench, c, users)]);
+    log();
+  }
+  if (PARTS.has('graph')) {
+    // Its own process: msal-node trusts the sandbox's CA only through NODE_EXTRA_CA_CERTS, read at start.
+    spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./delivery-graph.ts', import.meta.url))], { stdio: 'inherit' });
     log();
   }
   log('6. Worker memory (the worker process only; sinks and database run elsewhere):');

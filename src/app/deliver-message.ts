@@ -125,7 +125,12 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   }
   const channel = deps.channels[msg.channel];
   if (!channel)
-    return fail(deps, msg, 'channel_not_configured', `${msg.channel} is not configured (set ${msg.channel === 'slack' ? 'SLACK_BOT_TOKEN' : 'SMTP_URL'})`);
+    return fail(
+      deps,
+      msg,
+      'channel_not_configured',
+      `${msg.channel} is not configured (set ${msg.channel === 'slack' ? 'SLACK_BOT_TOKEN' : 'SMTP_URL, or EMAIL_TRANSPORT=graph with the MS_* settings'})`,
+    );
   if (msg.channel === 'email' && msg.person.emailRejectedAt) {
     return fail(deps, msg, 'address_rejected', `the mail server rejected ${msg.person.email ?? 'the address'} earlier`);
   }

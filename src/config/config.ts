@@ -60,6 +60,13 @@ const SHOWN_VALUES = new Set([
   'HTTP_RATE_LIMIT_PER_MINUTE',
   'WORKER_METRICS_PORT',
   'LOG_LEVEL',
+  'EMAIL_TRANSPORT',
+  'SMTP_AUTH',
+  'MS_TENANT_ID',
+  'MS_CLIENT_ID',
+  'MS_CLIENT_CERTIFICATE_PATH',
+  'INBOUND_GRAPH_MAILBOX',
+  'INBOUND_GRAPH_POLL_SECONDS',
 ]);
 const port = z.coerce.number().int().min(1).max(65535);
 const rate = z.coerce.number().int().min(1).max(10_000_000);
@@ -77,6 +84,32 @@ const schema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
+  /** How e-mail leaves: SMTP (SMTP_URL) or Microsoft Graph sendMail (MS_*). Default: smtp when SMTP_URL is set. */
+  EMAIL_TRANSPORT: z.enum(['smtp', 'graph'], { message: 'must be smtp or graph' }).optional(),
+  /** SMTP login: the password in SMTP_URL, or XOAUTH2 with tokens for the MS_* app (Exchange Online). */
+  SMTP_AUTH: z.enum(['password', 'oauth2'], { message: 'must be password or oauth2' }).default('password'),
+  // The Microsoft 365 app registration (README "Microsoft 365"): Graph sendMail, SMTP XOAUTH2, Graph replies.
+  MS_TENANT_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]+$/, 'must be the directory (tenant) id, a GUID, or its domain such as contoso.onmicrosoft.com')
+    .optional(),
+  MS_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F-]{36}$/, 'must be the application (client) id, a GUID')
+    .optional(),
+  MS_CLIENT_SECRET: optionalText,
+  /** A PEM file holding the certificate and its private key (the certificate uploaded to the app registration). */
+  MS_CLIENT_CERTIFICATE_PATH: optionalText,
+  MS_AUTHORITY_HOST: url(['https']).default('https://login.microsoftonline.com'),
+  MS_GRAPH_URL: url(['https', 'http']).default('https://graph.microsoft.com'),
+  INBOUND_GRAPH_MAILBOX: z
+    .string()
+    .trim()
+    .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be the reply mailbox address, e.g. pmo@contoso.com')
+    .optional(),
+  INBOUND_GRAPH_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   EMAIL_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   // Exchange Online: 10,000 recipients in a rolling 24 hours per mailbox.
   EMAIL_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
@@ -158,6 +191,29 @@ const schema = z.object({
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
+/** The Microsoft 365 app registration: what msal-node needs for client-credentials tokens. */
+export interface MicrosoftApp {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  certificatePath?: string;
+  authorityHost: string;
+  graphUrl: string;
+}
+
+/** The MS_* settings as one value, when the tenant and client are set (checked at start by loadConfig). */
+export function microsoftApp(c: Config): MicrosoftApp | undefined {
+  if (!c.MS_TENANT_ID || !c.MS_CLIENT_ID) return undefined;
+  return {
+    tenantId: c.MS_TENANT_ID,
+    clientId: c.MS_CLIENT_ID,
+    ...(c.MS_CLIENT_SECRET ? { clientSecret: c.MS_CLIENT_SECRET } : {}),
+    ...(c.MS_CLIENT_CERTIFICATE_PATH ? { certificatePath: c.MS_CLIENT_CERTIFICATE_PATH } : {}),
+    authorityHost: c.MS_AUTHORITY_HOST.replace(/\/+$/, ''),
+    graphUrl: c.MS_GRAPH_URL.replace(/\/+$/, ''),
+  };
+}
+
 /**
  * Parses the environment once. Empty strings count as unset so that a `.env` copied from
  * `.env.example` with blank values behaves like a missing variable.
@@ -181,7 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name}: ${first.message} (${got}); see .env.example`);
   }
   checkImap(parsed.data);
-  return Object.freeze(parsed.data);
+  const data = { ...parsed.data, EMAIL_TRANSPORT: parsed.data.EMAIL_TRANSPORT ?? (parsed.data.SMTP_URL ? ('smtp' as const) : undefined) };
+  checkMicrosoft(data);
+  return Object.freeze(data);
 }
 
 /**
@@ -205,4 +263,34 @@ function checkImap(c: z.infer<typeof schema>): void {
   if (!oauth && !u.password) {
     throw new ConfigError('IMAP_URL: give a password in the URL, or set IMAP_OAUTH2_TOKEN_URL (or IMAP_OAUTH2_ACCESS_TOKEN) for XOAUTH2; see .env.example');
   }
+}
+
+/**
+ * The Microsoft 365 settings that only make sense together: Graph sending, SMTP XOAUTH2 and Graph
+ * replies all need the tenant, the client and one credential; each missing piece is named.
+ */
+function checkMicrosoft(c: z.infer<typeof schema>): void {
+  const graphSend = c.EMAIL_TRANSPORT === 'graph';
+  const smtpOauth = c.SMTP_AUTH === 'oauth2';
+  const graphInbound = c.INBOUND_GRAPH_MAILBOX !== undefined;
+  if (c.EMAIL_TRANSPORT === 'smtp' && !c.SMTP_URL) throw new ConfigError('SMTP_URL: required with EMAIL_TRANSPORT=smtp; see .env.example');
+  if (smtpOauth && !c.SMTP_URL)
+    throw new ConfigError(
+      'SMTP_URL: required with SMTP_AUTH=oauth2, naming the mailbox, e.g. smtp://pmo%40contoso.com@smtp.office365.com:587; see .env.example',
+    );
+  if (smtpOauth && c.SMTP_URL) {
+    const u = new URL(c.SMTP_URL);
+    if (!u.username) throw new ConfigError('SMTP_URL: with SMTP_AUTH=oauth2 name the mailbox user, e.g. smtp://pmo%40contoso.com@smtp.office365.com:587');
+    if (u.password) throw new ConfigError('SMTP_URL: with SMTP_AUTH=oauth2 leave the password out (the login is an OAuth2 token for MS_CLIENT_ID)');
+  }
+  const why = graphSend ? 'EMAIL_TRANSPORT=graph' : smtpOauth ? 'SMTP_AUTH=oauth2' : graphInbound ? 'INBOUND_GRAPH_MAILBOX' : undefined;
+  const any = c.MS_TENANT_ID || c.MS_CLIENT_ID || c.MS_CLIENT_SECRET || c.MS_CLIENT_CERTIFICATE_PATH;
+  if (!why && !any) return;
+  const what = why ? `required with ${why}` : 'required with the other MS_* settings';
+  if (!c.MS_TENANT_ID) throw new ConfigError(`MS_TENANT_ID: ${what} (the directory id of your Microsoft 365 tenant); see README "Microsoft 365"`);
+  if (!c.MS_CLIENT_ID) throw new ConfigError(`MS_CLIENT_ID: ${what} (the application id of Herald's app registration); see README "Microsoft 365"`);
+  if (c.MS_CLIENT_SECRET && c.MS_CLIENT_CERTIFICATE_PATH)
+    throw new ConfigError('MS_CLIENT_CERTIFICATE_PATH: set either MS_CLIENT_SECRET or MS_CLIENT_CERTIFICATE_PATH, not both');
+  if (!c.MS_CLIENT_SECRET && !c.MS_CLIENT_CERTIFICATE_PATH)
+    throw new ConfigError(`MS_CLIENT_SECRET: ${what}, or MS_CLIENT_CERTIFICATE_PATH (a PEM file with the certificate and its key); see README "Microsoft 365"`);
 }

@@ -11,10 +11,13 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { ChannelAdapter } from '../channels/channel.ts';
 import { createEmailChannel } from '../channels/email/email-channel.ts';
+import { createGraphEmailChannel } from '../channels/email/graph-channel.ts';
+import { createGraphClient } from '../channels/microsoft/graph-client.ts';
+import { microsoftTokens, type MicrosoftTokens } from '../channels/microsoft/ms-token.ts';
 import { createSlackChannel } from '../channels/slack/slack-channel.ts';
 import type { SendGate } from '../channels/send-gate.ts';
 import { RedisSendLimiterPool, type SendLimiterPool } from '../channels/send-limiter.ts';
-import type { Config } from '../config/config.ts';
+import { microsoftApp, type Config } from '../config/config.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { Channel } from '../domain/plan/model.ts';
 
@@ -31,16 +34,42 @@ export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {
       gate: opts.slackGate,
     });
   }
-  if (config.SMTP_URL) {
-    const domain = new URL(config.PUBLIC_URL).hostname || hostname();
+  const domain = new URL(config.PUBLIC_URL).hostname || hostname();
+  const from = `Herald <herald@${domain}>`;
+  if (config.EMAIL_TRANSPORT === 'graph') {
+    const tokens = buildMicrosoftTokens(config);
+    channels.email = createGraphEmailChannel({ graph: createGraphClient({ graphUrl: config.MS_GRAPH_URL, tokens }), from, messageIdDomain: domain });
+  } else if (config.SMTP_URL) {
+    let oauth2: Parameters<typeof createEmailChannel>[0]['oauth2'];
+    if (config.SMTP_AUTH === 'oauth2') {
+      const tokens = buildMicrosoftTokens(config);
+      oauth2 = { user: decodeURIComponent(new URL(config.SMTP_URL).username), token: ({ renew }) => tokens(OUTLOOK_SCOPE, { renew }) };
+    }
     channels.email = createEmailChannel({
       smtpUrl: config.SMTP_URL,
-      from: `Herald <herald@${domain}>`,
+      from,
       maxConnections: config.SMTP_MAX_CONNECTIONS,
       messageIdDomain: domain,
+      ...(oauth2 ? { oauth2 } : {}),
     });
   }
   return channels;
+}
+
+/** The scope of Exchange Online's SMTP (and IMAP) for app-only tokens. */
+export const OUTLOOK_SCOPE = 'https://outlook.office365.com/.default';
+
+/** msal-node for the MS_* app registration (loadConfig has checked the settings are complete). */
+export function buildMicrosoftTokens(config: Config): MicrosoftTokens {
+  const app = microsoftApp(config);
+  if (!app) throw new ConfigError('MS_TENANT_ID: required for Microsoft 365 mail; see README "Microsoft 365"');
+  return microsoftTokens({
+    tenantId: app.tenantId,
+    clientId: app.clientId,
+    authorityHost: app.authorityHost,
+    ...(app.clientSecret ? { clientSecret: app.clientSecret } : {}),
+    ...(app.certificatePath ? { certificatePath: app.certificatePath } : {}),
+  });
 }
 
 /** Sends of one mailbox in any minute; shorter only in tests and benchmarks that scale time down. */

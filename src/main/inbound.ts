@@ -3,8 +3,9 @@
  * configured. Their modules (smtp-server, imapflow, mailparser) load here, never in the worker.
  */
 import type { PlanCache } from '../app/plan-cache.ts';
-import type { Clock } from '../app/ports.ts';
+import type { Clock, InboundVia } from '../app/ports.ts';
 import type { InboundDeps, InboundResult } from '../app/receive-inbound-mail.ts';
+import type { GraphPoller } from '../channels/email/inbound/graph-poller.ts';
 import type { ImapPoller } from '../channels/email/inbound/imap-poller.ts';
 import type { TokenProvider } from '../channels/email/inbound/oauth2-token.ts';
 import type { SmtpListener } from '../channels/email/inbound/smtp-listener.ts';
@@ -12,12 +13,13 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { InboundHttp } from '../http/inbound-email.ts';
 import type { Logger } from '../logger.ts';
-import { requireSecret } from './adapters.ts';
+import { buildMicrosoftTokens, requireSecret } from './adapters.ts';
 
 /** The inbound-mail paths `herald serve` runs: SMTP listener, IMAP poller, webhook. */
 export interface InboundRuntime {
   smtp?: SmtpListener;
   imap?: ImapPoller;
+  graph?: GraphPoller;
   webhook?: InboundHttp;
   close(): Promise<void>;
 }
@@ -30,7 +32,11 @@ export async function startInbound(
   config: Config,
   opts: { db: Database; clock: Clock; plans?: PlanCache; log?: Logger | undefined },
 ): Promise<InboundRuntime | undefined> {
-  const wanted = config.INBOUND_SMTP_PORT !== undefined || config.IMAP_URL !== undefined || config.INBOUND_WEBHOOK_SECRET !== undefined;
+  const wanted =
+    config.INBOUND_SMTP_PORT !== undefined ||
+    config.IMAP_URL !== undefined ||
+    config.INBOUND_WEBHOOK_SECRET !== undefined ||
+    config.INBOUND_GRAPH_MAILBOX !== undefined;
   if (!wanted) return undefined;
   const { receiveInboundMail } = await import('../app/receive-inbound-mail.ts');
   const deps: InboundDeps = {
@@ -42,7 +48,7 @@ export async function startInbound(
     plans: opts.plans,
   };
   const log = opts.log;
-  const receive = async (raw: Buffer, via: 'smtp' | 'imap' | 'webhook', envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
+  const receive = async (raw: Buffer, via: InboundVia, envelope?: { mailFrom?: string; rcptTo: string[] }): Promise<InboundResult> => {
     const r = await receiveInboundMail(deps, raw, { via, envelope });
     log?.info({ via, inbound: r.id, kind: r.kind, outcome: r.outcome, duplicate: r.duplicate }, `inbound mail: ${r.reason}`);
     return r;
@@ -74,9 +80,24 @@ export async function startInbound(
     });
     log?.info({ mailbox: describeImapUrl(config.IMAP_URL), everySeconds: config.IMAP_POLL_SECONDS }, 'polling IMAP');
   }
+  if (config.INBOUND_GRAPH_MAILBOX !== undefined) {
+    const { startGraphPoller } = await import('../channels/email/inbound/graph-poller.ts');
+    const { createGraphClient } = await import('../channels/microsoft/graph-client.ts');
+    const mailbox = config.INBOUND_GRAPH_MAILBOX.toLowerCase();
+    const inboundStore = opts.db.stores.inbound;
+    runtime.graph = startGraphPoller({
+      graph: createGraphClient({ graphUrl: config.MS_GRAPH_URL, tokens: buildMicrosoftTokens(config) }),
+      mailbox: config.INBOUND_GRAPH_MAILBOX,
+      cursor: { load: () => inboundStore.deltaLink(mailbox), save: (link) => inboundStore.saveDeltaLink(mailbox, link) },
+      intervalMs: config.INBOUND_GRAPH_POLL_SECONDS * 1000,
+      onMail: async (raw) => void (await receive(raw, 'graph')),
+      log,
+    });
+    log?.info({ mailbox: config.INBOUND_GRAPH_MAILBOX, everySeconds: config.INBOUND_GRAPH_POLL_SECONDS }, 'polling the reply mailbox through Graph');
+  }
   if (config.INBOUND_WEBHOOK_SECRET !== undefined) runtime.webhook = { secret: config.INBOUND_WEBHOOK_SECRET, receive: (raw) => receive(raw, 'webhook') };
   runtime.close = async () => {
-    await Promise.all([runtime.smtp?.close(), runtime.imap?.close()]);
+    await Promise.all([runtime.smtp?.close(), runtime.imap?.close(), runtime.graph?.close()]);
   };
   return runtime;
 }

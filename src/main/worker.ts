@@ -64,8 +64,8 @@ export async function startWorker(
   } = {},
 ): Promise<WorkerRuntime> {
   const secret = requireSecret(config, 'the worker');
-  if (!opts.channels && !config.SLACK_BOT_TOKEN && !config.SMTP_URL) {
-    throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
+  if (!opts.channels && !config.SLACK_BOT_TOKEN && !config.EMAIL_TRANSPORT) {
+    throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one (or EMAIL_TRANSPORT=graph)');
   }
   // Slack's one message per second per conversation and e-mail's rate hold across every worker process.
   const paceRedis = redisConnection(config.REDIS_URL, opts.onError, { autoPipelining: true });
@@ -94,7 +94,7 @@ export async function startWorker(
   };
   try {
     if (!channels.slack && !channels.email) {
-      throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one');
+      throw new ConfigError('SLACK_BOT_TOKEN / SMTP_URL: the worker has no channel to send with; set at least one (or EMAIL_TRANSPORT=graph)');
     }
     const evicting = await evictionPolicyWarning(paceRedis);
     if (evicting) opts.onWarn?.(evicting);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { headerValues } from './header-lines.ts';
 
 /**
  * A local SMTP server for tests and `herald demo`: accepts any mail without auth or TLS,
@@ -49,6 +50,24 @@ export interface SmtpRejection {
 
 export interface SmtpSinkOptions {
   port?: number;
+  /**
+   * Require a login (AUTH without TLS, loopback only). `xoauth2` checks a bearer token for a user
+   * (e.g. the Microsoft sandbox's checkToken); `basicAuthDisabled` refuses PLAIN and LOGIN with
+   * Exchange Online's `550 5.7.30`, else `passwords` decides.
+   */
+  auth?: {
+    xoauth2?: (user: string, token: string) => boolean;
+    basicAuthDisabled?: boolean;
+    passwords?: Record<string, string>;
+  };
+}
+
+/** A login attempt the sink saw. */
+export interface SmtpLogin {
+  method: string;
+  user: string;
+  ok: boolean;
+  at: number;
 }
 
 export interface SmtpSink {
@@ -60,6 +79,8 @@ export interface SmtpSink {
   readonly connections: Array<{ id: string; at: number }>;
   /** Every command refused by an injected failure, in order (to see what was retried). */
   readonly rejections: SmtpRejection[];
+  /** Every AUTH attempt (only with the `auth` option). */
+  readonly logins: SmtpLogin[];
   inject(failure: SmtpFailure): void;
   clearInjections(): void;
   /** Resolves with the messages once at least `n` have arrived; rejects after `timeoutMs`. */
@@ -105,9 +126,35 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   }
 
   const mailFromAt = new Map<string, number>();
+  const logins: SmtpLogin[] = [];
+  const auth = opts.auth;
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    authOptional: !auth,
+    disabledCommands: auth ? ['STARTTLS'] : ['AUTH', 'STARTTLS'],
+    ...(auth
+      ? {
+          allowInsecureAuth: true,
+          authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
+          onAuth(a, _session, callback) {
+            const user = a.username ?? '';
+            const refuse = (code: number, text: string): void => {
+              logins.push({ method: a.method, user, ok: false, at: Date.now() });
+              callback(Object.assign(new Error(text), { responseCode: code }));
+            };
+            if (a.method === 'XOAUTH2') {
+              if (!auth.xoauth2?.(user, a.accessToken ?? '')) {
+                // RFC 7628: a 334 challenge with the error as JSON, then 535; a client may renew its token and try again.
+                logins.push({ method: a.method, user, ok: false, at: Date.now() });
+                return callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://outlook.office365.com/.default' } });
+              }
+            } else if (auth.basicAuthDisabled) {
+              return refuse(550, '5.7.30 Basic authentication is not supported for Client Submission.');
+            } else if (!auth.passwords || auth.passwords[user] !== a.password) return refuse(535, '5.7.8 Authentication credentials invalid');
+            logins.push({ method: a.method, user, ok: true, at: Date.now() });
+            callback(null, { user });
+          },
+        }
+      : {}),
     hideSTARTTLS: true,
     size: MAX_SIZE,
     logger: false,
@@ -149,12 +196,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
 
   async function record(raw: Buffer, envelope: SinkMessage['envelope'], sessionId: string, receivedAt: number, startedAt: number): Promise<void> {
     const parsed = await simpleParser(raw, { skipImageLinks: true });
-    const headers: Record<string, string> = {};
-    for (const h of parsed.headerLines)
-      headers[h.key] = h.line
-        .slice(h.line.indexOf(':') + 1)
-        .replace(/\r?\n[ \t]+/g, ' ')
-        .trim();
+    const headers = headerValues(parsed.headerLines);
     const addresses = (v: typeof parsed.to): string[] =>
       (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? '')).filter(Boolean);
     messages.push({
@@ -188,6 +230,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     messages,
     connections,
     rejections,
+    logins,
     inject: (failure) => {
       injections.push({ failure, left: failure.times ?? 1, until: failure.forMs === undefined ? undefined : Date.now() + failure.forMs });
     },

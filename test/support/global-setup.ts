@@ -5,9 +5,12 @@
  * belong to a run still going on this machine and are left alone.
  */
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { createTestCertificates, type TestCertificates } from '../../src/sandbox/microsoft/tls.ts';
 import { databasesLike, dropDatabase, quoteIdent, urlFor, withAdmin } from './pg-admin.ts';
 import { snapshotPath } from './pglite-snapshot.ts';
 import { deleteByPrefix } from './redis.ts';
@@ -21,6 +24,8 @@ declare module 'vitest' {
     heraldTemplateDb: string;
     /** Why PostgreSQL could not be prepared ('' when it was). */
     heraldPgError: string;
+    /** The Microsoft sandbox's CA, server and client certificates (the CA is in NODE_EXTRA_CA_CERTS). */
+    heraldMsTls: TestCertificates;
   }
 }
 
@@ -73,6 +78,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const runId = newRunId(now);
   project.provide('heraldRunId', runId);
   project.provide('heraldPgAdminUrl', PG_ADMIN_URL);
+  // msal-node's fetch trusts only the CAs Node read at start: the test workers, forked after this, inherit it.
+  const tlsDir = join(tmpdir(), `herald-ms-tls-${runId}`);
+  project.provide('heraldMsTls', createTestCertificates(tlsDir));
+  process.env.NODE_EXTRA_CA_CERTS = join(tlsDir, 'ca.pem');
 
   let template = '';
   let pgError = '';
@@ -97,5 +106,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await withRedis((r) => deleteByPrefix(r, redisPrefixOf(runId)));
     rmSync(snapshotPath(runId), { force: true });
+    rmSync(tlsDir, { recursive: true, force: true });
   };
 }

@@ -1,6 +1,6 @@
 import type { CommSpec } from '../../domain/plan/model.ts';
 
-export type InboundVia = 'smtp' | 'imap' | 'webhook';
+export type InboundVia = 'smtp' | 'imap' | 'webhook' | 'graph';
 export type InboundKind = 'reply' | 'bounce' | 'delay' | 'auto-reply' | 'list' | 'unparseable';
 export type InboundOutcome = 'recorded' | 'bounced' | 'paused' | 'ignored' | 'listed' | 'kept' | 'unmatched' | 'unparseable' | 'empty';
 
@@ -73,6 +73,9 @@ export interface InboundStore {
   pauseReminders(pauses: ReadonlyArray<{ personId: string; until: Date }>): Promise<void>;
   get(id: string): Promise<InboundRow | undefined>;
   getWithRaw(id: string): Promise<(InboundRow & { raw: Uint8Array }) | undefined>;
+  /** The Graph delta link where the reply poller of `mailbox` left off (INBOUND_GRAPH_MAILBOX). */
+  deltaLink(mailbox: string): Promise<string | undefined>;
+  saveDeltaLink(mailbox: string, deltaLink: string): Promise<void>;
   /** A project's inbox, newest first: items of these outcomes or from another address, not assigned. */
   inbox(projectId: string, q: { outcomes: readonly string[]; excludeOutcome: string; projectless: boolean; limit: number }): Promise<InboundRow[]>;
   /** Changes the item only if it is still as read (outcome and updatedAt); false when it changed. */

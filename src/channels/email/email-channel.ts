@@ -1,6 +1,7 @@
 import { listUnsubscribeHeaders } from './list-unsubscribe.ts';
 import { createTransport } from 'nodemailer';
 import { ChannelError, type ChannelAdapter, type OutboundMessage, type SendHooks, type SendResult } from '../channel.ts';
+import { Semaphore } from '../semaphore.ts';
 import { classifySmtpError } from './errors.ts';
 import { composeMime, MailHeaderError, type ComposedMime, type MimeMessage } from './mime.ts';
 
@@ -15,22 +16,11 @@ export interface EmailChannelOptions {
   timeoutMs?: number;
   /** Pooled SMTP connections; default 3. */
   maxConnections?: number;
-}
-
-/** At most `n` holders at once; the others wait in order. */
-class Semaphore {
-  private readonly waiting: Array<() => void> = [];
-  constructor(private free: number) {}
-
-  async take(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    return () => {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    };
-  }
+  /**
+   * Log in with XOAUTH2 instead of a password (SMTP_AUTH=oauth2): the SMTP_URL's user, and a
+   * token for it (msal-node, scope `https://outlook.office365.com/.default`).
+   */
+  oauth2?: { user: string; token: (opts: { renew: boolean }) => Promise<{ token: string; expiresAt: number }> };
 }
 
 /** Build the Message-ID for a Herald message; replies quote it in In-Reply-To / References. */
@@ -54,6 +44,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
     greetingTimeout: timeout,
     socketTimeout: timeout,
     dnsTimeout: timeout,
+    ...(opts.oauth2 ? { auth: xoauth2(opts.oauth2) } : {}),
   });
 
   // As many sends at once as pooled connections: a send then starts its SMTP transaction as soon
@@ -61,30 +52,7 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
   const slots = new Semaphore(opts.maxConnections ?? 3);
 
   async function send(message: OutboundMessage, hooks: SendHooks = {}): Promise<SendResult> {
-    const { recipient, rendered } = message;
-    if (!recipient.email) {
-      throw new ChannelError('email', 'no_address', `${recipient.id} has no email address`, { retryable: false });
-    }
-    const messageId = emailMessageId(message.messageId, opts.messageIdDomain);
-    const replyTo = message.replyTo ?? message.sender?.replyTo;
-    const headers: Record<string, string> = {
-      'Auto-Submitted': 'auto-generated',
-      // Out-of-office notices would land on the reply address and look like answers.
-      'X-Auto-Response-Suppress': 'OOF, AutoReply',
-      'X-Herald-Message-Id': message.messageId,
-    };
-    Object.assign(headers, listUnsubscribeHeaders(message.unsubscribeUrl));
-    const { envelope, raw } = composeOrRefuse({
-      from: message.sender?.email ?? opts.from,
-      to: { name: recipient.name, address: recipient.email },
-      replyTo,
-      returnPath: message.returnPath || undefined,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html || undefined,
-      messageId,
-      headers,
-    });
+    const { envelope, raw, messageId } = composeOutbound(message, opts);
     const free = await slots.take();
     let began = false;
     try {
@@ -108,6 +76,59 @@ export function createEmailChannel(opts: EmailChannelOptions): ChannelAdapter {
       transport.close();
     },
   };
+}
+
+/**
+ * nodemailer's OAuth2 login with Herald's token source: nodemailer asks for a token when a pooled
+ * connection logs in, again with `renew` after the server refused one, and keeps it until `expires`
+ * (msal-node hands out a new one five minutes before the old one expires).
+ */
+function xoauth2(o: NonNullable<EmailChannelOptions['oauth2']>) {
+  return {
+    type: 'OAuth2' as const,
+    user: o.user,
+    provisionCallback: (_user: string, renew: boolean, callback: (err: Error | null, token?: string, expires?: number) => void) => {
+      o.token({ renew }).then(
+        (t) => callback(null, t.token, t.expiresAt),
+        (e: unknown) => callback(e instanceof Error ? e : new Error(String(e))),
+      );
+    },
+  };
+}
+
+/**
+ * The whole message as MIME with Herald's headers (Message-ID, Reply-To, List-Unsubscribe,
+ * List-Unsubscribe-Post, Auto-Submitted, X-Auto-Response-Suppress): the same bytes whether they
+ * leave by SMTP or by Graph sendMail. A recipient without an address, or a header that would
+ * inject others, is a permanent failure of this message.
+ */
+export function composeOutbound(message: OutboundMessage, opts: { from: string; messageIdDomain: string }): ComposedMime & { messageId: string; from: string } {
+  const { recipient, rendered } = message;
+  if (!recipient.email) {
+    throw new ChannelError('email', 'no_address', `${recipient.id} has no email address`, { retryable: false });
+  }
+  const messageId = emailMessageId(message.messageId, opts.messageIdDomain);
+  const replyTo = message.replyTo ?? message.sender?.replyTo;
+  const headers: Record<string, string> = {
+    'Auto-Submitted': 'auto-generated',
+    // Out-of-office notices would land on the reply address and look like answers.
+    'X-Auto-Response-Suppress': 'OOF, AutoReply',
+    'X-Herald-Message-Id': message.messageId,
+  };
+  Object.assign(headers, listUnsubscribeHeaders(message.unsubscribeUrl));
+  const from = message.sender?.email ?? opts.from;
+  const composed = composeOrRefuse({
+    from,
+    to: { name: recipient.name, address: recipient.email },
+    replyTo,
+    returnPath: message.returnPath || undefined,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html || undefined,
+    messageId,
+    headers,
+  });
+  return { ...composed, messageId, from };
 }
 
 /** A header that would inject others is a permanent failure of this message: retrying cannot fix it. */

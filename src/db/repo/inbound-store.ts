@@ -187,6 +187,10 @@ export function inboundStore(prisma: () => Tx): InboundStore {
     pauseReminders: (pauses) => pauseReminders(prisma(), pauses),
     get: async (id) => (await prisma().inboundMail.findUnique({ where: { id }, omit: { raw: true } })) ?? undefined,
     getWithRaw: async (id) => (await prisma().inboundMail.findUnique({ where: { id } })) ?? undefined,
+    deltaLink: async (mailbox) => (await prisma().mailboxCursor.findUnique({ where: { mailbox } }))?.deltaLink,
+    saveDeltaLink: async (mailbox, deltaLink) => {
+      await prisma().mailboxCursor.upsert({ where: { mailbox }, create: { mailbox, deltaLink }, update: { deltaLink } });
+    },
     inbox: (projectId, q) =>
       prisma().inboundMail.findMany({
         where: {
