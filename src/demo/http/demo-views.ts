@@ -395,6 +395,8 @@ function timeline(
       text: due ? `goes to level 2 (${esc(name(second))}) unless acknowledged by then` : `due to go to level 2 (${esc(name(second))})`,
     });
   }
-  steps.sort((a, b) => a.at.localeCompare(b.at));
+  // Same instant: the acknowledgement comes before the notice it causes (both are stamped with one `now`).
+  const rank = (event: string): number => (event === 'opened' ? 0 : event === 'acknowledged' ? 2 : event.startsWith('answerer') ? 3 : 1);
+  steps.sort((a, b) => a.at.localeCompare(b.at) || rank(a.event) - rank(b.event));
   return `<ol class="timeline">${steps.map((s) => `<li data-event="${s.event}">${when(s.at)}: ${s.text}</li>`).join('')}</ol>`;
 }
