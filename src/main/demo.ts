@@ -85,7 +85,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     stop('database', () => db.close());
     const loaded = await loadPlanFile(writeDemoPlan(dir, startAt));
     slack.users.add(...demoWorkspace(loaded.plan.people));
-    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false, actor: 'demo', source: loaded.source });
     const admin = await createApiToken(db, { role: 'admin', name: 'demo-admin', now: clock.now() });
     // The /demo page's "Open dashboard" signs the newcomer in with this one: they can act, not administer.
     const editor = await createApiToken(db, { role: 'editor', name: 'demo-editor', now: clock.now() });
