@@ -1,3 +1,4 @@
+import { cliActor } from '../actor.ts';
 import { listMessages, retryMessages } from '../../app/message-log.ts';
 import { sendManual } from '../../app/send-manual.ts';
 import { HeraldError } from '../../domain/errors.ts';
@@ -39,14 +40,14 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
 
 export async function retry(ctx: CliContext, project: string, o: { message?: string[] }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const n = await retryMessages(db, { project, now: ctx.clock.now(), messageIds: o.message });
+    const n = await retryMessages(db, { project, now: ctx.clock.now(), messageIds: o.message, actor: cliActor() });
     ctx.output.out(`${plural(n, 'message')} re-queued${n ? `; a running "herald worker" sends ${n === 1 ? 'it' : 'them'} when due` : ''}`);
   });
 }
 
 export async function send(ctx: CliContext, project: string, comm: string, o: { now?: boolean }): Promise<void> {
   await withDb(ctx, async (db) => {
-    const r = await sendManual(db, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false });
+    const r = await sendManual(db, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false, actor: cliActor() });
     ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
   });
 }
