@@ -11,3 +11,9 @@ export async function listAudit({ stores }: StoreDeps, q: { project: string; sin
   await stores.projects.idOf(q.project); // a NotFoundError naming the known projects
   return stores.audit.list({ projectKey: q.project, since: q.since, afterSeq: q.afterSeq, limit: q.limit });
 }
+
+/** The project's time zone, in which the audit trail shows times and reads a `since` date. */
+export async function projectZone({ stores }: StoreDeps, project: string): Promise<string> {
+  await stores.projects.idOf(project); // a NotFoundError naming the known projects
+  return (await stores.projects.findWithPlan(project))?.plan.project.timezone ?? 'UTC';
+}

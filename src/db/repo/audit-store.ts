@@ -37,7 +37,7 @@ export function auditLog(db: SqlClient): AuditLog {
       const rows = await db.$queryRawUnsafe<AuditRow[]>(
         `SELECT "id","seq"::text AS "seq","at","actor","action","projectKey","ref","detail" FROM "AuditEntry"
           WHERE "projectKey"=$1 AND ($2::timestamptz IS NULL OR "at">=$2::timestamptz) AND ($3::bigint IS NULL OR "seq">$3::bigint)
-          ORDER BY "seq" LIMIT $4`,
+          ORDER BY "AuditEntry"."seq" LIMIT $4`,
         q.projectKey,
         q.since?.toISOString() ?? null,
         q.afterSeq ?? null,
