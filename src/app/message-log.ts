@@ -15,6 +15,8 @@ export interface MessageLogEntry {
   providerChannel?: string;
   lastError?: string;
   deliveries: Array<{ at: string; outcome: string; channel: string; providerId?: string; error?: string }>;
+  /** The person's survey answer to this comm occurrence, whatever channel it came through. */
+  answer?: { option: string | null; comment: string | null; channel: string; at: string };
 }
 
 /** The delivery log: messages with every attempt, newest first within each message. */
@@ -40,6 +42,7 @@ export async function listMessages(
     if (r.providerId) e.providerId = r.providerId;
     if (r.providerChannel) e.providerChannel = r.providerChannel;
     if (r.lastError) e.lastError = r.lastError;
+    if (r.answer) e.answer = { ...r.answer, at: r.answer.at.toISOString() };
     return e;
   });
 }

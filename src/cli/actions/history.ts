@@ -1,6 +1,7 @@
 import { listAudit } from '../../app/audit-trail.ts';
 import { diffPlanVersions, planHistory } from '../../app/plan-history.ts';
-import { auditActionLabel, csvLine, parseSince } from '../../domain/audit/actions.ts';
+import { auditActionLabel, parseSince } from '../../domain/audit/actions.ts';
+import { csvLine } from '../../domain/csv.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount } from '../options.ts';
 import { plural } from '../output.ts';

@@ -47,18 +47,6 @@ export function auditActionLabel(action: string): string {
   return (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
-export function csvField(value: unknown): string {
-  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  // A leading =, +, - or @ is prefixed so a spreadsheet does not run it as a formula.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function csvLine(fields: readonly unknown[]): string {
-  return fields.map(csvField).join(',');
-}
-
 /**
  * `--since` / `?since=`: a date (YYYY-MM-DD, from midnight in the project zone) or an ISO date-time
  * with its offset. A DATE_INVALID error otherwise.
