@@ -37,6 +37,7 @@ import { escalationsPage } from './escalations.ts';
 import { responsesPage } from './responses.ts';
 import { inboxPage } from './inbox.ts';
 import { planPage } from './plan.ts';
+import { auditPage } from './audit.ts';
 
 export interface DashboardPage {
   /** The nav entry it is (or 'projects' for the list at /). */
@@ -54,4 +55,5 @@ export const PAGES: readonly DashboardPage[] = [
   inboxPage,
   previewPage,
   planPage,
+  auditPage,
 ];
