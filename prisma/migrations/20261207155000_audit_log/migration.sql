@@ -39,10 +39,8 @@ CREATE INDEX "AuditEntry_projectKey_seq_idx" ON "AuditEntry"("projectKey", "seq"
 ALTER TABLE "PlanVersion" ADD CONSTRAINT "PlanVersion_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- The audit trail is append-only: the database refuses to change or remove an entry.
-CREATE FUNCTION "AuditEntry_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'the audit log is append-only: % on "AuditEntry" refused', TG_OP USING ERRCODE = 'insufficient_privilege';
-END
-$$;
+-- Prisma's schema engine splits a migration at every semicolon, quoted or not, so the body's one
+-- semicolon is written as the escape \073 of an E'' string.
+CREATE FUNCTION "AuditEntry_append_only"() RETURNS trigger LANGUAGE plpgsql AS E'BEGIN RAISE EXCEPTION ''the audit log is append-only: % on "AuditEntry" refused'', TG_OP USING ERRCODE = ''insufficient_privilege''\073 END';
 CREATE TRIGGER "AuditEntry_no_update_or_delete" BEFORE UPDATE OR DELETE ON "AuditEntry" FOR EACH ROW EXECUTE FUNCTION "AuditEntry_append_only"();
 CREATE TRIGGER "AuditEntry_no_truncate" BEFORE TRUNCATE ON "AuditEntry" FOR EACH STATEMENT EXECUTE FUNCTION "AuditEntry_append_only"();
