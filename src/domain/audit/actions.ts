@@ -58,7 +58,8 @@ export function parseSince(text: string, zone: string): Date {
     : /(Z|[+-]\d{2}:?\d{2})$/i.test(t)
       ? DateTime.fromISO(t, { setZone: true })
       : DateTime.invalid('no offset');
-  if (!at.isValid) {
+  // An instant outside what a Date holds (luxon takes years past 275760) is no date either.
+  if (!at.isValid || Number.isNaN(at.toMillis()) || Math.abs(at.toMillis()) > 8.64e15) {
     throw new HeraldError('DATE_INVALID', `"${text}" is not a date (YYYY-MM-DD) or a date-time with its offset (2027-03-01T09:00Z)`, {
       hint: 'e.g. --since 2027-03-01',
     });
