@@ -67,9 +67,10 @@ try {
   const applies: Array<{ applyMs: number; insertMs: number; rows: number }> = [];
   for (let round = 0; round < ROUNDS; round++) {
     const db = await openDatabase({ databaseUrl: await freshDatabase(round), dataDir: dir });
-    const [first, applyMs] = await timed(() => applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now }));
+    const [first, applyMs] = await timed(() => applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now, actor: 'bench', source: loaded.source }));
     // Re-apply and move are measured once, on the first round's database.
-    const again = round === 0 ? await timed(() => applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now })) : undefined;
+    const again =
+      round === 0 ? await timed(() => applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now, actor: 'bench', source: loaded.source })) : undefined;
     const moved =
       round === 0 ? await timed(() => moveMilestone(db, { project: loaded.plan.project.key, milestone: 'cutover', when: '2027-01-22', now })) : undefined;
     await db.close();

@@ -26,7 +26,15 @@ export const ESCALATION_NOTE_MAX = 2000;
  */
 export async function actOnEscalation(
   deps: StoreDeps & { clock: Clock },
-  input: { escalationId: string; action: EscalationAction; by?: string; project?: string; note?: string | undefined },
+  input: {
+    escalationId: string;
+    action: EscalationAction;
+    by?: string;
+    project?: string;
+    note?: string | undefined;
+    /** Who acts, for the audit log: the token's name, user@host, or the owner's plan id; default "herald". */
+    actor?: string;
+  },
 ): Promise<EscalationActResult> {
   const now = deps.clock.now();
   // Blank notes are stored as none, so "has a note" means there is something to read.
@@ -68,6 +76,16 @@ export async function actOnEscalation(
       answeredOn: e.answeredOn,
       state: next,
       now,
+    });
+    // An owner acting from Slack or the /e/ link is named by their plan id.
+    const actor = input.actor ?? (input.by === undefined ? 'herald' : ((await tx.escalations.personKeys([input.by])).get(input.by) ?? input.by));
+    await tx.audit.append({
+      at: now,
+      actor,
+      action: next === 'acknowledged' ? 'escalation.acknowledged' : 'escalation.resolved',
+      projectKey: e.projectKey,
+      ref: e.id,
+      detail: { option: e.option, ...(note === null ? {} : { note }) },
     });
     return { escalationId: e.id, state: next, changed: true, updateMessageId, ...(note === null ? {} : { note }) };
   });

@@ -46,7 +46,15 @@ function info(row: ApiTokenRow): ApiTokenInfo {
 /** Creates a token; the secret is returned here only and stored as its sha256. */
 export async function createApiToken(
   deps: StoreDeps,
-  input: { role: string; projectKey?: string | undefined; personKey?: string | undefined; name?: string | undefined; now: Date },
+  input: {
+    role: string;
+    projectKey?: string | undefined;
+    personKey?: string | undefined;
+    name?: string | undefined;
+    now: Date;
+    /** Who creates it, for the audit log (user@host for the CLI); default "herald". */
+    actor?: string;
+  },
 ): Promise<{ token: string; info: ApiTokenInfo }> {
   if (!(API_ROLES as readonly string[]).includes(input.role)) {
     throw new HeraldError('TOKEN_ROLE_INVALID', `unknown role "${input.role}"`, { hint: `use one of ${API_ROLES.join(', ')}` });
@@ -74,13 +82,24 @@ export async function createApiToken(
   if (await stores.apiTokens.nameTaken(name)) {
     throw new HeraldError('TOKEN_NAME_TAKEN', `a token named "${name}" already exists`, { hint: 'pick another --name, or revoke the old one first' });
   }
-  const row = await stores.apiTokens.create({
-    name,
-    role: input.role,
-    projectKey: input.projectKey ?? null,
-    personKey: input.personKey ?? null,
-    hash: hashToken(secret),
-    createdAt: input.now,
+  const row = await stores.transaction(async (tx) => {
+    const created = await tx.apiTokens.create({
+      name,
+      role: input.role,
+      projectKey: input.projectKey ?? null,
+      personKey: input.personKey ?? null,
+      hash: hashToken(secret),
+      createdAt: input.now,
+    });
+    await tx.audit.append({
+      at: input.now,
+      actor: input.actor ?? 'herald',
+      action: 'token.created',
+      projectKey: created.projectKey,
+      ref: created.name,
+      detail: { role: created.role, ...(created.personKey ? { person: created.personKey } : {}) },
+    });
+    return created;
   });
   return { token: secret, info: info(row) };
 }
@@ -90,14 +109,20 @@ export async function listApiTokens({ stores }: StoreDeps): Promise<ApiTokenInfo
 }
 
 /** Revokes by id or name; revoking twice is not an error. */
-export async function revokeApiToken(deps: StoreDeps, idOrName: string, now: Date): Promise<ApiTokenInfo> {
+export async function revokeApiToken(deps: StoreDeps, idOrName: string, now: Date, actor = 'herald'): Promise<ApiTokenInfo> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
   const row = await deps.stores.apiTokens.byIdOrName(idOrName, isUuid);
   if (!row) throw new NotFoundError(`token ${idOrName}`, 'see "herald token list"');
   // Its browser sessions end with it (each request re-checks the token too; this removes the rows).
   await closeSessionsOfToken(deps, row.id);
   if (row.revokedAt) return info(row);
-  return info(await deps.stores.apiTokens.setRevokedAt(row.id, now));
+  return info(
+    await deps.stores.transaction(async (tx) => {
+      const revoked = await tx.apiTokens.setRevokedAt(row.id, now);
+      await tx.audit.append({ at: now, actor, action: 'token.revoked', projectKey: revoked.projectKey, ref: revoked.name, detail: { role: revoked.role } });
+      return revoked;
+    }),
+  );
 }
 
 /** The live token for a presented secret, or null (unknown or revoked). */

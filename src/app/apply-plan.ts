@@ -6,7 +6,7 @@ import type { Occurrence } from '../domain/schedule/occurrence.ts';
 import { milestoneInstant } from '../domain/schedule/milestones.ts';
 import { fireTrigger } from './fire-trigger.ts';
 import { withStoredReminders } from './reminder-calendar.ts';
-import type { Progress, StoreDeps } from './ports.ts';
+import type { PlanSource, Progress, StoreDeps, Stores } from './ports.ts';
 import { silentProgress } from './ports.ts';
 import { summarise, type ReplanSummary } from './replan-summary.ts';
 
@@ -19,6 +19,8 @@ export interface ApplyResult {
   triggered: number;
   /** Moved or cancelled messages that already had a queue job: the queue drops those jobs. */
   queuedChanged: string[];
+  /** The plan version this apply stored, or the latest one when the sources were unchanged (none for a dry run). */
+  version: number | null;
 }
 
 class DryRunRollback extends Error {}
@@ -41,6 +43,15 @@ export async function applyPlan(
     onCalendar?: (calendar: readonly Occurrence[]) => void;
     /** New rows from which the bulk COPY path is taken (default BULK_LOAD_MIN_ROWS); tests lower it. */
     bulkLoadMinRows?: number;
+    /** Who applies it (an API token's name, user@host for the CLI), for the plan version and the audit log; default "herald". */
+    actor?: string;
+    /**
+     * The texts as applied, stored as the plan version. A plan built in code (tests, benches) has
+     * none: its version stores the plan model as JSON (valid YAML), which may not validate again.
+     */
+    source?: PlanSource;
+    /** Re-applying stored version N (`herald apply --rollback-to N`). */
+    rollbackOf?: number;
   },
 ): Promise<ApplyResult> {
   const { plan, now } = input;
@@ -72,13 +83,16 @@ export async function applyPlan(
           triggered += fired?.added ?? 0;
         }
         progress.step('writing messages', 3, 3);
+        const calendar = summarise(diff);
+        const version = input.dryRun ? null : await recordVersion(tx, saved.projectId, input, { calendar, milestonesMoved: saved.moved, triggered });
         result = {
           project: plan.project.key,
           dryRun: input.dryRun ?? false,
-          calendar: summarise(diff),
+          calendar,
           milestonesMoved: saved.moved,
           triggered,
           queuedChanged: queuedChanges(diff),
+          version,
         };
         if (input.dryRun) throw new DryRunRollback();
       },
@@ -88,6 +102,61 @@ export async function applyPlan(
     if (!(e instanceof DryRunRollback)) throw e;
   }
   return result!;
+}
+
+/**
+ * Stores the plan version (unless the sources are those of the latest version: applying the same
+ * plan twice adds no version) and the audit entries of the apply and of the milestones it moved.
+ */
+async function recordVersion(
+  tx: Stores,
+  projectId: string,
+  input: { plan: Plan; hash: string; now: Date; actor?: string; source?: PlanSource; rollbackOf?: number },
+  summary: { calendar: ReplanSummary; milestonesMoved: ApplyResult['milestonesMoved']; triggered: number },
+): Promise<number> {
+  const actor = input.actor ?? 'herald';
+  const latest = await tx.planVersions.latest(projectId);
+  const unchanged = latest !== null && latest.hash === input.hash;
+  const number = unchanged
+    ? latest.number
+    : await tx.planVersions.append(projectId, {
+        hash: input.hash,
+        ...(input.source ?? { file: 'plan.json', yaml: JSON.stringify(input.plan, null, 2), files: [] }),
+        appliedBy: actor,
+        appliedAt: input.now,
+        summary: JSON.parse(JSON.stringify(summary)) as Record<string, unknown>,
+        rollbackOf: input.rollbackOf ?? null,
+      });
+  const projectKey = input.plan.project.key;
+  const rolledBack = input.rollbackOf !== undefined;
+  const c = summary.calendar;
+  await tx.audit.append({
+    at: input.now,
+    actor,
+    action: rolledBack ? 'plan.rolled-back' : 'plan.applied',
+    projectKey,
+    ref: `version ${number}`,
+    detail: {
+      version: number,
+      unchanged,
+      ...(rolledBack ? { rollbackTo: input.rollbackOf } : {}),
+      added: c.added,
+      moved: c.moved,
+      cancelled: c.cancelled,
+      triggered: summary.triggered,
+    },
+  });
+  for (const m of summary.milestonesMoved) {
+    await tx.audit.append({
+      at: input.now,
+      actor,
+      action: 'milestone.moved',
+      projectKey,
+      ref: m.key,
+      detail: { from: m.from.toISOString(), to: m.to.toISOString(), source: 'plan', version: number },
+    });
+  }
+  return number;
 }
 
 /** A message key is `comm#occurrence:person:channel`. */

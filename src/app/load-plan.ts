@@ -6,6 +6,7 @@ import type { Plan } from '../domain/plan/model.ts';
 import type { Where } from '../domain/plan/issues.ts';
 import { parsePlan, type ParsePlanOptions, type ReadFile } from '../domain/plan/parse-plan.ts';
 import { confinedFile } from '../fs/confined-path.ts';
+import type { PlanSource } from './ports.ts';
 
 export interface LoadPlanOptions extends ParsePlanOptions {
   /** Directory that relative paths and displayed file names are relative to; defaults to process.cwd(). */
@@ -21,6 +22,8 @@ export interface LoadedPlan {
   files: string[];
   /** sha256 (hex) over the plan text and the texts of the files it read, to detect changes. */
   hash: string;
+  /** The texts as read, stored as the applied plan version (`herald history`, `herald apply --rollback-to`). */
+  source: PlanSource;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {})
     throw new NotFoundError(`plan file ${shown}`, 'check the path; it is relative to the current directory');
   }
   const files = [absolute];
+  const source: PlanSource = { file: shown, yaml: text, files: [] };
   const hash = createHash('sha256').update(text);
   // A plan reads only files in its own folder or below it (realpath: symlinks cannot lead out).
   const readFile: ReadFile = (relative) => {
@@ -49,6 +53,7 @@ export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {})
       files.push(path.resolve(path.dirname(absolute), relative));
       // A separator so moving bytes between files changes the hash.
       hash.update('\0').update(t);
+      source.files.push({ name: relative, text: t });
       return { file: path.normalize(path.join(path.dirname(shown), relative)), text: t };
     } catch {
       return undefined;
@@ -56,7 +61,7 @@ export async function loadPlanFile(planPath: string, opts: LoadPlanOptions = {})
   };
   const { checkTemplate } = opts;
   const { plan, warnings, commAt } = parsePlan({ file: shown, text, readFile }, { checkTemplate });
-  return { plan, warnings, commAt, files, hash: hash.digest('hex') };
+  return { plan, warnings, commAt, files, hash: hash.digest('hex'), source };
 }
 
 /** An absolute path inside cwd is shown relative to it; anything else stays absolute. */
@@ -73,6 +78,27 @@ function displayName(cwd: string, absolute: string): string {
  */
 export function loadPlanText(text: string, opts: ParsePlanOptions & { name?: string } = {}): Omit<LoadedPlan, 'files'> {
   const { checkTemplate } = opts;
-  const { plan, warnings, commAt } = parsePlan({ file: opts.name ?? 'plan.yaml', text, readFile: () => undefined }, { checkTemplate });
-  return { plan, warnings, commAt, hash: createHash('sha256').update(text).digest('hex') };
+  const file = opts.name ?? 'plan.yaml';
+  const { plan, warnings, commAt } = parsePlan({ file, text, readFile: () => undefined }, { checkTemplate });
+  return { plan, warnings, commAt, hash: createHash('sha256').update(text).digest('hex'), source: { file, yaml: text, files: [] } };
+}
+
+/**
+ * Validates a stored plan version again (`herald apply --rollback-to N`): the plan reads its people
+ * CSVs from the texts stored with it, never from disk, so the version is re-applied exactly as it was.
+ * @throws PlanInvalidError when it no longer validates (a rule added since, a template removed).
+ */
+export function loadPlanSource(source: PlanSource, opts: ParsePlanOptions = {}): Omit<LoadedPlan, 'files'> {
+  const hash = createHash('sha256').update(source.yaml);
+  const byName = new Map(source.files.map((f) => [f.name, f.text]));
+  const read: PlanSource['files'] = [];
+  const readFile: ReadFile = (relative) => {
+    const t = byName.get(relative);
+    if (t === undefined) return undefined;
+    hash.update('\0').update(t);
+    read.push({ name: relative, text: t });
+    return { file: path.normalize(path.join(path.dirname(source.file), relative)), text: t };
+  };
+  const { plan, warnings, commAt } = parsePlan({ file: source.file, text: source.yaml, readFile }, { checkTemplate: opts.checkTemplate });
+  return { plan, warnings, commAt, hash: hash.digest('hex'), source: { file: source.file, yaml: source.yaml, files: read } };
 }

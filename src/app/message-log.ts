@@ -15,6 +15,8 @@ export interface MessageLogEntry {
   providerChannel?: string;
   lastError?: string;
   deliveries: Array<{ at: string; outcome: string; channel: string; providerId?: string; error?: string }>;
+  /** The person's survey answer to this comm occurrence, whatever channel it came through. */
+  answer?: { option: string | null; comment: string | null; channel: string; at: string };
 }
 
 /** The delivery log: messages with every attempt, newest first within each message. */
@@ -40,6 +42,7 @@ export async function listMessages(
     if (r.providerId) e.providerId = r.providerId;
     if (r.providerChannel) e.providerChannel = r.providerChannel;
     if (r.lastError) e.lastError = r.lastError;
+    if (r.answer) e.answer = { ...r.answer, at: r.answer.at.toISOString() };
     return e;
   });
 }
@@ -48,9 +51,25 @@ export async function listMessages(
  * Puts failed (or the named) messages back in the calendar, due now: the sweeper hands
  * them to the queue within a second. Sent messages are never re-sent this way.
  */
-export async function retryMessages({ stores }: StoreDeps, q: { project: string; messageIds?: string[]; now: Date }): Promise<number> {
+export async function retryMessages(
+  { stores }: StoreDeps,
+  q: { project: string; messageIds?: string[] | undefined; now: Date; actor?: string },
+): Promise<number> {
   const projectId = await stores.projects.idOf(q.project);
-  const n = await stores.messageLog.retryFailed(projectId, q.messageIds, q.now);
+  const n = await stores.transaction(async (tx) => {
+    const count = Number(await tx.messageLog.retryFailed(projectId, q.messageIds, q.now));
+    if (count > 0) {
+      await tx.audit.append({
+        at: q.now,
+        actor: q.actor ?? 'herald',
+        action: 'message.retried',
+        projectKey: q.project,
+        ref: q.messageIds?.length ? q.messageIds.join(' ') : 'every failed message',
+        detail: { messages: count },
+      });
+    }
+    return count;
+  });
   if (q.messageIds?.length && n === 0)
     throw new NotFoundError(`failed message ${q.messageIds.join(', ')}`, 'list them with: herald messages PROJECT --status failed');
   return Number(n);

@@ -32,7 +32,7 @@ export interface MoveResult {
  */
 export async function moveMilestone(
   { stores }: StoreDeps,
-  input: { project: string; milestone: string; when: string; now: Date; source?: string; dryRun?: boolean },
+  input: { project: string; milestone: string; when: string; now: Date; source?: string; dryRun?: boolean; actor?: string },
 ): Promise<MoveResult> {
   let result: MoveResult | undefined;
   await stores
@@ -73,6 +73,14 @@ export async function moveMilestone(
           await tx.milestones.recordMove(stored.projectId, current.key, from, to, input.source ?? 'cli');
           await tx.projects.savePlanJson(stored.projectId, moved);
           triggered = (await fireTrigger(tx, moved, ids, { type: 'milestone-moved', milestone: current.key }, input.now))?.added ?? 0;
+          await tx.audit.append({
+            at: input.now,
+            actor: input.actor ?? 'herald',
+            action: 'milestone.moved',
+            projectKey: input.project,
+            ref: current.key,
+            detail: { from: from.toISOString(), to: to.toISOString(), source: input.source ?? 'cli', moved: diff.move.length, triggered },
+          });
         }
         result = {
           project: input.project,
@@ -114,7 +122,7 @@ export function parseWhen(when: string, previousAt: string, zone: string): strin
 
 export async function markMilestoneDone(
   { stores }: StoreDeps,
-  input: { project: string; milestone: string; now: Date },
+  input: { project: string; milestone: string; now: Date; actor?: string },
 ): Promise<{ alreadyDone: boolean; triggered: number }> {
   return stores.transaction(
     async (tx) => {
@@ -128,6 +136,14 @@ export async function markMilestoneDone(
       await tx.milestones.markDone(m.id, input.now);
       const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
       const fired = await fireTrigger(tx, stored.plan, ids, { type: 'milestone-done', milestone: input.milestone }, input.now);
+      await tx.audit.append({
+        at: input.now,
+        actor: input.actor ?? 'herald',
+        action: 'milestone.done',
+        projectKey: input.project,
+        ref: input.milestone,
+        detail: { triggered: fired?.added ?? 0 },
+      });
       return { alreadyDone: false, triggered: fired?.added ?? 0 };
     },
     { bulk: true },

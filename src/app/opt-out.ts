@@ -13,6 +13,8 @@ export interface OptOutInput {
   commKey: string;
   commOptional: boolean;
   scope: 'comm' | 'all';
+  /** For the audit log: the project's key, the person's plan id (who acts), when, and through what (slack, link). */
+  audit: { projectKey: string; personKey: string; at: Date; via: string };
 }
 
 export async function optOut({ stores }: StoreDeps, input: OptOutInput): Promise<{ created: boolean; commKey: string }> {
@@ -22,7 +24,21 @@ export async function optOut({ stores }: StoreDeps, input: OptOutInput): Promise
     });
   }
   const commKey = input.scope === 'all' ? ALL_OPTIONAL : input.commKey;
-  return { created: await stores.optOuts.add(input.personId, commKey), commKey };
+  const a = input.audit;
+  return stores.transaction(async (tx) => {
+    const created = await tx.optOuts.add(input.personId, commKey);
+    if (created) {
+      await tx.audit.append({
+        at: a.at,
+        actor: a.personKey,
+        action: 'person.opted-out',
+        projectKey: a.projectKey,
+        ref: `${a.personKey} ${commKey === ALL_OPTIONAL ? 'all optional comms' : commKey}`,
+        detail: { via: a.via },
+      });
+    }
+    return { created, commKey };
+  });
 }
 
 /** Whether a person gets no more messages of this optional comm. */

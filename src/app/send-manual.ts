@@ -8,7 +8,7 @@ import { fireTrigger } from './fire-trigger.ts';
  */
 export async function sendManual(
   { stores }: StoreDeps,
-  input: { project: string; comm: string; now: Date; ignoreQuietHours: boolean },
+  input: { project: string; comm: string; now: Date; ignoreQuietHours: boolean; actor?: string },
 ): Promise<{ count: number; occurrence: number }> {
   return stores.transaction(
     async (tx) => {
@@ -28,7 +28,17 @@ export async function sendManual(
       const plan = input.ignoreQuietHours ? { ...stored.plan, project: { ...stored.plan.project, quietHours: undefined } } : stored.plan;
       const ids = { projectId: stored.projectId, person: stored.personIds, comm: stored.commIds };
       const fired = await fireTrigger(tx, plan, ids, { type: 'manual', comm: comm.key }, input.now);
-      return { count: fired?.added ?? 0, occurrence: await tx.calendar.lastOccurrence(stored.commIds.get(comm.key)!) };
+      const occurrence = await tx.calendar.lastOccurrence(stored.commIds.get(comm.key)!);
+      const count = fired?.added ?? 0;
+      await tx.audit.append({
+        at: input.now,
+        actor: input.actor ?? 'herald',
+        action: 'message.sent-manually',
+        projectKey: input.project,
+        ref: `${comm.key}#${occurrence}`,
+        detail: { messages: count, ignoreQuietHours: input.ignoreQuietHours },
+      });
+      return { count, occurrence };
     },
     { bulk: true },
   );

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { retryTransient } from './postgres-errors.ts';
 import { apiTokenStore, optOutStore, sessionStore } from './repo/access-store.ts';
 import { responseStore } from './repo/answer-store.ts';
+import { auditLog, planVersionStore } from './repo/audit-store.ts';
 import { escalationStore, workstreamStore } from './repo/escalation-store.ts';
 import { inboundStore } from './repo/inbound-store.ts';
 import { calendarGrid, calendarMessages, calendarOccurrences, occurrenceCopies, pendingMessages } from './repo/calendar-reads.ts';
@@ -98,6 +99,8 @@ function storesOn(conn: Connection): Stores {
     responseReads: responseReads(db, conn.prisma),
     overviewReads: overviewReads(conn.prisma),
     messageLog: messageLogStore(db),
+    audit: auditLog(db),
+    planVersions: planVersionStore(db),
     digests: { snapshot: (input) => loadDigestSnapshot(conn.prisma(), input) },
     calendarReads: {
       messages: (projectId, f) => calendarMessages(db, projectId, f),

@@ -56,7 +56,13 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
     if (!view.comm.optional) return sendPage(reply, 409, mandatoryPage(view.projectName));
     const body = request.body ?? {};
     const scope = body.scope === 'all' ? 'all' : 'comm';
-    await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: true, scope });
+    await optOut(deps.db, {
+      personId: view.person.id,
+      commKey: view.comm.key,
+      commOptional: true,
+      scope,
+      audit: { projectKey: view.loaded.projectKey, personKey: view.person.key, at: deps.clock.now(), via: 'link' },
+    });
     const what = scope === 'all' ? `all optional messages of ${view.projectName}` : 'these messages';
     return sendPage(
       reply,

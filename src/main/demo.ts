@@ -85,10 +85,10 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     stop('database', () => db.close());
     const loaded = await loadPlanFile(writeDemoPlan(dir, startAt));
     slack.users.add(...demoWorkspace(loaded.plan.people));
-    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false });
-    const admin = await createApiToken(db, { role: 'admin', name: 'demo-admin', now: clock.now() });
+    await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: clock.now(), dryRun: false, actor: 'demo', source: loaded.source });
+    const admin = await createApiToken(db, { role: 'admin', name: 'demo-admin', now: clock.now(), actor: 'demo' });
     // The /demo page's "Open dashboard" signs the newcomer in with this one: they can act, not administer.
-    const editor = await createApiToken(db, { role: 'editor', name: 'demo-editor', now: clock.now() });
+    const editor = await createApiToken(db, { role: 'editor', name: 'demo-editor', now: clock.now(), actor: 'demo' });
     // Horizon 0: the sweeper claims only what is due by demo time, so BullMQ's (wall-clock) delays are always zero.
     const worker: WorkerRuntime = await startWorker(config, {
       db,

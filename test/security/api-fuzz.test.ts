@@ -202,6 +202,7 @@ describe('dashboard and link pages fuzzer', () => {
         '/projects/{key}/plan',
         '/projects/{key}/preview',
         '/projects/{key}/responses',
+        '/projects/{key}/audit',
         '/projects/{key}/inbox/{x}',
         '/projects/{key}/calendar/messages/{x}',
         '/projects/{key}/{x}',
@@ -245,6 +246,8 @@ describe('dashboard and link pages fuzzer', () => {
         'token',
         'q',
         'view',
+        'since',
+        'after',
       ];
       const tokenArb = fc.oneof(
         fc.constant(goodLink),

@@ -1,5 +1,6 @@
 import type { ApiTokenStore, OptOutStore, SessionStore } from './access-stores.ts';
 import type { EscalationStore, ResponseStore, WorkstreamStore } from './answer-stores.ts';
+import type { AuditLog, PlanVersionStore } from './audit-stores.ts';
 import type { InboundStore } from './inbound-stores.ts';
 import type { CalendarReads, DigestReads, MessageLogStore, OverviewReads, ResponseReads } from './view-stores.ts';
 import type { CalendarStore, MilestoneStore, ProjectStore } from './plan-stores.ts';
@@ -39,6 +40,9 @@ export interface Stores {
   overviewReads: OverviewReads;
   digests: DigestReads;
   messageLog: MessageLogStore;
+  /** Append-only: the audit trail (written in the unit of work of the action it records). */
+  audit: AuditLog;
+  planVersions: PlanVersionStore;
   transaction<T>(fn: (tx: Stores) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
    * Runs `fn` again, a few times with a short backoff, when the database reports a transient

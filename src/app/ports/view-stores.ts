@@ -230,6 +230,8 @@ export interface MessageLogRow extends Pick<CalendarMessageRow, 'id' | 'key' | '
   providerChannel: string | null;
   lastError: string | null;
   deliveries: Array<{ at: string; outcome: string; channel: string; providerId?: string; error?: string }>;
+  /** The survey answer of this message's comm occurrence and person (any channel), or null. */
+  answer: { option: string | null; comment: string | null; channel: string; at: Date } | null;
 }
 
 export interface MessageLogStore {

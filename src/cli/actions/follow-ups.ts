@@ -1,3 +1,4 @@
+import { cliActor } from '../actor.ts';
 import { actOnEscalation } from '../../app/act-on-escalation.ts';
 import { formatEscalations, listEscalations } from '../../app/list-escalations.ts';
 import { formatResponses, listResponses } from '../../app/list-responses.ts';
@@ -25,7 +26,7 @@ export async function escalations(ctx: CliContext, project: string, o: { open?: 
 export async function escalation(ctx: CliContext, action: EscalationAction, project: string, id: string, o: { note?: string } = {}): Promise<void> {
   await ctx.withDb(async (db) => {
     const escalationId = await resolveId(db, project, id, ctx);
-    const r = await actOnEscalation({ stores: db.stores, clock: ctx.clock }, { escalationId, action, project, note: o.note });
+    const r = await actOnEscalation({ stores: db.stores, clock: ctx.clock }, { escalationId, action, project, note: o.note, actor: cliActor() });
     ctx.output.out(
       r.changed
         ? `escalation ${escalationId.slice(0, 8)} is ${r.state}${r.note ? ', with your note' : ''}; the person who answered will be told`

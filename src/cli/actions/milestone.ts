@@ -1,3 +1,4 @@
+import { cliActor } from '../actor.ts';
 import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
@@ -6,7 +7,7 @@ import { projectTime as local } from '../project-time.ts';
 
 export async function milestoneMove(ctx: CliContext, project: string, key: string, when: string, opts: { dryRun?: boolean }): Promise<void> {
   await ctx.withDb(async (db) => {
-    const r = await moveMilestone(db, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false });
+    const r = await moveMilestone(db, { project, milestone: key, when, now: ctx.clock.now(), source: 'cli', dryRun: opts.dryRun ?? false, actor: cliActor() });
     ctx.output.out(
       `${opts.dryRun ? 'dry run: ' : ''}milestone ${r.milestone} ${local(r.from, r.timezone)} → ${local(r.to, r.timezone)} (${r.timezone})` +
         `\n${formatSummary(r.calendar)}` +
@@ -20,7 +21,7 @@ export async function milestoneMove(ctx: CliContext, project: string, key: strin
 
 export async function milestoneDone(ctx: CliContext, project: string, key: string): Promise<void> {
   await ctx.withDb(async (db) => {
-    const r = await markMilestoneDone(db, { project, milestone: key, now: ctx.clock.now() });
+    const r = await markMilestoneDone(db, { project, milestone: key, now: ctx.clock.now(), actor: cliActor() });
     ctx.output.out(r.alreadyDone ? `milestone ${key} was already done; nothing sent` : `milestone ${key} done; ${plural(r.triggered, 'message')} queued`);
   });
 }

@@ -1,9 +1,17 @@
+import { cliActor } from '../actor.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../app/api-tokens.ts';
 import type { CliContext } from '../context.ts';
 
 export async function tokenCreate(ctx: CliContext, opts: { role: string; project?: string; person?: string; name?: string }): Promise<void> {
   await ctx.withDb(async (db) => {
-    const r = await createApiToken(db, { role: opts.role, projectKey: opts.project, personKey: opts.person, name: opts.name, now: ctx.clock.now() });
+    const r = await createApiToken(db, {
+      role: opts.role,
+      projectKey: opts.project,
+      personKey: opts.person,
+      name: opts.name,
+      now: ctx.clock.now(),
+      actor: cliActor(),
+    });
     const t = r.info;
     const feed =
       t.role === 'feed' ? `${ctx.config().PUBLIC_URL}/calendar/${t.projectKey}${t.personKey ? `/${t.personKey}` : ''}.ics?token=${r.token}` : undefined;
@@ -17,7 +25,7 @@ export async function tokenCreate(ctx: CliContext, opts: { role: string; project
 
 export async function tokenRevoke(ctx: CliContext, idOrName: string): Promise<void> {
   await ctx.withDb(async (db) => {
-    const t = await revokeApiToken(db, idOrName, ctx.clock.now());
+    const t = await revokeApiToken(db, idOrName, ctx.clock.now(), cliActor());
     ctx.output.out(`token ${t.name} revoked at ${t.revokedAt}`);
   });
 }

@@ -12,8 +12,8 @@ export function registerDeliveryCommands(program: Command, ctx: CliContext): voi
     .option('--status <status>', `only this status (${MESSAGE_STATUSES.join(', ')})`)
     .option('--comm <key>', 'only this comm')
     .option('--person <id>', 'only this person')
-    .option('--limit <n>', 'at most this many', '200')
-    .option('--format <format>', 'table or json', 'table')
+    .option('--limit <n>', 'at most this many (default 200; csv: every one)')
+    .option('--format <format>', 'table, json, or csv (one row per attempt, with the answer: proof of delivery)', 'table')
     .action(async (project: string, o: MessagesOptions) => (await import('../actions/delivery.ts')).messages(ctx, project, o));
 
   program

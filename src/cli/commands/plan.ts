@@ -15,9 +15,34 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
   program
     .command('apply')
     .description('store the plan and (re)build its calendar in one transaction')
-    .argument('<plan>', 'plan YAML file')
+    .argument('<plan>', 'plan YAML file (with --rollback-to: the project key)')
     .option('--dry-run', 'print what would change and change nothing')
-    .action(async (file: string, opts: { dryRun?: boolean }) => (await import('../actions/apply.ts')).apply(ctx, file, opts));
+    .option('--rollback-to <n>', 're-apply stored version N of the project (see herald history); nothing sent is sent again')
+    .action(async (file: string, opts: { dryRun?: boolean; rollbackTo?: string }) => (await import('../actions/apply.ts')).apply(ctx, file, opts));
+
+  program
+    .command('history')
+    .description("the applied versions of a project's plan: who applied each, when, and what moved")
+    .argument('<project>', 'project key')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (project: string, o: { format: string }) => (await import('../actions/history.ts')).history(ctx, project, o));
+
+  program
+    .command('diff')
+    .description('the YAML diff of two plan versions and what the second does to the calendar')
+    .argument('<project>', 'project key')
+    .argument('<a>', 'version number (from)')
+    .argument('<b>', 'version number (to)')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (project: string, a: string, b: string, o: { format: string }) => (await import('../actions/history.ts')).diff(ctx, project, a, b, o));
+
+  program
+    .command('audit')
+    .description('the audit trail: who changed the plan, moved milestones, retried or sent messages, acted on escalations, …')
+    .argument('<project>', 'project key')
+    .option('--since <date>', 'from this date (YYYY-MM-DD, project zone) or date-time with offset')
+    .option('--format <format>', 'table, csv or json', 'table')
+    .action(async (project: string, o: { since?: string; format: string }) => (await import('../actions/history.ts')).audit(ctx, project, o));
 }
 
 export function registerPreviewCommands(program: Command, ctx: CliContext): void {

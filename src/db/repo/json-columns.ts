@@ -57,3 +57,16 @@ export function decodePlan(value: unknown): Plan {
 export function decodeCommSpec(value: unknown): CommSpec {
   return checked<CommSpec>(CommColumn, parsed(value));
 }
+
+const DetailColumn = z.record(z.string(), z.unknown());
+const FilesColumn = z.array(z.object({ name: z.string(), text: z.string() }));
+
+/** An audit entry's detail or a plan version's summary: an object of whatever the action recorded. */
+export function decodeDetail(value: unknown): Record<string, unknown> {
+  return DetailColumn.parse(parsed(value));
+}
+
+/** A plan version's other files (people CSVs). */
+export function decodeSourceFiles(value: unknown): Array<{ name: string; text: string }> {
+  return FilesColumn.parse(parsed(value));
+}

@@ -60,3 +60,8 @@ export function authorize(request: FastifyRequest, role: ApiRole, project?: stri
   }
   return t;
 }
+
+/** Who a request acts as, for plan versions and the audit log: its token's name. */
+export function apiActor(request: FastifyRequest): string {
+  return request.apiToken?.name ?? 'anonymous';
+}

@@ -16,12 +16,13 @@ import { planRoutes } from './routes/plans.ts';
 import { milestoneRoutes } from './routes/milestones.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { digestRoutes } from './routes/digest.ts';
 
 /** In this order in the OpenAPI document. */
-const ROUTES = [projectRoutes, planRoutes, milestoneRoutes, calendarRoutes, messageRoutes, responseRoutes, escalationRoutes, digestRoutes];
+const ROUTES = [projectRoutes, planRoutes, milestoneRoutes, calendarRoutes, messageRoutes, responseRoutes, escalationRoutes, digestRoutes, auditRoutes];
 
 export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   scope.setValidatorCompiler(validatorCompiler);

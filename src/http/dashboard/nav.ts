@@ -8,6 +8,7 @@ export const NAV = [
   { name: 'inbox', label: 'Inbox', path: '/inbox' },
   { name: 'preview', label: 'Preview', path: '/preview' },
   { name: 'plan', label: 'Plan', path: '/plan' },
+  { name: 'audit', label: 'Audit', path: '/audit' },
 ] as const;
 
 export type NavName = (typeof NAV)[number]['name'];

@@ -251,7 +251,13 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   });
 
   onButton(UNSUBSCRIBE_ACTION, async ({ body, client, view, original }) => {
-    await optOut(deps.db, { personId: view.person.id, commKey: view.comm.key, commOptional: view.comm.optional, scope: 'comm' });
+    await optOut(deps.db, {
+      personId: view.person.id,
+      commKey: view.comm.key,
+      commOptional: view.comm.optional,
+      scope: 'comm',
+      audit: { projectKey: view.loaded.projectKey, personKey: view.person.key, at: deps.clock.now(), via: 'slack' },
+    });
     const where = whereOf(await deps.reads.messageProvider(view.messageId), clickedAt(body));
     if (!where) return;
     await client.chat.update({

@@ -22,7 +22,7 @@ describe('herald messages and retry', () => {
   });
 
   it.each([
-    [['--format', 'xml'], '--format xml is not known', 'use --format table or json'],
+    [['--format', 'xml'], '--format xml is not known', 'use --format table, json or csv'],
     [['--limit', 'ten'], '--limit ten is not a whole number from 1', 'e.g. --limit 1'],
     [['--comm', 'exec-weekli'], 'comm "exec-weekli" in project northwind-m365 not found', 'did you mean "exec-weekly"?'],
     [['--person', 'mraia'], 'person "mraia" in project northwind-m365 not found', 'did you mean "maria"?'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actOnEscalation, ESCALATION_NOTE_MAX } from '../../../app/act-on-escalation.ts';
 import { listEscalations } from '../../../app/list-escalations.ts';
-import { authorize } from '../api-auth.ts';
+import { apiActor, authorize } from '../api-auth.ts';
 import { decodeCursor, page, pageOf, PageQuery } from '../api-pages.ts';
 import { idempotent } from '../idempotency.ts';
 import { queryBool } from '../query-bool.ts';
@@ -83,7 +83,7 @@ export function escalationRoutes(app: ApiScope, { db, idempotency, clock }: ApiD
         return idempotent(idempotency, clock, req, reply, async () => {
           const r = await actOnEscalation(
             { stores: db.stores, clock },
-            { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note },
+            { escalationId: req.params.id, action, project: req.params.project, note: req.body?.note, actor: apiActor(req) },
           );
           return { status: 200, body: r };
         });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listMessages, retryMessages } from '../../../app/message-log.ts';
-import { authorize } from '../api-auth.ts';
+import { apiActor, authorize } from '../api-auth.ts';
 import { decodeCursor, page, pageOf, PageQuery } from '../api-pages.ts';
 import { idempotent } from '../idempotency.ts';
 import { bearer, errors, IdemHeader, ProjectParam, type ApiDeps, type ApiScope } from './common.ts';
@@ -65,7 +65,7 @@ export function messageRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps
       authorize(req, 'editor', req.params.project);
       return idempotent(idempotency, clock, req, reply, async () => ({
         status: 200,
-        body: { retried: await retryMessages(db, { project: req.params.project, messageIds: req.body.ids, now: clock.now() }) },
+        body: { retried: await retryMessages(db, { project: req.params.project, messageIds: req.body.ids, now: clock.now(), actor: apiActor(req) }) },
       }));
     },
   );

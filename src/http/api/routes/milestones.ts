@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { markMilestoneDone, moveMilestone } from '../../../app/move-milestone.ts';
-import { authorize } from '../api-auth.ts';
+import { apiActor, authorize } from '../api-auth.ts';
 import { idempotent } from '../idempotency.ts';
 import { bearer, dropQueued, errors, IdemHeader, ProjectParam, Summary, type ApiDeps, type ApiScope } from './common.ts';
 
@@ -44,6 +44,7 @@ export function milestoneRoutes(app: ApiScope, deps: ApiDeps): void {
           now: clock.now(),
           source: 'api',
           dryRun: req.body.dryRun,
+          actor: apiActor(req),
         });
         if (!req.body.dryRun) await dropQueued(deps, r.queuedChanged);
         return {
@@ -77,7 +78,7 @@ export function milestoneRoutes(app: ApiScope, deps: ApiDeps): void {
       authorize(req, 'editor', req.params.project);
       return idempotent(deps.idempotency, clock, req, reply, async () => ({
         status: 200,
-        body: await markMilestoneDone(db, { project: req.params.project, milestone: req.params.milestone, now: clock.now() }),
+        body: await markMilestoneDone(db, { project: req.params.project, milestone: req.params.milestone, now: clock.now(), actor: apiActor(req) }),
       }));
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applyPlan } from '../../../app/apply-plan.ts';
 import { loadPlanText } from '../../../app/load-plan.ts';
-import { authorize } from '../api-auth.ts';
+import { apiActor, authorize } from '../api-auth.ts';
 import { idempotent } from '../idempotency.ts';
 import { queryBool } from '../query-bool.ts';
 import { bearer, dropQueued, errors, IdemHeader, Summary, type ApiDeps, type ApiScope } from './common.ts';
@@ -38,7 +38,15 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
       const loaded = loadPlanText(req.body, { checkTemplate: engine ? (comm, plan) => engine.check(comm, plan) : undefined });
       authorize(req, 'editor', loaded.plan.project.key);
       return idempotent(deps.idempotency, clock, req, reply, async () => {
-        const r = await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, warnings: loaded.warnings, now: clock.now(), dryRun: req.query.dryRun });
+        const r = await applyPlan(db, {
+          plan: loaded.plan,
+          hash: loaded.hash,
+          warnings: loaded.warnings,
+          now: clock.now(),
+          dryRun: req.query.dryRun,
+          actor: apiActor(req),
+          source: loaded.source,
+        });
         if (!r.dryRun) await dropQueued(deps, r.queuedChanged);
         return {
           status: 200,

@@ -8,7 +8,7 @@ import { actOnEscalation, ESCALATION_NOTE_MAX } from '../../../app/act-on-escala
 import { escalationNotices, formatAge, listEscalations, type EscalationEntry, type EscalationNoticeEntry } from '../../../app/list-escalations.ts';
 import { commOccurrenceTitle, optionLabel } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
-import { DashboardError } from '../context.ts';
+import { DashboardError, sessionOf } from '../context.ts';
 import { planOf } from '../project-plan.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage } from '../kit.ts';
@@ -131,7 +131,17 @@ export const escalationsPage: DashboardPage = {
       const note = field(request.body, 'note');
       const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
       const f = filterOf(request.body);
-      const act = () => actOnEscalation({ stores: deps.db.stores, clock: deps.clock }, { escalationId: request.params.id, action, project: project.key, note });
+      const act = () =>
+        actOnEscalation(
+          { stores: deps.db.stores, clock: deps.clock },
+          {
+            escalationId: request.params.id,
+            action,
+            project: project.key,
+            note,
+            actor: sessionOf(request).token.name,
+          },
+        );
       try {
         await orRefuse(act, `Not ${verb}`);
       } catch (e) {

@@ -35,6 +35,7 @@ import { escalationsPage } from './escalations.ts';
 import { responsesPage } from './responses.ts';
 import { inboxPage } from './inbox.ts';
 import { planPage } from './plan.ts';
+import { auditPage } from './audit.ts';
 
 export type { DashboardPage } from './page.ts';
 
@@ -48,4 +49,5 @@ export const PAGES: readonly DashboardPage[] = [
   inboxPage,
   previewPage,
   planPage,
+  auditPage,
 ];

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { listMessages, retryMessages, type MessageLogEntry } from '../../../app/message-log.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
-import { DashboardError } from '../context.ts';
+import { DashboardError, sessionOf } from '../context.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import { projectPath } from '../nav.ts';
@@ -184,7 +184,12 @@ ${pager}</section>`,
       const f = backFilters(field(request.body, 'back'), plan);
       let retried = 0;
       try {
-        retried = await retryMessages(deps.db, { project: project.key, messageIds: id ? [id] : undefined, now: deps.clock.now() });
+        retried = await retryMessages(deps.db, {
+          project: project.key,
+          messageIds: id ? [id] : undefined,
+          now: deps.clock.now(),
+          actor: sessionOf(request).token.name,
+        });
       } catch (e) {
         // Someone retried it first (or it was sent meanwhile): say so on the page rather than fail.
         if (!(e instanceof NotFoundError)) throw e;

@@ -12,7 +12,7 @@ import type { PlanIssue } from '../../../domain/errors.ts';
 import { channelName, commTitle, readableKey } from '../../../domain/plan/comm-title.ts';
 import type { CommSpec } from '../../../domain/plan/model.ts';
 import { commMilestones } from '../../../domain/schedule/calendar.ts';
-import type { DashboardDeps } from '../context.ts';
+import { sessionOf, type DashboardDeps } from '../context.ts';
 import { html, query, type Html, concat } from '../html.ts';
 import { canEdit, csrfField, field, projectOf, sendPage, type DashboardProject } from '../kit.ts';
 import type { DashboardPage } from './page.ts';
@@ -184,7 +184,8 @@ export const planPage: DashboardPage = {
       const confirm = field(request.body, 'confirm') === 'yes';
       const now = deps.clock.now();
       const r = await orRefuse(
-        () => moveMilestone(deps.db, { project: project.key, milestone, when, now, source: 'dashboard', dryRun: !confirm }),
+        () =>
+          moveMilestone(deps.db, { project: project.key, milestone, when, now, source: 'dashboard', dryRun: !confirm, actor: sessionOf(request).token.name }),
         'Not moved',
       );
       if (confirm) {
