@@ -14,17 +14,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/domain/plan/parse-plan.ts';
+import { axeSerious } from '../support/axe.ts';
 import { launchChromium, type Browser } from '../support/chromium.ts';
 import { keysShown, labelRulesOfPlan } from '../support/labels.ts';
 import { pageWidth } from '../support/page-width.ts';
 import { freePort } from '../support/serve-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // The demo plays examples/m365-migration.plan.yaml's people and comms (examples/demo/demo.plan.yaml re-anchors its dates).
 const LABELS = labelRulesOfPlan(
   parsePlan({
@@ -64,14 +63,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(
-    async () => (await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run()).violations,
-  );
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-}
 
 /** Reloads `pageUrl` once a second until `target()` is on it; fails the test past `deadline` (epoch ms). */
 async function reloadUntil(page: Page, pageUrl: string, target: () => Locator, deadline: number): Promise<void> {

@@ -1,18 +1,3 @@
-/**
- * One helper for the dashboard's browser tests (test/e2e/dashboard-<page>.test.ts):
- *
- *   const dash = useDashboard();                    // beforeAll/afterAll inside
- *   const page = await dash.signedIn('viewer');     // a 375 px page of a Chromium signed in as viewer
- *   await page.goto(`${dash.url}/projects/${dash.project}`);
- *   expect(await dash.checkPage(page)).toEqual([]); // console errors + axe serious/critical + overflow at 375 and 1,280 px
- *
- * The server is Herald's real one (startHttpServer, as `herald serve` starts it) in this process,
- * on a fresh PostgreSQL database with the digest plan applied and seedDigestWeek's news, under a
- * fixed clock: NOW, the Monday the seeded week ends. Chromium has one context, so one session at a
- * time: signedIn() signs out whatever session was there first.
- */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { createApiToken } from '../../src/app/api-tokens.ts';
@@ -21,6 +6,7 @@ import type { DashboardPage } from '../../src/http/dashboard/pages/index.ts';
 import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
 import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { buildEngine } from '../../src/templates/builtin.ts';
+import { axeSerious } from './axe.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 import { keysShown, labelRulesOf, type LabelRules } from './labels.ts';
 import { pageWidth } from './page-width.ts';
@@ -30,8 +16,6 @@ import { TEST_SECRET } from './delivery.ts';
 import { DIGEST_PLAN, DIGEST_PROJECT, seedDigestWeek } from './digest-seed.ts';
 import { cleanupRedisPrefix, testRedisPrefix } from './redis.ts';
 import { TEST_REDIS_URL } from './run-id.ts';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The dashboard's "now": Monday 11 February 2030, 14:00 UTC, the end of the seeded week. */
 export const NOW = new Date('2030-02-11T14:00:00Z');
@@ -64,21 +48,6 @@ export interface DashboardOptions {
 }
 
 const errorsOf = new WeakMap<Page, string[]>();
-
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(
-    async () =>
-      (
-        await (
-          globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }
-        ).axe.run()
-      ).violations,
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `axe: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Starts the dashboard before the file's tests and stops it after them. Read its fields inside tests. */
 export function useDashboard(opts: DashboardOptions = {}): Dashboard {

@@ -40,7 +40,9 @@ function rulesOf(personKeys: string[], comms: Array<{ key: string; options: Arra
     personKeys,
     optionValues: [...new Set(options.map((o) => o.value).filter((v) => !RAG.has(v)))],
     optionLabels: [...new Set(options.map((o) => o.label))],
-    commKeys: comms.map((c) => c.key),
+    // A one-word key (`tips`) reads as the word it is, so the page's own prose may use it; keys with
+    // a hyphen, dot or digit (`hypercare-checkin`) do not occur in prose.
+    commKeys: comms.map((c) => c.key).filter((k) => !/^[a-z]+$/.test(k)),
   };
 }
 
