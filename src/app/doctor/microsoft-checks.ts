@@ -77,8 +77,11 @@ export function microsoftTokenCheck(probe: () => Promise<TokenFacts>, what: { cl
   };
 }
 
+const consentFix = (permission: string): string =>
+  `add the Microsoft Graph application permission ${permission} to the app registration (API permissions → Add a permission → Application permissions) and grant admin consent`;
+
 /** What one mailbox's Graph failure means: not in the tenant, refused (RBAC), or something else. */
-function mailboxFailure(mailbox: string, e: unknown, role: string, fixOther: string): ReturnType<typeof fail> {
+function mailboxFailure(mailbox: string, e: unknown, role: string, inToken: boolean | undefined, fixOther: string): ReturnType<typeof fail> {
   const status = statusOf(e);
   const code = codeOf(e);
   if (status === 404 || code === 'ErrorInvalidUser' || code === 'MailboxNotEnabledForRESTAPI' || code === 'ResourceNotFound') {
@@ -90,6 +93,12 @@ function mailboxFailure(mailbox: string, e: unknown, role: string, fixOther: str
     );
   }
   if (status === 403 || code === 'ErrorAccessDenied') {
+    // Not in the token and not granted by Exchange either: neither grant exists.
+    if (inToken === false)
+      return fail(
+        `${mailbox}: ${role} is not granted to the app (not in its token's roles, and Exchange denies the mailbox: 403 ${code || 'Forbidden'})`,
+        `${consentFix(role)}, or assign it for this mailbox with RBAC for Applications (role 'Application ${role}'); see README "Microsoft 365"`,
+      );
     return fail(`${mailbox}: ${role} is granted but Exchange denies the app this mailbox (403 ${code || 'Forbidden'})`, RBAC_FIX.replace('Mail.Send', role));
   }
   if (status === 401) return fail(`${mailbox}: Microsoft Graph refused the token (401 ${code})`, 'check that MS_GRAPH_URL is the Graph of the tenant’s cloud');
@@ -107,13 +116,11 @@ async function tokenOrFail(token: () => Promise<TokenFacts>, what: string): Prom
 
 const isFailure = (x: TokenFacts | ReturnType<typeof fail>): x is ReturnType<typeof fail> => 'status' in x;
 
-const consentFix = (permission: string): string =>
-  `add the Microsoft Graph application permission ${permission} to the app registration (API permissions → Add a permission → Application permissions) and grant admin consent`;
-
 /**
  * `graph-send`: every mailbox Herald sends from (each project's `sender.email`) resolves and the
- * app may send as it: `Mail.Send` is in the token's roles, and a sendMail with a message that has
- * no recipient comes back refused for that reason (so nothing is ever sent), not with 404 or 403.
+ * app may send as it: a sendMail with a message that has no recipient comes back refused for that
+ * reason (so nothing is ever sent), not with 404 or 403. The token's `roles` tell an Entra grant of
+ * Mail.Send from an RBAC for Applications one (which never shows in the token) and pick the hint.
  */
 export function graphSendCheck(
   probes: { token: () => Promise<TokenFacts>; mailboxes: () => Promise<string[]>; send: (mailbox: string) => Promise<void> },
@@ -124,8 +131,8 @@ export function graphSendCheck(
     async run() {
       const facts = await tokenOrFail(probes.token, 'the sender mailboxes');
       if (isFailure(facts)) return facts;
-      if (facts.roles && !facts.roles.includes('Mail.Send'))
-        return fail(`Mail.Send is not granted to the app (its roles: ${facts.roles.join(', ') || 'none'})`, consentFix('Mail.Send'));
+      // Mail.Send in the roles is the Entra grant; RBAC for Applications grants it in Exchange instead, outside the token, so only the probe can tell.
+      const inToken = facts.roles ? facts.roles.includes('Mail.Send') : undefined;
       let mailboxes: string[];
       try {
         mailboxes = await probes.mailboxes();
@@ -137,10 +144,15 @@ export function graphSendCheck(
         try {
           await probes.send(mailbox);
         } catch (e) {
-          return mailboxFailure(mailbox, e, 'Mail.Send', fixOther);
+          return mailboxFailure(mailbox, e, 'Mail.Send', inToken, fixOther);
         }
       }
-      const granted = facts.roles ? 'Mail.Send granted' : 'sendMail allowed (the token does not list its roles)';
+      const granted =
+        inToken === true
+          ? 'Mail.Send granted'
+          : inToken === false
+            ? 'Mail.Send granted by Exchange (RBAC for Applications)'
+            : 'sendMail allowed (the token does not list its roles)';
       return ok(`${mailboxes.join(', ')}: mailbox${mailboxes.length === 1 ? '' : 'es'} found, ${granted}`);
     },
   };
@@ -153,15 +165,18 @@ export function graphInboxCheck(probes: { token: () => Promise<TokenFacts>; read
     async run() {
       const facts = await tokenOrFail(probes.token, mailbox);
       if (isFailure(facts)) return facts;
-      if (facts.roles && !facts.roles.includes('Mail.ReadWrite')) {
-        const has = facts.roles.includes('Mail.Read') ? ' (Mail.Read reads but cannot mark read or move)' : '';
-        return fail(`${mailbox}: Mail.ReadWrite is not granted to the app${has}`, consentFix('Mail.ReadWrite'));
-      }
+      const inToken = facts.roles ? facts.roles.includes('Mail.ReadWrite') : undefined;
       try {
         await probes.read();
       } catch (e) {
-        return mailboxFailure(mailbox, e, 'Mail.ReadWrite', 'check INBOUND_GRAPH_MAILBOX and MS_GRAPH_URL');
+        return mailboxFailure(mailbox, e, 'Mail.ReadWrite', inToken, 'check INBOUND_GRAPH_MAILBOX and MS_GRAPH_URL');
       }
+      // Readable (Mail.Read, or an Exchange grant), but marking read needs Mail.ReadWrite: unless RBAC grants it, each reply would be read again.
+      if (inToken === false)
+        return warn(
+          `${mailbox}: inbox readable, but Mail.ReadWrite is not in the token's roles${facts.roles?.includes('Mail.Read') ? ' (Mail.Read cannot mark mail read)' : ''}`,
+          `${consentFix('Mail.ReadWrite')}, unless RBAC for Applications already assigns 'Application Mail.ReadWrite' for this mailbox`,
+        );
       return ok(`${mailbox}: inbox readable through Graph (delta query), Mail.ReadWrite granted`);
     },
   };
