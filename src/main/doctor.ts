@@ -1,6 +1,6 @@
 /**
  * `herald doctor` and the admin detail of `/readyz`: the checks of a deployment, composed from
- * the configuration. The probes (PostgreSQL, Redis, Slack's auth.test, SMTP login, IMAP) are built
+ * the configuration. The probes (PostgreSQL, Redis, Slack's auth.test, SMTP login, IMAP, msal-node and Microsoft Graph) are built
  * here, the only place adapters are made; the checks themselves are in src/app/doctor/.
  */
 import { Redis } from 'ioredis';
@@ -104,7 +104,7 @@ async function senderMailboxes(config: Config, timeoutMs: number): Promise<strin
 
 /**
  * Every check the configuration calls for, in the order they print. `extra` appends checks (tests,
- * and the Microsoft Graph checks once that transport exists).
+ * such as a check of a service the configuration does not name).
  */
 export function doctorChecks(config: Config, opts: { timeoutMs?: number; extra?: readonly Check[] } = {}): Check[] {
   const timeoutMs = opts.timeoutMs ?? 8_000;
