@@ -35,7 +35,7 @@ export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {
     });
   }
   const domain = new URL(config.PUBLIC_URL).hostname || hostname();
-  const from = `Herald <herald@${domain}>`;
+  const from = defaultFrom(config);
   if (config.EMAIL_TRANSPORT === 'graph') {
     const tokens = buildMicrosoftTokens(config);
     channels.email = createGraphEmailChannel({ graph: createGraphClient({ graphUrl: config.MS_GRAPH_URL, tokens }), from, messageIdDomain: domain });
@@ -54,6 +54,11 @@ export function buildChannels(config: Config, opts: { slackGate?: SendGate } = {
     });
   }
   return channels;
+}
+
+/** The From of e-mail whose plan names no `project.sender.email`: herald@ the PUBLIC_URL's host. */
+export function defaultFrom(config: Pick<Config, 'PUBLIC_URL'>): string {
+  return `Herald <herald@${new URL(config.PUBLIC_URL).hostname || hostname()}>`;
 }
 
 /** The scope of Exchange Online's SMTP (and IMAP) for app-only tokens. */

@@ -111,16 +111,25 @@ export function slackCheck(
 }
 
 /** `smtp`: SMTP_URL reachable and its login accepted (nothing is sent). */
-export function smtpCheck(probe: () => Promise<void>, where: string): Check {
+export function smtpCheck(probe: () => Promise<void>, where: string, opts: { oauth2?: boolean } = {}): Check {
   return {
     name: 'smtp',
     async run() {
       try {
         await probe();
-        return ok(`${where}: connected and logged in`);
+        return ok(`${where}: connected and logged in${opts.oauth2 ? ' with XOAUTH2' : ''}`);
       } catch (e) {
         const text = errorText(e);
         const code = errorCode(e);
+        const hint = (e as { hint?: unknown }).hint;
+        // The token for the XOAUTH2 login was refused by Microsoft sign-in: its per-AADSTS hint.
+        if (typeof hint === 'string') return fail(`${where}: no token for the XOAUTH2 login: ${text}`, hint);
+        if (opts.oauth2 && (code === 'EAUTH' || /^5\d\d/.test(text))) {
+          return fail(
+            `${where}: XOAUTH2 login refused: ${text}`,
+            'grant the app the Office 365 Exchange Online permission SMTP.SendAsApp with admin consent, register its service principal in Exchange (New-ServicePrincipal) with FullAccess to the mailbox, and make the mailbox SMTP_URL\'s user; see README "Microsoft 365"',
+          );
+        }
         if (/5\.7\.30|basic authentication is disabled/i.test(text)) {
           return fail(
             `${where}: ${text}: Basic Auth (password login) is off for this Microsoft 365 tenant`,

@@ -49,10 +49,33 @@ export function grantToken(
     if (why) return fail(401, 'invalid_client', 700027, `Client assertion failed signature validation: ${why}.`);
     credential = 'certificate';
   } else return fail(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-  const token = `sbx.${randomBytes(18).toString('base64url')}`;
-  return {
-    grant: { clientId, credential, scope: scope.split(' ').find((s) => s.endsWith('/.default'))!, token, at: now, expiresAt: now + lifetimeSeconds * 1000 },
+  const resourceScope = scope.split(' ').find((s) => s.endsWith('/.default'))!;
+  const expiresAt = now + lifetimeSeconds * 1000;
+  const token = accessToken(app, resourceScope.replace(/\/\.default$/, ''), tokenUrl, now, expiresAt);
+  return { grant: { clientId, credential, scope: resourceScope, token, at: now, expiresAt } };
+}
+
+/**
+ * A JWT-shaped app-only access token as Entra ID issues them: `aud` the resource, `appid`, `tid`,
+ * and `roles`, the application permissions with admin consent (what `herald doctor` reads). The
+ * signature is random bytes: the sandbox knows its tokens by value, and clients never verify one.
+ */
+function accessToken(app: SandboxApp, resource: string, tokenUrl: string, now: number, expiresAt: number): string {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const tenant = new URL(tokenUrl).pathname.split('/')[1];
+  const payload = {
+    aud: resource,
+    iss: `https://sts.windows.net/${tenant}/`,
+    iat: Math.floor(now / 1000),
+    nbf: Math.floor(now / 1000),
+    exp: Math.floor(expiresAt / 1000),
+    appid: app.clientId,
+    idtyp: 'app',
+    tid: tenant,
+    roles: [...app.permissions],
+    uti: randomBytes(12).toString('base64url'),
   };
+  return `${part({ typ: 'JWT', alg: 'RS256', kid: 'sandbox' })}.${part(payload)}.${randomBytes(32).toString('base64url')}`;
 }
 
 /** Why the assertion is refused, or undefined when it is good. */

@@ -6,6 +6,7 @@ import type { CheckResult } from '../../../src/app/doctor/check.ts';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack-server.ts';
 import { startSmtpSink, type SmtpSink } from '../../../src/sandbox/smtp-sink.ts';
 import { runCli } from '../../support/cli.ts';
+import { byName, doctorJson } from '../../support/doctor.ts';
 import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startDovecot } from '../../support/dovecot.ts';
 import { privateRedis } from '../../support/private-redis.ts';
@@ -65,14 +66,6 @@ function goodEnv(): Record<string, string> {
     LOG_LEVEL: 'silent',
   };
 }
-
-async function doctorJson(env: Record<string, string>): Promise<{ code: number; status: string; checks: CheckResult[] }> {
-  const r = await runCli(['doctor', '--format', 'json', '--timeout-ms', '5000'], env);
-  const body = JSON.parse(r.stdout) as { status: string; checks: CheckResult[] };
-  return { code: r.code, ...body };
-}
-
-const byName = (checks: CheckResult[], name: string): CheckResult | undefined => checks.find((c) => c.name === name);
 
 describe('herald doctor', { timeout: 60_000 }, () => {
   it('on a good setup: one OK line per part, exit 0, and nothing sent to anyone', async () => {

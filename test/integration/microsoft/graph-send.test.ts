@@ -7,7 +7,7 @@ import { microsoftTokens, type MicrosoftCredentials } from '../../../src/channel
 import { loadConfig } from '../../../src/config/config.ts';
 import { buildChannels } from '../../../src/main/adapters.ts';
 import type { MicrosoftSandbox } from '../../../src/sandbox/microsoft-server.ts';
-import { CERT_APP, OPS, outbound, PMO, SECRET, SECRET_APP, TENANT, msTls, startTenant } from './sandbox.ts';
+import { CERT_APP, msEnv, msTls, OPS, outbound, PMO, SECRET, SECRET_APP, startTenant, TENANT } from './sandbox.ts';
 
 async function failureOf(p: Promise<unknown>): Promise<ChannelError> {
   const e = await p.then(
@@ -62,14 +62,7 @@ describe('Graph sendMail with msal-node against the Microsoft sandbox', () => {
   });
 
   it('is what the composition root builds for EMAIL_TRANSPORT=graph with the MS_* settings', async () => {
-    const config = loadConfig({
-      EMAIL_TRANSPORT: 'graph',
-      MS_TENANT_ID: TENANT,
-      MS_CLIENT_ID: SECRET_APP,
-      MS_CLIENT_SECRET: SECRET,
-      MS_AUTHORITY_HOST: ms.url,
-      MS_GRAPH_URL: ms.url,
-    });
+    const config = loadConfig({ EMAIL_TRANSPORT: 'graph', ...msEnv(ms) });
     const { email } = buildChannels(config);
     const msg = outbound();
     const before = ms.sent.length;

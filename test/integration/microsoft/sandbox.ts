@@ -29,6 +29,11 @@ export async function startTenant(over: Partial<MicrosoftSandboxOptions> & { sec
   });
 }
 
+/** The MS_* settings of the secret app against a sandbox tenant. */
+export function msEnv(ms: Pick<MicrosoftSandbox, 'url'>) {
+  return { MS_TENANT_ID: TENANT, MS_CLIENT_ID: SECRET_APP, MS_CLIENT_SECRET: SECRET, MS_AUTHORITY_HOST: ms.url, MS_GRAPH_URL: ms.url };
+}
+
 export function outbound(over: Partial<OutboundMessage> = {}): OutboundMessage {
   return {
     messageId: crypto.randomUUID(),

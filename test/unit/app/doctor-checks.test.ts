@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overallStatus, runChecks, type Check } from '../../../src/app/doctor/check.ts';
 import { publicUrlCheck } from '../../../src/app/doctor/config-checks.ts';
+import { graphInboxCheck, graphSendCheck, tokenRoles } from '../../../src/app/doctor/microsoft-checks.ts';
 import { imapCheck, smtpCheck } from '../../../src/app/doctor/service-checks.ts';
 
 /** The checks' verdicts from what their probes report (the probes themselves are exercised in test/integration/cli/doctor.test.ts). */
@@ -51,5 +52,32 @@ describe('doctor checks', () => {
     const results = await runChecks(['https://herald.example.com', 'http://herald.example.com', 'http://localhost:3000'].map(publicUrlCheck));
     expect(results.map((r) => r.status)).toEqual(['ok', 'warn', 'warn']);
     expect(results[2]!.message).toContain('this machine only');
+  });
+
+  it('Microsoft: roles read from a JWT (undefined for an opaque token); Exchange-only grants, opaque tokens and no projects', async () => {
+    const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+    expect(tokenRoles(jwt({ roles: ['Mail.Send', 7] }))).toEqual(['Mail.Send']);
+    expect(tokenRoles(jwt({ appid: 'x' }))).toEqual([]);
+    expect(tokenRoles('EwBwA8l6BAAU-opaque')).toBeUndefined();
+    const mailboxes = async () => ['pmo@contoso.example'];
+    const sendOk = async () => {};
+    // Mail.Send assigned by RBAC for Applications never shows in the token: the probe decides.
+    const rbac = await graphSendCheck({ token: async () => ({ roles: [] }), mailboxes, send: sendOk }).run();
+    expect(rbac).toMatchObject({ status: 'ok', message: 'pmo@contoso.example: mailbox found, Mail.Send granted by Exchange (RBAC for Applications)' });
+    const opaque = await graphSendCheck({ token: async () => ({}), mailboxes, send: sendOk }).run();
+    expect(opaque.message).toContain('the token does not list its roles');
+    const none = await graphSendCheck({ token: async () => ({ roles: ['Mail.Send'] }), mailboxes: async () => [], send: sendOk }).run();
+    expect(none).toMatchObject({ status: 'warn', fix: expect.stringContaining('herald apply') });
+    const down = await graphSendCheck({
+      token: async () => ({ roles: ['Mail.Send'] }),
+      mailboxes,
+      send: rejecting({ status: 0, code: 'network', message: 'Microsoft Graph unreachable' }),
+    }).run();
+    expect(down).toMatchObject({ status: 'fail', message: 'pmo@contoso.example: Microsoft Graph unreachable', fix: expect.stringContaining('MS_GRAPH_URL') });
+    const inbox = await graphInboxCheck(
+      { token: async () => ({ roles: ['Mail.Send'] }), read: rejecting({ status: 403, code: 'ErrorAccessDenied', message: 'Access is denied.' }) },
+      'it@contoso.example',
+    ).run();
+    expect(inbox).toMatchObject({ status: 'fail', message: expect.stringContaining('Mail.ReadWrite is not granted to the app') });
   });
 });
