@@ -4,6 +4,7 @@
  * every answer ends in (channel email-reply, source `mail:<Message-ID>`, so assigning the same mail
  * again records nothing new), and the item is marked assigned, which takes it out of the inbox.
  */
+import { commTitle } from '../domain/plan/comm-title.ts';
 import { HeraldError, NotFoundError } from '../domain/errors.ts';
 import { ASSIGNED_OUTCOME, INBOX_OUTCOMES, inInbox } from './list-inbox.ts';
 import type { Clock, StoreDeps } from './ports.ts';
@@ -59,7 +60,8 @@ export async function assignInboundMail(deps: StoreDeps & { clock: Clock }, inpu
   }
 
   // Claim the item first: of two people assigning it at once, one records and the other is told.
-  const reason = `assigned by ${input.by} to ${input.person} on ${message.comm.key}`;
+  // In words, as the inbox and `herald inbox` show it: the person's name and the comm's title, not their keys.
+  const reason = `assigned by ${input.by} to ${message.person.name} on ${commTitle(message.comm.spec, message.comm.key)}`;
   const claimed = await stores.inbound.updateIfUnchanged(item.id, item, {
     outcome: ASSIGNED_OUTCOME,
     reason,

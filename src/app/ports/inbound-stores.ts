@@ -86,7 +86,7 @@ export interface InboundStore {
     projectId: string,
     messageId: string,
     personKey: string,
-  ): Promise<{ id: string; comm: { key: string; spec: CommSpec }; person: { id: string; email: string | null } } | undefined>;
+  ): Promise<{ id: string; comm: { key: string; spec: CommSpec }; person: { id: string; name: string; email: string | null } } | undefined>;
   /** Person keys by id, and comm keys by message id. */
   keysOf(personIds: readonly string[], messageIds: readonly string[]): Promise<{ people: Map<string, string>; comms: Map<string, string> }>;
 }

@@ -212,7 +212,7 @@ export function inboundStore(prisma: () => Tx): InboundStore {
     async messageOfPerson(projectId, messageId, personKey) {
       const m = await prisma().message.findFirst({
         where: { id: messageId, projectId, person: { key: personKey } },
-        select: { id: true, comm: { select: { key: true, spec: true } }, person: { select: { id: true, email: true } } },
+        select: { id: true, comm: { select: { key: true, spec: true } }, person: { select: { id: true, name: true, email: true } } },
       });
       return m ? { ...m, comm: { key: m.comm.key, spec: decodeCommSpec(m.comm.spec) } } : undefined;
     },

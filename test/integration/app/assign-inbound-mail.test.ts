@@ -60,7 +60,7 @@ describe('assign inbound mail', () => {
     });
     expect(await db.prisma.inboundMail.findUniqueOrThrow({ where: { id }, omit: { raw: true } })).toMatchObject({
       outcome: 'assigned',
-      reason: 'assigned by pm-editor to ben on checkin',
+      reason: 'assigned by pm-editor to Ben Okoro on Checkin',
       personId: m.personId,
       messageId: m.id,
       responseId: r.recorded.response.id,
