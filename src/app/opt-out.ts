@@ -33,8 +33,8 @@ export async function optOut({ stores }: StoreDeps, input: OptOutInput): Promise
         actor: a.personKey,
         action: 'person.opted-out',
         projectKey: a.projectKey,
-        ref: `${a.personKey} ${commKey === ALL_OPTIONAL ? 'all optional comms' : commKey}`,
-        detail: { via: a.via },
+        ref: commKey === ALL_OPTIONAL ? 'all optional comms' : commKey,
+        detail: { person: a.personKey, via: a.via },
       });
     }
     return { created, commKey };

@@ -114,7 +114,7 @@ describe('the audit trail records every action, with who did it (GET /api/v1/pro
     expect(items.every((e) => e.at === NOW.toISOString())).toBe(true);
     expect(items[1]).toMatchObject({ ref: 'cutover', detail: { source: 'api' } });
     expect(items[4]).toMatchObject({ ref: esc.id, detail: { note: 'on it', option: 'blocked' } });
-    expect(items[9]).toMatchObject({ ref: 'ben all optional comms', detail: { via: 'link' } });
+    expect(items[9]).toMatchObject({ ref: 'all optional comms', detail: { person: 'ben', via: 'link' } });
     // Tokens for every project are audited too, with no project.
     expect(await db.prisma.auditEntry.count({ where: { action: 'token.created', projectKey: null } })).toBe(2);
     // Every action the trail names (but opt-in, which Herald has no path for yet) is exercised above.

@@ -71,7 +71,7 @@ export function applySuite(name: string, open: () => Promise<Backend>): void {
 
     it('stores the plan and prints the added count with examples', async () => {
       const r = await ok(['apply', EXAMPLE], backend.env);
-      expect(r.stdout).toMatch(new RegExp(`^applied ${PROJECT}\\nadded ${total}, moved 0, cancelled 0, unchanged 0`));
+      expect(r.stdout).toMatch(new RegExp(`^applied ${PROJECT} \\(version 1\\)\\nadded ${total}, moved 0, cancelled 0, unchanged 0`));
       expect(r.stdout).toMatch(/\n {2}added:\n {4}\S+ #\d+ → \S+ \((slack|email)\) at \d{4}-\d\d-\d\dT\d\d:\d\dZ/);
       const after = await backend.inspect(snapshot);
       expect(after).toMatchObject({ projects: 1, people: 45, comms: 10 });
@@ -83,7 +83,8 @@ export function applySuite(name: string, open: () => Promise<Backend>): void {
 
     it('a second apply of the same plan changes nothing', async () => {
       const r = await ok(['apply', EXAMPLE], backend.env);
-      expect(r.stdout).toBe(`applied ${PROJECT}\nadded 0, moved 0, cancelled 0, unchanged ${total}\n`);
+      // Nothing changed, so no new version: the first one is still the plan in force.
+      expect(r.stdout).toBe(`applied ${PROJECT} (version 1)\nadded 0, moved 0, cancelled 0, unchanged ${total}\n`);
     });
 
     it('--dry-run of a changed plan prints the cancellations and stores nothing', async () => {

@@ -97,7 +97,7 @@ describe.each(STARTERS.map((s) => s.name))('herald init --starter %s', (starter)
     it('applies', async () => {
       const r = await runCli(['apply', path.join(dir, 'plan.yaml')], { DATABASE_URL: db.url });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^applied ${loaded.plan.project.key}\\nadded [1-9]\\d*, moved 0, cancelled 0, unchanged 0`));
+      expect(r.stdout).toMatch(new RegExp(`^applied ${loaded.plan.project.key} \\(version 1\\)\\nadded [1-9]\\d*, moved 0, cancelled 0, unchanged 0`));
     });
 
     it("puts no message on a recipient's day off or holiday, or in quiet hours", () => {

@@ -35,7 +35,7 @@ describe('herald validate', () => {
       'test/fixtures/plans/broken.plan.yaml:38: comms[0].schedule.at: unknown milestone "cutovr" (did you mean "cutover"? known: kickoff, cutover, go-live)',
     );
     expect(issues.some((l) => l.startsWith('test/fixtures/plans/broken.plan.yaml:11: project.colour: unknown key "colour"'))).toBe(true);
-    expect(issues.some((l) => l.startsWith('test/fixtures/plans/broken-people.csv:2: people.csv[ana].email:'))).toBe(true);
+    expect(issues.some((l) => l.startsWith('test/fixtures/plans/broken-people.csv:2: broken-people.csv[ana].email:'))).toBe(true);
   });
 
   it('names the line of a mistyped template and suggests the right one', async () => {

@@ -10,20 +10,31 @@ import { concat, html, query, type Html } from '../html.ts';
 import { field, projectOf, sendPage } from '../kit.ts';
 import type { DashboardPage } from './page.ts';
 import { localTime } from './when.ts';
+import { planOf } from '../project-plan.ts';
+import { commTitle } from '../../../domain/plan/comm-title.ts';
 
 const PAGE = 100;
 /** People looked up to show names for the plan ids that acted (opt-outs, escalation owners). */
 const PEOPLE_NAMED = 5000;
 
-function details(d: Record<string, unknown>): string {
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
+/** A stored value as a person reads it: instants in the project's zone, people by name. */
+function shown(v: unknown, zone: string, names: ReadonlyMap<string, string>): string {
+  if (typeof v !== 'string') return JSON.stringify(v);
+  if (ISO_INSTANT.test(v)) return localTime(v, zone);
+  return names.get(v) ?? v;
+}
+
+function details(d: Record<string, unknown>, zone: string, names: ReadonlyMap<string, string>): string {
   return Object.entries(d)
     .filter(([, v]) => v !== null && v !== undefined && v !== false)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}: ${shown(v, zone, names)}`)
     .join(' · ');
 }
 
 function row(e: AuditEntry, zone: string, names: ReadonlyMap<string, string>): Html {
-  return html`<tr><td>${localTime(e.at, zone)}</td><td>${names.get(e.actor) ?? e.actor}</td><td>${auditActionLabel(e.action)}</td><td>${e.ref}<br><span class="muted">${details(e.detail)}</span></td></tr>`;
+  return html`<tr><td>${localTime(e.at, zone)}</td><td>${names.get(e.actor) ?? e.actor}</td><td>${auditActionLabel(e.action)}</td><td>${names.get(e.ref) ?? e.ref}<br><span class="muted">${details(e.detail, zone, names)}</span></td></tr>`;
 }
 
 export const auditPage: DashboardPage = {
@@ -44,7 +55,9 @@ export const auditPage: DashboardPage = {
       const rows = await listAudit(deps.db, { project: project.key, since, afterSeq: after, limit: PAGE + 1 });
       const list = rows.slice(0, PAGE);
       const people = await deps.inboxReads.peopleUpTo(project.id, PEOPLE_NAMED);
-      const names = new Map(people.map((p) => [p.key, p.name]));
+      // People by name and comms by title, wherever an entry names one by its key.
+      const plan = await planOf(deps, project);
+      const names = new Map([...people.map((p) => [p.key, p.name] as const), ...plan.comms.map((c) => [c.key, commTitle(c, c.key)] as const)]);
       const next = rows.length > PAGE ? query({ since: sinceText, after: list.at(-1)!.seq }) : undefined;
       const table = list.length
         ? concat(
