@@ -68,7 +68,7 @@ export async function applyPlan(
     await stores.transaction(
       async (tx) => {
         progress.step('storing plan', 0, 3);
-        const saved = await tx.projects.savePlan(plan, input.hash, instants, input.warnings);
+        const saved = await tx.projects.savePlan(plan, input.hash, instants, now, input.warnings);
         progress.step('loading messages', 1, 3);
         // Triggered messages are fired by events, not by the calendar: a re-plan leaves them alone.
         const existing = (await tx.calendar.existing(saved.projectId)).filter((m) => !triggerComms.has(commOfKey(m.key)));

@@ -160,9 +160,11 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     message = outbound(deps, plan, comm, msg, now, digest);
   }
   const started = Date.now();
+  // One stamp for the e-mail's Date header and the sent time Herald records: both the use case's clock.
+  const sentAt = deps.clock.now();
   let result: SendResult;
   try {
-    result = await channel.send(message, hooks);
+    result = await channel.send({ ...message, sentAt }, hooks);
   } catch (e) {
     const err =
       e instanceof ChannelError ? e : new ChannelError(msg.channel, 'unexpected', e instanceof Error ? e.message : String(e), { retryable: true, cause: e });
@@ -181,7 +183,6 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
     return fail(deps, msg, err.reason, err.message, comm, durationMs);
   }
   const durationMs = Date.now() - started;
-  const sentAt = deps.clock.now();
   const latenessMs = sentAt.getTime() - msg.dueAt.getTime();
   await deps.store.record(msg.id, {
     at: sentAt,

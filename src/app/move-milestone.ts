@@ -70,7 +70,7 @@ export async function moveMilestone(
         let triggered = 0;
         if (from.getTime() !== to.getTime()) {
           await tx.milestones.setAt(stored.projectId, current.key, to, at);
-          await tx.milestones.recordMove(stored.projectId, current.key, from, to, input.source ?? 'cli');
+          await tx.milestones.recordMove(stored.projectId, current.key, from, to, input.source ?? 'cli', input.now);
           await tx.projects.savePlanJson(stored.projectId, moved);
           triggered = (await fireTrigger(tx, moved, ids, { type: 'milestone-moved', milestone: current.key }, input.now))?.added ?? 0;
           await tx.audit.append({

@@ -18,6 +18,11 @@ export interface OutboundMessage {
   replyTo?: string;
   /** SMTP envelope sender (Return-Path) carrying a signed bounce token (VERP): only bounces sent back to it count. */
   returnPath?: string;
+  /**
+   * When the message leaves, from the delivery use case's clock (the sent time Herald records):
+   * the e-mail's Date header, by SMTP and by Graph alike, so `herald demo`'s inbox shows demo time.
+   */
+  sentAt?: Date;
 }
 
 export interface SendResult {

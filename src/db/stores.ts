@@ -51,7 +51,7 @@ function storesOn(conn: Connection): Stores {
   const db = conn.sql;
   const stores: Stores = {
     projects: {
-      savePlan: (plan, hash, instants, warnings) => savePlan(db, plan, hash, instants, warnings),
+      savePlan: (plan, hash, instants, now, warnings) => savePlan(db, plan, hash, instants, now, warnings),
       load: (projectKey) => loadProject(db, projectKey),
       idOf: (projectKey) => projectIdOf(db, projectKey),
       findWithPlan: async (projectKey) => {
@@ -71,7 +71,7 @@ function storesOn(conn: Connection): Stores {
     milestones: {
       byKey: (projectId) => loadMilestones(db, projectId),
       setAt: (projectId, key, at, localAt) => setMilestoneAt(db, projectId, key, at, localAt),
-      recordMove: (projectId, key, from, to, source) => recordMove(db, projectId, key, from, to, source),
+      recordMove: (projectId, key, from, to, source, movedAt) => recordMove(db, projectId, key, from, to, source, movedAt),
       markDone: (milestoneId, at) => markMilestoneDone(db, milestoneId, at),
       withMoveCounts: async (projectKey) => {
         const project = await conn.prisma().project.findUniqueOrThrow({

@@ -215,6 +215,16 @@ describe('herald demo in an empty folder', () => {
       expect(Date.parse(m.sentAt!), `${m.key} sent before it was due`).toBeGreaterThanOrEqual(Date.parse(m.dueAt));
       expect(m.deliveries.filter((d) => d.outcome === 'sent').map((d) => Date.parse(d.at))).toEqual([Date.parse(m.sentAt!)]);
     }
+    // The inbox shows each mail's Date header: the same second as the sent time Herald recorded.
+    const toAlex = sentMessages
+      .filter((m) => m.person === 'alex.khan' && m.key.endsWith(':email'))
+      .map((m) => new Date(Math.floor(Date.parse(m.sentAt!) / 1000) * 1000).toISOString());
+    const inboxPage = await page.context().newPage();
+    await inboxPage.goto(`${url}/mail/alex.khan`);
+    const inboxStamps = await inboxPage.locator('article time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
+    await inboxPage.close();
+    expect(inboxStamps.length).toBeGreaterThan(0);
+    for (const stamp of inboxStamps) expect(toAlex).toContain(stamp);
     const answers = (await get<{ items: Array<{ person: string; comm: string; firstAnsweredAt: string; answeredAt: string }> }>('responses?limit=500')).items;
     const escalations = (await get<{ items: Array<{ person: string; comm: string; openedAt: string }> }>('escalations')).items;
     expect(escalations.map((e) => e.person).sort()).toEqual(['bea.meyer', 'dee.brooks']);

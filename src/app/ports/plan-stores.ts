@@ -38,7 +38,8 @@ export interface ProjectStore {
    * Upserts the project and every plan entity keyed by (project, key). Entities dropped from the
    * plan are kept (their sent messages are history). The plan's validation warnings are kept with it.
    */
-  savePlan(plan: Plan, hash: string, milestoneInstants: ReadonlyMap<string, Date>, warnings?: readonly PlanIssue[]): Promise<SavedPlan>;
+  /** `now` (the use case's clock) stamps the moves a changed milestone date records. */
+  savePlan(plan: Plan, hash: string, milestoneInstants: ReadonlyMap<string, Date>, now: Date, warnings?: readonly PlanIssue[]): Promise<SavedPlan>;
   /** Loads a project's plan and ids; a NotFoundError names the known projects. */
   load(projectKey: string): Promise<StoredProject>;
   /** The id of a project, without its plan (a 10,000-person plan is megabytes of JSON to parse). */
@@ -61,7 +62,8 @@ export interface MilestoneStore {
   byKey(projectId: string): Promise<Map<string, StoredMilestone>>;
   /** Sets a milestone's instant and its local wall time as written in the plan. */
   setAt(projectId: string, key: string, at: Date, localAt: string): Promise<void>;
-  recordMove(projectId: string, key: string, from: Date, to: Date, source: string): Promise<void>;
+  /** `movedAt` is the use case's clock (the digest's "moved this week" and the overview read it). */
+  recordMove(projectId: string, key: string, from: Date, to: Date, source: string, movedAt: Date): Promise<void>;
   markDone(milestoneId: string, at: Date): Promise<void>;
   /** A project's milestones with how often each moved; throws when there is no such project. */
   withMoveCounts(projectKey: string): Promise<Array<{ key: string; label: string | null; at: Date; doneAt: Date | null; moves: number }>>;

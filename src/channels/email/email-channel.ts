@@ -127,6 +127,7 @@ export function composeOutbound(message: OutboundMessage, opts: { from: string; 
     html: rendered.html || undefined,
     messageId,
     headers,
+    date: message.sentAt,
   });
   return { ...composed, messageId, from };
 }

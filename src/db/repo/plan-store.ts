@@ -23,6 +23,7 @@ export async function savePlan(
   plan: Plan,
   hash: string,
   milestoneInstants: ReadonlyMap<string, Date>,
+  now: Date,
   warnings: readonly PlanIssue[] = [],
 ): Promise<SavedPlan> {
   const p = plan.project;
@@ -60,7 +61,7 @@ export async function savePlan(
     plan.milestones.map((m) => milestoneInstants.get(m.key)!.toISOString()),
     plan.milestones.map((m) => m.at),
   );
-  for (const mv of moved) await recordMove(db, projectId, mv.key, mv.from, mv.to, 'plan');
+  for (const mv of moved) await recordMove(db, projectId, mv.key, mv.from, mv.to, 'plan', now);
 
   await db.$executeRawUnsafe(
     `INSERT INTO "Workstream" ("id","projectId","key","name","ownerKey","escalationKey")
@@ -160,15 +161,17 @@ export async function loadMilestones(db: SqlClient, projectId: string): Promise<
   return new Map(rows.map((r) => [r.key, { id: r.id, key: r.key, at: new Date(r.at), doneAt: r.doneAt ? new Date(r.doneAt) : null }]));
 }
 
-export async function recordMove(db: SqlClient, projectId: string, key: string, from: Date, to: Date, source: string): Promise<void> {
+/** `movedAt` comes from the use case's clock, not the database's now(): `herald demo` and tests run on their own. */
+export async function recordMove(db: SqlClient, projectId: string, key: string, from: Date, to: Date, source: string, movedAt: Date): Promise<void> {
   await db.$executeRawUnsafe(
-    `INSERT INTO "MilestoneMove" ("id","milestoneId","fromAt","toAt","source")
-     SELECT gen_random_uuid(), "id", $3::timestamptz, $4::timestamptz, $5 FROM "Milestone" WHERE "projectId"=$1::uuid AND "key"=$2`,
+    `INSERT INTO "MilestoneMove" ("id","milestoneId","fromAt","toAt","source","movedAt")
+     SELECT gen_random_uuid(), "id", $3::timestamptz, $4::timestamptz, $5, $6::timestamptz FROM "Milestone" WHERE "projectId"=$1::uuid AND "key"=$2`,
     projectId,
     key,
     from.toISOString(),
     to.toISOString(),
     source,
+    movedAt.toISOString(),
   );
 }
 

@@ -288,6 +288,11 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
     return reply.redirect(`/demo/slack/${encodeURIComponent(p.id)}`, 303);
   });
 
+  // The mail's own Date header: Herald stamps it with the delivery's (demo) clock, the sent time it records.
+  const mailDate = (m: SmtpSink['messages'][number]): Date => {
+    const date = m.headers.date ? new Date(m.headers.date) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? date : d.clock.at(m.receivedAt);
+  };
   const mailOf = (p: Person) => d.sink.messages.filter((m) => p.email && m.envelope.rcptTo.some((r) => r.toLowerCase() === p.email!.toLowerCase()));
 
   app.get<{ Params: { person: string } }>('/demo/mail/:person', route, async (req, reply) => {
@@ -302,7 +307,7 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
         const linkList = links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.label || l.href)}</a></li>`).join('');
         return (
           `<article aria-labelledby="mail-${i}"><h2 id="mail-${i}">${esc(m.subject)}</h2><p><small>From ` +
-          `${esc(m.from)} · ${when(d.clock.at(m.receivedAt), zone)}</small></p>
+          `${esc(m.from)} · ${when(mailDate(m), zone)}</small></p>
 <pre>${esc(m.text)}</pre>${linkList ? `<ul aria-label="Links in this e-mail">${linkList}</ul>` : ''}
 <form method="post" action="/demo/mail/${encodeURIComponent(p.id)}/reply/${i}"><label for="reply-${i}">Reply</label>` +
           `<textarea id="reply-${i}" name="text" rows="2" required></textarea><button type="submit">Send reply` +

@@ -97,6 +97,8 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
     if (dana.status !== 'sent') expect(dana.dueAt.toISOString()).toBe('2027-01-14T14:00:00.000Z');
     const moves = await db.prisma.milestoneMove.findMany();
     expect(moves).toHaveLength(1);
+    // Stamped by the use case's clock, not the database's.
+    expect(moves[0]!.movedAt.toISOString()).toBe(NOW.toISOString());
   });
 
   it('re-applying the file moves the milestone back and fires the trigger again as a new occurrence', async () => {
@@ -105,6 +107,8 @@ describe.each(ENGINES)('apply and re-plan on %s', (_name, open) => {
     expect(r.triggered).toBe(44);
     const firings = await db.prisma.message.groupBy({ by: ['occurrence'], where: { key: { startsWith: 'cutover-moved#' } }, _count: true });
     expect(firings.map((f) => f.occurrence).sort()).toEqual([0, 1]);
+    const back = await db.prisma.milestoneMove.findFirstOrThrow({ where: { source: 'plan' } });
+    expect(back.movedAt.toISOString()).toBe(NOW.toISOString());
   });
 
   it('marking go-live done sends exec-go-live to executives once', async () => {

@@ -10,6 +10,18 @@ const W07_FOR_EVA = new Date('2030-02-11T14:00:00Z');
 
 beforeAll(async () => {
   await seedDigestWeek(t.db.prisma, W07_FOR_EVA);
+  // Two messages failed for good, dated by their delivery log (the clock's time): one this week, one the week before.
+  // Their updatedAt is the database's now(), today: the digest must not count by it.
+  const failed = await t.db.prisma.message.findMany({
+    where: { project: { key: DIGEST_PROJECT }, status: 'planned', comm: { key: { not: 'pulse' } } },
+    orderBy: { key: 'asc' },
+    take: 2,
+  });
+  for (const [i, m] of failed.entries()) {
+    await t.db.prisma.message.update({ where: { id: m.id }, data: { status: 'failed', lastError: 'no_address: seed' } });
+    const at = new Date(W07_FOR_EVA.getTime() - (i === 0 ? 1 : 10) * 86_400_000);
+    await t.db.prisma.delivery.create({ data: { messageId: m.id, at, channel: m.channel, outcome: 'failed', error: 'no_address: seed' } });
+  }
 });
 
 describe('herald digest PROJECT --preview', () => {
@@ -34,7 +46,7 @@ describe('herald digest PROJECT --preview', () => {
     ]);
     expect(d.surveys).toEqual([expect.objectContaining({ comm: 'pulse', audience: 'end-users', sent: 2, answered: 1, rate: 50, changeText: 'new this week' })]);
     expect(d.comments.map((c) => c.text)).toEqual(['Shared calendars are slow to open']);
-    expect(d.delivery).toMatchObject({ sent: 2, bounced: [{ name: 'Cy Tan', email: 'cy@herald.example', reason: '550 mailbox unavailable' }] });
+    expect(d.delivery).toMatchObject({ sent: 2, failed: 1, bounced: [{ name: 'Cy Tan', email: 'cy@herald.example', reason: '550 mailbox unavailable' }] });
     expect(d.escalations).toEqual([
       expect.objectContaining({
         summary: 'Bob Moss answered “Some issues”: Shared calendars are slow to open',

@@ -80,6 +80,18 @@ describe('the example plan delivered to local Slack and SMTP servers', () => {
     expect(m.headers['list-unsubscribe']).toBeUndefined();
   });
 
+  it("stamps each e-mail's Date header with the delivery's clock: the same second as its recorded sent time", async () => {
+    const sent = await db.prisma.message.findMany({ where: { channel: 'email', status: 'sent' }, select: { id: true, sentAt: true } });
+    expect(sent.length).toBeGreaterThan(0);
+    const sentAt = new Map(sent.map((m) => [m.id, m.sentAt]));
+    for (const m of h.smtp.messages) {
+      const at = sentAt.get(m.headers['x-herald-message-id']!);
+      // The test clock is set to 2027-03-01: wall time would not be.
+      expect(at!.getTime()).toBeGreaterThanOrEqual(new Date('2027-03-01T12:00:00Z').getTime());
+      expect(new Date(m.headers.date!).toISOString()).toBe(new Date(Math.floor(at!.getTime() / 1000) * 1000).toISOString());
+    }
+  });
+
   it('puts one button per survey option on Slack, carrying the message and option', async () => {
     const post = h.slack.messages.find((m) => JSON.stringify(m.blocks ?? []).includes('herald_survey_green'))!;
     const actions = (post.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!;

@@ -88,4 +88,25 @@ describe('delivery through Graph sendMail', () => {
       ms.updateApp(SECRET_APP, { mailboxes: [SENDER] });
     }
   });
+
+  it("stamps each mail's Date header with the delivery's clock, the same second as its recorded sent time", async () => {
+    // A clock 40 days ahead of the wall clock: a Date header from wall time would not match.
+    clock.set(new Date(Date.now() + 40 * 86_400_000));
+    try {
+      const before = ms.sent.length;
+      const rows = await fire('prep-both');
+      expect(rows.map((r) => r.status)).toEqual(rows.map(() => 'sent'));
+      const sentAt = new Map(
+        (await db.prisma.message.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true, sentAt: true } })).map((m) => [m.id, m.sentAt!]),
+      );
+      const mails = ms.sent.slice(before);
+      expect(mails).toHaveLength(rows.length);
+      for (const m of mails) {
+        const at = sentAt.get(m.headers['x-herald-message-id']!)!;
+        expect(new Date(m.headers.date!).toISOString()).toBe(new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString());
+      }
+    } finally {
+      clock.set(new Date());
+    }
+  });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MilestoneMove" ALTER COLUMN "movedAt" DROP DEFAULT;
