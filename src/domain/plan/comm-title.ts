@@ -45,3 +45,26 @@ export function optionLabel(plan: Pick<Plan, 'comms'>, key: string, value: strin
 export function channelName(channel: string): string {
   return channel === 'email' ? 'e-mail' : channel === 'slack' ? 'Slack' : channel;
 }
+
+/** What a person reads for the plan's keys: names, comm titles, "2 of 3", option labels. */
+export interface PlanWords {
+  /** The person's name; the key when the plan no longer has them. */
+  person(key: string): string;
+  comm(key: string): string;
+  occurrence(key: string, index: number): string;
+  option(comm: string, value: string | null): string | null;
+}
+
+export function planWords(plan: Pick<Plan, 'people' | 'comms'>): PlanWords {
+  const names = new Map(plan.people.map((p) => [p.id, p.name]));
+  return {
+    person: (key) => names.get(key) ?? key,
+    comm: (key) =>
+      commTitle(
+        plan.comms.find((c) => c.key === key),
+        key,
+      ),
+    occurrence: (key, index) => commOccurrenceTitle(plan, key, index),
+    option: (comm, value) => optionLabel(plan, comm, value),
+  };
+}

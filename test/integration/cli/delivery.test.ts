@@ -43,7 +43,8 @@ describe('herald messages and retry', () => {
     await t.db.prisma.message.update({ where: { id: msg.id }, data: { status: 'failed', attempts: 3, lastError: '550 mailbox unavailable' } });
 
     const listed = await ok(['messages', PROJECT, '--status', 'failed'], t.env);
-    expect(listed.stdout).toMatch(/^\S+Z {2}failed {4}exec-weekly#202650 → maria \(email\) attempts 3\n$/);
+    // In words: the project's time with its zone, the digest's title and week, the person's name and the channel.
+    expect(listed.stdout).toMatch(/^\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d C[SD]T {2}failed {4}Exec weekly week 50 → Maria \S+ \(e-mail\) attempts 3\n$/);
     const json = await okJson<MessageLogEntry[]>(['messages', PROJECT, '--status', 'failed', '--format', 'json'], t.env);
     expect(json).toMatchObject([{ id: msg.id, comm: 'exec-weekly', person: 'maria', status: 'failed', lastError: '550 mailbox unavailable' }]);
 

@@ -22,7 +22,7 @@ describe('herald milestone move', () => {
       'warning: Mailbox cutover weekend (Fri 22 Jan 2027 18:00 CST) now comes after Go-live (Mon 18 Jan 2027 08:00 CST); it was before it.',
     );
     expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
-    expect(r.stdout).toMatch(/\n {2}moved:\n {4}cutover-\S+ #\d → \S+ \((slack|email)\): \S+Z → \S+Z/);
+    expect(r.stdout).toMatch(/\n {2}moved:\n {4}Cutover .+ \d of \d → [A-Z].+ \((Slack|e-mail)\): \w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d C[SD]T → .+ C[SD]T\n/);
     // Nothing was queued, so the dry run must not claim it was.
     expect(r.stdout).not.toMatch(/messages? queued/);
     expect(r.stdout).toMatch(/\n\d+ milestone-moved messages? would be queued/);
