@@ -8,7 +8,7 @@ import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
-import { channelName, commOccurrenceTitle, commTitle } from '../../domain/plan/comm-title.ts';
+import { channelName, commOccurrenceTitle, commTitle, planWords } from '../../domain/plan/comm-title.ts';
 
 export interface SimulateOptions {
   person?: string;
@@ -60,7 +60,12 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   });
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
   if (o.explain) {
-    ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
+    ctx.output.out(
+      formatExplanations(
+        rows.map((r) => ({ ...r, timezone: zones.get(r.person)! })),
+        planWords(plan),
+      ),
+    );
     return;
   }
   for (const r of rows) {
