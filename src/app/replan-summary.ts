@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { channelName, planWords } from '../domain/plan/comm-title.ts';
+import { channelName, messageKeyWords, planWords } from '../domain/plan/comm-title.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import type { CalendarDiff } from '../domain/replan/diff.ts';
 import type { Occurrence } from '../domain/schedule/occurrence.ts';
@@ -29,12 +29,7 @@ export function summarise(diff: CalendarDiff, plan?: Plan): ReplanSummary {
     words
       ? `${words.occurrence(o.comm, o.occurrence)} → ${words.person(o.personId)} (${channelName(o.channel)})`
       : `${o.comm} #${o.occurrence} → ${o.personId} (${o.channel})`;
-  // A message key is `comm#occurrence:person:channel` (`#3~r1` for a survey reminder).
-  const cancelled = (key: string): string => {
-    const m = /^(.+)#(\d+)(?:~r(\d+))?:(.+):(\w+)$/.exec(key);
-    if (!words || !m) return key;
-    return `${words.occurrence(m[1]!, Number(m[2]))}${m[3] ? `, reminder ${m[3]}` : ''} → ${words.person(m[4]!)} (${channelName(m[5]!)})`;
-  };
+  const cancelled = (key: string): string => (words ? messageKeyWords(words, key) : key);
   return {
     added: diff.add.length,
     moved: diff.move.length,

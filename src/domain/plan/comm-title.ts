@@ -68,3 +68,14 @@ export function planWords(plan: Pick<Plan, 'people' | 'comms'>): PlanWords {
     option: (comm, value) => optionLabel(plan, comm, value),
   };
 }
+
+/**
+ * A stored message's key (`comm#occurrence:person:channel`, `#3~r1` for the first survey reminder of
+ * occurrence 3) in words: "Hypercare checkin 2 of 3, reminder 1 → Bea Meyer (Slack)"; the key itself
+ * when it has another form.
+ */
+export function messageKeyWords(words: PlanWords, key: string): string {
+  const m = /^(.+)#(\d+)(?:~r(\d+))?:(.+):(\w+)$/.exec(key);
+  if (!m) return key;
+  return `${words.occurrence(m[1]!, Number(m[2]))}${m[3] ? `, reminder ${m[3]}` : ''} → ${words.person(m[4]!)} (${channelName(m[5]!)})`;
+}
