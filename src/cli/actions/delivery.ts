@@ -102,7 +102,11 @@ export async function retry(ctx: CliContext, project: string, o: { message?: str
 export async function send(ctx: CliContext, project: string, comm: string, o: { now?: boolean }): Promise<void> {
   await ctx.withDb(async (db) => {
     const r = await sendManual(db, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false, actor: cliActor() });
-    ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
+    // In words: the comm's title and which firing, counted from 1.
+    const words = planWords((await db.stores.projects.findWithPlan(project))?.plan ?? { people: [], comms: [] });
+    ctx.output.out(
+      `${r.count} message${r.count === 1 ? '' : 's'} of ${words.comm(comm)} queued (firing ${r.occurrence + 1}); a running "herald worker" delivers them`,
+    );
   });
 }
 

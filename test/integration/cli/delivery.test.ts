@@ -87,7 +87,7 @@ describe('herald send', () => {
   it('queues a manual comm for every recipient, outside their quiet hours', async () => {
     const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['send', 'cli-manual', 'outage-notice'], t.env);
-    expect(r.stdout).toBe('2 messages of outage-notice queued (firing #0); a running "herald worker" delivers them\n');
+    expect(r.stdout).toBe('2 messages of Outage notice queued (firing 1); a running "herald worker" delivers them\n');
     const sent = await okJson<MessageLogEntry[]>(['messages', 'cli-manual', '--comm', 'outage-notice', '--format', 'json'], t.env);
     // Preferred channel: Slack for Ben (has a Slack id), e-mail for Ana.
     expect(sent.map((m) => [m.person, m.channel, m.status]).sort()).toEqual([
@@ -107,7 +107,7 @@ describe('herald send', () => {
   it('--now sends at once, even in quiet hours; each firing is a new occurrence', async () => {
     const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['send', 'cli-manual', 'outage-notice', '--now'], t.env);
-    expect(r.stdout).toMatch(/^2 messages of outage-notice queued \(firing #1\)/);
+    expect(r.stdout).toMatch(/^2 messages of Outage notice queued \(firing 2\)/);
     const sent = await okJson<MessageLogEntry[]>(['messages', 'cli-manual', '--comm', 'outage-notice', '--format', 'json'], t.env);
     const second = sent.filter((m) => m.key.startsWith('outage-notice#1:'));
     expect(second).toHaveLength(2);
