@@ -79,3 +79,9 @@ export function messageKeyWords(words: PlanWords, key: string): string {
   if (!m) return key;
   return `${words.occurrence(m[1]!, Number(m[2]))}${m[3] ? `, reminder ${m[3]}` : ''} → ${words.person(m[4]!)} (${channelName(m[5]!)})`;
 }
+
+/** A milestone as a notice names it: its label with its key beside it, the handle `milestone move` takes ("Go-live (go-live)"). */
+export function milestoneName(plan: Pick<Plan, 'milestones'>, key: string): string {
+  const label = plan.milestones.find((m) => m.key === key)?.label;
+  return label ? `${label} (${key})` : key;
+}

@@ -34,7 +34,7 @@ describe('herald history, diff, apply --rollback-to, audit and messages --format
 
     const back = await ok(['apply', PROJECT, '--rollback-to', '1'], t.env);
     expect(back.stdout).toContain(`rolled ${PROJECT} back to version 1 (version 3)`);
-    expect(back.stdout).toContain('milestone go-live moved');
+    expect(back.stdout).toContain('milestone Go-live (go-live) moved');
     const history = await okJson<Array<{ number: number; rollbackOf: number | null }>>(['history', PROJECT, '--format', 'json'], t.env);
     expect(history.map((v) => [v.number, v.rollbackOf])).toEqual([
       [3, 1],
