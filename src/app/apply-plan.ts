@@ -83,7 +83,7 @@ export async function applyPlan(
           triggered += fired?.added ?? 0;
         }
         progress.step('writing messages', 3, 3);
-        const calendar = summarise(diff);
+        const calendar = summarise(diff, plan);
         const version = input.dryRun ? null : await recordVersion(tx, saved.projectId, input, { calendar, milestonesMoved: saved.moved, triggered });
         result = {
           project: plan.project.key,

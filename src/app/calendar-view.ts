@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
 import ical from 'ical-generator';
+import { channelName, type PlanWords } from '../domain/plan/comm-title.ts';
 import type { CapacityLimits } from '../domain/capacity/limits.ts';
 import { expectedSendByMessage } from './expected-send.ts';
 import type { CalendarMessageRow, StoreDeps } from './ports.ts';
+import type { Plan } from '../domain/plan/model.ts';
 import type { ExplainStep } from '../domain/schedule/explain.ts';
 
 /** One row of `herald calendar --format json`. */
@@ -43,7 +45,10 @@ export interface CalendarQuery {
   expected?: { limits: CapacityLimits; now: Date };
 }
 
-export async function queryCalendar({ stores }: StoreDeps, q: CalendarQuery): Promise<{ timezone: string; name: string; entries: CalendarEntry[] }> {
+export async function queryCalendar(
+  { stores }: StoreDeps,
+  q: CalendarQuery,
+): Promise<{ timezone: string; name: string; plan: Plan; entries: CalendarEntry[] }> {
   const stored = await stores.projects.load(q.project);
   const zone = stored.plan.project.timezone;
   const from = q.fromDay ? DateTime.fromISO(q.fromDay, { zone }).startOf('day').toJSDate() : undefined;
@@ -79,7 +84,7 @@ export async function queryCalendar({ stores }: StoreDeps, q: CalendarQuery): Pr
     if (r.kind !== 'comm') e.kind = r.kind;
     return e;
   });
-  return { timezone: stored.plan.project.timezone, name: stored.plan.project.name, entries };
+  return { timezone: stored.plan.project.timezone, name: stored.plan.project.name, plan: stored.plan, entries };
 }
 
 function expectedAtOf(r: CalendarMessageRow, expected: ReadonlyMap<string, Date>): string | null {
@@ -97,7 +102,7 @@ function expectedColumn(e: CalendarEntry): string {
 }
 
 /** A table grouped by day in the project zone; each row shows the person's local time. */
-export function formatCalendarTable(entries: readonly CalendarEntry[], projectZone: string): string {
+export function formatCalendarTable(entries: readonly CalendarEntry[], projectZone: string, words: PlanWords): string {
   if (!entries.length) return 'no messages in this range';
   const lines: string[] = [];
   let day = '';
@@ -107,11 +112,13 @@ export function formatCalendarTable(entries: readonly CalendarEntry[], projectZo
       day = d;
       lines.push('', `${d} (${projectZone})`);
     }
-    const local = DateTime.fromISO(e.localAt, { setZone: true });
+    const local = DateTime.fromISO(e.at, { zone: e.timezone });
     const item = `${e.seriesItem ? ` [${e.seriesItem}]` : ''}${e.kind ? ` (${e.kind})` : ''}`;
+    // The person's local time with its zone's abbreviation, the comm's title and "1 of 3", the person's name.
     lines.push(
-      `  ${local.toFormat('ccc HH:mm')} ${expectedColumn(e)}${e.timezone.padEnd(20)} ${e.comm}#${e.occurrence}${item}`.padEnd(70) +
-        ` ${e.person} · ${e.channel} · ${e.status}`,
+      `  ${local.toFormat('ccc HH:mm ZZZZ').padEnd(19)} ${expectedColumn(e)}${e.timezone.padEnd(20)} ${words.occurrence(e.comm, e.occurrence)}${item}`.padEnd(
+        80,
+      ) + ` ${words.person(e.person)} · ${channelName(e.channel)} · ${e.status}`,
     );
   }
   return lines.slice(1).join('\n');

@@ -1,3 +1,4 @@
+import type { PlanWords } from '../domain/plan/comm-title.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { StoreDeps } from './ports.ts';
 
@@ -96,15 +97,15 @@ export function formatAge(seconds: number): string {
   return `${m}m`;
 }
 
-export function formatEscalations(list: readonly EscalationEntry[]): string {
+export function formatEscalations(list: readonly EscalationEntry[], words: PlanWords): string {
   if (list.length === 0) return 'no escalations';
-  const head = `${'id'.padEnd(8)} ${'state'.padEnd(12)} ${'lvl'} ${'age'.padStart(7)}  ${'owner'.padEnd(14)} ${'urgency'.padEnd(7)} answer`;
+  const head = `${'id'.padEnd(8)} ${'state'.padEnd(12)} ${'lvl'} ${'age'.padStart(7)}  ${'owner'.padEnd(20)} ${'urgency'.padEnd(7)} answer`;
   const oneLine = (text: string): string => text.replace(/\s+/g, ' ').slice(0, 80);
   // Notes go on their own indented lines under the escalation, so the columns stay aligned.
   const lines = list.flatMap((e) => [
     `${e.id.slice(0, 8)} ${e.state.padEnd(12)} ${String(e.level).padStart(3)} ` +
-      `${formatAge(e.ageSeconds).padStart(7)}  ${e.owner.padEnd(14)} ${e.urgency.padEnd(7)} ` +
-      `${e.person} on ${e.comm}#${e.occurrence}: ${e.option}${e.comment ? ` — ${oneLine(e.comment)}` : ''}`,
+      `${formatAge(e.ageSeconds).padStart(7)}  ${words.person(e.owner).padEnd(20)} ${e.urgency.padEnd(7)} ` +
+      `${words.person(e.person)} on ${words.occurrence(e.comm, e.occurrence)}: ${words.option(e.comm, e.option)}${e.comment ? ` — ${oneLine(e.comment)}` : ''}`,
     ...(e.acknowledgementNote ? [`${' '.repeat(9)}acknowledged: ${oneLine(e.acknowledgementNote)}`] : []),
     ...(e.resolutionNote ? [`${' '.repeat(9)}resolved: ${oneLine(e.resolutionNote)}`] : []),
   ]);

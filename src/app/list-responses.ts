@@ -1,3 +1,4 @@
+import type { PlanWords } from '../domain/plan/comm-title.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import type { AnswerRow, StoreDeps } from './ports.ts';
@@ -92,19 +93,20 @@ export async function listResponses(
   return { plan, entries, summaries };
 }
 
-export function formatResponses(summaries: readonly CommSummary[]): string {
+export function formatResponses(summaries: readonly CommSummary[], words: PlanWords): string {
   if (summaries.length === 0) return 'no survey comms in this project';
   const out: string[] = [];
   for (const s of summaries) {
     const total = s.counts.reduce((n, c) => n + c.count, 0);
-    out.push(`${s.comm} — ${s.question}`, `  answers: ${total}`);
+    out.push(`${words.comm(s.comm)} — ${s.question}`, `  answers: ${total}`);
     for (const c of s.counts) out.push(`    ${c.label.padEnd(24)} ${String(c.count).padStart(5)}${total ? `  ${Math.round((100 * c.count) / total)}%` : ''}`);
     out.push('  response rate:');
     for (const r of s.rates)
       out.push(`    ${r.audience.padEnd(24)} ${r.answered}/${r.asked}${r.asked ? `  ${Math.round((100 * r.answered) / r.asked)}%` : ''}`);
     if (s.comments.length) {
       out.push('  comments:');
-      for (const c of s.comments) out.push(`    ${c.person} (${c.option ?? 'no option'}): ${c.comment.replace(/\s+/g, ' ')}`);
+      for (const c of s.comments)
+        out.push(`    ${words.person(c.person)} (${words.option(s.comm, c.option) ?? 'no option'}): ${c.comment.replace(/\s+/g, ' ')}`);
     }
     out.push('');
   }

@@ -87,7 +87,7 @@ export async function moveMilestone(
           milestone: current.key,
           from,
           to,
-          calendar: summarise(diff),
+          calendar: summarise(diff, plan),
           triggered,
           queuedChanged: queuedChanges(diff),
           warnings: milestoneOrderWarnings(plan, moved, current.key),

@@ -71,9 +71,9 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** A key standing alone: not inside an address, a path, a longer key or a longer word. */
 const alone = (key: string): RegExp => new RegExp(`(?<![\\w@./:-])${escapeRe(key)}(?![\\w@/-]|\\.\\w)`, 'g');
 
-/** What follows a time when it names its zone. */
+/** What follows a time when it names its zone ("14:00 in Asia/Kolkata", as a schedule explanation says it, too). */
 const ZONE =
-  /^(?:\s*[–-]\s*(?:[A-Z][a-z]{2} )?\d{1,2}:\d\d)?\s*(?:[AaPp]\.?[Mm]\.?\s*)?(?:local\b|(?:for them\s*)?\(?(?:[A-Z]{2,5}\b|GMT|UTC|[A-Z][a-z]+\/[A-Za-z_]+))/;
+  /^(?:\s*[–-]\s*(?:[A-Z][a-z]{2} )?\d{1,2}:\d\d)?\s*(?:[AaPp]\.?[Mm]\.?\s*)?(?:local\b|(?:for them\s*|in\s+(?=[A-Z][a-z]+\/))?\(?(?:[A-Z]{2,5}\b|GMT|UTC|[A-Z][a-z]+\/[A-Za-z_]+))/;
 
 function context(text: string, at: number, length: number): string {
   return text

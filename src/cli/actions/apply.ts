@@ -2,6 +2,7 @@ import { applyPlan } from '../../app/apply-plan.ts';
 import { rollbackPlan } from '../../app/plan-history.ts';
 import { cliActor } from '../actor.ts';
 import { checkCount } from '../options.ts';
+import { milestoneName } from '../../domain/plan/comm-title.ts';
 import { loadPlanFile } from '../../app/load-plan.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import type { CliContext } from '../context.ts';
@@ -38,7 +39,7 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
     ctx.output.out(`${head}\n${formatSummary(r.calendar)}`);
     for (const m of r.milestonesMoved) {
       const zone = loaded.plan.project.timezone;
-      ctx.output.out(`milestone ${m.key} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
+      ctx.output.out(`milestone ${milestoneName(loaded.plan, m.key)} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
     }
     if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
     if (!r.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
@@ -59,7 +60,8 @@ async function rollback(ctx: CliContext, project: string, to: number, dryRun: bo
       : `rolled ${r.project} back to version ${to} (${versionWords(r.version)})`;
     ctx.output.out(`${head}\n${formatSummary(r.calendar)}`);
     const zone = r.loaded.plan.project.timezone;
-    for (const m of r.milestonesMoved) ctx.output.out(`milestone ${m.key} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
+    for (const m of r.milestonesMoved)
+      ctx.output.out(`milestone ${milestoneName(r.loaded.plan, m.key)} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
     if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
     if (!r.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
   });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { formatCalendarIcs, formatCalendarTable, queryCalendar } from '../../app/calendar-view.ts';
 import { capacityLimits } from '../../domain/capacity/limits.ts';
+import { planWords } from '../../domain/plan/comm-title.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkFilterKeys } from '../options.ts';
@@ -54,8 +55,8 @@ export async function calendar(ctx: CliContext, project: string, opts: CalendarO
     if (opts.format === 'json') ctx.output.out(JSON.stringify(cal.entries, null, 2));
     else if (opts.format === 'ics') ctx.output.out(formatCalendarIcs(cal.entries, { name: cal.name, project, timezone: cal.timezone }));
     // JSON always carries `explain`; --explain turns the table into one explanation per message.
-    else if (opts.explain) ctx.output.out(formatExplanations(cal.entries));
-    else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone));
+    else if (opts.explain) ctx.output.out(formatExplanations(cal.entries, planWords(cal.plan)));
+    else ctx.output.out(formatCalendarTable(cal.entries, cal.timezone, planWords(cal.plan)));
   });
 }
 

@@ -6,6 +6,8 @@ import { MESSAGE_STATUSES } from '../../domain/message-status.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount, checkFilterKeys } from '../options.ts';
 import { plural } from '../output.ts';
+import { channelName, planWords } from '../../domain/plan/comm-title.ts';
+import { projectTime } from '../project-time.ts';
 import { csvLine } from '../../domain/csv.ts';
 
 export interface MessagesOptions {
@@ -29,10 +31,16 @@ export async function messages(ctx: CliContext, project: string, o: MessagesOpti
     if (!list.length) await checkFilterKeys(db.sql, project, o);
     if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
     if (!list.length) return ctx.output.out('no messages match');
+    const stored = await db.stores.projects.findWithPlan(project);
+    const words = planWords(stored?.plan ?? { people: [], comms: [] });
+    const zone = stored?.plan.project.timezone ?? 'UTC';
     for (const m of list) {
       const last = m.deliveries.at(-1);
+      // The key's middle is `3` or `3~r1` (the first survey reminder of occurrence 3).
+      const [occurrence, reminder] = (m.key.split('#')[1]?.split(':')[0] ?? '0').split('~r');
       ctx.output.out(
-        `${m.dueAt}  ${m.status.padEnd(9)} ${m.comm}#${m.key.split('#')[1]?.split(':')[0]} → ${m.person} (${m.channel})` +
+        `${projectTime(new Date(m.dueAt), zone)}  ${m.status.padEnd(9)} ${words.occurrence(m.comm, Number(occurrence))}` +
+          `${reminder ? `, reminder ${reminder}` : ''} → ${words.person(m.person)} (${channelName(m.channel)})` +
           ` attempts ${m.attempts}${m.providerId ? ` id ${m.providerId}` : ''}${last?.error ? `\n    last error: ${last.error}` : ''}`,
       );
     }
@@ -94,7 +102,11 @@ export async function retry(ctx: CliContext, project: string, o: { message?: str
 export async function send(ctx: CliContext, project: string, comm: string, o: { now?: boolean }): Promise<void> {
   await ctx.withDb(async (db) => {
     const r = await sendManual(db, { project, comm, now: ctx.clock.now(), ignoreQuietHours: o.now ?? false, actor: cliActor() });
-    ctx.output.out(`${r.count} message${r.count === 1 ? '' : 's'} of ${comm} queued (firing #${r.occurrence}); a running "herald worker" delivers them`);
+    // In words: the comm's title and which firing, counted from 1.
+    const words = planWords((await db.stores.projects.findWithPlan(project))?.plan ?? { people: [], comms: [] });
+    ctx.output.out(
+      `${r.count} message${r.count === 1 ? '' : 's'} of ${words.comm(comm)} queued (firing ${r.occurrence + 1}); a running "herald worker" delivers them`,
+    );
   });
 }
 

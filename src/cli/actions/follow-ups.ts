@@ -2,6 +2,7 @@ import { cliActor } from '../actor.ts';
 import { actOnEscalation } from '../../app/act-on-escalation.ts';
 import { formatEscalations, listEscalations } from '../../app/list-escalations.ts';
 import { formatResponses, listResponses } from '../../app/list-responses.ts';
+import { planWords } from '../../domain/plan/comm-title.ts';
 import { HeraldError } from '../../domain/errors.ts';
 import type { EscalationAction } from '../../domain/escalation/rules.ts';
 import type { CliContext } from '../context.ts';
@@ -11,7 +12,7 @@ export async function responses(ctx: CliContext, project: string, o: { comm?: st
   checkChoice('--format', o.format, ['table', 'json']);
   await ctx.withDb(async (db) => {
     const r = await listResponses(db, { project, comm: o.comm || undefined });
-    ctx.output.out(o.format === 'json' ? JSON.stringify(r.entries, null, 2) : formatResponses(r.summaries));
+    ctx.output.out(o.format === 'json' ? JSON.stringify(r.entries, null, 2) : formatResponses(r.summaries, planWords(r.plan)));
   });
 }
 
@@ -19,7 +20,9 @@ export async function escalations(ctx: CliContext, project: string, o: { open?: 
   checkChoice('--format', o.format, ['table', 'json']);
   await ctx.withDb(async (db) => {
     const list = await listEscalations(db, { project, open: o.open ?? false, now: ctx.clock.now() });
-    ctx.output.out(o.format === 'json' ? JSON.stringify(list, null, 2) : formatEscalations(list));
+    if (o.format === 'json') return ctx.output.out(JSON.stringify(list, null, 2));
+    const stored = await db.stores.projects.findWithPlan(project);
+    ctx.output.out(formatEscalations(list, planWords(stored?.plan ?? { people: [], comms: [] })));
   });
 }
 

@@ -2,6 +2,7 @@ import { listAudit } from '../../app/audit-trail.ts';
 import { diffPlanVersions, planHistory } from '../../app/plan-history.ts';
 import { auditActionLabel, parseSince } from '../../domain/audit/actions.ts';
 import { csvLine } from '../../domain/csv.ts';
+import { messageKeyWords, planWords } from '../../domain/plan/comm-title.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount } from '../options.ts';
 import { plural } from '../output.ts';
@@ -41,14 +42,17 @@ export async function diff(ctx: CliContext, project: string, a: string, b: strin
     if (o.format === 'json') return ctx.output.out(JSON.stringify(d, null, 2));
     const zone = await zoneOf(db, project);
     const t = (at: Date) => projectTime(at, zone);
+    // The messages in words (comm title and number, the person's name, the channel), by the current plan.
+    const words = planWords((await db.stores.projects.findWithPlan(project))?.plan ?? { people: [], comms: [] });
+    const say = (key: string) => messageKeyWords(words, key);
     ctx.output.out(d.patch.trimEnd() || `versions ${from} and ${to} have the same text`);
     const c = d.calendar;
     ctx.output.out(
       `\ncalendar from now on (version ${to} instead of ${from}): ${plural(c.added.length, 'message')} added, ${c.moved.length} moved, ${c.cancelled.length} cancelled, ${c.unchanged} unchanged`,
     );
-    for (const m of c.added.slice(0, 20)) ctx.output.out(`  + ${m.key} at ${t(m.dueAt)}`);
-    for (const m of c.moved.slice(0, 20)) ctx.output.out(`  ~ ${m.key}: ${t(m.from)} → ${t(m.to)}`);
-    for (const m of c.cancelled.slice(0, 20)) ctx.output.out(`  - ${m.key} (was ${t(m.dueAt)})`);
+    for (const m of c.added.slice(0, 20)) ctx.output.out(`  + ${say(m.key)} at ${t(m.dueAt)}`);
+    for (const m of c.moved.slice(0, 20)) ctx.output.out(`  ~ ${say(m.key)}: ${t(m.from)} → ${t(m.to)}`);
+    for (const m of c.cancelled.slice(0, 20)) ctx.output.out(`  - ${say(m.key)} (was ${t(m.dueAt)})`);
     const more = Math.max(0, c.added.length - 20) + Math.max(0, c.moved.length - 20) + Math.max(0, c.cancelled.length - 20);
     if (more) ctx.output.out(`  … and ${more} more (--format json lists them all)`);
   });
@@ -72,7 +76,7 @@ export async function audit(ctx: CliContext, project: string, o: { since?: strin
         count++;
         if (o.format === 'json') json.push({ at: e.at.toISOString(), actor: e.actor, action: e.action, project: e.projectKey, ref: e.ref, detail: e.detail });
         else if (o.format === 'csv') ctx.output.out(csvLine([e.at.toISOString(), e.actor, e.action, e.projectKey, e.ref, e.detail]));
-        else ctx.output.out(`${projectTime(e.at, zone)}  ${e.actor}  ${auditActionLabel(e.action)}  ${e.ref}${detailWords(e.detail)}`);
+        else ctx.output.out(`${projectTime(e.at, zone)}  ${e.actor}  ${auditActionLabel(e.action)}  ${e.ref}${detailWords(e.detail, zone)}`);
       }
       if (page.length < AUDIT_PAGE) break;
       afterSeq = page.at(-1)!.seq;
@@ -82,9 +86,12 @@ export async function audit(ctx: CliContext, project: string, o: { since?: strin
   });
 }
 
-function detailWords(d: Record<string, unknown>): string {
+/** An audit entry's detail as words; its instants (stored ISO UTC) in the project zone. */
+function detailWords(d: Record<string, unknown>, zone: string): string {
+  const word = (v: unknown): string =>
+    typeof v !== 'string' ? JSON.stringify(v) : /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(v) ? projectTime(new Date(v), zone) : v;
   const parts = Object.entries(d)
     .filter(([, v]) => v !== null && v !== undefined && v !== false)
-    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    .map(([k, v]) => `${k} ${word(v)}`);
   return parts.length ? `  (${parts.join(', ')})` : '';
 }

@@ -8,7 +8,7 @@ import { asReminder } from '../../app/reminder-delivery.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice } from '../options.ts';
 import { formatExplanations } from '../../app/explain-view.ts';
-import { channelName, commOccurrenceTitle } from '../../domain/plan/comm-title.ts';
+import { channelName, commOccurrenceTitle, commTitle, planWords } from '../../domain/plan/comm-title.ts';
 
 export interface SimulateOptions {
   person?: string;
@@ -60,7 +60,12 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   });
   if (o.format === 'json') return ctx.output.out(JSON.stringify(rows, null, 2));
   if (o.explain) {
-    ctx.output.out(formatExplanations(rows.map((r) => ({ ...r, timezone: zones.get(r.person)! }))));
+    ctx.output.out(
+      formatExplanations(
+        rows.map((r) => ({ ...r, timezone: zones.get(r.person)! })),
+        planWords(plan),
+      ),
+    );
     return;
   }
   for (const r of rows) {
@@ -72,7 +77,7 @@ export async function simulate(ctx: CliContext, file: string, o: SimulateOptions
   }
   const reminders = rows.filter((r) => r.reminder).length;
   const past = rows.filter((r) => r.past).length;
-  const manual = plan.comms.filter((c) => c.trigger).map((c) => c.key);
+  const manual = plan.comms.filter((c) => c.trigger).map((c) => commTitle(c, c.key));
   const pastNote = past
     ? `; ${past} already due: ` +
       `${catchUp === 'skip' ? 'apply stores them as skipped and sends none (catchUp: skip)' : 'apply sends them at once (catchUp: send)'}`

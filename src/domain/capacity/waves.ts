@@ -146,7 +146,7 @@ export function capacityWarnings(plan: Plan, occurrences: readonly Occurrence[],
   return out.sort((a, b) => (commOrder.get(a.comm) ?? 0) - (commOrder.get(b.comm) ?? 0) || a.order - b.order).map(({ comm, message }) => ({ comm, message }));
 }
 
-/** "400 emails due Fri 8 Jan 2027 09:00 America/Chicago go out at 30 a minute …: the last leaves at 09:13 …" */
+/** "400 emails due Fri 8 Jan 2027 09:00 America/Chicago go out at 30 a minute …: the last leaves at 09:13 CST …" */
 export function describeWave(w: Wave, cap: ChannelCapacity, projectZone: string, warnAfterMs: number): string {
   const zone = w.zone ?? projectZone;
   const due = DateTime.fromMillis(w.dueAt, { zone });
@@ -164,7 +164,7 @@ export function describeWave(w: Wave, cap: ChannelCapacity, projectZone: string,
   const rate = limit ? `${rateText(limit.max, limit.ms)} (${limit.setting})` : 'the channel limit';
   const parts = [
     `${w.count} ${noun} due ${due.toFormat('ccc d LLL yyyy HH:mm')} ${zone}${others} go out at ${rate}: ` +
-      `the last leaves at ${last.toFormat(sameDay ? 'HH:mm' : 'ccc d LLL HH:mm')}, ${duration(w.lastAt - w.dueAt)} after it is due`,
+      `the last leaves at ${last.toFormat(sameDay ? 'HH:mm ZZZZ' : 'ccc d LLL HH:mm ZZZZ')}, ${duration(w.lastAt - w.dueAt)} after it is due`,
   ];
   if (w.firstAt > w.dueAt) parts.push(`the wave waits ${duration(w.firstAt - w.dueAt)} behind messages due before it`);
   if (w.lastAt - w.dueAt > warnAfterMs) parts.push(`longer than the ${duration(warnAfterMs)} warning threshold (CAPACITY_WARN_MINUTES)`);

@@ -45,3 +45,43 @@ export function optionLabel(plan: Pick<Plan, 'comms'>, key: string, value: strin
 export function channelName(channel: string): string {
   return channel === 'email' ? 'e-mail' : channel === 'slack' ? 'Slack' : channel;
 }
+
+/** What a person reads for the plan's keys: names, comm titles, "2 of 3", option labels. */
+export interface PlanWords {
+  /** The person's name; the key when the plan no longer has them. */
+  person(key: string): string;
+  comm(key: string): string;
+  occurrence(key: string, index: number): string;
+  option(comm: string, value: string | null): string | null;
+}
+
+export function planWords(plan: Pick<Plan, 'people' | 'comms'>): PlanWords {
+  const names = new Map(plan.people.map((p) => [p.id, p.name]));
+  return {
+    person: (key) => names.get(key) ?? key,
+    comm: (key) =>
+      commTitle(
+        plan.comms.find((c) => c.key === key),
+        key,
+      ),
+    occurrence: (key, index) => commOccurrenceTitle(plan, key, index),
+    option: (comm, value) => optionLabel(plan, comm, value),
+  };
+}
+
+/**
+ * A stored message's key (`comm#occurrence:person:channel`, `#3~r1` for the first survey reminder of
+ * occurrence 3) in words: "Hypercare checkin 2 of 3, reminder 1 → Bea Meyer (Slack)"; the key itself
+ * when it has another form.
+ */
+export function messageKeyWords(words: PlanWords, key: string): string {
+  const m = /^(.+)#(\d+)(?:~r(\d+))?:(.+):(\w+)$/.exec(key);
+  if (!m) return key;
+  return `${words.occurrence(m[1]!, Number(m[2]))}${m[3] ? `, reminder ${m[3]}` : ''} → ${words.person(m[4]!)} (${channelName(m[5]!)})`;
+}
+
+/** A milestone as a notice names it: its label with its key beside it, the handle `milestone move` takes ("Go-live (go-live)"). */
+export function milestoneName(plan: Pick<Plan, 'milestones'>, key: string): string {
+  const label = plan.milestones.find((m) => m.key === key)?.label;
+  return label ? `${label} (${key})` : key;
+}

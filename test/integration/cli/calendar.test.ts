@@ -85,8 +85,8 @@ describe('herald calendar (table)', () => {
     const days = headings.map((h) => h.split(' ')[1]!);
     expect(days).toEqual([...new Set(all.map(projectDay))]);
     expect(lines.length - headings.length).toBe(all.length);
-    // A row shows the person's local time, the expected send time and zone, the comm#occurrence, person, channel and status.
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}Fri 11:00 → 11:00 +America\/New_York +workstream-status#\d+ +dana · slack · planned$/));
+    // A row shows the person's local time with its zone, the expected send time and zone, the comm's title and number, the person's name, channel and status.
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}Fri 11:00 EST +→ 11:00 +America\/New_York +Workstream status \d+ +Dana \S+ · Slack · planned$/));
   });
 });
 

@@ -21,7 +21,7 @@ describe('herald validate: capacity warnings', () => {
     expect(lines[0]).toMatch(
       new RegExp(
         `^${PLAN.replace(/\./g, '\\.')}:${NOTICE_LINE}: warning: comms\\[0\\] \\(launch-notice\\): 400 emails due Thu 28 Feb 2030 09:00 America/Chicago ` +
-          `go out at 30 a minute \\(EMAIL_RATE_PER_MINUTE\\): the last leaves at 09:13, 13 min after it is due; longer than the 10 min warning threshold`,
+          `go out at 30 a minute \\(EMAIL_RATE_PER_MINUTE\\): the last leaves at 09:13 CST, 13 min after it is due; longer than the 10 min warning threshold`,
       ),
     );
     expect(lines[1]).toContain(`${PLAN}:${REMINDER_LINE}: warning: comms[1] (shift-reminder): 200 emails due Thu 28 Feb 2030 18:55`);
@@ -33,7 +33,7 @@ describe('herald validate: capacity warnings', () => {
     expect(r.code).toBe(0);
     const notice = r.stderr.split('\n').find((l) => l.includes('(launch-notice)'));
     expect(notice).toContain(`${PLAN}:${NOTICE_LINE}: warning:`);
-    expect(notice).toContain('go out at 300 a day (EMAIL_RECIPIENTS_PER_DAY): the last leaves at Fri 1 Mar 09:00');
+    expect(notice).toContain('go out at 300 a day (EMAIL_RECIPIENTS_PER_DAY): the last leaves at Fri 1 Mar 09:00 CST');
     expect(notice).toContain('100 of them leave on a later day than due');
   });
 
@@ -75,6 +75,6 @@ describe('herald apply and calendar: capacity', () => {
     const p000 = await okJson<CalendarEntry[]>(['calendar', 'cli-capacity', '--format', 'json', '--person', 'p000'], t.env);
     expect(p000.find((e) => e.comm === 'launch-notice')?.expectedAt).toBe('2030-02-28T15:00:02.000Z');
     const table = (await ok(['calendar', 'cli-capacity', '--person', 'p399'], t.env)).stdout;
-    expect(table).toMatch(/^ {2}Thu 09:00 → 09:13 +America\/Chicago +launch-notice#0 +p399 · email · planned$/m);
+    expect(table).toMatch(/^ {2}Thu 09:00 CST +→ 09:13 +America\/Chicago +Launch notice +Person 399 · e-mail · planned$/m);
   });
 });

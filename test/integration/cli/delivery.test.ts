@@ -43,7 +43,8 @@ describe('herald messages and retry', () => {
     await t.db.prisma.message.update({ where: { id: msg.id }, data: { status: 'failed', attempts: 3, lastError: '550 mailbox unavailable' } });
 
     const listed = await ok(['messages', PROJECT, '--status', 'failed'], t.env);
-    expect(listed.stdout).toMatch(/^\S+Z {2}failed {4}exec-weekly#202650 → maria \(email\) attempts 3\n$/);
+    // In words: the project's time with its zone, the digest's title and week, the person's name and the channel.
+    expect(listed.stdout).toMatch(/^\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d C[SD]T {2}failed {4}Exec weekly week 50 → Maria \S+ \(e-mail\) attempts 3\n$/);
     const json = await okJson<MessageLogEntry[]>(['messages', PROJECT, '--status', 'failed', '--format', 'json'], t.env);
     expect(json).toMatchObject([{ id: msg.id, comm: 'exec-weekly', person: 'maria', status: 'failed', lastError: '550 mailbox unavailable' }]);
 
@@ -86,7 +87,7 @@ describe('herald send', () => {
   it('queues a manual comm for every recipient, outside their quiet hours', async () => {
     const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['send', 'cli-manual', 'outage-notice'], t.env);
-    expect(r.stdout).toBe('2 messages of outage-notice queued (firing #0); a running "herald worker" delivers them\n');
+    expect(r.stdout).toBe('2 messages of Outage notice queued (firing 1); a running "herald worker" delivers them\n');
     const sent = await okJson<MessageLogEntry[]>(['messages', 'cli-manual', '--comm', 'outage-notice', '--format', 'json'], t.env);
     // Preferred channel: Slack for Ben (has a Slack id), e-mail for Ana.
     expect(sent.map((m) => [m.person, m.channel, m.status]).sort()).toEqual([
@@ -106,7 +107,7 @@ describe('herald send', () => {
   it('--now sends at once, even in quiet hours; each firing is a new occurrence', async () => {
     const before = Date.parse(EXAMPLE_NOW); // each command's clock starts there (HERALD_TEST_NOW)
     const r = await ok(['send', 'cli-manual', 'outage-notice', '--now'], t.env);
-    expect(r.stdout).toMatch(/^2 messages of outage-notice queued \(firing #1\)/);
+    expect(r.stdout).toMatch(/^2 messages of Outage notice queued \(firing 2\)/);
     const sent = await okJson<MessageLogEntry[]>(['messages', 'cli-manual', '--comm', 'outage-notice', '--format', 'json'], t.env);
     const second = sent.filter((m) => m.key.startsWith('outage-notice#1:'));
     expect(second).toHaveLength(2);

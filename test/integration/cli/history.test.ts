@@ -29,11 +29,12 @@ describe('herald history, diff, apply --rollback-to, audit and messages --format
     expect(d.stdout).toContain('-  go-live:       { at: 2027-01-18T08:00');
     expect(d.stdout).toContain('+  go-live:       { at: 2027-01-19T08:00');
     expect(d.stdout).toMatch(/calendar from now on \(version 2 instead of 1\): 0 messages added, [1-9]\d* moved, 0 cancelled/);
-    expect(d.stdout).toMatch(/ {2}~ \S+#\d+:\S+:(email|slack): .+ → .+/);
+    // Each moved message in words: the comm's title and number, the person's name, the channel; times in the project zone.
+    expect(d.stdout).toMatch(/ {2}~ [A-Z][^\n]* → [A-Z][^\n]* \((e-mail|Slack)\): \w{3} [^\n]* C[SD]T → \w{3} [^\n]* C[SD]T\n/);
 
     const back = await ok(['apply', PROJECT, '--rollback-to', '1'], t.env);
     expect(back.stdout).toContain(`rolled ${PROJECT} back to version 1 (version 3)`);
-    expect(back.stdout).toContain('milestone go-live moved');
+    expect(back.stdout).toContain('milestone Go-live (go-live) moved');
     const history = await okJson<Array<{ number: number; rollbackOf: number | null }>>(['history', PROJECT, '--format', 'json'], t.env);
     expect(history.map((v) => [v.number, v.rollbackOf])).toEqual([
       [3, 1],

@@ -9,7 +9,7 @@ const rows = () => t.db.prisma.message.findMany({ select: { id: true, dueAt: tru
 const tiedToCutover = () => t.db.prisma.message.count({ where: { milestones: { has: 'cutover' }, status: 'planned' } });
 // Cutover is Fri 15 Jan 18:00 Chicago; moving it to the 22nd keeps 18:00.
 // In the project zone with its abbreviation, not UTC (Friday 18:00 in Chicago is Saturday 00:00 UTC).
-const MOVE = 'milestone cutover Fri 15 Jan 2027 18:00 CST → Fri 22 Jan 2027 18:00 CST (America/Chicago)';
+const MOVE = 'milestone Mailbox cutover weekend (cutover) Fri 15 Jan 2027 18:00 CST → Fri 22 Jan 2027 18:00 CST (America/Chicago)';
 
 describe('herald milestone move', () => {
   it('--dry-run prints the moves and changes nothing', async () => {
@@ -22,7 +22,7 @@ describe('herald milestone move', () => {
       'warning: Mailbox cutover weekend (Fri 22 Jan 2027 18:00 CST) now comes after Go-live (Mon 18 Jan 2027 08:00 CST); it was before it.',
     );
     expect(summaryCounts(r.stdout)).toEqual({ added: 0, moved: tied, cancelled: 0, unchanged: 0 });
-    expect(r.stdout).toMatch(/\n {2}moved:\n {4}cutover-\S+ #\d → \S+ \((slack|email)\): \S+Z → \S+Z/);
+    expect(r.stdout).toMatch(/\n {2}moved:\n {4}Cutover .+ \d of \d → [A-Z].+ \((Slack|e-mail)\): \w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d C[SD]T → .+ C[SD]T\n/);
     // Nothing was queued, so the dry run must not claim it was.
     expect(r.stdout).not.toMatch(/messages? queued/);
     expect(r.stdout).toMatch(/\n\d+ milestone-moved messages? would be queued/);
@@ -49,11 +49,11 @@ describe('herald milestone move', () => {
 
   it('a later apply of the unchanged plan file moves the milestone back and says so', async () => {
     const dry = await ok(['apply', EXAMPLE, '--dry-run'], t.env);
-    expect(dry.stdout).toContain('milestone cutover moved: Fri 22 Jan 2027 18:00 CST → Fri 15 Jan 2027 18:00 CST (America/Chicago)');
+    expect(dry.stdout).toContain('milestone Mailbox cutover weekend (cutover) moved: Fri 22 Jan 2027 18:00 CST → Fri 15 Jan 2027 18:00 CST (America/Chicago)');
     expect(dry.stdout).toMatch(/\n44 milestone-moved messages would be queued\n/);
     const r = await ok(['apply', EXAMPLE], t.env);
     expect(r.stdout).toMatch(/\n44 milestone-moved messages queued\n/);
-    expect(r.stdout).toContain('milestone cutover moved: Fri 22 Jan 2027 18:00 CST → Fri 15 Jan 2027 18:00 CST (America/Chicago)');
+    expect(r.stdout).toContain('milestone Mailbox cutover weekend (cutover) moved: Fri 22 Jan 2027 18:00 CST → Fri 15 Jan 2027 18:00 CST (America/Chicago)');
     expect(summaryCounts(r.stdout).moved).toBeGreaterThan(0);
   });
 
@@ -79,12 +79,12 @@ describe('herald milestone done', () => {
   it('go-live sends exec-go-live to the executives once', async () => {
     const r = await ok(['milestone', 'done', PROJECT, 'go-live'], t.env);
     // One executive (Maria), email only.
-    expect(r.stdout).toBe('milestone go-live done; 1 message queued\n');
+    expect(r.stdout).toBe('milestone Go-live (go-live) done; 1 message queued\n');
     const maria = await okJson<CalendarEntry[]>(['calendar', PROJECT, '--format', 'json', '--person', 'maria'], t.env);
     expect(maria.filter((e) => e.comm === 'exec-go-live')).toMatchObject([{ channel: 'email', occurrence: 0, status: 'planned' }]);
 
     const again = await ok(['milestone', 'done', PROJECT, 'go-live'], t.env);
-    expect(again.stdout).toBe('milestone go-live was already done; nothing sent\n');
+    expect(again.stdout).toBe('milestone Go-live (go-live) was already done; nothing sent\n');
   });
 
   it('an unknown milestone exits 1 listing the known ones', async () => {

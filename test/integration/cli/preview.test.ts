@@ -66,7 +66,7 @@ describe('herald simulate', () => {
     const lines = text.stdout.trimEnd().split('\n');
     const reminders = rows.filter((r) => r.reminder);
     expect(lines.at(-1)).toBe(
-      `${rows.length} messages (${reminders.length} of them survey reminders, cancelled when the person answers); sent on events, not listed: cutover-moved, exec-go-live`,
+      `${rows.length} messages (${reminders.length} of them survey reminders, cancelled when the person answers); sent on events, not listed: Cutover moved, Exec go live`,
     );
     expect(lines.slice(0, -1)).toEqual(
       // Names and titles, not ids and keys: "Dana Ruiz · e-mail · Weekly status check 3 …".

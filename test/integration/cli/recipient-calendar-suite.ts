@@ -86,7 +86,7 @@ export function recipientCalendarSuite(name: string, open: () => Promise<Backend
       expect(raj?.explain?.map((s) => s.rule)).toEqual(['anchor', 'offset', 'local-time', 'recipient-calendar', 'blackout', 'quiet-hours']);
       const r = await ok(['calendar', PROJECT, '--explain', '--person', 'raj', '--comm', 'cutover-ops-impact'], backend.env);
       expect(r.stdout.split('\n')[0]).toBe(
-        'cutover-ops-impact#0 → raj (email): anchor cutover = Fri 15 Jan 2027 18:00 America/Chicago → −5 business days on the project calendar = Fri 8 Jan → ' +
+        'Cutover ops impact 1 of 2 → Raj Patel (e-mail): anchor cutover = Fri 15 Jan 2027 18:00 America/Chicago → −5 business days on the project calendar = Fri 8 Jan → ' +
           '09:00 in Asia/Kolkata (03:30 UTC) → Fri 8 Jan is not a holiday or day off for the recipient (IN public holidays, works Mon–Fri) → ' +
           'outside every blackout → outside quiet hours 19:00–08:00 local → due Fri 8 Jan 2027 09:00 GMT+5:30 (Asia/Kolkata)',
       );

@@ -155,7 +155,7 @@ describe('capacity warnings', () => {
       {
         comm: 'notice',
         message: expect.stringContaining(
-          '400 emails due Fri 8 Jan 2027 09:00 America/Chicago go out at 30 a minute (EMAIL_RATE_PER_MINUTE): the last leaves at 09:13, 13 min after it is due; longer than the 10 min warning threshold',
+          '400 emails due Fri 8 Jan 2027 09:00 America/Chicago go out at 30 a minute (EMAIL_RATE_PER_MINUTE): the last leaves at 09:13 CST, 13 min after it is due; longer than the 10 min warning threshold',
         ),
       },
     ]);
@@ -171,14 +171,14 @@ describe('capacity warnings', () => {
     const w = capacityWarnings(plan(400), occ, limits(), opts);
     expect(w.map((x) => x.comm)).toEqual(['notice', 'reminder']);
     expect(w[1]!.message).toContain('100 emails due Fri 8 Jan 2027 09:05 America/Chicago');
-    expect(w[1]!.message).toContain('the last leaves at 09:16, 11 min after it is due; the wave waits 8 min behind messages due before it');
+    expect(w[1]!.message).toContain('the last leaves at 09:16 CST, 11 min after it is due; the wave waits 8 min behind messages due before it');
   });
 
   it('warns when sends are pushed into quiet hours', () => {
     const w = capacityWarnings(plan(400, { start: '19:00', end: '08:00' }), wave('notice', local('2027-01-08T18:55'), 200), limits(), opts);
     // 30 a minute from 18:55: 150 leave by 18:59, the other 50 at 19:00 and 19:01.
     expect(w).toHaveLength(1);
-    expect(w[0]!.message).toContain('the last leaves at 19:01, 6 min after it is due');
+    expect(w[0]!.message).toContain('the last leaves at 19:01 CST, 6 min after it is due');
     expect(w[0]!.message).toContain("50 of them leave inside the recipients' quiet hours");
     expect(w[0]!.message).not.toContain('warning threshold');
   });
@@ -190,7 +190,7 @@ describe('capacity warnings', () => {
       limits({ EMAIL_RATE_PER_MINUTE: 1000, EMAIL_RECIPIENTS_PER_DAY: 100 }),
       opts,
     );
-    expect(w[0]!.message).toContain('go out at 100 a day (EMAIL_RECIPIENTS_PER_DAY): the last leaves at Sat 9 Jan 09:00, 1 d after it is due');
+    expect(w[0]!.message).toContain('go out at 100 a day (EMAIL_RECIPIENTS_PER_DAY): the last leaves at Sat 9 Jan 09:00 CST, 1 d after it is due');
     expect(w[0]!.message).toContain('1 of them leaves on a later day than due');
   });
 
