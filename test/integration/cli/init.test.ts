@@ -193,7 +193,7 @@ describe('herald apply of each starter', () => {
       last = r.stdout;
     }
     // The calendar of the quick start's plan, on whatever day this runs: messages to come, none skipped.
-    expect(last).toMatch(/ravi · (email|slack) · planned/);
+    expect(last).toMatch(/Ravi Shah · (e-mail|Slack) · planned/);
     expect(last).not.toMatch(/skipped/);
   });
 
