@@ -158,7 +158,7 @@ describe('escalations (PostgreSQL, Slack sandbox, SMTP sink)', () => {
     const open = JSON.parse((await runCli(['escalations', PROJECT, '--open', '--format', 'json'], env)).stdout) as unknown[];
     expect(open).toHaveLength(3);
     const table = await runCli(['escalations', PROJECT], env);
-    expect(table.stdout).toMatch(/acknowledged\s+2\s+\S+\s+maria/);
+    expect(table.stdout).toMatch(/acknowledged\s+2\s+\S+\s+Maria Lopez/);
 
     const resp = JSON.parse((await runCli(['responses', PROJECT, '--comm', 'pulse', '--format', 'json'], env)).stdout) as Array<Record<string, unknown>>;
     const bea = resp.find((x) => x.person === 'bea')!;
