@@ -124,4 +124,6 @@ export const PERIODIC = {
   sweepDue: { intervalMs: 1_000 },
   /** jobs/escalation-sweeper.ts: moves overdue unacknowledged escalations to level 2. */
   escalateOverdue: { intervalMs: 15_000 },
+  /** jobs/approval-sweeper.ts: asks approvers, withdraws approvals whose content changed (approval before send). */
+  syncApprovals: { intervalMs: 15_000 },
 } as const;

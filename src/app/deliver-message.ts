@@ -11,6 +11,7 @@ import type { TemplateEngine } from '../templates/engine.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { DigestSource } from './build-digest.ts';
 import type { ClaimedMessage, Clock, DeliveryStore, MessageForDelivery } from './ports.ts';
+import type { ApprovalGate } from './approval-gate.ts';
 
 /** Told every finished send attempt (the worker's metrics); must not throw. */
 export interface DeliveryObserver {
@@ -39,6 +40,8 @@ export interface DeliveryDeps {
   /** Computes the weekly digest (`kind: digest` comms); without it a digest renders its "still coming in" text. */
   digests?: DigestSource;
   observer?: DeliveryObserver;
+  /** Holds messages whose comm needs a sign-off that has not been given (approval before send). */
+  approvals?: ApprovalGate;
 }
 
 export interface DeliverOptions {
@@ -60,7 +63,9 @@ export type DeliveryResult =
   /** The channel's rate limit gave this message a slot `waitMs` from now: ask again then (nothing was claimed). */
   | { status: 'wait'; waitMs: number }
   /** A reminder held back by a pause (out of office): back in the calendar at `dueAt`. */
-  | { status: 'postponed'; dueAt: Date };
+  | { status: 'postponed'; dueAt: Date }
+  /** Its occurrence is not approved: held until an approver decides (approval before send). */
+  | { status: 'held' };
 
 const LINK_LIFETIME_S = 90 * 24 * 3600;
 
@@ -117,8 +122,13 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   const plan = await deps.plans.get(msg.projectId, msg.planUpdatedAt);
   const comm = plan.comms.find((c) => c.key === msg.commKey);
   if (!comm) return fail(deps, msg, 'comm_removed', `comm ${msg.commKey} is no longer in the plan`);
+  if ((msg.kind === 'comm' || msg.kind === 'reminder') && deps.approvals && (await deps.approvals.check(msg, plan, comm)) === 'held') {
+    return { status: 'held' };
+  }
   const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
-  if (comm.optional && msg.person.optedOut && !notice) {
+  const approvalMessage = msg.kind.startsWith('approval-');
+  // Notices to owners, approvers and the project manager are work, not news: an opt-out does not stop them.
+  if (comm.optional && msg.person.optedOut && !notice && !approvalMessage) {
     await deps.store.record(msg.id, { at: deps.clock.now(), outcome: 'skipped', channel: msg.channel, error: 'unsubscribed' });
     deps.observer?.outcome({ channel: msg.channel, outcome: 'skipped' });
     return { status: 'skipped', reason: 'unsubscribed' };
@@ -149,8 +159,10 @@ async function deliverNow(deps: DeliveryDeps, messageId: string, opts: DeliverOp
   // The digest covers the week ending at its planned time, so a retry or a second worker renders the same one.
   const digest = comm.kind === 'digest' && deps.digests ? await deps.digests({ projectId: msg.projectId, plan, now: msg.dueAt }) : undefined;
   let message: OutboundMessage;
-  if (notice) {
-    const built = await noticeOutbound(deps.store, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
+  if (notice || approvalMessage) {
+    const built = approvalMessage
+      ? await deps.approvals?.outbound(msg, plan, now)
+      : await noticeOutbound(deps.store, plan, msg, { publicUrl: deps.publicUrl, secret: deps.secret, now });
     if (!built) {
       await deps.store.record(msg.id, { at: deps.clock.now(), outcome: 'skipped', channel: msg.channel, error: 'already_handled' });
       return { status: 'skipped', reason: 'already_handled' };
@@ -206,8 +218,8 @@ async function fail(
   durationMs?: number,
 ): Promise<DeliveryResult> {
   // `preferred` means "Slack where possible": a Slack failure for good falls back to e-mail.
-  // Escalation notices go by Slack where the person has it, else email: the same fallback applies.
-  const notice = msg.kind === 'escalation' || msg.kind === 'escalation-update';
+  // Escalation and approval notices go by Slack where the person has it, else email: the same fallback applies.
+  const notice = msg.kind !== 'comm' && msg.kind !== 'reminder';
   const canFallBack = msg.channel === 'slack' && (notice || comm?.channels.includes('preferred')) && msg.person.email && !msg.person.emailRejectedAt;
   await deps.store.record(msg.id, {
     at: deps.clock.now(),

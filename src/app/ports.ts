@@ -13,6 +13,7 @@ export interface Progress {
 export const silentProgress: Progress = { step: () => {} };
 
 export type * from './ports/access-stores.ts';
+export type * from './ports/approval-stores.ts';
 export type * from './ports/audit-stores.ts';
 export type * from './ports/answer-stores.ts';
 export type * from './ports/delivery-stores.ts';

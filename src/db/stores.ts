@@ -12,6 +12,7 @@ import { retryTransient } from './postgres-errors.ts';
 import { apiTokenStore, optOutStore, sessionStore } from './repo/access-store.ts';
 import { responseStore } from './repo/answer-store.ts';
 import { auditLog, planVersionStore } from './repo/audit-store.ts';
+import { approvalStore } from './repo/approval-store.ts';
 import { escalationStore, workstreamStore } from './repo/escalation-store.ts';
 import { inboundStore } from './repo/inbound-store.ts';
 import { calendarGrid, calendarMessages, calendarOccurrences, occurrenceCopies, pendingMessages } from './repo/calendar-reads.ts';
@@ -95,6 +96,7 @@ function storesOn(conn: Connection): Stores {
     responses: responseStore(db, conn.prisma),
     workstreams: workstreamStore(conn.prisma),
     escalations: escalationStore(conn.prisma),
+    approvals: approvalStore(conn.prisma),
     inbound: inboundStore(conn.prisma),
     responseReads: responseReads(db, conn.prisma),
     overviewReads: overviewReads(conn.prisma),

@@ -1,2 +1,2 @@
 /** A message's delivery states, as in the `MessageStatus` enum of prisma/schema.prisma. */
-export const MESSAGE_STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
+export const MESSAGE_STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped', 'held'] as const;

@@ -6,15 +6,15 @@ import { HeraldError } from './errors.ts';
  * addresses. A token is binary (ids packed as 16 bytes when they are UUIDs) and then base64url,
  * so it stays short in a URL; the MAC is HMAC-SHA256 truncated to 128 bits.
  */
-export type TokenKind = 'answer' | 'unsubscribe' | 'reply' | 'escalation' | 'bounce';
+export type TokenKind = 'answer' | 'unsubscribe' | 'reply' | 'escalation' | 'bounce' | 'approval';
 
 export interface TokenPayload {
   k: TokenKind;
-  /** Message id (escalation links: the escalation id). */
+  /** Message id (escalation links: the escalation id; approval links: the approval id). */
   m: string;
   /** Person id. */
   p: string;
-  /** Survey option value (answer links); `acknowledge` or `resolve` (escalation links). */
+  /** Survey option value (answer links); `acknowledge` or `resolve` (escalation links); `approve` or `reject` (approval links). */
   o?: string;
   /** Expiry, epoch seconds. */
   exp: number;
@@ -26,7 +26,7 @@ export interface ReplyTokenPayload {
   exp: number;
 }
 
-const KIND_BYTE: Record<TokenKind, number> = { answer: 1, unsubscribe: 2, reply: 3, escalation: 4, bounce: 5 };
+const KIND_BYTE: Record<TokenKind, number> = { answer: 1, unsubscribe: 2, reply: 3, escalation: 4, bounce: 5, approval: 6 };
 const BYTE_KIND = new Map<number, TokenKind>(Object.entries(KIND_BYTE).map(([k, v]) => [v, k as TokenKind]));
 const MAC_BYTES = 16;
 const REPLY_MAC_BYTES = 10;

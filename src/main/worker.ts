@@ -17,6 +17,8 @@ import type { Logger } from '../logger.ts';
 import { createDeliveryMetrics } from '../metrics/delivery-metrics.ts';
 import { startMetricsListener, type MetricsListener } from '../metrics/metrics-listener.ts';
 import { EscalationSweeper } from '../../jobs/escalation-sweeper.ts';
+import { ApprovalSweeper } from '../../jobs/approval-sweeper.ts';
+import { approvalGate } from '../app/approval-gate.ts';
 import { evictionPolicyWarning } from '../../jobs/eviction-policy.ts';
 import { redisConnection, startDeliveryWorkers, type DeliveryQueues, type RunningWorkers } from '../../jobs/runtime.ts';
 import { cachedMailboxes } from '../app/sender-mailbox.ts';
@@ -59,6 +61,8 @@ export async function startWorker(
     emailWindowMs?: number;
     /** How often unacknowledged escalations are checked for level 2 (default 15 s). */
     escalationSweepMs?: number;
+    /** How often approvals are brought in line with the plans (default 15 s). */
+    approvalSweepMs?: number;
     /** One-line warnings at start (Redis eviction policy, an http PUBLIC_URL). */
     onWarn?: (line: string) => void;
   } = {},
@@ -75,12 +79,14 @@ export async function startWorker(
   let queues: DeliveryQueues | undefined;
   let workers: RunningWorkers | undefined;
   let escalations: EscalationSweeper | undefined;
+  let approvals: ApprovalSweeper | undefined;
   // One list, in order, for a normal shutdown and for a start that failed halfway (each step skips what was not started).
   // Sends in flight get up to 30 s to finish (their lock outlives that, so another worker would take over); the rest 5 s each.
   const close = async (): Promise<void> => {
     await closeInOrder(
       [
         { name: 'escalation sweeper', close: () => escalations?.stop() },
+        { name: 'approval sweeper', close: () => approvals?.stop() },
         { name: 'delivery workers', close: () => workers?.close(), ms: 30_000 },
         { name: 'metrics listener', close: () => metrics?.close() },
         { name: 'delivery queues', close: () => queues?.close() },
@@ -106,6 +112,9 @@ export async function startWorker(
     metrics = config.WORKER_METRICS_PORT === undefined ? undefined : await startMetricsListener(delivery.registry, config.WORKER_METRICS_PORT, config.HOST);
     queues = deliveryQueues(config, opts.onError);
     const store = new DeliveryStore(database.sql);
+    const engine = buildEngine(config);
+    const plans = new PlanCache(database.stores.projects);
+    const approvalDeps = { stores: database.stores, engine, publicUrl: config.PUBLIC_URL, clock, plans, secret };
     workers = startDeliveryWorkers({
       connection: redisConnection(config.REDIS_URL, opts.onError),
       prefix: config.REDIS_PREFIX,
@@ -119,8 +128,8 @@ export async function startWorker(
         store,
         clock,
         channels,
-        engine: buildEngine(config),
-        plans: new PlanCache(database.stores.projects),
+        engine,
+        plans,
         publicUrl: config.PUBLIC_URL,
         secret,
         bounceAddress: config.BOUNCE_ADDRESS,
@@ -129,6 +138,7 @@ export async function startWorker(
         mailboxOf: cachedMailboxes(store),
         digests: cachedDigests((request) => buildDigest(database, request)),
         observer: delivery.observer,
+        approvals: approvalGate(approvalDeps),
       },
     });
     escalations = new EscalationSweeper({
@@ -138,6 +148,8 @@ export async function startWorker(
       onError: opts.onError,
     });
     escalations.start();
+    approvals = new ApprovalSweeper({ deps: approvalDeps, intervalMs: opts.approvalSweepMs || undefined, onError: opts.onError });
+    approvals.start();
     return { db: database, queues, workers, channels, metrics, close };
   } catch (err) {
     await close();

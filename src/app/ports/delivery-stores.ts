@@ -7,7 +7,17 @@ export interface ClaimedMessage {
   projectId?: string;
 }
 
-export type MessageKind = 'comm' | 'reminder' | 'escalation' | 'escalation-update';
+export type MessageKind =
+  | 'comm'
+  | 'reminder'
+  | 'escalation'
+  | 'escalation-update'
+  /** To an approver: the content to sign off, with Approve and Request changes (reminders too: key `…~rN…`). */
+  | 'approval-request'
+  /** To the project manager: messages of an occurrence are held, waiting for approval. */
+  | 'approval-held'
+  /** To the project manager: an approver requested changes, with the reason. */
+  | 'approval-rejected';
 
 /** A message claimed for sending, with what rendering and sending it needs. */
 export interface MessageForDelivery {

@@ -1,4 +1,5 @@
 import type { ApiTokenStore, OptOutStore, SessionStore } from './access-stores.ts';
+import type { ApprovalStore } from './approval-stores.ts';
 import type { EscalationStore, ResponseStore, WorkstreamStore } from './answer-stores.ts';
 import type { AuditLog, PlanVersionStore } from './audit-stores.ts';
 import type { InboundStore } from './inbound-stores.ts';
@@ -34,6 +35,7 @@ export interface Stores {
   responses: ResponseStore;
   workstreams: WorkstreamStore;
   escalations: EscalationStore;
+  approvals: ApprovalStore;
   inbound: InboundStore;
   calendarReads: CalendarReads;
   responseReads: ResponseReads;

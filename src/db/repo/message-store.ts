@@ -88,7 +88,7 @@ export async function writeDiff(
   }
   const updates = [
     ...diff.add.filter((a) => a.reinstateId).map((a) => ({ id: a.reinstateId!, o: a.occurrence, status: a.status, from: ['cancelled'] })),
-    ...diff.move.map((m) => ({ id: m.id, o: m.occurrence, status: m.status, from: ['planned', 'queued', 'skipped'] })),
+    ...diff.move.map((m) => ({ id: m.id, o: m.occurrence, status: m.status, from: ['planned', 'queued', 'skipped', 'held'] })),
   ];
   for (const part of chunks(updates)) {
     await db.$executeRawUnsafe(
@@ -108,7 +108,7 @@ export async function writeDiff(
   for (const part of chunks(diff.reexplain)) {
     await db.$executeRawUnsafe(
       `UPDATE "Message" AS m SET "explainHash"=t.eh FROM unnest($1::uuid[], $2::text[]) AS t(id, eh)
-       WHERE m."id"=t.id AND m."status" IN ('planned','queued','skipped')`,
+       WHERE m."id"=t.id AND m."status" IN ('planned','queued','skipped','held')`,
       part.map((u) => u.id),
       part.map((u) => explainKey(u.occurrence.explain).hash),
     );
@@ -116,7 +116,7 @@ export async function writeDiff(
   for (const part of chunks(diff.cancel)) {
     await db.$executeRawUnsafe(
       `UPDATE "Message" SET "status"='cancelled', "updatedAt"=now()
-       WHERE "id" = ANY($1::uuid[]) AND "status" IN ('planned','queued','skipped')`,
+       WHERE "id" = ANY($1::uuid[]) AND "status" IN ('planned','queued','skipped','held')`,
       part.map((m) => m.id),
     );
   }

@@ -19,6 +19,13 @@ export const AUDIT_ACTIONS = {
   'token.revoked': 'token revoked',
   'person.opted-out': 'opted out',
   'person.opted-in': 'opted in',
+  'approval.requested': 'approval asked',
+  'approval.given': 'approval given',
+  'approval.refused': 'changes requested',
+  'approval.withdrawn': 'approval withdrawn (content changed)',
+  'approval.kept': 'approval kept (date moved)',
+  'message.held': 'messages held for approval',
+  'message.released': 'held messages released',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

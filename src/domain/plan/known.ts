@@ -1,4 +1,4 @@
-import type { MilestoneSpec } from './model.ts';
+import type { MilestoneSpec, ProjectApprovalSpec } from './model.ts';
 import { parseWallTime } from './calendar-values.ts';
 import { parseOffset } from './offsets.ts';
 import { readString, type Reader } from './read-values.ts';
@@ -17,6 +17,8 @@ export interface Known {
   /** Declared ids and keys, valid or not, so one bad definition does not cascade into "unknown" errors. */
   people: ReadonlySet<string>;
   workstreams: ReadonlySet<string>;
+  /** project.approval, whose fields a comm's `approval` inherits. */
+  approval?: ProjectApprovalSpec | undefined;
 }
 
 export function readMilestoneRef(r: Reader, loc: Loc, known: Known): string | undefined {

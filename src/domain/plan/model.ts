@@ -33,6 +33,32 @@ export interface ProjectSpec {
   blackouts?: BlackoutSpec[];
   /** How long an escalation may go unacknowledged before it reaches the workstream's escalation person. */
   escalation?: EscalationSpec;
+  /** The project manager's person id: told about held and rejected comms that have no workstream owner. */
+  owner?: string;
+  /** Sign-off required before comms of the listed kinds go out (a comm's own `approval` overrides it). */
+  approval?: ProjectApprovalSpec;
+}
+
+/** Who must sign off a comm's content before it is sent, and when they are asked. */
+export interface ApprovalSpec {
+  /** Person ids of the approvers. */
+  by: string[];
+  /** any: one approval is enough; all: every approver must approve. A single rejection rejects. */
+  needs: 'any' | 'all';
+  /** How long before the first send of an occurrence the approvers are asked, e.g. "2 business days". */
+  before: Offset;
+  /**
+   * A message held for approval that is approved late: `send` sends it whenever approval comes;
+   * a delay ("1 day") sends it only if approval comes within that long of its planned time, else it is skipped.
+   */
+  catchUp: 'send' | Offset;
+}
+
+/** `project.approval`: the default for comms of some kinds, and which comms never wait. */
+export interface ProjectApprovalSpec extends ApprovalSpec {
+  kinds: string[];
+  /** urgent: `urgent: true` comms skip approval; milestone-moved: "the date moved" notices skip it. */
+  skip: Array<'urgent' | 'milestone-moved'>;
 }
 
 export interface RecipientCalendarSpec {
@@ -160,6 +186,8 @@ export interface CommSpec {
   urgent?: boolean;
   /** Overrides project.recipientCalendar for this comm. */
   recipientCalendar?: RecipientCalendarSpec;
+  /** Sign-off before send; false opts the comm out of project.approval. See approvalOf(). */
+  approval?: ApprovalSpec | false;
 }
 
 export interface Plan {

@@ -15,6 +15,7 @@ import { checkControlChars } from './control-chars.ts';
 import { resolveBlackout } from '../schedule/blackouts.ts';
 import { ProjectCalendar } from '../schedule/business-calendar.ts';
 import { keysOf, PlanShape } from './plan-shape.ts';
+import { checkApprovalKinds, readOwner, readProjectApproval } from './validate-approval.ts';
 
 export type { CheckTemplate } from './validate-comms.ts';
 export type { ReadFile } from './validate-people.ts';
@@ -69,6 +70,11 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
     people: personIds,
     workstreams: workstreamKeys,
   };
+  const owner = readOwner(r, projectEntry(r, f.get('project'), 'owner'), known);
+  if (owner !== undefined) project.owner = owner;
+  const approvalLoc = projectEntry(r, f.get('project'), 'approval');
+  const approval = readProjectApproval(r, approvalLoc, known);
+  if (approval !== undefined) project.approval = known.approval = approval;
   const commsLoc = f.get('comms');
   if (commsLoc === undefined || isNothing(commsLoc.node)) sink.warn(commsLoc ?? root, 'the plan has no comms: nothing will be sent');
   const blackouts = readBlackouts(r, projectEntry(r, f.get('project'), 'blackouts'), known);
@@ -77,6 +83,7 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
   const comms = readComms(r, commsLoc, known);
   const plan: Plan = { project, milestones, workstreams, audiences, people, comms: comms.map((c) => c.spec) };
   checkBlackoutAllows(r, blackouts, plan.comms);
+  checkApprovalKinds(r, approvalLoc, approval, plan.comms);
   if (sink.errors.length === 0) checkBlackoutOrder(r, blackouts, plan);
   if (opts.checkTemplate !== undefined) checkTemplates(r, comms, plan, opts.checkTemplate);
 

@@ -66,6 +66,20 @@ export const BlackoutShape = z.strictObject({
   allow: oneOrMany(z.string().min(1), 'comm keys or kinds that may still go out inside the window'),
 });
 
+export const ApprovalShape = z.strictObject({
+  by: oneOrMany(key('a person id'), 'person ids of the approvers'),
+  needs: z.enum(['any', 'all']).meta({ description: 'any (default): one approval is enough; all: every approver must approve' }),
+  before: unsignedOffset.meta({ description: 'ask this long before the first send, e.g. "2 business days" (default)' }),
+  catchUp: z
+    .union([z.literal('send'), unsignedOffset])
+    .meta({ description: 'a held message approved late: send, or a delay ("1 day", default) after its time within which it is still sent' }),
+});
+export const ProjectApprovalShape = z.strictObject({
+  ...ApprovalShape.shape,
+  kinds: oneOrMany(z.string().min(1), 'comm kinds that need approval, e.g. [exec-summary, ops-impact, announcement]'),
+  skip: oneOrMany(z.enum(['urgent', 'milestone-moved']), 'urgent comms and/or milestone-moved notices go out without approval'),
+});
+
 export const ProjectShape = z.strictObject({
   key: key('how commands name the project, e.g. northwind-m365'),
   name: text('the project name as people read it'),
@@ -78,6 +92,8 @@ export const ProjectShape = z.strictObject({
   recipientCalendar,
   blackouts: z.array(BlackoutShape.partial({ label: true, allow: true })).meta({ description: 'windows in which only the listed comms go out' }),
   escalation: EscalationShape.partial(),
+  owner: key("the project manager's person id (told about held and rejected comms with no workstream owner)"),
+  approval: ProjectApprovalShape.partial({ needs: true, before: true, catchUp: true, skip: true }),
 });
 
 export const MilestoneShape = z.strictObject({
@@ -167,6 +183,9 @@ export const CommShape = z.strictObject({
   urgent: z.boolean().meta({ description: 'ignore recipient holidays, days off and blackouts (not quiet hours)' }),
   recipientCalendar,
   title: text("what people read as the comm's name (else a readable form of its key)"),
+  approval: z
+    .union([z.literal(false), ApprovalShape.partial()])
+    .meta({ description: '{ by: [ids], needs: any|all, before: "2 business days" } to sign off before send; false: never (overrides project.approval)' }),
 });
 
 export const PlanShape = z
@@ -180,6 +199,8 @@ export const PlanShape = z
       recipientCalendar: true,
       blackouts: true,
       escalation: true,
+      owner: true,
+      approval: true,
     }),
     milestones: z.record(z.string().regex(KEY), MilestoneShape.partial({ label: true })),
     workstreams: z.record(z.string().regex(KEY), WorkstreamShape.partial({ escalation: true })),
@@ -212,6 +233,7 @@ export const PlanShape = z
         urgent: true,
         recipientCalendar: true,
         title: true,
+        approval: true,
       }),
     ),
   })

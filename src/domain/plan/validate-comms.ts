@@ -9,6 +9,7 @@ import { readTrigger } from './validate-trigger.ts';
 import { readRecipientCalendar } from './validate-blackouts.ts';
 import type { Loc } from './yaml-locate.ts';
 import { CommShape, keysOf } from './plan-shape.ts';
+import { readCommApproval } from './validate-approval.ts';
 
 const COMM_KEYS = keysOf(CommShape);
 const CHANNELS: readonly ChannelChoice[] = ['slack', 'email', 'preferred'];
@@ -110,6 +111,9 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   const rcLoc = f.get('recipientCalendar');
   const recipientCalendar = rcLoc === undefined ? undefined : readRecipientCalendar(r, rcLoc);
 
+  const approvalLoc = f.get('approval');
+  const approval = approvalLoc === undefined ? undefined : readCommApproval(r, approvalLoc, known, kind);
+
   const surveyLoc = f.get('survey');
   const survey = surveyLoc === undefined ? undefined : readSurvey(r, surveyLoc, known);
 
@@ -162,6 +166,7 @@ function readComm(r: Reader, loc: Loc, known: Known, keys: Map<string, number>):
   if (trigger !== undefined) spec.trigger = trigger;
   if (urgent) spec.urgent = true;
   if (recipientCalendar !== undefined) spec.recipientCalendar = recipientCalendar;
+  if (approval !== undefined) spec.approval = approval;
   return { spec, templateLoc: tLoc, loc };
 }
 

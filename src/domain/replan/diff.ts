@@ -1,7 +1,7 @@
 import { explainKey } from '../schedule/explain.ts';
 import type { Occurrence } from '../schedule/occurrence.ts';
 
-export type MessageStatus = 'planned' | 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'skipped';
+export type MessageStatus = 'planned' | 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'skipped' | 'held';
 
 /** Statuses a re-plan may still change: nothing has been handed to a channel yet. */
 export const PENDING: ReadonlySet<MessageStatus> = new Set(['planned', 'queued']);
@@ -70,7 +70,7 @@ export function diffCalendar(
     const sameTime = m.dueAt.getTime() === o.dueAt.getTime() && (m.seriesItem ?? undefined) === o.seriesItem;
     if (m.status === 'cancelled') {
       diff.add.push({ occurrence: o, status: statusFor(o), reinstateId: m.id });
-    } else if (PENDING.has(m.status) || m.status === 'skipped') {
+    } else if (replannable(m.status)) {
       if (sameTime) {
         diff.unchanged++;
         if (m.explainHash !== undefined && m.explainHash !== explainKey(o.explain).hash) diff.reexplain.push({ id: m.id, occurrence: o });
@@ -80,9 +80,14 @@ export function diffCalendar(
     }
   }
   for (const m of existing) {
-    if (!wanted.has(m.key) && (PENDING.has(m.status) || m.status === 'skipped')) diff.cancel.push(m);
+    if (!wanted.has(m.key) && replannable(m.status)) diff.cancel.push(m);
   }
   return diff;
+}
+
+/** Not sent and not being sent: a re-plan may move or cancel it (a held one goes back to the calendar at its new time). */
+function replannable(status: MessageStatus): boolean {
+  return PENDING.has(status) || status === 'skipped' || status === 'held';
 }
 
 /** Ids of moved or cancelled messages that already had a queue job: the queue should drop those jobs. */

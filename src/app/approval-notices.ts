@@ -1,0 +1,131 @@
+import { APPROVAL_REMINDERS, askAt } from '../domain/approval/rules.ts';
+import type { ApprovalSpec, CommSpec, Plan } from '../domain/plan/model.ts';
+import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
+import { pushOutOfQuietHours, quietWindowOf } from '../domain/schedule/quiet-hours.ts';
+import { reminderDueAt } from '../domain/survey/reminders.ts';
+import { noticeChannel } from './escalation-notices.ts';
+import type { NoticeRecipient, Stores } from './ports.ts';
+
+type Tx = Pick<Stores, 'approvals' | 'escalations'>;
+
+/** `approval:<id>:r<round>:<approver>:<channel>`, its reminders `…:r<round>:remind<n>:…`: one row each, by key. */
+export function requestKey(approvalId: string, round: number, approverKey: string, channel: string, reminder?: number): string {
+  return `approval:${approvalId}:r${round}:${reminder === undefined ? '' : `remind${reminder}:`}${approverKey}:${channel}`;
+}
+
+/** The approver (plan id) a request or reminder message is for: the part before its channel. */
+export function approverOfKey(key: string): string {
+  const parts = key.split(':');
+  return parts[parts.length - 2] ?? '';
+}
+
+/**
+ * Asks each approver of a round: a request over their channel (Slack where they have an id, else
+ * e-mail) `before` ahead of the first send, and reminders after it for approvers who stay silent
+ * (the survey rule: each `after` later, `times` of them; a reminder finds the vote and is skipped).
+ */
+export async function askApprovers(
+  tx: Tx,
+  input: {
+    plan: Plan;
+    projectId: string;
+    commId: string;
+    occurrence: number;
+    approvalId: string;
+    round: number;
+    spec: ApprovalSpec;
+    firstSendAt: Date;
+    now: Date;
+  },
+): Promise<void> {
+  const approvers = await tx.escalations.recipientsByKey(input.projectId, input.spec.by);
+  const calendar = new ProjectCalendar(input.plan.project);
+  const quiet = quietWindowOf(input.plan.project);
+  for (const a of approvers) {
+    const channel = noticeChannel(a);
+    const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
+    const row = { projectId: input.projectId, commId: input.commId, personId: a.id, occurrence: input.occurrence, channel, kind: 'approval-request' as const };
+    await tx.approvals.addMessage({ ...row, key: requestKey(input.approvalId, input.round, a.key, channel), dueAt: at });
+    for (let n = 1; n <= APPROVAL_REMINDERS.times; n++) {
+      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), APPROVAL_REMINDERS.after, n);
+      await tx.approvals.addMessage({ ...row, key: requestKey(input.approvalId, input.round, a.key, channel, n), dueAt: new Date(due) });
+    }
+  }
+}
+
+/** Moves a round's unsent requests and reminders with the occurrence's first send (the content, and the approval, stay). */
+export async function moveRequests(
+  tx: Tx,
+  input: { plan: Plan; projectId: string; approvalId: string; round: number; spec: ApprovalSpec; firstSendAt: Date; now: Date },
+): Promise<void> {
+  const approvers = await tx.escalations.recipientsByKey(input.projectId, input.spec.by);
+  const calendar = new ProjectCalendar(input.plan.project);
+  const quiet = quietWindowOf(input.plan.project);
+  for (const a of approvers) {
+    const channel = noticeChannel(a);
+    const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
+    await tx.approvals.moveMessage(input.projectId, requestKey(input.approvalId, input.round, a.key, channel), at);
+    for (let n = 1; n <= APPROVAL_REMINDERS.times; n++) {
+      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), APPROVAL_REMINDERS.after, n);
+      await tx.approvals.moveMessage(input.projectId, requestKey(input.approvalId, input.round, a.key, channel, n), new Date(due));
+    }
+  }
+}
+
+/** Who is told about held and rejected comms: the workstream's owner, else project.owner. */
+export function projectManagerOf(plan: Plan, comm: CommSpec): string | undefined {
+  const ws = comm.workstream === undefined ? undefined : plan.workstreams.find((w) => w.key === comm.workstream);
+  return ws?.owner ?? plan.project.owner;
+}
+
+/**
+ * A notice to the project manager about an occurrence (held, or changes requested), outside their
+ * quiet hours, one per approval, round and kind by its key. Nothing when the plan names no one.
+ */
+export async function tellProjectManager(
+  tx: Tx,
+  input: {
+    plan: Plan;
+    comm: CommSpec;
+    projectId: string;
+    commId: string;
+    occurrence: number;
+    approvalId: string;
+    round: number;
+    kind: 'approval-held' | 'approval-rejected';
+    now: Date;
+  },
+): Promise<string | undefined> {
+  const pm = projectManagerOf(input.plan, input.comm);
+  if (pm === undefined) return undefined;
+  const [to] = await tx.escalations.recipientsByKey(input.projectId, [pm]);
+  if (!to) return undefined;
+  return tx.approvals.addMessage(noticeRow(input, to));
+}
+
+function noticeRow(
+  input: {
+    plan: Plan;
+    projectId: string;
+    commId: string;
+    occurrence: number;
+    approvalId: string;
+    round: number;
+    kind: 'approval-held' | 'approval-rejected';
+    now: Date;
+  },
+  to: NoticeRecipient,
+) {
+  const channel = noticeChannel(to);
+  const what = input.kind === 'approval-held' ? 'held' : 'rejected';
+  return {
+    projectId: input.projectId,
+    commId: input.commId,
+    personId: to.id,
+    occurrence: input.occurrence,
+    channel,
+    kind: input.kind,
+    key: `approval:${input.approvalId}:r${input.round}:${what}:${to.key}:${channel}`,
+    dueAt: new Date(pushOutOfQuietHours(to.timezone, input.now.getTime(), quietWindowOf(input.plan.project))),
+  };
+}
