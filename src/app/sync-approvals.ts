@@ -3,7 +3,7 @@ import type { Plan } from '../domain/plan/model.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import { approvalContent } from './approval-content.ts';
 import { askApprovers, moveRequests } from './approval-notices.ts';
-import type { Clock, StoreDeps, Stores } from './ports.ts';
+import type { ApprovalRow, Clock, StoreDeps, Stores } from './ports.ts';
 import type { PlanCache } from './plan-cache.ts';
 
 export interface ApprovalSyncDeps extends StoreDeps {
@@ -38,9 +38,11 @@ export async function syncApprovals(
   await deps.stores.transaction(async (tx) => {
     for (const p of await tx.approvals.pending(input.projectId, [...comms.keys()])) {
       if (input.only !== undefined && p.occurrence !== input.only.occurrence) continue;
-      const a = p.approval;
-      const current = a !== null && a.checkedPlanAt.getTime() >= input.planUpdatedAt.getTime() && a.firstSendAt.getTime() === p.firstSendAt.getTime();
-      if (current) continue;
+      const isCurrent = (a: ApprovalRow) => a.checkedPlanAt.getTime() >= input.planUpdatedAt.getTime() && a.firstSendAt.getTime() === p.firstSendAt.getTime();
+      if (p.approval !== null && isCurrent(p.approval)) continue;
+      // Locked and read again: of two workers syncing one occurrence, the second sees the first's work.
+      const a = p.approval === null ? null : await tx.approvals.lock(p.approval.id);
+      if (a !== null && isCurrent(a)) continue;
       const comm = comms.get(p.commKey)!;
       const spec = approvalOf(plan, comm)!;
       const occ = { index: p.occurrence, seriesItem: p.seriesItem ?? undefined, dueAt: p.firstSendAt };
@@ -60,6 +62,7 @@ export async function syncApprovals(
           requestedAt: now,
           checkedPlanAt: input.planUpdatedAt,
         });
+        if (created === null) continue;
         await askApprovers(tx, { ...base, approvalId: created.id, round: 1 });
         await audit(tx, plan, now, 'approval.requested', ref, { round: 1, approvers: spec.by, needs: spec.needs });
         result.requested++;

@@ -78,7 +78,8 @@ export interface ApprovalStore {
   find(projectId: string, commId: string, occurrence: number): Promise<ApprovalRow | null>;
   /** Locks the approval until commit (of two decisions at once, one waits for the other). */
   lock(id: string): Promise<ApprovalWithPlan | null>;
-  create(row: Omit<ApprovalRow, 'id' | 'decidedAt' | 'note' | 'heldNoticeAt'>): Promise<ApprovalRow>;
+  /** A new occurrence's approval; null when another worker has just made it. */
+  create(row: Omit<ApprovalRow, 'id' | 'decidedAt' | 'note' | 'heldNoticeAt'>): Promise<ApprovalRow | null>;
   update(id: string, data: Partial<Omit<ApprovalRow, 'id' | 'projectId' | 'commId' | 'occurrence'>>): Promise<void>;
   /** Every vote of a round, oldest first. */
   votes(approvalId: string, round: number): Promise<ApprovalVoteRow[]>;

@@ -71,7 +71,14 @@ export function approvalStore(prisma: () => Tx): ApprovalStore {
       return { ...row(rest), projectKey: project.key, plan: decodePlan(project.plan), planUpdatedAt: project.updatedAt, commKey: comm.key };
     },
     async create(data) {
-      return row(await prisma().approval.create({ data: { ...data, preview: JSON.parse(JSON.stringify(data.preview)) }, select: APPROVAL_FIELDS }));
+      // Two workers reaching a new occurrence at once: the second finds it made (and asks no one).
+      const made = await prisma().approval.createMany({ data: [{ ...data, preview: JSON.parse(JSON.stringify(data.preview)) }], skipDuplicates: true });
+      if (made.count === 0) return null;
+      const a = await prisma().approval.findUniqueOrThrow({
+        where: { projectId_commId_occurrence: { projectId: data.projectId, commId: data.commId, occurrence: data.occurrence } },
+        select: APPROVAL_FIELDS,
+      });
+      return row(a);
     },
     async update(id, data) {
       const { preview, ...rest } = data;
