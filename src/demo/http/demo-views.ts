@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createTransport } from 'nodemailer';
 import { escalationNotices, listEscalations, type EscalationEntry, type EscalationNoticeEntry } from '../../app/list-escalations.ts';
+import { listApprovals } from '../../app/list-approvals.ts';
 import { listResponses } from '../../app/list-responses.ts';
 import { previewDigest } from '../../app/preview-digest.ts';
 import { channelPhrase } from '../../app/answer-view.ts';
@@ -126,6 +127,26 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
       )
       .join('');
     const rule = plan.project.escalation ?? DEFAULT_ESCALATION;
+    const approvals = (await listApprovals(d.db, { project: d.project }))
+      .map((a) => {
+        const who = a.approvers
+          .map(
+            (x) =>
+              `${esc(x.name)}: ${x.decision === 'approve' ? 'approved' : x.decision === 'reject' ? `requested changes (“${esc(x.note ?? '')}”)` : 'not yet'}`,
+          )
+          .join('; ');
+        const slackLinks = a.approvers
+          .map((x) => plan.people.find((p) => p.id === x.id))
+          .filter((p) => p && slackOf(p))
+          .map((p) => `<a href="/demo/slack/${encodeURIComponent(p!.id)}">${esc(p!.name)}’s Slack view</a>`)
+          .join(', ');
+        const state = a.state === 'approved' ? 'approved' : a.state === 'rejected' ? 'changes requested' : 'waiting for approval';
+        return (
+          `<li data-approval="${esc(a.state)}">${esc(a.title)}, first send ${when(a.firstSendAt, zone)}: <strong>${state}</strong>` +
+          `${a.held ? `, ${a.held} held` : ''}. ${who}.${a.state === 'pending' && slackLinks ? ` Approve it from ${slackLinks}.` : ''}</li>`
+        );
+      })
+      .join('');
     return html(
       reply,
       'Herald demo',
@@ -146,6 +167,9 @@ export async function registerDemoViews(app: FastifyInstance, d: DemoViewDeps): 
         `${rule.after.unit.startsWith('business') ? ` (counted ${esc(rule.businessHours.start)}–${esc(rule.businessHours.end)} in the owner's own time zone)` : ''},` +
         ` it goes to level 2: the workstream's escalation person is told too, in their next hourly batch. The digest preview below lists the open` +
         ` ones, as the executives' weekly digest will.</p></section>
+<section aria-labelledby="h-approvals"><h2 id="h-approvals">Approvals</h2><ul id="approvals">${approvals || '<li>None asked yet.</li>'}</ul>
+<p class="muted">The go-live executive summary is signed off before it goes: Maria is asked in her Slack view two demo minutes` +
+        ` ahead. Until she approves it is held and Raj, the workstream's owner, is told; when she approves, it goes out at once.</p></section>
 <section aria-labelledby="h-digest"><h2 id="h-digest">Digest preview</h2><pre id="digest">${esc(digest)}</pre></section>
 <section aria-labelledby="h-dashboard"><h2 id="h-dashboard">Dashboard</h2>
 <form method="post" action="/signin"><input type="hidden" name="token" value="${esc(d.editorToken)}"><input` +

@@ -37,8 +37,7 @@ describe('approval before send, through the worker', () => {
     db = await createTestDatabase({ poolSize: 20 });
     await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now: new Date() });
     h = await startHarness(db, { slack: { users: sandboxUsersFor(loaded.plan) } });
-    debug = async () =>
-      JSON.stringify(await db.prisma.message.findMany({ select: { key: true, status: true, lastError: true, attempts: true, kind: true } }));
+    debug = async () => JSON.stringify(await db.prisma.message.findMany({ select: { key: true, status: true, lastError: true, attempts: true, kind: true } }));
   });
   afterEach(async () => {
     await h.close();
@@ -83,7 +82,10 @@ describe('approval before send, through the worker', () => {
     const actions = (await db.prisma.auditEntry.findMany({ where: { projectKey: PROJECT }, orderBy: { seq: 'asc' } })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['message.sent-manually', 'approval.requested', 'message.held', 'approval.given', 'message.released']));
     // A repeated click changes nothing.
-    expect(await decideApproval(deps(), { approvalId: a.id, decision: 'approve', approver: 'maria', actor: 'maria', via: 'slack' })).toMatchObject({ changed: false, released: 0 });
+    expect(await decideApproval(deps(), { approvalId: a.id, decision: 'approve', approver: 'maria', actor: 'maria', via: 'slack' })).toMatchObject({
+      changed: false,
+      released: 0,
+    });
   }, 40_000);
 
   it('a rejection reaches the PM with its reason and keeps the messages held', async () => {
@@ -97,7 +99,14 @@ describe('approval before send, through the worker', () => {
     await expect(decideApproval(deps(), { approvalId: a.id, decision: 'approve', approver: 'cy', actor: 'cy', via: 'email' })).rejects.toMatchObject({
       code: 'APPROVAL_FORBIDDEN',
     });
-    const r = await decideApproval(deps(), { approvalId: a.id, decision: 'reject', note: 'Name the hypercare end date.', approver: 'maria', actor: 'maria', via: 'email' });
+    const r = await decideApproval(deps(), {
+      approvalId: a.id,
+      decision: 'reject',
+      note: 'Name the hypercare end date.',
+      approver: 'maria',
+      actor: 'maria',
+      via: 'email',
+    });
     expect(r).toMatchObject({ state: 'rejected', changed: true });
     const notice = await until('the rejection notice to Ana', async () => {
       const text = slackTextTo('UANA00001');
@@ -108,7 +117,10 @@ describe('approval before send, through the worker', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await execMessages()).map((m) => m.status)).toEqual(['held', 'held']);
     // A later approval of a rejected round decides nothing.
-    expect(await decideApproval(deps(), { approvalId: a.id, decision: 'approve', approver: 'maria', actor: 'maria', via: 'email' })).toMatchObject({ state: 'rejected', changed: false });
+    expect(await decideApproval(deps(), { approvalId: a.id, decision: 'approve', approver: 'maria', actor: 'maria', via: 'email' })).toMatchObject({
+      state: 'rejected',
+      changed: false,
+    });
   }, 40_000);
 
   it('two workers never send a held message twice', async () => {
@@ -129,7 +141,9 @@ describe('approval before send, through the worker', () => {
       ['sent', 1],
       ['sent', 1],
     ]);
-    const posts = h.slack.messages.filter((m) => JSON.stringify(m).includes('Mail and Teams now run in Microsoft 365.') && !JSON.stringify(m).includes('Approval needed'));
+    const posts = h.slack.messages.filter(
+      (m) => JSON.stringify(m).includes('Mail and Teams now run in Microsoft 365.') && !JSON.stringify(m).includes('Approval needed'),
+    );
     const emails = h.smtp.messages.filter((m) => m.text?.includes('Mail and Teams now run') && !m.subject?.includes('Approval needed'));
     expect(posts.length + emails.length).toBe(2);
   }, 40_000);
@@ -155,11 +169,18 @@ describe('what a plan change does to an approval', () => {
   async function sync() {
     const stored = await db.stores.projects.load(PROJECT);
     const planUpdatedAt = await db.stores.projects.planVersion(stored.projectId);
-    return syncApprovals({ stores: db.stores, engine, publicUrl: 'http://herald.test' }, { projectId: stored.projectId, plan: stored.plan, planUpdatedAt, now });
+    return syncApprovals(
+      { stores: db.stores, engine, publicUrl: 'http://herald.test' },
+      { projectId: stored.projectId, plan: stored.plan, planUpdatedAt, now },
+    );
   }
   const notice = () => db.prisma.approval.findFirstOrThrow({ where: { comm: { key: 'cutover-notice' } } });
   const requests = () =>
-    db.prisma.message.findMany({ where: { kind: 'approval-request', comm: { key: 'cutover-notice' } }, orderBy: { key: 'asc' }, select: { key: true, status: true, dueAt: true } });
+    db.prisma.message.findMany({
+      where: { kind: 'approval-request', comm: { key: 'cutover-notice' } },
+      orderBy: { key: 'asc' },
+      select: { key: true, status: true, dueAt: true },
+    });
 
   it('asks each approver `before` ahead, keeps an approval when only the date moves, and withdraws it when the content changes', async () => {
     await applyPlan(db, { plan: loaded.plan, hash: loaded.hash, now });

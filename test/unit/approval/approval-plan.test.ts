@@ -89,7 +89,10 @@ describe('approval rules', () => {
     const day = { sign: 1 as const, amount: 1, unit: 'days' as const, raw: '1 day' };
     const due = new Date('2030-01-14T15:00:00Z');
     expect(releaseVerdict(plan, { catchUp: day }, due, new Date('2030-01-15T14:00:00Z'))).toEqual({ send: true });
-    expect(releaseVerdict(plan, { catchUp: day }, due, new Date('2030-01-15T16:00:00Z'))).toEqual({ send: false, reason: expect.stringMatching(/more than 1 day after/) });
+    expect(releaseVerdict(plan, { catchUp: day }, due, new Date('2030-01-15T16:00:00Z'))).toEqual({
+      send: false,
+      reason: expect.stringMatching(/more than 1 day after/),
+    });
     expect(releaseVerdict(plan, { catchUp: 'send' }, due, new Date('2031-01-01T00:00:00Z'))).toEqual({ send: true });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../../../domain/message-status.ts';
 import { listMessages, retryMessages } from '../../../app/message-log.ts';
 import { apiActor, authorize } from '../api-auth.ts';
 import { decodeCursor, page, pageOf, PageQuery } from '../api-pages.ts';
@@ -20,7 +21,7 @@ const Message = z
     deliveries: z.array(z.object({ at: z.string(), outcome: z.string(), channel: z.string() }).loose()),
   })
   .meta({ id: 'Message' });
-const MessageStatus = z.enum(['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped']);
+const MessageStatus = z.enum(MESSAGE_STATUSES);
 
 export function messageRoutes(app: ApiScope, { db, idempotency, clock }: ApiDeps): void {
   app.get(

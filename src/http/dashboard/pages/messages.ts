@@ -15,9 +15,10 @@ import { projectPath } from '../nav.ts';
 import { oneOf, personLabel, planOf, select } from '../project-plan.ts';
 import { channelName, commOccurrenceTitle, commTitle } from '../../../domain/plan/comm-title.ts';
 import type { DashboardPage } from './page.ts';
+import { MESSAGE_STATUSES } from '../../../domain/message-status.ts';
 
 const PAGE_SIZE = 50;
-const STATUSES = ['planned', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped'];
+const STATUSES: readonly string[] = MESSAGE_STATUSES;
 const FILTERS = ['status', 'comm', 'person', 'channel'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
