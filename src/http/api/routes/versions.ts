@@ -45,7 +45,7 @@ const VersionDiff = z
   .object({
     from: Version,
     to: Version,
-    patch: z.string().describe('a unified diff of the plan file (and of each people CSV that changed); empty when the texts are the same'),
+    patch: z.string().describe('a unified diff of the plan file (and of each people CSV that changed); only the file headers when the texts are the same'),
     calendar: z
       .object({
         added: z.array(z.object({ ...Change, dueAt: z.string() })),
