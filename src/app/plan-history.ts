@@ -82,13 +82,8 @@ export interface VersionDiff {
   };
 }
 
-const upcoming = (calendar: readonly Occurrence[], now: Date): Occurrence[] => calendar.filter((o) => o.dueAt.getTime() >= now.getTime());
-
-/** The YAML diff of two versions and their calendar effect, both calendars built at the same `now`. */
-export async function diffPlanVersions(deps: StoreDeps, q: { project: string; from: number; to: number; now: Date }): Promise<VersionDiff> {
-  const projectId = await deps.stores.projects.idOf(q.project);
-  const a = await versionOf(deps, projectId, q.project, q.from);
-  const b = await versionOf(deps, projectId, q.project, q.to);
+/** A unified diff of the plan file, then of each people CSV that changed. */
+function patchOf(a: PlanVersionRow, b: PlanVersionRow): string {
   let patch = createTwoFilesPatch(`${a.file} (version ${a.number})`, `${b.file} (version ${b.number})`, a.yaml, b.yaml, undefined, undefined, { context: 3 });
   const names = [...new Set([...a.files, ...b.files].map((f) => f.name))];
   for (const name of names) {
@@ -96,6 +91,17 @@ export async function diffPlanVersions(deps: StoreDeps, q: { project: string; fr
     const y = b.files.find((f) => f.name === name)?.text ?? '';
     if (x !== y) patch += createTwoFilesPatch(`${name} (version ${a.number})`, `${name} (version ${b.number})`, x, y, undefined, undefined, { context: 3 });
   }
+  return patch;
+}
+
+const upcoming = (calendar: readonly Occurrence[], now: Date): Occurrence[] => calendar.filter((o) => o.dueAt.getTime() >= now.getTime());
+
+/** The YAML diff of two versions and their calendar effect, both calendars built at the same `now`. */
+export async function diffPlanVersions(deps: StoreDeps, q: { project: string; from: number; to: number; now: Date }): Promise<VersionDiff> {
+  const projectId = await deps.stores.projects.idOf(q.project);
+  const a = await versionOf(deps, projectId, q.project, q.from);
+  const b = await versionOf(deps, projectId, q.project, q.to);
+  const patch = patchOf(a, b);
   const planA = parsedVersion(a).plan;
   const planB = parsedVersion(b).plan;
   const before = upcoming(buildCalendar(planA, { now: q.now }), q.now);

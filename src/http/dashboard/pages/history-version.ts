@@ -44,7 +44,8 @@ function calendarEffect(d: VersionDiff, project: DashboardProject): Html {
       c.cancelled.slice(0, EXAMPLES).map((m) => html`${m.label} (was ${t(m.dueAt)})`),
       n(c.cancelled),
     ),
-    html`<p class="muted">All of them: <code>herald diff ${project.key} ${d.from.number} ${d.to.number} --format json</code>.</p>`,
+    html`<p class="muted">Both versions' calendars are built now and compared for the messages still to come (what "When applied"`,
+    html` above says is what it changed then). All of them: <code>herald diff ${project.key} ${d.from.number} ${d.to.number} --format json</code>.</p>`,
   );
 }
 
