@@ -203,6 +203,8 @@ describe('dashboard and link pages fuzzer', () => {
         '/projects/{key}/preview',
         '/projects/{key}/responses',
         '/projects/{key}/audit',
+        '/projects/{key}/history',
+        '/projects/{key}/history/{x}',
         '/projects/{key}/inbox/{x}',
         '/projects/{key}/calendar/messages/{x}',
         '/projects/{key}/{x}',

@@ -2,7 +2,6 @@ import { listAudit } from '../../app/audit-trail.ts';
 import { diffPlanVersions, planHistory } from '../../app/plan-history.ts';
 import { auditActionLabel, parseSince } from '../../domain/audit/actions.ts';
 import { csvLine } from '../../domain/csv.ts';
-import { messageKeyWords, planWords } from '../../domain/plan/comm-title.ts';
 import type { CliContext } from '../context.ts';
 import { checkChoice, checkCount } from '../options.ts';
 import { plural } from '../output.ts';
@@ -42,17 +41,15 @@ export async function diff(ctx: CliContext, project: string, a: string, b: strin
     if (o.format === 'json') return ctx.output.out(JSON.stringify(d, null, 2));
     const zone = await zoneOf(db, project);
     const t = (at: Date) => projectTime(at, zone);
-    // The messages in words (comm title and number, the person's name, the channel), by the current plan.
-    const words = planWords((await db.stores.projects.findWithPlan(project))?.plan ?? { people: [], comms: [] });
-    const say = (key: string) => messageKeyWords(words, key);
     ctx.output.out(d.patch.trimEnd() || `versions ${from} and ${to} have the same text`);
     const c = d.calendar;
     ctx.output.out(
       `\ncalendar from now on (version ${to} instead of ${from}): ${plural(c.added.length, 'message')} added, ${c.moved.length} moved, ${c.cancelled.length} cancelled, ${c.unchanged} unchanged`,
     );
-    for (const m of c.added.slice(0, 20)) ctx.output.out(`  + ${say(m.key)} at ${t(m.dueAt)}`);
-    for (const m of c.moved.slice(0, 20)) ctx.output.out(`  ~ ${say(m.key)}: ${t(m.from)} → ${t(m.to)}`);
-    for (const m of c.cancelled.slice(0, 20)) ctx.output.out(`  - ${say(m.key)} (was ${t(m.dueAt)})`);
+    // Each message in words (comm title and number, the person's name, the channel), by the version that has it.
+    for (const m of c.added.slice(0, 20)) ctx.output.out(`  + ${m.label} at ${t(m.dueAt)}`);
+    for (const m of c.moved.slice(0, 20)) ctx.output.out(`  ~ ${m.label}: ${t(m.from)} → ${t(m.to)}`);
+    for (const m of c.cancelled.slice(0, 20)) ctx.output.out(`  - ${m.label} (was ${t(m.dueAt)})`);
     const more = Math.max(0, c.added.length - 20) + Math.max(0, c.moved.length - 20) + Math.max(0, c.cancelled.length - 20);
     if (more) ctx.output.out(`  … and ${more} more (--format json lists them all)`);
   });

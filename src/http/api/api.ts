@@ -13,6 +13,8 @@ import { apiErrorHandler } from './api-errors.ts';
 import type { ApiDeps } from './routes/common.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { planRoutes } from './routes/plans.ts';
+import { versionRoutes } from './routes/versions.ts';
+import { rollbackRoutes } from './routes/rollback.ts';
 import { milestoneRoutes } from './routes/milestones.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -22,7 +24,19 @@ import { escalationRoutes } from './routes/escalations.ts';
 import { digestRoutes } from './routes/digest.ts';
 
 /** In this order in the OpenAPI document. */
-const ROUTES = [projectRoutes, planRoutes, milestoneRoutes, calendarRoutes, messageRoutes, responseRoutes, escalationRoutes, digestRoutes, auditRoutes];
+const ROUTES = [
+  projectRoutes,
+  planRoutes,
+  versionRoutes,
+  rollbackRoutes,
+  milestoneRoutes,
+  calendarRoutes,
+  messageRoutes,
+  responseRoutes,
+  escalationRoutes,
+  digestRoutes,
+  auditRoutes,
+];
 
 export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   scope.setValidatorCompiler(validatorCompiler);

@@ -100,6 +100,11 @@ ol.log{list-style:none;padding:0;margin:0}
 ol.log>li{border-bottom:1px solid #e1e4e8;padding:.5rem 0;overflow-wrap:anywhere}
 ol.log form{display:inline;margin:0}
 ol.log ul{margin:.25rem 0;padding-left:1.25rem;font-size:.9rem}
+/* plan history (pages/history-version.ts, ../plan-diff-view.ts): +/- and the words say it, colour only helps */
+pre.diff{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;background:#f6f8fa;border:1px` +
+  ` solid #d0d7de;border-radius:6px;padding:.5rem}
+pre.diff>*{display:block;min-height:1.2em;text-decoration:none}
+pre.diff ins{background:#dafbe1}pre.diff del{background:#ffebe9}pre.diff .hunk{color:#57606a}
 `;
 
 /** `style-src` entry allowing exactly the stylesheet above. */

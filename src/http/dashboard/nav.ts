@@ -8,6 +8,7 @@ export const NAV = [
   { name: 'inbox', label: 'Inbox', path: '/inbox' },
   { name: 'preview', label: 'Preview', path: '/preview' },
   { name: 'plan', label: 'Plan', path: '/plan' },
+  { name: 'history', label: 'History', path: '/history' },
   { name: 'audit', label: 'Audit', path: '/audit' },
 ] as const;
 

@@ -4,7 +4,8 @@ import { loadPlanText } from '../../../app/load-plan.ts';
 import { apiActor, authorize } from '../api-auth.ts';
 import { idempotent } from '../idempotency.ts';
 import { queryBool } from '../query-bool.ts';
-import { bearer, dropQueued, errors, IdemHeader, Summary, type ApiDeps, type ApiScope } from './common.ts';
+import { applyAnswer, ApplyAnswer } from './apply-answer.ts';
+import { bearer, dropQueued, errors, IdemHeader, type ApiDeps, type ApiScope } from './common.ts';
 
 export function planRoutes(app: ApiScope, deps: ApiDeps): void {
   const { db, clock } = deps;
@@ -20,16 +21,7 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
         headers: IdemHeader,
         querystring: z.object({ dryRun: queryBool('validate and compute the calendar change without storing anything') }),
         body: z.string().min(1).describe('the plan YAML (Content-Type: application/yaml)'),
-        response: {
-          200: z.object({
-            project: z.string(),
-            dryRun: z.boolean(),
-            calendar: Summary,
-            milestonesMoved: z.array(z.object({ key: z.string(), from: z.string(), to: z.string() })),
-            warnings: z.array(z.unknown()),
-          }),
-          ...errors,
-        },
+        response: { 200: ApplyAnswer, ...errors },
       },
     },
     async (req, reply) => {
@@ -48,16 +40,7 @@ export function planRoutes(app: ApiScope, deps: ApiDeps): void {
           source: loaded.source,
         });
         if (!r.dryRun) await dropQueued(deps, r.queuedChanged);
-        return {
-          status: 200,
-          body: {
-            project: r.project,
-            dryRun: r.dryRun,
-            calendar: r.calendar as unknown as Record<string, unknown>,
-            milestonesMoved: r.milestonesMoved.map((m) => ({ key: m.key, from: m.from.toISOString(), to: m.to.toISOString() })),
-            warnings: loaded.warnings,
-          },
-        };
+        return { status: 200, body: applyAnswer(r, loaded.warnings) };
       });
     },
   );

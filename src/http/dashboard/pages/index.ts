@@ -36,6 +36,8 @@ import { responsesPage } from './responses.ts';
 import { inboxPage } from './inbox.ts';
 import { planPage } from './plan.ts';
 import { auditPage } from './audit.ts';
+import { historyPage } from './history.ts';
+import { historyVersionPage } from './history-version.ts';
 
 export type { DashboardPage } from './page.ts';
 
@@ -49,5 +51,7 @@ export const PAGES: readonly DashboardPage[] = [
   inboxPage,
   previewPage,
   planPage,
+  historyPage,
+  historyVersionPage,
   auditPage,
 ];
