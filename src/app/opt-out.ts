@@ -41,6 +41,29 @@ export async function optOut({ stores }: StoreDeps, input: OptOutInput): Promise
   });
 }
 
+/**
+ * Opt back in: the person gets this optional comm again, and, when they had opted out of every
+ * optional comm, those again too (the link they use is one comm's, but the page says what it undoes).
+ * Messages already skipped stay skipped; the next ones go out. Doing it twice changes nothing.
+ */
+export async function optIn({ stores }: StoreDeps, input: Omit<OptOutInput, 'commOptional' | 'scope'>): Promise<{ removed: number }> {
+  const a = input.audit;
+  return stores.transaction(async (tx) => {
+    const removed = await tx.optOuts.remove(input.personId, [input.commKey, ALL_OPTIONAL]);
+    if (removed > 0) {
+      await tx.audit.append({
+        at: a.at,
+        actor: a.personKey,
+        action: 'person.opted-in',
+        projectKey: a.projectKey,
+        ref: input.commKey,
+        detail: { person: a.personKey, via: a.via },
+      });
+    }
+    return { removed };
+  });
+}
+
 /** Whether a person gets no more messages of this optional comm. */
 export async function isOptedOut({ stores }: StoreDeps, personId: string, commKey: string): Promise<boolean> {
   return stores.optOuts.any(personId, [commKey, ALL_OPTIONAL]);

@@ -7,7 +7,7 @@
  * token is the credential, and scanners do not POST.
  */
 import type { FastifyInstance } from 'fastify';
-import { isOptedOut, optOut } from '../app/opt-out.ts';
+import { isOptedOut, optIn, optOut } from '../app/opt-out.ts';
 import { readToken, requireSecret, sendPage, viewForToken, type PageDeps } from './answer-links.ts';
 import { esc, messagePage, page } from './pages.ts';
 
@@ -42,7 +42,9 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
         ? `<p class="note">You are already unsubscribed from these messages.</p>`
         : `<p>You will stop receiving optional messages such as tips. Required notices about the project still reach you.</p>`,
       `<form method="post" action="/u/${esc(request.params.token)}">`,
-      `<button type="submit" name="scope" value="comm">Unsubscribe from these messages</button>`,
+      already
+        ? `<button type="submit" name="scope" value="resubscribe">Subscribe again</button>`
+        : `<button type="submit" name="scope" value="comm">Unsubscribe from these messages</button>`,
       `<button type="submit" name="scope" value="all" class="secondary">Unsubscribe from all optional messages of ${esc(view.projectName)}</button>`,
       `</form>`,
     ];
@@ -55,19 +57,36 @@ export function registerOptOut(app: FastifyInstance, deps: PageDeps): void {
     const view = await viewForToken(deps.db, payload);
     if (!view.comm.optional) return sendPage(reply, 409, mandatoryPage(view.projectName));
     const body = request.body ?? {};
+    const audit = { projectKey: view.loaded.projectKey, personKey: view.person.key, at: deps.clock.now(), via: 'link' };
+    if (body.scope === 'resubscribe') {
+      await optIn(deps.db, { personId: view.person.id, commKey: view.comm.key, audit });
+      return sendPage(
+        reply,
+        200,
+        messagePage('You are subscribed again', [`You will receive these messages from ${view.projectName} again, from the next one on.`], 'note'),
+      );
+    }
     const scope = body.scope === 'all' ? 'all' : 'comm';
     await optOut(deps.db, {
       personId: view.person.id,
       commKey: view.comm.key,
       commOptional: true,
       scope,
-      audit: { projectKey: view.loaded.projectKey, personKey: view.person.key, at: deps.clock.now(), via: 'link' },
+      audit,
     });
     const what = scope === 'all' ? `all optional messages of ${view.projectName}` : 'these messages';
     return sendPage(
       reply,
       200,
-      messagePage('You are unsubscribed', [`You will no longer receive ${what}.`, 'Required notices about the project still reach you.'], 'note'),
+      messagePage(
+        'You are unsubscribed',
+        [
+          `You will no longer receive ${what}.`,
+          'Required notices about the project still reach you.',
+          'Changed your mind? Open the same link again to subscribe again.',
+        ],
+        'note',
+      ),
     );
   });
 }

@@ -44,4 +44,6 @@ export interface OptOutStore {
   add(personId: string, commKey: string): Promise<boolean>;
   /** Whether any of `commKeys` is opted out of. */
   any(personId: string, commKeys: readonly string[]): Promise<boolean>;
+  /** Removes these opt-outs; returns how many there were. */
+  remove(personId: string, commKeys: readonly string[]): Promise<number>;
 }

@@ -37,5 +37,6 @@ export function optOutStore(prisma: () => Tx): OptOutStore {
   return {
     add: async (personId, commKey) => (await prisma().optOut.createMany({ data: [{ personId, commKey }], skipDuplicates: true })).count === 1,
     any: async (personId, commKeys) => (await prisma().optOut.count({ where: { personId, commKey: { in: [...commKeys] } } })) > 0,
+    remove: async (personId, commKeys) => (await prisma().optOut.deleteMany({ where: { personId, commKey: { in: [...commKeys] } } })).count,
   };
 }

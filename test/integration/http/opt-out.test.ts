@@ -65,6 +65,31 @@ describe('opt-out /u/:token', () => {
     expect(await optOuts(m)).toEqual([{ commKey: '*' }]);
   });
 
+  it('an opted-out person can subscribe again from the same link; the audit trail records both', async () => {
+    const m = seed.message('tips', 'cy', 'email');
+    expect((await fetch(`${srv.url}/u/${unsubToken(m)}`, form('scope=all'))).status).toBe(200);
+    expect((await optOuts(m)).map((o) => o.commKey)).toEqual(['*']);
+    const page = await (await fetch(`${srv.url}/u/${unsubToken(m)}`)).text();
+    expect(page).toContain('You are already unsubscribed');
+    expect(page).toContain('Subscribe again');
+    const back = await fetch(`${srv.url}/u/${unsubToken(m)}`, form('scope=resubscribe'));
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('You are subscribed again');
+    expect(await optOuts(m)).toEqual([]);
+    // Twice is once: nothing left to undo, no second entry.
+    await fetch(`${srv.url}/u/${unsubToken(m)}`, form('scope=resubscribe'));
+    const entries = await db.prisma.auditEntry.findMany({
+      where: { action: { in: ['person.opted-out', 'person.opted-in'] }, actor: 'cy' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(entries.map((e) => [e.action, e.ref])).toEqual([
+      ['person.opted-out', 'all optional comms'],
+      ['person.opted-in', 'tips'],
+    ]);
+    // Cy stays opted out for the delivery test below.
+    await fetch(`${srv.url}/u/${unsubToken(m)}`, form('scope=all'));
+  });
+
   it('a mandatory notice refuses with a clear page', async () => {
     const m = seed.message('notice', 'ben', 'email');
     const get = await fetch(`${srv.url}/u/${unsubToken(m)}`);
