@@ -1,4 +1,4 @@
-import { APPROVAL_REMINDERS, askAt } from '../domain/approval/rules.ts';
+import { askAt } from '../domain/approval/rules.ts';
 import type { ApprovalSpec, CommSpec, Plan } from '../domain/plan/model.ts';
 import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
 import { pushOutOfQuietHours, quietWindowOf } from '../domain/schedule/quiet-hours.ts';
@@ -22,7 +22,8 @@ export function approverOfKey(key: string): string {
 /**
  * Asks each approver of a round: a request over their channel (Slack where they have an id, else
  * e-mail) `before` ahead of the first send, and reminders after it for approvers who stay silent
- * (the survey rule: each `after` later, `times` of them; a reminder finds the vote and is skipped).
+ * (`approval.remind`, the survey rule: each `after` later, `times` of them; a reminder that finds
+ * the approver's vote, or the approval decided, is skipped).
  */
 export async function askApprovers(
   tx: Tx,
@@ -46,8 +47,8 @@ export async function askApprovers(
     const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
     const row = { projectId: input.projectId, commId: input.commId, personId: a.id, occurrence: input.occurrence, channel, kind: 'approval-request' as const };
     await tx.approvals.addMessage({ ...row, key: requestKey(input.approvalId, input.round, a.key, channel), dueAt: at });
-    for (let n = 1; n <= APPROVAL_REMINDERS.times; n++) {
-      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), APPROVAL_REMINDERS.after, n);
+    for (let n = 1; n <= input.spec.remind.times; n++) {
+      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), input.spec.remind.after, n);
       await tx.approvals.addMessage({ ...row, key: requestKey(input.approvalId, input.round, a.key, channel, n), dueAt: new Date(due) });
     }
   }
@@ -65,8 +66,8 @@ export async function moveRequests(
     const channel = noticeChannel(a);
     const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
     await tx.approvals.moveMessage(input.projectId, requestKey(input.approvalId, input.round, a.key, channel), at);
-    for (let n = 1; n <= APPROVAL_REMINDERS.times; n++) {
-      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), APPROVAL_REMINDERS.after, n);
+    for (let n = 1; n <= input.spec.remind.times; n++) {
+      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), input.spec.remind.after, n);
       await tx.approvals.moveMessage(input.projectId, requestKey(input.approvalId, input.round, a.key, channel, n), new Date(due));
     }
   }

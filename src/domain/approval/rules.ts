@@ -24,7 +24,7 @@ export function approvalOf(plan: Plan, comm: CommSpec): ApprovalSpec | undefined
   if (!p?.kinds.includes(comm.kind)) return undefined;
   if (comm.urgent && p.skip.includes('urgent')) return undefined;
   if (comm.trigger?.type === 'milestone-moved' && p.skip.includes('milestone-moved')) return undefined;
-  return { by: p.by, needs: p.needs, before: p.before, catchUp: p.catchUp };
+  return { by: p.by, needs: p.needs, before: p.before, catchUp: p.catchUp, remind: p.remind };
 }
 
 /** any: the first approval decides; all: every approver. One rejection rejects either way. */
@@ -59,6 +59,3 @@ export function releaseVerdict(plan: Plan, spec: Pick<ApprovalSpec, 'catchUp'>, 
   if (now.getTime() <= limit) return { send: true };
   return { send: false, reason: `approved more than ${spec.catchUp.raw} after its time (approval.catchUp)` };
 }
-
-/** Reminders to a silent approver: the comm's survey rule when it has one, else one a business day later, twice. */
-export const APPROVAL_REMINDERS = { after: { sign: 1, amount: 1, unit: 'business days', raw: '1 business day' } as Offset, times: 2 };

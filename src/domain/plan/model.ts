@@ -52,6 +52,8 @@ export interface ApprovalSpec {
    * a delay ("1 day") sends it only if approval comes within that long of its planned time, else it is skipped.
    */
   catchUp: 'send' | Offset;
+  /** Reminders to approvers who have not decided, as survey reminders: each `after` later, `times` of them. */
+  remind: { after: Offset; times: number };
 }
 
 /** `project.approval`: the default for comms of some kinds, and which comms never wait. */

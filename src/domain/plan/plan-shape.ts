@@ -66,6 +66,7 @@ export const BlackoutShape = z.strictObject({
   allow: oneOrMany(z.string().min(1), 'comm keys or kinds that may still go out inside the window'),
 });
 
+export const RemindShape = z.strictObject({ after: unsignedOffset, times: z.int().min(1) });
 export const ApprovalShape = z.strictObject({
   by: oneOrMany(key('a person id'), 'person ids of the approvers'),
   needs: z.enum(['any', 'all']).meta({ description: 'any (default): one approval is enough; all: every approver must approve' }),
@@ -73,6 +74,7 @@ export const ApprovalShape = z.strictObject({
   catchUp: z
     .union([z.literal('send'), unsignedOffset])
     .meta({ description: 'a held message approved late: send, or a delay ("1 day", default) after its time within which it is still sent' }),
+  remind: RemindShape.partial({ times: true }).meta({ description: 'remind silent approvers: { after: "1 business day", times: 2 } (default)' }),
 });
 export const ProjectApprovalShape = z.strictObject({
   ...ApprovalShape.shape,
@@ -93,7 +95,7 @@ export const ProjectShape = z.strictObject({
   blackouts: z.array(BlackoutShape.partial({ label: true, allow: true })).meta({ description: 'windows in which only the listed comms go out' }),
   escalation: EscalationShape.partial(),
   owner: key("the project manager's person id (told about held and rejected comms with no workstream owner)"),
-  approval: ProjectApprovalShape.partial({ needs: true, before: true, catchUp: true, skip: true }),
+  approval: ProjectApprovalShape.partial({ needs: true, before: true, catchUp: true, skip: true, remind: true }),
 });
 
 export const MilestoneShape = z.strictObject({
@@ -158,7 +160,6 @@ export const SurveyOptionShape = z.strictObject({
   comment: z.boolean().meta({ description: 'ask for a comment with this answer' }),
   decision: z.boolean().meta({ description: 'this answer asks the sponsors for a decision (weekly digest)' }),
 });
-export const RemindShape = z.strictObject({ after: unsignedOffset, times: z.int().min(1) });
 export const SurveyShape = z.strictObject({
   question: text('the question'),
   options: z.array(SurveyOptionShape.partial({ label: true, escalate: true, comment: true, decision: true })).min(1),

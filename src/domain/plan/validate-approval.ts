@@ -3,12 +3,15 @@ import { parseOffset } from './offsets.ts';
 import { readOffset, type Known } from './known.ts';
 import { readBool, readEnum, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
 import { hint } from './suggest.ts';
+import { readRemind } from './validate-survey.ts';
 import type { Loc } from './yaml-locate.ts';
 import { ApprovalShape, keysOf, ProjectApprovalShape } from './plan-shape.ts';
 
 /** Asked two business days ahead; a held message approved late still goes within a day of its time. */
 export const DEFAULT_APPROVAL_BEFORE = mustParse('2 business days');
 export const DEFAULT_APPROVAL_CATCH_UP = mustParse('1 day');
+/** Silent approvers are reminded twice, a business day apart. */
+const DEFAULT_APPROVAL_REMIND = { after: mustParse('1 business day'), times: 2 };
 
 function mustParse(raw: string): Offset {
   const o = parseOffset(raw, { signRequired: false });
@@ -98,8 +101,10 @@ function readCommon(r: Reader, f: Fields, known: Known, inherit: ApprovalSpec | 
     const s = readString(r, cuLoc, 'send, or a delay such as "1 day"');
     catchUp = s === 'send' ? 'send' : s === undefined ? undefined : readOffset(r, cuLoc, false);
   }
-  if (r.sink.errorCount() !== mark || before === undefined || catchUp === undefined) return undefined;
-  return { by, needs, before, catchUp };
+  const remindLoc = f.get('remind');
+  const remind = remindLoc === undefined ? (inherit?.remind ?? DEFAULT_APPROVAL_REMIND) : readRemind(r, remindLoc);
+  if (r.sink.errorCount() !== mark || before === undefined || catchUp === undefined || remind === undefined) return undefined;
+  return { by, needs, before, catchUp, remind };
 }
 
 /** Kinds in project.approval that no comm has: probably a typo. */

@@ -80,7 +80,8 @@ function readFlag(r: Reader, loc: Loc | undefined, what: string): boolean {
   return v === true;
 }
 
-function readRemind(r: Reader, loc: Loc): { after: Offset; times: number } | undefined {
+/** `remind: { after, times }`: survey reminders, and approval reminders to silent approvers. */
+export function readRemind(r: Reader, loc: Loc): { after: Offset; times: number } | undefined {
   const f = readMap(r, loc, keysOf(RemindShape), 'remind: { after: "2 business days", times: 1 }');
   if (f === undefined) return undefined;
   const aLoc = f.need('after', '"2 business days"');
