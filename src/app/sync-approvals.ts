@@ -125,3 +125,20 @@ export async function syncAllApprovals(deps: ApprovalSyncDeps & { plans: PlanCac
   }
   return total;
 }
+
+/** One project's approvals against its stored plan, by key (the CLI after apply and milestone moves, so it can say what happened). */
+export async function syncProjectApprovals(deps: ApprovalSyncDeps, input: { project: string; now: Date }): Promise<ApprovalSyncResult> {
+  const stored = await deps.stores.projects.load(input.project);
+  const planUpdatedAt = await deps.stores.projects.planVersion(stored.projectId);
+  return syncApprovals(deps, { projectId: stored.projectId, plan: stored.plan, planUpdatedAt, now: input.now });
+}
+
+/** "approvals: 1 asked, 1 withdrawn (the content changed; asked again), 2 kept (only the date moved)"; undefined when nothing happened. */
+export function approvalsLine(r: ApprovalSyncResult): string | undefined {
+  const parts = [
+    r.requested ? `${r.requested} asked` : '',
+    r.withdrawn ? `${r.withdrawn} withdrawn (the content changed; approvers asked again)` : '',
+    r.kept ? `${r.kept} kept (only the date moved)` : '',
+  ].filter(Boolean);
+  return parts.length ? `approvals: ${parts.join(', ')}` : undefined;
+}

@@ -10,6 +10,7 @@ import { triggeredLine } from '../output.ts';
 import { projectTime } from '../project-time.ts';
 import { terminalProgress } from '../progress.ts';
 import { printWarnings } from './plan-warnings.ts';
+import { reportApprovals } from './approval-sync.ts';
 import { planCapacityIssues } from '../../app/plan-capacity.ts';
 import { pastDatesNote } from '../../app/past-dates-note.ts';
 
@@ -42,7 +43,10 @@ export async function apply(ctx: CliContext, file: string, opts: { dryRun?: bool
       ctx.output.out(`milestone ${milestoneName(loaded.plan, m.key)} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
     }
     if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
-    if (!r.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
+    if (!r.dryRun) {
+      await ctx.dropQueuedJobs(r.queuedChanged);
+      await reportApprovals(ctx, db, r.project);
+    }
   });
 }
 
@@ -63,6 +67,9 @@ async function rollback(ctx: CliContext, project: string, to: number, dryRun: bo
     for (const m of r.milestonesMoved)
       ctx.output.out(`milestone ${milestoneName(r.loaded.plan, m.key)} moved: ${projectTime(m.from, zone)} → ${projectTime(m.to, zone)} (${zone})`);
     if (r.triggered) ctx.output.out(triggeredLine(r.triggered, r.dryRun));
-    if (!r.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
+    if (!r.dryRun) {
+      await ctx.dropQueuedJobs(r.queuedChanged);
+      await reportApprovals(ctx, db, r.project);
+    }
   });
 }

@@ -3,6 +3,7 @@ import { markMilestoneDone, moveMilestone } from '../../app/move-milestone.ts';
 import { formatSummary } from '../../app/replan-summary.ts';
 import { milestoneName } from '../../domain/plan/comm-title.ts';
 import type { CliContext } from '../context.ts';
+import { reportApprovals } from './approval-sync.ts';
 import { plural, triggeredLine } from '../output.ts';
 import { projectTime as local } from '../project-time.ts';
 
@@ -17,7 +18,10 @@ export async function milestoneMove(ctx: CliContext, project: string, key: strin
         (opts.dryRun ? '' : `\nnote: update the milestone in the plan file too, or the next "herald apply" moves it back`),
     );
     for (const w of r.warnings) ctx.output.err(`warning: ${w}`);
-    if (!opts.dryRun) await ctx.dropQueuedJobs(r.queuedChanged);
+    if (!opts.dryRun) {
+      await ctx.dropQueuedJobs(r.queuedChanged);
+      await reportApprovals(ctx, db, project);
+    }
   });
 }
 
