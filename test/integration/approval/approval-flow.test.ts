@@ -116,6 +116,11 @@ describe('approval before send, through the worker', () => {
     expect(notice).toContain('Name the hypercare end date.');
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await execMessages()).map((m) => m.status)).toEqual(['held', 'held']);
+    expect(await db.prisma.auditEntry.findFirst({ where: { action: 'approval.refused' } })).toMatchObject({
+      actor: 'maria',
+      ref: 'exec-summary#0',
+      detail: { approver: 'maria', via: 'email', note: 'Name the hypercare end date.' },
+    });
     // A later approval of a rejected round decides nothing.
     expect(await decideApproval(deps(), { approvalId: a.id, decision: 'approve', approver: 'maria', actor: 'maria', via: 'email' })).toMatchObject({
       state: 'rejected',

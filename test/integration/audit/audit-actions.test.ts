@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../../src/app/api-tokens.ts';
-import { optOut } from '../../../src/app/opt-out.ts';
+import { optIn, optOut } from '../../../src/app/opt-out.ts';
 import type { Clock } from '../../../src/app/ports.ts';
 import { recordResponse } from '../../../src/app/record-response.ts';
 import { sendManual } from '../../../src/app/send-manual.ts';
@@ -82,6 +82,7 @@ describe('the audit trail records every action, with who did it (GET /api/v1/pro
       scope: 'all',
       audit: { projectKey: PROJECT, personKey: 'ben', at: NOW, via: 'link' },
     });
+    await optIn(db, { personId, commKey: 'checkin', audit: { projectKey: PROJECT, personKey: 'ben', at: NOW, via: 'link' } });
 
     const items: Array<{ at: string; actor: string; action: string; ref: string; detail: Record<string, unknown> }> = [];
     let cursor: string | null = null;
@@ -110,6 +111,7 @@ describe('the audit trail records every action, with who did it (GET /api/v1/pro
       ['token.created', 'root@ops'],
       ['token.revoked', 'root@ops'],
       ['person.opted-out', 'ben'],
+      ['person.opted-in', 'ben'],
     ]);
     expect(items.every((e) => e.at === NOW.toISOString())).toBe(true);
     expect(items[1]).toMatchObject({ ref: 'cutover', detail: { source: 'api' } });
@@ -117,9 +119,19 @@ describe('the audit trail records every action, with who did it (GET /api/v1/pro
     expect(items[9]).toMatchObject({ ref: 'all optional comms', detail: { person: 'ben', via: 'link' } });
     // Tokens for every project are audited too, with no project.
     expect(await db.prisma.auditEntry.count({ where: { action: 'token.created', projectKey: null } })).toBe(2);
-    // Every action the trail names (but opt-in, which Herald has no path for yet) is exercised above.
+    // Every action the trail names is exercised above, but a rollback (test/integration/audit/plan-history.test.ts) and
+    // the approval actions (test/integration/approval/approval-flow.test.ts), which need a plan of their own.
     const seen = new Set(items.map((e) => e.action));
-    expect(Object.keys(AUDIT_ACTIONS).filter((a) => !seen.has(a))).toEqual(['plan.rolled-back', 'person.opted-in']);
+    expect(Object.keys(AUDIT_ACTIONS).filter((a) => !seen.has(a))).toEqual([
+      'plan.rolled-back',
+      'approval.requested',
+      'approval.given',
+      'approval.refused',
+      'approval.withdrawn',
+      'approval.kept',
+      'message.held',
+      'message.released',
+    ]);
   });
 
   it('reads from a date, refuses a bad one and a bad cursor with 400, and a viewer of another project with 403', async () => {
