@@ -1,4 +1,4 @@
-import { askAt } from '../domain/approval/rules.ts';
+import { askAt, projectManagerOf } from '../domain/approval/rules.ts';
 import type { ApprovalSpec, CommSpec, Plan } from '../domain/plan/model.ts';
 import { ProjectCalendar } from '../domain/schedule/business-calendar.ts';
 import { pushOutOfQuietHours, quietWindowOf } from '../domain/schedule/quiet-hours.ts';
@@ -73,11 +73,6 @@ export async function moveRequests(
   }
 }
 
-/** Who is told about held and rejected comms: the workstream's owner, else project.owner. */
-export function projectManagerOf(plan: Plan, comm: CommSpec): string | undefined {
-  const ws = comm.workstream === undefined ? undefined : plan.workstreams.find((w) => w.key === comm.workstream);
-  return ws?.owner ?? plan.project.owner;
-}
 
 /**
  * A notice to the project manager about an occurrence (held, or changes requested), outside their

@@ -59,3 +59,9 @@ export function releaseVerdict(plan: Plan, spec: Pick<ApprovalSpec, 'catchUp'>, 
   if (now.getTime() <= limit) return { send: true };
   return { send: false, reason: `approved more than ${spec.catchUp.raw} after its time (approval.catchUp)` };
 }
+
+/** Who is told about held and rejected comms: the comm's workstream owner, else project.owner. */
+export function projectManagerOf(plan: Pick<Plan, 'workstreams' | 'project'>, comm: Pick<CommSpec, 'workstream'>): string | undefined {
+  const ws = comm.workstream === undefined ? undefined : plan.workstreams.find((w) => w.key === comm.workstream);
+  return ws?.owner ?? plan.project.owner;
+}

@@ -15,7 +15,7 @@ import { checkControlChars } from './control-chars.ts';
 import { resolveBlackout } from '../schedule/blackouts.ts';
 import { ProjectCalendar } from '../schedule/business-calendar.ts';
 import { keysOf, PlanShape } from './plan-shape.ts';
-import { checkApprovalKinds, readOwner, readProjectApproval } from './validate-approval.ts';
+import { checkApprovalKinds, checkApprovalOwners, readOwner, readProjectApproval } from './validate-approval.ts';
 
 export type { CheckTemplate } from './validate-comms.ts';
 export type { ReadFile } from './validate-people.ts';
@@ -84,6 +84,7 @@ export function parsePlan(input: PlanInput, opts: ParsePlanOptions = {}): { plan
   const plan: Plan = { project, milestones, workstreams, audiences, people, comms: comms.map((c) => c.spec) };
   checkBlackoutAllows(r, blackouts, plan.comms);
   checkApprovalKinds(r, approvalLoc, approval, plan.comms);
+  checkApprovalOwners(r, plan, (key) => comms.find((c) => c.spec.key === key)?.loc);
   if (sink.errors.length === 0) checkBlackoutOrder(r, blackouts, plan);
   if (opts.checkTemplate !== undefined) checkTemplates(r, comms, plan, opts.checkTemplate);
 

@@ -1,4 +1,5 @@
-import type { ApprovalSpec, CommSpec, Offset, ProjectApprovalSpec } from './model.ts';
+import type { ApprovalSpec, CommSpec, Offset, Plan, ProjectApprovalSpec } from './model.ts';
+import { approvalOf, projectManagerOf } from '../approval/rules.ts';
 import { parseOffset } from './offsets.ts';
 import { readOffset, type Known } from './known.ts';
 import { readBool, readEnum, readMap, readString, readStringOrList, type Reader } from './read-values.ts';
@@ -105,6 +106,15 @@ function readCommon(r: Reader, f: Fields, known: Known, inherit: ApprovalSpec | 
   const remind = remindLoc === undefined ? (inherit?.remind ?? DEFAULT_APPROVAL_REMIND) : readRemind(r, remindLoc);
   if (r.sink.errorCount() !== mark || before === undefined || catchUp === undefined || remind === undefined) return undefined;
   return { by, needs, before, catchUp, remind };
+}
+
+/** Comms that wait for approval with no one to tell when they are held or rejected. */
+export function checkApprovalOwners(r: Reader, plan: Plan, commLoc: (key: string) => Loc | undefined): void {
+  for (const c of plan.comms) {
+    const at = commLoc(c.key);
+    if (at === undefined || !approvalOf(plan, c) || projectManagerOf(plan, c) !== undefined) continue;
+    r.sink.warn(at, `comm "${c.key}" waits for approval but no one is told when it is held or changes are requested: give it a workstream or set project.owner`);
+  }
 }
 
 /** Kinds in project.approval that no comm has: probably a typo. */

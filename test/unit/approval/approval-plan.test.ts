@@ -30,7 +30,7 @@ describe('approval in the plan', () => {
     const bad = TEXT.replace('by: [maria], before', 'by: [mariah], before').replace('owner: ana\n', 'owner: anna\n');
     expect(issues(bad)).toEqual([
       expect.stringMatching(/^10: project\.owner: unknown person "anna".*did you mean "ana"/),
-      expect.stringMatching(/^44: comms\[0\]\.approval\.by\[0\]: unknown approver "mariah".*did you mean "maria"/),
+      expect.stringMatching(/^\d+: comms\[0\]\.approval\.by\[0\]: unknown approver "mariah".*did you mean "maria"/),
     ]);
   });
 
@@ -56,6 +56,15 @@ describe('approval in the plan', () => {
     expect(approvalOf(plan, { ...notice, schedule: undefined, trigger: { type: 'milestone-moved', milestone: 'cutover' } })).toBeUndefined();
     expect(approvalOf(plan, { ...notice, approval: false })).toBeUndefined();
     expect(approvalOf(plan, { ...notice, kind: 'announcement' })).toBeUndefined();
+  });
+
+  it('warns when a comm waits for approval and no one would be told it is held', () => {
+    const text = TEXT.replace('  owner: ana\n', '').replaceAll('    workstream: exchange\n', '');
+    const { warnings } = parse(text);
+    expect(warnings.map((w) => `${w.line}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^\d+: comm "exec-summary" waits for approval but no one is told.*set project\.owner/),
+      expect.stringMatching(/^\d+: comm "cutover-notice" waits for approval/),
+    ]);
   });
 
   it('warns about a kind in project.approval that no comm has', () => {
