@@ -32,7 +32,7 @@ describe('calendarEffect', () => {
 describe('audit vocabulary', () => {
   it('names every action in words; an unknown (older) one reads as itself', () => {
     for (const [action, words] of Object.entries(AUDIT_ACTIONS)) expect(auditActionLabel(action)).toBe(words);
-    expect(auditActionLabel('approval.given')).toBe('approval.given');
+    expect(auditActionLabel('message.archived')).toBe('message.archived');
   });
 
   it('reads --since as a date in the project zone or a date-time with its offset', () => {

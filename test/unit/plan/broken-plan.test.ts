@@ -19,7 +19,7 @@ describe('a broken plan (test/fixtures/plans/broken.plan.yaml)', () => {
       `${P}:8: project.quietHours.end: "25:00" is not a time: use 24-hour HH:mm, e.g. "09:00" or "18:30" (quote it in YAML)`,
       `${P}:9: project.catchUp: "later" is not allowed (use one of: skip, send)`,
       `${P}:10: project.sender.email: "IT <not-an-address>" is not an email address: use name@example.com or "Name <name@example.com>"`,
-      `${P}:11: project.colour: unknown key "colour" (allowed: key, name, timezone, businessDays, holidays, quietHours, catchUp, sender, recipientCalendar, blackouts, escalation)`,
+      `${P}:11: project.colour: unknown key "colour" (allowed: key, name, timezone, businessDays, holidays, quietHours, catchUp, sender, recipientCalendar, blackouts, escalation, owner, approval)`,
       `${P}:15: milestones.cutover.at: "2027-03-14T02:30" does not exist in America/Chicago (the clocks skip it); use 2027-03-14T03:30 or another time`,
       `${P}:16: milestones.go-live.lable: unknown key "lable" (did you mean "label"? allowed: at, label)`,
       `${P}:19: workstreams.identity.owner: unknown person "dna" (did you mean "dana"? known: dana, lee, ana, bo, cy)`,

@@ -36,7 +36,7 @@ describe('comms', () => {
 
   it('reports unknown keys with a suggestion', () => {
     expect(errorsOf(comm(SCHED, 'audiences: [ops]'))).toEqual([
-      'comms[0].audiences: unknown key "audiences" (did you mean "audience"? allowed: key, kind, audience, channels, template, workstream, data, survey, optional, series, schedule, trigger, urgent, recipientCalendar, title)',
+      'comms[0].audiences: unknown key "audiences" (did you mean "audience"? allowed: key, kind, audience, channels, template, workstream, data, survey, optional, series, schedule, trigger, urgent, recipientCalendar, title, approval)',
     ]);
   });
 

@@ -48,7 +48,7 @@ describe('loadPlanFile', () => {
     rmSync(path.join(root, 'plans/people.csv'));
     const err = (await loadPlanFile('plans/plan.yaml', { cwd: root }).catch((e: unknown) => e)) as PlanInvalidError;
     expect(err.issues.map((i) => `${i.file}:${i.line}: ${i.message}`)).toEqual([
-      'plans/plan.yaml:39: cannot read people file "people.csv" (paths are relative to the plan file)',
+      'plans/plan.yaml:40: cannot read people file "people.csv" (paths are relative to the plan file)',
     ]);
     await expect(loadPlanFile('nope.yaml', { cwd: root })).rejects.toBeInstanceOf(NotFoundError);
   });

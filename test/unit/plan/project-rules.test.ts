@@ -33,7 +33,7 @@ describe('project rules', () => {
 
   it('reports unknown keys with a suggestion', () => {
     expect(errorsOf(project('  timezon: UTC\n'))).toEqual([
-      'project.timezon: unknown key "timezon" (did you mean "timezone"? allowed: key, name, timezone, businessDays, holidays, quietHours, catchUp, sender, recipientCalendar, blackouts, escalation)',
+      'project.timezon: unknown key "timezon" (did you mean "timezone"? allowed: key, name, timezone, businessDays, holidays, quietHours, catchUp, sender, recipientCalendar, blackouts, escalation, owner, approval)',
     ]);
   });
 
