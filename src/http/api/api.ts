@@ -19,10 +19,22 @@ import { messageRoutes } from './routes/messages.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { escalationRoutes } from './routes/escalations.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { digestRoutes } from './routes/digest.ts';
 
 /** In this order in the OpenAPI document. */
-const ROUTES = [projectRoutes, planRoutes, milestoneRoutes, calendarRoutes, messageRoutes, responseRoutes, escalationRoutes, digestRoutes, auditRoutes];
+const ROUTES = [
+  projectRoutes,
+  planRoutes,
+  milestoneRoutes,
+  calendarRoutes,
+  messageRoutes,
+  responseRoutes,
+  escalationRoutes,
+  approvalRoutes,
+  digestRoutes,
+  auditRoutes,
+];
 
 export async function registerApi(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   scope.setValidatorCompiler(validatorCompiler);
