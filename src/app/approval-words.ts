@@ -8,6 +8,11 @@ export function decisionWords(decision: 'approve' | 'reject' | null): string {
   return decision === 'approve' ? 'approved' : decision === 'reject' ? 'requested changes' : 'no decision yet';
 }
 
+/** "Waiting for a decision", "Approved", "Changes requested". */
+export function stateWords(state: ApprovalView['state']): string {
+  return state === 'pending' ? 'Waiting for a decision' : state === 'approved' ? 'Approved' : 'Changes requested';
+}
+
 /** Where a decision was made: "in Slack", "from the command line", … */
 export function viaWords(via: string | null): string {
   const words: Record<string, string> = {

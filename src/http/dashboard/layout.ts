@@ -100,6 +100,8 @@ ol.log{list-style:none;padding:0;margin:0}
 ol.log>li{border-bottom:1px solid #e1e4e8;padding:.5rem 0;overflow-wrap:anywhere}
 ol.log form{display:inline;margin:0}
 ol.log ul{margin:.25rem 0;padding-left:1.25rem;font-size:.9rem}
+/* approvals (pages/approvals.ts): each variant as the approvers see it */
+.variant{border:1px solid #d0d7de;border-radius:8px;padding:.4rem .75rem;margin:.5rem 0;background:#f6f8fa}.variant summary{cursor:pointer}
 `;
 
 /** `style-src` entry allowing exactly the stylesheet above. */
