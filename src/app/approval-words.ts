@@ -1,3 +1,5 @@
+import { approvalOf } from '../domain/approval/rules.ts';
+import type { Plan } from '../domain/plan/model.ts';
 import type { DecideApprovalResult } from './decide-approval.ts';
 import type { ApprovalView } from './list-approvals.ts';
 
@@ -63,4 +65,11 @@ export function decisionOutcome(
   const sent = r.released > 0 ? `${messages(r.released)} ${r.released === 1 ? 'goes' : 'go'} out now` : 'its messages go out as planned';
   const late = r.skipped > 0 ? `; ${messages(r.skipped)} skipped: approved too late (approval.catchUp)` : '';
   return `Approved ${title}${who}: ${sent}${late}.`;
+}
+
+/** Why a project lists no approvals at all: none of its comms needs one, or the worker has not asked yet. */
+export function whyNoApprovals(plan: Plan): string {
+  return plan.comms.some((c) => approvalOf(plan, c))
+    ? 'the worker asks the approvers of comms that need a sign-off within 15 s of herald apply, and they are listed from then on (is herald worker running?)'
+    : 'none of its comms needs a sign-off (give one approval: { by: [maria] }, or the project approval: { kinds: [...], by: [...] })';
 }

@@ -1,6 +1,6 @@
 import { cliActor } from '../actor.ts';
 import { approvalEntryWithVariants, pendingFirst } from '../../app/approval-entry.ts';
-import { decisionOutcome, decisionWords, needsWords, viaWords } from '../../app/approval-words.ts';
+import { decisionOutcome, decisionWords, needsWords, viaWords, whyNoApprovals } from '../../app/approval-words.ts';
 import { decideApproval } from '../../app/decide-approval.ts';
 import { findApproval, listApprovals, type ApprovalView } from '../../app/list-approvals.ts';
 import type { ApprovalState } from '../../domain/approval/rules.ts';
@@ -40,13 +40,14 @@ export async function approvals(ctx: CliContext, project: string, comm: string |
     const list = pendingFirst(all.filter((a) => (comm === undefined || a.commKey === comm) && (occurrence === undefined || a.occurrence === occurrence)));
     if (!list.length && comm !== undefined) await checkFilterKeys(db.sql, project, { comm });
     if (o.format === 'json') return ctx.output.out(JSON.stringify(list.map(approvalEntryWithVariants), null, 2));
+    const stored = await db.stores.projects.findWithPlan(project);
     if (!list.length) {
       const what = [state, 'approvals'].filter(Boolean).join(' ');
+      const why = all.length || state !== undefined || !stored ? '' : `: ${whyNoApprovals(stored.plan)}`;
       return ctx.output.out(
-        `no ${what}${comm === undefined ? '' : ' of this comm'}${occurrence === undefined ? '' : ` at occurrence ${occurrence}`} in project ${project}`,
+        `no ${what}${comm === undefined ? '' : ' of this comm'}${occurrence === undefined ? '' : ` at occurrence ${occurrence}`} in project ${project}${why}`,
       );
     }
-    const stored = await db.stores.projects.findWithPlan(project);
     const zone = stored?.plan.project.timezone ?? 'UTC';
     ctx.output.out(formatApprovals(list, zone, o.show ?? false));
   });

@@ -111,6 +111,16 @@ describe('herald approvals', () => {
     expect(noNote.stderr).toContain("required option '--note <text>' not specified");
     expect((await list('go-live-summary'))[0]!.state).toBe('pending');
   });
+
+  it('a project with no approvals says why', async () => {
+    const applied = await runCli(['apply', 'test/fixtures/plans/delivery.plan.yaml'], { DATABASE_URL: db.url });
+    expect(applied.code, applied.stderr).toBe(0);
+    const r = await runCli(['approvals', 'delivery-test'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(
+      'no approvals in project delivery-test: none of its comms needs a sign-off (give one approval: { by: [maria] }, or the project approval: { kinds: [...], by: [...] })',
+    );
+  });
 });
 
 describe('herald approve and herald reject', () => {

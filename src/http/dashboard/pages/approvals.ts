@@ -13,6 +13,7 @@ import { decisionOutcome, decisionWords, needsWords, stateWords, viaWords } from
 import { APPROVAL_NOTE_MAX, decideApproval } from '../../../app/decide-approval.ts';
 import { listApprovals, type ApprovalView } from '../../../app/list-approvals.ts';
 import type { ApprovalVariant } from '../../../app/ports.ts';
+import { approvalOf } from '../../../domain/approval/rules.ts';
 import { HeraldError } from '../../../domain/errors.ts';
 import { channelName } from '../../../domain/plan/comm-title.ts';
 import type { Plan } from '../../../domain/plan/model.ts';
@@ -157,7 +158,10 @@ export const approvalsPage: DashboardPage = {
 `,
             decided.length ? decided.map((a) => card(request, project.key, plan, a, done)) : html`<div class="card"><p>Nothing decided yet.</p></div>`,
           )
-        : html`<h1>Approvals</h1><div class="card"><p>No comm of this project waits for a sign-off.</p>
+        : plan.comms.some((c) => approvalOf(plan, c))
+          ? html`<h1>Approvals</h1><div class="card"><p>No approvals yet.</p>
+<p>The worker asks the approvers of comms that need a sign-off within 15 seconds of <code>herald apply</code>, and they are listed here from then on. Is <code>herald worker</code> running?</p></div>`
+          : html`<h1>Approvals</h1><div class="card"><p>No comm of this project waits for a sign-off.</p>
 <p>Give a comm <code>approval: { by: [maria, raj], needs: any }</code>, or the project <code>approval: { kinds: [exec-summary], by: [maria] }</code>, and apply the plan: its approvers are asked before it goes out, and it is listed here.</p></div>`;
       return sendPage(reply, request, { title: 'Approvals', project, active: 'approvals', body });
     });
