@@ -101,7 +101,8 @@ describe('dashboard approvals', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Changes not requested');
     expect(await page.getByRole('alert').textContent()).toContain('Requesting changes needs a reason: say what should change.');
     await clean(page);
-    await page.getByLabel(/^Reason/).fill('The window is Saturday, not Friday');
+    // Markup in a note is text.
+    await page.getByLabel(/^Reason/).fill('The window is <b>Saturday</b>, not Friday');
     await Promise.all([page.waitForURL(/#appr-/), page.getByRole('button', { name: 'Request changes' }).click()]);
     expect(await page.getByRole('status').textContent()).toMatch(
       /^Requested changes to Cutover ops briefing 2 of 3 as editor-\d+-[0-9a-f]{4}: its messages are held until its content changes; the project manager is told the reason\.$/,
@@ -109,8 +110,9 @@ describe('dashboard approvals', () => {
     const text = (await cardOf(page, 'Cutover ops briefing 2 of 3').textContent())!.replace(/\s+/g, ' ');
     expect(text).toContain('State: Changes requested');
     expect(text).toMatch(
-      /editor-\d+-[0-9a-f]{4} \(editor, as themselves\): requested changes Mon 11 Feb 2030 08:00 CST on the dashboard: The window is Saturday, not Friday/,
+      /editor-\d+-[0-9a-f]{4} \(editor, as themselves\): requested changes Mon 11 Feb 2030 08:00 CST on the dashboard: The window is <b>Saturday<\/b>, not Friday/,
     );
+    expect(await cardOf(page, 'Cutover ops briefing 2 of 3').locator('b').count()).toBe(0);
     // Decided, last decided first.
     expect(await page.getByRole('heading', { level: 3 }).allTextContents()).toEqual([
       'Cutover ops briefing 1 of 3',
