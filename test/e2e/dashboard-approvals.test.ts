@@ -67,6 +67,17 @@ describe('dashboard approvals', () => {
       'Raj Patel',
     ]);
     await clean(page);
+    // A form for content that has changed since (a later round) decides nothing.
+    await summary
+      .locator('form')
+      .first()
+      .locator('input[name=round]')
+      .evaluate((el) => el.setAttribute('value', '7'));
+    const [stale] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), summary.getByRole('button', { name: 'Approve' }).click()]);
+    expect(stale.status()).toBe(409);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not approved');
+    expect(await page.getByRole('main').textContent()).toContain('To fix: read the new version on the Approvals page, then decide again.');
+    await page.goto(`${dash.url}${url()}`);
     await summary.getByLabel('Approve for').selectOption({ label: 'Maria Lopez' });
     await summary.getByLabel(/^Note/).fill('Numbers checked with finance');
     await Promise.all([page.waitForURL(/#appr-/), summary.getByRole('button', { name: 'Approve' }).click()]);

@@ -97,6 +97,7 @@ export async function decide(ctx: CliContext, decision: 'approve' | 'reject', pr
     );
     const who = o.as === undefined ? ` as ${actor}` : ` for ${a.approvers.find((p) => p.id === o.as)?.name ?? o.as}`;
     const after = r.changed && r.state === 'pending' ? await findApproval(db, { project, comm, occurrence: a.occurrence }) : undefined;
-    ctx.output.out(decisionOutcome(r, decision, a.title, who, after));
+    const said = decisionOutcome(r, decision, a.title, who, after);
+    ctx.output.out(!r.changed && o.note?.trim() ? `${said.replace(/\.$/, '')} (the note was not stored).` : said);
   });
 }

@@ -142,9 +142,9 @@ describe('herald approve and herald reject', () => {
     expect(table).toContain(`Maria Lopez: approved Fri 15 Feb 2030 03:00 CST from the command line (recorded by ${me}): "Numbers checked"`);
     expect(table).toContain('Raj Patel: no decision yet');
 
-    const again = await runCli(['approve', P, 'go-live-summary', '--occurrence', '0', '--as', 'raj'], env);
+    const again = await runCli(['approve', P, 'go-live-summary', '--occurrence', '0', '--as', 'raj', '--note', 'me too'], env);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout.trim()).toBe('Go-live executive summary was already approved; nothing changed.');
+    expect(again.stdout.trim()).toBe('Go-live executive summary was already approved; nothing changed (the note was not stored).');
     // Without --occurrence there is no pending one left to mean.
     const none = await runCli(['approve', P, 'go-live-summary'], env);
     expect(none.code).toBe(1);

@@ -198,6 +198,9 @@ export const approvalsPage: DashboardPage = {
           e.code === 'APPROVAL_NOTE_INVALID' || e.code === 'APPROVAL_REASON_REQUIRED'
             ? (await listApprovals(deps.db, { project: project.key })).find((x) => x.id === request.params.id)
             : undefined;
+        if (e.code === 'APPROVAL_STALE') {
+          throw new DashboardError(409, title, [lines[0]!, 'To fix: read the new version on the Approvals page, then decide again.']);
+        }
         if (!a) {
           const status = statusOf(e);
           throw new DashboardError(status === 404 || status === 409 ? status : 422, title, lines);
