@@ -73,7 +73,6 @@ export async function moveRequests(
   }
 }
 
-
 /**
  * A notice to the project manager about an occurrence (held, or changes requested), outside their
  * quiet hours, one per approval, round and kind by its key. Nothing when the plan names no one.

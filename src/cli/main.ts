@@ -34,6 +34,7 @@ import { registerDigestCommands } from './commands/digest.ts';
 import { registerWorkerCommands } from './commands/worker.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerFollowUpCommands } from './commands/follow-ups.ts';
+import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerInboxCommands } from './commands/inbox.ts';
 import { registerTokenCommands } from './commands/token.ts';
 import { registerDemoCommands } from './commands/demo.ts';
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeliveryCommands(program, ctx);
   registerDigestCommands(program, ctx);
   registerFollowUpCommands(program, ctx);
+  registerApprovalCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerInboxCommands(program, ctx);

@@ -33,7 +33,7 @@ describe('API: bad input is a 4xx, never a 500', () => {
   );
 
   // Found by the API fuzzer: a NUL in a path parameter reached PostgreSQL through Prisma and answered 500.
-  it.each(['escalations', 'responses', 'digest?week=2027-W02', 'calendar', 'messages'])(
+  it.each(['escalations', 'approvals', 'responses', 'digest?week=2027-W02', 'calendar', 'messages'])(
     'a NUL or control character in the project key of %s is a 4xx',
     async (rest) => {
       for (const key of ['%00', `${EXAMPLE_PROJECT}%00`, '%07%F4%8F%BF%BA%00%0B']) {

@@ -204,6 +204,7 @@ describe('the dashboard, with a plan whose every text is the payload', () => {
       `/projects/${key}/messages`,
       `/projects/${key}/responses`,
       `/projects/${key}/escalations`,
+      `/projects/${key}/approvals`,
       `/projects/${key}/inbox`,
     ];
     // One preview per channel: the rendered message inside the page.

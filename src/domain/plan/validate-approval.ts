@@ -113,7 +113,10 @@ export function checkApprovalOwners(r: Reader, plan: Plan, commLoc: (key: string
   for (const c of plan.comms) {
     const at = commLoc(c.key);
     if (at === undefined || !approvalOf(plan, c) || projectManagerOf(plan, c) !== undefined) continue;
-    r.sink.warn(at, `comm "${c.key}" waits for approval but no one is told when it is held or changes are requested: give it a workstream or set project.owner`);
+    r.sink.warn(
+      at,
+      `comm "${c.key}" waits for approval but no one is told when it is held or changes are requested: give it a workstream or set project.owner`,
+    );
   }
 }
 

@@ -21,6 +21,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { responseRoutes } from './routes/responses.ts';
 import { escalationRoutes } from './routes/escalations.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { digestRoutes } from './routes/digest.ts';
 
 /** In this order in the OpenAPI document. */
@@ -34,6 +35,7 @@ const ROUTES = [
   messageRoutes,
   responseRoutes,
   escalationRoutes,
+  approvalRoutes,
   digestRoutes,
   auditRoutes,
 ];

@@ -105,6 +105,8 @@ pre.diff{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
   ` solid #d0d7de;border-radius:6px;padding:.5rem}
 pre.diff>*{display:block;min-height:1.2em;text-decoration:none}
 pre.diff ins{background:#dafbe1}pre.diff del{background:#ffebe9}pre.diff .hunk{color:#57606a}
+/* approvals (pages/approvals.ts): each variant as the approvers see it */
+.variant{border:1px solid #d0d7de;border-radius:8px;padding:.4rem .75rem;margin:.5rem 0;background:#f6f8fa}.variant summary{cursor:pointer}
 `;
 
 /** `style-src` entry allowing exactly the stylesheet above. */

@@ -5,6 +5,7 @@ export const NAV = [
   { name: 'messages', label: 'Messages', path: '/messages' },
   { name: 'responses', label: 'Responses', path: '/responses' },
   { name: 'escalations', label: 'Escalations', path: '/escalations' },
+  { name: 'approvals', label: 'Approvals', path: '/approvals' },
   { name: 'inbox', label: 'Inbox', path: '/inbox' },
   { name: 'preview', label: 'Preview', path: '/preview' },
   { name: 'plan', label: 'Plan', path: '/plan' },

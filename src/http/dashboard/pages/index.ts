@@ -32,6 +32,7 @@ import { overviewPage } from './overview.ts';
 import { previewPage } from './preview.ts';
 import { projectsPage } from './projects.ts';
 import { escalationsPage } from './escalations.ts';
+import { approvalsPage } from './approvals.ts';
 import { responsesPage } from './responses.ts';
 import { inboxPage } from './inbox.ts';
 import { planPage } from './plan.ts';
@@ -48,6 +49,7 @@ export const PAGES: readonly DashboardPage[] = [
   messagesPage,
   responsesPage,
   escalationsPage,
+  approvalsPage,
   inboxPage,
   previewPage,
   planPage,
