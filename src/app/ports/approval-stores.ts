@@ -78,6 +78,8 @@ export interface ApprovalStore {
   find(projectId: string, commId: string, occurrence: number): Promise<ApprovalRow | null>;
   /** Locks the approval until commit (of two decisions at once, one waits for the other). */
   lock(id: string): Promise<ApprovalWithPlan | null>;
+  /** The approval with its project's plan, unlocked (what an approval link's page reads). */
+  get(id: string): Promise<ApprovalWithPlan | null>;
   create(row: Omit<ApprovalRow, 'id' | 'decidedAt' | 'note' | 'heldNoticeAt'>): Promise<ApprovalRow>;
   update(id: string, data: Partial<Omit<ApprovalRow, 'id' | 'projectId' | 'commId' | 'occurrence'>>): Promise<void>;
   /** Every vote of a round, oldest first. */
