@@ -80,7 +80,8 @@ export function fitSlack(prefix: string, raw: string, max: number, more: string)
   for (;;) {
     const over = prefix.length + escapeSlack(cut).length + more.length - max;
     if (over <= 0) break;
-    cut = cut.slice(0, Math.max(0, cut.length - over));
+    // An escape is at most 5 characters (&amp;): dropping over/5 raw characters a round ends near the limit, not far below it.
+    cut = cut.slice(0, Math.max(0, cut.length - Math.max(1, Math.ceil(over / 5))));
   }
   return prefix + escapeSlack(cut.trimEnd()) + more;
 }
@@ -191,7 +192,7 @@ function slackRequest(
     ],
   });
   if (blocks.length > SLACK_MAX_BLOCKS) throw new RangeError(`approval request has ${blocks.length} Slack blocks`);
-  return { channel: 'slack', subject, text: `${subject}\n${lead}`, blocks };
+  return { channel: 'slack', subject, text: escapeSlack(`${subject}\n${lead}`), blocks };
 }
 
 /** The request after its approver decided in Slack (mrkdwn, escaped): the buttons give way to what they did. */
@@ -226,7 +227,7 @@ export function renderApprovalNotice(
     return {
       channel: 'slack',
       subject,
-      text,
+      text: escapeSlack(text),
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fitSlack(`*${escapeSlack(subject)}*\n`, text, SLACK_SECTION_MAX, '…') } }],
     };
   }

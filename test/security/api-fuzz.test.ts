@@ -209,6 +209,7 @@ describe('dashboard and link pages fuzzer', () => {
         '/r/{token}',
         '/u/{token}',
         '/e/{token}',
+        '/a/{token}',
         '/calendar/{key}.ics',
         '/calendar/{key}/{x}.ics',
         '/{x}',
@@ -223,6 +224,7 @@ describe('dashboard and link pages fuzzer', () => {
         '/r/{token}',
         '/u/{token}',
         '/e/{token}',
+        '/a/{token}',
         '/inbound/email',
         '/slack/events',
       ];
