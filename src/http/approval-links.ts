@@ -102,17 +102,19 @@ function formsHtml(view: ApprovalLinkView, p: PageInput): string {
     ? `<p class="note">You ${mine.decision === 'approve' ? 'approved' : 'requested changes'} on ${esc(whenFor(view, mine.at))}. You can change your decision below.</p>`
     : '';
   const order: Decision[] = p.first === 'approve' ? ['approve', 'reject'] : ['reject', 'approve'];
-  return [already, ...order.map((d) => decisionForm(d, p)), '<p class="muted">Nothing is recorded until you press a button.</p>'].join('\n');
+  return ['<div id="decide">', already, ...order.map((d) => decisionForm(d, p)), '<p class="muted">Nothing is recorded until you press a button.</p>', '</div>']
+    .filter(Boolean)
+    .join('\n');
 }
 
 function approvalPage(view: ApprovalLinkView, p: PageInput): string {
   const pending = view.state === 'pending';
   const body = [
     `<p class="muted">${esc(view.project)}</p>`,
-    `<h1>${esc(pending ? `Approve “${view.title}”?` : view.title)}</h1>`,
+    `<h1>${esc(!pending ? view.title : p.first === 'approve' ? `Approve “${view.title}”?` : `Request changes to “${view.title}”?`)}</h1>`,
     `<p>${esc(`${view.title} goes to ${plural(view.recipients, 'person', 'people')} from ${whenFor(view, view.firstSendAt)}.`)}` +
       `${view.held > 0 ? ` ${esc(`${plural(view.held, 'message is', 'messages are')} held until it is approved.`)}` : ''}</p>`,
-    pending ? '' : `<p class="note">${esc(stateLine(view))}</p>`,
+    pending ? '<p><a href="#decide">Skip to your decision</a></p>' : `<p class="note">${esc(stateLine(view))}</p>`,
     decisionsHtml(view),
     previewHtml(view),
     pending ? formsHtml(view, p) : '',
