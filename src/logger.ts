@@ -44,7 +44,7 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
  * message, a header). Each rule names the shape rather than one payload, so a token that reaches
  * a log through a path nobody thought of is still caught:
  * - API tokens (`hrld_` + base64url, src/app/api-tokens.ts), Slack tokens (`xoxb-…`, `xapp-…`);
- * - link tokens in paths: `/r/`, `/u/`, `/e/` (answer, unsubscribe, escalation links);
+ * - link tokens in paths: `/r/`, `/u/`, `/e/`, `/a/` (answer, unsubscribe, escalation, approval links);
  * - any `token=`/`key=`/`secret=`/`signature=`… query or form parameter, and `Bearer …`;
  * - reply tokens (`r` + lower-case base32, src/domain/tokens.ts) and any other long base64url run
  *   with both cases (a signed link token seen bare), dotted or not. UUIDs and hex hashes stay: they are ids.
@@ -53,7 +53,7 @@ const TOKEN_RULES: readonly [RegExp, string][] = [
   [/hrld_[A-Za-z0-9_-]*/g, 'hrld_[token]'],
   [/\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+/g, '[slack-token]'],
   // Not a route pattern's `:token`.
-  [/(\/(?:r|u|e)\/)[^/?#\s"'<>:][^/?#\s"'<>]*/g, '$1[token]'],
+  [/(\/(?:r|u|e|a)\/)[^/?#\s"'<>:][^/?#\s"'<>]*/g, '$1[token]'],
   [/([?&;\s"']?(?:[A-Za-z_]*(?:token|key|secret|signature|password|sig|code|_csrf)))(=|%3D)[^&\s"'#<>]*/gi, '$1$2[redacted]'],
   [/\b(Bearer|Basic)\s+[^\s"',]+/gi, '$1 [redacted]'],
   [/\br[a-z2-7]{40,63}\b/g, '[token]'],

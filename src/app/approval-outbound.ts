@@ -6,7 +6,7 @@ import { signToken } from '../domain/tokens.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
 import { approverOfKey } from './approval-notices.ts';
 import type { MessageForDelivery, Stores } from './ports.ts';
-import { renderApprovalNotice, renderApprovalRequest } from './render-approval.ts';
+import { labelVariant, renderApprovalNotice, renderApprovalRequest } from './render-approval.ts';
 
 const LINK_LIFETIME_S = 30 * 24 * 3600;
 
@@ -46,7 +46,7 @@ export async function approvalOutbound(
     reader,
     title: commOccurrenceTitle(plan, msg.commKey, msg.occurrence),
     firstSendAt: a.firstSendAt,
-    variants: a.preview,
+    variants: a.preview.map((v) => labelVariant(plan, v)),
     recipients: await stores.approvals.recipients(msg.projectId, msg.commId, msg.occurrence),
   };
   let rendered: RenderedMessage;
@@ -56,7 +56,7 @@ export async function approvalOutbound(
     const token = (d: 'approve' | 'reject') => signToken(links.secret, { k: 'approval', m: a.id, p: msg.person.id, o: approvalOption(d, a.round), exp });
     rendered = renderApprovalRequest(
       input,
-      { approve: `${base}/a/${token('approve')}`, reject: `${base}/a/${token('reject')}`, slackValue: token },
+      { approve: `${base}/a/${token('approve')}`, reject: `${base}/a/${token('reject')}`, page: `${base}/a/${token('approve')}`, slackValue: token },
       msg.key.includes(':remind'),
     );
   } else {

@@ -41,10 +41,10 @@ const when = (at: Date, reader: NoticeReader): string =>
     .toLocaleString({ ...DateTime.DATETIME_MED, timeZoneName: 'short' });
 
 /** A table that only lays things out (Outlook for Windows lays out tables, not <div>s). */
-const TABLE = '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">';
+export const TABLE = '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">';
 
 /** An e-mail page: its text in one padded, full-width table cell with the font set on the cell. */
-function page(locale: string, title: string, inner: string, head = ''): string {
+export function emailPage(locale: string, title: string, inner: string, head = ''): string {
   return `<!DOCTYPE html><html lang="${html(locale)}"><head><meta charset="utf-8">${head}<title>${html(title)}</title></head>
 <body style="margin:0;padding:0;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
 ${TABLE}<tr><td style="padding:16px;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
@@ -120,7 +120,7 @@ export function renderEscalationNotice(
       );
     })
     .join('\n');
-  const doc = page(
+  const doc = emailPage(
     reader.locale,
     subject,
     `<p>Hi ${html(reader.name.split(/\s+/)[0] ?? reader.name)}, ${items.length === 1 ? 'an answer needs' : 'these answers need'} your attention.` +
@@ -153,7 +153,7 @@ export function renderEscalationUpdate(input: {
     const text = `*${escapeSlack(subject)}*\n${escapeSlack(body)}`;
     return { channel: 'slack', subject, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
-  const doc = page(
+  const doc = emailPage(
     input.reader.locale,
     subject,
     `<p>Hi ${html(input.reader.name.split(/\s+/)[0] ?? input.reader.name)},</p><p>${html(body)}</p>` +

@@ -13,6 +13,9 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif
 main{max-width:34rem;margin:0 auto;padding:1.25rem 1rem}
 .card{background:#fff;border-radius:10px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h1{font-size:1.3rem;line-height:1.3;margin:0 0 .75rem}
+h2{font-size:1.1rem;line-height:1.3;margin:1.5rem 0 .5rem}
+h3{font-size:1rem;line-height:1.3;margin:1rem 0 .25rem}
+.preview{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.6rem .75rem;border-radius:6px;margin:.25rem 0}
 p{margin:.5rem 0}
 .muted{color:#57606a;font-size:.9rem}
 .note{background:#eef6ff;border-left:4px solid #2f6fdb;padding:.6rem .75rem;border-radius:4px}

@@ -26,6 +26,7 @@ import type { Logger } from '../logger.ts';
 import type { TemplateEngine } from '../templates/engine.ts';
 import { registerApi } from './api/api.ts';
 import { registerAnswerLinks } from './answer-links.ts';
+import { registerApprovalLinks } from './approval-links.ts';
 import { registerEscalationLinks } from './escalation-links.ts';
 import { registerInboundEmail, type InboundHttp } from './inbound-email.ts';
 import { registerCalendarFeeds } from './calendar-feeds.ts';
@@ -204,6 +205,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(async (scope) => registerAnswerLinks(scope, pages));
   await app.register(async (scope) => registerOptOut(scope, pages));
   await app.register(async (scope) => registerEscalationLinks(scope, pages));
+  await app.register(async (scope) => registerApprovalLinks(scope, pages));
   await app.register(async (scope) => registerCalendarFeeds(scope, { db: deps.db, clock }));
   await app.register(
     async (scope) =>

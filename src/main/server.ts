@@ -112,6 +112,7 @@ export async function startServer(
         scratch,
         log: opts.log,
         clicks: queue,
+        secret: config.HERALD_SECRET,
       });
       slack = interactivity;
       clicks = {

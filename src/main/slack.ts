@@ -34,6 +34,8 @@ export interface SlackInteractivityOptions {
   /** The durable queue every answer is written to before its ack (the ClickQueue port, jobs/record-click.ts). */
   clicks?: InteractionDeps['clicks'];
   plans?: InteractionDeps['plans'];
+  /** HERALD_SECRET, for the signed tokens on approval buttons. */
+  secret?: string | undefined;
 }
 
 export interface SlackInteractivity {

@@ -76,7 +76,9 @@ function viewBody(view: OpenedView, values: Record<string, Record<string, unknow
   };
 }
 
-export function viewSubmission(opts: { user: string; view: OpenedView; comment: string | null }): Record<string, unknown> {
+/** A modal submitted with `comment` typed into its text input (block and action id `field`, default `comment`). */
+export function viewSubmission(opts: { user: string; view: OpenedView; comment: string | null; field?: string }): Record<string, unknown> {
+  const field = opts.field ?? 'comment';
   return {
     type: 'view_submission',
     team: SANDBOX_TEAM,
@@ -84,7 +86,7 @@ export function viewSubmission(opts: { user: string; view: OpenedView; comment: 
     api_app_id: 'A0SANDBOX',
     token: 'legacy-verification-token',
     trigger_id: `${uniq()}.${randomBytes(6).toString('hex')}`,
-    view: viewBody(opts.view, { comment: { comment: { type: 'plain_text_input', value: opts.comment } } }),
+    view: viewBody(opts.view, { [field]: { [field]: { type: 'plain_text_input', value: opts.comment } } }),
     response_urls: [],
     is_enterprise_install: false,
   };

@@ -1,5 +1,5 @@
 /**
- * The pages a link in a message opens (answer /r/, unsubscribe /u/, escalation controls /e/), before
+ * The pages a link in a message opens (answer /r/, unsubscribe /u/, escalation controls /e/, approval /a/), before
  * and after their button, in a real headless Chromium at 375 and 1,280 px: no sideways scroll, no
  * serious axe findings, and names, option labels and comm titles rather than keys (test/support/labels.ts).
  */
@@ -10,6 +10,7 @@ import { systemClock } from '../../src/app/ports.ts';
 import { signToken } from '../../src/domain/tokens.ts';
 import { createHttpReads } from '../../src/db/repo/http-reads.ts';
 import { startHttpServer, type RunningServer } from '../../src/main/http.ts';
+import { APPROVAL_PROJECT, seedApprovals, type SeededApprovals } from '../support/approvals.ts';
 import { axeSerious } from '../support/axe.ts';
 import { launchChromiumBrowser } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -27,10 +28,14 @@ describe('link pages at 375 and 1,280 px', () => {
   let seed: SeededResponses;
   let browser: Browser;
   let rules: LabelRules;
+  let approvals: SeededApprovals;
+  let approvalRules: LabelRules;
   beforeAll(async () => {
     db = await createTestDatabase();
     seed = await seedResponses(db);
     rules = await labelRulesOf(db.prisma, RESPONSES_PROJECT);
+    approvals = await seedApprovals(db);
+    approvalRules = await labelRulesOf(db.prisma, APPROVAL_PROJECT);
     srv = await startHttpServer({ db, reads: createHttpReads(db), redisUrl: TEST_REDIS_URL, secret: TEST_SECRET }, 0, '127.0.0.1');
     browser = await launchChromiumBrowser();
   }, 360_000);
@@ -43,13 +48,13 @@ describe('link pages at 375 and 1,280 px', () => {
   const exp = () => Math.floor(Date.now() / 1000) + 3600;
 
   /** Opens `path` at `width`, checks it, presses the page's one submit button and checks the result page too. */
-  async function openAndPress(path: string, width: number): Promise<{ before: string; after: string }> {
+  async function openAndPress(path: string, width: number, labels: LabelRules = rules): Promise<{ before: string; after: string }> {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
     const check = async (p: Page, what: string) => {
       expect(await pageWidth(p), `${what} at ${width} px scrolls sideways`).toEqual({ scroll: width, view: width });
       expect(await axeSerious(p), `${what} at ${width} px`).toEqual([]);
-      expect(await keysShown(p, rules), `${what} at ${width} px shows keys`).toEqual([]);
+      expect(await keysShown(p, labels), `${what} at ${width} px shows keys`).toEqual([]);
     };
     try {
       const res = await page.goto(`${srv.url}${path}`, { waitUntil: 'load' });
@@ -94,6 +99,20 @@ describe('link pages at 375 and 1,280 px', () => {
       const { before } = await openAndPress(`/e/${signToken(TEST_SECRET, { k: 'escalation', m: id, p: e.ownerId!, o: 'acknowledge', exp: exp() })}`, width);
       expect(before).toContain('Laptop will not boot');
       expect((await db.prisma.escalation.findUniqueOrThrow({ where: { id } })).state).toBe('acknowledged');
+    }
+  });
+
+  it("an approver's approval page (every variant's preview) and its confirmation", async () => {
+    for (const width of WIDTHS) {
+      // Raj (Asia/Kolkata) at 375 px, Maria (America/Chicago) at 1,280 px; each on an occurrence of their own.
+      const occurrence = width === 375 ? 0 : 1;
+      const { before, after } = await openAndPress(await approvals.link(width === 375 ? 'raj' : 'maria', occurrence), width, approvalRules);
+      expect(before).toContain('Leadership team · E-mail');
+      expect(before).toContain('Exchange Online goes live on Friday');
+      expect(before).toContain('What should change?');
+      expect(after).toContain(`You approved Go-live summary ${occurrence + 1} of 3.`);
+      const a = await db.prisma.approval.findFirstOrThrow({ where: { projectId: approvals.projectId, occurrence } });
+      expect(a.state).toBe('approved');
     }
   });
 });

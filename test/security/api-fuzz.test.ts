@@ -212,6 +212,7 @@ describe('dashboard and link pages fuzzer', () => {
         '/r/{token}',
         '/u/{token}',
         '/e/{token}',
+        '/a/{token}',
         '/calendar/{key}.ics',
         '/calendar/{key}/{x}.ics',
         '/{x}',
@@ -227,6 +228,7 @@ describe('dashboard and link pages fuzzer', () => {
         '/r/{token}',
         '/u/{token}',
         '/e/{token}',
+        '/a/{token}',
         '/inbound/email',
         '/slack/events',
       ];

@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { TEST_SECRET } from '../support/delivery.ts';
 import { TEST_REDIS_URL } from '../support/run-id.ts';
 import { loadPlanFile } from '../../src/app/load-plan.ts';
+import { decidedSlackText, renderApprovalNotice, renderApprovalRequest, type ApprovalNoticeInput } from '../../src/app/render-approval.ts';
 import { renderEscalationNotice } from '../../src/app/render-escalation.ts';
 import { channelsOf } from '../../src/templates/engine.ts';
 import { buildEngine } from '../../src/templates/builtin.ts';
@@ -136,6 +137,55 @@ describe('escalation notices: answers and comments come from the answering perso
   it('email: no markup from the answer', () => {
     const r = renderEscalationNotice({ project: `Project ${EVIL}`, channel: 'email', reader, items }, (id, a) => `https://herald.example/e/${id}/${a}`);
     expectSafeHtml(r.html, 'escalation email');
+  });
+});
+
+describe('approval requests and notices: the content, names and reasons come from the plan and approvers', () => {
+  const input = (channel: 'slack' | 'email'): ApprovalNoticeInput => ({
+    project: `Project ${EVIL}`,
+    channel,
+    reader: { name: `Maria ${EVIL}`, timezone: 'UTC', locale: 'en-US' },
+    title: `Summary ${EVIL}`,
+    firstSendAt: new Date('2030-01-01T10:00:00Z'),
+    recipients: 3,
+    variants: [
+      {
+        audience: 'ops',
+        channel: 'email',
+        locale: 'en-US',
+        sample: `Bo ${EVIL}`,
+        subject: `Subject ${EVIL}`,
+        text: `Body ${EVIL}\n${EVIL}`,
+        audienceLabel: `Ops ${EVIL}`,
+        channelLabel: 'E-mail',
+        localeLabel: 'English',
+      },
+    ],
+  });
+  const links = { approve: 'https://herald.example/a/t1', reject: 'https://herald.example/a/t2', page: 'https://herald.example/a/t1', slackValue: () => 't' };
+
+  it('Slack: mentions and links shown literally, in the request, the decision shown in its place and the notices', () => {
+    expectSafeSlack(renderApprovalRequest(input('slack'), links, false), 'approval request slack');
+    const decided = decidedSlackText({ decision: 'reject', note: `No ${EVIL}`, title: `Summary ${EVIL}`, outcome: `Told ${EVIL}` });
+    for (const raw of SLACK_RAW) expect(decided, `decided: ${raw}`).not.toContain(raw);
+    for (const kind of ['held', 'rejected'] as const) {
+      const r = renderApprovalNotice(
+        { ...input('slack'), kind, waitingFor: [`Raj ${EVIL}`], reason: `Wrong ${EVIL}`, rejectedBy: `Raj ${EVIL}` },
+        'https://herald.example/x',
+      );
+      expectSafeSlack(r, `approval ${kind} slack`);
+    }
+  });
+
+  it('email: no markup from the content or the reason', () => {
+    expectSafeHtml(renderApprovalRequest(input('email'), links, true).html, 'approval request email');
+    for (const kind of ['held', 'rejected'] as const) {
+      const r = renderApprovalNotice(
+        { ...input('email'), kind, waitingFor: [`Raj ${EVIL}`], reason: `Wrong ${EVIL}`, rejectedBy: `Raj ${EVIL}` },
+        'https://herald.example/x',
+      );
+      expectSafeHtml(r.html, `approval ${kind} email`);
+    }
   });
 });
 

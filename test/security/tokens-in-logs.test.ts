@@ -29,6 +29,7 @@ describe('tokens never reach a log', () => {
     tokens.answer = signToken(TEST_SECRET, { k: 'answer', m: m.id, p: m.personId, o: 'good', exp });
     tokens.unsubscribe = signToken(TEST_SECRET, { k: 'unsubscribe', m: m.id, p: m.personId, exp });
     tokens.escalation = signToken(TEST_SECRET, { k: 'escalation', m: m.id, p: m.personId, o: 'acknowledge', exp });
+    tokens.approval = signToken(TEST_SECRET, { k: 'approval', m: m.id, p: m.personId, o: 'approve.r1', exp });
     tokens.expiredAnswer = signToken(TEST_SECRET, { k: 'answer', m: m.id, p: m.personId, o: 'good', exp: 1_000_000 });
     tokens.reply = signReplyToken(TEST_SECRET, { m: m.id, exp });
     const now = new Date();
@@ -69,6 +70,8 @@ describe('tokens never reach a log', () => {
       [`${u}/u/${tokens.unsubscribe}`],
       [`${u}/u/${tokens.unsubscribe}`, form({ proof: 'x' })],
       [`${u}/e/${tokens.escalation}`],
+      [`${u}/a/${tokens.approval}`],
+      [`${u}/a/${tokens.approval}`, form({ decision: 'approve', proof: 'x' })],
       [`${u}/calendar/${RESPONSES_PROJECT}.ics?token=${tokens.feed}`],
       [`${u}/calendar/${RESPONSES_PROJECT}/ben.ics?token=${encodeURIComponent(tokens.admin!)}`],
       [`${u}/api/v1/projects`, bearer(tokens.viewer!)],
@@ -112,7 +115,7 @@ describe('tokens never reach a log', () => {
     const failures = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => /request failed/.test(String(l.msg)));
     expect(failures.length).toBeGreaterThanOrEqual(6);
     const routes = failures.map((l) => l.route);
-    expect(routes).toEqual(expect.arrayContaining(['/r/:token', '/u/:token', '/e/:token', '/calendar/:project.ics']));
+    expect(routes).toEqual(expect.arrayContaining(['/r/:token', '/u/:token', '/e/:token', '/a/:token', '/calendar/:project.ics']));
     for (const f of failures) expect(f).not.toHaveProperty('url');
     expectNoToken();
   });

@@ -78,6 +78,8 @@ export interface ApprovalStore {
   find(projectId: string, commId: string, occurrence: number): Promise<ApprovalRow | null>;
   /** Locks the approval until commit (of two decisions at once, one waits for the other). */
   lock(id: string): Promise<ApprovalWithPlan | null>;
+  /** The approval with its project's plan, unlocked (what an approval link's page reads). */
+  get(id: string): Promise<ApprovalWithPlan | null>;
   /** A new occurrence's approval; null when another worker has just made it. */
   create(row: Omit<ApprovalRow, 'id' | 'decidedAt' | 'note' | 'heldNoticeAt'>): Promise<ApprovalRow | null>;
   update(id: string, data: Partial<Omit<ApprovalRow, 'id' | 'projectId' | 'commId' | 'occurrence'>>): Promise<void>;

@@ -3,7 +3,7 @@
  * takes a row lock (FOR UPDATE) and groups unsent messages by occurrence, which Prisma cannot
  * express; no benchmark figure asked for it.
  */
-import type { ApprovalRow, ApprovalStore, ApprovalVariant, ApprovalVoteRow } from '../../app/ports.ts';
+import type { ApprovalRow, ApprovalStore, ApprovalVariant, ApprovalVoteRow, ApprovalWithPlan } from '../../app/ports.ts';
 import type { ApprovalState } from '../../domain/approval/rules.ts';
 import type { Tx } from '../transaction.ts';
 import { decodePlan } from './json-columns.ts';
@@ -32,6 +32,15 @@ const APPROVAL_FIELDS = {
 } as const;
 
 export function approvalStore(prisma: () => Tx): ApprovalStore {
+  const get = async (id: string): Promise<ApprovalWithPlan | null> => {
+    const a = await prisma().approval.findUnique({
+      where: { id },
+      select: { ...APPROVAL_FIELDS, project: { select: { key: true, plan: true, updatedAt: true } }, comm: { select: { key: true } } },
+    });
+    if (!a) return null;
+    const { project, comm, ...rest } = a;
+    return { ...row(rest), projectKey: project.key, plan: decodePlan(project.plan), planUpdatedAt: project.updatedAt, commKey: comm.key };
+  };
   return {
     async pending(projectId, commKeys) {
       if (commKeys.length === 0) return [];
@@ -62,14 +71,9 @@ export function approvalStore(prisma: () => Tx): ApprovalStore {
     async lock(id) {
       const [locked] = await prisma().$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "Approval" WHERE "id"=$1::uuid FOR UPDATE`, id);
       if (!locked) return null;
-      const a = await prisma().approval.findUnique({
-        where: { id },
-        select: { ...APPROVAL_FIELDS, project: { select: { key: true, plan: true, updatedAt: true } }, comm: { select: { key: true } } },
-      });
-      if (!a) return null;
-      const { project, comm, ...rest } = a;
-      return { ...row(rest), projectKey: project.key, plan: decodePlan(project.plan), planUpdatedAt: project.updatedAt, commKey: comm.key };
+      return get(id);
     },
+    get,
     async create(data) {
       // Two workers reaching a new occurrence at once: the second finds it made (and asks no one).
       const made = await prisma().approval.createMany({ data: [{ ...data, preview: JSON.parse(JSON.stringify(data.preview)) }], skipDuplicates: true });

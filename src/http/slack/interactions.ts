@@ -52,6 +52,8 @@ export interface InteractionDeps {
   clicks?: ClickQueue | undefined;
   /** The process's plan cache, for the follow-ups of an escalating answer. */
   plans?: PlanCache | undefined;
+  /** HERALD_SECRET: verifies the signed tokens on approval buttons; without it they are refused. */
+  secret?: string | undefined;
 }
 
 export const NOT_YOURS = 'This message was sent to someone else, so only they can answer it.';

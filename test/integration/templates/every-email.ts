@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadPlanFile } from '../../../src/app/load-plan.ts';
+import { labelVariant, renderApprovalNotice, renderApprovalRequest } from '../../../src/app/render-approval.ts';
 import { renderEscalationNotice, renderEscalationUpdate, type EscalationItem } from '../../../src/app/render-escalation.ts';
 import { asReminder } from '../../../src/app/reminder-delivery.ts';
 import { computeDigest } from '../../../src/domain/digest/compute-digest.ts';
@@ -43,7 +44,8 @@ function commFor(plan: Plan, template: string, like: string, data?: Record<strin
  * Every e-mail Herald sends, rendered with realistic context: each built-in template's e-mail
  * variant for each audience it is written for (first notice, reminder occurrence and survey
  * reminder), the weekly digest (before its model exists, a normal week, an oversized week and
- * an empty one), the hypercare desk briefing with its figures, escalation notices and updates.
+ * an empty one), the hypercare desk briefing with its figures, escalation notices and updates,
+ * approval requests and the project manager's held and changes-requested notices.
  */
 export async function everyEmail(): Promise<RenderedEmail[]> {
   const { plan } = await loadPlanFile('examples/m365-migration.plan.yaml', { cwd: ROOT });
@@ -142,5 +144,49 @@ export async function everyEmail(): Promise<RenderedEmail[]> {
       }),
     );
   }
+  const approval = {
+    project: plan.project.name,
+    channel: 'email' as const,
+    reader,
+    title: 'Go-live executive summary',
+    firstSendAt: d(2),
+    recipients: 42,
+    variants: [
+      {
+        audience: 'executives',
+        channel: 'email' as const,
+        locale: 'en-US',
+        sample: 'Maria Lopez',
+        subject: 'Go-live: where we are',
+        text: DATA.announcement!.body as string,
+      },
+      {
+        audience: 'executives',
+        channel: 'slack' as const,
+        locale: 'en-GB',
+        sample: 'Dev Kim',
+        subject: 'Go-live: where we are',
+        text: 'Short & sweet <b>not bold</b>.',
+      },
+    ].map((v) => labelVariant(plan, v)),
+  };
+  const approvalLinks = {
+    approve: 'https://herald.example.com/a/abc?x=1&y=2',
+    reject: 'https://herald.example.com/a/def',
+    page: 'https://herald.example.com/a/abc',
+  };
+  add('approval request', renderApprovalRequest(approval, approvalLinks, false));
+  add('approval reminder', renderApprovalRequest(approval, approvalLinks, true));
+  add(
+    'approval held notice',
+    renderApprovalNotice({ ...approval, kind: 'held', waitingFor: ['Raj Patel'] }, 'https://herald.example.com/projects/x/approvals'),
+  );
+  add(
+    'approval changes requested',
+    renderApprovalNotice(
+      { ...approval, kind: 'rejected', waitingFor: [], reason: 'The date in the subject is wrong.', rejectedBy: 'Raj Patel' },
+      'https://herald.example.com/projects/x/approvals',
+    ),
+  );
   return out;
 }
