@@ -198,6 +198,22 @@ describe('herald demo in an empty folder', () => {
     expect(await keysShown(page, LABELS)).toEqual([]);
     expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
 
+    // The go-live executive summary waits for Maria's sign-off: /demo says so, her Slack view has the
+    // request with its preview, she approves, and the held summary goes out at once.
+    await reloadUntil(page, url, () => page.locator('[data-approval="pending"]'), started + 180_000);
+    expect(await page.locator('#approvals').textContent()).toContain('Go-live executive summary');
+    const mariaSlack = `${url}/slack/maria`;
+    await reloadUntil(page, mariaSlack, () => page.getByRole('button', { name: 'Approve' }), started + 180_000);
+    expect(await page.getByText(/Approval needed: Go-live executive summary/).count()).toBeGreaterThan(0);
+    expect(await axeSerious(page)).toEqual([]);
+    expect(await keysShown(page, LABELS)).toEqual([]);
+    expect(await pageWidth(page)).toEqual({ scroll: 375, view: 375 });
+    await page.getByRole('button', { name: 'Approve' }).first().click();
+    await page.waitForURL(mariaSlack);
+    expect(await page.getByText(/You approved/).count()).toBeGreaterThan(0);
+    await reloadUntil(page, url, () => page.locator('[data-approval="approved"]'), started + 200_000);
+    await reloadUntil(page, `${url}/mail/maria`, () => page.getByText(/Go-live done/), started + 200_000);
+
     // One clock, in a believable order. Every comparison is between two stamps of the story, never
     // with today's date: the demo runs minutes ahead of the wall clock, so a stamp taken from the
     // database's or the process's own clock would land before the demo time it follows.
