@@ -19,6 +19,27 @@ export function approverOfKey(key: string): string {
   return parts[parts.length - 2] ?? '';
 }
 
+/** Each approver's request and reminders for a round: key and due time (see askApprovers). */
+async function requestRows(
+  tx: Tx,
+  input: { plan: Plan; projectId: string; approvalId: string; round: number; spec: ApprovalSpec; firstSendAt: Date; now: Date },
+): Promise<Array<{ approver: NoticeRecipient; channel: 'slack' | 'email'; key: string; dueAt: Date }>> {
+  const approvers = await tx.escalations.recipientsByKey(input.projectId, input.spec.by);
+  const calendar = new ProjectCalendar(input.plan.project);
+  const quiet = quietWindowOf(input.plan.project);
+  const rows: Array<{ approver: NoticeRecipient; channel: 'slack' | 'email'; key: string; dueAt: Date }> = [];
+  for (const a of approvers) {
+    const channel = noticeChannel(a);
+    const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
+    rows.push({ approver: a, channel, key: requestKey(input.approvalId, input.round, a.key, channel), dueAt: at });
+    for (let n = 1; n <= input.spec.remind.times; n++) {
+      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), input.spec.remind.after, n);
+      rows.push({ approver: a, channel, key: requestKey(input.approvalId, input.round, a.key, channel, n), dueAt: new Date(due) });
+    }
+  }
+  return rows;
+}
+
 /**
  * Asks each approver of a round: a request over their channel (Slack where they have an id, else
  * e-mail) `before` ahead of the first send, and reminders after it for approvers who stay silent
@@ -39,18 +60,17 @@ export async function askApprovers(
     now: Date;
   },
 ): Promise<void> {
-  const approvers = await tx.escalations.recipientsByKey(input.projectId, input.spec.by);
-  const calendar = new ProjectCalendar(input.plan.project);
-  const quiet = quietWindowOf(input.plan.project);
-  for (const a of approvers) {
-    const channel = noticeChannel(a);
-    const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
-    const row = { projectId: input.projectId, commId: input.commId, personId: a.id, occurrence: input.occurrence, channel, kind: 'approval-request' as const };
-    await tx.approvals.addMessage({ ...row, key: requestKey(input.approvalId, input.round, a.key, channel), dueAt: at });
-    for (let n = 1; n <= input.spec.remind.times; n++) {
-      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), input.spec.remind.after, n);
-      await tx.approvals.addMessage({ ...row, key: requestKey(input.approvalId, input.round, a.key, channel, n), dueAt: new Date(due) });
-    }
+  for (const r of await requestRows(tx, input)) {
+    await tx.approvals.addMessage({
+      projectId: input.projectId,
+      commId: input.commId,
+      personId: r.approver.id,
+      occurrence: input.occurrence,
+      channel: r.channel,
+      kind: 'approval-request',
+      key: r.key,
+      dueAt: r.dueAt,
+    });
   }
 }
 
@@ -59,18 +79,7 @@ export async function moveRequests(
   tx: Tx,
   input: { plan: Plan; projectId: string; approvalId: string; round: number; spec: ApprovalSpec; firstSendAt: Date; now: Date },
 ): Promise<void> {
-  const approvers = await tx.escalations.recipientsByKey(input.projectId, input.spec.by);
-  const calendar = new ProjectCalendar(input.plan.project);
-  const quiet = quietWindowOf(input.plan.project);
-  for (const a of approvers) {
-    const channel = noticeChannel(a);
-    const at = askAt(input.plan, a.timezone, input.firstSendAt, input.spec.before, input.now);
-    await tx.approvals.moveMessage(input.projectId, requestKey(input.approvalId, input.round, a.key, channel), at);
-    for (let n = 1; n <= input.spec.remind.times; n++) {
-      const due = reminderDueAt(calendar, quiet, a.timezone, at.getTime(), input.spec.remind.after, n);
-      await tx.approvals.moveMessage(input.projectId, requestKey(input.approvalId, input.round, a.key, channel, n), new Date(due));
-    }
-  }
+  for (const r of await requestRows(tx, input)) await tx.approvals.moveMessage(input.projectId, r.key, r.dueAt);
 }
 
 /**
