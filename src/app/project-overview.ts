@@ -57,6 +57,8 @@ export interface ProjectOverview {
   rates: OverviewRate[];
   openEscalations: number;
   failedMessages: number;
+  pendingApprovals: number;
+  heldMessages: number;
 }
 
 function ragOf(status: string | null): OverviewWorkstream['rag'] {
@@ -83,7 +85,7 @@ export async function projectOverview(deps: StoreDeps, q: { project: string; now
   if (!project) throw new NotFoundError(`project "${q.project}"`, 'apply a plan first: herald apply PLAN');
   const weekAgo = new Date(q.now.getTime() - OVERVIEW_WINDOW_DAYS * DAY);
   const weekAhead = new Date(q.now.getTime() + OVERVIEW_WINDOW_DAYS * DAY);
-  const [{ milestones, sent, due, workstreams, openEscalations, failedMessages }, rates] = await Promise.all([
+  const [{ milestones, sent, due, workstreams, openEscalations, failedMessages, pendingApprovals, heldMessages }, rates] = await Promise.all([
     reads.data(project.id, { weekAgo, now: q.now, weekAhead }),
     audienceRates(deps, project.id),
   ]);
@@ -120,5 +122,7 @@ export async function projectOverview(deps: StoreDeps, q: { project: string; now
     rates,
     openEscalations,
     failedMessages,
+    pendingApprovals,
+    heldMessages,
   };
 }

@@ -15,6 +15,9 @@ const dash = useDashboard({
     // One failed message.
     const m = await db.prisma.message.findFirstOrThrow({ where: { projectId: project.id, status: 'planned', dueAt: { lt: NOW } }, orderBy: { dueAt: 'asc' } });
     await db.prisma.message.update({ where: { id: m.id }, data: { status: 'failed', lastError: '550 mailbox unavailable', attempts: 1 } });
+    // One held for approval.
+    const h = await db.prisma.message.findFirstOrThrow({ where: { projectId: project.id, status: 'planned', dueAt: { lt: NOW } }, orderBy: { dueAt: 'asc' } });
+    await db.prisma.message.update({ where: { id: h.id }, data: { status: 'held' } });
   },
 });
 
@@ -52,6 +55,9 @@ describe('project overview', () => {
     const attention = page.getByRole('region', { name: 'Needs attention' });
     expect(await attention.getByRole('link', { name: /failed messages/ }).getAttribute('href')).toBe(`/projects/${dash.project}/messages?status=failed`);
     expect(await attention.getByRole('link', { name: /failed messages/ }).textContent()).toContain('1');
+    expect(await attention.getByRole('link', { name: /held messages/ }).getAttribute('href')).toBe(`/projects/${dash.project}/messages?status=held`);
+    expect(await attention.getByRole('link', { name: /held messages/ }).textContent()).toContain('1');
+    expect(await attention.getByRole('link', { name: /waiting for approval/ }).getAttribute('href')).toBe(`/projects/${dash.project}/approvals`);
 
     // A viewer sees no edit forms: the only form is sign-out.
     expect(await page.locator('main form').count()).toBe(0);

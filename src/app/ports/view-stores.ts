@@ -200,6 +200,9 @@ export interface OverviewData {
   }>;
   openEscalations: number;
   failedMessages: number;
+  /** Approvals waiting for a decision, and messages held for them. */
+  pendingApprovals: number;
+  heldMessages: number;
 }
 
 export interface OverviewReads {

@@ -96,6 +96,8 @@ export const overviewPage: DashboardPage = {
 <div class="counts">
 <a href="${projectPath(o.key, 'escalations')}"><span class="big">${o.openEscalations}</span><br>open escalations</a>
 <a href="${messages}${query({ status: 'failed' })}"><span class="big">${o.failedMessages}</span><br>failed messages</a>
+<a href="${projectPath(o.key, 'approvals')}"><span class="big">${o.pendingApprovals}</span><br>waiting for approval</a>
+<a href="${messages}${query({ status: 'held' })}"><span class="big">${o.heldMessages}</span><br>held messages</a>
 </div></section>
 <div class="grid">
 <section class="card" aria-labelledby="h-sent"><h2 id="h-sent">Sent in the last 7 days</h2>
