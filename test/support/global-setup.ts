@@ -73,14 +73,45 @@ async function realNow(): Promise<number> {
   }
 }
 
+interface RunSetup {
+  runId: string;
+  tls: TestCertificates;
+  template: string;
+  pgError: string;
+  teardown: () => Promise<void>;
+}
+
+/**
+ * vitest.config.ts has two projects (files run four at a time, then the timed ones alone) and vitest
+ * runs this setup once per project, in one process. They share one run: a second run id would give
+ * the workers of the first project the second one's CA in NODE_EXTRA_CA_CERTS (set before forking).
+ * The last project to tear down removes what the run created.
+ */
+const shared = globalThis as { heraldRun?: { setup: Promise<RunSetup>; users: number } };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const now = await realNow();
-  const runId = newRunId(now);
+  shared.heraldRun ??= { setup: prepareRun(), users: 0 };
+  const run = shared.heraldRun;
+  run.users++;
+  const { runId, tls, template, pgError, teardown } = await run.setup;
   project.provide('heraldRunId', runId);
   project.provide('heraldPgAdminUrl', PG_ADMIN_URL);
+  project.provide('heraldMsTls', tls);
+  project.provide('heraldTemplateDb', template);
+  project.provide('heraldPgError', pgError);
+  return async () => {
+    if (--run.users > 0) return;
+    shared.heraldRun = undefined;
+    await teardown();
+  };
+}
+
+async function prepareRun(): Promise<RunSetup> {
+  const now = await realNow();
+  const runId = newRunId(now);
   // msal-node's fetch trusts only the CAs Node read at start: the test workers, forked after this, inherit it.
   const tlsDir = join(tmpdir(), `herald-ms-tls-${runId}`);
-  project.provide('heraldMsTls', createTestCertificates(tlsDir));
+  const tls = createTestCertificates(tlsDir);
   process.env.NODE_EXTRA_CA_CERTS = join(tlsDir, 'ca.pem');
 
   let template = '';
@@ -91,15 +122,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (err) {
     pgError = `PostgreSQL for tests at ${PG_ADMIN_URL} (HERALD_TEST_PG_URL) could not be prepared: ${(err as Error).message}`;
   }
-  project.provide('heraldTemplateDb', template);
-  project.provide('heraldPgError', pgError);
   // Redis's own clock, for the same reason (PostgreSQL may be the one that is down).
   await withRedis(async (r) => {
     const [seconds] = await r.time();
     await deleteByPrefix(r, 'herald-t-', (key) => !isStale(key.split('-')[2], Number(seconds) * 1000));
   });
 
-  return async () => {
+  const teardown = async () => {
     if (!pgError) {
       const names = await databasesLike(PG_ADMIN_URL, dbPrefix(runId));
       for (const name of names) await dropDatabase(PG_ADMIN_URL, name);
@@ -108,4 +137,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(snapshotPath(runId), { force: true });
     rmSync(tlsDir, { recursive: true, force: true });
   };
+  return { runId, tls, template, pgError, teardown };
 }
