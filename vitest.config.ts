@@ -14,6 +14,8 @@ const timed = [
   'test/unit/inbound/reply-text-redos.test.ts',
   'test/integration/db/open-database.test.ts',
   'test/integration/delivery/**/*.test.ts',
+  // "sent within a second of approval"
+  'test/integration/approval/**/*.test.ts',
   'test/integration/channels/send-gate.test.ts',
   'test/integration/channels/send-limiter.test.ts',
   'test/integration/channels/slack-channel.test.ts',
