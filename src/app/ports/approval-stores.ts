@@ -17,7 +17,7 @@ export interface PendingOccurrence {
   commId: string;
   commKey: string;
   occurrence: number;
-  /** The earliest planned send among its unsent messages. */
+  /** The earliest planned send of its messages (those already sent included, cancelled ones not). */
   firstSendAt: Date;
   seriesItem: string | null;
   approval: ApprovalRow | null;
@@ -72,7 +72,7 @@ export interface ApprovalMessage {
 }
 
 export interface ApprovalStore {
-  /** Occurrences of these comms (by key) with unsent (planned, queued or held) messages, with their approval rows. */
+  /** Occurrences of these comms (by key) with unsent (planned, queued, held or sending) messages, with their approval rows. */
   pending(projectId: string, commKeys: readonly string[]): Promise<PendingOccurrence[]>;
   /** The approval of one occurrence, or null. */
   find(projectId: string, commId: string, occurrence: number): Promise<ApprovalRow | null>;

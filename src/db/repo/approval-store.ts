@@ -45,10 +45,12 @@ export function approvalStore(prisma: () => Tx): ApprovalStore {
     async pending(projectId, commKeys) {
       if (commKeys.length === 0) return [];
       const groups = await prisma().$queryRawUnsafe<Array<{ commId: string; commKey: string; occurrence: number; first: Date; seriesItem: string | null }>>(
+        // The first send counts the occurrence's sent messages too: one going out must not read as "the date moved".
         `SELECT m."commId", c."key" AS "commKey", m."occurrence", MIN(m."dueAt") AS "first", MIN(m."seriesItem") AS "seriesItem"
            FROM "Message" m JOIN "Comm" c ON c."id"=m."commId"
-          WHERE m."projectId"=$1::uuid AND c."key" = ANY($2::text[]) AND m."kind"='comm' AND m."status" IN ('planned','queued','held','sending')
+          WHERE m."projectId"=$1::uuid AND c."key" = ANY($2::text[]) AND m."kind"='comm' AND m."status" <> 'cancelled'
           GROUP BY m."commId", c."key", m."occurrence"
+         HAVING bool_or(m."status" IN ('planned','queued','held','sending'))
           ORDER BY MIN(m."dueAt"), c."key", m."occurrence"`,
         projectId,
         [...commKeys],

@@ -202,6 +202,12 @@ describe('what a plan change does to an approval', () => {
     ]);
     expect(asked.filter((m) => m.key.includes('remind'))).toHaveLength(4);
 
+    // One copy going out first (Ben's, London) does not read as a date move for the rest.
+    const bens = { key: { startsWith: 'cutover-notice#0:ben:' } };
+    await db.prisma.message.updateMany({ where: bens, data: { status: 'sent', sentAt: now } });
+    expect(await sync()).toEqual({ requested: 0, withdrawn: 0, kept: 0 });
+    await db.prisma.message.updateMany({ where: bens, data: { status: 'planned', sentAt: null } });
+
     // Needs all: Ana alone does not approve it; Ben too does.
     await decideApproval({ stores: db.stores, clock }, { approvalId: first.id, decision: 'approve', approver: 'ana', actor: 'ana', via: 'slack' });
     expect((await notice()).state).toBe('pending');
