@@ -35,6 +35,8 @@ export function approvalGate(deps: ApprovalSyncDeps & { clock: Clock; secret: st
         a = await deps.stores.approvals.find(msg.projectId, msg.commId, msg.occurrence);
       }
       if (a === null) return 'send';
+      // An approved occurrence is the common case (every copy of a 400-person notice): one read, no lock.
+      if (a.state === 'approved') return 'send';
       const approvalId = a.id;
       return deps.stores.transaction(async (tx) => {
         const locked = await tx.approvals.lock(approvalId);

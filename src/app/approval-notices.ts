@@ -8,9 +8,25 @@ import type { NoticeRecipient, Stores } from './ports.ts';
 
 type Tx = Pick<Stores, 'approvals' | 'escalations'>;
 
+/** One round of one occurrence's approval, as the messages about it need it. */
+interface RoundRef {
+  plan: Plan;
+  projectId: string;
+  commId: string;
+  occurrence: number;
+  approvalId: string;
+  round: number;
+  now: Date;
+}
+
 /** `approval:<id>:r<round>:<approver>:<channel>`, its reminders `…:r<round>:remind<n>:…`: one row each, by key. */
 export function requestKey(approvalId: string, round: number, approverKey: string, channel: string, reminder?: number): string {
   return `approval:${approvalId}:r${round}:${reminder === undefined ? '' : `remind${reminder}:`}${approverKey}:${channel}`;
+}
+
+/** The round an approval message (request, reminder or notice) belongs to: the `r<round>` after its approval id. */
+export function roundOfKey(key: string): number {
+  return Number(/^approval:[^:]+:r(\d+):/.exec(key)?.[1] ?? 0);
 }
 
 /** The approver (plan id) a request or reminder message is for: the part before its channel. */
@@ -46,20 +62,7 @@ async function requestRows(
  * (`approval.remind`, the survey rule: each `after` later, `times` of them; a reminder that finds
  * the approver's vote, or the approval decided, is skipped).
  */
-export async function askApprovers(
-  tx: Tx,
-  input: {
-    plan: Plan;
-    projectId: string;
-    commId: string;
-    occurrence: number;
-    approvalId: string;
-    round: number;
-    spec: ApprovalSpec;
-    firstSendAt: Date;
-    now: Date;
-  },
-): Promise<void> {
+export async function askApprovers(tx: Tx, input: RoundRef & { spec: ApprovalSpec; firstSendAt: Date }): Promise<void> {
   for (const r of await requestRows(tx, input)) {
     await tx.approvals.addMessage({
       projectId: input.projectId,
@@ -88,41 +91,15 @@ export async function moveRequests(
  */
 export async function tellProjectManager(
   tx: Tx,
-  input: {
-    plan: Plan;
-    comm: CommSpec;
-    projectId: string;
-    commId: string;
-    occurrence: number;
-    approvalId: string;
-    round: number;
-    kind: 'approval-held' | 'approval-rejected';
-    now: Date;
-  },
+  input: RoundRef & { comm: CommSpec; kind: 'approval-held' | 'approval-rejected' },
 ): Promise<string | undefined> {
   const pm = projectManagerOf(input.plan, input.comm);
   if (pm === undefined) return undefined;
   const [to] = await tx.escalations.recipientsByKey(input.projectId, [pm]);
   if (!to) return undefined;
-  return tx.approvals.addMessage(noticeRow(input, to));
-}
-
-function noticeRow(
-  input: {
-    plan: Plan;
-    projectId: string;
-    commId: string;
-    occurrence: number;
-    approvalId: string;
-    round: number;
-    kind: 'approval-held' | 'approval-rejected';
-    now: Date;
-  },
-  to: NoticeRecipient,
-) {
   const channel = noticeChannel(to);
   const what = input.kind === 'approval-held' ? 'held' : 'rejected';
-  return {
+  return tx.approvals.addMessage({
     projectId: input.projectId,
     commId: input.commId,
     personId: to.id,
@@ -131,5 +108,5 @@ function noticeRow(
     kind: input.kind,
     key: `approval:${input.approvalId}:r${input.round}:${what}:${to.key}:${channel}`,
     dueAt: new Date(pushOutOfQuietHours(to.timezone, input.now.getTime(), quietWindowOf(input.plan.project))),
-  };
+  });
 }

@@ -4,7 +4,8 @@ import { commOccurrenceTitle } from '../domain/plan/comm-title.ts';
 import type { Plan } from '../domain/plan/model.ts';
 import { signToken } from '../domain/tokens.ts';
 import type { RenderedMessage } from '../templates/rendered.ts';
-import { approverOfKey } from './approval-notices.ts';
+import { approverOfKey, roundOfKey } from './approval-notices.ts';
+import { noticeEnvelope } from './notice-outbound.ts';
 import type { MessageForDelivery, Stores } from './ports.ts';
 import { labelVariant, renderApprovalNotice, renderApprovalRequest } from './render-approval.ts';
 
@@ -34,8 +35,7 @@ export async function approvalOutbound(
   const a = await stores.approvals.find(msg.projectId, msg.commId, msg.occurrence);
   const comm = plan.comms.find((c) => c.key === msg.commKey);
   if (!a || !comm) return undefined;
-  const round = Number(/:r(\d+):/.exec(msg.key)?.[1] ?? 0);
-  if (round !== a.round) return undefined;
+  if (roundOfKey(msg.key) !== a.round) return undefined;
   const votes = await stores.approvals.votes(a.id, a.round);
   const reader = { name: msg.person.name, timezone: msg.person.timezone, locale: msg.person.locale };
   const base = links.publicUrl.replace(/\/$/, '');
@@ -75,20 +75,5 @@ export async function approvalOutbound(
       `${base}/projects/${encodeURIComponent(plan.project.key)}/approvals`,
     );
   }
-  return {
-    messageId: msg.id,
-    projectKey: msg.projectKey,
-    commKey: msg.commKey,
-    optional: false,
-    recipient: {
-      id: msg.person.key,
-      name: msg.person.name,
-      timezone: msg.person.timezone,
-      locale: msg.person.locale,
-      ...(msg.person.email ? { email: msg.person.email } : {}),
-      ...(msg.person.slackId ? { slackId: msg.person.slackId } : {}),
-    },
-    sender: plan.project.sender,
-    rendered,
-  };
+  return { ...noticeEnvelope(plan, msg), rendered };
 }

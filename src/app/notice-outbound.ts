@@ -21,15 +21,7 @@ export async function noticeOutbound(
   const reader = { name: msg.person.name, timezone: msg.person.timezone, locale: msg.person.locale };
   const surveyOf = (commKey: string) => plan.comms.find((c) => c.key === commKey)?.survey;
   const labelOf = (commKey: string, value: string): string => surveyOf(commKey)?.options.find((o) => o.value === value)?.label ?? value;
-  const recipient = {
-    id: msg.person.key,
-    name: msg.person.name,
-    timezone: msg.person.timezone,
-    locale: msg.person.locale,
-    email: msg.person.email || undefined,
-    slackId: msg.person.slackId || undefined,
-  };
-  const common = { messageId: msg.id, projectKey: msg.projectKey, commKey: msg.commKey, optional: false, recipient, sender: plan.project.sender };
+  const common = noticeEnvelope(plan, msg);
 
   if (msg.kind === 'escalation-update') {
     const e = rows[0];
@@ -68,4 +60,17 @@ export async function noticeOutbound(
     (e, a) => `${base}/e/${signToken(links.secret, { k: 'escalation', m: e, p: msg.person.id, o: a, exp })}`,
   );
   return { ...common, rendered };
+}
+
+/** Everything of a notice (escalation or approval) but its text: to the message's person, from the plan's sender, never optional. */
+export function noticeEnvelope(plan: Plan, msg: MessageForDelivery): Omit<OutboundMessage, 'rendered'> {
+  const recipient = {
+    id: msg.person.key,
+    name: msg.person.name,
+    timezone: msg.person.timezone,
+    locale: msg.person.locale,
+    email: msg.person.email || undefined,
+    slackId: msg.person.slackId || undefined,
+  };
+  return { messageId: msg.id, projectKey: msg.projectKey, commKey: msg.commKey, optional: false, recipient, sender: plan.project.sender };
 }

@@ -95,8 +95,8 @@ export interface ApprovalStore {
   release(ids: readonly string[]): Promise<number>;
   /** Held messages released too late: skipped, with the reason in the delivery log. */
   skip(ids: readonly string[], reason: string, at: Date): Promise<void>;
-  /** Unsent request messages of earlier rounds (or of a finished approval): cancelled. */
-  cancelRequests(projectId: string, commId: string, occurrence: number, keepRound?: number): Promise<void>;
+  /** The occurrence's unsent requests and reminders (of a finished approval, or before a new round asks again): cancelled. */
+  cancelRequests(projectId: string, commId: string, occurrence: number): Promise<void>;
   /** Creates a message row unless one with its key exists; returns its id. */
   addMessage(row: ApprovalMessage): Promise<string>;
   /** A planned message (by key) moves to `dueAt`; one already queued or sent stays. */

@@ -129,14 +129,11 @@ export function approvalStore(prisma: () => Tx): ApprovalStore {
       });
       await prisma().delivery.createMany({ data: moved.map((m) => ({ messageId: m.id, at, channel: m.channel, outcome: 'skipped', error: reason })) });
     },
-    async cancelRequests(projectId, commId, occurrence, keepRound) {
-      const rows = await prisma().message.findMany({
+    async cancelRequests(projectId, commId, occurrence) {
+      await prisma().message.updateMany({
         where: { projectId, commId, occurrence, kind: 'approval-request', status: { in: ['planned', 'queued'] } },
-        select: { id: true, key: true },
+        data: { status: 'cancelled' },
       });
-      const cancel = rows.filter((m) => keepRound === undefined || !m.key.includes(`:r${keepRound}:`)).map((m) => m.id);
-      if (cancel.length > 0)
-        await prisma().message.updateMany({ where: { id: { in: cancel }, status: { in: ['planned', 'queued'] } }, data: { status: 'cancelled' } });
     },
     async addMessage(m) {
       await prisma().message.createMany({ data: [m], skipDuplicates: true });
